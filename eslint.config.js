@@ -1,0 +1,30 @@
+// Lint rules: typescript-eslint's recommended set plus the layering rules from DESIGN.md section 2.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', AbortController: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  ...layering(),
+);
+
+// Only repositories and src/db/ import Kysely (type imports aside); only src/http/ and main.ts import Fastify.
+function layering() {
+  const kysely = { name: 'kysely', message: 'Only *.repo.ts and src/db/ import Kysely.', allowTypeImports: true };
+  const fastify = { group: ['fastify', '@fastify/*', 'fastify-*'], message: 'Features never import Fastify; HTTP lives in src/http/.' };
+  const rule = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
+  return [
+    { files: ['src/**/*.ts'], ignores: ['src/http/**', 'src/main.ts', 'src/**/*.repo.ts', 'src/db/**', 'src/**/*.test.ts'], rules: rule([kysely], [fastify]) },
+    { files: ['src/**/*.repo.ts', 'src/db/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: rule([], [fastify]) },
+    { files: ['src/http/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: rule([kysely], []) },
+  ];
+}

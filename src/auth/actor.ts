@@ -1,0 +1,47 @@
+// Who is acting and what their role lets them do. Every service method starts with authorize().
+import { AppError } from '../errors.js';
+
+export const TOKEN_ROLES = ['admin', 'responder', 'viewer'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+export type Permission =
+  | 'read'
+  | 'incident.write'
+  | 'service.write'
+  | 'user.write'
+  | 'token.write'
+  | 'audit.read';
+
+const GRANTS: Record<TokenRole, ReadonlySet<Permission>> = {
+  viewer: new Set(['read']),
+  responder: new Set(['read', 'incident.write']),
+  admin: new Set(['read', 'incident.write', 'service.write', 'user.write', 'token.write', 'audit.read']),
+};
+
+export interface Actor {
+  type: 'user' | 'system';
+  /** The user id for people; null for the engine. */
+  id: string | null;
+  /** A handle for people, a component name for the system. */
+  name: string;
+  role: TokenRole;
+  tokenId?: string;
+  requestId?: string;
+}
+
+export function can(role: TokenRole, permission: Permission): boolean {
+  return GRANTS[role].has(permission);
+}
+
+/** Throws a 403 naming the permission when the actor's role lacks it. */
+export function authorize(actor: Actor, permission: Permission): void {
+  if (!can(actor.role, permission)) {
+    throw new AppError('auth.forbidden', `the ${actor.role} role may not do this (needs ${permission})`, {
+      role: actor.role,
+      permission,
+    });
+  }
+}
+
+/** The engine acting on its own, for timeline entries such as a missed response target. */
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: 'vigil', role: 'admin' };

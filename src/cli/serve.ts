@@ -1,0 +1,63 @@
+// `vigil serve` and `vigil migrate`: the commands that run against the database directly.
+import { createServices } from '../app.js';
+import { bootstrapAdmin } from '../auth/index.js';
+import { systemClock } from '../clock.js';
+import { loadConfig, type Config, type ConfigOverrides } from '../config.js';
+import { createDb, migrate, type Database } from '../db/database.js';
+import { startEngine } from '../engine/engine.js';
+import { buildServer } from '../http/server.js';
+import path from 'node:path';
+
+export function openDatabase(config: Config): Database {
+  return createDb({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'vigil.db') });
+}
+
+function describe(config: Config, database: Database): string {
+  return database.engine === 'sqlite' ? `SQLite at ${database.location}` : `PostgreSQL at ${database.location}`;
+}
+
+/** Applies pending migrations and reports what it did. */
+export async function runMigrate(overrides: ConfigOverrides): Promise<void> {
+  const config = loadConfig(process.env, overrides);
+  const database = openDatabase(config);
+  try {
+    const applied = await migrate(database.db);
+    console.log(applied.length ? `applied ${applied.length} migration(s) to ${describe(config, database)}: ${applied.join(', ')}` : `${describe(config, database)} is up to date`);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Migrates, bootstraps the admin token, listens, starts the engine, and shuts down cleanly on SIGINT/SIGTERM. */
+export async function runServe(overrides: ConfigOverrides): Promise<void> {
+  const config = loadConfig(process.env, overrides);
+  const database = openDatabase(config);
+  await migrate(database.db);
+  const boot = await bootstrapAdmin(database.db, systemClock, { adminToken: config.adminToken, dataDir: config.dataDir });
+  const app = createServices(config, database, systemClock);
+  const server = await buildServer(app, { logger: { level: config.logLevel } });
+  const engine = startEngine(app, server.log);
+  await server.listen({ host: config.host, port: config.port });
+
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  console.log(`Vigil is serving on ${url} (${describe(config, database)})`);
+  if (boot.generated) {
+    console.log(`\nAdmin token (shown once; also saved to ${boot.tokenFile} with mode 0600):\n\n  ${boot.generated}\n`);
+    console.log(`Try: curl -H "Authorization: Bearer $(cat ${boot.tokenFile})" ${url}/api/v1/me\n`);
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.log.info({ signal }, 'shutting down');
+    await engine.stop();
+    await server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,124 @@
+// The only reader of process.env. A bad value stops start-up with a message naming the variable.
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { DEFAULT_RESPONSE_TARGETS, SEVERITIES, type Severity } from './incidents/incident.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** postgres://… selects PostgreSQL; undefined means SQLite at `<dataDir>/vigil.db`. */
+  readonly databaseUrl: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Milliseconds from creation to `ack_due_at`, per severity. */
+  readonly responseTargets: Readonly<Record<Severity, number>>;
+  /** Largest accepted request body for the API, in bytes. */
+  readonly bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const envSchema = z.object({
+  VIGIL_HOST: z.string().min(1).default('127.0.0.1'),
+  VIGIL_PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65535, 'must be at most 65535'))
+    .default(8080),
+  VIGIL_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL (leave it unset for SQLite)')
+    .optional(),
+  VIGIL_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VIGIL_RESPONSE_TARGETS: z.string().optional(),
+  VIGIL_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of bytes')
+    .transform(Number)
+    .pipe(z.number().int().min(1024, 'must be at least 1024'))
+    .default(1_048_576),
+});
+
+export interface ConfigOverrides {
+  host?: string;
+  port?: number | string;
+  dataDir?: string;
+}
+
+/** Reads the environment once, applies CLI overrides, and returns a frozen Config or throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    picked[key] = value === '' ? undefined : value;
+  }
+  if (overrides.host !== undefined) picked.VIGIL_HOST = overrides.host;
+  if (overrides.port !== undefined) picked.VIGIL_PORT = String(overrides.port);
+  if (overrides.dataDir !== undefined) picked.VIGIL_DATA_DIR = overrides.dataDir;
+
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    host: e.VIGIL_HOST,
+    port: e.VIGIL_PORT,
+    dataDir: path.resolve(e.VIGIL_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.VIGIL_ADMIN_TOKEN,
+    logLevel: e.VIGIL_LOG_LEVEL,
+    responseTargets: Object.freeze(parseResponseTargets(e.VIGIL_RESPONSE_TARGETS)),
+    bodyLimit: e.VIGIL_BODY_LIMIT,
+  });
+}
+
+/** "P0=5m,P1=15m" overrides the seed's targets severity by severity; the rest keep their defaults. */
+function parseResponseTargets(text: string | undefined): Record<Severity, number> {
+  const targets = { ...DEFAULT_RESPONSE_TARGETS };
+  if (text === undefined) return targets;
+  for (const part of text.split(',')) {
+    const [name, value] = part.split('=').map((s) => s.trim());
+    const ms = value === undefined ? undefined : parseDuration(value);
+    if (!SEVERITIES.includes(name as Severity) || ms === undefined) {
+      throw new ConfigError(
+        `invalid configuration:\n  VIGIL_RESPONSE_TARGETS: "${part}" is not SEVERITY=DURATION (e.g. P0=5m,P1=15m,P2=1h,P3=4h)`,
+      );
+    }
+    targets[name as Severity] = ms;
+  }
+  return targets;
+}
+
+export interface ClientConfig {
+  readonly url: string;
+  /** From VIGIL_TOKEN; when unset the CLI falls back to the admin-token file in the data dir. */
+  readonly token: string | undefined;
+  readonly dataDir: string;
+}
+
+/** What the CLI's client commands need: where the server is and which token to send. */
+export function loadClientConfig(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const url = env.VIGIL_URL || 'http://127.0.0.1:8080';
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new ConfigError(`invalid configuration:\n  VIGIL_URL: "${url}" is not an http:// or https:// URL`);
+  }
+  return Object.freeze({
+    url: url.replace(/\/+$/, ''),
+    token: env.VIGIL_TOKEN || undefined,
+    dataDir: path.resolve(env.VIGIL_DATA_DIR || './data'),
+  });
+}

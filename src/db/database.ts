@@ -1,0 +1,95 @@
+// Opens Kysely over better-sqlite3 (the embedded default) or pg, and runs the one set of migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { engineOf, type Engine } from './engine-of.js';
+import { migrations } from './migrations/index.js';
+import type { Schema } from './schema.js';
+
+export type Db = Kysely<Schema>;
+export type { Engine };
+
+export interface Database {
+  readonly db: Db;
+  readonly engine: Engine;
+  /** Where the data lives, without credentials: a file path or host/database. */
+  readonly location: string;
+  readonly pgPool?: pg.Pool;
+  readonly sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… selects PostgreSQL. */
+  databaseUrl?: string | undefined;
+  /** SQLite file path (":memory:" for tests) when no databaseUrl is given. */
+  sqlitePath?: string;
+  poolSize?: number;
+}
+
+/** Opens the database named by the options; SQLite creates its folder if needed. */
+export function createDb(options: DbOptions): Database {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  const file = options.sqlitePath ?? ':memory:';
+  return openSqlite(file);
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL for concurrent readers, FULL so a committed event survives power loss, FKs on, and wait rather than fail on a lock.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', location: file, sqlite, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client that loses its server must not crash the process; the next query reports the fault.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', location: redact(url), pgPool: pool, close: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; safe to run from several instances at once (Kysely takes a lock). */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied. */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const applied = await new Migrator({ db, provider }).getMigrations();
+  return applied.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** Runs `fn` in one transaction on either engine. */
+export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+/** True for a unique-constraint violation on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string } | null;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export { engineOf };

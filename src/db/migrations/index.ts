@@ -1,0 +1,9 @@
+// The ordered list of migrations. Bundled in code (not read from a folder) so the built package needs no file globbing.
+import type { Migration } from 'kysely';
+import * as foundation from './001-foundation.js';
+import * as auditAppendOnly from './002-audit-append-only.js';
+
+export const migrations: Record<string, Migration> = {
+  '001-foundation': foundation,
+  '002-audit-append-only': auditAppendOnly,
+};

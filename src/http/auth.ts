@@ -1,0 +1,34 @@
+// Bearer-token authentication for /api/* and /functions/*: 401 without a valid token. Roles are
+// checked by the services (403), so every caller path is covered, not just HTTP.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor, TokensService } from '../auth/index.js';
+import { AppError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}
+
+const PROTECTED = ['/api/', '/functions/'];
+const PUBLIC = new Set(['/api/v1/openapi.json']);
+
+export function requiresToken(url: string): boolean {
+  const path = url.split('?')[0] ?? url;
+  return PROTECTED.some((prefix) => path.startsWith(prefix)) && !PUBLIC.has(path);
+}
+
+/** An onRequest hook factory: resolves the bearer token to an Actor or answers 401. */
+export function bearerAuth(tokens: TokensService) {
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    if (!requiresToken(request.url)) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match?.[1]) {
+      throw new AppError('auth.unauthorized', 'missing "Authorization: Bearer <token>" header');
+    }
+    const actor = await tokens.authenticate(match[1], request.id);
+    if (!actor) throw new AppError('auth.unauthorized', 'the token is unknown, revoked, or its user is deactivated');
+    request.actor = actor;
+  };
+}

@@ -1,0 +1,74 @@
+// The one place errors become HTTP: AppError by its kind, Fastify's own 4xx by their status, and
+// anything else as a 500 that is logged and says nothing about internals.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorKind } from '../errors.js';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+/** "body.payload.severity" from the validation context and the issue's JSON pointer. */
+function fieldOf(context: string | undefined, issue: ValidationIssue): string {
+  const pointer = (issue.instancePath ?? '').split('/').filter(Boolean).join('.');
+  const keys = issue.keyword === 'unrecognized_keys' ? (issue.params?.keys as string[] | undefined) : undefined;
+  const base = [context, pointer].filter(Boolean).join('.');
+  return keys?.length ? keys.map((k) => `${base}.${k}`).join(', ') : base || (context ?? 'request');
+}
+
+/** Turns any thrown value into a status and the `{"error":{…}}` body. */
+export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return { status: STATUS[error.kind], body: { error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } } };
+  }
+  const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
+  if (fe.validation) {
+    const errors = fe.validation.map((issue) => ({ field: fieldOf(fe.validationContext, issue), message: issue.message ?? 'is invalid' }));
+    const message = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return { status: 400, body: { error: { code: 'request.invalid', message, details: { errors } } } };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = FASTIFY_CODES[fe.code ?? ''] ?? 'request.invalid';
+    return { status: fe.statusCode, body: { error: { code, message: fe.message } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } };
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request.too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request.invalid_content_length',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request.empty_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request.invalid_json',
+  FST_ERR_BAD_URL: 'request.bad_url',
+};
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toHttpError(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
+  void reply.status(status).send(body);
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send({ error: { code: 'route.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+}

@@ -1,0 +1,70 @@
+// Domain objects as they go on the wire: snake_case, ISO 8601 UTC times, derived flags computed at `now`.
+import type { Token } from '../auth/index.js';
+import type { AuditEntry } from '../audit/index.js';
+import { isPhaseOverdue, isResponseBreached, ROLES, type Incident, type TimelineEvent } from '../incidents/index.js';
+import type { Service } from '../services/index.js';
+import type { User } from '../users/index.js';
+
+const t = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function incidentView(i: Incident, now: Date) {
+  return {
+    id: i.id,
+    number: i.number,
+    title: i.title,
+    description: i.description,
+    impact: i.impact,
+    severity: i.severity,
+    status: i.status,
+    phase: i.phase,
+    service_id: i.serviceId,
+    created_at: i.createdAt.toISOString(),
+    updated_at: i.updatedAt.toISOString(),
+    created_by: i.createdBy,
+    ack_due_at: i.ackDueAt.toISOString(),
+    response_breached: isResponseBreached(i, now),
+    acknowledged_at: t(i.acknowledgedAt),
+    acknowledged_by: i.acknowledgedBy,
+    resolved_at: t(i.resolvedAt),
+    resolved_by: i.resolvedBy,
+    phase_started_at: i.phaseStartedAt.toISOString(),
+    phase_due_at: t(i.phaseDueAt),
+    phase_overdue: isPhaseOverdue(i, now),
+    roles: Object.fromEntries(ROLES.map((role) => [role, i.roles[role] ?? null])),
+  };
+}
+
+export function eventView(e: TimelineEvent) {
+  return { id: e.id, at: e.at.toISOString(), actor: e.actor, kind: e.kind, data: e.data };
+}
+
+export function userView(u: User) {
+  return { id: u.id, handle: u.handle, name: u.name, email: u.email, active: u.deactivatedAt === null, created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString() };
+}
+
+export function tokenView(tk: Token) {
+  return {
+    id: tk.id,
+    name: tk.name,
+    role: tk.role,
+    kind: tk.kind,
+    user: tk.userHandle,
+    hint: tk.hint,
+    created_at: tk.createdAt.toISOString(),
+    last_used_at: t(tk.lastUsedAt),
+    revoked_at: t(tk.revokedAt),
+  };
+}
+
+export function serviceView(s: Service) {
+  return { id: s.id, name: s.name, description: s.description, integration_key_hint: s.keyHint, created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString() };
+}
+
+export function auditView(a: AuditEntry) {
+  return { id: a.id, at: a.at.toISOString(), actor: a.actor, action: a.action, target: a.target, request_id: a.requestId, details: a.details };
+}
+
+/** The list envelope every collection uses. */
+export function page<T, V>(result: { data: T[]; nextCursor: string | null }, view: (item: T) => V) {
+  return { data: result.data.map(view), next_cursor: result.nextCursor };
+}

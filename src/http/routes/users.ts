@@ -1,0 +1,49 @@
+// /api/v1/users and /api/v1/me.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import { page, userView } from '../present.js';
+import { email, handle, idParams, pageQuery, text } from '../schemas.js';
+
+const tags = ['users'];
+
+export function userRoutes(server: FastifyInstance, app: App): void {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/api/v1/me', { schema: { tags, summary: 'Who the token belongs to' } }, async (request) => {
+    const { actor } = request;
+    const user = actor.id ? userView(await app.users.get(actor, actor.id)) : null;
+    return { user, role: actor.role, token_id: actor.tokenId ?? null };
+  });
+
+  r.post(
+    '/api/v1/users',
+    { schema: { tags, summary: 'Create a user (admin)', body: z.strictObject({ handle, name: text(200), email }) } },
+    async (request, reply) => {
+      const user = await app.users.create(request.actor, request.body);
+      return reply.status(201).send(userView(user));
+    },
+  );
+
+  r.get('/api/v1/users', { schema: { tags, summary: 'List users', querystring: pageQuery } }, async (request) =>
+    page(await app.users.list(request.actor, request.query), userView),
+  );
+
+  r.get('/api/v1/users/:id', { schema: { tags, summary: 'A user by id or handle', params: idParams } }, async (request) =>
+    userView(await app.users.get(request.actor, request.params.id)),
+  );
+
+  r.patch(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a user; active=false deactivates and stops their tokens (admin)',
+        params: idParams,
+        body: z.strictObject({ handle: handle.optional(), name: text(200).optional(), email: email.optional(), active: z.boolean().optional() }),
+      },
+    },
+    async (request) => userView(await app.users.update(request.actor, request.params.id, request.body)),
+  );
+}

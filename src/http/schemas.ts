@@ -1,0 +1,31 @@
+// Request pieces shared by the route files. Strings never carry NUL (PostgreSQL text refuses it),
+// so it is refused here at the edge with a 400 instead of failing in the database.
+import { z } from 'zod';
+
+const noNul = (s: string) => !s.includes('\u0000');
+
+/** Free text of up to `max` characters, trimmed, not empty. */
+export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(noNul, 'must not contain NUL characters');
+
+/** An id, number, handle or name in a path or query: printable, bounded. */
+export const ref = z.string().min(1).max(200).refine(noNul, 'must not contain NUL characters');
+
+export const idParams = z.strictObject({ id: ref });
+
+export const limit = z.coerce.number().int().min(1).max(200).default(50);
+
+export const pageQuery = z.strictObject({ limit, cursor: ref.optional() });
+
+/** "a,b" or repeated values → a validated array of enum members. */
+export function csvOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)));
+}
+
+export const handle = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'must be 2–32 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+
+export const email = z.email().max(254);

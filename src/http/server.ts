@@ -1,0 +1,72 @@
+// Builds the Fastify server without listening, so tests drive it with inject() and main.ts listens.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { App } from '../app.js';
+import { bearerAuth } from './auth.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { registerMetrics } from './metrics.js';
+import { auditRoutes } from './routes/audit.js';
+import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { serviceRoutes } from './routes/services.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
+
+export interface ServerOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: app.config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setErrorHandler(errorHandler);
+  server.setNotFoundHandler(notFoundHandler);
+
+  // An empty JSON body (curl -H 'Content-Type: application/json' -X POST with no -d) counts as {}.
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const raw = typeof body === 'string' ? body : body.toString('utf8');
+    if (raw.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(raw));
+    } catch {
+      const error = Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      done(error, undefined);
+    }
+  });
+
+  server.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  server.addHook('onRequest', bearerAuth(app.tokens));
+
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Vigil API', version: '1', description: 'Self-hosted incident response. Send `Authorization: Bearer <token>` on /api/* and /functions/*.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await server.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerMetrics(server, app);
+  healthRoutes(server, app);
+  userRoutes(server, app);
+  tokenRoutes(server, app);
+  serviceRoutes(server, app);
+  incidentRoutes(server, app);
+  auditRoutes(server, app);
+
+  server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  return server;
+}

@@ -1,0 +1,310 @@
+// Incident use-cases: each one authorizes, loads, applies a rule from incident.ts, saves, and writes
+// the timeline event and the audit row in the same transaction.
+import { authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
+import { audit } from '../audit/index.js';
+import type { Clock } from '../clock.js';
+import { inTransaction, type Db } from '../db/database.js';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { ServicesService } from '../services/index.js';
+import type { UsersService } from '../users/index.js';
+import {
+  ackDueAt,
+  dayKey,
+  formatNumber,
+  nextStatus,
+  phaseDueAt,
+  reopenedPhase,
+  type Incident,
+  type Phase,
+  type Role,
+  type Severity,
+  type Status,
+  type StatusAction,
+} from './incident.js';
+import {
+  claimBreach,
+  clearRole,
+  countByStatusAndSeverity,
+  findIncident,
+  findUnrecordedBreaches,
+  insertEvent,
+  insertIncident,
+  listEvents,
+  listIncidents,
+  nextSequence,
+  saveIncident,
+  setRole,
+  type TimelineEvent,
+} from './incidents.repo.js';
+
+export interface IncidentsDeps {
+  db: Db;
+  clock: Clock;
+  responseTargets: Readonly<Record<Severity, number>>;
+  users: UsersService;
+  services: ServicesService;
+}
+
+export interface NewIncident {
+  title: string;
+  severity: Severity;
+  serviceId?: string | undefined;
+  description?: string | undefined;
+  impact?: string | undefined;
+}
+
+export interface IncidentListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  status?: Status[] | undefined;
+  severity?: Severity[] | undefined;
+  serviceId?: string | undefined;
+}
+
+/** Cursors are opaque to clients: base64url of "created_at|id" of the last row returned. */
+function encodeCursor(i: Incident): string {
+  return Buffer.from(`${i.createdAt.toISOString()}|${i.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) {
+    throw new AppError('request.invalid_cursor', 'cursor is not one this server returned', { field: 'cursor' });
+  }
+  return { createdAt, id };
+}
+
+export function createIncidentsService(deps: IncidentsDeps) {
+  const { db, clock, responseTargets, users, services } = deps;
+
+  async function load(ref: string, q: Db = db): Promise<Incident> {
+    const incident = await findIncident(q, ref);
+    if (!incident) throw notFound('incident', ref);
+    return incident;
+  }
+
+  async function record(q: Db, incident: Incident, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
+    await insertEvent(q, { id: newId('evt', at), incidentId: incident.id, at, actor: { type: actor.type, id: actor.id, name: actor.name }, kind, data });
+    await audit(q, clock, actor, { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } });
+  }
+
+  /** Runs one change to an existing incident in a transaction and returns the incident as stored afterwards. */
+  async function change(actor: Actor, ref: string, apply: (trx: Db, incident: Incident, now: Date) => Promise<void>): Promise<Incident> {
+    authorize(actor, 'incident.write');
+    return inTransaction(db, async (trx) => {
+      const incident = await load(ref, trx);
+      await apply(trx, incident, clock.now());
+      return load(incident.id, trx);
+    });
+  }
+
+  /** Moves the status, guarding against a racing transition on another request or instance. */
+  async function transition(trx: Db, incident: Incident, action: StatusAction, next: Incident): Promise<void> {
+    const saved = await saveIncident(trx, next, incident.status);
+    if (!saved) {
+      const now = await load(incident.id, trx);
+      nextStatus(now.status, action);
+      throw new AppError('incident.conflict', 'the incident changed while this request ran; try again', { status: now.status });
+    }
+  }
+
+  async function assign(trx: Db, incident: Incident, actor: Actor, role: Role, userRef: string | null, now: Date): Promise<void> {
+    const previous = incident.roles[role] ?? null;
+    if (userRef === null) {
+      if (!previous) return;
+      await clearRole(trx, incident.id, role);
+      await record(trx, incident, actor, 'role_unassigned', { role, previous: previous.handle }, now);
+      return;
+    }
+    const user = await users.load(userRef, trx);
+    if (user.deactivatedAt) throw new AppError('user.deactivated', `user "${user.handle}" is deactivated`, { user: user.handle });
+    if (previous?.id === user.id) return;
+    await setRole(trx, incident.id, role, user.id, now);
+    await record(trx, incident, actor, 'role_assigned', { role, user: user.handle, previous: previous?.handle ?? null }, now);
+  }
+
+  return {
+    /** Opens an incident with the next number of the day and its response target. */
+    async create(actor: Actor, input: NewIncident): Promise<Incident> {
+      authorize(actor, 'incident.write');
+      return inTransaction(db, async (trx) => {
+        const service = input.serviceId ? await services.load(input.serviceId, trx) : undefined;
+        const now = clock.now();
+        const day = dayKey(now);
+        const incident: Incident = {
+          id: newId('inc', now),
+          number: formatNumber(day, await nextSequence(trx, day)),
+          title: input.title,
+          description: input.description ?? null,
+          impact: input.impact ?? null,
+          severity: input.severity,
+          status: 'triggered',
+          phase: 'detection',
+          serviceId: service?.id ?? null,
+          createdAt: now,
+          updatedAt: now,
+          createdBy: actor.id,
+          ackDueAt: ackDueAt(now, input.severity, responseTargets),
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          breachRecordedAt: null,
+          phaseStartedAt: now,
+          phaseDueAt: phaseDueAt(now, 'detection'),
+          roles: {},
+        };
+        await insertIncident(trx, incident);
+        await record(trx, incident, actor, 'created', { title: incident.title, severity: incident.severity, service: service?.name ?? null, ack_due_at: incident.ackDueAt.toISOString() }, now);
+        return incident;
+      });
+    },
+
+    async get(actor: Actor, ref: string): Promise<Incident> {
+      authorize(actor, 'read');
+      return load(ref);
+    },
+
+    async list(actor: Actor, q: IncidentListQuery): Promise<{ data: Incident[]; nextCursor: string | null }> {
+      authorize(actor, 'read');
+      const serviceId = q.serviceId ? (await services.load(q.serviceId)).id : undefined;
+      const rows = await listIncidents(db, {
+        limit: q.limit + 1,
+        status: q.status,
+        severity: q.severity,
+        serviceId,
+        before: q.cursor ? decodeCursor(q.cursor) : undefined,
+      });
+      const data = rows.slice(0, q.limit);
+      const last = data.at(-1);
+      return { data, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    },
+
+    async timeline(actor: Actor, ref: string, q: { limit: number; cursor?: string | undefined }): Promise<{ data: TimelineEvent[]; nextCursor: string | null }> {
+      authorize(actor, 'read');
+      const incident = await load(ref);
+      const rows = await listEvents(db, incident.id, { limit: q.limit + 1, after: q.cursor });
+      const data = rows.slice(0, q.limit);
+      return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+    },
+
+    /** Acknowledges; the acknowledging person becomes incident commander when none is set. */
+    acknowledge(actor: Actor, ref: string): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        const status = nextStatus(incident.status, 'acknowledge');
+        await transition(trx, incident, 'acknowledge', { ...incident, status, acknowledgedAt: now, acknowledgedBy: actor.id, updatedAt: now });
+        await record(trx, incident, actor, 'acknowledged', { response_ms: now.getTime() - incident.createdAt.getTime(), within_target: now <= incident.ackDueAt }, now);
+        if (!incident.roles.incident_commander && actor.type === 'user' && actor.id) {
+          await assign(trx, incident, actor, 'incident_commander', actor.id, now);
+        }
+      });
+    },
+
+    /** Resolves from any open status and moves the incident to the resolution phase. */
+    resolve(actor: Actor, ref: string, note?: string): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        const status = nextStatus(incident.status, 'resolve');
+        await transition(trx, incident, 'resolve', {
+          ...incident,
+          status,
+          resolvedAt: now,
+          resolvedBy: actor.id,
+          phase: 'resolution',
+          phaseStartedAt: incident.phase === 'resolution' ? incident.phaseStartedAt : now,
+          phaseDueAt: null,
+          updatedAt: now,
+        });
+        await record(trx, incident, actor, 'resolved', { duration_ms: now.getTime() - incident.createdAt.getTime(), previous_phase: incident.phase, ...(note && { note }) }, now);
+      });
+    },
+
+    /** Reopens a resolved incident: triggered again, a fresh response target, back to investigation. */
+    reopen(actor: Actor, ref: string, reason?: string): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        const status = nextStatus(incident.status, 'reopen');
+        const { phase, dueAt } = reopenedPhase(now);
+        await transition(trx, incident, 'reopen', {
+          ...incident,
+          status,
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          ackDueAt: ackDueAt(now, incident.severity, responseTargets),
+          breachRecordedAt: null,
+          phase,
+          phaseStartedAt: now,
+          phaseDueAt: dueAt,
+          updatedAt: now,
+        });
+        await record(trx, incident, actor, 'reopened', { ...(reason && { reason }), phase }, now);
+      });
+    },
+
+    addNote(actor: Actor, ref: string, text: string): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        await saveIncident(trx, { ...incident, updatedAt: now });
+        await record(trx, incident, actor, 'note', { text }, now);
+      });
+    },
+
+    /** An explicit phase change; the phase's due time follows the seed's time boxes from the incident's start. */
+    setPhase(actor: Actor, ref: string, phase: Phase): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        if (incident.status === 'resolved') {
+          throw new AppError('incident.invalid_transition', 'cannot change the phase of a resolved incident; reopen it first', { status: incident.status });
+        }
+        if (incident.phase === phase) {
+          throw new AppError('incident.invalid_transition', `the incident is already in the ${phase} phase`, { phase });
+        }
+        const dueAt = phaseDueAt(incident.createdAt, phase);
+        await saveIncident(trx, { ...incident, phase, phaseStartedAt: now, phaseDueAt: dueAt, updatedAt: now });
+        await record(trx, incident, actor, 'phase_changed', { from: incident.phase, to: phase, due_at: dueAt?.toISOString() ?? null }, now);
+      });
+    },
+
+    /** Changes severity; an unanswered incident's response target follows the new severity. */
+    setSeverity(actor: Actor, ref: string, severity: Severity, reason?: string): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        if (incident.severity === severity) {
+          throw new AppError('incident.invalid_transition', `the incident is already ${severity}`, { severity });
+        }
+        const unanswered = incident.status === 'triggered';
+        const due = unanswered ? ackDueAt(incident.createdAt, severity, responseTargets) : incident.ackDueAt;
+        await saveIncident(trx, { ...incident, severity, ackDueAt: due, updatedAt: now });
+        await record(trx, incident, actor, 'severity_changed', { from: incident.severity, to: severity, ack_due_at: due.toISOString(), ...(reason && { reason }) }, now);
+      });
+    },
+
+    /** Assigns a response role to a user (id or handle), or clears it with null. */
+    assignRole(actor: Actor, ref: string, role: Role, userRef: string | null): Promise<Incident> {
+      return change(actor, ref, async (trx, incident, now) => {
+        await assign(trx, incident, actor, role, userRef, now);
+      });
+    },
+
+    /**
+     * Engine sweep: writes "response target missed" on the timeline of each triggered incident past
+     * its ack_due_at. The claim is a conditional update, so on several instances each breach is written once.
+     */
+    async recordBreaches(limit = 100): Promise<number> {
+      const now = clock.now();
+      const due = await findUnrecordedBreaches(db, now, limit);
+      let recorded = 0;
+      for (const incident of due) {
+        const claimed = await inTransaction(db, async (trx) => {
+          if (!(await claimBreach(trx, incident.id, now))) return false;
+          await record(trx, incident, SYSTEM_ACTOR, 'response_breached', { severity: incident.severity, ack_due_at: incident.ackDueAt.toISOString(), late_ms: now.getTime() - incident.ackDueAt.getTime() }, now);
+          return true;
+        });
+        if (claimed) recorded += 1;
+      }
+      return recorded;
+    },
+
+    counts: () => countByStatusAndSeverity(db),
+  };
+}
+
+export type IncidentsService = ReturnType<typeof createIncidentsService>;

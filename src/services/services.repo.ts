@@ -1,0 +1,93 @@
+// Services: the things that break. Each has an integration key, stored only as a digest.
+import type { Db } from '../db/database.js';
+import type { ServicesTable } from '../db/schema.js';
+
+export interface Service {
+  id: string;
+  name: string;
+  description: string | null;
+  keyHint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toService(r: ServicesTable): Service {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    keyHint: r.key_hint,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+export async function insertService(db: Db, s: Service & { keyDigest: string }): Promise<void> {
+  await db
+    .insertInto('services')
+    .values({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      key_digest: s.keyDigest,
+      key_hint: s.keyHint,
+      created_at: s.createdAt.toISOString(),
+      updated_at: s.updatedAt.toISOString(),
+    })
+    .execute();
+}
+
+/** By id or by exact name. */
+export async function findService(db: Db, ref: string): Promise<Service | undefined> {
+  const row = await db
+    .selectFrom('services')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
+    .executeTakeFirst();
+  return row && toService(row);
+}
+
+/** The service an integration key belongs to (the ingestion path). */
+export async function findServiceByKeyDigest(db: Db, keyDigest: string): Promise<Service | undefined> {
+  const row = await db.selectFrom('services').selectAll().where('key_digest', '=', keyDigest).executeTakeFirst();
+  return row && toService(row);
+}
+
+export async function listServices(db: Db, q: { limit: number; after?: string | undefined }): Promise<Service[]> {
+  let query = db.selectFrom('services').selectAll().orderBy('id', 'desc').limit(q.limit);
+  if (q.after) query = query.where('id', '<', q.after);
+  return (await query.execute()).map(toService);
+}
+
+export async function updateService(
+  db: Db,
+  id: string,
+  patch: { name?: string | undefined; description?: string | null | undefined; keyDigest?: string; keyHint?: string },
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('services')
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.description !== undefined && { description: patch.description }),
+      ...(patch.keyDigest !== undefined && { key_digest: patch.keyDigest }),
+      ...(patch.keyHint !== undefined && { key_hint: patch.keyHint }),
+      updated_at: at.toISOString(),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteService(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('services').where('id', '=', id).execute();
+}
+
+export async function countOpenIncidents(db: Db, serviceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('incidents')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('service_id', '=', serviceId)
+    .where('status', '!=', 'resolved')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,126 @@
+// Creating, editing and deleting services, and rotating their integration keys.
+import { authorize, digest, generateIntegrationKey, type Actor } from '../auth/index.js';
+import { audit } from '../audit/index.js';
+import type { Clock } from '../clock.js';
+import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import {
+  countOpenIncidents,
+  deleteService,
+  findService,
+  findServiceByKeyDigest,
+  insertService,
+  listServices,
+  updateService,
+  type Service,
+} from './services.repo.js';
+
+export interface ServicesDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/** The integration key as shown once: PagerDuty-style, 32 characters of [a-z0-9]. */
+export interface WithKey {
+  service: Service;
+  integrationKey: string;
+}
+
+function keyHint(key: string): string {
+  return `…${key.slice(-4)}`;
+}
+
+export function createServicesService({ db, clock }: ServicesDeps) {
+  async function load(ref: string, q: Db = db): Promise<Service> {
+    const service = await findService(q, ref);
+    if (!service) throw notFound('service', ref);
+    return service;
+  }
+
+  function nameTaken(name: string): AppError {
+    return new AppError('service.already_exists', `a service named "${name}" already exists`, { name });
+  }
+
+  return {
+    async create(actor: Actor, input: { name: string; description?: string | null | undefined }): Promise<WithKey> {
+      authorize(actor, 'service.write');
+      const now = clock.now();
+      const integrationKey = generateIntegrationKey();
+      const service: Service = { id: newId('svc', now), name: input.name, description: input.description ?? null, keyHint: keyHint(integrationKey), createdAt: now, updatedAt: now };
+      try {
+        await inTransaction(db, async (trx) => {
+          await insertService(trx, { ...service, keyDigest: digest(integrationKey) });
+          await audit(trx, clock, actor, { action: 'service.create', target: { type: 'service', id: service.id }, details: { name: service.name } });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw nameTaken(input.name);
+        throw error;
+      }
+      return { service, integrationKey };
+    },
+
+    async list(actor: Actor, q: { limit: number; cursor?: string | undefined }) {
+      authorize(actor, 'read');
+      const rows = await listServices(db, { limit: q.limit + 1, after: q.cursor });
+      const data = rows.slice(0, q.limit);
+      return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+    },
+
+    async get(actor: Actor, ref: string): Promise<Service> {
+      authorize(actor, 'read');
+      return load(ref);
+    },
+
+    async update(actor: Actor, ref: string, patch: { name?: string | undefined; description?: string | null | undefined }): Promise<Service> {
+      authorize(actor, 'service.write');
+      try {
+        return await inTransaction(db, async (trx) => {
+          const service = await load(ref, trx);
+          await updateService(trx, service.id, patch, clock.now());
+          await audit(trx, clock, actor, { action: 'service.update', target: { type: 'service', id: service.id }, details: { ...patch } });
+          return load(service.id, trx);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw nameTaken(patch.name ?? '');
+        throw error;
+      }
+    },
+
+    /** Deletes a service with no open incidents; resolved incidents keep their history without it. */
+    async remove(actor: Actor, ref: string): Promise<void> {
+      authorize(actor, 'service.write');
+      await inTransaction(db, async (trx) => {
+        const service = await load(ref, trx);
+        const open = await countOpenIncidents(trx, service.id);
+        if (open > 0) {
+          throw new AppError('service.in_use', `service "${service.name}" has ${open} open incident(s); resolve them first`, { open_incidents: open });
+        }
+        await deleteService(trx, service.id);
+        await audit(trx, clock, actor, { action: 'service.delete', target: { type: 'service', id: service.id }, details: { name: service.name } });
+      });
+    },
+
+    /** Issues a new integration key; the old one stops working at once. */
+    async rotateKey(actor: Actor, ref: string): Promise<WithKey> {
+      authorize(actor, 'service.write');
+      const integrationKey = generateIntegrationKey();
+      const service = await inTransaction(db, async (trx) => {
+        const found = await load(ref, trx);
+        await updateService(trx, found.id, { keyDigest: digest(integrationKey), keyHint: keyHint(integrationKey) }, clock.now());
+        await audit(trx, clock, actor, { action: 'service.rotate_key', target: { type: 'service', id: found.id } });
+        return load(found.id, trx);
+      });
+      return { service, integrationKey };
+    },
+
+    /** The service an integration key routes to, for the ingestion endpoints. */
+    async byIntegrationKey(key: string): Promise<Service | undefined> {
+      return findServiceByKeyDigest(db, digest(key));
+    },
+
+    load,
+  };
+}
+
+export type ServicesService = ReturnType<typeof createServicesService>;

@@ -1,0 +1,85 @@
+// Managing people: admins create, edit and deactivate users; everyone signed in may list them.
+import { authorize, type Actor } from '../auth/actor.js';
+import { audit } from '../audit/index.js';
+import type { Clock } from '../clock.js';
+import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { findUser, insertUser, listUsers, updateUser, type User } from './users.repo.js';
+
+export interface UsersDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export interface NewUser {
+  handle: string;
+  name: string;
+  email: string;
+}
+
+export function createUsersService({ db, clock }: UsersDeps) {
+  async function load(ref: string, q: Db = db): Promise<User> {
+    const user = await findUser(q, ref);
+    if (!user) throw notFound('user', ref);
+    return user;
+  }
+
+  return {
+    /** Creates a user; the handle is unique. */
+    async create(actor: Actor, input: NewUser): Promise<User> {
+      authorize(actor, 'user.write');
+      const now = clock.now();
+      const user: User = { id: newId('usr', now), ...input, createdAt: now, updatedAt: now, deactivatedAt: null };
+      try {
+        await inTransaction(db, async (trx) => {
+          await insertUser(trx, user);
+          await audit(trx, clock, actor, { action: 'user.create', target: { type: 'user', id: user.id }, details: { handle: user.handle } });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw handleTaken(input.handle);
+        throw error;
+      }
+      return user;
+    },
+
+    async list(actor: Actor, q: { limit: number; cursor?: string | undefined }) {
+      authorize(actor, 'read');
+      const rows = await listUsers(db, { limit: q.limit + 1, after: q.cursor });
+      const data = rows.slice(0, q.limit);
+      return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+    },
+
+    async get(actor: Actor, ref: string): Promise<User> {
+      authorize(actor, 'read');
+      return load(ref);
+    },
+
+    /** Changes name, email or handle; `active: false` deactivates, which stops the user's tokens at once. */
+    async update(actor: Actor, ref: string, patch: Partial<NewUser> & { active?: boolean | undefined }): Promise<User> {
+      authorize(actor, 'user.write');
+      try {
+        return await inTransaction(db, async (trx) => {
+          const user = await load(ref, trx);
+          const now = clock.now();
+          const deactivatedAt = patch.active === undefined ? undefined : patch.active ? null : (user.deactivatedAt ?? now);
+          await updateUser(trx, user.id, { name: patch.name, email: patch.email, handle: patch.handle, ...(deactivatedAt !== undefined && { deactivatedAt }) }, now);
+          await audit(trx, clock, actor, { action: 'user.update', target: { type: 'user', id: user.id }, details: { ...patch } });
+          return load(user.id, trx);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw handleTaken(patch.handle ?? '');
+        throw error;
+      }
+    },
+
+    /** Resolves a user reference (id or handle) for other features, e.g. role assignment. */
+    load,
+  };
+}
+
+function handleTaken(handle: string): AppError {
+  return new AppError('user.already_exists', `a user with handle "${handle}" already exists`, { handle });
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
