@@ -1,0 +1,50 @@
+import { expect, it, vi } from 'vitest';
+import { describeEachEngine } from '../../test/engines.js';
+import { FakeClock } from '../clock.js';
+import { startEngine } from './engine.js';
+
+const MIN = 60_000;
+
+describeEachEngine('engine', (env) => {
+  it('writes a missed P1 response target on the timeline once the clock passes 15 minutes', async () => {
+    const clock = new FakeClock('2032-01-01T03:00:00.000Z');
+    const app = env.app(clock);
+    const logger = { info: vi.fn(), error: vi.fn() };
+    const engine = startEngine(app, logger, 0);
+    const incident = await app.incidents.create(env.admin, { title: 'disk full', severity: 'P1' });
+
+    clock.advance(15 * MIN);
+    await engine.sweep();
+    expect((await app.incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map((e) => e.kind)).toEqual(['created']);
+
+    clock.advance(1000);
+    await engine.sweep();
+    const kinds = (await app.incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map((e) => e.kind);
+    expect(kinds).toEqual(['created', 'response_breached']);
+    expect(engine.lastSweepAt()?.toISOString()).toBe('2032-01-01T03:15:01.000Z');
+    expect(logger.error).not.toHaveBeenCalled();
+    await engine.stop();
+  });
+
+  it('resumes after a restart: a breach that fell due while no engine ran is recorded by the next one', async () => {
+    const clock = new FakeClock('2032-02-01T03:00:00.000Z');
+    const incident = await env.app(clock).incidents.create(env.admin, { title: 'while down', severity: 'P0' });
+    clock.advance(2 * 60 * MIN);
+    const engine = startEngine(env.app(clock), { info: vi.fn(), error: vi.fn() }, 0);
+    await engine.sweep();
+    const kinds = (await env.app(clock).incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map((e) => e.kind);
+    expect(kinds).toContain('response_breached');
+    await engine.stop();
+  });
+
+  it('logs a failed sweep and keeps going', async () => {
+    const app = env.app();
+    const logger = { info: vi.fn(), error: vi.fn() };
+    const broken = { ...app, incidents: { ...app.incidents, recordBreaches: () => Promise.reject(new Error('database went away')) } };
+    const engine = startEngine(broken, logger, 0);
+    await engine.sweep();
+    expect(logger.error).toHaveBeenCalledOnce();
+    expect(engine.lastSweepAt()).toBeNull();
+    await engine.stop();
+  });
+});
