@@ -83,16 +83,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   });
 }
 
+/** A target beyond this is a typo; far larger ones would also push due times past what a Date can hold. */
+const MAX_RESPONSE_TARGET_MS = 365 * 86_400_000;
+
 /** "P0=5m,P1=15m" overrides the seed's targets severity by severity; the rest keep their defaults. */
 function parseResponseTargets(text: string | undefined): Record<Severity, number> {
   const targets = { ...DEFAULT_RESPONSE_TARGETS };
   if (text === undefined) return targets;
   for (const part of text.split(',')) {
-    const [name, value] = part.split('=').map((s) => s.trim());
-    const ms = value === undefined ? undefined : parseDuration(value);
-    if (!SEVERITIES.includes(name as Severity) || ms === undefined) {
+    const [name, value, ...extra] = part.split('=').map((s) => s.trim());
+    const ms = value === undefined || extra.length > 0 ? undefined : parseDuration(value);
+    if (!SEVERITIES.includes(name as Severity) || ms === undefined || ms > MAX_RESPONSE_TARGET_MS) {
       throw new ConfigError(
-        `invalid configuration:\n  VIGIL_RESPONSE_TARGETS: "${part}" is not SEVERITY=DURATION (e.g. P0=5m,P1=15m,P2=1h,P3=4h)`,
+        `invalid configuration:\n  VIGIL_RESPONSE_TARGETS: "${part}" is not SEVERITY=DURATION of at most 365d (e.g. P0=5m,P1=15m,P2=1h,P3=4h)`,
       );
     }
     targets[name as Severity] = ms;

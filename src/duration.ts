@@ -6,8 +6,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
   if (!match) return undefined;
-  const ms = Number(match[1]) * (UNIT_MS[match[2] as string] as number);
-  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
+  const ms = Math.round(Number(match[1]) * (UNIT_MS[match[2] as string] as number));
+  // Rounded first, so "0.4ms" is refused rather than read as a zero-length duration.
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 /** Formats milliseconds the short way people read on a pager: "5m", "1h", "1h30m". */

@@ -27,8 +27,10 @@ export function createClient(env: NodeJS.ProcessEnv = process.env): Client {
           signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-        throw new CliError(`cannot reach Vigil at ${config.url} (${cause}); is it running? set VIGIL_URL if it is elsewhere`);
+        // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, bad port…).
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+        throw new CliError(`cannot reach Vigil at ${config.url} (${reason}); is it running? set VIGIL_URL if it is elsewhere`);
       }
       if (response.status === 204) return undefined as T;
       const text = await response.text();

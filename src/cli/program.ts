@@ -1,30 +1,29 @@
-// `vigil <noun> <verb>`: serve and migrate run locally; everything else calls the HTTP API.
+// `vigil <noun> <verb>`: serve and migrate run locally; everything else calls the HTTP API. serve.ts
+// (Fastify, migrations) is imported on demand so that client commands start without loading it.
 import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../auth/index.js';
 import { incidentCommands } from './commands/incident.js';
 import { serviceCommands } from './commands/service.js';
 import { tokenCommands, userCommands } from './commands/people.js';
-import { runMigrate, runServe } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
     .description('Vigil: self-hosted incident response.\nClient commands talk to VIGIL_URL (default http://127.0.0.1:8080) with VIGIL_TOKEN (default: <data dir>/admin-token).')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .version('0.1.0');
 
   program
     .command('serve')
     .description('run the server: migrate, bootstrap the admin token, listen and sweep due work')
     .option('--host <host>', 'address to listen on (VIGIL_HOST, default 127.0.0.1)')
-    .option('--port <port>', 'port to listen on (VIGIL_PORT, default 8080)')
+    .option('--port <port>', 'port to listen on (VIGIL_PORT, default 8080; 0 picks a free port and prints it)')
     .option('--data-dir <dir>', 'where SQLite and the admin token live (VIGIL_DATA_DIR, default ./data)')
-    .action((o: { host?: string; port?: string; dataDir?: string }) => runServe(o));
+    .action(async (o: { host?: string; port?: string; dataDir?: string }) => (await import('./serve.js')).runServe(o));
 
   program
     .command('migrate')
     .description('apply pending database migrations and exit (serve also does this on start)')
     .option('--data-dir <dir>', 'where SQLite lives (VIGIL_DATA_DIR, default ./data)')
-    .action((o: { dataDir?: string }) => runMigrate(o));
+    .action(async (o: { dataDir?: string }) => (await import('./serve.js')).runMigrate(o));
 
   program.addCommand(tokenCommands(new Option('--role <role>', 'admin, responder or viewer').choices(TOKEN_ROLES).makeOptionMandatory()));
   program.addCommand(userCommands());

@@ -21,7 +21,9 @@ export function requiresToken(url: string): boolean {
 /** An onRequest hook factory: resolves the bearer token to an Actor or answers 401. */
 export function bearerAuth(tokens: TokensService) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    if (!requiresToken(request.url)) return;
+    // The matched route, not the raw URL: the router decodes "/%61pi/…" to "/api/…", and a check on
+    // the raw text would let such a request reach the handler with no actor. Unmatched URLs use the raw path.
+    if (!requiresToken(request.routeOptions.url ?? request.url)) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {

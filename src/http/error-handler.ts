@@ -60,6 +60,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'request.empty_body',
   FST_ERR_CTP_INVALID_JSON_BODY: 'request.invalid_json',
   FST_ERR_BAD_URL: 'request.bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'request.param_too_long',
 };
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {

@@ -23,8 +23,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     logger: options.logger ?? false,
     bodyLimit: app.config.bodyLimit,
     requestIdHeader: 'x-request-id',
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters may be as long as `ref` in schemas.ts allows (a service is found by its 200-character name).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { coerceTypes: false } },
+    // A malformed or over-long URL is rejected by the router before any route; answer it in the error shape too.
+    frameworkErrors: errorHandler,
   });
   server.setValidatorCompiler(validatorCompiler);
   server.setErrorHandler(errorHandler);

@@ -1,0 +1,294 @@
+// The `vigil` CLI end to end, once per engine against a real `vigil serve` process: migrate, the
+// incident flow from creation to resolution, tokens and roles, and the CLI conventions (one
+// "vigil: …" line and a non-zero exit on failure, --json that parses, --help on every command).
+// The server is always a real process. Client commands run in-process through runCli (what main.ts
+// calls), since a tsx process costs a second or more of CPU on these two-core machines; on SQLite a
+// batch of them also runs as real processes, to check exit codes, output and that they exit at all. PostgreSQL is TEST_DATABASE_URL (default
+// postgres://postgres@127.0.0.1:5432/test) with a database made for this file and dropped after;
+// when it is unreachable the PostgreSQL suite is skipped with one line, or fails with CI=true.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { format } from 'node:util';
+import type { Command } from 'commander';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../src/cli/program.js';
+import { runCli } from '../src/cli/run.js';
+import { runVigil, startServer, type RunResult, type ServerProcess } from './vigil-process.js';
+
+type Env = Record<string, string | undefined>;
+type Runner = (args: readonly string[], env: Env) => Promise<RunResult>;
+
+const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+async function probePostgres(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message || String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const pgProblem = await probePostgres();
+if (pgProblem && process.env.CI === 'true') throw new Error(`PostgreSQL at ${PG_URL} is unreachable and CI=true: ${pgProblem}`);
+
+async function pgAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs the CLI in this process exactly as main.ts does, with `env` as the only Vigil variables.
+ * Client commands read process.env and print with console.log, so both are swapped for the call.
+ */
+const inProcess: Runner = async (args, env) => {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('VIGIL_') || key === 'DATABASE_URL') delete process.env[key];
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
+  let stdout = '';
+  let stderr = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${format(...parts)}\n`));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`));
+  try {
+    const code = await runCli(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+    return { code, stdout, stderr };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+};
+
+/** A failed command: non-zero exit, nothing on stdout, one line on stderr starting with "vigil:". */
+function expectOneLineFailure(result: RunResult, pattern: RegExp): void {
+  expect(result.code, result.stdout + result.stderr).not.toBe(0);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(/^vigil: [^\n]+\n$/);
+  expect(result.stderr).toMatch(pattern);
+}
+
+function expectSuccess(result: RunResult): string {
+  expect(result.stderr, result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result.stdout;
+}
+
+/** The value of `key` in a "key  value" block. */
+function field(output: string, key: string): string {
+  const match = new RegExp(`^${key}\\s+(\\S.*)$`, 'm').exec(output);
+  if (!match?.[1]) throw new Error(`no "${key}" line in:\n${output}`);
+  return match[1];
+}
+
+/** The secret printed under a "(shown once…)" heading, checked to appear exactly once. */
+function shownOnce(output: string, heading: string): string {
+  const match = new RegExp(`${heading} \\(shown once[^\\n]*\\n\\n\\s+(\\S+)\\n`).exec(output);
+  if (!match?.[1]) throw new Error(`no "${heading}" in:\n${output}`);
+  expect(output.split(match[1])).toHaveLength(2);
+  return match[1];
+}
+
+for (const engine of ['sqlite', 'postgres'] as const) {
+  if (engine === 'postgres' && pgProblem) {
+    console.log(`PostgreSQL CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`);
+    describe.skip(`vigil CLI against vigil serve [${engine}]`, () => undefined);
+    continue;
+  }
+
+  describe(`vigil CLI against vigil serve [${engine}]`, () => {
+    let dataDir: string;
+    let dbName: string | undefined;
+    let serverEnv: Env;
+    let server: ServerProcess | undefined;
+    /** The admin's client environment: the token comes from <data dir>/admin-token. */
+    const admin = (): Env => {
+      if (!server) throw new Error('the server did not start');
+      return { VIGIL_URL: server.url, VIGIL_DATA_DIR: dataDir };
+    };
+
+    beforeAll(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vigil-cli-${engine}-`));
+      serverEnv = { VIGIL_DATA_DIR: dataDir };
+      if (engine === 'postgres') {
+        dbName = `vigil_cli_${randomBytes(6).toString('hex')}`;
+        await pgAdmin(`CREATE DATABASE ${dbName}`);
+        const url = new URL(PG_URL);
+        url.pathname = `/${dbName}`;
+        serverEnv.DATABASE_URL = url.toString();
+      }
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+      if (dbName) await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('migrate applies the migrations to a fresh database, then reports it is up to date', async () => {
+      const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+      expect(expectSuccess(await inProcess(['migrate'], serverEnv))).toMatch(new RegExp(`^applied \\d+ migration\\(s\\) to ${label} at \\S+: 001-foundation, `));
+      expect(expectSuccess(await inProcess(['migrate'], serverEnv))).toMatch(new RegExp(`^${label} at \\S+ is up to date\\n$`));
+    });
+
+    it('serve starts on the migrated database and reports its real port', async () => {
+      server = await startServer(serverEnv);
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      expect(fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8')).toMatch(/^\S{32,}\n$/);
+    });
+
+    let number = '';
+    it('runs an incident from creation to resolution', async () => {
+      const service = expectSuccess(await inProcess(['service', 'create', 'payments'], admin()));
+      const serviceId = field(service, 'id');
+      expect(field(service, 'name')).toBe('payments');
+      shownOnce(service, 'Integration key');
+
+      const created = expectSuccess(await inProcess(['incident', 'create', '--title', 'Checkout is failing', '--severity', 'P1', '--service', 'payments'], admin()));
+      number = /^opened (INC-\d{8}-\d{4})$/m.exec(created)?.[1] ?? '';
+      expect(number, created).not.toBe('');
+      expect(created).toMatch(/^status\s+triggered$/m);
+      expect(field(created, 'service_id')).toBe(serviceId);
+
+      const acked = expectSuccess(await inProcess(['incident', 'ack', number], admin()));
+      expect(acked).toContain(`${number}: ack done`);
+      expect(acked).toMatch(/^status\s+acknowledged$/m);
+
+      expect(field(expectSuccess(await inProcess(['incident', 'phase', number, 'mitigation'], admin())), 'phase')).toBe('mitigation');
+
+      const resolved = expectSuccess(await inProcess(['incident', 'resolve', number, '--note', 'rolled back the deploy'], admin()));
+      expect(field(resolved, 'status')).toBe('resolved');
+
+      const shown = expectSuccess(await inProcess(['incident', 'show', number], admin()));
+      expect(field(shown, 'number')).toBe(number);
+      const timeline = shown.split('\nTimeline:\n')[1] ?? '';
+      const kinds = timeline.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[1]);
+      expect(kinds.filter((k) => ['created', 'acknowledged', 'phase_changed', 'resolved'].includes(k as string))).toEqual(['created', 'acknowledged', 'phase_changed', 'resolved']);
+      expect(timeline).toContain('rolled back the deploy');
+
+      const list = JSON.parse(expectSuccess(await inProcess(['incident', 'list', '--json'], admin()))) as { data: { number: string; status: string }[]; next_cursor: unknown };
+      expect(Object.keys(list).sort()).toEqual(['data', 'next_cursor']);
+      expect(list.data[0]).toMatchObject({ number, status: 'resolved' });
+    });
+
+    it('fails with one line on an unknown incident', async () => {
+      expectOneLineFailure(await inProcess(['incident', 'show', 'INC-20000101-9999'], admin()), /INC-20000101-9999.*HTTP 404/);
+    });
+
+    it('issues a responder token that cannot manage tokens, and revokes it', async () => {
+      const user = expectSuccess(await inProcess(['user', 'create', '--handle', 'alice', '--name', 'Alice', '--email', 'a@example.test'], admin()));
+      expect(field(user, 'handle')).toBe('alice');
+
+      const issued = expectSuccess(await inProcess(['token', 'create', '--role', 'responder', '--user', 'alice'], admin()));
+      const tokenId = field(issued, 'id');
+      expect(field(issued, 'role')).toBe('responder');
+      const secret = shownOnce(issued, 'Token');
+      const responder = { ...admin(), VIGIL_TOKEN: secret };
+
+      expect(expectSuccess(await inProcess(['incident', 'list'], responder))).toContain(number);
+      expectOneLineFailure(await inProcess(['token', 'list'], responder), /responder.*HTTP 403/);
+
+      const listed = expectSuccess(await inProcess(['token', 'list'], admin()));
+      expect(listed).toContain(tokenId);
+      expect(listed).not.toContain(secret);
+
+      expect(expectSuccess(await inProcess(['token', 'revoke', tokenId], admin()))).toMatch(new RegExp(`^revoked ${tokenId} `));
+      expectOneLineFailure(await inProcess(['incident', 'list'], responder), /HTTP 401/);
+    });
+
+    it('prints valid JSON with --json on every read command', async () => {
+      const reads = [
+        ['incident', 'list'],
+        ['incident', 'show', number],
+        ['service', 'list'],
+        ['service', 'show', 'payments'],
+        ['user', 'list'],
+        ['user', 'show', 'alice'],
+        ['token', 'list'],
+      ];
+      for (const args of reads) {
+        const output = expectSuccess(await inProcess([...args, '--json'], admin()));
+        expect(() => JSON.parse(output) as unknown, `${args.join(' ')} --json`).not.toThrow();
+      }
+    });
+
+    if (engine === 'sqlite') {
+      it('behaves the same as real processes: output, JSON, exit codes, one-line failures', async () => {
+        const port = await closedPort();
+        const [shown, list, unknown, unreachable, badSeverity] = await Promise.all([
+          runVigil(['incident', 'show', number], admin()),
+          runVigil(['incident', 'list', '--json'], admin()),
+          runVigil(['incident', 'show', 'INC-20000101-9999'], admin()),
+          runVigil(['incident', 'list'], { VIGIL_URL: `http://127.0.0.1:${port}`, VIGIL_TOKEN: 'vgl_x' }),
+          runVigil(['incident', 'create', '--title', 'x', '--severity', 'P9'], {}),
+        ]);
+        expect(expectSuccess(shown)).toMatch(new RegExp(`^number\\s+${number}$[\\s\\S]*\\nTimeline:\\n.*created[\\s\\S]*resolved`, 'm'));
+        expect((JSON.parse(expectSuccess(list)) as { data: { number: string }[] }).data[0]?.number).toBe(number);
+        expectOneLineFailure(unknown, /INC-20000101-9999.*HTTP 404/);
+        expectOneLineFailure(unreachable, new RegExp(`cannot reach Vigil at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
+        expectOneLineFailure(badSeverity, /'P9' is invalid/);
+      }, 60_000);
+    }
+  });
+}
+
+/** Every command in the tree with its path from the root, e.g. ['incident', 'phase']. */
+function commandTree(cmd: Command, prefix: string[] = []): { names: string[]; cmd: Command }[] {
+  return [{ names: prefix, cmd }, ...cmd.commands.flatMap((sub) => commandTree(sub, [...prefix, sub.name()]))];
+}
+
+describe('vigil CLI conventions', () => {
+  const tree = commandTree(buildProgram());
+
+  it('has the commands the design names', () => {
+    const leaves = tree.filter((c) => c.cmd.commands.length === 0).map((c) => c.names.join(' '));
+    expect(leaves).toEqual(expect.arrayContaining(['serve', 'migrate', 'service create', 'incident create', 'incident ack', 'incident phase', 'incident resolve', 'incident show', 'incident list', 'user create', 'token create', 'token list', 'token revoke']));
+  });
+
+  it.each(tree.map((c) => [c.names.join(' ') || '(root)', c] as const))('vigil %s --help', async (_, { names, cmd }) => {
+    const result = await inProcess([...names, '--help'], {});
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: ${['vigil', ...names].join(' ')}`);
+    for (const arg of cmd.registeredArguments) {
+      const shown = `${arg.name()}${arg.variadic ? '...' : ''}`;
+      expect(result.stdout).toContain(arg.required ? `<${shown}>` : `[${shown}]`);
+    }
+    for (const option of cmd.options) expect(result.stdout).toContain(option.long ?? option.flags);
+    for (const sub of cmd.commands) expect(result.stdout).toContain(sub.name());
+  });
+
+  it.each([
+    ['an invalid severity', ['incident', 'create', '--title', 'x', '--severity', 'P9'], {}, /'P9' is invalid.*P0, P1, P2, P3/],
+    ['an invalid phase', ['incident', 'phase', 'INC-20000101-0001', 'lunch'], {}, /'lunch' is invalid/],
+    ['a missing required option', ['incident', 'create', '--severity', 'P1'], {}, /--title/],
+    ['an unknown command', ['incident', 'frobnicate'], {}, /unknown command 'frobnicate'/],
+    ['too many arguments', ['incident', 'show', 'a', 'b'], {}, /too many arguments/],
+    ['a bad VIGIL_URL', ['incident', 'list'], { VIGIL_URL: 'ftp://example.test' }, /VIGIL_URL/],
+    ['no token', ['incident', 'list'], { VIGIL_URL: 'http://127.0.0.1:9', VIGIL_DATA_DIR: path.join(os.tmpdir(), 'vigil-cli-no-such-dir') }, /no token: set VIGIL_TOKEN/],
+  ] as const)('fails with one "vigil:" line on %s', async (_, args, env, pattern) => {
+    expectOneLineFailure(await inProcess(args, env), pattern);
+  });
+});
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
