@@ -1,4 +1,5 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
+import { readAudit } from './audit/index.js';
 import { createTokensService } from './auth/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -15,7 +16,10 @@ export interface App {
   tokens: ReturnType<typeof createTokensService>;
   services: ReturnType<typeof createServicesService>;
   incidents: ReturnType<typeof createIncidentsService>;
+  audit: { read: (...args: DropFirst<Parameters<typeof readAudit>>) => ReturnType<typeof readAudit> };
 }
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
 export function createServices(config: Config, database: Database, clock: Clock): App {
   const { db } = database;
@@ -23,5 +27,6 @@ export function createServices(config: Config, database: Database, clock: Clock)
   const tokens = createTokensService({ db, clock, users });
   const services = createServicesService({ db, clock });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
-  return { config, clock, database, users, tokens, services, incidents };
+  const audit = { read: (...args: DropFirst<Parameters<typeof readAudit>>) => readAudit(db, ...args) };
+  return { config, clock, database, users, tokens, services, incidents, audit };
 }

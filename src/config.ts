@@ -25,7 +25,10 @@ export class ConfigError extends Error {
 }
 
 const envSchema = z.object({
-  VIGIL_HOST: z.string().min(1).default('127.0.0.1'),
+  VIGIL_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]{1,253}$/, 'must be a host name or an IPv4/IPv6 address')
+    .default('127.0.0.1'),
   VIGIL_PORT: z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
@@ -44,7 +47,7 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+$/, 'must be a whole number of bytes')
     .transform(Number)
-    .pipe(z.number().int().min(1024, 'must be at least 1024'))
+    .pipe(z.number().int().min(1024, 'must be at least 1024').max(64 * 1_048_576, 'must be at most 67108864 (64 MiB)'))
     .default(1_048_576),
 });
 

@@ -37,6 +37,7 @@ function kindOf(code: string): ErrorKind {
     case 'conflict':
     case 'already_exists':
     case 'in_use':
+    case 'deactivated':
       return 'conflict';
     case 'unauthorized':
       return 'unauthorized';

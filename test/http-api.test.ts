@@ -306,7 +306,7 @@ describeEachEngine('HTTP incidents', (env) => {
     const timeline = await h.call('GET', `/api/v1/incidents/${incident.number}/timeline`, { as: viewer });
     expect(timeline.statusCode).toBe(200);
     const events = timeline.json().data as Array<{ kind: string; at: string; actor: { name: string }; data: Record<string, unknown> }>;
-    expect(events.map((e) => e.kind)).toEqual(['created', 'acknowledged', 'role_assigned', 'phase_changed', 'severity_changed', 'note', 'role_assigned', 'role_unassigned', 'resolved', 'reopened']);
+    expect(events.map((e) => e.kind)).toEqual(['created', 'acknowledged', 'role_assigned', 'phase_changed', 'severity_changed', 'note', 'role_assigned', 'role_unassigned', 'resolved', 'reopened'].reverse());
     expect(events.every((e) => ISO.test(e.at))).toBe(true);
     expect(events.find((e) => e.kind === 'note')).toMatchObject({ actor: { name: alice.handle }, data: { text: 'rolled back the deploy' } });
     expect(events.find((e) => e.kind === 'severity_changed')?.data).toMatchObject({ from: 'P2', to: 'P0', reason: 'all regions' });
@@ -389,9 +389,9 @@ describeEachEngine('HTTP incidents', (env) => {
     await post(incident.id, 'acknowledge', undefined, admin);
     const events = (await h.call('GET', `/api/v1/incidents/${incident.id}/timeline`, { as: viewer })).json().data as Array<{ kind: string; actor: { id: string; name: string; type: string } }>;
     expect(events.map((e) => [e.kind, e.actor.id, e.actor.type])).toEqual([
-      ['created', admin.userId, 'user'],
-      ['acknowledged', admin.userId, 'user'],
       ['role_assigned', admin.userId, 'user'],
+      ['acknowledged', admin.userId, 'user'],
+      ['created', admin.userId, 'user'],
     ]);
   });
 });

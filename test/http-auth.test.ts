@@ -94,6 +94,13 @@ describeEachEngine('HTTP authentication', (env) => {
     expect((await h.call('GET', '/api/v1/me', { as: bob })).statusCode).toBe(200);
   });
 
+  it('refuses to let an admin deactivate themselves, with a 409 that changes nothing', async () => {
+    const carol = await h.caller('admin', 'self-deact');
+    const res = await h.call('PATCH', `/api/v1/users/${carol.userId}`, { as: carol, body: { active: false } });
+    expectError(res, 409, 'user.conflict');
+    expect((await h.call('GET', '/api/v1/me', { as: carol })).statusCode).toBe(200);
+  });
+
   it('serves health, readiness, metrics, the OpenAPI document and the docs without a token', async () => {
     for (const url of ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json', '/docs']) {
       const res = await h.call('GET', url);

@@ -101,7 +101,7 @@ describeEachEngine('HTTP error surface', (env) => {
   });
 
   it('answers a content type it does not read with 415', async () => {
-    for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
       const res = await h.call('POST', '/api/v1/incidents', { as: admin, body: 'title=x&severity=P1', headers: { 'content-type': type } });
       expectError(res, 415, 'request.unsupported_media_type');
     }
@@ -120,8 +120,19 @@ describeEachEngine('HTTP error surface', (env) => {
     const sent = await h.call('GET', '/healthz', { headers: { 'x-request-id': 'trace-abc-123' } });
     expect(sent.headers['x-request-id']).toBe('trace-abc-123');
     const made = await h.call('GET', '/healthz');
-    expect(typeof made.headers['x-request-id']).toBe('string');
-    expect(made.headers['x-request-id']).not.toBe('');
+    const again = await h.call('GET', '/healthz');
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    expect(made.headers['x-request-id']).toMatch(UUID);
+    expect(again.headers['x-request-id']).toMatch(UUID);
+    expect(again.headers['x-request-id']).not.toBe(made.headers['x-request-id']);
+  });
+
+  it('replaces an x-request-id that is too long or has odd characters with a fresh one', async () => {
+    for (const bad of ['x'.repeat(129), 'has space', 'semi;colon', '<script>']) {
+      const res = await h.call('GET', '/healthz', { headers: { 'x-request-id': bad } });
+      expect(res.headers['x-request-id']).not.toBe(bad);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 });
 

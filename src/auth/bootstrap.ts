@@ -2,11 +2,11 @@
 // VIGIL_ADMIN_TOKEN, else from <data dir>/admin-token, else it is generated, saved there (0600) and
 // returned so the caller can print it once.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { newId } from '../ids.js';
 import { findUser, insertUser } from '../users/index.js';
+import { adminTokenFile, readAdminTokenFile } from './admin-token.js';
 import { digest, generateToken, hintOf } from './secrets.js';
 import { upsertBootstrapToken } from './tokens.repo.js';
 
@@ -16,20 +16,6 @@ export interface BootstrapResult {
   /** The secret, when it was generated now and must be shown to the operator once. */
   generated: string | undefined;
   tokenFile: string | undefined;
-}
-
-export function adminTokenFile(dataDir: string): string {
-  return path.join(dataDir, 'admin-token');
-}
-
-/** Reads the saved admin token, if there is one. */
-export function readAdminTokenFile(dataDir: string): string | undefined {
-  try {
-    const text = fs.readFileSync(adminTokenFile(dataDir), 'utf8').trim();
-    return text || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function bootstrapAdmin(db: Db, clock: Clock, opts: { adminToken: string | undefined; dataDir: string }): Promise<BootstrapResult> {

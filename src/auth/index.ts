@@ -1,5 +1,6 @@
 export { authorize, can, SYSTEM_ACTOR, TOKEN_ROLES, type Actor, type Permission, type TokenRole } from './actor.js';
 export { createTokensService, type TokensService } from './tokens.service.js';
-export { bootstrapAdmin, readAdminTokenFile, adminTokenFile, ADMIN_HANDLE } from './bootstrap.js';
+export { bootstrapAdmin, ADMIN_HANDLE } from './bootstrap.js';
+export { readAdminTokenFile, adminTokenFile } from './admin-token.js';
 export { generateIntegrationKey, digest } from './secrets.js';
 export type { Token } from './tokens.repo.js';

@@ -12,7 +12,7 @@ export function openDatabase(config: Config): Database {
   return createDb({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'vigil.db') });
 }
 
-function describe(config: Config, database: Database): string {
+function describe(_config: Config, database: Database): string {
   return database.engine === 'sqlite' ? `SQLite at ${database.location}` : `PostgreSQL at ${database.location}`;
 }
 
@@ -32,12 +32,21 @@ export async function runMigrate(overrides: ConfigOverrides): Promise<void> {
 export async function runServe(overrides: ConfigOverrides): Promise<void> {
   const config = loadConfig(process.env, overrides);
   const database = openDatabase(config);
-  await migrate(database.db);
-  const boot = await bootstrapAdmin(database.db, systemClock, { adminToken: config.adminToken, dataDir: config.dataDir });
-  const app = createServices(config, database, systemClock);
-  const server = await buildServer(app, { logger: { level: config.logLevel } });
+  let boot: Awaited<ReturnType<typeof bootstrapAdmin>>;
+  let server: Awaited<ReturnType<typeof buildServer>>;
+  let app: ReturnType<typeof createServices>;
+  try {
+    await migrate(database.db);
+    boot = await bootstrapAdmin(database.db, systemClock, { adminToken: config.adminToken, dataDir: config.dataDir });
+    app = createServices(config, database, systemClock);
+    server = await buildServer(app, { logger: { level: config.logLevel } });
+    await server.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // A port in use or an unreachable database: release the pool so the process can exit with the error.
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   const engine = startEngine(app, server.log);
-  await server.listen({ host: config.host, port: config.port });
 
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -20,7 +20,7 @@ describeEachEngine('engine', (env) => {
     clock.advance(1000);
     await engine.sweep();
     const kinds = (await app.incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map((e) => e.kind);
-    expect(kinds).toEqual(['created', 'response_breached']);
+    expect(kinds).toEqual(['response_breached', 'created']);
     expect(engine.lastSweepAt()?.toISOString()).toBe('2032-01-01T03:15:01.000Z');
     expect(logger.error).not.toHaveBeenCalled();
     await engine.stop();

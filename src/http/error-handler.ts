@@ -47,11 +47,21 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     return { status: 400, body: { error: { code: 'request.invalid', message, details: { errors } } } };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = FASTIFY_CODES[fe.code ?? ''] ?? 'request.invalid';
+    const code = FASTIFY_CODES[fe.code ?? ''] ?? BY_STATUS[fe.statusCode] ?? 'request.invalid';
     return { status: fe.statusCode, body: { error: { code, message: fe.message } } };
   }
   return { status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } };
 }
+
+const BY_STATUS: Record<number, string> = {
+  403: 'request.forbidden',
+  404: 'route.not_found',
+  405: 'request.method_not_allowed',
+  406: 'request.not_acceptable',
+  413: 'request.too_large',
+  414: 'request.uri_too_long',
+  415: 'request.unsupported_media_type',
+};
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'request.too_large',

@@ -1,4 +1,5 @@
 // Builds the Fastify server without listening, so tests drive it with inject() and main.ts listens.
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -14,6 +15,8 @@ import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
 }
@@ -22,7 +25,13 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   const server = Fastify({
     logger: options.logger ?? false,
     bodyLimit: app.config.bodyLimit,
-    requestIdHeader: 'x-request-id',
+    // A caller's X-Request-Id is kept when it is a sane token, so it can be traced into the audit log;
+    // anything else (or none) gets a fresh UUID, unique across restarts and instances.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     // Path parameters may be as long as `ref` in schemas.ts allows (a service is found by its 200-character name).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { coerceTypes: false } },
@@ -34,7 +43,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   server.setNotFoundHandler(notFoundHandler);
 
   // An empty JSON body (curl -H 'Content-Type: application/json' -X POST with no -d) counts as {}.
-  server.removeContentTypeParser('application/json');
+  // Only JSON is accepted: other types (text/plain included) answer 415.
+  server.removeAllContentTypeParsers();
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const raw = typeof body === 'string' ? body : body.toString('utf8');
     if (raw.trim() === '') return done(null, {});

@@ -190,10 +190,10 @@ export async function insertEvent(db: Db, e: TimelineEvent): Promise<void> {
     .execute();
 }
 
-/** Oldest first, as a timeline reads; `after` is the id of the last event already seen. */
-export async function listEvents(db: Db, incidentId: string, q: { limit: number; after?: string | undefined }): Promise<TimelineEvent[]> {
-  let query = db.selectFrom('incident_events').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'asc').limit(q.limit);
-  if (q.after) query = query.where('id', '>', q.after);
+/** Newest first, as every list is; `before` is the id of the last event of the previous page. */
+export async function listEvents(db: Db, incidentId: string, q: { limit: number; before?: string | undefined }): Promise<TimelineEvent[]> {
+  let query = db.selectFrom('incident_events').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').limit(q.limit);
+  if (q.before) query = query.where('id', '<', q.before);
   return (await query.execute()).map(toEvent);
 }
 

@@ -77,7 +77,7 @@ describeEachEngine('incidents service', (env) => {
     expect(reopened.ackDueAt.toISOString()).toBe('2031-01-10T09:48:00.000Z');
 
     const kinds = (await app.incidents.timeline(alice, incident.id, { limit: 50 })).data.map((e) => e.kind);
-    expect(kinds).toEqual(['created', 'acknowledged', 'role_assigned', 'phase_changed', 'resolved', 'reopened']);
+    expect(kinds).toEqual(['reopened', 'resolved', 'phase_changed', 'role_assigned', 'acknowledged', 'created']);
   });
 
   it.each([

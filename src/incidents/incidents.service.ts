@@ -184,7 +184,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
     async timeline(actor: Actor, ref: string, q: { limit: number; cursor?: string | undefined }): Promise<{ data: TimelineEvent[]; nextCursor: string | null }> {
       authorize(actor, 'read');
       const incident = await load(ref);
-      const rows = await listEvents(db, incident.id, { limit: q.limit + 1, after: q.cursor });
+      const rows = await listEvents(db, incident.id, { limit: q.limit + 1, before: q.cursor });
       const data = rows.slice(0, q.limit);
       return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
     },

@@ -61,6 +61,9 @@ export function createUsersService({ db, clock }: UsersDeps) {
       try {
         return await inTransaction(db, async (trx) => {
           const user = await load(ref, trx);
+          if (patch.active === false && user.id === actor.id) {
+            throw new AppError('user.conflict', 'you cannot deactivate yourself; another admin must do it', { user: user.handle });
+          }
           const now = clock.now();
           const deactivatedAt = patch.active === undefined ? undefined : patch.active ? null : (user.deactivatedAt ?? now);
           await updateUser(trx, user.id, { name: patch.name, email: patch.email, handle: patch.handle, ...(deactivatedAt !== undefined && { deactivatedAt }) }, now);

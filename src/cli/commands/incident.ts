@@ -1,6 +1,6 @@
 // `vigil incident …`: the responder's commands. <incident> is an id or a number like INC-20261128-0001.
 import { Argument, Command, Option } from 'commander';
-import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incidents/index.js';
+import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incidents/incident.js';
 import { createClient, query } from '../client.js';
 import { block, print, table } from '../output.js';
 
@@ -79,7 +79,7 @@ export function incidentCommands(): Command {
       const client = createClient();
       const found = await client.request<Row>('GET', path(ref));
       const timeline = await client.request<Page>('GET', path(ref, '/timeline?limit=200'));
-      print(o, { ...found, timeline: timeline.data }, () => `${incidentBlock(found)}\n\nTimeline:\n${timeline.data.map(eventLine).join('\n')}`);
+      print(o, { ...found, timeline: timeline.data }, () => `${incidentBlock(found)}\n\nTimeline:\n${[...timeline.data].reverse().map(eventLine).join('\n')}`);
     });
 
   incident

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../app.js';
-import { readAudit } from '../../audit/index.js';
 import { auditView, page } from '../present.js';
 import { pageQuery, ref } from '../schemas.js';
 
@@ -12,7 +11,7 @@ export function auditRoutes(server: FastifyInstance, app: App): void {
     { schema: { tags: ['audit'], summary: 'The audit log (admin)', querystring: pageQuery.extend({ action: ref.optional(), target_id: ref.optional() }) } },
     async (request) => {
       const q = request.query;
-      return page(await readAudit(app.database.db, request.actor, { limit: q.limit, cursor: q.cursor, action: q.action, targetId: q.target_id }), auditView);
+      return page(await app.audit.read(request.actor, { limit: q.limit, cursor: q.cursor, action: q.action, targetId: q.target_id }), auditView);
     },
   );
 }

@@ -42,7 +42,7 @@ export function incidentRoutes(server: FastifyInstance, app: App): void {
     view(await app.incidents.get(request.actor, request.params.id)),
   );
 
-  r.get('/api/v1/incidents/:id/timeline', { schema: { tags, summary: 'The incident timeline, oldest first', params: idParams, querystring: pageQuery } }, async (request) =>
+  r.get('/api/v1/incidents/:id/timeline', { schema: { tags, summary: 'The incident timeline, newest first', params: idParams, querystring: pageQuery } }, async (request) =>
     page(await app.incidents.timeline(request.actor, request.params.id, request.query), eventView),
   );
 
