@@ -13,42 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import type { Command } from 'commander';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
 import { runCli } from '../src/cli/run.js';
+import { PG_URL, pgAdmin, pgProblem } from './engines.js';
 import { runVigil, startServer, type RunResult, type ServerProcess } from './vigil-process.js';
 
 type Env = Record<string, string | undefined>;
 type Runner = (args: readonly string[], env: Env) => Promise<RunResult>;
-
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-
-async function probePostgres(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message || String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const pgProblem = await probePostgres();
-if (pgProblem && process.env.CI === 'true') throw new Error(`PostgreSQL at ${PG_URL} is unreachable and CI=true: ${pgProblem}`);
-
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Runs the CLI in this process exactly as main.ts does, with `env` as the only Vigil variables.

@@ -10,7 +10,7 @@ import { FakeClock, type Clock } from '../src/clock.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createDb, migrate, type Database, type Engine } from '../src/db/database.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 async function probePostgres(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
@@ -25,7 +25,8 @@ async function probePostgres(): Promise<string | undefined> {
   }
 }
 
-const pgProblem = await probePostgres();
+/** Why PostgreSQL cannot be used, or undefined when it answers. */
+export const pgProblem = await probePostgres();
 if (pgProblem && process.env.CI === 'true') {
   throw new Error(`PostgreSQL at ${PG_URL} is unreachable and CI=true: ${pgProblem}`);
 }
@@ -37,7 +38,8 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function admin(sql: string): Promise<void> {
+/** Runs one statement (CREATE/DROP DATABASE) on the PostgreSQL test server. */
+export async function pgAdmin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
@@ -76,7 +78,7 @@ export function describeEachEngine(title: string, body: (env: EngineEnv) => void
       beforeAll(async () => {
         if (engine === 'postgres') {
           dbName = `vigil_test_${randomBytes(6).toString('hex')}`;
-          await admin(`CREATE DATABASE ${dbName}`);
+          await pgAdmin(`CREATE DATABASE ${dbName}`);
           database = createDb({ databaseUrl: withDatabase(PG_URL, dbName), poolSize: 20 });
         } else {
           database = createDb({ sqlitePath: ':memory:' });
@@ -87,7 +89,7 @@ export function describeEachEngine(title: string, body: (env: EngineEnv) => void
       });
       afterAll(async () => {
         await database?.close();
-        if (dbName) await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        if (dbName) await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       });
       const env: EngineEnv = {
         engine,
