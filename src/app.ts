@@ -1,4 +1,5 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
+import { createAlertsService, createIngestService } from './alerts/index.js';
 import { readAudit } from './audit/index.js';
 import { createTokensService } from './auth/index.js';
 import type { Clock } from './clock.js';
@@ -16,6 +17,8 @@ export interface App {
   tokens: ReturnType<typeof createTokensService>;
   services: ReturnType<typeof createServicesService>;
   incidents: ReturnType<typeof createIncidentsService>;
+  alerts: ReturnType<typeof createAlertsService>;
+  ingest: ReturnType<typeof createIngestService>;
   audit: { read: (...args: DropFirst<Parameters<typeof readAudit>>) => ReturnType<typeof readAudit> };
 }
 
@@ -27,6 +30,8 @@ export function createServices(config: Config, database: Database, clock: Clock)
   const tokens = createTokensService({ db, clock, users });
   const services = createServicesService({ db, clock });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
+  const alerts = createAlertsService({ db, services, incidents });
+  const ingest = createIngestService({ db, clock, services, incidents });
   const audit = { read: (...args: DropFirst<Parameters<typeof readAudit>>) => readAudit(db, ...args) };
-  return { config, clock, database, users, tokens, services, incidents, audit };
+  return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit };
 }

@@ -19,8 +19,8 @@ const GRANTS: Record<TokenRole, ReadonlySet<Permission>> = {
 };
 
 export interface Actor {
-  type: 'user' | 'system';
-  /** The user id for people; null for the engine. */
+  type: 'user' | 'system' | 'integration';
+  /** The user id for people, the service id for an integration, null for the engine. */
   id: string | null;
   /** A handle for people, a component name for the system. */
   name: string;

@@ -31,6 +31,9 @@ export interface ServicesTable {
   key_hint: string;
   created_at: string;
   updated_at: string;
+  rules: string | null;
+  grouping_window_s: number | null;
+  rate_limit_per_min: number | null;
 }
 
 export interface IncidentsTable {
@@ -54,6 +57,8 @@ export interface IncidentsTable {
   breach_recorded_at: string | null;
   phase_started_at: string;
   phase_due_at: string | null;
+  group_key: string | null;
+  classified_by: string | null;
 }
 
 export interface IncidentCountersTable {
@@ -92,6 +97,46 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface AlertsTable {
+  id: string;
+  service_id: string;
+  dedup_key: string;
+  open_key: string | null;
+  status: string;
+  incident_id: string | null;
+  format: string;
+  summary: string;
+  source: string;
+  severity: string;
+  classified_as: string | null;
+  rule: string;
+  details: string;
+  group_key: string | null;
+  event_count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+}
+
+export interface AlertEventsTable {
+  id: string;
+  alert_id: string;
+  at: string;
+  action: string;
+  data: string;
+}
+
+export interface ChangeEventsTable {
+  id: string;
+  service_id: string;
+  at: string;
+  timestamp: string;
+  summary: string;
+  source: string | null;
+  details: string;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -101,4 +146,7 @@ export interface Schema {
   incident_roles: IncidentRolesTable;
   incident_events: IncidentEventsTable;
   audit_log: AuditLogTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
+  change_events: ChangeEventsTable;
 }

@@ -30,6 +30,7 @@ export function incidentView(i: Incident, now: Date) {
     phase_started_at: i.phaseStartedAt.toISOString(),
     phase_due_at: t(i.phaseDueAt),
     phase_overdue: isPhaseOverdue(i, now),
+    classified_by: i.classifiedBy,
     roles: Object.fromEntries(ROLES.map((role) => [role, i.roles[role] ?? null])),
   };
 }

@@ -69,6 +69,10 @@ export interface Incident {
   breachRecordedAt: Date | null;
   phaseStartedAt: Date;
   phaseDueAt: Date | null;
+  /** Set when alerts opened it: alerts sharing this key join it while it is open. */
+  groupKey: string | null;
+  /** The classification rule that chose the severity, for incidents opened by alerts. */
+  classifiedBy: string | null;
   roles: Partial<Record<Role, UserRef>>;
 }
 

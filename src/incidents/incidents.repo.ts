@@ -28,6 +28,8 @@ function toIncident(r: IncidentsTable, roles: Partial<Record<Role, UserRef>>): I
     breachRecordedAt: date(r.breach_recorded_at),
     phaseStartedAt: new Date(r.phase_started_at),
     phaseDueAt: date(r.phase_due_at),
+    groupKey: r.group_key,
+    classifiedBy: r.classified_by,
     roles,
   };
 }
@@ -54,6 +56,8 @@ function toRow(i: Incident): IncidentsTable {
     breach_recorded_at: text(i.breachRecordedAt),
     phase_started_at: i.phaseStartedAt.toISOString(),
     phase_due_at: text(i.phaseDueAt),
+    group_key: i.groupKey,
+    classified_by: i.classifiedBy,
   };
 }
 
@@ -231,4 +235,30 @@ export async function countByStatusAndSeverity(db: Db): Promise<Array<{ status: 
     .groupBy(['status', 'severity'])
     .execute();
   return rows.map((r) => ({ status: r.status, severity: r.severity, count: Number(r.n) }));
+}
+
+/** The open incident of a service that alerts with `groupKey` join, if any. */
+export async function findOpenByGroupKey(db: Db, serviceId: string, groupKey: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .select('id')
+    .where('service_id', '=', serviceId)
+    .where('group_key', '=', groupKey)
+    .where('status', '!=', 'resolved')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The newest open incident of a service opened at or after `since` (the service's grouping window). */
+export async function findOpenSince(db: Db, serviceId: string, since: Date): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .select('id')
+    .where('service_id', '=', serviceId)
+    .where('status', '!=', 'resolved')
+    .where('created_at', '>=', since.toISOString())
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row?.id;
 }

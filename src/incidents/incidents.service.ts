@@ -27,6 +27,8 @@ import {
   clearRole,
   countByStatusAndSeverity,
   findIncident,
+  findOpenByGroupKey,
+  findOpenSince,
   findUnrecordedBreaches,
   insertEvent,
   insertIncident,
@@ -37,6 +39,9 @@ import {
   setRole,
   type TimelineEvent,
 } from './incidents.repo.js';
+
+/** How far back a new incident looks for its service's change events. */
+const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
 export interface IncidentsDeps {
   db: Db;
@@ -52,6 +57,14 @@ export interface NewIncident {
   serviceId?: string | undefined;
   description?: string | undefined;
   impact?: string | undefined;
+}
+
+/** Where an incident came from when an alert opened it. */
+export interface Origin {
+  /** Alerts with this key (Alertmanager's groupKey) join this incident while it is open. */
+  groupKey?: string | undefined;
+  /** The classification rule that chose the severity. */
+  classifiedBy?: string | undefined;
 }
 
 export interface IncidentListQuery {
@@ -124,40 +137,85 @@ export function createIncidentsService(deps: IncidentsDeps) {
     await record(trx, incident, actor, 'role_assigned', { role, user: user.handle, previous: previous?.handle ?? null }, now);
   }
 
+  /** Inserts a new incident and its "created" event; the caller has authorized and resolved the service. */
+  async function open(trx: Db, actor: Actor, input: NewIncident & Origin, serviceName: string | null, now: Date): Promise<Incident> {
+    const day = dayKey(now);
+    const incident: Incident = {
+      id: newId('inc', now),
+      number: formatNumber(day, await nextSequence(trx, day)),
+      title: input.title,
+      description: input.description ?? null,
+      impact: input.impact ?? null,
+      severity: input.severity,
+      status: 'triggered',
+      phase: 'detection',
+      serviceId: input.serviceId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor.id,
+      ackDueAt: ackDueAt(now, input.severity, responseTargets),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      breachRecordedAt: null,
+      phaseStartedAt: now,
+      phaseDueAt: phaseDueAt(now, 'detection'),
+      groupKey: input.groupKey ?? null,
+      classifiedBy: input.classifiedBy ?? null,
+      roles: {},
+    };
+    await insertIncident(trx, incident);
+    await record(trx, incident, actor, 'created', { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(input.classifiedBy && { classified_by: input.classifiedBy }) }, now);
+    if (incident.serviceId) {
+      // Deploys and config changes of the service in the last 4 hours are the usual first suspects.
+      const changes = await services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS);
+      if (changes.length > 0) {
+        const list = changes.map((c) => ({ id: c.id, summary: c.summary, source: c.source, timestamp: c.timestamp.toISOString() }));
+        await record(trx, incident, SYSTEM_ACTOR, 'recent_changes', { changes: list }, now);
+      }
+    }
+    return incident;
+  }
+
+  async function acknowledgeIn(trx: Db, incident: Incident, actor: Actor, now: Date): Promise<void> {
+    const status = nextStatus(incident.status, 'acknowledge');
+    await transition(trx, incident, 'acknowledge', { ...incident, status, acknowledgedAt: now, acknowledgedBy: actor.id, updatedAt: now });
+    await record(trx, incident, actor, 'acknowledged', { response_ms: now.getTime() - incident.createdAt.getTime(), within_target: now <= incident.ackDueAt }, now);
+    if (!incident.roles.incident_commander && actor.type === 'user' && actor.id) {
+      await assign(trx, incident, actor, 'incident_commander', actor.id, now);
+    }
+  }
+
+  async function resolveIn(trx: Db, incident: Incident, actor: Actor, now: Date, note?: string): Promise<void> {
+    const status = nextStatus(incident.status, 'resolve');
+    await transition(trx, incident, 'resolve', {
+      ...incident,
+      status,
+      resolvedAt: now,
+      resolvedBy: actor.id,
+      phase: 'resolution',
+      phaseStartedAt: incident.phase === 'resolution' ? incident.phaseStartedAt : now,
+      phaseDueAt: null,
+      updatedAt: now,
+    });
+    await record(trx, incident, actor, 'resolved', { duration_ms: now.getTime() - incident.createdAt.getTime(), previous_phase: incident.phase, ...(note && { note }) }, now);
+  }
+
+  async function severityIn(trx: Db, incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string): Promise<void> {
+    const unanswered = incident.status === 'triggered';
+    const due = unanswered ? ackDueAt(incident.createdAt, severity, responseTargets) : incident.ackDueAt;
+    await saveIncident(trx, { ...incident, severity, ackDueAt: due, updatedAt: now });
+    await record(trx, incident, actor, 'severity_changed', { from: incident.severity, to: severity, ack_due_at: due.toISOString(), ...(reason && { reason }) }, now);
+  }
+
   return {
     /** Opens an incident with the next number of the day and its response target. */
     async create(actor: Actor, input: NewIncident): Promise<Incident> {
       authorize(actor, 'incident.write');
       return inTransaction(db, async (trx) => {
         const service = input.serviceId ? await services.load(input.serviceId, trx) : undefined;
-        const now = clock.now();
-        const day = dayKey(now);
-        const incident: Incident = {
-          id: newId('inc', now),
-          number: formatNumber(day, await nextSequence(trx, day)),
-          title: input.title,
-          description: input.description ?? null,
-          impact: input.impact ?? null,
-          severity: input.severity,
-          status: 'triggered',
-          phase: 'detection',
-          serviceId: service?.id ?? null,
-          createdAt: now,
-          updatedAt: now,
-          createdBy: actor.id,
-          ackDueAt: ackDueAt(now, input.severity, responseTargets),
-          acknowledgedAt: null,
-          acknowledgedBy: null,
-          resolvedAt: null,
-          resolvedBy: null,
-          breachRecordedAt: null,
-          phaseStartedAt: now,
-          phaseDueAt: phaseDueAt(now, 'detection'),
-          roles: {},
-        };
-        await insertIncident(trx, incident);
-        await record(trx, incident, actor, 'created', { title: incident.title, severity: incident.severity, service: service?.name ?? null, ack_due_at: incident.ackDueAt.toISOString() }, now);
-        return incident;
+        return open(trx, actor, { ...input, serviceId: service?.id }, service?.name ?? null, clock.now());
       });
     },
 
@@ -191,32 +249,12 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
     /** Acknowledges; the acknowledging person becomes incident commander when none is set. */
     acknowledge(actor: Actor, ref: string): Promise<Incident> {
-      return change(actor, ref, async (trx, incident, now) => {
-        const status = nextStatus(incident.status, 'acknowledge');
-        await transition(trx, incident, 'acknowledge', { ...incident, status, acknowledgedAt: now, acknowledgedBy: actor.id, updatedAt: now });
-        await record(trx, incident, actor, 'acknowledged', { response_ms: now.getTime() - incident.createdAt.getTime(), within_target: now <= incident.ackDueAt }, now);
-        if (!incident.roles.incident_commander && actor.type === 'user' && actor.id) {
-          await assign(trx, incident, actor, 'incident_commander', actor.id, now);
-        }
-      });
+      return change(actor, ref, (trx, incident, now) => acknowledgeIn(trx, incident, actor, now));
     },
 
     /** Resolves from any open status and moves the incident to the resolution phase. */
     resolve(actor: Actor, ref: string, note?: string): Promise<Incident> {
-      return change(actor, ref, async (trx, incident, now) => {
-        const status = nextStatus(incident.status, 'resolve');
-        await transition(trx, incident, 'resolve', {
-          ...incident,
-          status,
-          resolvedAt: now,
-          resolvedBy: actor.id,
-          phase: 'resolution',
-          phaseStartedAt: incident.phase === 'resolution' ? incident.phaseStartedAt : now,
-          phaseDueAt: null,
-          updatedAt: now,
-        });
-        await record(trx, incident, actor, 'resolved', { duration_ms: now.getTime() - incident.createdAt.getTime(), previous_phase: incident.phase, ...(note && { note }) }, now);
-      });
+      return change(actor, ref, (trx, incident, now) => resolveIn(trx, incident, actor, now, note));
     },
 
     /** Reopens a resolved incident: triggered again, a fresh response target, back to investigation. */
@@ -270,10 +308,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
         if (incident.severity === severity) {
           throw new AppError('incident.invalid_transition', `the incident is already ${severity}`, { severity });
         }
-        const unanswered = incident.status === 'triggered';
-        const due = unanswered ? ackDueAt(incident.createdAt, severity, responseTargets) : incident.ackDueAt;
-        await saveIncident(trx, { ...incident, severity, ackDueAt: due, updatedAt: now });
-        await record(trx, incident, actor, 'severity_changed', { from: incident.severity, to: severity, ack_due_at: due.toISOString(), ...(reason && { reason }) }, now);
+        await severityIn(trx, incident, actor, severity, now, reason);
       });
     },
 
@@ -304,6 +339,23 @@ export function createIncidentsService(deps: IncidentsDeps) {
     },
 
     counts: () => countByStatusAndSeverity(db),
+
+    /**
+     * The same changes for another feature's transaction (alert ingestion): no authorization (the
+     * caller is an integration acting on its own service) and no transaction of their own.
+     */
+    within(trx: Db) {
+      return {
+        open: (actor: Actor, input: NewIncident & Origin, serviceName: string | null, now: Date) => open(trx, actor, input, serviceName, now),
+        load: (id: string) => load(id, trx),
+        acknowledge: (incident: Incident, actor: Actor, now: Date) => acknowledgeIn(trx, incident, actor, now),
+        resolve: (incident: Incident, actor: Actor, now: Date, note?: string) => resolveIn(trx, incident, actor, now, note),
+        setSeverity: (incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string) => severityIn(trx, incident, actor, severity, now, reason),
+        record: (incident: Incident, actor: Actor, kind: string, data: Record<string, unknown>, now: Date) => record(trx, incident, actor, kind, data, now),
+        openByGroupKey: (serviceId: string, groupKey: string) => findOpenByGroupKey(trx, serviceId, groupKey),
+        openSince: (serviceId: string, since: Date) => findOpenSince(trx, serviceId, since),
+      };
+    },
   };
 }
 

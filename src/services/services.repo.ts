@@ -9,6 +9,12 @@ export interface Service {
   keyHint: string;
   createdAt: Date;
   updatedAt: Date;
+  /** Classification rules tried before the defaults (validated where they are set). */
+  rules: unknown[] | null;
+  /** Alerts of this service within this many seconds join its open incident; null = one incident per alert. */
+  groupingWindowSeconds: number | null;
+  /** Events per minute accepted per integration key on one instance; null = no limit. */
+  rateLimitPerMinute: number | null;
 }
 
 function toService(r: ServicesTable): Service {
@@ -19,7 +25,16 @@ function toService(r: ServicesTable): Service {
     keyHint: r.key_hint,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
+    rules: r.rules ? (JSON.parse(r.rules) as unknown[]) : null,
+    groupingWindowSeconds: r.grouping_window_s,
+    rateLimitPerMinute: r.rate_limit_per_min,
   };
+}
+
+export interface IngestSettingsPatch {
+  rules?: unknown[] | null | undefined;
+  groupingWindowSeconds?: number | null | undefined;
+  rateLimitPerMinute?: number | null | undefined;
 }
 
 export async function insertService(db: Db, s: Service & { keyDigest: string }): Promise<void> {
@@ -33,6 +48,9 @@ export async function insertService(db: Db, s: Service & { keyDigest: string }):
       key_hint: s.keyHint,
       created_at: s.createdAt.toISOString(),
       updated_at: s.updatedAt.toISOString(),
+      rules: s.rules === null ? null : JSON.stringify(s.rules),
+      grouping_window_s: s.groupingWindowSeconds,
+      rate_limit_per_min: s.rateLimitPerMinute,
     })
     .execute();
 }
@@ -62,7 +80,7 @@ export async function listServices(db: Db, q: { limit: number; after?: string | 
 export async function updateService(
   db: Db,
   id: string,
-  patch: { name?: string | undefined; description?: string | null | undefined; keyDigest?: string; keyHint?: string },
+  patch: IngestSettingsPatch & { name?: string | undefined; description?: string | null | undefined; keyDigest?: string; keyHint?: string },
   at: Date,
 ): Promise<void> {
   await db
@@ -72,6 +90,9 @@ export async function updateService(
       ...(patch.description !== undefined && { description: patch.description }),
       ...(patch.keyDigest !== undefined && { key_digest: patch.keyDigest }),
       ...(patch.keyHint !== undefined && { key_hint: patch.keyHint }),
+      ...(patch.rules !== undefined && { rules: patch.rules === null ? null : JSON.stringify(patch.rules) }),
+      ...(patch.groupingWindowSeconds !== undefined && { grouping_window_s: patch.groupingWindowSeconds }),
+      ...(patch.rateLimitPerMinute !== undefined && { rate_limit_per_min: patch.rateLimitPerMinute }),
       updated_at: at.toISOString(),
     })
     .where('id', '=', id)

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { changesBetween, insertChange, listChanges, type ChangeEvent } from './changes.repo.js';
 import {
   countOpenIncidents,
   deleteService,
@@ -13,8 +14,17 @@ import {
   insertService,
   listServices,
   updateService,
+  type IngestSettingsPatch,
   type Service,
 } from './services.repo.js';
+
+function decodeChangeCursor(cursor: string): { timestamp: string; id: string } {
+  const [timestamp, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!timestamp || !id || Number.isNaN(Date.parse(timestamp))) {
+    throw new AppError('request.invalid_cursor', 'cursor is not one this server returned', { field: 'cursor' });
+  }
+  return { timestamp, id };
+}
 
 export interface ServicesDeps {
   db: Db;
@@ -43,11 +53,11 @@ export function createServicesService({ db, clock }: ServicesDeps) {
   }
 
   return {
-    async create(actor: Actor, input: { name: string; description?: string | null | undefined }): Promise<WithKey> {
+    async create(actor: Actor, input: IngestSettingsPatch & { name: string; description?: string | null | undefined }): Promise<WithKey> {
       authorize(actor, 'service.write');
       const now = clock.now();
       const integrationKey = generateIntegrationKey();
-      const service: Service = { id: newId('svc', now), name: input.name, description: input.description ?? null, keyHint: keyHint(integrationKey), createdAt: now, updatedAt: now };
+      const service: Service = { id: newId('svc', now), name: input.name, description: input.description ?? null, keyHint: keyHint(integrationKey), createdAt: now, updatedAt: now, rules: input.rules ?? null, groupingWindowSeconds: input.groupingWindowSeconds ?? null, rateLimitPerMinute: input.rateLimitPerMinute ?? null };
       try {
         await inTransaction(db, async (trx) => {
           await insertService(trx, { ...service, keyDigest: digest(integrationKey) });
@@ -72,7 +82,7 @@ export function createServicesService({ db, clock }: ServicesDeps) {
       return load(ref);
     },
 
-    async update(actor: Actor, ref: string, patch: { name?: string | undefined; description?: string | null | undefined }): Promise<Service> {
+    async update(actor: Actor, ref: string, patch: IngestSettingsPatch & { name?: string | undefined; description?: string | null | undefined }): Promise<Service> {
       authorize(actor, 'service.write');
       try {
         return await inTransaction(db, async (trx) => {
@@ -115,8 +125,30 @@ export function createServicesService({ db, clock }: ServicesDeps) {
     },
 
     /** The service an integration key routes to, for the ingestion endpoints. */
-    async byIntegrationKey(key: string): Promise<Service | undefined> {
-      return findServiceByKeyDigest(db, digest(key));
+    async byIntegrationKey(key: string, q: Db = db): Promise<Service | undefined> {
+      return findServiceByKeyDigest(q, digest(key));
+    },
+
+    /** Stores a change event (deploy, config change) on its service, in the caller's transaction. */
+    async recordChange(trx: Db, change: Omit<ChangeEvent, 'id'>): Promise<ChangeEvent> {
+      const stored = { ...change, id: newId('chg', change.at) };
+      await insertChange(trx, stored);
+      return stored;
+    },
+
+    /** A service's change events, newest first. */
+    async changes(actor: Actor, ref: string, q: { limit: number; cursor?: string | undefined }) {
+      authorize(actor, 'read');
+      const service = await load(ref);
+      const rows = await listChanges(db, service.id, { limit: q.limit + 1, before: q.cursor ? decodeChangeCursor(q.cursor) : undefined });
+      const data = rows.slice(0, q.limit);
+      const last = data.at(-1);
+      return { data, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.timestamp.toISOString()}|${last.id}`).toString('base64url') : null };
+    },
+
+    /** Changes in the `windowMs` before `at`, for the "recent changes" of a new incident. */
+    recentChanges(trx: Db, serviceId: string, at: Date, windowMs: number): Promise<ChangeEvent[]> {
+      return changesBetween(trx, serviceId, new Date(at.getTime() - windowMs), at, 20);
     },
 
     load,

@@ -1,0 +1,146 @@
+// Alerts (one open alert per service and dedup key) and the events that touched them.
+import type { Db } from '../db/database.js';
+import type { AlertsTable } from '../db/schema.js';
+
+export type AlertStatus = 'triggered' | 'acknowledged' | 'resolved';
+
+export interface Alert {
+  id: string;
+  serviceId: string;
+  dedupKey: string;
+  status: AlertStatus;
+  incidentId: string | null;
+  format: string;
+  summary: string;
+  source: string;
+  severity: string;
+  /** P0–P3 from classification, or null when the alert opened no incident. */
+  classifiedAs: string | null;
+  rule: string;
+  details: Record<string, unknown>;
+  groupKey: string | null;
+  eventCount: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+}
+
+const date = (s: string | null): Date | null => (s ? new Date(s) : null);
+
+function toAlert(r: AlertsTable): Alert {
+  return {
+    id: r.id,
+    serviceId: r.service_id,
+    dedupKey: r.dedup_key,
+    status: r.status as AlertStatus,
+    incidentId: r.incident_id,
+    format: r.format,
+    summary: r.summary,
+    source: r.source,
+    severity: r.severity,
+    classifiedAs: r.classified_as,
+    rule: r.rule,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    groupKey: r.group_key,
+    eventCount: Number(r.event_count),
+    firstSeenAt: new Date(r.first_seen_at),
+    lastSeenAt: new Date(r.last_seen_at),
+    acknowledgedAt: date(r.acknowledged_at),
+    resolvedAt: date(r.resolved_at),
+  };
+}
+
+function toRow(a: Alert): AlertsTable {
+  return {
+    id: a.id,
+    service_id: a.serviceId,
+    dedup_key: a.dedupKey,
+    open_key: a.status === 'resolved' ? null : a.dedupKey,
+    status: a.status,
+    incident_id: a.incidentId,
+    format: a.format,
+    summary: a.summary,
+    source: a.source,
+    severity: a.severity,
+    classified_as: a.classifiedAs,
+    rule: a.rule,
+    details: JSON.stringify(a.details),
+    group_key: a.groupKey,
+    event_count: a.eventCount,
+    first_seen_at: a.firstSeenAt.toISOString(),
+    last_seen_at: a.lastSeenAt.toISOString(),
+    acknowledged_at: a.acknowledgedAt?.toISOString() ?? null,
+    resolved_at: a.resolvedAt?.toISOString() ?? null,
+  };
+}
+
+/** The open (not resolved) alert of a service with this dedup key. */
+export async function findOpenAlert(db: Db, serviceId: string, dedupKey: string): Promise<Alert | undefined> {
+  const row = await db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('open_key', '=', dedupKey).executeTakeFirst();
+  return row && toAlert(row);
+}
+
+export async function insertAlert(db: Db, alert: Alert): Promise<void> {
+  await db.insertInto('alerts').values(toRow(alert)).execute();
+}
+
+export async function saveAlert(db: Db, alert: Alert): Promise<void> {
+  const { id: _id, service_id: _s, dedup_key: _d, first_seen_at: _f, ...fields } = toRow(alert);
+  await db.updateTable('alerts').set(fields).where('id', '=', alert.id).execute();
+}
+
+export async function insertAlertEvent(db: Db, e: { id: string; alertId: string; at: Date; action: string; data: unknown }): Promise<void> {
+  await db.insertInto('alert_events').values({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) }).execute();
+}
+
+/** How many of an incident's alerts are still triggered, and how many are not resolved. */
+export async function openAlertCounts(db: Db, incidentId: string): Promise<{ triggered: number; unresolved: number }> {
+  const rows = await db
+    .selectFrom('alerts')
+    .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('incident_id', '=', incidentId)
+    .where('status', '!=', 'resolved')
+    .groupBy('status')
+    .execute();
+  const triggered = Number(rows.find((r) => r.status === 'triggered')?.n ?? 0);
+  const acknowledged = Number(rows.find((r) => r.status === 'acknowledged')?.n ?? 0);
+  return { triggered, unresolved: triggered + acknowledged };
+}
+
+export interface AlertQuery {
+  limit: number;
+  before?: string | undefined;
+  serviceId?: string | undefined;
+  status?: AlertStatus[] | undefined;
+  incidentId?: string | undefined;
+}
+
+/** Newest first (ids sort by time); `before` is the id of the last alert of the previous page. */
+export async function listAlerts(db: Db, q: AlertQuery): Promise<Alert[]> {
+  let query = db.selectFrom('alerts').selectAll().orderBy('id', 'desc').limit(q.limit);
+  if (q.before) query = query.where('id', '<', q.before);
+  if (q.serviceId) query = query.where('service_id', '=', q.serviceId);
+  if (q.status?.length) query = query.where('status', 'in', q.status);
+  if (q.incidentId) query = query.where('incident_id', '=', q.incidentId);
+  return (await query.execute()).map(toAlert);
+}
+
+export async function findAlert(db: Db, id: string): Promise<Alert | undefined> {
+  const row = await db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toAlert(row);
+}
+
+export interface StoredAlertEvent {
+  id: string;
+  at: Date;
+  action: string;
+  data: unknown;
+}
+
+/** The newest `limit` events of an alert and how many it has in all. */
+export async function recentAlertEvents(db: Db, alertId: string, limit: number): Promise<{ events: StoredAlertEvent[]; total: number }> {
+  const rows = await db.selectFrom('alert_events').selectAll().where('alert_id', '=', alertId).orderBy('id', 'desc').limit(limit).execute();
+  const count = await db.selectFrom('alert_events').select((eb) => eb.fn.countAll<string | number>().as('n')).where('alert_id', '=', alertId).executeTakeFirstOrThrow();
+  return { events: rows.map((r) => ({ id: r.id, at: new Date(r.at), action: r.action, data: JSON.parse(r.data) as unknown })), total: Number(count.n) };
+}

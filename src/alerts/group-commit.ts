@@ -1,0 +1,105 @@
+// Group commit: many concurrent requests share one transaction. Items wait at most `maxWaitMs` (or
+// until `maxBatch` are queued) and each caller's promise settles only after the transaction that
+// holds its item has committed, so a 2xx still means "durable". The queue is bounded: past
+// `maxQueue` waiting items, submit() refuses at once (admission control) instead of growing memory.
+import { AppError } from '../errors.js';
+
+export interface GroupCommitOptions {
+  maxBatch: number;
+  maxQueue: number;
+  maxWaitMs: number;
+}
+
+interface Pending<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * `runBatch` runs one transaction for the items and returns one result per item, in order. When a
+ * batch fails, each of its items is retried alone, so one poisoned item fails only its own caller.
+ */
+export class GroupCommitter<T, R> {
+  private queue: Array<Pending<T, R>> = [];
+  private running = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly runBatch: (items: T[]) => Promise<R[]>,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  /** Items waiting for a transaction, for health reporting. */
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  submit(item: T): Promise<R> {
+    if (this.closed) return Promise.reject(new AppError('ingest.unavailable', 'the server is shutting down; retry shortly'));
+    if (this.queue.length >= this.options.maxQueue) {
+      return Promise.reject(new AppError('ingest.saturated', 'the server is saturated; retry after a second', { retry_after_s: 1 }, 'rate_limited'));
+    }
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Stops taking items and waits for the queued ones to commit. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.queue.length > 0 || this.running) {
+      if (!this.running) void this.flush();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private schedule(): void {
+    if (this.running) return; // the running flush takes the next batch when it ends
+    if (this.queue.length >= this.options.maxBatch) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.flush();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.options.maxWaitMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch);
+        await this.commit(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(batch: Array<Pending<T, R>>): Promise<void> {
+    try {
+      const results = await this.runBatch(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i] as R));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      for (const p of batch) {
+        try {
+          const [result] = await this.runBatch([p.item]);
+          p.resolve(result as R);
+        } catch (single) {
+          p.reject(single);
+        }
+      }
+    }
+  }
+}
