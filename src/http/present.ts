@@ -2,7 +2,8 @@
 import type { Token } from '../auth/index.js';
 import type { AuditEntry } from '../audit/index.js';
 import { isPhaseOverdue, isResponseBreached, ROLES, type Incident, type TimelineEvent } from '../incidents/index.js';
-import type { Service } from '../services/index.js';
+import type { ChangeEvent, Service } from '../services/index.js';
+import type { Alert } from '../alerts/index.js';
 import type { User } from '../users/index.js';
 
 const t = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -58,7 +59,44 @@ export function tokenView(tk: Token) {
 }
 
 export function serviceView(s: Service) {
-  return { id: s.id, name: s.name, description: s.description, integration_key_hint: s.keyHint, created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString() };
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    integration_key_hint: s.keyHint,
+    rules: s.rules,
+    grouping_window_s: s.groupingWindowSeconds,
+    rate_limit_per_min: s.rateLimitPerMinute,
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+  };
+}
+
+export function alertView(a: Alert) {
+  return {
+    id: a.id,
+    service_id: a.serviceId,
+    incident_id: a.incidentId,
+    dedup_key: a.dedupKey,
+    status: a.status,
+    format: a.format,
+    summary: a.summary,
+    source: a.source,
+    severity: a.severity,
+    classified_as: a.classifiedAs,
+    rule: a.rule,
+    group_key: a.groupKey,
+    event_count: a.eventCount,
+    first_seen_at: a.firstSeenAt.toISOString(),
+    last_seen_at: a.lastSeenAt.toISOString(),
+    acknowledged_at: t(a.acknowledgedAt),
+    resolved_at: t(a.resolvedAt),
+    details: a.details,
+  };
+}
+
+export function changeView(c: ChangeEvent) {
+  return { id: c.id, service_id: c.serviceId, timestamp: c.timestamp.toISOString(), received_at: c.at.toISOString(), summary: c.summary, source: c.source, ...c.details };
 }
 
 export function auditView(a: AuditEntry) {

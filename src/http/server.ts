@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { registerMetrics } from './metrics.js';
+import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -79,6 +80,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   serviceRoutes(server, app);
   incidentRoutes(server, app);
   auditRoutes(server, app);
+  alertRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -7,6 +7,33 @@ import { page, serviceView } from '../present.js';
 import { idParams, pageQuery, text } from '../schemas.js';
 
 const tags = ['services'];
+const scalar = z.union([z.string().max(1000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'), z.number().finite()]);
+const rule = z.strictObject({
+  name: text(100),
+  when: z
+    .array(
+      z.strictObject({
+        field: z.string().regex(/^(severity|summary|source|class|component|group|custom_details(\.[A-Za-z0-9_-]{1,64}){1,8})$/, 'must be severity, summary, source, class, component, group or custom_details.<path>'),
+        op: z.enum(['in', 'eq', 'gt', 'gte', 'lt', 'lte', 'contains']),
+        value: z.union([scalar, z.array(scalar).max(100)]),
+      }),
+    )
+    .min(1)
+    .max(20),
+  severity: z.enum(['P0', 'P1', 'P2', 'P3', 'none']),
+});
+/** Alert ingestion settings of a service: its own classification rules, grouping window, rate limit. */
+const ingestSettings = {
+  rules: z.array(rule).max(100).nullable().optional(),
+  grouping_window_s: z.number().int().min(1).max(86_400).nullable().optional(),
+  rate_limit_per_min: z.number().int().min(1).max(1_000_000).nullable().optional(),
+};
+const settings = (b: { rules?: unknown[] | null | undefined; grouping_window_s?: number | null | undefined; rate_limit_per_min?: number | null | undefined }) => ({
+  rules: b.rules,
+  groupingWindowSeconds: b.grouping_window_s,
+  rateLimitPerMinute: b.rate_limit_per_min,
+});
+
 const description = z.string().max(5000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable();
 
 export function serviceRoutes(server: FastifyInstance, app: App): void {
@@ -14,9 +41,10 @@ export function serviceRoutes(server: FastifyInstance, app: App): void {
 
   r.post(
     '/api/v1/services',
-    { schema: { tags, summary: 'Create a service (admin); the integration key is shown only in this answer', body: z.strictObject({ name: text(200), description: description.optional() }) } },
+    { schema: { tags, summary: 'Create a service (admin); the integration key is shown only in this answer', body: z.strictObject({ name: text(200), description: description.optional(), ...ingestSettings }) } },
     async (request, reply) => {
-      const { service, integrationKey } = await app.services.create(request.actor, request.body);
+      const { name, description: text_, ...rest } = request.body;
+      const { service, integrationKey } = await app.services.create(request.actor, { name, description: text_, ...settings(rest) });
       return reply.status(201).send({ ...serviceView(service), integration_key: integrationKey });
     },
   );
@@ -31,8 +59,11 @@ export function serviceRoutes(server: FastifyInstance, app: App): void {
 
   r.patch(
     '/api/v1/services/:id',
-    { schema: { tags, summary: 'Rename or describe a service (admin)', params: idParams, body: z.strictObject({ name: text(200).optional(), description: description.optional() }) } },
-    async (request) => serviceView(await app.services.update(request.actor, request.params.id, request.body)),
+    { schema: { tags, summary: 'Rename or describe a service, or change its alert rules, grouping window and rate limit (admin)', params: idParams, body: z.strictObject({ name: text(200).optional(), description: description.optional(), ...ingestSettings }) } },
+    async (request) => {
+      const { name, description: text_, ...rest } = request.body;
+      return serviceView(await app.services.update(request.actor, request.params.id, { name, description: text_, ...settings(rest) }));
+    },
   );
 
   r.delete('/api/v1/services/:id', { schema: { tags, summary: 'Delete a service with no open incidents (admin)', params: idParams } }, async (request, reply) => {
