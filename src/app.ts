@@ -31,7 +31,7 @@ export function createServices(config: Config, database: Database, clock: Clock)
   const services = createServicesService({ db, clock });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
   const alerts = createAlertsService({ db, services, incidents });
-  const ingest = createIngestService({ db, clock, services, incidents });
+  const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
   const audit = { read: (...args: DropFirst<Parameters<typeof readAudit>>) => readAudit(db, ...args) };
   return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit };
 }

@@ -45,7 +45,7 @@ function expectSound(config: Config): void {
 }
 
 describe('loadConfig', () => {
-  it('defaults to 127.0.0.1:8080, ./data, SQLite, info, the seed targets and a 1 MiB body limit', () => {
+  it('defaults to 127.0.0.1:8080, ./data, SQLite, info, the seed targets, a 1 MiB body limit and the group-commit bounds', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       host: '127.0.0.1',
@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       responseTargets: DEFAULT_RESPONSE_TARGETS,
       bodyLimit: 1_048_576,
+      ingest: { maxBatch: 512, maxQueue: 20_000, maxWaitMs: 2 },
     });
   });
 

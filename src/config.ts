@@ -18,10 +18,16 @@ export interface Config {
   readonly responseTargets: Readonly<Record<Severity, number>>;
   /** Largest accepted request body for the API, in bytes. */
   readonly bodyLimit: number;
+  /** Group commit of ingested events: batch size, queue bound (past it: 429), longest wait in ms. */
+  readonly ingest: Readonly<{ maxBatch: number; maxQueue: number; maxWaitMs: number }>;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+function wholeNumber(min: number, max: number) {
+  return z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
 const envSchema = z.object({
@@ -49,6 +55,9 @@ const envSchema = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1024, 'must be at least 1024').max(64 * 1_048_576, 'must be at most 67108864 (64 MiB)'))
     .default(1_048_576),
+  VIGIL_INGEST_MAX_BATCH: wholeNumber(1, 10_000).default(512),
+  VIGIL_INGEST_MAX_QUEUE: wholeNumber(1, 1_000_000).default(20_000),
+  VIGIL_INGEST_MAX_WAIT_MS: wholeNumber(0, 1_000).default(2),
 });
 
 export interface ConfigOverrides {
@@ -83,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logLevel: e.VIGIL_LOG_LEVEL,
     responseTargets: Object.freeze(parseResponseTargets(e.VIGIL_RESPONSE_TARGETS)),
     bodyLimit: e.VIGIL_BODY_LIMIT,
+    ingest: Object.freeze({ maxBatch: e.VIGIL_INGEST_MAX_BATCH, maxQueue: e.VIGIL_INGEST_MAX_QUEUE, maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS }),
   });
 }
 

@@ -64,6 +64,7 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     server.log.info({ signal }, 'shutting down');
     await engine.stop();
     await server.close();
+    await app.ingest.close(); // queued events commit before the database closes
     await database.close();
     process.exit(0);
   };

@@ -13,9 +13,12 @@ declare module 'fastify' {
 const PROTECTED = ['/api/', '/functions/'];
 const PUBLIC = new Set(['/api/v1/openapi.json']);
 
+/** Webhook URLs carry the integration key as their credential (Alertmanager and Grafana cannot all send tokens). */
+const INTEGRATIONS = '/api/v1/integrations/';
+
 export function requiresToken(url: string): boolean {
   const path = url.split('?')[0] ?? url;
-  return PROTECTED.some((prefix) => path.startsWith(prefix)) && !PUBLIC.has(path);
+  return PROTECTED.some((prefix) => path.startsWith(prefix)) && !PUBLIC.has(path) && !path.startsWith(INTEGRATIONS);
 }
 
 /** An onRequest hook factory: resolves the bearer token to an Actor or answers 401. */

@@ -12,6 +12,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -81,6 +82,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   incidentRoutes(server, app);
   auditRoutes(server, app);
   alertRoutes(server, app);
+  ingestRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -1,0 +1,95 @@
+// Where monitoring tools send events. The integration key is the credential: in the body for the
+// PagerDuty-compatible /v2 endpoints, in the URL for the Alertmanager and Grafana webhooks; no bearer
+// token. Every answer comes after the commit. The /v2 endpoints answer in PagerDuty's own shapes.
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import type { IngestResult } from '../../alerts/index.js';
+import { parseAlertmanagerWebhook } from '../../alerts/formats/alertmanager.js';
+import { parseChangeEvent } from '../../alerts/formats/change.js';
+import { parseGrafanaWebhook } from '../../alerts/formats/grafana.js';
+import { parsePagerDutyEvent } from '../../alerts/formats/pagerduty.js';
+import { AppError } from '../../errors.js';
+import { toHttpError } from '../error-handler.js';
+import { ref } from '../schemas.js';
+
+/** PagerDuty accepts event bodies up to 512 KB; webhooks carrying many alerts get more room. */
+export const PAGERDUTY_BODY_LIMIT = 512 * 1024;
+export const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
+
+function retryAfter(error: unknown, reply: FastifyReply): void {
+  const seconds = (error as AppError).details as { retry_after_s?: number } | undefined;
+  void reply.header('retry-after', String(seconds?.retry_after_s ?? 1));
+}
+
+/** Errors on the /v2 endpoints in PagerDuty's shapes, so its client libraries read them. */
+function pagerDutyErrors(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toHttpError(error);
+  if (status >= 500) request.log.error({ err: error }, 'event ingestion failed');
+  if (status === 429) {
+    retryAfter(error, reply);
+    void reply.status(429).send({ status: 'throttle event', message: 'Too many events; retry later', errors: [body.error.message] });
+  } else if (status >= 500) {
+    void reply.status(status).send({ status: 'error', message: 'The event could not be stored; retry later', errors: [body.error.message] });
+  } else {
+    void reply.status(status === 413 ? 413 : 400).send({ status: 'invalid event', message: 'Event object is invalid', errors: [body.error.message] });
+  }
+}
+
+const invalidEvent = (reply: FastifyReply, errors: string[]) => reply.status(400).send({ status: 'invalid event', message: 'Event object is invalid', errors });
+
+const keyParams = z.strictObject({ integration_key: ref });
+
+export function ingestRoutes(server: FastifyInstance, app: App): void {
+  server.post('/v2/enqueue', { bodyLimit: PAGERDUTY_BODY_LIMIT, errorHandler: pagerDutyErrors, schema: { tags: ['ingest'], summary: 'PagerDuty Events API v2: trigger, acknowledge or resolve an alert' } }, async (request, reply) => {
+    const parsed = parsePagerDutyEvent(request.body, randomUUID);
+    if (!parsed.ok) return invalidEvent(reply, parsed.errors);
+    const { routingKey, event } = parsed.value;
+    await app.ingest.admit(routingKey, 1);
+    const result = await app.ingest.submit({ routingKey, events: [event] });
+    if (!result.ok) return invalidEvent(reply, ["'routing_key' is not a known integration key"]);
+    return reply.status(202).send({ status: 'success', message: 'Event processed', dedup_key: event.dedupKey });
+  });
+
+  server.post('/v2/change/enqueue', { bodyLimit: PAGERDUTY_BODY_LIMIT, errorHandler: pagerDutyErrors, schema: { tags: ['ingest'], summary: 'PagerDuty change events: deploys and config changes (never page)' } }, async (request, reply) => {
+    const parsed = parseChangeEvent(request.body);
+    if (!parsed.ok) return invalidEvent(reply, parsed.errors);
+    await app.ingest.admit(parsed.value.routingKey, 1);
+    if (!(await app.ingest.submitChange(parsed.value))) return invalidEvent(reply, ["'routing_key' is not a known integration key"]);
+    return reply.status(202).send({ status: 'success', message: 'Change event processed' });
+  });
+
+  /** Shared by the two webhook formats: rate limit, commit, answer with what was stored. */
+  async function webhook(reply: FastifyReply, key: string, events: Parameters<App['ingest']['submit']>[0]['events'], extra: Record<string, unknown>) {
+    try {
+      await app.ingest.admit(key, Math.max(1, events.length));
+    } catch (error) {
+      retryAfter(error, reply);
+      throw error;
+    }
+    let result: IngestResult;
+    try {
+      result = await app.ingest.submit({ routingKey: key, events });
+    } catch (error) {
+      if (error instanceof AppError && error.kind === 'rate_limited') retryAfter(error, reply);
+      throw error;
+    }
+    if (!result.ok) throw new AppError('integration.not_found', 'no service has this integration key', { integration_key: `…${key.slice(-4)}` });
+    return reply.status(200).send({ status: 'success', alerts: events.length, ...extra });
+  }
+
+  const r = server.withTypeProvider<ZodTypeProvider>();
+  r.post('/api/v1/integrations/:integration_key/alertmanager', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['ingest'], summary: 'Alertmanager webhook (payload version 4)', params: keyParams } }, async (request, reply) => {
+    const parsed = parseAlertmanagerWebhook(request.body);
+    if (!parsed.ok) throw new AppError('event.invalid', parsed.errors.join('; '), { errors: parsed.errors });
+    return webhook(reply, request.params.integration_key, parsed.value.events, { truncated_alerts: parsed.value.truncatedAlerts });
+  });
+
+  r.post('/api/v1/integrations/:integration_key/grafana', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['ingest'], summary: 'Grafana alerting webhook', params: keyParams } }, async (request, reply) => {
+    const parsed = parseGrafanaWebhook(request.body);
+    if (!parsed.ok) throw new AppError('event.invalid', parsed.errors.join('; '), { errors: parsed.errors });
+    return webhook(reply, request.params.integration_key, parsed.value.events, {});
+  });
+}
