@@ -214,6 +214,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         expectOneLineFailure(badSeverity, /'P9' is invalid/);
       }, 60_000);
     }
+
+    it('sends test events with `event send` and shows the alerts they made', async () => {
+      const created = JSON.parse(expectSuccess(await inProcess(['service', 'create', 'queue', '--json'], admin()))) as { integration_key: string };
+      const key = created.integration_key;
+      // No token is needed: the routing key is the credential, as for any PagerDuty client.
+      const noToken = { VIGIL_URL: admin().VIGIL_URL, VIGIL_DATA_DIR: path.join(dataDir, 'nowhere') };
+      const sent = expectSuccess(await inProcess(['event', 'send', '--routing-key', key, '--summary', 'queue backlog over 10k', '--class', 'database_connection', '--dedup-key', 'q1'], noToken));
+      expect(sent).toBe('accepted: dedup_key q1\n');
+      expectSuccess(await inProcess(['event', 'send', '--routing-key', key, '--summary', 'queue backlog over 10k', '--dedup-key', 'q1'], noToken));
+
+      const alerts = JSON.parse(expectSuccess(await inProcess(['alert', 'list', '--service', 'queue', '--json'], admin()))) as { data: Array<{ id: string; dedup_key: string; event_count: number; classified_as: string }> };
+      expect(alerts.data).toHaveLength(1);
+      expect(alerts.data[0]).toMatchObject({ dedup_key: 'q1', event_count: 2 });
+      const shown = expectSuccess(await inProcess(['alert', 'show', alerts.data[0]?.id as string], admin()));
+      expect(shown).toMatch(/Events \(2 in all, newest first\)/);
+      expect(expectSuccess(await inProcess(['incident', 'list', '--severity', 'P1'], admin()))).toContain('queue backlog over 10k');
+
+      expectOneLineFailure(await inProcess(['event', 'send', '--routing-key', 'z'.repeat(32), '--summary', 's'], noToken), /not a known integration key.*HTTP 400/);
+      expectOneLineFailure(await inProcess(['event', 'send', '--routing-key', key, '--summary', 's', '--severity', 'loud'], noToken), /severity/);
+    });
   });
 }
 

@@ -7,23 +7,28 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+export interface RequestOptions {
+  /** A PagerDuty-compatible endpoint: the routing key in the body is the credential, errors come in PagerDuty's shape. */
+  pagerDuty?: boolean;
+}
+
 export interface Client {
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  request<T = unknown>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
 }
 
 export function createClient(env: NodeJS.ProcessEnv = process.env): Client {
   const config = loadClientConfig(env);
   const token = config.token ?? readAdminTokenFile(config.dataDir);
   return {
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      if (!token) {
+    async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+      if (!token && !options.pagerDuty) {
         throw new CliError(`no token: set VIGIL_TOKEN, or run on the server host where ${config.dataDir}/admin-token exists`);
       }
       let response: Response;
       try {
         response = await fetch(`${config.url}${path}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+          headers: { ...(token && !options.pagerDuty && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
           ...(body !== undefined && { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(30_000),
         });
@@ -40,6 +45,10 @@ export function createClient(env: NodeJS.ProcessEnv = process.env): Client {
         parsed = text ? JSON.parse(text) : undefined;
       } catch {
         throw new CliError(`${method} ${path}: HTTP ${response.status} with a body that is not JSON`);
+      }
+      if (!response.ok && options.pagerDuty) {
+        const pd = parsed as { message?: string; errors?: string[] } | undefined;
+        throw new CliError(`${pd?.message ?? 'refused'}: ${(pd?.errors ?? []).join('; ')} (HTTP ${response.status})`);
       }
       if (!response.ok) {
         const err = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;

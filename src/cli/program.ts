@@ -2,6 +2,7 @@
 // (Fastify, migrations) is imported on demand so that client commands start without loading it.
 import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../auth/actor.js';
+import { alertCommands, eventCommands } from './commands/alert.js';
 import { incidentCommands } from './commands/incident.js';
 import { serviceCommands } from './commands/service.js';
 import { tokenCommands, userCommands } from './commands/people.js';
@@ -29,5 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(userCommands());
   program.addCommand(serviceCommands());
   program.addCommand(incidentCommands());
+  program.addCommand(alertCommands());
+  program.addCommand(eventCommands());
   return program;
 }
