@@ -34,6 +34,11 @@ export interface ServicesTable {
   rules: string | null;
   grouping_window_s: number | null;
   rate_limit_per_min: number | null;
+  /** Grafana's shared HMAC secret, stored as given (it is needed to verify); null = no signature check. */
+  grafana_secret: string | null;
+  /** null = Grafana's default header, X-Grafana-Alerting-Signature. */
+  grafana_signature_header: string | null;
+  grafana_timestamp_header: string | null;
 }
 
 export interface IncidentsTable {

@@ -2,7 +2,7 @@
 import type { Token } from '../auth/index.js';
 import type { AuditEntry } from '../audit/index.js';
 import { isPhaseOverdue, isResponseBreached, ROLES, type Incident, type TimelineEvent } from '../incidents/index.js';
-import type { ChangeEvent, Service } from '../services/index.js';
+import { GRAFANA_SIGNATURE_HEADER, type ChangeEvent, type Service } from '../services/index.js';
 import type { Alert } from '../alerts/index.js';
 import type { User } from '../users/index.js';
 
@@ -67,6 +67,10 @@ export function serviceView(s: Service) {
     rules: s.rules,
     grouping_window_s: s.groupingWindowSeconds,
     rate_limit_per_min: s.rateLimitPerMinute,
+    // The Grafana secret is write-only: only whether one is set is shown.
+    grafana_signature: s.grafanaSecret !== null,
+    grafana_signature_header: s.grafanaSignatureHeader ?? GRAFANA_SIGNATURE_HEADER,
+    grafana_timestamp_header: s.grafanaTimestampHeader,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };

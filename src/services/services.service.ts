@@ -26,6 +26,12 @@ function decodeChangeCursor(cursor: string): { timestamp: string; id: string } {
   return { timestamp, id };
 }
 
+/** The patch as the audit log records it: the Grafana secret only as "set" or "removed", never its value. */
+function auditablePatch<P extends IngestSettingsPatch>(patch: P): Record<string, unknown> {
+  const { grafanaSecret, ...rest } = patch;
+  return grafanaSecret === undefined ? rest : { ...rest, grafanaSecret: grafanaSecret === null ? 'removed' : 'set' };
+}
+
 export interface ServicesDeps {
   db: Db;
   clock: Clock;
@@ -57,7 +63,11 @@ export function createServicesService({ db, clock }: ServicesDeps) {
       authorize(actor, 'service.write');
       const now = clock.now();
       const integrationKey = generateIntegrationKey();
-      const service: Service = { id: newId('svc', now), name: input.name, description: input.description ?? null, keyHint: keyHint(integrationKey), createdAt: now, updatedAt: now, rules: input.rules ?? null, groupingWindowSeconds: input.groupingWindowSeconds ?? null, rateLimitPerMinute: input.rateLimitPerMinute ?? null };
+      const service: Service = { id: newId('svc', now), name: input.name, description: input.description ?? null, keyHint: keyHint(integrationKey), createdAt: now, updatedAt: now, rules: input.rules ?? null, groupingWindowSeconds: input.groupingWindowSeconds ?? null, rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+        grafanaSecret: input.grafanaSecret ?? null,
+        grafanaSignatureHeader: input.grafanaSignatureHeader ?? null,
+        grafanaTimestampHeader: input.grafanaTimestampHeader ?? null,
+      };
       try {
         await inTransaction(db, async (trx) => {
           await insertService(trx, { ...service, keyDigest: digest(integrationKey) });
@@ -88,7 +98,7 @@ export function createServicesService({ db, clock }: ServicesDeps) {
         return await inTransaction(db, async (trx) => {
           const service = await load(ref, trx);
           await updateService(trx, service.id, patch, clock.now());
-          await audit(trx, clock, actor, { action: 'service.update', target: { type: 'service', id: service.id }, details: { ...patch } });
+          await audit(trx, clock, actor, { action: 'service.update', target: { type: 'service', id: service.id }, details: auditablePatch(patch) });
           return load(service.id, trx);
         });
       } catch (error) {

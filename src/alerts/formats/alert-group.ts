@@ -176,7 +176,8 @@ export function alertEvent(alert: GroupAlert, group: AlertGroup, options: AlertE
     component: capped(firstLabel(labels, ['service', 'job'])),
     group: capped(firstLabel(labels, options.groupLabels)),
     class: capped(label(labels, 'alertname')),
-    customDetails: options.customDetails,
+    // Alerts the sender left out (its max_alerts) are recorded on every alert of the group it did send.
+    customDetails: group.truncatedAlerts > 0 ? { ...options.customDetails, truncatedAlerts: group.truncatedAlerts } : options.customDetails,
     links: options.links,
     images: options.images,
     client: options.client,

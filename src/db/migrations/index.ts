@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import * as foundation from './001-foundation.js';
 import * as auditAppendOnly from './002-audit-append-only.js';
 import * as alerts from './003-alerts.js';
+import * as grafanaSignature from './004-grafana-signature.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-audit-append-only': auditAppendOnly,
   '003-alerts': alerts,
+  '004-grafana-signature': grafanaSignature,
 };

@@ -9,9 +9,10 @@ import type { App } from '../../app.js';
 import type { IngestResult } from '../../alerts/index.js';
 import { parseAlertmanagerWebhook } from '../../alerts/formats/alertmanager.js';
 import { parseChangeEvent } from '../../alerts/formats/change.js';
-import { parseGrafanaWebhook } from '../../alerts/formats/grafana.js';
+import { parseGrafanaWebhook, verifyGrafanaSignature } from '../../alerts/formats/grafana.js';
 import { parsePagerDutyEvent } from '../../alerts/formats/pagerduty.js';
 import { AppError } from '../../errors.js';
+import { GRAFANA_SIGNATURE_HEADER } from '../../services/index.js';
 import { toHttpError } from '../error-handler.js';
 import { ref } from '../schemas.js';
 
@@ -41,6 +42,9 @@ function pagerDutyErrors(error: FastifyError | Error, request: FastifyRequest, r
 const invalidEvent = (reply: FastifyReply, errors: string[]) => reply.status(400).send({ status: 'invalid event', message: 'Event object is invalid', errors });
 
 const keyParams = z.strictObject({ integration_key: ref });
+
+/** The raw bytes of Grafana webhook bodies, for the signature check. */
+const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
 export function ingestRoutes(server: FastifyInstance, app: App): void {
   server.post('/v2/enqueue', { bodyLimit: PAGERDUTY_BODY_LIMIT, errorHandler: pagerDutyErrors, schema: { tags: ['ingest'], summary: 'PagerDuty Events API v2: trigger, acknowledge or resolve an alert' } }, async (request, reply) => {
@@ -87,9 +91,56 @@ export function ingestRoutes(server: FastifyInstance, app: App): void {
     return webhook(reply, request.params.integration_key, parsed.value.events, { truncated_alerts: parsed.value.truncatedAlerts });
   });
 
-  r.post('/api/v1/integrations/:integration_key/grafana', { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['ingest'], summary: 'Grafana alerting webhook', params: keyParams } }, async (request, reply) => {
-    const parsed = parseGrafanaWebhook(request.body);
-    if (!parsed.ok) throw new AppError('event.invalid', parsed.errors.join('; '), { errors: parsed.errors });
-    return webhook(reply, request.params.integration_key, parsed.value.events, {});
+  // Grafana's webhook may be signed (HMAC over the raw bytes), so this route keeps the raw body: its
+  // own scope gets a JSON parser that remembers the buffer; every other route parses as before.
+  void server.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
+      rawBodies.set(request, raw);
+      const text = raw.toString('utf8');
+      if (text.trim() === '') return done(null, {});
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
+      }
+    });
+
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/integrations/:integration_key/grafana',
+      { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['ingest'], summary: 'Grafana alerting webhook (optionally HMAC-signed)', params: keyParams } },
+      async (request, reply) => {
+        const key = request.params.integration_key;
+        // Looked up by the key's digest now, so a rotated (old) key is refused here as everywhere.
+        const service = await app.services.byIntegrationKey(key);
+        if (!service) throw new AppError('integration.not_found', 'no service has this integration key', { integration_key: `…${key.slice(-4)}` });
+        if (service.grafanaSecret !== null) {
+          const signatureHeader = service.grafanaSignatureHeader ?? GRAFANA_SIGNATURE_HEADER;
+          const timestampHeader = service.grafanaTimestampHeader;
+          const verdict = verifyGrafanaSignature({
+            secret: service.grafanaSecret,
+            body: rawBodies.get(request) ?? Buffer.alloc(0),
+            signature: header(request, signatureHeader),
+            timestamp: timestampHeader === null ? undefined : header(request, timestampHeader),
+            requireTimestamp: timestampHeader !== null,
+            now: app.clock.now(),
+          });
+          if (!verdict.ok) {
+            // Sent here rather than thrown: the error handler would add a Bearer challenge, which does not apply.
+            return reply.status(401).send({ error: { code: 'integration.bad_signature', message: `Grafana signature check failed: ${verdict.reason}`, details: { reason: verdict.reason, header: signatureHeader } } });
+          }
+        }
+        const parsed = parseGrafanaWebhook(request.body);
+        if (!parsed.ok) throw new AppError('event.invalid', parsed.errors.join('; '), { errors: parsed.errors });
+        return webhook(reply, key, parsed.value.events, {});
+      },
+    );
   });
+}
+
+/** A request header's single value; a repeated header counts as missing. */
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -22,16 +22,35 @@ const rule = z.strictObject({
     .max(20),
   severity: z.enum(['P0', 'P1', 'P2', 'P3', 'none']),
 });
+/** An HTTP header name (RFC 9110 token). */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'must be an HTTP header name');
 /** Alert ingestion settings of a service: its own classification rules, grouping window, rate limit. */
 const ingestSettings = {
   rules: z.array(rule).max(100).nullable().optional(),
   grouping_window_s: z.number().int().min(1).max(86_400).nullable().optional(),
   rate_limit_per_min: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  /** Grafana's HMAC secret: write-only (answers show only grafana_signature: true|false); null removes it. */
+  grafana_secret: z.string().min(8).max(512).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable().optional(),
+  /** null restores Grafana's default, X-Grafana-Alerting-Signature. */
+  grafana_signature_header: headerName.nullable().optional(),
+  /** When set, the signature covers `${timestamp}:${body}` and requests without the header are refused. */
+  grafana_timestamp_header: headerName.nullable().optional(),
 };
-const settings = (b: { rules?: unknown[] | null | undefined; grouping_window_s?: number | null | undefined; rate_limit_per_min?: number | null | undefined }) => ({
+type Nullable<T> = T | null | undefined;
+const settings = (b: {
+  rules?: Nullable<unknown[]>;
+  grouping_window_s?: Nullable<number>;
+  rate_limit_per_min?: Nullable<number>;
+  grafana_secret?: Nullable<string>;
+  grafana_signature_header?: Nullable<string>;
+  grafana_timestamp_header?: Nullable<string>;
+}) => ({
   rules: b.rules,
   groupingWindowSeconds: b.grouping_window_s,
   rateLimitPerMinute: b.rate_limit_per_min,
+  grafanaSecret: b.grafana_secret,
+  grafanaSignatureHeader: b.grafana_signature_header,
+  grafanaTimestampHeader: b.grafana_timestamp_header,
 });
 
 const description = z.string().max(5000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable();
