@@ -1,0 +1,406 @@
+// Ingestion benchmark (`npm run bench:ingest`): a real `vigil serve` on SQLite in a temporary data dir
+// as a child process, and load generators in this process over loopback. Closed loop (N connections,
+// each sends its next request when the previous one is answered) for throughput, open loop (requests
+// sent on a fixed schedule, latency measured from the scheduled time) for the p99 at an offered rate.
+// Prints a table and rewrites the generated part of docs/benchmarks.md.
+//
+// `npm run bench:ingest` builds and passes --dist (the server runs dist/main.js); without it the server
+// runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server to the bench tmp dir and
+// prints where its time went; --no-docs skips the docs update; --seconds N (default 6),
+// --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(name);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+};
+
+const PHASE_S = option('--seconds', 6);
+const WARMUP_S = 2;
+const CONNECTIONS = option('--connections', 32);
+const AM_CONNECTIONS = option('--am-connections', 8);
+const AM_ALERTS = 100;
+const RETRIGGER_KEYS = 1_000;
+const OPEN_RATE = option('--rate', 5_000);
+const OPEN_S = 5;
+const TOKEN = `bench_${randomBytes(24).toString('hex')}`;
+
+// ---------------------------------------------------------------------------------------------------
+// The server
+
+interface Server {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  exited: Promise<void>;
+  stderr: () => string;
+}
+
+function startServer(dataDir: string, profileDir: string | undefined): Promise<Server> {
+  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+  const entry = flag('--dist') ? [path.join(ROOT, 'dist/main.js')] : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')];
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VIGIL_') && k !== 'DATABASE_URL') env[k] = v;
+  Object.assign(env, { VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', NODE_ENV: 'production' });
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve', '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s\n${stdout}\n${stderr}`)), 60_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      const m = /^Vigil is serving on (http:\/\/\S+)/m.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1] as string, pid: child.pid as number, child, exited, stderr: () => stderr });
+      }
+    });
+    void exited.then(() => reject(new Error(`server exited during start-up\n${stdout}\n${stderr}`)));
+  });
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  process.kill(server.pid, 'SIGTERM');
+  const hard = setTimeout(() => process.kill(server.pid, 'SIGKILL'), 15_000);
+  await server.exited;
+  clearTimeout(hard);
+}
+
+function procStatus(pid: number): { rssMb: number; hwmMb: number } {
+  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** User+system CPU seconds the process has used (from /proc/<pid>/stat). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+}
+
+function generatorCpu(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1e6;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP
+
+let agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface PhaseResult {
+  requests: number;
+  ok: number;
+  statuses: Map<number, number>;
+  errors: number;
+  seconds: number;
+  latenciesMs: Float64Array;
+  cpuServer: number;
+  cpuGenerator: number;
+}
+
+const percentile = (sorted: Float64Array, p: number): number => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number) : NaN);
+
+function summarise(latencies: number[], r: Omit<PhaseResult, 'latenciesMs'>): PhaseResult {
+  const sorted = Float64Array.from(latencies).sort();
+  return { ...r, latenciesMs: sorted };
+}
+
+/** Closed loop: `connections` workers, each sending its next request as soon as the last is answered. */
+async function closedLoop(pid: number, url: string, connections: number, seconds: number, body: (n: number) => string, maxRequests = Infinity): Promise<PhaseResult> {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let requests = 0;
+  let ok = 0;
+  let errors = 0;
+  let n = 0;
+  const cpu0 = cpuSeconds(pid);
+  const gen0 = process.cpuUsage();
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end && n < maxRequests) {
+      const payload = body(n++);
+      const start = performance.now();
+      try {
+        const res = await post(url, payload);
+        latencies.push(performance.now() - start);
+        requests++;
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status >= 200 && res.status < 300) ok++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  const elapsed = (performance.now() - t0) / 1000;
+  return summarise(latencies, { requests, ok, statuses, errors, seconds: elapsed, cpuServer: cpuSeconds(pid) - cpu0, cpuGenerator: generatorCpu(gen0) });
+}
+
+/** Open loop: requests leave on a fixed schedule whatever the answers; latency counts from the scheduled time. */
+async function openLoop(pid: number, url: string, rate: number, seconds: number, body: (n: number) => string): Promise<PhaseResult & { sent: number; lateMs: number }> {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let requests = 0;
+  let ok = 0;
+  let errors = 0;
+  let sent = 0;
+  let lateMs = 0; // how far behind schedule the generator itself fell, at worst
+  const total = Math.round(rate * seconds);
+  const inflight: Array<Promise<void>> = [];
+  const cpu0 = cpuSeconds(pid);
+  const gen0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (sent < total) {
+    const now = performance.now();
+    const due = Math.min(total, Math.floor(((now - t0) / 1000) * rate));
+    for (; sent < due; sent++) {
+      const scheduled = t0 + (sent / rate) * 1000;
+      lateMs = Math.max(lateMs, now - scheduled);
+      inflight.push(
+        post(url, body(sent)).then(
+          (res) => {
+            latencies.push(performance.now() - scheduled);
+            requests++;
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            if (res.status >= 200 && res.status < 300) ok++;
+          },
+          () => void errors++,
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - t0) / 1000;
+  return { ...summarise(latencies, { requests, ok, statuses, errors, seconds: elapsed, cpuServer: cpuSeconds(pid) - cpu0, cpuGenerator: generatorCpu(gen0) }), sent, lateMs };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Payloads
+
+const run = randomBytes(3).toString('hex');
+const pdEvent = (key: string, dedupKey: string, severity: string) =>
+  JSON.stringify({
+    routing_key: key,
+    event_action: 'trigger',
+    dedup_key: dedupKey,
+    payload: { summary: `CPU high on web-${dedupKey.slice(-3)}`, source: `web-${dedupKey.slice(-3)}.example.net`, severity, component: 'web', group: 'prod', class: 'cpu', custom_details: { cpu_pct: 97, host: 'web' } },
+    client: 'bench',
+  });
+
+function alertmanagerPayload(n: number): string {
+  const alerts = Array.from({ length: AM_ALERTS }, (_, i) => ({
+    status: 'firing',
+    labels: { alertname: 'HighLatency', severity: 'warning', instance: `web-${i}:9100`, job: 'node', namespace: 'prod' },
+    annotations: { summary: `p99 latency above 500 ms on web-${i}`, description: 'The 99th percentile of request latency has been above 500 ms for 5 minutes.' },
+    startsAt: '2026-01-01T00:00:00Z',
+    endsAt: '0001-01-01T00:00:00Z',
+    generatorURL: `http://prometheus.example.net/graph?g0.expr=latency%7Binstance%3D%22web-${i}%22%7D`,
+    fingerprint: `${run}${n.toString(16).padStart(8, '0')}${i.toString(16).padStart(4, '0')}`,
+  }));
+  return JSON.stringify({
+    version: '4',
+    groupKey: `{}:{alertname="HighLatency",batch="${run}-${n}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'vigil',
+    groupLabels: { alertname: 'HighLatency' },
+    commonLabels: { alertname: 'HighLatency', severity: 'warning', job: 'node', namespace: 'prod' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example.net:9093',
+    alerts,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CPU profile summary: self time per function and per source file, from a .cpuprofile
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+function summariseProfile(file: string): string[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const byNode = new Map<number, number>();
+  profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const total = [...byNode.values()].reduce((a, b) => a + b, 0);
+  const fn = new Map<string, number>();
+  const area = new Map<string, number>();
+  const areaOf = (url: string, name: string): string => {
+    if (!url) return name === '(garbage collector)' || name === '(idle)' || name === '(program)' ? name : `native: ${name || '(anonymous)'}`;
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    if (m) return `npm: ${m[1]}`;
+    if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0]}`;
+    const s = /\/(src|dist)\/(.+)$/.exec(url);
+    return s ? `vigil: ${s[2]}` : url;
+  };
+  for (const node of profile.nodes) {
+    const t = byNode.get(node.id) ?? 0;
+    if (!t) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url ? `${areaOf(url, functionName)}:${lineNumber + 1}` : ''}`;
+    fn.set(key, (fn.get(key) ?? 0) + t);
+    const a = areaOf(url, functionName);
+    area.set(a, (area.get(a) ?? 0) + t);
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+  return ['Self time by area:', ...top(area, 18), '', 'Self time by function:', ...top(fn, 25)];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Main
+
+interface Row {
+  phase: string;
+  unit: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: string;
+  cpu: number;
+  genCpu: number;
+  rssMb: number;
+}
+
+function row(phase: string, unit: string, perRequest: number, r: PhaseResult, rssMb: number): Row {
+  const non2xx = [...r.statuses.entries()].filter(([s]) => s < 200 || s >= 300).map(([s, c]) => `${s}×${c}`);
+  if (r.errors) non2xx.push(`errors×${r.errors}`);
+  return { phase, unit, rate: (r.ok * perRequest) / r.seconds, p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), requests: r.requests, non2xx: non2xx.join(' ') || '–', cpu: r.cpuServer / r.seconds, genCpu: r.cpuGenerator / r.seconds, rssMb };
+}
+
+function machine(): { nproc: number; cpu: string; memGb: string; node: string; commit: string; dirty: boolean } {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
+  const git = (a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim();
+  return { nproc: os.availableParallelism(), cpu, memGb: (os.totalmem() / 2 ** 30).toFixed(1), node: process.version, commit: git(['rev-parse', '--short', 'HEAD']), dirty: git(['status', '--porcelain', '--', 'src']) !== '' };
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  const profileDir = flag('--cpu-prof') ? path.join(tmp, 'profile') : undefined;
+  const load0 = os.loadavg()[0] as number;
+  const server = await startServer(path.join(tmp, 'data'), profileDir);
+  const rows: Row[] = [];
+  let profileLines: string[] = [];
+  try {
+    const created = await post(`${server.url}/api/v1/services`, JSON.stringify({ name: `bench-${run}` }), { authorization: `Bearer ${TOKEN}` });
+    if (created.status !== 201) throw new Error(`creating the service: ${created.status} ${created.body}`);
+    const key = (JSON.parse(created.body) as { integration_key: string }).integration_key;
+    const enqueue = `${server.url}/v2/enqueue`;
+    const rss = () => procStatus(server.pid).rssMb;
+    const say = (s: string) => process.stderr.write(`${s}\n`);
+
+    say(`server pid ${server.pid} at ${server.url}; warm-up ${WARMUP_S} s`);
+    await closedLoop(server.pid, enqueue, CONNECTIONS, WARMUP_S, (n) => pdEvent(key, `${run}-warm-${n}`, 'info'));
+
+    say(`(ref) events the parser rejects (400, no database), ${CONNECTIONS} connections, ${PHASE_S} s`);
+    let r = await closedLoop(server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: `${run}-bad-${n}`, payload: { summary: 'no source or severity' } }));
+    rows.push(row('(ref) /v2/enqueue rejected by the parser: HTTP + JSON only, no database', 'requests/s', 1, { ...r, ok: r.statuses.get(400) ?? 0, statuses: new Map([...r.statuses].filter(([st]) => st !== 400)) }, rss()));
+
+    say(`(a) new dedup keys, severity info, ${CONNECTIONS} connections, ${PHASE_S} s`);
+    r = await closedLoop(server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(key, `${run}-info-${n}`, 'info'));
+    rows.push(row('(a) /v2/enqueue, new keys, info (no incident)', 'events/s', 1, r, rss()));
+
+    say(`(a) new dedup keys, severity critical, ${CONNECTIONS} connections, ${PHASE_S} s`);
+    r = await closedLoop(server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(key, `${run}-crit-${n}`, 'critical'));
+    rows.push(row('(a) /v2/enqueue, new keys, critical (1 incident each)', 'events/s', 1, r, rss()));
+
+    say(`(b) ${RETRIGGER_KEYS} keys re-triggered, ${CONNECTIONS} connections, ${PHASE_S} s`);
+    const seeded = await closedLoop(server.pid, enqueue, CONNECTIONS, 60, (n) => pdEvent(key, `${run}-re-${n}`, 'critical'), RETRIGGER_KEYS);
+    if (seeded.ok !== RETRIGGER_KEYS) throw new Error(`seeding ${RETRIGGER_KEYS} keys: only ${seeded.ok} accepted`);
+    r = await closedLoop(server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(key, `${run}-re-${n % RETRIGGER_KEYS}`, 'critical'));
+    rows.push(row(`(b) /v2/enqueue, ${fmt(RETRIGGER_KEYS)} keys re-triggered, critical`, 'events/s', 1, r, rss()));
+
+    say(`(c) Alertmanager, ${AM_ALERTS} alerts a payload, ${AM_CONNECTIONS} connections, ${PHASE_S} s`);
+    r = await closedLoop(server.pid, `${server.url}/api/v1/integrations/${key}/alertmanager`, AM_CONNECTIONS, PHASE_S, alertmanagerPayload);
+    rows.push(row(`(c) Alertmanager, ${AM_ALERTS} new alerts a payload, warning`, 'alerts/s', AM_ALERTS, r, rss()));
+
+    say(`(d) open loop at ${OPEN_RATE}/s for ${OPEN_S} s, new keys, info`);
+    const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) => pdEvent(key, `${run}-open-${n}`, 'info'));
+    rows.push(row(`(d) /v2/enqueue at ${fmt(OPEN_RATE)}/s offered (open loop), info`, 'events/s', 1, o, rss()));
+    if (o.lateMs > 20) say(`note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`);
+
+    const { hwmMb } = procStatus(server.pid);
+    const m = machine();
+    await stopServer(server);
+    if (profileDir) {
+      const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) profileLines = summariseProfile(path.join(profileDir, file));
+    }
+    report(rows, hwmMb, m, profileLines, [load0, os.loadavg()[0] as number]);
+  } finally {
+    await stopServer(server);
+    agent.destroy();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profileLines: string[], loadavg: [number, number]): void {
+  const header = '| Phase | Rate | p50 ms | p99 ms | Requests | Non-2xx | CPU server / generator (cores) | RSS after (MB) |';
+  const lines = [header, '|---|---:|---:|---:|---:|---|---:|---:|', ...rows.map((r) => `| ${r.phase} | ${fmt(r.rate)} ${r.unit} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu, 2)} / ${fmt(r.genCpu, 2)} | ${fmt(r.rssMb)} |`)];
+  const table = lines.join('\n');
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const settings = [
+    `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; server and load generator on the same machine, loopback.`,
+    `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
+    `- SQLite (WAL, synchronous=FULL) in a fresh data dir; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=512, VIGIL_INGEST_MAX_WAIT_MS=2, VIGIL_INGEST_MAX_QUEUE=20000).`,
+    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s, latency from each request's scheduled send time.`,
+    `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it (other work on the machine competes for the 2 cores).`,
+    `- Load generator: node:http with a keep-alive Agent in the bench process (it shares the 2 cores with the server). "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
+  ].join('\n');
+  const out = `${table}\n\nPeak server RSS (VmHWM) over the whole run: **${fmt(hwmMb)} MB**.\n\n${settings}\n`;
+  console.log(`\n${out}`);
+  if (profileLines.length) console.log(`\nServer CPU profile:\n${profileLines.join('\n')}`);
+  if (flag('--no-docs')) return;
+  const file = path.join(ROOT, 'docs/benchmarks.md');
+  const begin = '<!-- bench:ingest:begin -->';
+  const finish = '<!-- bench:ingest:end -->';
+  const generated = `${begin}\n${out}${finish}`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const re = new RegExp(`${begin}[\\s\\S]*?${finish}`);
+  const next = re.test(current) ? current.replace(re, generated) : `${current.trimEnd()}\n\n## Ingestion (\`npm run bench:ingest\`)\n\n${generated}\n`;
+  fs.writeFileSync(file, next);
+  console.log(`\nupdated ${path.relative(ROOT, file)}`);
+}
+
+await main();
