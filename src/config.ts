@@ -56,7 +56,7 @@ const envSchema = z.object({
     .pipe(z.number().int().min(1024, 'must be at least 1024').max(64 * 1_048_576, 'must be at most 67108864 (64 MiB)'))
     .default(1_048_576),
   VIGIL_INGEST_MAX_BATCH: wholeNumber(1, 10_000).default(512),
-  VIGIL_INGEST_MAX_QUEUE: wholeNumber(1, 1_000_000).default(20_000),
+  VIGIL_INGEST_MAX_QUEUE: wholeNumber(1, 1_000_000).default(4_096),
   VIGIL_INGEST_MAX_WAIT_MS: wholeNumber(0, 1_000).default(2),
 });
 

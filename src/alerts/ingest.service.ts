@@ -33,7 +33,7 @@ export interface IngestDeps {
   options?: Partial<GroupCommitOptions>;
 }
 
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 20_000, maxWaitMs: 2 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 };
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 

@@ -246,6 +246,7 @@ export async function findOpenByGroupKey(db: Db, serviceId: string, groupKey: st
     .where('group_key', '=', groupKey)
     .where('status', '!=', 'resolved')
     .orderBy('created_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
   return row?.id;
 }
@@ -259,6 +260,7 @@ export async function findOpenSince(db: Db, serviceId: string, since: Date): Pro
     .where('status', '!=', 'resolved')
     .where('created_at', '>=', since.toISOString())
     .orderBy('created_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
   return row?.id;
 }

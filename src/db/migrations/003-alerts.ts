@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('incidents').addColumn('group_key', 'text').execute();
   await db.schema.alterTable('incidents').addColumn('classified_by', 'text').execute();
-  await db.schema.createIndex('incidents_group_idx').on('incidents').columns(['service_id', 'group_key']).execute();
+  // created_at last, so "newest open incident of this group" is one index range, not a scan of the service.
+  await db.schema.createIndex('incidents_group_idx').on('incidents').columns(['service_id', 'group_key', 'created_at']).execute();
 
   // Ingestion settings per service: classification rules (JSON), grouping window, optional rate limit.
   await db.schema.alterTable('services').addColumn('rules', 'text').execute();
