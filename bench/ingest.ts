@@ -8,6 +8,7 @@
 // runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server to the bench tmp dir and
 // prints where its time went; --no-docs skips the docs update; --seconds N (default 6),
 // --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
+import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -383,7 +384,7 @@ function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profi
   const settings = [
     `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; server and load generator on the same machine, loopback.`,
     `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
-    `- SQLite (WAL, synchronous=FULL) in a fresh data dir; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=512, VIGIL_INGEST_MAX_WAIT_MS=2, VIGIL_INGEST_MAX_QUEUE=20000).`,
+    `- SQLite (WAL, synchronous=FULL) in a fresh data dir; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
     `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s, latency from each request's scheduled send time.`,
     `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it (other work on the machine competes for the 2 cores).`,
     `- Load generator: node:http with a keep-alive Agent in the bench process (it shares the 2 cores with the server). "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
