@@ -2,7 +2,7 @@
 // Problems are reported the way PagerDuty words them ("'payload.summary' is missing or blank"), all
 // of them at once, for the 400 {"status":"invalid event","errors":[…]} reply.
 import { EVENT_ACTIONS, type AlertEvent, type EventAction, type EventImage, type EventLink, type ParseResult } from '../event.js';
-import { EVENT_SEVERITIES, type EventSeverity } from '../classify.js';
+import { EVENT_SEVERITIES } from '../classify.js';
 import { MAX_KEY_CHARS, MAX_SUMMARY_CHARS, capErrors, isBlank, isRecord, isoTimestamp, jsonProblem, optionalString, requiredString } from './fields.js';
 
 /** PagerDuty's keys are 32 characters; longer ones are refused before anyone looks them up. */
@@ -63,16 +63,8 @@ function readLink(errors: string[], item: Record<string, unknown>, at: string): 
   return href === undefined ? undefined : { href, text };
 }
 
-interface PayloadFields {
-  summary: string;
-  source: string;
-  severity: EventSeverity;
-  timestamp?: string | undefined;
-  component?: string | undefined;
-  group?: string | undefined;
-  class?: string | undefined;
-  customDetails?: unknown;
-}
+/** The part of an AlertEvent that PagerDuty's `payload` object carries. */
+type PayloadFields = Pick<AlertEvent, 'summary' | 'source' | 'severity' | 'timestamp' | 'component' | 'group' | 'class' | 'customDetails'>;
 
 function readPayload(errors: string[], payload: unknown): PayloadFields | undefined {
   if (!isRecord(payload)) {
