@@ -88,6 +88,21 @@ describeEachEngine('alert ingestion', (env) => {
     expect((await t.incidents()).map((i) => i.status)).toEqual(['triggered', 'resolved']);
   });
 
+  it('opens a new alert and incident when the old alert’s incident was resolved by hand', async () => {
+    const t = await setup('ing-manual-resolve');
+    await t.send(ev({ dedupKey: 'stuck' }));
+    const [first] = await t.incidents();
+    await t.app.incidents.resolve(env.admin, first?.id as string, 'fixed by hand');
+    await t.send(ev({ dedupKey: 'stuck' }));
+    const incidents = await t.incidents();
+    expect(incidents.map((i) => i.status)).toEqual(['triggered', 'resolved']);
+    const alerts = await t.alerts();
+    expect(alerts.map((a) => [a.status, a.incidentId])).toEqual([
+      ['triggered', incidents[0]?.id],
+      ['resolved', first?.id],
+    ]);
+  });
+
   it('accepts acknowledge and resolve for unknown or closed keys and changes nothing', async () => {
     const t = await setup('ing-noop');
     await t.send(ev({ dedupKey: 'ghost', action: 'acknowledge' }), ev({ dedupKey: 'ghost', action: 'resolve' }));

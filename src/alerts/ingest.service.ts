@@ -81,7 +81,14 @@ export function createIngestService({ db, clock, services, incidents, options }:
 
   async function trigger(trx: Db, service: Service, ev: AlertEvent, actor: Actor, now: Date): Promise<void> {
     const cls = classify(ev, [...((service.rules as Rule[] | null) ?? []), ...DEFAULT_RULES]);
-    const open = await findOpenAlert(trx, service.id, ev.dedupKey);
+    let open = await findOpenAlert(trx, service.id, ev.dedupKey);
+    if (open?.incidentId && (await incidents.within(trx).load(open.incidentId)).status === 'resolved') {
+      // A responder resolved the incident while its alert was still open: that alert is over, and
+      // this trigger is a new problem that must page again, not a silent repeat.
+      await saveAlert(trx, { ...open, status: 'resolved', resolvedAt: now });
+      await insertAlertEvent(trx, { id: newId('aev', now), alertId: open.id, at: now, action: 'resolve', data: { reason: 'its incident was resolved' } });
+      open = undefined;
+    }
     if (open) {
       const updated: Alert = { ...open, summary: ev.summary || open.summary, source: ev.source || open.source, severity: ev.severity, details: details(ev), eventCount: open.eventCount + 1, lastSeenAt: now };
       if (cls.severity) {
