@@ -179,6 +179,12 @@ describeEachEngine('HTTP metrics, OpenAPI and readiness', (env) => {
     expect(text).not.toContain('not-a-route-for-metrics');
   });
 
+  it('reports the ingest queue depth', async () => {
+    const text = await metrics();
+    expect(text).toContain('# TYPE vigil_ingest_queue_depth gauge');
+    expect(text).toMatch(/^vigil_ingest_queue_depth 0$/m);
+  });
+
   it('reports incidents by status and severity', async () => {
     const read = async () => {
       const text = await metrics();

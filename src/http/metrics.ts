@@ -1,4 +1,5 @@
-// Prometheus metrics: request counts and latency by route, and incidents by status and severity.
+// Prometheus metrics: request counts and latency by route, incidents by status and severity, and
+// the ingest queue depth.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../app.js';
@@ -23,6 +24,15 @@ export function registerMetrics(server: FastifyInstance, app: App): void {
     async collect() {
       this.reset();
       for (const row of await app.incidents.counts()) this.set({ status: row.status, severity: row.severity }, row.count);
+    },
+  });
+
+  new Gauge({
+    name: 'vigil_ingest_queue_depth',
+    help: 'Ingest requests waiting for a group commit (429 past VIGIL_INGEST_MAX_QUEUE).',
+    registers: [registry],
+    collect() {
+      this.set(app.ingest.backlog());
     },
   });
 
