@@ -103,6 +103,17 @@ describeEachEngine('alert ingestion', (env) => {
     ]);
   });
 
+  it('applies a rate limit set while the key is in use to the very next event', async () => {
+    const t = await setup('ing-limit-change');
+    await t.app.ingest.admit(t.integrationKey, 1);
+    await t.app.ingest.admit(t.integrationKey, 1);
+    await t.app.services.update(env.admin, t.service.id, { rateLimitPerMinute: 1 });
+    await t.app.ingest.admit(t.integrationKey, 1);
+    await expect(t.app.ingest.admit(t.integrationKey, 1)).rejects.toMatchObject({ code: 'ingest.rate_limited', kind: 'rate_limited' });
+    await t.app.services.update(env.admin, t.service.id, { rateLimitPerMinute: null });
+    await t.app.ingest.admit(t.integrationKey, 1);
+  });
+
   it('accepts acknowledge and resolve for unknown or closed keys and changes nothing', async () => {
     const t = await setup('ing-noop');
     await t.send(ev({ dedupKey: 'ghost', action: 'acknowledge' }), ev({ dedupKey: 'ghost', action: 'resolve' }));

@@ -178,8 +178,13 @@ export function createIngestService({ db, clock, services, incidents, options }:
   // Per-key rate limits (off unless an admin sets one on the service): a fixed one-minute window per
   // key on this instance. The service is looked up through a short-lived cache so the check costs no
   // query per request; the batch still looks the key up itself, so a rotated key stops at once.
+  // (Another instance's change reaches this cache when the entry expires.)
   const limits = new Map<string, { service: Service | null; fetchedAt: number; windowStart: number; count: number }>();
   const LIMIT_CACHE_MS = 10_000;
+  // A changed limit (or a rotated or deleted key) applies to the next event, not after the cache expires.
+  services.onChange((serviceId) => {
+    for (const [key, entry] of limits) if (entry.service?.id === serviceId) limits.delete(key);
+  });
 
   async function admit(routingKey: string, weight: number): Promise<void> {
     const nowMs = clock.now().getTime();

@@ -48,6 +48,10 @@ function keyHint(key: string): string {
 }
 
 export function createServicesService({ db, clock }: ServicesDeps) {
+  // Told the id of a service after a committed change, so caches elsewhere (ingest rate limits) drop it.
+  const changeListeners: Array<(serviceId: string) => void> = [];
+  const changed = (serviceId: string) => changeListeners.forEach((listener) => listener(serviceId));
+
   async function load(ref: string, q: Db = db): Promise<Service> {
     const service = await findService(q, ref);
     if (!service) throw notFound('service', ref);
@@ -100,6 +104,9 @@ export function createServicesService({ db, clock }: ServicesDeps) {
           await updateService(trx, service.id, patch, clock.now());
           await audit(trx, clock, actor, { action: 'service.update', target: { type: 'service', id: service.id }, details: auditablePatch(patch) });
           return load(service.id, trx);
+        }).then((updated) => {
+          changed(updated.id);
+          return updated;
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw nameTaken(patch.name ?? '');
@@ -110,7 +117,7 @@ export function createServicesService({ db, clock }: ServicesDeps) {
     /** Deletes a service with no open incidents; resolved incidents keep their history without it. */
     async remove(actor: Actor, ref: string): Promise<void> {
       authorize(actor, 'service.write');
-      await inTransaction(db, async (trx) => {
+      const id = await inTransaction(db, async (trx) => {
         const service = await load(ref, trx);
         const open = await countOpenIncidents(trx, service.id);
         if (open > 0) {
@@ -118,7 +125,9 @@ export function createServicesService({ db, clock }: ServicesDeps) {
         }
         await deleteService(trx, service.id);
         await audit(trx, clock, actor, { action: 'service.delete', target: { type: 'service', id: service.id }, details: { name: service.name } });
+        return service.id;
       });
+      changed(id);
     },
 
     /** Issues a new integration key; the old one stops working at once. */
@@ -131,7 +140,13 @@ export function createServicesService({ db, clock }: ServicesDeps) {
         await audit(trx, clock, actor, { action: 'service.rotate_key', target: { type: 'service', id: found.id } });
         return load(found.id, trx);
       });
+      changed(service.id);
       return { service, integrationKey };
+    },
+
+    /** Calls `listener` with a service's id after each committed update, key rotation or deletion. */
+    onChange(listener: (serviceId: string) => void): void {
+      changeListeners.push(listener);
     },
 
     /** The service an integration key routes to, for the ingestion endpoints. */
