@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import { SEVERITIES, type IncidentsService, type Severity } from '../incidents/index.js';
+import { SEVERITIES, type Incident, type IncidentsService, type Severity } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
 import { findOpenAlert, insertAlert, insertAlertEvent, openAlertCounts, saveAlert, type Alert } from './alerts.repo.js';
 import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
@@ -54,7 +54,7 @@ function details(ev: AlertEvent): Record<string, unknown> {
 export function createIngestService({ db, clock, services, incidents, options }: IngestDeps) {
   const integration = (service: Service, ev: AlertEvent): Actor => ({ type: 'integration', id: service.id, name: `${ev.format}:${service.name}`, role: 'responder' });
 
-  async function incidentFor(trx: Db, service: Service, ev: AlertEvent, cls: Classification & { severity: Severity }, actor: Actor, now: Date): Promise<string> {
+  async function incidentFor(trx: Db, service: Service, ev: AlertEvent, cls: Classification & { severity: Severity }, actor: Actor, now: Date): Promise<Incident> {
     const inc = incidents.within(trx);
     const joined = ev.groupKey
       ? await inc.openByGroupKey(service.id, ev.groupKey)
@@ -62,18 +62,17 @@ export function createIngestService({ db, clock, services, incidents, options }:
         ? await inc.openSince(service.id, new Date(now.getTime() - service.groupingWindowSeconds * 1000))
         : undefined;
     if (joined) {
-      await raiseIfHigher(trx, joined, cls, actor, now);
-      return joined;
+      const incident = await inc.load(joined);
+      await raiseIfHigher(trx, incident, cls, actor, now);
+      return incident;
     }
     const title = ev.summary.slice(0, 255).trim() || `Alert from ${ev.source || ev.format}`;
-    const opened = await inc.open(actor, { title, severity: cls.severity, serviceId: service.id, description: ev.source ? `source: ${ev.source}` : undefined, groupKey: ev.groupKey, classifiedBy: cls.rule }, service.name, now);
-    return opened.id;
+    return inc.open(actor, { title, severity: cls.severity, serviceId: service.id, description: ev.source ? `source: ${ev.source}` : undefined, groupKey: ev.groupKey, classifiedBy: cls.rule }, service.name, now);
   }
 
   /** A later event that classifies higher raises the incident; nothing lowers it. */
-  async function raiseIfHigher(trx: Db, incidentId: string, cls: Classification & { severity: Severity }, actor: Actor, now: Date): Promise<void> {
+  async function raiseIfHigher(trx: Db, incident: Incident, cls: Classification & { severity: Severity }, actor: Actor, now: Date): Promise<void> {
     const inc = incidents.within(trx);
-    const incident = await inc.load(incidentId);
     if (incident.status !== 'resolved' && rank(cls.severity) < rank(incident.severity)) {
       await inc.setSeverity(incident, actor, cls.severity, now, `raised by an alert (rule ${cls.rule})`);
     }
@@ -82,7 +81,8 @@ export function createIngestService({ db, clock, services, incidents, options }:
   async function trigger(trx: Db, service: Service, ev: AlertEvent, actor: Actor, now: Date): Promise<void> {
     const cls = classify(ev, [...((service.rules as Rule[] | null) ?? []), ...DEFAULT_RULES]);
     let open = await findOpenAlert(trx, service.id, ev.dedupKey);
-    if (open?.incidentId && (await incidents.within(trx).load(open.incidentId)).status === 'resolved') {
+    const current = open?.incidentId ? await incidents.within(trx).load(open.incidentId) : undefined;
+    if (open && current?.status === 'resolved') {
       // A responder resolved the incident while its alert was still open: that alert is over, and
       // this trigger is a new problem that must page again, not a silent repeat.
       await saveAlert(trx, { ...open, status: 'resolved', resolvedAt: now });
@@ -92,8 +92,8 @@ export function createIngestService({ db, clock, services, incidents, options }:
     if (open) {
       const updated: Alert = { ...open, summary: ev.summary || open.summary, source: ev.source || open.source, severity: ev.severity, details: details(ev), eventCount: open.eventCount + 1, lastSeenAt: now };
       if (cls.severity) {
-        if (open.incidentId) await raiseIfHigher(trx, open.incidentId, { ...cls, severity: cls.severity }, actor, now);
-        else updated.incidentId = await incidentFor(trx, service, ev, { ...cls, severity: cls.severity }, actor, now);
+        if (current) await raiseIfHigher(trx, current, { ...cls, severity: cls.severity }, actor, now);
+        else updated.incidentId = (await incidentFor(trx, service, ev, { ...cls, severity: cls.severity }, actor, now)).id;
         updated.classifiedAs = cls.severity;
         updated.rule = cls.rule;
       }
@@ -121,12 +121,12 @@ export function createIngestService({ db, clock, services, incidents, options }:
       acknowledgedAt: null,
       resolvedAt: null,
     };
-    if (cls.severity) alert.incidentId = await incidentFor(trx, service, ev, { ...cls, severity: cls.severity }, actor, now);
+    const incident = cls.severity ? await incidentFor(trx, service, ev, { ...cls, severity: cls.severity }, actor, now) : undefined;
+    alert.incidentId = incident?.id ?? null;
     await insertAlert(trx, alert);
     await insertAlertEvent(trx, { id: newId('aev', now), alertId: alert.id, at: now, action: 'trigger', data: ev });
-    if (alert.incidentId) {
-      const inc = incidents.within(trx);
-      await inc.record(await inc.load(alert.incidentId), actor, 'alert_added', { alert_id: alert.id, dedup_key: alert.dedupKey, summary: alert.summary, severity: alert.severity, classified_as: cls.severity, rule: cls.rule }, now);
+    if (incident) {
+      await incidents.within(trx).record(incident, actor, 'alert_added', { alert_id: alert.id, dedup_key: alert.dedupKey, summary: alert.summary, severity: alert.severity, classified_as: cls.severity, rule: cls.rule }, now);
     }
   }
 
