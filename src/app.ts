@@ -1,6 +1,6 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
 import { createAlertsService, createIngestService } from './alerts/index.js';
-import { readAudit } from './audit/index.js';
+import { createAuditService } from './audit/index.js';
 import { createTokensService } from './auth/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -19,10 +19,8 @@ export interface App {
   incidents: ReturnType<typeof createIncidentsService>;
   alerts: ReturnType<typeof createAlertsService>;
   ingest: ReturnType<typeof createIngestService>;
-  audit: { read: (...args: DropFirst<Parameters<typeof readAudit>>) => ReturnType<typeof readAudit> };
+  audit: ReturnType<typeof createAuditService>;
 }
-
-type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
 export function createServices(config: Config, database: Database, clock: Clock): App {
   const { db } = database;
@@ -32,6 +30,6 @@ export function createServices(config: Config, database: Database, clock: Clock)
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
   const alerts = createAlertsService({ db, services, incidents });
   const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
-  const audit = { read: (...args: DropFirst<Parameters<typeof readAudit>>) => readAudit(db, ...args) };
+  const audit = createAuditService({ db });
   return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit };
 }

@@ -5,6 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
+import type { alertView } from '../src/http/present.js';
 import { describeEachEngine, testConfig } from './engines.js';
 import { expectError, startHarness, unique, type Caller, type Harness, type Response } from './http-harness.js';
 
@@ -17,23 +18,8 @@ interface ServiceJson {
   integration_key: string;
   [key: string]: unknown;
 }
-interface AlertJson {
-  id: string;
-  service_id: string;
-  incident_id: string | null;
-  dedup_key: string;
-  status: string;
-  format: string;
-  summary: string;
-  source: string;
-  severity: string;
-  classified_as: string | null;
-  rule: string;
-  group_key: string | null;
-  event_count: number;
-  details: Record<string, unknown>;
-  [key: string]: unknown;
-}
+/** An alert as the API presents it; extra keys (events, total_events) on the detail route. */
+type AlertJson = ReturnType<typeof alertView> & Record<string, unknown>;
 interface TimelineJson {
   kind: string;
   actor: { type: string; id: string | null; name: string };

@@ -42,3 +42,10 @@ export async function readAudit(
   const data = rows.slice(0, q.limit);
   return { data, nextCursor: more ? (data.at(-1)?.id ?? null) : null };
 }
+
+/** The audit log's read side, bound to a database like the other feature services. */
+export function createAuditService({ db }: { db: Db }) {
+  return {
+    read: (actor: Actor, q: Parameters<typeof readAudit>[2]) => readAudit(db, actor, q),
+  };
+}

@@ -73,10 +73,19 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'request.param_too_long',
 };
 
+/** A 429 tells the sender when to retry: the error's `retry_after_s`, else one second. */
+export function setRetryAfter(error: unknown, status: number, reply: FastifyReply): void {
+  if (status !== 429) return;
+  const details = error instanceof AppError ? (error.details as { retry_after_s?: unknown } | undefined) : undefined;
+  const seconds = typeof details?.retry_after_s === 'number' ? details.retry_after_s : 1;
+  void reply.header('retry-after', String(seconds));
+}
+
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toHttpError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   if (status === 401) reply.header('www-authenticate', 'Bearer');
+  setRetryAfter(error, status, reply);
   void reply.status(status).send(body);
 }
 

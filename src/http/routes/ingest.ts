@@ -6,31 +6,25 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import type { IngestResult } from '../../alerts/index.js';
 import { parseAlertmanagerWebhook } from '../../alerts/formats/alertmanager.js';
 import { parseChangeEvent } from '../../alerts/formats/change.js';
 import { parseGrafanaWebhook, verifyGrafanaSignature } from '../../alerts/formats/grafana.js';
 import { parsePagerDutyEvent } from '../../alerts/formats/pagerduty.js';
 import { AppError } from '../../errors.js';
 import { GRAFANA_SIGNATURE_HEADER } from '../../services/index.js';
-import { toHttpError } from '../error-handler.js';
+import { setRetryAfter, toHttpError } from '../error-handler.js';
 import { ref } from '../schemas.js';
 
 /** PagerDuty accepts event bodies up to 512 KB; webhooks carrying many alerts get more room. */
 export const PAGERDUTY_BODY_LIMIT = 512 * 1024;
 export const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 
-function retryAfter(error: unknown, reply: FastifyReply): void {
-  const seconds = (error as AppError).details as { retry_after_s?: number } | undefined;
-  void reply.header('retry-after', String(seconds?.retry_after_s ?? 1));
-}
-
 /** Errors on the /v2 endpoints in PagerDuty's shapes, so its client libraries read them. */
 function pagerDutyErrors(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toHttpError(error);
   if (status >= 500) request.log.error({ err: error }, 'event ingestion failed');
+  setRetryAfter(error, status, reply);
   if (status === 429) {
-    retryAfter(error, reply);
     void reply.status(429).send({ status: 'throttle event', message: 'Too many events; retry later', errors: [body.error.message] });
   } else if (status >= 500) {
     void reply.status(status).send({ status: 'error', message: 'The event could not be stored; retry later', errors: [body.error.message] });
@@ -67,19 +61,8 @@ export function ingestRoutes(server: FastifyInstance, app: App): void {
 
   /** Shared by the two webhook formats: rate limit, commit, answer with what was stored. */
   async function webhook(reply: FastifyReply, key: string, events: Parameters<App['ingest']['submit']>[0]['events'], extra: Record<string, unknown>) {
-    try {
-      await app.ingest.admit(key, Math.max(1, events.length));
-    } catch (error) {
-      retryAfter(error, reply);
-      throw error;
-    }
-    let result: IngestResult;
-    try {
-      result = await app.ingest.submit({ routingKey: key, events });
-    } catch (error) {
-      if (error instanceof AppError && error.kind === 'rate_limited') retryAfter(error, reply);
-      throw error;
-    }
+    await app.ingest.admit(key, Math.max(1, events.length));
+    const result = await app.ingest.submit({ routingKey: key, events });
     if (!result.ok) throw new AppError('integration.not_found', 'no service has this integration key', { integration_key: `…${key.slice(-4)}` });
     return reply.status(200).send({ status: 'success', alerts: events.length, ...extra });
   }
