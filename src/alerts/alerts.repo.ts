@@ -75,14 +75,25 @@ function toRow(a: Alert): AlertsTable {
   };
 }
 
-/** The open (not resolved) alert of a service with this dedup key. */
-export async function findOpenAlert(db: Db, serviceId: string, dedupKey: string): Promise<Alert | undefined> {
-  const row = await db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('open_key', '=', dedupKey).executeTakeFirst();
-  return row && toAlert(row);
+/** Rows a statement may carry: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 200;
+
+function* chunks<T>(items: T[], size = CHUNK): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-export async function insertAlert(db: Db, alert: Alert): Promise<void> {
-  await db.insertInto('alerts').values(toRow(alert)).execute();
+/** The open alerts of a service among these dedup keys (a whole batch's in a few statements). */
+export async function findOpenAlerts(db: Db, serviceId: string, dedupKeys: string[]): Promise<Alert[]> {
+  const out: Alert[] = [];
+  for (const keys of chunks(dedupKeys, 500)) {
+    const rows = await db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('open_key', 'in', keys).execute();
+    for (const r of rows) out.push(toAlert(r));
+  }
+  return out;
+}
+
+export async function insertAlerts(db: Db, alerts: Alert[]): Promise<void> {
+  for (const part of chunks(alerts)) await db.insertInto('alerts').values(part.map(toRow)).execute();
 }
 
 export async function saveAlert(db: Db, alert: Alert): Promise<void> {
@@ -90,8 +101,21 @@ export async function saveAlert(db: Db, alert: Alert): Promise<void> {
   await db.updateTable('alerts').set(fields).where('id', '=', alert.id).execute();
 }
 
-export async function insertAlertEvent(db: Db, e: { id: string; alertId: string; at: Date; action: string; data: unknown }): Promise<void> {
-  await db.insertInto('alert_events').values({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) }).execute();
+export interface NewAlertEvent {
+  id: string;
+  alertId: string;
+  at: Date;
+  action: string;
+  data: unknown;
+}
+
+export async function insertAlertEvents(db: Db, events: NewAlertEvent[]): Promise<void> {
+  for (const part of chunks(events, 500)) {
+    await db
+      .insertInto('alert_events')
+      .values(part.map((e) => ({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) })))
+      .execute();
+  }
 }
 
 /** How many of an incident's alerts are still triggered, and how many are not resolved. */

@@ -189,4 +189,49 @@ describeEachEngine('alert ingestion', (env) => {
     expect(alerts.reduce((sum, a) => sum + a.eventCount, 0)).toBe(300);
     expect(await t.incidents()).toHaveLength(100);
   });
+
+  it('applies one batch in arrival order: trigger, resolve and trigger again of a key give two alerts', async () => {
+    const t = await setup('ing-batch-order');
+    await t.send(ev({ dedupKey: 'k', severity: 'warning' }), ev({ dedupKey: 'k', action: 'resolve' }), ev({ dedupKey: 'k', severity: 'warning', summary: 'back again' }), ev({ dedupKey: 'k', severity: 'warning', summary: 'still back' }));
+    const alerts = await t.alerts();
+    expect(alerts.map((a) => [a.status, a.eventCount, a.summary])).toEqual([
+      ['triggered', 2, 'still back'],
+      ['resolved', 1, 'alert k'],
+    ]);
+    const incidents = await t.incidents();
+    expect(incidents.map((i) => i.status)).toEqual(['triggered', 'resolved']);
+    expect(await t.kinds(incidents[1]?.id as string)).toEqual(['created', 'alert_added', 'resolved']);
+  });
+
+  it('records a group of alerts arriving together as one timeline entry on their one incident', async () => {
+    const t = await setup('ing-batch-group');
+    const group = Array.from({ length: 30 }, (_, i) => ev({ dedupKey: `fp${i}`, severity: i === 7 ? 'critical' : 'warning', groupKey: '{}:{alertname="Down"}', format: 'alertmanager' }));
+    await t.send(...group);
+    const [incident, ...others] = await t.incidents();
+    expect(others).toHaveLength(0);
+    expect(incident).toMatchObject({ severity: 'P1' });
+    expect(await t.kinds(incident?.id as string)).toEqual(['created', 'severity_changed', 'alerts_added']);
+    const entry = (await t.app.incidents.timeline(env.admin, incident?.id as string, { limit: 10 })).data.find((e) => e.kind === 'alerts_added');
+    expect(entry?.data).toMatchObject({ count: 30 });
+    expect((entry?.data as { alerts: unknown[] }).alerts).toHaveLength(20);
+    expect((await t.alerts()).every((a) => a.incidentId === incident?.id)).toBe(true);
+    // The same group re-sent with every alert resolved resolves the incident, once.
+    await t.send(...group.map((e) => ({ ...e, action: 'resolve' as const })));
+    expect((await t.incidents())[0]?.status).toBe('resolved');
+    expect((await t.kinds(incident?.id as string)).filter((k) => k === 'resolved')).toHaveLength(1);
+  });
+
+  it('keeps an incident open when a resolve is followed by a new trigger of its group in the same batch', async () => {
+    const t = await setup('ing-batch-reopen');
+    const a = ev({ dedupKey: 'a', groupKey: 'g', severity: 'warning' });
+    await t.send(a);
+    await t.send({ ...a, action: 'resolve' }, ev({ dedupKey: 'b', groupKey: 'g', severity: 'warning' }));
+    const incidents = await t.incidents();
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]?.status).toBe('triggered');
+    expect((await t.alerts()).map((x) => [x.dedupKey, x.status])).toEqual([
+      ['b', 'triggered'],
+      ['a', 'resolved'],
+    ]);
+  });
 });

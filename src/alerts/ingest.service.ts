@@ -4,26 +4,17 @@
 // Dedup: one open alert per (service, dedup key). A trigger for an open alert counts and updates it
 // and pages nobody again; after a resolve the next trigger opens a new alert. Acknowledge/resolve for
 // an unknown or closed key change nothing. An incident is acknowledged when none of its alerts is
-// still triggered, and resolved when all of them are resolved.
-import type { Actor } from '../auth/index.js';
+// still triggered, and resolved when all of them are resolved. How a batch applies: ingest-batch.ts.
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
-import { SEVERITIES, type Incident, type IncidentsService, type Severity } from '../incidents/index.js';
+import type { IncidentsService } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
-import { findOpenAlert, insertAlert, insertAlertEvent, openAlertCounts, saveAlert, type Alert } from './alerts.repo.js';
-import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
-import type { AlertEvent } from './event.js';
 import type { ChangeInput } from './formats/change.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+import { applyBatch, type IngestRequest, type IngestResult } from './ingest-batch.js';
 
-export interface IngestRequest {
-  routingKey: string;
-  events: AlertEvent[];
-}
-
-export type IngestResult = { ok: true; serviceId: string; dedupKeys: string[] } | { ok: false; reason: 'unknown_key' };
+export type { IngestRequest, IngestResult } from './ingest-batch.js';
 
 export interface IngestDeps {
   db: Db;
@@ -35,145 +26,8 @@ export interface IngestDeps {
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 };
 
-const rank = (s: Severity): number => SEVERITIES.indexOf(s);
-
-function details(ev: AlertEvent): Record<string, unknown> {
-  return {
-    ...(ev.timestamp && { timestamp: ev.timestamp }),
-    ...(ev.component && { component: ev.component }),
-    ...(ev.group && { group: ev.group }),
-    ...(ev.class && { class: ev.class }),
-    ...(ev.customDetails !== undefined && { custom_details: ev.customDetails }),
-    links: ev.links,
-    images: ev.images,
-    ...(ev.client && { client: ev.client }),
-    ...(ev.clientUrl && { client_url: ev.clientUrl }),
-  };
-}
-
 export function createIngestService({ db, clock, services, incidents, options }: IngestDeps) {
-  const integration = (service: Service, ev: AlertEvent): Actor => ({ type: 'integration', id: service.id, name: `${ev.format}:${service.name}`, role: 'responder' });
-
-  async function incidentFor(trx: Db, service: Service, ev: AlertEvent, cls: Classification & { severity: Severity }, actor: Actor, now: Date): Promise<Incident> {
-    const inc = incidents.within(trx);
-    const joined = ev.groupKey
-      ? await inc.openByGroupKey(service.id, ev.groupKey)
-      : service.groupingWindowSeconds
-        ? await inc.openSince(service.id, new Date(now.getTime() - service.groupingWindowSeconds * 1000))
-        : undefined;
-    if (joined) {
-      const incident = await inc.load(joined);
-      await raiseIfHigher(trx, incident, cls, actor, now);
-      return incident;
-    }
-    const title = ev.summary.slice(0, 255).trim() || `Alert from ${ev.source || ev.format}`;
-    return inc.open(actor, { title, severity: cls.severity, serviceId: service.id, description: ev.source ? `source: ${ev.source}` : undefined, groupKey: ev.groupKey, classifiedBy: cls.rule }, service.name, now);
-  }
-
-  /** A later event that classifies higher raises the incident; nothing lowers it. */
-  async function raiseIfHigher(trx: Db, incident: Incident, cls: Classification & { severity: Severity }, actor: Actor, now: Date): Promise<void> {
-    const inc = incidents.within(trx);
-    if (incident.status !== 'resolved' && rank(cls.severity) < rank(incident.severity)) {
-      await inc.setSeverity(incident, actor, cls.severity, now, `raised by an alert (rule ${cls.rule})`);
-    }
-  }
-
-  async function trigger(trx: Db, service: Service, ev: AlertEvent, actor: Actor, now: Date): Promise<void> {
-    const cls = classify(ev, [...((service.rules as Rule[] | null) ?? []), ...DEFAULT_RULES]);
-    let open = await findOpenAlert(trx, service.id, ev.dedupKey);
-    const current = open?.incidentId ? await incidents.within(trx).load(open.incidentId) : undefined;
-    if (open && current?.status === 'resolved') {
-      // A responder resolved the incident while its alert was still open: that alert is over, and
-      // this trigger is a new problem that must page again, not a silent repeat.
-      await saveAlert(trx, { ...open, status: 'resolved', resolvedAt: now });
-      await insertAlertEvent(trx, { id: newId('aev', now), alertId: open.id, at: now, action: 'resolve', data: { reason: 'its incident was resolved' } });
-      open = undefined;
-    }
-    if (open) {
-      const updated: Alert = { ...open, summary: ev.summary || open.summary, source: ev.source || open.source, severity: ev.severity, details: details(ev), eventCount: open.eventCount + 1, lastSeenAt: now };
-      if (cls.severity) {
-        if (current) await raiseIfHigher(trx, current, { ...cls, severity: cls.severity }, actor, now);
-        else updated.incidentId = (await incidentFor(trx, service, ev, { ...cls, severity: cls.severity }, actor, now)).id;
-        updated.classifiedAs = cls.severity;
-        updated.rule = cls.rule;
-      }
-      await saveAlert(trx, updated);
-      await insertAlertEvent(trx, { id: newId('aev', now), alertId: open.id, at: now, action: 'trigger', data: ev });
-      return;
-    }
-    const alert: Alert = {
-      id: newId('alr', now),
-      serviceId: service.id,
-      dedupKey: ev.dedupKey,
-      status: 'triggered',
-      incidentId: null,
-      format: ev.format,
-      summary: ev.summary,
-      source: ev.source,
-      severity: ev.severity,
-      classifiedAs: cls.severity,
-      rule: cls.rule,
-      details: details(ev),
-      groupKey: ev.groupKey ?? null,
-      eventCount: 1,
-      firstSeenAt: now,
-      lastSeenAt: now,
-      acknowledgedAt: null,
-      resolvedAt: null,
-    };
-    const incident = cls.severity ? await incidentFor(trx, service, ev, { ...cls, severity: cls.severity }, actor, now) : undefined;
-    alert.incidentId = incident?.id ?? null;
-    await insertAlert(trx, alert);
-    await insertAlertEvent(trx, { id: newId('aev', now), alertId: alert.id, at: now, action: 'trigger', data: ev });
-    if (incident) {
-      await incidents.within(trx).record(incident, actor, 'alert_added', { alert_id: alert.id, dedup_key: alert.dedupKey, summary: alert.summary, severity: alert.severity, classified_as: cls.severity, rule: cls.rule }, now);
-    }
-  }
-
-  async function followUp(trx: Db, service: Service, ev: AlertEvent, actor: Actor, now: Date): Promise<void> {
-    const open = await findOpenAlert(trx, service.id, ev.dedupKey);
-    if (!open) return; // unknown or closed key: accepted, changes nothing
-    if (ev.action === 'acknowledge' && open.status !== 'triggered') return;
-    const next: Alert = ev.action === 'acknowledge' ? { ...open, status: 'acknowledged', acknowledgedAt: now, lastSeenAt: now } : { ...open, status: 'resolved', resolvedAt: now, lastSeenAt: now };
-    await saveAlert(trx, next);
-    await insertAlertEvent(trx, { id: newId('aev', now), alertId: open.id, at: now, action: ev.action, data: ev });
-    if (!open.incidentId) return;
-    const counts = await openAlertCounts(trx, open.incidentId);
-    const inc = incidents.within(trx);
-    const incident = await inc.load(open.incidentId);
-    if (ev.action === 'acknowledge' && counts.triggered === 0 && incident.status === 'triggered') {
-      await inc.acknowledge(incident, actor, now);
-    } else if (ev.action === 'resolve' && counts.unresolved === 0 && incident.status !== 'resolved') {
-      await inc.resolve(incident, actor, now, 'all alerts resolved');
-    }
-  }
-
-  async function apply(trx: Db, request: IngestRequest, now: Date, keys: Map<string, Service | null>): Promise<IngestResult> {
-    let service = keys.get(request.routingKey);
-    if (service === undefined) {
-      service = (await services.byIntegrationKey(request.routingKey, trx)) ?? null;
-      keys.set(request.routingKey, service);
-    }
-    if (!service) return { ok: false, reason: 'unknown_key' };
-    for (const ev of request.events) {
-      const actor = integration(service, ev);
-      if (ev.action === 'trigger') await trigger(trx, service, ev, actor, now);
-      else await followUp(trx, service, ev, actor, now);
-    }
-    return { ok: true, serviceId: service.id, dedupKeys: request.events.map((e) => e.dedupKey) };
-  }
-
-  const committer = new GroupCommitter<IngestRequest, IngestResult>(
-    (batch) =>
-      inTransaction(db, async (trx) => {
-        const now = clock.now();
-        const keys = new Map<string, Service | null>();
-        const results: IngestResult[] = [];
-        for (const request of batch) results.push(await apply(trx, request, now, keys));
-        return results;
-      }),
-    { ...DEFAULT_GROUP_COMMIT, ...options },
-  );
+  const committer = new GroupCommitter<IngestRequest, IngestResult>((batch) => inTransaction(db, (trx) => applyBatch(trx, { services, incidents }, batch, clock.now())), { ...DEFAULT_GROUP_COMMIT, ...options });
 
   // Per-key rate limits (off unless an admin sets one on the service): a fixed one-minute window per
   // key on this instance. The service is looked up through a short-lived cache so the check costs no

@@ -264,3 +264,23 @@ export async function findOpenSince(db: Db, serviceId: string, since: Date): Pro
     .executeTakeFirst();
   return row?.id;
 }
+
+/** Keeps `IN (…)` lists well under both engines' bound-parameter limits. */
+const IN_CHUNK = 500;
+
+/** What alert ingestion needs to know about many incidents at once, without their roles. */
+export interface IncidentState {
+  id: string;
+  number: string;
+  status: Status;
+  severity: Severity;
+}
+
+export async function findIncidentStates(db: Db, ids: string[]): Promise<IncidentState[]> {
+  const out: IncidentState[] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const rows = await db.selectFrom('incidents').select(['id', 'number', 'status', 'severity']).where('id', 'in', ids.slice(i, i + IN_CHUNK)).execute();
+    for (const r of rows) out.push({ id: r.id, number: r.number, status: r.status as Status, severity: r.severity as Severity });
+  }
+  return out;
+}

@@ -29,6 +29,7 @@ import {
   findIncident,
   findOpenByGroupKey,
   findOpenSince,
+  findIncidentStates,
   findUnrecordedBreaches,
   insertEvent,
   insertIncident,
@@ -97,7 +98,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
     return incident;
   }
 
-  async function record(q: Db, incident: Incident, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
+  async function record(q: Db, incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
     await insertEvent(q, { id: newId('evt', at), incidentId: incident.id, at, actor: { type: actor.type, id: actor.id, name: actor.name }, kind, data });
     await audit(q, clock, actor, { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } });
   }
@@ -351,9 +352,11 @@ export function createIncidentsService(deps: IncidentsDeps) {
         acknowledge: (incident: Incident, actor: Actor, now: Date) => acknowledgeIn(trx, incident, actor, now),
         resolve: (incident: Incident, actor: Actor, now: Date, note?: string) => resolveIn(trx, incident, actor, now, note),
         setSeverity: (incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string) => severityIn(trx, incident, actor, severity, now, reason),
-        record: (incident: Incident, actor: Actor, kind: string, data: Record<string, unknown>, now: Date) => record(trx, incident, actor, kind, data, now),
+        record: (incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, now: Date) => record(trx, incident, actor, kind, data, now),
         openByGroupKey: (serviceId: string, groupKey: string) => findOpenByGroupKey(trx, serviceId, groupKey),
         openSince: (serviceId: string, since: Date) => findOpenSince(trx, serviceId, since),
+        /** Status and severity of many incidents in one query (no roles). */
+        states: (ids: string[]) => findIncidentStates(trx, ids),
       };
     },
   };
