@@ -4,9 +4,12 @@ import { createAuditService } from './audit/index.js';
 import { createTokensService } from './auth/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Database } from './db/database.js';
+import type { Database, Db } from './db/database.js';
+import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
 import { createIncidentsService } from './incidents/index.js';
+import { createSchedulesService } from './schedules/index.js';
 import { createServicesService } from './services/index.js';
+import { createTeamsService } from './teams/index.js';
 import { createUsersService } from './users/index.js';
 
 export interface App {
@@ -20,16 +23,36 @@ export interface App {
   alerts: ReturnType<typeof createAlertsService>;
   ingest: ReturnType<typeof createIngestService>;
   audit: ReturnType<typeof createAuditService>;
+  schedules: ReturnType<typeof createSchedulesService>;
+  teams: ReturnType<typeof createTeamsService>;
+  policies: PoliciesService;
+  escalation: ReturnType<typeof createEscalationService>;
 }
 
 export function createServices(config: Config, database: Database, clock: Clock): App {
   const { db } = database;
   const users = createUsersService({ db, clock });
   const tokens = createTokensService({ db, clock, users });
-  const services = createServicesService({ db, clock });
+  // Services and teams name policies, and policies target teams: the policy lookup is bound late.
+  const late: { policies?: PoliciesService } = {};
+  const policyId = async (ref: string, q: Db) => (await (late.policies as PoliciesService).load(ref, q)).id;
+  const services = createServicesService({ db, clock, policyId });
+  const schedules = createSchedulesService({ db, clock, users });
+  const teams = createTeamsService({ db, clock, users, policyId });
+  const policies = createPoliciesService({
+    db,
+    clock,
+    targetExists: async (q, target) => {
+      if (target.type === 'user') return (await users.find(target.id, q)) !== undefined;
+      if (target.type === 'schedule') return schedules.load(target.id, q).then(() => true, () => false);
+      return teams.load(target.id, q).then(() => true, () => false);
+    },
+  });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
   const alerts = createAlertsService({ db, services, incidents });
   const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
+  late.policies = policies;
   const audit = createAuditService({ db });
-  return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit };
+  const escalation = createEscalationService({ db, clock, incidents, services, policies, schedules, teams, users });
+  return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation };
 }

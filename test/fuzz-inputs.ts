@@ -8,7 +8,14 @@ export interface JsonSchema {
   enum?: unknown[];
   pattern?: string;
   format?: string;
+  /** Values the route documents as examples; the fuzzer tries them often, e.g. real time zone names. */
+  examples?: unknown[];
   maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   anyOf?: JsonSchema[];
@@ -113,16 +120,35 @@ function plausible(schema: JsonSchema, realIds: readonly string[]): fc.Arbitrary
   const options = schema.anyOf ?? schema.oneOf;
   if (options?.length) return fc.oneof(...options.map((s) => plausible(s, realIds)));
   if (schema.enum?.length) return fc.constantFrom(...schema.enum);
+  if (schema.examples?.length) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...schema.examples) }, { weight: 1, arbitrary: plausible({ ...schema, examples: undefined }, realIds) });
   switch (schema.type) {
     case 'boolean':
       return fc.boolean();
     case 'null':
       return fc.constant(null);
-    case 'integer':
-      return fc.integer({ min: -5, max: 300 });
+    case 'integer': {
+      // Mostly inside the declared range (so requests get through), sometimes just outside it.
+      const min = schema.minimum ?? -5;
+      const max = Math.max(min, Math.min(schema.maximum ?? 300, min + 4000));
+      return fc.oneof({ weight: 5, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.integer({ min: -5, max: 300 }) });
+    }
+    case 'array': {
+      if (!schema.items) return fc.jsonValue({ maxDepth: 2 });
+      const minLength = schema.minItems ?? 0;
+      return fc.array(plausible(schema.items, realIds), { minLength, maxLength: Math.max(minLength, Math.min(schema.maxItems ?? 3, 3)) });
+    }
+    case 'object': {
+      if (!schema.properties) return fc.jsonValue({ maxDepth: 2 });
+      const names = Object.keys(schema.properties);
+      return fc.record(Object.fromEntries(names.map((name) => [name, plausible(schema.properties?.[name] as JsonSchema, realIds)])), { requiredKeys: (schema.required ?? []).filter((n) => names.includes(n)) });
+    }
     case 'number':
       return fc.double();
     case 'string': {
+      if (schema.format === 'date-time') {
+        const instant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2040-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+        return fc.oneof({ weight: 6, arbitrary: instant }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) });
+      }
       if (schema.format === 'email') return fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}$/).map((s) => `${s}@example.test`), fc.emailAddress(), fc.string({ maxLength: 20 }).map((s) => `${s}@example.test`));
       const pattern = schema.pattern ? safeRegExp(schema.pattern) : undefined;
       if (pattern) return fc.stringMatching(pattern);

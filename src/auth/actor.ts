@@ -10,12 +10,16 @@ export type Permission =
   | 'service.write'
   | 'user.write'
   | 'token.write'
-  | 'audit.read';
+  | 'audit.read'
+  /** Schedules, escalation policies and teams. */
+  | 'oncall.write'
+  /** Schedule overrides: responders swap shifts among themselves. */
+  | 'override.write';
 
 const GRANTS: Record<TokenRole, ReadonlySet<Permission>> = {
   viewer: new Set(['read']),
-  responder: new Set(['read', 'incident.write']),
-  admin: new Set(['read', 'incident.write', 'service.write', 'user.write', 'token.write', 'audit.read']),
+  responder: new Set(['read', 'incident.write', 'override.write']),
+  admin: new Set(['read', 'incident.write', 'service.write', 'user.write', 'token.write', 'audit.read', 'oncall.write', 'override.write']),
 };
 
 export interface Actor {

@@ -3,4 +3,4 @@ export { createTokensService, type TokensService } from './tokens.service.js';
 export { bootstrapAdmin, ADMIN_HANDLE } from './bootstrap.js';
 export { readAdminTokenFile, adminTokenFile } from './admin-token.js';
 export { generateIntegrationKey, digest } from './secrets.js';
-export type { Token } from './tokens.repo.js';
+export { adminUserIds, type Token } from './tokens.repo.js';

@@ -102,3 +102,18 @@ export async function upsertBootstrapToken(db: Db, t: { id: string; userId: stri
   await db.updateTable('api_tokens').set({ digest: t.digest, hint: t.hint, revoked_at: null }).where('id', '=', existing.id).execute();
   return 'updated';
 }
+
+/** Active people holding a live admin token: who hears about a policy that reached nobody. */
+export async function adminUserIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select('users.id')
+    .distinct()
+    .where('api_tokens.role', '=', 'admin')
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('users.deactivated_at', 'is', null)
+    .orderBy('users.id')
+    .execute();
+  return rows.map((r) => r.id);
+}

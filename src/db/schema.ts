@@ -8,6 +8,8 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   deactivated_at: string | null;
+  /** IANA zone, e.g. "Europe/Berlin". */
+  timezone: string;
 }
 
 export interface ApiTokensTable {
@@ -39,6 +41,8 @@ export interface ServicesTable {
   /** null = Grafana's default header, X-Grafana-Alerting-Signature. */
   grafana_signature_header: string | null;
   grafana_timestamp_header: string | null;
+  escalation_policy_id: string | null;
+  severity_policies: string | null;
 }
 
 export interface IncidentsTable {
@@ -142,6 +146,111 @@ export interface ChangeEventsTable {
   details: string;
 }
 
+export interface ContactMethodsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  address: string;
+  verified_at: string | null;
+  created_at: string;
+}
+
+export interface EscalationPoliciesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  escalate_while: string;
+  repeat: number;
+  levels: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  default_policy_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  added_at: string;
+}
+
+export interface SchedulesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  timezone: string;
+  layers: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScheduleOverridesTable {
+  id: string;
+  schedule_id: string;
+  user_id: string | null;
+  replaces_user_id: string | null;
+  start_at: string;
+  end_at: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface ScheduleFixedTable {
+  id: string;
+  schedule_id: string;
+  start_at: string;
+  end_at: string;
+  shifts: string;
+  created_at: string;
+}
+
+export interface IcalTokensTable {
+  id: string;
+  user_id: string;
+  digest: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  service_id: string;
+  start_at: string;
+  end_at: string;
+  reason: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface EscalationsTable {
+  incident_id: string;
+  policy_id: string;
+  level: number;
+  loop: number;
+  started_at: string;
+  next_escalation_at: string | null;
+  stopped_at: string | null;
+  stop_reason: string | null;
+  updated_at: string;
+}
+
+export interface PagesTable {
+  id: string;
+  incident_id: string;
+  level: number;
+  loop: number;
+  user_id: string;
+  at: string;
+  reason: string;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -154,4 +263,15 @@ export interface Schema {
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
   change_events: ChangeEventsTable;
+  contact_methods: ContactMethodsTable;
+  escalation_policies: EscalationPoliciesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  schedules: SchedulesTable;
+  schedule_overrides: ScheduleOverridesTable;
+  schedule_fixed: ScheduleFixedTable;
+  ical_tokens: IcalTokensTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  escalations: EscalationsTable;
+  pages: PagesTable;
 }

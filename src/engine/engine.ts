@@ -1,6 +1,7 @@
-// The engine sweeps due work once a second: for now, response targets that passed unanswered.
-// Due work is rows with due times, so a restart loses nothing; each claim is a conditional update,
-// so several instances on PostgreSQL record each event once.
+// The engine sweeps due work once a second: escalations whose next level is due, and response
+// targets that passed unanswered. Due work is rows with due times, so a restart loses nothing; claims
+// are row locks (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each
+// piece of work once. New incidents wake the sweep early instead of waiting for the tick.
 import type { App } from '../app.js';
 
 export interface EngineLogger {
@@ -21,21 +22,37 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
   let running: Promise<void> | null = null;
   let stopped = false;
 
+  let again = false;
+
   async function sweepOnce(): Promise<void> {
+    const escalated = await app.escalation.sweep();
+    if (escalated > 0) logger.info({ escalated }, 'escalations moved on');
     const recorded = await app.incidents.recordBreaches();
     if (recorded > 0) logger.info({ recorded }, 'response targets missed');
     last = app.clock.now();
   }
 
   function sweep(): Promise<void> {
-    // One sweep at a time; a tick that finds one running waits for it rather than overlapping.
-    running ??= sweepOnce()
+    // One sweep at a time; a wake-up during a sweep runs one more right after it, so nothing waits a tick.
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = sweepOnce()
       .catch((err: unknown) => logger.error({ err }, 'engine sweep failed'))
       .finally(() => {
         running = null;
+        if (again && !stopped) {
+          again = false;
+          void sweep();
+        }
       });
     return running;
   }
+
+  app.escalation.setWaker(() => {
+    if (!stopped) void sweep();
+  });
 
   const timer = intervalMs > 0 ? setInterval(() => void sweep(), intervalMs) : undefined;
   timer?.unref();

@@ -33,6 +33,8 @@ export function incidentView(i: Incident, now: Date) {
     phase_overdue: isPhaseOverdue(i, now),
     classified_by: i.classifiedBy,
     roles: Object.fromEntries(ROLES.map((role) => [role, i.roles[role] ?? null])),
+    escalation_level: i.escalationLevel,
+    next_escalation_at: t(i.nextEscalationAt),
   };
 }
 
@@ -41,7 +43,7 @@ export function eventView(e: TimelineEvent) {
 }
 
 export function userView(u: User) {
-  return { id: u.id, handle: u.handle, name: u.name, email: u.email, active: u.deactivatedAt === null, created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString() };
+  return { id: u.id, handle: u.handle, name: u.name, email: u.email, timezone: u.timezone, active: u.deactivatedAt === null, created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString() };
 }
 
 export function tokenView(tk: Token) {
@@ -71,6 +73,8 @@ export function serviceView(s: Service) {
     grafana_signature: s.grafanaSecret !== null,
     grafana_signature_header: s.grafanaSignatureHeader ?? GRAFANA_SIGNATURE_HEADER,
     grafana_timestamp_header: s.grafanaTimestampHeader,
+    escalation_policy_id: s.escalationPolicyId,
+    severity_policies: s.severityPolicies,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };

@@ -4,6 +4,16 @@ import { z } from 'zod';
 
 const noNul = (s: string) => !s.includes('\u0000');
 
+/** Whether the runtime's time zone data knows the zone (the same check luxon makes). */
+function validZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone);
+  } catch {
+    return false;
+  }
+}
+
 /** Free text of up to `max` characters, trimmed, not empty. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(noNul, 'must not contain NUL characters');
 
@@ -29,3 +39,12 @@ export const handle = z
   .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'must be 2–32 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
 
 export const email = z.email().max(254);
+/** An IANA time zone name that this runtime knows, e.g. "Europe/Berlin". */
+export const timezone = z
+  .string()
+  .max(64)
+  .refine((zone) => validZone(zone), { message: 'must be an IANA time zone such as Europe/Berlin or America/New_York' })
+  .meta({ examples: ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'] });
+
+/** An ISO 8601 instant with a zone ("Z" or an offset), as a Date. */
+export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

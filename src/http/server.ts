@@ -13,6 +13,8 @@ import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { escalationRoutes } from './routes/escalation.js';
 import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -83,6 +85,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   auditRoutes(server, app);
   alertRoutes(server, app);
   ingestRoutes(server, app);
+  scheduleRoutes(server, app);
+  escalationRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

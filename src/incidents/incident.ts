@@ -74,6 +74,10 @@ export interface Incident {
   /** The classification rule that chose the severity, for incidents opened by alerts. */
   classifiedBy: string | null;
   roles: Partial<Record<Role, UserRef>>;
+  /** The last escalation level reached (0 before the first), kept by the escalation engine. */
+  escalationLevel: number;
+  /** When the next level is due; null when nothing more will escalate. */
+  nextEscalationAt: Date | null;
 }
 
 export type StatusAction = 'acknowledge' | 'resolve' | 'reopen';

@@ -6,7 +6,17 @@ import type { Incident, Phase, Role, Severity, Status, UserRef } from './inciden
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
 const text = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-function toIncident(r: IncidentsTable, roles: Partial<Record<Role, UserRef>>): Incident {
+/** Incidents with their escalation's standing (level reached, next due time) from the escalation engine's row. */
+const selectIncidents = (db: Db) =>
+  db
+    .selectFrom('incidents')
+    .leftJoin('escalations', 'escalations.incident_id', 'incidents.id')
+    .selectAll('incidents')
+    .select(['escalations.level as escalation_level', 'escalations.next_escalation_at as escalation_next_at']);
+
+type IncidentRow = IncidentsTable & { escalation_level: number | null; escalation_next_at: string | null };
+
+function toIncident(r: IncidentRow, roles: Partial<Record<Role, UserRef>>): Incident {
   return {
     id: r.id,
     number: r.number,
@@ -31,10 +41,13 @@ function toIncident(r: IncidentsTable, roles: Partial<Record<Role, UserRef>>): I
     groupKey: r.group_key,
     classifiedBy: r.classified_by,
     roles,
+    escalationLevel: Number(r.escalation_level ?? 0),
+    nextEscalationAt: date(r.escalation_next_at),
   };
 }
 
 function toRow(i: Incident): IncidentsTable {
+  // escalationLevel and nextEscalationAt belong to the escalation engine's row, not this one.
   return {
     id: i.id,
     number: i.number,
@@ -98,10 +111,8 @@ async function rolesFor(db: Db, ids: string[]): Promise<Map<string, Partial<Reco
 
 /** By id or by number (INC-YYYYMMDD-XXXX). */
 export async function findIncident(db: Db, ref: string): Promise<Incident | undefined> {
-  const row = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', ref), eb('number', '=', ref)]))
+  const row = await selectIncidents(db)
+    .where((eb) => eb.or([eb('incidents.id', '=', ref), eb('number', '=', ref)]))
     .executeTakeFirst();
   if (!row) return undefined;
   const roles = await rolesFor(db, [row.id]);
@@ -119,14 +130,14 @@ export interface IncidentQuery {
 
 /** Newest first. */
 export async function listIncidents(db: Db, q: IncidentQuery): Promise<Incident[]> {
-  let query = db.selectFrom('incidents').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit);
+  let query = selectIncidents(db).orderBy('incidents.created_at', 'desc').orderBy('incidents.id', 'desc').limit(q.limit);
   if (q.status?.length) query = query.where('status', 'in', q.status);
   if (q.severity?.length) query = query.where('severity', 'in', q.severity);
   if (q.serviceId) query = query.where('service_id', '=', q.serviceId);
   const before = q.before;
   if (before) {
     query = query.where((eb) =>
-      eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+      eb.or([eb('incidents.created_at', '<', before.createdAt), eb.and([eb('incidents.created_at', '=', before.createdAt), eb('incidents.id', '<', before.id)])]),
     );
   }
   const rows = await query.execute();
@@ -203,9 +214,7 @@ export async function listEvents(db: Db, incidentId: string, q: { limit: number;
 
 /** Triggered incidents past their response target whose breach is not yet on the timeline. */
 export async function findUnrecordedBreaches(db: Db, now: Date, limit: number): Promise<Incident[]> {
-  const rows = await db
-    .selectFrom('incidents')
-    .selectAll()
+  const rows = await selectIncidents(db)
     .where('status', '=', 'triggered')
     .where('breach_recorded_at', 'is', null)
     .where('ack_due_at', '<', now.toISOString())

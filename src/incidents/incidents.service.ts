@@ -44,6 +44,9 @@ import {
 /** How far back a new incident looks for its service's change events. */
 const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
+/** See `onEvent`. */
+export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
+
 export interface IncidentsDeps {
   db: Db;
   clock: Clock;
@@ -98,9 +101,13 @@ export function createIncidentsService(deps: IncidentsDeps) {
     return incident;
   }
 
+  // Told of every timeline entry inside its transaction (the escalation engine starts and stops on them).
+  const listeners: IncidentListener[] = [];
+
   async function record(q: Db, incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
     await insertEvent(q, { id: newId('evt', at), incidentId: incident.id, at, actor: { type: actor.type, id: actor.id, name: actor.name }, kind, data });
     await audit(q, clock, actor, { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } });
+    for (const listener of listeners) await listener(q, incident.id, kind, at);
   }
 
   /** Runs one change to an existing incident in a transaction and returns the incident as stored afterwards. */
@@ -165,6 +172,8 @@ export function createIncidentsService(deps: IncidentsDeps) {
       groupKey: input.groupKey ?? null,
       classifiedBy: input.classifiedBy ?? null,
       roles: {},
+      escalationLevel: 0,
+      nextEscalationAt: null,
     };
     await insertIncident(trx, incident);
     await record(trx, incident, actor, 'created', { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(input.classifiedBy && { classified_by: input.classifiedBy }) }, now);
@@ -216,7 +225,8 @@ export function createIncidentsService(deps: IncidentsDeps) {
       authorize(actor, 'incident.write');
       return inTransaction(db, async (trx) => {
         const service = input.serviceId ? await services.load(input.serviceId, trx) : undefined;
-        return open(trx, actor, { ...input, serviceId: service?.id }, service?.name ?? null, clock.now());
+        const incident = await open(trx, actor, { ...input, serviceId: service?.id }, service?.name ?? null, clock.now());
+        return load(incident.id, trx); // as stored, with what listeners (the escalation) added
       });
     },
 
@@ -340,6 +350,14 @@ export function createIncidentsService(deps: IncidentsDeps) {
     },
 
     counts: () => countByStatusAndSeverity(db),
+
+    /**
+     * Runs `listener` in the transaction of every timeline entry (created, acknowledged, resolved,
+     * reopened, …) right after the entry is written, so what it does commits or rolls back with it.
+     */
+    onEvent(listener: IncidentListener): void {
+      listeners.push(listener);
+    },
 
     /**
      * The same changes for another feature's transaction (alert ingestion): no authorization (the

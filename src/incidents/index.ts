@@ -1,3 +1,3 @@
 export * from './incident.js';
-export { createIncidentsService, type IncidentsService, type NewIncident, type IncidentListQuery } from './incidents.service.js';
+export { createIncidentsService, type IncidentsService, type NewIncident, type IncidentListQuery, type IncidentListener } from './incidents.service.js';
 export type { TimelineEvent, IncidentState } from './incidents.repo.js';

@@ -24,6 +24,10 @@ export interface Service {
   grafanaSignatureHeader: string | null;
   /** The header carrying the Unix timestamp that is signed with the body; null = no timestamp. */
   grafanaTimestampHeader: string | null;
+  /** The escalation policy its incidents climb; null = the seed's chain. */
+  escalationPolicyId: string | null;
+  /** A severity's own policy instead (e.g. P0 → an executive policy). */
+  severityPolicies: Partial<Record<string, string>>;
 }
 
 /** Grafana's default signature header. */
@@ -43,6 +47,8 @@ function toService(r: ServicesTable): Service {
     grafanaSecret: r.grafana_secret,
     grafanaSignatureHeader: r.grafana_signature_header,
     grafanaTimestampHeader: r.grafana_timestamp_header,
+    escalationPolicyId: r.escalation_policy_id,
+    severityPolicies: r.severity_policies ? (JSON.parse(r.severity_policies) as Record<string, string>) : {},
   };
 }
 
@@ -54,6 +60,8 @@ export interface IngestSettingsPatch {
   grafanaSecret?: string | null | undefined;
   grafanaSignatureHeader?: string | null | undefined;
   grafanaTimestampHeader?: string | null | undefined;
+  escalationPolicyId?: string | null | undefined;
+  severityPolicies?: Partial<Record<string, string>> | undefined;
 }
 
 export async function insertService(db: Db, s: Service & { keyDigest: string }): Promise<void> {
@@ -73,6 +81,8 @@ export async function insertService(db: Db, s: Service & { keyDigest: string }):
       grafana_secret: s.grafanaSecret,
       grafana_signature_header: s.grafanaSignatureHeader,
       grafana_timestamp_header: s.grafanaTimestampHeader,
+      escalation_policy_id: s.escalationPolicyId,
+      severity_policies: Object.keys(s.severityPolicies).length ? JSON.stringify(s.severityPolicies) : null,
     })
     .execute();
 }
@@ -118,6 +128,8 @@ export async function updateService(
       ...(patch.grafanaSecret !== undefined && { grafana_secret: patch.grafanaSecret }),
       ...(patch.grafanaSignatureHeader !== undefined && { grafana_signature_header: patch.grafanaSignatureHeader }),
       ...(patch.grafanaTimestampHeader !== undefined && { grafana_timestamp_header: patch.grafanaTimestampHeader }),
+      ...(patch.escalationPolicyId !== undefined && { escalation_policy_id: patch.escalationPolicyId }),
+      ...(patch.severityPolicies !== undefined && { severity_policies: Object.keys(patch.severityPolicies).length ? JSON.stringify(patch.severityPolicies) : null }),
       updated_at: at.toISOString(),
     })
     .where('id', '=', id)

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { activeMaintenance, currentAndComing, endMaintenance, insertMaintenance, type MaintenanceWindow } from './maintenance.repo.js';
 import { changesBetween, insertChange, listChanges, type ChangeEvent } from './changes.repo.js';
 import {
   countOpenIncidents,
@@ -35,6 +36,8 @@ function auditablePatch<P extends IngestSettingsPatch>(patch: P): Record<string,
 export interface ServicesDeps {
   db: Db;
   clock: Clock;
+  /** Resolves an escalation policy reference (id or name) to its id, or throws its 404. */
+  policyId?: (ref: string, q: Db) => Promise<string>;
 }
 
 /** The integration key as shown once: PagerDuty-style, 32 characters of [a-z0-9]. */
@@ -47,7 +50,20 @@ function keyHint(key: string): string {
   return `…${key.slice(-4)}`;
 }
 
-export function createServicesService({ db, clock }: ServicesDeps) {
+export function createServicesService({ db, clock, policyId }: ServicesDeps) {
+  /** Policy references in a patch, turned into ids (a missing policy is a 404 naming it). */
+  async function policies<P extends IngestSettingsPatch>(q: Db, patch: P): Promise<P> {
+    if (!policyId) return patch;
+    const out = { ...patch };
+    if (patch.escalationPolicyId) out.escalationPolicyId = await policyId(patch.escalationPolicyId, q);
+    if (patch.severityPolicies) {
+      const map: Partial<Record<string, string>> = {};
+      for (const [severity, ref] of Object.entries(patch.severityPolicies)) if (ref) map[severity] = await policyId(ref, q);
+      out.severityPolicies = map;
+    }
+    return out;
+  }
+
   // Told the id of a service after a committed change, so caches elsewhere (ingest rate limits) drop it.
   const changeListeners: Array<(serviceId: string) => void> = [];
   const changed = (serviceId: string) => changeListeners.forEach((listener) => listener(serviceId));
@@ -71,9 +87,13 @@ export function createServicesService({ db, clock }: ServicesDeps) {
         grafanaSecret: input.grafanaSecret ?? null,
         grafanaSignatureHeader: input.grafanaSignatureHeader ?? null,
         grafanaTimestampHeader: input.grafanaTimestampHeader ?? null,
+        escalationPolicyId: null,
+        severityPolicies: {},
       };
       try {
         await inTransaction(db, async (trx) => {
+          const refs = await policies(trx, input);
+          Object.assign(service, { escalationPolicyId: refs.escalationPolicyId ?? null, severityPolicies: refs.severityPolicies ?? {} });
           await insertService(trx, { ...service, keyDigest: digest(integrationKey) });
           await audit(trx, clock, actor, { action: 'service.create', target: { type: 'service', id: service.id }, details: { name: service.name } });
         });
@@ -101,7 +121,7 @@ export function createServicesService({ db, clock }: ServicesDeps) {
       try {
         return await inTransaction(db, async (trx) => {
           const service = await load(ref, trx);
-          await updateService(trx, service.id, patch, clock.now());
+          await updateService(trx, service.id, await policies(trx, patch), clock.now());
           await audit(trx, clock, actor, { action: 'service.update', target: { type: 'service', id: service.id }, details: auditablePatch(patch) });
           return load(service.id, trx);
         }).then((updated) => {
@@ -150,6 +170,41 @@ export function createServicesService({ db, clock }: ServicesDeps) {
     },
 
     /** The service an integration key routes to, for the ingestion endpoints. */
+    /** Starts a maintenance window now (or at `start`) until `end`: alerts are recorded, nothing escalates or pages. */
+    async startMaintenance(actor: Actor, ref: string, input: { start?: Date | undefined; end: Date; reason?: string | null | undefined }): Promise<MaintenanceWindow> {
+      authorize(actor, 'incident.write');
+      const now = clock.now();
+      const start = input.start ?? now;
+      if (!(input.end > start)) throw new AppError('maintenance.invalid', 'end: must be after the start', { field: 'end' });
+      if (!(input.end > now)) throw new AppError('maintenance.invalid', 'end: must be in the future', { field: 'end' });
+      return inTransaction(db, async (trx) => {
+        const service = await load(ref, trx);
+        const window: MaintenanceWindow = { id: newId('mnt', now), serviceId: service.id, start, end: input.end, reason: input.reason ?? null, createdBy: actor.id, createdAt: now };
+        await insertMaintenance(trx, window);
+        await audit(trx, clock, actor, { action: 'service.maintenance_start', target: { type: 'service', id: service.id }, details: { start: start.toISOString(), end: input.end.toISOString(), reason: window.reason } });
+        return window;
+      });
+    },
+
+    /** Ends the running window and drops scheduled ones. */
+    async endMaintenance(actor: Actor, ref: string): Promise<number> {
+      authorize(actor, 'incident.write');
+      return inTransaction(db, async (trx) => {
+        const service = await load(ref, trx);
+        const n = await endMaintenance(trx, service.id, clock.now());
+        await audit(trx, clock, actor, { action: 'service.maintenance_end', target: { type: 'service', id: service.id }, details: { windows: n } });
+        return n;
+      });
+    },
+
+    async maintenance(actor: Actor, ref: string): Promise<MaintenanceWindow[]> {
+      authorize(actor, 'read');
+      return currentAndComing(db, (await load(ref)).id, clock.now());
+    },
+
+    /** The window covering `at` for the escalation engine, inside its transaction. */
+    activeMaintenance: (q: Db, serviceId: string, at: Date) => activeMaintenance(q, serviceId, at),
+
     async byIntegrationKey(key: string, q: Db = db): Promise<Service | undefined> {
       return findServiceByKeyDigest(q, digest(key));
     },

@@ -7,6 +7,8 @@ export interface User {
   handle: string;
   name: string;
   email: string;
+  /** IANA zone, e.g. "Europe/Berlin"; shifts and pages are shown to the person in it. */
+  timezone: string;
   createdAt: Date;
   updatedAt: Date;
   deactivatedAt: Date | null;
@@ -18,6 +20,7 @@ function toUser(r: UsersTable): User {
     handle: r.handle,
     name: r.name,
     email: r.email,
+    timezone: r.timezone,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
     deactivatedAt: r.deactivated_at ? new Date(r.deactivated_at) : null,
@@ -32,6 +35,7 @@ export async function insertUser(db: Db, user: User): Promise<void> {
       handle: user.handle,
       name: user.name,
       email: user.email,
+      timezone: user.timezone,
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),
       deactivated_at: null,
@@ -58,7 +62,7 @@ export async function listUsers(db: Db, q: { limit: number; after?: string | und
 export async function updateUser(
   db: Db,
   id: string,
-  patch: { name?: string | undefined; email?: string | undefined; handle?: string | undefined; deactivatedAt?: Date | null },
+  patch: { name?: string | undefined; email?: string | undefined; handle?: string | undefined; timezone?: string | undefined; deactivatedAt?: Date | null },
   at: Date,
 ): Promise<void> {
   await db
@@ -67,6 +71,7 @@ export async function updateUser(
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.email !== undefined && { email: patch.email }),
       ...(patch.handle !== undefined && { handle: patch.handle }),
+      ...(patch.timezone !== undefined && { timezone: patch.timezone }),
       ...(patch.deactivatedAt !== undefined && { deactivated_at: patch.deactivatedAt?.toISOString() ?? null }),
       updated_at: at.toISOString(),
     })

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { deleteContactMethod, insertContactMethod, listContactMethods, setContactMethodVerified, type ContactKind, type ContactMethod } from './contact-methods.repo.js';
 import { findUser, insertUser, listUsers, updateUser, type User } from './users.repo.js';
 
 export interface UsersDeps {
@@ -16,6 +17,8 @@ export interface NewUser {
   handle: string;
   name: string;
   email: string;
+  /** IANA zone; UTC when not given. */
+  timezone?: string | undefined;
 }
 
 export function createUsersService({ db, clock }: UsersDeps) {
@@ -30,7 +33,7 @@ export function createUsersService({ db, clock }: UsersDeps) {
     async create(actor: Actor, input: NewUser): Promise<User> {
       authorize(actor, 'user.write');
       const now = clock.now();
-      const user: User = { id: newId('usr', now), ...input, createdAt: now, updatedAt: now, deactivatedAt: null };
+      const user: User = { id: newId('usr', now), ...input, timezone: input.timezone ?? 'UTC', createdAt: now, updatedAt: now, deactivatedAt: null };
       try {
         await inTransaction(db, async (trx) => {
           await insertUser(trx, user);
@@ -66,7 +69,7 @@ export function createUsersService({ db, clock }: UsersDeps) {
           }
           const now = clock.now();
           const deactivatedAt = patch.active === undefined ? undefined : patch.active ? null : (user.deactivatedAt ?? now);
-          await updateUser(trx, user.id, { name: patch.name, email: patch.email, handle: patch.handle, ...(deactivatedAt !== undefined && { deactivatedAt }) }, now);
+          await updateUser(trx, user.id, { name: patch.name, email: patch.email, handle: patch.handle, timezone: patch.timezone, ...(deactivatedAt !== undefined && { deactivatedAt }) }, now);
           await audit(trx, clock, actor, { action: 'user.update', target: { type: 'user', id: user.id }, details: { ...patch } });
           return load(user.id, trx);
         });
@@ -78,6 +81,50 @@ export function createUsersService({ db, clock }: UsersDeps) {
 
     /** Resolves a user reference (id or handle) for other features, e.g. role assignment. */
     load,
+    /** The same without the 404: undefined when no user has this id or handle. */
+    find: (ref: string, q: Db = db) => findUser(q, ref),
+
+    /** A person manages their own contact methods; admins anyone's. */
+    async addContactMethod(actor: Actor, ref: string, input: { kind: ContactKind; address: string }): Promise<ContactMethod> {
+      const user = await load(ref);
+      if (user.id !== actor.id) authorize(actor, 'user.write');
+      const now = clock.now();
+      const method: ContactMethod = { id: newId('cm', now), userId: user.id, kind: input.kind, address: input.address, verified: false, createdAt: now };
+      try {
+        await inTransaction(db, async (trx) => {
+          await insertContactMethod(trx, method);
+          await audit(trx, clock, actor, { action: 'user.contact_method_add', target: { type: 'user', id: user.id }, details: { id: method.id, kind: method.kind } });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError('contact_method.already_exists', `${user.handle} already has this ${input.kind} address`, { kind: input.kind });
+        throw error;
+      }
+      return method;
+    },
+
+    async contactMethods(actor: Actor, ref: string): Promise<ContactMethod[]> {
+      authorize(actor, 'read');
+      return listContactMethods(db, (await load(ref)).id);
+    },
+
+    /** Marks a method verified (admins, until the notifications feature verifies by a code). */
+    async verifyContactMethod(actor: Actor, ref: string, id: string, verified: boolean): Promise<ContactMethod> {
+      authorize(actor, 'user.write');
+      const user = await load(ref);
+      if (!(await setContactMethodVerified(db, user.id, id, verified ? clock.now() : null))) throw notFound('contact_method', id);
+      const method = (await listContactMethods(db, user.id)).find((m) => m.id === id);
+      if (!method) throw notFound('contact_method', id);
+      return method;
+    },
+
+    async removeContactMethod(actor: Actor, ref: string, id: string): Promise<void> {
+      const user = await load(ref);
+      if (user.id !== actor.id) authorize(actor, 'user.write');
+      await inTransaction(db, async (trx) => {
+        if (!(await deleteContactMethod(trx, user.id, id))) throw notFound('contact_method', id);
+        await audit(trx, clock, actor, { action: 'user.contact_method_remove', target: { type: 'user', id: user.id }, details: { id } });
+      });
+    },
   };
 }
 

@@ -4,10 +4,12 @@ import * as foundation from './001-foundation.js';
 import * as auditAppendOnly from './002-audit-append-only.js';
 import * as alerts from './003-alerts.js';
 import * as grafanaSignature from './004-grafana-signature.js';
+import * as oncall from './005-oncall.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-audit-append-only': auditAppendOnly,
   '003-alerts': alerts,
   '004-grafana-signature': grafanaSignature,
+  '005-oncall': oncall,
 };

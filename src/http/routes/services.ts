@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { page, serviceView } from '../present.js';
-import { idParams, pageQuery, text } from '../schemas.js';
+import { idParams, pageQuery, ref, text } from '../schemas.js';
 
 const tags = ['services'];
 const scalar = z.union([z.string().max(1000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'), z.number().finite()]);
@@ -35,6 +35,10 @@ const ingestSettings = {
   grafana_signature_header: headerName.nullable().optional(),
   /** When set, the signature covers `${timestamp}:${body}` and requests without the header are refused. */
   grafana_timestamp_header: headerName.nullable().optional(),
+  /** The policy its incidents climb (id or name); null = the seed's chain. */
+  escalation_policy_id: ref.nullable().optional(),
+  /** A severity's own policy, e.g. {"P0": "Executive"}; {} removes them. */
+  severity_policies: z.partialRecord(z.enum(['P0', 'P1', 'P2', 'P3']), ref).optional(),
 };
 type Nullable<T> = T | null | undefined;
 const settings = (b: {
@@ -44,6 +48,8 @@ const settings = (b: {
   grafana_secret?: Nullable<string>;
   grafana_signature_header?: Nullable<string>;
   grafana_timestamp_header?: Nullable<string>;
+  escalation_policy_id?: Nullable<string>;
+  severity_policies?: Partial<Record<string, string>> | undefined;
 }) => ({
   rules: b.rules,
   groupingWindowSeconds: b.grouping_window_s,
@@ -51,6 +57,8 @@ const settings = (b: {
   grafanaSecret: b.grafana_secret,
   grafanaSignatureHeader: b.grafana_signature_header,
   grafanaTimestampHeader: b.grafana_timestamp_header,
+  escalationPolicyId: b.escalation_policy_id,
+  severityPolicies: b.severity_policies,
 });
 
 const description = z.string().max(5000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable();

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { page, userView } from '../present.js';
-import { email, handle, idParams, pageQuery, text } from '../schemas.js';
+import { email, handle, idParams, pageQuery, text, timezone } from '../schemas.js';
 
 const tags = ['users'];
 
@@ -19,7 +19,7 @@ export function userRoutes(server: FastifyInstance, app: App): void {
 
   r.post(
     '/api/v1/users',
-    { schema: { tags, summary: 'Create a user (admin)', body: z.strictObject({ handle, name: text(200), email }) } },
+    { schema: { tags, summary: 'Create a user (admin)', body: z.strictObject({ handle, name: text(200), email, timezone: timezone.optional() }) } },
     async (request, reply) => {
       const user = await app.users.create(request.actor, request.body);
       return reply.status(201).send(userView(user));
@@ -41,7 +41,7 @@ export function userRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: 'Change a user; active=false deactivates and stops their tokens (admin)',
         params: idParams,
-        body: z.strictObject({ handle: handle.optional(), name: text(200).optional(), email: email.optional(), active: z.boolean().optional() }),
+        body: z.strictObject({ handle: handle.optional(), name: text(200).optional(), email: email.optional(), timezone: timezone.optional(), active: z.boolean().optional() }),
       },
     },
     async (request) => userView(await app.users.update(request.actor, request.params.id, request.body)),

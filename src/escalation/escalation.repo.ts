@@ -1,0 +1,99 @@
+// Each incident's escalation state (one row, swept by the engine) and the pages it wrote.
+import type { Db } from '../db/database.js';
+import type { EscalationsTable } from '../db/schema.js';
+import { claimSkippingLocked, lockForUpdate } from '../db/lease.js';
+
+export interface EscalationState {
+  incidentId: string;
+  policyId: string;
+  /** Levels reached in the current loop: 0 before the first, the policy's length after the last. */
+  level: number;
+  loop: number;
+  startedAt: Date;
+  nextAt: Date | null;
+  stoppedAt: Date | null;
+  stopReason: string | null;
+}
+
+const toState = (r: EscalationsTable): EscalationState => ({
+  incidentId: r.incident_id,
+  policyId: r.policy_id,
+  level: Number(r.level),
+  loop: Number(r.loop),
+  startedAt: new Date(r.started_at),
+  nextAt: r.next_escalation_at ? new Date(r.next_escalation_at) : null,
+  stoppedAt: r.stopped_at ? new Date(r.stopped_at) : null,
+  stopReason: r.stop_reason,
+});
+
+const toRow = (s: EscalationState, at: Date): EscalationsTable => ({
+  incident_id: s.incidentId,
+  policy_id: s.policyId,
+  level: s.level,
+  loop: s.loop,
+  started_at: s.startedAt.toISOString(),
+  next_escalation_at: s.nextAt?.toISOString() ?? null,
+  stopped_at: s.stoppedAt?.toISOString() ?? null,
+  stop_reason: s.stopReason,
+  updated_at: at.toISOString(),
+});
+
+/** Inserts or replaces the incident's escalation (a reopened incident starts over). */
+export async function putEscalation(db: Db, s: EscalationState, at: Date): Promise<void> {
+  const row = toRow(s, at);
+  const { incident_id: _id, ...rest } = row;
+  await db
+    .insertInto('escalations')
+    .values(row)
+    .onConflict((oc) => oc.column('incident_id').doUpdateSet(rest))
+    .execute();
+}
+
+export async function findEscalation(db: Db, incidentId: string): Promise<EscalationState | undefined> {
+  const row = await db.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
+  return row && toState(row);
+}
+
+/** Due escalations, oldest due first, locked for this transaction (skipping ones another instance holds). */
+export async function claimDueEscalations(db: Db, now: Date, limit: number): Promise<EscalationState[]> {
+  const query = db.selectFrom('escalations').selectAll().where('next_escalation_at', '<=', now.toISOString()).orderBy('next_escalation_at').limit(limit);
+  return (await claimSkippingLocked(db, query).execute()).map(toState);
+}
+
+/** This incident's escalation, locked for this transaction (waiting for another holder). */
+export async function lockEscalation(db: Db, incidentId: string): Promise<EscalationState | undefined> {
+  const row = await lockForUpdate(db, db.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId)).executeTakeFirst();
+  return row && toState(row);
+}
+
+export interface Page {
+  id: string;
+  incidentId: string;
+  /** 1-based policy level; 0 for an alert to admins when a policy ran out with nobody reached. */
+  level: number;
+  loop: number;
+  userId: string;
+  at: Date;
+  reason: string;
+}
+
+/** Writes pages; one that already exists (same incident, loop, level and person) is not written again. */
+export async function insertPages(db: Db, pages: Page[]): Promise<void> {
+  if (pages.length === 0) return;
+  await db
+    .insertInto('pages')
+    .values(pages.map((p) => ({ id: p.id, incident_id: p.incidentId, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason })))
+    .onConflict((oc) => oc.columns(['incident_id', 'loop', 'level', 'user_id']).doNothing())
+    .execute();
+}
+
+/** Newest first. */
+export async function listPages(db: Db, incidentId: string): Promise<Page[]> {
+  const rows = await db.selectFrom('pages').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, level: Number(r.level), loop: Number(r.loop), userId: r.user_id, at: new Date(r.at), reason: r.reason }));
+}
+
+export async function countPages(db: Db, incidentId: string): Promise<number> {
+  const row = await db.selectFrom('pages').select((eb) => eb.fn.countAll<string | number>().as('n')).where('incident_id', '=', incidentId).where('level', '>', 0).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

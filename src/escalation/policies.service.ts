@@ -1,0 +1,123 @@
+// Managing escalation policies. Admins edit them; everyone signed in reads them. The seed's chain
+// is written by migration 005, so an incident always has a policy to climb.
+import { authorize, type Actor } from '../auth/index.js';
+import { audit } from '../audit/index.js';
+import type { Clock } from '../clock.js';
+import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { deletePolicy, findPolicy, insertPolicy, listPolicies, policyUsers, savePolicy } from './policies.repo.js';
+import { policyProblems, type EscalateWhile, type Level, type Policy, type Target } from './policy.js';
+
+export interface PolicyInput {
+  name: string;
+  description?: string | null | undefined;
+  escalateWhile: EscalateWhile;
+  repeat: number;
+  levels: Level[];
+}
+
+export interface PoliciesDeps {
+  db: Db;
+  clock: Clock;
+  /** Whether a target (user, schedule or team) exists; checked when a policy is saved. */
+  targetExists: (db: Db, target: Target) => Promise<boolean>;
+}
+
+export function createPoliciesService({ db, clock, targetExists }: PoliciesDeps) {
+  async function load(ref: string, q: Db = db): Promise<Policy> {
+    const policy = await findPolicy(q, ref);
+    if (!policy) throw notFound('escalation_policy', ref);
+    return policy;
+  }
+
+  async function check(q: Db, levels: Level[]): Promise<void> {
+    const problems = policyProblems(levels);
+    for (const [i, level] of levels.entries()) {
+      for (const [j, target] of level.targets.entries()) {
+        if (!(await targetExists(q, target))) problems.push(`levels[${i}].targets[${j}]: no ${target.type} "${target.id}"`);
+      }
+    }
+    if (problems.length > 0) throw new AppError('escalation_policy.invalid', problems.join('; '), { problems });
+  }
+
+  const nameTaken = (name: string) => new AppError('escalation_policy.already_exists', `an escalation policy named "${name}" already exists`, { name });
+
+  return {
+    load,
+
+    async create(actor: Actor, input: PolicyInput): Promise<Policy> {
+      authorize(actor, 'oncall.write');
+      const now = clock.now();
+      const policy: Policy = { id: newId('pol', now), ...input, description: input.description ?? null, createdAt: now, updatedAt: now };
+      try {
+        return await inTransaction(db, async (trx) => {
+          await check(trx, policy.levels);
+          await insertPolicy(trx, policy);
+          await audit(trx, clock, actor, { action: 'escalation_policy.create', target: { type: 'escalation_policy', id: policy.id }, details: { name: policy.name } });
+          return policy;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw nameTaken(input.name);
+        throw error;
+      }
+    },
+
+    async list(actor: Actor, q: { limit: number; cursor?: string | undefined }) {
+      authorize(actor, 'read');
+      const rows = await listPolicies(db, { limit: q.limit + 1, after: q.cursor });
+      const data = rows.slice(0, q.limit);
+      return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+    },
+
+    async get(actor: Actor, ref: string): Promise<Policy> {
+      authorize(actor, 'read');
+      return load(ref);
+    },
+
+    /** Changes apply to running escalations from their next level on. */
+    async update(actor: Actor, ref: string, patch: Partial<PolicyInput>): Promise<Policy> {
+      authorize(actor, 'oncall.write');
+      try {
+        return await inTransaction(db, async (trx) => {
+          const current = await load(ref, trx);
+          const next: Policy = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), updatedAt: clock.now() };
+          await check(trx, next.levels);
+          await savePolicy(trx, next);
+          await audit(trx, clock, actor, { action: 'escalation_policy.update', target: { type: 'escalation_policy', id: current.id }, details: { fields: Object.keys(patch) } });
+          return next;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw nameTaken(patch.name ?? '');
+        throw error;
+      }
+    },
+
+    /** Names of the policies with a level targeting `target` (a schedule or team about to be deleted). */
+    async targeting(q: Db, target: Target): Promise<string[]> {
+      const names: string[] = [];
+      for (let after: string | undefined, more = true; more; ) {
+        const page = await listPolicies(q, { limit: 200, after });
+        for (const p of page) if (p.levels.some((l) => l.targets.some((t) => t.type === target.type && t.id === target.id))) names.push(p.name);
+        after = page.at(-1)?.id;
+        more = page.length === 200;
+      }
+      return names;
+    },
+
+    async remove(actor: Actor, ref: string): Promise<void> {
+      authorize(actor, 'oncall.write');
+      await inTransaction(db, async (trx) => {
+        const policy = await load(ref, trx);
+        const users = await policyUsers(trx, policy.id);
+        if (users.services + users.teams + users.escalations > 0) {
+          throw new AppError('escalation_policy.in_use', `"${policy.name}" is used by ${users.services} service(s), ${users.teams} team(s) and ${users.escalations} escalation(s); change it instead, or point those elsewhere first`, users);
+        }
+        await deletePolicy(trx, policy.id);
+        await audit(trx, clock, actor, { action: 'escalation_policy.delete', target: { type: 'escalation_policy', id: policy.id }, details: { name: policy.name } });
+      });
+    },
+  };
+}
+
+export type PoliciesService = ReturnType<typeof createPoliciesService>;

@@ -1,0 +1,69 @@
+// Wire shapes of the on-call features: schedules, shifts, overrides, policies, teams, pages, contact
+// methods and maintenance windows. snake_case and ISO times, as everywhere on the wire.
+import type { EscalationState, Page, Policy } from '../escalation/index.js';
+import type { FixedSchedule, Override, Schedule, Shift } from '../schedules/index.js';
+import type { MaintenanceWindow } from '../services/index.js';
+import type { Team } from '../teams/index.js';
+import type { ContactMethod } from '../users/index.js';
+
+export function scheduleView(s: Schedule) {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    timezone: s.timezone,
+    layers: s.layers.map((l) => ({
+      name: l.name,
+      rotation: { kind: l.rotation.kind, shift_seconds: l.rotation.shiftSeconds ?? null, handoff_at: l.rotation.handoffAt.toISOString(), participants: l.rotation.participants },
+      restrictions: l.restrictions ?? [],
+    })),
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+  };
+}
+
+export function shiftView(s: Shift) {
+  return { user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString(), source: s.source, layer: s.layer ?? null };
+}
+
+export function overrideView(o: Override) {
+  return { id: o.id, user_id: o.userId, replaces_user_id: o.replacesUserId, start: o.start.toISOString(), end: o.end.toISOString() };
+}
+
+export function fixedView(f: FixedSchedule) {
+  return { id: f.id, start: f.start.toISOString(), end: f.end.toISOString(), shifts: f.shifts.map((s) => ({ user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString() })) };
+}
+
+export function policyView(p: Policy) {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    escalate_while: p.escalateWhile,
+    repeat: p.repeat,
+    levels: p.levels.map((l, i) => ({ level: i + 1, name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })),
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export function teamView(t: Team) {
+  return { id: t.id, name: t.name, description: t.description, default_policy_id: t.defaultPolicyId, members: t.members, created_at: t.createdAt.toISOString(), updated_at: t.updatedAt.toISOString() };
+}
+
+export function pageView(p: Page) {
+  return { id: p.id, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason };
+}
+
+export function escalationView(e: EscalationState | undefined) {
+  if (!e) return null;
+  return { policy_id: e.policyId, level: e.level, loop: e.loop, started_at: e.startedAt.toISOString(), next_escalation_at: e.nextAt?.toISOString() ?? null, stopped_at: e.stoppedAt?.toISOString() ?? null, stop_reason: e.stopReason };
+}
+
+export function contactMethodView(m: ContactMethod) {
+  return { id: m.id, kind: m.kind, address: m.address, verified: m.verified, created_at: m.createdAt.toISOString() };
+}
+
+export function maintenanceView(w: MaintenanceWindow, now: Date) {
+  return { id: w.id, start: w.start.toISOString(), end: w.end.toISOString(), reason: w.reason, active: w.start <= now && now < w.end, created_by: w.createdBy, created_at: w.createdAt.toISOString() };
+}
