@@ -42,10 +42,10 @@ export function createServices(config: Config, database: Database, clock: Clock)
   const policies = createPoliciesService({
     db,
     clock,
-    targetExists: async (q, target) => {
-      if (target.type === 'user') return (await users.find(target.id, q)) !== undefined;
-      if (target.type === 'schedule') return schedules.load(target.id, q).then(() => true, () => false);
-      return teams.load(target.id, q).then(() => true, () => false);
+    resolveTarget: async (q, target) => {
+      if (target.type === 'user') return (await users.find(target.id, q))?.id;
+      const found = target.type === 'schedule' ? schedules.load(target.id, q) : teams.load(target.id, q);
+      return found.then((x) => x.id, () => undefined);
     },
   });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });

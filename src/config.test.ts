@@ -56,7 +56,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       responseTargets: DEFAULT_RESPONSE_TARGETS,
       bodyLimit: 1_048_576,
-      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
+      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 0 },
     });
   });
 

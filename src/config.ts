@@ -57,7 +57,7 @@ const envSchema = z.object({
     .default(1_048_576),
   VIGIL_INGEST_MAX_BATCH: wholeNumber(1, 10_000).default(512),
   VIGIL_INGEST_MAX_QUEUE: wholeNumber(1, 1_000_000).default(4_096),
-  VIGIL_INGEST_MAX_WAIT_MS: wholeNumber(0, 1_000).default(2),
+  VIGIL_INGEST_MAX_WAIT_MS: wholeNumber(0, 1_000).default(0),
 });
 
 export interface ConfigOverrides {

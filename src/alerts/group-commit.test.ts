@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
 import { GroupCommitter } from './group-commit.js';
 
@@ -15,6 +15,23 @@ describe('GroupCommitter', () => {
     expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(batches.length).toBeLessThanOrEqual(5);
     expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(50);
+  });
+
+  it('with maxWaitMs 0, commits what one turn of the event loop submitted as one batch, without a timer', async () => {
+    const batches: number[][] = [];
+    const gc = new GroupCommitter<number, number>(async (items) => {
+      batches.push(items);
+      return items;
+    }, { maxBatch: 100, maxQueue: 1000, maxWaitMs: 0 });
+    // Timers frozen: a committer waiting on setTimeout would never answer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await Promise.all(Array.from({ length: 30 }, (_, i) => gc.submit(i)));
+      await Promise.all(Array.from({ length: 5 }, (_, i) => gc.submit(100 + i)));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(batches).toEqual([Array.from({ length: 30 }, (_, i) => i), [100, 101, 102, 103, 104]]);
   });
 
   it('does not answer before the batch has run', async () => {

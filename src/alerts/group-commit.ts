@@ -23,7 +23,7 @@ interface Pending<T, R> {
 export class GroupCommitter<T, R> {
   private queue: Array<Pending<T, R>> = [];
   private running = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
   private closed = false;
 
   constructor(
@@ -59,15 +59,23 @@ export class GroupCommitter<T, R> {
   private schedule(): void {
     if (this.running) return; // the running flush takes the next batch when it ends
     if (this.queue.length >= this.options.maxBatch) {
-      if (this.timer) clearTimeout(this.timer);
+      if (this.timer) this.cancelTimer(this.timer);
       this.timer = undefined;
       void this.flush();
       return;
     }
-    this.timer ??= setTimeout(() => {
+    if (this.timer) return;
+    const fire = () => {
       this.timer = undefined;
       void this.flush();
-    }, this.options.maxWaitMs);
+    };
+    // 0 ms: commit once this turn of the event loop has handed over every request it read, without a timer's idle wait.
+    this.timer = this.options.maxWaitMs > 0 ? setTimeout(fire, this.options.maxWaitMs) : setImmediate(fire);
+  }
+
+  private cancelTimer(timer: NonNullable<typeof this.timer>): void {
+    if (this.options.maxWaitMs > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
+    else clearImmediate(timer as ReturnType<typeof setImmediate>);
   }
 
   private async flush(): Promise<void> {

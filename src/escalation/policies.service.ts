@@ -20,25 +20,32 @@ export interface PolicyInput {
 export interface PoliciesDeps {
   db: Db;
   clock: Clock;
-  /** Whether a target (user, schedule or team) exists; checked when a policy is saved. */
-  targetExists: (db: Db, target: Target) => Promise<boolean>;
+  /** A target's id (it may be given by handle or name), or undefined when it does not exist. */
+  resolveTarget: (db: Db, target: Target) => Promise<string | undefined>;
 }
 
-export function createPoliciesService({ db, clock, targetExists }: PoliciesDeps) {
+export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps) {
   async function load(ref: string, q: Db = db): Promise<Policy> {
     const policy = await findPolicy(q, ref);
     if (!policy) throw notFound('escalation_policy', ref);
     return policy;
   }
 
-  async function check(q: Db, levels: Level[]): Promise<void> {
+  /** Validates the levels and returns them with every target stored by id (so renames do not break it). */
+  async function check(q: Db, levels: Level[]): Promise<Level[]> {
     const problems = policyProblems(levels);
+    const out: Level[] = [];
     for (const [i, level] of levels.entries()) {
+      const targets: Target[] = [];
       for (const [j, target] of level.targets.entries()) {
-        if (!(await targetExists(q, target))) problems.push(`levels[${i}].targets[${j}]: no ${target.type} "${target.id}"`);
+        const id = await resolveTarget(q, target);
+        if (id === undefined) problems.push(`levels[${i}].targets[${j}]: no ${target.type} "${target.id}"`);
+        else targets.push({ type: target.type, id });
       }
+      out.push({ ...level, targets });
     }
     if (problems.length > 0) throw new AppError('escalation_policy.invalid', problems.join('; '), { problems });
+    return out;
   }
 
   const nameTaken = (name: string) => new AppError('escalation_policy.already_exists', `an escalation policy named "${name}" already exists`, { name });
@@ -52,7 +59,7 @@ export function createPoliciesService({ db, clock, targetExists }: PoliciesDeps)
       const policy: Policy = { id: newId('pol', now), ...input, description: input.description ?? null, createdAt: now, updatedAt: now };
       try {
         return await inTransaction(db, async (trx) => {
-          await check(trx, policy.levels);
+          policy.levels = await check(trx, policy.levels);
           await insertPolicy(trx, policy);
           await audit(trx, clock, actor, { action: 'escalation_policy.create', target: { type: 'escalation_policy', id: policy.id }, details: { name: policy.name } });
           return policy;
@@ -82,7 +89,7 @@ export function createPoliciesService({ db, clock, targetExists }: PoliciesDeps)
         return await inTransaction(db, async (trx) => {
           const current = await load(ref, trx);
           const next: Policy = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), updatedAt: clock.now() };
-          await check(trx, next.levels);
+          next.levels = await check(trx, next.levels);
           await savePolicy(trx, next);
           await audit(trx, clock, actor, { action: 'escalation_policy.update', target: { type: 'escalation_policy', id: current.id }, details: { fields: Object.keys(patch) } });
           return next;
