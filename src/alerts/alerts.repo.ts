@@ -75,17 +75,25 @@ function toRow(a: Alert): AlertsTable {
   };
 }
 
-/** Rows a statement may carry: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const CHUNK = 200;
-
-function* chunks<T>(items: T[], size = CHUNK): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+/**
+ * Splits rows for multi-row statements into power-of-two chunks (at most `max`, itself a power of
+ * two). Each distinct row count is a distinct SQL text and so a distinct prepared statement in the
+ * statement cache; powers of two keep that to a handful per table instead of one per batch size.
+ */
+function* chunks<T>(items: T[], max = 128): Generator<T[]> {
+  let at = 0;
+  while (at < items.length) {
+    let size = max;
+    while (size > items.length - at) size >>= 1;
+    yield items.slice(at, at + size);
+    at += size;
+  }
 }
 
 /** The open alerts of a service among these dedup keys (a whole batch's in a few statements). */
 export async function findOpenAlerts(db: Db, serviceId: string, dedupKeys: string[]): Promise<Alert[]> {
   const out: Alert[] = [];
-  for (const keys of chunks(dedupKeys, 500)) {
+  for (const keys of chunks(dedupKeys, 256)) {
     const rows = await db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('open_key', 'in', keys).execute();
     for (const r of rows) out.push(toAlert(r));
   }
@@ -110,7 +118,7 @@ export interface NewAlertEvent {
 }
 
 export async function insertAlertEvents(db: Db, events: NewAlertEvent[]): Promise<void> {
-  for (const part of chunks(events, 500)) {
+  for (const part of chunks(events, 256)) {
     await db
       .insertInto('alert_events')
       .values(part.map((e) => ({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) })))
