@@ -184,6 +184,7 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
 
     async overrides(actor: Actor, ref: string, from: Date, to: Date): Promise<Override[]> {
       authorize(actor, 'read');
+      window(from, to);
       const schedule = await load(ref);
       return overridesBetween(db, schedule.id, from, to);
     },
@@ -261,9 +262,11 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
       });
     },
 
-    /** The user a feed token belongs to, or undefined when it is unknown or revoked. */
+    /** The user a feed token belongs to, or undefined when it is unknown, revoked, or its owner was deactivated. */
     async feedUser(token: string): Promise<string | undefined> {
-      return findIcalTokenUser(db, digestOf(token));
+      const userId = await findIcalTokenUser(db, digestOf(token));
+      const owner = userId ? await users.find(userId) : undefined;
+      return owner && !owner.deactivatedAt ? owner.id : undefined;
     },
 
     /** Shifts of every schedule over [from, to), for feeds and the on-call overview. */

@@ -60,6 +60,11 @@ export async function listTeams(db: Db, q: { limit: number; after?: string | und
   return withMembers(db, await query.execute());
 }
 
+export async function deleteTeam(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('team_members').where('team_id', '=', id).execute();
+  await db.deleteFrom('teams').where('id', '=', id).execute();
+}
+
 export async function addMember(db: Db, teamId: string, userId: string, at: Date): Promise<void> {
   await db.insertInto('team_members').values({ team_id: teamId, user_id: userId, added_at: at.toISOString() }).execute();
 }

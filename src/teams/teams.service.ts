@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { UsersService } from '../users/index.js';
-import { addMember, findTeam, insertTeam, listTeams, removeMember, saveTeam, type Team } from './teams.repo.js';
+import { addMember, deleteTeam, findTeam, insertTeam, listTeams, removeMember, saveTeam, type Team } from './teams.repo.js';
 
 export interface TeamInput {
   name: string;
@@ -96,6 +96,18 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
         if (isUniqueViolation(error)) throw nameTaken(patch.name ?? '');
         throw error;
       }
+    },
+
+    /** Deletes a team no escalation policy targets (`inUse` names the policies that do). */
+    async remove(actor: Actor, ref: string, inUse: (q: Db, teamId: string) => Promise<string[]>): Promise<void> {
+      authorize(actor, 'oncall.write');
+      await inTransaction(db, async (trx) => {
+        const team = await load(ref, trx);
+        const policies = await inUse(trx, team.id);
+        if (policies.length > 0) throw new AppError('team.in_use', `"${team.name}" is a target of escalation policies: ${policies.join(', ')}`, { policies });
+        await deleteTeam(trx, team.id);
+        await audit(trx, clock, actor, { action: 'team.delete', target: { type: 'team', id: team.id }, details: { name: team.name } });
+      });
     },
 
     async addMembers(actor: Actor, ref: string, members: string[]): Promise<Team> {

@@ -102,9 +102,12 @@ export function createUsersService({ db, clock }: UsersDeps) {
       return method;
     },
 
+    /** Addresses are personal: a person sees their own, admins anyone's. */
     async contactMethods(actor: Actor, ref: string): Promise<ContactMethod[]> {
       authorize(actor, 'read');
-      return listContactMethods(db, (await load(ref)).id);
+      const user = await load(ref);
+      if (user.id !== actor.id) authorize(actor, 'user.write');
+      return listContactMethods(db, user.id);
     },
 
     /** Marks a method verified (admins, until the notifications feature verifies by a code). */

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { AppError } from '../../errors.js';
 import { ESCALATE_WHILE, TARGET_TYPES, type Level } from '../../escalation/index.js';
 import { CONTACT_KINDS } from '../../users/index.js';
 import { incidentView, page } from '../present.js';
@@ -63,6 +64,10 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
     const b = request.body;
     return teamView(await app.teams.update(request.actor, request.params.id, { name: b.name, description: b.description, defaultPolicyId: b.default_policy_id }));
   });
+  r.delete('/api/v1/teams/:id', { schema: { tags: ttags, summary: 'Delete a team no policy targets (admin)', params: idParams } }, async (request, reply) => {
+    await app.teams.remove(request.actor, request.params.id, (q, id) => app.policies.targeting(q, { type: 'team', id }));
+    return reply.status(204).send();
+  });
   r.post('/api/v1/teams/:id/members', { schema: { tags: ttags, summary: 'Add members (user ids or handles)', params: idParams, body: z.strictObject({ users: z.array(ref).min(1).max(500) }) } }, async (request) =>
     teamView(await app.teams.addMembers(request.actor, request.params.id, request.body.users)),
   );
@@ -119,10 +124,10 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
     },
     async (request, reply) => {
       const b = request.body;
+      if (b.end && b.duration_s) throw new AppError('maintenance.invalid', 'duration_s: give end or duration_s, not both', { field: 'duration_s' });
       const start = b.start ?? app.clock.now();
       const end = b.end ?? (b.duration_s ? new Date(start.getTime() + b.duration_s * 1000) : undefined);
-      if (!end) return reply.status(400).send({ error: { code: 'maintenance.invalid', message: 'give end or duration_s', details: { field: 'end' } } });
-      if (b.end && b.duration_s) return reply.status(400).send({ error: { code: 'maintenance.invalid', message: 'give end or duration_s, not both', details: { field: 'duration_s' } } });
+      if (!end) throw new AppError('maintenance.invalid', 'end: give end or duration_s', { field: 'end' });
       const window = await app.services.startMaintenance(request.actor, request.params.id, { start: b.start, end, reason: b.reason });
       return reply.status(201).send(maintenanceView(window, app.clock.now()));
     },

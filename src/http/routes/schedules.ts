@@ -16,12 +16,15 @@ const DAY_MS = 86_400_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 const layer = z.strictObject({
   name: text(100),
-  rotation: z.strictObject({
-    kind: z.enum(['hourly', 'daily', 'weekly', 'custom']),
-    shift_seconds: z.number().int().min(60).max(90 * 86_400).optional(),
-    handoff_at: instant,
-    participants: z.array(ref).min(1).max(200),
-  }),
+  rotation: z
+    .strictObject({
+      kind: z.enum(['hourly', 'daily', 'weekly', 'custom']),
+      shift_seconds: z.number().int().min(60).max(90 * 86_400).optional(),
+      handoff_at: instant,
+      participants: z.array(ref).min(1).max(200),
+    })
+    // Checked here so the 400 names the wire field (the domain check would say "shiftSeconds").
+    .refine((r) => r.kind !== 'custom' || r.shift_seconds !== undefined, { path: ['shift_seconds'], message: 'a custom rotation needs shift_seconds (at least 60)' }),
   restrictions: z.array(z.strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7).optional(), start: hhmm, end: hhmm })).max(50).optional(),
 });
 type LayerBody = z.infer<typeof layer>;
