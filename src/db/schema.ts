@@ -234,6 +234,7 @@ export interface EscalationsTable {
   policy_id: string;
   level: number;
   loop: number;
+  run: number;
   started_at: string;
   next_escalation_at: string | null;
   stopped_at: string | null;
@@ -244,6 +245,7 @@ export interface EscalationsTable {
 export interface PagesTable {
   id: string;
   incident_id: string;
+  run: number;
   level: number;
   loop: number;
   user_id: string;

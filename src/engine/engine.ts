@@ -20,9 +20,8 @@ export interface Engine {
 export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): Engine {
   let last: Date | null = null;
   let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
   let stopped = false;
-
-  let again = false;
 
   async function sweepOnce(): Promise<void> {
     const escalated = await app.escalation.sweep();
@@ -32,22 +31,26 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
     last = app.clock.now();
   }
 
-  function sweep(): Promise<void> {
-    // One sweep at a time; a wake-up during a sweep runs one more right after it, so nothing waits a tick.
-    if (running) {
-      again = true;
-      return running;
-    }
+  function run(): Promise<void> {
     running = sweepOnce()
       .catch((err: unknown) => logger.error({ err }, 'engine sweep failed'))
       .finally(() => {
         running = null;
-        if (again && !stopped) {
-          again = false;
-          void sweep();
-        }
       });
     return running;
+  }
+
+  /**
+   * One sweep at a time. A call during a sweep gets the next one, which starts when the current one
+   * ends (so it sees whatever changed meanwhile); calls during that wait share it.
+   */
+  function sweep(): Promise<void> {
+    if (!running) return run();
+    queued ??= running.then(() => {
+      queued = null;
+      return stopped ? undefined : run();
+    });
+    return queued;
   }
 
   app.escalation.setWaker(() => {
@@ -64,6 +67,7 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
       if (stopped) return;
       stopped = true;
       if (timer) clearInterval(timer);
+      await queued;
       await running;
     },
   };

@@ -9,6 +9,8 @@ export interface EscalationState {
   /** Levels reached in the current loop: 0 before the first, the policy's length after the last. */
   level: number;
   loop: number;
+  /** 0 for the incident's first escalation; a reopening starts run 1, and so on. */
+  run: number;
   startedAt: Date;
   nextAt: Date | null;
   stoppedAt: Date | null;
@@ -20,6 +22,7 @@ const toState = (r: EscalationsTable): EscalationState => ({
   policyId: r.policy_id,
   level: Number(r.level),
   loop: Number(r.loop),
+  run: Number(r.run),
   startedAt: new Date(r.started_at),
   nextAt: r.next_escalation_at ? new Date(r.next_escalation_at) : null,
   stoppedAt: r.stopped_at ? new Date(r.stopped_at) : null,
@@ -31,6 +34,7 @@ const toRow = (s: EscalationState, at: Date): EscalationsTable => ({
   policy_id: s.policyId,
   level: s.level,
   loop: s.loop,
+  run: s.run,
   started_at: s.startedAt.toISOString(),
   next_escalation_at: s.nextAt?.toISOString() ?? null,
   stopped_at: s.stoppedAt?.toISOString() ?? null,
@@ -69,6 +73,8 @@ export async function lockEscalation(db: Db, incidentId: string): Promise<Escala
 export interface Page {
   id: string;
   incidentId: string;
+  /** The escalation run it belongs to (0, then one more per reopening). */
+  run: number;
   /** 1-based policy level; 0 for an alert to admins when a policy ran out with nobody reached. */
   level: number;
   loop: number;
@@ -77,23 +83,30 @@ export interface Page {
   reason: string;
 }
 
-/** Writes pages; one that already exists (same incident, loop, level and person) is not written again. */
+/** Writes pages; one that already exists (same incident, run, loop, level and person) is not written again. */
 export async function insertPages(db: Db, pages: Page[]): Promise<void> {
   if (pages.length === 0) return;
   await db
     .insertInto('pages')
-    .values(pages.map((p) => ({ id: p.id, incident_id: p.incidentId, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason })))
-    .onConflict((oc) => oc.columns(['incident_id', 'loop', 'level', 'user_id']).doNothing())
+    .values(pages.map((p) => ({ id: p.id, incident_id: p.incidentId, run: p.run, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason })))
+    .onConflict((oc) => oc.columns(['incident_id', 'run', 'loop', 'level', 'user_id']).doNothing())
     .execute();
 }
 
 /** Newest first. */
 export async function listPages(db: Db, incidentId: string): Promise<Page[]> {
   const rows = await db.selectFrom('pages').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, level: Number(r.level), loop: Number(r.loop), userId: r.user_id, at: new Date(r.at), reason: r.reason }));
+  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, run: Number(r.run), level: Number(r.level), loop: Number(r.loop), userId: r.user_id, at: new Date(r.at), reason: r.reason }));
 }
 
-export async function countPages(db: Db, incidentId: string): Promise<number> {
-  const row = await db.selectFrom('pages').select((eb) => eb.fn.countAll<string | number>().as('n')).where('incident_id', '=', incidentId).where('level', '>', 0).executeTakeFirstOrThrow();
+/** People paged at a policy level (admins' alerts not counted) in this run of the incident's escalation. */
+export async function countPages(db: Db, incidentId: string, run: number): Promise<number> {
+  const row = await db
+    .selectFrom('pages')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('incident_id', '=', incidentId)
+    .where('run', '=', run)
+    .where('level', '>', 0)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

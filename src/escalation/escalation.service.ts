@@ -74,7 +74,7 @@ export function createEscalationService(deps: EscalationDeps) {
   }
 
   /** Reaches one level: pages its people, or records that nobody was there. Returns whether anyone was paged. */
-  async function reach(trx: Db, incident: { id: string; number: string }, policy: Policy, at: Position, now: Date, actor: Actor): Promise<boolean> {
+  async function reach(trx: Db, incident: { id: string; number: string }, policy: Policy, run: number, at: Position, now: Date, actor: Actor): Promise<boolean> {
     const level = policy.levels[at.level] as Level;
     const number = at.level + 1;
     const people = await peopleFor(trx, level.targets, now);
@@ -85,7 +85,7 @@ export function createEscalationService(deps: EscalationDeps) {
       return false;
     }
     const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
-    const pages: Page[] = people.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, level: number, loop: at.loop, userId, at: now, reason }));
+    const pages: Page[] = people.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason }));
     await insertPages(trx, pages);
     const handles = [];
     for (const id of people) handles.push({ id, handle: (await users.find(id, trx))?.handle ?? id });
@@ -111,7 +111,7 @@ export function createEscalationService(deps: EscalationDeps) {
         const position = nextPosition(policy, next);
         if (!position) {
           next = stop('policy exhausted');
-          if ((await countPages(trx, incident.id)) === 0) await alertAdmins(trx, incident, policy, now);
+          if ((await countPages(trx, incident.id, next.run)) === 0) await alertAdmins(trx, incident, policy, next.run, now);
           break;
         }
         const due = levelDueAt(policy.levels, next.startedAt, position.loop, position.level);
@@ -119,7 +119,7 @@ export function createEscalationService(deps: EscalationDeps) {
           next = { ...next, nextAt: due };
           break;
         }
-        const paged = await reach(trx, incident, policy, position, now, actor);
+        const paged = await reach(trx, incident, policy, next.run, position, now, actor);
         next = { ...next, level: position.level + 1, loop: position.loop, nextAt: now };
         // An empty level hands over to the next one at once; otherwise the next waits for its time.
         hurry = !paged;
@@ -129,9 +129,9 @@ export function createEscalationService(deps: EscalationDeps) {
     return next;
   }
 
-  async function alertAdmins(trx: Db, incident: { id: string; number: string }, policy: Policy, now: Date): Promise<void> {
+  async function alertAdmins(trx: Db, incident: { id: string; number: string }, policy: Policy, run: number, now: Date): Promise<void> {
     const admins = await adminUserIds(trx);
-    await insertPages(trx, admins.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` })));
+    await insertPages(trx, admins.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` })));
     await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'escalation_exhausted', { policy: policy.name, reached: 0, admins_paged: admins.length }, now);
   }
 
@@ -151,9 +151,11 @@ export function createEscalationService(deps: EscalationDeps) {
       await inc.record(incident, SYSTEM_ACTOR, 'escalation_suppressed', { reason: 'no escalation policy applies' }, now);
       return;
     }
-    const state: EscalationState = { incidentId, policyId: policy.id, level: 0, loop: 0, startedAt: now, nextAt: levelDueAt(policy.levels, now, 0, 0), stoppedAt: null, stopReason: null };
+    const previous = await lockEscalation(trx, incidentId);
+    const state: EscalationState = { incidentId, policyId: policy.id, level: 0, loop: 0, run: previous ? previous.run + 1 : 0, startedAt: now, nextAt: levelDueAt(policy.levels, now, 0, 0), stoppedAt: null, stopReason: null };
     await putEscalation(trx, state, now);
-    setTimeout(() => wake(), 5).unref();
+    // A wake-up rather than work here: the sweep runs after this transaction commits (the 1 s tick covers a slow commit).
+    setTimeout(() => wake(), 20).unref();
   }
 
   async function stopFor(trx: Db, incidentId: string, status: string, now: Date): Promise<void> {
@@ -204,7 +206,7 @@ export function createEscalationService(deps: EscalationDeps) {
           // Stopped (acknowledged on an "unacknowledged" policy, or never started): escalating picks it up again from where it was.
           const policy = state ? await policies.load(state.policyId, trx) : await policyFor(trx, incident.serviceId, incident.severity);
           if (!policy) throw new AppError('escalation.unavailable', 'no escalation policy applies to this incident', {});
-          state = { incidentId: incident.id, policyId: policy.id, level: state?.level ?? 0, loop: state?.loop ?? 0, startedAt: state?.startedAt ?? now, nextAt: now, stoppedAt: null, stopReason: null };
+          state = { incidentId: incident.id, policyId: policy.id, level: state?.level ?? 0, loop: state?.loop ?? 0, run: state?.run ?? 0, startedAt: state?.startedAt ?? now, nextAt: now, stoppedAt: null, stopReason: null };
           const position = nextPosition(policy, state);
           if (!position) throw new AppError('escalation.conflict', `${incident.number} has reached every level of ${policy.name}`, { policy: policy.name });
         }

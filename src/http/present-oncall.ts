@@ -52,12 +52,12 @@ export function teamView(t: Team) {
 }
 
 export function pageView(p: Page) {
-  return { id: p.id, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason };
+  return { id: p.id, run: p.run, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason };
 }
 
 export function escalationView(e: EscalationState | undefined) {
   if (!e) return null;
-  return { policy_id: e.policyId, level: e.level, loop: e.loop, started_at: e.startedAt.toISOString(), next_escalation_at: e.nextAt?.toISOString() ?? null, stopped_at: e.stoppedAt?.toISOString() ?? null, stop_reason: e.stopReason };
+  return { policy_id: e.policyId, run: e.run, level: e.level, loop: e.loop, started_at: e.startedAt.toISOString(), next_escalation_at: e.nextAt?.toISOString() ?? null, stopped_at: e.stoppedAt?.toISOString() ?? null, stop_reason: e.stopReason };
 }
 
 export function contactMethodView(m: ContactMethod) {

@@ -122,6 +122,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('policy_id', 'text', (c) => c.notNull().references('escalation_policies.id'))
     .addColumn('level', 'integer', (c) => c.notNull())
     .addColumn('loop', 'integer', (c) => c.notNull())
+    // 0 for the incident's first escalation, one more each time a reopening starts it over.
+    .addColumn('run', 'integer', (c) => c.notNull().defaultTo(0))
     // Levels' delays count from here: the incident's creation, or its reopening.
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addColumn('next_escalation_at', 'text')
@@ -132,18 +134,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('escalations_due_idx').on('escalations').column('next_escalation_at').execute();
 
   // Notification intents. The unique key makes a level's page to a person exactly-once even if two
-  // engines ever raced past their locks.
+  // engines ever raced past their locks; `run` tells a reopened incident's pages from the first ones.
   await db.schema
     .createTable('pages')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('incident_id', 'text', (c) => c.notNull().references('incidents.id'))
+    .addColumn('run', 'integer', (c) => c.notNull())
     .addColumn('level', 'integer', (c) => c.notNull())
     .addColumn('loop', 'integer', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('pages_once_idx').on('pages').columns(['incident_id', 'loop', 'level', 'user_id']).unique().execute();
+  await db.schema.createIndex('pages_once_idx').on('pages').columns(['incident_id', 'run', 'loop', 'level', 'user_id']).unique().execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
