@@ -415,6 +415,31 @@ describeEachEngine('escalation engine', (env) => {
     expect((await t.pages(p2.id)).map(([, , userId]) => userId)).toEqual([eng.id]);
   });
 
+  it('switches a running escalation to the severity’s policy when the severity is raised, reaching its due levels at once', async () => {
+    const t = setup('2030-01-16T12:00:00.000Z');
+    const [exec, cto, eng, lead] = [await t.person('sw-exec'), await t.person('sw-cto'), await t.person('sw-eng'), await t.person('sw-lead')];
+    const execPolicy = await t.policy([t.level(0, t.user(exec.id)), t.level(1800, t.user(cto.id))]);
+    const svcPolicy = await t.policy([t.level(0, t.user(eng.id)), t.level(3600, t.user(lead.id))]);
+    const svc = await t.service(svcPolicy.id);
+    await t.app.services.update(env.admin, svc.id, { severityPolicies: { P0: execPolicy.id } });
+    const t0 = t.clock.now();
+    const inc = await t.incident(svc.id, 'P2');
+    await t.sweep();
+    t.clock.advance(10 * MIN);
+    await t.app.incidents.setSeverity(env.admin, inc.id, 'P0', 'all checkouts failing');
+    await t.sweep();
+    expect(await t.events(inc.id, 'escalation_policy_changed')).toHaveLength(1);
+    // The executive chain's first level is long due (delays count from creation): reached now; its second at +30 min.
+    expect(await t.runPages(inc.id)).toEqual([
+      [0, 1, 0, eng.id, t0.toISOString()],
+      [1, 1, 0, exec.id, plus(t0, 10 * MIN).toISOString()],
+    ]);
+    expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 30 * MIN).toISOString() });
+    // Lowered again to P2 (no severity policy of its own), it goes back to the service's policy.
+    await t.app.incidents.setSeverity(env.admin, inc.id, 'P2');
+    expect((await t.app.escalation.state(env.admin, inc.id))?.policyId).toBe(svcPolicy.id);
+  });
+
   it('starts over when a resolved incident is reopened, paging each level again (new pages, not dropped as repeats)', async () => {
     const t = setup('2030-01-18T10:00:00.000Z');
     const [a, b] = [await t.person('ro1'), await t.person('ro2')];

@@ -166,9 +166,27 @@ export function createEscalationService(deps: EscalationDeps) {
     if (reason) await putEscalation(trx, { ...state, nextAt: null, stoppedAt: now, stopReason: reason }, now);
   }
 
+  /**
+   * A severity change may call for another policy (a service's P0 policy, say). A running escalation
+   * then switches to it from its first level, with delays still counted from when it started, so
+   * levels already due are reached at once; it becomes a new run, so its pages are not taken for the
+   * old policy's.
+   */
+  async function reconsider(trx: Db, incidentId: string, now: Date): Promise<void> {
+    const state = await lockEscalation(trx, incidentId);
+    if (!state || state.nextAt === null) return;
+    const incident = await incidents.within(trx).load(incidentId);
+    const policy = await policyFor(trx, incident.serviceId, incident.severity);
+    if (!policy || policy.id === state.policyId) return;
+    await putEscalation(trx, { ...state, policyId: policy.id, level: 0, loop: 0, run: state.run + 1, nextAt: levelDueAt(policy.levels, state.startedAt, 0, 0) }, now);
+    await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'escalation_policy_changed', { severity: incident.severity, policy: policy.name, policy_id: policy.id }, now);
+    setTimeout(() => wake(), 20).unref();
+  }
+
   // Incidents tell us of every timeline entry inside its transaction.
   incidents.onEvent(async (trx, incidentId, kind, now) => {
     if (kind === 'created' || kind === 'reopened') await start(trx, incidentId, now);
+    else if (kind === 'severity_changed') await reconsider(trx, incidentId, now);
     else if (kind === 'acknowledged') await stopFor(trx, incidentId, 'acknowledged', now);
     else if (kind === 'resolved') await stopFor(trx, incidentId, 'resolved', now);
   });
