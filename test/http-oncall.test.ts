@@ -196,9 +196,9 @@ describeEachEngine('HTTP on-call', (env) => {
     expect(await onCall(schedule.id, '2030-03-01T08:00:00Z')).toEqual([]);
 
     const res = ok(await h.call('GET', `/api/v1/schedules/${schedule.id}/oncall?at=2030-03-02T12:00:00Z`, { as: viewer }));
-    expect(res).toEqual({ schedule_id: schedule.id, at: '2030-03-02T12:00:00.000Z', user_ids: [bob.userId] });
+    expect(res).toEqual({ schedule_id: schedule.id, name: schedule.name, at: '2030-03-02T12:00:00.000Z', user_ids: [bob.userId] });
     // Without `at`: now, from the server's clock.
-    expect(ok(await h.call('GET', `/api/v1/schedules/${schedule.name}/oncall`, { as: viewer }))).toEqual({ schedule_id: schedule.id, at: h.clock.now().toISOString(), user_ids: [alice.userId] });
+    expect(ok(await h.call('GET', `/api/v1/schedules/${schedule.name}/oncall`, { as: viewer }))).toEqual({ schedule_id: schedule.id, name: schedule.name, at: h.clock.now().toISOString(), user_ids: [alice.userId] });
 
     const shifts = ok(await h.call('GET', `/api/v1/schedules/${schedule.id}/shifts?from=2030-03-02T00:00:00Z&to=2030-03-05T00:00:00Z`, { as: viewer }));
     expect(shifts).toEqual({

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../auth/actor.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
 import { incidentCommands } from './commands/incident.js';
+import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
 import { tokenCommands, userCommands } from './commands/people.js';
 
@@ -30,6 +31,9 @@ export function buildProgram(): Command {
   program.addCommand(userCommands());
   program.addCommand(serviceCommands());
   program.addCommand(incidentCommands());
+  program.addCommand(oncallCommand());
+  program.addCommand(scheduleCommands());
+  program.addCommand(policyCommands());
   program.addCommand(alertCommands());
   program.addCommand(eventCommands());
   return program;

@@ -3,6 +3,7 @@ import { Argument, Command, Option } from 'commander';
 import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incidents/incident.js';
 import { createClient, query } from '../client.js';
 import { block, print, table } from '../output.js';
+import { namer } from './oncall.js';
 
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; next_cursor: string | null };
@@ -26,6 +27,8 @@ function incidentBlock(i: Row): string {
     phase: i.phase,
     ack_due_at: i.ack_due_at,
     phase_due_at: i.phase_due_at,
+    escalation_level: i.escalation_level,
+    next_escalation_at: i.next_escalation_at,
     flags: flags(i),
     roles: roles || '-',
     service_id: i.service_id,
@@ -116,5 +119,38 @@ export function incidentCommands(): Command {
     (c) => c.addArgument(new Argument('<role>', 'the role').choices(ROLES)).argument('<user>', 'handle or id, or "none"'),
     (_r, [role, user]) => ({ tail: '/roles', body: { role, user: user === 'none' ? null : user } }),
   );
+
+  incident
+    .command('escalate')
+    .description('reach the next escalation level now (responder); prints the new level, when the next one is due and who was paged')
+    .argument('<incident>', 'incident id or number')
+    .option('--json', 'print the incident as JSON')
+    .action(async (ref: string, o: { json?: boolean }) => {
+      const client = createClient();
+      const escalated = await client.request<Row>('POST', path(ref, '/escalate'), {});
+      if (o.json) return print(o, escalated, () => '');
+      const pages = await client.request<Page>('GET', path(ref, '/pages'));
+      const paged = await pagedNow(pages.data, escalated.escalation_level, namer(client).users);
+      print(o, escalated, () =>
+        [
+          `${String(escalated.number)}: escalated to level ${String(escalated.escalation_level)}`,
+          `next escalation: ${escalated.next_escalation_at ? String(escalated.next_escalation_at) : 'none (no further level)'}`,
+          `paged: ${paged}`,
+          '',
+          incidentBlock(escalated),
+        ].join('\n'),
+      );
+    });
   return incident;
+}
+
+/**
+ * Who the latest reach of `level` paged: pages come newest first, and one reach writes its pages
+ * with the same run, loop and time. A level with nobody on call is skipped and writes none.
+ */
+async function pagedNow(pages: Row[], level: unknown, handles: (ids: string[]) => Promise<string>): Promise<string> {
+  const latest = pages.find((p) => p.level === level);
+  if (!latest) return `nobody (no one was on call at level ${String(level)})`;
+  const same = pages.filter((p) => p.level === level && p.run === latest.run && p.loop === latest.loop && p.at === latest.at);
+  return `${await handles(same.map((p) => String(p.user_id)))} at ${String(latest.at)}`;
 }

@@ -128,7 +128,7 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
       const start = b.start ?? app.clock.now();
       const end = b.end ?? (b.duration_s ? new Date(start.getTime() + b.duration_s * 1000) : undefined);
       if (!end) throw new AppError('maintenance.invalid', 'end: give end or duration_s', { field: 'end' });
-      const window = await app.services.startMaintenance(request.actor, request.params.id, { start: b.start, end, reason: b.reason });
+      const window = await app.services.startMaintenance(request.actor, request.params.id, { start, end, reason: b.reason });
       return reply.status(201).send(maintenanceView(window, app.clock.now()));
     },
   );

@@ -65,7 +65,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App): void {
   r.get('/api/v1/schedules/:id/oncall', { schema: { tags, summary: 'Who is on call at `at` (default now)', params: idParams, querystring: atQuery } }, async (request) => {
     const at = request.query.at ?? now();
     const schedule = await app.schedules.get(request.actor, request.params.id);
-    return { schedule_id: schedule.id, at: at.toISOString(), user_ids: await app.schedules.onCall(schedule.id, at) };
+    return { schedule_id: schedule.id, name: schedule.name, at: at.toISOString(), user_ids: await app.schedules.onCall(schedule.id, at) };
   });
 
   r.get('/api/v1/schedules/:id/shifts', { schema: { tags, summary: 'Shifts over [from, to) (default: the next 14 days)', params: idParams, querystring: windowQuery } }, async (request) => {
