@@ -56,8 +56,20 @@ describe('loadConfig', () => {
       logLevel: 'info',
       responseTargets: DEFAULT_RESPONSE_TARGETS,
       bodyLimit: 1_048_576,
-      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 0 },
+      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
+      notify: { smtpUrl: undefined, smtpFrom: 'Vigil <vigil@localhost>', outboundAllow: undefined, publicUrl: undefined },
     });
+  });
+
+  it('reads the outbound settings and names a bad SMTP or public URL', () => {
+    expect(loadConfig({ VIGIL_SMTP_URL: 'smtps://u:p@mail.example.com:465', VIGIL_SMTP_FROM: 'Ops <ops@example.com>', VIGIL_OUTBOUND_ALLOW: '10.0.0.0/8,hooks.internal', VIGIL_PUBLIC_URL: 'https://vigil.example.com' }).notify).toEqual({
+      smtpUrl: 'smtps://u:p@mail.example.com:465',
+      smtpFrom: 'Ops <ops@example.com>',
+      outboundAllow: '10.0.0.0/8,hooks.internal',
+      publicUrl: 'https://vigil.example.com',
+    });
+    expect(() => loadConfig({ VIGIL_SMTP_URL: 'http://mail' })).toThrow(/VIGIL_SMTP_URL: must be smtp/);
+    expect(() => loadConfig({ VIGIL_PUBLIC_URL: 'vigil.example.com' })).toThrow(/VIGIL_PUBLIC_URL: must be an http/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
-import { GroupCommitter } from './group-commit.js';
+import { EAGER_BATCH, GroupCommitter } from './group-commit.js';
 
 describe('GroupCommitter', () => {
   it('puts concurrent submissions into few batches and answers each with its own result', async () => {
@@ -32,6 +32,29 @@ describe('GroupCommitter', () => {
       vi.useRealTimers();
     }
     expect(batches).toEqual([Array.from({ length: 30 }, (_, i) => i), [100, 101, 102, 103, 104]]);
+  });
+
+  it('commits a full enough batch at once, and waits up to maxWaitMs only for a trickle', async () => {
+    const batches: number[][] = [];
+    const gc = new GroupCommitter<number, number>(async (items) => {
+      batches.push(items);
+      return items;
+    }, { maxBatch: 512, maxQueue: 1000, maxWaitMs: 60_000 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // EAGER_BATCH items arrive in one turn: committed without waiting out the (frozen) timer.
+      await Promise.all(Array.from({ length: EAGER_BATCH }, (_, i) => gc.submit(i)));
+      expect(batches).toHaveLength(1);
+      // A lone item waits for company until the timer fires.
+      const lone = gc.submit(99);
+      await new Promise((r) => setImmediate(r));
+      expect(batches).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await lone;
+      expect(batches).toEqual([Array.from({ length: EAGER_BATCH }, (_, i) => i), [99]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not answer before the batch has run', async () => {

@@ -4,6 +4,9 @@
 // `maxQueue` waiting items, submit() refuses at once (admission control) instead of growing memory.
 import { AppError } from '../errors.js';
 
+/** Queued items that make a batch worth committing without waiting out maxWaitMs. */
+export const EAGER_BATCH = 16;
+
 export interface GroupCommitOptions {
   maxBatch: number;
   maxQueue: number;
@@ -23,7 +26,7 @@ interface Pending<T, R> {
 export class GroupCommitter<T, R> {
   private queue: Array<Pending<T, R>> = [];
   private running = false;
-  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+  private timer: { kind: 'timeout'; handle: ReturnType<typeof setTimeout> } | { kind: 'immediate'; handle: ReturnType<typeof setImmediate> } | undefined;
   private closed = false;
 
   constructor(
@@ -64,18 +67,22 @@ export class GroupCommitter<T, R> {
       void this.flush();
       return;
     }
-    if (this.timer) return;
+    // Enough for a worthwhile transaction (or no wait configured): commit once this turn of the event
+    // loop has handed over every request it read. Fewer: wait up to maxWaitMs for company, since each
+    // commit costs an fsync and a trickle of one-event transactions would spend the time on those.
+    const eager = this.options.maxWaitMs === 0 || this.queue.length >= Math.min(EAGER_BATCH, this.options.maxBatch);
+    if (this.timer && (!eager || this.timer.kind === 'immediate')) return;
+    if (this.timer) this.cancelTimer(this.timer);
     const fire = () => {
       this.timer = undefined;
       void this.flush();
     };
-    // 0 ms: commit once this turn of the event loop has handed over every request it read, without a timer's idle wait.
-    this.timer = this.options.maxWaitMs > 0 ? setTimeout(fire, this.options.maxWaitMs) : setImmediate(fire);
+    this.timer = eager ? { kind: 'immediate', handle: setImmediate(fire) } : { kind: 'timeout', handle: setTimeout(fire, this.options.maxWaitMs) };
   }
 
   private cancelTimer(timer: NonNullable<typeof this.timer>): void {
-    if (this.options.maxWaitMs > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
-    else clearImmediate(timer as ReturnType<typeof setImmediate>);
+    if (timer.kind === 'immediate') clearImmediate(timer.handle);
+    else clearTimeout(timer.handle);
   }
 
   private async flush(): Promise<void> {

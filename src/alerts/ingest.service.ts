@@ -24,7 +24,7 @@ export interface IngestDeps {
   options?: Partial<GroupCommitOptions>;
 }
 
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 0 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 };
 
 export function createIngestService({ db, clock, services, incidents, options }: IngestDeps) {
   const committer = new GroupCommitter<IngestRequest, IngestResult>((batch) => inTransaction(db, (trx) => applyBatch(trx, { services, incidents }, batch, clock.now())), { ...DEFAULT_GROUP_COMMIT, ...options });
