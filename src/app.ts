@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/database.js';
 import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
 import { createIncidentsService } from './incidents/index.js';
+import { createDispatcher, createNotifyService, type Channels } from './notify/index.js';
+import { createChannels } from './notify/channels/index.js';
 import { createSchedulesService } from './schedules/index.js';
 import { createServicesService } from './services/index.js';
 import { createTeamsService } from './teams/index.js';
@@ -27,9 +29,12 @@ export interface App {
   teams: ReturnType<typeof createTeamsService>;
   policies: PoliciesService;
   escalation: ReturnType<typeof createEscalationService>;
+  notify: ReturnType<typeof createNotifyService>;
+  dispatcher: ReturnType<typeof createDispatcher>;
 }
 
-export function createServices(config: Config, database: Database, clock: Clock): App {
+/** `channels` replaces the delivery channels the config describes (tests hand in their own). */
+export function createServices(config: Config, database: Database, clock: Clock, channels?: Channels): App {
   const { db } = database;
   const users = createUsersService({ db, clock });
   const tokens = createTokensService({ db, clock, users });
@@ -54,5 +59,8 @@ export function createServices(config: Config, database: Database, clock: Clock)
   late.policies = policies;
   const audit = createAuditService({ db });
   const escalation = createEscalationService({ db, clock, incidents, services, policies, schedules, teams, users });
-  return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation };
+  const notify = createNotifyService({ db, clock, users, incidents, publicUrl: config.notify.publicUrl, outboundAllow: config.notify.outboundAllow });
+  escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
+  const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users });
+  return { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher };
 }

@@ -103,7 +103,12 @@ describeEachEngine('HTTP on-call', (env) => {
     const base = `/api/v1/users/${bob.userId}/contact-methods`;
     expectError(await h.call('POST', base, { as: alice, body: { kind: 'email', address: 'mallory@example.test' } }), 403, 'auth.forbidden');
     expectError(await h.call('POST', base, { as: viewer, body: { kind: 'email', address: 'mallory@example.test' } }), 403, 'auth.forbidden');
-    const method = ok(await h.call('POST', base, { as: admin, body: { kind: 'slack', address: '@bob' } }), 201);
+    const method = ok(await h.call('POST', base, { as: admin, body: { kind: 'slack', address: 'https://hooks.slack.com/services/T000/B000/XXXX' } }), 201);
+    // Addresses a channel could never use, or that the SSRF guard forbids, are refused when saved.
+    expect(expectError(await h.call('POST', base, { as: admin, body: { kind: 'webhook', address: 'http://169.254.169.254/latest/meta-data/' } }), 400, 'contact_method.invalid').message).toContain('cloud metadata address 169.254.169.254');
+    expect(expectError(await h.call('POST', base, { as: admin, body: { kind: 'webhook', address: 'http://2130706433/' } }), 400, 'contact_method.invalid').message).toContain('loopback address 127.0.0.1');
+    expect(expectError(await h.call('POST', base, { as: admin, body: { kind: 'sms', address: 'call me' } }), 400, 'contact_method.invalid').message).toContain('E.164');
+    expect(expectError(await h.call('POST', base, { as: admin, body: { kind: 'email', address: 'bob at example' } }), 400, 'contact_method.invalid').message).toContain('email address');
     expectError(await h.call('DELETE', `${base}/${method.id}`, { as: alice }), 403, 'auth.forbidden');
     expect((ok(await h.call('GET', base, { as: bob })).data as Array<{ id: string }>).map((m) => m.id)).toEqual([method.id]);
     // Addresses are personal: others see them only as admins.

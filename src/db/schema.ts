@@ -153,6 +153,7 @@ export interface ContactMethodsTable {
   address: string;
   verified_at: string | null;
   created_at: string;
+  secret: string | null;
 }
 
 export interface EscalationPoliciesTable {
@@ -253,6 +254,45 @@ export interface PagesTable {
   reason: string;
 }
 
+export interface NotificationRulesTable {
+  id: string;
+  user_id: string;
+  contact_method_id: string;
+  delay_seconds: number;
+  created_at: string;
+}
+
+export interface StakeholdersTable {
+  id: string;
+  name: string;
+  kind: string;
+  address: string;
+  severities: string;
+  secret: string | null;
+  created_at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  incident_id: string | null;
+  kind: string;
+  channel: string;
+  destination: string;
+  secret: string | null;
+  user_id: string | null;
+  page_id: string | null;
+  subject: string;
+  body: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  deadline_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -276,4 +316,7 @@ export interface Schema {
   maintenance_windows: MaintenanceWindowsTable;
   escalations: EscalationsTable;
   pages: PagesTable;
+  notification_rules: NotificationRulesTable;
+  stakeholders: StakeholdersTable;
+  notifications: NotificationsTable;
 }

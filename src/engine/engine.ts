@@ -1,5 +1,5 @@
-// The engine sweeps due work once a second: escalations whose next level is due, and response
-// targets that passed unanswered. Due work is rows with due times, so a restart loses nothing; claims
+// The engine sweeps due work once a second: escalations whose next level is due, response targets
+// that passed unanswered, and (in a loop of its own) the notification outbox. Due work is rows with due times, so a restart loses nothing; claims
 // are row locks (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each
 // piece of work once. New incidents wake the sweep early instead of waiting for the tick.
 import type { App } from '../app.js';
@@ -12,6 +12,8 @@ export interface EngineLogger {
 export interface Engine {
   /** Runs one sweep now (tests call this instead of waiting). */
   sweep(): Promise<void>;
+  /** Runs one delivery sweep of the outbox now. */
+  deliver(): Promise<void>;
   /** When the last sweep finished, for health reporting. */
   lastSweepAt(): Date | null;
   stop(): Promise<void>;
@@ -25,7 +27,10 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
 
   async function sweepOnce(): Promise<void> {
     const escalated = await app.escalation.sweep();
-    if (escalated > 0) logger.info({ escalated }, 'escalations moved on');
+    if (escalated > 0) {
+      logger.info({ escalated }, 'escalations moved on');
+      void deliver(); // the pages just written are due now
+    }
     const recorded = await app.incidents.recordBreaches();
     if (recorded > 0) logger.info({ recorded }, 'response targets missed');
     last = app.clock.now();
@@ -57,11 +62,32 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
     if (!stopped) void sweep();
   });
 
-  const timer = intervalMs > 0 ? setInterval(() => void sweep(), intervalMs) : undefined;
+  // Delivery runs apart from the sweep: a slow receiver must not hold up escalations.
+  let delivering: Promise<void> | null = null;
+  function deliver(): Promise<void> {
+    delivering ??= (async () => {
+      // Keep going while full batches come back, so a backlog drains without waiting a tick per batch.
+      while (!stopped && (await app.dispatcher.sweep()) > 0);
+    })()
+      .catch((err: unknown) => logger.error({ err }, 'delivery sweep failed'))
+      .finally(() => {
+        delivering = null;
+      });
+    return delivering;
+  }
+
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          void sweep();
+          void deliver();
+        }, intervalMs)
+      : undefined;
   timer?.unref();
 
   return {
     sweep,
+    deliver,
     lastSweepAt: () => last,
     async stop() {
       if (stopped) return;
@@ -69,6 +95,7 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
       if (timer) clearInterval(timer);
       await queued;
       await running;
+      await delivering;
     },
   };
 }

@@ -83,14 +83,17 @@ export interface Page {
   reason: string;
 }
 
-/** Writes pages; one that already exists (same incident, run, loop, level and person) is not written again. */
-export async function insertPages(db: Db, pages: Page[]): Promise<void> {
-  if (pages.length === 0) return;
-  await db
+/** Writes pages and returns the ones written: one that already exists (same incident, run, loop, level and person) is skipped. */
+export async function insertPages(db: Db, pages: Page[]): Promise<Page[]> {
+  if (pages.length === 0) return [];
+  const written = await db
     .insertInto('pages')
     .values(pages.map((p) => ({ id: p.id, incident_id: p.incidentId, run: p.run, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason })))
     .onConflict((oc) => oc.columns(['incident_id', 'run', 'loop', 'level', 'user_id']).doNothing())
+    .returning('id')
     .execute();
+  const ids = new Set(written.map((r) => r.id));
+  return pages.filter((p) => ids.has(p.id));
 }
 
 /** Newest first. */

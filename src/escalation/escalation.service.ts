@@ -50,6 +50,12 @@ function nextPosition(policy: Policy, state: Pick<EscalationState, 'level' | 'lo
 export function createEscalationService(deps: EscalationDeps) {
   const { db, clock, incidents, services, policies, schedules, teams, users } = deps;
   let wake: () => void = () => undefined;
+  // Told of every page written, inside its transaction (notifications turn pages into messages).
+  const pageListeners: Array<(trx: Db, pages: Page[]) => Promise<void>> = [];
+  async function writePages(trx: Db, pages: Page[]): Promise<void> {
+    const written = await insertPages(trx, pages);
+    if (written.length > 0) for (const listener of pageListeners) await listener(trx, written);
+  }
 
   async function policyFor(trx: Db, serviceId: string | null, severity: string): Promise<Policy | undefined> {
     const service = serviceId ? await services.load(serviceId, trx).catch(() => undefined) : undefined;
@@ -86,7 +92,7 @@ export function createEscalationService(deps: EscalationDeps) {
     }
     const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
     const pages: Page[] = people.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason }));
-    await insertPages(trx, pages);
+    await writePages(trx, pages);
     const handles = [];
     for (const id of people) handles.push({ id, handle: (await users.find(id, trx))?.handle ?? id });
     await inc.record(incident, actor, 'escalated', { ...about, paged: handles }, now);
@@ -131,7 +137,7 @@ export function createEscalationService(deps: EscalationDeps) {
 
   async function alertAdmins(trx: Db, incident: { id: string; number: string }, policy: Policy, run: number, now: Date): Promise<void> {
     const admins = await adminUserIds(trx);
-    await insertPages(trx, admins.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` })));
+    await writePages(trx, admins.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` })));
     await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'escalation_exhausted', { policy: policy.name, reached: 0, admins_paged: admins.length }, now);
   }
 
@@ -192,6 +198,11 @@ export function createEscalationService(deps: EscalationDeps) {
   });
 
   return {
+    /** Runs `listener` in the transaction that writes pages, with the pages written (never one twice). */
+    onPages(listener: (trx: Db, pages: Page[]) => Promise<void>): void {
+      pageListeners.push(listener);
+    },
+
     /** The engine's wake-up, called soon after an escalation becomes due at once. */
     setWaker(fn: () => void): void {
       wake = fn;

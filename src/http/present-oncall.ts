@@ -1,6 +1,7 @@
 // Wire shapes of the on-call features: schedules, shifts, overrides, policies, teams, pages, contact
-// methods and maintenance windows. snake_case and ISO times, as everywhere on the wire.
+// methods, maintenance windows, notification rules and deliveries. snake_case and ISO times, as everywhere on the wire.
 import type { EscalationState, Page, Policy } from '../escalation/index.js';
+import type { Notification, NotificationRule } from '../notify/index.js';
 import type { FixedSchedule, Override, Schedule, Shift } from '../schedules/index.js';
 import type { MaintenanceWindow } from '../services/index.js';
 import type { Team } from '../teams/index.js';
@@ -61,9 +62,17 @@ export function escalationView(e: EscalationState | undefined) {
 }
 
 export function contactMethodView(m: ContactMethod) {
-  return { id: m.id, kind: m.kind, address: m.address, verified: m.verified, created_at: m.createdAt.toISOString() };
+  return { id: m.id, kind: m.kind, address: m.address, verified: m.verified, signed: m.secret !== null, created_at: m.createdAt.toISOString() };
 }
 
 export function maintenanceView(w: MaintenanceWindow, now: Date) {
   return { id: w.id, start: w.start.toISOString(), end: w.end.toISOString(), reason: w.reason, active: w.start <= now && now < w.end, created_by: w.createdBy, created_at: w.createdAt.toISOString() };
+}
+
+export function notificationView(n: Notification) {
+  return { id: n.id, kind: n.kind, channel: n.channel, destination: n.destination, state: n.state, attempts: n.attempts, last_error: n.lastError, next_attempt_at: n.state === 'pending' || n.state === 'failed' ? n.nextAttemptAt.toISOString() : null, sent_at: n.sentAt?.toISOString() ?? null, created_at: n.createdAt.toISOString() };
+}
+
+export function notificationRuleView(r: NotificationRule) {
+  return { id: r.id, contact_method_id: r.contactMethodId, delay_seconds: r.delaySeconds, created_at: r.createdAt.toISOString() };
 }

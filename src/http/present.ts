@@ -1,42 +1,15 @@
 // Domain objects as they go on the wire: snake_case, ISO 8601 UTC times, derived flags computed at `now`.
 import type { Token } from '../auth/index.js';
 import type { AuditEntry } from '../audit/index.js';
-import { isPhaseOverdue, isResponseBreached, ROLES, type Incident, type TimelineEvent } from '../incidents/index.js';
+import { incidentJson, type TimelineEvent } from '../incidents/index.js';
 import { GRAFANA_SIGNATURE_HEADER, type ChangeEvent, type Service } from '../services/index.js';
 import type { Alert } from '../alerts/index.js';
 import type { User } from '../users/index.js';
 
 const t = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export function incidentView(i: Incident, now: Date) {
-  return {
-    id: i.id,
-    number: i.number,
-    title: i.title,
-    description: i.description,
-    impact: i.impact,
-    severity: i.severity,
-    status: i.status,
-    phase: i.phase,
-    service_id: i.serviceId,
-    created_at: i.createdAt.toISOString(),
-    updated_at: i.updatedAt.toISOString(),
-    created_by: i.createdBy,
-    ack_due_at: i.ackDueAt.toISOString(),
-    response_breached: isResponseBreached(i, now),
-    acknowledged_at: t(i.acknowledgedAt),
-    acknowledged_by: i.acknowledgedBy,
-    resolved_at: t(i.resolvedAt),
-    resolved_by: i.resolvedBy,
-    phase_started_at: i.phaseStartedAt.toISOString(),
-    phase_due_at: t(i.phaseDueAt),
-    phase_overdue: isPhaseOverdue(i, now),
-    classified_by: i.classifiedBy,
-    roles: Object.fromEntries(ROLES.map((role) => [role, i.roles[role] ?? null])),
-    escalation_level: i.escalationLevel,
-    next_escalation_at: t(i.nextEscalationAt),
-  };
-}
+/** The incident JSON (shared with webhook payloads, so it lives with the incident model). */
+export const incidentView = incidentJson;
 
 export function eventView(e: TimelineEvent) {
   return { id: e.id, at: e.at.toISOString(), actor: e.actor, kind: e.kind, data: e.data };

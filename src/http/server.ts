@@ -15,6 +15,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
+import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -87,6 +88,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   ingestRoutes(server, app);
   scheduleRoutes(server, app);
   escalationRoutes(server, app);
+  notifyRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

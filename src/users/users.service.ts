@@ -85,11 +85,12 @@ export function createUsersService({ db, clock }: UsersDeps) {
     find: (ref: string, q: Db = db) => findUser(q, ref),
 
     /** A person manages their own contact methods; admins anyone's. */
-    async addContactMethod(actor: Actor, ref: string, input: { kind: ContactKind; address: string }): Promise<ContactMethod> {
+    async addContactMethod(actor: Actor, ref: string, input: { kind: ContactKind; address: string; secret?: string | undefined }, checkAddress?: (kind: ContactKind, address: string) => void): Promise<ContactMethod> {
       const user = await load(ref);
       if (user.id !== actor.id) authorize(actor, 'user.write');
       const now = clock.now();
-      const method: ContactMethod = { id: newId('cm', now), userId: user.id, kind: input.kind, address: input.address, verified: false, createdAt: now };
+      checkAddress?.(input.kind, input.address);
+      const method: ContactMethod = { id: newId('cm', now), userId: user.id, kind: input.kind, address: input.address, verified: false, secret: input.secret ?? null, createdAt: now };
       try {
         await inTransaction(db, async (trx) => {
           await insertContactMethod(trx, method);
@@ -109,6 +110,9 @@ export function createUsersService({ db, clock }: UsersDeps) {
       if (user.id !== actor.id) authorize(actor, 'user.write');
       return listContactMethods(db, user.id);
     },
+
+    /** A person's contact methods for delivery (no authorization: the caller is the notification engine). */
+    contactMethodsOf: (userId: string, q: Db = db) => listContactMethods(q, userId),
 
     /** Marks a method verified (admins, until the notifications feature verifies by a code). */
     async verifyContactMethod(actor: Actor, ref: string, id: string, verified: boolean): Promise<ContactMethod> {

@@ -5,6 +5,7 @@ import * as auditAppendOnly from './002-audit-append-only.js';
 import * as alerts from './003-alerts.js';
 import * as grafanaSignature from './004-grafana-signature.js';
 import * as oncall from './005-oncall.js';
+import * as notify from './006-notify.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003-alerts': alerts,
   '004-grafana-signature': grafanaSignature,
   '005-oncall': oncall,
+  '006-notify': notify,
 };

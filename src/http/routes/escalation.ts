@@ -93,8 +93,11 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
   const utags = ['users'];
   r.post(
     '/api/v1/users/:id/contact-methods',
-    { schema: { tags: utags, summary: 'Add a contact method (yourself, or anyone as admin)', params: idParams, body: z.strictObject({ kind: z.enum(CONTACT_KINDS), address: text(500) }) } },
-    async (request, reply) => reply.status(201).send(contactMethodView(await app.users.addContactMethod(request.actor, request.params.id, request.body))),
+    { schema: { tags: utags, summary: 'Add a contact method (yourself, or anyone as admin)', params: idParams, body: z.strictObject({ kind: z.enum(CONTACT_KINDS), address: text(2000), secret: z.string().min(16).max(512).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').optional() }) } },
+    async (request, reply) => {
+      const method = await app.users.addContactMethod(request.actor, request.params.id, request.body, (kind, address) => app.notify.checkDestination(kind, address));
+      return reply.status(201).send(contactMethodView(method));
+    },
   );
   r.get('/api/v1/users/:id/contact-methods', { schema: { tags: utags, summary: 'A user’s contact methods', params: idParams } }, async (request) => ({
     data: (await app.users.contactMethods(request.actor, request.params.id)).map(contactMethodView),

@@ -1,0 +1,30 @@
+// Notification rules and an incident's delivery log.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import { notificationRuleView, notificationView } from '../present-oncall.js';
+import { idParams, ref } from '../schemas.js';
+
+export function notifyRoutes(server: FastifyInstance, app: App): void {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/v1/users/:id/notification-rules',
+    { schema: { tags: ['users'], summary: 'Add a notification rule: a contact method and how long after being paged (yourself, or anyone as admin)', params: idParams, body: z.strictObject({ contact_method_id: ref, delay_seconds: z.number().int().min(0).max(86_400) }) } },
+    async (request, reply) => reply.status(201).send(notificationRuleView(await app.notify.addRule(request.actor, request.params.id, { contactMethodId: request.body.contact_method_id, delaySeconds: request.body.delay_seconds }))),
+  );
+  r.get('/api/v1/users/:id/notification-rules', { schema: { tags: ['users'], summary: 'A user’s notification rules, soonest first', params: idParams } }, async (request) => ({
+    data: (await app.notify.rules(request.actor, request.params.id)).map(notificationRuleView),
+    next_cursor: null,
+  }));
+  r.delete('/api/v1/users/:id/notification-rules/:rule', { schema: { tags: ['users'], summary: 'Remove a notification rule', params: z.strictObject({ id: ref, rule: ref }) } }, async (request, reply) => {
+    await app.notify.removeRule(request.actor, request.params.id, request.params.rule);
+    return reply.status(204).send();
+  });
+
+  r.get('/api/v1/incidents/:id/notifications', { schema: { tags: ['incidents'], summary: 'The delivery log: every message for the incident, its state, attempts and last error', params: idParams } }, async (request) => ({
+    data: (await app.notify.deliveries(request.actor, request.params.id)).map(notificationView),
+    next_cursor: null,
+  }));
+}

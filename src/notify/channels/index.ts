@@ -1,0 +1,14 @@
+// The delivery channels this server has, built from its configuration: the JSON-over-HTTP ones always
+// (through the SSRF guard), email when an SMTP server is configured.
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { Channels } from '../channel.js';
+import { signatureHeader } from '../signature.js';
+import { guardedDispatcher, parseAllowlist } from '../ssrf.js';
+import { createEmailChannel } from './email.js';
+import { createHttpChannels } from './http.js';
+
+export function createChannels(config: Config['notify'], clock: Clock): Channels {
+  const http = createHttpChannels({ dispatcher: guardedDispatcher(parseAllowlist(config.outboundAllow)), sign: (body, secrets) => signatureHeader(body, secrets, clock.now()) });
+  return { ...http, ...(config.smtpUrl && { email: createEmailChannel({ smtpUrl: config.smtpUrl, from: config.smtpFrom }) }) };
+}

@@ -1,0 +1,126 @@
+// Turning pages into messages, and what people configure about it. A page (from the escalation
+// engine) becomes one outbox row per notification rule of the person paged — "email at 0, SMS at
+// 2 min" — each due at the page's time plus the rule's delay; a person without rules gets every
+// contact method at once. The rows are written in the page's own transaction, so a page is never
+// lost between the engine and the outbox. The dispatcher (dispatcher.ts) delivers them.
+import { authorize, type Actor } from '../auth/index.js';
+import { audit } from '../audit/index.js';
+import type { Clock } from '../clock.js';
+import { inTransaction, type Db } from '../db/database.js';
+import { AppError, notFound } from '../errors.js';
+import type { Page } from '../escalation/index.js';
+import { newId } from '../ids.js';
+import { incidentJson, type IncidentsService } from '../incidents/index.js';
+import type { ContactKind, ContactMethod, UsersService } from '../users/index.js';
+import { checkUrl, parseAllowlist } from './ssrf.js';
+import type { ChannelKind } from './channel.js';
+import { insertNotifications, listForIncident, type Notification } from './outbox.repo.js';
+import { deleteRule, insertRule, rulesOf, type NotificationRule } from './rules.repo.js';
+
+export interface NotifyDeps {
+  db: Db;
+  clock: Clock;
+  users: UsersService;
+  incidents: IncidentsService;
+  /** Where links in messages point, e.g. https://vigil.example.com; none → no links. */
+  publicUrl?: string | undefined;
+  /** VIGIL_OUTBOUND_ALLOW, for checking URL destinations when they are saved. */
+  outboundAllow?: string | undefined;
+}
+
+export function createNotifyService({ db, clock, users, incidents, publicUrl, outboundAllow }: NotifyDeps) {
+  const allow = parseAllowlist(outboundAllow);
+  function outboxRow(fields: Pick<Notification, 'incidentId' | 'kind' | 'channel' | 'destination' | 'secret' | 'userId' | 'pageId' | 'subject' | 'body' | 'payload' | 'nextAttemptAt'>, now: Date): Notification {
+    const id = newId('ntf', now);
+    return { ...fields, id, payload: { ...fields.payload, delivery_id: id }, state: 'pending', attempts: 0, deadlineAt: null, lastError: null, createdAt: now, sentAt: null };
+  }
+
+  /** Outbox rows for freshly written pages, in their transaction. */
+  async function enqueuePages(trx: Db, pages: Page[]): Promise<void> {
+    const rows: Notification[] = [];
+    for (const page of pages) {
+      const incident = await incidents.within(trx).load(page.incidentId);
+      const link = publicUrl ? `${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}` : null;
+      const subject = `[${incident.severity}] ${incident.number} ${incident.title}`;
+      const body = [`You are paged: ${page.reason}.`, `${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`, `Acknowledge within the response target (due ${incident.ackDueAt.toISOString()}).`, ...(link ? [link] : [])].join('\n');
+      const payload = { event: 'page', incident: incidentJson(incident, page.at), message: { subject, text: body } };
+      for (const { method, delaySeconds } of await routesFor(trx, page.userId)) {
+        rows.push(outboxRow({ incidentId: incident.id, kind: 'page', channel: method.kind as ChannelKind, destination: method.address, secret: method.secret, userId: page.userId, pageId: page.id, subject, body, payload, nextAttemptAt: new Date(page.at.getTime() + delaySeconds * 1000) }, page.at));
+      }
+    }
+    await insertNotifications(trx, rows);
+  }
+
+  /** The contact methods a page to this person goes to, with their delays. */
+  async function routesFor(trx: Db, userId: string): Promise<Array<{ method: ContactMethod; delaySeconds: number }>> {
+    const methods = await users.contactMethodsOf(userId, trx);
+    const rules = await rulesOf(trx, userId);
+    if (rules.length === 0) return methods.map((method) => ({ method, delaySeconds: 0 }));
+    const byId = new Map(methods.map((m) => [m.id, m]));
+    return rules.flatMap((r) => {
+      const method = byId.get(r.contactMethodId);
+      return method ? [{ method, delaySeconds: r.delaySeconds }] : [];
+    });
+  }
+
+  return {
+    enqueuePages,
+
+    /** Refuses (400, naming the reason) an address its channel could never deliver to, or the SSRF guard forbids. */
+    checkDestination(kind: ContactKind, address: string): void {
+      const refuse = (reason: string) => {
+        throw new AppError('contact_method.invalid', `address: ${reason}`, { field: 'address', reason });
+      };
+      if (kind === 'email') {
+        if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) refuse('must be an email address such as ana@example.com');
+      } else if (kind === 'sms' || kind === 'voice') {
+        if (!/^\+[1-9]\d{6,14}$/.test(address)) refuse('must be a phone number in E.164 form such as +4915112345678');
+      } else {
+        const verdict = checkUrl(address, allow);
+        if (!verdict.ok) refuse(verdict.reason);
+      }
+    },
+
+    /** A person sets their own rules; admins anyone's. */
+    async addRule(actor: Actor, userRef: string, input: { contactMethodId: string; delaySeconds: number }): Promise<NotificationRule> {
+      const user = await users.load(userRef);
+      if (user.id !== actor.id) authorize(actor, 'user.write');
+      const method = (await users.contactMethodsOf(user.id)).find((m) => m.id === input.contactMethodId);
+      if (!method) throw new AppError('notification_rule.invalid', `contact_method_id: ${user.handle} has no contact method "${input.contactMethodId}"`, { field: 'contact_method_id' });
+      const now = clock.now();
+      const rule: NotificationRule = { id: newId('nr', now), userId: user.id, contactMethodId: method.id, delaySeconds: input.delaySeconds, createdAt: now };
+      await inTransaction(db, async (trx) => {
+        if ((await rulesOf(trx, user.id)).some((r) => r.contactMethodId === method.id && r.delaySeconds === input.delaySeconds)) {
+          throw new AppError('notification_rule.already_exists', `${user.handle} already has this rule`, { contact_method_id: method.id, delay_seconds: input.delaySeconds });
+        }
+        await insertRule(trx, rule);
+        await audit(trx, clock, actor, { action: 'user.notification_rule_add', target: { type: 'user', id: user.id }, details: { id: rule.id, contact_method_id: method.id, delay_seconds: rule.delaySeconds } });
+      });
+      return rule;
+    },
+
+    async rules(actor: Actor, userRef: string): Promise<NotificationRule[]> {
+      const user = await users.load(userRef);
+      if (user.id !== actor.id) authorize(actor, 'user.write');
+      return rulesOf(db, user.id);
+    },
+
+    async removeRule(actor: Actor, userRef: string, id: string): Promise<void> {
+      const user = await users.load(userRef);
+      if (user.id !== actor.id) authorize(actor, 'user.write');
+      await inTransaction(db, async (trx) => {
+        if (!(await deleteRule(trx, user.id, id))) throw notFound('notification_rule', id);
+        await audit(trx, clock, actor, { action: 'user.notification_rule_remove', target: { type: 'user', id: user.id }, details: { id } });
+      });
+    },
+
+    /** The delivery log of an incident, newest first. */
+    async deliveries(actor: Actor, incidentRef: string): Promise<Notification[]> {
+      authorize(actor, 'read');
+      const incident = await incidents.get(actor, incidentRef);
+      return listForIncident(db, incident.id, 500);
+    },
+  };
+}
+
+export type NotifyService = ReturnType<typeof createNotifyService>;

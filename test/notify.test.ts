@@ -1,0 +1,277 @@
+// Notifications end to end with real peers over loopback: an HTTP receiver that fails on demand and
+// an SMTP server, reached through the SSRF guard's allowlist. Time is a fake clock; the engine's
+// sweeps and deliveries are run by the test.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createServices, type App } from '../src/app.js';
+import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { FakeClock } from '../src/clock.js';
+import { startEngine, type Engine } from '../src/engine/engine.js';
+import { verifySignature } from '../src/notify/signature.js';
+import { describeEachEngine, testConfig } from './engines.js';
+
+const MIN = 60_000;
+
+interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** An HTTP receiver: answers each path with the status queued for it (default 200), records every request. */
+function receiver() {
+  const received: Received[] = [];
+  const plans = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body });
+      const plan = plans.get(req.url ?? '')?.shift() ?? { status: 200 };
+      res.writeHead(plan.status, plan.headers).end(plan.status < 300 ? 'ok' : 'nope');
+    });
+  });
+  return {
+    received,
+    /** Queues answers for a path, used in order, then 200s. */
+    plan: (path: string, ...answers: Array<{ status: number; headers?: Record<string, string> }>) => plans.set(path, answers),
+    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function smtp() {
+  const mails: Array<{ to: string[]; raw: string }> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString()));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  return {
+    mails,
+    start: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port))),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describeEachEngine('notifications', (env) => {
+  const hooks = receiver();
+  const mail = smtp();
+  let base = '';
+  let smtpPort = 0;
+  const engines: Engine[] = [];
+  let n = 0;
+  const unique = (s: string) => `${s}-${++n}-${Math.random().toString(36).slice(2, 6)}`;
+
+  beforeAll(async () => {
+    base = await hooks.start();
+    smtpPort = await mail.start();
+  });
+  afterAll(async () => {
+    for (const engine of engines) await engine.stop();
+    await hooks.stop();
+    await mail.stop();
+  });
+
+  function setup(start: string) {
+    const clock = new FakeClock(start);
+    const config = testConfig({ notify: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow: '127.0.0.1/32', publicUrl: 'https://vigil.test.example' } });
+    const app: App = createServices(config, env.database, clock);
+    const logger = { info: vi.fn(), error: vi.fn() };
+    const engine = startEngine(app, logger, 0);
+    app.escalation.setWaker(() => undefined);
+    engines.push(engine);
+    /** One engine sweep (escalations) and one delivery round. */
+    const tick = async () => {
+      await engine.sweep();
+      await engine.deliver();
+      expect(logger.error).not.toHaveBeenCalled();
+    };
+    const person = async (label: string) => {
+      const handle = unique(label);
+      return app.users.create(SYSTEM_ACTOR, { handle, name: handle, email: `${handle}@test.example` });
+    };
+    const method = (userId: string, kind: 'webhook' | 'email' | 'slack', address: string, secret?: string) => app.users.addContactMethod(env.admin, userId, { kind, address, secret });
+    const pagedService = async (userId: string) => {
+      const policy = await app.policies.create(env.admin, { name: unique('pol'), escalateWhile: 'unresolved', repeat: 0, levels: [{ name: 'on-call', delaySeconds: 0, targets: [{ type: 'user', id: userId }] }] });
+      return (await app.services.create(env.admin, { name: unique('svc'), escalationPolicyId: policy.id })).integrationKey;
+    };
+    const alert = async (routingKey: string, dedupKey: string) => {
+      const result = await app.ingest.submit({ routingKey, events: [{ format: 'pagerduty', action: 'trigger', dedupKey, summary: `checkout failing ${dedupKey}`, source: 'web-1', severity: 'critical', links: [], images: [] }] });
+      expect(result.ok).toBe(true);
+      const [incident] = (await app.incidents.list(env.admin, { limit: 1 })).data;
+      return incident as NonNullable<typeof incident>;
+    };
+    const log = async (incidentId: string) => app.notify.deliveries(env.admin, incidentId);
+    const kinds = async (incidentId: string) => (await app.incidents.timeline(env.admin, incidentId, { limit: 200 })).data.map((e) => e.kind).reverse();
+    return { clock, app, engine, tick, person, method, pagedService, alert, log, kinds };
+  }
+
+  it('pages the on-call person by their rules: a signed webhook at once, email two minutes later, each once', async () => {
+    const t = setup('2031-05-01T10:00:00.000Z');
+    const u = await t.person('nt-u');
+    const hook = await t.method(u.id, 'webhook', `${base}/hook/${u.handle}`, 'secret-one');
+    const email = await t.method(u.id, 'email', `${u.handle}@test.example`);
+    await t.app.notify.addRule(env.admin, u.id, { contactMethodId: hook.id, delaySeconds: 0 });
+    await t.app.notify.addRule(env.admin, u.id, { contactMethodId: email.id, delaySeconds: 120 });
+    const incident = await t.alert(await t.pagedService(u.id), 'nt-1');
+
+    await t.tick();
+    await t.tick();
+    const got = hooks.received.filter((r) => r.path === `/hook/${u.handle}`);
+    expect(got).toHaveLength(1);
+    const [request] = got as [Received];
+    expect(verifySignature(request.headers['x-vigil-signature'] as string, request.body, ['secret-one'], t.clock.now())).toEqual({ ok: true });
+    const body = JSON.parse(request.body) as { event: string; incident: { number: string }; message: { subject: string }; delivery_id: string };
+    expect(body).toMatchObject({ event: 'page', incident: { number: incident.number } });
+    expect(request.headers['x-vigil-delivery']).toBe(body.delivery_id);
+    expect(mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`))).toHaveLength(0);
+
+    t.clock.advance(2 * MIN);
+    await t.tick();
+    await t.tick();
+    const mails = mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.raw).toContain(`Subject: [P1] ${incident.number}`);
+    expect(hooks.received.filter((r) => r.path === `/hook/${u.handle}`)).toHaveLength(1);
+
+    const log = await t.log(incident.id);
+    expect(log.map((x) => [x.channel, x.state, x.attempts])).toEqual([
+      ['email', 'sent', 1],
+      ['webhook', 'sent', 1],
+    ]);
+    expect((await t.kinds(incident.id)).filter((k) => k === 'notification_sent')).toHaveLength(2);
+  });
+
+  it('retries a failing receiver with backoff, honours Retry-After, and after the last attempt marks it dead and tells the admins', async () => {
+    const t = setup('2031-05-02T10:00:00.000Z');
+    const u = await t.person('nt-r');
+    const admin = await t.person('nt-admin');
+    await t.app.tokens.create(env.admin, { user: admin.id, name: 'ops', role: 'admin' });
+    await t.method(admin.id, 'webhook', `${base}/admin/${admin.handle}`);
+    const path = `/flaky/${u.handle}`;
+    await t.method(u.id, 'webhook', `${base}${path}`);
+    hooks.plan(path, { status: 503 }, { status: 429, headers: { 'retry-after': '600' } }, { status: 500 }, { status: 502 }, { status: 500 }, { status: 500 });
+    const incident = await t.alert(await t.pagedService(u.id), 'nt-2');
+
+    await t.tick();
+    const [first] = await t.log(incident.id);
+    expect(first).toMatchObject({ state: 'failed', attempts: 1 });
+    const wait1 = (first?.nextAttemptAt.getTime() ?? 0) - t.clock.now().getTime();
+    expect(wait1).toBeGreaterThanOrEqual(0.8 * MIN);
+    expect(wait1).toBeLessThanOrEqual(1.2 * MIN);
+
+    t.clock.advance(1.2 * MIN);
+    await t.tick();
+    const [second] = await t.log(incident.id);
+    expect(second).toMatchObject({ state: 'failed', attempts: 2 });
+    // The receiver asked for 10 minutes, more than the backoff's 2.
+    expect((second?.nextAttemptAt.getTime() ?? 0) - t.clock.now().getTime()).toBe(10 * MIN);
+
+    for (let i = 0; i < 6; i++) {
+      t.clock.advance(20 * MIN);
+      await t.tick();
+    }
+    const [dead] = (await t.log(incident.id)).filter((x) => x.kind === 'page');
+    expect(dead).toMatchObject({ state: 'dead', attempts: 6 });
+    expect(dead?.lastError).toContain('500');
+    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(6);
+    const timeline = await t.kinds(incident.id);
+    expect(timeline.filter((k) => k === 'notification_retried')).toHaveLength(5);
+    expect(timeline.filter((k) => k === 'notification_dead')).toHaveLength(1);
+    const toAdmin = hooks.received.filter((r) => r.path === `/admin/${admin.handle}`);
+    expect(toAdmin).toHaveLength(1);
+    expect(JSON.parse(toAdmin[0]?.body ?? '{}')).toMatchObject({ event: 'notification.dead', notification_id: dead?.id });
+  });
+
+  it('marks a permanently refused delivery dead at once (a 404 will not get better)', async () => {
+    const t = setup('2031-05-03T10:00:00.000Z');
+    const u = await t.person('nt-404');
+    const path = `/gone/${u.handle}`;
+    await t.method(u.id, 'webhook', `${base}${path}`);
+    hooks.plan(path, { status: 404 });
+    const incident = await t.alert(await t.pagedService(u.id), 'nt-3');
+    await t.tick();
+    expect((await t.log(incident.id)).filter((x) => x.kind === 'page').map((x) => [x.state, x.attempts, x.lastError])).toEqual([['dead', 1, expect.stringContaining('404') as string]]);
+  });
+
+  it('sends nothing for a page whose incident was acknowledged while it waited', async () => {
+    const t = setup('2031-05-04T10:00:00.000Z');
+    const u = await t.person('nt-ack');
+    const m = await t.method(u.id, 'webhook', `${base}/late/${u.handle}`);
+    await t.app.notify.addRule(env.admin, u.id, { contactMethodId: m.id, delaySeconds: 300 });
+    const incident = await t.alert(await t.pagedService(u.id), 'nt-4');
+    await t.tick();
+    await t.app.incidents.acknowledge(env.admin, incident.id);
+    t.clock.advance(5 * MIN);
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === `/late/${u.handle}`)).toHaveLength(0);
+    expect((await t.log(incident.id)).map((x) => x.state)).toEqual(['cancelled']);
+  });
+
+  it('pages a person at most once a minute per contact method, bundling what piled up', async () => {
+    const t = setup('2031-05-05T10:00:00.000Z');
+    const u = await t.person('nt-storm');
+    const path = `/storm/${u.handle}`;
+    await t.method(u.id, 'webhook', `${base}${path}`);
+    const key = await t.pagedService(u.id);
+    await t.alert(key, 'storm-1');
+    await t.tick();
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(1);
+    t.clock.advance(10_000);
+    await t.alert(key, 'storm-2');
+    await t.alert(key, 'storm-3');
+    await t.tick();
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(1);
+    t.clock.advance(MIN);
+    await t.tick();
+    const got = hooks.received.filter((r) => r.path === path);
+    expect(got).toHaveLength(2);
+    const bundled = JSON.parse(got[1]?.body ?? '{}') as { bundle: unknown[]; message: { subject: string } };
+    expect(bundled.bundle).toHaveLength(2);
+    expect(bundled.message.subject).toBe('2 pages');
+  });
+
+  it('skips a destination whose circuit breaker is open without spending attempts, while others get through', async () => {
+    const t = setup('2031-05-06T10:00:00.000Z');
+    const [a, b] = [await t.person('nt-brk-a'), await t.person('nt-brk-b')];
+    const deadPath = `/down/${a.handle}`;
+    await t.method(a.id, 'webhook', `${base}${deadPath}`);
+    await t.method(b.id, 'webhook', `${base}/up/${b.handle}`);
+    hooks.plan(deadPath, ...Array.from({ length: 20 }, () => ({ status: 500 })));
+    const [keyA, keyB] = [await t.pagedService(a.id), await t.pagedService(b.id)];
+    // One page to A, failing: attempts 1 to 5 (20 minutes apart, past each backoff) open A's breaker.
+    const first = await t.alert(keyA, 'brk-a-1');
+    await t.tick();
+    for (let i = 0; i < 4; i++) {
+      t.clock.advance(20 * MIN);
+      await t.tick();
+    }
+    expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(5);
+    expect((await t.log(first.id)).map((x) => [x.state, x.attempts])).toEqual([['failed', 5]]);
+    // Open (for a minute): A's new page waits without a request or an attempt, while B's goes out.
+    t.clock.advance(30_000);
+    const second = await t.alert(keyA, 'brk-a-2');
+    const forB = await t.alert(keyB, 'brk-b');
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(5);
+    expect((await t.log(second.id)).map((x) => [x.state, x.attempts])).toEqual([['pending', 0]]);
+    // Once the breaker closes, the held page is tried again.
+    t.clock.advance(31_000);
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(6);
+    expect((await t.log(forB.id)).map((x) => x.state)).toEqual(['sent']);
+  });
+});
