@@ -1,6 +1,6 @@
 import { expect, it, vi } from 'vitest';
 import { describeEachEngine } from '../../test/engines.js';
-import { FakeClock } from '../clock.js';
+import { FakeClock, systemClock } from '../clock.js';
 import { startEngine } from './engine.js';
 
 const MIN = 60_000;
@@ -54,6 +54,21 @@ describeEachEngine('engine', (env) => {
     await Promise.all([first, second, third]);
     // Three calls, two sweeps: the two made during the first share the one that follows it.
     expect(calls).toBe(2);
+    await engine.stop();
+  });
+
+  it('wakes itself when the next escalation falls due, instead of waiting for the tick', async () => {
+    const app = env.app(systemClock);
+    const handle = `early-${Math.random().toString(36).slice(2, 8)}`;
+    const first = await app.users.create(env.admin, { handle, name: handle, email: `${handle}@test.example` });
+    const user = await app.users.create(env.admin, { handle: `${handle}-2`, name: handle, email: `${handle}-2@test.example` });
+    const policy = await app.policies.create(env.admin, { name: handle, escalateWhile: 'unresolved', repeat: 0, levels: [{ name: null, delaySeconds: 0, targets: [{ type: 'user', id: first.id }] }, { name: null, delaySeconds: 1, targets: [{ type: 'user', id: user.id }] }] });
+    const { service } = await app.services.create(env.admin, { name: handle, escalationPolicyId: policy.id });
+    // A tick far longer than the test: only the new-incident wake-up and the due-time timer can sweep.
+    const engine = startEngine(app, { info: vi.fn(), error: vi.fn() }, 60_000);
+    const incident = await app.incidents.create(env.admin, { title: 'wake me', severity: 'P1', serviceId: service.id });
+    // Level 1 at once (the new-incident wake-up), level 2 one second later (the due-time timer).
+    await vi.waitFor(async () => expect((await app.escalation.pages(env.admin, incident.id)).map((p) => p.userId)).toEqual([user.id, first.id]), { timeout: 3_000, interval: 50 });
     await engine.stop();
   });
 

@@ -1,5 +1,7 @@
 // The engine sweeps due work once a second: escalations whose next level is due, response targets
-// that passed unanswered, and (in a loop of its own) the notification outbox. Due work is rows with due times, so a restart loses nothing; claims
+// that passed unanswered, and (in a loop of its own) the notification outbox. Besides the tick, a
+// timer wakes the sweep when the next escalation falls due; the rows stay the truth, the timer only
+// saves waiting for the tick. Due work is rows with due times, so a restart loses nothing; claims
 // are row locks (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each
 // piece of work once. New incidents wake the sweep early instead of waiting for the tick.
 import type { App } from '../app.js';
@@ -25,8 +27,24 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
   let queued: Promise<void> | null = null;
   let stopped = false;
 
+  // A wake-up for the next escalation due before the next tick, so due rows do not wait out the tick.
+  let early: ReturnType<typeof setTimeout> | undefined;
+  async function wakeForNextDue(): Promise<void> {
+    if (intervalMs <= 0 || stopped) return;
+    const next = await app.escalation.nextDue();
+    const delay = next ? next.getTime() - app.clock.now().getTime() : Infinity;
+    if (delay >= intervalMs) return;
+    if (early) clearTimeout(early);
+    early = setTimeout(() => {
+      early = undefined;
+      if (!stopped) void sweep();
+    }, Math.max(0, delay));
+    early.unref();
+  }
+
   async function sweepOnce(): Promise<void> {
     const escalated = await app.escalation.sweep();
+    await wakeForNextDue();
     if (escalated > 0) {
       logger.info({ escalated }, 'escalations moved on');
       void deliver(); // the pages just written are due now
@@ -93,6 +111,7 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
       if (stopped) return;
       stopped = true;
       if (timer) clearInterval(timer);
+      if (early) clearTimeout(early);
       await queued;
       await running;
       await delivering;

@@ -58,6 +58,12 @@ export async function findEscalation(db: Db, incidentId: string): Promise<Escala
   return row && toState(row);
 }
 
+/** When the next escalation falls due, if any is running. */
+export async function earliestDue(db: Db): Promise<Date | null> {
+  const row = await db.selectFrom('escalations').select((eb) => eb.fn.min('next_escalation_at').as('next')).executeTakeFirst();
+  return row?.next ? new Date(row.next) : null;
+}
+
 /** Due escalations, oldest due first, locked for this transaction (skipping ones another instance holds). */
 export async function claimDueEscalations(db: Db, now: Date, limit: number): Promise<EscalationState[]> {
   const query = db.selectFrom('escalations').selectAll().where('next_escalation_at', '<=', now.toISOString()).orderBy('next_escalation_at').limit(limit);

@@ -18,7 +18,7 @@ import type { SchedulesService } from '../schedules/index.js';
 import type { ServicesService } from '../services/index.js';
 import type { TeamsService } from '../teams/index.js';
 import type { UsersService } from '../users/index.js';
-import { claimDueEscalations, countPages, findEscalation, insertPages, listPages, lockEscalation, putEscalation, type EscalationState, type Page } from './escalation.repo.js';
+import { claimDueEscalations, countPages, earliestDue, findEscalation, insertPages, listPages, lockEscalation, putEscalation, type EscalationState, type Page } from './escalation.repo.js';
 import type { PoliciesService } from './policies.service.js';
 import { levelDueAt, SEED_POLICY_ID, stopReason, type Level, type Policy, type Target } from './policy.js';
 
@@ -222,6 +222,9 @@ export function createEscalationService(deps: EscalationDeps) {
         if (worked < CLAIM) return total;
       }
     },
+
+    /** When the next escalation falls due (for the engine's early wake-up), or null. */
+    nextDue: () => earliestDue(db),
 
     /** Reaches the next level at once (responders and admins), whatever its delay. */
     async escalate(actor: Actor, ref: string): Promise<EscalationState> {
