@@ -30,9 +30,14 @@ describe('webhook signatures', () => {
     ['no timestamp', 'v1=' + 'a'.repeat(64), body, now, 'no timestamp'],
     ['no v1', `t=${t}`, body, now, 'no v1 signature'],
     ['a short v1', `t=${t},v1=abc`, body, now, 'malformed v1 signature'],
+    ['two timestamps', `t=${t},t=${t},v1=${'a'.repeat(64)}`, body, now, 'malformed timestamp'],
     ['a non-numeric t', 't=soon,v1=' + 'a'.repeat(64), body, now, 'malformed timestamp'],
   ])('refuses %s', (_name, header, payload, at, reason) => {
     expect(verifySignature(header, payload, ['s'], at)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses to sign with no secret at all', () => {
+    expect(() => signatureHeader(body, [], now)).toThrow(/at least one secret/);
   });
 
   it('never throws on any header or body', () => {

@@ -8,6 +8,7 @@ const hmac = (secret: string, t: number, body: string | Buffer) => createHmac('s
 
 /** The header value for `body` at `now`, one v1 per secret. */
 export function signatureHeader(body: string | Buffer, secrets: string[], now: Date): string {
+  if (secrets.length === 0) throw new Error('signing needs at least one secret');
   const t = Math.floor(now.getTime() / 1000);
   return [`t=${t}`, ...secrets.map((s) => `v1=${hmac(s, t, body)}`)].join(',');
 }
@@ -21,7 +22,7 @@ export function verifySignature(header: string | undefined, body: string | Buffe
     const [key, value, ...rest] = part.trim().split('=');
     if (!key || value === undefined || rest.length > 0) return { ok: false, reason: `malformed part "${part.slice(0, 40)}"` };
     if (key === 't') {
-      if (!/^\d{1,12}$/.test(value)) return { ok: false, reason: 'malformed timestamp' };
+      if (!/^\d{1,12}$/.test(value) || t !== undefined) return { ok: false, reason: 'malformed timestamp' };
       t = Number(value);
     } else if (key === 'v1') {
       if (!/^[0-9a-f]{64}$/.test(value)) return { ok: false, reason: 'malformed v1 signature' };

@@ -60,7 +60,8 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
     async send(m) {
       const body = JSON.stringify(shape(m));
       const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Vigil', 'x-vigil-delivery': m.deliveryId };
-      if (signed && m.secret) headers['x-vigil-signature'] = deps.sign(body, m.secret.split('\n').filter(Boolean));
+      const secrets = signed && m.secret ? m.secret.split('\n').map((x) => x.trim()).filter(Boolean) : [];
+      if (secrets.length > 0) headers['x-vigil-signature'] = deps.sign(body, secrets);
       let status: number;
       let answer: { headers: Record<string, string | string[] | undefined>; body: { text(): Promise<string>; dump(): Promise<void> } };
       try {
