@@ -204,5 +204,5 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     expect(tally(timeline, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
     expect(tally(result.paged, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
     expect(result.events).toBe(ids.length * DELAYS.length);
-  }, 60_000);
+  }, 120_000);
 });
