@@ -274,4 +274,52 @@ describeEachEngine('notifications', (env) => {
     expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(6);
     expect((await t.log(forB.id)).map((x) => x.state)).toEqual(['sent']);
   });
+
+  it('sends the runbook’s initial notification to the P1 stakeholders when a P1 alert opens an incident, and the resolution notification when it resolves', async () => {
+    const t = setup('2031-05-07T10:00:00.000Z');
+    const u = await t.person('nt-comms');
+    await t.method(u.id, 'webhook', `${base}/oncall/${u.handle}`, 'page-secret-0001');
+    const tag = u.handle;
+    const leads = await t.app.notify.addStakeholder(env.admin, { name: 'Engineering leads', kind: 'webhook', address: `${base}/leads/${tag}`, severities: ['P0', 'P1'], secret: 'stakeholder-secret-01' });
+    await t.app.notify.addStakeholder(env.admin, { name: 'CEO', kind: 'webhook', address: `${base}/ceo/${tag}`, severities: ['P0'] });
+    await t.app.notify.addStakeholder(env.admin, { name: 'Support email', kind: 'email', address: `support-${tag}@test.example`, severities: ['P1'] });
+    expect(leads.severities).toEqual(['P0', 'P1']);
+
+    const incident = await t.alert(await t.pagedService(u.id), 'comms-1');
+    expect(incident.severity).toBe('P1');
+    await t.tick();
+    await t.tick();
+
+    const toLeads = hooks.received.filter((r) => r.path === `/leads/${tag}`);
+    expect(toLeads).toHaveLength(1);
+    expect(verifySignature(toLeads[0]?.headers['x-vigil-signature'] as string, toLeads[0]?.body ?? '', ['stakeholder-secret-01'], t.clock.now())).toEqual({ ok: true });
+    const initial = JSON.parse(toLeads[0]?.body ?? '{}') as { event: string; message: { subject: string; text: string } };
+    expect(initial.event).toBe('notification.initial');
+    expect(initial.message.subject).toBe(`[P1] Production Incident - ${incident.title}`);
+    expect(initial.message.text).toContain(incident.number);
+    // The P0-only contact hears nothing of a P1; the P1 email list does; the on-call person is paged once.
+    expect(hooks.received.filter((r) => r.path === `/ceo/${tag}`)).toHaveLength(0);
+    const mails = mail.mails.filter((m) => m.to.includes(`support-${tag}@test.example`));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.raw).toContain(`Subject: [P1] Production Incident - ${incident.title}`);
+    expect(hooks.received.filter((r) => r.path === `/oncall/${u.handle}`)).toHaveLength(1);
+
+    await t.app.incidents.resolve(env.admin, incident.id);
+    await t.tick();
+    const afterResolve = hooks.received.filter((r) => r.path === `/leads/${tag}`);
+    expect(afterResolve).toHaveLength(2);
+    const resolution = JSON.parse(afterResolve[1]?.body ?? '{}') as { event: string; message: { subject: string } };
+    expect(resolution).toMatchObject({ event: 'notification.resolution', message: { subject: `[RESOLVED] [P1] Production Incident - ${incident.title}` } });
+
+    const log = await t.log(incident.id);
+    expect(log.map((x) => [x.kind, x.channel, x.state]).sort()).toEqual(
+      [
+        ['initial', 'email', 'sent'],
+        ['initial', 'webhook', 'sent'],
+        ['page', 'webhook', 'sent'],
+        ['resolution', 'email', 'sent'],
+        ['resolution', 'webhook', 'sent'],
+      ].sort(),
+    );
+  });
 });

@@ -1,7 +1,7 @@
 // Wire shapes of the on-call features: schedules, shifts, overrides, policies, teams, pages, contact
 // methods, maintenance windows, notification rules and deliveries. snake_case and ISO times, as everywhere on the wire.
 import type { EscalationState, Page, Policy } from '../escalation/index.js';
-import type { Notification, NotificationRule } from '../notify/index.js';
+import type { Notification, NotificationRule, Stakeholder } from '../notify/index.js';
 import type { FixedSchedule, Override, Schedule, Shift } from '../schedules/index.js';
 import type { MaintenanceWindow } from '../services/index.js';
 import type { Team } from '../teams/index.js';
@@ -75,4 +75,8 @@ export function notificationView(n: Notification) {
 
 export function notificationRuleView(r: NotificationRule) {
   return { id: r.id, contact_method_id: r.contactMethodId, delay_seconds: r.delaySeconds, created_at: r.createdAt.toISOString() };
+}
+
+export function stakeholderView(s: Stakeholder) {
+  return { id: s.id, name: s.name, kind: s.kind, address: s.address, severities: s.severities, signed: s.secret !== null, created_at: s.createdAt.toISOString() };
 }

@@ -3,3 +3,4 @@ export { createDispatcher, DEFAULT_DISPATCH, backoffMs, type Dispatcher, type Di
 export { CHANNELS, ChannelError, type Channel, type Channels, type ChannelKind, type OutboundMessage } from './channel.js';
 export type { Notification, NotificationState } from './outbox.repo.js';
 export type { NotificationRule } from './rules.repo.js';
+export type { Stakeholder } from './stakeholders.repo.js';

@@ -16,6 +16,8 @@ import { checkUrl, parseAllowlist } from './ssrf.js';
 import type { ChannelKind } from './channel.js';
 import { insertNotifications, listForIncident, type Notification } from './outbox.repo.js';
 import { deleteRule, insertRule, rulesOf, type NotificationRule } from './rules.repo.js';
+import { deleteStakeholder, insertStakeholder, listStakeholders, type Stakeholder } from './stakeholders.repo.js';
+import { compileTemplate, incidentFields, render, SEED_TEMPLATES, TEMPLATE_FIELDS, type Template } from './template.js';
 
 export interface NotifyDeps {
   db: Db;
@@ -51,6 +53,57 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     await insertNotifications(trx, rows);
   }
 
+  /** Refuses (400, naming the reason) an address its channel could never deliver to, or the SSRF guard forbids. */
+  function checkDestination(kind: ContactKind, address: string): void {
+    const refuse = (reason: string) => {
+      throw new AppError('contact_method.invalid', `address: ${reason}`, { field: 'address', reason });
+    };
+    if (kind === 'email') {
+      if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) refuse('must be an email address such as ana@example.com');
+    } else if (kind === 'sms' || kind === 'voice') {
+      if (!/^\+[1-9]\d{6,14}$/.test(address)) refuse('must be a phone number in E.164 form such as +4915112345678');
+    } else {
+      const verdict = checkUrl(address, allow);
+      if (!verdict.ok) refuse(verdict.reason);
+    }
+  }
+
+  // The runbook's two notifications, compiled once (their text is fixed in template.ts and tested there).
+  const seedTemplates = Object.fromEntries(
+    (['initial', 'resolution'] as const).map((key) => {
+      const subject = compileTemplate(SEED_TEMPLATES[key].subject, TEMPLATE_FIELDS);
+      const text = compileTemplate(SEED_TEMPLATES[key].text, TEMPLATE_FIELDS);
+      if (!subject.ok || !text.ok) throw new Error(`the seed template "${key}" does not compile`);
+      return [key, { subject: subject.template, text: text.template }];
+    }),
+  ) as Record<'initial' | 'resolution', { subject: Template; text: Template }>;
+
+  /**
+   * The runbook's initial notification when a P0/P1 incident opens, and its resolution notification
+   * when one resolves: to every stakeholder whose severities include the incident's, in the
+   * transaction of the change itself.
+   */
+  async function communicate(trx: Db, incidentId: string, kind: 'initial' | 'resolution', now: Date): Promise<void> {
+    const incident = await incidents.within(trx).load(incidentId);
+    if (kind === 'initial' && incident.severity !== 'P0' && incident.severity !== 'P1') return;
+    const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
+    if (audience.length === 0) return;
+    const fields = incidentFields(incident, { now, ...(publicUrl && { publicUrl }) });
+    const subject = render(seedTemplates[kind].subject, fields, 'text').trim();
+    const body = render(seedTemplates[kind].text, fields, 'text');
+    const event = kind === 'initial' ? 'notification.initial' : 'notification.resolution';
+    const payload = { event, incident: incidentJson(incident, now), message: { subject, text: body } };
+    await insertNotifications(
+      trx,
+      audience.map((s) => outboxRow({ incidentId: incident.id, kind, channel: s.kind as ChannelKind, destination: s.address, secret: s.secret, userId: null, pageId: null, subject, body, payload, nextAttemptAt: now }, now)),
+    );
+  }
+
+  incidents.onEvent(async (trx, incidentId, kind, at) => {
+    if (kind === 'created') await communicate(trx, incidentId, 'initial', at);
+    else if (kind === 'resolved') await communicate(trx, incidentId, 'resolution', at);
+  });
+
   /** The contact methods a page to this person goes to, with their delays. */
   async function routesFor(trx: Db, userId: string): Promise<Array<{ method: ContactMethod; delaySeconds: number }>> {
     const methods = await users.contactMethodsOf(userId, trx);
@@ -66,20 +119,7 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   return {
     enqueuePages,
 
-    /** Refuses (400, naming the reason) an address its channel could never deliver to, or the SSRF guard forbids. */
-    checkDestination(kind: ContactKind, address: string): void {
-      const refuse = (reason: string) => {
-        throw new AppError('contact_method.invalid', `address: ${reason}`, { field: 'address', reason });
-      };
-      if (kind === 'email') {
-        if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) refuse('must be an email address such as ana@example.com');
-      } else if (kind === 'sms' || kind === 'voice') {
-        if (!/^\+[1-9]\d{6,14}$/.test(address)) refuse('must be a phone number in E.164 form such as +4915112345678');
-      } else {
-        const verdict = checkUrl(address, allow);
-        if (!verdict.ok) refuse(verdict.reason);
-      }
-    },
+    checkDestination,
 
     /** A person sets their own rules; admins anyone's. */
     async addRule(actor: Actor, userRef: string, input: { contactMethodId: string; delaySeconds: number }): Promise<NotificationRule> {
@@ -111,6 +151,31 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       await inTransaction(db, async (trx) => {
         if (!(await deleteRule(trx, user.id, id))) throw notFound('notification_rule', id);
         await audit(trx, clock, actor, { action: 'user.notification_rule_remove', target: { type: 'user', id: user.id }, details: { id } });
+      });
+    },
+
+    async addStakeholder(actor: Actor, input: { name: string; kind: ContactKind; address: string; severities: string[]; secret?: string | undefined }): Promise<Stakeholder> {
+      authorize(actor, 'user.write');
+      checkDestination(input.kind, input.address);
+      const now = clock.now();
+      const stakeholder: Stakeholder = { id: newId('stk', now), name: input.name, kind: input.kind, address: input.address, severities: [...new Set(input.severities)], secret: input.secret ?? null, createdAt: now };
+      await inTransaction(db, async (trx) => {
+        await insertStakeholder(trx, stakeholder);
+        await audit(trx, clock, actor, { action: 'stakeholder.create', target: { type: 'stakeholder', id: stakeholder.id }, details: { name: stakeholder.name, kind: stakeholder.kind, severities: stakeholder.severities } });
+      });
+      return stakeholder;
+    },
+
+    async stakeholders(actor: Actor): Promise<Stakeholder[]> {
+      authorize(actor, 'user.write');
+      return listStakeholders(db);
+    },
+
+    async removeStakeholder(actor: Actor, id: string): Promise<void> {
+      authorize(actor, 'user.write');
+      await inTransaction(db, async (trx) => {
+        if (!(await deleteStakeholder(trx, id))) throw notFound('stakeholder', id);
+        await audit(trx, clock, actor, { action: 'stakeholder.delete', target: { type: 'stakeholder', id }, details: {} });
       });
     },
 

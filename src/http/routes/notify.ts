@@ -1,9 +1,11 @@
-// Notification rules and an incident's delivery log.
+// Notification rules, stakeholders and an incident's delivery log.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { notificationRuleView, notificationView } from '../present-oncall.js';
+import { SEVERITIES } from '../../incidents/index.js';
+import { CONTACT_KINDS } from '../../users/index.js';
+import { notificationRuleView, notificationView, stakeholderView } from '../present-oncall.js';
 import { idParams, ref } from '../schemas.js';
 
 export function notifyRoutes(server: FastifyInstance, app: App): void {
@@ -20,6 +22,22 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
   }));
   r.delete('/api/v1/users/:id/notification-rules/:rule', { schema: { tags: ['users'], summary: 'Remove a notification rule', params: z.strictObject({ id: ref, rule: ref }) } }, async (request, reply) => {
     await app.notify.removeRule(request.actor, request.params.id, request.params.rule);
+    return reply.status(204).send();
+  });
+
+  const stakeholderBody = z.strictObject({
+    name: z.string().trim().min(1).max(200).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters'),
+    kind: z.enum(CONTACT_KINDS),
+    address: z.string().trim().min(1).max(2000).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters'),
+    severities: z.array(z.enum(SEVERITIES)).min(1).max(4),
+    secret: z.string().min(16).max(512).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters').optional(),
+  });
+  r.post('/api/v1/stakeholders', { schema: { tags: ['notifications'], summary: 'Add a stakeholder: gets the runbook’s initial and resolution notifications for these severities (admin)', body: stakeholderBody } }, async (request, reply) =>
+    reply.status(201).send(stakeholderView(await app.notify.addStakeholder(request.actor, request.body))),
+  );
+  r.get('/api/v1/stakeholders', { schema: { tags: ['notifications'], summary: 'Stakeholders (admin)' } }, async (request) => ({ data: (await app.notify.stakeholders(request.actor)).map(stakeholderView), next_cursor: null }));
+  r.delete('/api/v1/stakeholders/:id', { schema: { tags: ['notifications'], summary: 'Remove a stakeholder (admin)', params: idParams } }, async (request, reply) => {
+    await app.notify.removeStakeholder(request.actor, request.params.id);
     return reply.status(204).send();
   });
 
