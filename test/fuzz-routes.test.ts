@@ -23,6 +23,8 @@ interface Route {
   path: string;
   query: string[];
   body: JsonSchema | undefined;
+  /** Allowed values of enum path parameters, by name: the fuzzer uses them as the "real ids" there. */
+  pathEnums?: Record<string, string[]>;
 }
 
 /** Routes the OpenAPI document hides; everything else the router knows must be in the document. */
@@ -31,7 +33,7 @@ const MIN_ROUTES = 20;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 interface OpenApiOperation {
-  parameters?: Array<{ in: string; name: string }>;
+  parameters?: Array<{ in: string; name: string; schema?: JsonSchema }>;
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
 }
 
@@ -44,7 +46,8 @@ async function enumerateRoutes(server: FastifyInstance): Promise<Route[]> {
   for (const [p, operations] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(operations)) {
       const query = (op.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name);
-      routes.set(`${method.toUpperCase()} ${p}`, { method: method.toUpperCase(), path: p, query, body: op.requestBody?.content?.['application/json']?.schema });
+      const pathEnums = Object.fromEntries((op.parameters ?? []).filter((x) => x.in === 'path' && x.schema?.enum?.length).map((x) => [x.name, (x.schema?.enum ?? []).map(String)]));
+      routes.set(`${method.toUpperCase()} ${p}`, { method: method.toUpperCase(), path: p, query, body: op.requestBody?.content?.['application/json']?.schema, pathEnums });
     }
   }
   for (const r of NON_API) if (!routes.has(`${r.method} ${r.path}`)) routes.set(`${r.method} ${r.path}`, r);
@@ -200,10 +203,15 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
     return env.config.bodyLimit;
   }
 
+  /** A path parameter: mostly one of its enum values when it has them, else any segment. */
+  function enumOrSegment(values: string[] | undefined): fc.Arbitrary<string> {
+    return values?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: pathSegment(realIds) }) : pathSegment(realIds);
+  }
+
   function urlOf(route: Route): fc.Arbitrary<string> {
     const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
     return fc
-      .tuple(pathSpelling(route.path), fc.array(pathSegment(realIds), { minLength: names.length, maxLength: names.length }), queryString(route.query, realIds))
+      .tuple(pathSpelling(route.path), fc.tuple(...names.map((name) => enumOrSegment(route.pathEnums?.[name]))), queryString(route.query, realIds))
       .map(([spelling, segments, query]) => {
         let i = 0;
         return spelling.replace(/\{[^}]+\}/g, () => segments[i++] ?? '') + query;

@@ -311,7 +311,17 @@ describeEachEngine('notifications', (env) => {
     const resolution = JSON.parse(afterResolve[1]?.body ?? '{}') as { event: string; message: { subject: string } };
     expect(resolution).toMatchObject({ event: 'notification.resolution', message: { subject: `[RESOLVED] [P1] Production Incident - ${incident.title}` } });
 
-    const log = await t.log(incident.id);
+    // A status update goes to the same stakeholders, with the severity's cadence for the next one.
+    const preview = await t.app.notify.preview(env.admin, incident.id, 'resolution');
+    expect(preview.subject).toBe(`[RESOLVED] [P1] Production Incident - ${incident.title}`);
+    const update = await t.app.notify.statusUpdate(env.admin, incident.id, { statusText: 'Root cause found: an expired certificate.' });
+    expect(update).toEqual({ notified: 2, nextUpdateAt: null }); // resolved: no next update is scheduled
+    await t.tick();
+    const updateBody = JSON.parse(hooks.received.filter((r) => r.path === `/leads/${tag}`)[2]?.body ?? '{}') as { event: string; message: { text: string } };
+    expect(updateBody).toMatchObject({ event: 'incident.update', message: { text: expect.stringContaining('expired certificate') as string } });
+    expect((await t.kinds(incident.id)).filter((k) => k === 'status_update')).toHaveLength(1);
+
+    const log = (await t.log(incident.id)).filter((x) => x.kind !== 'update');
     expect(log.map((x) => [x.kind, x.channel, x.state]).sort()).toEqual(
       [
         ['initial', 'email', 'sent'],
@@ -321,5 +331,17 @@ describeEachEngine('notifications', (env) => {
         ['resolution', 'webhook', 'sent'],
       ].sort(),
     );
+  });
+
+  it('schedules the next status update by the severity’s cadence and refuses one in the past', async () => {
+    const t = setup('2031-05-08T10:00:00.000Z');
+    const p0 = await t.app.incidents.create(env.admin, { title: 'all regions down', severity: 'P0' });
+    const update = await t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'Failing over to the standby region.' });
+    expect(update.nextUpdateAt?.toISOString()).toBe('2031-05-08T10:30:00.000Z');
+    const chosen = await t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'Standby is taking traffic.', nextUpdateAt: new Date('2031-05-08T10:10:00.000Z') });
+    expect(chosen.nextUpdateAt?.toISOString()).toBe('2031-05-08T10:10:00.000Z');
+    await expect(t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'x', nextUpdateAt: new Date('2031-05-08T09:00:00.000Z') })).rejects.toMatchObject({ code: 'update.invalid' });
+    const p2 = await t.app.incidents.create(env.admin, { title: 'slow reports', severity: 'P2' });
+    expect((await t.app.notify.statusUpdate(env.admin, p2.id, { statusText: 'Looking into it.' })).nextUpdateAt).toBeNull();
   });
 });

@@ -99,6 +99,9 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     );
   }
 
+  /** How long until the next status update is due, per severity (the runbook: P0 every 30 min, P1 every hour). */
+  const UPDATE_CADENCE_MS: Partial<Record<string, number>> = { P0: 30 * 60_000, P1: 60 * 60_000 };
+
   incidents.onEvent(async (trx, incidentId, kind, at) => {
     if (kind === 'created') await communicate(trx, incidentId, 'initial', at);
     else if (kind === 'resolved') await communicate(trx, incidentId, 'resolution', at);
@@ -176,6 +179,36 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       await inTransaction(db, async (trx) => {
         if (!(await deleteStakeholder(trx, id))) throw notFound('stakeholder', id);
         await audit(trx, clock, actor, { action: 'stakeholder.delete', target: { type: 'stakeholder', id }, details: {} });
+      });
+    },
+
+    /** The runbook notification as it would be sent now (nothing is sent). */
+    async preview(actor: Actor, incidentRef: string, template: 'initial' | 'resolution'): Promise<{ subject: string; text: string }> {
+      const incident = await incidents.get(actor, incidentRef);
+      const fields = incidentFields(incident, { now: clock.now(), ...(publicUrl && { publicUrl }) });
+      return { subject: render(seedTemplates[template].subject, fields, 'text').trim(), text: render(seedTemplates[template].text, fields, 'text') };
+    },
+
+    /**
+     * A status update to the incident's stakeholders, on the timeline with the time of the next one
+     * (given, or the severity's cadence). Returns how many stakeholders it went to.
+     */
+    async statusUpdate(actor: Actor, incidentRef: string, input: { statusText: string; nextUpdateAt?: Date | undefined }): Promise<{ notified: number; nextUpdateAt: Date | null }> {
+      authorize(actor, 'incident.write');
+      const { id } = await incidents.get(actor, incidentRef);
+      return inTransaction(db, async (trx) => {
+        const incident = await incidents.within(trx).load(id);
+        const now = clock.now();
+        if (input.nextUpdateAt && input.nextUpdateAt <= now) throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
+        const cadence = UPDATE_CADENCE_MS[incident.severity];
+        const nextUpdateAt = input.nextUpdateAt ?? (cadence && incident.status !== 'resolved' ? new Date(now.getTime() + cadence) : null);
+        const subject = `[${incident.severity}] Update: ${incident.title} (${incident.number})`;
+        const body = [input.statusText, '', `Status: ${incident.status}, phase: ${incident.phase}.`, nextUpdateAt ? `Next update by ${nextUpdateAt.toISOString()}.` : 'No further update is scheduled.', ...(publicUrl ? [`${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}`] : [])].join('\n');
+        const payload = { event: 'incident.update', incident: incidentJson(incident, now), message: { subject, text: body } };
+        const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
+        await insertNotifications(trx, audience.map((s) => outboxRow({ incidentId: incident.id, kind: 'update', channel: s.kind as ChannelKind, destination: s.address, secret: s.secret, userId: null, pageId: null, subject, body, payload, nextAttemptAt: now }, now)));
+        await incidents.within(trx).record(incident, actor, 'status_update', { status_text: input.statusText, next_update_at: nextUpdateAt?.toISOString() ?? null, notified: audience.length }, now);
+        return { notified: audience.length, nextUpdateAt };
       });
     },
 

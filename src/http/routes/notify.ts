@@ -6,7 +6,7 @@ import type { App } from '../../app.js';
 import { SEVERITIES } from '../../incidents/index.js';
 import { CONTACT_KINDS } from '../../users/index.js';
 import { notificationRuleView, notificationView, stakeholderView } from '../present-oncall.js';
-import { idParams, ref } from '../schemas.js';
+import { idParams, instant, ref } from '../schemas.js';
 
 export function notifyRoutes(server: FastifyInstance, app: App): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -40,6 +40,21 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
     await app.notify.removeStakeholder(request.actor, request.params.id);
     return reply.status(204).send();
   });
+
+  r.get(
+    '/api/v1/incidents/:id/communications/:template/preview',
+    { schema: { tags: ['incidents'], summary: 'The runbook’s initial or resolution notification for this incident as it would read now (nothing is sent)', params: z.strictObject({ id: ref, template: z.enum(['initial', 'resolution']) }) } },
+    async (request) => app.notify.preview(request.actor, request.params.id, request.params.template),
+  );
+
+  r.post(
+    '/api/v1/incidents/:id/updates',
+    { schema: { tags: ['incidents'], summary: 'Send a status update to the incident’s stakeholders; next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)', params: idParams, body: z.strictObject({ status_text: z.string().trim().min(1).max(10_000).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters'), next_update_at: instant.optional() }) } },
+    async (request, reply) => {
+      const result = await app.notify.statusUpdate(request.actor, request.params.id, { statusText: request.body.status_text, nextUpdateAt: request.body.next_update_at });
+      return reply.status(201).send({ notified: result.notified, next_update_at: result.nextUpdateAt?.toISOString() ?? null });
+    },
+  );
 
   r.get('/api/v1/incidents/:id/notifications', { schema: { tags: ['incidents'], summary: 'The delivery log: every message for the incident, its state, attempts and last error', params: idParams } }, async (request) => ({
     data: (await app.notify.deliveries(request.actor, request.params.id)).map(notificationView),
