@@ -85,7 +85,7 @@ describeEachEngine('notifications', (env) => {
 
   function setup(start: string) {
     const clock = new FakeClock(start);
-    const config = testConfig({ notify: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow: '127.0.0.1/32', publicUrl: 'https://vigil.test.example' } });
+    const config = testConfig({ notify: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow: '127.0.0.1/32', publicUrl: 'https://vigil.test.example', twilioUrl: base.replace('http://', 'http://AC123:sekret@'), twilioFrom: '+15550000000' } });
     const app: App = createServices(config, env.database, clock);
     const logger = { info: vi.fn(), error: vi.fn() };
     const engine = startEngine(app, logger, 0);
@@ -101,7 +101,7 @@ describeEachEngine('notifications', (env) => {
       const handle = unique(label);
       return app.users.create(SYSTEM_ACTOR, { handle, name: handle, email: `${handle}@test.example` });
     };
-    const method = (userId: string, kind: 'webhook' | 'email' | 'slack', address: string, secret?: string) => app.users.addContactMethod(env.admin, userId, { kind, address, secret });
+    const method = (userId: string, kind: 'webhook' | 'email' | 'slack' | 'sms' | 'voice', address: string, secret?: string) => app.users.addContactMethod(env.admin, userId, { kind, address, secret });
     const pagedService = async (userId: string) => {
       const policy = await app.policies.create(env.admin, { name: unique('pol'), escalateWhile: 'unresolved', repeat: 0, levels: [{ name: 'on-call', delaySeconds: 0, targets: [{ type: 'user', id: userId }] }] });
       return (await app.services.create(env.admin, { name: unique('svc'), escalationPolicyId: policy.id })).integrationKey;
@@ -343,5 +343,28 @@ describeEachEngine('notifications', (env) => {
     await expect(t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'x', nextUpdateAt: new Date('2031-05-08T09:00:00.000Z') })).rejects.toMatchObject({ code: 'update.invalid' });
     const p2 = await t.app.incidents.create(env.admin, { title: 'slow reports', severity: 'P2' });
     expect((await t.app.notify.statusUpdate(env.admin, p2.id, { statusText: 'Looking into it.' })).nextUpdateAt).toBeNull();
+  });
+
+  it('texts and calls through a Twilio-compatible gateway, with the account as basic auth', async () => {
+    const t = setup('2031-05-09T10:00:00.000Z');
+    const u = await t.person('nt-sms');
+    const number = `+1555${String(Date.now()).slice(-7)}`;
+    await t.method(u.id, 'sms', number);
+    await t.method(u.id, 'voice', number);
+    const incident = await t.alert(await t.pagedService(u.id), 'sms-1');
+    await t.tick();
+    await t.tick();
+    const mine = (suffix: string) => hooks.received.filter((r) => r.path === `/2010-04-01/Accounts/AC123/${suffix}` && new URLSearchParams(r.body).get('To') === number);
+    const [text] = mine('Messages.json');
+    const [call] = mine('Calls.json');
+    expect(text?.headers.authorization).toBe(`Basic ${Buffer.from('AC123:sekret').toString('base64')}`);
+    expect(new URLSearchParams(text?.body).get('From')).toBe('+15550000000');
+    expect(new URLSearchParams(text?.body).get('Body')).toContain(incident.number);
+    expect(new URLSearchParams(call?.body).get('Twiml')).toMatch(/^<Response><Say>\[P1\] INC-/);
+    // (Stakeholders added by an earlier test also get this P1's initial notification; only the pages matter here.)
+    expect((await t.log(incident.id)).filter((x) => x.kind === 'page').map((x) => [x.channel, x.state]).sort()).toEqual([
+      ['sms', 'sent'],
+      ['voice', 'sent'],
+    ]);
   });
 });
