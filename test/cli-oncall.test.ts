@@ -8,54 +8,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../src/cli/run.js';
 import { PG_URL, pgAdmin, pgProblem } from './engines.js';
-import { runVigil, startServer, type RunResult, type ServerProcess } from './vigil-process.js';
+import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
+import { runVigil, startServer, type ServerProcess } from './vigil-process.js';
 
-type Env = Record<string, string | undefined>;
 type Row = Record<string, unknown>;
-
-/** Runs the CLI in this process as main.ts does, with `env` as the only Vigil variables (see cli.test.ts). */
-async function inProcess(args: readonly string[], env: Env): Promise<RunResult> {
-  const saved = { ...process.env };
-  for (const key of Object.keys(process.env)) if (key.startsWith('VIGIL_') || key === 'DATABASE_URL') delete process.env[key];
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
-  let stdout = '';
-  let stderr = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${format(...parts)}\n`));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`));
-  try {
-    const code = await runCli(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
-    return { code, stdout, stderr };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
-
-function expectOneLineFailure(result: RunResult, pattern: RegExp): void {
-  expect(result.code, result.stdout + result.stderr).not.toBe(0);
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(/^vigil: [^\n]+\n$/);
-  expect(result.stderr).toMatch(pattern);
-}
-
-function expectSuccess(result: RunResult): string {
-  expect(result.stderr, result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result.stdout;
-}
-
-/** The value of `key` in a "key  value" block. */
-function field(output: string, key: string): string {
-  const match = new RegExp(`^${key}\\s+(\\S.*)$`, 'm').exec(output);
-  if (!match?.[1]) throw new Error(`no "${key}" line in:\n${output}`);
-  return match[1];
-}
 
 /** The cells of the table row whose first cells are `first` (cells are separated by two or more spaces). */
 function row(output: string, ...first: string[]): string[] {

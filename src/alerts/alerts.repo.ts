@@ -1,4 +1,5 @@
 // Alerts (one open alert per service and dedup key) and the events that touched them.
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import type { AlertsTable } from '../db/schema.js';
 
@@ -73,21 +74,6 @@ function toRow(a: Alert): AlertsTable {
     acknowledged_at: a.acknowledgedAt?.toISOString() ?? null,
     resolved_at: a.resolvedAt?.toISOString() ?? null,
   };
-}
-
-/**
- * Splits rows for multi-row statements into power-of-two chunks (at most `max`, itself a power of
- * two). Each distinct row count is a distinct SQL text and so a distinct prepared statement in the
- * statement cache; powers of two keep that to a handful per table instead of one per batch size.
- */
-function* chunks<T>(items: T[], max = 128): Generator<T[]> {
-  let at = 0;
-  while (at < items.length) {
-    let size = max;
-    while (size > items.length - at) size >>= 1;
-    yield items.slice(at, at + size);
-    at += size;
-  }
 }
 
 /** The open alerts of a service among these dedup keys (a whole batch's in a few statements). */

@@ -64,17 +64,17 @@ export function createEscalationService(deps: EscalationDeps) {
   }
 
   /** Active people a level's targets name right now, each once, in target order. */
-  async function peopleFor(trx: Db, targets: Target[], now: Date): Promise<string[]> {
+  async function peopleFor(trx: Db, targets: Target[], now: Date): Promise<Array<{ id: string; handle: string }>> {
     const ids: string[] = [];
     for (const target of targets) {
       if (target.type === 'user') ids.push(target.id);
       else if (target.type === 'schedule') ids.push(...(await schedules.onCall(target.id, now, trx).catch(() => [])));
       else ids.push(...((await teams.load(target.id, trx).catch(() => undefined))?.members ?? []));
     }
-    const people: string[] = [];
+    const people: Array<{ id: string; handle: string }> = [];
     for (const id of new Set(ids)) {
       const user = await users.find(id, trx);
-      if (user && !user.deactivatedAt) people.push(user.id);
+      if (user && !user.deactivatedAt) people.push({ id: user.id, handle: user.handle });
     }
     return people;
   }
@@ -91,11 +91,9 @@ export function createEscalationService(deps: EscalationDeps) {
       return false;
     }
     const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
-    const pages: Page[] = people.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason }));
+    const pages: Page[] = people.map(({ id: userId }) => ({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason }));
     await writePages(trx, pages);
-    const handles = [];
-    for (const id of people) handles.push({ id, handle: (await users.find(id, trx))?.handle ?? id });
-    await inc.record(incident, actor, 'escalated', { ...about, paged: handles }, now);
+    await inc.record(incident, actor, 'escalated', { ...about, paged: people }, now);
     return true;
   }
 
@@ -273,7 +271,7 @@ export function createEscalationService(deps: EscalationDeps) {
         const page = await policies.list(actor, { limit: 100, cursor });
         for (const p of page.data) {
           const levels = [];
-          for (const [i, level] of p.levels.entries()) levels.push({ level: i + 1, name: level.name, delaySeconds: level.delaySeconds, userIds: await peopleFor(db, level.targets, at) });
+          for (const [i, level] of p.levels.entries()) levels.push({ level: i + 1, name: level.name, delaySeconds: level.delaySeconds, userIds: (await peopleFor(db, level.targets, at)).map((u) => u.id) });
           policyRows.push({ id: p.id, name: p.name, levels });
         }
         cursor = page.nextCursor ?? undefined;

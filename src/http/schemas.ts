@@ -17,6 +17,12 @@ function validZone(zone: string): boolean {
 /** Free text of up to `max` characters, trimmed, not empty. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(noNul, 'must not contain NUL characters');
 
+/** A longer description that may be cleared: up to 5,000 characters, null removes it. */
+export const description = z.string().max(5000).refine(noNul, 'must not contain NUL characters').nullable();
+
+/** A signing secret given by the user (shown never again): 16–512 characters. */
+export const secret = z.string().min(16).max(512).refine(noNul, 'must not contain NUL characters');
+
 /** An id, number, handle or name in a path or query: printable, bounded. */
 export const ref = z.string().min(1).max(200).refine(noNul, 'must not contain NUL characters');
 

@@ -1,4 +1,5 @@
 // Incidents, their daily numbering, role assignments and timeline.
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import type { IncidentEventsTable, IncidentsTable } from '../db/schema.js';
 import type { Incident, Phase, Role, Severity, Status, UserRef } from './incident.js';
@@ -274,9 +275,6 @@ export async function findOpenSince(db: Db, serviceId: string, since: Date): Pro
   return row?.id;
 }
 
-/** Keeps `IN (…)` lists well under both engines' bound-parameter limits. */
-const IN_CHUNK = 500;
-
 /** What alert ingestion needs to know about many incidents at once, without their roles. */
 export interface IncidentState {
   id: string;
@@ -287,8 +285,8 @@ export interface IncidentState {
 
 export async function findIncidentStates(db: Db, ids: string[]): Promise<IncidentState[]> {
   const out: IncidentState[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const rows = await db.selectFrom('incidents').select(['id', 'number', 'status', 'severity']).where('id', 'in', ids.slice(i, i + IN_CHUNK)).execute();
+  for (const part of chunks(ids, 256)) {
+    const rows = await db.selectFrom('incidents').select(['id', 'number', 'status', 'severity']).where('id', 'in', part).execute();
     for (const r of rows) out.push({ id: r.id, number: r.number, status: r.status as Status, severity: r.severity as Severity });
   }
   return out;

@@ -6,7 +6,7 @@ import type { App } from '../../app.js';
 import { SEVERITIES } from '../../incidents/index.js';
 import { CONTACT_KINDS } from '../../users/index.js';
 import { notificationRuleView, notificationView, stakeholderView } from '../present-oncall.js';
-import { idParams, instant, ref } from '../schemas.js';
+import { idParams, instant, ref, secret, text } from '../schemas.js';
 
 export function notifyRoutes(server: FastifyInstance, app: App): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -26,11 +26,11 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
   });
 
   const stakeholderBody = z.strictObject({
-    name: z.string().trim().min(1).max(200).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters'),
+    name: text(200),
     kind: z.enum(CONTACT_KINDS),
-    address: z.string().trim().min(1).max(2000).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters'),
+    address: text(2000),
     severities: z.array(z.enum(SEVERITIES)).min(1).max(4),
-    secret: z.string().min(16).max(512).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters').optional(),
+    secret: secret.optional(),
   });
   r.post('/api/v1/stakeholders', { schema: { tags: ['notifications'], summary: 'Add a stakeholder: gets the runbook’s initial and resolution notifications for these severities (admin)', body: stakeholderBody } }, async (request, reply) =>
     reply.status(201).send(stakeholderView(await app.notify.addStakeholder(request.actor, request.body))),
@@ -49,7 +49,7 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
 
   r.post(
     '/api/v1/incidents/:id/updates',
-    { schema: { tags: ['incidents'], summary: 'Send a status update to the incident’s stakeholders; next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)', params: idParams, body: z.strictObject({ status_text: z.string().trim().min(1).max(10_000).refine((x) => !x.includes('\u0000'), 'must not contain NUL characters'), next_update_at: instant.optional() }) } },
+    { schema: { tags: ['incidents'], summary: 'Send a status update to the incident’s stakeholders; next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)', params: idParams, body: z.strictObject({ status_text: text(10_000), next_update_at: instant.optional() }) } },
     async (request, reply) => {
       const result = await app.notify.statusUpdate(request.actor, request.params.id, { statusText: request.body.status_text, nextUpdateAt: request.body.next_update_at });
       return reply.status(201).send({ notified: result.notified, next_update_at: result.nextUpdateAt?.toISOString() ?? null });

@@ -8,7 +8,7 @@ import { AppError } from '../../errors.js';
 import { renderCalendar, type Layer, type Shift } from '../../schedules/index.js';
 import { page } from '../present.js';
 import { fixedView, overrideView, scheduleView, shiftView } from '../present-oncall.js';
-import { idParams, instant, pageQuery, ref, text, timezone } from '../schemas.js';
+import { description, idParams, instant, pageQuery, ref, text, timezone } from '../schemas.js';
 
 const tags = ['on-call'];
 const DAY_MS = 86_400_000;
@@ -33,7 +33,6 @@ const toLayer = (l: LayerBody): Layer => ({
   rotation: { kind: l.rotation.kind, shiftSeconds: l.rotation.shift_seconds, handoffAt: l.rotation.handoff_at, participants: l.rotation.participants },
   restrictions: l.restrictions,
 });
-const description = z.string().max(5000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable();
 const scheduleBody = z.strictObject({ name: text(200), description: description.optional(), timezone, layers: z.array(layer).max(20) });
 const atQuery = z.strictObject({ at: instant.optional() });
 const windowQuery = z.strictObject({ from: instant.optional(), to: instant.optional() });

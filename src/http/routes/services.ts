@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { page, serviceView } from '../present.js';
-import { idParams, pageQuery, ref, text } from '../schemas.js';
+import { description, idParams, pageQuery, ref, text } from '../schemas.js';
 
 const tags = ['services'];
 const scalar = z.union([z.string().max(1000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'), z.number().finite()]);
@@ -61,7 +61,6 @@ const settings = (b: {
   severityPolicies: b.severity_policies,
 });
 
-const description = z.string().max(5000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable();
 
 export function serviceRoutes(server: FastifyInstance, app: App): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
