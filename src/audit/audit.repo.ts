@@ -1,4 +1,5 @@
 // The append-only audit table. Rows are only ever inserted (the database refuses updates and deletes).
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 
 export interface AuditEntry {
@@ -11,22 +12,27 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-export async function insertAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: entry.id,
-      at: entry.at.toISOString(),
-      actor_type: entry.actor.type,
-      actor_id: entry.actor.id,
-      actor_name: entry.actor.name,
-      action: entry.action,
-      target_type: entry.target.type,
-      target_id: entry.target.id,
-      request_id: entry.requestId,
-      details: JSON.stringify(entry.details),
-    })
-    .execute();
+/** Writes audit rows in multi-row statements, in the order given. */
+export async function insertAudit(db: Db, entries: AuditEntry[]): Promise<void> {
+  for (const part of chunks(entries, 64)) {
+    await db
+      .insertInto('audit_log')
+      .values(
+        part.map((entry) => ({
+          id: entry.id,
+          at: entry.at.toISOString(),
+          actor_type: entry.actor.type,
+          actor_id: entry.actor.id,
+          actor_name: entry.actor.name,
+          action: entry.action,
+          target_type: entry.target.type,
+          target_id: entry.target.id,
+          request_id: entry.requestId,
+          details: JSON.stringify(entry.details),
+        })),
+      )
+      .execute();
+  }
 }
 
 export interface AuditQuery {

@@ -13,16 +13,25 @@ export interface AuditRecord {
 
 /** Writes one audit row; call it with the transaction that makes the change. */
 export async function audit(db: Db, clock: Clock, actor: Actor, record: AuditRecord): Promise<void> {
+  await auditMany(db, clock, [{ actor, record }]);
+}
+
+/** Writes several audit rows at once (a sweep's worth of changes), in order. */
+export async function auditMany(db: Db, clock: Clock, entries: Array<{ actor: Actor; record: AuditRecord }>): Promise<void> {
+  if (entries.length === 0) return;
   const at = clock.now();
-  await insertAudit(db, {
-    id: newId('aud', at),
-    at,
-    actor: { type: actor.type, id: actor.id, name: actor.name },
-    action: record.action,
-    target: record.target,
-    requestId: actor.requestId ?? null,
-    details: record.details ?? {},
-  });
+  await insertAudit(
+    db,
+    entries.map(({ actor, record }) => ({
+      id: newId('aud', at),
+      at,
+      actor: { type: actor.type, id: actor.id, name: actor.name },
+      action: record.action,
+      target: record.target,
+      requestId: actor.requestId ?? null,
+      details: record.details ?? {},
+    })),
+  );
 }
 
 export interface AuditPage {

@@ -1,4 +1,5 @@
 // Each incident's escalation state (one row, swept by the engine) and the pages it wrote.
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import type { EscalationsTable } from '../db/schema.js';
 import { claimSkippingLocked, lockForUpdate } from '../db/lease.js';
@@ -42,16 +43,30 @@ const toRow = (s: EscalationState, at: Date): EscalationsTable => ({
   updated_at: at.toISOString(),
 });
 
-/** Inserts or replaces the incident's escalation (a reopened incident starts over). */
-export async function putEscalation(db: Db, s: EscalationState, at: Date): Promise<void> {
-  const row = toRow(s, at);
-  const { incident_id: _id, ...rest } = row;
-  await db
-    .insertInto('escalations')
-    .values(row)
-    .onConflict((oc) => oc.column('incident_id').doUpdateSet(rest))
-    .execute();
+/** Inserts or replaces escalations (a reopened incident starts over), in multi-row statements. */
+export async function putEscalations(db: Db, states: EscalationState[], at: Date): Promise<void> {
+  for (const part of chunks(states, 64)) {
+    await db
+      .insertInto('escalations')
+      .values(part.map((s) => toRow(s, at)))
+      .onConflict((oc) =>
+        oc.column('incident_id').doUpdateSet((eb) => ({
+          policy_id: eb.ref('excluded.policy_id'),
+          level: eb.ref('excluded.level'),
+          loop: eb.ref('excluded.loop'),
+          run: eb.ref('excluded.run'),
+          started_at: eb.ref('excluded.started_at'),
+          next_escalation_at: eb.ref('excluded.next_escalation_at'),
+          stopped_at: eb.ref('excluded.stopped_at'),
+          stop_reason: eb.ref('excluded.stop_reason'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
 }
+
+export const putEscalation = (db: Db, s: EscalationState, at: Date): Promise<void> => putEscalations(db, [s], at);
 
 export async function findEscalation(db: Db, incidentId: string): Promise<EscalationState | undefined> {
   const row = await db.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();

@@ -13,12 +13,12 @@ import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { IncidentsService } from '../incidents/index.js';
+import type { Incident, IncidentsService, TimelineEntry } from '../incidents/index.js';
 import type { SchedulesService } from '../schedules/index.js';
 import type { ServicesService } from '../services/index.js';
 import type { TeamsService } from '../teams/index.js';
 import type { UsersService } from '../users/index.js';
-import { claimDueEscalations, countPages, earliestDue, findEscalation, insertPages, listPages, lockEscalation, putEscalation, type EscalationState, type Page } from './escalation.repo.js';
+import { claimDueEscalations, countPages, earliestDue, findEscalation, insertPages, listPages, lockEscalation, putEscalation, putEscalations, type EscalationState, type Page } from './escalation.repo.js';
 import type { PoliciesService } from './policies.service.js';
 import { levelDueAt, SEED_POLICY_ID, stopReason, type Level, type Policy, type Target } from './policy.js';
 
@@ -39,6 +39,16 @@ const CLAIM = 100;
 const MAX_LEVELS_PER_STEP = 50;
 
 type Position = { level: number; loop: number };
+type Person = { id: string; handle: string };
+
+/** `fn` called once per distinct key. */
+function memo<K, V>(fn: (key: K) => V): (key: K) => V {
+  const seen = new Map<K, V>();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, fn(key));
+    return seen.get(key) as V;
+  };
+}
 
 /** The next level to reach after the state's, or null when the policy (with its repeats) is done. */
 function nextPosition(policy: Policy, state: Pick<EscalationState, 'level' | 'loop'>): Position | null {
@@ -64,14 +74,14 @@ export function createEscalationService(deps: EscalationDeps) {
   }
 
   /** Active people a level's targets name right now, each once, in target order. */
-  async function peopleFor(trx: Db, targets: Target[], now: Date): Promise<Array<{ id: string; handle: string }>> {
+  async function peopleFor(trx: Db, targets: Target[], now: Date): Promise<Person[]> {
     const ids: string[] = [];
     for (const target of targets) {
       if (target.type === 'user') ids.push(target.id);
       else if (target.type === 'schedule') ids.push(...(await schedules.onCall(target.id, now, trx).catch(() => [])));
       else ids.push(...((await teams.load(target.id, trx).catch(() => undefined))?.members ?? []));
     }
-    const people: Array<{ id: string; handle: string }> = [];
+    const people: Person[] = [];
     for (const id of new Set(ids)) {
       const user = await users.find(id, trx);
       if (user && !user.deactivatedAt) people.push({ id: user.id, handle: user.handle });
@@ -79,43 +89,59 @@ export function createEscalationService(deps: EscalationDeps) {
     return people;
   }
 
-  /** Reaches one level: pages its people, or records that nobody was there. Returns whether anyone was paged. */
-  async function reach(trx: Db, incident: { id: string; number: string }, policy: Policy, run: number, at: Position, now: Date, actor: Actor): Promise<boolean> {
-    const level = policy.levels[at.level] as Level;
-    const number = at.level + 1;
-    const people = await peopleFor(trx, level.targets, now);
-    const inc = incidents.within(trx);
-    const about = { level: number, name: level.name, loop: at.loop, policy: policy.name };
-    if (people.length === 0) {
-      await inc.record(incident, actor, 'escalation_skipped', { ...about, reason: 'nobody to page at this level' }, now);
-      return false;
-    }
-    const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
-    const pages: Page[] = people.map(({ id: userId }) => ({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason }));
-    await writePages(trx, pages);
-    await inc.record(incident, actor, 'escalated', { ...about, paged: people }, now);
-    return true;
-  }
-
   /**
-   * Moves one escalation on as far as `now` allows (or one level at once when `force`), then stores
-   * where it stands. The caller holds the row (claimed or locked) in `trx`.
+   * Moves escalations on as far as `now` allows (or each one level at once when `force`) and stores
+   * where they stand. The caller holds the rows (claimed or locked) in `trx`. Work is gathered over
+   * all rows and written at the end in a few multi-row statements (pages, timeline, escalation rows);
+   * within one call a policy is read once and a level's targets are resolved to people once, since
+   * every row shares the same `now`.
    */
-  async function step(trx: Db, state: EscalationState, now: Date, force = false, actor: Actor = SYSTEM_ACTOR): Promise<EscalationState> {
-    const incident = await incidents.within(trx).load(state.incidentId);
-    const policy = await policies.load(state.policyId, trx).catch(() => undefined);
-    let next: EscalationState = { ...state };
-    const stop = (reason: string): EscalationState => ({ ...next, nextAt: null, stoppedAt: now, stopReason: reason });
-    // Escalating by hand goes on while the incident is unresolved, whatever the policy's condition.
-    const stopped = !policy ? 'policy deleted' : force ? (incident.status === 'resolved' ? 'resolved' : null) : stopReason(policy.escalateWhile, incident.status);
-    if (!policy || stopped) next = stop(stopped ?? 'policy deleted');
-    else {
+  async function advance(trx: Db, states: EscalationState[], now: Date, force = false, actor: Actor = SYSTEM_ACTOR): Promise<EscalationState[]> {
+    const found = new Map((await incidents.within(trx).loadMany(states.map((s) => s.incidentId))).map((i) => [i.id, i]));
+    const policyOf = memo((id: string) => policies.load(id, trx).catch(() => undefined));
+    const peopleOf = memo((key: string) => peopleFor(trx, JSON.parse(key) as Target[], now));
+    const pages: Page[] = [];
+    const entries: TimelineEntry[] = [];
+
+    /** Reaches one level: pages its people, or records that nobody was there. Returns whether anyone was paged. */
+    async function reach(incident: Incident, policy: Policy, run: number, at: Position): Promise<boolean> {
+      const level = policy.levels[at.level] as Level;
+      const number = at.level + 1;
+      const people = await peopleOf(JSON.stringify(level.targets));
+      const about = { level: number, name: level.name, loop: at.loop, policy: policy.name };
+      if (people.length === 0) {
+        entries.push({ incident, actor, kind: 'escalation_skipped', data: { ...about, reason: 'nobody to page at this level' }, at: now });
+        return false;
+      }
+      const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
+      for (const { id: userId } of people) pages.push({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason });
+      entries.push({ incident, actor, kind: 'escalated', data: { ...about, paged: people }, at: now });
+      return true;
+    }
+
+    /** A policy ran out without reaching anyone: its admins are paged instead. */
+    async function alertAdmins(incident: Incident, policy: Policy, run: number): Promise<void> {
+      const admins = await adminUserIds(trx);
+      for (const userId of admins) pages.push({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` });
+      entries.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_exhausted', data: { policy: policy.name, reached: 0, admins_paged: admins.length }, at: now });
+    }
+
+    async function stepOne(state: EscalationState): Promise<EscalationState> {
+      const incident = found.get(state.incidentId);
+      const policy = await policyOf(state.policyId);
+      let next: EscalationState = { ...state };
+      const stop = (reason: string): EscalationState => ({ ...next, nextAt: null, stoppedAt: now, stopReason: reason });
+      if (!incident) return stop('incident not found');
+      // Escalating by hand goes on while the incident is unresolved, whatever the policy's condition.
+      const stopped = !policy ? 'policy deleted' : force ? (incident.status === 'resolved' ? 'resolved' : null) : stopReason(policy.escalateWhile, incident.status);
+      if (!policy || stopped) return stop(stopped ?? 'policy deleted');
       let hurry = force;
+      let pagedNow = false;
       for (let i = 0; i < MAX_LEVELS_PER_STEP; i++) {
         const position = nextPosition(policy, next);
         if (!position) {
           next = stop('policy exhausted');
-          if ((await countPages(trx, incident.id, next.run)) === 0) await alertAdmins(trx, incident, policy, next.run, now);
+          if (!pagedNow && (await countPages(trx, incident.id, next.run)) === 0) await alertAdmins(incident, policy, next.run);
           break;
         }
         const due = levelDueAt(policy.levels, next.startedAt, position.loop, position.level);
@@ -123,20 +149,21 @@ export function createEscalationService(deps: EscalationDeps) {
           next = { ...next, nextAt: due };
           break;
         }
-        const paged = await reach(trx, incident, policy, next.run, position, now, actor);
+        const paged = await reach(incident, policy, next.run, position);
+        pagedNow ||= paged;
         next = { ...next, level: position.level + 1, loop: position.loop, nextAt: now };
         // An empty level hands over to the next one at once; otherwise the next waits for its time.
         hurry = !paged;
       }
+      return next;
     }
-    await putEscalation(trx, next, now);
-    return next;
-  }
 
-  async function alertAdmins(trx: Db, incident: { id: string; number: string }, policy: Policy, run: number, now: Date): Promise<void> {
-    const admins = await adminUserIds(trx);
-    await writePages(trx, admins.map((userId) => ({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` })));
-    await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'escalation_exhausted', { policy: policy.name, reached: 0, admins_paged: admins.length }, now);
+    const results: EscalationState[] = [];
+    for (const state of states) results.push(await stepOne(state));
+    await writePages(trx, pages);
+    await incidents.within(trx).recordMany(entries);
+    await putEscalations(trx, results, now);
+    return results;
   }
 
   /** Starts (or, for a reopened incident, restarts) the escalation of an incident in `trx`. */
@@ -213,7 +240,7 @@ export function createEscalationService(deps: EscalationDeps) {
         const now = clock.now();
         const worked = await inTransaction(db, async (trx) => {
           const due = await claimDueEscalations(trx, now, CLAIM);
-          for (const state of due) await step(trx, state, now);
+          if (due.length > 0) await advance(trx, due, now);
           return due.length;
         });
         total += worked;
@@ -240,7 +267,8 @@ export function createEscalationService(deps: EscalationDeps) {
           const position = nextPosition(policy, state);
           if (!position) throw new AppError('escalation.conflict', `${incident.number} has reached every level of ${policy.name}`, { policy: policy.name });
         }
-        return step(trx, state, now, true, actor);
+        const [moved] = await advance(trx, [state], now, true, actor);
+        return moved as EscalationState;
       });
     },
 

@@ -120,6 +120,17 @@ export async function findIncident(db: Db, ref: string): Promise<Incident | unde
   return toIncident(row, roles.get(row.id) ?? {});
 }
 
+/** Incidents by id, in no particular order (ids not found are left out). */
+export async function findIncidents(db: Db, ids: readonly string[]): Promise<Incident[]> {
+  const out: Incident[] = [];
+  for (const part of chunks([...new Set(ids)], 128)) {
+    const rows = await selectIncidents(db).where('incidents.id', 'in', part).execute();
+    const roles = await rolesFor(db, part);
+    for (const row of rows) out.push(toIncident(row, roles.get(row.id) ?? {}));
+  }
+  return out;
+}
+
 export interface IncidentQuery {
   limit: number;
   status?: Status[] | undefined;
@@ -190,20 +201,25 @@ function toEvent(r: IncidentEventsTable): TimelineEvent {
   };
 }
 
-export async function insertEvent(db: Db, e: TimelineEvent): Promise<void> {
-  await db
-    .insertInto('incident_events')
-    .values({
-      id: e.id,
-      incident_id: e.incidentId,
-      at: e.at.toISOString(),
-      actor_type: e.actor.type,
-      actor_id: e.actor.id,
-      actor_name: e.actor.name,
-      kind: e.kind,
-      data: JSON.stringify(e.data),
-    })
-    .execute();
+/** Writes timeline entries in multi-row statements, in the order given. */
+export async function insertEvents(db: Db, events: TimelineEvent[]): Promise<void> {
+  for (const part of chunks(events, 64)) {
+    await db
+      .insertInto('incident_events')
+      .values(
+        part.map((e) => ({
+          id: e.id,
+          incident_id: e.incidentId,
+          at: e.at.toISOString(),
+          actor_type: e.actor.type,
+          actor_id: e.actor.id,
+          actor_name: e.actor.name,
+          kind: e.kind,
+          data: JSON.stringify(e.data),
+        })),
+      )
+      .execute();
+  }
 }
 
 /** Newest first, as every list is; `before` is the id of the last event of the previous page. */

@@ -1,7 +1,7 @@
 // Incident use-cases: each one authorizes, loads, applies a rule from incident.ts, saves, and writes
 // the timeline event and the audit row in the same transaction.
 import { authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
-import { audit } from '../audit/index.js';
+import { auditMany } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
@@ -31,7 +31,8 @@ import {
   findOpenSince,
   findIncidentStates,
   findUnrecordedBreaches,
-  insertEvent,
+  insertEvents,
+  findIncidents,
   insertIncident,
   listEvents,
   listIncidents,
@@ -46,6 +47,15 @@ const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
 /** See `onEvent`. */
 export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
+
+/** One timeline entry to record. */
+export interface TimelineEntry {
+  incident: Pick<Incident, 'id' | 'number'>;
+  actor: Actor;
+  kind: string;
+  data: Record<string, unknown>;
+  at: Date;
+}
 
 export interface IncidentsDeps {
   db: Db;
@@ -105,9 +115,22 @@ export function createIncidentsService(deps: IncidentsDeps) {
   const listeners: IncidentListener[] = [];
 
   async function record(q: Db, incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
-    await insertEvent(q, { id: newId('evt', at), incidentId: incident.id, at, actor: { type: actor.type, id: actor.id, name: actor.name }, kind, data });
-    await audit(q, clock, actor, { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } });
-    for (const listener of listeners) await listener(q, incident.id, kind, at);
+    await recordMany(q, [{ incident, actor, kind, data, at }]);
+  }
+
+  /** Several timeline entries (with their audit rows) in two statements; listeners hear each, in order. */
+  async function recordMany(q: Db, entries: TimelineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await insertEvents(
+      q,
+      entries.map(({ incident, actor, kind, data, at }) => ({ id: newId('evt', at), incidentId: incident.id, at, actor: { type: actor.type, id: actor.id, name: actor.name }, kind, data })),
+    );
+    await auditMany(
+      q,
+      clock,
+      entries.map(({ incident, actor, kind, data }) => ({ actor, record: { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } } })),
+    );
+    for (const { incident, kind, at } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at);
   }
 
   /** Runs one change to an existing incident in a transaction and returns the incident as stored afterwards. */
@@ -371,6 +394,10 @@ export function createIncidentsService(deps: IncidentsDeps) {
         resolve: (incident: Incident, actor: Actor, now: Date, note?: string) => resolveIn(trx, incident, actor, now, note),
         setSeverity: (incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string) => severityIn(trx, incident, actor, severity, now, reason),
         record: (incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, now: Date) => record(trx, incident, actor, kind, data, now),
+        /** Several timeline entries at once (a sweep's worth), listeners told of each in order. */
+        recordMany: (entries: TimelineEntry[]) => recordMany(trx, entries),
+        /** Many incidents by id in a couple of queries (missing ids left out). */
+        loadMany: (ids: readonly string[]) => findIncidents(trx, ids),
         openByGroupKey: (serviceId: string, groupKey: string) => findOpenByGroupKey(trx, serviceId, groupKey),
         openSince: (serviceId: string, since: Date) => findOpenSince(trx, serviceId, since),
         /** Status and severity of many incidents in one query (no roles). */
