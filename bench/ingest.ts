@@ -2,7 +2,7 @@
 // as a child process, and load generators in this process over loopback. Closed loop (N connections,
 // each sends its next request when the previous one is answered; autocannon, which needs less of the
 // shared cores per request than node:http did) for throughput, open loop (requests sent on a fixed schedule by our
-// own scheduler over node:http, latency measured from the scheduled time) for the p99 at an offered rate.
+// own scheduler over node:http, latency measured from the scheduled time, after a warm-up at the same rate) for the p99 at an offered rate.
 // Prints a table and rewrites the generated part of docs/benchmarks.md.
 //
 // `npm run bench:ingest` builds and passes --dist (the server runs dist/main.js); without it the server
@@ -36,6 +36,8 @@ const AM_ALERTS = 100;
 const RETRIGGER_KEYS = 1_000;
 const OPEN_RATE = option('--rate', 5_000);
 const OPEN_S = 5;
+/** The open loop's warm-up figures, for the notes. */
+let openWarmup = { p99: NaN, max: NaN };
 const TOKEN = `bench_${randomBytes(24).toString('hex')}`;
 const AUTOCANNON_VERSION = (createRequire(import.meta.url)('autocannon/package.json') as { version: string }).version;
 
@@ -186,9 +188,16 @@ async function closedLoop(phase: string, pid: number, url: string, connections: 
 }
 
 /** Open loop: requests leave on a fixed schedule whatever the answers; latency counts from the scheduled time. */
-async function openLoop(pid: number, url: string, rate: number, seconds: number, body: (n: number) => string): Promise<PhaseResult & { sent: number; lateMs: number }> {
+/**
+ * Sends at `rate` for a warm-up and then `seconds` more. Only requests scheduled after the warm-up
+ * count towards the phase's figures; the warm-up's own latencies (fresh connections opened on demand
+ * while requests queue, the server's first requests on them) are returned apart as `warmup`.
+ */
+async function openLoop(pid: number, url: string, rate: number, seconds: number, body: (n: number) => string): Promise<PhaseResult & { sent: number; lateMs: number; warmup: { p99: number; max: number } }> {
   agent.destroy();
   agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const warmupTotal = Math.round(rate * WARMUP_S);
+  const warmupLatencies: number[] = [];
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let requests = 0;
@@ -196,20 +205,30 @@ async function openLoop(pid: number, url: string, rate: number, seconds: number,
   let errors = 0;
   let sent = 0;
   let lateMs = 0; // how far behind schedule the generator itself fell, at worst
-  const total = Math.round(rate * seconds);
+  const total = warmupTotal + Math.round(rate * seconds);
   const inflight: Array<Promise<void>> = [];
-  const cpu0 = cpuSeconds(pid);
-  const gen0 = process.cpuUsage();
+  let cpu0 = cpuSeconds(pid);
+  let gen0 = process.cpuUsage();
   const t0 = performance.now();
   while (sent < total) {
     const now = performance.now();
     const due = Math.min(total, Math.floor(((now - t0) / 1000) * rate));
     for (; sent < due; sent++) {
       const scheduled = t0 + (sent / rate) * 1000;
-      lateMs = Math.max(lateMs, now - scheduled);
+      const measured = sent >= warmupTotal;
+      if (sent === warmupTotal) {
+        cpu0 = cpuSeconds(pid);
+        gen0 = process.cpuUsage();
+      }
+      if (measured) lateMs = Math.max(lateMs, now - scheduled);
       inflight.push(
         post(url, body(sent)).then(
           (res) => {
+            if (!measured) {
+              warmupLatencies.push(performance.now() - scheduled);
+              if (res.status < 200 || res.status >= 300) errors++;
+              return;
+            }
             latencies.push(performance.now() - scheduled);
             requests++;
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -222,9 +241,10 @@ async function openLoop(pid: number, url: string, rate: number, seconds: number,
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(inflight);
-  const elapsed = (performance.now() - t0) / 1000;
+  const elapsed = (performance.now() - t0) / 1000 - WARMUP_S;
   const sorted = Float64Array.from(latencies).sort();
-  return { requests, ok, statuses, errors, seconds: elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuServer: cpuSeconds(pid) - cpu0, cpuGenerator: generatorCpu(gen0), sent, lateMs };
+  const warm = Float64Array.from(warmupLatencies).sort();
+  return { requests, ok, statuses, errors, seconds: elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuServer: cpuSeconds(pid) - cpu0, cpuGenerator: generatorCpu(gen0), sent: sent - warmupTotal, lateMs, warmup: { p99: percentile(warm, 99), max: warm[warm.length - 1] ?? NaN } };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -379,6 +399,7 @@ async function main(): Promise<void> {
     const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) => pdEvent(key, `${run}-open-${n}`, 'info'));
     rows.push(row(`(d) /v2/enqueue at ${fmt(OPEN_RATE)}/s offered (open loop), info`, 'events/s', 1, o, rss(), 1));
     if (o.lateMs > 20) say(`note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`);
+    openWarmup = o.warmup;
 
     const { hwmMb } = procStatus(server.pid);
     const m = machine();
@@ -404,7 +425,7 @@ function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profi
     `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; server and load generator on the same machine, loopback.`,
     `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
     `- SQLite (WAL, synchronous=FULL) in a fresh data dir; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
-    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; every request has its own body (new dedup keys, new alert fingerprints), except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s, latency from each request's scheduled send time.`,
+    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; every request has its own body (new dedup keys, new alert fingerprints), except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s after a ${WARMUP_S} s warm-up at the same rate, latency from each request's scheduled send time; during the warm-up (up to 256 connections opened on demand as requests queue) p99 was ${fmt(openWarmup.p99, 1)} ms and the worst ${fmt(openWarmup.max, 1)} ms.`,
     `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it (other work on the machine competes for the 2 cores).`,
     `- Load generator, in the bench process (it shares the 2 cores with the server): autocannon ${AUTOCANNON_VERSION} for the closed-loop rows, each body built by a \`setupRequest\` callback; its latency percentiles are whole milliseconds (truncated: 1 means 1.0–1.99 ms). The open-loop row uses its own scheduler over node:http with a keep-alive Agent, latencies to 0.1 ms. "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
   ].join('\n');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
+import { startCheckpointer } from './checkpointer.js';
 import { engineOf, type Engine } from './engine-of.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
@@ -27,16 +28,18 @@ export interface DbOptions {
   /** SQLite file path (":memory:" for tests) when no databaseUrl is given. */
   sqlitePath?: string;
   poolSize?: number;
+  /** How often a SQLite file's log is checkpointed off the event loop (db/checkpointer.ts); default 200 ms. */
+  checkpointIntervalMs?: number;
 }
 
 /** Opens the database named by the options; SQLite creates its folder if needed. */
 export function createDb(options: DbOptions): Database {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
   const file = options.sqlitePath ?? ':memory:';
-  return openSqlite(file);
+  return openSqlite(file, options.checkpointIntervalMs);
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, checkpointIntervalMs?: number): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   // WAL for concurrent readers, FULL so a committed event survives power loss, FKs on, and wait rather than fail on a lock.
@@ -44,8 +47,20 @@ function openSqlite(file: string): Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A file's log is checkpointed off the event loop (db/checkpointer.ts), not inside some unlucky commit.
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file, checkpointIntervalMs);
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', location: file, sqlite, close: () => db.destroy() };
+  return {
+    db,
+    engine: 'sqlite',
+    location: file,
+    sqlite,
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
