@@ -11,6 +11,7 @@
 import { adminUserIds, authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
+import { perTransaction } from '../db/per-transaction.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Incident, IncidentsService, TimelineEntry } from '../incidents/index.js';
@@ -67,10 +68,18 @@ export function createEscalationService(deps: EscalationDeps) {
     if (written.length > 0) for (const listener of pageListeners) await listener(trx, written);
   }
 
+  // Within one transaction (a sweep, a batch of ingested alerts) each service and policy is read once.
+  const loadService = perTransaction((q, id) => services.load(id, q).catch(() => undefined));
+  const loadPolicy = perTransaction((q, id) => policies.load(id, q).catch(() => undefined));
+  const maintenanceAt = perTransaction((q, key) => {
+    const [serviceId = '', at = ''] = key.split(' ');
+    return services.activeMaintenance(q, serviceId, new Date(at));
+  });
+
   async function policyFor(trx: Db, serviceId: string | null, severity: string): Promise<Policy | undefined> {
-    const service = serviceId ? await services.load(serviceId, trx).catch(() => undefined) : undefined;
+    const service = serviceId ? await loadService(trx, serviceId) : undefined;
     const ref = service?.severityPolicies[severity] ?? service?.escalationPolicyId ?? SEED_POLICY_ID;
-    return policies.load(ref, trx).catch(() => undefined);
+    return loadPolicy(trx, ref);
   }
 
   /** Active people a level's targets name right now, each once, in target order. */
@@ -98,7 +107,6 @@ export function createEscalationService(deps: EscalationDeps) {
    */
   async function advance(trx: Db, states: EscalationState[], now: Date, force = false, actor: Actor = SYSTEM_ACTOR): Promise<EscalationState[]> {
     const found = new Map((await incidents.within(trx).loadMany(states.map((s) => s.incidentId))).map((i) => [i.id, i]));
-    const policyOf = memo((id: string) => policies.load(id, trx).catch(() => undefined));
     const peopleOf = memo((key: string) => peopleFor(trx, JSON.parse(key) as Target[], now));
     const pages: Page[] = [];
     const entries: TimelineEntry[] = [];
@@ -128,7 +136,7 @@ export function createEscalationService(deps: EscalationDeps) {
 
     async function stepOne(state: EscalationState): Promise<EscalationState> {
       const incident = found.get(state.incidentId);
-      const policy = await policyOf(state.policyId);
+      const policy = await loadPolicy(trx, state.policyId);
       let next: EscalationState = { ...state };
       const stop = (reason: string): EscalationState => ({ ...next, nextAt: null, stoppedAt: now, stopReason: reason });
       if (!incident) return stop('incident not found');
@@ -171,7 +179,7 @@ export function createEscalationService(deps: EscalationDeps) {
     const incident = await incidents.within(trx).load(incidentId);
     const inc = incidents.within(trx);
     if (incident.serviceId) {
-      const window = await services.activeMaintenance(trx, incident.serviceId, now);
+      const window = await maintenanceAt(trx, `${incident.serviceId} ${now.toISOString()}`);
       if (window) {
         await inc.record(incident, SYSTEM_ACTOR, 'escalation_suppressed', { reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id }, now);
         return;
@@ -192,7 +200,7 @@ export function createEscalationService(deps: EscalationDeps) {
   async function stopFor(trx: Db, incidentId: string, status: string, now: Date): Promise<void> {
     const state = await lockEscalation(trx, incidentId);
     if (!state || state.nextAt === null) return;
-    const policy = await policies.load(state.policyId, trx).catch(() => undefined);
+    const policy = await loadPolicy(trx, state.policyId);
     const reason = policy ? stopReason(policy.escalateWhile, status) : 'policy deleted';
     if (reason) await putEscalation(trx, { ...state, nextAt: null, stoppedAt: now, stopReason: reason }, now);
   }
