@@ -40,13 +40,18 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   /** Outbox rows for freshly written pages, in their transaction. */
   async function enqueuePages(trx: Db, pages: Page[]): Promise<void> {
     const rows: Notification[] = [];
+    // A sweep's pages come in one call: each incident and each person's routes are read once.
+    const byId = new Map((await incidents.within(trx).loadMany(pages.map((p) => p.incidentId))).map((i) => [i.id, i]));
+    const routes = new Map<string, Awaited<ReturnType<typeof routesFor>>>();
     for (const page of pages) {
-      const incident = await incidents.within(trx).load(page.incidentId);
+      const incident = byId.get(page.incidentId);
+      if (!incident) continue;
+      if (!routes.has(page.userId)) routes.set(page.userId, await routesFor(trx, page.userId));
       const link = publicUrl ? `${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}` : null;
       const subject = `[${incident.severity}] ${incident.number} ${incident.title}`;
       const body = [`You are paged: ${page.reason}.`, `${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`, `Acknowledge within the response target (due ${incident.ackDueAt.toISOString()}).`, ...(link ? [link] : [])].join('\n');
       const payload = { event: 'page', incident: incidentJson(incident, page.at), message: { subject, text: body } };
-      for (const { method, delaySeconds } of await routesFor(trx, page.userId)) {
+      for (const { method, delaySeconds } of routes.get(page.userId) ?? []) {
         rows.push(outboxRow({ incidentId: incident.id, kind: 'page', channel: method.kind as ChannelKind, destination: method.address, secret: method.secret, userId: page.userId, pageId: page.id, subject, body, payload, nextAttemptAt: new Date(page.at.getTime() + delaySeconds * 1000) }, page.at));
       }
     }
