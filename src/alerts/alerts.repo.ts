@@ -149,6 +149,12 @@ export async function findAlert(db: Db, id: string): Promise<Alert | undefined> 
   return row && toAlert(row);
 }
 
+/** Alerts with this dedup key on any service, open ones first, then newest first. */
+export async function findAlertsByDedupKey(db: Db, dedupKey: string, limit = 20): Promise<Alert[]> {
+  const rows = await db.selectFrom('alerts').selectAll().where('dedup_key', '=', dedupKey).orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toAlert).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved'));
+}
+
 export interface StoredAlertEvent {
   id: string;
   at: Date;

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { ServicesService } from '../services/index.js';
-import { findAlert, listAlerts, recentAlertEvents, type AlertStatus } from './alerts.repo.js';
+import { findAlert, findAlertsByDedupKey, listAlerts, recentAlertEvents, type AlertStatus } from './alerts.repo.js';
 
 export interface AlertsDeps {
   db: Db;
@@ -21,6 +21,13 @@ export function createAlertsService({ db, services, incidents }: AlertsDeps) {
       const rows = await listAlerts(db, { limit: q.limit + 1, before: q.cursor, serviceId, status: q.status, incidentId });
       const data = rows.slice(0, q.limit);
       return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+    },
+
+    /** Alerts an operator's reference names: the alert with that id, or those with that dedup key (open ones first). */
+    async lookup(actor: Actor, ref: string) {
+      authorize(actor, 'read');
+      const alert = await findAlert(db, ref);
+      return alert ? [alert] : findAlertsByDedupKey(db, ref);
     },
 
     /** One alert with its newest 100 events and the total count. */

@@ -293,6 +293,39 @@ export interface NotificationsTable {
   sent_at: string | null;
 }
 
+export interface TemplatesTable {
+  key: string;
+  subject: string;
+  text: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface UpdateScheduleTable {
+  incident_id: string;
+  due_at: string | null;
+  /** opened | reopened | update */
+  basis: string;
+  basis_at: string;
+  reminders: number;
+  reminded_at: string | null;
+  updated_at: string;
+}
+
+export interface FunctionLogTable {
+  id: string;
+  at: string;
+  function: string;
+  action: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string;
+  request_id: string | null;
+  duration_ms: number;
+  outcome: string;
+  error: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -319,4 +352,7 @@ export interface Schema {
   notification_rules: NotificationRulesTable;
   stakeholders: StakeholdersTable;
   notifications: NotificationsTable;
+  templates: TemplatesTable;
+  update_schedule: UpdateScheduleTable;
+  function_log: FunctionLogTable;
 }

@@ -15,6 +15,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
+import { functionRoutes } from './routes/functions.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -89,6 +90,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   scheduleRoutes(server, app);
   escalationRoutes(server, app);
   notifyRoutes(server, app);
+  functionRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

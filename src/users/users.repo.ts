@@ -53,6 +53,19 @@ export async function findUser(db: Db, ref: string): Promise<User | undefined> {
   return row && toUser(row);
 }
 
+/** Users whose email or name is `text`, ignoring case (a person typing who they are). */
+export async function findUsersByEmailOrName(db: Db, text: string): Promise<User[]> {
+  const lower = text.toLowerCase();
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb(eb.fn('lower', ['email']), '=', lower), eb(eb.fn('lower', ['name']), '=', lower)]))
+    .orderBy('id')
+    .limit(10)
+    .execute();
+  return rows.map(toUser);
+}
+
 export async function listUsers(db: Db, q: { limit: number; after?: string | undefined }): Promise<User[]> {
   let query = db.selectFrom('users').selectAll().orderBy('id', 'desc').limit(q.limit);
   if (q.after) query = query.where('id', '<', q.after);

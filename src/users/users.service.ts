@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { deleteContactMethod, insertContactMethod, listContactMethods, setContactMethodVerified, type ContactKind, type ContactMethod } from './contact-methods.repo.js';
-import { findUser, insertUser, listUsers, updateUser, type User } from './users.repo.js';
+import { findUser, findUsersByEmailOrName, insertUser, listUsers, updateUser, type User } from './users.repo.js';
 
 export interface UsersDeps {
   db: Db;
@@ -83,6 +83,19 @@ export function createUsersService({ db, clock }: UsersDeps) {
     load,
     /** The same without the 404: undefined when no user has this id or handle. */
     find: (ref: string, q: Db = db) => findUser(q, ref),
+
+    /**
+     * The one person `text` names: an id or handle, else an email or full name (any case). Unknown
+     * or ambiguous is an error naming the candidates, never a guess.
+     */
+    async identify(text: string): Promise<User> {
+      const exact = await findUser(db, text);
+      if (exact) return exact;
+      const found = await findUsersByEmailOrName(db, text);
+      if (found.length === 0) throw new AppError('user.not_found', `no user has the id, handle, email or name ${JSON.stringify(text)}`, { user: text });
+      if (found.length > 1) throw new AppError('user.ambiguous', `${JSON.stringify(text)} names ${found.length} users (${found.map((u) => u.handle).join(', ')}); use a handle`, { candidates: found.map((u) => u.handle) });
+      return found[0] as User;
+    },
 
     /** A person manages their own contact methods; admins anyone's. */
     async addContactMethod(actor: Actor, ref: string, input: { kind: ContactKind; address: string; secret?: string | undefined }, checkAddress?: (kind: ContactKind, address: string) => void): Promise<ContactMethod> {

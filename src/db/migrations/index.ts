@@ -6,6 +6,8 @@ import * as alerts from './003-alerts.js';
 import * as grafanaSignature from './004-grafana-signature.js';
 import * as oncall from './005-oncall.js';
 import * as notify from './006-notify.js';
+import * as templates from './007-templates.js';
+import * as functions from './008-functions.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '004-grafana-signature': grafanaSignature,
   '005-oncall': oncall,
   '006-notify': notify,
+  '007-templates': templates,
+  '008-functions': functions,
 };

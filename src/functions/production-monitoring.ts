@@ -1,0 +1,109 @@
+// production-monitoring: the runbook's Phase 1 acknowledgement and Phase 2 health check.
+import { z } from 'zod';
+import type { App } from '../app.js';
+import type { Actor } from '../auth/index.js';
+import { databaseHealth } from '../db/diagnostics.js';
+import { AppError } from '../errors.js';
+import { incidentJson, type Incident } from '../incidents/index.js';
+import type { RunbookFunction } from './functions.service.js';
+import { openIncidentCounts, outboxBacklog, overdueEscalations } from './health.repo.js';
+
+/** Escalations overdue by more than this, or deliveries waiting longer, make Vigil itself degraded. */
+const ENGINE_LAG_DEGRADED_S = 60;
+const OUTBOX_AGE_DEGRADED_S = 300;
+
+type Status = 'healthy' | 'degraded' | 'down';
+
+export function productionMonitoring(app: App): RunbookFunction {
+  const { db } = app.database;
+
+  /** The incident an operator's reference names: an alert id or dedup key, or an incident id or number. */
+  async function incidentFor(actor: Actor, ref: string): Promise<Incident> {
+    const alerts = await app.alerts.lookup(actor, ref);
+    if (alerts.length > 0) {
+      const open = alerts.filter((a) => a.status !== 'resolved');
+      const candidates = open.length > 0 ? open : alerts.slice(0, 1);
+      const incidentIds = [...new Set(candidates.map((a) => a.incidentId).filter((id): id is string => id !== null))];
+      if (incidentIds.length > 1) throw new AppError('function.invalid', `alert_id: the dedup key ${JSON.stringify(ref)} is open on ${incidentIds.length} incidents; give an alert id or an incident number`, { field: 'alert_id', incidents: incidentIds });
+      const [incidentId] = incidentIds;
+      if (!incidentId) throw new AppError('alert.conflict', `alert ${candidates[0]?.id} opened no incident (info alerts are only recorded), so there is nothing to acknowledge`, { alert_id: candidates[0]?.id });
+      return app.incidents.get(actor, incidentId);
+    }
+    return app.incidents.get(actor, ref).catch((error: unknown) => {
+      if (error instanceof AppError && error.kind === 'not_found') throw new AppError('alert.not_found', `alert_id: no alert has the id or dedup key ${JSON.stringify(ref)}, and no incident has that id or number`, { field: 'alert_id', alert_id: ref });
+      throw error;
+    });
+  }
+
+  return {
+    acknowledge_alert: {
+      summary: 'Acknowledge an alert (id or dedup key) or incident (id or number) as the engineer named',
+      permission: 'incident.write',
+      params: z.object({ alert_id: z.string().trim().min(1).max(255), engineer: z.string().trim().min(1).max(200) }),
+      async run(actor, params) {
+        const { alert_id: ref, engineer } = params as { alert_id: string; engineer: string };
+        const person = await app.users.identify(engineer).catch((error: unknown) => {
+          if (error instanceof AppError) throw new AppError(error.code === 'user.not_found' ? 'engineer.not_found' : 'function.invalid', `engineer: ${error.message}`, { field: 'engineer', ...(error.details as object) });
+          throw error;
+        });
+        if (person.deactivatedAt) throw new AppError('function.invalid', `engineer: ${person.handle} is deactivated`, { field: 'engineer' });
+        const incident = await incidentFor(actor, ref);
+        // On the timeline as the engineer; the caller's token and request stay on the audit row and in the function log.
+        const as: Actor = { ...actor, type: 'user', id: person.id, name: person.handle };
+        const acknowledged = await app.incidents.acknowledge(as, incident.id);
+        return { acknowledged: true, alert_id: ref, engineer: { id: person.id, handle: person.handle, name: person.name }, incident: incidentJson(acknowledged, app.clock.now()) };
+      },
+    },
+
+    health_check: {
+      summary: 'Every service with its state, and Vigil’s own health (database, escalation engine, outbox)',
+      permission: 'read',
+      params: z.object({}),
+      async run(actor) {
+        const now = app.clock.now();
+        const database = await databaseHealth(app.database);
+        const openBy = new Map<string, Record<string, number>>();
+        for (const r of await openIncidentCounts(db)) openBy.set(r.serviceId ?? '', { ...openBy.get(r.serviceId ?? ''), [r.severity]: r.count });
+        const services = [];
+        for (let cursor: string | undefined, more = true; more; ) {
+          const page = await app.services.list(actor, { limit: 100, cursor });
+          for (const s of page.data) {
+            const counts = openBy.get(s.id) ?? {};
+            const maintenance = await app.services.activeMaintenance(db, s.id, now);
+            const status = maintenance ? 'maintenance' : counts.P0 ? 'down' : counts.P1 || counts.P2 ? 'degraded' : 'operational';
+            services.push({ id: s.id, name: s.name, status, open_incidents: counts, maintenance_until: maintenance?.end.toISOString() ?? null, last_check: null });
+          }
+          cursor = page.nextCursor ?? undefined;
+          more = page.nextCursor !== null;
+        }
+        const overdue = await overdueEscalations(db, now);
+        const outbox = await outboxBacklog(db, now, new Date(now.getTime() - 86_400_000));
+        const age = (at: Date | null) => (at ? Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000)) : 0);
+        const engineLag = age(overdue.oldest);
+        const outboxAge = age(outbox.oldest);
+        const problems: string[] = [];
+        if (!database.reachable) problems.push('the database does not answer');
+        if (engineLag > ENGINE_LAG_DEGRADED_S) problems.push(`escalations are ${engineLag} s overdue`);
+        if (outboxAge > OUTBOX_AGE_DEGRADED_S) problems.push(`notifications have waited ${outboxAge} s to be delivered`);
+        const down = services.filter((s) => s.status === 'down').map((s) => s.name);
+        const degraded = services.filter((s) => s.status === 'degraded').map((s) => s.name);
+        if (down.length) problems.push(`down (open P0): ${down.join(', ')}`);
+        if (degraded.length) problems.push(`degraded (open P1/P2): ${degraded.join(', ')}`);
+        const status: Status = !database.reachable || down.length > 0 ? 'down' : problems.length > 0 ? 'degraded' : 'healthy';
+        return {
+          status,
+          problems,
+          services,
+          // Uptime, TCP, PostgreSQL and heartbeat monitors are not part of Vigil yet; none to report.
+          monitors: [],
+          vigil: {
+            database: { engine: database.engine, reachable: database.reachable, latency_ms: database.latency_ms },
+            escalation_engine: { overdue_escalations: overdue.count, lag_seconds: engineLag },
+            outbox: { due: outbox.due, oldest_due_seconds: outboxAge, dead_last_24h: outbox.dead },
+            ingest_queue: app.ingest.backlog(),
+          },
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The runbook's functions at /functions/v1/{function} (the seed's curl commands work with only the
+// host and an Authorization header changed), and the function log at /api/v1/function-logs.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import type { FunctionCall } from '../../functions/index.js';
+import { page } from '../present.js';
+import { instant, limit, ref } from '../schemas.js';
+
+const callView = (c: FunctionCall) => ({
+  id: c.id,
+  at: c.at.toISOString(),
+  function: c.function,
+  action: c.action,
+  actor: c.actor,
+  request_id: c.requestId,
+  duration_ms: c.durationMs,
+  outcome: c.outcome,
+  error: c.error,
+});
+
+export function functionRoutes(server: FastifyInstance, app: App): void {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+  const catalogue = app.functions.catalogue();
+  const described = Object.entries(catalogue)
+    .map(([name, actions]) => `**${name}**: ${actions.map((a) => `\`${a.action}\` (${a.summary})`).join('; ')}`)
+    .join('\n\n');
+
+  r.post(
+    '/functions/v1/:function',
+    {
+      schema: {
+        tags: ['functions'],
+        summary: 'Run an action of one of the runbook functions',
+        description: `The body is {"action": …} plus that action's parameters; unknown fields are refused.\n\n${described}`,
+        params: z.strictObject({ function: ref }),
+        // Each action checks its own parameters (naming every bad field); here only the shape.
+        body: z.object({ action: z.string().max(100) }).catchall(z.unknown()),
+      },
+    },
+    async (request) => app.functions.call(request.actor, request.params.function, request.body),
+  );
+
+  r.get(
+    '/api/v1/function-logs',
+    {
+      schema: {
+        tags: ['functions'],
+        summary: 'The function log, newest first',
+        querystring: z.strictObject({ limit, cursor: ref.optional(), function: ref.optional(), since: instant.optional() }),
+      },
+    },
+    async (request) => page(await app.functions.calls(request.actor, request.query), callView),
+  );
+}
