@@ -191,4 +191,40 @@ describeEachEngine('runbook functions', (env) => {
       }
     });
   });
+
+  describe('automatic diagnostics of new P0/P1 incidents', () => {
+    const timelineOf = async (id: string) => ((await h.call('GET', `/api/v1/incidents/${id}/timeline?limit=200`, { as: responder })).json() as { data: Array<{ kind: string; data: Record<string, unknown> }> }).data;
+
+    it('attaches the health checks to each new P0/P1 once, whichever instance sweeps, and leaves P2/P3 alone', async () => {
+      await h.app.diagnostics.sweep(100); // what the tests above opened
+      const p1 = await trigger('diag-p1');
+      const p3 = await trigger('diag-p3', 'warning');
+      // Two instances over the same database sweep at once: one diagnosis.
+      const other = env.app(h.clock);
+      const [a, b] = await Promise.all([h.app.diagnostics.sweep(), other.diagnostics.sweep()]);
+      expect(a + b).toBe(1);
+      const entries = (await timelineOf(p1.incident_id as string)).filter((e) => e.kind === 'diagnostics');
+      expect(entries).toHaveLength(1);
+      const found = entries[0]?.data as { production_health: { status: string; vigil: { database: { reachable: boolean } }; services_checked: number }; database_health: { database: { reachable: boolean; engine: string } } };
+      expect(found.production_health.vigil.database.reachable).toBe(true);
+      expect(found.production_health.services_checked).toBeGreaterThanOrEqual(1);
+      expect(['healthy', 'degraded', 'down']).toContain(found.production_health.status);
+      expect(found.database_health.database).toMatchObject({ reachable: true, engine: env.engine });
+      expect((await timelineOf(p3.incident_id as string)).some((e) => e.kind === 'diagnostics')).toBe(false);
+      expect(await h.app.diagnostics.sweep()).toBe(0);
+      // The checks it ran are in the function log as Vigil's own calls.
+      const log = (await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })).json() as { data: Array<{ actor: { name: string } }> };
+      expect(log.data[0]?.actor.name).toBe('vigil');
+    });
+
+    it('takes over a claim left unfinished by an instance that died, after a minute', async () => {
+      const p1 = await trigger('diag-dead-instance');
+      const claimedAt = h.clock.now();
+      await env.database.db.insertInto('incident_diagnostics').values({ incident_id: p1.incident_id as string, claimed_at: claimedAt.toISOString(), finished_at: null }).execute();
+      expect(await h.app.diagnostics.sweep()).toBe(0);
+      h.clock.advance(61_000);
+      expect(await h.app.diagnostics.sweep()).toBe(1);
+      expect((await timelineOf(p1.incident_id as string)).filter((e) => e.kind === 'diagnostics')).toHaveLength(1);
+    });
+  });
 });

@@ -326,6 +326,12 @@ export interface FunctionLogTable {
   error: string | null;
 }
 
+export interface IncidentDiagnosticsTable {
+  incident_id: string;
+  claimed_at: string;
+  finished_at: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -355,4 +361,5 @@ export interface Schema {
   templates: TemplatesTable;
   update_schedule: UpdateScheduleTable;
   function_log: FunctionLogTable;
+  incident_diagnostics: IncidentDiagnosticsTable;
 }

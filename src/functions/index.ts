@@ -2,3 +2,4 @@ export { createFunctionsService, TIME_WINDOWS, type FunctionsService, type Runbo
 export type { FunctionCall } from './log.repo.js';
 export { productionMonitoring } from './production-monitoring.js';
 export { databaseScalability } from './database-scalability.js';
+export { createDiagnostics, type Diagnostics } from './diagnostics.js';

@@ -1,0 +1,66 @@
+// The runbook's Phase 2, done before anyone asks: when a P0 or P1 incident opens, the engine runs the
+// health checks of the runbook functions and attaches what they found to the incident's timeline.
+// Driven by rows, not by the request that opened the incident: whichever instance sweeps first
+// claims it (a claim left unfinished by a dead instance is taken over after a minute), so it happens
+// once, also for incidents the ingest worker opened.
+import { SYSTEM_ACTOR } from '../auth/index.js';
+import type { Clock } from '../clock.js';
+import { inTransaction, type Db } from '../db/database.js';
+import type { IncidentsService } from '../incidents/index.js';
+import { claimDiagnostics, finishDiagnostics, undiagnosedIncidents } from './diagnostics.repo.js';
+import type { FunctionsService } from './functions.service.js';
+
+/** Incidents older than this when first seen get no diagnostics (a server that was down for a day does not diagnose the past). */
+const LOOK_BACK_MS = 60 * 60_000;
+const STALE_CLAIM_MS = 60_000;
+/** Services listed by name in the entry: those not operational, at most this many. */
+const LISTED_SERVICES = 25;
+
+/** The checks run, as [label, function, body]. Error analytics and the performance report join them once they exist. */
+const CHECKS: Array<[string, string, Record<string, unknown>]> = [
+  ['production_health', 'production-monitoring', { action: 'health_check' }],
+  ['database_health', 'database-scalability', { action: 'health_check' }],
+];
+
+export function createDiagnostics({ db, clock, functions, incidents }: { db: Db; clock: Clock; functions: FunctionsService; incidents: IncidentsService }) {
+  /** Runs the checks, each on its own: one failing check is reported, not fatal to the others. */
+  async function gather(): Promise<Record<string, unknown>> {
+    const found: Record<string, unknown> = {};
+    for (const [label, fn, body] of CHECKS) {
+      try {
+        const result = await functions.call(SYSTEM_ACTOR, fn, body);
+        if (label === 'production_health') {
+          const { services, ...rest } = result as { services?: Array<{ status: string }> };
+          const troubled = (services ?? []).filter((s) => s.status !== 'operational');
+          found[label] = { ...rest, services_checked: services?.length ?? 0, services_not_operational: troubled.slice(0, LISTED_SERVICES) };
+        } else found[label] = result;
+      } catch (error) {
+        found[label] = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return found;
+  }
+
+  return {
+    /** Diagnoses new P0/P1 incidents not yet diagnosed; returns how many it did. */
+    async sweep(limit = 10): Promise<number> {
+      const now = clock.now();
+      const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+      let done = 0;
+      for (const id of await undiagnosedIncidents(db, new Date(now.getTime() - LOOK_BACK_MS), stale, limit)) {
+        if (!(await claimDiagnostics(db, id, now, stale))) continue;
+        const findings = await gather();
+        await inTransaction(db, async (trx) => {
+          const incident = await incidents.within(trx).load(id);
+          const at = clock.now();
+          await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'diagnostics', { ...findings, took_ms: at.getTime() - now.getTime() }, at);
+          await finishDiagnostics(trx, id, at);
+        });
+        done += 1;
+      }
+      return done;
+    },
+  };
+}
+
+export type Diagnostics = ReturnType<typeof createDiagnostics>;
