@@ -187,6 +187,21 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expectOneLineFailure(await inProcess(['event', 'send', '--routing-key', 'z'.repeat(32), '--summary', 's'], noToken), /not a known integration key.*HTTP 400/);
       expectOneLineFailure(await inProcess(['event', 'send', '--routing-key', key, '--summary', 's', '--severity', 'loud'], noToken), /severity/);
     });
+
+    it('shows the function log with `logs` (one function, or everything as JSON lines)', async () => {
+      const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+      const call = (body: unknown) => fetch(`${admin().VIGIL_URL}/functions/v1/production-monitoring`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await call({ action: 'health_check' })).status).toBe(200);
+      expect((await call({ action: 'reboot' })).status).toBe(400);
+      const shown = expectSuccess(await inProcess(['logs', 'production-monitoring', '--since', '10m'], admin()));
+      expect(shown).toMatch(/production-monitoring health_check {2}by \S+ {2}\d+ ms {2}ok/);
+      expect(shown).toMatch(/production-monitoring reboot {2}by \S+ {2}\d+ ms {2}error: action: "reboot" is not an action/);
+      // Oldest first, like a log.
+      expect(shown.indexOf('health_check')).toBeLessThan(shown.indexOf('reboot'));
+      const lines = expectSuccess(await inProcess(['logs', '--since', '10m', '--json'], admin())).trim().split('\n').map((l) => JSON.parse(l) as { source: string; action?: string });
+      expect(lines.filter((l) => l.source === 'function').map((l) => l.action)).toEqual(expect.arrayContaining(['health_check', 'reboot']));
+      expectOneLineFailure(await inProcess(['logs', '--since', 'yesterday'], admin()), /--since: "yesterday" is not a duration/);
+    });
   });
 }
 

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../auth/actor.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
 import { incidentCommands } from './commands/incident.js';
+import { logsCommand } from './commands/logs.js';
 import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
 import { tokenCommands, userCommands } from './commands/people.js';
@@ -36,5 +37,6 @@ export function buildProgram(): Command {
   program.addCommand(policyCommands());
   program.addCommand(alertCommands());
   program.addCommand(eventCommands());
+  program.addCommand(logsCommand());
   return program;
 }

@@ -6,7 +6,9 @@ import { systemClock } from '../clock.js';
 import { loadConfig, type Config, type ConfigOverrides } from '../config.js';
 import { createDb, migrate, type Database } from '../db/database.js';
 import { startEngine } from '../engine/engine.js';
+import { createLogBuffer } from '../http/log-buffer.js';
 import { buildServer } from '../http/server.js';
+import pino from 'pino';
 import path from 'node:path';
 
 export function openDatabase(config: Config): Database {
@@ -43,7 +45,10 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     // On a SQLite file, ingest transactions run on a worker thread with a connection of its own.
     writer = config.ingest.worker && database.engine === 'sqlite' ? startIngestWriter(config, database.location, () => app.escalation.poke(), (error) => console.error(`vigil: ingest worker: ${error.message}`)) : undefined;
     app = createServices(config, database, systemClock, undefined, writer && ((batch, now) => (writer as IngestWriter).run(batch, now)));
-    server = await buildServer(app, { logger: { level: config.logLevel } });
+    // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
+    const logBuffer = createLogBuffer();
+    const stream = pino.multistream([{ level: config.logLevel, stream: pino.destination(1) }, { level: config.logLevel, stream: logBuffer.stream }]);
+    server = await buildServer(app, { logger: { level: config.logLevel, stream }, logBuffer });
     await server.listen({ host: config.host, port: config.port });
   } catch (error) {
     // A port in use or an unreachable database: release the pool so the process can exit with the error.

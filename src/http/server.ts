@@ -16,6 +16,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { functionRoutes } from './routes/functions.js';
+import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -25,6 +26,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The recent log lines `GET /api/v1/logs` serves (the logger must also write to its stream). */
+  logBuffer?: LogBuffer;
 }
 
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -90,7 +93,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   scheduleRoutes(server, app);
   escalationRoutes(server, app);
   notifyRoutes(server, app);
-  functionRoutes(server, app);
+  functionRoutes(server, app, options.logBuffer);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -1,10 +1,13 @@
 // The runbook's functions at /functions/v1/{function} (the seed's curl commands work with only the
-// host and an Authorization header changed), and the function log at /api/v1/function-logs.
+// host and an Authorization header changed), the function log at /api/v1/function-logs, and the
+// server's recent log lines at /api/v1/logs.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { authorize } from '../../auth/index.js';
 import type { FunctionCall } from '../../functions/index.js';
+import { LOG_LEVELS, type LogBuffer } from '../log-buffer.js';
 import { page } from '../present.js';
 import { instant, limit, ref } from '../schemas.js';
 
@@ -20,7 +23,7 @@ const callView = (c: FunctionCall) => ({
   error: c.error,
 });
 
-export function functionRoutes(server: FastifyInstance, app: App): void {
+export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuffer): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
   const catalogue = app.functions.catalogue();
   const described = Object.entries(catalogue)
@@ -52,5 +55,21 @@ export function functionRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request) => page(await app.functions.calls(request.actor, request.query), callView),
+  );
+
+  r.get(
+    '/api/v1/logs',
+    {
+      schema: {
+        tags: ['functions'],
+        summary: "This instance's recent structured log lines, oldest first (admin)",
+        description: 'The last 2,000 lines the server logged at VIGIL_LOG_LEVEL or above, kept in memory by each instance.',
+        querystring: z.strictObject({ since: instant.optional(), level: z.enum(LOG_LEVELS).optional(), limit: z.coerce.number().int().min(1).max(2_000).default(200) }),
+      },
+    },
+    async (request) => {
+      authorize(request.actor, 'audit.read');
+      return { data: logs ? logs.read(request.query) : [] };
+    },
   );
 }
