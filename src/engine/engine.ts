@@ -1,9 +1,10 @@
 // The engine sweeps due work once a second: escalations whose next level is due, response targets
-// that passed unanswered, and (in a loop of its own) the notification outbox. Besides the tick, a
-// timer wakes the sweep when the next escalation falls due; the rows stay the truth, the timer only
-// saves waiting for the tick. Due work is rows with due times, so a restart loses nothing; claims
-// are row locks (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each
-// piece of work once. New incidents wake the sweep early instead of waiting for the tick.
+// that passed unanswered, the automatic diagnostics of new P0/P1 incidents, status updates that are
+// overdue, and (in a loop of its own) the notification outbox. Besides the tick, a timer wakes the
+// sweep when the next escalation falls due; the rows stay the truth, the timer only saves waiting
+// for the tick. Due work is rows with due times, so a restart loses nothing; claims are row locks
+// (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each piece of work
+// once. New incidents wake the sweep early instead of waiting for the tick.
 import type { App } from '../app.js';
 
 export interface EngineLogger {
@@ -51,6 +52,14 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
     }
     const recorded = await app.incidents.recordBreaches();
     if (recorded > 0) logger.info({ recorded }, 'response targets missed');
+    // Runs checks that may take a moment; the escalation sweep above has already gone.
+    const diagnosed = await app.diagnostics.sweep();
+    if (diagnosed > 0) logger.info({ diagnosed }, 'new P0/P1 incidents diagnosed');
+    const reminded = await app.notify.remindOverdueUpdates();
+    if (reminded > 0) {
+      logger.info({ reminded }, 'status updates overdue');
+      void deliver(); // the reminders just written are due now
+    }
     last = app.clock.now();
   }
 

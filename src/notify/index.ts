@@ -5,3 +5,6 @@ export { CHANNELS, ChannelError, type Channel, type Channels, type ChannelKind, 
 export type { Notification, NotificationState } from './outbox.repo.js';
 export type { NotificationRule } from './rules.repo.js';
 export type { Stakeholder } from './stakeholders.repo.js';
+export { TEMPLATE_KEYS, MAX_SUBJECT_LENGTH, type TemplateKey, type TemplateView } from './templates.service.js';
+export { MAX_TEMPLATE_LENGTH, TEMPLATE_FIELDS } from './template.js';
+export { UPDATE_CADENCE_MS } from './update-due.js';

@@ -10,14 +10,17 @@ import { inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import type { Page } from '../escalation/index.js';
 import { newId } from '../ids.js';
-import { incidentJson, type IncidentsService } from '../incidents/index.js';
+import { incidentJson, type Incident, type IncidentsService } from '../incidents/index.js';
 import type { ContactKind, ContactMethod, UsersService } from '../users/index.js';
 import { checkUrl, parseAllowlist } from './ssrf.js';
 import type { ChannelKind } from './channel.js';
-import { insertNotifications, listForIncident, type Notification } from './outbox.repo.js';
+import { insertNotifications, listForIncident, outboxRow, type Notification } from './outbox.repo.js';
+import { createRemindersService } from './reminders.service.js';
 import { deleteRule, insertRule, rulesOf, type NotificationRule } from './rules.repo.js';
 import { deleteStakeholder, insertStakeholder, listStakeholders, type Stakeholder } from './stakeholders.repo.js';
-import { compileTemplate, incidentFields, render, SEED_TEMPLATES, TEMPLATE_FIELDS, type Template } from './template.js';
+import { incidentFields, render } from './template.js';
+import { createTemplatesService, type TemplateKey } from './templates.service.js';
+import { nextUpdateDue } from './update-due.js';
 
 export interface NotifyDeps {
   db: Db;
@@ -32,10 +35,8 @@ export interface NotifyDeps {
 
 export function createNotifyService({ db, clock, users, incidents, publicUrl, outboundAllow }: NotifyDeps) {
   const allow = parseAllowlist(outboundAllow);
-  function outboxRow(fields: Pick<Notification, 'incidentId' | 'kind' | 'channel' | 'destination' | 'secret' | 'userId' | 'pageId' | 'subject' | 'body' | 'payload' | 'nextAttemptAt'>, now: Date): Notification {
-    const id = newId('ntf', now);
-    return { ...fields, id, payload: { ...fields.payload, delivery_id: id }, state: 'pending', attempts: 0, deadlineAt: null, lastError: null, createdAt: now, sentAt: null };
-  }
+  const templates = createTemplatesService({ db, clock });
+  const reminders = createRemindersService({ db, clock, users, incidents, publicUrl });
 
   /** Outbox rows for freshly written pages, in their transaction. */
   async function enqueuePages(trx: Db, pages: Page[]): Promise<void> {
@@ -73,29 +74,23 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     }
   }
 
-  // The runbook's two notifications, compiled once (their text is fixed in template.ts and tested there).
-  const seedTemplates = Object.fromEntries(
-    (['initial', 'resolution'] as const).map((key) => {
-      const subject = compileTemplate(SEED_TEMPLATES[key].subject, TEMPLATE_FIELDS);
-      const text = compileTemplate(SEED_TEMPLATES[key].text, TEMPLATE_FIELDS);
-      if (!subject.ok || !text.ok) throw new Error(`the seed template "${key}" does not compile`);
-      return [key, { subject: subject.template, text: text.template }];
-    }),
-  ) as Record<'initial' | 'resolution', { subject: Template; text: Template }>;
+  /** A runbook notification rendered for `incident` at `now`, from the template in force in `q`'s transaction. */
+  async function renderTemplate(q: Db, key: TemplateKey, incident: Incident, now: Date, nextUpdateAt: Date | null): Promise<{ subject: string; text: string }> {
+    const template = await templates.forSending(q, key);
+    const fields = incidentFields(incident, { now, nextUpdateAt, ...(publicUrl && { publicUrl }) });
+    return { subject: render(template.subject, fields, 'text').trim(), text: render(template.text, fields, 'text') };
+  }
 
   /**
    * The runbook's initial notification when a P0/P1 incident opens, and its resolution notification
    * when one resolves: to every stakeholder whose severities include the incident's, in the
-   * transaction of the change itself.
+   * transaction of the change itself, from the template stored at that moment.
    */
-  async function communicate(trx: Db, incidentId: string, kind: 'initial' | 'resolution', now: Date): Promise<void> {
-    const incident = await incidents.within(trx).load(incidentId);
+  async function communicate(trx: Db, incident: Incident, kind: TemplateKey, now: Date, nextUpdateAt: Date | null): Promise<void> {
     if (kind === 'initial' && incident.severity !== 'P0' && incident.severity !== 'P1') return;
     const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
     if (audience.length === 0) return;
-    const fields = incidentFields(incident, { now, ...(publicUrl && { publicUrl }) });
-    const subject = render(seedTemplates[kind].subject, fields, 'text').trim();
-    const body = render(seedTemplates[kind].text, fields, 'text');
+    const { subject, text: body } = await renderTemplate(trx, kind, incident, now, nextUpdateAt);
     const event = kind === 'initial' ? 'notification.initial' : 'notification.resolution';
     const payload = { event, incident: incidentJson(incident, now), message: { subject, text: body } };
     await insertNotifications(
@@ -104,12 +99,15 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     );
   }
 
-  /** How long until the next status update is due, per severity (the runbook: P0 every 30 min, P1 every hour). */
-  const UPDATE_CADENCE_MS: Partial<Record<string, number>> = { P0: 30 * 60_000, P1: 60 * 60_000 };
-
+  // Opening, reopening, severity changes and resolution move the next update's due time (reminders.service.ts);
+  // opening and resolving send the runbook's notifications.
+  const FOLLOWED = new Set(['created', 'reopened', 'resolved', 'severity_changed']);
   incidents.onEvent(async (trx, incidentId, kind, at) => {
-    if (kind === 'created') await communicate(trx, incidentId, 'initial', at);
-    else if (kind === 'resolved') await communicate(trx, incidentId, 'resolution', at);
+    if (!FOLLOWED.has(kind)) return;
+    const incident = await incidents.within(trx).load(incidentId);
+    const due = await reminders.follow(trx, incident, kind, at);
+    if (kind === 'created') await communicate(trx, incident, 'initial', at, due);
+    else if (kind === 'resolved') await communicate(trx, incident, 'resolution', at, null);
   });
 
   /** The contact methods a page to this person goes to, with their delays. */
@@ -187,11 +185,10 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       });
     },
 
-    /** The runbook notification as it would be sent now (nothing is sent). */
-    async preview(actor: Actor, incidentRef: string, template: 'initial' | 'resolution'): Promise<{ subject: string; text: string }> {
+    /** The runbook notification as it would be sent now, from the template in force (nothing is sent). */
+    async preview(actor: Actor, incidentRef: string, template: TemplateKey): Promise<{ subject: string; text: string }> {
       const incident = await incidents.get(actor, incidentRef);
-      const fields = incidentFields(incident, { now: clock.now(), ...(publicUrl && { publicUrl }) });
-      return { subject: render(seedTemplates[template].subject, fields, 'text').trim(), text: render(seedTemplates[template].text, fields, 'text') };
+      return renderTemplate(db, template, incident, clock.now(), incident.status === 'resolved' ? null : await reminders.dueOf(db, incident.id));
     },
 
     /**
@@ -205,17 +202,24 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
         const incident = await incidents.within(trx).load(id);
         const now = clock.now();
         if (input.nextUpdateAt && input.nextUpdateAt <= now) throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
-        const cadence = UPDATE_CADENCE_MS[incident.severity];
-        const nextUpdateAt = input.nextUpdateAt ?? (cadence && incident.status !== 'resolved' ? new Date(now.getTime() + cadence) : null);
+        const nextUpdateAt = input.nextUpdateAt ?? (incident.status !== 'resolved' ? nextUpdateDue(incident.severity, now) : null);
         const subject = `[${incident.severity}] Update: ${incident.title} (${incident.number})`;
         const body = [input.statusText, '', `Status: ${incident.status}, phase: ${incident.phase}.`, nextUpdateAt ? `Next update by ${nextUpdateAt.toISOString()}.` : 'No further update is scheduled.', ...(publicUrl ? [`${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}`] : [])].join('\n');
         const payload = { event: 'incident.update', incident: incidentJson(incident, now), message: { subject, text: body } };
         const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
         await insertNotifications(trx, audience.map((s) => outboxRow({ incidentId: incident.id, kind: 'update', channel: s.kind as ChannelKind, destination: s.address, secret: s.secret, userId: null, pageId: null, subject, body, payload, nextAttemptAt: now }, now)));
+        // The announced time is when the next one is due: reminders count from it.
+        await reminders.updated(trx, incident.id, incident.status === 'resolved' ? null : nextUpdateAt, now);
         await incidents.within(trx).record(incident, actor, 'status_update', { status_text: input.statusText, next_update_at: nextUpdateAt?.toISOString() ?? null, notified: audience.length }, now);
         return { notified: audience.length, nextUpdateAt };
       });
     },
+
+    /** The runbook's templates as admins edit them (list, get, save, reset). */
+    templates: { list: templates.list, get: templates.get, save: templates.save, reset: templates.reset },
+
+    /** Engine sweep: reminds the people running each incident whose status update is overdue; returns how many reminders. */
+    remindOverdueUpdates: (limit?: number) => reminders.sweep(limit),
 
     /** The delivery log of an incident, newest first. */
     async deliveries(actor: Actor, incidentRef: string): Promise<Notification[]> {

@@ -4,6 +4,7 @@
 import type { Db } from '../db/database.js';
 import { claimSkippingLocked } from '../db/lease.js';
 import type { NotificationsTable } from '../db/schema.js';
+import { newId } from '../ids.js';
 
 export const NOTIFICATION_STATES = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
 export type NotificationState = (typeof NOTIFICATION_STATES)[number];
@@ -55,6 +56,12 @@ function toNotification(r: NotificationsTable): Notification {
     createdAt: new Date(r.created_at),
     sentAt: date(r.sent_at),
   };
+}
+
+/** A fresh pending row written at `now`; its id doubles as the payload's delivery_id. */
+export function outboxRow(fields: Pick<Notification, 'incidentId' | 'kind' | 'channel' | 'destination' | 'secret' | 'userId' | 'pageId' | 'subject' | 'body' | 'payload' | 'nextAttemptAt'>, now: Date): Notification {
+  const id = newId('ntf', now);
+  return { ...fields, id, payload: { ...fields.payload, delivery_id: id }, state: 'pending', attempts: 0, deadlineAt: null, lastError: null, createdAt: now, sentAt: null };
 }
 
 export async function insertNotifications(db: Db, rows: Notification[]): Promise<void> {

@@ -1,12 +1,19 @@
-// Notification rules, stakeholders and an incident's delivery log.
+// Notification rules, stakeholders, the runbook's notification templates and an incident's delivery log.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { SEVERITIES } from '../../incidents/index.js';
+import { MAX_SUBJECT_LENGTH, MAX_TEMPLATE_LENGTH, TEMPLATE_FIELDS, TEMPLATE_KEYS, type TemplateView } from '../../notify/index.js';
 import { CONTACT_KINDS } from '../../users/index.js';
 import { notificationRuleView, notificationView, stakeholderView } from '../present-oncall.js';
 import { idParams, instant, ref, secret, text } from '../schemas.js';
+
+const withoutNul = (s: string) => !s.includes('\u0000');
+
+function templateView(t: TemplateView) {
+  return { key: t.key, name: t.name, subject: t.subject, text: t.text, customised: t.customised, updated_at: t.updatedAt?.toISOString() ?? null, updated_by: t.updatedBy, fields: TEMPLATE_FIELDS };
+}
 
 export function notifyRoutes(server: FastifyInstance, app: App): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
@@ -38,6 +45,26 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
   r.get('/api/v1/stakeholders', { schema: { tags: ['notifications'], summary: 'Stakeholders (admin)' } }, async (request) => ({ data: (await app.notify.stakeholders(request.actor)).map(stakeholderView), next_cursor: null }));
   r.delete('/api/v1/stakeholders/:id', { schema: { tags: ['notifications'], summary: 'Remove a stakeholder (admin)', params: idParams } }, async (request, reply) => {
     await app.notify.removeStakeholder(request.actor, request.params.id);
+    return reply.status(204).send();
+  });
+
+  const templateParams = z.strictObject({ key: z.enum(TEMPLATE_KEYS) });
+  const templateBody = z.strictObject({
+    subject: z.string().trim().min(1, 'must not be empty').max(MAX_SUBJECT_LENGTH).refine(withoutNul, 'must not contain NUL characters'),
+    text: z.string().max(MAX_TEMPLATE_LENGTH).refine((s) => s.trim() !== '', 'must not be empty').refine(withoutNul, 'must not contain NUL characters'),
+  });
+  r.get('/api/v1/templates', { schema: { tags: ['notifications'], summary: 'The runbook’s notification templates (initial, resolution), each stored or the seed text, with the fields they may use' } }, async (request) => ({
+    data: (await app.notify.templates.list(request.actor)).map(templateView),
+    next_cursor: null,
+  }));
+  r.get('/api/v1/templates/:key', { schema: { tags: ['notifications'], summary: 'One notification template', params: templateParams } }, async (request) => templateView(await app.notify.templates.get(request.actor, request.params.key)));
+  r.put(
+    '/api/v1/templates/:key',
+    { schema: { tags: ['notifications'], summary: 'Replace a notification template (admin): {{field}}, {{#field}}…{{/field}} (when non-empty), {{^field}}…{{/field}} (when empty); an unknown field or a syntax error is a 400 naming it', params: templateParams, body: templateBody } },
+    async (request) => templateView(await app.notify.templates.save(request.actor, request.params.key, request.body)),
+  );
+  r.delete('/api/v1/templates/:key', { schema: { tags: ['notifications'], summary: 'Reset a notification template to the seed runbook’s text (admin)', params: templateParams } }, async (request, reply) => {
+    await app.notify.templates.reset(request.actor, request.params.key);
     return reply.status(204).send();
   });
 
