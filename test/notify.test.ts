@@ -244,6 +244,36 @@ describeEachEngine('notifications', (env) => {
     expect(bundled.message.subject).toBe('2 pages');
   });
 
+  it('in a storm, one message a minute carries every page due for the person (up to 200), not one claim’s worth', async () => {
+    const t = setup('2031-05-05T12:00:00.000Z');
+    const u = await t.person('nt-big-storm');
+    const path = `/big-storm/${u.handle}`;
+    await t.method(u.id, 'webhook', `${base}${path}`);
+    const key = await t.pagedService(u.id);
+    const first = await Promise.all(Array.from({ length: 120 }, (_, i) => t.alert(key, `big-${i}`)));
+    await t.tick();
+    let got = hooks.received.filter((r) => r.path === path);
+    // More than one claim's worth (50), in one message.
+    expect(got).toHaveLength(1);
+    const bundle = JSON.parse(got[0]?.body ?? '{}') as { bundle: unknown[]; bundled: number; message: { subject: string; text: string } };
+    expect(bundle.bundled).toBe(120);
+    expect(bundle.bundle).toHaveLength(20);
+    expect(bundle.message.text.split('\n')).toHaveLength(120);
+    const sent = await Promise.all(first.slice(0, 5).map(async (i) => (await t.log(i.id)).filter((x) => x.kind === 'page').map((x) => x.state)));
+    expect(sent).toEqual(Array.from({ length: 5 }, () => ['sent']));
+    // The next 30 wait for the minute, then go as one message.
+    const second = await Promise.all(Array.from({ length: 30 }, (_, i) => t.alert(key, `big-late-${i}`)));
+    t.clock.advance(10_000);
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(1);
+    t.clock.advance(MIN);
+    await t.tick();
+    got = hooks.received.filter((r) => r.path === path);
+    expect(got).toHaveLength(2);
+    expect((JSON.parse(got[1]?.body ?? '{}') as { bundled: number }).bundled).toBe(30);
+    expect((await t.log(second[29]?.id as string)).filter((x) => x.kind === 'page').map((x) => x.state)).toEqual(['sent']);
+  });
+
   it('skips a destination whose circuit breaker is open without spending attempts, while others get through', async () => {
     const t = setup('2031-05-06T10:00:00.000Z');
     const [a, b] = [await t.person('nt-brk-a'), await t.person('nt-brk-b')];

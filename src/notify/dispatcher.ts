@@ -20,7 +20,23 @@ import { newId } from '../ids.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { UsersService } from '../users/index.js';
 import { ChannelError, type ChannelKind, type Channels } from './channel.js';
-import { claimDue, insertNotifications, lastPageSentTo, settle, type Notification } from './outbox.repo.js';
+import { claimDue, claimDuePagesFor, insertNotifications, lastPageSentTo, settle, settleMany, type Notification } from './outbox.repo.js';
+
+/** Items by key, keys in first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** Most pages one bundled message carries (the rest go a minute later), and how many it spells out. */
+const BUNDLE_MAX = 200;
+const BUNDLE_LISTED = 20;
 
 export interface DispatchOptions {
   maxAttempts: number;
@@ -58,58 +74,73 @@ export function createDispatcher(deps: DispatcherDeps) {
   const random = deps.random ?? Math.random;
   const breakers = new Map<string, { failures: number; openUntil: number }>();
 
-  async function timeline(n: Notification, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
-    if (!n.incidentId) return;
-    const inc = incidents.within(db);
-    const incident = await inc.load(n.incidentId).catch(() => undefined);
-    if (incident) await inc.record(incident, SYSTEM_ACTOR, kind, { notification_id: n.id, kind: n.kind, channel: n.channel, ...data }, at);
+  /** Timeline entries about deliveries, one statement each for the events and their audit rows. */
+  async function timeline(q: Db, entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }>, at: Date): Promise<void> {
+    const about = entries.filter((e) => e.n.incidentId !== null);
+    if (about.length === 0) return;
+    const numbers = new Map((await incidents.within(q).states(about.map((e) => e.n.incidentId as string))).map((i) => [i.id, i.number]));
+    await incidents.within(q).recordMany(
+      about.flatMap(({ n, kind, data }) => {
+        const number = numbers.get(n.incidentId as string);
+        return number ? [{ incident: { id: n.incidentId as string, number }, actor: SYSTEM_ACTOR, kind, data: { notification_id: n.id, kind: n.kind, channel: n.channel, ...data }, at }] : [];
+      }),
+    );
   }
 
   /** Tells every admin (each of their contact methods) that a notification could not be delivered. */
-  async function alertAdmins(n: Notification, reason: string, now: Date): Promise<void> {
+  async function alertAdmins(q: Db, n: Notification, reason: string, now: Date): Promise<void> {
     if (n.kind === 'dead_letter') return; // an undeliverable alert about an undeliverable alert stops here
     const rows: Notification[] = [];
-    for (const userId of await adminUserIds(db)) {
-      for (const method of await users.contactMethodsOf(userId)) {
+    for (const userId of await adminUserIds(q)) {
+      for (const method of await users.contactMethodsOf(userId, q)) {
         const id = newId('ntf', now);
         const subject = `Vigil could not deliver a ${n.kind} by ${n.channel}`;
         const body = `Notification ${n.id} (${n.kind}, ${n.channel}) is dead after ${n.attempts + 1} attempt(s): ${reason}.`;
         rows.push({ id, incidentId: n.incidentId, kind: 'dead_letter', channel: method.kind as ChannelKind, destination: method.address, secret: method.secret, userId, pageId: null, subject, body, payload: { event: 'notification.dead', message: { subject, text: body }, notification_id: n.id, delivery_id: id }, state: 'pending', attempts: 0, nextAttemptAt: now, deadlineAt: null, lastError: null, createdAt: now, sentAt: null });
       }
     }
-    await insertNotifications(db, rows);
+    await insertNotifications(q, rows);
   }
 
-  async function fail(n: Notification, error: unknown, now: Date): Promise<void> {
+  /** A failed send of these rows: each is retried after its backoff, or is dead (and the admins are told). */
+  async function fail(group: Notification[], error: unknown, now: Date): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     const retryable = !(error instanceof ChannelError) || error.retryable;
-    const attempts = n.attempts + 1;
-    if (!retryable || attempts >= o.maxAttempts) {
-      if (await settle(db, n, { state: 'dead', attempts, lastError: reason })) {
-        await timeline(n, 'notification_dead', { attempts, error: reason }, now);
-        await alertAdmins(n, reason, now);
-      }
-      return;
-    }
     const asked = error instanceof ChannelError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
-    const next = new Date(now.getTime() + Math.max(asked, backoffMs(attempts, o, random)));
-    if (await settle(db, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next })) {
-      await timeline(n, 'notification_retried', { attempt: attempts, error: reason, next_attempt_at: next.toISOString() }, now);
-    }
+    await inTransaction(db, async (trx) => {
+      const entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }> = [];
+      for (const n of group) {
+        const attempts = n.attempts + 1;
+        if (!retryable || attempts >= o.maxAttempts) {
+          if (await settle(trx, n, { state: 'dead', attempts, lastError: reason })) {
+            entries.push({ n, kind: 'notification_dead', data: { attempts, error: reason } });
+            await alertAdmins(trx, n, reason, now);
+          }
+          continue;
+        }
+        const next = new Date(now.getTime() + Math.max(asked, backoffMs(attempts, o, random)));
+        if (await settle(trx, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next })) {
+          entries.push({ n, kind: 'notification_retried', data: { attempt: attempts, error: reason, next_attempt_at: next.toISOString() } });
+        }
+      }
+      await timeline(trx, entries, now);
+    });
   }
 
   /** Sends one message standing for `group` (one row, or several pages bundled for one destination). */
   async function deliver(group: Notification[], now: Date): Promise<void> {
     const first = group[0] as Notification;
     const channel = channels[first.channel as ChannelKind];
+    const listed = group.slice(0, BUNDLE_LISTED);
+    const more = group.length - listed.length;
     const message =
       group.length === 1
         ? first
         : {
             ...first,
-            subject: `${group.length} pages: ${group.map((n) => n.subject).join('; ')}`.slice(0, 250),
-            body: group.map((n) => n.body).join('\n\n---\n\n'),
-            payload: { event: 'page', bundle: group.map((n) => n.payload), message: { subject: `${group.length} pages`, text: group.map((n) => n.subject).join('\n') }, delivery_id: first.id },
+            subject: `${group.length} pages: ${listed.map((n) => n.subject).join('; ')}`.slice(0, 250),
+            body: [...listed.map((n) => n.body), ...(more > 0 ? [`… and ${more} more:\n${group.slice(BUNDLE_LISTED).map((n) => n.subject).join('\n')}`] : [])].join('\n\n---\n\n'),
+            payload: { event: 'page', bundle: listed.map((n) => n.payload), bundled: group.length, message: { subject: `${group.length} pages`, text: group.map((n) => n.subject).join('\n') }, delivery_id: first.id },
           };
     try {
       if (!channel) throw new ChannelError(`no ${first.channel} channel is configured on this server`, false);
@@ -120,53 +151,67 @@ export function createDispatcher(deps: DispatcherDeps) {
       breaker.failures += 1;
       if (breaker.failures >= o.breakerThreshold) breaker.openUntil = now.getTime() + o.breakerOpenMs;
       breakers.set(first.destination, breaker);
-      for (const n of group) await fail(n, error, now);
+      await fail(group, error, now);
       return;
     }
     breakers.delete(first.destination);
     const sentAt = clock.now();
-    for (const n of group) {
-      if (await settle(db, n, { state: 'sent', attempts: n.attempts + 1, sentAt, lastError: null })) {
-        await timeline(n, 'notification_sent', { destination: n.destination, attempt: n.attempts + 1, ...(group.length > 1 && { bundled: group.length }) }, sentAt);
-      }
-    }
+    // The outcome of every row the message carried, and their timeline entries, in one transaction.
+    await inTransaction(db, async (trx) => {
+      const sent = await settleMany(trx, group, (n) => ({ state: 'sent', attempts: n.attempts + 1, sentAt, lastError: null }));
+      await timeline(
+        trx,
+        group.filter((n) => sent.has(n.id)).map((n) => ({ n, kind: 'notification_sent', data: { destination: n.destination, attempt: n.attempts + 1, ...(group.length > 1 && { bundled: group.length }) } })),
+        sentAt,
+      );
+    });
   }
 
-  /** Rows that must wait (throttle, open breaker) or not go at all (a page no longer needed). */
-  async function holdBack(n: Notification, now: Date): Promise<boolean> {
-    const breaker = breakers.get(n.destination);
-    if (breaker && breaker.openUntil > now.getTime()) {
-      await settle(db, n, { state: n.attempts > 0 ? 'failed' : 'pending', nextAttemptAt: new Date(breaker.openUntil), lastError: n.lastError ?? 'destination failing; waiting for its circuit breaker' });
-      return true;
+  /** Puts rows back to wait until `until` without spending an attempt. */
+  function holdUntil(rows: Notification[], until: Date, lastError?: string): Promise<Set<string>> {
+    return settleMany(db, rows, (n) => ({ state: n.attempts > 0 ? 'failed' : 'pending', nextAttemptAt: until, ...(lastError !== undefined && { lastError: n.lastError ?? lastError }) }));
+  }
+
+  /** Pages whose incident was acknowledged or resolved meanwhile: cancelled, never sent. Returns the rest. */
+  async function dropAnswered(pages: Notification[]): Promise<Notification[]> {
+    if (pages.length === 0) return pages;
+    const status = new Map((await incidents.within(db).states([...new Set(pages.flatMap((n) => (n.incidentId ? [n.incidentId] : [])))])).map((i) => [i.id, i.status]));
+    const answered = pages.filter((n) => n.incidentId && status.has(n.incidentId) && status.get(n.incidentId) !== 'triggered');
+    for (const [state, rows] of groupBy(answered, (n) => status.get(n.incidentId as string) as string)) {
+      await settleMany(db, rows, () => ({ state: 'cancelled', lastError: `not sent: the incident was ${state} before the page went out` }));
     }
-    if (n.kind !== 'page') return false;
-    const incident = n.incidentId ? await incidents.within(db).load(n.incidentId).catch(() => undefined) : undefined;
-    if (incident && incident.status !== 'triggered') {
-      await settle(db, n, { state: 'cancelled', lastError: `not sent: the incident was ${incident.status} before the page went out` });
-      return true;
-    }
-    const last = await lastPageSentTo(db, n.destination);
-    if (last && now.getTime() - last.getTime() < o.pageIntervalMs) {
-      await settle(db, n, { state: n.attempts > 0 ? 'failed' : 'pending', nextAttemptAt: new Date(last.getTime() + o.pageIntervalMs) });
-      return true;
-    }
-    return false;
+    return pages.filter((n) => !answered.includes(n));
   }
 
   return {
     /** Delivers what is due; returns how many rows it worked. */
     async sweep(): Promise<number> {
       const now = clock.now();
-      const claimed = await inTransaction(db, (trx) => claimDue(trx, now, new Date(now.getTime() + o.leaseMs), o.batch));
-      const groups = new Map<string, Notification[]>();
-      for (const n of claimed) {
-        if (await holdBack(n, now)) continue;
-        // Pages due together for one destination go out as one message; everything else alone.
-        const key = n.kind === 'page' ? `page\n${n.channel}\n${n.destination}` : n.id;
-        groups.set(key, [...(groups.get(key) ?? []), n]);
+      const deadline = new Date(now.getTime() + o.leaseMs);
+      const claimed = await inTransaction(db, (trx) => claimDue(trx, now, deadline, o.batch));
+      let worked = claimed.length;
+      // A destination whose breaker is open waits for it, spending no attempt.
+      const ready: Notification[] = [];
+      for (const [destination, rows] of groupBy(claimed, (n) => n.destination)) {
+        const breaker = breakers.get(destination);
+        if (breaker && breaker.openUntil > now.getTime()) await holdUntil(rows, new Date(breaker.openUntil), 'destination failing; waiting for its circuit breaker');
+        else ready.push(...rows);
       }
-      await Promise.all([...groups.values()].map((group) => deliver(group, now)));
-      return claimed.length;
+      const sends: Notification[][] = ready.filter((n) => n.kind !== 'page').map((n) => [n]);
+      // Pages: one message per destination at most every pageIntervalMs, carrying every page due for it.
+      for (const pages of groupBy(await dropAnswered(ready.filter((n) => n.kind === 'page')), (n) => `${n.channel}\n${n.destination}`).values()) {
+        const { channel, destination } = pages[0] as Notification;
+        const last = await lastPageSentTo(db, destination);
+        if (last && now.getTime() - last.getTime() < o.pageIntervalMs) {
+          await holdUntil(pages, new Date(last.getTime() + o.pageIntervalMs));
+          continue;
+        }
+        const more = await inTransaction(db, (trx) => claimDuePagesFor(trx, channel, destination, now, deadline, BUNDLE_MAX - pages.length));
+        worked += more.length;
+        sends.push([...pages, ...(await dropAnswered(more))]);
+      }
+      await Promise.all(sends.filter((group) => group.length > 0).map((group) => deliver(group, now)));
+      return worked;
     },
   };
 }

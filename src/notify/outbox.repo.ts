@@ -1,6 +1,7 @@
 // The outbox: one row per message to deliver, written in the transaction of whatever caused it, and
 // moved along by the dispatcher: pending → sending (leased until deadline_at) → sent | failed (due
 // again at next_attempt_at) | dead | cancelled.
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import { claimSkippingLocked } from '../db/lease.js';
 import type { NotificationsTable } from '../db/schema.js';
@@ -65,74 +66,128 @@ export function outboxRow(fields: Pick<Notification, 'incidentId' | 'kind' | 'ch
 }
 
 export async function insertNotifications(db: Db, rows: Notification[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('notifications')
-    .values(
-      rows.map((n) => ({
-        id: n.id,
-        incident_id: n.incidentId,
-        kind: n.kind,
-        channel: n.channel,
-        destination: n.destination,
-        secret: n.secret,
-        user_id: n.userId,
-        page_id: n.pageId,
-        subject: n.subject,
-        body: n.body,
-        payload: JSON.stringify(n.payload),
-        state: n.state,
-        attempts: n.attempts,
-        next_attempt_at: n.nextAttemptAt.toISOString(),
-        deadline_at: n.deadlineAt?.toISOString() ?? null,
-        last_error: n.lastError,
-        created_at: n.createdAt.toISOString(),
-        sent_at: n.sentAt?.toISOString() ?? null,
-      })),
-    )
-    .execute();
+  for (const part of chunks(rows, 64)) {
+    await db
+      .insertInto('notifications')
+      .values(
+        part.map((n) => ({
+          id: n.id,
+          incident_id: n.incidentId,
+          kind: n.kind,
+          channel: n.channel,
+          destination: n.destination,
+          secret: n.secret,
+          user_id: n.userId,
+          page_id: n.pageId,
+          subject: n.subject,
+          body: n.body,
+          payload: JSON.stringify(n.payload),
+          state: n.state,
+          attempts: n.attempts,
+          next_attempt_at: n.nextAttemptAt.toISOString(),
+          deadline_at: n.deadlineAt?.toISOString() ?? null,
+          last_error: n.lastError,
+          created_at: n.createdAt.toISOString(),
+          sent_at: n.sentAt?.toISOString() ?? null,
+        })),
+      )
+      .execute();
+  }
 }
 
-/**
- * Takes due rows for sending: pending or failed ones whose time has come, and sending ones whose
- * lease ran out (their instance died mid-send). Claimed rows are leased until `deadline`, inside the
- * caller's transaction, skipping rows another instance holds.
- */
-export async function claimDue(db: Db, now: Date, deadline: Date, limit: number): Promise<Notification[]> {
-  const iso = now.toISOString();
-  const query = db
-    .selectFrom('notifications')
-    .selectAll()
-    .where((eb) => eb.or([eb.and([eb('state', 'in', ['pending', 'failed']), eb('next_attempt_at', '<=', iso)]), eb.and([eb('state', '=', 'sending'), eb('deadline_at', '<=', iso)])]))
-    .orderBy('next_attempt_at')
-    .limit(limit);
-  const rows = (await claimSkippingLocked(db, query).execute()).map(toNotification);
-  if (rows.length === 0) return rows;
-  await db
-    .updateTable('notifications')
-    .set({ state: 'sending', deadline_at: deadline.toISOString() })
-    .where('id', 'in', rows.map((r) => r.id))
-    .execute();
+/** Marks claimed rows as sending, leased until `deadline`. */
+async function lease(db: Db, rows: Notification[], deadline: Date): Promise<Notification[]> {
+  for (const part of chunks(rows.map((r) => r.id), 256)) await db.updateTable('notifications').set({ state: 'sending', deadline_at: deadline.toISOString() }).where('id', 'in', part).execute();
   return rows.map((r) => ({ ...r, state: 'sending', deadlineAt: deadline }));
 }
 
+/**
+ * Takes due rows for sending: sending ones whose lease ran out (their instance died mid-send) first,
+ * then pending or failed ones whose time has come, oldest due first. Claimed rows are leased until
+ * `deadline`, inside the caller's transaction, skipping rows another instance holds. One query per
+ * state, each an ordered walk of an index, so a long backlog is not sorted on every claim.
+ */
+export async function claimDue(db: Db, now: Date, deadline: Date, limit: number): Promise<Notification[]> {
+  const iso = now.toISOString();
+  const expired = await claimSkippingLocked(db, db.selectFrom('notifications').selectAll().where('state', '=', 'sending').where('deadline_at', '<=', iso).orderBy('deadline_at').limit(limit)).execute();
+  const waiting = [];
+  for (const state of ['pending', 'failed'] as const) {
+    if (expired.length + waiting.length >= limit) break;
+    waiting.push(...(await claimSkippingLocked(db, db.selectFrom('notifications').selectAll().where('state', '=', state).where('next_attempt_at', '<=', iso).orderBy('next_attempt_at').limit(limit)).execute()));
+  }
+  waiting.sort((a, b) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : 0));
+  const rows = [...expired, ...waiting].slice(0, limit).map(toNotification);
+  return rows.length ? lease(db, rows, deadline) : rows;
+}
+
+/** More due pages for one destination (to go out in the same bundle), leased like claimDue's. */
+export async function claimDuePagesFor(db: Db, channel: string, destination: string, now: Date, deadline: Date, limit: number): Promise<Notification[]> {
+  if (limit <= 0) return [];
+  const rows = await claimSkippingLocked(
+    db,
+    db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('destination', '=', destination)
+      .where('state', 'in', ['pending', 'failed'])
+      .where('next_attempt_at', '<=', now.toISOString())
+      .where('kind', '=', 'page')
+      .where('channel', '=', channel)
+      .orderBy('next_attempt_at')
+      .limit(limit),
+  ).execute();
+  return rows.length ? lease(db, rows.map(toNotification), deadline) : [];
+}
+
+export interface Settlement {
+  state: NotificationState;
+  attempts?: number;
+  nextAttemptAt?: Date;
+  lastError?: string | null;
+  sentAt?: Date | null;
+}
+
+/**
+ * settle() for many rows at once: rows whose change is the same (and that share a lease) go in one
+ * statement. Returns the ids it changed (a row no longer leased by this attempt is left alone).
+ */
+export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt' | 'attempts'>>(db: Db, rows: T[], change: (n: T) => Settlement): Promise<Set<string>> {
+  const changed = new Set<string>();
+  const groups = new Map<string, { deadline: string; change: Settlement; ids: string[] }>();
+  for (const r of rows) {
+    const c = change(r);
+    const deadline = r.deadlineAt?.toISOString() ?? '';
+    const key = `${deadline}\n${c.state}\n${c.attempts ?? ''}\n${c.nextAttemptAt?.toISOString() ?? ''}\n${c.lastError ?? ''}\n${c.sentAt?.toISOString() ?? ''}`;
+    const group = groups.get(key) ?? { deadline, change: c, ids: [] };
+    group.ids.push(r.id);
+    groups.set(key, group);
+  }
+  for (const { deadline, change: c, ids } of groups.values()) {
+    for (const part of chunks(ids, 256)) {
+      const updated = await db
+        .updateTable('notifications')
+        .set({
+          state: c.state,
+          ...(c.attempts !== undefined && { attempts: c.attempts }),
+          ...(c.nextAttemptAt && { next_attempt_at: c.nextAttemptAt.toISOString() }),
+          ...(c.lastError !== undefined && { last_error: c.lastError }),
+          ...(c.sentAt !== undefined && { sent_at: c.sentAt?.toISOString() ?? null }),
+          deadline_at: null,
+        })
+        .where('id', 'in', part)
+        .where('state', '=', 'sending')
+        .where('deadline_at', '=', deadline)
+        .returning('id')
+        .execute();
+      for (const r of updated) changed.add(r.id);
+    }
+  }
+  return changed;
+}
+
 /** Records how a send went. Only a row still leased by this attempt (same deadline) is changed. */
-export async function settle(db: Db, n: Pick<Notification, 'id' | 'deadlineAt'>, change: { state: NotificationState; attempts?: number; nextAttemptAt?: Date; lastError?: string | null; sentAt?: Date | null }): Promise<boolean> {
-  const result = await db
-    .updateTable('notifications')
-    .set({
-      state: change.state,
-      ...(change.attempts !== undefined && { attempts: change.attempts }),
-      ...(change.nextAttemptAt && { next_attempt_at: change.nextAttemptAt.toISOString() }),
-      ...(change.lastError !== undefined && { last_error: change.lastError }),
-      ...(change.sentAt !== undefined && { sent_at: change.sentAt?.toISOString() ?? null }),
-      deadline_at: null,
-    })
-    .where('id', '=', n.id)
-    .where('state', '=', 'sending')
-    .where('deadline_at', '=', n.deadlineAt?.toISOString() ?? '')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export async function settle(db: Db, n: Pick<Notification, 'id' | 'deadlineAt' | 'attempts'>, change: Settlement): Promise<boolean> {
+  return (await settleMany(db, [n], () => change)).has(n.id);
 }
 
 /** Newest first. */

@@ -8,6 +8,7 @@ import * as oncall from './005-oncall.js';
 import * as notify from './006-notify.js';
 import * as templates from './007-templates.js';
 import * as functions from './008-functions.js';
+import * as outboxIndexes from './009-outbox-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006-notify': notify,
   '007-templates': templates,
   '008-functions': functions,
+  '009-outbox-indexes': outboxIndexes,
 };
