@@ -1,5 +1,5 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
-import { createAlertsService, createIngestService, type BatchRunner } from './alerts/index.js';
+import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
 import { createTokensService } from './auth/index.js';
 import type { Clock } from './clock.js';
@@ -37,11 +37,8 @@ export interface App {
   diagnostics: Diagnostics;
 }
 
-/**
- * `channels` replaces the delivery channels the config describes (tests hand in their own);
- * `ingestBatches` runs ingest transactions elsewhere (the server's ingest worker on SQLite).
- */
-export function createServices(config: Config, database: Database, clock: Clock, channels?: Channels, ingestBatches?: BatchRunner): App {
+/** `channels` replaces the delivery channels the config describes (tests hand in their own). */
+export function createServices(config: Config, database: Database, clock: Clock, channels?: Channels): App {
   const { db } = database;
   const users = createUsersService({ db, clock });
   const tokens = createTokensService({ db, clock, users });
@@ -62,7 +59,7 @@ export function createServices(config: Config, database: Database, clock: Clock,
   });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
   const alerts = createAlertsService({ db, services, incidents });
-  const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest, ...(ingestBatches && { runBatch: ingestBatches }) });
+  const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
   late.policies = policies;
   const audit = createAuditService({ db });
   const escalation = createEscalationService({ db, clock, incidents, services, policies, schedules, teams, users });

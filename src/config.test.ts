@@ -56,7 +56,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       responseTargets: DEFAULT_RESPONSE_TARGETS,
       bodyLimit: 1_048_576,
-      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2, worker: true },
+      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
       notify: { smtpUrl: undefined, smtpFrom: 'Vigil <vigil@localhost>', outboundAllow: undefined, publicUrl: undefined },
     });
   });
@@ -70,11 +70,6 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ VIGIL_SMTP_URL: 'http://mail' })).toThrow(/VIGIL_SMTP_URL: must be smtp/);
     expect(() => loadConfig({ VIGIL_PUBLIC_URL: 'vigil.example.com' })).toThrow(/VIGIL_PUBLIC_URL: must be an http/);
-  });
-
-  it('turns the SQLite ingest worker off, and names a bad value', () => {
-    expect(loadConfig({ VIGIL_INGEST_WORKER: 'off' }).ingest.worker).toBe(false);
-    expect(() => loadConfig({ VIGIL_INGEST_WORKER: 'yes' })).toThrow(/VIGIL_INGEST_WORKER: must be on or off/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -19,7 +19,7 @@ export interface Config {
   /** Largest accepted request body for the API, in bytes. */
   readonly bodyLimit: number;
   /** Group commit of ingested events: batch size, queue bound (past it: 429), longest wait in ms. */
-  readonly ingest: Readonly<{ maxBatch: number; maxQueue: number; maxWaitMs: number; worker: boolean }>;
+  readonly ingest: Readonly<{ maxBatch: number; maxQueue: number; maxWaitMs: number }>;
   /** Outbound delivery: SMTP for email, the SSRF guard's allowlist (raw text, parsed by notify/), links in messages. */
   readonly notify: Readonly<{ smtpUrl: string | undefined; smtpFrom: string; outboundAllow: string | undefined; publicUrl: string | undefined; twilioUrl?: string | undefined; twilioFrom?: string | undefined }>;
 }
@@ -60,7 +60,6 @@ const envSchema = z.object({
   VIGIL_INGEST_MAX_BATCH: wholeNumber(1, 10_000).default(512),
   VIGIL_INGEST_MAX_QUEUE: wholeNumber(1, 1_000_000).default(4_096),
   VIGIL_INGEST_MAX_WAIT_MS: wholeNumber(0, 1_000).default(2),
-  VIGIL_INGEST_WORKER: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   VIGIL_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
   VIGIL_SMTP_FROM: z.string().min(3).max(320).default('Vigil <vigil@localhost>'),
   VIGIL_OUTBOUND_ALLOW: z.string().max(10_000).optional(),
@@ -101,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logLevel: e.VIGIL_LOG_LEVEL,
     responseTargets: Object.freeze(parseResponseTargets(e.VIGIL_RESPONSE_TARGETS)),
     bodyLimit: e.VIGIL_BODY_LIMIT,
-    ingest: Object.freeze({ maxBatch: e.VIGIL_INGEST_MAX_BATCH, maxQueue: e.VIGIL_INGEST_MAX_QUEUE, maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS, worker: e.VIGIL_INGEST_WORKER === 'on' }),
+    ingest: Object.freeze({ maxBatch: e.VIGIL_INGEST_MAX_BATCH, maxQueue: e.VIGIL_INGEST_MAX_QUEUE, maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS }),
     notify: Object.freeze({ smtpUrl: e.VIGIL_SMTP_URL, smtpFrom: e.VIGIL_SMTP_FROM, outboundAllow: e.VIGIL_OUTBOUND_ALLOW, publicUrl: e.VIGIL_PUBLIC_URL, twilioUrl: e.VIGIL_TWILIO_URL, twilioFrom: e.VIGIL_TWILIO_FROM }),
   });
 }

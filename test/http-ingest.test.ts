@@ -671,7 +671,7 @@ for (const storm of STORMS) describeEachEngine(`HTTP ingestion admission control
   let admin: Caller;
 
   beforeAll(async () => {
-    h = await startHarness(env, { config: testConfig({ ingest: { ...storm.ingest, worker: false } }) });
+    h = await startHarness(env, { config: testConfig({ ingest: storm.ingest }) });
     admin = await h.caller('admin', 'adm-admin');
     viewer = await h.caller('viewer', 'adm-viewer');
   });

@@ -22,22 +22,12 @@ export interface IngestDeps {
   services: ServicesService;
   incidents: IncidentsService;
   options?: Partial<GroupCommitOptions>;
-  /**
-   * Runs a batch's transaction somewhere else (the ingest worker, alerts/ingest-writer.ts); by default
-   * on this connection. Batching, admission control and rate limits stay here either way.
-   */
-  runBatch?: BatchRunner;
 }
-
-/** Applies a batch in one transaction and returns one result per request, in order. */
-export type BatchRunner = (batch: IngestRequest[], now: Date) => Promise<IngestResult[]>;
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 };
 
-export function createIngestService({ db, clock, services, incidents, options, runBatch }: IngestDeps) {
-  const here: BatchRunner = (batch, now) => inTransaction(db, (trx) => applyBatch(trx, { services, incidents }, batch, now));
-  const run = runBatch ?? here;
-  const committer = new GroupCommitter<IngestRequest, IngestResult>((batch) => run(batch, clock.now()), { ...DEFAULT_GROUP_COMMIT, ...options });
+export function createIngestService({ db, clock, services, incidents, options }: IngestDeps) {
+  const committer = new GroupCommitter<IngestRequest, IngestResult>((batch) => inTransaction(db, (trx) => applyBatch(trx, { services, incidents }, batch, clock.now())), { ...DEFAULT_GROUP_COMMIT, ...options });
 
   // Per-key rate limits (off unless an admin sets one on the service): a fixed one-minute window per
   // key on this instance. The service is looked up through a short-lived cache so the check costs no
@@ -93,9 +83,6 @@ export function createIngestService({ db, clock, services, incidents, options, r
         return true;
       });
     },
-
-    /** Applies a batch on this connection now (what the ingest worker runs for the server). */
-    applyHere: here,
 
     /** Commits the request's events (with others arriving at the same time) and answers after the commit. */
     submit: (request: IngestRequest) => committer.submit(request),

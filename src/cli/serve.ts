@@ -1,5 +1,4 @@
 // `vigil serve` and `vigil migrate`: the commands that run against the database directly.
-import { startIngestWriter, type IngestWriter } from '../alerts/index.js';
 import { createServices } from '../app.js';
 import { bootstrapAdmin } from '../auth/index.js';
 import { systemClock } from '../clock.js';
@@ -38,13 +37,10 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
   let boot: Awaited<ReturnType<typeof bootstrapAdmin>>;
   let server: Awaited<ReturnType<typeof buildServer>>;
   let app: ReturnType<typeof createServices>;
-  let writer: IngestWriter | undefined;
   try {
     await migrate(database.db);
     boot = await bootstrapAdmin(database.db, systemClock, { adminToken: config.adminToken, dataDir: config.dataDir });
-    // On a SQLite file, ingest transactions run on a worker thread with a connection of its own.
-    writer = config.ingest.worker && database.engine === 'sqlite' ? startIngestWriter(config, database.location, () => app.escalation.poke(), (error) => console.error(`vigil: ingest worker: ${error.message}`)) : undefined;
-    app = createServices(config, database, systemClock, undefined, writer && ((batch, now) => (writer as IngestWriter).run(batch, now)));
+    app = createServices(config, database, systemClock);
     // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
     const logBuffer = createLogBuffer();
     const stream = pino.multistream([{ level: config.logLevel, stream: pino.destination(1) }, { level: config.logLevel, stream: logBuffer.stream }]);
@@ -52,7 +48,6 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     await server.listen({ host: config.host, port: config.port });
   } catch (error) {
     // A port in use or an unreachable database: release the pool so the process can exit with the error.
-    await writer?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
@@ -75,7 +70,6 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     await engine.stop();
     await server.close();
     await app.ingest.close(); // queued events commit before the database closes
-    await writer?.close();
     await database.close();
     process.exit(0);
   };

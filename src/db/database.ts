@@ -28,10 +28,7 @@ export interface DbOptions {
   /** SQLite file path (":memory:" for tests) when no databaseUrl is given. */
   sqlitePath?: string;
   poolSize?: number;
-  /**
-   * How often a SQLite file's log is checkpointed off the event loop (db/checkpointer.ts); default
-   * 200 ms. 0: another connection to the same file checkpoints it (a second connection in one process).
-   */
+  /** How often a SQLite file's log is checkpointed off the event loop (db/checkpointer.ts); default 200 ms. */
   checkpointIntervalMs?: number;
 }
 
@@ -51,8 +48,8 @@ function openSqlite(file: string, checkpointIntervalMs?: number): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // A file's log is checkpointed off the event loop (db/checkpointer.ts), not inside some unlucky commit.
-  const checkpointer = file === ':memory:' || checkpointIntervalMs === 0 ? undefined : startCheckpointer(file, checkpointIntervalMs);
-  if (file !== ':memory:') sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file, checkpointIntervalMs);
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
@@ -78,11 +75,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDialectDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(text: string) {
-      // A transaction takes the write lock when it begins, not at its first write: with two writing
-      // connections (the ingest worker's and the server's), a read-then-write transaction upgrading
-      // late would fail at once on a changed snapshot, where waiting its turn (busy_timeout) succeeds.
-      const sql = text === 'begin' ? 'begin immediate' : text;
+    prepare(sql: string) {
       let statement = cache.get(sql);
       if (statement) {
         cache.delete(sql);

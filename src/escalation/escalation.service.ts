@@ -241,11 +241,6 @@ export function createEscalationService(deps: EscalationDeps) {
       wake = fn;
     },
 
-    /** Wakes the engine now (escalations started on another connection, e.g. by the ingest worker). */
-    poke(): void {
-      wake();
-    },
-
     /** Moves every due escalation on; returns how many rows it worked. Safe on several instances. */
     async sweep(): Promise<number> {
       let total = 0;
