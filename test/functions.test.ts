@@ -217,6 +217,18 @@ describeEachEngine('runbook functions', (env) => {
       expect(log.data[0]?.actor.name).toBe('vigil');
     });
 
+    it('runs the checks once for all the incidents one sweep claims', async () => {
+      const opened = await Promise.all(['diag-storm-1', 'diag-storm-2', 'diag-storm-3'].map((k) => trigger(k)));
+      const calls = async () => ((await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=200', { as: viewer })).json() as { data: unknown[] }).data.length;
+      const before = await calls();
+      expect(await h.app.diagnostics.sweep()).toBe(3);
+      expect(await calls()).toBe(before + 1);
+      for (const { incident_id } of opened) {
+        const entry = (await timelineOf(incident_id as string)).find((e) => e.kind === 'diagnostics');
+        expect(entry?.data.shared_with).toBe(2);
+      }
+    });
+
     it('takes over a claim left unfinished by an instance that died, after a minute', async () => {
       const p1 = await trigger('diag-dead-instance');
       const claimedAt = h.clock.now();

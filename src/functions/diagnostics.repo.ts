@@ -1,5 +1,6 @@
 // Which new P0/P1 incidents still need their automatic diagnostics, and the claim that makes one
 // instance (of several on PostgreSQL) run them.
+import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 
 /** P0/P1 incidents opened since `since` with no diagnostics yet, or whose claim went stale unfinished. */
@@ -34,6 +35,6 @@ export async function claimDiagnostics(db: Db, incidentId: string, now: Date, st
   return rows.length > 0;
 }
 
-export async function finishDiagnostics(db: Db, incidentId: string, at: Date): Promise<void> {
-  await db.updateTable('incident_diagnostics').set({ finished_at: at.toISOString() }).where('incident_id', '=', incidentId).execute();
+export async function finishDiagnostics(db: Db, incidentIds: string[], at: Date): Promise<void> {
+  for (const part of chunks(incidentIds, 256)) await db.updateTable('incident_diagnostics').set({ finished_at: at.toISOString() }).where('incident_id', 'in', part).execute();
 }

@@ -2,7 +2,8 @@
 // health checks of the runbook functions and attaches what they found to the incident's timeline.
 // Driven by rows, not by the request that opened the incident: whichever instance sweeps first
 // claims it (a claim left unfinished by a dead instance is taken over after a minute), so it happens
-// once, also for incidents the ingest worker opened.
+// once, also for incidents the ingest worker opened. One run of the checks serves all the incidents a
+// sweep claims (they describe the system, not the incident).
 import { SYSTEM_ACTOR } from '../auth/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
@@ -42,23 +43,27 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
   }
 
   return {
-    /** Diagnoses new P0/P1 incidents not yet diagnosed; returns how many it did. */
-    async sweep(limit = 10): Promise<number> {
+    /**
+     * Diagnoses new P0/P1 incidents not yet diagnosed; returns how many it did. The checks describe
+     * the whole system, so one run serves every incident claimed in the same sweep: a storm of P1s
+     * costs one set of checks a sweep, not one per incident.
+     */
+    async sweep(limit = 100): Promise<number> {
       const now = clock.now();
       const stale = new Date(now.getTime() - STALE_CLAIM_MS);
-      let done = 0;
+      const claimed: string[] = [];
       for (const id of await undiagnosedIncidents(db, new Date(now.getTime() - LOOK_BACK_MS), stale, limit)) {
-        if (!(await claimDiagnostics(db, id, now, stale))) continue;
-        const findings = await gather();
-        await inTransaction(db, async (trx) => {
-          const incident = await incidents.within(trx).load(id);
-          const at = clock.now();
-          await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'diagnostics', { ...findings, took_ms: at.getTime() - now.getTime() }, at);
-          await finishDiagnostics(trx, id, at);
-        });
-        done += 1;
+        if (await claimDiagnostics(db, id, now, stale)) claimed.push(id);
       }
-      return done;
+      if (claimed.length === 0) return 0;
+      const findings = await gather();
+      await inTransaction(db, async (trx) => {
+        const at = clock.now();
+        const found = await incidents.within(trx).states(claimed);
+        await incidents.within(trx).recordMany(found.map((incident) => ({ incident, actor: SYSTEM_ACTOR, kind: 'diagnostics', data: { ...findings, took_ms: at.getTime() - now.getTime(), ...(claimed.length > 1 && { shared_with: claimed.length - 1 }) }, at })));
+        await finishDiagnostics(trx, claimed, at);
+      });
+      return claimed.length;
     },
   };
 }
