@@ -211,16 +211,29 @@ describeEachEngine('runbook functions', (env) => {
       expect(['healthy', 'degraded', 'down']).toContain(found.production_health.status);
       expect(found.database_health.database).toMatchObject({ reachable: true, engine: env.engine });
       expect((await timelineOf(p3.incident_id as string)).some((e) => e.kind === 'diagnostics')).toBe(false);
+      h.clock.advance(1_000);
       expect(await h.app.diagnostics.sweep()).toBe(0);
       // The checks it ran are in the function log as Vigil's own calls.
       const log = (await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })).json() as { data: Array<{ actor: { name: string } }> };
       expect(log.data[0]?.actor.name).toBe('vigil');
     });
 
+    it('runs the checks at most once a second on an instance', async () => {
+      const a = await trigger('diag-rate-1');
+      h.clock.advance(1_000);
+      expect(await h.app.diagnostics.sweep()).toBe(1);
+      const b = await trigger('diag-rate-2');
+      expect(await h.app.diagnostics.sweep()).toBe(0);
+      h.clock.advance(1_000);
+      expect(await h.app.diagnostics.sweep()).toBe(1);
+      for (const { incident_id } of [a, b]) expect((await timelineOf(incident_id as string)).filter((e) => e.kind === 'diagnostics')).toHaveLength(1);
+    });
+
     it('runs the checks once for all the incidents one sweep claims', async () => {
       const opened = await Promise.all(['diag-storm-1', 'diag-storm-2', 'diag-storm-3'].map((k) => trigger(k)));
       const calls = async () => ((await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=200', { as: viewer })).json() as { data: unknown[] }).data.length;
       const before = await calls();
+      h.clock.advance(1_000);
       expect(await h.app.diagnostics.sweep()).toBe(3);
       expect(await calls()).toBe(before + 1);
       for (const { incident_id } of opened) {
@@ -233,6 +246,7 @@ describeEachEngine('runbook functions', (env) => {
       const p1 = await trigger('diag-dead-instance');
       const claimedAt = h.clock.now();
       await env.database.db.insertInto('incident_diagnostics').values({ incident_id: p1.incident_id as string, claimed_at: claimedAt.toISOString(), finished_at: null }).execute();
+      h.clock.advance(1_000);
       expect(await h.app.diagnostics.sweep()).toBe(0);
       h.clock.advance(61_000);
       expect(await h.app.diagnostics.sweep()).toBe(1);

@@ -14,6 +14,7 @@ import type { FunctionsService } from './functions.service.js';
 /** Incidents older than this when first seen get no diagnostics (a server that was down for a day does not diagnose the past). */
 const LOOK_BACK_MS = 60 * 60_000;
 const STALE_CLAIM_MS = 60_000;
+const MIN_INTERVAL_MS = 1_000;
 /** Services listed by name in the entry: those not operational, at most this many. */
 const LISTED_SERVICES = 25;
 
@@ -24,6 +25,7 @@ const CHECKS: Array<[string, string, Record<string, unknown>]> = [
 ];
 
 export function createDiagnostics({ db, clock, functions, incidents }: { db: Db; clock: Clock; functions: FunctionsService; incidents: IncidentsService }) {
+  let lastRun = -Infinity;
   /** Runs the checks, each on its own: one failing check is reported, not fatal to the others. */
   async function gather(): Promise<Record<string, unknown>> {
     const found: Record<string, unknown> = {};
@@ -51,10 +53,16 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
     async sweep(limit = 100): Promise<number> {
       const now = clock.now();
       const stale = new Date(now.getTime() - STALE_CLAIM_MS);
-      const claimed: string[] = [];
-      for (const id of await undiagnosedIncidents(db, new Date(now.getTime() - LOOK_BACK_MS), stale, limit)) {
-        if (await claimDiagnostics(db, id, now, stale)) claimed.push(id);
-      }
+      // The engine sweeps on every wake-up; the checks run at most once a second (well inside the 10 s the runbook allows).
+      if (now.getTime() - lastRun < MIN_INTERVAL_MS) return 0;
+      const candidates = await undiagnosedIncidents(db, new Date(now.getTime() - LOOK_BACK_MS), stale, limit);
+      if (candidates.length === 0) return 0;
+      lastRun = now.getTime();
+      const claimed = await inTransaction(db, async (trx) => {
+        const mine: string[] = [];
+        for (const id of candidates) if (await claimDiagnostics(trx, id, now, stale)) mine.push(id);
+        return mine;
+      });
       if (claimed.length === 0) return 0;
       const findings = await gather();
       await inTransaction(db, async (trx) => {
