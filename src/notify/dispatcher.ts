@@ -34,9 +34,13 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-/** Most pages one bundled message carries (the rest go a minute later), and how many it spells out. */
-const BUNDLE_MAX = 200;
+/**
+ * Most pages one bundled message carries (any beyond go a minute later: a bound on memory, not a
+ * limit a person should meet), how many it spells out in full, and how many more it names by subject.
+ */
+const BUNDLE_MAX = 5_000;
 const BUNDLE_LISTED = 20;
+const BUNDLE_NAMED = 100;
 
 export interface DispatchOptions {
   maxAttempts: number;
@@ -127,6 +131,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     });
   }
 
+  /** The subjects of `rows`, one a line, the first BUNDLE_NAMED of them and then how many more. */
+  const names = (rows: Notification[]) => [...rows.slice(0, BUNDLE_NAMED).map((n) => n.subject), ...(rows.length > BUNDLE_NAMED ? [`… ${rows.length - BUNDLE_NAMED} more`] : [])].join('\n');
+
   /** Sends one message standing for `group` (one row, or several pages bundled for one destination). */
   async function deliver(group: Notification[], now: Date): Promise<void> {
     const first = group[0] as Notification;
@@ -139,8 +146,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         : {
             ...first,
             subject: `${group.length} pages: ${listed.map((n) => n.subject).join('; ')}`.slice(0, 250),
-            body: [...listed.map((n) => n.body), ...(more > 0 ? [`… and ${more} more:\n${group.slice(BUNDLE_LISTED).map((n) => n.subject).join('\n')}`] : [])].join('\n\n---\n\n'),
-            payload: { event: 'page', bundle: listed.map((n) => n.payload), bundled: group.length, message: { subject: `${group.length} pages`, text: group.map((n) => n.subject).join('\n') }, delivery_id: first.id },
+            body: [...listed.map((n) => n.body), ...(more > 0 ? [`… and ${more} more:\n${names(group.slice(BUNDLE_LISTED))}`] : [])].join('\n\n---\n\n'),
+            payload: { event: 'page', bundle: listed.map((n) => n.payload), bundled: group.length, message: { subject: `${group.length} pages`, text: names(group) }, delivery_id: first.id },
           };
     try {
       if (!channel) throw new ChannelError(`no ${first.channel} channel is configured on this server`, false);
