@@ -19,7 +19,8 @@ const escapeSlack = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const SHAPES = {
   webhook: (m: OutboundMessage) => m.payload,
   slack: (m: OutboundMessage) => ({
-    text: m.subject,
+    // The fallback text is mrkdwn too: unescaped, "<!channel>" in an alert's title would notify everyone.
+    text: escapeSlack(m.subject),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: m.subject.slice(0, 150) } },
       { type: 'section', text: { type: 'mrkdwn', text: escapeSlack(m.body).slice(0, 3000) } },
@@ -45,7 +46,8 @@ const SHAPES = {
   mattermost: (m: OutboundMessage) => ({ username: 'Vigil', text: `#### ${m.subject}\n${m.body}` }),
 } satisfies Record<string, Shape>;
 
-function retryAfter(header: string | string[] | undefined): number | undefined {
+/** Seconds a Retry-After header (delta seconds or an HTTP date) asks for, capped at an hour; undefined when absent or unreadable. */
+export function retryAfter(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   const seconds = Number(value);

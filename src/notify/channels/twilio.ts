@@ -2,6 +2,7 @@
 // Messages and Calls endpoints): form-encoded POSTs with the account's SID and token as basic auth.
 import { request, type Dispatcher } from 'undici';
 import { ChannelError, type Channel, type OutboundMessage } from '../channel.js';
+import { retryAfter } from './http.js';
 
 export interface TwilioDeps {
   /** https://<AccountSid>:<AuthToken>@api.twilio.com, or a compatible gateway's base URL. */
@@ -23,6 +24,7 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
   async function post(resource: 'Messages' | 'Calls', form: Record<string, string>, m: OutboundMessage): Promise<void> {
     let status: number;
     let text = '';
+    let wait: string | string[] | undefined;
     try {
       const response = await request(`${root}/${resource}.json`, {
         method: 'POST',
@@ -34,6 +36,7 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = response.statusCode;
+      wait = response.headers['retry-after'];
       text = (await response.body.text().catch(() => '')).slice(0, 200);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -41,7 +44,9 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
     }
     if (status >= 200 && status < 300) return;
     const what = `the SMS/voice gateway answered ${status}${text ? `: ${text}` : ''}`;
-    throw new ChannelError(what, status === 429 || status === 408 || status >= 500);
+    const retryable = status === 429 || status === 408 || status >= 500;
+    // A gateway's Retry-After reaches the dispatcher, as for the JSON channels.
+    throw new ChannelError(what, retryable, retryable ? retryAfter(wait) : undefined);
   }
 
   return {
