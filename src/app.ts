@@ -65,7 +65,7 @@ export function createServices(config: Config, database: Database, clock: Clock,
   const escalation = createEscalationService({ db, clock, incidents, services, policies, schedules, teams, users });
   const notify = createNotifyService({ db, clock, users, incidents, publicUrl: config.notify.publicUrl, outboundAllow: config.notify.outboundAllow });
   escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
-  const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users });
+  const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users, ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }) });
   const app: App = { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics };
   // The functions read across every feature, so they are built over the app itself.
   app.functions = createFunctionsService({ db, clock, functions: { 'production-monitoring': productionMonitoring(app), 'database-scalability': databaseScalability(app) } });

@@ -57,7 +57,7 @@ describe('loadConfig', () => {
       responseTargets: DEFAULT_RESPONSE_TARGETS,
       bodyLimit: 1_048_576,
       ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
-      notify: { smtpUrl: undefined, smtpFrom: 'Vigil <vigil@localhost>', outboundAllow: undefined, publicUrl: undefined },
+      notify: { smtpUrl: undefined, smtpFrom: 'Vigil <vigil@localhost>', outboundAllow: undefined, publicUrl: undefined, pageIntervalMs: 60_000 },
     });
   });
 
@@ -67,9 +67,16 @@ describe('loadConfig', () => {
       smtpFrom: 'Ops <ops@example.com>',
       outboundAllow: '10.0.0.0/8,hooks.internal',
       publicUrl: 'https://vigil.example.com',
+      pageIntervalMs: 60_000,
     });
     expect(() => loadConfig({ VIGIL_SMTP_URL: 'http://mail' })).toThrow(/VIGIL_SMTP_URL: must be smtp/);
     expect(() => loadConfig({ VIGIL_PUBLIC_URL: 'vigil.example.com' })).toThrow(/VIGIL_PUBLIC_URL: must be an http/);
+  });
+
+  it('reads the page interval as a duration and names a bad one', () => {
+    expect(loadConfig({ VIGIL_PAGE_INTERVAL: '5m' }).notify.pageIntervalMs).toBe(300_000);
+    expect(() => loadConfig({ VIGIL_PAGE_INTERVAL: 'often' })).toThrow(/VIGIL_PAGE_INTERVAL: must be a duration/);
+    expect(() => loadConfig({ VIGIL_PAGE_INTERVAL: '2d' })).toThrow(/VIGIL_PAGE_INTERVAL: must be a duration of at most 1d/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -83,9 +83,9 @@ describeEachEngine('notifications', (env) => {
     await mail.stop();
   });
 
-  function setup(start: string) {
+  function setup(start: string, pageIntervalMs?: number) {
     const clock = new FakeClock(start);
-    const config = testConfig({ notify: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow: '127.0.0.1/32', publicUrl: 'https://vigil.test.example', twilioUrl: base.replace('http://', 'http://AC123:sekret@'), twilioFrom: '+15550000000' } });
+    const config = testConfig({ notify: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow: '127.0.0.1/32', publicUrl: 'https://vigil.test.example', twilioUrl: base.replace('http://', 'http://AC123:sekret@'), twilioFrom: '+15550000000', ...(pageIntervalMs !== undefined && { pageIntervalMs }) } });
     const app: App = createServices(config, env.database, clock);
     const logger = { info: vi.fn(), error: vi.fn() };
     const engine = startEngine(app, logger, 0);
@@ -274,6 +274,23 @@ describeEachEngine('notifications', (env) => {
     expect(got).toHaveLength(2);
     expect((JSON.parse(got[1]?.body ?? '{}') as { bundled: number }).bundled).toBe(30);
     expect((await t.log(second[29]?.id as string)).filter((x) => x.kind === 'page').map((x) => x.state)).toEqual(['sent']);
+  });
+
+  it('takes the page interval from the configuration (VIGIL_PAGE_INTERVAL)', async () => {
+    const t = setup('2031-05-05T14:00:00.000Z', 10_000);
+    const u = await t.person('nt-interval');
+    const path = `/interval/${u.handle}`;
+    await t.method(u.id, 'webhook', `${base}${path}`);
+    const key = await t.pagedService(u.id);
+    await t.alert(key, 'iv-1');
+    await t.tick();
+    await t.alert(key, 'iv-2');
+    t.clock.advance(9_000);
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(1);
+    t.clock.advance(1_000);
+    await t.tick();
+    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(2);
   });
 
   it('skips a destination whose circuit breaker is open without spending attempts, while others get through', async () => {
