@@ -53,11 +53,12 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
     async sweep(limit = 100): Promise<number> {
       const now = clock.now();
       const stale = new Date(now.getTime() - STALE_CLAIM_MS);
-      // The engine sweeps on every wake-up; the checks run at most once a second (well inside the 10 s the runbook allows).
+      // The engine sweeps on every wake-up; looking for work (and so the checks) happens at most once a
+      // second, well inside the 10 s the runbook allows.
       if (now.getTime() - lastRun < MIN_INTERVAL_MS) return 0;
+      lastRun = now.getTime();
       const candidates = await undiagnosedIncidents(db, new Date(now.getTime() - LOOK_BACK_MS), stale, limit);
       if (candidates.length === 0) return 0;
-      lastRun = now.getTime();
       const claimed = await inTransaction(db, async (trx) => {
         const mine: string[] = [];
         for (const id of candidates) if (await claimDiagnostics(trx, id, now, stale)) mine.push(id);

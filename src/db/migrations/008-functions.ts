@@ -18,6 +18,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('error', 'text')
     .execute();
+  // The diagnostics sweep looks for recent P0/P1 incidents only.
+  await db.schema.createIndex('incidents_severity_created_idx').on('incidents').columns(['severity', 'created_at']).execute();
   // acknowledge_alert takes a dedup key without its service.
   await db.schema.createIndex('alerts_dedup_key_idx').on('alerts').column('dedup_key').execute();
   await db.schema.createIndex('function_log_function_idx').on('function_log').columns(['function', 'id']).execute();
@@ -34,5 +36,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('incident_diagnostics').execute();
   await db.schema.dropIndex('alerts_dedup_key_idx').execute();
+  await db.schema.dropIndex('incidents_severity_created_idx').execute();
   await db.schema.dropTable('function_log').execute();
 }
