@@ -125,7 +125,7 @@ async function startReceiver(): Promise<Receiver> {
         return;
       }
       seen.add(id);
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { event?: string; bundle?: unknown[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { event?: string; bundle?: unknown[]; bundled?: number };
       if (body.event === 'notification.initial') {
         const seq = seqOf(body);
         if (seq !== undefined && !r.initialAt.has(seq)) r.initialAt.set(seq, at);
@@ -136,7 +136,8 @@ async function startReceiver(): Promise<Receiver> {
           const seq = seqOf(p);
           if (seq !== undefined && !r.pageAt.has(seq)) r.pageAt.set(seq, at);
         }
-        r.deliveries.push({ at, kind: 'page', pages: pages.length });
+        // A bundle spells out its first pages in full and counts the rest in `bundled`; only the spelled-out ones have a latency here.
+        r.deliveries.push({ at, kind: 'page', pages: body.bundled ?? pages.length });
       } else r.deliveries.push({ at, kind: 'other', pages: 0 });
     });
   });
