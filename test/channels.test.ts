@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { ChannelError, type Channel, type ChannelKind, type OutboundMessage } from '../src/notify/channel.js';
 import { createEmailChannel } from '../src/notify/channels/email.js';
-import { createHttpChannels } from '../src/notify/channels/http.js';
+import { createHttpChannels, defuseMentions } from '../src/notify/channels/http.js';
 import { createChannels } from '../src/notify/channels/index.js';
 import { createTwilioChannels } from '../src/notify/channels/twilio.js';
 import { signatureHeader, verifySignature } from '../src/notify/signature.js';
@@ -658,5 +658,12 @@ describe('webhook signatures', () => {
       expect(web.at(where)).toHaveLength(1);
       expect(web.at(where)[0]?.headers['x-vigil-signature']).toBeUndefined();
     });
+  });
+});
+
+describe('Mattermost mentions', () => {
+  it('makes @channel, @all and @here in an alert inert (a zero-width space), leaving other text and people’s mentions alone', () => {
+    expect(defuseMentions('#### [P1] @channel checkout down\nping @ALL and @here. cc @ana, mail ops@all.example')).toBe('#### [P1] @\u200Bchannel checkout down\nping @\u200BALL and @\u200Bhere. cc @ana, mail ops@all.example');
+    expect(defuseMentions('no mentions: @channels, @channel-team')).toBe('no mentions: @channels, @channel-team');
   });
 });

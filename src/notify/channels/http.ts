@@ -43,8 +43,15 @@ const SHAPES = {
       },
     ],
   }),
-  mattermost: (m: OutboundMessage) => ({ username: 'Vigil', text: `#### ${m.subject}\n${m.body}` }),
+  // "@channel", "@all" and "@here" in an alert's text would notify the whole channel: a zero-width space keeps them readable and inert.
+  mattermost: (m: OutboundMessage) => ({ username: 'Vigil', text: defuseMentions(`#### ${m.subject}\n${m.body}`) }),
 } satisfies Record<string, Shape>;
+
+/** Mattermost's channel-wide mentions, made inert. */
+export function defuseMentions(text: string): string {
+  // Only a mention of its own: not inside an address (ops@all.example) or a longer name (@channel-team).
+  return text.replace(/(?<![\w.@])@(channel|all|here)(?![\w-])/gi, '@\u200B$1');
+}
 
 /** Seconds a Retry-After header (delta seconds or an HTTP date) asks for, capped at an hour; undefined when absent or unreadable. */
 export function retryAfter(header: string | string[] | undefined): number | undefined {
