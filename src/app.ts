@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/database.js';
 import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
-import { createDiagnostics, createFunctionsService, databaseScalability, productionMonitoring, type Diagnostics, type FunctionsService } from './functions/index.js';
+import { createDatabasesService, createDiagnostics, createFunctionsService, databaseScalability, productionMonitoring, type DatabasesService, type Diagnostics, type FunctionsService } from './functions/index.js';
 import { createIncidentsService } from './incidents/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
 import { createSchedulesService } from './schedules/index.js';
@@ -35,6 +35,8 @@ export interface App {
   functions: FunctionsService;
   /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */
   diagnostics: Diagnostics;
+  /** PostgreSQL databases registered for database-scalability. */
+  databases: DatabasesService;
 }
 
 /** `channels` replaces the delivery channels the config describes (tests hand in their own). */
@@ -66,9 +68,9 @@ export function createServices(config: Config, database: Database, clock: Clock,
   const notify = createNotifyService({ db, clock, users, incidents, publicUrl: config.notify.publicUrl, outboundAllow: config.notify.outboundAllow });
   escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
   const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users, ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }) });
-  const app: App = { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics };
+  const app: App = { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics, databases: createDatabasesService({ db, clock, secretKey: config.secretKey }) };
   // The functions read across every feature, so they are built over the app itself.
-  app.functions = createFunctionsService({ db, clock, functions: { 'production-monitoring': productionMonitoring(app), 'database-scalability': databaseScalability(app) } });
+  app.functions = createFunctionsService({ db, clock, functions: { 'production-monitoring': productionMonitoring(app), 'database-scalability': databaseScalability(app, app.databases) } });
   app.diagnostics = createDiagnostics({ db, clock, functions: app.functions, incidents });
   return app;
 }

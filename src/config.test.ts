@@ -79,6 +79,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VIGIL_PAGE_INTERVAL: '2d' })).toThrow(/VIGIL_PAGE_INTERVAL: must be a duration of at most 1d/);
   });
 
+  it('reads VIGIL_SECRET_KEY as 32 bytes in hex or base64, and names a bad one', () => {
+    expect(loadConfig({ VIGIL_SECRET_KEY: '07'.repeat(32) }).secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({ VIGIL_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') }).secretKey).toEqual(Buffer.alloc(32, 9));
+    expect(loadConfig({}).secretKey).toBeUndefined();
+    expect(() => loadConfig({ VIGIL_SECRET_KEY: 'short' })).toThrow(/VIGIL_SECRET_KEY: must be 32 bytes/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ VIGIL_PORT: '', VIGIL_HOST: '', DATABASE_URL: '', VIGIL_LOG_LEVEL: '' })).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: undefined, logLevel: 'info' });
   });

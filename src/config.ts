@@ -21,6 +21,8 @@ export interface Config {
   /** Group commit of ingested events: batch size, queue bound (past it: 429), longest wait in ms. */
   readonly ingest: Readonly<{ maxBatch: number; maxQueue: number; maxWaitMs: number }>;
   /** Outbound delivery: SMTP for email, the SSRF guard's allowlist (raw text, parsed by notify/), links in messages. */
+  /** Seals secrets Vigil must read back (monitored databases' connection strings); none → registering them is refused. */
+  readonly secretKey?: Buffer | undefined;
   readonly notify: Readonly<{ smtpUrl: string | undefined; smtpFrom: string; outboundAllow: string | undefined; publicUrl: string | undefined; twilioUrl?: string | undefined; twilioFrom?: string | undefined; pageIntervalMs?: number }>;
 }
 
@@ -66,6 +68,17 @@ const envSchema = z.object({
   VIGIL_TWILIO_URL: z.string().regex(/^https?:\/\/[^\s:@/]+:[^\s@/]+@[^\s]+$/, 'must be https://<AccountSid>:<AuthToken>@<host> (Twilio or a compatible gateway)').optional(),
   VIGIL_TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form such as +15551234567').optional(),
   VIGIL_PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').optional(),
+  VIGIL_SECRET_KEY: z
+    .string()
+    .transform((text, ctx) => {
+      const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)' });
+        return z.NEVER;
+      }
+      return key;
+    })
+    .optional(),
   VIGIL_PAGE_INTERVAL: z
     .string()
     .transform((text, ctx) => {
@@ -112,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     responseTargets: Object.freeze(parseResponseTargets(e.VIGIL_RESPONSE_TARGETS)),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     ingest: Object.freeze({ maxBatch: e.VIGIL_INGEST_MAX_BATCH, maxQueue: e.VIGIL_INGEST_MAX_QUEUE, maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS }),
+    secretKey: e.VIGIL_SECRET_KEY,
     notify: Object.freeze({ smtpUrl: e.VIGIL_SMTP_URL, smtpFrom: e.VIGIL_SMTP_FROM, outboundAllow: e.VIGIL_OUTBOUND_ALLOW, publicUrl: e.VIGIL_PUBLIC_URL, twilioUrl: e.VIGIL_TWILIO_URL, twilioFrom: e.VIGIL_TWILIO_FROM, pageIntervalMs: e.VIGIL_PAGE_INTERVAL }),
   });
 }

@@ -332,6 +332,14 @@ export interface IncidentDiagnosticsTable {
   finished_at: string | null;
 }
 
+export interface MonitoredDatabasesTable {
+  id: string;
+  name: string;
+  location: string;
+  url_sealed: string;
+  created_at: string;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -362,4 +370,5 @@ export interface Schema {
   update_schedule: UpdateScheduleTable;
   function_log: FunctionLogTable;
   incident_diagnostics: IncidentDiagnosticsTable;
+  monitored_databases: MonitoredDatabasesTable;
 }

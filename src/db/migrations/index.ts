@@ -9,6 +9,7 @@ import * as notify from './006-notify.js';
 import * as templates from './007-templates.js';
 import * as functions from './008-functions.js';
 import * as outboxIndexes from './009-outbox-indexes.js';
+import * as monitoredDatabases from './010-monitored-databases.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007-templates': templates,
   '008-functions': functions,
   '009-outbox-indexes': outboxIndexes,
+  '010-monitored-databases': monitoredDatabases,
 };

@@ -6,10 +6,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { authorize } from '../../auth/index.js';
-import type { FunctionCall } from '../../functions/index.js';
+import type { FunctionCall, MonitoredDatabase } from '../../functions/index.js';
 import { LOG_LEVELS, type LogBuffer } from '../log-buffer.js';
 import { page } from '../present.js';
-import { instant, limit, ref } from '../schemas.js';
+import { idParams, instant, limit, ref, text } from '../schemas.js';
 
 const callView = (c: FunctionCall) => ({
   id: c.id,
@@ -72,4 +72,25 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
       return { data: logs ? logs.read(request.query) : [] };
     },
   );
+
+  const databaseView = (d: MonitoredDatabase) => ({ id: d.id, name: d.name, location: d.location, created_at: d.createdAt.toISOString() });
+
+  r.post(
+    '/api/v1/databases',
+    {
+      schema: {
+        tags: ['functions'],
+        summary: 'Register a PostgreSQL database for database-scalability (admin; the URL is stored sealed and never shown again)',
+        body: z.strictObject({ name: text(100), url: z.string().min(1).max(2_000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters') }),
+      },
+    },
+    async (request, reply) => reply.status(201).send(databaseView(await app.databases.create(request.actor, request.body))),
+  );
+
+  r.get('/api/v1/databases', { schema: { tags: ['functions'], summary: 'Registered databases (no credentials)' } }, async (request) => ({ data: (await app.databases.list(request.actor)).map(databaseView) }));
+
+  r.delete('/api/v1/databases/:id', { schema: { tags: ['functions'], summary: 'Forget a registered database (admin)', params: idParams } }, async (request, reply) => {
+    await app.databases.remove(request.actor, request.params.id);
+    return reply.status(204).send();
+  });
 }
