@@ -23,8 +23,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { rewriteDocs, ROOT } from './lib.js';
 import { createServices } from '../src/app.js';
 import { SYSTEM_ACTOR } from '../src/auth/index.js';
 import type { Clock } from '../src/clock.js';
@@ -33,7 +33,6 @@ import { createDb, migrate, type Database, type Db } from '../src/db/database.js
 import type { EscalationsTable, IncidentsTable } from '../src/db/schema.js';
 import { startEngine } from '../src/engine/engine.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
   const i = args.indexOf(name);
@@ -330,20 +329,6 @@ function section(results: Result[], skipped: string[], load: { before: number; a
   ].join('\n');
 }
 
-function writeDocs(body: string): void {
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const text = fs.readFileSync(file, 'utf8');
-  const begin = '<!-- bench:escalation:begin -->';
-  const endMark = '<!-- bench:escalation:end -->';
-  const block = `${begin}\n${body}\n${endMark}`;
-  const i = text.indexOf(begin);
-  const j = text.indexOf(endMark);
-  const next =
-    i >= 0 && j > i
-      ? text.slice(0, i) + block + text.slice(j + endMark.length)
-      : `${text.trimEnd()}\n\n## Escalation engine (\`npm run bench:escalation\`)\n\n${block}\n\nThe table above is rewritten by each \`npm run bench:escalation\` (between the \`bench:escalation\` markers).\n`;
-  fs.writeFileSync(file, next);
-}
 
 const started = new Date();
 const sha = commit(); // the code this process loaded, even if HEAD moves during a long run
@@ -365,6 +350,6 @@ for (const engine of ENGINES) {
 const load = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
 const body = section(results, skipped, load, started, sha);
 console.log(`\n${body}`);
-if (DOCS) writeDocs(body);
+if (DOCS) rewriteDocs('escalation', 'Escalation engine', body);
 const failed = results.some((r) => r.missed > 0 || r.duplicates > 0 || r.errors > 0);
 process.exit(failed ? 1 : 0);

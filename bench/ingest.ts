@@ -10,17 +10,16 @@
 // prints where its time went; --no-docs skips the docs update; --seconds N (default 6),
 // --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
+import { cpuSeconds, procStatus, rewriteDocs, ROOT, startServer, stopServer } from './lib.js';
 import autocannon from 'autocannon';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
 const option = (name: string, fallback: number): number => {
@@ -43,59 +42,6 @@ const AUTOCANNON_VERSION = (createRequire(import.meta.url)('autocannon/package.j
 
 // ---------------------------------------------------------------------------------------------------
 // The server
-
-interface Server {
-  url: string;
-  pid: number;
-  child: ChildProcess;
-  exited: Promise<void>;
-  stderr: () => string;
-}
-
-function startServer(dataDir: string, profileDir: string | undefined): Promise<Server> {
-  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
-  const entry = flag('--dist') ? [path.join(ROOT, 'dist/main.js')] : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')];
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VIGIL_') && k !== 'DATABASE_URL') env[k] = v;
-  Object.assign(env, { VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', NODE_ENV: 'production' });
-  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve', '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      const m = /^Vigil is serving on (http:\/\/\S+)/m.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1] as string, pid: child.pid as number, child, exited, stderr: () => stderr });
-      }
-    });
-    void exited.then(() => reject(new Error(`server exited during start-up\n${stdout}\n${stderr}`)));
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  process.kill(server.pid, 'SIGTERM');
-  const hard = setTimeout(() => process.kill(server.pid, 'SIGKILL'), 15_000);
-  await server.exited;
-  clearTimeout(hard);
-}
-
-function procStatus(pid: number): { rssMb: number; hwmMb: number } {
-  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-}
-
-/** User+system CPU seconds the process has used (from /proc/<pid>/stat). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-}
 
 function generatorCpu(since: NodeJS.CpuUsage): number {
   const { user, system } = process.cpuUsage(since);
@@ -358,7 +304,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const profileDir = flag('--cpu-prof') ? path.join(tmp, 'profile') : undefined;
   const load0 = os.loadavg()[0] as number;
-  const server = await startServer(path.join(tmp, 'data'), profileDir);
+  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN }, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
   const rows: Row[] = [];
   let profileLines: string[] = [];
   try {
@@ -433,15 +379,8 @@ function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profi
   console.log(`\n${out}`);
   if (profileLines.length) console.log(`\nServer CPU profile:\n${profileLines.join('\n')}`);
   if (flag('--no-docs')) return;
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const begin = '<!-- bench:ingest:begin -->';
-  const finish = '<!-- bench:ingest:end -->';
-  const generated = `${begin}\n${out}${finish}`;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const re = new RegExp(`${begin}[\\s\\S]*?${finish}`);
-  const next = re.test(current) ? current.replace(re, generated) : `${current.trimEnd()}\n\n## Ingestion (\`npm run bench:ingest\`)\n\n${generated}\n`;
-  fs.writeFileSync(file, next);
-  console.log(`\nupdated ${path.relative(ROOT, file)}`);
+  rewriteDocs('ingest', 'Ingestion', out);
+  console.log('\nupdated docs/benchmarks.md');
 }
 
 await main();

@@ -20,17 +20,16 @@
 // docs/benchmarks.md (--no-docs skips that). `npm run bench:notify` builds and passes --dist (the
 // server runs dist/main.js); without it the server runs src/ through tsx. --help lists the options.
 import Sqlite from 'better-sqlite3';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { cpuSeconds, procStatus, rewriteDocs, ROOT, startServer, stopServer, type Server } from './lib.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const USAGE = `usage: tsx bench/notify.ts [options]
   --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
                              BENCH_DATABASE_URL or TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test) and drops it after
@@ -169,56 +168,6 @@ async function startReceiver(): Promise<Receiver> {
 
 // ---------------------------------------------------------------------------------------------------
 // The server
-
-interface Server {
-  url: string;
-  pid: number;
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-function startServer(dataDir: string, databaseUrl: string | undefined): Promise<Server> {
-  const entry = flag('--dist') ? [path.join(ROOT, 'dist/main.js')] : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')];
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VIGIL_') && k !== 'DATABASE_URL') env[k] = v;
-  Object.assign(env, { VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_LOG_LEVEL: 'warn', VIGIL_OUTBOUND_ALLOW: '127.0.0.1', NODE_ENV: 'production', ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
-  const child = spawn(process.execPath, [...entry, 'serve', '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      const m = /^Vigil is serving on (http:\/\/\S+)/m.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1] as string, pid: child.pid as number, child, exited });
-      }
-    });
-    void exited.then(() => reject(new Error(`server exited\n${stdout}\n${stderr}`)));
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  process.kill(server.pid, 'SIGTERM');
-  const hard = setTimeout(() => process.kill(server.pid, 'SIGKILL'), 15_000);
-  await server.exited;
-  clearTimeout(hard);
-}
-
-/** User+system CPU seconds a process has used (from /proc/<pid>/stat). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMb(pid: number): number {
-  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB/m.exec(text)?.[1] ?? NaN) / 1024;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // HTTP client, set-up and the open-loop generator
@@ -591,20 +540,6 @@ function report(a: LatencyResult, b: DrainResult | undefined, meta: { engine: st
   return lines.join('\n');
 }
 
-function writeDocs(body: string): void {
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const text = fs.readFileSync(file, 'utf8');
-  const begin = '<!-- bench:notify:begin -->';
-  const end = '<!-- bench:notify:end -->';
-  const block = `${begin}\n${body}\n${end}`;
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  const next =
-    i >= 0 && j > i
-      ? text.slice(0, i) + block + text.slice(j + end.length)
-      : `${text.trimEnd()}\n\n## Notifications (\`npm run bench:notify\`)\n\n${block}\n\nThe figures above are rewritten by each \`npm run bench:notify\` (between the \`bench:notify\` markers).\n`;
-  fs.writeFileSync(file, next);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Main
@@ -636,7 +571,7 @@ async function main(): Promise<number> {
   let server: Server | undefined;
   let obs: Observer | undefined;
   try {
-    server = await startServer(path.join(tmp, 'data'), databaseUrl);
+    server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_OUTBOUND_ALLOW: '127.0.0.1', ...(databaseUrl && { DATABASE_URL: databaseUrl }) } });
     say(`server pid ${server.pid} at ${server.url} (${ENGINE}); receiver at ${receiver.url}`);
     const key = await setUp(server, receiver);
     obs = databaseUrl ? await pgObserver(databaseUrl) : sqliteObserver(path.join(tmp, 'data', 'vigil.db'));
@@ -648,7 +583,7 @@ async function main(): Promise<number> {
       sha,
       started,
       load: [load0, os.loadavg()[0] ?? 0] as [number, number],
-      rss: rssMb(server.pid),
+      rss: procStatus(server.pid).hwmMb,
       states: await outboxStates(obs),
       statuses: [...gen.statuses].map(([s, c]) => `${s}×${num(c)}`).join(' '),
       lateMs: gen.lateMs,
@@ -656,7 +591,7 @@ async function main(): Promise<number> {
     };
     const body = report(a.result, drain, meta);
     console.log(`\n${body}`);
-    if (DOCS) writeDocs(body);
+    if (DOCS) rewriteDocs('notify', 'Notifications', body);
     const ok = [...gen.statuses.keys()].every((s) => s === '202') && a.result.undelivered === 0 && (drain?.leftOver ?? 0) === 0;
     return ok ? 0 : 1;
   } finally {
