@@ -23,6 +23,8 @@ export interface Config {
   /** Outbound delivery: SMTP for email, the SSRF guard's allowlist (raw text, parsed by notify/), links in messages. */
   /** Seals secrets Vigil must read back (monitored databases' connection strings); none → registering them is refused. */
   readonly secretKey?: Buffer | undefined;
+  /** How `POST /verify` checks a JWT: a JWKS URL or a shared HS256 secret, and the issuer and audience it must carry. */
+  readonly jwt: Readonly<{ jwksUrl: string | undefined; secret: string | undefined; issuer: string | undefined; audience: string | undefined }>;
   readonly notify: Readonly<{ smtpUrl: string | undefined; smtpFrom: string; outboundAllow: string | undefined; publicUrl: string | undefined; twilioUrl?: string | undefined; twilioFrom?: string | undefined; pageIntervalMs?: number }>;
 }
 
@@ -79,6 +81,10 @@ const envSchema = z.object({
       return key;
     })
     .optional(),
+  VIGIL_JWT_JWKS_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL of a JSON Web Key Set').optional(),
+  VIGIL_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (an HS256 key shorter than its hash is weak)').max(4096).optional(),
+  VIGIL_JWT_ISSUER: z.string().min(1).max(2048).optional(),
+  VIGIL_JWT_AUDIENCE: z.string().min(1).max(2048).optional(),
   VIGIL_PAGE_INTERVAL: z
     .string()
     .transform((text, ctx) => {
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyLimit: e.VIGIL_BODY_LIMIT,
     ingest: Object.freeze({ maxBatch: e.VIGIL_INGEST_MAX_BATCH, maxQueue: e.VIGIL_INGEST_MAX_QUEUE, maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS }),
     secretKey: e.VIGIL_SECRET_KEY,
+    jwt: Object.freeze({ jwksUrl: e.VIGIL_JWT_JWKS_URL, secret: e.VIGIL_JWT_SECRET, issuer: e.VIGIL_JWT_ISSUER, audience: e.VIGIL_JWT_AUDIENCE }),
     notify: Object.freeze({ smtpUrl: e.VIGIL_SMTP_URL, smtpFrom: e.VIGIL_SMTP_FROM, outboundAllow: e.VIGIL_OUTBOUND_ALLOW, publicUrl: e.VIGIL_PUBLIC_URL, twilioUrl: e.VIGIL_TWILIO_URL, twilioFrom: e.VIGIL_TWILIO_FROM, pageIntervalMs: e.VIGIL_PAGE_INTERVAL }),
   });
 }

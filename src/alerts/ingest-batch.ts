@@ -17,10 +17,14 @@ import { findOpenAlerts, insertAlertEvents, insertAlerts, openAlertCounts, saveA
 import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
 import type { AlertEvent } from './event.js';
 
-export interface IngestRequest {
-  routingKey: string;
-  events: AlertEvent[];
-}
+/**
+ * The events of one request and whose they are: an integration key from outside, or (for Vigil's own
+ * sources: monitors, performance baselines, error tracking) the id of the service they belong to.
+ */
+export type IngestRequest = ({ routingKey: string; serviceId?: undefined } | { serviceId: string; routingKey?: undefined }) & { events: AlertEvent[] };
+
+/** The lookup key of a request's service within a batch. */
+const sourceOf = (r: IngestRequest): string => (r.serviceId !== undefined ? `id:${r.serviceId}` : `key:${r.routingKey}`);
 
 export type IngestResult = { ok: true; serviceId: string; dedupKeys: string[] } | { ok: false; reason: 'unknown_key' };
 
@@ -60,7 +64,7 @@ export async function applyBatch(trx: Db, deps: BatchDeps, requests: IngestReque
   await batch.loadOpenAlerts(requests, services);
   const results: IngestResult[] = [];
   for (const request of requests) {
-    const service = services.get(request.routingKey);
+    const service = services.get(sourceOf(request));
     if (!service) {
       results.push({ ok: false, reason: 'unknown_key' });
       continue;
@@ -97,8 +101,10 @@ class AlertBatch {
 
   async resolveServices(requests: IngestRequest[]): Promise<Map<string, Service | undefined>> {
     const services = new Map<string, Service | undefined>();
-    for (const { routingKey } of requests) {
-      if (!services.has(routingKey)) services.set(routingKey, await this.deps.services.byIntegrationKey(routingKey, this.trx));
+    for (const request of requests) {
+      const source = sourceOf(request);
+      if (services.has(source)) continue;
+      services.set(source, request.serviceId !== undefined ? await this.deps.services.byId(request.serviceId, this.trx) : await this.deps.services.byIntegrationKey(request.routingKey, this.trx));
     }
     return services;
   }
@@ -107,7 +113,7 @@ class AlertBatch {
   async loadOpenAlerts(requests: IngestRequest[], services: Map<string, Service | undefined>): Promise<void> {
     const keysByService = new Map<string, Set<string>>();
     for (const request of requests) {
-      const service = services.get(request.routingKey);
+      const service = services.get(sourceOf(request));
       if (!service) continue;
       let keys = keysByService.get(service.id);
       if (!keys) keysByService.set(service.id, (keys = new Set()));
