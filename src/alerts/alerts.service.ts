@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { ServicesService } from '../services/index.js';
-import { findAlert, findAlertsByDedupKey, listAlerts, recentAlertEvents, type AlertStatus } from './alerts.repo.js';
+import { findAlert, findAlertsByDedupKey, findOpenAlerts, listAlerts, recentAlertEvents, type AlertStatus } from './alerts.repo.js';
 
 export interface AlertsDeps {
   db: Db;
@@ -22,6 +22,9 @@ export function createAlertsService({ db, services, incidents }: AlertsDeps) {
       const data = rows.slice(0, q.limit);
       return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
     },
+
+    /** The service's open alerts among these dedup keys, for Vigil's own sources deciding whether a resolve is due. */
+    open: (serviceId: string, dedupKeys: string[]) => findOpenAlerts(db, serviceId, dedupKeys),
 
     /** Alerts an operator's reference names: the alert with that id, or those with that dedup key (open ones first). */
     async lookup(actor: Actor, ref: string) {
