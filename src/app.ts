@@ -1,13 +1,16 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
-import { createTokensService } from './auth/index.js';
+import { createTokensService, createVerifyService, type VerifyService } from './auth/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/database.js';
+import { createErrorsService, errorTracking, type ErrorsService } from './errors/index.js';
 import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
 import { createDatabasesService, createDiagnostics, createFunctionsService, databaseScalability, productionMonitoring, type DatabasesService, type Diagnostics, type FunctionsService } from './functions/index.js';
 import { createIncidentsService } from './incidents/index.js';
+import { createMonitorsService, monitorStats, type MonitorsService } from './monitors/index.js';
+import { createPerformanceService, type PerformanceService } from './performance/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
 import { createSchedulesService } from './schedules/index.js';
 import { createServicesService } from './services/index.js';
@@ -37,6 +40,14 @@ export interface App {
   diagnostics: Diagnostics;
   /** PostgreSQL databases registered for database-scalability. */
   databases: DatabasesService;
+  /** Error tracking: Sentry-compatible ingest, error groups, their alerts. */
+  errors: ErrorsService;
+  /** JWT checks for POST /verify against the configured issuer. */
+  verifier: VerifyService;
+  /** HTTP, TCP, PostgreSQL, auth and heartbeat monitors; their checks run in the engine's monitor loop. */
+  monitors: MonitorsService;
+  /** Response times against their baseline: the performance report and degradation alerts. */
+  performance: PerformanceService;
 }
 
 /** `channels` replaces the delivery channels the config describes (tests hand in their own). */
@@ -68,9 +79,18 @@ export function createServices(config: Config, database: Database, clock: Clock,
   const notify = createNotifyService({ db, clock, users, incidents, publicUrl: config.notify.publicUrl, outboundAllow: config.notify.outboundAllow });
   escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
   const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users, ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }) });
-  const app: App = { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics, databases: createDatabasesService({ db, clock, secretKey: config.secretKey }) };
+  const errors = createErrorsService({ db, clock, services, ingest, publicUrl: config.notify.publicUrl, options: config.ingest });
+  const app: App = { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics, errors, databases: createDatabasesService({ db, clock, secretKey: config.secretKey }), verifier: createVerifyService({ jwt: config.jwt, outboundAllow: config.notify.outboundAllow, clock }), monitors: createMonitorsService({ db, clock, services, ingest, outboundAllow: config.notify.outboundAllow, secretKey: config.secretKey }), performance: undefined as unknown as PerformanceService };
+  app.performance = createPerformanceService({
+    clock,
+    ingest,
+    services: () => services.all(),
+    monitors: () => app.monitors.all(),
+    stats: (q) => monitorStats(db, q),
+    isOpen: async (serviceId, dedupKey) => (await alerts.open(serviceId, [dedupKey])).length > 0,
+  });
   // The functions read across every feature, so they are built over the app itself.
-  app.functions = createFunctionsService({ db, clock, functions: { 'production-monitoring': productionMonitoring(app), 'database-scalability': databaseScalability(app, app.databases) } });
+  app.functions = createFunctionsService({ db, clock, functions: { 'production-monitoring': productionMonitoring(app), 'database-scalability': databaseScalability(app, app.databases), 'error-tracking': errorTracking({ db, clock, services }) } });
   app.diagnostics = createDiagnostics({ db, clock, functions: app.functions, incidents });
   return app;
 }

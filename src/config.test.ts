@@ -57,8 +57,15 @@ describe('loadConfig', () => {
       responseTargets: DEFAULT_RESPONSE_TARGETS,
       bodyLimit: 1_048_576,
       ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
+      jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined },
       notify: { smtpUrl: undefined, smtpFrom: 'Vigil <vigil@localhost>', outboundAllow: undefined, publicUrl: undefined, pageIntervalMs: 60_000 },
     });
+  });
+
+  it('reads the /verify issuer settings and names a bad one', () => {
+    expect(loadConfig({ VIGIL_JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', VIGIL_JWT_ISSUER: 'https://id.example.com/', VIGIL_JWT_AUDIENCE: 'api' }).jwt).toEqual({ jwksUrl: 'https://id.example.com/.well-known/jwks.json', secret: undefined, issuer: 'https://id.example.com/', audience: 'api' });
+    expect(() => loadConfig({ VIGIL_JWT_JWKS_URL: 'id.example.com/jwks' })).toThrow(/VIGIL_JWT_JWKS_URL: must be an http/);
+    expect(() => loadConfig({ VIGIL_JWT_SECRET: 'short' })).toThrow(/VIGIL_JWT_SECRET: must be at least 32 characters/);
   });
 
   it('reads the outbound settings and names a bad SMTP or public URL', () => {

@@ -100,8 +100,8 @@ interface FuzzRequest {
   requestId: string | undefined;
 }
 
-/** DESIGN.md section 3: a bearer token on /api/* and /functions/*; the OpenAPI document is public. */
-const needsToken = (p: string): boolean => /^\/(api|functions)\//.test(p) && p !== '/api/v1/openapi.json';
+/** DESIGN.md section 3: a bearer token on /api/* and /functions/* (and the runbook's /verify); the OpenAPI document is public. */
+const needsToken = (p: string): boolean => (/^\/(api|functions)\//.test(p) && p !== '/api/v1/openapi.json') || p === '/verify';
 
 /** Codes that mean the request never got past routing, authentication or parsing. */
 const EDGE_CODE = /^(request|route|auth)\./;

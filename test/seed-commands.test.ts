@@ -9,11 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signJwt } from './jwt-signer.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const run = promisify(execFile);
 // A copy of the team's runbook (../shared/seeds/000_2a412f34af9b8f06.txt), so a clone has it.
 const SEED = fileURLToPath(new URL('./fixtures/runbook.txt', import.meta.url));
+// The identity provider /verify trusts (a shared HS256 secret), and a token it issued for USER_TOKEN.
+const JWT = { VIGIL_JWT_SECRET: 'seed-commands-shared-secret-0123456789abcdef', VIGIL_JWT_ISSUER: 'https://id.seed.example/' };
 
 /** Shell words of one command line: spaces split, single and double quotes group (no expansions). */
 function words(line: string): string[] {
@@ -60,7 +63,7 @@ describe('the runbook’s curl commands against vigil serve', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-seed-'));
-    server = await startServer({ VIGIL_DATA_DIR: dataDir });
+    server = await startServer({ VIGIL_DATA_DIR: dataDir, ...JWT });
     token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     commands = seedCommands(fs.readFileSync(SEED, 'utf8'));
   });
@@ -90,7 +93,8 @@ describe('the runbook’s curl commands against vigil serve', () => {
       const body = JSON.parse(args[dataAt + 1] as string) as Record<string, unknown>;
       const pathname = new URL(url).pathname;
       const label = `${pathname} ${String(body.action ?? '')}`.trim();
-      const filled = (args[dataAt + 1] as string).replace('ALERT_ID', 'checkout-5xx').replace('YOUR_NAME', 'Ana Lima');
+      const userToken = signJwt({ iss: JWT.VIGIL_JWT_ISSUER, sub: 'ana', exp: Math.floor(Date.now() / 1000) + 600 }, { secret: JWT.VIGIL_JWT_SECRET });
+      const filled = (args[dataAt + 1] as string).replace('ALERT_ID', 'checkout-5xx').replace('YOUR_NAME', 'Ana Lima').replace('USER_TOKEN', userToken);
       const argv = [...args.map((a, i) => (a === url ? `${server.url}${pathname}` : i === dataAt + 1 ? filled : a)), '-H', `Authorization: Bearer ${token}`, '-sS', '-w', '\n%{http_code}'];
       const { stdout } = await run('curl', argv, { timeout: 20_000 });
       const status = Number(stdout.slice(stdout.lastIndexOf('\n') + 1));
@@ -104,23 +108,24 @@ describe('the runbook’s curl commands against vigil serve', () => {
         continue;
       }
       expect({ label, status }, JSON.stringify(answer)).toEqual({ label, status: 200 });
-      expect(typeof answer.generated_at).toBe('string');
+      if (pathname === '/verify') expect({ valid: answer.valid, subject: answer.subject, checked: typeof answer.checked_at }, JSON.stringify(answer)).toEqual({ valid: true, subject: 'ana', checked: 'string' });
+      else expect(typeof answer.generated_at).toBe('string');
       ran.push(label);
     }
     expect(ran).toEqual([
       '/functions/v1/production-monitoring acknowledge_alert',
       '/functions/v1/production-monitoring health_check',
       '/functions/v1/database-scalability health_check',
-      '/functions/v1/database-scalability connection_pool_status',
-      '/functions/v1/database-scalability performance_analysis',
-    ]);
-    // Not built yet (issue 6 and the GDPR and authentication work): these answer 404 or 400 today.
-    expect(missing).toEqual([
       '/functions/v1/error-tracking get_error_analytics',
       '/functions/v1/production-monitoring performance_report',
+      '/functions/v1/database-scalability connection_pool_status',
+      '/functions/v1/database-scalability performance_analysis',
+      '/verify',
+    ]);
+    // Not built yet (the GDPR work): these answer 404 today.
+    expect(missing).toEqual([
       '/functions/v1/gdpr-compliance compliance_report',
       '/functions/v1/gdpr-compliance get_consent_status',
-      '/verify',
     ]);
     // Phase 1 did what it says: the incident is acknowledged.
     const incidents = await api('GET', '/api/v1/incidents');

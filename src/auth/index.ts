@@ -4,3 +4,7 @@ export { bootstrapAdmin, ADMIN_HANDLE } from './bootstrap.js';
 export { readAdminTokenFile, adminTokenFile } from './admin-token.js';
 export { generateIntegrationKey, digest } from './secrets.js';
 export { adminUserIds, type Token } from './tokens.repo.js';
+export { seal, unseal } from './sealed.js';
+export { createVerifyService, type Verdict, type VerifyService } from './verify.service.js';
+export { fetchJwks, type FetchJwksOptions } from './jwks.js';
+export { JWT_REASONS, type JwtReason } from './jwt.js';

@@ -5,6 +5,7 @@ import { TOKEN_ROLES } from '../auth/actor.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
 import { incidentCommands } from './commands/incident.js';
 import { logsCommand } from './commands/logs.js';
+import { monitorCommands } from './commands/monitor.js';
 import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
 import { tokenCommands, userCommands } from './commands/people.js';
@@ -38,5 +39,6 @@ export function buildProgram(): Command {
   program.addCommand(alertCommands());
   program.addCommand(eventCommands());
   program.addCommand(logsCommand());
+  program.addCommand(monitorCommands());
   return program;
 }

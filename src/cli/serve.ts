@@ -70,6 +70,7 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     await engine.stop();
     await server.close();
     await app.ingest.close(); // queued events commit before the database closes
+    await app.errors.close();
     await database.close();
     process.exit(0);
   };

@@ -340,6 +340,116 @@ export interface MonitoredDatabasesTable {
   created_at: string;
 }
 
+export interface MonitorsTable {
+  id: string;
+  service_id: string;
+  name: string;
+  kind: string;
+  target: string;
+  target_sealed: string | null;
+  interval_seconds: number;
+  timeout_ms: number;
+  expect_status: number | null;
+  expect_keyword: string | null;
+  method: string | null;
+  headers: string | null;
+  failures_before_down: number;
+  period_seconds: number | null;
+  grace_seconds: number | null;
+  heartbeat_digest: string | null;
+  last_beat_at: string | null;
+  state: string;
+  consecutive_failures: number;
+  last_check_at: string | null;
+  last_ok_at: string | null;
+  last_error: string | null;
+  last_latency_ms: number | null;
+  next_check_at: string;
+  enhanced_until: string | null;
+  tls_expires_at: string | null;
+  tls_warned_at: string | null;
+  alert_seq: number;
+  alert_sent_seq: number;
+  paused: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MonitorSamplesTable {
+  monitor_id: string;
+  service_id: string;
+  at: string;
+  ok: number;
+  latency_ms: number | null;
+  bucket: number | null;
+  status: number | null;
+  error: string | null;
+}
+
+/** One monitor's checks in one minute; h00 … h31 count successful checks per latency bucket (monitors/histogram.ts). */
+export type MonitorMinutesTable = {
+  monitor_id: string;
+  service_id: string;
+  minute: string;
+  count: number;
+  failures: number;
+} & Record<`h${0 | 1 | 2}${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}` | 'h30' | 'h31', number>;
+
+export interface ErrorProjectsTable {
+  project_id: number;
+  service_id: string;
+  public_key: string;
+  spike_threshold_per_min: number;
+  spike_open: number;
+  created_at: string;
+}
+
+export interface ErrorGroupsTable {
+  id: string;
+  service_id: string;
+  environment: string;
+  fingerprint: string;
+  type: string | null;
+  title: string;
+  culprit: string | null;
+  level: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  status: string;
+  resolved_at: string | null;
+  regressed_at: string | null;
+  last_message: string | null;
+  alert_due: string | null;
+}
+
+export interface ErrorEventsTable {
+  id: string;
+  group_id: string;
+  event_id: string;
+  received_at: string;
+  timestamp: string;
+  level: string;
+  message: string | null;
+  release: string | null;
+  user_key: string | null;
+  data: string;
+}
+
+export interface ErrorGroupUsersTable {
+  group_id: string;
+  user_key: string;
+  last_seen: string;
+}
+
+export interface ErrorMinutesTable {
+  service_id: string;
+  environment: string;
+  group_id: string;
+  minute: string;
+  count: number;
+}
+
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -371,4 +481,12 @@ export interface Schema {
   function_log: FunctionLogTable;
   incident_diagnostics: IncidentDiagnosticsTable;
   monitored_databases: MonitoredDatabasesTable;
+  monitors: MonitorsTable;
+  monitor_samples: MonitorSamplesTable;
+  monitor_minutes: MonitorMinutesTable;
+  error_projects: ErrorProjectsTable;
+  error_groups: ErrorGroupsTable;
+  error_events: ErrorEventsTable;
+  error_group_users: ErrorGroupUsersTable;
+  error_minutes: ErrorMinutesTable;
 }

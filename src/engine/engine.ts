@@ -55,6 +55,9 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
     // Runs checks that may take a moment; the escalation sweep above has already gone.
     const diagnosed = await app.diagnostics.sweep();
     if (diagnosed > 0) logger.info({ diagnosed }, 'new P0/P1 incidents diagnosed');
+    const degraded = await app.performance.sweep(); // at most once a minute
+    if (degraded > 0) logger.info({ degraded }, 'performance degradation alerts raised or resolved');
+    await app.errors.sweep(); // error spikes back under their threshold resolve; alerts left due are retried
     const reminded = await app.notify.remindOverdueUpdates();
     if (reminded > 0) {
       logger.info({ reminded }, 'status updates overdue');
@@ -111,6 +114,8 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
         }, intervalMs)
       : undefined;
   timer?.unref();
+  // Monitor checks run in a loop of their own (monitors/runner.ts): a slow target must not hold up the sweep.
+  const monitorLoop = intervalMs > 0 ? app.monitors.runner.start(logger) : undefined;
 
   return {
     sweep,
@@ -124,6 +129,7 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
       await queued;
       await running;
       await delivering;
+      await monitorLoop?.stop();
     },
   };
 }

@@ -18,10 +18,12 @@ const MIN_INTERVAL_MS = 1_000;
 /** Services listed by name in the entry: those not operational, at most this many. */
 const LISTED_SERVICES = 25;
 
-/** The checks run, as [label, function, body]. Error analytics and the performance report join them once they exist. */
+/** The checks run, as [label, function, body]: the runbook's Phase 2 list. */
 const CHECKS: Array<[string, string, Record<string, unknown>]> = [
   ['production_health', 'production-monitoring', { action: 'health_check' }],
   ['database_health', 'database-scalability', { action: 'health_check' }],
+  ['error_analytics', 'error-tracking', { action: 'get_error_analytics', time_window: '1h' }],
+  ['performance', 'production-monitoring', { action: 'performance_report', time_window: '1h' }],
 ];
 
 export function createDiagnostics({ db, clock, functions, incidents }: { db: Db; clock: Clock; functions: FunctionsService; incidents: IncidentsService }) {
@@ -36,6 +38,11 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
           const { services, ...rest } = result as { services?: Array<{ status: string }> };
           const troubled = (services ?? []).filter((s) => s.status !== 'operational');
           found[label] = { ...rest, services_checked: services?.length ?? 0, services_not_operational: troubled.slice(0, LISTED_SERVICES) };
+        } else if (label === 'performance') {
+          // The whole report lists every service and monitor; the timeline gets those that look wrong.
+          const { services, ...rest } = result as { services?: Array<{ status: string; error_rate: number | null }> };
+          const troubled = (services ?? []).filter((s) => s.status !== 'normal' || (s.error_rate ?? 0) > 0);
+          found[label] = { ...rest, services_checked: services?.length ?? 0, services_degraded_or_failing: troubled.slice(0, LISTED_SERVICES) };
         } else found[label] = result;
       } catch (error) {
         found[label] = { error: error instanceof Error ? error.message : String(error) };

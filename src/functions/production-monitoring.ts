@@ -1,11 +1,11 @@
-// production-monitoring: the runbook's Phase 1 acknowledgement and Phase 2 health check.
+// production-monitoring: the runbook's Phase 1 acknowledgement, Phase 2 health check and performance report.
 import { z } from 'zod';
 import type { App } from '../app.js';
 import type { Actor } from '../auth/index.js';
 import { databaseHealth } from '../db/diagnostics.js';
 import { AppError } from '../errors.js';
 import { incidentJson, type Incident } from '../incidents/index.js';
-import type { RunbookFunction } from './functions.service.js';
+import { TIME_WINDOWS, timeWindow, type RunbookFunction } from './functions.service.js';
 import { openIncidentCounts, outboxBacklog, overdueEscalations } from './health.repo.js';
 
 /** Escalations overdue by more than this, or deliveries waiting longer, make Vigil itself degraded. */
@@ -64,14 +64,20 @@ export function productionMonitoring(app: App): RunbookFunction {
         const database = await databaseHealth(app.database);
         const openBy = new Map<string, Record<string, number>>();
         for (const r of await openIncidentCounts(db)) openBy.set(r.serviceId ?? '', { ...openBy.get(r.serviceId ?? ''), [r.severity]: r.count });
+        const monitors = await app.monitors.all();
+        const nameOf = new Map<string, string>();
         const services = [];
         for (let cursor: string | undefined, more = true; more; ) {
           const page = await app.services.list(actor, { limit: 100, cursor });
           for (const s of page.data) {
             const counts = openBy.get(s.id) ?? {};
             const maintenance = await app.services.activeMaintenance(db, s.id, now);
-            const status = maintenance ? 'maintenance' : counts.P0 ? 'down' : counts.P1 || counts.P2 ? 'degraded' : 'operational';
-            services.push({ id: s.id, name: s.name, status, open_incidents: counts, maintenance_until: maintenance?.end.toISOString() ?? null, last_check: null });
+            nameOf.set(s.id, s.name);
+            const own = monitors.filter((m) => m.serviceId === s.id);
+            const monitorDown = own.some((m) => m.state === 'down' && !m.paused);
+            const lastCheck = own.reduce<Date | null>((a, m) => (m.lastCheckAt && (!a || m.lastCheckAt > a) ? m.lastCheckAt : a), null);
+            const status = maintenance ? 'maintenance' : counts.P0 ? 'down' : counts.P1 || counts.P2 || monitorDown ? 'degraded' : 'operational';
+            services.push({ id: s.id, name: s.name, status, open_incidents: counts, maintenance_until: maintenance?.end.toISOString() ?? null, last_check: lastCheck?.toISOString() ?? null });
           }
           cursor = page.nextCursor ?? undefined;
           more = page.nextCursor !== null;
@@ -88,14 +94,13 @@ export function productionMonitoring(app: App): RunbookFunction {
         const down = services.filter((s) => s.status === 'down').map((s) => s.name);
         const degraded = services.filter((s) => s.status === 'degraded').map((s) => s.name);
         if (down.length) problems.push(`down (open P0): ${down.join(', ')}`);
-        if (degraded.length) problems.push(`degraded (open P1/P2): ${degraded.join(', ')}`);
+        if (degraded.length) problems.push(`degraded (open P1/P2 or a monitor down): ${degraded.join(', ')}`);
         const status: Status = !database.reachable || down.length > 0 ? 'down' : problems.length > 0 ? 'degraded' : 'healthy';
         return {
           status,
           problems,
           services,
-          // Uptime, TCP, PostgreSQL and heartbeat monitors are not part of Vigil yet; none to report.
-          monitors: [],
+          monitors: monitors.map((m) => ({ id: m.id, name: m.name, service_id: m.serviceId, service: nameOf.get(m.serviceId) ?? null, kind: m.kind, state: m.state, paused: m.paused, last_check: m.lastCheckAt?.toISOString() ?? null, last_latency_ms: m.lastLatencyMs, enhanced_until: m.enhancedUntil && m.enhancedUntil > now ? m.enhancedUntil.toISOString() : null })),
           vigil: {
             database: { engine: database.engine, reachable: database.reachable, latency_ms: database.latency_ms },
             escalation_engine: { overdue_escalations: overdue.count, lag_seconds: engineLag },
@@ -104,6 +109,13 @@ export function productionMonitoring(app: App): RunbookFunction {
           },
         };
       },
+    },
+
+    performance_report: {
+      summary: 'Per service and monitor: checks, error rate, p50/p95/p99 response time and degradation against the same window over the previous 7 days',
+      permission: 'read',
+      params: z.object({ time_window: timeWindow.default('1h') }),
+      run: (actor, params) => app.performance.report(actor, TIME_WINDOWS[params.time_window as keyof typeof TIME_WINDOWS]).then((report) => ({ time_window: params.time_window, ...report })),
     },
   };
 }

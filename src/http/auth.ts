@@ -1,4 +1,4 @@
-// Bearer-token authentication for /api/* and /functions/*: 401 without a valid token. Roles are
+// Bearer-token authentication for /api/*, /functions/* and /verify: 401 without a valid token. Roles are
 // checked by the services (403), so every caller path is covered, not just HTTP.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, TokensService } from '../auth/index.js';
@@ -11,14 +11,18 @@ declare module 'fastify' {
 }
 
 const PROTECTED = ['/api/', '/functions/'];
+/** The runbook's own paths outside those prefixes (its curl commands keep their paths). */
+const PROTECTED_PATHS = new Set(['/verify']);
 const PUBLIC = new Set(['/api/v1/openapi.json']);
 
 /** Webhook URLs carry the integration key as their credential (Alertmanager and Grafana cannot all send tokens). */
 const INTEGRATIONS = '/api/v1/integrations/';
+/** Heartbeat URLs carry the monitor's heartbeat token as their credential (cron jobs ping them with plain curl). */
+const HEARTBEATS = '/api/v1/heartbeats/';
 
 export function requiresToken(url: string): boolean {
   const path = url.split('?')[0] ?? url;
-  return PROTECTED.some((prefix) => path.startsWith(prefix)) && !PUBLIC.has(path) && !path.startsWith(INTEGRATIONS);
+  return PROTECTED_PATHS.has(path) || (PROTECTED.some((prefix) => path.startsWith(prefix)) && !PUBLIC.has(path) && !path.startsWith(INTEGRATIONS) && !path.startsWith(HEARTBEATS));
 }
 
 /** An onRequest hook factory: resolves the bearer token to an Actor or answers 401. */

@@ -12,15 +12,18 @@ import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { monitorRoutes } from './routes/monitors.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
+import { errorRoutes, SENTRY_ROUTES } from './routes/errors.js';
 import { functionRoutes } from './routes/functions.js';
 import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import { verifyRoutes } from './routes/verify.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -68,7 +71,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   server.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  server.addHook('onRequest', bearerAuth(app.tokens));
+  // Sentry SDKs authenticate with their DSN's public key instead (routes/errors.ts checks it).
+  const authenticate = bearerAuth(app.tokens);
+  server.addHook('onRequest', async (request, reply) => (SENTRY_ROUTES.has(request.routeOptions.url ?? '') ? undefined : authenticate(request, reply)));
 
   await server.register(swagger, {
     openapi: {
@@ -93,7 +98,10 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   scheduleRoutes(server, app);
   escalationRoutes(server, app);
   notifyRoutes(server, app);
+  monitorRoutes(server, app);
   functionRoutes(server, app, options.logBuffer);
+  errorRoutes(server, app);
+  verifyRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -1,2 +1,2 @@
-export { createPerformanceService, DEGRADATION_WINDOW_MS, type PerformanceService, type StatsRow } from './performance.service.js';
+export { createPerformanceService, DEGRADATION_WINDOW_MS, type PerformanceService } from './performance.service.js';
 export { baselineRanges, degradationLevel, degradationPct, windowRange, type Range } from './baseline.js';

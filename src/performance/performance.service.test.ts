@@ -6,7 +6,8 @@ import { unique } from '../../test/http-harness.js';
 import type { App } from '../app.js';
 import { SYSTEM_ACTOR } from '../auth/index.js';
 import { FakeClock } from '../clock.js';
-import { createPerformanceService, type StatsRow } from './performance.service.js';
+import type { StatsRow } from '../monitors/index.js';
+import { createPerformanceService } from './performance.service.js';
 
 const START = new Date('2026-11-28T12:00:00Z');
 

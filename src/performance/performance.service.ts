@@ -11,18 +11,9 @@
 import { authorize, type Actor } from '../auth/index.js';
 import type { AlertEvent, IngestService } from '../alerts/index.js';
 import type { Clock } from '../clock.js';
+import type { StatsRow } from '../monitors/index.js';
 import type { Service } from '../services/index.js';
 import { baselineRanges, degradationLevel, degradationPct, MIN_BASELINE_SAMPLES, MIN_WINDOW_SAMPLES, windowRange, type Range } from './baseline.js';
-
-export interface StatsRow {
-  monitorId: string | null;
-  serviceId: string;
-  count: number;
-  failures: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
 
 export interface PerformanceDeps {
   clock: Clock;

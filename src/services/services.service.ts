@@ -205,6 +205,9 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
     /** The window covering `at` for the escalation engine, inside its transaction. */
     activeMaintenance: (q: Db, serviceId: string, at: Date) => activeMaintenance(q, serviceId, at),
 
+    /** Every service, for Vigil's own reports (no permission check; callers authorize). */
+    all: (): Promise<Service[]> => listServices(db, { limit: 1_000_000 }),
+
     /** A service by its id, for Vigil's own alert sources (monitors, error tracking); no permission check. */
     byId: (id: string, q: Db = db): Promise<Service | undefined> => findService(q, id),
 

@@ -58,6 +58,16 @@ export function serviceCommands(): Command {
     });
 
   service
+    .command('dsn')
+    .description('print the Sentry DSN of a service, for Sentry SDKs (its error project is created on first use)')
+    .argument('<service>', 'id or name')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, o: { json?: boolean }) => {
+      const found = await createClient().request<Row>('GET', `/api/v1/services/${encodeURIComponent(ref)}/dsn`);
+      print(o, found, () => String(found.dsn));
+    });
+
+  service
     .command('delete')
     .description('delete a service with no open incidents (admin)')
     .argument('<service>', 'id or name')

@@ -10,6 +10,8 @@ import * as templates from './007-templates.js';
 import * as functions from './008-functions.js';
 import * as outboxIndexes from './009-outbox-indexes.js';
 import * as monitoredDatabases from './010-monitored-databases.js';
+import * as monitors from './011-monitors.js';
+import * as errors from './012-errors.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '008-functions': functions,
   '009-outbox-indexes': outboxIndexes,
   '010-monitored-databases': monitoredDatabases,
+  '011-monitors': monitors,
+  '012-errors': errors,
 };

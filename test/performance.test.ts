@@ -1,0 +1,96 @@
+// The runbook's performance report and the degradation alerts, end to end on both engines: a real
+// HTTP monitor checks a local server that answers at once on the days before and slowly today; the
+// report compares today with the same hour on the previous days, and the degradation sweep raises a
+// P1 through ingestion and resolves it when the server is fast again.
+import http from 'node:http';
+import type net from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FakeClock } from '../src/clock.js';
+import { describeEachEngine, testConfig } from './engines.js';
+import { startHarness, unique, type Caller, type Harness } from './http-harness.js';
+
+const NOW = new Date('2026-11-28T14:00:00Z');
+const DAY = 86_400_000;
+
+describeEachEngine('performance report and degradation', (env) => {
+  let h: Harness;
+  let clock: FakeClock;
+  let responder: Caller;
+  let server: http.Server;
+  let delayMs = 0;
+  let serviceId: string;
+  let monitorId: string;
+
+  /** Runs the monitor every 10 s from `from` for `minutes`, the server answering after `delay` ms. */
+  async function checks(from: Date, minutes: number, delay: number): Promise<void> {
+    delayMs = delay;
+    clock.set(from);
+    for (let i = 0; i < minutes * 6; i++) {
+      expect(await h.app.monitors.runner.runDue()).toBe(1);
+      clock.advance(10_000);
+    }
+  }
+  const report = async (window: string) => {
+    const res = await h.call('POST', '/functions/v1/production-monitoring', { as: responder, body: { action: 'performance_report', time_window: window } });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { summary: { request_count: number; degraded_services: string[] }; services: Array<{ id: string; request_count: number; latency_ms: { p95: number }; baseline: { request_count: number; latency_ms: { p95: number } }; degradation_pct: number | null; status: string; monitors: Array<{ id: string; request_count: number; degradation_pct: number | null }> }> };
+  };
+
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => void setTimeout(() => res.end('ok'), delayMs));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    clock = new FakeClock(new Date(NOW.getTime() - DAY - 10 * 60_000));
+    h = await startHarness(env, { clock, config: testConfig({ notify: { ...testConfig().notify, outboundAllow: '127.0.0.1/32' } }) });
+    responder = await h.caller('responder');
+    serviceId = (await h.app.services.create(env.admin, { name: unique('checkout') })).service.id;
+    const created = await h.call('POST', '/api/v1/monitors', { as: await h.caller('admin'), body: { service_id: serviceId, name: 'home page', kind: 'http', target: `http://127.0.0.1:${port}/`, interval_seconds: 10, timeout_ms: 2000 } });
+    expect(created.statusCode, created.body).toBe(201);
+    monitorId = (created.json() as { id: string }).id;
+  });
+  afterAll(async () => {
+    await h?.close();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+  });
+
+  it('compares the window with the same time on the days before, and alerts on a slow service until it recovers', async () => {
+    // Yesterday from 10 minutes before this time to 10 after: fast answers (the baseline).
+    await checks(new Date(NOW.getTime() - DAY - 10 * 60_000), 20, 0);
+    // Today, the last 5 minutes before NOW: every answer takes 120 ms.
+    await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 120);
+    expect(clock.now()).toEqual(NOW);
+
+    const slow = await report('1h');
+    const row = slow.services.find((s) => s.id === serviceId);
+    expect(row).toMatchObject({ request_count: 30, status: 'degraded' });
+    expect(row?.baseline.request_count).toBe(60); // yesterday 13:00–14:00 held the ten minutes before 14:00
+    expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(120);
+    expect(row?.baseline.latency_ms.p95).toBeLessThan(60);
+    expect(row?.degradation_pct).toBeGreaterThan(200);
+    expect(row?.monitors).toEqual([expect.objectContaining({ id: monitorId, request_count: 30 })]);
+    expect(slow.summary.degraded_services).toContain(row ? (await h.app.services.get(env.admin, serviceId)).name : '');
+
+    // The sweep raises the degradation alert; more than 200 % makes its incident a P1.
+    expect(await h.app.performance.sweep()).toBe(1);
+    const [alert] = await h.app.alerts.lookup(env.admin, `performance:${serviceId}`);
+    expect(alert).toMatchObject({ status: 'triggered', format: 'performance' });
+    const incident = await h.app.incidents.get(env.admin, alert?.incidentId as string);
+    expect(incident.severity).toBe('P1');
+    expect(incident.classifiedBy).toContain('latency');
+
+    // Fast again for 5 minutes: the next sweep resolves it.
+    await checks(NOW, 5, 0);
+    expect(await h.app.performance.sweep()).toBe(1);
+    expect((await h.app.alerts.lookup(env.admin, `performance:${serviceId}`))[0]?.status).toBe('resolved');
+  });
+
+  it('reports a window with no checks as empty rather than failing, and refuses an unknown window naming it', async () => {
+    clock.set(new Date(NOW.getTime() + 30 * DAY));
+    const quiet = await report('15m');
+    expect(quiet.services.find((s) => s.id === serviceId)).toMatchObject({ request_count: 0, degradation_pct: null, status: 'normal' });
+    const bad = await h.call('POST', '/functions/v1/production-monitoring', { as: responder, body: { action: 'performance_report', time_window: '2h' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('time_window');
+  });
+});
