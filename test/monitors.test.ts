@@ -16,7 +16,8 @@ import { createMonitorsService, monitorStats } from '../src/monitors/index.js';
 import { insertSamples } from '../src/monitors/monitors.repo.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess } from './cli-harness.js';
 import { describeEachEngine, PG_URL, pgProblem, testConfig } from './engines.js';
-import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
+import { dumpDatabase, expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
+import { generateKey, signJwt } from './jwt-signer.js';
 
 const KEY = Buffer.alloc(32, 9);
 const START = new Date('2026-11-28T09:00:00Z');
@@ -157,6 +158,65 @@ describeEachEngine('monitors', (env) => {
     const alert = (await alerts()).find((a) => a.dedup_key === `monitor:${empty.id}`);
     expect(alert).toMatchObject({ status: 'triggered', format: 'monitor', classified_as: 'P1', details: { class: 'authentication' } });
     await remove(good.id, empty.id, missing.id);
+  });
+
+  it('auth with a login: credentials posted as JSON (stored sealed), the token checked against the JWKS; a refusal, no token or a key the JWKS lacks fail with the reason', async () => {
+    const published = generateKey('ES256', 'k-login');
+    const rogue = generateKey('ES256', 'k-login'); // the same kid, another key: a rotation gone wrong
+    const idp = { signer: published, status: 200, omitToken: false, received: [] as unknown[] };
+    const server = http.createServer((req, res) => {
+      if (req.url === '/jwks') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [published.jwk] }));
+      if (req.url === '/sign-in') return void res.end('<form>sign in</form>');
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        idp.received.push({ method: req.method, type: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown });
+        const token = signJwt({ sub: 'probe', exp: Math.floor(Date.now() / 1000) + 600 }, idp.signer);
+        res.writeHead(idp.status, { 'content-type': 'application/json' }).end(JSON.stringify(idp.omitToken ? { ok: true } : { access_token: token, token_type: 'Bearer' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      const m = await create({ name: 'idp-login', kind: 'auth', target: `${base}/jwks`, login_url: `${base}/login`, login_body: { username: 'probe', password: 'pr0be-s3cret' } });
+      expect(m).toMatchObject({ login_url: `${base}/login`, login_body: '(set)' });
+      expect(JSON.stringify(m)).not.toContain('pr0be-s3cret');
+      expect((await dumpDatabase(env.database.db)).text).not.toContain('pr0be-s3cret');
+      const page = await create({ name: 'idp-page', kind: 'auth', target: `${base}/jwks`, login_url: `${base}/sign-in` });
+
+      await h.app.monitors.runner.runDue();
+      expect(await show(m.id)).toMatchObject({ state: 'up', last_error: null });
+      expect(await show(page.id)).toMatchObject({ state: 'up' });
+      expect(idp.received).toEqual([{ method: 'POST', type: 'application/json', body: { username: 'probe', password: 'pr0be-s3cret' } }]);
+
+      const again = async () => {
+        clock.advance(60_000);
+        await h.app.monitors.runner.runDue();
+        return show(m.id);
+      };
+      idp.signer = rogue;
+      expect(await again()).toMatchObject({ state: 'down', last_error: 'login: the token (kid "k-login", ES256) is not signed by any key of the JWKS' });
+      idp.signer = published;
+      idp.status = 401;
+      expect(await again()).toMatchObject({ state: 'down', last_error: 'login: the endpoint answered HTTP 401 (expected 2xx)' });
+      idp.status = 200;
+      idp.omitToken = true;
+      expect(await again()).toMatchObject({ state: 'down', last_error: 'login: the answer carries no token (access_token, id_token, token)' });
+      idp.omitToken = false;
+      expect(await again()).toMatchObject({ state: 'up' });
+
+      // A login belongs to auth monitors only, needs a URL the allowlist passes, and credentials need a URL.
+      expectError(await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, name: 'x1', kind: 'http', target: `${base}/jwks`, login_url: `${base}/login` } }), 400, 'monitor.invalid');
+      expect((await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, name: 'x2', kind: 'auth', target: `${base}/jwks`, login_url: 'http://169.254.169.254/latest' } })).json()).toMatchObject({ error: { message: expect.stringMatching(/^login_url: /) } });
+      expect((await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, name: 'x3', kind: 'auth', target: `${base}/jwks`, login_body: { user: 'a' } } })).json()).toMatchObject({ error: { message: 'login_body: needs a login_url to be sent to' } });
+      // Clearing the login makes it a plain JWKS check again.
+      const cleared = await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { login_url: null, login_body: null } });
+      expect(cleared.json()).toMatchObject({ login_url: null, login_body: null });
+      await remove(m.id, page.id);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('https: a self-signed certificate fails with the reason; trusted, its expiry is recorded and warned about', async () => {

@@ -6,5 +6,5 @@ export { generateIntegrationKey, digest } from './secrets.js';
 export { adminUserIds, type Token } from './tokens.repo.js';
 export { seal, unseal } from './sealed.js';
 export { createVerifyService, type Verdict, type VerifyService } from './verify.service.js';
-export { fetchJwks, type FetchJwksOptions } from './jwks.js';
-export { JWT_REASONS, type JwtReason } from './jwt.js';
+export { fetchJwks, importJwks, type FetchJwksOptions } from './jwks.js';
+export { JWT_REASONS, decodeJwt, isJwtFailure, verifyWithPublicKey, type JwtReason } from './jwt.js';

@@ -347,6 +347,8 @@ export interface MonitorsTable {
   kind: string;
   target: string;
   target_sealed: string | null;
+  login_url: string | null;
+  login_body_sealed: string | null;
   interval_seconds: number;
   timeout_ms: number;
   expect_status: number | null;

@@ -34,6 +34,9 @@ export interface Monitor {
   target: string;
   /** The sealed connection string of a postgres monitor. */
   targetSealed: string | null;
+  /** auth monitors: a login endpoint checked after the JWKS, and its JSON credentials, sealed. */
+  loginUrl: string | null;
+  loginBodySealed: string | null;
   intervalSeconds: number;
   timeoutMs: number;
   expectStatus: number | null;

@@ -31,6 +31,9 @@ export interface MonitorInput {
   graceSeconds?: number | undefined;
   method?: string | undefined;
   headers?: Record<string, string> | null | undefined;
+  /** auth monitors: a login endpoint to try after the JWKS (null clears it) and the JSON credentials to send it. */
+  loginUrl?: string | null | undefined;
+  loginBody?: Record<string, unknown> | null | undefined;
 }
 
 export type MonitorPatch = Partial<Omit<MonitorInput, 'service' | 'kind'>> & { paused?: boolean | undefined };
@@ -96,7 +99,7 @@ export function createMonitorsService(deps: MonitorsDeps) {
   const { db, clock, services } = deps;
   const allow = parseAllowlist(deps.outboundAllow);
   const key = () => {
-    if (!deps.secretKey) throw new AppError('monitor.conflict', 'VIGIL_SECRET_KEY is not set on the server: postgres monitors store their connection string sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))');
+    if (!deps.secretKey) throw new AppError('monitor.conflict', 'VIGIL_SECRET_KEY is not set on the server: the connection strings of postgres monitors and the login credentials of auth monitors are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))');
     return deps.secretKey;
   };
   const unsealTarget = (m: Monitor): string => {
@@ -107,7 +110,29 @@ export function createMonitorsService(deps: MonitorsDeps) {
       throw new Error('the connection string cannot be unsealed: VIGIL_SECRET_KEY is not the key it was stored with');
     }
   };
-  const runner = createMonitorRunner({ db, clock, ingest: deps.ingest, probe: (m) => probe(m, { allow, ca: deps.ca, unsealTarget }), options: deps.runner });
+  const unsealLogin = (m: Monitor): Record<string, unknown> | null => {
+    if (!m.loginBodySealed) return null;
+    try {
+      return JSON.parse(unseal(key(), m.loginBodySealed)) as Record<string, unknown>;
+    } catch {
+      throw new Error('the login credentials cannot be unsealed: VIGIL_SECRET_KEY is not the key they were stored with');
+    }
+  };
+  /** An auth monitor's login endpoint (checked against the allowlist) and its credentials (sealed); given values only. */
+  const applyLogin = (m: Monitor, input: Pick<MonitorInput, 'loginUrl' | 'loginBody'>): void => {
+    if ((input.loginUrl ?? input.loginBody ?? null) !== null && m.kind !== 'auth') throw invalid(input.loginUrl != null ? 'login_url' : 'login_body', 'only auth monitors try a login');
+    if (input.loginUrl !== undefined) {
+      if (input.loginUrl === null) m.loginUrl = null;
+      else {
+        const verdict = checkUrl(input.loginUrl, allow);
+        if (!verdict.ok) throw invalid('login_url', verdict.reason);
+        m.loginUrl = verdict.url.toString();
+      }
+    }
+    if (input.loginBody !== undefined) m.loginBodySealed = input.loginBody === null ? null : seal(key(), JSON.stringify(input.loginBody));
+    if (m.loginBodySealed !== null && m.loginUrl === null) throw invalid('login_body', 'needs a login_url to be sent to');
+  };
+  const runner = createMonitorRunner({ db, clock, ingest: deps.ingest, probe: (m) => probe(m, { allow, ca: deps.ca, unsealTarget, unsealLogin }), options: deps.runner });
 
   async function load(id: string, q: Db = db): Promise<Monitor> {
     const m = await findMonitor(q, id);
@@ -135,6 +160,8 @@ export function createMonitorsService(deps: MonitorsDeps) {
         kind: input.kind,
         target,
         targetSealed: sealed,
+        loginUrl: null,
+        loginBodySealed: null,
         intervalSeconds: input.intervalSeconds ?? (heartbeat ? (input.periodSeconds ?? DEFAULTS.periodSeconds) : DEFAULTS.intervalSeconds),
         timeoutMs: input.timeoutMs ?? Math.min(DEFAULTS.timeoutMs, (input.intervalSeconds ?? DEFAULTS.intervalSeconds) * 1000),
         expectStatus: input.expectStatus ?? null,
@@ -162,6 +189,7 @@ export function createMonitorsService(deps: MonitorsDeps) {
         createdAt: now,
         updatedAt: now,
       };
+      applyLogin(monitor, input);
       checkSettings(monitor);
       if (heartbeat) monitor.nextCheckAt = heartbeatDeadline(monitor);
       const token = heartbeat ? `hb_${randomBytes(24).toString('base64url')}` : null;
@@ -209,6 +237,7 @@ export function createMonitorsService(deps: MonitorsDeps) {
           if (patch.method !== undefined) next.method = patch.method;
           if (patch.headers !== undefined) next.headers = patch.headers;
           if (patch.paused !== undefined) next.paused = patch.paused;
+          applyLogin(next, patch);
           checkSettings(next);
           // Changed settings take effect with a check now (a heartbeat: at its new deadline).
           next.nextCheckAt = m.kind === 'heartbeat' ? heartbeatDeadline(next) : now;

@@ -8,13 +8,14 @@
 // 2xx or 3xx), optionally a keyword in the first MiB of the body; https records the certificate's
 // expiry, and an untrusted certificate is a failure naming why. auth: the target is an issuer's JWKS
 // URL, which must answer 200 with JSON whose `keys` is an array of at least one key (an object with a
-// `kty`). tcp: a connection is accepted. postgres: connect and `select 1`. All within timeout_ms.
+// `kty`), and then, when set, a login endpoint (probeLogin). tcp: a connection is accepted. postgres: connect and `select 1`. All within timeout_ms.
 import http from 'node:http';
 import https from 'node:https';
 import net, { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import pg from 'pg';
+import { decodeJwt, importJwks, isJwtFailure, verifyWithPublicKey } from '../auth/index.js';
 import { resolveAndCheck, type Allowlist } from '../notify/index.js';
 import type { CheckResult, Monitor } from './monitor.js';
 
@@ -83,13 +84,16 @@ interface HttpAnswer {
   tlsExpiresAt?: Date | undefined;
 }
 
-/** One request through the guard; the body is read (up to 1 MiB) only when `readBody`. */
-async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method: string): Promise<HttpAnswer | CheckResult> {
+/**
+ * One request through the guard; the body is read (up to 1 MiB) only when `readBody`. `to` is the
+ * monitor's target unless given (an auth monitor's login endpoint), `send` a JSON body to post.
+ */
+async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method: string, to = m.target, send?: string): Promise<HttpAnswer | CheckResult> {
   let url: URL;
   try {
-    url = new URL(m.target);
+    url = new URL(to);
   } catch {
-    return fail('the target is not a URL');
+    return fail(`${to === m.target ? 'the target' : 'the login URL'} is not a URL`);
   }
   const start = performance.now();
   const verdict = await resolveAndCheck(url, o.allow);
@@ -106,7 +110,7 @@ async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method:
         port: url.port ? Number(url.port) : secure ? 443 : 80,
         path: `${url.pathname}${url.search}`,
         method,
-        headers: { host: url.host, 'user-agent': 'Vigil-Monitor/1', ...(m.headers ?? {}) },
+        headers: { host: url.host, 'user-agent': 'Vigil-Monitor/1', ...(m.headers ?? {}), ...(send !== undefined && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(send)) }) },
         agent: false,
         ...(secure && { servername: isIP(hostname) ? undefined : hostname, ...(o.ca !== undefined && { ca: o.ca }) }),
       };
@@ -141,7 +145,7 @@ async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method:
         res.on('error', (error) => settle(fail(reasonOf(error), { status, tlsExpiresAt })));
       });
       req.on('error', (error) => settle(fail(reasonOf(error), { latencyMs: null })));
-      req.end();
+      req.end(send);
       return () => req.destroy();
     },
     () => fail(`timed out after ${m.timeoutMs} ms`),
@@ -160,7 +164,7 @@ async function probeHttp(m: Monitor, o: ProbeOptions): Promise<CheckResult> {
   return { ok: true, ...base, error: null };
 }
 
-async function probeAuth(m: Monitor, o: ProbeOptions): Promise<CheckResult> {
+async function probeAuth(m: Monitor, o: ProbeOptions & { unsealLogin: (m: Monitor) => Record<string, unknown> | null }): Promise<CheckResult> {
   const a = await fetchOnce(m, o, true, 'GET');
   if (!answered(a)) return a;
   const base = { latencyMs: a.latencyMs, status: a.status, tlsExpiresAt: a.tlsExpiresAt };
@@ -175,6 +179,47 @@ async function probeAuth(m: Monitor, o: ProbeOptions): Promise<CheckResult> {
   if (!Array.isArray(keys)) return { ok: false, ...base, error: 'the JWKS document has no "keys" array' };
   const usable = keys.filter((k) => k !== null && typeof k === 'object' && typeof (k as { kty?: unknown }).kty === 'string');
   if (usable.length === 0) return { ok: false, ...base, error: 'the JWKS document lists no keys' };
+  if (m.loginUrl === null) return { ok: true, ...base, error: null };
+  const login = await probeLogin(m, o, doc);
+  return { ...login, latencyMs: login.latencyMs === null ? null : a.latencyMs + login.latencyMs, tlsExpiresAt: a.tlsExpiresAt };
+}
+
+/** Where a login answer usually carries its token. */
+const TOKEN_FIELDS = ['access_token', 'id_token', 'token'] as const;
+
+/**
+ * The seed's "test user login flow": the login endpoint must answer 2xx — with credentials, posted as
+ * JSON, a token too — and a token that is a JWT must be signed by a key of the JWKS just fetched and
+ * not be expired, so an issuer that signs with a key it no longer publishes is caught.
+ */
+async function probeLogin(m: Monitor, o: ProbeOptions & { unsealLogin: (m: Monitor) => Record<string, unknown> | null }, jwks: unknown): Promise<CheckResult> {
+  const credentials = o.unsealLogin(m);
+  const a = await fetchOnce(m, o, credentials !== null, credentials !== null ? 'POST' : 'GET', m.loginUrl as string, credentials !== null ? JSON.stringify(credentials) : undefined);
+  if (!answered(a)) return { ...a, error: `login: ${a.error}` };
+  const base = { latencyMs: a.latencyMs, status: a.status };
+  if (a.status < 200 || a.status >= (credentials ? 300 : 400)) return { ok: false, ...base, error: `login: the endpoint answered HTTP ${a.status} (expected ${credentials ? '2xx' : '2xx or 3xx'})` };
+  if (!credentials) return { ok: true, ...base, error: null };
+  let answer: Record<string, unknown> | null = null;
+  try {
+    answer = JSON.parse(a.body ?? '') as Record<string, unknown>;
+  } catch {
+    return { ok: false, ...base, error: 'login: the answer is not JSON' };
+  }
+  const token = TOKEN_FIELDS.map((f) => answer?.[f]).find((v): v is string => typeof v === 'string' && v.length > 0);
+  if (!token) return { ok: false, ...base, error: `login: the answer carries no token (${TOKEN_FIELDS.join(', ')})` };
+  const jwt = decodeJwt(token);
+  // An opaque token cannot be checked further; that the login handed one out is the check.
+  if (isJwtFailure(jwt)) return { ok: true, ...base, error: null };
+  let keys;
+  try {
+    keys = importJwks(jwks).keys;
+  } catch (error) {
+    return { ok: false, ...base, error: `login: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const candidates = keys.filter((k) => jwt.header.kid === undefined || k.kid === jwt.header.kid);
+  if (!candidates.some((k) => verifyWithPublicKey(jwt, k.key))) return { ok: false, ...base, error: `login: the token (kid ${JSON.stringify(jwt.header.kid ?? null)}, ${jwt.header.alg}) is not signed by any key of the JWKS` };
+  const exp = jwt.claims.exp;
+  if (typeof exp === 'number' && exp * 1000 < Date.now()) return { ok: false, ...base, error: `login: the token it issued expired at ${new Date(exp * 1000).toISOString()}` };
   return { ok: true, ...base, error: null };
 }
 
@@ -245,7 +290,7 @@ async function probePostgres(m: Monitor, connectionString: string, o: ProbeOptio
 }
 
 /** Runs one check of `m` (not heartbeats: those are judged by their beats). */
-export async function probe(m: Monitor, o: ProbeOptions & { unsealTarget: (m: Monitor) => string }): Promise<CheckResult> {
+export async function probe(m: Monitor, o: ProbeOptions & { unsealTarget: (m: Monitor) => string; unsealLogin: (m: Monitor) => Record<string, unknown> | null }): Promise<CheckResult> {
   try {
     switch (m.kind) {
       case 'http':

@@ -18,6 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // URL, host:port, or (postgres) host:port/database without credentials; the full string is sealed.
     .addColumn('target', 'text', (c) => c.notNull())
     .addColumn('target_sealed', 'text')
+    // auth monitors: a login endpoint tried after the JWKS, and the JSON credentials it is sent (sealed).
+    .addColumn('login_url', 'text')
+    .addColumn('login_body_sealed', 'text')
     .addColumn('interval_seconds', 'integer', (c) => c.notNull())
     .addColumn('timeout_ms', 'integer', (c) => c.notNull())
     .addColumn('expect_status', 'integer')

@@ -28,6 +28,8 @@ export function monitorView(m: Monitor, now: Date) {
     expect_keyword: m.expectKeyword,
     method: m.kind === 'http' ? (m.method ?? 'GET') : m.kind === 'auth' ? 'GET' : null,
     headers: m.headers ? Object.fromEntries(Object.keys(m.headers).map((k) => [k, '(set)'])) : null,
+    login_url: m.loginUrl,
+    login_body: m.loginBodySealed ? '(set)' : null,
     failures_before_down: m.failuresBeforeDown,
     period_seconds: m.periodSeconds,
     grace_seconds: m.graceSeconds,
@@ -67,6 +69,11 @@ const settings = {
   grace_seconds: z.number().int().min(0).max(86_400),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
   headers: headers.nullable(),
+  login_url: z.string().trim().min(1).max(2000).refine(noNul, 'must not contain NUL characters').nullable(),
+  login_body: z
+    .record(z.string().max(200), z.unknown())
+    .refine((b) => JSON.stringify(b).length <= 8192, 'must be at most 8 KiB of JSON')
+    .nullable(),
 };
 
 const createBody = z.strictObject({
@@ -83,6 +90,8 @@ const createBody = z.strictObject({
   grace_seconds: settings.grace_seconds.optional(),
   method: settings.method.optional(),
   headers: settings.headers.optional(),
+  login_url: settings.login_url.optional(),
+  login_body: settings.login_body.optional(),
 });
 
 const patchBody = z.strictObject({
@@ -97,6 +106,8 @@ const patchBody = z.strictObject({
   grace_seconds: settings.grace_seconds.optional(),
   method: settings.method.optional(),
   headers: settings.headers.optional(),
+  login_url: settings.login_url.optional(),
+  login_body: settings.login_body.optional(),
   paused: z.boolean().optional(),
 });
 
@@ -113,6 +124,8 @@ const toInput = (b: Body) => ({
   graceSeconds: b.grace_seconds,
   method: b.method,
   headers: b.headers,
+  loginUrl: b.login_url,
+  loginBody: b.login_body,
   paused: b.paused,
 });
 
@@ -127,7 +140,7 @@ export function monitorRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: 'Create a monitor (admin); a heartbeat monitor’s token is shown only in this answer',
         description:
-          'Kinds: http (URL; expect_status, else any 2xx/3xx; expect_keyword; method; headers), tcp (host:port), postgres (connection string, stored sealed, shown as host:port/database), auth (an issuer’s JWKS URL: must answer 200 with a non-empty "keys" array), heartbeat (no target; down when no beat arrives within period_seconds + grace_seconds). Targets must pass the SSRF allowlist (VIGIL_OUTBOUND_ALLOW).',
+          'Kinds: http (URL; expect_status, else any 2xx/3xx; expect_keyword; method; headers), tcp (host:port), postgres (connection string, stored sealed, shown as host:port/database), auth (an issuer’s JWKS URL: must answer 200 with a non-empty "keys" array; with login_url, that endpoint must then answer 2xx — given login_body, a JSON POST of those credentials (stored sealed, shown as "(set)") whose answer carries access_token, id_token or token, and a JWT one must be signed by a key of the JWKS and unexpired), heartbeat (no target; down when no beat arrives within period_seconds + grace_seconds). Targets must pass the SSRF allowlist (VIGIL_OUTBOUND_ALLOW).',
         body: createBody,
       },
     },
