@@ -18,13 +18,12 @@
 // PostgreSQL: the server at BENCH_DATABASE_URL or TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test); the bench creates vigil_bench_<random> and drops it after.
 // Profile with: node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/escalation.ts --no-docs …
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { rewriteDocs, ROOT } from './lib.js';
+import { commitLabel, flag, option, rewriteDocs } from './lib.js';
 import { createServices } from '../src/app.js';
 import { SYSTEM_ACTOR } from '../src/auth/index.js';
 import type { Clock } from '../src/clock.js';
@@ -33,15 +32,10 @@ import { createDb, migrate, type Database, type Db } from '../src/db/database.js
 import type { EscalationsTable, IncidentsTable } from '../src/db/schema.js';
 import { startEngine } from '../src/engine/engine.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
-};
 const MINUTES = Number(option('--minutes', '10'));
 const COUNT = Number(option('--count', '100000'));
 const ENGINES = option('--engines', 'sqlite,postgres').split(',');
-const DOCS = !args.includes('--no-docs');
+const DOCS = !flag('--no-docs');
 const LEAD_MS = 3_000;
 const POLL_MS = 100;
 /** After the last due time, how long to wait for stragglers before calling them missed. */
@@ -304,15 +298,6 @@ function table(results: Result[]): string {
   return lines.join('\n');
 }
 
-function commit(): string {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${sha} (with uncommitted changes in src/)` : sha;
-  } catch {
-    return 'unknown';
-  }
-}
 
 function section(results: Result[], skipped: string[], load: { before: number; after: number }, started: Date, sha: string): string {
   const cpus = os.cpus();
@@ -331,7 +316,7 @@ function section(results: Result[], skipped: string[], load: { before: number; a
 
 
 const started = new Date();
-const sha = commit(); // the code this process loaded, even if HEAD moves during a long run
+const sha = commitLabel(); // the code this process loaded, even if HEAD moves during a long run
 const loadBefore = os.loadavg()[0] ?? 0;
 const results: Result[] = [];
 const skipped: string[] = [];

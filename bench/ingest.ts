@@ -10,9 +10,8 @@
 // prints where its time went; --no-docs skips the docs update; --seconds N (default 6),
 // --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
-import { cpuSeconds, procStatus, rewriteDocs, ROOT, startServer, stopServer } from './lib.js';
+import { cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -20,20 +19,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-const args = process.argv.slice(2);
-const flag = (name: string): boolean => args.includes(name);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-};
 
-const PHASE_S = option('--seconds', 6);
+const PHASE_S = numberOption('--seconds', 6);
 const WARMUP_S = 2;
-const CONNECTIONS = option('--connections', 32);
-const AM_CONNECTIONS = option('--am-connections', 8);
+const CONNECTIONS = numberOption('--connections', 32);
+const AM_CONNECTIONS = numberOption('--am-connections', 8);
 const AM_ALERTS = 100;
 const RETRIGGER_KEYS = 1_000;
-const OPEN_RATE = option('--rate', 5_000);
+const OPEN_RATE = numberOption('--rate', 5_000);
 const OPEN_S = 5;
 /** The open loop's warm-up figures, for the notes. */
 let openWarmup = { p99: NaN, max: NaN };
@@ -294,8 +287,8 @@ function row(phase: string, unit: string, perRequest: number, r: PhaseResult, rs
 function machine(): { nproc: number; cpu: string; memGb: string; node: string; commit: string; dirty: boolean } {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
-  const git = (a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim();
-  return { nproc: os.availableParallelism(), cpu, memGb: (os.totalmem() / 2 ** 30).toFixed(1), node: process.version, commit: git(['rev-parse', '--short', 'HEAD']), dirty: git(['status', '--porcelain', '--', 'src']) !== '' };
+  const { sha, dirty } = gitState();
+  return { nproc: os.availableParallelism(), cpu, memGb: (os.totalmem() / 2 ** 30).toFixed(1), node: process.version, commit: sha, dirty };
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');

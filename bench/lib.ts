@@ -1,6 +1,6 @@
 // What the benchmarks share: a real `vigil serve` child process, its CPU and memory from /proc, and
 // rewriting a benchmark's generated block of docs/benchmarks.md.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +83,38 @@ export function rewriteDocs(key: string, heading: string, body: string): void {
       ? text.slice(0, i) + block + text.slice(j + end.length)
       : `${text.trimEnd()}\n\n## ${heading} (\`npm run bench:${key}\`)\n\n${block}\n\nThe figures above are rewritten by each \`npm run bench:${key}\` (between the \`bench:${key}\` markers).\n`;
   fs.writeFileSync(file, next);
+}
+
+const argv = process.argv.slice(2);
+
+/** Whether the benchmark was started with this flag (e.g. --dist). */
+export function flag(name: string): boolean {
+  return argv.includes(name);
+}
+
+/** The value after `name` on the command line, or `fallback` when it is not given. */
+export function option(name: string, fallback: string): string {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : fallback;
+}
+
+/** A numeric option: the value after `name` as a number, or `fallback`. */
+export function numberOption(name: string, fallback: number): number {
+  return Number(option(name, String(fallback)));
+}
+
+/** The checked-out commit and whether src/ has uncommitted changes, for the figures' provenance. */
+export function gitState(): { sha: string; dirty: boolean } {
+  try {
+    const git = (a: string[]) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim();
+    return { sha: git(['rev-parse', '--short', 'HEAD']), dirty: git(['status', '--porcelain', '--', 'src']) !== '' };
+  } catch {
+    return { sha: 'unknown', dirty: false };
+  }
+}
+
+/** The commit as the docs name it: its short sha, marked when src/ had uncommitted changes. */
+export function commitLabel(): string {
+  const { sha, dirty } = gitState();
+  return dirty ? `${sha} (with uncommitted changes in src/)` : sha;
 }

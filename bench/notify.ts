@@ -20,7 +20,6 @@
 // docs/benchmarks.md (--no-docs skips that). `npm run bench:notify` builds and passes --dist (the
 // server runs dist/main.js); without it the server runs src/ through tsx. --help lists the options.
 import Sqlite from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -28,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { cpuSeconds, procStatus, rewriteDocs, ROOT, startServer, stopServer, type Server } from './lib.js';
+import { commitLabel, cpuSeconds, flag, option, procStatus, rewriteDocs, type Server, startServer, stopServer } from './lib.js';
 
 const USAGE = `usage: tsx bench/notify.ts [options]
   --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
@@ -44,16 +43,10 @@ const USAGE = `usage: tsx bench/notify.ts [options]
   --no-docs                  do not rewrite docs/benchmarks.md
   --help                     this text`;
 
-const args = process.argv.slice(2);
-if (args.includes('--help')) {
+if (flag('--help')) {
   console.log(USAGE);
   process.exit(0);
 }
-const flag = (name: string): boolean => args.includes(name);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
-};
 const ENGINE = option('--engine', 'sqlite');
 const RATE = Number(option('--rate', '100'));
 const SECONDS = Number(option('--seconds', '60'));
@@ -492,15 +485,6 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
 // ---------------------------------------------------------------------------------------------------
 // Report
 
-function commit(): string {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${sha} (with uncommitted changes in src/)` : sha;
-  } catch {
-    return 'unknown';
-  }
-}
 
 function report(a: LatencyResult, b: DrainResult | undefined, meta: { engine: string; sha: string; started: Date; load: [number, number]; rss: number; states: string; statuses: string; lateMs: number; duplicates: number }): string {
   const cpus = os.cpus();
@@ -556,7 +540,7 @@ async function pgAdmin(sql: string): Promise<void> {
 
 async function main(): Promise<number> {
   const started = new Date();
-  const sha = commit();
+  const sha = commitLabel();
   const load0 = os.loadavg()[0] ?? 0;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-notify-'));
   const dbName = `vigil_bench_${randomBytes(6).toString('hex')}`;
