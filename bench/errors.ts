@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { cpuSeconds, flag, commitLabel, numberOption, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
+import { cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
 
 const PHASE_S = numberOption('--seconds', 6);
 const CONNECTIONS = numberOption('--connections', 32);
@@ -110,9 +110,10 @@ async function main(): Promise<void> {
     const stored = groups.data.reduce((a, g) => a + g.count, 0);
     await stopServer(server);
 
+    const git = gitState();
     const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown';
     const lines = [
-      `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.availableParallelism()} × ${cpu}, Node ${process.version}, commit ${commitLabel()}; server ${dist ? 'dist/main.js' : 'src/ through tsx'} on SQLite; autocannon, ${CONNECTIONS} connections, ${PHASE_S} s a phase; ${GROUPS} groups, ${USERS} users; load average ${fmt(load0, 1)} before, ${fmt(os.loadavg()[0] as number, 1)} after.`,
+      `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.availableParallelism()} × ${cpu}, Node ${process.version}, commit ${git.sha}${git.dirty ? ' (with uncommitted changes)' : ''}; server ${dist ? 'dist/main.js' : 'src/ through tsx'} on SQLite; autocannon, ${CONNECTIONS} connections, ${PHASE_S} s a phase; ${GROUPS} groups, ${USERS} users; load average ${fmt(load0, 1)} before, ${fmt(os.loadavg()[0] as number, 1)} after.`,
       '',
       '| Phase | events/s | p50 ms | p99 ms | requests | non-200 | server CPU | RSS MB |',
       '|---|---:|---:|---:|---:|---|---:|---:|',
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
       rewriteDocs(
         'errors',
         'Error tracking',
-        `${text}\n\nThe machine was shared with other test runs while this ran: the figures are indicative, compare them only within one run.`,
+        `${text}\n\nThe generator shares the 2 cores with the server; runs minutes apart on this machine differ by up to 2×, so compare figures within one run.`,
       );
       console.log('\nupdated docs/benchmarks.md');
     }

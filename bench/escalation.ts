@@ -298,7 +298,6 @@ function table(results: Result[]): string {
   return lines.join('\n');
 }
 
-
 function section(results: Result[], skipped: string[], load: { before: number; after: number }, started: Date, sha: string): string {
   const cpus = os.cpus();
   const seeds = results.map((r) => `${r.engine} ${r.seedSeconds.toFixed(0)} s`).join(', ');

@@ -19,7 +19,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-
 const PHASE_S = numberOption('--seconds', 6);
 const WARMUP_S = 2;
 const CONNECTIONS = numberOption('--connections', 32);

@@ -92,15 +92,21 @@ export function flag(name: string): boolean {
   return argv.includes(name);
 }
 
-/** The value after `name` on the command line, or `fallback` when it is not given. */
-export function option(name: string, fallback: string): string {
+/** The word after `name` on the command line, even an empty one; undefined when `name` is not given or ends the line. */
+export function argValue(name: string): string | undefined {
   const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : fallback;
+  return i >= 0 ? argv[i + 1] : undefined;
 }
 
-/** A numeric option: the value after `name` as a number, or `fallback`. */
+/** The value after `name` on the command line, or `fallback` when it is not given or empty. */
+export function option(name: string, fallback: string): string {
+  return argValue(name) || fallback;
+}
+
+/** A numeric option: the value after `name` as a number, or `fallback` when it is not given or empty. */
 export function numberOption(name: string, fallback: number): number {
-  return Number(option(name, String(fallback)));
+  const value = argValue(name);
+  return value ? Number(value) : fallback;
 }
 
 /** The checked-out commit and whether src/ has uncommitted changes, for the figures' provenance. */

@@ -156,7 +156,6 @@ async function run(engine: string): Promise<Result | string> {
   }
 }
 
-
 const ms = (v: number) => `${Math.round(v)} ms`;
 function section(results: Result[], skipped: string[], load: { before: number; after: number }, started: Date, sha: string): string {
   const cpus = os.cpus();
@@ -169,7 +168,7 @@ function section(results: Result[], skipped: string[], load: { before: number; a
     `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${sha}; ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `- Settings: \`--monitors ${MONITORS} --minutes ${MINUTES} --interval ${INTERVAL_S}\`; one \`vigil serve\` (${flag('--dist') ? 'dist/' : 'src/ through tsx'}) with the default monitor loop (250 ms tick, 100 checks in flight at most, results written once a second); ${PEERS} local HTTP servers in the bench process answering 200; a ${MINUTES}-minute window after ${WARMUP_MS / 1000} s of warm-up. Monitor creation took ${results.map((r) => `${r.createSeconds.toFixed(0)} s on ${r.engine}`).join(', ')}.`,
     '- Lateness: start of a check − its due time, seen from the peers as (arrival − previous arrival of that monitor) − interval. A check’s next due time is its claim time plus the interval, so due times fall on the loop’s 250 ms ticks and lateness is mostly timer drift and how long a tick takes (a monitor just created or changed waits up to one tick). CPU: the server process only (user + system from /proc) per wall second; peak RSS is its VmHWM.',
-    `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after: the machine was shared with other work (test suites) during the run, so the figures are indicative.`,
+    `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after (above ~1 means other work shared the 2 cores and the lateness figures are inflated).`,
   ].join('\n');
 }
 

@@ -27,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { commitLabel, cpuSeconds, flag, option, procStatus, rewriteDocs, type Server, startServer, stopServer } from './lib.js';
+import { argValue, commitLabel, cpuSeconds, flag, procStatus, rewriteDocs, type Server, startServer, stopServer } from './lib.js';
 
 const USAGE = `usage: tsx bench/notify.ts [options]
   --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
@@ -47,13 +47,14 @@ if (flag('--help')) {
   console.log(USAGE);
   process.exit(0);
 }
-const ENGINE = option('--engine', 'sqlite');
-const RATE = Number(option('--rate', '100'));
-const SECONDS = Number(option('--seconds', '60'));
-const WARMUP_S = Number(option('--warmup', '5'));
-const OUTAGE_MIN = Number(option('--outage-minutes', '10'));
-const OUTAGE_MODE = option('--outage-mode', '503');
-const DRAIN_TIMEOUT_MIN = Number(option('--drain-timeout-minutes', '30'));
+// Here an empty value counts as given (`??`, unlike lib's option()): `--rate ''` is rejected, not defaulted.
+const ENGINE = argValue('--engine') ?? 'sqlite';
+const RATE = Number(argValue('--rate') ?? '100');
+const SECONDS = Number(argValue('--seconds') ?? '60');
+const WARMUP_S = Number(argValue('--warmup') ?? '5');
+const OUTAGE_MIN = Number(argValue('--outage-minutes') ?? '10');
+const OUTAGE_MODE = argValue('--outage-mode') ?? '503';
+const DRAIN_TIMEOUT_MIN = Number(argValue('--drain-timeout-minutes') ?? '30');
 const PAGES = !flag('--no-pages');
 const DOCS = !flag('--no-docs');
 const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -484,7 +485,6 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
 
 // ---------------------------------------------------------------------------------------------------
 // Report
-
 
 function report(a: LatencyResult, b: DrainResult | undefined, meta: { engine: string; sha: string; started: Date; load: [number, number]; rss: number; states: string; statuses: string; lateMs: number; duplicates: number }): string {
   const cpus = os.cpus();
