@@ -1,7 +1,7 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
-import { createTokensService, createVerifyService, type VerifyService } from './auth/index.js';
+import { createSessionsService, createTokensService, createVerifyService, type SessionsService, type VerifyService } from './auth/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/database.js';
@@ -14,6 +14,8 @@ import { createPerformanceService, type PerformanceService } from './performance
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
 import { createSchedulesService } from './schedules/index.js';
 import { createServicesService } from './services/index.js';
+import { openEventChannel } from './db/event-channel.js';
+import { createStreamService, type StreamService } from './stream/index.js';
 import { createTeamsService } from './teams/index.js';
 import { createUsersService } from './users/index.js';
 
@@ -23,6 +25,8 @@ export interface App {
   database: Database;
   users: ReturnType<typeof createUsersService>;
   tokens: ReturnType<typeof createTokensService>;
+  /** Passwords, sign-in and browser sessions. */
+  sessions: SessionsService;
   services: ReturnType<typeof createServicesService>;
   incidents: ReturnType<typeof createIncidentsService>;
   alerts: ReturnType<typeof createAlertsService>;
@@ -48,6 +52,8 @@ export interface App {
   monitors: MonitorsService;
   /** Response times against their baseline: the performance report and degradation alerts. */
   performance: PerformanceService;
+  /** Live updates of incidents (GET /api/v1/stream), across instances through the database's event channel. */
+  stream: StreamService;
 }
 
 /** `channels` replaces the delivery channels the config describes (tests hand in their own). */
@@ -72,6 +78,8 @@ export function createServices(config: Config, database: Database, clock: Clock,
   });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
   const alerts = createAlertsService({ db, services, incidents });
+  const stream = createStreamService({ channel: openEventChannel(database), load: (ids) => incidents.within(db).loadMany(ids) });
+  incidents.onCommitted((entries) => void stream.committed(entries));
   const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
   late.policies = policies;
   const audit = createAuditService({ db });
@@ -80,7 +88,8 @@ export function createServices(config: Config, database: Database, clock: Clock,
   escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
   const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users, ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }) });
   const errors = createErrorsService({ db, clock, services, ingest, publicUrl: config.notify.publicUrl, options: config.ingest });
-  const app: App = { config, clock, database, users, tokens, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics, errors, databases: createDatabasesService({ db, clock, secretKey: config.secretKey }), verifier: createVerifyService({ jwt: config.jwt, outboundAllow: config.notify.outboundAllow, clock }), monitors: createMonitorsService({ db, clock, services, ingest, outboundAllow: config.notify.outboundAllow, secretKey: config.secretKey }), performance: undefined as unknown as PerformanceService };
+  const sessions = createSessionsService({ db, clock, users, tokens });
+  const app: App = { config, clock, database, users, tokens, sessions, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics, errors, databases: createDatabasesService({ db, clock, secretKey: config.secretKey }), verifier: createVerifyService({ jwt: config.jwt, outboundAllow: config.notify.outboundAllow, clock }), monitors: createMonitorsService({ db, clock, services, ingest, outboundAllow: config.notify.outboundAllow, secretKey: config.secretKey }), performance: undefined as unknown as PerformanceService, stream };
   app.performance = createPerformanceService({
     clock,
     ingest,

@@ -223,6 +223,8 @@ describeEachEngine('HTTP metrics, OpenAPI and readiness', (env) => {
       '/api/v1/services/{id}/rotate-key': ['post'],
       '/api/v1/users': ['get', 'post'],
       '/api/v1/tokens': ['get', 'post'],
+      '/api/v1/users/{id}/password': ['put'],
+      '/api/v1/session': ['get', 'post', 'delete'],
       '/api/v1/audit': ['get'],
       '/healthz': ['get'],
       '/readyz': ['get'],

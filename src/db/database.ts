@@ -122,9 +122,35 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   return applied.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
-/** Runs `fn` in one transaction on either engine. */
-export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(fn);
+// Callbacks to run once the transaction they were registered in has committed (see afterCommit).
+const commitHooks = new WeakMap<Db, Array<() => void>>();
+
+/** Runs `fn` in one transaction on either engine; `afterCommit` callbacks registered in it run once it commits. */
+export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  const hooks: Array<() => void> = [];
+  const result = await db.transaction().execute((trx) => {
+    commitHooks.set(trx, hooks);
+    return fn(trx);
+  });
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch {
+      // The change is committed; a hook's fault must not turn it into an error for the caller.
+    }
+  }
+  return result;
+}
+
+/**
+ * Runs `fn` after the transaction `q` belongs to commits, and never if it rolls back. Outside a
+ * transaction opened by `inTransaction` the statements already ran in autocommit, so `fn` runs on
+ * the next microtask. `fn` must not throw (it runs after the caller's answer is decided).
+ */
+export function afterCommit(q: Db, fn: () => void): void {
+  const hooks = q.isTransaction ? commitHooks.get(q) : undefined;
+  if (hooks) hooks.push(fn);
+  else queueMicrotask(fn);
 }
 
 /** True for a unique-constraint violation on either engine. */

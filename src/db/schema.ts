@@ -10,6 +10,22 @@ export interface UsersTable {
   deactivated_at: string | null;
   /** IANA zone, e.g. "Europe/Berlin". */
   timezone: string;
+  /** argon2id PHC string; null = no password (token-only). Read only by auth/sessions.repo.ts. */
+  password_digest?: string | null;
+  password_changed_at?: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  digest: string;
+  user_id: string;
+  role: string;
+  token_id: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  user_agent: string | null;
+  ip: string | null;
 }
 
 export interface ApiTokensTable {
@@ -455,6 +471,7 @@ export interface ErrorMinutesTable {
 export interface Schema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
   services: ServicesTable;
   incidents: IncidentsTable;
   incident_counters: IncidentCountersTable;

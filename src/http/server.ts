@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import { bearerAuth } from './auth.js';
@@ -21,6 +21,8 @@ import { functionRoutes } from './routes/functions.js';
 import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
+import { STREAM_PATH, streamRoutes, tokenFromQuery, type StreamOptions } from './routes/stream.js';
+import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -31,11 +33,36 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** The recent log lines `GET /api/v1/logs` serves (the logger must also write to its stream). */
   logBuffer?: LogBuffer;
+  /** Heartbeat and lifetime of GET /api/v1/stream's streams (tests shorten them). */
+  stream?: StreamOptions;
+}
+
+/**
+ * The stream route takes a token in its URL (`?access_token=`, routes/stream.ts): request log lines
+ * (kept in memory for GET /api/v1/logs too) show that URL with the token blanked.
+ */
+function redactingTokens(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return logger;
+  const base = typeof logger === 'object' ? logger : {};
+  return {
+    ...base,
+    serializers: {
+      req: (req: FastifyRequest) => ({
+        method: req.method,
+        url: req.url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]'),
+        version: req.headers['accept-version']?.toString(),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+      ...base.serializers,
+    },
+  };
 }
 
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
-    logger: options.logger ?? false,
+    logger: redactingTokens(options.logger ?? false),
     bodyLimit: app.config.bodyLimit,
     // A caller's X-Request-Id is kept when it is a sane token, so it can be traced into the audit log;
     // anything else (or none) gets a fresh UUID, unique across restarts and instances.
@@ -72,8 +99,14 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     void reply.header('x-request-id', request.id);
   });
   // Sentry SDKs authenticate with their DSN's public key instead (routes/errors.ts checks it).
-  const authenticate = bearerAuth(app.tokens);
-  server.addHook('onRequest', async (request, reply) => (SENTRY_ROUTES.has(request.routeOptions.url ?? '') ? undefined : authenticate(request, reply)));
+  const authenticate = bearerAuth(app.tokens, app.sessions);
+  server.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url ?? '';
+    if (SENTRY_ROUTES.has(route)) return undefined;
+    // EventSource cannot send headers: the stream alone also takes ?access_token= (routes/stream.ts).
+    if (route === STREAM_PATH) tokenFromQuery(request);
+    return authenticate(request, reply);
+  });
 
   await server.register(swagger, {
     openapi: {
@@ -90,6 +123,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   healthRoutes(server, app);
   userRoutes(server, app);
   tokenRoutes(server, app);
+  sessionRoutes(server, app);
   serviceRoutes(server, app);
   incidentRoutes(server, app);
   auditRoutes(server, app);
@@ -102,6 +136,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   functionRoutes(server, app, options.logBuffer);
   errorRoutes(server, app);
   verifyRoutes(server, app);
+  streamRoutes(server, app, options.stream);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -3,7 +3,7 @@
 import { authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
 import { auditMany } from '../audit/index.js';
 import type { Clock } from '../clock.js';
-import { inTransaction, type Db } from '../db/database.js';
+import { afterCommit, inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ServicesService } from '../services/index.js';
@@ -47,6 +47,9 @@ const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
 /** See `onEvent`. */
 export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
+
+/** See `onCommitted`: the timeline entries one committed transaction wrote, in order. */
+export type CommittedListener = (entries: ReadonlyArray<{ incidentId: string; kind: string; at: Date }>) => void;
 
 /** One timeline entry to record. */
 export interface TimelineEntry {
@@ -113,6 +116,24 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
   // Told of every timeline entry inside its transaction (the escalation engine starts and stops on them).
   const listeners: IncidentListener[] = [];
+  // Told after commit of the entries each transaction wrote (live updates); per transaction, the entries so far.
+  const committedListeners: CommittedListener[] = [];
+  const uncommitted = new WeakMap<Db, Array<{ incidentId: string; kind: string; at: Date }>>();
+
+  /** Every change to an incident writes a timeline entry through recordMany, so this one place sees them all. */
+  function noteForCommit(q: Db, entries: TimelineEntry[]): void {
+    if (committedListeners.length === 0) return;
+    let batch = uncommitted.get(q);
+    if (!batch) {
+      const list: Array<{ incidentId: string; kind: string; at: Date }> = [];
+      uncommitted.set(q, (batch = list));
+      afterCommit(q, () => {
+        uncommitted.delete(q);
+        for (const listener of committedListeners) listener(list);
+      });
+    }
+    for (const { incident, kind, at } of entries) batch.push({ incidentId: incident.id, kind, at });
+  }
 
   async function record(q: Db, incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
     await recordMany(q, [{ incident, actor, kind, data, at }]);
@@ -131,6 +152,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       entries.map(({ incident, actor, kind, data }) => ({ actor, record: { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } } })),
     );
     for (const { incident, kind, at } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at);
+    noteForCommit(q, entries);
   }
 
   /** Runs one change to an existing incident in a transaction and returns the incident as stored afterwards. */
@@ -380,6 +402,15 @@ export function createIncidentsService(deps: IncidentsDeps) {
      */
     onEvent(listener: IncidentListener): void {
       listeners.push(listener);
+    },
+
+    /**
+     * Calls `listener` once each transaction that wrote timeline entries has committed, with those
+     * entries; never for a transaction that rolled back. It runs after the commit, outside any
+     * transaction, and must not throw.
+     */
+    onCommitted(listener: CommittedListener): void {
+      committedListeners.push(listener);
     },
 
     /**

@@ -2,6 +2,7 @@
 import { Command, type Option } from 'commander';
 import { createClient, query } from '../client.js';
 import { block, print, table } from '../output.js';
+import { readNewPassword } from './password.js';
 
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; next_cursor: string | null };
@@ -80,6 +81,17 @@ export function userCommands(): Command {
     .action(async (ref: string, o: { json?: boolean }) => {
       const found = await createClient().request<Row>('GET', `/api/v1/users/${encodeURIComponent(ref)}`);
       print(o, found, () => block(found));
+    });
+
+  user
+    .command('set-password')
+    .description('set or reset a user’s password (admin; ends their sessions); typed without echo, or piped with --password-stdin')
+    .argument('<handle>', 'handle or id')
+    .option('--password-stdin', 'read the password from the first line of stdin instead of prompting')
+    .action(async (ref: string, o: { passwordStdin?: boolean }) => {
+      const password = await readNewPassword(o.passwordStdin === true);
+      await createClient().request('PUT', `/api/v1/users/${encodeURIComponent(ref)}/password`, { password });
+      console.log(`password set for ${ref}; their sessions were ended`);
     });
   return user;
 }

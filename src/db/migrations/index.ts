@@ -12,6 +12,7 @@ import * as outboxIndexes from './009-outbox-indexes.js';
 import * as monitoredDatabases from './010-monitored-databases.js';
 import * as monitors from './011-monitors.js';
 import * as errors from './012-errors.js';
+import * as sessions from './013-sessions.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '010-monitored-databases': monitoredDatabases,
   '011-monitors': monitors,
   '012-errors': errors,
+  '013-sessions': sessions,
 };

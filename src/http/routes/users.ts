@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../auth/index.js';
 import { page, userView } from '../present.js';
 import { email, handle, idParams, pageQuery, text, timezone } from '../schemas.js';
 
@@ -45,5 +46,21 @@ export function userRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request) => userView(await app.users.update(request.actor, request.params.id, request.body)),
+  );
+
+  r.put(
+    '/api/v1/users/:id/password',
+    {
+      schema: {
+        tags,
+        summary: 'Set a password: admins set or reset anyone’s (ending their sessions); others change their own with current_password',
+        params: idParams,
+        body: z.strictObject({ password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX), current_password: z.string().min(1).max(PASSWORD_MAX).optional() }),
+      },
+    },
+    async (request, reply) => {
+      await app.sessions.setPassword(request.actor, request.params.id, { password: request.body.password, currentPassword: request.body.current_password }, request.session?.record.id);
+      return reply.status(204).send();
+    },
   );
 }
