@@ -83,6 +83,9 @@ function receiver() {
   const open = new Set<Delivery>();
   const pids: Partial<Record<'victim' | 'survivor', number>> = {};
   const owners = new Map<number, Owner>();
+  /** Processes the test has killed: their held requests are never answered (on a loaded machine the
+   * hold could otherwise end before the server notices the dead socket, and count as answered). */
+  const killed = new Set<Owner>();
   const ownerOf = (port: number): Owner => {
     if (!owners.has(port)) {
       // A new connection: read both processes' sockets again (keep-alive makes this rare).
@@ -119,7 +122,9 @@ function receiver() {
       };
       deliveries.push(d);
       open.add(d);
-      const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), HOLD_MS);
+      const timer = setTimeout(() => {
+        if (!killed.has(d.owner)) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      }, HOLD_MS);
       res.on('close', () => {
         clearTimeout(timer);
         d.end = Date.now();
@@ -132,6 +137,7 @@ function receiver() {
     deliveries,
     open,
     pids,
+    killed,
     start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
     stop: () => {
       server.closeAllConnections();
@@ -205,6 +211,7 @@ describe.skipIf(Boolean(pgProblem))('two dispatcher processes on one PostgreSQL,
     const victimOpen = () => [...hooks.open].filter((d) => d.owner === 'victim');
     const answeredBy = (who: Owner) => hooks.deliveries.filter((d) => d.owner === who && d.answered);
     await until('the victim to have requests in flight after delivering some', 30_000, () => victimOpen().length >= VICTIM_IN_FLIGHT && answeredBy('victim').length > 0 && answeredBy('survivor').length > 0);
+    hooks.killed.add('victim');
     process.kill(victim.pid, 'SIGKILL');
     const killedAt = Date.now();
     await until('the victim to exit', 5_000, () => victim.output().code !== null);
