@@ -1,9 +1,10 @@
-// Lint rules: typescript-eslint's recommended set plus the layering rules from DESIGN.md section 2.
+// Lint rules: typescript-eslint's recommended set plus the layering rules from DESIGN.md section 2; the
+// same set covers the web console's .ts/.tsx (the TypeScript parser reads JSX in .tsx files).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'web/dist/', 'web/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +14,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
+  },
+  // The console runs in the browser: it never imports the server's code or Node's modules.
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/vite.config.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/src/**', 'fastify', 'kysely'], message: 'The web console talks to the server over HTTP only.' }] }] },
   },
   ...layering(),
 );

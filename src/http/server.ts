@@ -26,6 +26,7 @@ import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
+import { DEFAULT_WEB_ROOT, webConsole } from './web.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -35,6 +36,8 @@ export interface ServerOptions {
   logBuffer?: LogBuffer;
   /** Heartbeat and lifetime of GET /api/v1/stream's streams (tests shorten them). */
   stream?: StreamOptions;
+  /** The built web console served at / (default: web/dist in the package; tests point it elsewhere). */
+  webRoot?: string;
 }
 
 /**
@@ -79,7 +82,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   });
   server.setValidatorCompiler(validatorCompiler);
   server.setErrorHandler(errorHandler);
-  server.setNotFoundHandler(notFoundHandler);
+  // Unmatched GETs outside the API get the web console (web.ts); the rest keep the JSON 404.
+  server.setNotFoundHandler(webConsole(options.webRoot ?? DEFAULT_WEB_ROOT, notFoundHandler));
 
   // An empty JSON body (curl -H 'Content-Type: application/json' -X POST with no -d) counts as {}.
   // Only JSON is accepted: other types (text/plain included) answer 415.
