@@ -205,6 +205,12 @@ describeEachEngine('error tracking', (env) => {
     });
   });
 
+  it('refuses a NUL in the group filters naming the field, rather than failing in the database', async () => {
+    const res = await h.call('GET', '/api/v1/errors/groups?environment=%00', { as: viewer });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.body).toContain('environment');
+  });
+
   it('a deleted service takes its errors with it, and its key stops at once', async () => {
     const gone = await newService();
     const ev = exceptionEvent('Error', 'x', [['m', 'f', 1]], { environment: 'staging' });

@@ -159,4 +159,13 @@ export function isUniqueViolation(error: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/**
+ * The database refused a value as text it cannot store (PostgreSQL: a NUL character or a byte sequence
+ * that is not UTF-8). Routes refuse such input first; this is the net under a field that slipped past.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const e = error as { code?: string } | null;
+  return e?.code === '22021' || e?.code === '22P05';
+}
+
 export { engineOf };

@@ -1,6 +1,7 @@
 // The one place errors become HTTP: AppError by its kind, Fastify's own 4xx by their status, and
 // anything else as a 500 that is logged and says nothing about internals.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isUnstorableText } from '../db/database.js';
 import { AppError, type ErrorKind } from '../errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -50,6 +51,7 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     const code = FASTIFY_CODES[fe.code ?? ''] ?? BY_STATUS[fe.statusCode] ?? 'request.invalid';
     return { status: fe.statusCode, body: { error: { code, message: fe.message } } };
   }
+  if (isUnstorableText(error)) return { status: 400, body: { error: { code: 'request.invalid', message: 'a value contains a character that cannot be stored (NUL, or text that is not UTF-8)' } } };
   return { status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } };
 }
 

@@ -32,13 +32,21 @@ describe('degradation', () => {
     [50, 100, -50, 'none'],
   ] as const)('p95 %d ms against %d ms is %d%% → %s', (current, baseline, pct, level) => {
     expect(degradationPct(current, baseline)).toBe(pct);
-    expect(degradationLevel(degradationPct(current, baseline))).toBe(level);
+    expect(degradationLevel(current, baseline)).toBe(level);
   });
 
   it('says nothing without both figures or with a zero baseline', () => {
     expect(degradationPct(null, 100)).toBeNull();
     expect(degradationPct(100, null)).toBeNull();
     expect(degradationPct(100, 0)).toBeNull();
-    expect(degradationLevel(null)).toBe('none');
+    expect(degradationLevel(null, 100)).toBe('none');
+    expect(degradationLevel(100, 0)).toBe('none');
+  });
+
+  it('ignores a large ratio of small figures: fewer than 20 ms slower is noise', () => {
+    expect(degradationPct(3, 1)).toBe(200);
+    expect(degradationLevel(3, 1)).toBe('none');
+    expect(degradationLevel(15, 4)).toBe('none');
+    expect(degradationLevel(30, 8)).toBe('P1');
   });
 });

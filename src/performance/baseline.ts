@@ -42,8 +42,15 @@ export const MIN_BASELINE_SAMPLES = 20;
 
 export type DegradationLevel = 'none' | 'P2' | 'P1';
 
-/** The runbook's thresholds: more than 200 % slower is a P1, more than 100 % a P2. */
-export function degradationLevel(pct: number | null): DegradationLevel {
-  if (pct === null || pct <= 100) return 'none';
+/**
+ * A p95 fewer milliseconds than this above its baseline is not a degradation however large the
+ * ratio: 1 ms becoming 3 ms is 200 % and noise (a busy host, a GC pause), not an incident.
+ */
+export const MIN_SLOWER_MS = 20;
+
+/** The runbook's thresholds on p95 against its baseline: more than 200 % slower is a P1, more than 100 % a P2. */
+export function degradationLevel(current: number | null, baseline: number | null): DegradationLevel {
+  const pct = degradationPct(current, baseline);
+  if (pct === null || pct <= 100 || (current as number) - (baseline as number) < MIN_SLOWER_MS) return 'none';
   return pct > 200 ? 'P1' : 'P2';
 }

@@ -71,7 +71,7 @@ export function createPerformanceService({ clock, ingest, services, monitors, st
           id: s.id,
           name: s.name,
           ...own,
-          status: degradationLevel(own.degradation_pct) === 'none' ? 'normal' : 'degraded',
+          status: own.degradation_pct !== null && degradationLevel(own.latency_ms.p95, own.baseline.latency_ms.p95) !== 'none' ? 'degraded' : 'normal',
           monitors: (monitorsOf.get(s.id) ?? []).map((m) => ({ id: m.id, name: m.name, kind: m.kind, ...figures(nowBy.get(m.id), beforeBy.get(m.id)) })),
         };
       });
@@ -107,7 +107,7 @@ export function createPerformanceService({ clock, ingest, services, monitors, st
         const enough = current.count >= MIN_WINDOW_SAMPLES && (baseline?.count ?? 0) >= MIN_BASELINE_SAMPLES;
         if (!enough) continue;
         const pct = degradationPct(current.p95, baseline?.p95 ?? null);
-        const level = degradationLevel(pct);
+        const level = degradationLevel(current.p95, baseline?.p95 ?? null);
         const event: AlertEvent = {
           format: 'performance',
           action: level === 'none' ? 'resolve' : 'trigger',

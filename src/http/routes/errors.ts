@@ -212,7 +212,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
     return reply.status(201).send({ id: stored.id, group_id: stored.groupId, service_id: stored.serviceId });
   });
 
-  const groupQuery = z.strictObject({ limit, cursor: ref.optional(), service_id: ref.optional(), environment: z.string().min(1).max(MAX_ENVIRONMENT).optional(), status: z.enum(['unresolved', 'resolved']).optional() });
+  const groupQuery = z.strictObject({ limit, cursor: ref.optional(), service_id: ref.optional(), environment: text(MAX_ENVIRONMENT).optional(), status: z.enum(['unresolved', 'resolved']).optional() });
   r.get('/api/v1/errors/groups', { schema: { tags, summary: 'Error groups, newest first', querystring: groupQuery } }, async (request) => {
     const q = request.query;
     const page = await app.errors.listGroups(request.actor, { limit: q.limit, cursor: q.cursor, service: q.service_id, environment: q.environment, status: q.status });
