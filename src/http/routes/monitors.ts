@@ -76,10 +76,8 @@ const settings = {
     .nullable(),
 };
 
-const createBody = z.strictObject({
-  service_id: ref,
-  name: settings.name,
-  kind: z.enum(MONITOR_KINDS),
+/** The settings both create and change take, each optional. */
+const optionalSettings = {
   target: settings.target.optional(),
   interval_seconds: settings.interval_seconds.optional(),
   timeout_ms: settings.timeout_ms.optional(),
@@ -92,24 +90,11 @@ const createBody = z.strictObject({
   headers: settings.headers.optional(),
   login_url: settings.login_url.optional(),
   login_body: settings.login_body.optional(),
-});
+};
 
-const patchBody = z.strictObject({
-  name: settings.name.optional(),
-  target: settings.target.optional(),
-  interval_seconds: settings.interval_seconds.optional(),
-  timeout_ms: settings.timeout_ms.optional(),
-  expect_status: settings.expect_status.optional(),
-  expect_keyword: settings.expect_keyword.optional(),
-  failures_before_down: settings.failures_before_down.optional(),
-  period_seconds: settings.period_seconds.optional(),
-  grace_seconds: settings.grace_seconds.optional(),
-  method: settings.method.optional(),
-  headers: settings.headers.optional(),
-  login_url: settings.login_url.optional(),
-  login_body: settings.login_body.optional(),
-  paused: z.boolean().optional(),
-});
+const createBody = z.strictObject({ service_id: ref, name: settings.name, kind: z.enum(MONITOR_KINDS), ...optionalSettings });
+
+const patchBody = z.strictObject({ name: settings.name.optional(), ...optionalSettings, paused: z.boolean().optional() });
 
 type Body = Partial<z.infer<typeof patchBody>>;
 const toInput = (b: Body) => ({
