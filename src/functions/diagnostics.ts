@@ -18,12 +18,20 @@ const MIN_INTERVAL_MS = 1_000;
 /** Services listed by name in the entry: those not operational, at most this many. */
 const LISTED_SERVICES = 25;
 
-/** The checks run, as [label, function, body]: the runbook's Phase 2 list. */
-const CHECKS: Array<[string, string, Record<string, unknown>]> = [
-  ['production_health', 'production-monitoring', { action: 'health_check' }],
-  ['database_health', 'database-scalability', { action: 'health_check' }],
-  ['error_analytics', 'error-tracking', { action: 'get_error_analytics', time_window: '1h' }],
-  ['performance', 'production-monitoring', { action: 'performance_report', time_window: '1h' }],
+interface Check {
+  label: string;
+  fn: string;
+  body: Record<string, unknown>;
+  /** For reports that list every service: the timeline keeps only those `troubled` picks, under `listAs`. */
+  only?: { listAs: string; troubled: (service: Record<string, unknown>) => boolean };
+}
+
+/** The checks run: the runbook's Phase 2 list. */
+const CHECKS: Check[] = [
+  { label: 'production_health', fn: 'production-monitoring', body: { action: 'health_check' }, only: { listAs: 'services_not_operational', troubled: (s) => s.status !== 'operational' } },
+  { label: 'database_health', fn: 'database-scalability', body: { action: 'health_check' } },
+  { label: 'error_analytics', fn: 'error-tracking', body: { action: 'get_error_analytics', time_window: '1h' } },
+  { label: 'performance', fn: 'production-monitoring', body: { action: 'performance_report', time_window: '1h' }, only: { listAs: 'services_degraded_or_failing', troubled: (s) => s.status !== 'normal' || Number(s.error_rate ?? 0) > 0 } },
 ];
 
 export function createDiagnostics({ db, clock, functions, incidents }: { db: Db; clock: Clock; functions: FunctionsService; incidents: IncidentsService }) {
@@ -31,18 +39,12 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
   /** Runs the checks, each on its own: one failing check is reported, not fatal to the others. */
   async function gather(): Promise<Record<string, unknown>> {
     const found: Record<string, unknown> = {};
-    for (const [label, fn, body] of CHECKS) {
+    for (const { label, fn, body, only } of CHECKS) {
       try {
         const result = await functions.call(SYSTEM_ACTOR, fn, body);
-        if (label === 'production_health') {
-          const { services, ...rest } = result as { services?: Array<{ status: string }> };
-          const troubled = (services ?? []).filter((s) => s.status !== 'operational');
-          found[label] = { ...rest, services_checked: services?.length ?? 0, services_not_operational: troubled.slice(0, LISTED_SERVICES) };
-        } else if (label === 'performance') {
-          // The whole report lists every service and monitor; the timeline gets those that look wrong.
-          const { services, ...rest } = result as { services?: Array<{ status: string; error_rate: number | null }> };
-          const troubled = (services ?? []).filter((s) => s.status !== 'normal' || (s.error_rate ?? 0) > 0);
-          found[label] = { ...rest, services_checked: services?.length ?? 0, services_degraded_or_failing: troubled.slice(0, LISTED_SERVICES) };
+        if (only) {
+          const { services, ...rest } = result as { services?: Array<Record<string, unknown>> };
+          found[label] = { ...rest, services_checked: services?.length ?? 0, [only.listAs]: (services ?? []).filter(only.troubled).slice(0, LISTED_SERVICES) };
         } else found[label] = result;
       } catch (error) {
         found[label] = { error: error instanceof Error ? error.message : String(error) };
