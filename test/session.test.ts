@@ -273,6 +273,11 @@ describeEachEngine('sign-in and sessions', (env) => {
     expect(setCookie(after).attributes).toContain('Max-Age=0');
     const rows = await env.database.db.selectFrom('sessions').select('id').where('user_id', '=', gus.id).execute();
     expect(rows).toEqual([]);
+    // Both ends are in the audit log, under the person, with how they signed in.
+    const audit = await send('GET', '/api/v1/audit?limit=200', { bearer: adminToken });
+    const actions = (audit.json().data as { action: string; actor: { id: string; name: string }; details: Record<string, unknown> }[]).filter((a) => a.action.startsWith('session.') && a.actor.id === gus.id);
+    expect(actions.map((a) => a.action).sort()).toEqual(['session.sign_in', 'session.sign_out']);
+    expect(actions.find((a) => a.action === 'session.sign_in')).toMatchObject({ actor: { id: gus.id, name: gus.handle }, details: { method: 'password', role: 'responder' } });
     // Signing out with a token is harmless.
     expect((await send('DELETE', '/api/v1/session', { bearer: gus.token as string })).statusCode).toBe(204);
   });

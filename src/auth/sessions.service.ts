@@ -35,6 +35,8 @@ export interface ClientInfo {
   userAgent?: string | undefined;
   /** The session secret the browser already holds, replaced by the new one. */
   previousSecret?: string | undefined;
+  /** For the audit row. */
+  requestId?: string | undefined;
 }
 
 export interface SignedIn {
@@ -104,12 +106,14 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
         ip: client.ip,
       };
+      const user = await users.load(who.userId);
+      const actor: Actor = { type: 'user', id: user.id, name: user.handle, role: who.role, ...(client.requestId && { requestId: client.requestId }) };
       await inTransaction(db, async (trx) => {
         if (client.previousSecret) await deleteSessionByDigest(trx, digest(client.previousSecret));
         await deleteExpiredSessions(trx, who.userId, now, SESSION_IDLE_MS);
         await insertSession(trx, { ...session, digest: digest(secret) });
+        await audit(trx, clock, actor, { action: 'session.sign_in', target: { type: 'session', id: session.id }, details: { method: 'token' in credentials ? 'token' : 'password', role: who.role, ip: client.ip } });
       });
-      const user = await users.load(who.userId);
       return { user, session: { ...session, userHandle: user.handle }, secret, csrfToken: csrfTokenOf(secret) };
     },
 
@@ -131,7 +135,12 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
     },
 
     /** Ends one session (signing out); ending it twice is harmless. */
-    signOut: (sessionId: string) => deleteSession(db, sessionId),
+    async signOut(actor: Actor, sessionId: string): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        await deleteSession(trx, sessionId);
+        await audit(trx, clock, actor, { action: 'session.sign_out', target: { type: 'session', id: sessionId } });
+      });
+    },
 
     /**
      * Sets a password. Admins set or reset anyone's without the current one, ending that person's

@@ -34,7 +34,7 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
     SESSION_PATH,
     { schema: { tags, summary: 'Sign in with a handle and password, or with an API token; sets the vigil_session cookie', body: credentials, security: [] } },
     async (request, reply) => {
-      const signedIn = await app.sessions.signIn(request.body, { ip: request.ip, userAgent: request.headers['user-agent'], previousSecret: readCookie(request.headers.cookie, SESSION_COOKIE) });
+      const signedIn = await app.sessions.signIn(request.body, { ip: request.ip, userAgent: request.headers['user-agent'], previousSecret: readCookie(request.headers.cookie, SESSION_COOKIE), requestId: request.id });
       void reply.header('set-cookie', sessionCookie(signedIn.secret, { secure: overTls(request), maxAgeSeconds: SESSION_MAX_MS / 1000 }));
       return noStore(reply).send(sessionView(signedIn.user, signedIn.session, signedIn.secret));
     },
@@ -48,7 +48,7 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
   });
 
   r.delete(SESSION_PATH, { schema: { tags, summary: 'Sign out: ends the session and clears the cookie' } }, async (request, reply) => {
-    if (request.session) await app.sessions.signOut(request.session.record.id);
+    if (request.session) await app.sessions.signOut(request.actor, request.session.record.id);
     return reply.header('set-cookie', clearedSessionCookie(overTls(request))).status(204).send();
   });
 }
