@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bootstrapAdmin, SESSION_IDLE_MS, SESSION_MAX_MS } from '../src/auth/index.js';
-import type { App } from '../src/app.js';
+import { createServices, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { buildServer } from '../src/http/server.js';
 import { describeEachEngine } from './engines.js';
@@ -166,6 +166,21 @@ describeEachEngine('sign-in and sessions', (env) => {
 
     const plain = await person();
     expect((await signIn(plain)).res.json().role).toBe('viewer');
+  });
+
+  it('marks the cookie Secure when VIGIL_PUBLIC_URL is https, as behind a TLS-terminating proxy the request looks like http', async () => {
+    const proxied = await buildServer(createServices({ ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com' } }, env.database, clock), { logger: false });
+    try {
+      const res = await proxied.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: freshIp(), headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token: adminToken }) });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(setCookie(res).attributes).toContain('Secure');
+      secrets.push(setCookie(res).value);
+      const out = await proxied.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: `vigil_session=${setCookie(res).value}`, 'x-csrf-token': res.json().csrf_token as string } });
+      expect(out.statusCode).toBe(204);
+      expect(setCookie(out).attributes).toEqual(expect.arrayContaining(['Max-Age=0', 'Secure']));
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('signs in with an API token, the bootstrap admin token included, with that token’s role', async () => {

@@ -18,8 +18,11 @@ const credentials = z.union([
   z.strictObject({ token: z.string().min(1).max(512) }),
 ]);
 
-/** Secure only when the request itself came over TLS; behind a TLS-terminating proxy the server sees http (see README). */
-const overTls = (request: FastifyRequest) => request.protocol === 'https';
+/**
+ * Secure when the request itself came over TLS, or when VIGIL_PUBLIC_URL says people reach Vigil by
+ * https (behind a TLS-terminating proxy the server sees http; forwarded headers are not trusted).
+ */
+export const secureCookie = (request: FastifyRequest, publicUrl: string | undefined) => request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false);
 
 function sessionView(user: User, session: Session, secret: string) {
   return { user: userView(user), role: session.role, expires_at: session.expiresAt.toISOString(), idle_expires_at: idleEnd(session).toISOString(), csrf_token: csrfTokenOf(secret) };
@@ -35,7 +38,7 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
     { schema: { tags, summary: 'Sign in with a handle and password, or with an API token; sets the vigil_session cookie', body: credentials, security: [] } },
     async (request, reply) => {
       const signedIn = await app.sessions.signIn(request.body, { ip: request.ip, userAgent: request.headers['user-agent'], previousSecret: readCookie(request.headers.cookie, SESSION_COOKIE), requestId: request.id });
-      void reply.header('set-cookie', sessionCookie(signedIn.secret, { secure: overTls(request), maxAgeSeconds: SESSION_MAX_MS / 1000 }));
+      void reply.header('set-cookie', sessionCookie(signedIn.secret, { secure: secureCookie(request, app.config.notify.publicUrl), maxAgeSeconds: SESSION_MAX_MS / 1000 }));
       return noStore(reply).send(sessionView(signedIn.user, signedIn.session, signedIn.secret));
     },
   );
@@ -49,6 +52,6 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
 
   r.delete(SESSION_PATH, { schema: { tags, summary: 'Sign out: ends the session and clears the cookie' } }, async (request, reply) => {
     if (request.session) await app.sessions.signOut(request.actor, request.session.record.id);
-    return reply.header('set-cookie', clearedSessionCookie(overTls(request))).status(204).send();
+    return reply.header('set-cookie', clearedSessionCookie(secureCookie(request, app.config.notify.publicUrl))).status(204).send();
   });
 }
