@@ -2,6 +2,7 @@
 // same set covers the web console's .ts/.tsx (the TypeScript parser reads JSX in .tsx files).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'web/dist/', 'web/node_modules/'] },
@@ -21,6 +22,8 @@ export default tseslint.config(
     ignores: ['web/vite.config.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/src/**', 'fastify', 'kysely'], message: 'The web console talks to the server over HTTP only.' }] }] },
   },
+  // React's rules of hooks and effect dependencies, for the console's components.
+  { files: ['web/src/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   ...layering(),
 );
 

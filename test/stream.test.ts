@@ -225,7 +225,7 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     const row = created.data;
     expect(row).toMatchObject({ severity: expect.stringMatching(/^P[0-3]$/), status: 'triggered', phase: 'detection', service_id: service.id, escalation_level: expect.any(Number) });
     expect(row.number).toMatch(/^INC-\d{8}-\d{4}$/);
-    expect(Object.keys(row).sort()).toEqual(['ack_due_at', 'created_at', 'escalation_level', 'id', 'number', 'phase', 'roles', 'service_id', 'severity', 'status', 'title', 'updated_at'].sort());
+    expect(Object.keys(row).sort()).toEqual(['ack_due_at', 'acknowledged_at', 'created_at', 'escalation_level', 'id', 'number', 'phase', 'phase_due_at', 'resolved_at', 'roles', 'service_id', 'severity', 'status', 'title', 'updated_at'].sort());
     const createdEntry = await s.next((e) => e.event === 'timeline.entry' && e.data.kind === 'created' && e.data.incident_id === row.id);
     expect(createdEntry.data).toMatchObject({ incident_id: row.id, kind: 'created', service_id: service.id });
     expect(created.id).toMatch(/^[0-9a-f]{8}-\d+$/);

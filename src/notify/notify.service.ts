@@ -81,6 +81,19 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     return { subject: render(template.subject, fields, 'text').trim(), text: render(template.text, fields, 'text') };
   }
 
+  /** The next update time a status update announces: the one given (in the future), else the severity's cadence while unresolved. */
+  function announcedNext(incident: Incident, given: Date | undefined, now: Date): Date | null {
+    if (given && given <= now) throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
+    return given ?? (incident.status !== 'resolved' ? nextUpdateDue(incident.severity, now) : null);
+  }
+
+  /** The subject and text of a status update to stakeholders. */
+  function updateMessage(incident: Incident, statusText: string, nextUpdateAt: Date | null): { subject: string; text: string } {
+    const subject = `[${incident.severity}] Update: ${incident.title} (${incident.number})`;
+    const text = [statusText, '', `Status: ${incident.status}, phase: ${incident.phase}.`, nextUpdateAt ? `Next update by ${nextUpdateAt.toISOString()}.` : 'No further update is scheduled.', ...(publicUrl ? [`${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}`] : [])].join('\n');
+    return { subject, text };
+  }
+
   /**
    * The runbook's initial notification when a P0/P1 incident opens, and its resolution notification
    * when one resolves: to every stakeholder whose severities include the incident's, in the
@@ -192,6 +205,36 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     },
 
     /**
+     * Where the incident's status updates stand: when the next one is due (null: none is); whether an
+     * update is overdue (its due time passed, or reminders went out for missed ones since the last
+     * update, as the engine moves the due time on with each reminder); when the last update was sent;
+     * and the time an update sent now would announce by default.
+     */
+    async updateSchedule(actor: Actor, incidentRef: string): Promise<{ nextUpdateAt: Date | null; overdue: boolean; missed: number; lastUpdateAt: Date | null; defaultNextUpdateAt: Date | null }> {
+      const incident = await incidents.get(actor, incidentRef);
+      const now = clock.now();
+      const schedule = await reminders.scheduleOf(db, incident.id);
+      const open = incident.status !== 'resolved';
+      const due = open ? (schedule?.dueAt ?? null) : null;
+      const missed = open ? (schedule?.reminders ?? 0) : 0;
+      return {
+        nextUpdateAt: due,
+        overdue: (due !== null && due <= now) || missed > 0,
+        missed,
+        lastUpdateAt: schedule?.basis === 'update' ? schedule.basisAt : null,
+        defaultNextUpdateAt: open ? nextUpdateDue(incident.severity, now) : null,
+      };
+    },
+
+    /** The status update as it would be sent now (nothing is sent, nothing is recorded). */
+    async previewUpdate(actor: Actor, incidentRef: string, input: { statusText: string; nextUpdateAt?: Date | undefined }): Promise<{ subject: string; text: string; nextUpdateAt: Date | null }> {
+      const incident = await incidents.get(actor, incidentRef);
+      const now = clock.now();
+      const nextUpdateAt = announcedNext(incident, input.nextUpdateAt, now);
+      return { ...updateMessage(incident, input.statusText, nextUpdateAt), nextUpdateAt };
+    },
+
+    /**
      * A status update to the incident's stakeholders, on the timeline with the time of the next one
      * (given, or the severity's cadence). Returns how many stakeholders it went to.
      */
@@ -201,10 +244,8 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       return inTransaction(db, async (trx) => {
         const incident = await incidents.within(trx).load(id);
         const now = clock.now();
-        if (input.nextUpdateAt && input.nextUpdateAt <= now) throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
-        const nextUpdateAt = input.nextUpdateAt ?? (incident.status !== 'resolved' ? nextUpdateDue(incident.severity, now) : null);
-        const subject = `[${incident.severity}] Update: ${incident.title} (${incident.number})`;
-        const body = [input.statusText, '', `Status: ${incident.status}, phase: ${incident.phase}.`, nextUpdateAt ? `Next update by ${nextUpdateAt.toISOString()}.` : 'No further update is scheduled.', ...(publicUrl ? [`${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}`] : [])].join('\n');
+        const nextUpdateAt = announcedNext(incident, input.nextUpdateAt, now);
+        const { subject, text: body } = updateMessage(incident, input.statusText, nextUpdateAt);
         const payload = { event: 'incident.update', incident: incidentJson(incident, now), message: { subject, text: body } };
         const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
         await insertNotifications(trx, audience.map((s) => outboxRow({ incidentId: incident.id, kind: 'update', channel: s.kind as ChannelKind, destination: s.address, secret: s.secret, userId: null, pageId: null, subject, body, payload, nextAttemptAt: now }, now)));

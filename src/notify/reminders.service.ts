@@ -103,6 +103,11 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
       await setSchedule(trx, { incidentId, dueAt: nextUpdateAt, basis: 'update', basisAt: now }, now);
     },
 
+    /** The incident's update schedule (due time, basis, reminders since), if it has one. */
+    async scheduleOf(q: Db, incidentId: string) {
+      return findSchedule(q, incidentId);
+    },
+
     /** The due time of the incident's next status update, if one is set. */
     async dueOf(q: Db, incidentId: string): Promise<Date | null> {
       return (await findSchedule(q, incidentId))?.dueAt ?? null;

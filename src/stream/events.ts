@@ -17,6 +17,9 @@ export interface IncidentRowJson {
   created_at: string;
   updated_at: string;
   ack_due_at: string;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  phase_due_at: string | null;
 }
 
 export interface TimelineEntryJson {
@@ -59,6 +62,9 @@ export function incidentRow(i: Incident): IncidentRowJson {
     created_at: i.createdAt.toISOString(),
     updated_at: i.updatedAt.toISOString(),
     ack_due_at: i.ackDueAt.toISOString(),
+    acknowledged_at: i.acknowledgedAt?.toISOString() ?? null,
+    resolved_at: i.resolvedAt?.toISOString() ?? null,
+    phase_due_at: i.phaseDueAt?.toISOString() ?? null,
   };
 }
 

@@ -1,9 +1,26 @@
-// The shell: ask who is signed in, show the sign-in screen when nobody is, else the header and routes.
+// The shell: ask who is signed in, show the sign-in screen when nobody is, else the header, the
+// navigation and the routes. Every screen but the incident list loads on demand, which keeps the
+// initial JavaScript small for a phone on a poor connection.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, Navigate, Route, Routes } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { Link, Navigate, NavLink, Route, Routes } from 'react-router';
 import { currentSession, signOut } from './api.ts';
 import { Incidents } from './Incidents.tsx';
 import { SignIn } from './SignIn.tsx';
+
+const IncidentPage = lazy(() => import('./IncidentPage.tsx').then((m) => ({ default: m.IncidentPage })));
+const OnCall = lazy(() => import('./OnCall.tsx').then((m) => ({ default: m.OnCall })));
+const Services = lazy(() => import('./Services.tsx').then((m) => ({ default: m.Services })));
+const Dashboards = lazy(() => import('./Dashboards.tsx').then((m) => ({ default: m.Dashboards })));
+const Settings = lazy(() => import('./Settings.tsx').then((m) => ({ default: m.Settings })));
+
+const NAV = [
+  ['/incidents', 'Incidents'],
+  ['/oncall', 'On-call'],
+  ['/services', 'Services'],
+  ['/dashboards', 'Dashboards'],
+  ['/settings', 'Settings'],
+] as const;
 
 export function App() {
   const queryClient = useQueryClient();
@@ -25,6 +42,11 @@ export function App() {
     <>
       <header className="bar">
         <Link to="/incidents" className="brand">Vigil</Link>
+        <nav aria-label="Main">
+          {NAV.map(([to, label]) => (
+            <NavLink key={to} to={to}>{label}</NavLink>
+          ))}
+        </nav>
         <span className="who">
           {me.user.handle} <span className="role">({me.role})</span>
         </span>
@@ -33,12 +55,18 @@ export function App() {
         </button>
       </header>
       <main>
-        <Routes>
-          <Route path="/" element={<Navigate to="/incidents" replace />} />
-          <Route path="/incidents" element={<Incidents role={me.role} />} />
-          <Route path="/incidents/:ref" element={<Incidents role={me.role} />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
+        <Suspense fallback={<p className="notice">Loading…</p>}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/incidents" replace />} />
+            <Route path="/incidents" element={<Incidents role={me.role} />} />
+            <Route path="/incidents/:ref" element={<IncidentPage session={me} />} />
+            <Route path="/oncall" element={<OnCall session={me} />} />
+            <Route path="/services/*" element={<Services session={me} />} />
+            <Route path="/dashboards/*" element={<Dashboards session={me} />} />
+            <Route path="/settings/*" element={<Settings session={me} />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
       </main>
     </>
   );

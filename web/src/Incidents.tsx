@@ -1,83 +1,130 @@
-// The incident list: newest first, kept live by the /api/v1/stream EventSource, driven by j/k/a/r.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
-import { acknowledge, listIncidents, listServices, resolve, type Incident, type Role } from './api.ts';
+// The incident list: filtered by status, severity and service (kept in the URL), loaded a page of 100
+// at a time as you scroll, kept live by the stream, driven from the keyboard (j/k move, Enter opens,
+// x marks, a acknowledges, r resolves, A acknowledges everything marked).
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { memo, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { acknowledge, listIncidents, listServices, resolve, type IncidentFilter, type IncidentRow, type Role, type Severity, type Status } from './api.ts';
+import { age, SEVERITY_LABEL, typing, when } from './format.ts';
+import { filterFromParams, OPEN, paramsFromFilter, phaseText, responseText, SEVERITIES } from './incident-list.ts';
 import { useLiveIncidents } from './live.ts';
 
-const SEVERITY_LABEL = { P0: 'P0 critical', P1: 'P1 high', P2: 'P2 medium', P3: 'P3 low' } as const;
+const STATUS_CHOICES: readonly { label: string; status: readonly Status[] }[] = [
+  { label: 'Open', status: OPEN },
+  { label: 'Triggered', status: ['triggered'] },
+  { label: 'Acknowledged', status: ['acknowledged'] },
+  { label: 'Resolved', status: ['resolved'] },
+  { label: 'All', status: [] },
+];
 
-/** "3m", "2h", "5d": how long ago `iso` was, relative to `now`. */
-export function age(iso: string, now: number): string {
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86_400)}d`;
-}
-
-/** Typing in a field must not trigger the list's shortcuts. */
-function typing(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-}
+/** At most this many acknowledgements in flight during a bulk acknowledge. */
+const BULK_PARALLEL = 4;
 
 export function Incidents({ role }: { role: Role }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const { ref } = useParams();
+  const [params, setParams] = useSearchParams();
+  const filter = useMemo(() => filterFromParams(params), [params]);
+  const filterKey = paramsFromFilter(filter).toString();
   const live = useLiveIncidents();
-  const incidents = useQuery({ queryKey: ['incidents'], queryFn: listIncidents });
-  const services = useQuery({ queryKey: ['services'], queryFn: listServices, staleTime: 5 * 60_000 });
-  const [now, setNow] = useState(() => Date.now());
   const canAct = role !== 'viewer';
 
+  const incidents = useInfiniteQuery({
+    queryKey: ['incidents', filterKey],
+    queryFn: ({ pageParam }) => listIncidents(filter, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+  const services = useQuery({ queryKey: ['services'], queryFn: listServices, staleTime: 5 * 60_000 });
+  const serviceName = useMemo(() => new Map((services.data?.data ?? []).map((s) => [s.id, s.name])), [services.data]);
+  const rows: IncidentRow[] = useMemo(() => incidents.data?.pages.flatMap((p) => p.data) ?? [], [incidents.data]);
+
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    const timer = setInterval(() => setNow(Date.now()), 5_000);
     return () => clearInterval(timer);
   }, []);
 
-  const rows = useMemo(() => [...(incidents.data?.data ?? [])].sort((a, b) => b.created_at.localeCompare(a.created_at)), [incidents.data]);
-  const serviceName = useMemo(() => new Map((services.data?.data ?? []).map((s) => [s.id, s.name])), [services.data]);
-  const selectedIndex = Math.max(
-    0,
-    rows.findIndex((i) => i.id === ref || String(i.number) === ref),
-  );
-  const selected: Incident | undefined = rows[selectedIndex];
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const focusIndex = Math.max(0, rows.findIndex((r) => r.id === focusId));
+  const focused: IncidentRow | undefined = rows[focusIndex];
+  const [marked, setMarked] = useState<ReadonlySet<string>>(() => new Set());
+  const markedRows = rows.filter((r) => marked.has(r.id));
+
+  const setFilter = (next: IncidentFilter) => {
+    setMarked(new Set());
+    setParams(paramsFromFilter(next), { replace: true });
+  };
 
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'acknowledge' | 'resolve' }) => (action === 'acknowledge' ? acknowledge(id) : resolve(id)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['incidents'] }),
   });
-
-  const select = (incident: Incident | undefined) => {
-    if (incident) void navigate(`/incidents/${incident.number}`, { replace: true });
+  const bulk = useMutation({
+    mutationFn: async (ids: string[]) => {
+      const failed: string[] = [];
+      const queue = [...ids];
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) await acknowledge(id).catch((e: Error) => failed.push(e.message));
+      };
+      await Promise.all(Array.from({ length: Math.min(BULK_PARALLEL, ids.length) }, worker));
+      return { done: ids.length - failed.length, failed };
+    },
+    onSuccess: () => {
+      setMarked(new Set());
+      return queryClient.invalidateQueries({ queryKey: ['incidents'] });
+    },
+  });
+  const ackMarked = () => {
+    const ids = markedRows.filter((r) => r.status === 'triggered').map((r) => r.id);
+    if (ids.length > 0) bulk.mutate(ids);
   };
+  const toggleMark = (id: string) =>
+    setMarked((m) => {
+      const next = new Set(m);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
-  const keys = useRef({ rows, selectedIndex, selected, canAct, select, act });
-  keys.current = { rows, selectedIndex, selected, canAct, select, act };
-
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.target instanceof HTMLElement && event.target.closest('button, a') && event.key === 'Enter') return;
+    if (event.key === 'j') setFocusId(rows[Math.min(rows.length - 1, focusIndex + 1)]?.id ?? null);
+    else if (event.key === 'k') setFocusId(rows[Math.max(0, focusIndex - 1)]?.id ?? null);
+    else if ((event.key === 'Enter' || event.key === 'o') && focused) void navigate(`/incidents/${focused.number}`);
+    else if (event.key === 'x' && canAct && focused) toggleMark(focused.id);
+    else if (event.key === 'a' && canAct && focused?.status === 'triggered') act.mutate({ id: focused.id, action: 'acknowledge' });
+    else if (event.key === 'A' && canAct) ackMarked();
+    else if (event.key === 'r' && canAct && focused && focused.status !== 'resolved') act.mutate({ id: focused.id, action: 'resolve' });
+    else return;
+    event.preventDefault();
+  });
   useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-      const k = keys.current;
-      if (event.key === 'j') k.select(k.rows[Math.min(k.rows.length - 1, k.selectedIndex + 1)]);
-      else if (event.key === 'k') k.select(k.rows[Math.max(0, k.selectedIndex - 1)]);
-      else if (event.key === 'a' && k.canAct && k.selected?.status === 'triggered') k.act.mutate({ id: k.selected.id, action: 'acknowledge' });
-      else if (event.key === 'r' && k.canAct && k.selected && k.selected.status !== 'resolved') k.act.mutate({ id: k.selected.id, action: 'resolve' });
-      else return;
-      event.preventDefault();
-    }
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
   }, []);
 
-  // Keep the selected row in view as j/k move through a long list.
+  // Keep the focused row in view as j/k move through a long list.
   useEffect(() => {
     document.querySelector('.incidents [aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
-  }, [selected?.id]);
+  }, [focused?.id]);
 
-  if (incidents.isPending) return <p className="notice">Loading incidents…</p>;
-  if (incidents.isError) return <p className="notice error" role="alert">Could not load incidents: {incidents.error.message}</p>;
+  // Load the next page when the end of the list scrolls into view.
+  const end = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = incidents;
+  useEffect(() => {
+    const el = end.current;
+    if (!el || !hasNextPage) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    }, { rootMargin: '600px' });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const statusChoice = STATUS_CHOICES.find((c) => c.status.length === (filter.status ?? []).length && c.status.every((s) => filter.status?.includes(s)));
+  const error = act.error ?? bulk.error;
 
   return (
     <section aria-labelledby="incidents-title">
@@ -87,55 +134,159 @@ export function Incidents({ role }: { role: Role }) {
           {live === 'open' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Disconnected (reload to retry)'}
         </span>
       </div>
+      <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status{' '}
+          <select value={statusChoice?.label ?? 'Open'} onChange={(e) => setFilter({ ...filter, status: [...(STATUS_CHOICES.find((c) => c.label === e.target.value)?.status ?? OPEN)] })}>
+            {STATUS_CHOICES.map((c) => (
+              <option key={c.label}>{c.label}</option>
+            ))}
+          </select>
+        </label>
+        <fieldset className="severities">
+          <legend>Severity</legend>
+          {SEVERITIES.map((s) => (
+            <label key={s}>
+              <input
+                type="checkbox"
+                checked={filter.severity?.includes(s) ?? false}
+                onChange={(e) => setFilter({ ...filter, severity: e.target.checked ? [...(filter.severity ?? []), s] : (filter.severity ?? []).filter((x) => x !== s) })}
+              />{' '}
+              {s}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Service{' '}
+          <select value={filter.service_id ?? ''} onChange={(e) => setFilter({ ...filter, service_id: e.target.value || undefined })}>
+            <option value="">All services</option>
+            {(services.data?.data ?? []).map((s) => (
+              <option key={s.id} value={s.id}>{s.name}</option>
+            ))}
+          </select>
+        </label>
+      </form>
       <p className="hint">
-        <kbd>j</kbd>/<kbd>k</kbd> move{canAct && (<>, <kbd>a</kbd> acknowledge, <kbd>r</kbd> resolve</>)}
+        <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open
+        {canAct && (<>, <kbd>a</kbd> acknowledge, <kbd>r</kbd> resolve, <kbd>x</kbd> mark, <kbd>A</kbd> acknowledge marked</>)}
       </p>
-      {act.isError && (
+      {canAct && marked.size > 0 && (
+        <div className="bulk" role="region" aria-label="Marked incidents">
+          <span>{marked.size} marked</span>
+          <button type="button" onClick={ackMarked} disabled={bulk.isPending || !markedRows.some((r) => r.status === 'triggered')}>
+            {bulk.isPending ? 'Acknowledging…' : 'Acknowledge marked'}
+          </button>
+          <button type="button" onClick={() => setMarked(new Set())}>Clear</button>
+        </div>
+      )}
+      {bulk.data && bulk.data.failed.length > 0 && (
         <p className="error" role="alert">
-          {act.error.message}
+          {bulk.data.done} acknowledged; {bulk.data.failed.length} failed: {bulk.data.failed[0]}
         </p>
       )}
-      {rows.length === 0 ? (
-        <p className="notice">No incidents. All quiet.</p>
+      {error && (
+        <p className="error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {incidents.isPending ? (
+        <p className="notice">Loading incidents…</p>
+      ) : incidents.isError ? (
+        <p className="notice error" role="alert">Could not load incidents: {incidents.error.message}</p>
+      ) : rows.length === 0 ? (
+        <p className="notice">{filterKey ? 'No incidents match these filters.' : 'No open incidents. All quiet.'}</p>
       ) : (
         <ul className="incidents" role="listbox" aria-label="Incidents, newest first">
-          {rows.map((incident) => (
-            <li key={incident.id} role="option" aria-selected={incident.id === selected?.id} className={`incident status-${incident.status}`} onClick={() => select(incident)}>
-              <span className={`sev sev-${incident.severity}`} title={SEVERITY_LABEL[incident.severity]}>
-                {incident.severity}
-              </span>
-              <span className="title">
-                <span className="number">#{incident.number}</span> {incident.title}
-              </span>
-              <span className="meta">
-                <span className="status">{incident.status}</span>
-                <span className="service">{incident.service_id ? (serviceName.get(incident.service_id) ?? 'service') : 'no service'}</span>
-                <time dateTime={incident.created_at} title={new Date(incident.created_at).toLocaleString()}>
-                  {age(incident.created_at, now)} ago
-                </time>
-              </span>
-              {canAct && incident.status !== 'resolved' && (
-                <span className="actions">
-                  {incident.status === 'triggered' && (
-                    <button type="button" disabled={act.isPending} onClick={(e) => {
-                        e.stopPropagation();
-                        act.mutate({ id: incident.id, action: 'acknowledge' });
-                      }}>
-                      Acknowledge
-                    </button>
-                  )}
-                  <button type="button" disabled={act.isPending} onClick={(e) => {
-                      e.stopPropagation();
-                      act.mutate({ id: incident.id, action: 'resolve' });
-                    }}>
-                    Resolve
-                  </button>
-                </span>
-              )}
-            </li>
+          {rows.map((row) => (
+            <Row
+              key={row.id}
+              row={row}
+              service={row.service_id ? (serviceName.get(row.service_id) ?? 'service') : 'no service'}
+              focused={row.id === focused?.id}
+              marked={marked.has(row.id)}
+              canAct={canAct}
+              busy={act.isPending}
+              ageText={age(row.created_at, now)}
+              response={responseText(row, now)}
+              phase={phaseText(row, now)}
+              onFocus={setFocusId}
+              onMark={toggleMark}
+              onAct={(id, action) => act.mutate({ id, action })}
+            />
           ))}
         </ul>
       )}
+      <div ref={end} className="list-end">
+        {hasNextPage && (
+          <button type="button" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+            {isFetchingNextPage ? 'Loading…' : `Load more (${rows.length} shown)`}
+          </button>
+        )}
+      </div>
     </section>
   );
 }
+
+interface RowProps {
+  row: IncidentRow;
+  service: string;
+  focused: boolean;
+  marked: boolean;
+  canAct: boolean;
+  busy: boolean;
+  ageText: string;
+  response: { text: string; late: boolean };
+  phase: { text: string; overdue: boolean };
+  onFocus(id: string): void;
+  onMark(id: string): void;
+  onAct(id: string, action: 'acknowledge' | 'resolve'): void;
+}
+
+const sameRow = (a: RowProps, b: RowProps) =>
+  a.row === b.row && a.service === b.service && a.focused === b.focused && a.marked === b.marked && a.canAct === b.canAct && a.busy === b.busy && a.ageText === b.ageText && a.response.text === b.response.text && a.phase.text === b.phase.text;
+
+/** One incident; re-rendered only when what it shows changes (a list can hold thousands). */
+const Row = memo(function Row({ row, service, focused, marked, canAct, busy, ageText, response, phase, onFocus, onMark, onAct }: RowProps) {
+  return (
+    <li role="option" aria-selected={focused} className={`incident status-${row.status}`} onClick={() => onFocus(row.id)}>
+      {canAct && (
+        <input type="checkbox" className="mark" aria-label={`Mark ${row.number}`} checked={marked} onChange={() => onMark(row.id)} onClick={(e) => e.stopPropagation()} />
+      )}
+      <span className={`sev sev-${row.severity}`} title={SEVERITY_LABEL[row.severity as Severity]}>
+        {row.severity}
+      </span>
+      <span className="title">
+        <Link to={`/incidents/${row.number}`} onClick={(e) => e.stopPropagation()}>
+          <span className="number">{row.number}</span> {row.title}
+        </Link>
+      </span>
+      <span className="meta">
+        <span className="status">{row.status}</span>
+        <span className={response.late ? 'late' : undefined}>{response.text}</span>
+        <span className={phase.overdue ? 'late' : undefined}>phase: {phase.text}</span>
+        <span className="service">{service}</span>
+        <time dateTime={row.created_at} title={when(row.created_at)}>
+          {ageText} ago
+        </time>
+      </span>
+      {canAct && row.status !== 'resolved' && (
+        <span className="actions">
+          {row.status === 'triggered' && (
+            <button type="button" disabled={busy} onClick={(e) => {
+                e.stopPropagation();
+                onAct(row.id, 'acknowledge');
+              }}>
+              Acknowledge
+            </button>
+          )}
+          <button type="button" disabled={busy} onClick={(e) => {
+              e.stopPropagation();
+              onAct(row.id, 'resolve');
+            }}>
+            Resolve
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}, sameRow);

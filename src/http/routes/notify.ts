@@ -15,6 +15,8 @@ function templateView(t: TemplateView) {
   return { key: t.key, name: t.name, subject: t.subject, text: t.text, customised: t.customised, updated_at: t.updatedAt?.toISOString() ?? null, updated_by: t.updatedBy, fields: TEMPLATE_FIELDS };
 }
 
+const updateBody = z.strictObject({ status_text: text(10_000), next_update_at: instant.optional() });
+
 export function notifyRoutes(server: FastifyInstance, app: App): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
 
@@ -76,10 +78,24 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
 
   r.post(
     '/api/v1/incidents/:id/updates',
-    { schema: { tags: ['incidents'], summary: 'Send a status update to the incident’s stakeholders; next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)', params: idParams, body: z.strictObject({ status_text: text(10_000), next_update_at: instant.optional() }) } },
+    { schema: { tags: ['incidents'], summary: 'Send a status update to the incident’s stakeholders; next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)', params: idParams, body: updateBody } },
     async (request, reply) => {
       const result = await app.notify.statusUpdate(request.actor, request.params.id, { statusText: request.body.status_text, nextUpdateAt: request.body.next_update_at });
       return reply.status(201).send({ notified: result.notified, next_update_at: result.nextUpdateAt?.toISOString() ?? null });
+    },
+  );
+
+  r.get('/api/v1/incidents/:id/updates/next', { schema: { tags: ['incidents'], summary: 'When the next status update is due (null: none is), whether one is overdue (missed: reminders since the last update), when the last was sent, and what an update sent now would announce by default', params: idParams } }, async (request) => {
+    const s = await app.notify.updateSchedule(request.actor, request.params.id);
+    return { next_update_at: s.nextUpdateAt?.toISOString() ?? null, overdue: s.overdue, missed: s.missed, last_update_at: s.lastUpdateAt?.toISOString() ?? null, default_next_update_at: s.defaultNextUpdateAt?.toISOString() ?? null };
+  });
+
+  r.post(
+    '/api/v1/incidents/:id/updates/preview',
+    { schema: { tags: ['incidents'], summary: 'A status update as it would be sent now (nothing is sent or recorded)', params: idParams, body: updateBody } },
+    async (request) => {
+      const m = await app.notify.previewUpdate(request.actor, request.params.id, { statusText: request.body.status_text, nextUpdateAt: request.body.next_update_at });
+      return { subject: m.subject, text: m.text, next_update_at: m.nextUpdateAt?.toISOString() ?? null };
     },
   );
 

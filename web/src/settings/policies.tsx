@@ -1,0 +1,238 @@
+// Settings → Escalation: the policies that decide who is paged at each level and when. Admins create,
+// edit and delete them; the runbook's L1–L4 chain is one click away as a starting point.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, type Session } from '../api.ts';
+import { id, KEYS, minutes, TARGET_TYPES, usePeople, usePolicies, useSchedules, useTeams, type Policy, type Target, type TargetType } from './resources.ts';
+import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+
+/** The runbook's escalation chain; delays count from the incident's creation. */
+const RUNBOOK_CHAIN: DraftLevel[] = [
+  { name: 'On-call engineer', delayMin: 0, targets: [] },
+  { name: 'Technical lead', delayMin: 15, targets: [] },
+  { name: 'Engineering manager', delayMin: 30, targets: [] },
+  { name: 'CTO/VP Engineering', delayMin: 60, targets: [] },
+];
+
+interface DraftLevel {
+  name: string;
+  delayMin: number;
+  targets: Target[];
+}
+
+/** A name for a policy target: the person, schedule or team it points at. */
+function useTargetLabel() {
+  const people = usePeople();
+  const schedules = useSchedules();
+  const teams = useTeams();
+  const options: Record<TargetType, Array<{ id: string; label: string }>> = {
+    user: people.active.map((u) => ({ id: u.id, label: `${u.name} (@${u.handle})` })),
+    schedule: (schedules.data?.data ?? []).map((s) => ({ id: s.id, label: s.name })),
+    team: (teams.data?.data ?? []).map((t) => ({ id: t.id, label: t.name })),
+  };
+  const label = (t: Target) => `${t.type}: ${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
+  return { options, label };
+}
+
+export function PoliciesTab({ session }: { session: Session }) {
+  const queryClient = useQueryClient();
+  const policies = usePolicies();
+  const targets = useTargetLabel();
+  const [editing, setEditing] = useState<string | null>(null);
+  const isAdmin = session.role === 'admin';
+  const remove = useMutation({
+    mutationFn: (policyId: string) => api<void>('DELETE', `/api/v1/escalation-policies/${id(policyId)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.policies }),
+  });
+
+  return (
+    <>
+      <section className="ui-panel" aria-labelledby="policies-title">
+        <h2 id="policies-title">Escalation policies</h2>
+        <p className="ui-muted ui-small">Each level is paged when its delay (from the incident’s creation) has passed and the incident is still unacknowledged or unresolved, as the policy says.</p>
+        <Problem error={policies.error ?? remove.error} />
+        {policies.data?.data.length === 0 && <p className="ui-muted">No escalation policies yet.</p>}
+        {policies.data?.data.map((p) =>
+          editing === p.id ? (
+            <PolicyEditor key={p.id} policy={p} targets={targets} onDone={() => setEditing(null)} />
+          ) : (
+            <article key={p.id} className="ui-panel" aria-label={p.name}>
+              <header>
+                <h3>{p.name}</h3>
+                {isAdmin && (
+                  <span>
+                    <button type="button" onClick={() => setEditing(p.id)}>
+                      Edit
+                    </button>{' '}
+                    <ConfirmButton label="Delete" confirm="Confirm delete" onConfirm={() => remove.mutate(p.id)} disabled={remove.isPending} />
+                  </span>
+                )}
+              </header>
+              {p.description && <p className="ui-small">{p.description}</p>}
+              <p className="ui-small ui-muted">
+                Escalates while {p.escalate_while}; {p.repeat === 0 ? 'does not repeat' : `repeats ${p.repeat} time${p.repeat === 1 ? '' : 's'}`}.
+              </p>
+              <ol className="policy-levels">
+                {p.levels.map((l) => (
+                  <li key={l.level}>
+                    <strong>L{l.level}</strong> {l.name ?? ''} · {l.delay_seconds === 0 ? 'at once' : `after ${minutes(l.delay_seconds)}`} · {l.targets.length === 0 ? <span className="error">no targets</span> : l.targets.map(targets.label).join('; ')}
+                  </li>
+                ))}
+              </ol>
+            </article>
+          ),
+        )}
+      </section>
+      {isAdmin ? <PolicyEditor key="new" targets={targets} onDone={() => undefined} /> : <AdminsOnly>Only admins create and change escalation policies.</AdminsOnly>}
+    </>
+  );
+}
+
+function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: ReturnType<typeof useTargetLabel>; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const blank = { name: '', description: '', escalateWhile: 'unresolved', repeat: 0, levels: [{ name: '', delayMin: 0, targets: [] }] as DraftLevel[] };
+  const initial = policy
+    ? { name: policy.name, description: policy.description ?? '', escalateWhile: policy.escalate_while as string, repeat: policy.repeat, levels: policy.levels.map((l) => ({ name: l.name ?? '', delayMin: Math.round(l.delay_seconds / 60), targets: l.targets })) }
+    : blank;
+  const [draft, setDraft] = useState(initial);
+  const save = useMutation({
+    mutationFn: () => {
+      const body = {
+        name: draft.name.trim(),
+        description: draft.description.trim() || null,
+        escalate_while: draft.escalateWhile,
+        repeat: draft.repeat,
+        levels: draft.levels.map((l) => ({ name: l.name.trim() || null, delay_seconds: Math.round(l.delayMin * 60), targets: l.targets })),
+      };
+      return policy ? api<Policy>('PATCH', `/api/v1/escalation-policies/${id(policy.id)}`, body) : api<Policy>('POST', '/api/v1/escalation-policies', body);
+    },
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: KEYS.policies });
+      void queryClient.invalidateQueries({ queryKey: KEYS.oncall });
+      if (!policy) setDraft(blank);
+      onDone();
+    },
+  });
+  const setLevel = (i: number, patch: Partial<DraftLevel>) => setDraft((d) => ({ ...d, levels: d.levels.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
+  const prefix = policy ? `edit-${policy.id}` : 'new-policy';
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    save.mutate();
+  }
+
+  return (
+    <section className="ui-panel" aria-labelledby={`${prefix}-title`}>
+      <h2 id={`${prefix}-title`}>{policy ? `Edit “${policy.name}”` : 'New escalation policy'}</h2>
+      <form className="ui-form" onSubmit={submit} aria-label={policy ? `Edit ${policy.name}` : 'New escalation policy'}>
+        <label>
+          Name
+          <input value={draft.name} required onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        </label>
+        <label>
+          Escalate while
+          <select value={draft.escalateWhile} onChange={(e) => setDraft({ ...draft, escalateWhile: e.target.value })}>
+            <option value="unresolved">unresolved</option>
+            <option value="unacknowledged">unacknowledged</option>
+          </select>
+        </label>
+        <label>
+          Repeat the levels (times)
+          <input type="number" min={0} max={20} value={draft.repeat} onChange={(e) => setDraft({ ...draft, repeat: Number(e.target.value) })} />
+        </label>
+        <label className="wide">
+          Description
+          <input value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
+        </label>
+        <div className="wide">
+          {draft.levels.map((l, i) => (
+            <fieldset key={i} className="level-editor">
+              <legend>Level L{i + 1}</legend>
+              <label>
+                Level name
+                <input value={l.name} placeholder="On-call engineer" onChange={(e) => setLevel(i, { name: e.target.value })} />
+              </label>
+              <label>
+                Minutes after the incident starts
+                <input type="number" min={0} max={10080} required value={l.delayMin} onChange={(e) => setLevel(i, { delayMin: Number(e.target.value) })} />
+              </label>
+              <div className="title">
+                <span className="ui-small">Who is paged</span>
+                {draft.levels.length > 1 && (
+                  <button type="button" className="link" onClick={() => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) })}>
+                    Remove L{i + 1}
+                  </button>
+                )}
+              </div>
+              <ul className="chips" aria-label={`L${i + 1} targets`}>
+                {l.targets.length === 0 && <li className="ui-muted">nobody yet</li>}
+                {l.targets.map((t, k) => (
+                  <li key={`${t.type}-${t.id}`}>
+                    {targets.label(t)}
+                    <button type="button" aria-label={`Remove ${targets.label(t)} from L${i + 1}`} onClick={() => setLevel(i, { targets: l.targets.filter((_, m) => m !== k) })}>
+                      ×
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <TargetAdder level={i + 1} options={targets.options} onAdd={(t) => !l.targets.some((x) => x.type === t.type && x.id === t.id) && setLevel(i, { targets: [...l.targets, t] })} />
+            </fieldset>
+          ))}
+        </div>
+        <div className="buttons">
+          <button type="button" onClick={() => setDraft({ ...draft, levels: [...draft.levels, { name: '', delayMin: (draft.levels.at(-1)?.delayMin ?? 0) + 15, targets: [] }] })}>
+            Add a level
+          </button>
+          {!policy && (
+            <button type="button" onClick={() => setDraft({ ...draft, levels: RUNBOOK_CHAIN.map((l) => ({ ...l })) })}>
+              Use the runbook’s L1–L4 chain
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {policy ? 'Save policy' : 'Create policy'}
+          </button>
+          {policy && (
+            <button type="button" onClick={onDone}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </form>
+      <Problem error={save.error} />
+    </section>
+  );
+}
+
+function TargetAdder({ level, options, onAdd }: { level: number; options: Record<TargetType, Array<{ id: string; label: string }>>; onAdd: (t: Target) => void }) {
+  const [type, setType] = useState<TargetType>('schedule');
+  const [target, setTarget] = useState('');
+  const chosen = target || options[type][0]?.id || '';
+  return (
+    <div className="adder">
+      <label>
+        L{level} target type
+        <select value={type} onChange={(e) => { setType(e.target.value as TargetType); setTarget(''); }}>
+          {TARGET_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        L{level} {type}
+        <select value={chosen} onChange={(e) => setTarget(e.target.value)}>
+          {options[type].length === 0 && <option value="">none exist</option>}
+          {options[type].map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={!chosen} onClick={() => onAdd({ type, id: chosen })}>
+        Add to L{level}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,203 @@
+// Wire shapes and queries of the on-call and settings screens: people, contact methods, notification
+// rules, tokens, stakeholders, templates, escalation policies, teams, schedules and who is on call.
+// Query keys live here so a change on one screen refreshes the other.
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { api, type Page, type Role, type Severity } from '../api.ts';
+
+export const CONTACT_KINDS = ['email', 'sms', 'voice', 'slack', 'teams', 'mattermost', 'webhook'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+export const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
+
+export interface User {
+  id: string;
+  handle: string;
+  name: string;
+  email: string;
+  timezone: string;
+  active: boolean;
+  created_at: string;
+}
+
+export interface ContactMethod {
+  id: string;
+  kind: ContactKind;
+  address: string;
+  verified: boolean;
+  signed: boolean;
+  created_at: string;
+}
+
+export interface NotificationRule {
+  id: string;
+  contact_method_id: string;
+  delay_seconds: number;
+}
+
+export interface Token {
+  id: string;
+  name: string;
+  role: Role;
+  kind: 'api' | 'bootstrap';
+  user: string | null;
+  hint: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface Stakeholder {
+  id: string;
+  name: string;
+  kind: ContactKind;
+  address: string;
+  severities: Severity[];
+  signed: boolean;
+}
+
+export interface Template {
+  key: 'initial' | 'resolution';
+  name: string;
+  subject: string;
+  text: string;
+  customised: boolean;
+  updated_at: string | null;
+  updated_by: string | null;
+  fields: string[];
+}
+
+export const TARGET_TYPES = ['user', 'schedule', 'team'] as const;
+export type TargetType = (typeof TARGET_TYPES)[number];
+export interface Target {
+  type: TargetType;
+  id: string;
+}
+export interface Level {
+  level: number;
+  name: string | null;
+  delay_seconds: number;
+  targets: Target[];
+}
+export interface Policy {
+  id: string;
+  name: string;
+  description: string | null;
+  escalate_while: 'unacknowledged' | 'unresolved';
+  repeat: number;
+  levels: Level[];
+}
+
+export interface Team {
+  id: string;
+  name: string;
+}
+
+export const ROTATION_KINDS = ['hourly', 'daily', 'weekly', 'custom'] as const;
+export interface Layer {
+  name: string;
+  rotation: { kind: (typeof ROTATION_KINDS)[number]; shift_seconds: number | null; handoff_at: string; participants: string[] };
+  restrictions: Array<{ days?: number[]; start: string; end: string }>;
+}
+export interface Schedule {
+  id: string;
+  name: string;
+  description: string | null;
+  timezone: string;
+  layers: Layer[];
+}
+
+export interface Shift {
+  user_id: string;
+  start: string;
+  end: string;
+  source: 'rotation' | 'override' | 'fixed';
+  layer: string | null;
+}
+
+export interface Override {
+  id: string;
+  user_id: string | null;
+  replaces_user_id: string | null;
+  start: string;
+  end: string;
+}
+
+export interface OnCallOverview {
+  at: string;
+  schedules: Array<{ schedule_id: string; name: string; user_ids: string[] }>;
+  policies: Array<{ policy_id: string; name: string; levels: Array<{ level: number; name: string | null; delay_seconds: number; user_ids: string[] }> }>;
+}
+
+export interface CalendarLink {
+  token: string;
+  my_shifts_url: string;
+  schedule_url_template: string;
+}
+
+export const id = (value: string) => encodeURIComponent(value);
+
+export const KEYS = {
+  users: ['users', 'list'],
+  teams: ['teams', 'list'],
+  schedules: ['schedules', 'list'],
+  policies: ['escalation-policies', 'list'],
+  oncall: ['oncall'],
+  shifts: ['shifts'],
+  overrides: ['overrides'],
+  tokens: ['tokens', 'list'],
+  stakeholders: ['stakeholders', 'list'],
+  templates: ['templates', 'list'],
+  contactMethods: (userId: string) => ['contact-methods', userId],
+  rules: (userId: string) => ['notification-rules', userId],
+} as const;
+
+// Lists ask for the API's largest page; a self-hosted team has far fewer people or schedules.
+export const useUsers = () => useQuery({ queryKey: KEYS.users, queryFn: () => api<Page<User>>('GET', '/api/v1/users?limit=200'), staleTime: 60_000 });
+export const useTeams = () => useQuery({ queryKey: KEYS.teams, queryFn: () => api<Page<Team>>('GET', '/api/v1/teams?limit=200'), staleTime: 60_000 });
+export const useSchedules = () => useQuery({ queryKey: KEYS.schedules, queryFn: () => api<Page<Schedule>>('GET', '/api/v1/schedules?limit=200') });
+export const usePolicies = () => useQuery({ queryKey: KEYS.policies, queryFn: () => api<Page<Policy>>('GET', '/api/v1/escalation-policies?limit=200') });
+
+/** People by id, and a label for an id: "Ada Lovelace (@ada)", or the id itself while unknown. */
+export function usePeople() {
+  const users = useUsers();
+  return useMemo(() => {
+    const byId = new Map((users.data?.data ?? []).map((u) => [u.id, u]));
+    const label = (userId: string | null) => {
+      if (userId === null) return 'nobody';
+      const user = byId.get(userId);
+      return user ? `${user.name} (@${user.handle})` : userId;
+    };
+    const list = users.data?.data ?? [];
+    /** Deactivated people stay in `list` (for names) but are not offered for new shifts or pages. */
+    return { list, active: list.filter((u) => u.active), byId, label, error: users.error };
+  }, [users.data, users.error]);
+}
+
+/** "0 min", "15 min", "1 h 30 min". */
+export function minutes(seconds: number): string {
+  const m = Math.round(seconds / 60);
+  if (m < 60) return `${m} min`;
+  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+}
+
+/** A Date as the value of an <input type="datetime-local"> in the browser's zone. */
+export function localInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** An <input type="datetime-local"> value (browser's zone) as an ISO instant; '' stays ''. */
+export function fromLocalInput(value: string): string {
+  return value ? new Date(value).toISOString() : '';
+}
+
+const RANGE = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** "Mon 30 Nov, 09:00 – 17:00" or "Mon 30 Nov, 09:00 – Tue 1 Dec, 09:00". */
+export function range(start: string, end: string): string {
+  const a = new Date(start);
+  const b = new Date(end);
+  const sameDay = a.toDateString() === b.toDateString();
+  return `${RANGE.format(a)} – ${sameDay ? TIME.format(b) : RANGE.format(b)}`;
+}

@@ -1,0 +1,258 @@
+// Settings → Schedules: on-call schedules as layers of rotations (the last layer wins where it covers).
+// Admins create, edit and delete them; a layer's time-of-day restrictions are kept as they are but not
+// edited here (the API and CLI set them).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { api, type Session } from '../api.ts';
+import { when } from '../format.ts';
+import { fromLocalInput, id, KEYS, localInput, ROTATION_KINDS, usePeople, useSchedules, type Layer, type Schedule } from './resources.ts';
+import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { LOCAL_ZONE, ZoneOptions } from './users.tsx';
+
+type People = ReturnType<typeof usePeople>;
+const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+interface DraftLayer {
+  name: string;
+  kind: Layer['rotation']['kind'];
+  shiftHours: number;
+  handoff: string;
+  participants: string[];
+  restrictions: Layer['restrictions'];
+}
+
+function describeLayer(l: Layer, people: People): string {
+  const r = l.rotation;
+  const every = r.kind === 'custom' ? `every ${(r.shift_seconds ?? 0) / 3600} h` : r.kind;
+  const limits = l.restrictions.map((x) => `${x.days ? x.days.map((d) => DAY_NAMES[d]).join(',') + ' ' : ''}${x.start}–${x.end}`).join('; ');
+  return `${every} from ${when(r.handoff_at)}: ${r.participants.map((p) => people.label(p)).join(' → ')}${limits ? ` (only ${limits})` : ''}`;
+}
+
+export function SchedulesTab({ session }: { session: Session }) {
+  const queryClient = useQueryClient();
+  const schedules = useSchedules();
+  const people = usePeople();
+  const [editing, setEditing] = useState<string | null>(null);
+  const isAdmin = session.role === 'admin';
+  const remove = useMutation({
+    mutationFn: (scheduleId: string) => api<void>('DELETE', `/api/v1/schedules/${id(scheduleId)}`),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: KEYS.schedules });
+      void queryClient.invalidateQueries({ queryKey: KEYS.oncall });
+    },
+  });
+
+  return (
+    <>
+      <section className="ui-panel" aria-labelledby="schedules-title">
+        <header>
+          <h2 id="schedules-title">Schedules</h2>
+          <Link to="/oncall">Shifts and overrides are on the On-call page</Link>
+        </header>
+        <Problem error={schedules.error ?? remove.error} />
+        {schedules.data?.data.length === 0 && <p className="ui-muted">No schedules yet.</p>}
+        {schedules.data?.data.map((s) =>
+          editing === s.id ? (
+            <ScheduleEditor key={s.id} schedule={s} people={people} onDone={() => setEditing(null)} />
+          ) : (
+            <article key={s.id} className="ui-panel" aria-label={s.name}>
+              <header>
+                <h3>
+                  {s.name} <span className="ui-muted ui-small">{s.timezone}</span>
+                </h3>
+                {isAdmin && (
+                  <span>
+                    <button type="button" onClick={() => setEditing(s.id)}>
+                      Edit
+                    </button>{' '}
+                    <ConfirmButton label="Delete" confirm="Confirm delete" onConfirm={() => remove.mutate(s.id)} disabled={remove.isPending} />
+                  </span>
+                )}
+              </header>
+              {s.description && <p className="ui-small">{s.description}</p>}
+              <Link className="ui-small" to={`/oncall?schedule=${encodeURIComponent(s.id)}`}>
+                Shifts and overrides of {s.name}
+              </Link>
+              <ol className="schedule-layers">
+                {s.layers.map((l, i) => (
+                  <li key={i}>
+                    <strong>{l.name}</strong>: {describeLayer(l, people)}
+                  </li>
+                ))}
+              </ol>
+            </article>
+          ),
+        )}
+      </section>
+      {isAdmin ? <ScheduleEditor key="new" people={people} onDone={() => undefined} /> : <AdminsOnly>Only admins create and change schedules. Responders can add overrides on the On-call page.</AdminsOnly>}
+    </>
+  );
+}
+
+function nextMonday9(): string {
+  const d = new Date();
+  d.setHours(9, 0, 0, 0);
+  d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+  return localInput(d);
+}
+
+function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; people: People; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [blank] = useState(() => ({ name: '', description: '', timezone: LOCAL_ZONE, layers: [{ name: 'Primary', kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] as DraftLayer[] }));
+  const [draft, setDraft] = useState(() =>
+    schedule
+      ? {
+          name: schedule.name,
+          description: schedule.description ?? '',
+          timezone: schedule.timezone,
+          layers: schedule.layers.map((l): DraftLayer => ({ name: l.name, kind: l.rotation.kind, shiftHours: (l.rotation.shift_seconds ?? 86_400) / 3600, handoff: localInput(new Date(l.rotation.handoff_at)), participants: l.rotation.participants, restrictions: l.restrictions })),
+        }
+      : blank,
+  );
+  const save = useMutation({
+    mutationFn: () => {
+      const body = {
+        name: draft.name.trim(),
+        description: draft.description.trim() || null,
+        timezone: draft.timezone.trim(),
+        layers: draft.layers.map((l) => ({
+          name: l.name.trim(),
+          rotation: { kind: l.kind, ...(l.kind === 'custom' ? { shift_seconds: Math.round(l.shiftHours * 3600) } : {}), handoff_at: fromLocalInput(l.handoff), participants: l.participants },
+          ...(l.restrictions.length > 0 ? { restrictions: l.restrictions } : {}),
+        })),
+      };
+      return schedule ? api<Schedule>('PATCH', `/api/v1/schedules/${id(schedule.id)}`, body) : api<Schedule>('POST', '/api/v1/schedules', body);
+    },
+    onSuccess: () => {
+      for (const key of [KEYS.schedules, KEYS.oncall, KEYS.shifts]) void queryClient.invalidateQueries({ queryKey: key });
+      if (!schedule) setDraft(blank);
+      onDone();
+    },
+  });
+  const setLayer = (i: number, patch: Partial<DraftLayer>) => setDraft((d) => ({ ...d, layers: d.layers.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
+  const prefix = schedule ? `edit-${schedule.id}` : 'new-schedule';
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    save.mutate();
+  }
+
+  return (
+    <section className="ui-panel" aria-labelledby={`${prefix}-title`}>
+      <h2 id={`${prefix}-title`}>{schedule ? `Edit “${schedule.name}”` : 'New schedule'}</h2>
+      <form className="ui-form" onSubmit={submit} aria-label={schedule ? `Edit ${schedule.name}` : 'New schedule'}>
+        <label>
+          Name
+          <input value={draft.name} required onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        </label>
+        <label>
+          Time zone
+          <input value={draft.timezone} required list={`${prefix}-zones`} onChange={(e) => setDraft({ ...draft, timezone: e.target.value })} />
+          <ZoneOptions id={`${prefix}-zones`} />
+        </label>
+        <label className="wide">
+          Description
+          <input value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
+        </label>
+        <div className="wide">
+          {draft.layers.map((l, i) => (
+            <fieldset key={i} className="layer-editor">
+              <legend>Layer {i + 1}</legend>
+              <label>
+                Layer name
+                <input value={l.name} required onChange={(e) => setLayer(i, { name: e.target.value })} />
+              </label>
+              <label>
+                Rotation
+                <select value={l.kind} onChange={(e) => setLayer(i, { kind: e.target.value as DraftLayer['kind'] })}>
+                  {ROTATION_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {k}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {l.kind === 'custom' && (
+                <label>
+                  Shift length (hours)
+                  <input type="number" min={0.5} step={0.5} required value={l.shiftHours} onChange={(e) => setLayer(i, { shiftHours: Number(e.target.value) })} />
+                </label>
+              )}
+              <label>
+                First handoff (your time)
+                <input type="datetime-local" required value={l.handoff} onChange={(e) => setLayer(i, { handoff: e.target.value })} />
+              </label>
+              <div className="title">
+                <span className="ui-small">Participants, in turn</span>
+                {draft.layers.length > 1 && (
+                  <button type="button" className="link" onClick={() => setDraft({ ...draft, layers: draft.layers.filter((_, j) => j !== i) })}>
+                    Remove layer {i + 1}
+                  </button>
+                )}
+              </div>
+              <ol className="chips" aria-label={`Layer ${i + 1} participants`}>
+                {l.participants.length === 0 && <li className="ui-muted">nobody yet</li>}
+                {l.participants.map((p, k) => (
+                  <li key={`${p}-${k}`}>
+                    {k + 1}. {people.label(p)}
+                    <button type="button" aria-label={`Move ${people.label(p)} earlier`} disabled={k === 0} onClick={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}>
+                      ↑
+                    </button>
+                    <button type="button" aria-label={`Remove ${people.label(p)} from layer ${i + 1}`} onClick={() => setLayer(i, { participants: l.participants.filter((_, m) => m !== k) })}>
+                      ×
+                    </button>
+                  </li>
+                ))}
+              </ol>
+              <ParticipantAdder layer={i + 1} people={people} onAdd={(userId) => setLayer(i, { participants: [...l.participants, userId] })} />
+              {l.restrictions.length > 0 && <p className="ui-small ui-muted wide">Time-of-day restrictions of this layer are kept.</p>}
+            </fieldset>
+          ))}
+        </div>
+        <div className="buttons">
+          <button type="button" onClick={() => setDraft({ ...draft, layers: [...draft.layers, { name: `Layer ${draft.layers.length + 1}`, kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] })}>
+            Add a layer
+          </button>
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {schedule ? 'Save schedule' : 'Create schedule'}
+          </button>
+          {schedule && (
+            <button type="button" onClick={onDone}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </form>
+      <Problem error={save.error} />
+    </section>
+  );
+}
+
+function swap<T>(list: T[], a: number, b: number): T[] {
+  const out = [...list];
+  [out[a], out[b]] = [out[b] as T, out[a] as T];
+  return out;
+}
+
+function ParticipantAdder({ layer, people, onAdd }: { layer: number; people: People; onAdd: (userId: string) => void }) {
+  const [userId, setUserId] = useState('');
+  const chosen = userId || people.active[0]?.id || '';
+  return (
+    <div className="adder">
+      <label>
+        Add to layer {layer}
+        <select value={chosen} onChange={(e) => setUserId(e.target.value)}>
+          {people.active.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name} (@{u.handle})
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={!chosen} onClick={() => onAdd(chosen)}>
+        Add participant
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+// Settings → Templates: the runbook's initial and resolution notifications. Everyone reads them;
+// admins edit or reset them to the runbook's text. A preview renders the saved template for a real
+// incident (the API previews saved templates only, so a draft is saved first).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, type Incident, type Page, type Session } from '../api.ts';
+import { when } from '../format.ts';
+import { id, KEYS, type Template } from './resources.ts';
+import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+
+export function TemplatesTab({ session }: { session: Session }) {
+  const templates = useQuery({ queryKey: KEYS.templates, queryFn: () => api<{ data: Template[] }>('GET', '/api/v1/templates') });
+  const isAdmin = session.role === 'admin';
+  return (
+    <>
+      {!isAdmin && <AdminsOnly>Only admins edit the notification templates.</AdminsOnly>}
+      <Problem error={templates.error} />
+      {templates.isPending && <p className="notice">Loading…</p>}
+      {templates.data?.data.map((t) => (
+        <TemplateEditor key={`${t.key}-${t.updated_at ?? 'seed'}`} template={t} canEdit={isAdmin} />
+      ))}
+    </>
+  );
+}
+
+function TemplateEditor({ template, canEdit }: { template: Template; canEdit: boolean }) {
+  const queryClient = useQueryClient();
+  const [subject, setSubject] = useState(template.subject);
+  const [text, setText] = useState(template.text);
+  const changed = () => {
+    void queryClient.invalidateQueries({ queryKey: KEYS.templates });
+    void queryClient.invalidateQueries({ queryKey: ['template-preview', template.key] });
+  };
+  const save = useMutation({ mutationFn: () => api<Template>('PUT', `/api/v1/templates/${template.key}`, { subject, text }), onSuccess: changed });
+  const reset = useMutation({ mutationFn: () => api<void>('DELETE', `/api/v1/templates/${template.key}`), onSuccess: changed });
+  const dirty = subject !== template.subject || text !== template.text;
+  const titleId = `template-${template.key}`;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    save.mutate();
+  }
+
+  return (
+    <section className="ui-panel" aria-labelledby={titleId}>
+      <header>
+        <h2 id={titleId}>{template.name}</h2>
+        <span className="ui-small ui-muted">{template.customised ? `Edited by ${template.updated_by ?? 'someone'}, ${when(template.updated_at)}` : 'The runbook’s text'}</span>
+      </header>
+      <form className="ui-form stack" onSubmit={submit} aria-label={`Edit ${template.name}`}>
+        <label>
+          Subject
+          <input name="subject" value={subject} readOnly={!canEdit} onChange={(e) => setSubject(e.target.value)} required />
+        </label>
+        <label>
+          Text
+          <textarea name="text" value={text} readOnly={!canEdit} onChange={(e) => setText(e.target.value)} rows={Math.min(24, Math.max(8, text.split('\n').length + 1))} required />
+        </label>
+        <details>
+          <summary className="ui-small">Fields and syntax</summary>
+          <p className="ui-small ui-muted">
+            <code>{'{{field}}'}</code> inserts a value; <code>{'{{#field}}…{{/field}}'}</code> shows its content when the field is not empty, <code>{'{{^field}}…{{/field}}'}</code> when it is.
+          </p>
+          <ul className="template-fields" aria-label="Fields">
+            {template.fields.map((f) => (
+              <li key={f}>
+                <code>{f}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+        {canEdit && (
+          <div className="buttons">
+            <button type="submit" className="primary" disabled={save.isPending || !dirty}>
+              Save template
+            </button>
+            {dirty && (
+              <button type="button" onClick={() => { setSubject(template.subject); setText(template.text); }}>
+                Discard changes
+              </button>
+            )}
+            {template.customised && <ConfirmButton label="Reset to the runbook’s text" confirm="Confirm reset" onConfirm={() => reset.mutate()} disabled={reset.isPending} />}
+            {save.isSuccess && !dirty && <span role="status">Saved.</span>}
+          </div>
+        )}
+      </form>
+      <Problem error={save.error ?? reset.error} />
+      <Preview template={template} dirty={dirty} />
+    </section>
+  );
+}
+
+function Preview({ template, dirty }: { template: Template; dirty: boolean }) {
+  const incidents = useQuery({ queryKey: ['template-preview', 'incidents'], queryFn: () => api<Page<Incident>>('GET', '/api/v1/incidents?limit=50') });
+  const [incidentId, setIncidentId] = useState('');
+  const chosen = incidentId || incidents.data?.data[0]?.id || '';
+  const preview = useQuery({
+    queryKey: ['template-preview', template.key, chosen],
+    queryFn: () => api<{ subject: string; text: string }>('GET', `/api/v1/incidents/${id(chosen)}/communications/${template.key}/preview`),
+    enabled: false,
+  });
+  const list = incidents.data?.data ?? [];
+  return (
+    <div className="template-preview-box" role="group" aria-label={`Preview ${template.name}`}>
+      <h3>Preview</h3>
+      {list.length === 0 ? (
+        <p className="ui-muted ui-small">A preview fills the template from an incident; there are none yet.</p>
+      ) : (
+        <>
+          <div className="adder">
+            <label className="ui-field">
+              Incident
+              <select value={chosen} onChange={(e) => setIncidentId(e.target.value)}>
+                {list.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.number} {i.title}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => void preview.refetch()} disabled={preview.isFetching}>
+              Preview
+            </button>
+          </div>
+          {dirty && <p className="ui-small ui-muted">The preview uses the saved template; save your changes to see them.</p>}
+          <Problem error={preview.error} />
+          {preview.data && (
+            <div className="template-preview" aria-label="Rendered notification" role="region">
+              <strong>{preview.data.subject}</strong>
+              {'\n\n'}
+              {preview.data.text}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,298 @@
+// Settings → one user: their details (admins change them), password, contact methods and the
+// notification rules that say which method is used how long after a page. A person manages their
+// own methods and rules; admins manage everyone's.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, type Session } from '../api.ts';
+import { CONTACT_KINDS, id, KEYS, minutes, type ContactKind, type ContactMethod, type NotificationRule, type User } from './resources.ts';
+import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { ZoneOptions } from './users.tsx';
+
+const ADDRESS_HINT: Record<ContactKind, string> = {
+  email: 'name@example.com',
+  sms: '+15551234567',
+  voice: '+15551234567',
+  slack: 'https://hooks.slack.com/services/…',
+  teams: 'https://…webhook.office.com/…',
+  mattermost: 'https://mattermost.example.com/hooks/…',
+  webhook: 'https://example.com/vigil',
+};
+
+export function UserPage({ session }: { session: Session }) {
+  const { ref = '' } = useParams();
+  const user = useQuery({ queryKey: ['users', 'one', ref], queryFn: () => api<User>('GET', `/api/v1/users/${id(ref)}`) });
+  if (user.isPending) return <p className="notice">Loading…</p>;
+  if (user.isError) return <Problem error={user.error} />;
+  const u = user.data;
+  const isAdmin = session.role === 'admin';
+  const self = u.id === session.user.id;
+  return (
+    <>
+      <Link className="back" to="/settings/users">
+        ← All users
+      </Link>
+      <section className="ui-panel" aria-labelledby="user-title">
+        <h2 id="user-title">
+          {u.name} <span className="ui-muted">@{u.handle}</span> {!u.active && <span className="ui-tag warn">deactivated</span>}
+        </h2>
+        {isAdmin ? (
+          <Profile key={u.id} user={u} />
+        ) : (
+          <>
+            <p>
+              {u.email} · {u.timezone}
+            </p>
+            <AdminsOnly>Only admins change a person’s details.</AdminsOnly>
+          </>
+        )}
+        {(isAdmin || self) && <Password user={u} self={self} isAdmin={isAdmin} />}
+      </section>
+      {isAdmin || self ? (
+        <>
+          <ContactMethods user={u} isAdmin={isAdmin} />
+          <Rules user={u} />
+        </>
+      ) : (
+        <AdminsOnly>Contact methods and notification rules are private to {u.name} and admins.</AdminsOnly>
+      )}
+    </>
+  );
+}
+
+function Profile({ user }: { user: User }) {
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: (body: Partial<User>) => api<User>('PATCH', `/api/v1/users/${id(user.id)}`, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget);
+    save.mutate({ name: String(f.get('name')).trim(), email: String(f.get('email')).trim(), timezone: String(f.get('timezone')).trim(), active: f.get('active') === 'on' });
+  }
+  return (
+    <form className="ui-form" onSubmit={submit} aria-label="User details">
+      <label>
+        Name
+        <input name="name" required defaultValue={user.name} />
+      </label>
+      <label>
+        Email
+        <input name="email" type="email" required defaultValue={user.email} />
+      </label>
+      <label>
+        Time zone
+        <input name="timezone" required defaultValue={user.timezone} list="profile-zones" />
+        <ZoneOptions id="profile-zones" />
+      </label>
+      <label className="check">
+        <input type="checkbox" name="active" defaultChecked={user.active} /> Active (unchecked: deactivated, tokens stop working)
+      </label>
+      <div className="buttons">
+        <button type="submit" disabled={save.isPending}>
+          Save details
+        </button>
+        {save.isSuccess && <span role="status">Saved.</span>}
+      </div>
+      <div className="wide">
+        <Problem error={save.error} />
+      </div>
+    </form>
+  );
+}
+
+function Password({ user, self, isAdmin }: { user: User; self: boolean; isAdmin: boolean }) {
+  const set = useMutation({ mutationFn: (body: { password: string; current_password?: string }) => api<void>('PUT', `/api/v1/users/${id(user.id)}/password`, body) });
+  const needsCurrent = self && !isAdmin;
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const f = new FormData(form);
+    set.mutate({ password: String(f.get('password')), ...(needsCurrent ? { current_password: String(f.get('current')) } : {}) }, { onSuccess: () => form.reset() });
+  }
+  return (
+    <form className="ui-form" onSubmit={submit} aria-label="Password">
+      {needsCurrent && (
+        <label>
+          Current password
+          <input name="current" type="password" required autoComplete="current-password" />
+        </label>
+      )}
+      <label>
+        {self ? 'New password' : `New password for @${user.handle}`}
+        <input name="password" type="password" required autoComplete="new-password" />
+      </label>
+      <div className="buttons">
+        <button type="submit" disabled={set.isPending}>
+          Set password
+        </button>
+        {set.isSuccess && <span role="status">Password set{self ? '' : '; their sessions were ended'}.</span>}
+      </div>
+      <div className="wide">
+        <Problem error={set.error} />
+      </div>
+    </form>
+  );
+}
+
+function useContactMethods(userId: string) {
+  return useQuery({ queryKey: KEYS.contactMethods(userId), queryFn: () => api<{ data: ContactMethod[] }>('GET', `/api/v1/users/${id(userId)}/contact-methods`) });
+}
+
+function ContactMethods({ user, isAdmin }: { user: User; isAdmin: boolean }) {
+  const queryClient = useQueryClient();
+  const methods = useContactMethods(user.id);
+  const changed = () => {
+    void queryClient.invalidateQueries({ queryKey: KEYS.contactMethods(user.id) });
+    void queryClient.invalidateQueries({ queryKey: KEYS.rules(user.id) });
+  };
+  const base = `/api/v1/users/${id(user.id)}/contact-methods`;
+  const [kind, setKind] = useState<ContactKind>('email');
+  const add = useMutation({ mutationFn: (body: { kind: ContactKind; address: string; secret?: string }) => api<ContactMethod>('POST', base, body), onSuccess: changed });
+  const verify = useMutation({ mutationFn: (m: ContactMethod) => api<ContactMethod>('PATCH', `${base}/${id(m.id)}`, { verified: !m.verified }), onSuccess: changed });
+  const remove = useMutation({ mutationFn: (methodId: string) => api<void>('DELETE', `${base}/${id(methodId)}`), onSuccess: changed });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const f = new FormData(form);
+    const secret = String(f.get('secret') ?? '');
+    add.mutate({ kind: f.get('kind') as ContactKind, address: String(f.get('address')).trim(), ...(secret ? { secret } : {}) }, { onSuccess: () => { form.reset(); setKind('email'); } });
+  }
+
+  return (
+    <section className="ui-panel" aria-labelledby="methods-title">
+      <h2 id="methods-title">Contact methods</h2>
+      <Problem error={methods.error ?? verify.error ?? remove.error} />
+      {methods.data && methods.data.data.length === 0 && <p className="ui-muted">No contact methods yet: add one, then a notification rule that uses it.</p>}
+      {methods.data && methods.data.data.length > 0 && (
+        <table className="ui-table">
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Address</th>
+              <th scope="col">Verified</th>
+              <th scope="col">
+                <span className="ui-muted">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {methods.data.data.map((m) => (
+              <tr key={m.id}>
+                <td data-label="Kind">{m.kind}</td>
+                <td data-label="Address">
+                  <span>
+                    {m.address} {m.signed && <span className="ui-tag">signed</span>}
+                  </span>
+                </td>
+                <td data-label="Verified">{m.verified ? 'yes' : 'no'}</td>
+                <td className="actions">
+                  {isAdmin && (
+                    <button type="button" onClick={() => verify.mutate(m)} disabled={verify.isPending}>
+                      {m.verified ? 'Mark unverified' : 'Mark verified'}
+                    </button>
+                  )}
+                  <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(m.id)} disabled={remove.isPending} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Add a contact method</h3>
+      <form className="ui-form" onSubmit={submit} aria-label="Add a contact method">
+        <label>
+          Kind
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as ContactKind)}>
+            {CONTACT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Address
+          <input name="address" required autoComplete="off" placeholder={ADDRESS_HINT[kind]} />
+        </label>
+        <label>
+          Signing secret (optional, webhooks)
+          <input name="secret" type="password" minLength={16} autoComplete="off" />
+        </label>
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={add.isPending}>
+            Add contact method
+          </button>
+        </div>
+      </form>
+      <p className="ui-muted ui-small">Phone numbers in international form ({ADDRESS_HINT.sms}); Slack, Teams, Mattermost and webhooks take an https URL.</p>
+      <Problem error={add.error} />
+    </section>
+  );
+}
+
+function Rules({ user }: { user: User }) {
+  const queryClient = useQueryClient();
+  const methods = useContactMethods(user.id);
+  const base = `/api/v1/users/${id(user.id)}/notification-rules`;
+  const rules = useQuery({ queryKey: KEYS.rules(user.id), queryFn: () => api<{ data: NotificationRule[] }>('GET', base) });
+  const changed = () => queryClient.invalidateQueries({ queryKey: KEYS.rules(user.id) });
+  const add = useMutation({ mutationFn: (body: { contact_method_id: string; delay_seconds: number }) => api<NotificationRule>('POST', base, body), onSuccess: changed });
+  const remove = useMutation({ mutationFn: (ruleId: string) => api<void>('DELETE', `${base}/${id(ruleId)}`), onSuccess: changed });
+  const byId = new Map((methods.data?.data ?? []).map((m) => [m.id, m]));
+  const describe = (methodId: string) => {
+    const m = byId.get(methodId);
+    return m ? `${m.kind}: ${m.address}` : 'a removed contact method';
+  };
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget);
+    add.mutate({ contact_method_id: String(f.get('method')), delay_seconds: Math.round(Number(f.get('delay')) * 60) });
+  }
+
+  return (
+    <section className="ui-panel" aria-labelledby="rules-title">
+      <h2 id="rules-title">Notification rules</h2>
+      <p className="ui-muted ui-small">When {user.name} is paged, each rule sends to its contact method after its delay, until the page is acknowledged.</p>
+      <Problem error={rules.error ?? remove.error} />
+      {rules.data && rules.data.data.length === 0 && <p className="ui-muted">No rules: {user.name} would not be notified when paged.</p>}
+      {rules.data && rules.data.data.length > 0 && (
+        <ul className="policy-levels">
+          {rules.data.data.map((r) => (
+            <li key={r.id}>
+              After {minutes(r.delay_seconds)}: {describe(r.contact_method_id)}{' '}
+              <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(r.id)} disabled={remove.isPending} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {(methods.data?.data.length ?? 0) > 0 && (
+        <form className="ui-form" onSubmit={submit} aria-label="Add a notification rule">
+          <label>
+            Contact method
+            <select name="method" required>
+              {methods.data?.data.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.kind}: {m.address}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Minutes after the page
+            <input name="delay" type="number" min={0} max={1440} step={1} required defaultValue={0} />
+          </label>
+          <div className="buttons">
+            <button type="submit" className="primary" disabled={add.isPending}>
+              Add rule
+            </button>
+          </div>
+        </form>
+      )}
+      <Problem error={add.error} />
+    </section>
+  );
+}
