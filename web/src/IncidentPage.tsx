@@ -3,12 +3,13 @@
 // the live timeline with a note box, the alerts, and the status updates to stakeholders. Viewers get
 // the same page without anything that changes the incident.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useEffectEvent, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, listServices, type Session, type Severity } from './api.ts';
-import { age, countdown, SEVERITY_LABEL, span, typing, when } from './format.ts';
+import { age, countdown, SEVERITY_LABEL, span, when } from './format.ts';
 import { getAlerts, getEscalation, getIncident, perform, PHASE_LABEL, PHASES, type IncidentAction, type IncidentDetail, type Phase } from './incident-api.ts';
 import { useLiveIncident } from './incident-live.ts';
+import { useShortcuts } from './keys.ts';
 import { Roles } from './incident-roles.tsx';
 import { StatusUpdates } from './incident-updates.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -59,19 +60,14 @@ export function IncidentPage({ session }: { session: Session }) {
     };
   }, [heading]);
 
-  const onKey = useEffectEvent((event: KeyboardEvent) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target) || !incident || !canAct || act.isPending) return;
+  useShortcuts((event) => {
+    if (!incident || !canAct || act.isPending) return false;
     if (event.key === 'a' && incident.status === 'triggered') act.mutate({ do: 'acknowledge' });
     else if (event.key === 'r' && incident.status !== 'resolved') act.mutate({ do: 'resolve' });
     else if (event.key === 'n') noteBox.current?.focus();
-    else return;
-    event.preventDefault();
+    else return false;
+    return true;
   });
-  useEffect(() => {
-    const listener = (event: KeyboardEvent) => onKey(event);
-    window.addEventListener('keydown', listener);
-    return () => window.removeEventListener('keydown', listener);
-  }, []);
 
   if (detail.isPending) return <p className="notice">Loading incident…</p>;
   if (detail.isError) {

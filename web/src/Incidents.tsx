@@ -2,10 +2,11 @@
 // at a time as you scroll, kept live by the stream, driven from the keyboard (j/k move, Enter opens,
 // x marks, a acknowledges, r resolves, A acknowledges everything marked).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { memo, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { acknowledge, listIncidents, listServices, resolve, type IncidentFilter, type IncidentRow, type Role, type Severity, type Status } from './api.ts';
-import { age, SEVERITY_LABEL, typing, when } from './format.ts';
+import { age, SEVERITY_LABEL, when } from './format.ts';
+import { useShortcuts } from './keys.ts';
 import { filterFromParams, OPEN, paramsFromFilter, phaseText, responseText, SEVERITIES } from './incident-list.ts';
 import { useLiveIncidents } from './live.ts';
 
@@ -86,9 +87,8 @@ export function Incidents({ role }: { role: Role }) {
       return next;
     });
 
-  const onKey = useEffectEvent((event: KeyboardEvent) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-    if (event.target instanceof HTMLElement && event.target.closest('button, a') && event.key === 'Enter') return;
+  useShortcuts((event) => {
+    if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.closest('button, a')) return false;
     if (event.key === 'j') setFocusId(rows[Math.min(rows.length - 1, focusIndex + 1)]?.id ?? null);
     else if (event.key === 'k') setFocusId(rows[Math.max(0, focusIndex - 1)]?.id ?? null);
     else if ((event.key === 'Enter' || event.key === 'o') && focused) void navigate(`/incidents/${focused.number}`);
@@ -96,14 +96,9 @@ export function Incidents({ role }: { role: Role }) {
     else if (event.key === 'a' && canAct && focused?.status === 'triggered') act.mutate({ id: focused.id, action: 'acknowledge' });
     else if (event.key === 'A' && canAct) ackMarked();
     else if (event.key === 'r' && canAct && focused && focused.status !== 'resolved') act.mutate({ id: focused.id, action: 'resolve' });
-    else return;
-    event.preventDefault();
+    else return false;
+    return true;
   });
-  useEffect(() => {
-    const listener = (event: KeyboardEvent) => onKey(event);
-    window.addEventListener('keydown', listener);
-    return () => window.removeEventListener('keydown', listener);
-  }, []);
 
   // Keep the focused row in view as j/k move through a long list.
   useEffect(() => {

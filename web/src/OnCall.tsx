@@ -7,7 +7,7 @@ import { useSearchParams } from 'react-router';
 import { api, type Session } from './api.ts';
 import { when } from './format.ts';
 import { fromLocalInput, id, KEYS, localInput, minutes, range, usePeople, useSchedules, type CalendarLink, type OnCallOverview, type Override, type Schedule, type Shift } from './settings/resources.ts';
-import { ConfirmButton, CopyField, Problem } from './settings/ui.tsx';
+import { ConfirmButton, CopyField, PersonOptions, Problem } from './settings/ui.tsx';
 import './oncall.css';
 
 const DAY_MS = 86_400_000;
@@ -336,22 +336,14 @@ function OverrideForm({ scheduleId, people, me }: { scheduleId: string; people: 
         Put on call
         <select name="user" value={userId} onChange={(e) => setUserId(e.target.value)}>
           <option value="">Nobody (only take someone off)</option>
-          {people.active.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name} (@{u.handle})
-            </option>
-          ))}
+          <PersonOptions users={people.active} />
         </select>
       </label>
       <label>
         Instead of
         <select name="replaces" value={replaces} onChange={(e) => setReplaces(e.target.value)}>
           <option value="">Nobody (add alongside)</option>
-          {people.active.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name} (@{u.handle})
-            </option>
-          ))}
+          <PersonOptions users={people.active} />
         </select>
       </label>
       <label>

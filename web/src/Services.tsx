@@ -7,6 +7,7 @@ import type { Session } from './api.ts';
 import { when } from './format.ts';
 import { createService, getMonitors, getServices, healthCheck, openIncidentsText, STATUS_LABEL, type Monitor } from './service-api.ts';
 import { handOverKey, ServicePage } from './service-page.tsx';
+import { Problem } from './ui-kit.tsx';
 import './services.css';
 
 export function Services({ session }: { session: Session }) {
@@ -130,11 +131,7 @@ function CreateService() {
         <button type="submit" disabled={create.isPending || !name.trim()}>
           Create service
         </button>
-        {create.isError && (
-          <p className="error" role="alert">
-            {create.error.message}
-          </p>
-        )}
+        <Problem error={create.error} />
       </form>
     </details>
   );

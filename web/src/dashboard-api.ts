@@ -16,13 +16,20 @@ export function runFunction<T>(name: string, body: Body): Promise<T> {
   return api<T>('POST', `/functions/v1/${encodeURIComponent(name)}`, body);
 }
 
-/** A function's answer, fetched now and every 30 s while the dashboard is open. */
+/** The request without its time window: what the figures are about. */
+const subject = (body: unknown) => JSON.stringify({ ...(body as Body), time_window: undefined });
+
+/**
+ * A function's answer, fetched now and every 30 s while the dashboard is open. While another time
+ * window loads, the previous window's figures stay on screen; figures of another database or
+ * service never do (they would be read as this one's).
+ */
 export function useFunction<T>(name: string, body: Body) {
   return useQuery({
     queryKey: ['function', name, body],
     queryFn: () => runFunction<T & { generated_at: string }>(name, body),
     refetchInterval: REFRESH_MS,
-    placeholderData: (previous) => previous,
+    placeholderData: (previous, previousQuery) => (previousQuery && subject(previousQuery.queryKey[2]) === subject(body) ? previous : undefined),
   });
 }
 

@@ -237,123 +237,74 @@ function AnalysisView({ data }: { data: Analysis }) {
       {data.blocking_queries.length === 0 ? (
         <p className="hint">No statement is waiting on another.</p>
       ) : (
-        <TableBox label="Blocking queries">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Blocked (pid, waiting)</th>
-                <th scope="col">Blocked query</th>
-                <th scope="col">Blocking (pid, state, in transaction)</th>
-                <th scope="col">Blocking query</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.blocking_queries.map((b, i) => (
-                <tr key={`${b.blocked.pid}-${b.blocking.pid}-${i}`}>
-                  <td>
-                    {b.blocked.pid}, {seconds(b.blocked.waiting_seconds)} {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
-                  </td>
-                  <td>
-                    <code className="sql">{b.blocked.query}</code>
-                  </td>
-                  <td>
-                    {b.blocking.pid}, {b.blocking.state ?? '—'}, {seconds(b.blocking.transaction_seconds)}
-                  </td>
-                  <td>
-                    <code className="sql">{b.blocking.query ?? '—'}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <TableBox label="Blocking queries" columns={['Blocked (pid, waiting)', 'Blocked query', 'Blocking (pid, state, in transaction)', 'Blocking query']}>
+          {data.blocking_queries.map((b, i) => (
+            <tr key={`${b.blocked.pid}-${b.blocking.pid}-${i}`}>
+              <td>
+                {b.blocked.pid}, {seconds(b.blocked.waiting_seconds)} {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
+              </td>
+              <td>
+                <code className="sql">{b.blocked.query}</code>
+              </td>
+              <td>
+                {b.blocking.pid}, {b.blocking.state ?? '—'}, {seconds(b.blocking.transaction_seconds)}
+              </td>
+              <td>
+                <code className="sql">{b.blocking.query ?? '—'}</code>
+              </td>
+            </tr>
+          ))}
         </TableBox>
       )}
       <h3>Long-running queries</h3>
       {!long || long.queries.length === 0 ? (
         <p className="hint">No statement has run longer than {long?.longer_than_seconds ?? 5} s.</p>
       ) : (
-        <TableBox label="Long-running queries">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">pid</th>
-                <th scope="col">Running</th>
-                <th scope="col">State</th>
-                <th scope="col">Database</th>
-                <th scope="col">Query</th>
-              </tr>
-            </thead>
-            <tbody>
-              {long.queries.map((q) => (
-                <tr key={q.pid}>
-                  <td>{q.pid}</td>
-                  <td>{seconds(q.running_seconds)}</td>
-                  <td>
-                    {q.state} {q.wait_event && <span className="muted">{q.wait_event}</span>}
-                  </td>
-                  <td>{q.database ?? '—'}</td>
-                  <td>
-                    <code className="sql">{q.query}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <TableBox label="Long-running queries" columns={['pid', 'Running', 'State', 'Database', 'Query']}>
+          {long.queries.map((q) => (
+            <tr key={q.pid}>
+              <td>{q.pid}</td>
+              <td>{seconds(q.running_seconds)}</td>
+              <td>
+                {q.state} {q.wait_event && <span className="muted">{q.wait_event}</span>}
+              </td>
+              <td>{q.database ?? '—'}</td>
+              <td>
+                <code className="sql">{q.query}</code>
+              </td>
+            </tr>
+          ))}
         </TableBox>
       )}
       {data.dead_tuples && data.dead_tuples.length > 0 && (
         <>
           <h3>Dead rows</h3>
-          <TableBox label="Tables with most dead rows">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Table</th>
-                  <th scope="col">Dead</th>
-                  <th scope="col">Live</th>
-                  <th scope="col">Last vacuum</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.dead_tuples.map((t) => (
-                  <tr key={t.table}>
-                    <th scope="row">{t.table}</th>
-                    <td>{t.dead}</td>
-                    <td>{t.live}</td>
-                    <td>{when(t.last_vacuum)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <TableBox label="Tables with most dead rows" columns={['Table', 'Dead', 'Live', 'Last vacuum']}>
+            {data.dead_tuples.map((t) => (
+              <tr key={t.table}>
+                <th scope="row">{t.table}</th>
+                <td>{t.dead}</td>
+                <td>{t.live}</td>
+                <td>{when(t.last_vacuum)}</td>
+              </tr>
+            ))}
           </TableBox>
         </>
       )}
       {data.top_statements && data.top_statements.length > 0 && (
         <>
           <h3>Top statements by total time</h3>
-          <TableBox label="Top statements">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Statement</th>
-                  <th scope="col">Calls</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Mean</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.top_statements.map((t, i) => (
-                  <tr key={i}>
-                    <td>
-                      <code className="sql">{t.query}</code>
-                    </td>
-                    <td>{t.calls}</td>
-                    <td>{ms(Math.round(t.total_ms))}</td>
-                    <td>{ms(Math.round(t.mean_ms * 10) / 10)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <TableBox label="Top statements" columns={['Statement', 'Calls', 'Total', 'Mean']}>
+            {data.top_statements.map((t, i) => (
+              <tr key={i}>
+                <td>
+                  <code className="sql">{t.query}</code>
+                </td>
+                <td>{t.calls}</td>
+                <td>{ms(Math.round(t.total_ms))}</td>
+                <td>{ms(Math.round(t.mean_ms * 10) / 10)}</td>
+              </tr>
+            ))}
           </TableBox>
         </>
       )}

@@ -61,45 +61,30 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
         {groups.isError && <Failed what="error groups" error={groups.error} />}
         {groups.data && groups.data.data.length === 0 && <p className="hint">No unresolved error groups.</p>}
         {groups.data && groups.data.data.length > 0 && (
-          <TableBox label="Unresolved error groups">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Error</th>
-                  <th scope="col">Level</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">Users</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Last seen</th>
-                  {canResolve && <th scope="col">Action</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {groups.data.data.map((g) => (
-                  <tr key={g.id} data-testid="error-group">
-                    <th scope="row">
-                      <span className="err-title">{g.title}</span>
-                      {g.culprit && <span className="muted err-culprit">{g.culprit}</span>}
-                      {g.regressed_at && <Tag tone="warn">Regressed</Tag>}
-                    </th>
-                    <td>
-                      <Tag tone={LEVEL_TONE[g.level] ?? 'quiet'}>{g.level}</Tag>
-                    </td>
-                    <td>{g.count}</td>
-                    <td>{g.users_affected}</td>
-                    <td>{nameOf.get(g.service_id) ?? '—'}</td>
-                    <td>{when(g.last_seen)}</td>
-                    {canResolve && (
-                      <td>
-                        <button type="button" onClick={() => resolve.mutate(g.id)} disabled={resolve.isPending} aria-label={`Resolve ${g.title}`}>
-                          Resolve
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <TableBox label="Unresolved error groups" columns={['Error', 'Level', 'Events', 'Users', 'Service', 'Last seen', canResolve && 'Action']}>
+            {groups.data.data.map((g) => (
+              <tr key={g.id} data-testid="error-group">
+                <th scope="row">
+                  <span className="err-title">{g.title}</span>
+                  {g.culprit && <span className="muted err-culprit">{g.culprit}</span>}
+                  {g.regressed_at && <Tag tone="warn">Regressed</Tag>}
+                </th>
+                <td>
+                  <Tag tone={LEVEL_TONE[g.level] ?? 'quiet'}>{g.level}</Tag>
+                </td>
+                <td>{g.count}</td>
+                <td>{g.users_affected}</td>
+                <td>{nameOf.get(g.service_id) ?? '—'}</td>
+                <td>{when(g.last_seen)}</td>
+                {canResolve && (
+                  <td>
+                    <button type="button" onClick={() => resolve.mutate(g.id)} disabled={resolve.isPending} aria-label={`Resolve ${g.title}`}>
+                      Resolve
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
           </TableBox>
         )}
         {resolve.isError && (
@@ -180,38 +165,24 @@ function GroupTable({ id, title, groups, nameOf, empty }: { id: string; title: s
       {groups.length === 0 ? (
         <p className="hint">{empty}</p>
       ) : (
-        <TableBox label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Error</th>
-                <th scope="col">Level</th>
-                <th scope="col">In window</th>
-                <th scope="col">Users</th>
-                <th scope="col">Service</th>
-                <th scope="col">First seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map((g) => (
-                <tr key={g.id}>
-                  <th scope="row">
-                    <span className="err-title">{g.title}</span>
-                    {g.culprit && <span className="muted err-culprit">{g.culprit}</span>}
-                  </th>
-                  <td>
-                    <Tag tone={LEVEL_TONE[g.level] ?? 'quiet'}>{g.level}</Tag>
-                  </td>
-                  <td>
-                    {g.events ?? '—'} <span className="muted">of {g.events_total}</span>
-                  </td>
-                  <td>{g.users_affected}</td>
-                  <td>{nameOf.get(g.service_id) ?? '—'}</td>
-                  <td>{when(g.first_seen)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <TableBox label={title} columns={['Error', 'Level', 'In window', 'Users', 'Service', 'First seen']}>
+          {groups.map((g) => (
+            <tr key={g.id}>
+              <th scope="row">
+                <span className="err-title">{g.title}</span>
+                {g.culprit && <span className="muted err-culprit">{g.culprit}</span>}
+              </th>
+              <td>
+                <Tag tone={LEVEL_TONE[g.level] ?? 'quiet'}>{g.level}</Tag>
+              </td>
+              <td>
+                {g.events ?? '—'} <span className="muted">of {g.events_total}</span>
+              </td>
+              <td>{g.users_affected}</td>
+              <td>{nameOf.get(g.service_id) ?? '—'}</td>
+              <td>{when(g.first_seen)}</td>
+            </tr>
+          ))}
         </TableBox>
       )}
     </section>

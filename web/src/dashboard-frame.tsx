@@ -2,6 +2,7 @@
 // selector, status words in tags, and tables that scroll sideways on a phone.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { Table } from './ui-kit.tsx';
 import { TIME_WINDOWS, WINDOW_LABEL, type TimeWindow } from './dashboard-api.ts';
 
 export function Frame(props: { id: string; title: string; intro: ReactNode; generatedAt: string | undefined; fetching: boolean; onRefresh: () => void; controls?: ReactNode; children: ReactNode }) {
@@ -50,12 +51,22 @@ export function Tag({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'quiet
   return <span className={`tag tag-${tone}`}>{children}</span>;
 }
 
-/** A wide table in a box that scrolls sideways, reachable with the keyboard. */
-export function TableBox({ label, children }: { label: string; children: ReactNode }) {
+/** A wide table (its column headings, its rows as children) in a box that scrolls sideways, reachable with the keyboard. */
+export function TableBox({ label, columns, children }: { label: string; columns: Array<ReactNode | false>; children: ReactNode }) {
   return (
     <div className="table-box" role="region" aria-label={label} tabIndex={0}>
-      {children}
+      <Table columns={columns}>{children}</Table>
     </div>
+  );
+}
+
+/** A dashboard card titled by its h2; while `empty` is set it shows that sentence instead of its content. */
+export function Card({ id, title, empty, children }: { id: string; title: string; empty?: string | false; children: ReactNode }) {
+  return (
+    <section className="dash-card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {empty ? <p className="hint">{empty}</p> : children}
+    </section>
   );
 }
 

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Chart, type ChartOptions } from './Chart.tsx';
 import { ms, pct, useFunction, WINDOW_LABEL, type Figures, type HealthCheck, type PerformanceReport, type TimeWindow } from './dashboard-api.ts';
-import { Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
+import { Card, Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { when } from './format.ts';
 import { openIncidentsText } from './service-api.ts';
 
@@ -84,84 +84,48 @@ function Health({ data }: { data: HealthCheck }) {
         </dl>
       </section>
 
-      <section className="dash-card" aria-labelledby="svc-health-title">
-        <h2 id="svc-health-title">Services</h2>
-        {data.services.length === 0 ? (
-          <p className="hint">No services yet.</p>
-        ) : (
-          <TableBox label="Service health">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Open incidents</th>
-                  <th scope="col">Maintenance</th>
-                  <th scope="col">Last check</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.services.map((s) => {
-                  const [t, w] = SERVICE[s.status];
-                  return (
-                    <tr key={s.id} data-testid="health-service">
-                      <th scope="row">
-                        <Link to={`/services/${encodeURIComponent(s.id)}`}>{s.name}</Link>
-                      </th>
-                      <td>
-                        <Tag tone={t}>{w}</Tag>
-                      </td>
-                      <td>{openIncidentsText(s.open_incidents)}</td>
-                      <td>{s.maintenance_until ? `until ${when(s.maintenance_until)}` : '—'}</td>
-                      <td>{when(s.last_check)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableBox>
-        )}
-      </section>
+      <Card id="svc-health-title" title="Services" empty={data.services.length === 0 && 'No services yet.'}>
+        <TableBox label="Service health" columns={['Service', 'State', 'Open incidents', 'Maintenance', 'Last check']}>
+          {data.services.map((s) => {
+            const [t, w] = SERVICE[s.status];
+            return (
+              <tr key={s.id} data-testid="health-service">
+                <th scope="row">
+                  <Link to={`/services/${encodeURIComponent(s.id)}`}>{s.name}</Link>
+                </th>
+                <td>
+                  <Tag tone={t}>{w}</Tag>
+                </td>
+                <td>{openIncidentsText(s.open_incidents)}</td>
+                <td>{s.maintenance_until ? `until ${when(s.maintenance_until)}` : '—'}</td>
+                <td>{when(s.last_check)}</td>
+              </tr>
+            );
+          })}
+        </TableBox>
+      </Card>
 
-      <section className="dash-card" aria-labelledby="mon-health-title">
-        <h2 id="mon-health-title">Monitors</h2>
-        {data.monitors.length === 0 ? (
-          <p className="hint">No monitors yet.</p>
-        ) : (
-          <TableBox label="Monitor states">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Monitor</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Last response</th>
-                  <th scope="col">Last check</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.monitors.map((m) => {
-                  const [t, w] = m.paused ? (['quiet', 'Paused'] as const) : MONITOR[m.state];
-                  return (
-                    <tr key={m.id}>
-                      <th scope="row">
-                        {m.name} <span className="muted">{m.kind}</span>
-                      </th>
-                      <td>{m.service ?? '—'}</td>
-                      <td>
-                        <Tag tone={t}>{w}</Tag>
-                        {m.enhanced_until && <span className="muted"> enhanced</span>}
-                      </td>
-                      <td>{ms(m.last_latency_ms)}</td>
-                      <td>{when(m.last_check)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableBox>
-        )}
-      </section>
+      <Card id="mon-health-title" title="Monitors" empty={data.monitors.length === 0 && 'No monitors yet.'}>
+        <TableBox label="Monitor states" columns={['Monitor', 'Service', 'State', 'Last response', 'Last check']}>
+          {data.monitors.map((m) => {
+            const [t, w] = m.paused ? (['quiet', 'Paused'] as const) : MONITOR[m.state];
+            return (
+              <tr key={m.id}>
+                <th scope="row">
+                  {m.name} <span className="muted">{m.kind}</span>
+                </th>
+                <td>{m.service ?? '—'}</td>
+                <td>
+                  <Tag tone={t}>{w}</Tag>
+                  {m.enhanced_until && <span className="muted"> enhanced</span>}
+                </td>
+                <td>{ms(m.last_latency_ms)}</td>
+                <td>{when(m.last_check)}</td>
+              </tr>
+            );
+          })}
+        </TableBox>
+      </Card>
     </>
   );
 }
@@ -208,35 +172,19 @@ function Performance({ report }: { report: PerformanceReport }) {
           ))}
         </div>
       )}
-      <TableBox label="Performance by service and monitor">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Service / monitor</th>
-              <th scope="col">Checks</th>
-              <th scope="col">Errors</th>
-              <th scope="col">p50</th>
-              <th scope="col">p95</th>
-              <th scope="col">p99</th>
-              <th scope="col">Baseline p95</th>
-              <th scope="col">Degradation</th>
+      <TableBox label="Performance by service and monitor" columns={['Service / monitor', 'Checks', 'Errors', 'p50', 'p95', 'p99', 'Baseline p95', 'Degradation']}>
+        {report.services.flatMap((s) => [
+          <tr key={s.id}>
+            <th scope="row">{s.name}</th>
+            <FigureCells f={s} />
+          </tr>,
+          ...s.monitors.map((m) => (
+            <tr key={m.id} className="sub">
+              <th scope="row">↳ {m.name}</th>
+              <FigureCells f={m} />
             </tr>
-          </thead>
-          <tbody>
-            {report.services.flatMap((s) => [
-              <tr key={s.id}>
-                <th scope="row">{s.name}</th>
-                <FigureCells f={s} />
-              </tr>,
-              ...s.monitors.map((m) => (
-                <tr key={m.id} className="sub">
-                  <th scope="row">↳ {m.name}</th>
-                  <FigureCells f={m} />
-                </tr>
-              )),
-            ])}
-          </tbody>
-        </table>
+          )),
+        ])}
       </TableBox>
     </>
   );

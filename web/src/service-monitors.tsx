@@ -6,6 +6,7 @@ import { age, when } from './format.ts';
 import { CopyButton } from './service-copy.tsx';
 import { createMonitor, getChecks, getMonitors, monitorStateLabel, setPaused, type Monitor } from './service-api.ts';
 import { Sparkline } from './Sparkline.tsx';
+import { Problem } from './ui-kit.tsx';
 
 const SPARK_CHECKS = 30;
 
@@ -104,11 +105,7 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
         <button type="submit" disabled={add.isPending || !name.trim()}>
           Add monitor
         </button>
-        {add.isError && (
-          <p className="error" role="alert">
-            {add.error.message}
-          </p>
-        )}
+        <Problem error={add.error} />
       </form>
       {beatUrl && (
         <div className="key-reveal" role="status">

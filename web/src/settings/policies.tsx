@@ -1,10 +1,10 @@
 // Settings → Escalation: the policies that decide who is paged at each level and when. Admins create,
 // edit and delete them; the runbook's L1–L4 chain is one click away as a starting point.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, type Session } from '../api.ts';
-import { id, KEYS, minutes, TARGET_TYPES, usePeople, usePolicies, useSchedules, useTeams, type Policy, type Target, type TargetType } from './resources.ts';
-import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { useState } from 'react';
+import type { Session } from '../api.ts';
+import { KEYS, minutes, TARGET_TYPES, usePeople, usePolicies, useRemoveResource, useSaveResource, useSchedules, useTeams, type Policy, type Target, type TargetType } from './resources.ts';
+import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
+import { AdminsOnly, Problem } from './ui.tsx';
 
 /** The runbook's escalation chain; delays count from the incident's creation. */
 const RUNBOOK_CHAIN: DraftLevel[] = [
@@ -35,15 +35,11 @@ function useTargetLabel() {
 }
 
 export function PoliciesTab({ session }: { session: Session }) {
-  const queryClient = useQueryClient();
   const policies = usePolicies();
   const targets = useTargetLabel();
   const [editing, setEditing] = useState<string | null>(null);
   const isAdmin = session.role === 'admin';
-  const remove = useMutation({
-    mutationFn: (policyId: string) => api<void>('DELETE', `/api/v1/escalation-policies/${id(policyId)}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.policies }),
-  });
+  const remove = useRemoveResource('/api/v1/escalation-policies', [KEYS.policies]);
 
   return (
     <>
@@ -59,14 +55,7 @@ export function PoliciesTab({ session }: { session: Session }) {
             <article key={p.id} className="ui-panel" aria-label={p.name}>
               <header>
                 <h3>{p.name}</h3>
-                {isAdmin && (
-                  <span>
-                    <button type="button" onClick={() => setEditing(p.id)}>
-                      Edit
-                    </button>{' '}
-                    <ConfirmButton label="Delete" confirm="Confirm delete" onConfirm={() => remove.mutate(p.id)} disabled={remove.isPending} />
-                  </span>
-                )}
+                {isAdmin && <EditDeleteButtons onEdit={() => setEditing(p.id)} onDelete={() => remove.mutate(p.id)} pending={remove.isPending} />}
               </header>
               {p.description && <p className="ui-small">{p.description}</p>}
               <p className="ui-small ui-muted">
@@ -89,46 +78,51 @@ export function PoliciesTab({ session }: { session: Session }) {
 }
 
 function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: ReturnType<typeof useTargetLabel>; onDone: () => void }) {
-  const queryClient = useQueryClient();
   const blank = { name: '', description: '', escalateWhile: 'unresolved', repeat: 0, levels: [{ name: '', delayMin: 0, targets: [] }] as DraftLevel[] };
   const initial = policy
     ? { name: policy.name, description: policy.description ?? '', escalateWhile: policy.escalate_while as string, repeat: policy.repeat, levels: policy.levels.map((l) => ({ name: l.name ?? '', delayMin: Math.round(l.delay_seconds / 60), targets: l.targets })) }
     : blank;
   const [draft, setDraft] = useState(initial);
-  const save = useMutation({
-    mutationFn: () => {
-      const body = {
-        name: draft.name.trim(),
-        description: draft.description.trim() || null,
-        escalate_while: draft.escalateWhile,
-        repeat: draft.repeat,
-        levels: draft.levels.map((l) => ({ name: l.name.trim() || null, delay_seconds: Math.round(l.delayMin * 60), targets: l.targets })),
-      };
-      return policy ? api<Policy>('PATCH', `/api/v1/escalation-policies/${id(policy.id)}`, body) : api<Policy>('POST', '/api/v1/escalation-policies', body);
-    },
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: KEYS.policies });
-      void queryClient.invalidateQueries({ queryKey: KEYS.oncall });
+  const save = useSaveResource({
+    collection: '/api/v1/escalation-policies',
+    existing: policy,
+    body: () => ({
+      name: draft.name.trim(),
+      description: draft.description.trim() || null,
+      escalate_while: draft.escalateWhile,
+      repeat: draft.repeat,
+      levels: draft.levels.map((l) => ({ name: l.name.trim() || null, delay_seconds: Math.round(l.delayMin * 60), targets: l.targets })),
+    }),
+    refresh: [KEYS.policies, KEYS.oncall],
+    onSaved: () => {
       if (!policy) setDraft(blank);
       onDone();
     },
   });
   const setLevel = (i: number, patch: Partial<DraftLevel>) => setDraft((d) => ({ ...d, levels: d.levels.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
-  const prefix = policy ? `edit-${policy.id}` : 'new-policy';
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
 
   return (
-    <section className="ui-panel" aria-labelledby={`${prefix}-title`}>
-      <h2 id={`${prefix}-title`}>{policy ? `Edit “${policy.name}”` : 'New escalation policy'}</h2>
-      <form className="ui-form" onSubmit={submit} aria-label={policy ? `Edit ${policy.name}` : 'New escalation policy'}>
-        <label>
-          Name
-          <input value={draft.name} required onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
-        </label>
+    <EditorPanel
+      noun="escalation policy"
+      short="policy"
+      existing={policy}
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
+      error={save.error}
+      onCancel={onDone}
+      extraButtons={
+        <>
+          <button type="button" onClick={() => setDraft({ ...draft, levels: [...draft.levels, { name: '', delayMin: (draft.levels.at(-1)?.delayMin ?? 0) + 15, targets: [] }] })}>
+            Add a level
+          </button>
+          {!policy && (
+            <button type="button" onClick={() => setDraft({ ...draft, levels: RUNBOOK_CHAIN.map((l) => ({ ...l })) })}>
+              Use the runbook’s L1–L4 chain
+            </button>
+          )}
+        </>
+      }>
+      <NamedFields draft={draft} onChange={setDraft}>
         <label>
           Escalate while
           <select value={draft.escalateWhile} onChange={(e) => setDraft({ ...draft, escalateWhile: e.target.value })}>
@@ -140,66 +134,37 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
           Repeat the levels (times)
           <input type="number" min={0} max={20} value={draft.repeat} onChange={(e) => setDraft({ ...draft, repeat: Number(e.target.value) })} />
         </label>
-        <label className="wide">
-          Description
-          <input value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
-        </label>
-        <div className="wide">
-          {draft.levels.map((l, i) => (
-            <fieldset key={i} className="level-editor">
-              <legend>Level L{i + 1}</legend>
-              <label>
-                Level name
-                <input value={l.name} placeholder="On-call engineer" onChange={(e) => setLevel(i, { name: e.target.value })} />
-              </label>
-              <label>
-                Minutes after the incident starts
-                <input type="number" min={0} max={10080} required value={l.delayMin} onChange={(e) => setLevel(i, { delayMin: Number(e.target.value) })} />
-              </label>
-              <div className="title">
-                <span className="ui-small">Who is paged</span>
-                {draft.levels.length > 1 && (
-                  <button type="button" className="link" onClick={() => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) })}>
-                    Remove L{i + 1}
-                  </button>
-                )}
-              </div>
-              <ul className="chips" aria-label={`L${i + 1} targets`}>
-                {l.targets.length === 0 && <li className="ui-muted">nobody yet</li>}
-                {l.targets.map((t, k) => (
-                  <li key={`${t.type}-${t.id}`}>
-                    {targets.label(t)}
-                    <button type="button" aria-label={`Remove ${targets.label(t)} from L${i + 1}`} onClick={() => setLevel(i, { targets: l.targets.filter((_, m) => m !== k) })}>
-                      ×
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              <TargetAdder level={i + 1} options={targets.options} onAdd={(t) => !l.targets.some((x) => x.type === t.type && x.id === t.id) && setLevel(i, { targets: [...l.targets, t] })} />
-            </fieldset>
-          ))}
-        </div>
-        <div className="buttons">
-          <button type="button" onClick={() => setDraft({ ...draft, levels: [...draft.levels, { name: '', delayMin: (draft.levels.at(-1)?.delayMin ?? 0) + 15, targets: [] }] })}>
-            Add a level
-          </button>
-          {!policy && (
-            <button type="button" onClick={() => setDraft({ ...draft, levels: RUNBOOK_CHAIN.map((l) => ({ ...l })) })}>
-              Use the runbook’s L1–L4 chain
-            </button>
-          )}
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {policy ? 'Save policy' : 'Create policy'}
-          </button>
-          {policy && (
-            <button type="button" onClick={onDone}>
-              Cancel
-            </button>
-          )}
-        </div>
-      </form>
-      <Problem error={save.error} />
-    </section>
+      </NamedFields>
+      <div className="wide">
+        {draft.levels.map((l, i) => (
+          <fieldset key={i} className="level-editor">
+            <legend>Level L{i + 1}</legend>
+            <label>
+              Level name
+              <input value={l.name} placeholder="On-call engineer" onChange={(e) => setLevel(i, { name: e.target.value })} />
+            </label>
+            <label>
+              Minutes after the incident starts
+              <input type="number" min={0} max={10080} required value={l.delayMin} onChange={(e) => setLevel(i, { delayMin: Number(e.target.value) })} />
+            </label>
+            <StepPeople
+              title="Who is paged"
+              removeLabel={`Remove L${i + 1}`}
+              onRemove={draft.levels.length > 1 ? () => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) }) : undefined}
+              listLabel={`L${i + 1} targets`}
+              count={l.targets.length}>
+              {l.targets.map((t, k) => (
+                <li key={`${t.type}-${t.id}`}>
+                  {targets.label(t)}
+                  <RemoveChip label={`Remove ${targets.label(t)} from L${i + 1}`} onClick={() => setLevel(i, { targets: l.targets.filter((_, m) => m !== k) })} />
+                </li>
+              ))}
+            </StepPeople>
+            <TargetAdder level={i + 1} options={targets.options} onAdd={(t) => !l.targets.some((x) => x.type === t.type && x.id === t.id) && setLevel(i, { targets: [...l.targets, t] })} />
+          </fieldset>
+        ))}
+      </div>
+    </EditorPanel>
   );
 }
 

@@ -1,7 +1,7 @@
 // Wire shapes and queries of the on-call and settings screens: people, contact methods, notification
 // rules, tokens, stakeholders, templates, escalation policies, teams, schedules and who is on call.
 // Query keys live here so a change on one screen refreshes the other.
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, type Page, type Role, type Severity } from '../api.ts';
 
@@ -156,6 +156,38 @@ export const useUsers = () => useQuery({ queryKey: KEYS.users, queryFn: () => ap
 export const useTeams = () => useQuery({ queryKey: KEYS.teams, queryFn: () => api<Page<Team>>('GET', '/api/v1/teams?limit=200'), staleTime: 60_000 });
 export const useSchedules = () => useQuery({ queryKey: KEYS.schedules, queryFn: () => api<Page<Schedule>>('GET', '/api/v1/schedules?limit=200') });
 export const usePolicies = () => useQuery({ queryKey: KEYS.policies, queryFn: () => api<Page<Policy>>('GET', '/api/v1/escalation-policies?limit=200') });
+
+/**
+ * Saves a resource edited in a form: PATCH to `collection/:id` when it exists, POST to `collection` when
+ * it is new; then refreshes the given queries and calls `onSaved`.
+ */
+export function useSaveResource<T extends { id: string }>({ collection, existing, body, refresh, onSaved }: { collection: string; existing: T | undefined; body: () => unknown; refresh: QueryKey[]; onSaved: () => void }) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => (existing ? api<T>('PATCH', `${collection}/${id(existing.id)}`, body()) : api<T>('POST', collection, body())),
+    onSuccess: () => {
+      for (const key of refresh) void queryClient.invalidateQueries({ queryKey: key });
+      onSaved();
+    },
+  });
+}
+
+/** Deletes one resource of `collection` by id, then refreshes the given queries. */
+export function useRemoveResource(collection: string, refresh: QueryKey[]) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (resourceId: string) => api<void>('DELETE', `${collection}/${id(resourceId)}`),
+    onSuccess: () => {
+      for (const key of refresh) void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+}
+
+/** The contact a `ContactFields` form holds: kind, trimmed address, and the signing secret when one was given. */
+export function readContact(f: FormData): { kind: ContactKind; address: string; secret?: string } {
+  const secret = String(f.get('secret') ?? '');
+  return { kind: f.get('kind') as ContactKind, address: String(f.get('address')).trim(), ...(secret ? { secret } : {}) };
+}
 
 /** People by id, and a label for an id: "Ada Lovelace (@ada)", or the id itself while unknown. */
 export function usePeople() {

@@ -1,13 +1,13 @@
 // Settings → Schedules: on-call schedules as layers of rotations (the last layer wins where it covers).
 // Admins create, edit and delete them; a layer's time-of-day restrictions are kept as they are but not
 // edited here (the API and CLI set them).
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, type Session } from '../api.ts';
+import type { Session } from '../api.ts';
 import { when } from '../format.ts';
-import { fromLocalInput, id, KEYS, localInput, ROTATION_KINDS, usePeople, useSchedules, type Layer, type Schedule } from './resources.ts';
-import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { fromLocalInput, KEYS, localInput, ROTATION_KINDS, usePeople, useRemoveResource, useSaveResource, useSchedules, type Layer, type Schedule } from './resources.ts';
+import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
+import { AdminsOnly, PersonOptions, Problem } from './ui.tsx';
 import { LOCAL_ZONE, ZoneOptions } from './users.tsx';
 
 type People = ReturnType<typeof usePeople>;
@@ -30,18 +30,11 @@ function describeLayer(l: Layer, people: People): string {
 }
 
 export function SchedulesTab({ session }: { session: Session }) {
-  const queryClient = useQueryClient();
   const schedules = useSchedules();
   const people = usePeople();
   const [editing, setEditing] = useState<string | null>(null);
   const isAdmin = session.role === 'admin';
-  const remove = useMutation({
-    mutationFn: (scheduleId: string) => api<void>('DELETE', `/api/v1/schedules/${id(scheduleId)}`),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: KEYS.schedules });
-      void queryClient.invalidateQueries({ queryKey: KEYS.oncall });
-    },
-  });
+  const remove = useRemoveResource('/api/v1/schedules', [KEYS.schedules, KEYS.oncall]);
 
   return (
     <>
@@ -61,14 +54,7 @@ export function SchedulesTab({ session }: { session: Session }) {
                 <h3>
                   {s.name} <span className="ui-muted ui-small">{s.timezone}</span>
                 </h3>
-                {isAdmin && (
-                  <span>
-                    <button type="button" onClick={() => setEditing(s.id)}>
-                      Edit
-                    </button>{' '}
-                    <ConfirmButton label="Delete" confirm="Confirm delete" onConfirm={() => remove.mutate(s.id)} disabled={remove.isPending} />
-                  </span>
-                )}
+                {isAdmin && <EditDeleteButtons onEdit={() => setEditing(s.id)} onDelete={() => remove.mutate(s.id)} pending={remove.isPending} />}
               </header>
               {s.description && <p className="ui-small">{s.description}</p>}
               <Link className="ui-small" to={`/oncall?schedule=${encodeURIComponent(s.id)}`}>
@@ -98,7 +84,6 @@ function nextMonday9(): string {
 }
 
 function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; people: People; onDone: () => void }) {
-  const queryClient = useQueryClient();
   const [blank] = useState(() => ({ name: '', description: '', timezone: LOCAL_ZONE, layers: [{ name: 'Primary', kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] as DraftLayer[] }));
   const [draft, setDraft] = useState(() =>
     schedule
@@ -110,22 +95,21 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
         }
       : blank,
   );
-  const save = useMutation({
-    mutationFn: () => {
-      const body = {
-        name: draft.name.trim(),
-        description: draft.description.trim() || null,
-        timezone: draft.timezone.trim(),
-        layers: draft.layers.map((l) => ({
-          name: l.name.trim(),
-          rotation: { kind: l.kind, ...(l.kind === 'custom' ? { shift_seconds: Math.round(l.shiftHours * 3600) } : {}), handoff_at: fromLocalInput(l.handoff), participants: l.participants },
-          ...(l.restrictions.length > 0 ? { restrictions: l.restrictions } : {}),
-        })),
-      };
-      return schedule ? api<Schedule>('PATCH', `/api/v1/schedules/${id(schedule.id)}`, body) : api<Schedule>('POST', '/api/v1/schedules', body);
-    },
-    onSuccess: () => {
-      for (const key of [KEYS.schedules, KEYS.oncall, KEYS.shifts]) void queryClient.invalidateQueries({ queryKey: key });
+  const save = useSaveResource({
+    collection: '/api/v1/schedules',
+    existing: schedule,
+    body: () => ({
+      name: draft.name.trim(),
+      description: draft.description.trim() || null,
+      timezone: draft.timezone.trim(),
+      layers: draft.layers.map((l) => ({
+        name: l.name.trim(),
+        rotation: { kind: l.kind, ...(l.kind === 'custom' ? { shift_seconds: Math.round(l.shiftHours * 3600) } : {}), handoff_at: fromLocalInput(l.handoff), participants: l.participants },
+        ...(l.restrictions.length > 0 ? { restrictions: l.restrictions } : {}),
+      })),
+    }),
+    refresh: [KEYS.schedules, KEYS.oncall, KEYS.shifts],
+    onSaved: () => {
       if (!schedule) setDraft(blank);
       onDone();
     },
@@ -133,99 +117,78 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
   const setLayer = (i: number, patch: Partial<DraftLayer>) => setDraft((d) => ({ ...d, layers: d.layers.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
   const prefix = schedule ? `edit-${schedule.id}` : 'new-schedule';
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
-
   return (
-    <section className="ui-panel" aria-labelledby={`${prefix}-title`}>
-      <h2 id={`${prefix}-title`}>{schedule ? `Edit “${schedule.name}”` : 'New schedule'}</h2>
-      <form className="ui-form" onSubmit={submit} aria-label={schedule ? `Edit ${schedule.name}` : 'New schedule'}>
-        <label>
-          Name
-          <input value={draft.name} required onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
-        </label>
+    <EditorPanel
+      noun="schedule"
+      short="schedule"
+      existing={schedule}
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
+      error={save.error}
+      onCancel={onDone}
+      extraButtons={
+        <button type="button" onClick={() => setDraft({ ...draft, layers: [...draft.layers, { name: `Layer ${draft.layers.length + 1}`, kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] })}>
+          Add a layer
+        </button>
+      }>
+      <NamedFields draft={draft} onChange={setDraft}>
         <label>
           Time zone
           <input value={draft.timezone} required list={`${prefix}-zones`} onChange={(e) => setDraft({ ...draft, timezone: e.target.value })} />
           <ZoneOptions id={`${prefix}-zones`} />
         </label>
-        <label className="wide">
-          Description
-          <input value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
-        </label>
-        <div className="wide">
-          {draft.layers.map((l, i) => (
-            <fieldset key={i} className="layer-editor">
-              <legend>Layer {i + 1}</legend>
-              <label>
-                Layer name
-                <input value={l.name} required onChange={(e) => setLayer(i, { name: e.target.value })} />
-              </label>
-              <label>
-                Rotation
-                <select value={l.kind} onChange={(e) => setLayer(i, { kind: e.target.value as DraftLayer['kind'] })}>
-                  {ROTATION_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {k}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {l.kind === 'custom' && (
-                <label>
-                  Shift length (hours)
-                  <input type="number" min={0.5} step={0.5} required value={l.shiftHours} onChange={(e) => setLayer(i, { shiftHours: Number(e.target.value) })} />
-                </label>
-              )}
-              <label>
-                First handoff (your time)
-                <input type="datetime-local" required value={l.handoff} onChange={(e) => setLayer(i, { handoff: e.target.value })} />
-              </label>
-              <div className="title">
-                <span className="ui-small">Participants, in turn</span>
-                {draft.layers.length > 1 && (
-                  <button type="button" className="link" onClick={() => setDraft({ ...draft, layers: draft.layers.filter((_, j) => j !== i) })}>
-                    Remove layer {i + 1}
-                  </button>
-                )}
-              </div>
-              <ol className="chips" aria-label={`Layer ${i + 1} participants`}>
-                {l.participants.length === 0 && <li className="ui-muted">nobody yet</li>}
-                {l.participants.map((p, k) => (
-                  <li key={`${p}-${k}`}>
-                    {k + 1}. {people.label(p)}
-                    <button type="button" aria-label={`Move ${people.label(p)} earlier`} disabled={k === 0} onClick={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}>
-                      ↑
-                    </button>
-                    <button type="button" aria-label={`Remove ${people.label(p)} from layer ${i + 1}`} onClick={() => setLayer(i, { participants: l.participants.filter((_, m) => m !== k) })}>
-                      ×
-                    </button>
-                  </li>
+      </NamedFields>
+      <div className="wide">
+        {draft.layers.map((l, i) => (
+          <fieldset key={i} className="layer-editor">
+            <legend>Layer {i + 1}</legend>
+            <label>
+              Layer name
+              <input value={l.name} required onChange={(e) => setLayer(i, { name: e.target.value })} />
+            </label>
+            <label>
+              Rotation
+              <select value={l.kind} onChange={(e) => setLayer(i, { kind: e.target.value as DraftLayer['kind'] })}>
+                {ROTATION_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {k}
+                  </option>
                 ))}
-              </ol>
-              <ParticipantAdder layer={i + 1} people={people} onAdd={(userId) => setLayer(i, { participants: [...l.participants, userId] })} />
-              {l.restrictions.length > 0 && <p className="ui-small ui-muted wide">Time-of-day restrictions of this layer are kept.</p>}
-            </fieldset>
-          ))}
-        </div>
-        <div className="buttons">
-          <button type="button" onClick={() => setDraft({ ...draft, layers: [...draft.layers, { name: `Layer ${draft.layers.length + 1}`, kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] })}>
-            Add a layer
-          </button>
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {schedule ? 'Save schedule' : 'Create schedule'}
-          </button>
-          {schedule && (
-            <button type="button" onClick={onDone}>
-              Cancel
-            </button>
-          )}
-        </div>
-      </form>
-      <Problem error={save.error} />
-    </section>
+              </select>
+            </label>
+            {l.kind === 'custom' && (
+              <label>
+                Shift length (hours)
+                <input type="number" min={0.5} step={0.5} required value={l.shiftHours} onChange={(e) => setLayer(i, { shiftHours: Number(e.target.value) })} />
+              </label>
+            )}
+            <label>
+              First handoff (your time)
+              <input type="datetime-local" required value={l.handoff} onChange={(e) => setLayer(i, { handoff: e.target.value })} />
+            </label>
+            <StepPeople
+              title="Participants, in turn"
+              removeLabel={`Remove layer ${i + 1}`}
+              onRemove={draft.layers.length > 1 ? () => setDraft({ ...draft, layers: draft.layers.filter((_, j) => j !== i) }) : undefined}
+              listLabel={`Layer ${i + 1} participants`}
+              ordered
+              count={l.participants.length}>
+              {l.participants.map((p, k) => (
+                <li key={`${p}-${k}`}>
+                  {k + 1}. {people.label(p)}
+                  <button type="button" aria-label={`Move ${people.label(p)} earlier`} disabled={k === 0} onClick={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}>
+                    ↑
+                  </button>
+                  <RemoveChip label={`Remove ${people.label(p)} from layer ${i + 1}`} onClick={() => setLayer(i, { participants: l.participants.filter((_, m) => m !== k) })} />
+                </li>
+              ))}
+            </StepPeople>
+            <ParticipantAdder layer={i + 1} people={people} onAdd={(userId) => setLayer(i, { participants: [...l.participants, userId] })} />
+            {l.restrictions.length > 0 && <p className="ui-small ui-muted wide">Time-of-day restrictions of this layer are kept.</p>}
+          </fieldset>
+        ))}
+      </div>
+    </EditorPanel>
   );
 }
 
@@ -243,11 +206,7 @@ function ParticipantAdder({ layer, people, onAdd }: { layer: number; people: Peo
       <label>
         Add to layer {layer}
         <select value={chosen} onChange={(e) => setUserId(e.target.value)}>
-          {people.active.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name} (@{u.handle})
-            </option>
-          ))}
+          <PersonOptions users={people.active} />
         </select>
       </label>
       <button type="button" disabled={!chosen} onClick={() => onAdd(chosen)}>

@@ -1,21 +1,21 @@
 // Settings → API tokens (admins): issue a token for a person with a role, see its secret once,
 // list tokens with their last use, and revoke them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, type Page, type Role, type Session } from '../api.ts';
 import { when } from '../format.ts';
 import { id, KEYS, useUsers, type Token } from './resources.ts';
-import { AdminsOnly, ConfirmButton, CopyField, Problem } from './ui.tsx';
+import { ACTIONS, AdminsOnly, AdminsOnlyPanel, ConfirmButton, CopyField, FormPanel, PersonOptions, Problem } from './ui.tsx';
+import { Table } from '../ui-kit.tsx';
 
 const ROLES: readonly Role[] = ['viewer', 'responder', 'admin'];
 
 export function TokensTab({ session }: { session: Session }) {
   if (session.role !== 'admin') {
     return (
-      <section className="ui-panel" aria-labelledby="tokens-title">
-        <h2 id="tokens-title">API tokens</h2>
+      <AdminsOnlyPanel titleId="tokens-title" title="API tokens">
         <AdminsOnly>Only admins list, issue and revoke API tokens. Ask an admin for a token for scripts or the CLI.</AdminsOnly>
-      </section>
+      </AdminsOnlyPanel>
     );
   }
   return <Tokens />;
@@ -44,44 +44,30 @@ function Tokens() {
         ) : rows.length === 0 ? (
           <p className="ui-muted">No tokens.</p>
         ) : (
-          <table className="ui-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="ui-muted">Actions</span>
-                </th>
+          <Table className="ui-table" columns={['Name', 'User', 'Role', 'Starts with', 'Last used', ACTIONS]}>
+            {rows.map((t) => (
+              <tr key={t.id} className={t.revoked_at ? 'off' : ''}>
+                <td data-label="Name">
+                  <span>
+                    {t.name} {t.kind === 'bootstrap' && <span className="ui-tag">bootstrap</span>}
+                  </span>
+                </td>
+                <td data-label="User">{t.user ? `@${t.user}` : '—'}</td>
+                <td data-label="Role">{t.role}</td>
+                <td data-label="Starts with">
+                  <code>{t.hint}</code>
+                </td>
+                <td data-label="Last used">{t.last_used_at ? when(t.last_used_at) : 'never'}</td>
+                <td className="actions">
+                  {t.revoked_at ? (
+                    <span className="ui-muted">revoked {when(t.revoked_at)}</span>
+                  ) : (
+                    <ConfirmButton label="Revoke" confirm={`Confirm revoke “${t.name}”`} onConfirm={() => revoke.mutate(t.id)} disabled={revoke.isPending} />
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id} className={t.revoked_at ? 'off' : ''}>
-                  <td data-label="Name">
-                    <span>
-                      {t.name} {t.kind === 'bootstrap' && <span className="ui-tag">bootstrap</span>}
-                    </span>
-                  </td>
-                  <td data-label="User">{t.user ? `@${t.user}` : '—'}</td>
-                  <td data-label="Role">{t.role}</td>
-                  <td data-label="Starts with">
-                    <code>{t.hint}</code>
-                  </td>
-                  <td data-label="Last used">{t.last_used_at ? when(t.last_used_at) : 'never'}</td>
-                  <td className="actions">
-                    {t.revoked_at ? (
-                      <span className="ui-muted">revoked {when(t.revoked_at)}</span>
-                    ) : (
-                      <ConfirmButton label="Revoke" confirm={`Confirm revoke “${t.name}”`} onConfirm={() => revoke.mutate(t.id)} disabled={revoke.isPending} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </section>
     </>
@@ -95,61 +81,52 @@ function NewToken() {
     mutationFn: (body: { user: string; role: Role; name?: string }) => api<Token & { token: string }>('POST', '/api/v1/tokens', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.tokens }),
   });
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
+  function submit(form: HTMLFormElement) {
     const f = new FormData(form);
     const name = String(f.get('name')).trim();
     create.mutate({ user: String(f.get('user')), role: f.get('role') as Role, ...(name ? { name } : {}) }, { onSuccess: () => form.reset() });
   }
   return (
-    <section className="ui-panel" aria-labelledby="new-token-title">
-      <h2 id="new-token-title">Issue a token</h2>
-      {create.data && (
-        <div className="secret-once" role="region" aria-label="New token secret">
-          <p>
-            <strong>Copy this token now: it will not be shown again.</strong> It acts as @{create.data.user} with the {create.data.role} role.
-          </p>
-          <CopyField label={`Secret of “${create.data.name}”`} value={create.data.token} />
-          <button type="button" onClick={() => create.reset()}>
-            Done, I have stored it
-          </button>
-        </div>
-      )}
-      <form className="ui-form" onSubmit={submit} aria-label="Issue a token">
-        <label>
-          User
-          <select name="user" required>
-            {users.data?.data
-              .filter((u) => u.active)
-              .map((u) => (
-                <option key={u.id} value={u.handle}>
-                  {u.name} (@{u.handle})
-                </option>
-              ))}
-          </select>
-        </label>
-        <label>
-          Role
-          <select name="role" defaultValue="responder">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Name (what it is for)
-          <input name="name" autoComplete="off" placeholder="CI deploy hook" />
-        </label>
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={create.isPending}>
-            Issue token
-          </button>
-        </div>
-      </form>
-      <Problem error={create.error ?? users.error} />
-    </section>
+    <FormPanel
+      titleId="new-token-title"
+      title="Issue a token"
+      onSubmit={submit}
+      pending={create.isPending}
+      submitLabel="Issue token"
+      error={create.error ?? users.error}
+      intro={
+        create.data && (
+          <div className="secret-once" role="region" aria-label="New token secret">
+            <p>
+              <strong>Copy this token now: it will not be shown again.</strong> It acts as @{create.data.user} with the {create.data.role} role.
+            </p>
+            <CopyField label={`Secret of “${create.data.name}”`} value={create.data.token} />
+            <button type="button" onClick={() => create.reset()}>
+              Done, I have stored it
+            </button>
+          </div>
+        )
+      }>
+      <label>
+        User
+        <select name="user" required>
+          <PersonOptions users={users.data?.data.filter((u) => u.active) ?? []} optionValue={(u) => u.handle} />
+        </select>
+      </label>
+      <label>
+        Role
+        <select name="role" defaultValue="responder">
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Name (what it is for)
+        <input name="name" autoComplete="off" placeholder="CI deploy hook" />
+      </label>
+    </FormPanel>
   );
 }

@@ -1,15 +1,108 @@
-// Small pieces the on-call and settings screens share: the server's error under a form, the
-// "admins only" note, a two-step button for destructive actions, and a read-only value with a copy button.
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+// Small pieces the on-call and settings screens share: the server's error under a form, forms and form
+// panels, the "admins only" note and panel, contact and person fields, a two-step button for destructive
+// actions, and a read-only value with a copy button.
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { CONTACT_KINDS, type ContactKind } from './resources.ts';
+import { Problem, Table } from '../ui-kit.tsx';
 import './ui.css';
 
-/** The server's message (ApiError.message) after a failed request; nothing while there is none. */
-export function Problem({ error }: { error: Error | null }) {
-  if (!error) return null;
+export { Problem };
+
+/** The heading of a table's last column, the one with the row's buttons. */
+export const ACTIONS = <span className="ui-muted">Actions</span>;
+
+/**
+ * A form of the settings screens: its fields, then one row of buttons that ends with the submit button
+ * (`before` goes ahead of it, `after` behind it). `onSubmit` gets the form element, e.g. to reset it.
+ */
+export function SettingsForm({ label, onSubmit, pending, submitLabel, before, after, children }: { label: string; onSubmit: (form: HTMLFormElement) => void; pending: boolean; submitLabel: string; before?: ReactNode; after?: ReactNode; children: ReactNode }) {
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    onSubmit(event.currentTarget);
+  }
   return (
-    <p className="error" role="alert">
-      {error.message}
-    </p>
+    <form className="ui-form" onSubmit={submit} aria-label={label}>
+      {children}
+      <div className="buttons">
+        {before}
+        <button type="submit" className="primary" disabled={pending}>
+          {submitLabel}
+        </button>
+        {after}
+      </div>
+    </form>
+  );
+}
+
+/** A panel that holds one form: its heading (`titleId` labels the panel; the form is named `label`, else the same), the form, and the server's error. */
+export function FormPanel({ titleId, title, label = title, error, intro, ...form }: Omit<Parameters<typeof SettingsForm>[0], 'label'> & { titleId: string; title: string; label?: string; error: Error | null; intro?: ReactNode }) {
+  return (
+    <section className="ui-panel" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      {intro}
+      <SettingsForm label={label} {...form} />
+      <Problem error={error} />
+    </section>
+  );
+}
+
+/** The `<option>`s of a person picker: "Name (@handle)", valued by id unless `optionValue` says otherwise. */
+export function PersonOptions({ users, optionValue = (u) => u.id }: { users: Array<{ id: string; name: string; handle: string }>; optionValue?: (u: { id: string; handle: string }) => string }) {
+  return users.map((u) => (
+    <option key={u.id} value={optionValue(u)}>
+      {u.name} (@{u.handle})
+    </option>
+  ));
+}
+
+/** A settings tab that only admins may use, as a non-admin sees it: its heading and why there is nothing more. */
+export function AdminsOnlyPanel({ titleId, title, children }: { titleId: string; title: string; children: ReactNode }) {
+  return (
+    <section className="ui-panel" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * Where a message goes, as the form fields `kind`, `address` and `secret` (see `readContact`): the kind
+ * starts at email, or follows `kind`/`onKind` when the caller shows a hint per kind.
+ */
+export function ContactFields({ kind, onKind, placeholder }: { kind?: ContactKind; onKind?: (kind: ContactKind) => void; placeholder: string }) {
+  const choice = onKind ? { value: kind, onChange: (e: { target: { value: string } }) => onKind(e.target.value as ContactKind) } : { defaultValue: 'email' };
+  return (
+    <>
+      <label>
+        Kind
+        <select name="kind" {...choice}>
+          {CONTACT_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Address
+        <input name="address" required autoComplete="off" placeholder={placeholder} />
+      </label>
+      <label>
+        Signing secret (optional, webhooks)
+        <input name="secret" type="password" minLength={16} autoComplete="off" />
+      </label>
+    </>
+  );
+}
+
+/** A settings list as a table, or the `empty` sentence when it has no rows; nothing before it has loaded. */
+export function ListTable<T>({ rows, empty, columns, row }: { rows: T[] | undefined; empty: string; columns: ReactNode[]; row: (item: T) => ReactNode }) {
+  if (!rows) return null;
+  if (rows.length === 0) return <p className="ui-muted">{empty}</p>;
+  return (
+    <Table className="ui-table" columns={columns}>
+      {rows.map(row)}
+    </Table>
   );
 }
 

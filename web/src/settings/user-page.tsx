@@ -5,8 +5,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Session } from '../api.ts';
-import { CONTACT_KINDS, id, KEYS, minutes, type ContactKind, type ContactMethod, type NotificationRule, type User } from './resources.ts';
-import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { id, KEYS, minutes, readContact, type ContactKind, type ContactMethod, type NotificationRule, type User } from './resources.ts';
+import { ACTIONS, AdminsOnly, ConfirmButton, ContactFields, ListTable, Problem, SettingsForm } from './ui.tsx';
 import { ZoneOptions } from './users.tsx';
 
 const ADDRESS_HINT: Record<ContactKind, string> = {
@@ -153,80 +153,42 @@ function ContactMethods({ user, isAdmin }: { user: User; isAdmin: boolean }) {
   const verify = useMutation({ mutationFn: (m: ContactMethod) => api<ContactMethod>('PATCH', `${base}/${id(m.id)}`, { verified: !m.verified }), onSuccess: changed });
   const remove = useMutation({ mutationFn: (methodId: string) => api<void>('DELETE', `${base}/${id(methodId)}`), onSuccess: changed });
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const f = new FormData(form);
-    const secret = String(f.get('secret') ?? '');
-    add.mutate({ kind: f.get('kind') as ContactKind, address: String(f.get('address')).trim(), ...(secret ? { secret } : {}) }, { onSuccess: () => { form.reset(); setKind('email'); } });
+  function submit(form: HTMLFormElement) {
+    add.mutate(readContact(new FormData(form)), { onSuccess: () => { form.reset(); setKind('email'); } });
   }
 
   return (
     <section className="ui-panel" aria-labelledby="methods-title">
       <h2 id="methods-title">Contact methods</h2>
       <Problem error={methods.error ?? verify.error ?? remove.error} />
-      {methods.data && methods.data.data.length === 0 && <p className="ui-muted">No contact methods yet: add one, then a notification rule that uses it.</p>}
-      {methods.data && methods.data.data.length > 0 && (
-        <table className="ui-table">
-          <thead>
-            <tr>
-              <th scope="col">Kind</th>
-              <th scope="col">Address</th>
-              <th scope="col">Verified</th>
-              <th scope="col">
-                <span className="ui-muted">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {methods.data.data.map((m) => (
-              <tr key={m.id}>
-                <td data-label="Kind">{m.kind}</td>
-                <td data-label="Address">
-                  <span>
-                    {m.address} {m.signed && <span className="ui-tag">signed</span>}
-                  </span>
-                </td>
-                <td data-label="Verified">{m.verified ? 'yes' : 'no'}</td>
-                <td className="actions">
-                  {isAdmin && (
-                    <button type="button" onClick={() => verify.mutate(m)} disabled={verify.isPending}>
-                      {m.verified ? 'Mark unverified' : 'Mark verified'}
-                    </button>
-                  )}
-                  <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(m.id)} disabled={remove.isPending} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListTable
+        rows={methods.data?.data}
+        empty="No contact methods yet: add one, then a notification rule that uses it."
+        columns={['Kind', 'Address', 'Verified', ACTIONS]}
+        row={(m) => (
+          <tr key={m.id}>
+            <td data-label="Kind">{m.kind}</td>
+            <td data-label="Address">
+              <span>
+                {m.address} {m.signed && <span className="ui-tag">signed</span>}
+              </span>
+            </td>
+            <td data-label="Verified">{m.verified ? 'yes' : 'no'}</td>
+            <td className="actions">
+              {isAdmin && (
+                <button type="button" onClick={() => verify.mutate(m)} disabled={verify.isPending}>
+                  {m.verified ? 'Mark unverified' : 'Mark verified'}
+                </button>
+              )}
+              <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(m.id)} disabled={remove.isPending} />
+            </td>
+          </tr>
+        )}
+      />
       <h3>Add a contact method</h3>
-      <form className="ui-form" onSubmit={submit} aria-label="Add a contact method">
-        <label>
-          Kind
-          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as ContactKind)}>
-            {CONTACT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Address
-          <input name="address" required autoComplete="off" placeholder={ADDRESS_HINT[kind]} />
-        </label>
-        <label>
-          Signing secret (optional, webhooks)
-          <input name="secret" type="password" minLength={16} autoComplete="off" />
-        </label>
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={add.isPending}>
-            Add contact method
-          </button>
-        </div>
-      </form>
+      <SettingsForm label="Add a contact method" onSubmit={submit} pending={add.isPending} submitLabel="Add contact method">
+        <ContactFields kind={kind} onKind={setKind} placeholder={ADDRESS_HINT[kind]} />
+      </SettingsForm>
       <p className="ui-muted ui-small">Phone numbers in international form ({ADDRESS_HINT.sms}); Slack, Teams, Mattermost and webhooks take an https URL.</p>
       <Problem error={add.error} />
     </section>
@@ -247,9 +209,8 @@ function Rules({ user }: { user: User }) {
     return m ? `${m.kind}: ${m.address}` : 'a removed contact method';
   };
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const f = new FormData(event.currentTarget);
+  function submit(form: HTMLFormElement) {
+    const f = new FormData(form);
     add.mutate({ contact_method_id: String(f.get('method')), delay_seconds: Math.round(Number(f.get('delay')) * 60) });
   }
 
@@ -270,7 +231,7 @@ function Rules({ user }: { user: User }) {
         </ul>
       )}
       {(methods.data?.data.length ?? 0) > 0 && (
-        <form className="ui-form" onSubmit={submit} aria-label="Add a notification rule">
+        <SettingsForm label="Add a notification rule" onSubmit={submit} pending={add.isPending} submitLabel="Add rule">
           <label>
             Contact method
             <select name="method" required>
@@ -285,12 +246,7 @@ function Rules({ user }: { user: User }) {
             Minutes after the page
             <input name="delay" type="number" min={0} max={1440} step={1} required defaultValue={0} />
           </label>
-          <div className="buttons">
-            <button type="submit" className="primary" disabled={add.isPending}>
-              Add rule
-            </button>
-          </div>
-        </form>
+        </SettingsForm>
       )}
       <Problem error={add.error} />
     </section>

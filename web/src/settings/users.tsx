@@ -1,10 +1,10 @@
 // Settings → Users: everyone in Vigil, and (admins) a form to add a person.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, type Session } from '../api.ts';
 import { KEYS, useUsers, type User } from './resources.ts';
-import { AdminsOnly, Problem } from './ui.tsx';
+import { AdminsOnly, FormPanel, Problem } from './ui.tsx';
+import { Table } from '../ui-kit.tsx';
 
 /** Every IANA zone the browser knows, for the time zone fields' suggestions. */
 export const ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
@@ -34,30 +34,19 @@ export function UsersTab({ session }: { session: Session }) {
         {users.isPending ? (
           <p className="ui-muted">Loading…</p>
         ) : (
-          <table className="ui-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Handle</th>
-                <th scope="col">Email</th>
-                <th scope="col">Time zone</th>
-                <th scope="col">Status</th>
+          <Table className="ui-table" columns={['Name', 'Handle', 'Email', 'Time zone', 'Status']}>
+            {users.data?.data.map((u) => (
+              <tr key={u.id} className={u.active ? '' : 'off'}>
+                <td data-label="Name">
+                  <Link to={`/settings/users/${encodeURIComponent(u.handle)}`}>{u.name}</Link>
+                </td>
+                <td data-label="Handle">@{u.handle}</td>
+                <td data-label="Email">{u.email}</td>
+                <td data-label="Time zone">{u.timezone}</td>
+                <td data-label="Status">{u.active ? 'active' : 'deactivated'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {users.data?.data.map((u) => (
-                <tr key={u.id} className={u.active ? '' : 'off'}>
-                  <td data-label="Name">
-                    <Link to={`/settings/users/${encodeURIComponent(u.handle)}`}>{u.name}</Link>
-                  </td>
-                  <td data-label="Handle">@{u.handle}</td>
-                  <td data-label="Email">{u.email}</td>
-                  <td data-label="Time zone">{u.timezone}</td>
-                  <td data-label="Status">{u.active ? 'active' : 'deactivated'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </section>
       {isAdmin ? <NewUser /> : <AdminsOnly>Only admins add people or change their details.</AdminsOnly>}
@@ -71,9 +60,7 @@ function NewUser() {
     mutationFn: (body: { handle: string; name: string; email: string; timezone: string }) => api<User>('POST', '/api/v1/users', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.users }),
   });
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
+  function submit(form: HTMLFormElement) {
     const f = new FormData(form);
     create.mutate(
       { handle: String(f.get('handle')).trim(), name: String(f.get('name')).trim(), email: String(f.get('email')).trim(), timezone: String(f.get('timezone')).trim() },
@@ -81,34 +68,31 @@ function NewUser() {
     );
   }
   return (
-    <section className="ui-panel" aria-labelledby="new-user-title">
-      <h2 id="new-user-title">Add a user</h2>
-      <form className="ui-form" onSubmit={submit} aria-label="Add a user">
-        <label>
-          Handle
-          <input name="handle" required autoComplete="off" placeholder="ada" pattern="[a-z0-9][a-z0-9._\-]{1,31}" title="2–32 characters: a-z, 0-9, . _ -" />
-        </label>
-        <label>
-          Name
-          <input name="name" required autoComplete="off" placeholder="Ada Lovelace" />
-        </label>
-        <label>
-          Email
-          <input name="email" type="email" required autoComplete="off" />
-        </label>
-        <label>
-          Time zone
-          <input name="timezone" required defaultValue={LOCAL_ZONE} list="user-zones" autoComplete="off" />
-          <ZoneOptions id="user-zones" />
-        </label>
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={create.isPending}>
-            Add user
-          </button>
-          {create.isSuccess && <span role="status">Added @{create.data.handle}. Give them a password or a token to sign in.</span>}
-        </div>
-      </form>
-      <Problem error={create.error} />
-    </section>
+    <FormPanel
+      titleId="new-user-title"
+      title="Add a user"
+      onSubmit={submit}
+      pending={create.isPending}
+      submitLabel="Add user"
+      error={create.error}
+      after={create.isSuccess && <span role="status">Added @{create.data.handle}. Give them a password or a token to sign in.</span>}>
+      <label>
+        Handle
+        <input name="handle" required autoComplete="off" placeholder="ada" pattern="[a-z0-9][a-z0-9._\-]{1,31}" title="2–32 characters: a-z, 0-9, . _ -" />
+      </label>
+      <label>
+        Name
+        <input name="name" required autoComplete="off" placeholder="Ada Lovelace" />
+      </label>
+      <label>
+        Email
+        <input name="email" type="email" required autoComplete="off" />
+      </label>
+      <label>
+        Time zone
+        <input name="timezone" required defaultValue={LOCAL_ZONE} list="user-zones" autoComplete="off" />
+        <ZoneOptions id="user-zones" />
+      </label>
+    </FormPanel>
   );
 }
