@@ -1,6 +1,8 @@
 // In-process ingestion cost (`npm run bench:ingest-db`): the ingest service driven directly, without
 // HTTP, on a file-backed SQLite with the server's pragmas, 512 requests in flight so group commit forms
 // full batches. Shows what the database path alone sustains, to compare with bench:ingest's HTTP figures.
+// `-- --postgres postgres://postgres@127.0.0.1:5432/postgres` runs it on a fresh PostgreSQL database.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,9 +12,21 @@ import { loadConfig } from '../src/config.js';
 import { createDb, migrate } from '../src/db/database.js';
 import { SYSTEM_ACTOR } from '../src/auth/index.js';
 import type { AlertEvent } from '../src/alerts/index.js';
+import pg from 'pg';
+import { argValue } from './lib.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ingest-db-'));
-const database = createDb({ sqlitePath: `${dir}/vigil.db` });
+// --postgres URL: run on a fresh database created on that server (and dropped afterwards) instead.
+const pgServer = argValue('--postgres');
+const pgName = `vigil_bench_${randomBytes(4).toString('hex')}`;
+const admin = async (sql: string) => {
+  const client = new pg.Client({ connectionString: pgServer });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+};
+if (pgServer) await admin(`CREATE DATABASE ${pgName}`);
+const database = pgServer ? createDb({ databaseUrl: Object.assign(new URL(pgServer), { pathname: `/${pgName}` }).toString() }) : createDb({ sqlitePath: `${dir}/vigil.db` });
+console.log(pgServer ? `PostgreSQL, database ${pgName}` : `SQLite at ${dir}/vigil.db`);
 await migrate(database.db);
 const app = createServices(loadConfig({ VIGIL_DATA_DIR: dir }), database, systemClock);
 const { integrationKey } = await app.services.create(SYSTEM_ACTOR, { name: 'bench' });
@@ -36,5 +50,7 @@ await run('retrigger 1000', 20000, () => ({ routingKey: integrationKey, events: 
 let g = 0;
 await run('AM 100/payload', 300, () => { const gk = `g${g++}`; return { routingKey: integrationKey, events: Array.from({ length: 100 }, (_, i) => ev('warning', { format: 'alertmanager', groupKey: gk, dedupKey: `${gk}-${i}` })) }; }, 100);
 await app.ingest.close();
+await app.stream.close();
 await database.close();
+if (pgServer) await admin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
 fs.rmSync(dir, { recursive: true });

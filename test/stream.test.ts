@@ -371,6 +371,29 @@ describeEachEngine('GET /api/v1/stream', (env) => {
         }
       });
 
+      it('a storm of 80 incidents, committed a batch at a time and sent as several messages per batch, reaches instance B whole and in order', async () => {
+        const b = await startInstance(env);
+        try {
+          const token = await b.token('viewer');
+          const s = await openStream(`${b.url}/api/v1/stream`, { authorization: `Bearer ${token}` });
+          streams.push(s);
+          const keys = Array.from({ length: 80 }, () => unique('storm'));
+          const answers = await Promise.all(keys.map((k) => trigger(service.key, k)));
+          expect(answers.every((r) => r.status === 202)).toBe(true);
+          const titles = new Set(keys.map((k) => `down: ${k}`));
+          await s.next(() => [...titles].every((t) => s.events.some((e) => e.event === 'incident.created' && e.data.title === t)), 5000);
+          // Per incident, its created row comes before its timeline entries, as they were committed.
+          for (const created of s.events.filter((e) => e.event === 'incident.created' && titles.has(String(e.data.title)))) {
+            const at = s.events.indexOf(created);
+            const firstEntry = s.events.findIndex((e) => e.event === 'timeline.entry' && e.data.incident_id === created.data.id);
+            expect(firstEntry).toBeGreaterThan(at);
+          }
+          s.close();
+        } finally {
+          await b.server.close();
+        }
+      });
+
       it('a dropped LISTEN connection tells streams to reload, and events flow again after it reconnects', async () => {
         const s = await open();
         // Ends this process's listening connection as a server restart or network fault would.

@@ -104,7 +104,9 @@ function postgresChannel(pool: pg.Pool): EventChannel {
   return {
     shared: true,
     async publish(payloads) {
-      for (const payload of payloads) await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+      // One round trip for the whole transaction's messages; they arrive in this order.
+      if (payloads.length === 1) await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payloads[0]]);
+      else if (payloads.length > 1) await pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i', [CHANNEL, payloads]);
     },
     async listen(h) {
       handlers = h;

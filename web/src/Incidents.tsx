@@ -38,7 +38,11 @@ export function Incidents({ role }: { role: Role }) {
   });
   const services = useQuery({ queryKey: ['services'], queryFn: listServices, staleTime: 5 * 60_000 });
   const serviceName = useMemo(() => new Map((services.data?.data ?? []).map((s) => [s.id, s.name])), [services.data]);
-  const rows: IncidentRow[] = useMemo(() => incidents.data?.pages.flatMap((p) => p.data) ?? [], [incidents.data]);
+  // One row per incident even if a page and a live update raced to bring the same one.
+  const rows: IncidentRow[] = useMemo(() => {
+    const seen = new Set<string>();
+    return (incidents.data?.pages.flatMap((p) => p.data) ?? []).filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+  }, [incidents.data]);
 
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

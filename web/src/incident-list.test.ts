@@ -75,11 +75,16 @@ describe('applyLive', () => {
     expect(next[0]?.data.map((r) => r.id)).toEqual(['id2']);
   });
 
+  it('leaves a change of an incident older than everything loaded to the page that will bring it (no duplicates)', () => {
+    const pages = [page(row(9), row(8)), page(row(7), row(6))];
+    expect(applyLive(pages, [{ kind: 'updated', row: row(3, { escalation_level: 2 }) }], open)).toBe(pages);
+  });
+
   it('brings back an unloaded incident that now matches (reopened), and returns the same pages when nothing changed', () => {
-    const pages = [page(row(5))];
-    expect(applyLive(pages, [{ kind: 'updated', row: row(1, { status: 'resolved' }) }], open)).toBe(pages);
-    const next = applyLive(pages, [{ kind: 'updated', row: row(1, { status: 'triggered' }) }], open);
-    expect(next[0]?.data.map((r) => r.id)).toEqual(['id1', 'id5']);
+    const pages = [page(row(5), row(2))];
+    expect(applyLive(pages, [{ kind: 'updated', row: row(3, { status: 'resolved' }) }], open)).toBe(pages);
+    const next = applyLive(pages, [{ kind: 'updated', row: row(3, { status: 'triggered' }) }], open);
+    expect(next[0]?.data.map((r) => r.id)).toEqual(['id3', 'id5', 'id2']);
   });
 });
 

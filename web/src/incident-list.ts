@@ -50,8 +50,9 @@ export interface LiveChange {
 /**
  * Folds stream rows into loaded pages (newest first) without refetching: a changed row is replaced
  * where it is, or dropped when it no longer matches the filter; a new matching row goes on top.
- * A changed row that was not loaded and now matches (say, reopened) also goes on top, so nothing
- * that needs attention waits for a reload. Returns the same object when nothing changed.
+ * A changed row that was not loaded but now matches (say, reopened) goes on top too — if it is no
+ * older than the oldest loaded row. An older one belongs to a page not loaded yet, which will
+ * bring it; adding it now would show it twice. Returns the same object when nothing changed.
  */
 export function applyLive(pages: Page<IncidentRow>[], changes: readonly LiveChange[], filter: IncidentFilter): Page<IncidentRow>[] {
   if (changes.length === 0 || pages.length === 0) return pages;
@@ -76,8 +77,9 @@ export function applyLive(pages: Page<IncidentRow>[], changes: readonly LiveChan
     changed = true;
     return { ...page, data };
   });
+  const oldestLoaded = pages.at(-1)?.data.at(-1)?.created_at ?? '';
   const fresh = [...latest.values()]
-    .filter((c) => !seen.has(c.row.id) && matches(c.row, filter))
+    .filter((c) => !seen.has(c.row.id) && matches(c.row, filter) && (c.kind === 'created' || c.row.created_at >= oldestLoaded))
     .map((c) => c.row)
     .sort((a, b) => b.created_at.localeCompare(a.created_at));
   const first = next[0];
