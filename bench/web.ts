@@ -94,12 +94,13 @@ async function main() {
     const loadStarted = performance.now();
     // Plain DOM queries here: Playwright's role selectors walk the accessibility tree of the whole
     // page, which with thousands of rows costs seconds per call and would be counted as the list's time.
-    const rowCount = () => page.evaluate(() => document.querySelectorAll('.incidents [role="option"]').length);
+    // The list renders only a window of its rows; data-loaded says how many it holds.
+    const rowCount = () => page.evaluate(() => Number(document.querySelector('.incidents')?.getAttribute('data-loaded') ?? 0));
     const moreToLoad = () => page.evaluate(() => document.querySelector('.list-end button') !== null);
     while (await moreToLoad()) {
       const before = await rowCount();
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-      await page.waitForFunction((n) => document.querySelectorAll('.incidents [role="option"]').length > n || document.querySelector('.list-end button') === null, before, { timeout: 30_000 });
+      await page.waitForFunction((n) => Number(document.querySelector('.incidents')?.getAttribute('data-loaded') ?? 0) > n || document.querySelector('.list-end button') === null, before, { timeout: 30_000 });
       if ((before / 100) % 10 === 9) console.log(`  ${before + 100} rows after ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
     }
     const loaded = await rowCount();

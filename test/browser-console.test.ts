@@ -101,6 +101,38 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps only a window of a long list in the page, following the scroll and the j/k focus', async () => {
+    const before = (await vigil.api<{ data: unknown[] }>('GET', '/api/v1/incidents?limit=200&status=triggered,acknowledged')).data.length;
+    const batch = 320;
+    for (let i = 0; i < batch; i += 40) await Promise.all(Array.from({ length: 40 }, (_, j) => trigger(`long list ${String(i + j).padStart(3, '0')}`, 'warning')));
+    const { page, problems } = await vigil.page(await vigil.context());
+    await signIn(page, { token: vigil.adminToken });
+    const list = page.getByRole('listbox', { name: /Incidents/ });
+    const loaded = async () => Number(await list.getAttribute('data-loaded'));
+    await expect.poll(loaded).toBe(100);
+    // Scroll to the end until every open incident is loaded.
+    for (let guard = 0; guard < 20 && (await loaded()) < before + batch; guard++) {
+      await page.mouse.wheel(0, 100_000);
+      await page.waitForTimeout(200);
+    }
+    expect(await loaded()).toBe(before + batch);
+    const rendered = await list.getByRole('option').count();
+    expect(rendered).toBeLessThanOrEqual(240);
+    expect(rendered).toBeLessThan(before + batch);
+    // At the end the oldest of the batch is on screen, in its place among all.
+    const oldest = list.getByRole('option').filter({ hasText: 'long list 000' });
+    await expect.poll(() => oldest.isVisible()).toBe(true);
+    expect(await oldest.getAttribute('aria-setsize')).toBe(String(before + batch));
+    // Back to the top: the newest rows are rendered again, and j walks past the first window.
+    await page.mouse.wheel(0, -1_000_000);
+    await expect.poll(() => list.getByRole('option').first().getAttribute('aria-posinset')).toBe('1');
+    for (let i = 0; i < 260; i++) await page.keyboard.press('j');
+    const focused = list.locator('[aria-selected="true"]');
+    await expect.poll(() => focused.getAttribute('aria-posinset')).toBe('261');
+    expect(await focused.isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('a viewer sees the list but no acknowledge action, and `a` changes nothing', async () => {
     await trigger('Viewer can only look');
     const { page, problems } = await vigil.page(await vigil.context({ width: 360, height: 780 }));

@@ -8,6 +8,7 @@ import { acknowledge, listIncidents, listServices, resolve, type IncidentFilter,
 import { age, SEVERITY_LABEL, when } from './format.ts';
 import { useShortcuts } from './keys.ts';
 import { filterFromParams, OPEN, paramsFromFilter, phaseText, responseText, SEVERITIES } from './incident-list.ts';
+import { useListWindow } from './list-window.ts';
 import { useLiveIncidents } from './live.ts';
 
 const STATUS_CHOICES: readonly { label: string; status: readonly Status[] }[] = [
@@ -91,10 +92,17 @@ export function Incidents({ role }: { role: Role }) {
       return next;
     });
 
+  // Only the rows near the viewport are rendered, however many are loaded.
+  const list = useRef<HTMLUListElement>(null);
+  const view = useListWindow(list, rows.length);
+
   useShortcuts((event) => {
     if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.closest('button, a')) return false;
-    if (event.key === 'j') setFocusId(rows[Math.min(rows.length - 1, focusIndex + 1)]?.id ?? null);
-    else if (event.key === 'k') setFocusId(rows[Math.max(0, focusIndex - 1)]?.id ?? null);
+    if (event.key === 'j' || event.key === 'k') {
+      const next = event.key === 'j' ? Math.min(rows.length - 1, focusIndex + 1) : Math.max(0, focusIndex - 1);
+      view.reveal(next);
+      setFocusId(rows[next]?.id ?? null);
+    }
     else if ((event.key === 'Enter' || event.key === 'o') && focused) void navigate(`/incidents/${focused.number}`);
     else if (event.key === 'x' && canAct && focused) toggleMark(focused.id);
     else if (event.key === 'a' && canAct && focused?.status === 'triggered') act.mutate({ id: focused.id, action: 'acknowledge' });
@@ -195,10 +203,12 @@ export function Incidents({ role }: { role: Role }) {
       ) : rows.length === 0 ? (
         <p className="notice">{filterKey ? 'No incidents match these filters.' : 'No open incidents. All quiet.'}</p>
       ) : (
-        <ul className="incidents" role="listbox" aria-label="Incidents, newest first">
-          {rows.map((row) => (
+        <ul ref={list} className="incidents" role="listbox" aria-label="Incidents, newest first" data-loaded={rows.length} style={{ paddingTop: view.padTop, paddingBottom: view.padBottom }}>
+          {rows.slice(view.start, view.end).map((row, i) => (
             <Row
               key={row.id}
+              position={view.start + i + 1}
+              total={rows.length}
               row={row}
               service={row.service_id ? (serviceName.get(row.service_id) ?? 'service') : 'no service'}
               focused={row.id === focused?.id}
@@ -228,6 +238,9 @@ export function Incidents({ role }: { role: Role }) {
 
 interface RowProps {
   row: IncidentRow;
+  /** 1-based place in the whole loaded list (only a window of it is rendered). */
+  position: number;
+  total: number;
   service: string;
   focused: boolean;
   marked: boolean;
@@ -242,12 +255,12 @@ interface RowProps {
 }
 
 const sameRow = (a: RowProps, b: RowProps) =>
-  a.row === b.row && a.service === b.service && a.focused === b.focused && a.marked === b.marked && a.canAct === b.canAct && a.busy === b.busy && a.ageText === b.ageText && a.response.text === b.response.text && a.phase.text === b.phase.text;
+  a.row === b.row && a.position === b.position && a.total === b.total && a.service === b.service && a.focused === b.focused && a.marked === b.marked && a.canAct === b.canAct && a.busy === b.busy && a.ageText === b.ageText && a.response.text === b.response.text && a.phase.text === b.phase.text;
 
 /** One incident; re-rendered only when what it shows changes (a list can hold thousands). */
-const Row = memo(function Row({ row, service, focused, marked, canAct, busy, ageText, response, phase, onFocus, onMark, onAct }: RowProps) {
+const Row = memo(function Row({ row, position, total, service, focused, marked, canAct, busy, ageText, response, phase, onFocus, onMark, onAct }: RowProps) {
   return (
-    <li role="option" aria-selected={focused} className={`incident status-${row.status}`} onClick={() => onFocus(row.id)}>
+    <li role="option" aria-selected={focused} aria-posinset={position} aria-setsize={total} className={`incident status-${row.status}`} onClick={() => onFocus(row.id)}>
       {canAct && (
         <input type="checkbox" className="mark" aria-label={`Mark ${row.number}`} checked={marked} onChange={() => onMark(row.id)} onClick={(e) => e.stopPropagation()} />
       )}
