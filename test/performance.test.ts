@@ -58,17 +58,19 @@ describeEachEngine('performance report and degradation', (env) => {
     // Yesterday from 10 minutes before this time to 5 after: answers in 30 ms (the baseline; large
     // enough that a loaded machine's few milliseconds of jitter do not move the ratio much).
     await checks(new Date(NOW.getTime() - DAY - 10 * 60_000), 15, 30);
-    // Today, the last 5 minutes before NOW: every answer takes 150 ms.
-    await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 150);
+    // Today, the last 5 minutes before NOW: every answer takes 250 ms — far enough above the baseline
+    // that the ratio stays over 200 % even when a loaded machine (browser tests beside this one) adds
+    // tens of milliseconds to the baseline's checks.
+    await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 250);
     expect(clock.now()).toEqual(NOW);
 
     const slow = await report('1h');
     const row = slow.services.find((s) => s.id === serviceId);
     expect(row).toMatchObject({ request_count: 30, status: 'degraded' });
     expect(row?.baseline.request_count).toBe(60); // yesterday 13:00–14:00 held the ten minutes before 14:00
-    expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(150);
+    expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(250);
     expect(row?.baseline.latency_ms.p95).toBeGreaterThanOrEqual(30);
-    expect(row?.baseline.latency_ms.p95).toBeLessThan(50);
+    expect(row?.baseline.latency_ms.p95).toBeLessThan(80);
     expect(row?.degradation_pct).toBeGreaterThan(200);
     expect(row?.monitors).toEqual([expect.objectContaining({ id: monitorId, request_count: 30 })]);
     expect(slow.summary.degraded_services).toContain(row ? (await h.app.services.get(env.admin, serviceId)).name : '');
@@ -85,7 +87,7 @@ describeEachEngine('performance report and degradation', (env) => {
     await checks(NOW, 5, 30);
     expect(await h.app.performance.sweep()).toBe(1);
     expect((await h.app.alerts.lookup(env.admin, `performance:${serviceId}`))[0]?.status).toBe('resolved');
-  });
+  }, 60_000);
 
   it('reports a window with no checks as empty rather than failing, and refuses an unknown window naming it', async () => {
     clock.set(new Date(NOW.getTime() + 30 * DAY));

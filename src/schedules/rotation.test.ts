@@ -362,9 +362,12 @@ describe('fast (arithmetic) against the reference stepper', () => {
   });
 
   it('answers a query a century out without walking there', () => {
+    // A complexity check, not a speed target: walking 36,500 daily shifts per query would take tens
+    // of seconds for these 200 queries; jumping takes well under one even on a loaded machine (a
+    // 250 ms bound here once failed in CI while browser tests shared the 2 cores).
     const r = rot('daily', '2026-03-27T01:30Z');
     const started = performance.now();
     for (let i = 0; i < 200; i++) rotationShifts(r, BER, new Date(Date.UTC(2126, 2, 20 + (i % 10))), new Date(Date.UTC(2126, 3, 5)));
-    expect(performance.now() - started).toBeLessThan(250);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
