@@ -36,7 +36,13 @@ export function requiresToken(url: string): boolean {
  * Authorization header, a valid vigil_session cookie authenticates instead (with `sessions`), and
  * then POST, PUT, PATCH and DELETE must carry the session's X-CSRF-Token header (403 auth.csrf).
  */
-export function bearerAuth(tokens: TokensService, sessions?: SessionsService) {
+/**
+ * Secure when the request itself came over TLS, or when VIGIL_PUBLIC_URL says people reach Vigil by
+ * https (behind a TLS-terminating proxy the server sees http; forwarded headers are not trusted).
+ */
+export const secureCookie = (request: FastifyRequest, publicUrl: string | undefined) => request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false);
+
+export function bearerAuth(tokens: TokensService, sessions?: SessionsService, publicUrl?: string) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // The matched route, not the raw URL: the router decodes "/%61pi/…" to "/api/…", and a check on
     // the raw text would let such a request reach the handler with no actor. Unmatched URLs use the raw path.
@@ -48,7 +54,7 @@ export function bearerAuth(tokens: TokensService, sessions?: SessionsService) {
     if (cookie !== undefined && sessions) {
       const found = await sessions.authenticate(cookie, request.id);
       if (!found) {
-        void reply.header('set-cookie', clearedSessionCookie(request.protocol === 'https'));
+        void reply.header('set-cookie', clearedSessionCookie(secureCookie(request, publicUrl)));
         throw new AppError('auth.unauthorized', 'the session has ended or is unknown; sign in again');
       }
       if (UNSAFE.has(request.method) && !csrfMatches(cookie, request.headers['x-csrf-token'])) {

@@ -103,7 +103,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     void reply.header('x-request-id', request.id);
   });
   // Sentry SDKs authenticate with their DSN's public key instead (routes/errors.ts checks it).
-  const authenticate = bearerAuth(app.tokens, app.sessions);
+  const authenticate = bearerAuth(app.tokens, app.sessions, app.config.notify.publicUrl);
   server.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url ?? '';
     if (SENTRY_ROUTES.has(route)) return undefined;

@@ -11,11 +11,8 @@ const EVENTS = ['incident.updated', 'timeline.entry', 'reset'] as const;
 /** Keeps the queries under `queryKey` fresh while events for `incidentId` arrive. */
 export function useLiveIncident(incidentId: string | undefined, serviceId: string | null | undefined, queryKey: readonly unknown[]): LiveState {
   const queryClient = useQueryClient();
-  const refresh = useCoalesced(COALESCE_MS, () => {
-    void queryClient.invalidateQueries({ queryKey });
-    // The list screen shows status and severity too.
-    void queryClient.invalidateQueries({ queryKey: ['incidents'] });
-  });
+  // Only this page's queries: the list reloads itself from the stream when it is shown again.
+  const refresh = useCoalesced(COALESCE_MS, () => void queryClient.invalidateQueries({ queryKey }));
   // A service filter, when the incident has one, keeps other services' traffic off this page.
   const url = !incidentId ? null : serviceId ? `/api/v1/stream?service_id=${encodeURIComponent(serviceId)}` : '/api/v1/stream';
 

@@ -1,13 +1,13 @@
 // /api/v1/session: signing in (password or API token) sets the vigil_session cookie; reading it says
 // who is signed in and hands out the CSRF token again; deleting it signs out.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { clearedSessionCookie, csrfTokenOf, idleEnd, PASSWORD_MAX, readCookie, SESSION_COOKIE, SESSION_MAX_MS, sessionCookie, type Session } from '../../auth/index.js';
 import type { User } from '../../users/index.js';
 import { AppError } from '../../errors.js';
-import { SESSION_PATH } from '../auth.js';
+import { secureCookie, SESSION_PATH } from '../auth.js';
 import { userView } from '../present.js';
 import { ref } from '../schemas.js';
 
@@ -18,11 +18,6 @@ const credentials = z.union([
   z.strictObject({ token: z.string().min(1).max(512) }),
 ]);
 
-/**
- * Secure when the request itself came over TLS, or when VIGIL_PUBLIC_URL says people reach Vigil by
- * https (behind a TLS-terminating proxy the server sees http; forwarded headers are not trusted).
- */
-export const secureCookie = (request: FastifyRequest, publicUrl: string | undefined) => request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false);
 
 function sessionView(user: User, session: Session, secret: string) {
   return { user: userView(user), role: session.role, expires_at: session.expiresAt.toISOString(), idle_expires_at: idleEnd(session).toISOString(), csrf_token: csrfTokenOf(secret) };
