@@ -7,6 +7,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { App } from '../app.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import { lazyChildLogger } from './lazy-logger.js';
 import { registerMetrics } from './metrics.js';
 import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
@@ -66,6 +67,7 @@ function redactingTokens(logger: FastifyServerOptions['logger']): FastifyServerO
 export async function buildServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     logger: redactingTokens(options.logger ?? false),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: app.config.bodyLimit,
     // A caller's X-Request-Id is kept when it is a sane token, so it can be traced into the audit log;
     // anything else (or none) gets a fresh UUID, unique across restarts and instances.
@@ -99,12 +101,10 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     }
   });
 
-  server.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
   // Sentry SDKs authenticate with their DSN's public key instead (routes/errors.ts checks it).
   const authenticate = bearerAuth(app.tokens, app.sessions, app.config.notify.publicUrl);
   server.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
     const route = request.routeOptions.url ?? '';
     if (SENTRY_ROUTES.has(route)) return undefined;
     // EventSource cannot send headers: the stream alone also takes ?access_token= (routes/stream.ts).
