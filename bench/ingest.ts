@@ -1,16 +1,17 @@
 // Ingestion benchmark (`npm run bench:ingest`): a real `vigil serve` on SQLite in a temporary data dir
 // as a child process, and load generators in this process over loopback. Closed loop (N connections,
 // each sends its next request when the previous one is answered; bench/load.ts, raw sockets with
-// pre-encoded requests, so the generator takes as little of the shared cores as it can) for throughput, open loop (requests sent on a fixed schedule by our
-// own scheduler over node:http, latency measured from the scheduled time, after a warm-up at the same rate) for the p99 at an offered rate.
+// pre-encoded requests, so the generator takes as little of the shared cores as it can) for throughput,
+// open loop (requests sent on a fixed schedule over the same kind of connections, latency measured
+// from the scheduled time, after a warm-up at the same rate) for the p99 at an offered rate.
 // Prints a table and rewrites the generated part of docs/benchmarks.md.
 //
 // `npm run bench:ingest` builds and passes --dist (the server runs dist/main.js); without it the server
 // runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server to the bench tmp dir and
-// prints where its time went; --no-docs skips the docs update; --seconds N (default 6),
+// prints where its time went; --no-docs skips the docs update; --only and --server-node-args (below); --seconds N (default 6),
 // --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
-import { closedLoopLoad, percentile } from './load.js';
+import { closedLoopLoad, openLoopLoad, percentile } from './load.js';
 import { argValue, cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -26,11 +27,13 @@ const AM_ALERTS = 100;
 const RETRIGGER_KEYS = 1_000;
 const OPEN_RATE = numberOption('--rate', 5_000);
 const OPEN_S = 5;
+/** --server-node-args "…": extra node flags for the server process (e.g. V8 heap settings to compare). */
+const SERVER_NODE_ARGS = argValue('--server-node-args')?.split(' ').filter(Boolean) ?? [];
 /** --only ref,info,critical,retrigger,am,open runs just those phases (and leaves the docs alone). */
 const ONLY = argValue('--only')?.split(',');
 const want = (phase: string): boolean => !ONLY || ONLY.includes(phase);
 /** The open loop's warm-up figures, for the notes. */
-let openWarmup = { p99: NaN, max: NaN };
+let openWarmup = { p99: NaN, max: NaN, connections: 0 };
 const TOKEN = `bench_${randomBytes(24).toString('hex')}`;
 
 // ---------------------------------------------------------------------------------------------------
@@ -44,7 +47,7 @@ function generatorCpu(since: NodeJS.CpuUsage): number {
 // ---------------------------------------------------------------------------------------------------
 // HTTP
 
-let agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -98,64 +101,36 @@ async function closedLoop(phase: string, pid: number, url: string, connections: 
   return { requests: result.requests, ok, statuses: result.statuses, errors: result.errors.length, seconds: result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), cpuServer, cpuGenerator };
 }
 
-/** Open loop: requests leave on a fixed schedule whatever the answers; latency counts from the scheduled time. */
 /**
- * Sends at `rate` for a warm-up and then `seconds` more. Only requests scheduled after the warm-up
- * count towards the phase's figures; the warm-up's own latencies (fresh connections opened on demand
- * while requests queue, the server's first requests on them) are returned apart as `warmup`.
+ * Open loop (bench/load.ts): requests leave at `rate` whatever the answers, for a warm-up and then
+ * `seconds` more, on up to 256 connections opened as requests queue. Only requests scheduled after the
+ * warm-up count towards the phase's figures; the warm-up's own latencies are returned apart.
  */
-async function openLoop(pid: number, url: string, rate: number, seconds: number, body: (n: number) => string): Promise<PhaseResult & { sent: number; lateMs: number; warmup: { p99: number; max: number } }> {
-  agent.destroy();
-  agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+async function openLoop(pid: number, url: string, rate: number, seconds: number, body: (n: number) => string): Promise<PhaseResult & { lateMs: number; connections: number; warmup: { p99: number; max: number } }> {
   const warmupTotal = Math.round(rate * WARMUP_S);
-  const warmupLatencies: number[] = [];
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let requests = 0;
-  let ok = 0;
-  let errors = 0;
-  let sent = 0;
-  let lateMs = 0; // how far behind schedule the generator itself fell, at worst
-  const total = warmupTotal + Math.round(rate * seconds);
-  const inflight: Array<Promise<void>> = [];
-  let cpu0 = cpuSeconds(pid);
-  let gen0 = process.cpuUsage();
-  const t0 = performance.now();
-  while (sent < total) {
-    const now = performance.now();
-    const due = Math.min(total, Math.floor(((now - t0) / 1000) * rate));
-    for (; sent < due; sent++) {
-      const scheduled = t0 + (sent / rate) * 1000;
-      const measured = sent >= warmupTotal;
-      if (sent === warmupTotal) {
-        cpu0 = cpuSeconds(pid);
-        gen0 = process.cpuUsage();
-      }
-      if (measured) lateMs = Math.max(lateMs, now - scheduled);
-      inflight.push(
-        post(url, body(sent)).then(
-          (res) => {
-            if (!measured) {
-              warmupLatencies.push(performance.now() - scheduled);
-              if (res.status < 200 || res.status >= 300) errors++;
-              return;
-            }
-            latencies.push(performance.now() - scheduled);
-            requests++;
-            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-            if (res.status >= 200 && res.status < 300) ok++;
-          },
-          () => void errors++,
-        ),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - t0) / 1000 - WARMUP_S;
-  const sorted = Float64Array.from(latencies).sort();
-  const warm = Float64Array.from(warmupLatencies).sort();
-  return { requests, ok, statuses, errors, seconds: elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuServer: cpuSeconds(pid) - cpu0, cpuGenerator: generatorCpu(gen0), sent: sent - warmupTotal, lateMs, warmup: { p99: percentile(warm, 99), max: warm[warm.length - 1] ?? NaN } };
+  const cpu0 = cpuSeconds(pid);
+  const gen0 = process.cpuUsage();
+  const r = await openLoopLoad({ url, body, rate, seconds: WARMUP_S + seconds, maxConnections: 256, measureFrom: warmupTotal });
+  // CPU over the whole run (warm-up included: the rate is the same throughout).
+  const wall = r.seconds + r.warmup.seconds;
+  const problems = [...r.errors, ...r.warmup.errors];
+  if (problems.length) throw new Error(`open loop: ${problems.join('; ')}`);
+  const ok = [...r.statuses].filter(([st]) => is2xx(st)).reduce((a, [, c]) => a + c, 0);
+  const w = r.warmup.latencies;
+  return {
+    requests: r.requests,
+    ok,
+    statuses: r.statuses,
+    errors: 0,
+    seconds: r.seconds,
+    p50: percentile(r.latencies, 50),
+    p99: percentile(r.latencies, 99),
+    cpuServer: ((cpuSeconds(pid) - cpu0) / wall) * r.seconds,
+    cpuGenerator: (generatorCpu(gen0) / wall) * r.seconds,
+    lateMs: r.lateMs,
+    connections: r.connections,
+    warmup: { p99: percentile(w, 99), max: w[w.length - 1] ?? NaN },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -267,7 +242,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const profileDir = flag('--cpu-prof') ? path.join(tmp, 'profile') : undefined;
   const load0 = os.loadavg()[0] as number;
-  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN }, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN }, nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] });
   const rows: Row[] = [];
   let profileLines: string[] = [];
   try {
@@ -319,7 +294,7 @@ async function main(): Promise<void> {
       const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) => pdEvent(key, `${run}-open-${n}`, 'info'));
       rows.push(row(`(d) /v2/enqueue at ${fmt(OPEN_RATE)}/s offered (open loop), info`, 'events/s', 1, o, rss()));
       if (o.lateMs > 20) say(`note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`);
-      openWarmup = o.warmup;
+      openWarmup = { ...o.warmup, connections: o.connections };
     }
 
     const { hwmMb } = procStatus(server.pid);
@@ -346,9 +321,9 @@ function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profi
     `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; server and load generator on the same machine, loopback.`,
     `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
     `- SQLite (WAL, synchronous=FULL) in a fresh data dir; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
-    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; every request has its own body (new dedup keys, new alert fingerprints), except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s after a ${WARMUP_S} s warm-up at the same rate, latency from each request's scheduled send time; during the warm-up (up to 256 connections opened on demand as requests queue) p99 was ${fmt(openWarmup.p99, 1)} ms and the worst ${fmt(openWarmup.max, 1)} ms.`,
+    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; every request has its own body (new dedup keys, new alert fingerprints), except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s after a ${WARMUP_S} s warm-up at the same rate, latency from each request's scheduled send time; connections are opened on demand as requests queue (at most 256; ${fmt(openWarmup.connections)} were opened), and during the warm-up p99 was ${fmt(openWarmup.p99, 1)} ms and the worst ${fmt(openWarmup.max, 1)} ms.`,
     `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it (other work on the machine competes for the 2 cores).`,
-    `- Load generator, in the bench process (it shares the 2 cores with the server): bench/load.ts for the closed-loop rows (raw keep-alive sockets, each request one pre-encoded write, answers framed by Content-Length; about 10 µs of CPU a request where autocannon took about 40), latencies to 0.1 ms. The open-loop row uses its own scheduler over node:http with a keep-alive Agent, latencies to 0.1 ms. "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
+    `- Load generator, in the bench process (it shares the 2 cores with the server): bench/load.ts for the closed-loop rows (raw keep-alive sockets, each request one pre-encoded write, answers framed by Content-Length; about 10 µs of CPU a request where autocannon took about 40), latencies to 0.1 ms. The open-loop row uses the same connections under a 1 ms scheduler (bench/load.ts). "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
   ].join('\n');
   const out = `${table}\n\nPeak server RSS (VmHWM) over the whole run: **${fmt(hwmMb)} MB**.\n\n${settings}\n`;
   console.log(`\n${out}`);

@@ -1,21 +1,19 @@
-// A lean closed-loop HTTP/1.1 load generator for the benchmarks: N keep-alive TCP connections, each
-// sending its next POST as soon as the previous answer is complete (pipelining 1). Requests are
-// written as one pre-encoded buffer each and answers are framed by Content-Length only, so the
-// generator costs a few microseconds of CPU per request; the point is to leave the shared cores to
-// the server being measured. Latencies are kept per request (0.1 ms resolution in the figures).
+// Lean HTTP/1.1 load generators for the benchmarks, over keep-alive TCP connections with one request
+// in flight each (no pipelining). Requests are written as one pre-encoded string each and answers are
+// framed by Content-Length only, so the generator costs a few microseconds of CPU per request and
+// leaves the shared cores to the server being measured. Latencies are kept per request.
+//
+// - closedLoopLoad: N connections, each sending its next POST as soon as the previous answer is complete.
+// - openLoopLoad: POSTs leave on a fixed schedule whatever the answers; a request goes out on an idle
+//   connection, or a new one up to a limit, or waits for one; latency counts from its scheduled time.
 import net from 'node:net';
 
-export interface LoadOptions {
+export interface LoadTarget {
   url: string;
-  connections: number;
-  /** Run for this many seconds … */
-  seconds?: number;
-  /** … or send exactly this many requests. */
-  amount?: number;
   /** The n-th request's body (n counts from 0 across all connections). */
   body: (n: number) => string;
   headers?: Record<string, string>;
-  /** Per-request timeout; a request still unanswered after it fails the run (default 10 s). */
+  /** A request unanswered this long fails the run (default 10 s). */
   timeoutMs?: number;
 }
 
@@ -60,88 +58,217 @@ class AnswerReader {
   }
 }
 
-/** Runs the closed loop to its end (time or amount) and returns what every connection saw. */
-export function closedLoopLoad(o: LoadOptions): Promise<LoadResult> {
-  const target = new URL(o.url);
-  const port = Number(target.port || 80);
-  const headerBlock = Object.entries({ 'content-type': 'application/json', ...o.headers })
+/** What both loops record: statuses, a sample answer per status, latencies, errors. */
+class Recorder {
+  readonly statuses = new Map<number, number>();
+  readonly samples = new Map<number, string>();
+  readonly errors: string[] = [];
+  private latencies = new Float64Array(1 << 16);
+  private count = 0;
+
+  record(ms: number, status: number, body: Buffer): void {
+    if (this.count === this.latencies.length) {
+      const grown = new Float64Array(this.latencies.length * 2);
+      grown.set(this.latencies);
+      this.latencies = grown;
+    }
+    this.latencies[this.count++] = ms;
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (!this.samples.has(status)) this.samples.set(status, body.toString('utf8', 0, Math.min(body.length, 300)));
+  }
+
+  result(seconds: number): LoadResult {
+    return { requests: this.count, statuses: this.statuses, samples: this.samples, errors: this.errors, seconds, latencies: this.latencies.slice(0, this.count).sort() };
+  }
+}
+
+/** One keep-alive connection with at most one request in flight. */
+class Connection {
+  private readonly socket: net.Socket;
+  private readonly reader = new AnswerReader();
+  private sentAt = 0;
+  private closed = false;
+  busy = false;
+  /** The number of the request in flight (the open loop's schedule slot). */
+  tag = 0;
+
+  constructor(
+    target: URL,
+    private readonly requestHead: string,
+    private readonly events: { ready: (c: Connection) => void; answer: (c: Connection, sentAt: number, status: number, body: Buffer) => void; fail: (message: string) => void },
+  ) {
+    this.socket = net.connect({ host: target.hostname, port: Number(target.port || 80), noDelay: true });
+    this.socket.on('connect', () => events.ready(this));
+    this.socket.on('data', (chunk: Buffer) => {
+      let answers: Array<[number, Buffer]>;
+      try {
+        answers = this.reader.push(chunk);
+      } catch (e) {
+        return this.fail((e as Error).message);
+      }
+      for (const [status, body] of answers) {
+        this.busy = false;
+        events.answer(this, this.sentAt, status, body);
+      }
+    });
+    this.socket.on('error', (e) => this.fail(`connection error: ${e.message}`));
+    this.socket.on('close', () => {
+      if (this.busy) this.fail('the server closed a connection with a request unanswered');
+    });
+  }
+
+  /** Sends a POST with this body; `sentAt` (default now) is where its latency counts from. */
+  send(body: string, sentAt = performance.now(), tag = 0): void {
+    this.socket.write(`${this.requestHead}${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    this.sentAt = sentAt;
+    this.tag = tag;
+    this.busy = true;
+  }
+
+  /** How long the request in flight has waited, or 0. */
+  waiting(now: number): number {
+    return this.busy ? now - this.sentAt : 0;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private fail(message: string): void {
+    if (this.closed) return;
+    this.close();
+    this.events.fail(message);
+  }
+}
+
+function requestHeadFor(target: URL, headers: Record<string, string> | undefined): string {
+  const headerBlock = Object.entries({ 'content-type': 'application/json', ...headers })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
-  const requestHead = `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: keep-alive\r\n${headerBlock}content-length: `;
+  return `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: keep-alive\r\n${headerBlock}content-length: `;
+}
+
+/** Runs the closed loop until `seconds` have passed or `amount` requests were sent, then waits for their answers. */
+export function closedLoopLoad(o: LoadTarget & { connections: number; seconds?: number; amount?: number }): Promise<LoadResult> {
+  const target = new URL(o.url);
+  const head = requestHeadFor(target, o.headers);
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const statuses = new Map<number, number>();
-  const samples = new Map<number, string>();
-  const errors: string[] = [];
-  let latencies = new Float64Array(1 << 16);
-  let count = 0;
-  let next = 0;
+  const rec = new Recorder();
   const t0 = performance.now();
   const deadline = o.seconds === undefined ? Infinity : t0 + o.seconds * 1000;
-  const more = (): boolean => (o.amount === undefined ? performance.now() < deadline : next < o.amount) && errors.length === 0;
+  let next = 0;
+  const more = (): boolean => (o.amount === undefined ? performance.now() < deadline : next < o.amount) && rec.errors.length === 0;
 
-  const record = (ms: number, status: number, body: Buffer): void => {
-    if (count === latencies.length) {
-      const grown = new Float64Array(latencies.length * 2);
-      grown.set(latencies);
-      latencies = grown;
+  return new Promise((resolve) => {
+    let open = o.connections;
+    const connections: Connection[] = [];
+    const watchdog = setInterval(() => {
+      const now = performance.now();
+      if (connections.some((c) => c.waiting(now) > timeoutMs)) fail(`no answer within ${timeoutMs} ms`);
+    }, 1000);
+    const done = (c: Connection): void => {
+      c.close();
+      if (--open === 0) {
+        clearInterval(watchdog);
+        resolve(rec.result((performance.now() - t0) / 1000));
+      }
+    };
+    const sendNext = (c: Connection): void => (more() ? c.send(o.body(next++)) : done(c));
+    const fail = (message: string): void => {
+      rec.errors.push(message);
+      for (const c of connections) if (!c.busy) c.close();
+      clearInterval(watchdog);
+      resolve(rec.result((performance.now() - t0) / 1000));
+    };
+    for (let i = 0; i < o.connections; i++) {
+      connections.push(
+        new Connection(target, head, {
+          ready: sendNext,
+          answer: (c, sentAt, status, body) => {
+            rec.record(performance.now() - sentAt, status, body);
+            sendNext(c);
+          },
+          fail,
+        }),
+      );
     }
-    latencies[count++] = ms;
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    if (!samples.has(status)) samples.set(status, body.toString('utf8', 0, Math.min(body.length, 300)));
-  };
+  });
+}
 
-  const connection = (): Promise<void> =>
-    new Promise((resolve) => {
-      const socket = net.connect({ host: target.hostname, port, noDelay: true });
-      const reader = new AnswerReader();
-      let sentAt = 0;
-      let busy = false;
-      let timer: NodeJS.Timeout | undefined;
-      let finished = false;
-      const finish = (error?: string): void => {
-        if (finished) return;
-        finished = true;
-        if (error) errors.push(error);
-        if (timer) clearTimeout(timer);
-        socket.destroy();
-        resolve();
-      };
-      const send = (): void => {
-        if (!more()) return finish();
-        const body = o.body(next++);
-        socket.write(`${requestHead}${Buffer.byteLength(body)}\r\n\r\n${body}`);
-        sentAt = performance.now();
-        busy = true;
-        timer ??= setInterval(() => {
-          if (busy && performance.now() - sentAt > timeoutMs) finish(`no answer within ${timeoutMs} ms`);
-        }, 1000);
-      };
-      socket.on('connect', send);
-      socket.on('data', (chunk: Buffer) => {
-        let answers: Array<[number, Buffer]>;
-        try {
-          answers = reader.push(chunk);
-        } catch (e) {
-          return finish((e as Error).message);
-        }
-        for (const [status, body] of answers) {
-          busy = false;
-          record(performance.now() - sentAt, status, body);
-          send();
-        }
-      });
-      socket.on('error', (e) => finish(`connection error: ${e.message}`));
-      socket.on('close', () => {
-        if (busy) finish('the server closed a connection with a request unanswered');
-      });
-    });
+export interface OpenLoopResult extends LoadResult {
+  /** How far behind its schedule the generator itself fell at worst, in ms (measured requests only). */
+  lateMs: number;
+  /** Connections opened in all. */
+  connections: number;
+  /** The requests scheduled before `measureFrom`, apart. */
+  warmup: LoadResult;
+}
 
-  return Promise.all(Array.from({ length: o.connections }, connection)).then(() => ({
-    requests: count,
-    statuses,
-    samples,
-    errors,
-    seconds: (performance.now() - t0) / 1000,
-    latencies: latencies.slice(0, count).sort(),
-  }));
+/**
+ * Sends `rate` POSTs a second for `seconds`, on a fixed schedule (checked every millisecond); requests
+ * numbered below `measureFrom` are a warm-up, recorded apart. A request
+ * goes out on an idle connection, else on a new one (at most `maxConnections`), else waits for the
+ * first connection to come free; its latency always counts from its scheduled time. Resolves once
+ * every request is answered.
+ */
+export function openLoopLoad(o: LoadTarget & { rate: number; seconds: number; maxConnections: number; measureFrom?: number }): Promise<OpenLoopResult> {
+  const target = new URL(o.url);
+  const head = requestHeadFor(target, o.headers);
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const rec = new Recorder();
+  const warm = new Recorder();
+  const measureFrom = o.measureFrom ?? 0;
+  const total = Math.round(o.rate * o.seconds);
+  const idle: Connection[] = [];
+  const all: Connection[] = [];
+  const queued: number[] = []; // scheduled request numbers waiting for a connection
+  let sent = 0;
+  let answered = 0;
+  let lateMs = 0;
+  const t0 = performance.now();
+  const scheduledAt = (n: number): number => t0 + (n / o.rate) * 1000;
+
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearInterval(ticker);
+      for (const c of all) c.close();
+      const elapsed = (performance.now() - t0) / 1000;
+      resolve({ ...rec.result(elapsed - measureFrom / o.rate), lateMs, connections: all.length, warmup: warm.result(measureFrom / o.rate) });
+    };
+    const dispatch = (c: Connection): void => {
+      const n = queued.shift();
+      if (n === undefined) idle.push(c);
+      else c.send(o.body(n), scheduledAt(n), n);
+    };
+    const events = {
+      ready: dispatch,
+      answer: (c: Connection, sentAt: number, status: number, body: Buffer) => {
+        (c.tag < measureFrom ? warm : rec).record(performance.now() - sentAt, status, body);
+        if (++answered === total) finish();
+        else dispatch(c);
+      },
+      fail: (message: string) => {
+        rec.errors.push(message);
+        finish();
+      },
+    };
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - t0) / 1000) * o.rate) + 1);
+      for (; sent < due; sent++) {
+        if (sent >= measureFrom) lateMs = Math.max(lateMs, now - scheduledAt(sent));
+        const c = idle.pop();
+        if (c) c.send(o.body(sent), scheduledAt(sent), sent);
+        else {
+          queued.push(sent);
+          if (all.length < o.maxConnections) all.push(new Connection(target, head, events));
+        }
+      }
+      if (all.some((c) => c.waiting(now) > timeoutMs)) events.fail(`no answer within ${timeoutMs} ms`);
+    }, 1);
+  });
 }
