@@ -90,9 +90,37 @@ export async function insertAlerts(db: Db, alerts: Alert[]): Promise<void> {
   for (const part of chunks(alerts)) await db.insertInto('alerts').values(part.map(toRow)).execute();
 }
 
-export async function saveAlert(db: Db, alert: Alert): Promise<void> {
-  const { id: _id, service_id: _s, dedup_key: _d, first_seen_at: _f, ...fields } = toRow(alert);
-  await db.updateTable('alerts').set(fields).where('id', '=', alert.id).execute();
+/**
+ * Writes changed alerts back, many rows a statement: an insert of the whole rows that, as every id
+ * exists, turns into an update of the fields that change (both engines' ON CONFLICT … DO UPDATE).
+ * Identity (id, service, dedup key, first seen) is never rewritten.
+ */
+export async function updateAlerts(db: Db, alerts: Alert[]): Promise<void> {
+  for (const part of chunks(alerts)) {
+    await db
+      .insertInto('alerts')
+      .values(part.map(toRow))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          open_key: eb.ref('excluded.open_key'),
+          status: eb.ref('excluded.status'),
+          incident_id: eb.ref('excluded.incident_id'),
+          format: eb.ref('excluded.format'),
+          summary: eb.ref('excluded.summary'),
+          source: eb.ref('excluded.source'),
+          severity: eb.ref('excluded.severity'),
+          classified_as: eb.ref('excluded.classified_as'),
+          rule: eb.ref('excluded.rule'),
+          details: eb.ref('excluded.details'),
+          group_key: eb.ref('excluded.group_key'),
+          event_count: eb.ref('excluded.event_count'),
+          last_seen_at: eb.ref('excluded.last_seen_at'),
+          acknowledged_at: eb.ref('excluded.acknowledged_at'),
+          resolved_at: eb.ref('excluded.resolved_at'),
+        })),
+      )
+      .execute();
+  }
 }
 
 export interface NewAlertEvent {

@@ -13,7 +13,7 @@ import type { Db } from '../db/database.js';
 import { newId } from '../ids.js';
 import { SEVERITIES, type IncidentsService, type IncidentState, type Severity } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
-import { findOpenAlerts, insertAlertEvents, insertAlerts, openAlertCounts, saveAlert, type Alert, type NewAlertEvent } from './alerts.repo.js';
+import { findOpenAlerts, insertAlertEvents, insertAlerts, openAlertCounts, updateAlerts, type Alert, type NewAlertEvent } from './alerts.repo.js';
 import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
 import type { AlertEvent } from './event.js';
 
@@ -273,18 +273,27 @@ class AlertBatch {
   /** Writes the batch's alerts and events, then does the per-incident work. */
   async finish(): Promise<void> {
     // Updates first: an alert resolved in this batch frees its dedup key for a new alert inserted after it.
-    for (const { alert, isNew } of this.dirty.values()) if (!isNew) await saveAlert(this.trx, alert);
+    await updateAlerts(
+      this.trx,
+      [...this.dirty.values()].filter((d) => !d.isNew).map((d) => d.alert),
+    );
     await insertAlerts(
       this.trx,
       [...this.dirty.values()].filter((d) => d.isNew).map((d) => d.alert),
     );
     await insertAlertEvents(this.trx, this.events);
 
+    // One entry per incident, all written together (two statements for the batch, not two per incident).
+    const entries = [];
     for (const [incidentId, { actor, alerts }] of this.added) {
       const incident = await this.incidentState(incidentId);
-      if (alerts.length === 1) await this.inc.record(incident, actor, 'alert_added', alerts[0] as Record<string, unknown>, this.now);
-      else await this.inc.record(incident, actor, 'alerts_added', { count: alerts.length, alerts: alerts.slice(0, LISTED_ALERTS) }, this.now);
+      entries.push(
+        alerts.length === 1
+          ? { incident, actor, kind: 'alert_added', data: alerts[0] as Record<string, unknown>, at: this.now }
+          : { incident, actor, kind: 'alerts_added', data: { count: alerts.length, alerts: alerts.slice(0, LISTED_ALERTS) }, at: this.now },
+      );
     }
+    await this.inc.recordMany(entries);
 
     for (const [incidentId, { actor, acknowledge, resolve }] of this.touched) {
       const counts = await openAlertCounts(this.trx, incidentId);
