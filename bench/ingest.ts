@@ -7,8 +7,8 @@
 // Prints a table and rewrites the generated part of docs/benchmarks.md.
 //
 // `npm run bench:ingest` builds and passes --dist (the server runs dist/main.js); without it the server
-// runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server to the bench tmp dir and
-// prints where its time went; --no-docs skips the docs update; --only and --server-node-args (below); --seconds N (default 6),
+// runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server, prints where its time went and
+// keeps the profile in the system tmp dir; --no-docs skips the docs update; --only and --server-node-args (below); --seconds N (default 6),
 // --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
 import { closedLoopLoad, openLoopLoad, percentile } from './load.js';
@@ -302,7 +302,12 @@ async function main(): Promise<void> {
     await stopServer(server);
     if (profileDir) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) profileLines = summariseProfile(path.join(profileDir, file));
+      if (file) {
+        profileLines = summariseProfile(path.join(profileDir, file));
+        const kept = path.join(os.tmpdir(), 'vigil-bench-ingest.cpuprofile');
+        fs.copyFileSync(path.join(profileDir, file), kept);
+        profileLines.push('', `The whole profile: ${kept} (open it in Chrome DevTools or VS Code).`);
+      }
     }
     report(rows, hwmMb, m, profileLines, [load0, os.loadavg()[0] as number]);
   } finally {

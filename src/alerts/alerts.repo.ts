@@ -1,6 +1,7 @@
 // Alerts (one open alert per service and dedup key) and the events that touched them.
 import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
+import { insertRows } from '../db/insert-rows.js';
 import type { AlertsTable } from '../db/schema.js';
 
 export type AlertStatus = 'triggered' | 'acknowledged' | 'resolved';
@@ -86,41 +87,22 @@ export async function findOpenAlerts(db: Db, serviceId: string, dedupKeys: strin
   return out;
 }
 
+/** Every column of a stored alert, in the order multi-row statements list them. */
+const ALERT_COLUMNS = ['id', 'service_id', 'dedup_key', 'open_key', 'status', 'incident_id', 'format', 'summary', 'source', 'severity', 'classified_as', 'rule', 'details', 'group_key', 'event_count', 'first_seen_at', 'last_seen_at', 'acknowledged_at', 'resolved_at'] as const satisfies ReadonlyArray<keyof AlertsTable>;
+
 export async function insertAlerts(db: Db, alerts: Alert[]): Promise<void> {
-  for (const part of chunks(alerts)) await db.insertInto('alerts').values(part.map(toRow)).execute();
+  await insertRows(db, 'alerts', ALERT_COLUMNS, alerts.map(toRow));
 }
+
+/** What a later event may change; identity (id, service, dedup key, first seen) is never rewritten. */
+const ALERT_CHANGES = ALERT_COLUMNS.filter((c) => c !== 'id' && c !== 'service_id' && c !== 'dedup_key' && c !== 'first_seen_at');
 
 /**
  * Writes changed alerts back, many rows a statement: an insert of the whole rows that, as every id
- * exists, turns into an update of the fields that change (both engines' ON CONFLICT … DO UPDATE).
- * Identity (id, service, dedup key, first seen) is never rewritten.
+ * exists, turns into an update of the fields that may change (ON CONFLICT … DO UPDATE on both engines).
  */
 export async function updateAlerts(db: Db, alerts: Alert[]): Promise<void> {
-  for (const part of chunks(alerts)) {
-    await db
-      .insertInto('alerts')
-      .values(part.map(toRow))
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          open_key: eb.ref('excluded.open_key'),
-          status: eb.ref('excluded.status'),
-          incident_id: eb.ref('excluded.incident_id'),
-          format: eb.ref('excluded.format'),
-          summary: eb.ref('excluded.summary'),
-          source: eb.ref('excluded.source'),
-          severity: eb.ref('excluded.severity'),
-          classified_as: eb.ref('excluded.classified_as'),
-          rule: eb.ref('excluded.rule'),
-          details: eb.ref('excluded.details'),
-          group_key: eb.ref('excluded.group_key'),
-          event_count: eb.ref('excluded.event_count'),
-          last_seen_at: eb.ref('excluded.last_seen_at'),
-          acknowledged_at: eb.ref('excluded.acknowledged_at'),
-          resolved_at: eb.ref('excluded.resolved_at'),
-        })),
-      )
-      .execute();
-  }
+  await insertRows(db, 'alerts', ALERT_COLUMNS, alerts.map(toRow), { onConflictUpdate: { key: 'id', set: ALERT_CHANGES } });
 }
 
 export interface NewAlertEvent {
@@ -132,12 +114,8 @@ export interface NewAlertEvent {
 }
 
 export async function insertAlertEvents(db: Db, events: NewAlertEvent[]): Promise<void> {
-  for (const part of chunks(events, 256)) {
-    await db
-      .insertInto('alert_events')
-      .values(part.map((e) => ({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) })))
-      .execute();
-  }
+  const rows = events.map((e) => ({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) }));
+  await insertRows(db, 'alert_events', ['id', 'alert_id', 'at', 'action', 'data'], rows, { max: 256 });
 }
 
 /** How many of an incident's alerts are still triggered, and how many are not resolved. */

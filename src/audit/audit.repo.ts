@@ -1,6 +1,6 @@
 // The append-only audit table. Rows are only ever inserted (the database refuses updates and deletes).
-import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
+import { insertRows } from '../db/insert-rows.js';
 
 export interface AuditEntry {
   id: string;
@@ -14,25 +14,19 @@ export interface AuditEntry {
 
 /** Writes audit rows in multi-row statements, in the order given. */
 export async function insertAudit(db: Db, entries: AuditEntry[]): Promise<void> {
-  for (const part of chunks(entries, 64)) {
-    await db
-      .insertInto('audit_log')
-      .values(
-        part.map((entry) => ({
-          id: entry.id,
-          at: entry.at.toISOString(),
-          actor_type: entry.actor.type,
-          actor_id: entry.actor.id,
-          actor_name: entry.actor.name,
-          action: entry.action,
-          target_type: entry.target.type,
-          target_id: entry.target.id,
-          request_id: entry.requestId,
-          details: JSON.stringify(entry.details),
-        })),
-      )
-      .execute();
-  }
+  const rows = entries.map((entry) => ({
+    id: entry.id,
+    at: entry.at.toISOString(),
+    actor_type: entry.actor.type,
+    actor_id: entry.actor.id,
+    actor_name: entry.actor.name,
+    action: entry.action,
+    target_type: entry.target.type,
+    target_id: entry.target.id,
+    request_id: entry.requestId,
+    details: JSON.stringify(entry.details),
+  }));
+  await insertRows(db, 'audit_log', ['id', 'at', 'actor_type', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'request_id', 'details'], rows, { max: 64 });
 }
 
 export interface AuditQuery {

@@ -1,6 +1,7 @@
 // Incidents, their daily numbering, role assignments and timeline.
 import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
+import { insertRows } from '../db/insert-rows.js';
 import type { IncidentEventsTable, IncidentsTable } from '../db/schema.js';
 import type { Incident, Phase, Role, Severity, Status, UserRef } from './incident.js';
 
@@ -203,23 +204,8 @@ function toEvent(r: IncidentEventsTable): TimelineEvent {
 
 /** Writes timeline entries in multi-row statements, in the order given. */
 export async function insertEvents(db: Db, events: TimelineEvent[]): Promise<void> {
-  for (const part of chunks(events, 64)) {
-    await db
-      .insertInto('incident_events')
-      .values(
-        part.map((e) => ({
-          id: e.id,
-          incident_id: e.incidentId,
-          at: e.at.toISOString(),
-          actor_type: e.actor.type,
-          actor_id: e.actor.id,
-          actor_name: e.actor.name,
-          kind: e.kind,
-          data: JSON.stringify(e.data),
-        })),
-      )
-      .execute();
-  }
+  const rows = events.map((e) => ({ id: e.id, incident_id: e.incidentId, at: e.at.toISOString(), actor_type: e.actor.type, actor_id: e.actor.id, actor_name: e.actor.name, kind: e.kind, data: JSON.stringify(e.data) }));
+  await insertRows(db, 'incident_events', ['id', 'incident_id', 'at', 'actor_type', 'actor_id', 'actor_name', 'kind', 'data'], rows, { max: 64 });
 }
 
 /** Newest first, as every list is; `before` is the id of the last event of the previous page. */
