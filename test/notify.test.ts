@@ -342,8 +342,11 @@ describeEachEngine('notifications', (env) => {
     const toLeads = hooks.received.filter((r) => r.path === `/leads/${tag}`);
     expect(toLeads).toHaveLength(1);
     expect(verifySignature(toLeads[0]?.headers['x-vigil-signature'] as string, toLeads[0]?.body ?? '', ['stakeholder-secret-01'], t.clock.now())).toEqual({ ok: true });
-    const initial = JSON.parse(toLeads[0]?.body ?? '{}') as { event: string; message: { subject: string; text: string } };
+    const initial = JSON.parse(toLeads[0]?.body ?? '{}') as { event: string; incident: { id: string; next_escalation_at: string | null }; message: { subject: string; text: string } };
     expect(initial.event).toBe('notification.initial');
+    // Built from the incident as stored in the same transaction, its escalation already started.
+    expect(initial.incident.id).toBe(incident.id);
+    expect(initial.incident.next_escalation_at).toEqual(expect.any(String));
     expect(initial.message.subject).toBe(`[P1] Production Incident - ${incident.title}`);
     expect(initial.message.text).toContain(incident.number);
     // The P0-only contact hears nothing of a P1; the P1 email list does; the on-call person is paged once.

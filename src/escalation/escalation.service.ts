@@ -174,9 +174,12 @@ export function createEscalationService(deps: EscalationDeps) {
     return results;
   }
 
-  /** Starts (or, for a reopened incident, restarts) the escalation of an incident in `trx`. */
-  async function start(trx: Db, incidentId: string, now: Date): Promise<void> {
-    const incident = await incidents.within(trx).load(incidentId);
+  /**
+   * Starts (or, for a reopened incident, restarts) the escalation of an incident in `trx`. `created`
+   * is the incident this transaction has just opened: nothing to read back, and no earlier escalation.
+   */
+  async function start(trx: Db, incidentId: string, now: Date, created?: Incident): Promise<void> {
+    const incident = created ?? (await incidents.within(trx).load(incidentId));
     const inc = incidents.within(trx);
     if (incident.serviceId) {
       const window = await maintenanceAt(trx, `${incident.serviceId} ${now.toISOString()}`);
@@ -190,7 +193,7 @@ export function createEscalationService(deps: EscalationDeps) {
       await inc.record(incident, SYSTEM_ACTOR, 'escalation_suppressed', { reason: 'no escalation policy applies' }, now);
       return;
     }
-    const previous = await lockEscalation(trx, incidentId);
+    const previous = created ? undefined : await lockEscalation(trx, incidentId);
     const state: EscalationState = { incidentId, policyId: policy.id, level: 0, loop: 0, run: previous ? previous.run + 1 : 0, startedAt: now, nextAt: levelDueAt(policy.levels, now, 0, 0), stoppedAt: null, stopReason: null };
     await putEscalation(trx, state, now);
     // A wake-up rather than work here: the sweep runs after this transaction commits (the 1 s tick covers a slow commit).
@@ -223,8 +226,9 @@ export function createEscalationService(deps: EscalationDeps) {
   }
 
   // Incidents tell us of every timeline entry inside its transaction.
-  incidents.onEvent(async (trx, incidentId, kind, now) => {
-    if (kind === 'created' || kind === 'reopened') await start(trx, incidentId, now);
+  incidents.onEvent(async (trx, incidentId, kind, now, current) => {
+    if (kind === 'created') await start(trx, incidentId, now, current);
+    else if (kind === 'reopened') await start(trx, incidentId, now);
     else if (kind === 'severity_changed') await reconsider(trx, incidentId, now);
     else if (kind === 'acknowledged') await stopFor(trx, incidentId, 'acknowledged', now);
     else if (kind === 'resolved') await stopFor(trx, incidentId, 'resolved', now);

@@ -46,7 +46,12 @@ import {
 const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
 /** See `onEvent`. */
-export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
+/**
+ * Told of a timeline entry inside its transaction. `current` is the whole incident as the entry left
+ * it when the writer had it at hand (a new incident's "created" entry), so the listener need not read
+ * it back; otherwise undefined.
+ */
+export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date, current?: Incident) => Promise<void>;
 
 /** See `onCommitted`: the timeline entries one committed transaction wrote, in order. */
 export type CommittedListener = (entries: ReadonlyArray<{ incidentId: string; kind: string; at: Date }>) => void;
@@ -58,6 +63,8 @@ export interface TimelineEntry {
   kind: string;
   data: Record<string, unknown>;
   at: Date;
+  /** The whole incident as this entry leaves it, when the writer has it (passed on to listeners). */
+  current?: Incident;
 }
 
 export interface IncidentsDeps {
@@ -151,7 +158,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       clock,
       entries.map(({ incident, actor, kind, data }) => ({ actor, record: { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } } })),
     );
-    for (const { incident, kind, at } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at);
+    for (const { incident, kind, at, current } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at, current);
     noteForCommit(q, entries);
   }
 
@@ -221,7 +228,8 @@ export function createIncidentsService(deps: IncidentsDeps) {
       nextEscalationAt: null,
     };
     await insertIncident(trx, incident);
-    await record(trx, incident, actor, 'created', { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(input.classifiedBy && { classified_by: input.classifiedBy }) }, now);
+    const created = { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(input.classifiedBy && { classified_by: input.classifiedBy }) };
+    await recordMany(trx, [{ incident, actor, kind: 'created', data: created, at: now, current: incident }]);
     if (incident.serviceId) {
       // Deploys and config changes of the service in the last 4 hours are the usual first suspects.
       const changes = await services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS);

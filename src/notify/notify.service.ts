@@ -18,6 +18,7 @@ import { insertNotifications, listForIncident, outboxRow, type Notification } fr
 import { createRemindersService } from './reminders.service.js';
 import { deleteRule, insertRule, rulesOf, type NotificationRule } from './rules.repo.js';
 import { deleteStakeholder, insertStakeholder, listStakeholders, type Stakeholder } from './stakeholders.repo.js';
+import { perTransaction } from '../db/per-transaction.js';
 import { incidentFields, render } from './template.js';
 import { createTemplatesService, type TemplateKey } from './templates.service.js';
 import { nextUpdateDue } from './update-due.js';
@@ -37,6 +38,8 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   const allow = parseAllowlist(outboundAllow);
   const templates = createTemplatesService({ db, clock });
   const reminders = createRemindersService({ db, clock, users, incidents, publicUrl });
+  // Incidents opened together (an ingest batch) notify the same stakeholders: read them once a transaction.
+  const stakeholdersOnce = perTransaction((q) => listStakeholders(q));
 
   /** Outbox rows for freshly written pages, in their transaction. */
   async function enqueuePages(trx: Db, pages: Page[]): Promise<void> {
@@ -97,12 +100,15 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   /**
    * The runbook's initial notification when a P0/P1 incident opens, and its resolution notification
    * when one resolves: to every stakeholder whose severities include the incident's, in the
-   * transaction of the change itself, from the template stored at that moment.
+   * transaction of the change itself, from the template stored at that moment. With `readBack`, the
+   * incident given may be behind the stored one (its escalation started since), so the message is
+   * built from the stored incident, read only when someone is to be told.
    */
-  async function communicate(trx: Db, incident: Incident, kind: TemplateKey, now: Date, nextUpdateAt: Date | null): Promise<void> {
-    if (kind === 'initial' && incident.severity !== 'P0' && incident.severity !== 'P1') return;
-    const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
+  async function communicate(trx: Db, given: Incident, kind: TemplateKey, now: Date, nextUpdateAt: Date | null, readBack = false): Promise<void> {
+    if (kind === 'initial' && given.severity !== 'P0' && given.severity !== 'P1') return;
+    const audience = (await stakeholdersOnce(trx, '')).filter((s) => s.severities.includes(given.severity));
     if (audience.length === 0) return;
+    const incident = readBack ? await incidents.within(trx).load(given.id) : given;
     const { subject, text: body } = await renderTemplate(trx, kind, incident, now, nextUpdateAt);
     const event = kind === 'initial' ? 'notification.initial' : 'notification.resolution';
     const payload = { event, incident: incidentJson(incident, now), message: { subject, text: body } };
@@ -115,11 +121,12 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   // Opening, reopening, severity changes and resolution move the next update's due time (reminders.service.ts);
   // opening and resolving send the runbook's notifications.
   const FOLLOWED = new Set(['created', 'reopened', 'resolved', 'severity_changed']);
-  incidents.onEvent(async (trx, incidentId, kind, at) => {
+  incidents.onEvent(async (trx, incidentId, kind, at, current) => {
     if (!FOLLOWED.has(kind)) return;
-    const incident = await incidents.within(trx).load(incidentId);
+    // A new incident comes whole with its "created" entry: no need to read it back unless notifying.
+    const incident = current ?? (await incidents.within(trx).load(incidentId));
     const due = await reminders.follow(trx, incident, kind, at);
-    if (kind === 'created') await communicate(trx, incident, 'initial', at, due);
+    if (kind === 'created') await communicate(trx, incident, 'initial', at, due, current !== undefined);
     else if (kind === 'resolved') await communicate(trx, incident, 'resolution', at, null);
   });
 
