@@ -289,7 +289,7 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     const s = await open();
     await expect(
       inTransaction(a.app.database.db, async (trx) => {
-        await a.app.incidents.within(trx).open(SYSTEM_ACTOR, { title: 'rolled back', severity: 'P1' }, null, new Date());
+        await a.app.incidents.within(trx).openMany([{ actor: SYSTEM_ACTOR, input: { title: 'rolled back', severity: 'P1' }, serviceName: null }], new Date());
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');

@@ -11,7 +11,7 @@
 import type { Actor } from '../auth/index.js';
 import type { Db } from '../db/database.js';
 import { newId } from '../ids.js';
-import { SEVERITIES, type IncidentsService, type IncidentState, type Severity } from '../incidents/index.js';
+import { SEVERITIES, type IncidentsService, type IncidentState, type Opening, type Severity } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
 import { findOpenAlerts, insertAlertEvents, insertAlerts, openAlertCounts, updateAlerts, type Alert, type NewAlertEvent } from './alerts.repo.js';
 import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
@@ -88,6 +88,11 @@ class AlertBatch {
   private readonly added = new Map<string, { actor: Actor; alerts: Array<Record<string, unknown>> }>();
   private readonly touched = new Map<string, { actor: Actor; acknowledge: boolean; resolve: boolean }>();
   private readonly rules = new Map<string, Rule[]>();
+  /** Incidents this batch opens, written together when it finishes (before its alerts, which point at them). */
+  private readonly opening: Opening[] = [];
+  private readonly openingIds = new Set<string>();
+  /** Raises of incidents still to be opened, applied in order once they exist. */
+  private readonly pendingRaises: Array<{ id: string; cls: Classified; actor: Actor }> = [];
 
   constructor(
     private readonly trx: Db,
@@ -222,17 +227,25 @@ class AlertBatch {
       }
     }
     const title = ev.summary.slice(0, 255).trim() || `Alert from ${ev.source || ev.format}`;
-    const incident = await this.inc.open(actor, { title, severity: cls.severity, serviceId: service.id, description: ev.source ? `source: ${ev.source}` : undefined, groupKey: ev.groupKey, classifiedBy: cls.rule }, service.name, this.now);
-    this.incidentStates.set(incident.id, { id: incident.id, number: incident.number, status: incident.status, severity: incident.severity });
-    if (groupKey !== undefined) this.groups.set(groupKey, incident.id);
-    return incident.id;
+    const id = newId('inc', this.now);
+    this.opening.push({ actor, input: { id, title, severity: cls.severity, serviceId: service.id, description: ev.source ? `source: ${ev.source}` : undefined, groupKey: ev.groupKey, classifiedBy: cls.rule }, serviceName: service.name });
+    this.openingIds.add(id);
+    // Numbered when it is written (finish); nothing before that reads the number.
+    this.incidentStates.set(id, { id, number: '', status: 'triggered', severity: cls.severity });
+    if (groupKey !== undefined) this.groups.set(groupKey, id);
+    return id;
   }
 
   /** A later event that classifies higher raises the incident; nothing lowers it. */
   private async raiseIfHigher(state: IncidentState, cls: Classified, actor: Actor): Promise<void> {
     if (state.status === 'resolved' || rank(cls.severity) >= rank(state.severity)) return;
-    await this.inc.setSeverity(await this.inc.load(state.id), actor, cls.severity, this.now, `raised by an alert (rule ${cls.rule})`);
+    if (this.openingIds.has(state.id)) this.pendingRaises.push({ id: state.id, cls, actor });
+    else await this.raise(state.id, cls, actor);
     state.severity = cls.severity;
+  }
+
+  private async raise(id: string, cls: Classified, actor: Actor): Promise<void> {
+    await this.inc.setSeverity(await this.inc.load(id), actor, cls.severity, this.now, `raised by an alert (rule ${cls.rule})`);
   }
 
   private async incidentState(id: string): Promise<IncidentState> {
@@ -272,6 +285,15 @@ class AlertBatch {
 
   /** Writes the batch's alerts and events, then does the per-incident work. */
   async finish(): Promise<void> {
+    // The new incidents first (the alerts point at them), opened as they would have been one by one:
+    // at the severity that opened each, then raised as later events of the batch raised them.
+    for (const incident of await this.inc.openMany(this.opening, this.now)) {
+      const state = this.incidentStates.get(incident.id);
+      if (state) state.number = incident.number;
+    }
+    this.openingIds.clear();
+    for (const { id, cls, actor } of this.pendingRaises) await this.raise(id, cls, actor);
+
     // Updates first: an alert resolved in this batch frees its dedup key for a new alert inserted after it.
     await updateAlerts(
       this.trx,

@@ -221,6 +221,26 @@ describeEachEngine('alert ingestion', (env) => {
     expect((await t.kinds(incident?.id as string)).filter((k) => k === 'resolved')).toHaveLength(1);
   });
 
+  it('opens the incidents of one batch together: numbered in arrival order, and answerable within the same batch', async () => {
+    const t = await setup('ing-batch-many');
+    await t.send(ev({ dedupKey: 'm1' }), ev({ dedupKey: 'm2', severity: 'error' }), ev({ dedupKey: 'm3' }), { ...ev({ dedupKey: 'm2' }), action: 'acknowledge' });
+    const byTitle = new Map((await t.incidents()).map((i) => [i.title, i]));
+    const [m1, m2, m3] = ['alert m1', 'alert m2', 'alert m3'].map((title) => byTitle.get(title));
+    const seq = (n: string | undefined) => Number(n?.split('-').at(-1));
+    expect(seq(m2?.number)).toBe(seq(m1?.number) + 1);
+    expect(seq(m3?.number)).toBe(seq(m2?.number) + 1);
+    expect([m1?.severity, m2?.severity, m3?.severity]).toEqual(['P1', 'P2', 'P1']);
+    expect([m1?.status, m2?.status, m3?.status]).toEqual(['triggered', 'acknowledged', 'triggered']);
+    const kinds = await t.kinds(m2?.id as string);
+    expect(kinds[0]).toBe('created');
+    expect(kinds.indexOf('alert_added')).toBeLessThan(kinds.indexOf('acknowledged'));
+    expect((await t.alerts()).map((a) => [a.dedupKey, a.incidentId])).toEqual([
+      ['m3', m3?.id],
+      ['m2', m2?.id],
+      ['m1', m1?.id],
+    ]);
+  });
+
   it('keeps an incident open when a resolve is followed by a new trigger of its group in the same batch', async () => {
     const t = await setup('ing-batch-reopen');
     const a = ev({ dedupKey: 'a', groupKey: 'g', severity: 'warning' });

@@ -77,21 +77,24 @@ function toRow(i: Incident): IncidentsTable {
 }
 
 /**
- * Takes the next number of the day. The upsert locks the day's counter row until the transaction
- * ends (PostgreSQL) or runs under SQLite's single writer, so concurrent creations never share a number.
+ * Takes the next `count` numbers of the day (returns the first). The upsert locks the day's counter row
+ * until the transaction ends (PostgreSQL) or runs under SQLite's single writer, so concurrent
+ * creations never share a number.
  */
-export async function nextSequence(db: Db, day: string): Promise<number> {
+export async function nextSequences(db: Db, day: string, count: number): Promise<number> {
   const row = await db
     .insertInto('incident_counters')
-    .values({ day, last: 1 })
-    .onConflict((oc) => oc.column('day').doUpdateSet((eb) => ({ last: eb('incident_counters.last', '+', 1) })))
+    .values({ day, last: count })
+    .onConflict((oc) => oc.column('day').doUpdateSet((eb) => ({ last: eb('incident_counters.last', '+', count) })))
     .returning('last')
     .executeTakeFirstOrThrow();
-  return Number(row.last);
+  return Number(row.last) - count + 1;
 }
 
-export async function insertIncident(db: Db, incident: Incident): Promise<void> {
-  await db.insertInto('incidents').values(toRow(incident)).execute();
+const INCIDENT_COLUMNS = ['id', 'number', 'title', 'description', 'impact', 'severity', 'status', 'phase', 'service_id', 'created_at', 'updated_at', 'created_by', 'ack_due_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'breach_recorded_at', 'phase_started_at', 'phase_due_at', 'group_key', 'classified_by'] as const satisfies ReadonlyArray<keyof IncidentsTable>;
+
+export async function insertIncidents(db: Db, incidents: Incident[]): Promise<void> {
+  await insertRows(db, 'incidents', INCIDENT_COLUMNS, incidents.map(toRow), { max: 64 });
 }
 
 async function rolesFor(db: Db, ids: string[]): Promise<Map<string, Partial<Record<Role, UserRef>>>> {

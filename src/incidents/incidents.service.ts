@@ -33,10 +33,10 @@ import {
   findUnrecordedBreaches,
   insertEvents,
   findIncidents,
-  insertIncident,
+  insertIncidents,
   listEvents,
   listIncidents,
-  nextSequence,
+  nextSequences,
   saveIncident,
   setRole,
   type TimelineEvent,
@@ -81,6 +81,14 @@ export interface NewIncident {
   serviceId?: string | undefined;
   description?: string | undefined;
   impact?: string | undefined;
+}
+
+/** One incident to open: who opens it, what it is, and the service's name for its "created" entry. */
+export interface Opening {
+  actor: Actor;
+  /** `id` when the caller has already used it (ingestion points its alerts at it). */
+  input: NewIncident & Origin & { id?: string };
+  serviceName: string | null;
 }
 
 /** Where an incident came from when an alert opened it. */
@@ -197,48 +205,65 @@ export function createIncidentsService(deps: IncidentsDeps) {
     await record(trx, incident, actor, 'role_assigned', { role, user: user.handle, previous: previous?.handle ?? null }, now);
   }
 
-  /** Inserts a new incident and its "created" event; the caller has authorized and resolved the service. */
-  async function open(trx: Db, actor: Actor, input: NewIncident & Origin, serviceName: string | null, now: Date): Promise<Incident> {
+  /**
+   * Inserts new incidents with the next numbers of the day and their "created" entries (listeners hear
+   * each, in order, with the whole incident), then each one's recent changes. The caller has authorized
+   * and resolved the services. An ingest batch opens many at once: the numbers, the rows and the
+   * entries cost one statement each for all of them.
+   */
+  async function openMany(trx: Db, openings: Opening[], now: Date): Promise<Incident[]> {
+    if (openings.length === 0) return [];
     const day = dayKey(now);
-    const incident: Incident = {
-      id: newId('inc', now),
-      number: formatNumber(day, await nextSequence(trx, day)),
-      title: input.title,
-      description: input.description ?? null,
-      impact: input.impact ?? null,
-      severity: input.severity,
-      status: 'triggered',
-      phase: 'detection',
-      serviceId: input.serviceId ?? null,
-      createdAt: now,
-      updatedAt: now,
-      createdBy: actor.id,
-      ackDueAt: ackDueAt(now, input.severity, responseTargets),
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      resolvedAt: null,
-      resolvedBy: null,
-      breachRecordedAt: null,
-      phaseStartedAt: now,
-      phaseDueAt: phaseDueAt(now, 'detection'),
-      groupKey: input.groupKey ?? null,
-      classifiedBy: input.classifiedBy ?? null,
-      roles: {},
-      escalationLevel: 0,
-      nextEscalationAt: null,
-    };
-    await insertIncident(trx, incident);
-    const created = { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(input.classifiedBy && { classified_by: input.classifiedBy }) };
-    await recordMany(trx, [{ incident, actor, kind: 'created', data: created, at: now, current: incident }]);
-    if (incident.serviceId) {
-      // Deploys and config changes of the service in the last 4 hours are the usual first suspects.
+    const first = await nextSequences(trx, day, openings.length);
+    const incidents = openings.map(
+      ({ actor, input }, i): Incident => ({
+        id: input.id ?? newId('inc', now),
+        number: formatNumber(day, first + i),
+        title: input.title,
+        description: input.description ?? null,
+        impact: input.impact ?? null,
+        severity: input.severity,
+        status: 'triggered',
+        phase: 'detection',
+        serviceId: input.serviceId ?? null,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: actor.id,
+        ackDueAt: ackDueAt(now, input.severity, responseTargets),
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        breachRecordedAt: null,
+        phaseStartedAt: now,
+        phaseDueAt: phaseDueAt(now, 'detection'),
+        groupKey: input.groupKey ?? null,
+        classifiedBy: input.classifiedBy ?? null,
+        roles: {},
+        escalationLevel: 0,
+        nextEscalationAt: null,
+      }),
+    );
+    await insertIncidents(trx, incidents);
+    await recordMany(
+      trx,
+      incidents.map((incident, i) => {
+        const { actor, serviceName } = openings[i] as Opening;
+        const data = { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(incident.classifiedBy && { classified_by: incident.classifiedBy }) };
+        return { incident, actor, kind: 'created', data, at: now, current: incident };
+      }),
+    );
+    // Deploys and config changes of the service in the last 4 hours are the usual first suspects.
+    const suspects: TimelineEntry[] = [];
+    for (const incident of incidents) {
+      if (!incident.serviceId) continue;
       const changes = await services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS);
-      if (changes.length > 0) {
-        const list = changes.map((c) => ({ id: c.id, summary: c.summary, source: c.source, timestamp: c.timestamp.toISOString() }));
-        await record(trx, incident, SYSTEM_ACTOR, 'recent_changes', { changes: list }, now);
-      }
+      if (changes.length === 0) continue;
+      const list = changes.map((c) => ({ id: c.id, summary: c.summary, source: c.source, timestamp: c.timestamp.toISOString() }));
+      suspects.push({ incident, actor: SYSTEM_ACTOR, kind: 'recent_changes', data: { changes: list }, at: now });
     }
-    return incident;
+    await recordMany(trx, suspects);
+    return incidents;
   }
 
   async function acknowledgeIn(trx: Db, incident: Incident, actor: Actor, now: Date): Promise<void> {
@@ -278,8 +303,8 @@ export function createIncidentsService(deps: IncidentsDeps) {
       authorize(actor, 'incident.write');
       return inTransaction(db, async (trx) => {
         const service = input.serviceId ? await services.load(input.serviceId, trx) : undefined;
-        const incident = await open(trx, actor, { ...input, serviceId: service?.id }, service?.name ?? null, clock.now());
-        return load(incident.id, trx); // as stored, with what listeners (the escalation) added
+        const [incident] = await openMany(trx, [{ actor, input: { ...input, serviceId: service?.id }, serviceName: service?.name ?? null }], clock.now());
+        return load((incident as Incident).id, trx); // as stored, with what listeners (the escalation) added
       });
     },
 
@@ -427,7 +452,8 @@ export function createIncidentsService(deps: IncidentsDeps) {
      */
     within(trx: Db) {
       return {
-        open: (actor: Actor, input: NewIncident & Origin, serviceName: string | null, now: Date) => open(trx, actor, input, serviceName, now),
+        /** Opens these incidents together (see openMany). */
+        openMany: (openings: Opening[], now: Date) => openMany(trx, openings, now),
         load: (id: string) => load(id, trx),
         acknowledge: (incident: Incident, actor: Actor, now: Date) => acknowledgeIn(trx, incident, actor, now),
         resolve: (incident: Incident, actor: Actor, now: Date, note?: string) => resolveIn(trx, incident, actor, now, note),
