@@ -242,6 +242,22 @@ describeEachEngine('runbook functions', (env) => {
       }
     });
 
+    it('diagnoses a backlog larger than one write transaction, still with one run of the checks', async () => {
+      const opened = await Promise.all(Array.from({ length: 40 }, (_, i) => trigger(`diag-backlog-${i}`)));
+      const calls = async () => ((await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=200', { as: viewer })).json() as { data: unknown[] }).data.length;
+      const before = await calls();
+      h.clock.advance(1_000);
+      expect(await h.app.diagnostics.sweep()).toBe(40);
+      expect(await calls()).toBe(before + 1);
+      for (const { incident_id } of opened) {
+        const entries = (await timelineOf(incident_id as string)).filter((e) => e.kind === 'diagnostics');
+        expect(entries).toHaveLength(1);
+        expect(entries[0]?.data.shared_with).toBe(39);
+      }
+      h.clock.advance(1_000);
+      expect(await h.app.diagnostics.sweep()).toBe(0);
+    });
+
     it('takes over a claim left unfinished by an instance that died, after a minute', async () => {
       const p1 = await trigger('diag-dead-instance');
       const claimedAt = h.clock.now();

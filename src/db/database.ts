@@ -122,6 +122,15 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   return applied.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
+/**
+ * Lets the event loop run before going on. SQLite work is synchronous, so a loop of transactions whose
+ * promises resolve at once never gives the loop a turn to read sockets: a sweep working through a
+ * backlog held every request waiting for its whole length. Loops of transactions call this between them.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 // Callbacks to run once the transaction they were registered in has committed (see afterCommit).
 const commitHooks = new WeakMap<Db, Array<() => void>>();
 

@@ -6,6 +6,7 @@
 // (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each piece of work
 // once. New incidents wake the sweep early instead of waiting for the tick.
 import type { App } from '../app.js';
+import { yieldToEventLoop } from '../db/database.js';
 
 export interface EngineLogger {
   error(obj: unknown, msg: string): void;
@@ -50,14 +51,17 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
       logger.info({ escalated }, 'escalations moved on');
       void deliver(); // the pages just written are due now
     }
+    await yieldToEventLoop(); // each sweep below is its own transaction; requests get a turn between them
     const recorded = await app.incidents.recordBreaches();
     if (recorded > 0) logger.info({ recorded }, 'response targets missed');
     // Runs checks that may take a moment; the escalation sweep above has already gone.
+    await yieldToEventLoop();
     const diagnosed = await app.diagnostics.sweep();
     if (diagnosed > 0) logger.info({ diagnosed }, 'new P0/P1 incidents diagnosed');
     const degraded = await app.performance.sweep(); // at most once a minute
     if (degraded > 0) logger.info({ degraded }, 'performance degradation alerts raised or resolved');
     await app.errors.sweep(); // error spikes back under their threshold resolve; alerts left due are retried
+    await yieldToEventLoop();
     const reminded = await app.notify.remindOverdueUpdates();
     if (reminded > 0) {
       logger.info({ reminded }, 'status updates overdue');

@@ -10,7 +10,7 @@
 // without having paged anyone pages the admins instead.
 import { adminUserIds, authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
 import type { Clock } from '../clock.js';
-import { inTransaction, type Db } from '../db/database.js';
+import { inTransaction, yieldToEventLoop, type Db } from '../db/database.js';
 import { perTransaction } from '../db/per-transaction.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -34,8 +34,12 @@ export interface EscalationDeps {
   users: UsersService;
 }
 
-/** Rows one sweep transaction claims. */
-const CLAIM = 100;
+/**
+ * Rows one sweep transaction claims. Small enough that a backlog (a storm's incidents all escalating
+ * at once) is worked through in transactions of a few milliseconds with requests served between
+ * them; at 100 a transaction held ingestion for ~100 ms.
+ */
+const CLAIM = 25;
 /** Levels one step may reach at most (a long run of empty levels, repeats included). */
 const MAX_LEVELS_PER_STEP = 50;
 
@@ -257,6 +261,7 @@ export function createEscalationService(deps: EscalationDeps) {
         });
         total += worked;
         if (worked < CLAIM) return total;
+        await yieldToEventLoop(); // a backlog of due escalations must not hold requests for its whole length
       }
     },
 

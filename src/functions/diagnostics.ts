@@ -6,7 +6,8 @@
 // sweep claims (they describe the system, not the incident).
 import { SYSTEM_ACTOR } from '../auth/index.js';
 import type { Clock } from '../clock.js';
-import { inTransaction, type Db } from '../db/database.js';
+import { chunks } from '../db/chunks.js';
+import { inTransaction, yieldToEventLoop, type Db } from '../db/database.js';
 import type { IncidentsService } from '../incidents/index.js';
 import { claimDiagnostics, finishDiagnostics, undiagnosedIncidents } from './diagnostics.repo.js';
 import type { FunctionsService } from './functions.service.js';
@@ -14,6 +15,8 @@ import type { FunctionsService } from './functions.service.js';
 /** Incidents older than this when first seen get no diagnostics (a server that was down for a day does not diagnose the past). */
 const LOOK_BACK_MS = 60 * 60_000;
 const STALE_CLAIM_MS = 60_000;
+/** Incidents claimed or recorded per transaction. */
+const WRITE_CHUNK = 32;
 const MIN_INTERVAL_MS = 1_000;
 /** Services listed by name in the entry: those not operational, at most this many. */
 const LISTED_SERVICES = 25;
@@ -68,19 +71,26 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
       lastRun = now.getTime();
       const candidates = await undiagnosedIncidents(db, new Date(now.getTime() - LOOK_BACK_MS), stale, limit);
       if (candidates.length === 0) return 0;
-      const claimed = await inTransaction(db, async (trx) => {
-        const mine: string[] = [];
-        for (const id of candidates) if (await claimDiagnostics(trx, id, now, stale)) mine.push(id);
-        return mine;
-      });
+      // In transactions of a few incidents, with a turn for requests between them: a storm's backlog of
+      // P1s written in one transaction held ingestion for tens of milliseconds every second.
+      const claimed: string[] = [];
+      for (const part of chunks(candidates, WRITE_CHUNK)) {
+        await inTransaction(db, async (trx) => {
+          for (const id of part) if (await claimDiagnostics(trx, id, now, stale)) claimed.push(id);
+        });
+        await yieldToEventLoop();
+      }
       if (claimed.length === 0) return 0;
       const findings = await gather();
-      await inTransaction(db, async (trx) => {
-        const at = clock.now();
-        const found = await incidents.within(trx).states(claimed);
-        await incidents.within(trx).recordMany(found.map((incident) => ({ incident, actor: SYSTEM_ACTOR, kind: 'diagnostics', data: { ...findings, took_ms: at.getTime() - now.getTime(), ...(claimed.length > 1 && { shared_with: claimed.length - 1 }) }, at })));
-        await finishDiagnostics(trx, claimed, at);
-      });
+      for (const part of chunks(claimed, WRITE_CHUNK)) {
+        await inTransaction(db, async (trx) => {
+          const at = clock.now();
+          const found = await incidents.within(trx).states(part);
+          await incidents.within(trx).recordMany(found.map((incident) => ({ incident, actor: SYSTEM_ACTOR, kind: 'diagnostics', data: { ...findings, took_ms: at.getTime() - now.getTime(), ...(claimed.length > 1 && { shared_with: claimed.length - 1 }) }, at })));
+          await finishDiagnostics(trx, part, at);
+        });
+        await yieldToEventLoop();
+      }
       return claimed.length;
     },
   };
