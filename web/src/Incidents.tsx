@@ -57,7 +57,13 @@ export function Incidents({ role }: { role: Role }) {
   const [marked, setMarked] = useState<ReadonlySet<string>>(() => new Set());
   const markedRows = rows.filter((r) => marked.has(r.id));
 
+  // The controls show a choice at once: the router commits the new URL (and so the query) in a
+  // transition, and until then a controlled checkbox would snap back to the old value. The choice is
+  // shown only while the URL is still the one it was made on.
+  const [chosen, setChosen] = useState<{ from: string; filter: IncidentFilter } | null>(null);
+  const shown = chosen && chosen.from === filterKey ? chosen.filter : filter;
   const setFilter = (next: IncidentFilter) => {
+    setChosen({ from: filterKey, filter: next });
     setMarked(new Set());
     setParams(paramsFromFilter(next), { replace: true });
   };
@@ -130,7 +136,7 @@ export function Incidents({ role }: { role: Role }) {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const statusChoice = STATUS_CHOICES.find((c) => c.status.length === (filter.status ?? []).length && c.status.every((s) => filter.status?.includes(s)));
+  const statusChoice = STATUS_CHOICES.find((c) => c.status.length === (shown.status ?? []).length && c.status.every((s) => shown.status?.includes(s)));
   const error = act.error ?? bulk.error;
 
   return (
@@ -144,7 +150,7 @@ export function Incidents({ role }: { role: Role }) {
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Status{' '}
-          <select value={statusChoice?.label ?? 'Open'} onChange={(e) => setFilter({ ...filter, status: [...(STATUS_CHOICES.find((c) => c.label === e.target.value)?.status ?? OPEN)] })}>
+          <select value={statusChoice?.label ?? 'Open'} onChange={(e) => setFilter({ ...shown, status: [...(STATUS_CHOICES.find((c) => c.label === e.target.value)?.status ?? OPEN)] })}>
             {STATUS_CHOICES.map((c) => (
               <option key={c.label}>{c.label}</option>
             ))}
@@ -156,8 +162,8 @@ export function Incidents({ role }: { role: Role }) {
             <label key={s}>
               <input
                 type="checkbox"
-                checked={filter.severity?.includes(s) ?? false}
-                onChange={(e) => setFilter({ ...filter, severity: e.target.checked ? [...(filter.severity ?? []), s] : (filter.severity ?? []).filter((x) => x !== s) })}
+                checked={shown.severity?.includes(s) ?? false}
+                onChange={(e) => setFilter({ ...shown, severity: e.target.checked ? [...(shown.severity ?? []), s] : (shown.severity ?? []).filter((x) => x !== s) })}
               />{' '}
               {s}
             </label>
@@ -165,7 +171,7 @@ export function Incidents({ role }: { role: Role }) {
         </fieldset>
         <label>
           Service{' '}
-          <select value={filter.service_id ?? ''} onChange={(e) => setFilter({ ...filter, service_id: e.target.value || undefined })}>
+          <select value={shown.service_id ?? ''} onChange={(e) => setFilter({ ...shown, service_id: e.target.value || undefined })}>
             <option value="">All services</option>
             {(services.data?.data ?? []).map((s) => (
               <option key={s.id} value={s.id}>{s.name}</option>
