@@ -179,29 +179,31 @@ export function createEscalationService(deps: EscalationDeps) {
   }
 
   /**
-   * Starts (or, for a reopened incident, restarts) the escalation of an incident in `trx`. `created`
-   * is the incident this transaction has just opened: nothing to read back, and no earlier escalation.
+   * Starts the escalations of `list` in `trx`: incidents this transaction has just opened (`opened`:
+   * nothing earlier to lock, all written in one statement), or a reopened one, which restarts as its
+   * escalation's next run.
    */
-  async function start(trx: Db, incidentId: string, now: Date, created?: Incident): Promise<void> {
-    const incident = created ?? (await incidents.within(trx).load(incidentId));
-    const inc = incidents.within(trx);
-    if (incident.serviceId) {
-      const window = await maintenanceAt(trx, `${incident.serviceId} ${now.toISOString()}`);
+  async function start(trx: Db, list: readonly Incident[], now: Date, opened: boolean): Promise<void> {
+    const suppressed: TimelineEntry[] = [];
+    const states: EscalationState[] = [];
+    for (const incident of list) {
+      const window = incident.serviceId ? await maintenanceAt(trx, `${incident.serviceId} ${now.toISOString()}`) : undefined;
       if (window) {
-        await inc.record(incident, SYSTEM_ACTOR, 'escalation_suppressed', { reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id }, now);
-        return;
+        suppressed.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_suppressed', data: { reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id }, at: now });
+        continue;
       }
+      const policy = await policyFor(trx, incident.serviceId, incident.severity);
+      if (!policy) {
+        suppressed.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_suppressed', data: { reason: 'no escalation policy applies' }, at: now });
+        continue;
+      }
+      const previous = opened ? undefined : await lockEscalation(trx, incident.id);
+      states.push({ incidentId: incident.id, policyId: policy.id, level: 0, loop: 0, run: previous ? previous.run + 1 : 0, startedAt: now, nextAt: levelDueAt(policy.levels, now, 0, 0), stoppedAt: null, stopReason: null });
     }
-    const policy = await policyFor(trx, incident.serviceId, incident.severity);
-    if (!policy) {
-      await inc.record(incident, SYSTEM_ACTOR, 'escalation_suppressed', { reason: 'no escalation policy applies' }, now);
-      return;
-    }
-    const previous = created ? undefined : await lockEscalation(trx, incidentId);
-    const state: EscalationState = { incidentId, policyId: policy.id, level: 0, loop: 0, run: previous ? previous.run + 1 : 0, startedAt: now, nextAt: levelDueAt(policy.levels, now, 0, 0), stoppedAt: null, stopReason: null };
-    await putEscalation(trx, state, now);
+    await incidents.within(trx).recordMany(suppressed);
+    await putEscalations(trx, states, now);
     // A wake-up rather than work here: the sweep runs after this transaction commits (the 1 s tick covers a slow commit).
-    setTimeout(() => wake(), 20).unref();
+    if (states.length > 0) setTimeout(() => wake(), 20).unref();
   }
 
   async function stopFor(trx: Db, incidentId: string, status: string, now: Date): Promise<void> {
@@ -230,9 +232,9 @@ export function createEscalationService(deps: EscalationDeps) {
   }
 
   // Incidents tell us of every timeline entry inside its transaction.
-  incidents.onEvent(async (trx, incidentId, kind, now, current) => {
-    if (kind === 'created') await start(trx, incidentId, now, current);
-    else if (kind === 'reopened') await start(trx, incidentId, now);
+  incidents.onCreated((trx, opened, now) => start(trx, opened, now, true));
+  incidents.onEvent(async (trx, incidentId, kind, now) => {
+    if (kind === 'reopened') await start(trx, [await incidents.within(trx).load(incidentId)], now, false);
     else if (kind === 'severity_changed') await reconsider(trx, incidentId, now);
     else if (kind === 'acknowledged') await stopFor(trx, incidentId, 'acknowledged', now);
     else if (kind === 'resolved') await stopFor(trx, incidentId, 'resolved', now);

@@ -46,12 +46,14 @@ import {
 const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
 /** See `onEvent`. */
+/** Told of a timeline entry inside its transaction. */
+export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
+
 /**
- * Told of a timeline entry inside its transaction. `current` is the whole incident as the entry left
- * it when the writer had it at hand (a new incident's "created" entry), so the listener need not read
- * it back; otherwise undefined.
+ * Told, inside their transaction, of the incidents it has just opened (all of an ingest batch's at
+ * once), as written: a listener needs not read them back and can write its rows for all in one go.
  */
-export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date, current?: Incident) => Promise<void>;
+export type CreatedListener = (trx: Db, incidents: readonly Incident[], at: Date) => Promise<void>;
 
 /** See `onCommitted`: the timeline entries one committed transaction wrote, in order. */
 export type CommittedListener = (entries: ReadonlyArray<{ incidentId: string; kind: string; at: Date }>) => void;
@@ -63,8 +65,6 @@ export interface TimelineEntry {
   kind: string;
   data: Record<string, unknown>;
   at: Date;
-  /** The whole incident as this entry leaves it, when the writer has it (passed on to listeners). */
-  current?: Incident;
 }
 
 export interface IncidentsDeps {
@@ -131,6 +131,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
   // Told of every timeline entry inside its transaction (the escalation engine starts and stops on them).
   const listeners: IncidentListener[] = [];
+  const createdListeners: CreatedListener[] = [];
   // Told after commit of the entries each transaction wrote (live updates); per transaction, the entries so far.
   const committedListeners: CommittedListener[] = [];
   const uncommitted = new WeakMap<Db, Array<{ incidentId: string; kind: string; at: Date }>>();
@@ -166,7 +167,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       clock,
       entries.map(({ incident, actor, kind, data }) => ({ actor, record: { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } } })),
     );
-    for (const { incident, kind, at, current } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at, current);
+    for (const { incident, kind, at } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at);
     noteForCommit(q, entries);
   }
 
@@ -250,9 +251,10 @@ export function createIncidentsService(deps: IncidentsDeps) {
       incidents.map((incident, i) => {
         const { actor, serviceName } = openings[i] as Opening;
         const data = { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(incident.classifiedBy && { classified_by: incident.classifiedBy }) };
-        return { incident, actor, kind: 'created', data, at: now, current: incident };
+        return { incident, actor, kind: 'created', data, at: now };
       }),
     );
+    for (const listener of createdListeners) await listener(trx, incidents, now);
     // Deploys and config changes of the service in the last 4 hours are the usual first suspects.
     const suspects: TimelineEntry[] = [];
     for (const incident of incidents) {
@@ -435,6 +437,14 @@ export function createIncidentsService(deps: IncidentsDeps) {
      */
     onEvent(listener: IncidentListener): void {
       listeners.push(listener);
+    },
+
+    /**
+     * Runs `listener` in the transaction that opens incidents, once for all it opens, after their
+     * "created" entries (which `onEvent` listeners hear first, entry by entry).
+     */
+    onCreated(listener: CreatedListener): void {
+      createdListeners.push(listener);
     },
 
     /**

@@ -120,14 +120,17 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
 
   // Opening, reopening, severity changes and resolution move the next update's due time (reminders.service.ts);
   // opening and resolving send the runbook's notifications.
-  const FOLLOWED = new Set(['created', 'reopened', 'resolved', 'severity_changed']);
-  incidents.onEvent(async (trx, incidentId, kind, at, current) => {
+  // New incidents come as written (their escalation starts after): read back only to notify someone.
+  incidents.onCreated(async (trx, opened, at) => {
+    const dues = await reminders.opened(trx, opened, at);
+    for (const [i, incident] of opened.entries()) await communicate(trx, incident, 'initial', at, dues[i] ?? null, true);
+  });
+  const FOLLOWED = new Set(['reopened', 'resolved', 'severity_changed']);
+  incidents.onEvent(async (trx, incidentId, kind, at) => {
     if (!FOLLOWED.has(kind)) return;
-    // A new incident comes whole with its "created" entry: no need to read it back unless notifying.
-    const incident = current ?? (await incidents.within(trx).load(incidentId));
-    const due = await reminders.follow(trx, incident, kind, at);
-    if (kind === 'created') await communicate(trx, incident, 'initial', at, due, current !== undefined);
-    else if (kind === 'resolved') await communicate(trx, incident, 'resolution', at, null);
+    const incident = await incidents.within(trx).load(incidentId);
+    await reminders.follow(trx, incident, kind, at);
+    if (kind === 'resolved') await communicate(trx, incident, 'resolution', at, null);
   });
 
   /** The contact methods a page to this person goes to, with their delays. */

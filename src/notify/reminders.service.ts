@@ -22,7 +22,7 @@ import { insertNotifications, outboxRow, type Notification } from './outbox.repo
 import { listStakeholders } from './stakeholders.repo.js';
 import { humanTime } from './template.js';
 import { dueAfterReminder, firstUpdateDue } from './update-due.js';
-import { claimReminder, findOverdue, findSchedule, setDue, setSchedule } from './update-schedule.repo.js';
+import { claimReminder, findOverdue, findSchedule, setDue, setSchedule, setSchedules } from './update-schedule.repo.js';
 
 export interface RemindersDeps {
   db: Db;
@@ -71,17 +71,29 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
 
   return {
     /**
-     * Keeps the due time in step with the timeline, in the entry's transaction: opening and reopening
-     * count the severity's cadence from then; resolving clears it; a severity change before any status
-     * update recounts from the opening with the new cadence (and arms a new cadence when nothing was due).
-     * Returns the due time after an opening, for the initial notification's "NEXT UPDATE".
+     * Arms the first status update of incidents just opened (one statement for all): the severity's
+     * cadence counts from the opening. A P2/P3 has nothing due and needs no row until something is.
+     * Returns each one's due time, for the initial notification's "NEXT UPDATE".
      */
-    async follow(trx: Db, incident: Incident, kind: string, at: Date): Promise<Date | null> {
-      if (kind === 'created' || kind === 'reopened') {
-        const due = firstUpdateDue(incident.severity, at);
-        // A P2/P3 that opens has nothing due and needs no row until something is.
-        if (due || kind === 'reopened') await setSchedule(trx, { incidentId: incident.id, dueAt: due, basis: kind === 'created' ? 'opened' : 'reopened', basisAt: at }, at);
-        return due;
+    async opened(trx: Db, list: readonly Incident[], at: Date): Promise<Array<Date | null>> {
+      const dues = list.map((incident) => firstUpdateDue(incident.severity, at));
+      const rows = list.flatMap((incident, i) => {
+        const dueAt = dues[i] ?? null;
+        return dueAt ? [{ incidentId: incident.id, dueAt, basis: 'opened' as const, basisAt: at }] : [];
+      });
+      await setSchedules(trx, rows, at);
+      return dues;
+    },
+
+    /**
+     * Keeps the due time in step with the timeline, in the entry's transaction: reopening counts the
+     * severity's cadence from then; resolving clears it; a severity change before any status update
+     * recounts from the opening with the new cadence (and arms a new cadence when nothing was due).
+     */
+    async follow(trx: Db, incident: Incident, kind: string, at: Date): Promise<void> {
+      if (kind === 'reopened') {
+        await setSchedule(trx, { incidentId: incident.id, dueAt: firstUpdateDue(incident.severity, at), basis: 'reopened', basisAt: at }, at);
+        return;
       }
       if (kind === 'resolved') {
         await setDue(trx, incident.id, null, at);
@@ -95,7 +107,6 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
           await setDue(trx, incident.id, firstUpdateDue(incident.severity, at), at);
         }
       }
-      return null;
     },
 
     /** A status update at `now` announced `nextUpdateAt` (null: none): that is the new due time. */

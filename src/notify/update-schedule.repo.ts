@@ -1,6 +1,7 @@
 // The due time of each incident's next status update, swept by the engine for overdue reminders.
 // An incident without a row has had no status update and no due time yet (a P2/P3 that opened).
 import type { Db } from '../db/database.js';
+import { insertRows } from '../db/insert-rows.js';
 import type { DueBasis } from './update-due.js';
 
 export interface UpdateSchedule {
@@ -14,20 +15,32 @@ export interface UpdateSchedule {
   remindedAt: Date | null;
 }
 
+/** A due time and what it counts from. */
+export interface ScheduleBasis {
+  incidentId: string;
+  dueAt: Date | null;
+  basis: DueBasis;
+  basisAt: Date;
+}
+
 export async function findSchedule(db: Db, incidentId: string): Promise<UpdateSchedule | undefined> {
   const r = await db.selectFrom('update_schedule').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
   if (!r) return undefined;
   return { incidentId: r.incident_id, dueAt: r.due_at ? new Date(r.due_at) : null, basis: r.basis as DueBasis, basisAt: new Date(r.basis_at), reminders: Number(r.reminders), remindedAt: r.reminded_at ? new Date(r.reminded_at) : null };
 }
 
-/** Sets the incident's due time from a new basis (opened, reopened, a status update); the reminder count starts again. */
-export async function setSchedule(db: Db, s: { incidentId: string; dueAt: Date | null; basis: DueBasis; basisAt: Date }, now: Date): Promise<void> {
-  const row = { due_at: s.dueAt?.toISOString() ?? null, basis: s.basis, basis_at: s.basisAt.toISOString(), reminders: 0, reminded_at: null, updated_at: now.toISOString() };
-  await db
-    .insertInto('update_schedule')
-    .values({ incident_id: s.incidentId, ...row })
-    .onConflict((oc) => oc.column('incident_id').doUpdateSet(row))
-    .execute();
+/** Sets an incident's due time from a new basis (opened, reopened, a status update); the reminder count starts again. */
+export async function setSchedule(db: Db, s: ScheduleBasis, now: Date): Promise<void> {
+  await setSchedules(db, [s], now);
+}
+
+/** setSchedule for many incidents (those an ingest batch opens) in multi-row statements. */
+export async function setSchedules(db: Db, list: readonly ScheduleBasis[], now: Date): Promise<void> {
+  const rows = list.map((s) => ({ incident_id: s.incidentId, due_at: s.dueAt?.toISOString() ?? null, basis: s.basis, basis_at: s.basisAt.toISOString(), reminders: 0, reminded_at: null, updated_at: now.toISOString() }));
+  await insertRows(db, 'update_schedule', ['incident_id', 'due_at', 'basis', 'basis_at', 'reminders', 'reminded_at', 'updated_at'], rows, {
+    max: 64,
+    onConflictUpdate: { key: 'incident_id', set: ['due_at', 'basis', 'basis_at', 'reminders', 'reminded_at', 'updated_at'] },
+  });
 }
 
 /** Moves the due time only (a severity change, a resolution), keeping basis and reminder count. */
