@@ -99,7 +99,15 @@ function receiver() {
         }
       }
     }
-    return owners.get(port) ?? 'unknown';
+    const known = owners.get(port);
+    if (known) return known;
+    // Only the two servers send here. Once the victim is dead its sockets cannot be read any more, but
+    // the survivor's were just read, live: a connection that is not the survivor's was the victim's.
+    if (killed.has('victim') && pids.survivor !== undefined) {
+      owners.set(port, 'victim');
+      return 'victim';
+    }
+    return 'unknown';
   };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -133,6 +141,8 @@ function receiver() {
       });
     });
   });
+  // Attributed as soon as a connection arrives, while its process certainly still holds it.
+  server.on('connection', (socket) => void ownerOf(socket.remotePort ?? 0));
   return {
     deliveries,
     open,
