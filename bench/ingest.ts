@@ -66,7 +66,6 @@ interface PhaseResult {
   requests: number;
   ok: number;
   statuses: Map<number, number>;
-  errors: number;
   seconds: number;
   p50: number;
   p99: number;
@@ -98,7 +97,7 @@ async function closedLoop(phase: string, pid: number, url: string, connections: 
   const unexpected = [...result.statuses].filter(([st]) => !expected(st)).map(([st, c]) => `${st}×${c} (first: ${result.samples.get(st) ?? ''})`);
   unexpected.push(...result.errors);
   if (unexpected.length) throw new Error(`phase ${phase}: unexpected answers: ${unexpected.join('; ')}`);
-  return { requests: result.requests, ok, statuses: result.statuses, errors: result.errors.length, seconds: result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), cpuServer, cpuGenerator };
+  return { requests: result.requests, ok, statuses: result.statuses, seconds: result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), cpuServer, cpuGenerator };
 }
 
 /**
@@ -121,7 +120,6 @@ async function openLoop(pid: number, url: string, rate: number, seconds: number,
     requests: r.requests,
     ok,
     statuses: r.statuses,
-    errors: 0,
     seconds: r.seconds,
     p50: percentile(r.latencies, 50),
     p99: percentile(r.latencies, 99),
@@ -225,7 +223,6 @@ interface Row {
 
 function row(phase: string, unit: string, perRequest: number, r: PhaseResult, rssMb: number, expected: (status: number) => boolean = is2xx): Row {
   const non2xx = [...r.statuses.entries()].filter(([s]) => !expected(s)).map(([s, c]) => `${s}×${c}`);
-  if (r.errors) non2xx.push(`errors×${r.errors}`);
   return { phase, unit, rate: (r.ok * perRequest) / r.seconds, p50: r.p50, p99: r.p99, requests: r.requests, non2xx: non2xx.join(' ') || '–', cpu: r.cpuServer / r.seconds, genCpu: r.cpuGenerator / r.seconds, rssMb };
 }
 

@@ -32,16 +32,16 @@ export function requiresToken(url: string): boolean {
 }
 
 /**
- * An onRequest hook factory: resolves the bearer token to an Actor or answers 401. Without an
- * Authorization header, a valid vigil_session cookie authenticates instead (with `sessions`), and
- * then POST, PUT, PATCH and DELETE must carry the session's X-CSRF-Token header (403 auth.csrf).
- */
-/**
  * Secure when the request itself came over TLS, or when VIGIL_PUBLIC_URL says people reach Vigil by
  * https (behind a TLS-terminating proxy the server sees http; forwarded headers are not trusted).
  */
 export const secureCookie = (request: FastifyRequest, publicUrl: string | undefined) => request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false);
 
+/**
+ * An onRequest hook factory: resolves the bearer token to an Actor or answers 401. Without an
+ * Authorization header, a valid vigil_session cookie authenticates instead (with `sessions`), and
+ * then POST, PUT, PATCH and DELETE must carry the session's X-CSRF-Token header (403 auth.csrf).
+ */
 export function bearerAuth(tokens: TokensService, sessions?: SessionsService, publicUrl?: string) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // The matched route, not the raw URL: the router decodes "/%61pi/…" to "/api/…", and a check on

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { afterCommit, inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
-import type { ServicesService } from '../services/index.js';
+import type { ChangeEvent, ServicesService } from '../services/index.js';
 import type { UsersService } from '../users/index.js';
 import {
   ackDueAt,
@@ -45,8 +45,7 @@ import {
 /** How far back a new incident looks for its service's change events. */
 const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
-/** See `onEvent`. */
-/** Told of a timeline entry inside its transaction. */
+/** Told of a timeline entry inside its transaction (see `onEvent`). */
 export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
 
 /**
@@ -207,10 +206,10 @@ export function createIncidentsService(deps: IncidentsDeps) {
   }
 
   /**
-   * Inserts new incidents with the next numbers of the day and their "created" entries (listeners hear
-   * each, in order, with the whole incident), then each one's recent changes. The caller has authorized
-   * and resolved the services. An ingest batch opens many at once: the numbers, the rows and the
-   * entries cost one statement each for all of them.
+   * Inserts new incidents with the next numbers of the day and their "created" entries (`onEvent`
+   * listeners hear each entry, then `onCreated` listeners all the incidents at once), then each one's
+   * recent changes. The caller has authorized and resolved the services. An ingest batch opens many at
+   * once: the numbers, the rows and the entries cost one statement each for all of them.
    */
   async function openMany(trx: Db, openings: Opening[], now: Date): Promise<Incident[]> {
     if (openings.length === 0) return [];
@@ -255,11 +254,15 @@ export function createIncidentsService(deps: IncidentsDeps) {
       }),
     );
     for (const listener of createdListeners) await listener(trx, incidents, now);
-    // Deploys and config changes of the service in the last 4 hours are the usual first suspects.
+    // Deploys and config changes of the service in the last 4 hours are the usual first suspects;
+    // incidents opened together on one service share one look at them.
     const suspects: TimelineEntry[] = [];
+    const changesOf = new Map<string, Promise<ChangeEvent[]>>();
     for (const incident of incidents) {
       if (!incident.serviceId) continue;
-      const changes = await services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS);
+      let pending = changesOf.get(incident.serviceId);
+      if (!pending) changesOf.set(incident.serviceId, (pending = services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS)));
+      const changes = await pending;
       if (changes.length === 0) continue;
       const list = changes.map((c) => ({ id: c.id, summary: c.summary, source: c.source, timestamp: c.timestamp.toISOString() }));
       suspects.push({ incident, actor: SYSTEM_ACTOR, kind: 'recent_changes', data: { changes: list }, at: now });

@@ -7,6 +7,7 @@ import { authorize, type Actor } from '../auth/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
+import { perTransaction } from '../db/per-transaction.js';
 import { AppError, notFound } from '../errors.js';
 import type { Page } from '../escalation/index.js';
 import { newId } from '../ids.js';
@@ -18,7 +19,6 @@ import { insertNotifications, listForIncident, outboxRow, type Notification } fr
 import { createRemindersService } from './reminders.service.js';
 import { deleteRule, insertRule, rulesOf, type NotificationRule } from './rules.repo.js';
 import { deleteStakeholder, insertStakeholder, listStakeholders, type Stakeholder } from './stakeholders.repo.js';
-import { perTransaction } from '../db/per-transaction.js';
 import { incidentFields, render } from './template.js';
 import { createTemplatesService, type TemplateKey } from './templates.service.js';
 import { nextUpdateDue } from './update-due.js';

@@ -3,7 +3,6 @@ import { authorize, digest, generateIntegrationKey, type Actor } from '../auth/i
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
-import { perTransaction } from '../db/per-transaction.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { activeMaintenance, currentAndComing, endMaintenance, insertMaintenance, type MaintenanceWindow } from './maintenance.repo.js';
@@ -52,13 +51,6 @@ function keyHint(key: string): string {
 }
 
 export function createServicesService({ db, clock, policyId }: ServicesDeps) {
-  // Incidents opened together (one ingest batch) share the moment and usually the service: one query
-  // serves them all. Change events are written in transactions of their own, never in an ingest batch.
-  const recentChangesOnce = perTransaction((q, key) => {
-    const [serviceId, atMs, windowMs] = key.split(' ') as [string, string, string];
-    return changesBetween(q, serviceId, new Date(Number(atMs) - Number(windowMs)), new Date(Number(atMs)), 20);
-  });
-
   /** Policy references in a patch, turned into ids (a missing policy is a 404 naming it). */
   async function policies<P extends IngestSettingsPatch>(q: Db, patch: P): Promise<P> {
     if (!policyId) return patch;
@@ -242,7 +234,7 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
 
     /** Changes in the `windowMs` before `at`, for the "recent changes" of a new incident. */
     recentChanges(trx: Db, serviceId: string, at: Date, windowMs: number): Promise<ChangeEvent[]> {
-      return recentChangesOnce(trx, `${serviceId} ${at.getTime()} ${windowMs}`);
+      return changesBetween(trx, serviceId, new Date(at.getTime() - windowMs), at, 20);
     },
 
     load,

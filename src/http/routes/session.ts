@@ -18,7 +18,6 @@ const credentials = z.union([
   z.strictObject({ token: z.string().min(1).max(512) }),
 ]);
 
-
 function sessionView(user: User, session: Session, secret: string) {
   return { user: userView(user), role: session.role, expires_at: session.expiresAt.toISOString(), idle_expires_at: idleEnd(session).toISOString(), csrf_token: csrfTokenOf(secret) };
 }
