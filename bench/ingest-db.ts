@@ -1,6 +1,7 @@
 // In-process ingestion cost (`npm run bench:ingest-db`): the ingest service driven directly, without
 // HTTP, on a file-backed SQLite with the server's pragmas, 512 requests in flight so group commit forms
 // full batches. Shows what the database path alone sustains, to compare with bench:ingest's HTTP figures.
+// `-- --inflight 32` keeps that many in flight instead (batches as small as over HTTP's 32 connections).
 // `-- --postgres postgres://postgres@127.0.0.1:5432/postgres` runs it on a fresh PostgreSQL database.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,11 +14,12 @@ import { createDb, migrate } from '../src/db/database.js';
 import { SYSTEM_ACTOR } from '../src/auth/index.js';
 import type { AlertEvent } from '../src/alerts/index.js';
 import pg from 'pg';
-import { argValue } from './lib.js';
+import { argValue, numberOption } from './lib.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ingest-db-'));
 // --postgres URL: run on a fresh database created on that server (and dropped afterwards) instead.
 const pgServer = argValue('--postgres');
+const INFLIGHT = numberOption('--inflight', 512);
 const pgName = `vigil_bench_${randomBytes(4).toString('hex')}`;
 const admin = async (sql: string) => {
   const client = new pg.Client({ connectionString: pgServer });
@@ -37,7 +39,7 @@ async function run(name: string, total: number, make: () => { routingKey: string
   const inflight: Promise<unknown>[] = [];
   for (let i = 0; i < total; i++) {
     inflight.push(app.ingest.submit(make()));
-    if (inflight.length >= 512) await Promise.all(inflight.splice(0));
+    if (inflight.length >= INFLIGHT) await Promise.all(inflight.splice(0));
   }
   await Promise.all(inflight);
   const s = (performance.now() - t0) / 1000;
