@@ -10,6 +10,7 @@
 // followed by a new trigger of the same group within a few milliseconds keeps the incident open.
 import type { Actor } from '../auth/index.js';
 import type { Db } from '../db/database.js';
+import { lockKeys } from '../db/lease.js';
 import { newId } from '../ids.js';
 import { SEVERITIES, type IncidentsService, type IncidentState, type Opening, type Severity } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
@@ -61,6 +62,10 @@ const integration = (service: Service, ev: AlertEvent): Actor => ({ type: 'integ
 export async function applyBatch(trx: Db, deps: BatchDeps, requests: IngestRequest[], now: Date): Promise<IngestResult[]> {
   const batch = new AlertBatch(trx, deps, now);
   const services = await batch.resolveServices(requests);
+  // One service's batches apply one at a time across instances (PostgreSQL), as they do within one:
+  // otherwise two could each find no open alert, group incident or other unresolved alert, and open
+  // a second alert or incident, or leave an incident open whose alerts are all resolved.
+  await lockKeys(trx, [...services.values()].flatMap((s) => (s ? [`ingest:${s.id}`] : [])));
   await batch.loadOpenAlerts(requests, services);
   const results: IngestResult[] = [];
   for (const request of requests) {
