@@ -2,7 +2,9 @@
 // HTTP, on a file-backed SQLite with the server's pragmas, 512 requests in flight so group commit forms
 // full batches. Shows what the database path alone sustains, to compare with bench:ingest's HTTP figures.
 // `-- --inflight 32` keeps that many in flight instead (batches as small as over HTTP's 32 connections).
-// `-- --postgres postgres://postgres@127.0.0.1:5432/postgres` runs it on a fresh PostgreSQL database.
+// `-- --services N` spreads the requests over N services round-robin (on PostgreSQL, different
+// services' batches commit side by side). `-- --postgres postgres://postgres@127.0.0.1:5432/postgres`
+// runs it on a fresh PostgreSQL database.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ingest-db-'));
 // --postgres URL: run on a fresh database created on that server (and dropped afterwards) instead.
 const pgServer = argValue('--postgres');
 const INFLIGHT = numberOption('--inflight', 512);
+const SERVICES = numberOption('--services', 1);
 const pgName = `vigil_bench_${randomBytes(4).toString('hex')}`;
 const admin = async (sql: string) => {
   const client = new pg.Client({ connectionString: pgServer });
@@ -31,7 +34,11 @@ const database = pgServer ? createDb({ databaseUrl: Object.assign(new URL(pgServ
 console.log(pgServer ? `PostgreSQL, database ${pgName}` : `SQLite at ${dir}/vigil.db`);
 await migrate(database.db);
 const app = createServices(loadConfig({ VIGIL_DATA_DIR: dir }), database, systemClock);
-const { integrationKey } = await app.services.create(SYSTEM_ACTOR, { name: 'bench' });
+const keys: string[] = [];
+for (let i = 0; i < SERVICES; i++) keys.push((await app.services.create(SYSTEM_ACTOR, { name: `bench-${i}` })).integrationKey);
+let turn = 0;
+/** The next service's integration key, round-robin. */
+const key = () => keys[turn++ % keys.length] as string;
 let n = 0;
 const ev = (severity: AlertEvent['severity'], over: Partial<AlertEvent> = {}): AlertEvent => ({ format: 'pagerduty', action: 'trigger', dedupKey: `k${n++}`, summary: 'disk full on db-1', source: 'db-1', severity, links: [], images: [], ...over });
 async function run(name: string, total: number, make: () => { routingKey: string; events: AlertEvent[] }, perReq: number) {
@@ -45,12 +52,12 @@ async function run(name: string, total: number, make: () => { routingKey: string
   const s = (performance.now() - t0) / 1000;
   console.log(`${name.padEnd(20)} ${Math.round((total * perReq) / s).toLocaleString('en-US').padStart(8)} events/s  (${(total * perReq).toLocaleString('en-US')} events in ${s.toFixed(2)} s)`);
 }
-await run('info new keys', 20000, () => ({ routingKey: integrationKey, events: [ev('info')] }), 1);
-await run('critical new keys', 5000, () => ({ routingKey: integrationKey, events: [ev('critical')] }), 1);
+await run('info new keys', 20000, () => ({ routingKey: key(), events: [ev('info')] }), 1);
+await run('critical new keys', 5000, () => ({ routingKey: key(), events: [ev('critical')] }), 1);
 let r = 0;
-await run('retrigger 1000', 20000, () => ({ routingKey: integrationKey, events: [ev('critical', { dedupKey: `re${r++ % 1000}` })] }), 1);
+await run('retrigger 1000', 20000, () => ({ routingKey: key(), events: [ev('critical', { dedupKey: `re${r++ % 1000}` })] }), 1);
 let g = 0;
-await run('AM 100/payload', 300, () => { const gk = `g${g++}`; return { routingKey: integrationKey, events: Array.from({ length: 100 }, (_, i) => ev('warning', { format: 'alertmanager', groupKey: gk, dedupKey: `${gk}-${i}` })) }; }, 100);
+await run('AM 100/payload', 300, () => { const gk = `g${g++}`; return { routingKey: key(), events: Array.from({ length: 100 }, (_, i) => ev('warning', { format: 'alertmanager', groupKey: gk, dedupKey: `${gk}-${i}` })) }; }, 100);
 await app.ingest.close();
 await app.stream.close();
 await database.close();

@@ -10,10 +10,14 @@
 // runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server, prints where its time went and
 // keeps the profile in the system tmp dir; --no-docs skips the docs update; --only and --server-node-args (below); --seconds N (default 6),
 // --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
+// --postgres URL runs the server on a fresh database created on that PostgreSQL server (dropped
+// afterwards) instead of SQLite; --services N sends the /v2/enqueue phases' events to N services
+// round-robin (Alertmanager stays on the first). Either leaves the docs alone.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
 import { closedLoopLoad, openLoopLoad, percentile } from './load.js';
 import { argValue, cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -29,6 +33,9 @@ const OPEN_RATE = numberOption('--rate', 5_000);
 const OPEN_S = 5;
 /** --server-node-args "…": extra node flags for the server process (e.g. V8 heap settings to compare). */
 const SERVER_NODE_ARGS = argValue('--server-node-args')?.split(' ').filter(Boolean) ?? [];
+/** --postgres URL: the server's database is a fresh one on this PostgreSQL server. */
+const PG_SERVER = argValue('--postgres');
+const SERVICES = numberOption('--services', 1);
 /** --only ref,info,critical,retrigger,am,open runs just those phases (and leaves the docs alone). */
 const ONLY = argValue('--only')?.split(',');
 const want = (phase: string): boolean => !ONLY || ONLY.includes(phase);
@@ -239,13 +246,27 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const profileDir = flag('--cpu-prof') ? path.join(tmp, 'profile') : undefined;
   const load0 = os.loadavg()[0] as number;
-  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN }, nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] });
+  const pgName = `vigil_bench_${randomBytes(4).toString('hex')}`;
+  const pgAdmin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: PG_SERVER });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  if (PG_SERVER) await pgAdmin(`CREATE DATABASE ${pgName}`);
+  const databaseEnv: Record<string, string> = PG_SERVER ? { DATABASE_URL: Object.assign(new URL(PG_SERVER), { pathname: `/${pgName}` }).toString() } : {};
+  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, ...databaseEnv }, nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] });
   const rows: Row[] = [];
   let profileLines: string[] = [];
   try {
-    const created = await post(`${server.url}/api/v1/services`, JSON.stringify({ name: `bench-${run}` }), { authorization: `Bearer ${TOKEN}` });
-    if (created.status !== 201) throw new Error(`creating the service: ${created.status} ${created.body}`);
-    const key = jsonSafe((JSON.parse(created.body) as { integration_key: string }).integration_key);
+    const keys: string[] = [];
+    for (let i = 0; i < SERVICES; i++) {
+      const created = await post(`${server.url}/api/v1/services`, JSON.stringify({ name: `bench-${run}-${i}` }), { authorization: `Bearer ${TOKEN}` });
+      if (created.status !== 201) throw new Error(`creating a service: ${created.status} ${created.body}`);
+      keys.push(jsonSafe((JSON.parse(created.body) as { integration_key: string }).integration_key));
+    }
+    const key = keys[0] as string;
+    /** The n-th request's integration key: the services in turn. */
+    const keyOf = (n: number) => keys[n % keys.length] as string;
     const enqueue = `${server.url}/v2/enqueue`;
     const rss = () => procStatus(server.pid).rssMb;
     const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -262,21 +283,21 @@ async function main(): Promise<void> {
 
     if (want('info')) {
       say(`(a) new dedup keys, severity info, ${CONNECTIONS} connections, ${PHASE_S} s`);
-      const r = await closedLoop('(a) info', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(key, `${run}-info-${n}`, 'info'));
+      const r = await closedLoop('(a) info', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(keyOf(n), `${run}-info-${n}`, 'info'));
       rows.push(row('(a) /v2/enqueue, new keys, info (no incident)', 'events/s', 1, r, rss()));
     }
 
     if (want('critical')) {
       say(`(a) new dedup keys, severity critical, ${CONNECTIONS} connections, ${PHASE_S} s`);
-      const r = await closedLoop('(a) critical', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(key, `${run}-crit-${n}`, 'critical'));
+      const r = await closedLoop('(a) critical', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(keyOf(n), `${run}-crit-${n}`, 'critical'));
       rows.push(row('(a) /v2/enqueue, new keys, critical (1 incident each)', 'events/s', 1, r, rss()));
     }
 
     if (want('retrigger')) {
       say(`(b) ${RETRIGGER_KEYS} keys re-triggered, ${CONNECTIONS} connections, ${PHASE_S} s`);
-      const seeded = await closedLoop('(b) seeding', server.pid, enqueue, CONNECTIONS, 60, (n) => pdEvent(key, `${run}-re-${n}`, 'critical'), { amount: RETRIGGER_KEYS });
+      const seeded = await closedLoop('(b) seeding', server.pid, enqueue, CONNECTIONS, 60, (n) => pdEvent(keyOf(n), `${run}-re-${n}`, 'critical'), { amount: RETRIGGER_KEYS });
       if (seeded.ok !== RETRIGGER_KEYS) throw new Error(`seeding ${RETRIGGER_KEYS} keys: only ${seeded.ok} accepted`);
-      const r = await closedLoop('(b)', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(key, `${run}-re-${n % RETRIGGER_KEYS}`, 'critical'));
+      const r = await closedLoop('(b)', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(keyOf(n % RETRIGGER_KEYS), `${run}-re-${n % RETRIGGER_KEYS}`, 'critical'));
       rows.push(row(`(b) /v2/enqueue, ${fmt(RETRIGGER_KEYS)} keys re-triggered, critical`, 'events/s', 1, r, rss()));
     }
 
@@ -288,7 +309,7 @@ async function main(): Promise<void> {
 
     if (want('open')) {
       say(`(d) open loop at ${OPEN_RATE}/s for ${OPEN_S} s, new keys, info`);
-      const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) => pdEvent(key, `${run}-open-${n}`, 'info'));
+      const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) => pdEvent(keyOf(n), `${run}-open-${n}`, 'info'));
       rows.push(row(`(d) /v2/enqueue at ${fmt(OPEN_RATE)}/s offered (open loop), info`, 'events/s', 1, o, rss()));
       if (o.lateMs > 20) say(`note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`);
       openWarmup = { ...o.warmup, connections: o.connections };
@@ -311,6 +332,7 @@ async function main(): Promise<void> {
     await stopServer(server);
     agent.destroy();
     fs.rmSync(tmp, { recursive: true, force: true });
+    if (PG_SERVER) await pgAdmin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
   }
 }
 
@@ -322,7 +344,7 @@ function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profi
   const settings = [
     `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; server and load generator on the same machine, loopback.`,
     `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
-    `- SQLite (WAL, synchronous=FULL) in a fresh data dir; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
+    `- ${PG_SERVER ? `PostgreSQL (a fresh database on ${new URL(PG_SERVER).host}, synchronous_commit on, pool of 10)` : 'SQLite (WAL, synchronous=FULL) in a fresh data dir'}${SERVICES > 1 ? `; /v2/enqueue events spread over ${SERVICES} services round-robin` : ''}; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
     `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; every request has its own body (new dedup keys, new alert fingerprints), except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s after a ${WARMUP_S} s warm-up at the same rate, latency from each request's scheduled send time; connections are opened on demand as requests queue (at most 256; ${fmt(openWarmup.connections)} were opened), and during the warm-up p99 was ${fmt(openWarmup.p99, 1)} ms and the worst ${fmt(openWarmup.max, 1)} ms.`,
     `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it (other work on the machine competes for the 2 cores).`,
     `- Load generator, in the bench process (it shares the 2 cores with the server): bench/load.ts for the closed-loop rows (raw keep-alive sockets, each request one pre-encoded write, answers framed by Content-Length; 15–25 µs of CPU a request where autocannon took about 40), latencies to 0.1 ms. The open-loop row uses the same connections under a 1 ms scheduler (bench/load.ts). "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
@@ -330,7 +352,7 @@ function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profi
   const out = `${table}\n\nPeak server RSS (VmHWM) over the whole run: **${fmt(hwmMb)} MB**.\n\n${settings}\n`;
   console.log(`\n${out}`);
   if (profileLines.length) console.log(`\nServer CPU profile:\n${profileLines.join('\n')}`);
-  if (flag('--no-docs') || ONLY) return;
+  if (flag('--no-docs') || ONLY || PG_SERVER || SERVICES > 1) return;
   rewriteDocs('ingest', 'Ingestion', out);
   console.log('\nupdated docs/benchmarks.md');
 }
