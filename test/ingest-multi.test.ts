@@ -3,6 +3,7 @@
 // to each of them at once. Whatever the interleaving, the rules hold as they do on one instance: an
 // Alertmanager group gets one incident, a dedup key one open alert, and an incident whose alerts are
 // all resolved is resolved even when the last two resolves arrive on different instances together.
+// Error tracking's batches likewise: one group per fingerprint, and every event counted.
 //
 // PostgreSQL only (SQLite serves one instance). With CI=true an unreachable PostgreSQL fails the run
 // (test/engines.ts throws on import); elsewhere this file is skipped with one line.
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type App } from '../src/app.js';
 import type { AlertEvent } from '../src/alerts/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/auth/index.js';
+import { parseSentryEvent } from '../src/errors/event.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
 import { PG_URL, pgAdmin, pgProblem, testConfig } from './engines.js';
@@ -97,5 +99,26 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     const incidents = await incidentsOf(service.id);
     expect(incidents).toHaveLength(ROUNDS);
     expect(incidents.filter((i) => i.status !== 'resolved').map((i) => i.number)).toEqual([]);
+  });
+
+  it('creates an error group once and counts every event when the same error reaches both instances together', async () => {
+    const { service } = await (apps[0] as App).services.create(admin, { name: 'errors-both' });
+    const dsn = await (apps[0] as App).errors.dsn(admin, service.id, 'http://vigil.test');
+    expect(dsn.project.serviceId).toBe(service.id);
+    const event = (round: number) => {
+      const parsed = parseSentryEvent({ level: 'error', environment: 'production', exception: { values: [{ type: 'TypeError', value: `round ${round} failed` }] }, fingerprint: [`round-${round}`] }, new Date(), () => randomBytes(16).toString('hex'));
+      if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+      return parsed.value;
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Twice per round: first both create the group, then both count on it.
+      for (let pass = 0; pass < 2; pass++) {
+        const results = await Promise.all(apps.map((app) => app.errors.submit({ serviceId: service.id, events: [event(round)] })));
+        expect(results.map((r) => r.stored)).toEqual([true, true]);
+      }
+    }
+    const groups = (await (apps[0] as App).errors.listGroups(admin, { limit: 200, service: service.id })).data;
+    expect(groups).toHaveLength(ROUNDS);
+    expect(groups.filter(({ group }) => group.count !== 4).map(({ group }) => [group.title, group.count])).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 // trimmed in the same transaction (every TRIM_EVERY events), so the table stays bounded however hot a
 // group is.
 import type { Db } from '../db/database.js';
+import { lockKeys } from '../db/lease.js';
 import { newId } from '../ids.js';
 import { addMinutes, claimSpike, findGroups, findProjectByService, insertEvents, serviceEventsIn, trimEvents, upsertGroups, upsertUsers, type ErrorGroup, type ErrorProject, type StoredEvent } from './errors.repo.js';
 import type { ErrorEvent } from './event.js';
@@ -60,6 +61,10 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
   /** Each group's count before this batch, to see which crossed a trim mark. */
   const countBefore = new Map<string, number>();
   const projects = new Map<string, ErrorProject>();
+  // One service's batches apply one at a time across instances (PostgreSQL), as within one: groups
+  // are read, counted in memory and written back, so two at once would each create a new group, or
+  // each write back its own count.
+  await lockKeys(trx, [...byService.keys()].map((serviceId) => `errors:${serviceId}`));
   for (const [serviceId, fps] of byService) {
     const project = await findProjectByService(trx, serviceId);
     if (!project) continue;
