@@ -241,12 +241,16 @@ describeEachEngine('escalation engine', (env) => {
     await t.app.tokens.create(env.admin, { user: responder.id, role: 'responder' });
     const team = await t.app.teams.create(env.admin, { name: unique('nobody-team') });
     const pol = await t.policy([t.level(0, { type: 'team', id: team.id }), t.level(600, { type: 'team', id: team.id })], { repeat: 1 });
-    const inc = await t.incident((await t.service(pol.id)).id);
+    const svc = await t.service(pol.id);
+    const inc = await t.incident(svc.id);
+    // A second incident exhausted in the same sweep pages the same admins (read once for both).
+    const other = await t.incident(svc.id);
 
     await t.sweep();
     const pages = await t.app.escalation.pages(env.admin, inc.id);
     expect(pages.every((p) => p.level === 0)).toBe(true);
     const paged = pages.map((p) => p.userId);
+    expect((await t.app.escalation.pages(env.admin, other.id)).map((p) => p.userId).sort()).toEqual([...paged].sort());
     expect(paged).toContain(admin.id);
     expect(paged).not.toContain(formerAdmin.id);
     expect(paged).not.toContain(responder.id);

@@ -112,6 +112,8 @@ export function createEscalationService(deps: EscalationDeps) {
   async function advance(trx: Db, states: EscalationState[], now: Date, force = false, actor: Actor = SYSTEM_ACTOR): Promise<EscalationState[]> {
     const found = new Map((await incidents.within(trx).loadMany(states.map((s) => s.incidentId))).map((i) => [i.id, i]));
     const peopleOf = memo((key: string) => peopleFor(trx, JSON.parse(key) as Target[], now));
+    /** The admins, read once for every exhausted policy of this call. */
+    let adminsNow: Promise<string[]> | undefined;
     const pages: Page[] = [];
     const entries: TimelineEntry[] = [];
 
@@ -133,7 +135,7 @@ export function createEscalationService(deps: EscalationDeps) {
 
     /** A policy ran out without reaching anyone: its admins are paged instead. */
     async function alertAdmins(incident: Incident, policy: Policy, run: number): Promise<void> {
-      const admins = await adminUserIds(trx);
+      const admins = await (adminsNow ??= adminUserIds(trx));
       for (const userId of admins) pages.push({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` });
       entries.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_exhausted', data: { policy: policy.name, reached: 0, admins_paged: admins.length }, at: now });
     }
