@@ -18,12 +18,10 @@
 // PostgreSQL: the server at BENCH_DATABASE_URL or TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test); the bench creates vigil_bench_<random> and drops it after.
 // Profile with: node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/escalation.ts --no-docs …
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { commitLabel, flag, option, rewriteDocs } from './lib.js';
+import { commitLabel, flag, option, rewriteDocs, scratchPostgres, type ScratchDatabase } from './lib.js';
 import { createServices } from '../src/app.js';
 import { SYSTEM_ACTOR } from '../src/auth/index.js';
 import type { Clock } from '../src/clock.js';
@@ -228,18 +226,6 @@ async function runOne(engine: string, database: Database, observer: Database): P
   };
 }
 
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_SERVER, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    const version = await client.query<{ server_version: string }>('show server_version');
-    pgVersion = `PostgreSQL ${version.rows[0]?.server_version.split(' ')[0] ?? ''}`.trim();
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function runSqlite(): Promise<Result> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-esc-'));
   const file = path.join(dir, 'vigil.db');
@@ -255,22 +241,21 @@ async function runSqlite(): Promise<Result> {
 }
 
 async function runPostgres(): Promise<Result | string> {
-  const name = `vigil_bench_${randomBytes(6).toString('hex')}`;
+  let scratch: ScratchDatabase;
   try {
-    await pgAdmin(`CREATE DATABASE ${name}`);
+    scratch = await scratchPostgres(PG_SERVER);
   } catch (error) {
     return `PostgreSQL at ${redact(PG_SERVER)} is unreachable (${(error as Error).message})`;
   }
-  const u = new URL(PG_SERVER);
-  u.pathname = `/${name}`;
-  const database = createDb({ databaseUrl: u.toString() });
-  const observer = createDb({ databaseUrl: u.toString(), poolSize: 1 });
+  pgVersion = scratch.version;
+  const database = createDb({ databaseUrl: scratch.url });
+  const observer = createDb({ databaseUrl: scratch.url, poolSize: 1 });
   try {
     return await runOne('PostgreSQL', database, observer);
   } finally {
     await observer.close();
     await database.close();
-    await pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

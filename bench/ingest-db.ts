@@ -5,7 +5,6 @@
 // `-- --services N` spreads the requests over N services round-robin (on PostgreSQL, different
 // services' batches commit side by side). `-- --postgres postgres://postgres@127.0.0.1:5432/postgres`
 // runs it on a fresh PostgreSQL database.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,23 +14,16 @@ import { loadConfig } from '../src/config.js';
 import { createDb, migrate } from '../src/db/database.js';
 import { SYSTEM_ACTOR } from '../src/auth/index.js';
 import type { AlertEvent } from '../src/alerts/index.js';
-import pg from 'pg';
-import { argValue, numberOption } from './lib.js';
+import { argValue, numberOption, scratchPostgres } from './lib.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ingest-db-'));
 // --postgres URL: run on a fresh database created on that server (and dropped afterwards) instead.
 const pgServer = argValue('--postgres');
 const INFLIGHT = numberOption('--inflight', 512);
 const SERVICES = numberOption('--services', 1);
-const pgName = `vigil_bench_${randomBytes(4).toString('hex')}`;
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: pgServer });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-};
-if (pgServer) await admin(`CREATE DATABASE ${pgName}`);
-const database = pgServer ? createDb({ databaseUrl: Object.assign(new URL(pgServer), { pathname: `/${pgName}` }).toString() }) : createDb({ sqlitePath: `${dir}/vigil.db` });
-console.log(pgServer ? `PostgreSQL, database ${pgName}` : `SQLite at ${dir}/vigil.db`);
+const scratch = pgServer ? await scratchPostgres(pgServer) : undefined;
+const database = scratch ? createDb({ databaseUrl: scratch.url }) : createDb({ sqlitePath: `${dir}/vigil.db` });
+console.log(scratch ? `${scratch.version}, database ${scratch.name}` : `SQLite at ${dir}/vigil.db`);
 await migrate(database.db);
 const app = createServices(loadConfig({ VIGIL_DATA_DIR: dir }), database, systemClock);
 const keys: string[] = [];
@@ -61,5 +53,5 @@ await run('AM 100/payload', 300, () => { const gk = `g${g++}`; return { routingK
 await app.ingest.close();
 await app.stream.close();
 await database.close();
-if (pgServer) await admin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+await scratch?.drop();
 fs.rmSync(dir, { recursive: true });

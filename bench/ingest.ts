@@ -15,9 +15,8 @@
 // round-robin (Alertmanager stays on the first). Either leaves the docs alone.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
 import { closedLoopLoad, openLoopLoad, percentile } from './load.js';
-import { argValue, cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
+import { argValue, cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, scratchPostgres, startServer, stopServer } from './lib.js';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -246,15 +245,8 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const profileDir = flag('--cpu-prof') ? path.join(tmp, 'profile') : undefined;
   const load0 = os.loadavg()[0] as number;
-  const pgName = `vigil_bench_${randomBytes(4).toString('hex')}`;
-  const pgAdmin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: PG_SERVER });
-    await client.connect();
-    await client.query(statement).finally(() => client.end());
-  };
-  if (PG_SERVER) await pgAdmin(`CREATE DATABASE ${pgName}`);
-  const databaseEnv: Record<string, string> = PG_SERVER ? { DATABASE_URL: Object.assign(new URL(PG_SERVER), { pathname: `/${pgName}` }).toString() } : {};
-  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, ...databaseEnv }, nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] });
+  const scratch = PG_SERVER ? await scratchPostgres(PG_SERVER) : undefined;
+  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, ...(scratch && { DATABASE_URL: scratch.url }) }, nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] });
   const rows: Row[] = [];
   let profileLines: string[] = [];
   try {
@@ -332,7 +324,7 @@ async function main(): Promise<void> {
     await stopServer(server);
     agent.destroy();
     fs.rmSync(tmp, { recursive: true, force: true });
-    if (PG_SERVER) await pgAdmin(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+    await scratch?.drop();
   }
 }
 

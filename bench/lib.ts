@@ -1,11 +1,48 @@
-// What the benchmarks share: a real `vigil serve` child process, its CPU and memory from /proc, and
-// rewriting a benchmark's generated block of docs/benchmarks.md.
+// What the benchmarks share: a real `vigil serve` child process, its CPU and memory from /proc, a
+// scratch PostgreSQL database, and rewriting a benchmark's generated block of docs/benchmarks.md.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs one statement (CREATE/DROP DATABASE, SHOW) on the PostgreSQL server at `serverUrl`. */
+async function pgAdmin(serverUrl: string, statement: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ScratchDatabase {
+  name: string;
+  /** `serverUrl` with the scratch database as its path. */
+  url: string;
+  /** "PostgreSQL 15.x". */
+  version: string;
+  drop(): Promise<void>;
+}
+
+/** Creates a database for one run on the PostgreSQL server at `serverUrl`; `drop` removes it. Throws if the server is unreachable. */
+export async function scratchPostgres(serverUrl: string): Promise<ScratchDatabase> {
+  const name = `vigil_bench_${randomBytes(5).toString('hex')}`;
+  await pgAdmin(serverUrl, `CREATE DATABASE ${name}`);
+  const { rows } = await pgAdmin(serverUrl, 'show server_version');
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    version: `PostgreSQL ${String((rows[0] as { server_version?: string } | undefined)?.server_version ?? '').split(' ')[0]}`.trim(),
+    drop: async () => void (await pgAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
 
 export interface Server {
   url: string;

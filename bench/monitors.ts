@@ -17,8 +17,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { commitLabel, cpuSeconds, flag, option, procStatus, rewriteDocs, startServer, stopServer } from './lib.js';
+import { commitLabel, cpuSeconds, flag, option, procStatus, rewriteDocs, scratchPostgres, startServer, stopServer, type ScratchDatabase } from './lib.js';
 
 const MONITORS = Number(option('--monitors', '1000'));
 const MINUTES = Number(option('--minutes', '2'));
@@ -71,23 +70,15 @@ async function startPeers(): Promise<{ ports: number[]; hits: Map<string, number
 const pct = (sorted: number[], p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number) : NaN);
 
 async function run(engine: string): Promise<Result | string> {
-  let databaseUrl: string | undefined;
-  let dbName: string | undefined;
+  let scratch: ScratchDatabase | undefined;
   if (engine === 'postgres') {
-    dbName = `vigil_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_SERVER });
     try {
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${dbName}`);
+      scratch = await scratchPostgres(PG_SERVER);
     } catch (error) {
       return `PostgreSQL at ${PG_SERVER} is unreachable (${(error as Error).message})`;
-    } finally {
-      await admin.end().catch(() => undefined);
     }
-    const u = new URL(PG_SERVER);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
   }
+  const databaseUrl = scratch?.url;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-mon-'));
   const peers = await startPeers();
   const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32', ...(databaseUrl && { DATABASE_URL: databaseUrl }) } });
@@ -148,11 +139,7 @@ async function run(engine: string): Promise<Result | string> {
     await stopServer(server);
     await peers.close();
     fs.rmSync(tmp, { recursive: true, force: true });
-    if (dbName) {
-      const admin = new pg.Client({ connectionString: PG_SERVER });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).finally(() => admin.end());
-    }
+    await scratch?.drop();
   }
 }
 

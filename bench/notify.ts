@@ -27,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { argValue, commitLabel, cpuSeconds, flag, procStatus, rewriteDocs, type Server, startServer, stopServer } from './lib.js';
+import { argValue, commitLabel, cpuSeconds, flag, procStatus, rewriteDocs, scratchPostgres, type Server, startServer, stopServer } from './lib.js';
 
 const USAGE = `usage: tsx bench/notify.ts [options]
   --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
@@ -528,29 +528,13 @@ function report(a: LatencyResult, b: DrainResult | undefined, meta: { engine: st
 // ---------------------------------------------------------------------------------------------------
 // Main
 
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_SERVER, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<number> {
   const started = new Date();
   const sha = commitLabel();
   const load0 = os.loadavg()[0] ?? 0;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-notify-'));
-  const dbName = `vigil_bench_${randomBytes(6).toString('hex')}`;
-  let databaseUrl: string | undefined;
-  if (ENGINE === 'postgres') {
-    await pgAdmin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(PG_SERVER);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-  }
+  const scratch = ENGINE === 'postgres' ? await scratchPostgres(PG_SERVER) : undefined;
+  const databaseUrl = scratch?.url;
   const receiver = await startReceiver();
   let server: Server | undefined;
   let obs: Observer | undefined;
@@ -584,7 +568,7 @@ async function main(): Promise<number> {
     await receiver.close();
     agent.destroy();
     fs.rmSync(tmp, { recursive: true, force: true });
-    if (databaseUrl) await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await scratch?.drop();
   }
 }
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PG_URL, pgAdmin, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
 import { runVigil, startServer, type ServerProcess } from './vigil-process.js';
 
@@ -61,9 +61,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       if (engine === 'postgres') {
         dbName = `vigil_cli_oncall_${randomBytes(6).toString('hex')}`;
         await pgAdmin(`CREATE DATABASE ${dbName}`);
-        const url = new URL(PG_URL);
-        url.pathname = `/${dbName}`;
-        serverEnv.DATABASE_URL = url.toString();
+        serverEnv.DATABASE_URL = pgDatabaseUrl(dbName);
       }
       server = await startServer(serverEnv);
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
-import { PG_URL, pgAdmin, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
 import { runVigil, startServer, type ServerProcess } from './vigil-process.js';
 
@@ -51,9 +51,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       if (engine === 'postgres') {
         dbName = `vigil_cli_${randomBytes(6).toString('hex')}`;
         await pgAdmin(`CREATE DATABASE ${dbName}`);
-        const url = new URL(PG_URL);
-        url.pathname = `/${dbName}`;
-        serverEnv.DATABASE_URL = url.toString();
+        serverEnv.DATABASE_URL = pgDatabaseUrl(dbName);
       }
     });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PG_URL, pgAdmin, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const CLIENTS = 16;
@@ -155,10 +155,9 @@ describe('kill -9 under ingestion load', () => {
     const name = `vigil_crash_${randomBytes(6).toString('hex')}`;
     await pgAdmin(`CREATE DATABASE ${name}`);
     databases.push(name);
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    const { service, loaded } = await crashAndRestart({ VIGIL_DATA_DIR: path.join(root, 'pg'), DATABASE_URL: url.toString() });
-    const client = new pg.Client({ connectionString: url.toString() });
+    const url = pgDatabaseUrl(name);
+    const { service, loaded } = await crashAndRestart({ VIGIL_DATA_DIR: path.join(root, 'pg'), DATABASE_URL: url });
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
       const { rows } = await client.query<{ dedup_key: string }>('select dedup_key from alerts where service_id = $1', [service.id]);

@@ -21,7 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/notify/signature.js';
-import { PG_URL, pgAdmin, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const STAKEHOLDERS = 30;
@@ -156,12 +156,6 @@ function receiver() {
   };
 }
 
-function databaseUrl(): string {
-  const u = new URL(PG_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-}
-
 async function api(base: string, route: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${base}${route}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await response.json()) as Record<string, unknown>;
@@ -198,7 +192,7 @@ describe.skipIf(Boolean(pgProblem))('two dispatcher processes on one PostgreSQL,
     created = true;
     const base = await hooks.start();
     const serve = async (name: string) => {
-      const server = await startServer({ VIGIL_ADMIN_TOKEN: token, DATABASE_URL: databaseUrl(), VIGIL_DATA_DIR: path.join(root as string, name), VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32' });
+      const server = await startServer({ VIGIL_ADMIN_TOKEN: token, DATABASE_URL: pgDatabaseUrl(dbName), VIGIL_DATA_DIR: path.join(root as string, name), VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32' });
       running.add(server);
       return server;
     };
@@ -207,7 +201,7 @@ describe.skipIf(Boolean(pgProblem))('two dispatcher processes on one PostgreSQL,
     const survivor = await serve('survivor');
     hooks.pids.victim = victim.pid;
     hooks.pids.survivor = survivor.pid;
-    client = new pg.Client({ connectionString: databaseUrl() });
+    client = new pg.Client({ connectionString: pgDatabaseUrl(dbName) });
     await client.connect();
     const db = client;
 

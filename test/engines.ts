@@ -32,8 +32,9 @@ if (pgProblem && process.env.CI === 'true') {
 }
 let skipNoted = false;
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
+/** PG_URL with database `name` in place of its own (one made with pgAdmin for a test). */
+export function pgDatabaseUrl(name: string): string {
+  const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   return u.toString();
 }
@@ -79,7 +80,7 @@ export function describeEachEngine(title: string, body: (env: EngineEnv) => void
         if (engine === 'postgres') {
           dbName = `vigil_test_${randomBytes(6).toString('hex')}`;
           await pgAdmin(`CREATE DATABASE ${dbName}`);
-          database = createDb({ databaseUrl: withDatabase(PG_URL, dbName), poolSize: 20 });
+          database = createDb({ databaseUrl: pgDatabaseUrl(dbName), poolSize: 20 });
         } else {
           database = createDb({ sqlitePath: ':memory:' });
         }

@@ -13,19 +13,13 @@ import { createServices, type App } from '../src/app.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/auth/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
-import { PG_URL, pgAdmin, pgProblem, testConfig } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './engines.js';
 
 const INSTANCES = 3;
 const INCIDENTS = 1_000;
 const DELAYS = [0, 60, 120];
 const T0 = '2033-03-01T10:00:00.000Z';
 const T1 = '2033-03-02T10:00:00.000Z';
-
-function databaseUrl(name: string): string {
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 const at = (start: string, seconds: number) => new Date(new Date(start).getTime() + seconds * 1000);
 
@@ -96,7 +90,7 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
   beforeAll(async () => {
     await pgAdmin(`CREATE DATABASE ${dbName}`);
     for (let i = 0; i < INSTANCES; i++) {
-      databases.push(createDb({ databaseUrl: databaseUrl(dbName), poolSize: 5 }));
+      databases.push(createDb({ databaseUrl: pgDatabaseUrl(dbName), poolSize: 5 }));
       clocks.push(new FakeClock(T0));
     }
     await migrate((databases[0] as Database).db);
@@ -166,7 +160,7 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     const held = ids.slice(0, 30);
 
     // The "dead" instance: claims 30 due rows the way a sweep does and never commits.
-    const dead = new pg.Client({ connectionString: databaseUrl(dbName) });
+    const dead = new pg.Client({ connectionString: pgDatabaseUrl(dbName) });
     dead.on('error', () => undefined);
     await dead.connect();
     await dead.query('BEGIN');

@@ -12,18 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type App } from '../src/app.js';
 import type { AlertEvent } from '../src/alerts/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/auth/index.js';
-import { parseSentryEvent } from '../src/errors/event.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
-import { PG_URL, pgAdmin, pgProblem, testConfig } from './engines.js';
+import { parseSentryEvent } from '../src/errors/event.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './engines.js';
 
 const ROUNDS = 40;
-
-function databaseUrl(name: string): string {
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 const alert = (dedupKey: string, over: Partial<AlertEvent> = {}): AlertEvent => ({ format: 'alertmanager', action: 'trigger', dedupKey, summary: `alert ${dedupKey}`, source: 'prometheus', severity: 'critical', links: [], images: [], ...over });
 
@@ -37,7 +31,7 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
 
   beforeAll(async () => {
     await pgAdmin(`CREATE DATABASE ${dbName}`);
-    for (let i = 0; i < 2; i++) databases.push(createDb({ databaseUrl: databaseUrl(dbName), poolSize: 4 }));
+    for (let i = 0; i < 2; i++) databases.push(createDb({ databaseUrl: pgDatabaseUrl(dbName), poolSize: 4 }));
     await migrate((databases[0] as Database).db);
     const config = testConfig();
     for (const database of databases) apps.push(createServices(config, database, systemClock));

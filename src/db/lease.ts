@@ -2,7 +2,7 @@
 // locks. A claimed row stays locked until its transaction ends, and other instances skip it instead
 // of waiting, so each due row is worked by exactly one instance; if that instance dies, its
 // transaction rolls back, the lock goes, and the next sweep elsewhere takes the row. Work that must
-// not interleave with the same work elsewhere (one service's ingest batches) holds an advisory lock
+// not interleave with the same work elsewhere (one service's ingest or error batches) holds an advisory lock
 // instead. SQLite serves one instance and serializes writers, so there the query runs as it is.
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.js';
