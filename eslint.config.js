@@ -9,7 +9,20 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', AbortController: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -20,20 +33,43 @@ export default tseslint.config(
   {
     files: ['web/**/*.{ts,tsx}'],
     ignores: ['web/vite.config.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/src/**', 'fastify', 'kysely'], message: 'The web console talks to the server over HTTP only.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '**/src/**', 'fastify', 'kysely'],
+              message: 'The web console talks to the server over HTTP only.',
+            },
+          ],
+        },
+      ],
+    },
   },
   // React's rules of hooks and effect dependencies, for the console's components.
-  { files: ['web/src/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
   ...layering(),
 );
 
 // Only repositories and src/db/ import Kysely (type imports aside); only src/http/ and main.ts import Fastify.
 function layering() {
   const kysely = { name: 'kysely', message: 'Only *.repo.ts and src/db/ import Kysely.', allowTypeImports: true };
-  const fastify = { group: ['fastify', '@fastify/*', 'fastify-*'], message: 'Features never import Fastify; HTTP lives in src/http/.' };
+  const fastify = {
+    group: ['fastify', '@fastify/*', 'fastify-*'],
+    message: 'Features never import Fastify; HTTP lives in src/http/.',
+  };
   const rule = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
   return [
-    { files: ['src/**/*.ts'], ignores: ['src/http/**', 'src/main.ts', 'src/**/*.repo.ts', 'src/db/**', 'src/**/*.test.ts'], rules: rule([kysely], [fastify]) },
+    {
+      files: ['src/**/*.ts'],
+      ignores: ['src/http/**', 'src/main.ts', 'src/**/*.repo.ts', 'src/db/**', 'src/**/*.test.ts'],
+      rules: rule([kysely], [fastify]),
+    },
     { files: ['src/**/*.repo.ts', 'src/db/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: rule([], [fastify]) },
     { files: ['src/http/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: rule([kysely], []) },
   ];

@@ -46,7 +46,14 @@ interface Row {
   rssMb: number;
 }
 
-async function phase(name: string, pid: number, url: string, headers: Record<string, string>, body: (n: number) => string | Buffer, seconds: number): Promise<Row> {
+async function phase(
+  name: string,
+  pid: number,
+  url: string,
+  headers: Record<string, string>,
+  body: (n: number) => string | Buffer,
+  seconds: number,
+): Promise<Row> {
   let n = 0;
   let firstBad: string | undefined;
   const cpu0 = cpuSeconds(pid);
@@ -71,30 +78,57 @@ async function phase(name: string, pid: number, url: string, headers: Record<str
     ],
   });
   const elapsed = (performance.now() - t0) / 1000;
-  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [Number(code), count ?? 0] as const);
+  const statuses = Object.entries(result.statusCodeStats ?? {}).map(
+    ([code, { count }]) => [Number(code), count ?? 0] as const,
+  );
   const ok = statuses.filter(([code]) => code === 200).reduce((a, [, c]) => a + c, 0);
   const bad = statuses.filter(([code]) => code !== 200).map(([code, c]) => `${code}×${c}`);
   if (result.errors) bad.push(`errors×${result.errors}`);
   if (firstBad) process.stderr.write(`${name}: first non-200: ${firstBad}\n`);
-  return { phase: name, rate: ok / elapsed, p50: result.latency.p50, p99: result.latency.p99, requests: statuses.reduce((a, [, c]) => a + c, 0), non2xx: bad.join(' ') || '–', cpu: (cpuSeconds(pid) - cpu0) / elapsed, rssMb: procStatus(pid).rssMb };
+  return {
+    phase: name,
+    rate: ok / elapsed,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: statuses.reduce((a, [, c]) => a + c, 0),
+    non2xx: bad.join(' ') || '–',
+    cpu: (cpuSeconds(pid) - cpu0) / elapsed,
+    rssMb: procStatus(pid).rssMb,
+  };
 }
 
-const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+const fmt = (x: number, digits = 0) =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-errors-'));
   const dist = flag('--dist');
   const load0 = os.loadavg()[0] as number;
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist, env: { VIGIL_ADMIN_TOKEN: TOKEN }, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+  const server = await startServer({
+    dataDir: path.join(tmp, 'data'),
+    dist,
+    env: { VIGIL_ADMIN_TOKEN: TOKEN },
+    nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+  });
   try {
     const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-    const created = await fetch(`${server.url}/api/v1/services`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `bench-errors-${run}` }) });
+    const created = await fetch(`${server.url}/api/v1/services`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: `bench-errors-${run}` }),
+    });
     if (created.status !== 201) throw new Error(`creating the service: ${created.status} ${await created.text()}`);
     const { id } = (await created.json()) as { id: string };
-    const { dsn, project_id, public_key } = (await (await fetch(`${server.url}/api/v1/services/${id}/dsn`, { headers: auth })).json()) as { dsn: string; project_id: number; public_key: string };
+    const { dsn, project_id, public_key } = (await (
+      await fetch(`${server.url}/api/v1/services/${id}/dsn`, { headers: auth })
+    ).json()) as { dsn: string; project_id: number; public_key: string };
     process.stderr.write(`server pid ${server.pid} at ${server.url}; DSN ${dsn}\n`);
-    const sentryAuth = { 'x-sentry-auth': `Sentry sentry_version=7, sentry_client=bench/1.0, sentry_key=${public_key}` };
+    const sentryAuth = {
+      'x-sentry-auth': `Sentry sentry_version=7, sentry_client=bench/1.0, sentry_key=${public_key}`,
+    };
     const store = `${server.url}/api/${project_id}/store/`;
     const envelopeUrl = `${server.url}/api/${project_id}/envelope/`;
     // Gzipped bodies are made ahead (compressing per request would measure this process, not the server).
@@ -102,11 +136,40 @@ async function main(): Promise<void> {
 
     await phase('warm-up', server.pid, store, { 'content-type': 'application/json', ...sentryAuth }, event, 2);
     const rows: Row[] = [];
-    rows.push(await phase('/api/{id}/store/, JSON', server.pid, store, { 'content-type': 'application/json', ...sentryAuth }, event, PHASE_S));
-    rows.push(await phase('/api/{id}/envelope/, ?sentry_key=', server.pid, `${envelopeUrl}?sentry_key=${public_key}&sentry_version=7`, { 'content-type': 'application/x-sentry-envelope' }, envelope, PHASE_S));
-    rows.push(await phase('/api/{id}/envelope/, gzip', server.pid, envelopeUrl, { 'content-type': 'application/x-sentry-envelope', 'content-encoding': 'gzip', ...sentryAuth }, (n) => gzipped[n % gzipped.length] as Buffer, PHASE_S));
+    rows.push(
+      await phase(
+        '/api/{id}/store/, JSON',
+        server.pid,
+        store,
+        { 'content-type': 'application/json', ...sentryAuth },
+        event,
+        PHASE_S,
+      ),
+    );
+    rows.push(
+      await phase(
+        '/api/{id}/envelope/, ?sentry_key=',
+        server.pid,
+        `${envelopeUrl}?sentry_key=${public_key}&sentry_version=7`,
+        { 'content-type': 'application/x-sentry-envelope' },
+        envelope,
+        PHASE_S,
+      ),
+    );
+    rows.push(
+      await phase(
+        '/api/{id}/envelope/, gzip',
+        server.pid,
+        envelopeUrl,
+        { 'content-type': 'application/x-sentry-envelope', 'content-encoding': 'gzip', ...sentryAuth },
+        (n) => gzipped[n % gzipped.length] as Buffer,
+        PHASE_S,
+      ),
+    );
     const hwmMb = procStatus(server.pid).hwmMb;
-    const groups = (await (await fetch(`${server.url}/api/v1/errors/groups?service_id=${id}&limit=200`, { headers: auth })).json()) as { data: Array<{ count: number }> };
+    const groups = (await (
+      await fetch(`${server.url}/api/v1/errors/groups?service_id=${id}&limit=200`, { headers: auth })
+    ).json()) as { data: Array<{ count: number }> };
     const stored = groups.data.reduce((a, g) => a + g.count, 0);
     await stopServer(server);
 
@@ -117,7 +180,10 @@ async function main(): Promise<void> {
       '',
       '| Phase | events/s | p50 ms | p99 ms | requests | non-200 | server CPU | RSS MB |',
       '|---|---:|---:|---:|---:|---|---:|---:|',
-      ...rows.map((r) => `| ${r.phase} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu * 100)} % | ${fmt(r.rssMb)} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.phase} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu * 100)} % | ${fmt(r.rssMb)} |`,
+      ),
       '',
       `Peak RSS (VmHWM) ${fmt(hwmMb)} MB. Every 200 was committed: the groups API counts ${fmt(stored)} stored events.`,
     ];

@@ -39,7 +39,8 @@ const POLL_MS = 100;
 /** After the last due time, how long to wait for stragglers before calling them missed. */
 const GRACE_MS = 30_000;
 let pgVersion = 'PostgreSQL';
-const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SERVER =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 if (!(MINUTES > 0) || !(COUNT > 0 && Number.isInteger(COUNT))) {
   console.error('usage: tsx bench/escalation.ts [--minutes N] [--count N] [--engines sqlite,postgres] [--no-docs]');
@@ -119,7 +120,18 @@ async function seed(db: Db, policyId: string, base: number, windowMs: number): P
         group_key: null,
         classified_by: null,
       });
-      escalations.push({ incident_id: id, policy_id: policyId, level: 0, loop: 0, run: 0, started_at: t, next_escalation_at: t, stopped_at: null, stop_reason: null, updated_at: t });
+      escalations.push({
+        incident_id: id,
+        policy_id: policyId,
+        level: 0,
+        loop: 0,
+        run: 0,
+        started_at: t,
+        next_escalation_at: t,
+        stopped_at: null,
+        stop_reason: null,
+        updated_at: t,
+      });
     }
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('incidents').values(incidents).execute();
@@ -136,8 +148,17 @@ async function runOne(engine: string, database: Database, observer: Database): P
   const clock: Clock = { now: () => new Date(Date.now() - shift) };
   const config = loadConfig({ VIGIL_DATA_DIR: os.tmpdir(), VIGIL_LOG_LEVEL: 'warn' });
   const app = createServices(config, database, clock);
-  const user = await app.users.create(SYSTEM_ACTOR, { handle: 'oncall', name: 'On Call', email: 'oncall@example.test' });
-  const policy = await app.policies.create(SYSTEM_ACTOR, { name: 'bench', escalateWhile: 'unresolved', repeat: 0, levels: [{ name: 'on call', delaySeconds: 0, targets: [{ type: 'user', id: user.id }] }] });
+  const user = await app.users.create(SYSTEM_ACTOR, {
+    handle: 'oncall',
+    name: 'On Call',
+    email: 'oncall@example.test',
+  });
+  const policy = await app.policies.create(SYSTEM_ACTOR, {
+    name: 'bench',
+    escalateWhile: 'unresolved',
+    repeat: 0,
+    levels: [{ name: 'on call', delaySeconds: 0, targets: [{ type: 'user', id: user.id }] }],
+  });
 
   // Due times are planned for a window starting LEAD_MS after now; if seeding overruns that, the clock moves back by the overrun.
   const seedStart = Date.now();
@@ -160,7 +181,10 @@ async function runOne(engine: string, database: Database, observer: Database): P
     }
   };
   let errors = 0;
-  const logger = { info: () => undefined, error: (obj: unknown, msg: string) => ((errors += 1), console.error(msg, obj)) };
+  const logger = {
+    info: () => undefined,
+    error: (obj: unknown, msg: string) => ((errors += 1), console.error(msg, obj)),
+  };
 
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -200,7 +224,9 @@ async function runOne(engine: string, database: Database, observer: Database): P
     }
     if (Date.now() - lastProgress > 30_000) {
       lastProgress = Date.now();
-      console.log(`  ${seen.size.toLocaleString('en')} / ${COUNT.toLocaleString('en')} transitions, ${Math.round((Date.now() - (base - shift)) / 1000)} s into the window`);
+      console.log(
+        `  ${seen.size.toLocaleString('en')} / ${COUNT.toLocaleString('en')} transitions, ${Math.round((Date.now() - (base - shift)) / 1000)} s into the window`,
+      );
     }
   }
   await eng.stop();
@@ -283,7 +309,13 @@ function table(results: Result[]): string {
   return lines.join('\n');
 }
 
-function section(results: Result[], skipped: string[], load: { before: number; after: number }, started: Date, sha: string): string {
+function section(
+  results: Result[],
+  skipped: string[],
+  load: { before: number; after: number },
+  started: Date,
+  sha: string,
+): string {
   const cpus = os.cpus();
   const seeds = results.map((r) => `${r.engine} ${r.seedSeconds.toFixed(0)} s`).join(', ');
   return [
@@ -297,7 +329,6 @@ function section(results: Result[], skipped: string[], load: { before: number; a
     `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after (other work shares the ${cpus.length} cores).`,
   ].join('\n');
 }
-
 
 const started = new Date();
 const sha = commitLabel(); // the code this process loaded, even if HEAD moves during a long run

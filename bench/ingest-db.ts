@@ -27,13 +27,29 @@ console.log(scratch ? `${scratch.version}, database ${scratch.name}` : `SQLite a
 await migrate(database.db);
 const app = createServices(loadConfig({ VIGIL_DATA_DIR: dir }), database, systemClock);
 const keys: string[] = [];
-for (let i = 0; i < SERVICES; i++) keys.push((await app.services.create(SYSTEM_ACTOR, { name: `bench-${i}` })).integrationKey);
+for (let i = 0; i < SERVICES; i++)
+  keys.push((await app.services.create(SYSTEM_ACTOR, { name: `bench-${i}` })).integrationKey);
 let turn = 0;
 /** The next service's integration key, round-robin. */
 const key = () => keys[turn++ % keys.length] as string;
 let n = 0;
-const ev = (severity: AlertEvent['severity'], over: Partial<AlertEvent> = {}): AlertEvent => ({ format: 'pagerduty', action: 'trigger', dedupKey: `k${n++}`, summary: 'disk full on db-1', source: 'db-1', severity, links: [], images: [], ...over });
-async function run(name: string, total: number, make: () => { routingKey: string; events: AlertEvent[] }, perReq: number) {
+const ev = (severity: AlertEvent['severity'], over: Partial<AlertEvent> = {}): AlertEvent => ({
+  format: 'pagerduty',
+  action: 'trigger',
+  dedupKey: `k${n++}`,
+  summary: 'disk full on db-1',
+  source: 'db-1',
+  severity,
+  links: [],
+  images: [],
+  ...over,
+});
+async function run(
+  name: string,
+  total: number,
+  make: () => { routingKey: string; events: AlertEvent[] },
+  perReq: number,
+) {
   const t0 = performance.now();
   const inflight: Promise<unknown>[] = [];
   for (let i = 0; i < total; i++) {
@@ -42,14 +58,36 @@ async function run(name: string, total: number, make: () => { routingKey: string
   }
   await Promise.all(inflight);
   const s = (performance.now() - t0) / 1000;
-  console.log(`${name.padEnd(20)} ${Math.round((total * perReq) / s).toLocaleString('en-US').padStart(8)} events/s  (${(total * perReq).toLocaleString('en-US')} events in ${s.toFixed(2)} s)`);
+  console.log(
+    `${name.padEnd(20)} ${Math.round((total * perReq) / s)
+      .toLocaleString('en-US')
+      .padStart(8)} events/s  (${(total * perReq).toLocaleString('en-US')} events in ${s.toFixed(2)} s)`,
+  );
 }
 await run('info new keys', 20000, () => ({ routingKey: key(), events: [ev('info')] }), 1);
 await run('critical new keys', 5000, () => ({ routingKey: key(), events: [ev('critical')] }), 1);
 let r = 0;
-await run('retrigger 1000', 20000, () => ({ routingKey: key(), events: [ev('critical', { dedupKey: `re${r++ % 1000}` })] }), 1);
+await run(
+  'retrigger 1000',
+  20000,
+  () => ({ routingKey: key(), events: [ev('critical', { dedupKey: `re${r++ % 1000}` })] }),
+  1,
+);
 let g = 0;
-await run('AM 100/payload', 300, () => { const gk = `g${g++}`; return { routingKey: key(), events: Array.from({ length: 100 }, (_, i) => ev('warning', { format: 'alertmanager', groupKey: gk, dedupKey: `${gk}-${i}` })) }; }, 100);
+await run(
+  'AM 100/payload',
+  300,
+  () => {
+    const gk = `g${g++}`;
+    return {
+      routingKey: key(),
+      events: Array.from({ length: 100 }, (_, i) =>
+        ev('warning', { format: 'alertmanager', groupKey: gk, dedupKey: `${gk}-${i}` }),
+      ),
+    };
+  },
+  100,
+);
 await app.ingest.close();
 await app.stream.close();
 await database.close();

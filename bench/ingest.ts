@@ -15,7 +15,18 @@
 // round-robin (Alertmanager stays on the first). Either leaves the docs alone.
 import { DEFAULT_GROUP_COMMIT } from '../src/alerts/ingest.service.js';
 import { closedLoopLoad, openLoopLoad, percentile } from './load.js';
-import { argValue, cpuSeconds, flag, gitState, numberOption, procStatus, rewriteDocs, scratchPostgres, startServer, stopServer } from './lib.js';
+import {
+  argValue,
+  cpuSeconds,
+  flag,
+  gitState,
+  numberOption,
+  procStatus,
+  rewriteDocs,
+  scratchPostgres,
+  startServer,
+  stopServer,
+} from './lib.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -55,14 +66,26 @@ function generatorCpu(since: NodeJS.CpuUsage): number {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -93,17 +116,36 @@ const is2xx = (status: number): boolean => status >= 200 && status < 300;
  * soon as the last is answered (pipelining 1). `body(n)` builds the n-th request's body (n counts up
  * from 0 across all connections, once per request sent). Throws if any answer is unexpected.
  */
-async function closedLoop(phase: string, pid: number, url: string, connections: number, seconds: number, body: (n: number) => string, { amount, expected = is2xx }: ClosedLoopOptions = {}): Promise<PhaseResult> {
+async function closedLoop(
+  phase: string,
+  pid: number,
+  url: string,
+  connections: number,
+  seconds: number,
+  body: (n: number) => string,
+  { amount, expected = is2xx }: ClosedLoopOptions = {},
+): Promise<PhaseResult> {
   const cpu0 = cpuSeconds(pid);
   const gen0 = process.cpuUsage();
   const result = await closedLoopLoad({ url, connections, body, ...(amount ? { amount } : { seconds }) });
   const cpuServer = cpuSeconds(pid) - cpu0;
   const cpuGenerator = generatorCpu(gen0);
   const ok = [...result.statuses].filter(([st]) => expected(st)).reduce((a, [, c]) => a + c, 0);
-  const unexpected = [...result.statuses].filter(([st]) => !expected(st)).map(([st, c]) => `${st}×${c} (first: ${result.samples.get(st) ?? ''})`);
+  const unexpected = [...result.statuses]
+    .filter(([st]) => !expected(st))
+    .map(([st, c]) => `${st}×${c} (first: ${result.samples.get(st) ?? ''})`);
   unexpected.push(...result.errors);
   if (unexpected.length) throw new Error(`phase ${phase}: unexpected answers: ${unexpected.join('; ')}`);
-  return { requests: result.requests, ok, statuses: result.statuses, seconds: result.seconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), cpuServer, cpuGenerator };
+  return {
+    requests: result.requests,
+    ok,
+    statuses: result.statuses,
+    seconds: result.seconds,
+    p50: percentile(result.latencies, 50),
+    p99: percentile(result.latencies, 99),
+    cpuServer,
+    cpuGenerator,
+  };
 }
 
 /**
@@ -111,11 +153,24 @@ async function closedLoop(phase: string, pid: number, url: string, connections: 
  * `seconds` more, on up to 256 connections opened as requests queue. Only requests scheduled after the
  * warm-up count towards the phase's figures; the warm-up's own latencies are returned apart.
  */
-async function openLoop(pid: number, url: string, rate: number, seconds: number, body: (n: number) => string): Promise<PhaseResult & { lateMs: number; connections: number; warmup: { p99: number; max: number } }> {
+async function openLoop(
+  pid: number,
+  url: string,
+  rate: number,
+  seconds: number,
+  body: (n: number) => string,
+): Promise<PhaseResult & { lateMs: number; connections: number; warmup: { p99: number; max: number } }> {
   const warmupTotal = Math.round(rate * WARMUP_S);
   const cpu0 = cpuSeconds(pid);
   const gen0 = process.cpuUsage();
-  const r = await openLoopLoad({ url, body, rate, seconds: WARMUP_S + seconds, maxConnections: 256, measureFrom: warmupTotal });
+  const r = await openLoopLoad({
+    url,
+    body,
+    rate,
+    seconds: WARMUP_S + seconds,
+    maxConnections: 256,
+    measureFrom: warmupTotal,
+  });
   // CPU over the whole run (warm-up included: the rate is the same throughout).
   const wall = r.seconds + r.warmup.seconds;
   const problems = [...r.errors, ...r.warmup.errors];
@@ -166,7 +221,8 @@ const amAlertTails = Array.from({ length: AM_ALERTS }, (_, i) => `${i.toString(1
 function alertmanagerPayload(n: number): string {
   const nHex = n.toString(16).padStart(8, '0');
   let alerts = '';
-  for (let i = 0; i < AM_ALERTS; i++) alerts += `${i ? ',' : ''}${amAlertHeads[i] as string}${nHex}${amAlertTails[i] as string}`;
+  for (let i = 0; i < AM_ALERTS; i++)
+    alerts += `${i ? ',' : ''}${amAlertHeads[i] as string}${nHex}${amAlertTails[i] as string}`;
   return `{"version":"4","groupKey":"{}:{alertname=\\"HighLatency\\",batch=\\"${run}-${n}\\"}","truncatedAlerts":0,"status":"firing","receiver":"vigil","groupLabels":{"alertname":"HighLatency"},"commonLabels":{"alertname":"HighLatency","severity":"warning","job":"node","namespace":"prod"},"commonAnnotations":{},"externalURL":"http://alertmanager.example.net:9093","alerts":[${alerts}]}`;
 }
 
@@ -180,14 +236,21 @@ interface ProfileNode {
 }
 
 function summariseProfile(file: string): string[] {
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byNode = new Map<number, number>();
   profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const total = [...byNode.values()].reduce((a, b) => a + b, 0);
   const fn = new Map<string, number>();
   const area = new Map<string, number>();
   const areaOf = (url: string, name: string): string => {
-    if (!url) return name === '(garbage collector)' || name === '(idle)' || name === '(program)' ? name : `native: ${name || '(anonymous)'}`;
+    if (!url)
+      return name === '(garbage collector)' || name === '(idle)' || name === '(program)'
+        ? name
+        : `native: ${name || '(anonymous)'}`;
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
     if (m) return `npm: ${m[1]}`;
     if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0]}`;
@@ -227,32 +290,67 @@ interface Row {
   rssMb: number;
 }
 
-function row(phase: string, unit: string, perRequest: number, r: PhaseResult, rssMb: number, expected: (status: number) => boolean = is2xx): Row {
+function row(
+  phase: string,
+  unit: string,
+  perRequest: number,
+  r: PhaseResult,
+  rssMb: number,
+  expected: (status: number) => boolean = is2xx,
+): Row {
   const non2xx = [...r.statuses.entries()].filter(([s]) => !expected(s)).map(([s, c]) => `${s}×${c}`);
-  return { phase, unit, rate: (r.ok * perRequest) / r.seconds, p50: r.p50, p99: r.p99, requests: r.requests, non2xx: non2xx.join(' ') || '–', cpu: r.cpuServer / r.seconds, genCpu: r.cpuGenerator / r.seconds, rssMb };
+  return {
+    phase,
+    unit,
+    rate: (r.ok * perRequest) / r.seconds,
+    p50: r.p50,
+    p99: r.p99,
+    requests: r.requests,
+    non2xx: non2xx.join(' ') || '–',
+    cpu: r.cpuServer / r.seconds,
+    genCpu: r.cpuGenerator / r.seconds,
+    rssMb,
+  };
 }
 
 function machine(): { nproc: number; cpu: string; memGb: string; node: string; commit: string; dirty: boolean } {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
   const { sha, dirty } = gitState();
-  return { nproc: os.availableParallelism(), cpu, memGb: (os.totalmem() / 2 ** 30).toFixed(1), node: process.version, commit: sha, dirty };
+  return {
+    nproc: os.availableParallelism(),
+    cpu,
+    memGb: (os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    commit: sha,
+    dirty,
+  };
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const profileDir = flag('--cpu-prof') ? path.join(tmp, 'profile') : undefined;
   const load0 = os.loadavg()[0] as number;
   const scratch = PG_SERVER ? await scratchPostgres(PG_SERVER) : undefined;
-  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, ...(scratch && { DATABASE_URL: scratch.url }) }, nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] });
+  const server = await startServer({
+    dataDir: path.join(tmp, 'data'),
+    dist: flag('--dist'),
+    env: { VIGIL_ADMIN_TOKEN: TOKEN, ...(scratch && { DATABASE_URL: scratch.url }) },
+    nodeArgs: [...SERVER_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
+  });
   const rows: Row[] = [];
   let profileLines: string[] = [];
   try {
     const keys: string[] = [];
     for (let i = 0; i < SERVICES; i++) {
-      const created = await post(`${server.url}/api/v1/services`, JSON.stringify({ name: `bench-${run}-${i}` }), { authorization: `Bearer ${TOKEN}` });
+      const created = await post(`${server.url}/api/v1/services`, JSON.stringify({ name: `bench-${run}-${i}` }), {
+        authorization: `Bearer ${TOKEN}`,
+      });
       if (created.status !== 201) throw new Error(`creating a service: ${created.status} ${created.body}`);
       keys.push(jsonSafe((JSON.parse(created.body) as { integration_key: string }).integration_key));
     }
@@ -264,46 +362,92 @@ async function main(): Promise<void> {
     const say = (s: string) => process.stderr.write(`${s}\n`);
 
     say(`server pid ${server.pid} at ${server.url}; warm-up ${WARMUP_S} s`);
-    await closedLoop('warm-up', server.pid, enqueue, CONNECTIONS, WARMUP_S, (n) => pdEvent(key, `${run}-warm-${n}`, 'info'));
+    await closedLoop('warm-up', server.pid, enqueue, CONNECTIONS, WARMUP_S, (n) =>
+      pdEvent(key, `${run}-warm-${n}`, 'info'),
+    );
 
     if (want('ref')) {
       say(`(ref) events the parser rejects (400, no database), ${CONNECTIONS} connections, ${PHASE_S} s`);
       const is400 = (status: number) => status === 400;
-      const r = await closedLoop('(ref)', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => `{"routing_key":"${key}","event_action":"trigger","dedup_key":"${run}-bad-${n}","payload":{"summary":"no source or severity"}}`, { expected: is400 });
-      rows.push(row('(ref) /v2/enqueue rejected by the parser: HTTP + JSON only, no database', 'requests/s', 1, r, rss(), is400));
+      const r = await closedLoop(
+        '(ref)',
+        server.pid,
+        enqueue,
+        CONNECTIONS,
+        PHASE_S,
+        (n) =>
+          `{"routing_key":"${key}","event_action":"trigger","dedup_key":"${run}-bad-${n}","payload":{"summary":"no source or severity"}}`,
+        { expected: is400 },
+      );
+      rows.push(
+        row(
+          '(ref) /v2/enqueue rejected by the parser: HTTP + JSON only, no database',
+          'requests/s',
+          1,
+          r,
+          rss(),
+          is400,
+        ),
+      );
     }
 
     if (want('info')) {
       say(`(a) new dedup keys, severity info, ${CONNECTIONS} connections, ${PHASE_S} s`);
-      const r = await closedLoop('(a) info', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(keyOf(n), `${run}-info-${n}`, 'info'));
+      const r = await closedLoop('(a) info', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) =>
+        pdEvent(keyOf(n), `${run}-info-${n}`, 'info'),
+      );
       rows.push(row('(a) /v2/enqueue, new keys, info (no incident)', 'events/s', 1, r, rss()));
     }
 
     if (want('critical')) {
       say(`(a) new dedup keys, severity critical, ${CONNECTIONS} connections, ${PHASE_S} s`);
-      const r = await closedLoop('(a) critical', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(keyOf(n), `${run}-crit-${n}`, 'critical'));
+      const r = await closedLoop('(a) critical', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) =>
+        pdEvent(keyOf(n), `${run}-crit-${n}`, 'critical'),
+      );
       rows.push(row('(a) /v2/enqueue, new keys, critical (1 incident each)', 'events/s', 1, r, rss()));
     }
 
     if (want('retrigger')) {
       say(`(b) ${RETRIGGER_KEYS} keys re-triggered, ${CONNECTIONS} connections, ${PHASE_S} s`);
-      const seeded = await closedLoop('(b) seeding', server.pid, enqueue, CONNECTIONS, 60, (n) => pdEvent(keyOf(n), `${run}-re-${n}`, 'critical'), { amount: RETRIGGER_KEYS });
+      const seeded = await closedLoop(
+        '(b) seeding',
+        server.pid,
+        enqueue,
+        CONNECTIONS,
+        60,
+        (n) => pdEvent(keyOf(n), `${run}-re-${n}`, 'critical'),
+        { amount: RETRIGGER_KEYS },
+      );
       if (seeded.ok !== RETRIGGER_KEYS) throw new Error(`seeding ${RETRIGGER_KEYS} keys: only ${seeded.ok} accepted`);
-      const r = await closedLoop('(b)', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) => pdEvent(keyOf(n % RETRIGGER_KEYS), `${run}-re-${n % RETRIGGER_KEYS}`, 'critical'));
+      const r = await closedLoop('(b)', server.pid, enqueue, CONNECTIONS, PHASE_S, (n) =>
+        pdEvent(keyOf(n % RETRIGGER_KEYS), `${run}-re-${n % RETRIGGER_KEYS}`, 'critical'),
+      );
       rows.push(row(`(b) /v2/enqueue, ${fmt(RETRIGGER_KEYS)} keys re-triggered, critical`, 'events/s', 1, r, rss()));
     }
 
     if (want('am')) {
       say(`(c) Alertmanager, ${AM_ALERTS} alerts a payload, ${AM_CONNECTIONS} connections, ${PHASE_S} s`);
-      const r = await closedLoop('(c)', server.pid, `${server.url}/api/v1/integrations/${key}/alertmanager`, AM_CONNECTIONS, PHASE_S, alertmanagerPayload);
+      const r = await closedLoop(
+        '(c)',
+        server.pid,
+        `${server.url}/api/v1/integrations/${key}/alertmanager`,
+        AM_CONNECTIONS,
+        PHASE_S,
+        alertmanagerPayload,
+      );
       rows.push(row(`(c) Alertmanager, ${AM_ALERTS} new alerts a payload, warning`, 'alerts/s', AM_ALERTS, r, rss()));
     }
 
     if (want('open')) {
       say(`(d) open loop at ${OPEN_RATE}/s for ${OPEN_S} s, new keys, info`);
-      const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) => pdEvent(keyOf(n), `${run}-open-${n}`, 'info'));
+      const o = await openLoop(server.pid, enqueue, OPEN_RATE, OPEN_S, (n) =>
+        pdEvent(keyOf(n), `${run}-open-${n}`, 'info'),
+      );
       rows.push(row(`(d) /v2/enqueue at ${fmt(OPEN_RATE)}/s offered (open loop), info`, 'events/s', 1, o, rss()));
-      if (o.lateMs > 20) say(`note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`);
+      if (o.lateMs > 20)
+        say(
+          `note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`,
+        );
       openWarmup = { ...o.warmup, connections: o.connections };
     }
 
@@ -328,9 +472,23 @@ async function main(): Promise<void> {
   }
 }
 
-function report(rows: Row[], hwmMb: number, m: ReturnType<typeof machine>, profileLines: string[], loadavg: [number, number]): void {
-  const header = '| Phase | Rate | p50 ms | p99 ms | Requests | Non-2xx | CPU server / generator (cores) | RSS after (MB) |';
-  const lines = [header, '|---|---:|---:|---:|---:|---|---:|---:|', ...rows.map((r) => `| ${r.phase} | ${fmt(r.rate)} ${r.unit} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu, 2)} / ${fmt(r.genCpu, 2)} | ${fmt(r.rssMb)} |`)];
+function report(
+  rows: Row[],
+  hwmMb: number,
+  m: ReturnType<typeof machine>,
+  profileLines: string[],
+  loadavg: [number, number],
+): void {
+  const header =
+    '| Phase | Rate | p50 ms | p99 ms | Requests | Non-2xx | CPU server / generator (cores) | RSS after (MB) |';
+  const lines = [
+    header,
+    '|---|---:|---:|---:|---:|---|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.phase} | ${fmt(r.rate)} ${r.unit} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu, 2)} / ${fmt(r.genCpu, 2)} | ${fmt(r.rssMb)} |`,
+    ),
+  ];
   const table = lines.join('\n');
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const settings = [

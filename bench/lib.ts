@@ -39,7 +39,8 @@ export async function scratchPostgres(serverUrl: string): Promise<ScratchDatabas
   return {
     name,
     url: url.toString(),
-    version: `PostgreSQL ${String((rows[0] as { server_version?: string } | undefined)?.server_version ?? '').split(' ')[0]}`.trim(),
+    version:
+      `PostgreSQL ${String((rows[0] as { server_version?: string } | undefined)?.server_version ?? '').split(' ')[0]}`.trim(),
     drop: async () => void (await pgAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
@@ -57,12 +58,21 @@ export interface Server {
  * through tsx), with none of this process's VIGIL_* or DATABASE_URL settings but `env`'s; resolves
  * once it says where it serves.
  */
-export function startServer(o: { dataDir: string; dist: boolean; env: Record<string, string>; nodeArgs?: string[] }): Promise<Server> {
+export function startServer(o: {
+  dataDir: string;
+  dist: boolean;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<Server> {
   const entry = o.dist ? [path.join(ROOT, 'dist/main.js')] : ['--import', 'tsx', path.join(ROOT, 'src/main.ts')];
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VIGIL_') && k !== 'DATABASE_URL') env[k] = v;
   Object.assign(env, { VIGIL_DATA_DIR: o.dataDir, VIGIL_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...o.env });
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...entry, 'serve', '--host', '127.0.0.1', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [...(o.nodeArgs ?? []), ...entry, 'serve', '--host', '127.0.0.1', '--port', '0'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));

@@ -28,7 +28,8 @@ export interface LoadResult {
   latencies: Float64Array;
 }
 
-export const percentile = (sorted: Float64Array, p: number): number => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number) : NaN);
+export const percentile = (sorted: Float64Array, p: number): number =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number) : NaN;
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 
@@ -78,7 +79,14 @@ class Recorder {
   }
 
   result(seconds: number): LoadResult {
-    return { requests: this.count, statuses: this.statuses, samples: this.samples, errors: this.errors, seconds, latencies: this.latencies.slice(0, this.count).sort() };
+    return {
+      requests: this.count,
+      statuses: this.statuses,
+      samples: this.samples,
+      errors: this.errors,
+      seconds,
+      latencies: this.latencies.slice(0, this.count).sort(),
+    };
   }
 }
 
@@ -95,7 +103,11 @@ class Connection {
   constructor(
     target: URL,
     private readonly requestHead: string,
-    private readonly events: { ready: (c: Connection) => void; answer: (c: Connection, sentAt: number, status: number, body: Buffer) => void; fail: (message: string) => void },
+    private readonly events: {
+      ready: (c: Connection) => void;
+      answer: (c: Connection, sentAt: number, status: number, body: Buffer) => void;
+      fail: (message: string) => void;
+    },
   ) {
     this.socket = net.connect({ host: target.hostname, port: Number(target.port || 80), noDelay: true });
     this.socket.on('connect', () => events.ready(this));
@@ -150,7 +162,9 @@ function requestHeadFor(target: URL, headers: Record<string, string> | undefined
 }
 
 /** Runs the closed loop until `seconds` have passed or `amount` requests were sent, then waits for their answers. */
-export function closedLoopLoad(o: LoadTarget & { connections: number; seconds?: number; amount?: number }): Promise<LoadResult> {
+export function closedLoopLoad(
+  o: LoadTarget & { connections: number; seconds?: number; amount?: number },
+): Promise<LoadResult> {
   const target = new URL(o.url);
   const head = requestHeadFor(target, o.headers);
   const timeoutMs = o.timeoutMs ?? 10_000;
@@ -158,7 +172,8 @@ export function closedLoopLoad(o: LoadTarget & { connections: number; seconds?: 
   const t0 = performance.now();
   const deadline = o.seconds === undefined ? Infinity : t0 + o.seconds * 1000;
   let next = 0;
-  const more = (): boolean => (o.amount === undefined ? performance.now() < deadline : next < o.amount) && rec.errors.length === 0;
+  const more = (): boolean =>
+    (o.amount === undefined ? performance.now() < deadline : next < o.amount) && rec.errors.length === 0;
 
   return new Promise((resolve) => {
     let open = o.connections;
@@ -212,7 +227,9 @@ export interface OpenLoopResult extends LoadResult {
  * first connection to come free; its latency always counts from its scheduled time. Resolves once
  * every request is answered.
  */
-export function openLoopLoad(o: LoadTarget & { rate: number; seconds: number; maxConnections: number; measureFrom?: number }): Promise<OpenLoopResult> {
+export function openLoopLoad(
+  o: LoadTarget & { rate: number; seconds: number; maxConnections: number; measureFrom?: number },
+): Promise<OpenLoopResult> {
   const target = new URL(o.url);
   const head = requestHeadFor(target, o.headers);
   const timeoutMs = o.timeoutMs ?? 10_000;
@@ -237,7 +254,12 @@ export function openLoopLoad(o: LoadTarget & { rate: number; seconds: number; ma
       clearInterval(ticker);
       for (const c of all) c.close();
       const elapsed = (performance.now() - t0) / 1000;
-      resolve({ ...rec.result(elapsed - measureFrom / o.rate), lateMs, connections: all.length, warmup: warm.result(measureFrom / o.rate) });
+      resolve({
+        ...rec.result(elapsed - measureFrom / o.rate),
+        lateMs,
+        connections: all.length,
+        warmup: warm.result(measureFrom / o.rate),
+      });
     };
     const dispatch = (c: Connection): void => {
       const n = queued.shift();

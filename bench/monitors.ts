@@ -17,7 +17,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { commitLabel, cpuSeconds, flag, option, procStatus, rewriteDocs, scratchPostgres, startServer, stopServer, type ScratchDatabase } from './lib.js';
+import {
+  commitLabel,
+  cpuSeconds,
+  flag,
+  option,
+  procStatus,
+  rewriteDocs,
+  scratchPostgres,
+  startServer,
+  stopServer,
+  type ScratchDatabase,
+} from './lib.js';
 
 const MONITORS = Number(option('--monitors', '1000'));
 const MINUTES = Number(option('--minutes', '2'));
@@ -27,7 +38,8 @@ const DOCS = !flag('--no-docs');
 const PEERS = 4;
 const WARMUP_MS = 2 * INTERVAL_S * 1000;
 const TOKEN = `vgl_${randomBytes(32).toString('base64url')}`;
-const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SERVER =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Result {
   engine: string;
@@ -67,7 +79,8 @@ async function startPeers(): Promise<{ ports: number[]; hits: Map<string, number
   };
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number) : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number) : NaN;
 
 async function run(engine: string): Promise<Result | string> {
   let scratch: ScratchDatabase | undefined;
@@ -81,9 +94,21 @@ async function run(engine: string): Promise<Result | string> {
   const databaseUrl = scratch?.url;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-mon-'));
   const peers = await startPeers();
-  const server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32', ...(databaseUrl && { DATABASE_URL: databaseUrl }) } });
+  const server = await startServer({
+    dataDir: path.join(tmp, 'data'),
+    dist: flag('--dist'),
+    env: {
+      VIGIL_ADMIN_TOKEN: TOKEN,
+      VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32',
+      ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+    },
+  });
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, unknown>>;
   };
@@ -94,12 +119,21 @@ async function run(engine: string): Promise<Result | string> {
     for (let i = 0; i < MONITORS; i += 20) {
       await Promise.all(
         Array.from({ length: Math.min(20, MONITORS - i) }, (_, j) =>
-          api('POST', '/api/v1/monitors', { service_id: service.id, name: `m${i + j}`, kind: 'http', target: `http://127.0.0.1:${peers.ports[(i + j) % PEERS]}/m/${i + j}`, interval_seconds: INTERVAL_S, timeout_ms: 5000 }),
+          api('POST', '/api/v1/monitors', {
+            service_id: service.id,
+            name: `m${i + j}`,
+            kind: 'http',
+            target: `http://127.0.0.1:${peers.ports[(i + j) % PEERS]}/m/${i + j}`,
+            interval_seconds: INTERVAL_S,
+            timeout_ms: 5000,
+          }),
         ),
       );
     }
     const createSeconds = (performance.now() - createStart) / 1000;
-    console.log(`${engine}: ${MONITORS} monitors created in ${createSeconds.toFixed(1)} s; warming up ${WARMUP_MS / 1000} s`);
+    console.log(
+      `${engine}: ${MONITORS} monitors created in ${createSeconds.toFixed(1)} s; warming up ${WARMUP_MS / 1000} s`,
+    );
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const windowStart = performance.now();
     const cpuStart = cpuSeconds(server.pid);
@@ -121,7 +155,10 @@ async function run(engine: string): Promise<Result | string> {
     lateness.sort((a, b) => a - b);
     let failedRequests = 0;
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page = (await api('GET', `/api/v1/monitors?service_id=${String(service.id)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`)) as { data: Array<{ state: string }>; next_cursor: string | null };
+      const page = (await api(
+        'GET',
+        `/api/v1/monitors?service_id=${String(service.id)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+      )) as { data: Array<{ state: string }>; next_cursor: string | null };
       failedRequests += page.data.filter((m) => m.state !== 'up').length;
       cursor = page.next_cursor;
     }
@@ -144,12 +181,21 @@ async function run(engine: string): Promise<Result | string> {
 }
 
 const ms = (v: number) => `${Math.round(v)} ms`;
-function section(results: Result[], skipped: string[], load: { before: number; after: number }, started: Date, sha: string): string {
+function section(
+  results: Result[],
+  skipped: string[],
+  load: { before: number; after: number },
+  started: Date,
+  sha: string,
+): string {
   const cpus = os.cpus();
   return [
     '| Engine | Monitors × interval | Checks in window (expected) | Lateness p50 / p99 / max | CPU (cores) | Peak RSS |',
     '|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.engine} | ${MONITORS} × ${INTERVAL_S} s | ${r.checks.toLocaleString('en-US')} (${r.expected.toLocaleString('en-US')}) | ${ms(r.lateness.p50)} / **${ms(r.lateness.p99)}** / ${ms(r.lateness.max)} | ${r.cores.toFixed(2)} | ${r.rssPeakMb.toFixed(0)} MB |`),
+    ...results.map(
+      (r) =>
+        `| ${r.engine} | ${MONITORS} × ${INTERVAL_S} s | ${r.checks.toLocaleString('en-US')} (${r.expected.toLocaleString('en-US')}) | ${ms(r.lateness.p50)} / **${ms(r.lateness.p99)}** / ${ms(r.lateness.max)} | ${r.cores.toFixed(2)} | ${r.rssPeakMb.toFixed(0)} MB |`,
+    ),
     '',
     ...skipped.map((why) => `- Skipped: ${why}.`),
     `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${sha}; ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,

@@ -27,7 +27,18 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { argValue, commitLabel, cpuSeconds, flag, procStatus, rewriteDocs, scratchPostgres, type Server, startServer, stopServer } from './lib.js';
+import {
+  argValue,
+  commitLabel,
+  cpuSeconds,
+  flag,
+  procStatus,
+  rewriteDocs,
+  scratchPostgres,
+  type Server,
+  startServer,
+  stopServer,
+} from './lib.js';
 
 const USAGE = `usage: tsx bench/notify.ts [options]
   --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
@@ -57,11 +68,20 @@ const OUTAGE_MODE = argValue('--outage-mode') ?? '503';
 const DRAIN_TIMEOUT_MIN = Number(argValue('--drain-timeout-minutes') ?? '30');
 const PAGES = !flag('--no-pages');
 const DOCS = !flag('--no-docs');
-const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SERVER =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 /** How long (a) waits after its last event for the notifications still on their way. */
 const SETTLE_MS = 30_000;
 const SAMPLE_MS = 1_000;
-if (!['sqlite', 'postgres'].includes(ENGINE) || !(RATE > 0) || !(SECONDS > 0) || !(WARMUP_S >= 0) || !(OUTAGE_MIN >= 0) || !['503', 'refuse'].includes(OUTAGE_MODE) || !(DRAIN_TIMEOUT_MIN > 0)) {
+if (
+  !['sqlite', 'postgres'].includes(ENGINE) ||
+  !(RATE > 0) ||
+  !(SECONDS > 0) ||
+  !(WARMUP_S >= 0) ||
+  !(OUTAGE_MIN >= 0) ||
+  !['503', 'refuse'].includes(OUTAGE_MODE) ||
+  !(DRAIN_TIMEOUT_MIN > 0)
+) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -100,7 +120,16 @@ const seqOf = (payload: unknown): number | undefined => {
 async function startReceiver(): Promise<Receiver> {
   let outage = false;
   const seen = new Set<string>();
-  const r: Receiver = { url: '', initialAt: new Map(), pageAt: new Map(), deliveries: [], duplicates: 0, refused: [], setOutage: async () => undefined, close: async () => undefined };
+  const r: Receiver = {
+    url: '',
+    initialAt: new Map(),
+    pageAt: new Map(),
+    deliveries: [],
+    duplicates: 0,
+    refused: [],
+    setOutage: async () => undefined,
+    close: async () => undefined,
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -118,7 +147,11 @@ async function startReceiver(): Promise<Receiver> {
         return;
       }
       seen.add(id);
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { event?: string; bundle?: unknown[]; bundled?: number };
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        event?: string;
+        bundle?: unknown[];
+        bundled?: number;
+      };
       if (body.event === 'notification.initial') {
         const seq = seqOf(body);
         if (seq !== undefined && !r.initialAt.has(seq)) r.initialAt.set(seq, at);
@@ -135,7 +168,8 @@ async function startReceiver(): Promise<Receiver> {
     });
   });
   server.keepAliveTimeout = 60_000;
-  const listen = (port: number) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
   await listen(0);
   const port = (server.address() as AddressInfo).port;
   return Object.assign(r, {
@@ -171,12 +205,24 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function request(method: string, url: string, body?: unknown): Promise<{ status: number; body: string }> {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
@@ -190,12 +236,29 @@ async function api<T>(server: Server, urlPath: string, body: unknown): Promise<T
 
 /** Stakeholder, on-call user (with a webhook contact method unless --no-pages), policy, service; returns the integration key. */
 async function setUp(server: Server, receiver: Receiver): Promise<string> {
-  await api(server, '/api/v1/stakeholders', { name: 'Bench stakeholders', kind: 'webhook', address: `${receiver.url}/stakeholder`, severities: ['P0', 'P1'] });
-  const user = await api<{ id: string }>(server, '/api/v1/users', { handle: 'bench-oncall', name: 'Bench On Call', email: 'oncall@example.com' });
-  if (PAGES) await api(server, `/api/v1/users/${user.id}/contact-methods`, { kind: 'webhook', address: `${receiver.url}/page` });
-  const policy = await api<{ id: string }>(server, '/api/v1/escalation-policies', { name: 'bench', levels: [{ name: 'on call', delay_seconds: 0, targets: [{ type: 'user', id: user.id }] }] });
-  const service = await api<{ integration_key: string }>(server, '/api/v1/services', { name: `bench-${run}`, escalation_policy_id: policy.id });
-  if (!/^[a-z0-9]{32}$/.test(service.integration_key)) throw new Error(`unexpected integration key ${service.integration_key}`);
+  await api(server, '/api/v1/stakeholders', {
+    name: 'Bench stakeholders',
+    kind: 'webhook',
+    address: `${receiver.url}/stakeholder`,
+    severities: ['P0', 'P1'],
+  });
+  const user = await api<{ id: string }>(server, '/api/v1/users', {
+    handle: 'bench-oncall',
+    name: 'Bench On Call',
+    email: 'oncall@example.com',
+  });
+  if (PAGES)
+    await api(server, `/api/v1/users/${user.id}/contact-methods`, { kind: 'webhook', address: `${receiver.url}/page` });
+  const policy = await api<{ id: string }>(server, '/api/v1/escalation-policies', {
+    name: 'bench',
+    levels: [{ name: 'on call', delay_seconds: 0, targets: [{ type: 'user', id: user.id }] }],
+  });
+  const service = await api<{ integration_key: string }>(server, '/api/v1/services', {
+    name: `bench-${run}`,
+    escalation_policy_id: policy.id,
+  });
+  if (!/^[a-z0-9]{32}$/.test(service.integration_key))
+    throw new Error(`unexpected integration key ${service.integration_key}`);
   return service.integration_key;
 }
 
@@ -267,7 +330,10 @@ interface Observer {
 
 function sqliteObserver(file: string): Observer {
   const db = new Sqlite(file, { readonly: true, fileMustExist: true });
-  return { all: async (sql, params) => db.prepare(sql).all(...params) as Array<Record<string, unknown>>, close: async () => void db.close() };
+  return {
+    all: async (sql, params) => db.prepare(sql).all(...params) as Array<Record<string, unknown>>,
+    close: async () => void db.close(),
+  };
 }
 
 async function pgObserver(url: string): Promise<Observer> {
@@ -276,7 +342,12 @@ async function pgObserver(url: string): Promise<Observer> {
   return {
     all: async (sql, params) => {
       let i = 0;
-      return (await client.query(sql.replace(/\?/g, () => `$${++i}`), params)).rows as Array<Record<string, unknown>>;
+      return (
+        await client.query(
+          sql.replace(/\?/g, () => `$${++i}`),
+          params,
+        )
+      ).rows as Array<Record<string, unknown>>;
     },
     close: () => client.end(),
   };
@@ -296,7 +367,10 @@ async function backlog(obs: Observer, before: number, at: number): Promise<{ ope
 
 /** Outbox rows by kind and state (counts), for the summary. */
 async function outboxStates(obs: Observer): Promise<string> {
-  const rows = await obs.all(`SELECT kind, state, count(*) AS n FROM notifications GROUP BY kind, state ORDER BY kind, state`, []);
+  const rows = await obs.all(
+    `SELECT kind, state, count(*) AS n FROM notifications GROUP BY kind, state ORDER BY kind, state`,
+    [],
+  );
   return rows.map((r) => `${String(r.kind)} ${String(r.state)} ${Number(r.n).toLocaleString('en')}`).join(', ');
 }
 
@@ -318,7 +392,8 @@ function stats(values: number[]): Stats {
 
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const sec = (x: number, d = 1) => (Number.isFinite(x) ? (x / 1000).toFixed(d) : '–');
-const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+const num = (x: number, d = 0) =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–';
 
 interface LatencyResult {
   incidents: number;
@@ -349,7 +424,12 @@ interface DrainResult {
 }
 
 /** Latencies of the incidents with sequence numbers in [from, to). */
-function latency(gen: Generator, rec: Receiver, from: number, to: number): Pick<LatencyResult, 'incidents' | 'initial' | 'first' | 'page' | 'undelivered'> {
+function latency(
+  gen: Generator,
+  rec: Receiver,
+  from: number,
+  to: number,
+): Pick<LatencyResult, 'incidents' | 'initial' | 'first' | 'page' | 'undelivered'> {
   const initial: number[] = [];
   const first: number[] = [];
   const page: number[] = [];
@@ -379,10 +459,18 @@ async function unsent(obs: Observer, at: number): Promise<string> {
        FROM notifications WHERE state IN ('pending', 'failed', 'sending') GROUP BY kind ORDER BY kind`,
     [iso(at), iso(at)],
   );
-  return rows.map((r) => `${String(r.kind)} ${num(Number(r.due))} due, ${num(Number(r.later))} waiting`).join('; ') || 'none';
+  return (
+    rows.map((r) => `${String(r.kind)} ${num(Number(r.due))} due, ${num(Number(r.later))} waiting`).join('; ') || 'none'
+  );
 }
 
-async function phaseLatency(server: Server, gen: Generator, rec: Receiver, obs: Observer, from: number): Promise<{ result: LatencyResult; next: number }> {
+async function phaseLatency(
+  server: Server,
+  gen: Generator,
+  rec: Receiver,
+  obs: Observer,
+  from: number,
+): Promise<{ result: LatencyResult; next: number }> {
   say(`warm-up: ${WARMUP_S} s at ${RATE}/s`);
   let offer = gen.offer(from);
   await sleep(WARMUP_S * 1000);
@@ -405,13 +493,23 @@ async function phaseLatency(server: Server, gen: Generator, rec: Receiver, obs: 
   while (waiting() > 0 && Date.now() < deadline) await sleep(200);
   const pageDeliveries = rec.deliveries.slice(deliveries0).filter((d) => d.kind === 'page');
   return {
-    result: { ...latency(gen, rec, start, end), unsentAtEnd, pageMessages: pageDeliveries.length, pagesCarried: pageDeliveries.reduce((a, d) => a + d.pages, 0), cpuServer, cpuGenerator: (g.user + g.system) / 1e6 / seconds, seconds },
+    result: {
+      ...latency(gen, rec, start, end),
+      unsentAtEnd,
+      pageMessages: pageDeliveries.length,
+      pagesCarried: pageDeliveries.reduce((a, d) => a + d.pages, 0),
+      cpuServer,
+      cpuGenerator: (g.user + g.system) / 1e6 / seconds,
+      seconds,
+    },
     next: end,
   };
 }
 
 async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: number): Promise<DrainResult> {
-  say(`(b) drain: receiver ${OUTAGE_MODE === 'refuse' ? 'refuses connections' : 'answers 503'} for ${OUTAGE_MIN} min while events arrive at ${RATE}/s`);
+  say(
+    `(b) drain: receiver ${OUTAGE_MODE === 'refuse' ? 'refuses connections' : 'answers 503'} for ${OUTAGE_MIN} min while events arrive at ${RATE}/s`,
+  );
   await rec.setOutage(true);
   const outageStart = now();
   const refused0 = rec.refused.length;
@@ -430,10 +528,23 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
   const incidentsDuringOutage = [...gen.sentAt.keys()].filter((s) => s >= from).length;
   const before = [...gen.sentAt.keys()].filter((s) => !rec.initialAt.has(s));
   const b0 = await backlog(obs, recovery, recovery);
-  const waitRows = await obs.all(`SELECT attempts, count(*) AS n, min(next_attempt_at) AS first, max(next_attempt_at) AS last FROM notifications WHERE kind = 'initial' AND state IN ('pending', 'failed', 'sending') GROUP BY attempts ORDER BY attempts`, []);
-  const waits = waitRows.map((r) => `${num(Number(r.n))} after ${Number(r.attempts)} attempt(s), due ${sec(Date.parse(String(r.first)) - recovery)}…${sec(Date.parse(String(r.last)) - recovery)} s`).join('; ');
+  const waitRows = await obs.all(
+    `SELECT attempts, count(*) AS n, min(next_attempt_at) AS first, max(next_attempt_at) AS last FROM notifications WHERE kind = 'initial' AND state IN ('pending', 'failed', 'sending') GROUP BY attempts ORDER BY attempts`,
+    [],
+  );
+  const waits = waitRows
+    .map(
+      (r) =>
+        `${num(Number(r.n))} after ${Number(r.attempts)} attempt(s), due ${sec(Date.parse(String(r.first)) - recovery)}…${sec(Date.parse(String(r.last)) - recovery)} s`,
+    )
+    .join('; ');
   const refusedCount = rec.refused.length - refused0;
-  const refusedPerMinute = Array.from({ length: Math.ceil(OUTAGE_MIN) }, (_, m) => rec.refused.slice(refused0).filter((t) => t >= outageStart + m * 60_000 && t < outageStart + (m + 1) * 60_000).length);
+  const refusedPerMinute = Array.from(
+    { length: Math.ceil(OUTAGE_MIN) },
+    (_, m) =>
+      rec.refused.slice(refused0).filter((t) => t >= outageStart + m * 60_000 && t < outageStart + (m + 1) * 60_000)
+        .length,
+  );
   await rec.setOutage(false);
   say(`  recovered: ${num(b0.open)} initial notifications waiting (${num(b0.due)} due now); ${waits}`);
 
@@ -452,7 +563,9 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
     }
     if (now() - lastSay > 30_000) {
       lastSay = now();
-      say(`  drain: ${sec(now() - recovery, 0)} s after recovery, ${num(left)} of ${num(before.length)} backlog incidents still without their initial notification`);
+      say(
+        `  drain: ${sec(now() - recovery, 0)} s after recovery, ${num(left)} of ${num(before.length)} backlog incidents still without their initial notification`,
+      );
     }
   }
   const stoppedAt = now();
@@ -461,20 +574,27 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
   const arrivals = before.map((s) => rec.initialAt.get(s)).filter((t): t is number => t !== undefined);
   // The burst: from the first backlog delivery to the last one made while backlog rows were still due.
   const firstOk = arrivals.reduce((a, t) => Math.min(a, t), Infinity);
-  const burstEnd = arrivals.filter((t) => t <= (Number.isNaN(dueGoneAt) ? stoppedAt : dueGoneAt)).reduce((a, t) => Math.max(a, t), firstOk);
+  const burstEnd = arrivals
+    .filter((t) => t <= (Number.isNaN(dueGoneAt) ? stoppedAt : dueGoneAt))
+    .reduce((a, t) => Math.max(a, t), firstOk);
   const leftOver = before.length - arrivals.length;
   const emptied = stats(arrivals.map((t) => t - recovery));
   const emptyAt = leftOver === 0 ? recovery + emptied.max : now();
   const inBurst = (t: number) => t >= firstOk && t <= burstEnd;
   const perSecond = new Map<number, number>();
-  for (const d of after) if (d.at <= emptyAt) perSecond.set(Math.floor(d.at / 1000), (perSecond.get(Math.floor(d.at / 1000)) ?? 0) + 1);
+  for (const d of after)
+    if (d.at <= emptyAt) perSecond.set(Math.floor(d.at / 1000), (perSecond.get(Math.floor(d.at / 1000)) ?? 0) + 1);
   return {
     incidentsDuringOutage,
     refused: refusedCount,
     refusedPerMinute,
     atRecovery: { open: b0.open, due: b0.due, waits },
     firstSuccessAfterS: (firstOk - recovery) / 1000,
-    burst: { seconds: (burstEnd - firstOk) / 1000, backlogDelivered: arrivals.filter(inBurst).length, messages: after.filter((d) => inBurst(d.at)).length },
+    burst: {
+      seconds: (burstEnd - firstOk) / 1000,
+      backlogDelivered: arrivals.filter(inBurst).length,
+      messages: after.filter((d) => inBurst(d.at)).length,
+    },
     emptyAfter: { p50: emptied.p50, p99: emptied.p99, all: leftOver === 0 ? emptied.max : NaN },
     leftOver,
     messagesToEmpty: after.filter((d) => d.at <= emptyAt).length,
@@ -486,7 +606,21 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
 // ---------------------------------------------------------------------------------------------------
 // Report
 
-function report(a: LatencyResult, b: DrainResult | undefined, meta: { engine: string; sha: string; started: Date; load: [number, number]; rss: number; states: string; statuses: string; lateMs: number; duplicates: number }): string {
+function report(
+  a: LatencyResult,
+  b: DrainResult | undefined,
+  meta: {
+    engine: string;
+    sha: string;
+    started: Date;
+    load: [number, number];
+    rss: number;
+    states: string;
+    statuses: string;
+    lateMs: number;
+    duplicates: number;
+  },
+): string {
   const cpus = os.cpus();
   const lines = [
     `| (a) ${num(RATE)} critical events/s for ${SECONDS} s, ${meta.engine} | Incidents | p50 (ms) | p99 (ms) | max (ms) | Target |`,
@@ -524,7 +658,6 @@ function report(a: LatencyResult, b: DrainResult | undefined, meta: { engine: st
   return lines.join('\n');
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Main
 
@@ -539,7 +672,15 @@ async function main(): Promise<number> {
   let server: Server | undefined;
   let obs: Observer | undefined;
   try {
-    server = await startServer({ dataDir: path.join(tmp, 'data'), dist: flag('--dist'), env: { VIGIL_ADMIN_TOKEN: TOKEN, VIGIL_OUTBOUND_ALLOW: '127.0.0.1', ...(databaseUrl && { DATABASE_URL: databaseUrl }) } });
+    server = await startServer({
+      dataDir: path.join(tmp, 'data'),
+      dist: flag('--dist'),
+      env: {
+        VIGIL_ADMIN_TOKEN: TOKEN,
+        VIGIL_OUTBOUND_ALLOW: '127.0.0.1',
+        ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+      },
+    });
     say(`server pid ${server.pid} at ${server.url} (${ENGINE}); receiver at ${receiver.url}`);
     const key = await setUp(server, receiver);
     obs = databaseUrl ? await pgObserver(databaseUrl) : sqliteObserver(path.join(tmp, 'data', 'vigil.db'));
@@ -560,7 +701,8 @@ async function main(): Promise<number> {
     const body = report(a.result, drain, meta);
     console.log(`\n${body}`);
     if (DOCS) rewriteDocs('notify', 'Notifications', body);
-    const ok = [...gen.statuses.keys()].every((s) => s === '202') && a.result.undelivered === 0 && (drain?.leftOver ?? 0) === 0;
+    const ok =
+      [...gen.statuses.keys()].every((s) => s === '202') && a.result.undelivered === 0 && (drain?.leftOver ?? 0) === 0;
     return ok ? 0 : 1;
   } finally {
     await obs?.close();

@@ -34,42 +34,67 @@ function bundleSizes(): Sizes {
     const bytes = fs.readFileSync(path.join(DIST, file));
     return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   };
-  const all = fs.readdirSync(path.join(DIST, 'assets')).filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`);
+  const all = fs
+    .readdirSync(path.join(DIST, 'assets'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `assets/${f}`);
   return { initial: [...initialFiles].map(measure), lazy: all.filter((f) => !initialFiles.has(f)).map(measure) };
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
 
 async function main() {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('web/dist is missing: run npm run build -w web first');
+  if (!fs.existsSync(path.join(DIST, 'index.html')))
+    throw new Error('web/dist is missing: run npm run build -w web first');
   const sizes = bundleSizes();
   const initialGzip = sizes.initial.reduce((s, f) => s + f.gzip, 0);
-  console.log(`initial JS: ${sizes.initial.map((f) => `${f.file} ${kb(f.gzip)}`).join(', ')} = ${kb(initialGzip)} gzip`);
+  console.log(
+    `initial JS: ${sizes.initial.map((f) => `${f.file} ${kb(f.gzip)}`).join(', ')} = ${kb(initialGzip)} gzip`,
+  );
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-web-'));
   const server = await startServer({ dataDir, dist: true, env: { VIGIL_ADMIN_TOKEN: TOKEN } });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
   try {
-    const api = async <T,>(method: string, p: string, body?: unknown): Promise<T> => {
-      const r = await fetch(`${server.url}${p}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const api = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+      const r = await fetch(`${server.url}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
       return (await r.json()) as T;
     };
     const service = await api<{ integration_key: string }>('POST', '/api/v1/services', { name: 'bench-web' });
     const send = (summary: string) =>
-      fetch(`${server.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: service.integration_key, event_action: 'trigger', payload: { summary, source: 'bench', severity: 'warning' } }) }).then((r) => {
+      fetch(`${server.url}/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          routing_key: service.integration_key,
+          event_action: 'trigger',
+          payload: { summary, source: 'bench', severity: 'warning' },
+        }),
+      }).then((r) => {
         if (r.status !== 202) throw new Error(`enqueue: ${r.status}`);
       });
     const createStarted = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < N) {
-        const i = next++;
-        await send(`bench incident ${i} on host-${i % 97}: disk usage above threshold`);
-        if (i % 1000 === 999) console.log(`created ${i + 1}/${N} incidents`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < N) {
+          const i = next++;
+          await send(`bench incident ${i} on host-${i % 97}: disk usage above threshold`);
+          if (i % 1000 === 999) console.log(`created ${i + 1}/${N} incidents`);
+        }
+      }),
+    );
     const createSeconds = (performance.now() - createStarted) / 1000;
 
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1440, height: 900 } });
@@ -95,13 +120,21 @@ async function main() {
     // Plain DOM queries here: Playwright's role selectors walk the accessibility tree of the whole
     // page, which with thousands of rows costs seconds per call and would be counted as the list's time.
     // The list renders only a window of its rows; data-loaded says how many it holds.
-    const rowCount = () => page.evaluate(() => Number(document.querySelector('.incidents')?.getAttribute('data-loaded') ?? 0));
+    const rowCount = () =>
+      page.evaluate(() => Number(document.querySelector('.incidents')?.getAttribute('data-loaded') ?? 0));
     const moreToLoad = () => page.evaluate(() => document.querySelector('.list-end button') !== null);
     while (await moreToLoad()) {
       const before = await rowCount();
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-      await page.waitForFunction((n) => Number(document.querySelector('.incidents')?.getAttribute('data-loaded') ?? 0) > n || document.querySelector('.list-end button') === null, before, { timeout: 30_000 });
-      if ((before / 100) % 10 === 9) console.log(`  ${before + 100} rows after ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+      await page.waitForFunction(
+        (n) =>
+          Number(document.querySelector('.incidents')?.getAttribute('data-loaded') ?? 0) > n ||
+          document.querySelector('.list-end button') === null,
+        before,
+        { timeout: 30_000 },
+      );
+      if ((before / 100) % 10 === 9)
+        console.log(`  ${before + 100} rows after ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
     }
     const loaded = await rowCount();
     const loadAllMs = performance.now() - loadStarted;
@@ -130,9 +163,16 @@ async function main() {
     await page.evaluate(() => window.scrollTo(0, 0));
     const liveStarted = performance.now();
     await send('bench live incident: appears on top');
-    await page.waitForFunction(() => document.querySelector('.incidents [role="option"]')?.textContent?.includes('bench live incident') ?? false, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.incidents [role="option"]')?.textContent?.includes('bench live incident') ?? false,
+      undefined,
+      { timeout: 30_000 },
+    );
     const liveMs = performance.now() - liveStarted;
-    const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN) / 2 ** 20);
+    const heapMb = await page.evaluate(
+      () =>
+        ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN) / 2 ** 20,
+    );
     const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
 
     const cpus = os.cpus();
@@ -142,7 +182,11 @@ async function main() {
       '| measure | value | target |',
       '|---|---|---|',
       `| initial JavaScript (gzip -9): ${sizes.initial.map((f) => `\`${f.file}\``).join(', ')} | **${kb(initialGzip)}** (${kb(sizes.initial.reduce((s, f) => s + f.raw, 0))} raw) | < 250 KB gzip |`,
-      `| lazy chunks (loaded per screen) | ${sizes.lazy.length} chunks, largest ${[...sizes.lazy].sort((a, b) => b.gzip - a.gzip).slice(0, 3).map((f) => `\`${f.file}\` ${kb(f.gzip)}`).join(', ')} | |`,
+      `| lazy chunks (loaded per screen) | ${sizes.lazy.length} chunks, largest ${[...sizes.lazy]
+        .sort((a, b) => b.gzip - a.gzip)
+        .slice(0, 3)
+        .map((f) => `\`${f.file}\` ${kb(f.gzip)}`)
+        .join(', ')} | |`,
       `| ${N.toLocaleString('en')} open incidents: list opened → first row | ${firstRowMs.toFixed(0)} ms | |`,
       `| all ${loaded.toLocaleString('en')} rows paged in by scrolling (100 per request) | ${(loadAllMs / 1000).toFixed(1)} s | |`,
       `| scrolling all rows, 800 px per frame: frame interval p50 / p95 / max | ${pct(sortedFrames, 0.5).toFixed(1)} / ${pct(sortedFrames, 0.95).toFixed(1)} / ${(sortedFrames.at(-1) ?? NaN).toFixed(1)} ms over ${frames.length} frames; ${frames.filter((f) => f > 50).length} over 50 ms | smooth |`,

@@ -1,13 +1,28 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
-import { createSessionsService, createTokensService, createVerifyService, type SessionsService, type VerifyService } from './auth/index.js';
+import {
+  createSessionsService,
+  createTokensService,
+  createVerifyService,
+  type SessionsService,
+  type VerifyService,
+} from './auth/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/database.js';
 import { createErrorsService, errorTracking, type ErrorsService } from './errors/index.js';
 import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
-import { createDatabasesService, createDiagnostics, createFunctionsService, databaseScalability, productionMonitoring, type DatabasesService, type Diagnostics, type FunctionsService } from './functions/index.js';
+import {
+  createDatabasesService,
+  createDiagnostics,
+  createFunctionsService,
+  databaseScalability,
+  productionMonitoring,
+  type DatabasesService,
+  type Diagnostics,
+  type FunctionsService,
+} from './functions/index.js';
 import { createIncidentsService } from './incidents/index.js';
 import { createMonitorsService, monitorStats, type MonitorsService } from './monitors/index.js';
 import { createPerformanceService, type PerformanceService } from './performance/index.js';
@@ -73,23 +88,83 @@ export function createServices(config: Config, database: Database, clock: Clock,
     resolveTarget: async (q, target) => {
       if (target.type === 'user') return (await users.find(target.id, q))?.id;
       const found = target.type === 'schedule' ? schedules.load(target.id, q) : teams.load(target.id, q);
-      return found.then((x) => x.id, () => undefined);
+      return found.then(
+        (x) => x.id,
+        () => undefined,
+      );
     },
   });
   const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
   const alerts = createAlertsService({ db, services, incidents });
-  const stream = createStreamService({ channel: openEventChannel(database), load: (ids) => incidents.within(db).loadMany(ids) });
+  const stream = createStreamService({
+    channel: openEventChannel(database),
+    load: (ids) => incidents.within(db).loadMany(ids),
+  });
   incidents.onCommitted((entries) => void stream.committed(entries));
   const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
   late.policies = policies;
   const audit = createAuditService({ db });
   const escalation = createEscalationService({ db, clock, incidents, services, policies, schedules, teams, users });
-  const notify = createNotifyService({ db, clock, users, incidents, publicUrl: config.notify.publicUrl, outboundAllow: config.notify.outboundAllow });
+  const notify = createNotifyService({
+    db,
+    clock,
+    users,
+    incidents,
+    publicUrl: config.notify.publicUrl,
+    outboundAllow: config.notify.outboundAllow,
+  });
   escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
-  const dispatcher = createDispatcher({ db, clock, channels: channels ?? createChannels(config.notify, clock), incidents, users, ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }) });
-  const errors = createErrorsService({ db, clock, services, ingest, publicUrl: config.notify.publicUrl, options: config.ingest });
+  const dispatcher = createDispatcher({
+    db,
+    clock,
+    channels: channels ?? createChannels(config.notify, clock),
+    incidents,
+    users,
+    ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }),
+  });
+  const errors = createErrorsService({
+    db,
+    clock,
+    services,
+    ingest,
+    publicUrl: config.notify.publicUrl,
+    options: config.ingest,
+  });
   const sessions = createSessionsService({ db, clock, users, tokens });
-  const app: App = { config, clock, database, users, tokens, sessions, services, incidents, alerts, ingest, audit, schedules, teams, policies, escalation, notify, dispatcher, functions: undefined as unknown as FunctionsService, diagnostics: undefined as unknown as Diagnostics, errors, databases: createDatabasesService({ db, clock, secretKey: config.secretKey }), verifier: createVerifyService({ jwt: config.jwt, outboundAllow: config.notify.outboundAllow, clock }), monitors: createMonitorsService({ db, clock, services, ingest, outboundAllow: config.notify.outboundAllow, secretKey: config.secretKey }), performance: undefined as unknown as PerformanceService, stream };
+  const app: App = {
+    config,
+    clock,
+    database,
+    users,
+    tokens,
+    sessions,
+    services,
+    incidents,
+    alerts,
+    ingest,
+    audit,
+    schedules,
+    teams,
+    policies,
+    escalation,
+    notify,
+    dispatcher,
+    functions: undefined as unknown as FunctionsService,
+    diagnostics: undefined as unknown as Diagnostics,
+    errors,
+    databases: createDatabasesService({ db, clock, secretKey: config.secretKey }),
+    verifier: createVerifyService({ jwt: config.jwt, outboundAllow: config.notify.outboundAllow, clock }),
+    monitors: createMonitorsService({
+      db,
+      clock,
+      services,
+      ingest,
+      outboundAllow: config.notify.outboundAllow,
+      secretKey: config.secretKey,
+    }),
+    performance: undefined as unknown as PerformanceService,
+    stream,
+  };
   app.performance = createPerformanceService({
     clock,
     ingest,
@@ -99,7 +174,15 @@ export function createServices(config: Config, database: Database, clock: Clock,
     isOpen: async (serviceId, dedupKey) => (await alerts.open(serviceId, [dedupKey])).length > 0,
   });
   // The functions read across every feature, so they are built over the app itself.
-  app.functions = createFunctionsService({ db, clock, functions: { 'production-monitoring': productionMonitoring(app), 'database-scalability': databaseScalability(app, app.databases), 'error-tracking': errorTracking({ db, clock, services }) } });
+  app.functions = createFunctionsService({
+    db,
+    clock,
+    functions: {
+      'production-monitoring': productionMonitoring(app),
+      'database-scalability': databaseScalability(app, app.databases),
+      'error-tracking': errorTracking({ db, clock, services }),
+    },
+  });
   app.diagnostics = createDiagnostics({ db, clock, functions: app.functions, incidents });
   return app;
 }

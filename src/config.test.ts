@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadClientConfig, loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { DEFAULT_RESPONSE_TARGETS } from './incidents/incident.js';
 
-const VARIABLES = ['VIGIL_HOST', 'VIGIL_PORT', 'VIGIL_DATA_DIR', 'DATABASE_URL', 'VIGIL_ADMIN_TOKEN', 'VIGIL_LOG_LEVEL', 'VIGIL_RESPONSE_TARGETS', 'VIGIL_BODY_LIMIT'] as const;
+const VARIABLES = [
+  'VIGIL_HOST',
+  'VIGIL_PORT',
+  'VIGIL_DATA_DIR',
+  'DATABASE_URL',
+  'VIGIL_ADMIN_TOKEN',
+  'VIGIL_LOG_LEVEL',
+  'VIGIL_RESPONSE_TARGETS',
+  'VIGIL_BODY_LIMIT',
+] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const DAY = 86_400_000;
 
@@ -58,18 +67,44 @@ describe('loadConfig', () => {
       bodyLimit: 1_048_576,
       ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
       jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined },
-      notify: { smtpUrl: undefined, smtpFrom: 'Vigil <vigil@localhost>', outboundAllow: undefined, publicUrl: undefined, pageIntervalMs: 60_000 },
+      notify: {
+        smtpUrl: undefined,
+        smtpFrom: 'Vigil <vigil@localhost>',
+        outboundAllow: undefined,
+        publicUrl: undefined,
+        pageIntervalMs: 60_000,
+      },
     });
   });
 
   it('reads the /verify issuer settings and names a bad one', () => {
-    expect(loadConfig({ VIGIL_JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', VIGIL_JWT_ISSUER: 'https://id.example.com/', VIGIL_JWT_AUDIENCE: 'api' }).jwt).toEqual({ jwksUrl: 'https://id.example.com/.well-known/jwks.json', secret: undefined, issuer: 'https://id.example.com/', audience: 'api' });
-    expect(() => loadConfig({ VIGIL_JWT_JWKS_URL: 'id.example.com/jwks' })).toThrow(/VIGIL_JWT_JWKS_URL: must be an http/);
+    expect(
+      loadConfig({
+        VIGIL_JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+        VIGIL_JWT_ISSUER: 'https://id.example.com/',
+        VIGIL_JWT_AUDIENCE: 'api',
+      }).jwt,
+    ).toEqual({
+      jwksUrl: 'https://id.example.com/.well-known/jwks.json',
+      secret: undefined,
+      issuer: 'https://id.example.com/',
+      audience: 'api',
+    });
+    expect(() => loadConfig({ VIGIL_JWT_JWKS_URL: 'id.example.com/jwks' })).toThrow(
+      /VIGIL_JWT_JWKS_URL: must be an http/,
+    );
     expect(() => loadConfig({ VIGIL_JWT_SECRET: 'short' })).toThrow(/VIGIL_JWT_SECRET: must be at least 32 characters/);
   });
 
   it('reads the outbound settings and names a bad SMTP or public URL', () => {
-    expect(loadConfig({ VIGIL_SMTP_URL: 'smtps://u:p@mail.example.com:465', VIGIL_SMTP_FROM: 'Ops <ops@example.com>', VIGIL_OUTBOUND_ALLOW: '10.0.0.0/8,hooks.internal', VIGIL_PUBLIC_URL: 'https://vigil.example.com' }).notify).toEqual({
+    expect(
+      loadConfig({
+        VIGIL_SMTP_URL: 'smtps://u:p@mail.example.com:465',
+        VIGIL_SMTP_FROM: 'Ops <ops@example.com>',
+        VIGIL_OUTBOUND_ALLOW: '10.0.0.0/8,hooks.internal',
+        VIGIL_PUBLIC_URL: 'https://vigil.example.com',
+      }).notify,
+    ).toEqual({
       smtpUrl: 'smtps://u:p@mail.example.com:465',
       smtpFrom: 'Ops <ops@example.com>',
       outboundAllow: '10.0.0.0/8,hooks.internal',
@@ -83,22 +118,33 @@ describe('loadConfig', () => {
   it('reads the page interval as a duration and names a bad one', () => {
     expect(loadConfig({ VIGIL_PAGE_INTERVAL: '5m' }).notify.pageIntervalMs).toBe(300_000);
     expect(() => loadConfig({ VIGIL_PAGE_INTERVAL: 'often' })).toThrow(/VIGIL_PAGE_INTERVAL: must be a duration/);
-    expect(() => loadConfig({ VIGIL_PAGE_INTERVAL: '2d' })).toThrow(/VIGIL_PAGE_INTERVAL: must be a duration of at most 1d/);
+    expect(() => loadConfig({ VIGIL_PAGE_INTERVAL: '2d' })).toThrow(
+      /VIGIL_PAGE_INTERVAL: must be a duration of at most 1d/,
+    );
   });
 
   it('reads VIGIL_SECRET_KEY as 32 bytes in hex or base64, and names a bad one', () => {
     expect(loadConfig({ VIGIL_SECRET_KEY: '07'.repeat(32) }).secretKey).toEqual(Buffer.alloc(32, 7));
-    expect(loadConfig({ VIGIL_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') }).secretKey).toEqual(Buffer.alloc(32, 9));
+    expect(loadConfig({ VIGIL_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') }).secretKey).toEqual(
+      Buffer.alloc(32, 9),
+    );
     expect(loadConfig({}).secretKey).toBeUndefined();
     expect(() => loadConfig({ VIGIL_SECRET_KEY: 'short' })).toThrow(/VIGIL_SECRET_KEY: must be 32 bytes/);
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ VIGIL_PORT: '', VIGIL_HOST: '', DATABASE_URL: '', VIGIL_LOG_LEVEL: '' })).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: undefined, logLevel: 'info' });
+    expect(loadConfig({ VIGIL_PORT: '', VIGIL_HOST: '', DATABASE_URL: '', VIGIL_LOG_LEVEL: '' })).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      databaseUrl: undefined,
+      logLevel: 'info',
+    });
   });
 
   it('selects PostgreSQL when DATABASE_URL is a postgres:// or postgresql:// URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://vigil@db:5432/vigil' }).databaseUrl).toBe('postgres://vigil@db:5432/vigil');
+    expect(loadConfig({ DATABASE_URL: 'postgres://vigil@db:5432/vigil' }).databaseUrl).toBe(
+      'postgres://vigil@db:5432/vigil',
+    );
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/vigil' }).databaseUrl).toBe('postgresql://db/vigil');
     expect(configError(() => loadConfig({ DATABASE_URL: 'mysql://db/vigil' })).message).toContain('DATABASE_URL');
   });
@@ -122,7 +168,11 @@ describe('loadConfig', () => {
   it('lets `vigil serve --host/--port/--data-dir` win over the environment', () => {
     const env = { VIGIL_HOST: '0.0.0.0', VIGIL_PORT: '9000', VIGIL_DATA_DIR: '/srv/env' };
     expect(loadConfig(env)).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: '/srv/env' });
-    expect(loadConfig(env, { host: '::1', port: '9100', dataDir: '/srv/flag' })).toMatchObject({ host: '::1', port: 9100, dataDir: '/srv/flag' });
+    expect(loadConfig(env, { host: '::1', port: '9100', dataDir: '/srv/flag' })).toMatchObject({
+      host: '::1',
+      port: 9100,
+      dataDir: '/srv/flag',
+    });
     expect(loadConfig(env, { port: 0 }).port).toBe(0);
     expect(configError(() => loadConfig(env, { port: 'abc' })).message).toContain('VIGIL_PORT:');
   });
@@ -132,8 +182,23 @@ describe('loadConfig', () => {
     expect(config.responseTargets).toEqual({ ...DEFAULT_RESPONSE_TARGETS, P0: 120_000, P2: 5_400_000, P3: DAY });
   });
 
-  it.each(['P9=5m', 'P0', 'P0=', 'P0=soon', 'P0=0m', 'P0=0.4ms', 'P0=5m=1h', 'P0=5m,', ',P0=5m', 'p0=5m', 'P0=366d', 'P0=99999999999d'])('refuses VIGIL_RESPONSE_TARGETS=%j, naming it', (value) => {
-    expect(configError(() => loadConfig({ VIGIL_RESPONSE_TARGETS: value })).message).toContain('VIGIL_RESPONSE_TARGETS:');
+  it.each([
+    'P9=5m',
+    'P0',
+    'P0=',
+    'P0=soon',
+    'P0=0m',
+    'P0=0.4ms',
+    'P0=5m=1h',
+    'P0=5m,',
+    ',P0=5m',
+    'p0=5m',
+    'P0=366d',
+    'P0=99999999999d',
+  ])('refuses VIGIL_RESPONSE_TARGETS=%j, naming it', (value) => {
+    expect(configError(() => loadConfig({ VIGIL_RESPONSE_TARGETS: value })).message).toContain(
+      'VIGIL_RESPONSE_TARGETS:',
+    );
   });
 
   it('returns a frozen config', () => {
@@ -152,9 +217,35 @@ describe('loadConfig', () => {
     {
       weight: 2,
       arbitrary: fc.constantFrom(
-        '0', '8080', '65535', '65536', '-1', '1e3', ' 80', '0x50', '1024', '1023', '99999999999999999999999',
-        'postgres://u@h/db', 'postgresql://', 'postgres://\n', 'mysql://x', 'info', 'LOUD', 'silent',
-        'P0=5m,P1=1h', 'P0=5m=3', 'P9=1m', 'P0=0.4ms', 'P0=99999999999d', 'P0=5m,,P1=1m', '__proto__=5m', 'x'.repeat(32), 'x'.repeat(600), '\u0000', '../..',
+        '0',
+        '8080',
+        '65535',
+        '65536',
+        '-1',
+        '1e3',
+        ' 80',
+        '0x50',
+        '1024',
+        '1023',
+        '99999999999999999999999',
+        'postgres://u@h/db',
+        'postgresql://',
+        'postgres://\n',
+        'mysql://x',
+        'info',
+        'LOUD',
+        'silent',
+        'P0=5m,P1=1h',
+        'P0=5m=3',
+        'P9=1m',
+        'P0=0.4ms',
+        'P0=99999999999d',
+        'P0=5m,,P1=1m',
+        '__proto__=5m',
+        'x'.repeat(32),
+        'x'.repeat(600),
+        '\u0000',
+        '../..',
       ),
     },
   );
@@ -171,14 +262,28 @@ describe('loadConfig', () => {
   });
 
   it('for any environment and overrides, gives a sound Config or a ConfigError naming a variable that was set', () => {
-    const env = fc.dictionary(fc.oneof(fc.constantFrom(...VARIABLES), fc.string({ maxLength: 10 })), value, { maxKeys: 10 });
-    const overrides = fc.record({ host: value, port: fc.oneof(value, fc.integer(), fc.double()), dataDir: value }, { requiredKeys: [] });
+    const env = fc.dictionary(fc.oneof(fc.constantFrom(...VARIABLES), fc.string({ maxLength: 10 })), value, {
+      maxKeys: 10,
+    });
+    const overrides = fc.record(
+      { host: value, port: fc.oneof(value, fc.integer(), fc.double()), dataDir: value },
+      { requiredKeys: [] },
+    );
     fc.assert(
       fc.property(env, overrides, (e, o) => {
         const result = attempt(e, o);
         if (result instanceof ConfigError) {
-          const set = VARIABLES.filter((name) => (e[name] ?? '') !== '' || (name === 'VIGIL_HOST' && o.host !== undefined) || (name === 'VIGIL_PORT' && o.port !== undefined) || (name === 'VIGIL_DATA_DIR' && o.dataDir !== undefined));
-          expect(set.some((name) => result.message.includes(`${name}:`)), result.message).toBe(true);
+          const set = VARIABLES.filter(
+            (name) =>
+              (e[name] ?? '') !== '' ||
+              (name === 'VIGIL_HOST' && o.host !== undefined) ||
+              (name === 'VIGIL_PORT' && o.port !== undefined) ||
+              (name === 'VIGIL_DATA_DIR' && o.dataDir !== undefined),
+          );
+          expect(
+            set.some((name) => result.message.includes(`${name}:`)),
+            result.message,
+          ).toBe(true);
         } else {
           expectSound(result);
         }
@@ -191,20 +296,30 @@ describe('loadConfig', () => {
 describe('loadClientConfig', () => {
   it('defaults to the local server, strips trailing slashes, and refuses non-http URLs naming VIGIL_URL', () => {
     expect(loadClientConfig({})).toMatchObject({ url: 'http://127.0.0.1:8080', token: undefined });
-    expect(loadClientConfig({ VIGIL_URL: 'https://vigil.example//', VIGIL_TOKEN: 't' })).toMatchObject({ url: 'https://vigil.example', token: 't' });
+    expect(loadClientConfig({ VIGIL_URL: 'https://vigil.example//', VIGIL_TOKEN: 't' })).toMatchObject({
+      url: 'https://vigil.example',
+      token: 't',
+    });
     expect(configError(() => loadClientConfig({ VIGIL_URL: 'ftp://x' })).message).toContain('VIGIL_URL:');
   });
 
   it('for any VIGIL_URL, gives a client config or a ConfigError naming VIGIL_URL', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom('http://', 'https://[::1', 'http://x:99999', 'javascript:alert(1)')), (url) => {
-        try {
-          expect(loadClientConfig({ VIGIL_URL: url }).url).toMatch(/^https?:/);
-        } catch (error) {
-          if (!(error instanceof ConfigError)) throw error;
-          expect(error.message).toContain('VIGIL_URL:');
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.constantFrom('http://', 'https://[::1', 'http://x:99999', 'javascript:alert(1)'),
+        ),
+        (url) => {
+          try {
+            expect(loadClientConfig({ VIGIL_URL: url }).url).toMatch(/^https?:/);
+          } catch (error) {
+            if (!(error instanceof ConfigError)) throw error;
+            expect(error.message).toContain('VIGIL_URL:');
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -24,8 +24,21 @@ export interface Config {
   /** Seals secrets Vigil must read back (monitored databases' connection strings); none → registering them is refused. */
   readonly secretKey?: Buffer | undefined;
   /** How `POST /verify` checks a JWT: a JWKS URL or a shared HS256 secret, and the issuer and audience it must carry. */
-  readonly jwt: Readonly<{ jwksUrl: string | undefined; secret: string | undefined; issuer: string | undefined; audience: string | undefined }>;
-  readonly notify: Readonly<{ smtpUrl: string | undefined; smtpFrom: string; outboundAllow: string | undefined; publicUrl: string | undefined; twilioUrl?: string | undefined; twilioFrom?: string | undefined; pageIntervalMs?: number }>;
+  readonly jwt: Readonly<{
+    jwksUrl: string | undefined;
+    secret: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  }>;
+  readonly notify: Readonly<{
+    smtpUrl: string | undefined;
+    smtpFrom: string;
+    outboundAllow: string | undefined;
+    publicUrl: string | undefined;
+    twilioUrl?: string | undefined;
+    twilioFrom?: string | undefined;
+    pageIntervalMs?: number;
+  }>;
 }
 
 export class ConfigError extends Error {
@@ -33,7 +46,11 @@ export class ConfigError extends Error {
 }
 
 function wholeNumber(min: number, max: number) {
-  return z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
 const envSchema = z.object({
@@ -59,30 +76,61 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+$/, 'must be a whole number of bytes')
     .transform(Number)
-    .pipe(z.number().int().min(1024, 'must be at least 1024').max(64 * 1_048_576, 'must be at most 67108864 (64 MiB)'))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1024, 'must be at least 1024')
+        .max(64 * 1_048_576, 'must be at most 67108864 (64 MiB)'),
+    )
     .default(1_048_576),
   VIGIL_INGEST_MAX_BATCH: wholeNumber(1, 10_000).default(512),
   VIGIL_INGEST_MAX_QUEUE: wholeNumber(1, 1_000_000).default(4_096),
   VIGIL_INGEST_MAX_WAIT_MS: wholeNumber(0, 1_000).default(2),
-  VIGIL_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
+  VIGIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://[user:pass@]host[:port] or smtps://…')
+    .optional(),
   VIGIL_SMTP_FROM: z.string().min(3).max(320).default('Vigil <vigil@localhost>'),
   VIGIL_OUTBOUND_ALLOW: z.string().max(10_000).optional(),
-  VIGIL_TWILIO_URL: z.string().regex(/^https?:\/\/[^\s:@/]+:[^\s@/]+@[^\s]+$/, 'must be https://<AccountSid>:<AuthToken>@<host> (Twilio or a compatible gateway)').optional(),
-  VIGIL_TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form such as +15551234567').optional(),
-  VIGIL_PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').optional(),
+  VIGIL_TWILIO_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/[^\s:@/]+:[^\s@/]+@[^\s]+$/,
+      'must be https://<AccountSid>:<AuthToken>@<host> (Twilio or a compatible gateway)',
+    )
+    .optional(),
+  VIGIL_TWILIO_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form such as +15551234567')
+    .optional(),
+  VIGIL_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL')
+    .optional(),
   VIGIL_SECRET_KEY: z
     .string()
     .transform((text, ctx) => {
       const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
       if (key.length !== 32) {
-        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)',
+        });
         return z.NEVER;
       }
       return key;
     })
     .optional(),
-  VIGIL_JWT_JWKS_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL of a JSON Web Key Set').optional(),
-  VIGIL_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (an HS256 key shorter than its hash is weak)').max(4096).optional(),
+  VIGIL_JWT_JWKS_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL of a JSON Web Key Set')
+    .optional(),
+  VIGIL_JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (an HS256 key shorter than its hash is weak)')
+    .max(4096)
+    .optional(),
   VIGIL_JWT_ISSUER: z.string().min(1).max(2048).optional(),
   VIGIL_JWT_AUDIENCE: z.string().min(1).max(2048).optional(),
   VIGIL_PAGE_INTERVAL: z
@@ -130,10 +178,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logLevel: e.VIGIL_LOG_LEVEL,
     responseTargets: Object.freeze(parseResponseTargets(e.VIGIL_RESPONSE_TARGETS)),
     bodyLimit: e.VIGIL_BODY_LIMIT,
-    ingest: Object.freeze({ maxBatch: e.VIGIL_INGEST_MAX_BATCH, maxQueue: e.VIGIL_INGEST_MAX_QUEUE, maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS }),
+    ingest: Object.freeze({
+      maxBatch: e.VIGIL_INGEST_MAX_BATCH,
+      maxQueue: e.VIGIL_INGEST_MAX_QUEUE,
+      maxWaitMs: e.VIGIL_INGEST_MAX_WAIT_MS,
+    }),
     secretKey: e.VIGIL_SECRET_KEY,
-    jwt: Object.freeze({ jwksUrl: e.VIGIL_JWT_JWKS_URL, secret: e.VIGIL_JWT_SECRET, issuer: e.VIGIL_JWT_ISSUER, audience: e.VIGIL_JWT_AUDIENCE }),
-    notify: Object.freeze({ smtpUrl: e.VIGIL_SMTP_URL, smtpFrom: e.VIGIL_SMTP_FROM, outboundAllow: e.VIGIL_OUTBOUND_ALLOW, publicUrl: e.VIGIL_PUBLIC_URL, twilioUrl: e.VIGIL_TWILIO_URL, twilioFrom: e.VIGIL_TWILIO_FROM, pageIntervalMs: e.VIGIL_PAGE_INTERVAL }),
+    jwt: Object.freeze({
+      jwksUrl: e.VIGIL_JWT_JWKS_URL,
+      secret: e.VIGIL_JWT_SECRET,
+      issuer: e.VIGIL_JWT_ISSUER,
+      audience: e.VIGIL_JWT_AUDIENCE,
+    }),
+    notify: Object.freeze({
+      smtpUrl: e.VIGIL_SMTP_URL,
+      smtpFrom: e.VIGIL_SMTP_FROM,
+      outboundAllow: e.VIGIL_OUTBOUND_ALLOW,
+      publicUrl: e.VIGIL_PUBLIC_URL,
+      twilioUrl: e.VIGIL_TWILIO_URL,
+      twilioFrom: e.VIGIL_TWILIO_FROM,
+      pageIntervalMs: e.VIGIL_PAGE_INTERVAL,
+    }),
   });
 }
 

@@ -18,12 +18,19 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
     const response = await fetch(`${vigil.url}/v2/enqueue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ routing_key: service.integration_key, event_action: 'trigger', payload: { summary, source: 'browser-test', severity } }),
+      body: JSON.stringify({
+        routing_key: service.integration_key,
+        event_action: 'trigger',
+        payload: { summary, source: 'browser-test', severity },
+      }),
     });
     expect(response.status).toBe(202);
   };
   const incidentByTitle = async (title: string) => {
-    const list = await vigil.api<{ data: { id: string; number: string; title: string; status: string }[] }>('GET', '/api/v1/incidents?status=triggered,acknowledged,resolved&limit=200');
+    const list = await vigil.api<{ data: { id: string; number: string; title: string; status: string }[] }>(
+      'GET',
+      '/api/v1/incidents?status=triggered,acknowledged,resolved&limit=200',
+    );
     const found = list.data.find((i) => i.title === title);
     if (!found) throw new Error(`no incident titled ${title}`);
     return found;
@@ -32,8 +39,13 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
   beforeAll(async () => {
     vigil = await startConsole();
     service = await vigil.api('POST', '/api/v1/services', { name: 'checkout-api' });
-    const viewer = await vigil.api<{ id: string }>('POST', '/api/v1/users', { handle: 'vera', name: 'Vera Viewer', email: 'vera@example.test' });
-    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: viewer.id, role: 'viewer' })).token;
+    const viewer = await vigil.api<{ id: string }>('POST', '/api/v1/users', {
+      handle: 'vera',
+      name: 'Vera Viewer',
+      email: 'vera@example.test',
+    });
+    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: viewer.id, role: 'viewer' }))
+      .token;
   }, 60_000);
   afterAll(async () => vigil?.close());
 
@@ -45,7 +57,10 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
 
     const sent = Date.now();
     await trigger('Checkout latency above 2 s');
-    const row = page.getByRole('listbox', { name: /Incidents/ }).getByRole('option').filter({ hasText: 'Checkout latency above 2 s' });
+    const row = page
+      .getByRole('listbox', { name: /Incidents/ })
+      .getByRole('option')
+      .filter({ hasText: 'Checkout latency above 2 s' });
     await row.waitFor({ timeout: 2_000 });
     const appearedMs = Date.now() - sent;
     expect(appearedMs).toBeLessThan(2_000);
@@ -62,7 +77,9 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/incidents/${stored.number}`);
     await page.getByRole('button', { name: 'Resolve', exact: true }).click();
-    await expect.poll(async () => (await incidentByTitle('Checkout latency above 2 s')).status, { timeout: 5_000 }).toBe('resolved');
+    await expect
+      .poll(async () => (await incidentByTitle('Checkout latency above 2 s')).status, { timeout: 5_000 })
+      .toBe('resolved');
     const timeline = page.getByRole('list', { name: 'Timeline' });
     await expect.poll(() => timeline.textContent(), { timeout: 5_000 }).toMatch(/resolved/i);
     expect(await timeline.textContent()).toMatch(/acknowledged/i);
@@ -86,12 +103,21 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
     await page.getByRole('checkbox', { name: 'P3' }).uncheck();
     await expect.poll(() => rows.count()).toBe(3);
 
-    await page.getByRole('checkbox', { name: /Mark .*/ }).nth(0).check();
+    await page
+      .getByRole('checkbox', { name: /Mark .*/ })
+      .nth(0)
+      .check();
     await page.keyboard.press('j');
     await page.keyboard.press('x');
     await page.getByRole('region', { name: 'Marked incidents' }).getByText('2 marked').waitFor();
     await page.getByRole('button', { name: 'Acknowledge marked' }).click();
-    await expect.poll(async () => (await page.locator('.incident .status').allTextContents()).filter((s) => s === 'acknowledged').length, { timeout: 5_000 }).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await page.locator('.incident .status').allTextContents()).filter((s) => s === 'acknowledged').length,
+        { timeout: 5_000 },
+      )
+      .toBe(2);
 
     await page.getByLabel('Status').selectOption('Resolved');
     await expect.poll(() => rows.count()).toBe(1);
@@ -102,9 +128,14 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
   });
 
   it('keeps only a window of a long list in the page, following the scroll and the j/k focus', async () => {
-    const before = (await vigil.api<{ data: unknown[] }>('GET', '/api/v1/incidents?limit=200&status=triggered,acknowledged')).data.length;
+    const before = (
+      await vigil.api<{ data: unknown[] }>('GET', '/api/v1/incidents?limit=200&status=triggered,acknowledged')
+    ).data.length;
     const batch = 320;
-    for (let i = 0; i < batch; i += 40) await Promise.all(Array.from({ length: 40 }, (_, j) => trigger(`long list ${String(i + j).padStart(3, '0')}`, 'warning')));
+    for (let i = 0; i < batch; i += 40)
+      await Promise.all(
+        Array.from({ length: 40 }, (_, j) => trigger(`long list ${String(i + j).padStart(3, '0')}`, 'warning')),
+      );
     const { page, problems } = await vigil.page(await vigil.context());
     await signIn(page, { token: vigil.adminToken });
     const list = page.getByRole('listbox', { name: /Incidents/ });
@@ -137,7 +168,10 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
     await trigger('Viewer can only look');
     const { page, problems } = await vigil.page(await vigil.context({ width: 360, height: 780 }));
     await signIn(page, { token: viewerToken });
-    const row = page.getByRole('listbox', { name: /Incidents/ }).getByRole('option').filter({ hasText: 'Viewer can only look' });
+    const row = page
+      .getByRole('listbox', { name: /Incidents/ })
+      .getByRole('option')
+      .filter({ hasText: 'Viewer can only look' });
     await row.waitFor();
     expect(await page.getByRole('button', { name: /acknowledge/i }).count()).toBe(0);
     expect(await page.getByRole('checkbox', { name: /Mark/ }).count()).toBe(0);

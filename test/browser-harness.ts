@@ -18,7 +18,11 @@ export const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
 
 /** Why the browser suites cannot run here, or null when they can. CI must be able to run them. */
 export function browserUnavailable(): string | null {
-  const why = !HAS_CHROMIUM ? `${CHROMIUM} is missing (apt-get install chromium; .ci/run does this)` : !WEB_BUILT ? 'web/dist is not built (npm run build -w web)' : null;
+  const why = !HAS_CHROMIUM
+    ? `${CHROMIUM} is missing (apt-get install chromium; .ci/run does this)`
+    : !WEB_BUILT
+      ? 'web/dist is not built (npm run build -w web)'
+      : null;
   if (why && !process.env.CI) console.log(`browser suites skipped: ${why}`);
   return why;
 }
@@ -49,17 +53,24 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   const server = await startServer({ VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: adminToken, ...env });
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
   } catch (error) {
     await server.stop();
     throw error;
   }
   const contexts: BrowserContext[] = [];
 
-  const api = async <T,>(method: string, apiPath: string, body?: unknown, token = adminToken): Promise<T> => {
+  const api = async <T>(method: string, apiPath: string, body?: unknown, token = adminToken): Promise<T> => {
     const response = await fetch(`${server.url}${apiPath}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -89,7 +100,8 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
       page.on('requestfailed', (request) => {
         // Requests cut short by leaving a page (and the EventSource closed then) are aborted on purpose.
         if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
-        if (request.url().startsWith(server.url) && !request.url().includes('/api/v1/stream')) problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`);
+        if (request.url().startsWith(server.url) && !request.url().includes('/api/v1/stream'))
+          problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`);
       });
       return { page, problems };
     },
@@ -103,7 +115,10 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
 }
 
 /** Signs in through the sign-in screen with the admin token (or handle + password). */
-export async function signIn(page: Page, credentials: { token: string } | { handle: string; password: string }): Promise<void> {
+export async function signIn(
+  page: Page,
+  credentials: { token: string } | { handle: string; password: string },
+): Promise<void> {
   await page.goto('/');
   if ('token' in credentials) {
     await page.getByRole('radio', { name: 'API token' }).check();

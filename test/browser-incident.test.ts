@@ -24,7 +24,11 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
 
   /** Sends a critical alert and waits for the P1 incident it opens. */
   async function openIncident(summary: string): Promise<Incident> {
-    await vigil.api('POST', '/v2/enqueue', { routing_key: routingKey, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } });
+    await vigil.api('POST', '/v2/enqueue', {
+      routing_key: routingKey,
+      event_action: 'trigger',
+      payload: { summary, source: 'web-1', severity: 'critical' },
+    });
     for (let i = 0; i < 100; i += 1) {
       const { data } = await vigil.api<{ data: Incident[] }>('GET', '/api/v1/incidents?limit=100');
       const found = data.find((x) => x.title === summary);
@@ -48,7 +52,8 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
   }
 
   const timeline = (page: Page) => page.getByRole('list', { name: 'Timeline' });
-  const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  const noHorizontalScroll = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
   beforeAll(async () => {
     vigil = await startConsole();
@@ -56,7 +61,8 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
     routingKey = service.integration_key;
     await vigil.api('POST', '/api/v1/users', { handle: 'casey', name: 'Casey Jones', email: 'casey@example.test' });
     await vigil.api('POST', '/api/v1/users', { handle: 'vera', name: 'Vera Viewer', email: 'vera@example.test' });
-    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'vera', role: 'viewer' })).token;
+    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'vera', role: 'viewer' }))
+      .token;
   }, 60_000);
   afterAll(async () => vigil?.close());
 
@@ -85,7 +91,9 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
     expect(opened).toContain('Production health');
     expect(opened).toContain('Escalation levels 1, 2, 3, 4 skipped');
     expect(opened).not.toContain('{"');
-    await expect.poll(() => page.getByRole('region', { name: /Alerts/ }).innerText()).toContain('Checkout returns 500s');
+    await expect
+      .poll(() => page.getByRole('region', { name: /Alerts/ }).innerText())
+      .toContain('Checkout returns 500s');
 
     // A note from the box.
     await page.getByLabel('Add a note').fill('Rolled back deploy 4312');
@@ -102,9 +110,13 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
     await page.getByRole('button', { name: 'Change Incident commander' }).waitFor();
     expect(await page.getByRole('region', { name: 'Roles' }).innerText()).toContain('Casey Jones (@casey)');
     // Focus goes back to the row's button, so the keyboard user is where they were.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Change Incident commander');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Change Incident commander');
     await expect.poll(() => timeline(page).innerText()).toContain('Incident commander assigned to @casey');
-    expect((await vigil.api<Incident>('GET', `/api/v1/incidents/${incident.id}`)).roles.incident_commander?.handle).toBe('casey');
+    expect(
+      (await vigil.api<Incident>('GET', `/api/v1/incidents/${incident.id}`)).roles.incident_commander?.handle,
+    ).toBe('casey');
 
     // `a` acknowledges (outside text fields).
     await page.locator('body').click({ position: { x: 5, y: 5 } });
@@ -121,8 +133,12 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
     const updates = page.getByRole('region', { name: 'Status updates' });
     await expect.poll(() => updates.innerText()).toMatch(/Next update due in (59|60)m/);
     await page.getByLabel('Status update to stakeholders').fill('Error rate back to normal after the rollback.');
-    await expect.poll(() => updates.locator('.preview pre').first().innerText()).toContain('Status: acknowledged, phase: detection.');
-    expect(await updates.locator('.preview .subject').first().innerText()).toBe(`[P1] Update: Checkout returns 500s (${incident.number})`);
+    await expect
+      .poll(() => updates.locator('.preview pre').first().innerText())
+      .toContain('Status: acknowledged, phase: detection.');
+    expect(await updates.locator('.preview .subject').first().innerText()).toBe(
+      `[P1] Update: Checkout returns 500s (${incident.number})`,
+    );
     await page.getByRole('button', { name: 'Send update' }).click();
     await expect.poll(() => updates.innerText()).toContain('Sent to 0 stakeholders');
     await expect.poll(() => timeline(page).innerText()).toContain('Status update sent');
@@ -150,7 +166,15 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: /Payments timing out/ }).waitFor();
     await expect.poll(() => timeline(page).innerText()).toContain('Automatic diagnostics');
     expect(await noHorizontalScroll(page)).toBe(true);
-    for (const name of ['Acknowledge', 'Resolve', 'Escalate now', 'Move phase', 'Change severity', 'Add note', 'Send update']) {
+    for (const name of [
+      'Acknowledge',
+      'Resolve',
+      'Escalate now',
+      'Move phase',
+      'Change severity',
+      'Add note',
+      'Send update',
+    ]) {
       expect(await page.getByRole('button', { name, exact: true }).isVisible(), name).toBe(true);
     }
     // Changing the phase from the picker.

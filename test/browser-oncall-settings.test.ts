@@ -38,15 +38,35 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
 
   beforeAll(async () => {
     vigil = await startConsole();
-    ada = await vigil.api<User>('POST', '/api/v1/users', { handle: 'ada', name: 'Ada Lovelace', email: 'ada@example.com', timezone: 'UTC' });
-    bob = await vigil.api<User>('POST', '/api/v1/users', { handle: 'bob', name: 'Bob Builder', email: 'bob@example.com', timezone: 'UTC' });
-    cy = await vigil.api<User>('POST', '/api/v1/users', { handle: 'cy', name: 'Cy Viewer', email: 'cy@example.com', timezone: 'UTC' });
+    ada = await vigil.api<User>('POST', '/api/v1/users', {
+      handle: 'ada',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      timezone: 'UTC',
+    });
+    bob = await vigil.api<User>('POST', '/api/v1/users', {
+      handle: 'bob',
+      name: 'Bob Builder',
+      email: 'bob@example.com',
+      timezone: 'UTC',
+    });
+    cy = await vigil.api<User>('POST', '/api/v1/users', {
+      handle: 'cy',
+      name: 'Cy Viewer',
+      email: 'cy@example.com',
+      timezone: 'UTC',
+    });
     admin = await vigil.api<User>('GET', '/api/v1/users/admin');
     const handoff = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 2 * HOUR);
     await vigil.api('POST', '/api/v1/schedules', {
       name: 'Primary',
       timezone: 'UTC',
-      layers: [{ name: 'Week', rotation: { kind: 'daily', handoff_at: handoff.toISOString(), participants: ['admin', 'ada', 'bob'] } }],
+      layers: [
+        {
+          name: 'Week',
+          rotation: { kind: 'daily', handoff_at: handoff.toISOString(), participants: ['admin', 'ada', 'bob'] },
+        },
+      ],
     });
     await vigil.api('POST', '/api/v1/escalation-policies', {
       name: 'Production',
@@ -56,12 +76,21 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
       ],
     });
     await vigil.api('POST', '/api/v1/incidents', { title: 'Checkout is down', severity: 'P1' });
-    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'cy', role: 'viewer', name: 'viewer in browser' })).token;
+    viewerToken = (
+      await vigil.api<{ token: string }>('POST', '/api/v1/tokens', {
+        user: 'cy',
+        role: 'viewer',
+        name: 'viewer in browser',
+      })
+    ).token;
     onCallNow = (await vigil.api<{ user_ids: string[] }>('GET', '/api/v1/schedules/Primary/oncall')).user_ids;
   }, 90_000);
   afterAll(async () => vigil?.close());
 
-  async function open(path: string, options: { viewport?: { width: number; height: number }; token?: string } = {}): Promise<{ page: Page; problems: string[]; context: BrowserContext }> {
+  async function open(
+    path: string,
+    options: { viewport?: { width: number; height: number }; token?: string } = {},
+  ): Promise<{ page: Page; problems: string[]; context: BrowserContext }> {
     const context = await vigil.context(options.viewport);
     const { page, problems } = await vigil.page(context);
     await signIn(page, { token: options.token ?? vigil.adminToken });
@@ -86,11 +115,17 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
   it('shows who is on call now for each schedule and escalation level', async () => {
     const { page, problems } = await open('/oncall');
     expect(onCallNow).toHaveLength(1);
-    const now = page.getByRole('list', { name: 'On call now by schedule' }).getByRole('listitem').filter({ hasText: 'Primary' });
+    const now = page
+      .getByRole('list', { name: 'On call now by schedule' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Primary' });
     await now.getByText(name(onCallNow[0] as string) as string).waitFor();
     const levels = page.getByRole('list', { name: 'Production: levels' }).getByRole('listitem');
     await expect(levels.count()).resolves.toBe(2);
-    await levels.nth(0).getByText(name(onCallNow[0] as string) as string).waitFor();
+    await levels
+      .nth(0)
+      .getByText(name(onCallNow[0] as string) as string)
+      .waitFor();
     await levels.nth(1).getByText('Bob Builder').waitFor();
     expect(await levels.nth(1).textContent()).toContain('after 15 min');
     // The schedule's shifts: a daily rotation gives one shift a day, the current one first.
@@ -115,11 +150,24 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await form.getByLabel('End').fill(localInput(new Date(start.getTime() + 3 * HOUR)));
     await form.getByRole('button', { name: 'Add override' }).click();
     await form.getByText('Override added.').waitFor();
-    const overrideShift = page.getByRole('list', { name: 'Shifts of Primary' }).getByRole('listitem').filter({ hasText: 'Bob Builder' }).filter({ hasText: 'override' });
+    const overrideShift = page
+      .getByRole('list', { name: 'Shifts of Primary' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Bob Builder' })
+      .filter({ hasText: 'override' });
     await overrideShift.first().waitFor();
     await page.getByRole('list', { name: 'Overrides' }).getByText('Bob Builder (@bob) added').waitFor();
-    const stored = await vigil.api<{ data: Array<{ user_id: string; start: string; end: string }> }>('GET', '/api/v1/schedules/Primary/overrides');
-    expect(stored.data).toEqual([expect.objectContaining({ user_id: bob.id, start: start.toISOString(), end: new Date(start.getTime() + 3 * HOUR).toISOString() })]);
+    const stored = await vigil.api<{ data: Array<{ user_id: string; start: string; end: string }> }>(
+      'GET',
+      '/api/v1/schedules/Primary/overrides',
+    );
+    expect(stored.data).toEqual([
+      expect.objectContaining({
+        user_id: bob.id,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 3 * HOUR).toISOString(),
+      }),
+    ]);
     await shot(page, 'oncall-override-1440');
     expect(withoutRefusals(problems)).toEqual([]);
   });
@@ -170,7 +218,10 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await rules.getByRole('button', { name: 'Add rule' }).click();
     await page.getByText('After 5 min: email: grace@example.com').waitFor();
 
-    const stored = await vigil.api<{ data: Array<{ delay_seconds: number }> }>('GET', '/api/v1/users/grace/notification-rules');
+    const stored = await vigil.api<{ data: Array<{ delay_seconds: number }> }>(
+      'GET',
+      '/api/v1/users/grace/notification-rules',
+    );
     expect(stored.data.map((r) => r.delay_seconds)).toEqual([300]);
     await shot(page, 'settings-user-1440');
     expect(withoutRefusals(problems)).toEqual([]);
@@ -187,7 +238,9 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     const once = page.getByRole('region', { name: 'New token secret' });
     await once.getByText('it will not be shown again').waitFor();
     const secret = await once.getByLabel('Secret of “deploy hook”').inputValue();
-    expect((await vigil.api<{ user: { handle: string }; role: string }>('GET', '/api/v1/me', undefined, secret)).role).toBe('responder');
+    expect(
+      (await vigil.api<{ user: { handle: string }; role: string }>('GET', '/api/v1/me', undefined, secret)).role,
+    ).toBe('responder');
     await once.getByRole('button', { name: 'Copy' }).click();
     await once.getByText('Copied to the clipboard.').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
@@ -200,7 +253,11 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     const row = page.getByRole('row').filter({ hasText: 'deploy hook' });
     await row.waitFor();
     expect(await page.getByText(secret).count()).toBe(0);
-    expect(await page.locator('input').evaluateAll((inputs, s) => inputs.some((i) => (i as HTMLInputElement).value === s), secret)).toBe(false);
+    expect(
+      await page
+        .locator('input')
+        .evaluateAll((inputs, s) => inputs.some((i) => (i as HTMLInputElement).value === s), secret),
+    ).toBe(false);
 
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Confirm revoke “deploy hook”' }).click();
@@ -215,17 +272,29 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     const original = await form.getByLabel('Text').inputValue();
     await form.getByLabel('Text').fill('Hello {{nope}}');
     await form.getByRole('button', { name: 'Save template' }).click();
-    await page.getByRole('region', { name: 'Initial Incident Notification' }).getByRole('alert').getByText(/nope/).waitFor();
+    await page
+      .getByRole('region', { name: 'Initial Incident Notification' })
+      .getByRole('alert')
+      .getByText(/nope/)
+      .waitFor();
 
     await form.getByLabel('Text').fill(original);
     await form.getByLabel('Subject').fill('[{{severity}}] Browser test: {{title}}');
     await form.getByRole('button', { name: 'Save template' }).click();
-    await expect.poll(async () => (await vigil.api<{ subject: string; customised: boolean }>('GET', '/api/v1/templates/initial')).subject).toBe('[{{severity}}] Browser test: {{title}}');
+    await expect
+      .poll(
+        async () =>
+          (await vigil.api<{ subject: string; customised: boolean }>('GET', '/api/v1/templates/initial')).subject,
+      )
+      .toBe('[{{severity}}] Browser test: {{title}}');
     await page.getByRole('region', { name: 'Initial Incident Notification' }).getByText('Edited by').waitFor();
 
     const preview = page.getByRole('group', { name: 'Preview Initial Incident Notification' });
     await preview.getByRole('button', { name: 'Preview' }).click();
-    await preview.getByRole('region', { name: 'Rendered notification' }).getByText('[P1] Browser test: Checkout is down').waitFor();
+    await preview
+      .getByRole('region', { name: 'Rendered notification' })
+      .getByText('[P1] Browser test: Checkout is down')
+      .waitFor();
     await shot(page, 'settings-templates-1440');
     expect(withoutRefusals(problems)).toEqual([]);
   });
@@ -243,7 +312,9 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await form.getByRole('button', { name: 'Create policy' }).click();
     const created = page.getByRole('article', { name: 'Runbook chain' });
     await created.getByText('CTO/VP Engineering').waitFor();
-    const policy = await vigil.api<{ levels: Array<{ name: string; delay_seconds: number; targets: Array<{ type: string }> }> }>('GET', '/api/v1/escalation-policies/Runbook%20chain');
+    const policy = await vigil.api<{
+      levels: Array<{ name: string; delay_seconds: number; targets: Array<{ type: string }> }>;
+    }>('GET', '/api/v1/escalation-policies/Runbook%20chain');
     expect(policy.levels.map((l) => [l.name, l.delay_seconds, l.targets.map((t) => t.type)])).toEqual([
       ['On-call engineer', 0, ['schedule']],
       ['Technical lead', 900, []],
@@ -258,7 +329,11 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await add.getByLabel('Address').fill('support@example.com');
     await add.getByLabel('P2 medium').check();
     await add.getByRole('button', { name: 'Add stakeholder' }).click();
-    await page.getByRole('row').filter({ hasText: 'Support lead' }).getByText('P0 critical, P1 high, P2 medium').waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'Support lead' })
+      .getByText('P0 critical, P1 high, P2 medium')
+      .waitFor();
     await shot(page, 'settings-stakeholders-1440');
     expect(problems).toEqual([]);
   });
@@ -278,16 +353,26 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await form.getByRole('button', { name: 'Create schedule' }).click();
     const created = page.getByRole('article', { name: 'Secondary' });
     await created.getByText('every 12 h').waitFor();
-    const schedule = await vigil.api<{ timezone: string; layers: Array<{ rotation: { kind: string; shift_seconds: number; participants: string[] } }> }>('GET', '/api/v1/schedules/Secondary');
+    const schedule = await vigil.api<{
+      timezone: string;
+      layers: Array<{ rotation: { kind: string; shift_seconds: number; participants: string[] } }>;
+    }>('GET', '/api/v1/schedules/Secondary');
     expect(schedule.timezone).toBe('Europe/Berlin');
-    expect(schedule.layers[0]?.rotation).toMatchObject({ kind: 'custom', shift_seconds: 43_200, participants: [bob.id, ada.id] });
+    expect(schedule.layers[0]?.rotation).toMatchObject({
+      kind: 'custom',
+      shift_seconds: 43_200,
+      participants: [bob.id, ada.id],
+    });
 
     await created.getByRole('button', { name: 'Edit' }).click();
     const edit = page.getByRole('form', { name: 'Edit Secondary' });
     await edit.getByLabel('Name', { exact: true }).fill('Secondary (EU)');
     await edit.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByRole('article', { name: 'Secondary (EU)' }).waitFor();
-    expect((await vigil.api<{ layers: unknown[] }>('GET', `/api/v1/schedules/${encodeURIComponent('Secondary (EU)')}`)).layers).toHaveLength(1);
+    expect(
+      (await vigil.api<{ layers: unknown[] }>('GET', `/api/v1/schedules/${encodeURIComponent('Secondary (EU)')}`))
+        .layers,
+    ).toHaveLength(1);
     await shot(page, 'settings-schedules-created-1440');
 
     // Its link opens the On-call page on that schedule; 12-hour shifts alternate Bob, Ada.
@@ -295,8 +380,12 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     const shifts = page.getByRole('list', { name: 'Shifts of Secondary (EU)' }).getByRole('listitem');
     await shifts.first().waitFor();
     expect(page.url()).toContain('/oncall?schedule=');
-    const who = await shifts.evaluateAll((items) => items.slice(1, 5).map((li) => li.querySelector('.oc-who')?.textContent?.trim()));
-    expect(new Set(who.map((w) => w?.replace(/ you$/, '')))).toEqual(new Set(['Bob Builder (@bob)', 'Ada Lovelace (@ada)']));
+    const who = await shifts.evaluateAll((items) =>
+      items.slice(1, 5).map((li) => li.querySelector('.oc-who')?.textContent?.trim()),
+    );
+    expect(new Set(who.map((w) => w?.replace(/ you$/, '')))).toEqual(
+      new Set(['Bob Builder (@bob)', 'Ada Lovelace (@ada)']),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -318,16 +407,37 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     for (const [tab, note, loaded] of [
       ['API tokens', 'Only admins list, issue and revoke API tokens', null],
       ['Stakeholders', 'Only admins see and change the stakeholder list', null],
-      ['Escalation', 'Only admins create and change escalation policies', page.getByRole('article', { name: 'Production' }).getByText('Bob Builder (@bob)')],
-      ['Schedules', 'Only admins create and change schedules', page.getByRole('article', { name: 'Primary' }).getByText('Ada Lovelace (@ada)')],
-      ['Templates', 'Only admins edit the notification templates', page.getByRole('region', { name: 'Resolution Notification' })],
+      [
+        'Escalation',
+        'Only admins create and change escalation policies',
+        page.getByRole('article', { name: 'Production' }).getByText('Bob Builder (@bob)'),
+      ],
+      [
+        'Schedules',
+        'Only admins create and change schedules',
+        page.getByRole('article', { name: 'Primary' }).getByText('Ada Lovelace (@ada)'),
+      ],
+      [
+        'Templates',
+        'Only admins edit the notification templates',
+        page.getByRole('region', { name: 'Resolution Notification' }),
+      ],
     ] as const) {
       await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: tab }).click();
       await page.getByText(note).waitFor();
       if (loaded) await loaded.waitFor();
-      expect(await page.getByRole('button', { name: /^(Edit|Delete|Remove|Revoke|Create .*|Save .*|Issue token|Add .*)$/ }).count()).toBe(0);
+      expect(
+        await page
+          .getByRole('button', { name: /^(Edit|Delete|Remove|Revoke|Create .*|Save .*|Issue token|Add .*)$/ })
+          .count(),
+      ).toBe(0);
     }
-    expect(await page.getByRole('form', { name: 'Edit Initial Incident Notification' }).getByLabel('Subject').getAttribute('readonly')).not.toBeNull();
+    expect(
+      await page
+        .getByRole('form', { name: 'Edit Initial Incident Notification' })
+        .getByLabel('Subject')
+        .getAttribute('readonly'),
+    ).not.toBeNull();
     await shot(page, 'settings-viewer-templates-1440');
 
     // Their own contact methods stay theirs to manage.
@@ -369,7 +479,9 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     const reached: string[] = [];
     for (let i = 0; i < 30 && reached.length < 6; i++) {
       await page.keyboard.press('Tab');
-      const label = await page.evaluate(() => (document.activeElement?.closest('nav[aria-label="Settings"]') ? document.activeElement.textContent : null));
+      const label = await page.evaluate(() =>
+        document.activeElement?.closest('nav[aria-label="Settings"]') ? document.activeElement.textContent : null,
+      );
       if (label && !reached.includes(label)) reached.push(label);
     }
     expect(reached).toEqual(['Users', 'API tokens', 'Stakeholders', 'Templates', 'Escalation', 'Schedules']);

@@ -23,7 +23,11 @@ async function enqueue(url: string, key: string, summary: string): Promise<numbe
   const response = await fetch(`${url}/v2/enqueue`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary, source: 'browser-test', severity: 'critical' } }),
+    body: JSON.stringify({
+      routing_key: key,
+      event_action: 'trigger',
+      payload: { summary, source: 'browser-test', severity: 'critical' },
+    }),
   });
   await response.arrayBuffer();
   return response.status;
@@ -48,10 +52,14 @@ async function go(page: Page, path: string): Promise<void> {
   const pending = inFlight.get(page) ?? new Set();
   // Quiet for 300 ms: a screen that just rendered may not have sent its requests yet.
   let quietSince = Date.now();
-  await until('requests to settle', async () => {
-    if (pending.size > 0) quietSince = Date.now();
-    return Date.now() - quietSince >= 300 ? true : undefined;
-  }, 10_000);
+  await until(
+    'requests to settle',
+    async () => {
+      if (pending.size > 0) quietSince = Date.now();
+      return Date.now() - quietSince >= 300 ? true : undefined;
+    },
+    10_000,
+  );
   await page.goto(path);
 }
 
@@ -81,19 +89,39 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const port = (target.address() as AddressInfo).port;
 
-    vigil = await startConsole({ VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32', VIGIL_SECRET_KEY: randomBytes(32).toString('hex') });
-    checkout = await vigil.api<Created>('POST', '/api/v1/services', { name: 'checkout', description: 'The shop checkout' });
+    vigil = await startConsole({
+      VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32',
+      VIGIL_SECRET_KEY: randomBytes(32).toString('hex'),
+    });
+    checkout = await vigil.api<Created>('POST', '/api/v1/services', {
+      name: 'checkout',
+      description: 'The shop checkout',
+    });
     search = await vigil.api<Created>('POST', '/api/v1/services', { name: 'search' });
-    const monitor = await vigil.api<{ id: string }>('POST', '/api/v1/monitors', { service_id: checkout.id, name: 'checkout home', kind: 'http', target: `http://127.0.0.1:${port}/`, interval_seconds: 10 });
+    const monitor = await vigil.api<{ id: string }>('POST', '/api/v1/monitors', {
+      service_id: checkout.id,
+      name: 'checkout home',
+      kind: 'http',
+      target: `http://127.0.0.1:${port}/`,
+      interval_seconds: 10,
+    });
     monitorId = monitor.id;
     expect(await enqueue(vigil.url, checkout.integration_key, 'Checkout returns 502')).toBe(202);
-    await vigil.api('POST', '/api/v1/errors', { service: checkout.id, exception: { type: 'TypeError', value: "Cannot read properties of undefined (reading 'cart')" }, level: 'error', user: { id: 'u-1' } });
-    await vigil.api('POST', '/api/v1/users', { handle: 'vera', name: 'Vera Viewer', email: 'vera@example.test' });
-    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'vera', role: 'viewer' })).token;
-    postgres = await vigil.api<{ id: string; location: string }>('POST', '/api/v1/databases', { name: 'postgres', url: PG_URL }).catch((error: unknown) => {
-      if (process.env.CI) throw error;
-      return undefined;
+    await vigil.api('POST', '/api/v1/errors', {
+      service: checkout.id,
+      exception: { type: 'TypeError', value: "Cannot read properties of undefined (reading 'cart')" },
+      level: 'error',
+      user: { id: 'u-1' },
     });
+    await vigil.api('POST', '/api/v1/users', { handle: 'vera', name: 'Vera Viewer', email: 'vera@example.test' });
+    viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'vera', role: 'viewer' }))
+      .token;
+    postgres = await vigil
+      .api<{ id: string; location: string }>('POST', '/api/v1/databases', { name: 'postgres', url: PG_URL })
+      .catch((error: unknown) => {
+        if (process.env.CI) throw error;
+        return undefined;
+      });
     // The monitor is checked at once; wait for two checks so the sparkline has a line.
     await until('two monitor checks', async () => {
       const checks = await vigil.api<{ data: unknown[] }>('GET', `/api/v1/monitors/${monitorId}/checks`);
@@ -143,7 +171,10 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await page.getByRole('heading', { name: 'payments', level: 1 }).waitFor();
     const key = (await page.getByTestId('integration-key').textContent())?.trim() ?? '';
     expect(key).toMatch(/^[a-z0-9]{32}$/);
-    const services = await vigil.api<{ data: Array<{ id: string; name: string; integration_key_hint: string }> }>('GET', '/api/v1/services');
+    const services = await vigil.api<{ data: Array<{ id: string; name: string; integration_key_hint: string }> }>(
+      'GET',
+      '/api/v1/services',
+    );
     const payments = services.data.find((s) => s.name === 'payments');
     expect(payments?.integration_key_hint).toBe(`…${key.slice(-4)}`);
     // The key on screen is the real one: PagerDuty events with it are accepted.
@@ -204,15 +235,22 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     const monitor = page.getByTestId('monitor').filter({ hasText: 'checkout home' });
     await expect.poll(() => monitor.textContent(), { timeout: 20_000 }).toMatch(/^Up/);
     expect(await monitor.textContent()).toMatch(/\d+ ms/);
-    await expect.poll(() => monitor.getByRole('img').getAttribute('aria-label'), { timeout: 30_000 }).toMatch(/Response time of the last \d+ checks: latest \d+ ms/);
+    await expect
+      .poll(() => monitor.getByRole('img').getAttribute('aria-label'), { timeout: 30_000 })
+      .toMatch(/Response time of the last \d+ checks: latest \d+ ms/);
     expect(await monitor.getByRole('button', { name: 'Pause monitor checkout home' }).count()).toBe(1);
 
     expect(await page.getByTestId('maintenance-state').textContent()).toMatch(/^Off/);
     await page.getByLabel('Duration').selectOption({ label: '2 hours' });
     await page.getByLabel('Reason (optional)').fill('database upgrade');
     await page.getByRole('button', { name: 'Start maintenance' }).click();
-    await expect.poll(() => page.getByTestId('maintenance-state').textContent()).toMatch(/^On until .*database upgrade/);
-    const windows = await vigil.api<{ data: Array<{ active: boolean; reason: string }> }>('GET', `/api/v1/services/${checkout.id}/maintenance`);
+    await expect
+      .poll(() => page.getByTestId('maintenance-state').textContent())
+      .toMatch(/^On until .*database upgrade/);
+    const windows = await vigil.api<{ data: Array<{ active: boolean; reason: string }> }>(
+      'GET',
+      `/api/v1/services/${checkout.id}/maintenance`,
+    );
     expect(windows.data).toMatchObject([{ active: true, reason: 'database upgrade' }]);
     await expect.poll(() => page.getByTestId('service-status').textContent()).toBe('In maintenance');
     await shot(page, 'service-page-1440');
@@ -232,7 +270,9 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
 
     await page.getByRole('button', { name: 'End maintenance' }).click();
     await expect.poll(() => page.getByTestId('maintenance-state').textContent()).toMatch(/^Off/);
-    expect((await vigil.api<{ data: unknown[] }>('GET', `/api/v1/services/${checkout.id}/maintenance`)).data).toEqual([]);
+    expect((await vigil.api<{ data: unknown[] }>('GET', `/api/v1/services/${checkout.id}/maintenance`)).data).toEqual(
+      [],
+    );
     expect(problems).toEqual([]);
   });
 
@@ -240,7 +280,8 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     const { page, problems } = await adminPage();
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByRole('heading', { name: 'Dashboards', level: 1 }).waitFor();
-    for (const name of ['Production health', 'Database performance', 'Error tracking', 'GDPR compliance']) expect(await page.getByRole('link', { name: new RegExp(name) }).count()).toBe(1);
+    for (const name of ['Production health', 'Database performance', 'Error tracking', 'GDPR compliance'])
+      expect(await page.getByRole('link', { name: new RegExp(name) }).count()).toBe(1);
     // The list does not load uPlot: no chart code before a dashboard opens.
     expect(await page.locator('.uplot').count()).toBe(0);
 
@@ -261,7 +302,9 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await go(page, '/dashboards/errors');
     await page.getByRole('heading', { name: 'Error tracking', level: 1 }).waitFor();
     const top = page.getByTestId('top-groups');
-    await expect.poll(() => top.textContent()).toContain("TypeError: Cannot read properties of undefined (reading 'cart')");
+    await expect
+      .poll(() => top.textContent())
+      .toContain("TypeError: Cannot read properties of undefined (reading 'cart')");
     expect(await page.getByTestId('error-events').textContent()).toBe('1');
     expect(await page.getByTestId('new-groups').textContent()).toContain('TypeError');
     expect(await page.getByTestId('error-group').first().textContent()).toContain('TypeError');
@@ -271,11 +314,17 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await page.getByLabel('Service').selectOption({ label: 'search' });
     await expect.poll(() => page.getByTestId('error-events').textContent()).toBe('0');
     // Resolving a group from the unresolved list (responders and admins).
-    await vigil.api('POST', '/api/v1/errors', { service: search.id, exception: { type: 'RangeError', value: 'stale cache entry' } });
+    await vigil.api('POST', '/api/v1/errors', {
+      service: search.id,
+      exception: { type: 'RangeError', value: 'stale cache entry' },
+    });
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await page.getByRole('button', { name: 'Resolve RangeError: stale cache entry' }).click();
     await expect.poll(() => page.getByTestId('error-group').count()).toBe(0);
-    const resolved = await vigil.api<{ data: Array<{ title: string; status: string }> }>('GET', `/api/v1/errors/groups?service_id=${search.id}`);
+    const resolved = await vigil.api<{ data: Array<{ title: string; status: string }> }>(
+      'GET',
+      `/api/v1/errors/groups?service_id=${search.id}`,
+    );
     expect(resolved.data).toMatchObject([{ title: 'RangeError: stale cache entry', status: 'resolved' }]);
 
     await go(page, '/dashboards/database');
@@ -297,7 +346,9 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     }
 
     await go(page, '/dashboards/gdpr');
-    expect(await page.getByTestId('gdpr-placeholder').textContent()).toContain('Arrives with the GDPR compliance feature');
+    expect(await page.getByTestId('gdpr-placeholder').textContent()).toContain(
+      'Arrives with the GDPR compliance feature',
+    );
     expect(problems).toEqual([]);
   });
 
@@ -311,8 +362,11 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await page.getByRole('link', { name: 'checkout' }).click();
     await page.getByTestId('monitor').first().waitFor();
     await page.getByTestId('maintenance-state').waitFor();
-    for (const name of [/Rotate/, /Start maintenance/, /End maintenance/, /Pause/, /Resume/]) expect(await page.getByRole('button', { name }).count()).toBe(0);
-    expect(await page.getByTestId('snippet-sentry').locator('pre').textContent()).toMatch(/SENTRY_DSN=http:\/\/[0-9a-f]+@127\.0\.0\.1:\d+\/\d+/);
+    for (const name of [/Rotate/, /Start maintenance/, /End maintenance/, /Pause/, /Resume/])
+      expect(await page.getByRole('button', { name }).count()).toBe(0);
+    expect(await page.getByTestId('snippet-sentry').locator('pre').textContent()).toMatch(
+      /SENTRY_DSN=http:\/\/[0-9a-f]+@127\.0\.0\.1:\d+\/\d+/,
+    );
     expect(await page.getByText('Add a monitor').count()).toBe(0);
     await go(page, '/dashboards/errors');
     await page.getByTestId('error-group').first().waitFor();
@@ -368,7 +422,11 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     const reached = new Set<string>();
     for (let i = 0; i < 25; i++) {
       await page.keyboard.press('Tab');
-      reached.add(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? ''));
+      reached.add(
+        await page.evaluate(
+          () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '',
+        ),
+      );
       if (await page.evaluate(() => document.activeElement?.tagName === 'SELECT')) reached.add('select');
     }
     expect(reached).toContain('select');

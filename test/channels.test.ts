@@ -214,7 +214,8 @@ interface Rig {
 
 /** Text with characters every format must escape or keep, in short ASCII lines (so MIME needs no folding). */
 const SUBJECT = '[P1] INC-20310501-0042 checkout <down> & "failing"';
-const BODY = 'You are paged: level 1 of checkout.\nError rate 12% on <b>web-1</b> & web-2.\nAcknowledge within 15 minutes.';
+const BODY =
+  'You are paged: level 1 of checkout.\nError rate 12% on <b>web-1</b> & web-2.\nAcknowledge within 15 minutes.';
 
 let serial = 0;
 function messageFor(kind: ChannelKind, destination: string, tag: string): OutboundMessage {
@@ -227,7 +228,12 @@ function messageFor(kind: ChannelKind, destination: string, tag: string): Outbou
     secret: 'old-secret-0001\nnew-secret-0002',
     subject: SUBJECT,
     body: BODY,
-    payload: { event: 'page', incident: { id: 'inc_1', number: 'INC-20310501-0042', severity: 'P1', status: 'triggered' }, message: { subject: SUBJECT, text: BODY }, delivery_id: deliveryId },
+    payload: {
+      event: 'page',
+      incident: { id: 'inc_1', number: 'INC-20310501-0042', severity: 'P1', status: 'triggered' },
+      message: { subject: SUBJECT, text: BODY },
+      delivery_id: deliveryId,
+    },
   };
 }
 
@@ -239,10 +245,22 @@ type HttpKind = 'webhook' | 'slack' | 'teams' | 'mattermost';
 function httpRig(kind: HttpKind, label: string, b: Build): Rig {
   const tag = tagOf(label);
   const timeoutMs = b.timeoutMs ?? 5000;
-  const dispatcher = guardedDispatcher(parseAllowlist(b.allow ?? ALLOW_LOOPBACK), { timeoutMs, ...(b.lookup && { lookup: b.lookup }) });
-  const channels = createHttpChannels({ dispatcher, sign: (body, secrets) => signatureHeader(body, secrets, systemClock.now()), timeoutMs });
+  const dispatcher = guardedDispatcher(parseAllowlist(b.allow ?? ALLOW_LOOPBACK), {
+    timeoutMs,
+    ...(b.lookup && { lookup: b.lookup }),
+  });
+  const channels = createHttpChannels({
+    dispatcher,
+    sign: (body, secrets) => signatureHeader(body, secrets, systemClock.now()),
+    timeoutMs,
+  });
   const where = `/${kind}/${tag}`;
-  return { channel: channels[kind], message: messageFor(kind, `http://${b.authority ?? `127.0.0.1:${web.port}`}${where}`, tag), where, close: () => void dispatcher.close() };
+  return {
+    channel: channels[kind],
+    message: messageFor(kind, `http://${b.authority ?? `127.0.0.1:${web.port}`}${where}`, tag),
+    where,
+    close: () => void dispatcher.close(),
+  };
 }
 
 /** SMS or voice through a gateway whose account SID is unique to the case, so its requests have their own path. */
@@ -250,25 +268,44 @@ function twilioRig(kind: 'sms' | 'voice', label: string, b: Build): Rig {
   const tag = tagOf(label);
   const sid = `AC${tag}`;
   const timeoutMs = b.timeoutMs ?? 5000;
-  const dispatcher = guardedDispatcher(parseAllowlist(b.allow ?? ALLOW_LOOPBACK), { timeoutMs, ...(b.lookup && { lookup: b.lookup }) });
-  const channels = createTwilioChannels({ url: `http://${sid}:${TWILIO_TOKEN}@${b.authority ?? `127.0.0.1:${web.port}`}`, from: FROM, dispatcher, timeoutMs });
+  const dispatcher = guardedDispatcher(parseAllowlist(b.allow ?? ALLOW_LOOPBACK), {
+    timeoutMs,
+    ...(b.lookup && { lookup: b.lookup }),
+  });
+  const channels = createTwilioChannels({
+    url: `http://${sid}:${TWILIO_TOKEN}@${b.authority ?? `127.0.0.1:${web.port}`}`,
+    from: FROM,
+    dispatcher,
+    timeoutMs,
+  });
   const where = `/2010-04-01/Accounts/${sid}/${kind === 'sms' ? 'Messages' : 'Calls'}.json`;
-  return { channel: channels[kind], message: messageFor(kind, '+4915112345678', tag), where, close: () => void dispatcher.close() };
+  return {
+    channel: channels[kind],
+    message: messageFor(kind, '+4915112345678', tag),
+    where,
+    close: () => void dispatcher.close(),
+  };
 }
 
 function emailRig(label: string, b: Build): Rig {
   const tag = tagOf(label);
-  const channel = createEmailChannel({ smtpUrl: `smtp://${b.authority ?? `127.0.0.1:${smtp.port}`}`, from: 'Vigil <vigil@test.example>', ...(b.timeoutMs && { timeoutMs: b.timeoutMs }) });
+  const channel = createEmailChannel({
+    smtpUrl: `smtp://${b.authority ?? `127.0.0.1:${smtp.port}`}`,
+    from: 'Vigil <vigil@test.example>',
+    ...(b.timeoutMs && { timeoutMs: b.timeoutMs }),
+  });
   const where = `${tag}@test.example`;
   return { channel, message: messageFor('email', where, tag), where, close: () => channel.close() };
 }
 
 const form = (hit: Hit) => new URLSearchParams(hit.body);
 const json = (hit: Hit) => JSON.parse(hit.body) as Record<string, unknown>;
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /** Decodes quoted-printable (soft line breaks and =XX), enough for the ASCII text sent here. */
-const unQuote = (s: string) => s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const unQuote = (s: string) =>
+  s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /** A header's value, unfolded, with RFC 2047 encoded words (=?UTF-8?Q?…?= or ?B?) decoded. */
 function mimeHeader(raw: string, name: string): string | undefined {
@@ -292,7 +329,11 @@ function mimePart(raw: string, type: string): string {
   expect(part, `a ${type} part`).toBeDefined();
   const [head = '', ...rest] = (part as string).split(/\r?\n\r?\n/);
   const text = rest.join('\n\n');
-  return /quoted-printable/i.test(head) ? unQuote(text) : /base64/i.test(head) ? Buffer.from(text.replace(/\s+/g, ''), 'base64').toString() : text;
+  return /quoted-printable/i.test(head)
+    ? unQuote(text)
+    : /base64/i.test(head)
+      ? Buffer.from(text.replace(/\s+/g, ''), 'base64').toString()
+      : text;
 }
 
 interface Subject {
@@ -316,7 +357,9 @@ function expectUnsigned(hit: Hit): void {
 }
 
 function expectTwilioRequest(hit: Hit, m: OutboundMessage): void {
-  expect(hit.headers.authorization).toBe(`Basic ${Buffer.from(`${/Accounts\/(AC[a-z0-9]+)\//.exec(hit.path)?.[1]}:${TWILIO_TOKEN}`).toString('base64')}`);
+  expect(hit.headers.authorization).toBe(
+    `Basic ${Buffer.from(`${/Accounts\/(AC[a-z0-9]+)\//.exec(hit.path)?.[1]}:${TWILIO_TOKEN}`).toString('base64')}`,
+  );
   expect(hit.headers['content-type']).toBe('application/x-www-form-urlencoded');
   expect(hit.headers['x-vigil-delivery']).toBe(m.deliveryId);
   expect(form(hit).get('To')).toBe(m.destination);
@@ -361,7 +404,13 @@ const SUBJECTS: Subject[] = [
         text: '[P1] INC-20310501-0042 checkout &lt;down&gt; &amp; "failing"',
         blocks: [
           { type: 'header', text: { type: 'plain_text', text: m.subject } },
-          { type: 'section', text: { type: 'mrkdwn', text: 'You are paged: level 1 of checkout.\nError rate 12% on &lt;b&gt;web-1&lt;/b&gt; &amp; web-2.\nAcknowledge within 15 minutes.' } },
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: 'You are paged: level 1 of checkout.\nError rate 12% on &lt;b&gt;web-1&lt;/b&gt; &amp; web-2.\nAcknowledge within 15 minutes.',
+            },
+          },
         ],
       });
     },
@@ -580,17 +629,20 @@ describe.each(SUBJECTS)('$kind channel', (subject) => {
     });
   });
 
-  it.each([301, 302, 303, 307, 308])('does not follow a redirect (%i): a failure, and the Location never hears from us', async (status) => {
-    await withRig(subject, `redirect${status}`, {}, async (rig) => {
-      const target = `/landing/${rig.message.deliveryId}`;
-      web.plan(rig.where, { status, headers: { location: `http://127.0.0.1:${web.port}${target}` } });
-      const { error } = await failure(rig);
-      expect(error.retryable).toBe(false);
-      expect(error.message).toContain(String(status));
-      expect(web.at(rig.where)).toHaveLength(1);
-      expect(web.at(target)).toHaveLength(0);
-    });
-  });
+  it.each([301, 302, 303, 307, 308])(
+    'does not follow a redirect (%i): a failure, and the Location never hears from us',
+    async (status) => {
+      await withRig(subject, `redirect${status}`, {}, async (rig) => {
+        const target = `/landing/${rig.message.deliveryId}`;
+        web.plan(rig.where, { status, headers: { location: `http://127.0.0.1:${web.port}${target}` } });
+        const { error } = await failure(rig);
+        expect(error.retryable).toBe(false);
+        expect(error.message).toContain(String(status));
+        expect(web.at(rig.where)).toHaveLength(1);
+        expect(web.at(target)).toHaveLength(0);
+      });
+    },
+  );
 
   it('refuses a loopback receiver that the allowlist does not let through, sending nothing', async () => {
     const before = web.hits.length;
@@ -610,7 +662,9 @@ describe.each(SUBJECTS)('$kind channel', (subject) => {
     await withRig(subject, 'rebind', { allow: '', authority, lookup }, async (rig) => {
       const { error } = await failure(rig);
       expect(error.retryable).toBe(false);
-      expect(error.message).toMatch(/hooks\.example\.com resolves to a forbidden address: loopback address 127\.0\.0\.1/);
+      expect(error.message).toMatch(
+        /hooks\.example\.com resolves to a forbidden address: loopback address 127\.0\.0\.1/,
+      );
       expect(web.at(rig.where)).toHaveLength(0);
     });
     await withRig(subject, 'rebindallowed', { allow: ALLOW_LOOPBACK, authority, lookup }, async (rig) => {
@@ -623,7 +677,14 @@ describe.each(SUBJECTS)('$kind channel', (subject) => {
   });
 
   it('as the server builds it (createChannels), goes through the guard: loopback refused without an allowlist entry, delivered with one', async () => {
-    const notify = (outboundAllow: string | undefined) => ({ smtpUrl: undefined, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow, publicUrl: undefined, twilioUrl: `http://ACwired:${TWILIO_TOKEN}@127.0.0.1:${web.port}`, twilioFrom: FROM });
+    const notify = (outboundAllow: string | undefined) => ({
+      smtpUrl: undefined,
+      smtpFrom: 'Vigil <vigil@test.example>',
+      outboundAllow,
+      publicUrl: undefined,
+      twilioUrl: `http://ACwired:${TWILIO_TOKEN}@127.0.0.1:${web.port}`,
+      twilioFrom: FROM,
+    });
     // The rig only supplies the message and its path; the channel is the server's own.
     await withRig(subject, 'wired', {}, async ({ message, where }) => {
       const send = (channel: Channel | undefined) => (channel as Channel).send(message);
@@ -635,7 +696,10 @@ describe.each(SUBJECTS)('$kind channel', (subject) => {
       expect((refused as ChannelError).retryable).toBe(false);
       expect((refused as ChannelError).message).toContain('loopback address 127.0.0.1');
       await send(createChannels(notify(ALLOW_LOOPBACK), systemClock)[subject.kind]);
-      const path = subject.kind === 'sms' || subject.kind === 'voice' ? where.replace(/Accounts\/AC[a-z0-9]+\//, 'Accounts/ACwired/') : where;
+      const path =
+        subject.kind === 'sms' || subject.kind === 'voice'
+          ? where.replace(/Accounts\/AC[a-z0-9]+\//, 'Accounts/ACwired/')
+          : where;
       const hits = web.at(path).filter((h) => h.headers['x-vigil-delivery'] === message.deliveryId);
       expect(hits).toHaveLength(1);
       subject.expectDelivered(message, { hit: hits[0] as Hit });
@@ -663,7 +727,9 @@ describe('webhook signatures', () => {
 
 describe('Mattermost mentions', () => {
   it('makes @channel, @all and @here in an alert inert (a zero-width space), leaving other text and people’s mentions alone', () => {
-    expect(defuseMentions('#### [P1] @channel checkout down\nping @ALL and @here. cc @ana, mail ops@all.example')).toBe('#### [P1] @\u200Bchannel checkout down\nping @\u200BALL and @\u200Bhere. cc @ana, mail ops@all.example');
+    expect(defuseMentions('#### [P1] @channel checkout down\nping @ALL and @here. cc @ana, mail ops@all.example')).toBe(
+      '#### [P1] @\u200Bchannel checkout down\nping @\u200BALL and @\u200Bhere. cc @ana, mail ops@all.example',
+    );
     expect(defuseMentions('no mentions: @channels, @channel-team')).toBe('no mentions: @channels, @channel-team');
   });
 });

@@ -13,12 +13,17 @@ export type Runner = (args: readonly string[], env: Env) => Promise<RunResult>;
  */
 export const inProcess: Runner = async (args, env) => {
   const saved = { ...process.env };
-  for (const key of Object.keys(process.env)) if (key.startsWith('VIGIL_') || key === 'DATABASE_URL') delete process.env[key];
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('VIGIL_') || key === 'DATABASE_URL') delete process.env[key];
   for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
   let stdout = '';
   let stderr = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${format(...parts)}\n`));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`));
+  const log = vi
+    .spyOn(console, 'log')
+    .mockImplementation((...parts: unknown[]) => void (stdout += `${format(...parts)}\n`));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`));
   try {
     const code = await runCli(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
     return { code, stdout, stderr };

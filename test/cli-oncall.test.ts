@@ -29,7 +29,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 for (const engine of ['sqlite', 'postgres'] as const) {
   if (engine === 'postgres' && pgProblem) {
-    console.log(`PostgreSQL on-call CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`);
+    console.log(
+      `PostgreSQL on-call CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`,
+    );
     describe.skip(`vigil on-call CLI against vigil serve [${engine}]`, () => undefined);
     continue;
   }
@@ -49,7 +51,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     /** The HTTP API with the admin token, for what the CLI does not create. */
     async function api(method: string, url: string, body?: unknown): Promise<Row> {
       const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
-      const res = await fetch(`${admin().VIGIL_URL}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${admin().VIGIL_URL}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await res.text();
       expect(res.ok, `${method} ${url}: ${res.status} ${text}`).toBe(true);
       return JSON.parse(text) as Row;
@@ -65,8 +71,25 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       }
       server = await startServer(serverEnv);
 
-      for (const handle of ['alice', 'bob']) ids[handle] = field(await run('user', 'create', '--handle', handle, '--name', handle.toUpperCase(), '--email', `${handle}@example.test`), 'id');
-      const schedule = await api('POST', '/api/v1/schedules', { name: 'primary', timezone: 'UTC', layers: [{ name: 'main', rotation: { kind: 'daily', handoff_at: HANDOFF, participants: ['alice', 'bob'] } }] });
+      for (const handle of ['alice', 'bob'])
+        ids[handle] = field(
+          await run(
+            'user',
+            'create',
+            '--handle',
+            handle,
+            '--name',
+            handle.toUpperCase(),
+            '--email',
+            `${handle}@example.test`,
+          ),
+          'id',
+        );
+      const schedule = await api('POST', '/api/v1/schedules', {
+        name: 'primary',
+        timezone: 'UTC',
+        layers: [{ name: 'main', rotation: { kind: 'daily', handoff_at: HANDOFF, participants: ['alice', 'bob'] } }],
+      });
       ids.schedule = schedule.id as string;
       const policy = await api('POST', '/api/v1/escalation-policies', {
         name: 'payments-chain',
@@ -95,12 +118,23 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(row(out, 'payments-chain', '2')).toEqual(['payments-chain', '2', 'second', '+1h', 'bob']);
       expect(row(out, 'payments-chain', '3')).toEqual(['payments-chain', '3', 'rota', '+2h', 'bob']);
       // The seed chain exists on a fresh server, with nobody on it yet.
-      expect(row(out, 'Seed escalation chain', '2')).toEqual(['Seed escalation chain', '2', 'technical lead', '+15m', '-']);
+      expect(row(out, 'Seed escalation chain', '2')).toEqual([
+        'Seed escalation chain',
+        '2',
+        'technical lead',
+        '+15m',
+        '-',
+      ]);
 
       const data = await json('oncall', '--at', '2024-01-01T12:00:00Z');
       expect(data.at).toBe('2024-01-01T12:00:00.000Z');
       expect(data.schedules).toContainEqual({ schedule_id: ids.schedule, name: 'primary', user_ids: [ids.alice] });
-      expect(data.policies).toContainEqual(expect.objectContaining({ policy_id: ids.policy, levels: expect.arrayContaining([expect.objectContaining({ level: 3, user_ids: [ids.alice] })]) }));
+      expect(data.policies).toContainEqual(
+        expect.objectContaining({
+          policy_id: ids.policy,
+          levels: expect.arrayContaining([expect.objectContaining({ level: 3, user_ids: [ids.alice] })]),
+        }),
+      );
     });
 
     it('oncall --schedule prints that schedule’s people', async () => {
@@ -108,8 +142,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(out).toMatch(/^On call for primary at 2024-01-01T12:00:00\.000Z:\n\nHANDLE\s+NAME\s+EMAIL\s+ID\n/);
       expect(row(out, 'alice')).toEqual(['alice', 'ALICE', 'alice@example.test', ids.alice]);
       expect(out).not.toContain('bob');
-      expect(await run('oncall', '--schedule', 'primary', '--at', '2023-12-31T12:00:00Z')).toBe('nobody is on call for primary at 2023-12-31T12:00:00.000Z\n');
-      expect(await json('oncall', '--schedule', ids.schedule as string, '--at', '2024-01-02T09:00:00Z')).toEqual({ schedule_id: ids.schedule, name: 'primary', at: '2024-01-02T09:00:00.000Z', user_ids: [ids.bob] });
+      expect(await run('oncall', '--schedule', 'primary', '--at', '2023-12-31T12:00:00Z')).toBe(
+        'nobody is on call for primary at 2023-12-31T12:00:00.000Z\n',
+      );
+      expect(await json('oncall', '--schedule', ids.schedule as string, '--at', '2024-01-02T09:00:00Z')).toEqual({
+        schedule_id: ids.schedule,
+        name: 'primary',
+        at: '2024-01-02T09:00:00.000Z',
+        user_ids: [ids.bob],
+      });
     });
 
     it('schedule list and show', async () => {
@@ -124,7 +165,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(field(shown, 'on_call_now')).toMatch(/^(alice|bob)$/);
       expect(field(shown, 'created_at')).toMatch(ISO);
       expect(shown).toContain(`Layer 1: main (daily, first shift ${HANDOFF})\n  participants: alice, bob\n`);
-      expect(await json('schedule', 'show', ids.schedule as string)).toMatchObject({ id: ids.schedule, name: 'primary', layers: [{ rotation: { participants: [ids.alice, ids.bob] } }] });
+      expect(await json('schedule', 'show', ids.schedule as string)).toMatchObject({
+        id: ids.schedule,
+        name: 'primary',
+        layers: [{ rotation: { participants: [ids.alice, ids.bob] } }],
+      });
     });
 
     it('schedule shifts over --from/--to or --days', async () => {
@@ -137,12 +182,34 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ['2024-01-02T09:00:00.000Z', '2024-01-03T09:00:00.000Z', 'bob', 'main', 'rotation'],
         ['2024-01-03T09:00:00.000Z', '2024-01-04T00:00:00.000Z', 'alice', 'main', 'rotation'],
       ]);
-      const data = await json('schedule', 'shifts', 'primary', '--from', '2024-01-02T10:00:00+01:00', '--to', '2024-01-03T09:00:00Z');
-      expect(data).toEqual({ from: '2024-01-02T09:00:00.000Z', to: '2024-01-03T09:00:00.000Z', data: [{ user_id: ids.bob, start: '2024-01-02T09:00:00.000Z', end: '2024-01-03T09:00:00.000Z', source: 'rotation', layer: 'main' }] });
+      const data = await json(
+        'schedule',
+        'shifts',
+        'primary',
+        '--from',
+        '2024-01-02T10:00:00+01:00',
+        '--to',
+        '2024-01-03T09:00:00Z',
+      );
+      expect(data).toEqual({
+        from: '2024-01-02T09:00:00.000Z',
+        to: '2024-01-03T09:00:00.000Z',
+        data: [
+          {
+            user_id: ids.bob,
+            start: '2024-01-02T09:00:00.000Z',
+            end: '2024-01-03T09:00:00.000Z',
+            source: 'rotation',
+            layer: 'main',
+          },
+        ],
+      });
       // --days alone counts from now.
       const ahead = await json('schedule', 'shifts', 'primary', '--days', '2');
       expect(new Date(ahead.to as string).getTime() - new Date(ahead.from as string).getTime()).toBe(2 * 86_400_000);
-      expect(await run('schedule', 'shifts', 'primary', '--from', '2023-01-01T00:00:00Z', '--to', '2023-01-02T00:00:00Z')).toMatch(/:\n\nno shifts\n$/);
+      expect(
+        await run('schedule', 'shifts', 'primary', '--from', '2023-01-01T00:00:00Z', '--to', '2023-01-02T00:00:00Z'),
+      ).toMatch(/:\n\nno shifts\n$/);
     });
 
     it('policy list and show, with targets by handle and schedule name', async () => {
@@ -158,14 +225,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(row(shown, '2')).toEqual(['2', 'second', '+1h', 'user bob']);
       expect(row(shown, '3')).toEqual(['3', 'rota', '+2h', 'schedule primary']);
       const data = await json('policy', 'show', 'payments-chain');
-      expect(data).toMatchObject({ id: ids.policy, levels: [{ level: 1, targets: [{ type: 'user', id: ids.alice }] }, { level: 2 }, { level: 3, targets: [{ type: 'schedule', id: ids.schedule }] }] });
+      expect(data).toMatchObject({
+        id: ids.policy,
+        levels: [
+          { level: 1, targets: [{ type: 'user', id: ids.alice }] },
+          { level: 2 },
+          { level: 3, targets: [{ type: 'schedule', id: ids.schedule }] },
+        ],
+      });
     });
 
     it('incident escalate reaches the next level and says who was paged', async () => {
-      const number = /^opened (INC-\d{8}-\d{4})$/m.exec(await run('incident', 'create', '--title', 'Checkout is failing', '--severity', 'P2', '--service', 'payments'))?.[1] as string;
+      const number = /^opened (INC-\d{8}-\d{4})$/m.exec(
+        await run('incident', 'create', '--title', 'Checkout is failing', '--severity', 'P2', '--service', 'payments'),
+      )?.[1] as string;
       expect(number).toBeDefined();
       // Level 1 is due at once; the server's sweep reaches it within a second or so.
-      await vi.waitFor(async () => expect((await json('incident', 'show', number)).escalation_level).toBe(1), { timeout: 10_000, interval: 200 });
+      await vi.waitFor(async () => expect((await json('incident', 'show', number)).escalation_level).toBe(1), {
+        timeout: 10_000,
+        interval: 200,
+      });
       expect(field(await run('incident', 'show', number), 'escalation_level')).toBe('1');
 
       const out = await run('incident', 'escalate', number);
@@ -180,7 +259,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const last = await json('incident', 'escalate', number);
       expect(last).toMatchObject({ number, escalation_level: 3, next_escalation_at: null });
 
-      expectOneLineFailure(await inProcess(['incident', 'escalate', number], admin()), /has reached every level of payments-chain.*HTTP 409/);
+      expectOneLineFailure(
+        await inProcess(['incident', 'escalate', number], admin()),
+        /has reached every level of payments-chain.*HTTP 409/,
+      );
       expectOneLineFailure(await inProcess(['incident', 'escalate', 'INC-20000101-9999'], admin()), /HTTP 404/);
       await run('incident', 'resolve', number);
     });
@@ -193,43 +275,115 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(field(started, 'reason')).toBe('db upgrade');
       expect(field(started, 'active')).toBe('true');
 
-      const later = await json('service', 'maintenance', 'payments', '--start', '2030-01-01T00:00:00Z', '--end', '2030-01-01T02:00:00+01:00');
-      expect(later).toMatchObject({ start: '2030-01-01T00:00:00.000Z', end: '2030-01-01T01:00:00.000Z', reason: null, active: false });
-      const scheduled = await run('service', 'maintenance', 'payments', '--start', '2030-02-01T00:00:00Z', '--for', '2h');
-      expect(scheduled).toMatch(/^payments is scheduled for maintenance from 2030-02-01T00:00:00\.000Z to 2030-02-01T02:00:00\.000Z\n/);
+      const later = await json(
+        'service',
+        'maintenance',
+        'payments',
+        '--start',
+        '2030-01-01T00:00:00Z',
+        '--end',
+        '2030-01-01T02:00:00+01:00',
+      );
+      expect(later).toMatchObject({
+        start: '2030-01-01T00:00:00.000Z',
+        end: '2030-01-01T01:00:00.000Z',
+        reason: null,
+        active: false,
+      });
+      const scheduled = await run(
+        'service',
+        'maintenance',
+        'payments',
+        '--start',
+        '2030-02-01T00:00:00Z',
+        '--for',
+        '2h',
+      );
+      expect(scheduled).toMatch(
+        /^payments is scheduled for maintenance from 2030-02-01T00:00:00\.000Z to 2030-02-01T02:00:00\.000Z\n/,
+      );
 
       const listed = await run('service', 'maintenance', 'payments');
       expect(listed.split('\n')[0]).toMatch(/^START\s+END\s+RUNNING\s+REASON\s+ID$/);
-      expect(row(listed, '2030-01-01T00:00:00.000Z')).toEqual(['2030-01-01T00:00:00.000Z', '2030-01-01T01:00:00.000Z', 'false', '-', later.id]);
+      expect(row(listed, '2030-01-01T00:00:00.000Z')).toEqual([
+        '2030-01-01T00:00:00.000Z',
+        '2030-01-01T01:00:00.000Z',
+        'false',
+        '-',
+        later.id,
+      ]);
       expect(listed).toMatch(/true\s+db upgrade/);
       expect(((await json('service', 'maintenance', 'payments')).data as Row[]).map((w) => w.id)).toContain(later.id);
 
-      expectOneLineFailure(await inProcess(['service', 'maintenance', 'payments', '--for', '5s'], admin()), /--for.*'5s' is invalid.*30m/);
-      expectOneLineFailure(await inProcess(['service', 'maintenance', 'payments', '--for', '30m', '--end', '2030-01-01T00:00:00Z'], admin()), /'--for <duration>' cannot be used with option '--end/);
-      expectOneLineFailure(await inProcess(['service', 'maintenance', 'payments', '--end', 'tomorrow'], admin()), /'tomorrow' is invalid.*ISO 8601/);
-      expectOneLineFailure(await inProcess(['service', 'maintenance', 'payments', '--reason', 'x'], admin()), /give --for or --end/);
-      expectOneLineFailure(await inProcess(['service', 'maintenance', 'payments', '--off', '--for', '5m'], admin()), /'--off' cannot be used with option '--for/);
+      expectOneLineFailure(
+        await inProcess(['service', 'maintenance', 'payments', '--for', '5s'], admin()),
+        /--for.*'5s' is invalid.*30m/,
+      );
+      expectOneLineFailure(
+        await inProcess(
+          ['service', 'maintenance', 'payments', '--for', '30m', '--end', '2030-01-01T00:00:00Z'],
+          admin(),
+        ),
+        /'--for <duration>' cannot be used with option '--end/,
+      );
+      expectOneLineFailure(
+        await inProcess(['service', 'maintenance', 'payments', '--end', 'tomorrow'], admin()),
+        /'tomorrow' is invalid.*ISO 8601/,
+      );
+      expectOneLineFailure(
+        await inProcess(['service', 'maintenance', 'payments', '--reason', 'x'], admin()),
+        /give --for or --end/,
+      );
+      expectOneLineFailure(
+        await inProcess(['service', 'maintenance', 'payments', '--off', '--for', '5m'], admin()),
+        /'--off' cannot be used with option '--for/,
+      );
       expectOneLineFailure(await inProcess(['service', 'maintenance', 'nope', '--for', '5m'], admin()), /HTTP 404/);
 
-      expect(await run('service', 'maintenance', 'payments', '--off')).toBe('ended 3 maintenance window(s) of payments\n');
+      expect(await run('service', 'maintenance', 'payments', '--off')).toBe(
+        'ended 3 maintenance window(s) of payments\n',
+      );
       expect(await run('service', 'maintenance', 'payments')).toBe('no maintenance windows for payments\n');
       expect(await json('service', 'maintenance', 'payments', '--off')).toEqual({ ended: 0 });
     });
 
     it('fails with one line on an unknown schedule or policy, and on bad times', async () => {
-      for (const args of [['oncall', '--schedule', 'nope'], ['schedule', 'show', 'nope'], ['schedule', 'shifts', 'nope'], ['schedule', 'shifts', 'nope', '--json']]) {
+      for (const args of [
+        ['oncall', '--schedule', 'nope'],
+        ['schedule', 'show', 'nope'],
+        ['schedule', 'shifts', 'nope'],
+        ['schedule', 'shifts', 'nope', '--json'],
+      ]) {
         expectOneLineFailure(await inProcess(args, admin()), /schedule "nope" does not exist.*HTTP 404/);
       }
       expectOneLineFailure(await inProcess(['policy', 'show', 'nope'], admin()), /HTTP 404/);
-      expectOneLineFailure(await inProcess(['oncall', '--at', '2024-01-01'], admin()), /'--at <time>' argument '2024-01-01' is invalid/);
-      expectOneLineFailure(await inProcess(['schedule', 'shifts', 'primary', '--to', '2024-01-02T00:00:00Z', '--days', '2'], admin()), /cannot be used with/);
-      expectOneLineFailure(await inProcess(['schedule', 'shifts', 'primary', '--days', '0'], admin()), /'--days <n>' argument '0' is invalid/);
-      expectOneLineFailure(await inProcess(['schedule', 'shifts', 'primary', '--from', '2024-01-01T00:00:00Z', '--to', '2024-06-01T00:00:00Z'], admin()), /at most 93 days.*HTTP 400/);
+      expectOneLineFailure(
+        await inProcess(['oncall', '--at', '2024-01-01'], admin()),
+        /'--at <time>' argument '2024-01-01' is invalid/,
+      );
+      expectOneLineFailure(
+        await inProcess(['schedule', 'shifts', 'primary', '--to', '2024-01-02T00:00:00Z', '--days', '2'], admin()),
+        /cannot be used with/,
+      );
+      expectOneLineFailure(
+        await inProcess(['schedule', 'shifts', 'primary', '--days', '0'], admin()),
+        /'--days <n>' argument '0' is invalid/,
+      );
+      expectOneLineFailure(
+        await inProcess(
+          ['schedule', 'shifts', 'primary', '--from', '2024-01-01T00:00:00Z', '--to', '2024-06-01T00:00:00Z'],
+          admin(),
+        ),
+        /at most 93 days.*HTTP 400/,
+      );
     });
 
     if (engine === 'sqlite') {
       it('behaves the same as real processes: output, exit codes, one-line failures', async () => {
-        const [overview, unknown] = await Promise.all([runVigil(['oncall', '--schedule', 'primary', '--at', '2024-01-01T12:00:00Z', '--json'], admin()), runVigil(['oncall', '--schedule', 'nope'], admin())]);
+        const [overview, unknown] = await Promise.all([
+          runVigil(['oncall', '--schedule', 'primary', '--at', '2024-01-01T12:00:00Z', '--json'], admin()),
+          runVigil(['oncall', '--schedule', 'nope'], admin()),
+        ]);
         expect(JSON.parse(expectSuccess(overview))).toMatchObject({ user_ids: [ids.alice] });
         expectOneLineFailure(unknown, /schedule "nope" does not exist.*HTTP 404/);
       }, 60_000);
@@ -241,22 +395,46 @@ describe('vigil on-call CLI help', () => {
   const cases: Array<[string[], string[]]> = [
     [['oncall'], ['--schedule <schedule>', '--at <time>', '--json']],
     [['schedule'], ['list', 'show', 'shifts']],
-    [['schedule', 'list'], ['--limit', '--json']],
-    [['schedule', 'show'], ['<schedule>', '--json']],
-    [['schedule', 'shifts'], ['<schedule>', '--from <time>', '--to <time>', '--days <n>', 'at most 93 days']],
+    [
+      ['schedule', 'list'],
+      ['--limit', '--json'],
+    ],
+    [
+      ['schedule', 'show'],
+      ['<schedule>', '--json'],
+    ],
+    [
+      ['schedule', 'shifts'],
+      ['<schedule>', '--from <time>', '--to <time>', '--days <n>', 'at most 93 days'],
+    ],
     [['policy'], ['list', 'show']],
-    [['policy', 'list'], ['--limit', '--json']],
-    [['policy', 'show'], ['<policy>', '--json']],
-    [['incident', 'escalate'], ['<incident>', 'who was paged', '--json']],
-    [['service', 'maintenance'], ['<service>', '--for <duration>', '--end <time>', '--start <time>', '--reason', '--off', 'list:']],
+    [
+      ['policy', 'list'],
+      ['--limit', '--json'],
+    ],
+    [
+      ['policy', 'show'],
+      ['<policy>', '--json'],
+    ],
+    [
+      ['incident', 'escalate'],
+      ['<incident>', 'who was paged', '--json'],
+    ],
+    [
+      ['service', 'maintenance'],
+      ['<service>', '--for <duration>', '--end <time>', '--start <time>', '--reason', '--off', 'list:'],
+    ],
   ];
-  it.each(cases.map(([names, expected]) => [names.join(' '), names, expected] as const))('vigil %s --help', async (_, names, expected) => {
-    const result = await inProcess([...names, '--help'], {});
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Usage: vigil ${names.join(' ')}`);
-    for (const text of expected) expect(result.stdout).toContain(text);
-  });
+  it.each(cases.map(([names, expected]) => [names.join(' '), names, expected] as const))(
+    'vigil %s --help',
+    async (_, names, expected) => {
+      const result = await inProcess([...names, '--help'], {});
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: vigil ${names.join(' ')}`);
+      for (const text of expected) expect(result.stdout).toContain(text);
+    },
+  );
 
   it('lists the new commands in the top-level and noun help', async () => {
     const top = expectSuccess(await inProcess(['--help'], {}));

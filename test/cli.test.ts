@@ -18,7 +18,6 @@ import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
 import { runVigil, startServer, type ServerProcess } from './vigil-process.js';
 
-
 /** The secret printed under a "(shown once…)" heading, checked to appear exactly once. */
 function shownOnce(output: string, heading: string): string {
   const match = new RegExp(`${heading} \\(shown once[^\\n]*\\n\\n\\s+(\\S+)\\n`).exec(output);
@@ -29,7 +28,9 @@ function shownOnce(output: string, heading: string): string {
 
 for (const engine of ['sqlite', 'postgres'] as const) {
   if (engine === 'postgres' && pgProblem) {
-    console.log(`PostgreSQL CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`);
+    console.log(
+      `PostgreSQL CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`,
+    );
     describe.skip(`vigil CLI against vigil serve [${engine}]`, () => undefined);
     continue;
   }
@@ -63,8 +64,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     it('migrate applies the migrations to a fresh database, then reports it is up to date', async () => {
       const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
-      expect(expectSuccess(await inProcess(['migrate'], serverEnv))).toMatch(new RegExp(`^applied \\d+ migration\\(s\\) to ${label} at \\S+: 001-foundation, `));
-      expect(expectSuccess(await inProcess(['migrate'], serverEnv))).toMatch(new RegExp(`^${label} at \\S+ is up to date\\n$`));
+      expect(expectSuccess(await inProcess(['migrate'], serverEnv))).toMatch(
+        new RegExp(`^applied \\d+ migration\\(s\\) to ${label} at \\S+: 001-foundation, `),
+      );
+      expect(expectSuccess(await inProcess(['migrate'], serverEnv))).toMatch(
+        new RegExp(`^${label} at \\S+ is up to date\\n$`),
+      );
     });
 
     it('serve starts on the migrated database and reports its real port', async () => {
@@ -80,7 +85,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(field(service, 'name')).toBe('payments');
       shownOnce(service, 'Integration key');
 
-      const created = expectSuccess(await inProcess(['incident', 'create', '--title', 'Checkout is failing', '--severity', 'P1', '--service', 'payments'], admin()));
+      const created = expectSuccess(
+        await inProcess(
+          ['incident', 'create', '--title', 'Checkout is failing', '--severity', 'P1', '--service', 'payments'],
+          admin(),
+        ),
+      );
       number = /^opened (INC-\d{8}-\d{4})$/m.exec(created)?.[1] ?? '';
       expect(number, created).not.toBe('');
       expect(created).toMatch(/^status\s+triggered$/m);
@@ -90,32 +100,54 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(acked).toContain(`${number}: ack done`);
       expect(acked).toMatch(/^status\s+acknowledged$/m);
 
-      expect(field(expectSuccess(await inProcess(['incident', 'phase', number, 'mitigation'], admin())), 'phase')).toBe('mitigation');
+      expect(field(expectSuccess(await inProcess(['incident', 'phase', number, 'mitigation'], admin())), 'phase')).toBe(
+        'mitigation',
+      );
 
-      const resolved = expectSuccess(await inProcess(['incident', 'resolve', number, '--note', 'rolled back the deploy'], admin()));
+      const resolved = expectSuccess(
+        await inProcess(['incident', 'resolve', number, '--note', 'rolled back the deploy'], admin()),
+      );
       expect(field(resolved, 'status')).toBe('resolved');
 
       const shown = expectSuccess(await inProcess(['incident', 'show', number], admin()));
       expect(field(shown, 'number')).toBe(number);
       const timeline = shown.split('\nTimeline:\n')[1] ?? '';
-      const kinds = timeline.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[1]);
-      expect(kinds.filter((k) => ['created', 'acknowledged', 'phase_changed', 'resolved'].includes(k as string))).toEqual(['created', 'acknowledged', 'phase_changed', 'resolved']);
+      const kinds = timeline
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(/\s+/)[1]);
+      expect(
+        kinds.filter((k) => ['created', 'acknowledged', 'phase_changed', 'resolved'].includes(k as string)),
+      ).toEqual(['created', 'acknowledged', 'phase_changed', 'resolved']);
       expect(timeline).toContain('rolled back the deploy');
 
-      const list = JSON.parse(expectSuccess(await inProcess(['incident', 'list', '--json'], admin()))) as { data: { number: string; status: string }[]; next_cursor: unknown };
+      const list = JSON.parse(expectSuccess(await inProcess(['incident', 'list', '--json'], admin()))) as {
+        data: { number: string; status: string }[];
+        next_cursor: unknown;
+      };
       expect(Object.keys(list).sort()).toEqual(['data', 'next_cursor']);
       expect(list.data[0]).toMatchObject({ number, status: 'resolved' });
     });
 
     it('fails with one line on an unknown incident', async () => {
-      expectOneLineFailure(await inProcess(['incident', 'show', 'INC-20000101-9999'], admin()), /INC-20000101-9999.*HTTP 404/);
+      expectOneLineFailure(
+        await inProcess(['incident', 'show', 'INC-20000101-9999'], admin()),
+        /INC-20000101-9999.*HTTP 404/,
+      );
     });
 
     it('issues a responder token that cannot manage tokens, and revokes it', async () => {
-      const user = expectSuccess(await inProcess(['user', 'create', '--handle', 'alice', '--name', 'Alice', '--email', 'a@example.test'], admin()));
+      const user = expectSuccess(
+        await inProcess(
+          ['user', 'create', '--handle', 'alice', '--name', 'Alice', '--email', 'a@example.test'],
+          admin(),
+        ),
+      );
       expect(field(user, 'handle')).toBe('alice');
 
-      const issued = expectSuccess(await inProcess(['token', 'create', '--role', 'responder', '--user', 'alice'], admin()));
+      const issued = expectSuccess(
+        await inProcess(['token', 'create', '--role', 'responder', '--user', 'alice'], admin()),
+      );
       const tokenId = field(issued, 'id');
       expect(field(issued, 'role')).toBe('responder');
       const secret = shownOnce(issued, 'Token');
@@ -128,7 +160,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(listed).toContain(tokenId);
       expect(listed).not.toContain(secret);
 
-      expect(expectSuccess(await inProcess(['token', 'revoke', tokenId], admin()))).toMatch(new RegExp(`^revoked ${tokenId} `));
+      expect(expectSuccess(await inProcess(['token', 'revoke', tokenId], admin()))).toMatch(
+        new RegExp(`^revoked ${tokenId} `),
+      );
       expectOneLineFailure(await inProcess(['incident', 'list'], responder), /HTTP 401/);
     });
 
@@ -158,47 +192,100 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           runVigil(['incident', 'list'], { VIGIL_URL: `http://127.0.0.1:${port}`, VIGIL_TOKEN: 'vgl_x' }),
           runVigil(['incident', 'create', '--title', 'x', '--severity', 'P9'], {}),
         ]);
-        expect(expectSuccess(shown)).toMatch(new RegExp(`^number\\s+${number}$[\\s\\S]*\\nTimeline:\\n.*created[\\s\\S]*resolved`, 'm'));
+        expect(expectSuccess(shown)).toMatch(
+          new RegExp(`^number\\s+${number}$[\\s\\S]*\\nTimeline:\\n.*created[\\s\\S]*resolved`, 'm'),
+        );
         expect((JSON.parse(expectSuccess(list)) as { data: { number: string }[] }).data[0]?.number).toBe(number);
         expectOneLineFailure(unknown, /INC-20000101-9999.*HTTP 404/);
-        expectOneLineFailure(unreachable, new RegExp(`cannot reach Vigil at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
+        expectOneLineFailure(
+          unreachable,
+          new RegExp(`cannot reach Vigil at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`),
+        );
         expectOneLineFailure(badSeverity, /'P9' is invalid/);
       }, 60_000);
     }
 
     it('sends test events with `event send` and shows the alerts they made', async () => {
-      const created = JSON.parse(expectSuccess(await inProcess(['service', 'create', 'queue', '--json'], admin()))) as { integration_key: string };
+      const created = JSON.parse(expectSuccess(await inProcess(['service', 'create', 'queue', '--json'], admin()))) as {
+        integration_key: string;
+      };
       const key = created.integration_key;
       // No token is needed: the routing key is the credential, as for any PagerDuty client.
       const noToken = { VIGIL_URL: admin().VIGIL_URL, VIGIL_DATA_DIR: path.join(dataDir, 'nowhere') };
-      const sent = expectSuccess(await inProcess(['event', 'send', '--routing-key', key, '--summary', 'queue backlog over 10k', '--class', 'database_connection', '--dedup-key', 'q1'], noToken));
+      const sent = expectSuccess(
+        await inProcess(
+          [
+            'event',
+            'send',
+            '--routing-key',
+            key,
+            '--summary',
+            'queue backlog over 10k',
+            '--class',
+            'database_connection',
+            '--dedup-key',
+            'q1',
+          ],
+          noToken,
+        ),
+      );
       expect(sent).toBe('accepted: dedup_key q1\n');
-      expectSuccess(await inProcess(['event', 'send', '--routing-key', key, '--summary', 'queue backlog over 10k', '--dedup-key', 'q1'], noToken));
+      expectSuccess(
+        await inProcess(
+          ['event', 'send', '--routing-key', key, '--summary', 'queue backlog over 10k', '--dedup-key', 'q1'],
+          noToken,
+        ),
+      );
 
-      const alerts = JSON.parse(expectSuccess(await inProcess(['alert', 'list', '--service', 'queue', '--json'], admin()))) as { data: Array<{ id: string; dedup_key: string; event_count: number; classified_as: string }> };
+      const alerts = JSON.parse(
+        expectSuccess(await inProcess(['alert', 'list', '--service', 'queue', '--json'], admin())),
+      ) as { data: Array<{ id: string; dedup_key: string; event_count: number; classified_as: string }> };
       expect(alerts.data).toHaveLength(1);
       expect(alerts.data[0]).toMatchObject({ dedup_key: 'q1', event_count: 2 });
       const shown = expectSuccess(await inProcess(['alert', 'show', alerts.data[0]?.id as string], admin()));
       expect(shown).toMatch(/Events \(2 in all, newest first\)/);
-      expect(expectSuccess(await inProcess(['incident', 'list', '--severity', 'P1'], admin()))).toContain('queue backlog over 10k');
+      expect(expectSuccess(await inProcess(['incident', 'list', '--severity', 'P1'], admin()))).toContain(
+        'queue backlog over 10k',
+      );
 
-      expectOneLineFailure(await inProcess(['event', 'send', '--routing-key', 'z'.repeat(32), '--summary', 's'], noToken), /not a known integration key.*HTTP 400/);
-      expectOneLineFailure(await inProcess(['event', 'send', '--routing-key', key, '--summary', 's', '--severity', 'loud'], noToken), /severity/);
+      expectOneLineFailure(
+        await inProcess(['event', 'send', '--routing-key', 'z'.repeat(32), '--summary', 's'], noToken),
+        /not a known integration key.*HTTP 400/,
+      );
+      expectOneLineFailure(
+        await inProcess(['event', 'send', '--routing-key', key, '--summary', 's', '--severity', 'loud'], noToken),
+        /severity/,
+      );
     });
 
     it('shows the function log with `logs` (one function, or everything as JSON lines)', async () => {
       const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
-      const call = (body: unknown) => fetch(`${admin().VIGIL_URL}/functions/v1/production-monitoring`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const call = (body: unknown) =>
+        fetch(`${admin().VIGIL_URL}/functions/v1/production-monitoring`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       expect((await call({ action: 'health_check' })).status).toBe(200);
       expect((await call({ action: 'reboot' })).status).toBe(400);
       const shown = expectSuccess(await inProcess(['logs', 'production-monitoring', '--since', '10m'], admin()));
       expect(shown).toMatch(/production-monitoring health_check {2}by \S+ {2}\d+ ms {2}ok/);
-      expect(shown).toMatch(/production-monitoring reboot {2}by \S+ {2}\d+ ms {2}error: action: "reboot" is not an action/);
+      expect(shown).toMatch(
+        /production-monitoring reboot {2}by \S+ {2}\d+ ms {2}error: action: "reboot" is not an action/,
+      );
       // Oldest first, like a log.
       expect(shown.indexOf('health_check')).toBeLessThan(shown.indexOf('reboot'));
-      const lines = expectSuccess(await inProcess(['logs', '--since', '10m', '--json'], admin())).trim().split('\n').map((l) => JSON.parse(l) as { source: string; action?: string });
-      expect(lines.filter((l) => l.source === 'function').map((l) => l.action)).toEqual(expect.arrayContaining(['health_check', 'reboot']));
-      expectOneLineFailure(await inProcess(['logs', '--since', 'yesterday'], admin()), /--since: "yesterday" is not a duration/);
+      const lines = expectSuccess(await inProcess(['logs', '--since', '10m', '--json'], admin()))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { source: string; action?: string });
+      expect(lines.filter((l) => l.source === 'function').map((l) => l.action)).toEqual(
+        expect.arrayContaining(['health_check', 'reboot']),
+      );
+      expectOneLineFailure(
+        await inProcess(['logs', '--since', 'yesterday'], admin()),
+        /--since: "yesterday" is not a duration/,
+      );
     });
   });
 }
@@ -213,30 +300,59 @@ describe('vigil CLI conventions', () => {
 
   it('has the commands the design names', () => {
     const leaves = tree.filter((c) => c.cmd.commands.length === 0).map((c) => c.names.join(' '));
-    expect(leaves).toEqual(expect.arrayContaining(['serve', 'migrate', 'service create', 'incident create', 'incident ack', 'incident phase', 'incident resolve', 'incident show', 'incident list', 'user create', 'token create', 'token list', 'token revoke']));
+    expect(leaves).toEqual(
+      expect.arrayContaining([
+        'serve',
+        'migrate',
+        'service create',
+        'incident create',
+        'incident ack',
+        'incident phase',
+        'incident resolve',
+        'incident show',
+        'incident list',
+        'user create',
+        'token create',
+        'token list',
+        'token revoke',
+      ]),
+    );
   });
 
-  it.each(tree.map((c) => [c.names.join(' ') || '(root)', c] as const))('vigil %s --help', async (_, { names, cmd }) => {
-    const result = await inProcess([...names, '--help'], {});
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Usage: ${['vigil', ...names].join(' ')}`);
-    for (const arg of cmd.registeredArguments) {
-      const shown = `${arg.name()}${arg.variadic ? '...' : ''}`;
-      expect(result.stdout).toContain(arg.required ? `<${shown}>` : `[${shown}]`);
-    }
-    for (const option of cmd.options) expect(result.stdout).toContain(option.long ?? option.flags);
-    for (const sub of cmd.commands) expect(result.stdout).toContain(sub.name());
-  });
+  it.each(tree.map((c) => [c.names.join(' ') || '(root)', c] as const))(
+    'vigil %s --help',
+    async (_, { names, cmd }) => {
+      const result = await inProcess([...names, '--help'], {});
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: ${['vigil', ...names].join(' ')}`);
+      for (const arg of cmd.registeredArguments) {
+        const shown = `${arg.name()}${arg.variadic ? '...' : ''}`;
+        expect(result.stdout).toContain(arg.required ? `<${shown}>` : `[${shown}]`);
+      }
+      for (const option of cmd.options) expect(result.stdout).toContain(option.long ?? option.flags);
+      for (const sub of cmd.commands) expect(result.stdout).toContain(sub.name());
+    },
+  );
 
   it.each([
-    ['an invalid severity', ['incident', 'create', '--title', 'x', '--severity', 'P9'], {}, /'P9' is invalid.*P0, P1, P2, P3/],
+    [
+      'an invalid severity',
+      ['incident', 'create', '--title', 'x', '--severity', 'P9'],
+      {},
+      /'P9' is invalid.*P0, P1, P2, P3/,
+    ],
     ['an invalid phase', ['incident', 'phase', 'INC-20000101-0001', 'lunch'], {}, /'lunch' is invalid/],
     ['a missing required option', ['incident', 'create', '--severity', 'P1'], {}, /--title/],
     ['an unknown command', ['incident', 'frobnicate'], {}, /unknown command 'frobnicate'/],
     ['too many arguments', ['incident', 'show', 'a', 'b'], {}, /too many arguments/],
     ['a bad VIGIL_URL', ['incident', 'list'], { VIGIL_URL: 'ftp://example.test' }, /VIGIL_URL/],
-    ['no token', ['incident', 'list'], { VIGIL_URL: 'http://127.0.0.1:9', VIGIL_DATA_DIR: path.join(os.tmpdir(), 'vigil-cli-no-such-dir') }, /no token: set VIGIL_TOKEN/],
+    [
+      'no token',
+      ['incident', 'list'],
+      { VIGIL_URL: 'http://127.0.0.1:9', VIGIL_DATA_DIR: path.join(os.tmpdir(), 'vigil-cli-no-such-dir') },
+      /no token: set VIGIL_TOKEN/,
+    ],
   ] as const)('fails with one "vigil:" line on %s', async (_, args, env, pattern) => {
     expectOneLineFailure(await inProcess(args, env), pattern);
   });

@@ -85,7 +85,12 @@ async function load(url: string, key: string, kill: () => void): Promise<LoadRes
         const response = await fetch(`${url}/v2/enqueue`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedupKey, payload: { summary: `crash test ${dedupKey}`, source: 'crash.test', severity: 'info' } }),
+          body: JSON.stringify({
+            routing_key: key,
+            event_action: 'trigger',
+            dedup_key: dedupKey,
+            payload: { summary: `crash test ${dedupKey}`, source: 'crash.test', severity: 'info' },
+          }),
         });
         const body = (await response.json()) as { dedup_key?: string };
         if (response.status === 202 && body.dedup_key === dedupKey) {
@@ -115,7 +120,9 @@ function missing(accepted: Set<string>, stored: Iterable<string>): string[] {
 }
 
 /** Kill mid-load, restart, and check through the restarted server's API that it serves the stored alerts. */
-async function crashAndRestart(env: Record<string, string | undefined>): Promise<{ service: { id: string; key: string }; loaded: LoadResult }> {
+async function crashAndRestart(
+  env: Record<string, string | undefined>,
+): Promise<{ service: { id: string; key: string }; loaded: LoadResult }> {
   const first = await serve(env);
   const service = await createService(first.url);
   const loaded = await load(first.url, service.key, () => process.kill(first.pid, 'SIGKILL'));
@@ -128,13 +135,17 @@ async function crashAndRestart(env: Record<string, string | undefined>): Promise
   expect(loaded.failed).toBeGreaterThan(0); // the kill did land while clients were sending
 
   const second = await serve(env);
-  const page = await fetch(`${second.url}/api/v1/alerts?service_id=${service.id}&limit=200`, { headers: { authorization: `Bearer ${token}` } });
+  const page = await fetch(`${second.url}/api/v1/alerts?service_id=${service.id}&limit=200`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(page.status).toBe(200);
   const { data } = (await page.json()) as { data: Array<{ dedup_key: string }> };
   expect(data.length).toBeGreaterThan(0);
   await second.stop();
   running.delete(second);
-  console.log(`crash: ${loaded.accepted.size} accepted, ${loaded.failed} failed, other ${JSON.stringify([...loaded.other])}`);
+  console.log(
+    `crash: ${loaded.accepted.size} accepted, ${loaded.failed} failed, other ${JSON.stringify([...loaded.other])}`,
+  );
   return { service, loaded };
 }
 
@@ -144,7 +155,10 @@ describe('kill -9 under ingestion load', () => {
     const { service, loaded } = await crashAndRestart({ VIGIL_DATA_DIR: dataDir });
     const sqlite = new SQLite(path.join(dataDir, 'vigil.db'), { readonly: true });
     try {
-      const rows = sqlite.prepare('select dedup_key from alerts where service_id = ?').pluck().all(service.id) as string[];
+      const rows = sqlite
+        .prepare('select dedup_key from alerts where service_id = ?')
+        .pluck()
+        .all(service.id) as string[];
       expect(missing(loaded.accepted, rows)).toEqual([]);
     } finally {
       sqlite.close();
@@ -160,8 +174,15 @@ describe('kill -9 under ingestion load', () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ dedup_key: string }>('select dedup_key from alerts where service_id = $1', [service.id]);
-      expect(missing(loaded.accepted, rows.map((r) => r.dedup_key))).toEqual([]);
+      const { rows } = await client.query<{ dedup_key: string }>('select dedup_key from alerts where service_id = $1', [
+        service.id,
+      ]);
+      expect(
+        missing(
+          loaded.accepted,
+          rows.map((r) => r.dedup_key),
+        ),
+      ).toEqual([]);
     } finally {
       await client.end();
     }

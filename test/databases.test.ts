@@ -17,7 +17,10 @@ describeEachEngine('registered databases', (env) => {
   const fn = (body: unknown, as: Caller = viewer) => h.call('POST', '/functions/v1/database-scalability', { as, body });
 
   beforeAll(async () => {
-    h = await startHarness(env, { clock: new FakeClock('2026-11-28T09:00:00Z'), config: testConfig({ secretKey: KEY }) });
+    h = await startHarness(env, {
+      clock: new FakeClock('2026-11-28T09:00:00Z'),
+      config: testConfig({ secretKey: KEY }),
+    });
     bare = await startHarness(env, { clock: new FakeClock('2026-11-28T09:00:00Z') });
     admin = await h.caller('admin', 'db-admin');
     viewer = await h.caller('viewer', 'db-viewer');
@@ -28,38 +31,77 @@ describeEachEngine('registered databases', (env) => {
   });
 
   it('refuses to register one when the server has no VIGIL_SECRET_KEY, storing nothing', async () => {
-    const error = expectError(await bare.call('POST', '/api/v1/databases', { as: admin, body: { name: 'no-key', url: PG_URL } }), 409, 'database.conflict');
+    const error = expectError(
+      await bare.call('POST', '/api/v1/databases', { as: admin, body: { name: 'no-key', url: PG_URL } }),
+      409,
+      'database.conflict',
+    );
     expect(error.message).toContain('VIGIL_SECRET_KEY');
-    expect(((await bare.call('GET', '/api/v1/databases', { as: viewer })).json() as { data: unknown[] }).data).toEqual([]);
+    expect(((await bare.call('GET', '/api/v1/databases', { as: viewer })).json() as { data: unknown[] }).data).toEqual(
+      [],
+    );
   });
 
   it('checks the name, URL and role, and stores the URL sealed, never showing it again', async () => {
-    expectError(await h.call('POST', '/api/v1/databases', { as: viewer, body: { name: 'orders', url: PG_URL } }), 403, 'auth.forbidden');
-    expect(((await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: 'mysql://db/orders' } })).json() as { error: { message: string } }).error.message).toContain('url: must be a postgres://');
-    expectError(await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: PG_URL, extra: 1 } }), 400, 'request.invalid');
+    expectError(
+      await h.call('POST', '/api/v1/databases', { as: viewer, body: { name: 'orders', url: PG_URL } }),
+      403,
+      'auth.forbidden',
+    );
+    expect(
+      (
+        (
+          await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: 'mysql://db/orders' } })
+        ).json() as { error: { message: string } }
+      ).error.message,
+    ).toContain('url: must be a postgres://');
+    expectError(
+      await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: PG_URL, extra: 1 } }),
+      400,
+      'request.invalid',
+    );
     const res = await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: PG_URL } });
     expect(res.statusCode, res.body).toBe(201);
     const created = res.json() as Record<string, unknown>;
     expect(Object.keys(created).sort()).toEqual(['created_at', 'id', 'location', 'name']);
-    expect(created.location).toBe(`${new URL(PG_URL).hostname}:${new URL(PG_URL).port || '5432'}${new URL(PG_URL).pathname}`);
-    const stored = await env.database.db.selectFrom('monitored_databases').selectAll().where('name', '=', 'orders').executeTakeFirstOrThrow();
+    expect(created.location).toBe(
+      `${new URL(PG_URL).hostname}:${new URL(PG_URL).port || '5432'}${new URL(PG_URL).pathname}`,
+    );
+    const stored = await env.database.db
+      .selectFrom('monitored_databases')
+      .selectAll()
+      .where('name', '=', 'orders')
+      .executeTakeFirstOrThrow();
     expect(stored.url_sealed.startsWith('v1:')).toBe(true);
     expect(stored.url_sealed).not.toContain(new URL(PG_URL).hostname);
-    expectError(await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: PG_URL } }), 409, 'database.already_exists');
-    expect(((await h.call('GET', '/api/v1/databases', { as: viewer })).json() as { data: Array<{ name: string }> }).data.map((d) => d.name)).toEqual(['orders']);
+    expectError(
+      await h.call('POST', '/api/v1/databases', { as: admin, body: { name: 'orders', url: PG_URL } }),
+      409,
+      'database.already_exists',
+    );
+    expect(
+      ((await h.call('GET', '/api/v1/databases', { as: viewer })).json() as { data: Array<{ name: string }> }).data.map(
+        (d) => d.name,
+      ),
+    ).toEqual(['orders']);
   });
 
   describe.skipIf(Boolean(pgProblem))('database-scalability on a registered database', () => {
     it('health_check and connection_pool_status answer for it, named by id or name', async () => {
       const health = await fn({ action: 'health_check', database_id: 'orders' });
       expect(health.statusCode, health.body).toBe(200);
-      expect(health.json()).toMatchObject({ target: { name: 'orders' }, database: { engine: 'postgres', reachable: true, role: 'primary' } });
+      expect(health.json()).toMatchObject({
+        target: { name: 'orders' },
+        database: { engine: 'postgres', reachable: true, role: 'primary' },
+      });
       const pool = await fn({ action: 'connection_pool_status', database_id: 'orders' });
       expect(pool.statusCode, pool.body).toBe(200);
       expect(pool.json()).toMatchObject({ target: { name: 'orders' }, pool: { max: 2 } });
       expect((pool.json() as { server: { max_connections: number } }).server.max_connections).toBeGreaterThan(0);
       // Vigil's own database when no database_id is given.
-      expect(((await fn({ action: 'health_check' })).json() as { target: { name: string }; database: { engine: string } })).toMatchObject({ target: { name: 'vigil' }, database: { engine: env.engine } });
+      expect(
+        (await fn({ action: 'health_check' })).json() as { target: { name: string }; database: { engine: string } },
+      ).toMatchObject({ target: { name: 'vigil' }, database: { engine: env.engine } });
       expectError(await fn({ action: 'health_check', database_id: 'nope' }), 404, 'database.not_found');
     });
 
@@ -77,15 +119,23 @@ describeEachEngine('registered databases', (env) => {
         await holder.query(`update ${table} set note = 'held' where id = 1`);
         const waiting = waiter.query(`update ${table} set note = 'waiting' where id = 1`);
         for (let i = 0; i < 50; i++) {
-          const { rows } = await holder.query<{ n: string }>('select count(*) as n from pg_stat_activity where pid = $1 and wait_event_type = $2', [waiterPid, 'Lock']);
+          const { rows } = await holder.query<{ n: string }>(
+            'select count(*) as n from pg_stat_activity where pid = $1 and wait_event_type = $2',
+            [waiterPid, 'Lock'],
+          );
           if (rows[0]?.n === '1') break;
           await new Promise((r) => setTimeout(r, 20));
         }
         const res = await fn({ action: 'performance_analysis', database_id: 'orders', time_window: '15m' });
         expect(res.statusCode, res.body).toBe(200);
-        const body = res.json() as { target: { name: string }; blocking_queries: Array<{ blocked: { pid: number; query: string } }> };
+        const body = res.json() as {
+          target: { name: string };
+          blocking_queries: Array<{ blocked: { pid: number; query: string } }>;
+        };
         expect(body.target.name).toBe('orders');
-        expect(body.blocking_queries.find((p) => p.blocked.pid === waiterPid)?.blocked.query).toContain(`update ${table} set note = 'waiting'`);
+        expect(body.blocking_queries.find((p) => p.blocked.pid === waiterPid)?.blocked.query).toContain(
+          `update ${table} set note = 'waiting'`,
+        );
         await holder.query('rollback');
         await waiting;
       } finally {
@@ -97,7 +147,9 @@ describeEachEngine('registered databases', (env) => {
 
     it('a server holding another key cannot open it, and says why', async () => {
       const other = createServices(testConfig({ secretKey: Buffer.alloc(32, 9) }), env.database, new FakeClock());
-      await expect(other.functions.call(env.admin, 'database-scalability', { action: 'health_check', database_id: 'orders' })).rejects.toMatchObject({ code: 'database.conflict', message: expect.stringContaining('not the key') as string });
+      await expect(
+        other.functions.call(env.admin, 'database-scalability', { action: 'health_check', database_id: 'orders' }),
+      ).rejects.toMatchObject({ code: 'database.conflict', message: expect.stringContaining('not the key') as string });
     });
   });
 

@@ -148,7 +148,10 @@ function receiver() {
     open,
     pids,
     killed,
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+      ),
     stop: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -157,7 +160,11 @@ function receiver() {
 }
 
 async function api(base: string, route: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${base}${route}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as Record<string, unknown>;
   expect(response.status, JSON.stringify(json)).toBe(201);
   return json;
@@ -173,120 +180,171 @@ async function until(what: string, ms: number, ready: () => boolean | Promise<bo
 
 if (pgProblem) console.log(`dispatch-multi skipped: PostgreSQL at ${PG_URL} is unreachable (${pgProblem})`);
 
-describe.skipIf(Boolean(pgProblem))('two dispatcher processes on one PostgreSQL, one killed mid-send [postgres]', () => {
-  const hooks = receiver();
-  let client: pg.Client | undefined;
-  let created = false;
+describe.skipIf(Boolean(pgProblem))(
+  'two dispatcher processes on one PostgreSQL, one killed mid-send [postgres]',
+  () => {
+    const hooks = receiver();
+    let client: pg.Client | undefined;
+    let created = false;
 
-  afterAll(async () => {
-    await Promise.all([...running].map((server) => server.stop()));
-    await client?.end().catch(() => undefined);
-    await hooks.stop();
-    if (created) await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await Promise.all([...running].map((server) => server.stop()));
+      await client?.end().catch(() => undefined);
+      await hooks.stop();
+      if (created) await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      if (root) fs.rmSync(root, { recursive: true, force: true });
+    });
 
-  it('delivers every row, none twice while both live, and repeats only what the dead instance had in flight, under the same delivery id', { timeout: 150_000 }, async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-dispatch-multi-'));
-    await pgAdmin(`CREATE DATABASE ${dbName}`);
-    created = true;
-    const base = await hooks.start();
-    const serve = async (name: string) => {
-      const server = await startServer({ VIGIL_ADMIN_TOKEN: token, DATABASE_URL: pgDatabaseUrl(dbName), VIGIL_DATA_DIR: path.join(root as string, name), VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32' });
-      running.add(server);
-      return server;
-    };
-    // One after the other: the first migrates and bootstraps the admin, the second finds both done.
-    const victim = await serve('victim');
-    const survivor = await serve('survivor');
-    hooks.pids.victim = victim.pid;
-    hooks.pids.survivor = survivor.pid;
-    client = new pg.Client({ connectionString: pgDatabaseUrl(dbName) });
-    await client.connect();
-    const db = client;
+    it(
+      'delivers every row, none twice while both live, and repeats only what the dead instance had in flight, under the same delivery id',
+      { timeout: 150_000 },
+      async () => {
+        root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-dispatch-multi-'));
+        await pgAdmin(`CREATE DATABASE ${dbName}`);
+        created = true;
+        const base = await hooks.start();
+        const serve = async (name: string) => {
+          const server = await startServer({
+            VIGIL_ADMIN_TOKEN: token,
+            DATABASE_URL: pgDatabaseUrl(dbName),
+            VIGIL_DATA_DIR: path.join(root as string, name),
+            VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32',
+          });
+          running.add(server);
+          return server;
+        };
+        // One after the other: the first migrates and bootstraps the admin, the second finds both done.
+        const victim = await serve('victim');
+        const survivor = await serve('survivor');
+        hooks.pids.victim = victim.pid;
+        hooks.pids.survivor = survivor.pid;
+        client = new pg.Client({ connectionString: pgDatabaseUrl(dbName) });
+        await client.connect();
+        const db = client;
 
-    for (let i = 0; i < STAKEHOLDERS; i++) {
-      await api(i % 2 ? victim.url : survivor.url, '/api/v1/stakeholders', { name: `lead ${i}`, kind: 'webhook', address: `${base}/leads/${i}`, severities: ['P0', 'P1'], secret: SECRET });
-    }
-    // Each P1 writes one outbox row per stakeholder in its own transaction; both instances sweep them.
-    await Promise.all(Array.from({ length: INCIDENTS }, (_, i) => api(i % 2 ? victim.url : survivor.url, '/api/v1/incidents', { title: `checkout failing ${i}`, severity: 'P1' })));
+        for (let i = 0; i < STAKEHOLDERS; i++) {
+          await api(i % 2 ? victim.url : survivor.url, '/api/v1/stakeholders', {
+            name: `lead ${i}`,
+            kind: 'webhook',
+            address: `${base}/leads/${i}`,
+            severities: ['P0', 'P1'],
+            secret: SECRET,
+          });
+        }
+        // Each P1 writes one outbox row per stakeholder in its own transaction; both instances sweep them.
+        await Promise.all(
+          Array.from({ length: INCIDENTS }, (_, i) =>
+            api(i % 2 ? victim.url : survivor.url, '/api/v1/incidents', {
+              title: `checkout failing ${i}`,
+              severity: 'P1',
+            }),
+          ),
+        );
 
-    // The kill lands while the receiver holds several of the victim's requests, after both have delivered some.
-    const victimOpen = () => [...hooks.open].filter((d) => d.owner === 'victim');
-    const answeredBy = (who: Owner) => hooks.deliveries.filter((d) => d.owner === who && d.answered);
-    await until('the victim to have requests in flight after delivering some', 30_000, () => victimOpen().length >= VICTIM_IN_FLIGHT && answeredBy('victim').length > 0 && answeredBy('survivor').length > 0);
-    hooks.killed.add('victim');
-    process.kill(victim.pid, 'SIGKILL');
-    const killedAt = Date.now();
-    await until('the victim to exit', 5_000, () => victim.output().code !== null);
-    running.delete(victim);
-    expect(victim.output().code).toBe(-1); // by the signal
-    // In flight at the kill: rows leased and not settled (the victim's stay so until their lease runs out; the survivor's are here too).
-    const leased = new Set((await db.query<{ id: string }>(`select id from notifications where state = 'sending'`)).rows.map((r) => r.id));
-    const answeredBeforeKill = { victim: answeredBy('victim').length, survivor: answeredBy('survivor').length };
+        // The kill lands while the receiver holds several of the victim's requests, after both have delivered some.
+        const victimOpen = () => [...hooks.open].filter((d) => d.owner === 'victim');
+        const answeredBy = (who: Owner) => hooks.deliveries.filter((d) => d.owner === who && d.answered);
+        await until(
+          'the victim to have requests in flight after delivering some',
+          30_000,
+          () =>
+            victimOpen().length >= VICTIM_IN_FLIGHT &&
+            answeredBy('victim').length > 0 &&
+            answeredBy('survivor').length > 0,
+        );
+        hooks.killed.add('victim');
+        process.kill(victim.pid, 'SIGKILL');
+        const killedAt = Date.now();
+        await until('the victim to exit', 5_000, () => victim.output().code !== null);
+        running.delete(victim);
+        expect(victim.output().code).toBe(-1); // by the signal
+        // In flight at the kill: rows leased and not settled (the victim's stay so until their lease runs out; the survivor's are here too).
+        const leased = new Set(
+          (await db.query<{ id: string }>(`select id from notifications where state = 'sending'`)).rows.map(
+            (r) => r.id,
+          ),
+        );
+        const answeredBeforeKill = { victim: answeredBy('victim').length, survivor: answeredBy('survivor').length };
 
-    await until('every row to be sent', SETTLE_BY_MS, async () => Number((await db.query<{ n: string }>(`select count(*) as n from notifications where state <> 'sent'`)).rows[0]?.n) === 0);
-    // Past the last settle, nothing more may arrive: give a straggler a moment to show itself.
-    await new Promise((r) => setTimeout(r, HOLD_MS + 500));
-    await until('the receiver to finish answering', 5_000, () => hooks.open.size === 0);
+        await until(
+          'every row to be sent',
+          SETTLE_BY_MS,
+          async () =>
+            Number(
+              (await db.query<{ n: string }>(`select count(*) as n from notifications where state <> 'sent'`)).rows[0]
+                ?.n,
+            ) === 0,
+        );
+        // Past the last settle, nothing more may arrive: give a straggler a moment to show itself.
+        await new Promise((r) => setTimeout(r, HOLD_MS + 500));
+        await until('the receiver to finish answering', 5_000, () => hooks.open.size === 0);
 
-    // Every row sent, each settled (timeline "notification_sent") exactly once.
-    const rows = (await db.query<{ id: string; state: string; kind: string }>(`select id, state, kind from notifications`)).rows;
-    expect(rows).toHaveLength(ROWS);
-    expect(rows.filter((r) => r.state !== 'sent' || r.kind !== 'initial')).toEqual([]);
-    const settled = new Map<string, number>();
-    for (const e of (await db.query<{ data: string }>(`select data from incident_events where kind = 'notification_sent'`)).rows) {
-      const id = (JSON.parse(e.data) as { notification_id: string }).notification_id;
-      settled.set(id, (settled.get(id) ?? 0) + 1);
-    }
-    expect(settled.size).toBe(ROWS);
-    expect([...settled.values()].every((n) => n === 1)).toBe(true);
+        // Every row sent, each settled (timeline "notification_sent") exactly once.
+        const rows = (
+          await db.query<{ id: string; state: string; kind: string }>(`select id, state, kind from notifications`)
+        ).rows;
+        expect(rows).toHaveLength(ROWS);
+        expect(rows.filter((r) => r.state !== 'sent' || r.kind !== 'initial')).toEqual([]);
+        const settled = new Map<string, number>();
+        for (const e of (
+          await db.query<{ data: string }>(`select data from incident_events where kind = 'notification_sent'`)
+        ).rows) {
+          const id = (JSON.parse(e.data) as { notification_id: string }).notification_id;
+          settled.set(id, (settled.get(id) ?? 0) + 1);
+        }
+        expect(settled.size).toBe(ROWS);
+        expect([...settled.values()].every((n) => n === 1)).toBe(true);
 
-    // The receiver: every request attributed to a process, signed, its header id matching its payload's.
-    const all = hooks.deliveries;
-    expect(all.filter((d) => d.owner === 'unknown')).toEqual([]);
-    expect(all.filter((d) => !d.signed || d.bodyId !== d.id)).toEqual([]);
-    expect(answeredBeforeKill.victim).toBeGreaterThan(0);
-    expect(answeredBeforeKill.survivor).toBeGreaterThan(0);
+        // The receiver: every request attributed to a process, signed, its header id matching its payload's.
+        const all = hooks.deliveries;
+        expect(all.filter((d) => d.owner === 'unknown')).toEqual([]);
+        expect(all.filter((d) => !d.signed || d.bodyId !== d.id)).toEqual([]);
+        expect(answeredBeforeKill.victim).toBeGreaterThan(0);
+        expect(answeredBeforeKill.survivor).toBeGreaterThan(0);
 
-    // Distinct delivery ids = rows, and they are the rows' ids.
-    const byId = new Map<string, Delivery[]>();
-    for (const d of all) byId.set(d.id, [...(byId.get(d.id) ?? []), d]);
-    expect(byId.size).toBe(ROWS);
-    expect([...byId.keys()].sort()).toEqual(rows.map((r) => r.id).sort());
+        // Distinct delivery ids = rows, and they are the rows' ids.
+        const byId = new Map<string, Delivery[]>();
+        for (const d of all) byId.set(d.id, [...(byId.get(d.id) ?? []), d]);
+        expect(byId.size).toBe(ROWS);
+        expect([...byId.keys()].sort()).toEqual(rows.map((r) => r.id).sort());
 
-    // No id was ever in flight twice at once: each one's requests follow one another.
-    for (const [id, list] of byId) {
-      const sorted = [...list].sort((a, b) => a.start - b.start);
-      for (let i = 1; i < sorted.length; i++) expect((sorted[i] as Delivery).start, id).toBeGreaterThanOrEqual((sorted[i - 1] as Delivery).end ?? Infinity);
-    }
+        // No id was ever in flight twice at once: each one's requests follow one another.
+        for (const [id, list] of byId) {
+          const sorted = [...list].sort((a, b) => a.start - b.start);
+          for (let i = 1; i < sorted.length; i++)
+            expect((sorted[i] as Delivery).start, id).toBeGreaterThanOrEqual(
+              (sorted[i - 1] as Delivery).end ?? Infinity,
+            );
+        }
 
-    // The kill cut some of the victim's requests off; those, and only rows in flight at the kill, came again — once, from the survivor, after the lease.
-    const cutOff = all.filter((d) => d.owner === 'victim' && !d.answered);
-    expect(cutOff.length).toBeGreaterThanOrEqual(1);
-    expect(cutOff.every((d) => (d.end ?? Infinity) >= killedAt - 50)).toBe(true);
-    const repeats = [...byId].filter(([, list]) => list.length > 1);
-    const repeatIds = new Set(repeats.map(([id]) => id));
-    expect([...repeatIds].filter((id) => !leased.has(id))).toEqual([]);
-    expect(cutOff.filter((d) => !repeatIds.has(d.id))).toEqual([]);
-    for (const [id, list] of repeats) {
-      expect(list, id).toHaveLength(2);
-      const again = list[1] as Delivery;
-      expect(again.owner).toBe('survivor');
-      expect(again.answered).toBe(true);
-      expect(again.start).toBeGreaterThanOrEqual(killedAt);
-    }
-    // Before the kill, with both instances alive, no id reached the receiver twice.
-    const beforeKill = all.filter((d) => d.start < killedAt);
-    expect(new Set(beforeKill.map((d) => d.id)).size).toBe(beforeKill.length);
-    // A receiver deduplicating on X-Vigil-Delivery sees each message exactly once.
-    const seen = new Set<string>();
-    const firstTimes = all.filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)));
-    expect(firstTimes).toHaveLength(ROWS);
+        // The kill cut some of the victim's requests off; those, and only rows in flight at the kill, came again — once, from the survivor, after the lease.
+        const cutOff = all.filter((d) => d.owner === 'victim' && !d.answered);
+        expect(cutOff.length).toBeGreaterThanOrEqual(1);
+        expect(cutOff.every((d) => (d.end ?? Infinity) >= killedAt - 50)).toBe(true);
+        const repeats = [...byId].filter(([, list]) => list.length > 1);
+        const repeatIds = new Set(repeats.map(([id]) => id));
+        expect([...repeatIds].filter((id) => !leased.has(id))).toEqual([]);
+        expect(cutOff.filter((d) => !repeatIds.has(d.id))).toEqual([]);
+        for (const [id, list] of repeats) {
+          expect(list, id).toHaveLength(2);
+          const again = list[1] as Delivery;
+          expect(again.owner).toBe('survivor');
+          expect(again.answered).toBe(true);
+          expect(again.start).toBeGreaterThanOrEqual(killedAt);
+        }
+        // Before the kill, with both instances alive, no id reached the receiver twice.
+        const beforeKill = all.filter((d) => d.start < killedAt);
+        expect(new Set(beforeKill.map((d) => d.id)).size).toBe(beforeKill.length);
+        // A receiver deduplicating on X-Vigil-Delivery sees each message exactly once.
+        const seen = new Set<string>();
+        const firstTimes = all.filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)));
+        expect(firstTimes).toHaveLength(ROWS);
 
-    console.log(
-      `dispatch-multi: ${ROWS} rows, ${all.length} requests (victim ${all.filter((d) => d.owner === 'victim').length}, survivor ${all.filter((d) => d.owner === 'survivor').length}), ` +
-        `${cutOff.length} cut off by the kill, ${repeatIds.size} repeated, ${leased.size} leased at the kill, all sent ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`,
+        console.log(
+          `dispatch-multi: ${ROWS} rows, ${all.length} requests (victim ${all.filter((d) => d.owner === 'victim').length}, survivor ${all.filter((d) => d.owner === 'survivor').length}), ` +
+            `${cutOff.length} cut off by the kill, ${repeatIds.size} repeated, ${leased.size} leased at the kill, all sent ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`,
+        );
+      },
     );
-  });
-});
+  },
+);

@@ -60,13 +60,19 @@ export interface EngineEnv {
   readonly admin: Actor;
 }
 
-export const testConfig = (overrides: Partial<Config> = {}): Config => ({ ...loadConfig({ VIGIL_DATA_DIR: '/tmp/vigil-test-unused' }), ...overrides });
+export const testConfig = (overrides: Partial<Config> = {}): Config => ({
+  ...loadConfig({ VIGIL_DATA_DIR: '/tmp/vigil-test-unused' }),
+  ...overrides,
+});
 
 /** Declares `body` once per engine, each with a freshly migrated database for this file. */
 export function describeEachEngine(title: string, body: (env: EngineEnv) => void): void {
   for (const engine of ['sqlite', 'postgres'] as const) {
     if (engine === 'postgres' && pgProblem) {
-      if (!skipNoted) console.log(`PostgreSQL suites skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`);
+      if (!skipNoted)
+        console.log(
+          `PostgreSQL suites skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`,
+        );
       skipNoted = true;
       describe.skip(`${title} [postgres]`, () => body(undefined as unknown as EngineEnv));
       continue;
@@ -85,7 +91,11 @@ export function describeEachEngine(title: string, body: (env: EngineEnv) => void
           database = createDb({ sqlitePath: ':memory:' });
         }
         await migrate(database.db);
-        const user = await createServices(config, database, new FakeClock()).users.create(SYSTEM_ACTOR, { handle: 'root', name: 'Test Admin', email: 'root@example.test' });
+        const user = await createServices(config, database, new FakeClock()).users.create(SYSTEM_ACTOR, {
+          handle: 'root',
+          name: 'Test Admin',
+          email: 'root@example.test',
+        });
         adminActor = { type: 'user', id: user.id, name: user.handle, role: 'admin' };
       });
       afterAll(async () => {

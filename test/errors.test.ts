@@ -38,26 +38,55 @@ interface Group {
 }
 
 const eventId = () => randomUUID().replaceAll('-', '');
-const authHeader = (key: string) => ({ 'x-sentry-auth': `Sentry sentry_version=7, sentry_client=vigil-test/1.0, sentry_key=${key}` });
+const authHeader = (key: string) => ({
+  'x-sentry-auth': `Sentry sentry_version=7, sentry_client=vigil-test/1.0, sentry_key=${key}`,
+});
 
 /** A Sentry exception event: `frames` are [module, function, line]. */
-function exceptionEvent(type: string, value: string, frames: Array<[string, string, number]>, extra: Record<string, unknown> = {}) {
+function exceptionEvent(
+  type: string,
+  value: string,
+  frames: Array<[string, string, number]>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     event_id: eventId(),
     timestamp: START.getTime() / 1000,
     platform: 'node',
     level: 'error',
-    exception: { values: [{ type, value, stacktrace: { frames: frames.map(([module, fn, lineno]) => ({ module, function: fn, filename: `/srv/app/${module}.js`, lineno, in_app: true })) } }] },
+    exception: {
+      values: [
+        {
+          type,
+          value,
+          stacktrace: {
+            frames: frames.map(([module, fn, lineno]) => ({
+              module,
+              function: fn,
+              filename: `/srv/app/${module}.js`,
+              lineno,
+              in_app: true,
+            })),
+          },
+        },
+      ],
+    },
     ...extra,
   };
 }
 
 /** An envelope: the header line, then each item as a header line (with the byte length when asked) and its payload. */
-function envelope(header: Record<string, unknown>, items: Array<{ type: string; payload: unknown; length?: boolean }>): string {
+function envelope(
+  header: Record<string, unknown>,
+  items: Array<{ type: string; payload: unknown; length?: boolean }>,
+): string {
   const lines = [JSON.stringify(header)];
   for (const item of items) {
     const payload = typeof item.payload === 'string' ? item.payload : JSON.stringify(item.payload);
-    lines.push(JSON.stringify({ type: item.type, ...(item.length !== false && { length: Buffer.byteLength(payload) }) }), payload);
+    lines.push(
+      JSON.stringify({ type: item.type, ...(item.length !== false && { length: Buffer.byteLength(payload) }) }),
+      payload,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -76,12 +105,45 @@ describeEachEngine('error tracking', (env) => {
     return { id: service.id, name: service.name, dsn: res.json() as Dsn };
   }
 
-  const store = (d: Dsn, event: unknown, headers: Record<string, string> = authHeader(d.public_key)) => h.server.inject({ method: 'POST', url: `/api/${d.project_id}/store/`, headers: { 'content-type': 'application/json', ...headers }, payload: typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event) });
-  const postEnvelope = (d: Dsn, body: string | Buffer, headers: Record<string, string> = {}, query = `?sentry_key=${d.public_key}&sentry_version=7`) =>
-    h.server.inject({ method: 'POST', url: `/api/${d.project_id}/envelope/${query}`, headers: { 'content-type': 'application/x-sentry-envelope', ...headers }, payload: body });
-  const groups = async (serviceId: string, extra = '') => ((await h.call('GET', `/api/v1/errors/groups?service_id=${serviceId}${extra}`, { as: viewer })).json() as { data: Group[] }).data;
-  const group = async (id: string) => (await h.call('GET', `/api/v1/errors/groups/${id}`, { as: viewer })).json() as Group;
-  const alerts = async (serviceId: string) => ((await h.call('GET', `/api/v1/alerts?service_id=${serviceId}&limit=200`, { as: viewer })).json() as { data: Array<{ dedup_key: string; status: string; severity: string; incident_id: string | null; details: { custom_details?: Record<string, unknown> } }> }).data;
+  const store = (d: Dsn, event: unknown, headers: Record<string, string> = authHeader(d.public_key)) =>
+    h.server.inject({
+      method: 'POST',
+      url: `/api/${d.project_id}/store/`,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event),
+    });
+  const postEnvelope = (
+    d: Dsn,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+    query = `?sentry_key=${d.public_key}&sentry_version=7`,
+  ) =>
+    h.server.inject({
+      method: 'POST',
+      url: `/api/${d.project_id}/envelope/${query}`,
+      headers: { 'content-type': 'application/x-sentry-envelope', ...headers },
+      payload: body,
+    });
+  const groups = async (serviceId: string, extra = '') =>
+    (
+      (await h.call('GET', `/api/v1/errors/groups?service_id=${serviceId}${extra}`, { as: viewer })).json() as {
+        data: Group[];
+      }
+    ).data;
+  const group = async (id: string) =>
+    (await h.call('GET', `/api/v1/errors/groups/${id}`, { as: viewer })).json() as Group;
+  const alerts = async (serviceId: string) =>
+    (
+      (await h.call('GET', `/api/v1/alerts?service_id=${serviceId}&limit=200`, { as: viewer })).json() as {
+        data: Array<{
+          dedup_key: string;
+          status: string;
+          severity: string;
+          incident_id: string | null;
+          details: { custom_details?: Record<string, unknown> };
+        }>;
+      }
+    ).data;
 
   beforeAll(async () => {
     clock = new FakeClock(START);
@@ -105,7 +167,10 @@ describeEachEngine('error tracking', (env) => {
     });
 
     it('uses VIGIL_PUBLIC_URL when it is set', async () => {
-      const other = await startHarness(env, { clock, config: { ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com/' } } });
+      const other = await startHarness(env, {
+        clock,
+        config: { ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com/' } },
+      });
       try {
         const { service } = await other.app.services.create(env.admin, { name: unique('pub') });
         const res = (await other.call('GET', `/api/v1/services/${service.id}/dsn`, { as: viewer })).json() as Dsn;
@@ -123,19 +188,37 @@ describeEachEngine('error tracking', (env) => {
     });
 
     it('store: one event with X-Sentry-Auth, answered {"id"} after the commit', async () => {
-      const ev = exceptionEvent('TypeError', "Cannot read properties of undefined (reading 'id')", [['app/checkout', 'pay', 10]], { environment: 'staging' });
+      const ev = exceptionEvent(
+        'TypeError',
+        "Cannot read properties of undefined (reading 'id')",
+        [['app/checkout', 'pay', 10]],
+        { environment: 'staging' },
+      );
       const res = await store(svc.dsn, ev);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({ id: ev.event_id });
       expect(res.headers['access-control-allow-origin']).toBe('*');
       const [g] = await groups(svc.id);
-      expect(g).toMatchObject({ title: "TypeError: Cannot read properties of undefined (reading 'id')", type: 'TypeError', culprit: 'pay (app/checkout)', environment: 'staging', count: 1, level: 'error', status: 'unresolved' });
+      expect(g).toMatchObject({
+        title: "TypeError: Cannot read properties of undefined (reading 'id')",
+        type: 'TypeError',
+        culprit: 'pay (app/checkout)',
+        environment: 'staging',
+        count: 1,
+        level: 'error',
+        status: 'unresolved',
+      });
       expect((await group(g?.id as string)).events?.[0]?.event_id).toBe(ev.event_id);
     });
 
     it('store: the key as a query parameter, a gzip body, and the legacy base64+deflate body', async () => {
       const ev = exceptionEvent('RangeError', 'too far', [['app/a', 'f', 1]]);
-      const res = await h.server.inject({ method: 'POST', url: `/api/${svc.dsn.project_id}/store/?sentry_key=${svc.dsn.public_key}`, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: zlib.gzipSync(JSON.stringify(ev)) });
+      const res = await h.server.inject({
+        method: 'POST',
+        url: `/api/${svc.dsn.project_id}/store/?sentry_key=${svc.dsn.public_key}`,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        payload: zlib.gzipSync(JSON.stringify(ev)),
+      });
       expect(res.statusCode, res.body).toBe(200);
       const legacy = exceptionEvent('RangeError', 'too far', [['app/a', 'f', 2]]);
       const res2 = await store(svc.dsn, zlib.deflateSync(JSON.stringify(legacy)).toString('base64'));
@@ -167,12 +250,29 @@ describeEachEngine('error tracking', (env) => {
 
     it('envelope: the DSN in the header authenticates; gzip and deflate bodies', async () => {
       const a = exceptionEvent('Error', 'dsn', [['app/env', 'dsn', 1]]);
-      const res = await postEnvelope(svc.dsn, envelope({ event_id: a.event_id, dsn: svc.dsn.dsn }, [{ type: 'event', payload: a }]), {}, '');
+      const res = await postEnvelope(
+        svc.dsn,
+        envelope({ event_id: a.event_id, dsn: svc.dsn.dsn }, [{ type: 'event', payload: a }]),
+        {},
+        '',
+      );
       expect(res.statusCode, res.body).toBe(200);
       const b = exceptionEvent('Error', 'gz', [['app/env', 'gz', 1]]);
-      expect((await postEnvelope(svc.dsn, zlib.gzipSync(envelope({}, [{ type: 'event', payload: b }])), { 'content-encoding': 'gzip' })).statusCode).toBe(200);
+      expect(
+        (
+          await postEnvelope(svc.dsn, zlib.gzipSync(envelope({}, [{ type: 'event', payload: b }])), {
+            'content-encoding': 'gzip',
+          })
+        ).statusCode,
+      ).toBe(200);
       const c = exceptionEvent('Error', 'deflate', [['app/env', 'deflate', 1]]);
-      expect((await postEnvelope(svc.dsn, zlib.deflateSync(envelope({}, [{ type: 'event', payload: c }])), { 'content-encoding': 'deflate' })).statusCode).toBe(200);
+      expect(
+        (
+          await postEnvelope(svc.dsn, zlib.deflateSync(envelope({}, [{ type: 'event', payload: c }])), {
+            'content-encoding': 'deflate',
+          })
+        ).statusCode,
+      ).toBe(200);
       const titles = (await groups(svc.id)).map((g) => g.title);
       expect(titles).toEqual(expect.arrayContaining(['Error: dsn', 'Error: gz', 'Error: deflate']));
     });
@@ -184,19 +284,43 @@ describeEachEngine('error tracking', (env) => {
       expectError(await store(svc.dsn, ev, {}), 401, 'errors.unauthorized');
       expectError(await store(svc.dsn, ev, authHeader('0'.repeat(32))), 401, 'errors.unauthorized');
       expectError(await store(svc.dsn, ev, authHeader(other.dsn.public_key)), 403, 'errors.forbidden');
-      expectError(await store({ ...svc.dsn, project_id: 'abc' as unknown as number }, ev), 404, 'errors.project_not_found');
+      expectError(
+        await store({ ...svc.dsn, project_id: 'abc' as unknown as number }, ev),
+        404,
+        'errors.project_not_found',
+      );
       expectError(await store(svc.dsn, '{"event_id":'), 400, 'errors.invalid');
       const badLevel = expectError(await store(svc.dsn, { ...ev, level: 'loud' }), 400, 'errors.invalid_event');
       expect(badLevel.message).toContain('level');
-      const badFrames = expectError(await store(svc.dsn, { ...ev, exception: { values: [{ type: 'E', stacktrace: { frames: 'no' } }] } }), 400, 'errors.invalid_event');
+      const badFrames = expectError(
+        await store(svc.dsn, { ...ev, exception: { values: [{ type: 'E', stacktrace: { frames: 'no' } }] } }),
+        400,
+        'errors.invalid_event',
+      );
       expect(badFrames.message).toContain('exception.values.0.stacktrace.frames');
       expectError(await postEnvelope(svc.dsn, 'not json\n{}'), 400, 'errors.invalid_event');
-      const short = expectError(await postEnvelope(svc.dsn, `{}\n{"type":"event","length":999}\n{}`), 400, 'errors.invalid_event');
+      const short = expectError(
+        await postEnvelope(svc.dsn, `{}\n{"type":"event","length":999}\n{}`),
+        400,
+        'errors.invalid_event',
+      );
       expect(short.message).toContain('items.0.length');
-      const badItem = expectError(await postEnvelope(svc.dsn, envelope({}, [{ type: 'event', payload: { level: 7 } }])), 400, 'errors.invalid_event');
+      const badItem = expectError(
+        await postEnvelope(svc.dsn, envelope({}, [{ type: 'event', payload: { level: 7 } }])),
+        400,
+        'errors.invalid_event',
+      );
       expect(badItem.message).toContain('items.0.level');
-      expectError(await postEnvelope(svc.dsn, Buffer.from('not gzip'), { 'content-encoding': 'gzip' }), 400, 'errors.invalid_encoding');
-      expectError(await postEnvelope(svc.dsn, 'x', { 'content-encoding': 'compress' }), 415, 'errors.unsupported_encoding');
+      expectError(
+        await postEnvelope(svc.dsn, Buffer.from('not gzip'), { 'content-encoding': 'gzip' }),
+        400,
+        'errors.invalid_encoding',
+      );
+      expectError(
+        await postEnvelope(svc.dsn, 'x', { 'content-encoding': 'compress' }),
+        415,
+        'errors.unsupported_encoding',
+      );
       // A small gzip body that inflates past 8 × the body limit is stopped while inflating.
       const bomb = zlib.gzipSync(Buffer.alloc(env.config.bodyLimit * 8 + 1024, 0x20));
       expect(bomb.length).toBeLessThan(env.config.bodyLimit);
@@ -218,7 +342,9 @@ describeEachEngine('error tracking', (env) => {
     await h.app.services.remove(env.admin, gone.id);
     expectError(await store(gone.dsn, { ...ev, event_id: eventId() }), 401, 'errors.unauthorized');
     expect((await h.call('GET', `/api/v1/errors/groups?service_id=${gone.id}`, { as: viewer })).statusCode).toBe(404);
-    expect((await h.app.errors.listGroups(env.admin, { limit: 200 })).data.filter((x) => x.group.serviceId === gone.id)).toEqual([]);
+    expect(
+      (await h.app.errors.listGroups(env.admin, { limit: 200 })).data.filter((x) => x.group.serviceId === gone.id),
+    ).toEqual([]);
   });
 
   describe('grouping', () => {
@@ -232,10 +358,30 @@ describeEachEngine('error tracking', (env) => {
     };
 
     it('by exception type and in-app frames, not line numbers or values', async () => {
-      await send(exceptionEvent('DbError', 'timeout after 3001 ms', [['app/db', 'query', 10], ['app/orders', 'list', 5]]));
-      await send(exceptionEvent('DbError', 'timeout after 5230 ms', [['app/db', 'query', 99], ['app/orders', 'list', 7]]));
-      await send(exceptionEvent('DbError', 'timeout after 1 ms', [['app/db', 'query', 10], ['app/orders', 'show', 5]]));
-      await send(exceptionEvent('OtherError', 'timeout after 1 ms', [['app/db', 'query', 10], ['app/orders', 'show', 5]]));
+      await send(
+        exceptionEvent('DbError', 'timeout after 3001 ms', [
+          ['app/db', 'query', 10],
+          ['app/orders', 'list', 5],
+        ]),
+      );
+      await send(
+        exceptionEvent('DbError', 'timeout after 5230 ms', [
+          ['app/db', 'query', 99],
+          ['app/orders', 'list', 7],
+        ]),
+      );
+      await send(
+        exceptionEvent('DbError', 'timeout after 1 ms', [
+          ['app/db', 'query', 10],
+          ['app/orders', 'show', 5],
+        ]),
+      );
+      await send(
+        exceptionEvent('OtherError', 'timeout after 1 ms', [
+          ['app/db', 'query', 10],
+          ['app/orders', 'show', 5],
+        ]),
+      );
       const list = (await groups(svc.id)).filter((g) => g.type === 'DbError' || g.type === 'OtherError');
       expect(list.map((g) => g.count).sort()).toEqual([1, 1, 2]);
     });
@@ -260,7 +406,9 @@ describeEachEngine('error tracking', (env) => {
     });
 
     it('keeps the newest 100 events of a group (trimmed every 25), counting all; counts distinct users', async () => {
-      const events = Array.from({ length: 130 }, (_, i) => exceptionEvent('BusyError', `n ${i}`, [['app/busy', 'loop', i]], { user: { id: `u${i % 3}` } }));
+      const events = Array.from({ length: 130 }, (_, i) =>
+        exceptionEvent('BusyError', `n ${i}`, [['app/busy', 'loop', i]], { user: { id: `u${i % 3}` } }),
+      );
       // Several requests at once: one batch, one transaction.
       for (let i = 0; i < 120; i += 15) await Promise.all(events.slice(i, i + 15).map((ev) => send(ev)));
       for (const ev of events.slice(120)) await send(ev);
@@ -286,7 +434,10 @@ describeEachEngine('error tracking', (env) => {
       const found = await alerts(svc.id);
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ dedup_key: `errors:new:${g?.id}`, status: 'triggered', severity: 'error' });
-      const incident = (await h.call('GET', `/api/v1/incidents/${found[0]?.incident_id}`, { as: viewer })).json() as { severity: string; title: string };
+      const incident = (await h.call('GET', `/api/v1/incidents/${found[0]?.incident_id}`, { as: viewer })).json() as {
+        severity: string;
+        title: string;
+      };
       expect(incident).toMatchObject({ severity: 'P2', title: 'New error: CheckoutError: card declined' });
       // More of the same group: no second alert.
       await store(svc.dsn, exceptionEvent('CheckoutError', 'card declined', [['app/pay', 'charge', 2]]));
@@ -295,14 +446,34 @@ describeEachEngine('error tracking', (env) => {
 
     it('a spike over the threshold raises errors:spike (critical, P1) and the sweep resolves it once the rate falls', async () => {
       const svc = await newService();
-      const patched = await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, { as: admin, body: { spike_threshold_per_min: 5 } });
+      const patched = await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, {
+        as: admin,
+        body: { spike_threshold_per_min: 5 },
+      });
       expect(patched.statusCode, patched.body).toBe(200);
-      expectError(await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, { as: responder, body: { spike_threshold_per_min: 5 } }), 403, 'auth.forbidden');
-      for (let i = 0; i < 6; i++) await store(svc.dsn, exceptionEvent('SpikeError', `n ${i}`, [['app/spike', 'go', 1]], { environment: 'staging' }));
+      expectError(
+        await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, {
+          as: responder,
+          body: { spike_threshold_per_min: 5 },
+        }),
+        403,
+        'auth.forbidden',
+      );
+      for (let i = 0; i < 6; i++)
+        await store(
+          svc.dsn,
+          exceptionEvent('SpikeError', `n ${i}`, [['app/spike', 'go', 1]], { environment: 'staging' }),
+        );
       let spike = (await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike');
       expect(spike).toMatchObject({ status: 'triggered', severity: 'critical' });
       expect(spike?.details.custom_details).toMatchObject({ events_per_minute: 6, threshold_per_min: 5 });
-      expect(((await h.call('GET', `/api/v1/incidents/${spike?.incident_id}`, { as: viewer })).json() as { severity: string }).severity).toBe('P1');
+      expect(
+        (
+          (await h.call('GET', `/api/v1/incidents/${spike?.incident_id}`, { as: viewer })).json() as {
+            severity: string;
+          }
+        ).severity,
+      ).toBe('P1');
       // Still over within the minute: the sweep leaves it open.
       await h.app.errors.sweep();
       expect((await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike')?.status).toBe('triggered');
@@ -312,47 +483,103 @@ describeEachEngine('error tracking', (env) => {
       expect(spike?.status).toBe('resolved');
       // The P1 got the automatic diagnostics, error analytics among them.
       expect(await h.app.diagnostics.sweep()).toBeGreaterThan(0);
-      const timeline = (await h.call('GET', `/api/v1/incidents/${spike?.incident_id}/timeline`, { as: viewer })).json() as { data: Array<{ kind: string; data: { error_analytics?: { totals?: { events: number } } } }> };
-      expect(timeline.data.find((e) => e.kind === 'diagnostics')?.data.error_analytics?.totals?.events).toBeGreaterThanOrEqual(6);
+      const timeline = (
+        await h.call('GET', `/api/v1/incidents/${spike?.incident_id}/timeline`, { as: viewer })
+      ).json() as { data: Array<{ kind: string; data: { error_analytics?: { totals?: { events: number } } } }> };
+      expect(
+        timeline.data.find((e) => e.kind === 'diagnostics')?.data.error_analytics?.totals?.events,
+      ).toBeGreaterThanOrEqual(6);
     });
 
     it('a resolved group that gets events again is regressed and alerts', async () => {
       const svc = await newService();
       await store(svc.dsn, exceptionEvent('FlakyError', 'x', [['app/f', 'f', 1]]));
       const [g] = await groups(svc.id);
-      expectError(await h.call('POST', `/api/v1/errors/groups/${g?.id}/resolve`, { as: viewer }), 403, 'auth.forbidden');
+      expectError(
+        await h.call('POST', `/api/v1/errors/groups/${g?.id}/resolve`, { as: viewer }),
+        403,
+        'auth.forbidden',
+      );
       const resolved = await h.call('POST', `/api/v1/errors/groups/${g?.id}/resolve`, { as: responder });
       expect(resolved.statusCode, resolved.body).toBe(200);
       expect(resolved.json()).toMatchObject({ status: 'resolved' });
-      const auditLog = (await h.call('GET', '/api/v1/audit?limit=20', { as: admin })).json() as { data: Array<{ action: string; target: { id: string } }> };
+      const auditLog = (await h.call('GET', '/api/v1/audit?limit=20', { as: admin })).json() as {
+        data: Array<{ action: string; target: { id: string } }>;
+      };
       expect(auditLog.data.find((e) => e.action === 'error_group.resolve')?.target.id).toBe(g?.id);
       expect((await alerts(svc.id)).find((a) => a.dedup_key === `errors:new:${g?.id}`)?.status).toBe('resolved');
       expect((await groups(svc.id, '&status=resolved')).map((x) => x.id)).toEqual([g?.id]);
       clock.advance(60_000);
       await store(svc.dsn, exceptionEvent('FlakyError', 'x again', [['app/f', 'f', 1]]));
       const back = await group(g?.id as string);
-      expect(back).toMatchObject({ status: 'unresolved', count: 2, regressed_at: clock.now().toISOString(), last_message: 'x again' });
+      expect(back).toMatchObject({
+        status: 'unresolved',
+        count: 2,
+        regressed_at: clock.now().toISOString(),
+        last_message: 'x again',
+      });
       expect(back.resolved_at).not.toBeNull();
       expect((await alerts(svc.id)).find((a) => a.dedup_key === `errors:regressed:${g?.id}`)?.status).toBe('triggered');
-      expectError(await h.call('POST', '/api/v1/errors/groups/erg_nope/resolve', { as: responder }), 404, 'error_group.not_found');
+      expectError(
+        await h.call('POST', '/api/v1/errors/groups/erg_nope/resolve', { as: responder }),
+        404,
+        'error_group.not_found',
+      );
     });
   });
 
   describe('plain API', () => {
     it('POST /api/v1/errors needs incident.write, names bad fields, and groups like the SDK path', async () => {
       const svc = await newService();
-      const body = { service: svc.name, exception: { type: 'ValueError', value: 'bad input 12', stacktrace: { frames: [{ module: 'app.forms', function: 'clean', in_app: true }] } }, environment: 'production', user: { email: 'a@example.test' }, tags: { region: 'eu' } };
+      const body = {
+        service: svc.name,
+        exception: {
+          type: 'ValueError',
+          value: 'bad input 12',
+          stacktrace: { frames: [{ module: 'app.forms', function: 'clean', in_app: true }] },
+        },
+        environment: 'production',
+        user: { email: 'a@example.test' },
+        tags: { region: 'eu' },
+      };
       expectError(await h.call('POST', '/api/v1/errors', { as: viewer, body }), 403, 'auth.forbidden');
       expectError(await h.call('POST', '/api/v1/errors', { body }), 401, 'auth.unauthorized');
       const res = await h.call('POST', '/api/v1/errors', { as: responder, body });
       expect(res.statusCode, res.body).toBe(201);
       const { group_id } = res.json() as { group_id: string };
-      expect((await h.call('POST', '/api/v1/errors', { as: responder, body: { ...body, exception: { ...body.exception, value: 'bad input 13' } } })).json()).toMatchObject({ group_id });
-      expect(await group(group_id)).toMatchObject({ count: 2, users_affected: 1, title: 'ValueError: bad input 13', culprit: 'clean (app.forms)' });
-      const missing = expectError(await h.call('POST', '/api/v1/errors', { as: responder, body: { service: svc.name } }), 400, 'request.invalid');
+      expect(
+        (
+          await h.call('POST', '/api/v1/errors', {
+            as: responder,
+            body: { ...body, exception: { ...body.exception, value: 'bad input 13' } },
+          })
+        ).json(),
+      ).toMatchObject({ group_id });
+      expect(await group(group_id)).toMatchObject({
+        count: 2,
+        users_affected: 1,
+        title: 'ValueError: bad input 13',
+        culprit: 'clean (app.forms)',
+      });
+      const missing = expectError(
+        await h.call('POST', '/api/v1/errors', { as: responder, body: { service: svc.name } }),
+        400,
+        'request.invalid',
+      );
       expect(missing.message).toContain('message');
-      expectError(await h.call('POST', '/api/v1/errors', { as: responder, body: { service: svc.name, message: 'x', level: 'loud' } }), 400, 'request.invalid');
-      expectError(await h.call('POST', '/api/v1/errors', { as: responder, body: { service: 'nope-nope', message: 'x' } }), 404, 'service.not_found');
+      expectError(
+        await h.call('POST', '/api/v1/errors', {
+          as: responder,
+          body: { service: svc.name, message: 'x', level: 'loud' },
+        }),
+        400,
+        'request.invalid',
+      );
+      expectError(
+        await h.call('POST', '/api/v1/errors', { as: responder, body: { service: 'nope-nope', message: 'x' } }),
+        404,
+        'service.not_found',
+      );
     });
   });
 
@@ -367,17 +594,31 @@ describeEachEngine('error tracking', (env) => {
       await h.call('POST', `/api/v1/errors/groups/${oldGroup?.id}/resolve`, { as: responder });
       clock.advance(2 * 3_600_000);
       await store(svc.dsn, exceptionEvent('OldError', 'old', [['app/old', 'o', 1]], { user: { id: 'u1' } }));
-      for (let i = 0; i < 4; i++) await store(svc.dsn, exceptionEvent('HotError', `hot ${i}`, [['app/hot', 'h', 1]], { user: { id: `u${i % 2}` } }));
+      for (let i = 0; i < 4; i++)
+        await store(
+          svc.dsn,
+          exceptionEvent('HotError', `hot ${i}`, [['app/hot', 'h', 1]], { user: { id: `u${i % 2}` } }),
+        );
       clock.advance(60_000);
       await store(svc.dsn, exceptionEvent('HotError', 'hot later', [['app/hot', 'h', 1]], { user: { id: 'u9' } }));
       await store(svc.dsn, exceptionEvent('StageError', 's', [['app/st', 's', 1]], { environment: 'staging' }));
 
-      const res = await h.call('POST', '/functions/v1/error-tracking', { as: viewer, body: { action: 'get_error_analytics', time_window: '1h', service: svc.name } });
+      const res = await h.call('POST', '/functions/v1/error-tracking', {
+        as: viewer,
+        body: { action: 'get_error_analytics', time_window: '1h', service: svc.name },
+      });
       expect(res.statusCode, res.body).toBe(200);
       const a = res.json() as {
         totals: Record<string, number>;
         rate: { per_minute_avg: number; peak_per_minute: number; series: Array<{ events: number }> };
-        top_groups: Array<{ title: string; events: number; users_affected: number; first_seen: string; last_message: string; level: string }>;
+        top_groups: Array<{
+          title: string;
+          events: number;
+          users_affected: number;
+          first_seen: string;
+          last_message: string;
+          level: string;
+        }>;
         new_groups: Array<{ title: string }>;
         regressed_groups: Array<{ id: string; regressed_at: string }>;
         service: { id: string };
@@ -388,19 +629,49 @@ describeEachEngine('error tracking', (env) => {
       expect(a.rate.series.reduce((s, p) => s + p.events, 0)).toBe(7);
       expect(a.rate.peak_per_minute).toBe(5);
       expect(a.rate.per_minute_avg).toBeCloseTo(7 / 60, 2);
-      expect(a.top_groups[0]).toMatchObject({ title: 'HotError: hot later', events: 5, users_affected: 3, last_message: 'hot later', level: 'error' });
+      expect(a.top_groups[0]).toMatchObject({
+        title: 'HotError: hot later',
+        events: 5,
+        users_affected: 3,
+        last_message: 'hot later',
+        level: 'error',
+      });
       expect(a.new_groups.map((g) => g.title).sort()).toEqual(['HotError: hot later', 'StageError: s']);
       expect(a.regressed_groups.map((g) => g.id)).toEqual([oldGroup?.id]);
 
-      const prod = (await h.call('POST', '/functions/v1/error-tracking', { as: viewer, body: { action: 'get_error_analytics', time_window: '15m', service: svc.id, environment: 'production' } })).json() as { totals: Record<string, number> };
+      const prod = (
+        await h.call('POST', '/functions/v1/error-tracking', {
+          as: viewer,
+          body: { action: 'get_error_analytics', time_window: '15m', service: svc.id, environment: 'production' },
+        })
+      ).json() as { totals: Record<string, number> };
       expect(prod.totals).toMatchObject({ events: 6, groups: 2 });
-      const week = (await h.call('POST', '/functions/v1/error-tracking', { as: viewer, body: { action: 'get_error_analytics', time_window: '7d', service: svc.id } })).json() as { totals: Record<string, number>; rate: { series: unknown[] } };
+      const week = (
+        await h.call('POST', '/functions/v1/error-tracking', {
+          as: viewer,
+          body: { action: 'get_error_analytics', time_window: '7d', service: svc.id },
+        })
+      ).json() as { totals: Record<string, number>; rate: { series: unknown[] } };
       expect(week.totals.events).toBe(8);
       expect(week.rate.series).toHaveLength(168);
       expect(t0.getTime()).toBeLessThan(clock.now().getTime());
-      const bad = expectError(await h.call('POST', '/functions/v1/error-tracking', { as: viewer, body: { action: 'get_error_analytics', time_window: '2h' } }), 400, 'function.invalid');
+      const bad = expectError(
+        await h.call('POST', '/functions/v1/error-tracking', {
+          as: viewer,
+          body: { action: 'get_error_analytics', time_window: '2h' },
+        }),
+        400,
+        'function.invalid',
+      );
       expect(bad.message).toContain('time_window');
-      expectError(await h.call('POST', '/functions/v1/error-tracking', { as: viewer, body: { action: 'get_error_analytics', service: 'nope-nope' } }), 404, 'service.not_found');
+      expectError(
+        await h.call('POST', '/functions/v1/error-tracking', {
+          as: viewer,
+          body: { action: 'get_error_analytics', service: 'nope-nope' },
+        }),
+        404,
+        'service.not_found',
+      );
     });
   });
 
@@ -408,12 +679,27 @@ describeEachEngine('error tracking', (env) => {
     it('reports captureException and captureMessage to a listening Vigil, visible in groups and analytics', async () => {
       const svc = await h.app.services.create(env.admin, { name: unique('sdk') });
       const base = await h.server.listen({ host: '127.0.0.1', port: 0 });
-      const dsnRes = await fetch(`${base}/api/v1/services/${svc.service.id}/dsn`, { headers: { authorization: `Bearer ${viewer.token}` } });
+      const dsnRes = await fetch(`${base}/api/v1/services/${svc.service.id}/dsn`, {
+        headers: { authorization: `Bearer ${viewer.token}` },
+      });
       const { dsn } = (await dsnRes.json()) as Dsn;
       expect(dsn).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:\\d+/\\d+$`));
       // The CLI prints the same DSN.
-      expect(expectSuccess(await inProcess(['service', 'dsn', svc.service.name], { VIGIL_URL: base, VIGIL_TOKEN: viewer.token }))).toBe(`${dsn}\n`);
-      expect(JSON.parse(expectSuccess(await inProcess(['service', 'dsn', svc.service.id, '--json'], { VIGIL_URL: base, VIGIL_TOKEN: viewer.token })))).toMatchObject({ dsn, service_id: svc.service.id });
+      expect(
+        expectSuccess(
+          await inProcess(['service', 'dsn', svc.service.name], { VIGIL_URL: base, VIGIL_TOKEN: viewer.token }),
+        ),
+      ).toBe(`${dsn}\n`);
+      expect(
+        JSON.parse(
+          expectSuccess(
+            await inProcess(['service', 'dsn', svc.service.id, '--json'], {
+              VIGIL_URL: base,
+              VIGIL_TOKEN: viewer.token,
+            }),
+          ),
+        ),
+      ).toMatchObject({ dsn, service_id: svc.service.id });
       Sentry.init({ dsn, defaultIntegrations: false, environment: 'production', release: 'shop@1.2.3' });
       try {
         function chargeCard(): never {
@@ -436,30 +722,59 @@ describeEachEngine('error tracking', (env) => {
       }
       const list = await groups(svc.service.id);
       const typeError = list.find((g) => g.type === 'TypeError');
-      expect(typeError).toMatchObject({ title: 'TypeError: card token missing', count: 2, users_affected: 2, environment: 'production', level: 'error' });
+      expect(typeError).toMatchObject({
+        title: 'TypeError: card token missing',
+        count: 2,
+        users_affected: 2,
+        environment: 'production',
+        level: 'error',
+      });
       expect(typeError?.culprit).toContain('chargeCard');
       const message = list.find((g) => g.type === null);
       expect(message).toMatchObject({ title: 'nightly export finished with 3 warnings', level: 'warning', count: 1 });
-      const detail = (await h.call('GET', `/api/v1/errors/groups/${typeError?.id}`, { as: viewer })).json() as { events: Array<{ release: string; exception: { type: string; frames: unknown[] }; sdk: { name: string } }> };
-      expect(detail.events[0]).toMatchObject({ release: 'shop@1.2.3', exception: { type: 'TypeError' }, sdk: { name: 'sentry.javascript.node' } });
-      const analytics = (await h.call('POST', '/functions/v1/error-tracking', { as: viewer, body: { action: 'get_error_analytics', time_window: '15m', service: svc.service.id } })).json() as { totals: Record<string, number> };
+      const detail = (await h.call('GET', `/api/v1/errors/groups/${typeError?.id}`, { as: viewer })).json() as {
+        events: Array<{ release: string; exception: { type: string; frames: unknown[] }; sdk: { name: string } }>;
+      };
+      expect(detail.events[0]).toMatchObject({
+        release: 'shop@1.2.3',
+        exception: { type: 'TypeError' },
+        sdk: { name: 'sentry.javascript.node' },
+      });
+      const analytics = (
+        await h.call('POST', '/functions/v1/error-tracking', {
+          as: viewer,
+          body: { action: 'get_error_analytics', time_window: '15m', service: svc.service.id },
+        })
+      ).json() as { totals: Record<string, number> };
       expect(analytics.totals).toMatchObject({ events: 3, groups: 2, users_affected: 2, new_groups: 2 });
       // The new production groups alerted.
-      expect((await alerts(svc.service.id)).map((a) => a.dedup_key).sort()).toEqual([`errors:new:${message?.id}`, `errors:new:${typeError?.id}`].sort());
+      expect((await alerts(svc.service.id)).map((a) => a.dedup_key).sort()).toEqual(
+        [`errors:new:${message?.id}`, `errors:new:${typeError?.id}`].sort(),
+      );
 
       // A process that dies of an uncaught exception, with the SDK's default integrations: reported before it exits.
       const { service: crashing } = await h.app.services.create(env.admin, { name: unique('worker') });
-      const { dsn: workerDsn } = (await (await fetch(`${base}/api/v1/services/${crashing.id}/dsn`, { headers: { authorization: `Bearer ${viewer.token}` } })).json()) as Dsn;
+      const { dsn: workerDsn } = (await (
+        await fetch(`${base}/api/v1/services/${crashing.id}/dsn`, {
+          headers: { authorization: `Bearer ${viewer.token}` },
+        })
+      ).json()) as Dsn;
       const script = `import * as Sentry from '@sentry/node';
 Sentry.init({ dsn: process.env.WORKER_DSN, environment: 'production', shutdownTimeout: 5000 });
 setTimeout(() => { throw new Error('worker crashed: queue 7 lost'); }, 10);`;
       const exit = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), env: { ...process.env, WORKER_DSN: workerDsn }, stdio: 'ignore' });
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: process.cwd(),
+          env: { ...process.env, WORKER_DSN: workerDsn },
+          stdio: 'ignore',
+        });
         child.on('exit', (code) => resolve(code));
       });
       expect(exit).toBe(1);
       const crashed = await groups(crashing.id);
-      expect(crashed).toMatchObject([{ title: 'Error: worker crashed: queue 7 lost', type: 'Error', level: 'fatal', count: 1 }]);
+      expect(crashed).toMatchObject([
+        { title: 'Error: worker crashed: queue 7 lost', type: 'Error', level: 'fatal', count: 1 },
+      ]);
     });
   });
 });

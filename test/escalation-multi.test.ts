@@ -51,8 +51,14 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
 
   /** Per incident, the (loop, level) of every "escalated" timeline entry, and every page. */
   async function reached(ids: string[]) {
-    const events = await pool().query<{ incident_id: string; data: string }>(`select incident_id, data from incident_events where kind = 'escalated' and incident_id = any($1)`, [ids]);
-    const pages = await pool().query<{ incident_id: string; level: number; loop: number }>(`select incident_id, level, loop from pages where incident_id = any($1)`, [ids]);
+    const events = await pool().query<{ incident_id: string; data: string }>(
+      `select incident_id, data from incident_events where kind = 'escalated' and incident_id = any($1)`,
+      [ids],
+    );
+    const pages = await pool().query<{ incident_id: string; level: number; loop: number }>(
+      `select incident_id, level, loop from pages where incident_id = any($1)`,
+      [ids],
+    );
     const timeline = new Map<string, number[]>(ids.map((id) => [id, []]));
     for (const row of events.rows) {
       const data = JSON.parse(row.data) as { level: number; loop: number };
@@ -81,8 +87,11 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
 
   async function openIncidents(serviceId: string, count: number, title: string): Promise<string[]> {
     // Spread over the three apps, a few at a time: the day's incident counter serializes them anyway.
-    const created = await inBatches(Array.from({ length: count }, (_, i) => i), 6, (i) =>
-      (apps[i % INSTANCES] as App).incidents.create(admin, { title: `${title} ${i}`, severity: 'P2', serviceId }),
+    const created = await inBatches(
+      Array.from({ length: count }, (_, i) => i),
+      6,
+      (i) =>
+        (apps[i % INSTANCES] as App).incidents.create(admin, { title: `${title} ${i}`, severity: 'P2', serviceId }),
     );
     return created.map((incident) => incident.id);
   }
@@ -95,16 +104,25 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     }
     await migrate((databases[0] as Database).db);
     const config = testConfig();
-    for (let i = 0; i < INSTANCES; i++) apps.push(createServices(config, databases[i] as Database, clocks[i] as FakeClock));
+    for (let i = 0; i < INSTANCES; i++)
+      apps.push(createServices(config, databases[i] as Database, clocks[i] as FakeClock));
     const first = apps[0] as App;
-    const root = await first.users.create(SYSTEM_ACTOR, { handle: 'root', name: 'Test Admin', email: 'root@example.test' });
+    const root = await first.users.create(SYSTEM_ACTOR, {
+      handle: 'root',
+      name: 'Test Admin',
+      email: 'root@example.test',
+    });
     admin = { type: 'user', id: root.id, name: root.handle, role: 'admin' };
     const oncall = await first.users.create(admin, { handle: 'oncall', name: 'On Call', email: 'oncall@example.test' });
     const policy = await first.policies.create(admin, {
       name: 'three levels',
       escalateWhile: 'unresolved',
       repeat: 0,
-      levels: DELAYS.map((delaySeconds, i) => ({ name: `level ${i + 1}`, delaySeconds, targets: [{ type: 'user' as const, id: oncall.id }] })),
+      levels: DELAYS.map((delaySeconds, i) => ({
+        name: `level ${i + 1}`,
+        delaySeconds,
+        targets: [{ type: 'user' as const, id: oncall.id }],
+      })),
     });
     policyId = policy.id;
   });
@@ -148,7 +166,10 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     expect(tally(result.timeline, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
     expect(result.pages).toBe(INCIDENTS * DELAYS.length);
     expect(tally(result.paged, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
-    const states = await pool().query<{ n: string }>(`select count(*) as n from escalations where incident_id = any($1) and level = 3 and next_escalation_at is null and stop_reason = 'policy exhausted'`, [ids]);
+    const states = await pool().query<{ n: string }>(
+      `select count(*) as n from escalations where incident_id = any($1) and level = 3 and next_escalation_at is null and stop_reason = 'policy exhausted'`,
+      [ids],
+    );
     expect(Number(states.rows[0]?.n)).toBe(INCIDENTS);
   }, 120_000);
 
@@ -164,7 +185,10 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     dead.on('error', () => undefined);
     await dead.connect();
     await dead.query('BEGIN');
-    const claimed = await dead.query(`select incident_id from escalations where next_escalation_at <= $1 and incident_id = any($2) for update`, [new Date(T1).toISOString(), held]);
+    const claimed = await dead.query(
+      `select incident_id from escalations where next_escalation_at <= $1 and incident_id = any($2) for update`,
+      [new Date(T1).toISOString(), held],
+    );
     expect(claimed.rowCount).toBe(held.length);
 
     // While it holds them, the others skip them (no waiting) and do everything else.

@@ -13,23 +13,42 @@ describeEachEngine('runbook functions', (env) => {
   let engineer: { id: string; handle: string; email: string; name: string };
   let service: { id: string; name: string; integration_key: string };
 
-  const fn = (name: string, body: unknown, as: Caller = responder) => h.call('POST', `/functions/v1/${name}`, { as, body });
+  const fn = (name: string, body: unknown, as: Caller = responder) =>
+    h.call('POST', `/functions/v1/${name}`, { as, body });
   async function trigger(dedupKey: string, severity = 'critical'): Promise<{ incident_id: string | null; id: string }> {
-    const res = await h.call('POST', '/v2/enqueue', { body: { routing_key: service.integration_key, event_action: 'trigger', dedup_key: dedupKey, payload: { summary: `checkout failing (${dedupKey})`, source: 'web-1', severity } } });
+    const res = await h.call('POST', '/v2/enqueue', {
+      body: {
+        routing_key: service.integration_key,
+        event_action: 'trigger',
+        dedup_key: dedupKey,
+        payload: { summary: `checkout failing (${dedupKey})`, source: 'web-1', severity },
+      },
+    });
     expect(res.statusCode, res.body).toBe(202);
-    const alerts = (await h.call('GET', `/api/v1/alerts?service_id=${service.id}&limit=200`, { as: responder })).json() as { data: Array<{ id: string; dedup_key: string; incident_id: string | null }> };
+    const alerts = (
+      await h.call('GET', `/api/v1/alerts?service_id=${service.id}&limit=200`, { as: responder })
+    ).json() as { data: Array<{ id: string; dedup_key: string; incident_id: string | null }> };
     const alert = alerts.data.find((a) => a.dedup_key === dedupKey);
     if (!alert) throw new Error(`alert ${dedupKey} not stored`);
     return alert;
   }
-  const incident = async (id: string) => (await h.call('GET', `/api/v1/incidents/${id}`, { as: responder })).json() as { status: string; number: string; severity: string };
+  const incident = async (id: string) =>
+    (await h.call('GET', `/api/v1/incidents/${id}`, { as: responder })).json() as {
+      status: string;
+      number: string;
+      severity: string;
+    };
 
   beforeAll(async () => {
     h = await startHarness(env, { clock: new FakeClock(START) });
     responder = await h.caller('responder');
     viewer = await h.caller('viewer');
     const handle = unique('ana');
-    const user = await h.app.users.create(env.admin, { handle, name: `Ana ${handle}`, email: `${handle}@Example.test` });
+    const user = await h.app.users.create(env.admin, {
+      handle,
+      name: `Ana ${handle}`,
+      email: `${handle}@Example.test`,
+    });
     engineer = { id: user.id, handle, email: `${handle}@example.test`, name: `ana ${handle}` };
     const svc = await h.app.services.create(env.admin, { name: unique('checkout') });
     service = { id: svc.service.id, name: svc.service.name, integration_key: svc.integrationKey };
@@ -39,63 +58,164 @@ describeEachEngine('runbook functions', (env) => {
   describe('production-monitoring acknowledge_alert', () => {
     it('acknowledges by dedup key as the engineer named (name in any case), and logs the call as the caller', async () => {
       const alert = await trigger('db-primary-down');
-      const res = await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: 'db-primary-down', engineer: engineer.name.toUpperCase() });
+      const res = await fn('production-monitoring', {
+        action: 'acknowledge_alert',
+        alert_id: 'db-primary-down',
+        engineer: engineer.name.toUpperCase(),
+      });
       expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { acknowledged: boolean; engineer: { handle: string }; incident: { id: string; status: string }; generated_at: string };
-      expect(body).toMatchObject({ acknowledged: true, engineer: { handle: engineer.handle }, incident: { id: alert.incident_id, status: 'acknowledged' } });
+      const body = res.json() as {
+        acknowledged: boolean;
+        engineer: { handle: string };
+        incident: { id: string; status: string };
+        generated_at: string;
+      };
+      expect(body).toMatchObject({
+        acknowledged: true,
+        engineer: { handle: engineer.handle },
+        incident: { id: alert.incident_id, status: 'acknowledged' },
+      });
       expect(body.generated_at).toBe(START.toISOString());
-      const timeline = (await h.call('GET', `/api/v1/incidents/${alert.incident_id}/timeline`, { as: responder })).json() as { data: Array<{ kind: string; actor: { name: string } }> };
+      const timeline = (
+        await h.call('GET', `/api/v1/incidents/${alert.incident_id}/timeline`, { as: responder })
+      ).json() as { data: Array<{ kind: string; actor: { name: string } }> };
       expect(timeline.data.find((e) => e.kind === 'acknowledged')?.actor.name).toBe(engineer.handle);
-      const log = (await h.call('GET', '/api/v1/function-logs?function=production-monitoring&limit=1', { as: viewer })).json() as { data: Array<{ action: string; outcome: string; actor: { name: string } }> };
-      expect(log.data[0]).toMatchObject({ action: 'acknowledge_alert', outcome: 'ok', actor: { name: responder.handle } });
+      const log = (
+        await h.call('GET', '/api/v1/function-logs?function=production-monitoring&limit=1', { as: viewer })
+      ).json() as { data: Array<{ action: string; outcome: string; actor: { name: string } }> };
+      expect(log.data[0]).toMatchObject({
+        action: 'acknowledge_alert',
+        outcome: 'ok',
+        actor: { name: responder.handle },
+      });
     });
 
     it('takes an alert id, an incident number, and the engineer by email or handle', async () => {
       const first = await trigger('api-latency');
-      expect((await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: first.id, engineer: engineer.email.toUpperCase() })).statusCode).toBe(200);
+      expect(
+        (
+          await fn('production-monitoring', {
+            action: 'acknowledge_alert',
+            alert_id: first.id,
+            engineer: engineer.email.toUpperCase(),
+          })
+        ).statusCode,
+      ).toBe(200);
       expect((await incident(first.incident_id as string)).status).toBe('acknowledged');
       const second = await trigger('queue-stuck');
       const { number } = await incident(second.incident_id as string);
-      const res = await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: number, engineer: engineer.handle });
+      const res = await fn('production-monitoring', {
+        action: 'acknowledge_alert',
+        alert_id: number,
+        engineer: engineer.handle,
+      });
       expect(res.statusCode, res.body).toBe(200);
       expect((await incident(second.incident_id as string)).status).toBe('acknowledged');
     });
 
     it('refuses an unknown engineer or alert and changes nothing; the failure is logged', async () => {
       const alert = await trigger('cache-evictions');
-      const nobody = expectError(await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: 'cache-evictions', engineer: 'Nobody Known' }), 404, 'engineer.not_found');
+      const nobody = expectError(
+        await fn('production-monitoring', {
+          action: 'acknowledge_alert',
+          alert_id: 'cache-evictions',
+          engineer: 'Nobody Known',
+        }),
+        404,
+        'engineer.not_found',
+      );
       expect(nobody.message).toContain('engineer');
-      expectError(await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: 'no-such-alert', engineer: engineer.handle }), 404, 'alert.not_found');
+      expectError(
+        await fn('production-monitoring', {
+          action: 'acknowledge_alert',
+          alert_id: 'no-such-alert',
+          engineer: engineer.handle,
+        }),
+        404,
+        'alert.not_found',
+      );
       expect((await incident(alert.incident_id as string)).status).toBe('triggered');
-      const log = (await h.call('GET', '/api/v1/function-logs?function=production-monitoring&limit=2', { as: viewer })).json() as { data: Array<{ outcome: string; error: string }> };
+      const log = (
+        await h.call('GET', '/api/v1/function-logs?function=production-monitoring&limit=2', { as: viewer })
+      ).json() as { data: Array<{ outcome: string; error: string }> };
       expect(log.data.map((c) => c.outcome)).toEqual(['error', 'error']);
       expect(log.data[1]?.error).toContain('Nobody Known');
     });
 
     it('an info alert opened no incident: a 409 that says so', async () => {
       await trigger('disk-80pct', 'info');
-      const error = expectError(await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: 'disk-80pct', engineer: engineer.handle }), 409, 'alert.conflict');
+      const error = expectError(
+        await fn('production-monitoring', {
+          action: 'acknowledge_alert',
+          alert_id: 'disk-80pct',
+          engineer: engineer.handle,
+        }),
+        409,
+        'alert.conflict',
+      );
       expect(error.message).toContain('no incident');
     });
 
     it('needs incident.write: a viewer gets 403', async () => {
       await trigger('viewer-try');
-      expectError(await fn('production-monitoring', { action: 'acknowledge_alert', alert_id: 'viewer-try', engineer: engineer.handle }, viewer), 403, 'auth.forbidden');
+      expectError(
+        await fn(
+          'production-monitoring',
+          { action: 'acknowledge_alert', alert_id: 'viewer-try', engineer: engineer.handle },
+          viewer,
+        ),
+        403,
+        'auth.forbidden',
+      );
     });
   });
 
   describe('calls', () => {
     it('unknown function 404, unknown action 400 naming the valid ones, bad or unknown parameters 400 naming them', async () => {
-      const unknownFn = expectError(await fn('no-such-function', { action: 'health_check' }), 404, 'function.not_found');
+      const unknownFn = expectError(
+        await fn('no-such-function', { action: 'health_check' }),
+        404,
+        'function.not_found',
+      );
       expect(unknownFn.message).toContain('production-monitoring');
-      const unknownAction = expectError(await fn('production-monitoring', { action: 'reboot_everything' }), 400, 'function.invalid');
+      const unknownAction = expectError(
+        await fn('production-monitoring', { action: 'reboot_everything' }),
+        400,
+        'function.invalid',
+      );
       expect(unknownAction.message).toContain('acknowledge_alert, health_check');
-      expectError(await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' }), 400, 'function.invalid');
-      expect(((await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' })).json() as { error: { message: string } }).error.message).toContain('alert_id');
-      expect(((await fn('production-monitoring', { action: 'health_check', verbose: true })).json() as { error: { message: string } }).error.message).toContain('verbose: unknown field');
-      expect(((await fn('database-scalability', { action: 'performance_analysis', time_window: '2h' })).json() as { error: { message: string } }).error.message).toContain('time_window');
+      expectError(
+        await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' }),
+        400,
+        'function.invalid',
+      );
+      expect(
+        (
+          (await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' })).json() as {
+            error: { message: string };
+          }
+        ).error.message,
+      ).toContain('alert_id');
+      expect(
+        (
+          (await fn('production-monitoring', { action: 'health_check', verbose: true })).json() as {
+            error: { message: string };
+          }
+        ).error.message,
+      ).toContain('verbose: unknown field');
+      expect(
+        (
+          (await fn('database-scalability', { action: 'performance_analysis', time_window: '2h' })).json() as {
+            error: { message: string };
+          }
+        ).error.message,
+      ).toContain('time_window');
       expectError(await fn('production-monitoring', {}), 400, 'request.invalid');
-      expectError(await h.call('POST', '/functions/v1/production-monitoring', { body: { action: 'health_check' } }), 401, 'auth.unauthorized');
+      expectError(
+        await h.call('POST', '/functions/v1/production-monitoring', { body: { action: 'health_check' } }),
+        401,
+        'auth.unauthorized',
+      );
     });
   });
 
@@ -103,7 +223,16 @@ describeEachEngine('runbook functions', (env) => {
     it('reports each service by its open incidents and Vigil’s own health, overall down while a P0 is open', async () => {
       const res = await fn('production-monitoring', { action: 'health_check' }, viewer);
       expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { status: string; problems: string[]; services: Array<{ id: string; status: string; open_incidents: Record<string, number> }>; vigil: { database: { reachable: boolean; engine: string; latency_ms: number }; escalation_engine: { lag_seconds: number }; outbox: { due: number } } };
+      const body = res.json() as {
+        status: string;
+        problems: string[];
+        services: Array<{ id: string; status: string; open_incidents: Record<string, number> }>;
+        vigil: {
+          database: { reachable: boolean; engine: string; latency_ms: number };
+          escalation_engine: { lag_seconds: number };
+          outbox: { due: number };
+        };
+      };
       expect(body.vigil.database).toMatchObject({ reachable: true, engine: env.engine });
       expect(body.vigil.database.latency_ms).toBeGreaterThanOrEqual(0);
       const mine = body.services.find((s) => s.id === service.id);
@@ -112,10 +241,20 @@ describeEachEngine('runbook functions', (env) => {
       expect(body.status).not.toBe('healthy');
       expect(body.problems.join(' ')).toContain(service.name);
 
-      const outage = await h.call('POST', '/v2/enqueue', { body: { routing_key: service.integration_key, event_action: 'trigger', dedup_key: 'total-outage', payload: { summary: 'everything down', source: 'lb', severity: 'critical', class: 'outage' } } });
+      const outage = await h.call('POST', '/v2/enqueue', {
+        body: {
+          routing_key: service.integration_key,
+          event_action: 'trigger',
+          dedup_key: 'total-outage',
+          payload: { summary: 'everything down', source: 'lb', severity: 'critical', class: 'outage' },
+        },
+      });
       expect(outage.statusCode).toBe(202);
       const after = (await fn('production-monitoring', { action: 'health_check' }, viewer)).json() as typeof body;
-      expect(after.services.find((s) => s.id === service.id)).toMatchObject({ status: 'down', open_incidents: { P0: 1 } });
+      expect(after.services.find((s) => s.id === service.id)).toMatchObject({
+        status: 'down',
+        open_incidents: { P0: 1 },
+      });
       expect(after.status).toBe('down');
     });
   });
@@ -138,7 +277,10 @@ describeEachEngine('runbook functions', (env) => {
     it('connection_pool_status: server connections against max_connections and Vigil’s pool', async () => {
       const res = await fn('database-scalability', { action: 'connection_pool_status' }, viewer);
       expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { server: { connections: number; max_connections: number; this_database_by_state: Record<string, number> } | null; pool: { max: number; total: number; idle: number; waiting: number } };
+      const body = res.json() as {
+        server: { connections: number; max_connections: number; this_database_by_state: Record<string, number> } | null;
+        pool: { max: number; total: number; idle: number; waiting: number };
+      };
       if (env.engine === 'postgres') {
         expect(body.server?.max_connections).toBeGreaterThan(0);
         expect(body.server?.connections).toBeGreaterThanOrEqual(1);
@@ -167,16 +309,29 @@ describeEachEngine('runbook functions', (env) => {
         const waiterPid = Number((await waiter.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
         await holder.query('begin');
         await holder.query(`update services set description = 'held by the test' where id = $1`, [service.id]);
-        const waiting = waiter.query(`update services set description = 'waiting in the test' where id = $1`, [service.id]);
+        const waiting = waiter.query(`update services set description = 'waiting in the test' where id = $1`, [
+          service.id,
+        ]);
         // Give the waiter time to reach the lock.
         for (let i = 0; i < 50; i++) {
-          const { rows } = await pool.query<{ n: string }>('select count(*) as n from pg_stat_activity where pid = $1 and wait_event_type = $2', [waiterPid, 'Lock']);
+          const { rows } = await pool.query<{ n: string }>(
+            'select count(*) as n from pg_stat_activity where pid = $1 and wait_event_type = $2',
+            [waiterPid, 'Lock'],
+          );
           if (rows[0]?.n === '1') break;
           await new Promise((r) => setTimeout(r, 20));
         }
         const res = await fn('database-scalability', { action: 'performance_analysis', time_window: '1h' }, viewer);
         expect(res.statusCode, res.body).toBe(200);
-        const body = res.json() as { blocking_queries: Array<{ blocked: { pid: number; query: string }; blocking: { pid: number; query: string } }>; cache_hit_ratio: number | null; note?: string; time_window: string };
+        const body = res.json() as {
+          blocking_queries: Array<{
+            blocked: { pid: number; query: string };
+            blocking: { pid: number; query: string };
+          }>;
+          cache_hit_ratio: number | null;
+          note?: string;
+          time_window: string;
+        };
         const pair = body.blocking_queries.find((p) => p.blocked.pid === waiterPid);
         expect(pair?.blocking.pid).toBe(holderPid);
         expect(pair?.blocked.query).toContain('waiting in the test');
@@ -193,7 +348,12 @@ describeEachEngine('runbook functions', (env) => {
   });
 
   describe('automatic diagnostics of new P0/P1 incidents', () => {
-    const timelineOf = async (id: string) => ((await h.call('GET', `/api/v1/incidents/${id}/timeline?limit=200`, { as: responder })).json() as { data: Array<{ kind: string; data: Record<string, unknown> }> }).data;
+    const timelineOf = async (id: string) =>
+      (
+        (await h.call('GET', `/api/v1/incidents/${id}/timeline?limit=200`, { as: responder })).json() as {
+          data: Array<{ kind: string; data: Record<string, unknown> }>;
+        }
+      ).data;
 
     it('attaches the health checks to each new P0/P1 once, whichever instance sweeps, and leaves P2/P3 alone', async () => {
       await h.app.diagnostics.sweep(100); // what the tests above opened
@@ -205,7 +365,10 @@ describeEachEngine('runbook functions', (env) => {
       expect(a + b).toBe(1);
       const entries = (await timelineOf(p1.incident_id as string)).filter((e) => e.kind === 'diagnostics');
       expect(entries).toHaveLength(1);
-      const found = entries[0]?.data as { production_health: { status: string; vigil: { database: { reachable: boolean } }; services_checked: number }; database_health: { database: { reachable: boolean; engine: string } } };
+      const found = entries[0]?.data as {
+        production_health: { status: string; vigil: { database: { reachable: boolean } }; services_checked: number };
+        database_health: { database: { reachable: boolean; engine: string } };
+      };
       expect(found.production_health.vigil.database.reachable).toBe(true);
       expect(found.production_health.services_checked).toBeGreaterThanOrEqual(1);
       expect(['healthy', 'degraded', 'down']).toContain(found.production_health.status);
@@ -214,7 +377,9 @@ describeEachEngine('runbook functions', (env) => {
       h.clock.advance(1_000);
       expect(await h.app.diagnostics.sweep()).toBe(0);
       // The checks it ran are in the function log as Vigil's own calls.
-      const log = (await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })).json() as { data: Array<{ actor: { name: string } }> };
+      const log = (
+        await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })
+      ).json() as { data: Array<{ actor: { name: string } }> };
       expect(log.data[0]?.actor.name).toBe('vigil');
     });
 
@@ -226,30 +391,42 @@ describeEachEngine('runbook functions', (env) => {
       expect(await h.app.diagnostics.sweep()).toBe(0);
       h.clock.advance(1_000);
       expect(await h.app.diagnostics.sweep()).toBe(1);
-      for (const { incident_id } of [a, b]) expect((await timelineOf(incident_id as string)).filter((e) => e.kind === 'diagnostics')).toHaveLength(1);
+      for (const { incident_id } of [a, b])
+        expect((await timelineOf(incident_id as string)).filter((e) => e.kind === 'diagnostics')).toHaveLength(1);
     });
 
     // 40 is more than one write transaction holds (diagnostics.ts writes 32 incidents a transaction).
-    it.each([3, 40])('runs the checks once for all the %i incidents one sweep claims, and diagnoses each once', async (count) => {
-      const opened = await Promise.all(Array.from({ length: count }, (_, i) => trigger(`diag-storm-${count}-${i}`)));
-      const calls = async () => ((await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=200', { as: viewer })).json() as { data: unknown[] }).data.length;
-      const before = await calls();
-      h.clock.advance(1_000);
-      expect(await h.app.diagnostics.sweep()).toBe(count);
-      expect(await calls()).toBe(before + 1);
-      for (const { incident_id } of opened) {
-        const entries = (await timelineOf(incident_id as string)).filter((e) => e.kind === 'diagnostics');
-        expect(entries).toHaveLength(1);
-        expect(entries[0]?.data.shared_with).toBe(count - 1);
-      }
-      h.clock.advance(1_000);
-      expect(await h.app.diagnostics.sweep()).toBe(0);
-    });
+    it.each([3, 40])(
+      'runs the checks once for all the %i incidents one sweep claims, and diagnoses each once',
+      async (count) => {
+        const opened = await Promise.all(Array.from({ length: count }, (_, i) => trigger(`diag-storm-${count}-${i}`)));
+        const calls = async () =>
+          (
+            (
+              await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=200', { as: viewer })
+            ).json() as { data: unknown[] }
+          ).data.length;
+        const before = await calls();
+        h.clock.advance(1_000);
+        expect(await h.app.diagnostics.sweep()).toBe(count);
+        expect(await calls()).toBe(before + 1);
+        for (const { incident_id } of opened) {
+          const entries = (await timelineOf(incident_id as string)).filter((e) => e.kind === 'diagnostics');
+          expect(entries).toHaveLength(1);
+          expect(entries[0]?.data.shared_with).toBe(count - 1);
+        }
+        h.clock.advance(1_000);
+        expect(await h.app.diagnostics.sweep()).toBe(0);
+      },
+    );
 
     it('takes over a claim left unfinished by an instance that died, after a minute', async () => {
       const p1 = await trigger('diag-dead-instance');
       const claimedAt = h.clock.now();
-      await env.database.db.insertInto('incident_diagnostics').values({ incident_id: p1.incident_id as string, claimed_at: claimedAt.toISOString(), finished_at: null }).execute();
+      await env.database.db
+        .insertInto('incident_diagnostics')
+        .values({ incident_id: p1.incident_id as string, claimed_at: claimedAt.toISOString(), finished_at: null })
+        .execute();
       h.clock.advance(1_000);
       expect(await h.app.diagnostics.sweep()).toBe(0);
       h.clock.advance(61_000);

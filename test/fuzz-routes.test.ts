@@ -15,7 +15,17 @@ import { FakeClock } from '../src/clock.js';
 import { createDb } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
 import { describeEachEngine, testConfig } from './engines.js';
-import { body, fieldBody, garbageAuthorization, pathSegment, pathSpelling, queryString, requestId, type BodySpec, type JsonSchema } from './fuzz-inputs.js';
+import {
+  body,
+  fieldBody,
+  garbageAuthorization,
+  pathSegment,
+  pathSpelling,
+  queryString,
+  requestId,
+  type BodySpec,
+  type JsonSchema,
+} from './fuzz-inputs.js';
 
 interface Route {
   method: string;
@@ -28,7 +38,16 @@ interface Route {
 }
 
 /** Routes the OpenAPI document hides; everything else the router knows must be in the document. */
-const NON_API: Route[] = ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json', '/docs', '/docs/json', '/docs/yaml', '/docs/static/{*}'].map((p) => ({ method: 'GET', path: p, query: [], body: undefined }));
+const NON_API: Route[] = [
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/api/v1/openapi.json',
+  '/docs',
+  '/docs/json',
+  '/docs/yaml',
+  '/docs/static/{*}',
+].map((p) => ({ method: 'GET', path: p, query: [], body: undefined }));
 const MIN_ROUTES = 20;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -46,8 +65,18 @@ async function enumerateRoutes(server: FastifyInstance): Promise<Route[]> {
   for (const [p, operations] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(operations)) {
       const query = (op.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name);
-      const pathEnums = Object.fromEntries((op.parameters ?? []).filter((x) => x.in === 'path' && x.schema?.enum?.length).map((x) => [x.name, (x.schema?.enum ?? []).map(String)]));
-      routes.set(`${method.toUpperCase()} ${p}`, { method: method.toUpperCase(), path: p, query, body: op.requestBody?.content?.['application/json']?.schema, pathEnums });
+      const pathEnums = Object.fromEntries(
+        (op.parameters ?? [])
+          .filter((x) => x.in === 'path' && x.schema?.enum?.length)
+          .map((x) => [x.name, (x.schema?.enum ?? []).map(String)]),
+      );
+      routes.set(`${method.toUpperCase()} ${p}`, {
+        method: method.toUpperCase(),
+        path: p,
+        query,
+        body: op.requestBody?.content?.['application/json']?.schema,
+        pathEnums,
+      });
     }
   }
   for (const r of NON_API) if (!routes.has(`${r.method} ${r.path}`)) routes.set(`${r.method} ${r.path}`, r);
@@ -104,7 +133,8 @@ interface FuzzRequest {
  * DESIGN.md section 3: a bearer token on /api/* and /functions/* (and the runbook's /verify); the OpenAPI document is public.
  * POST /api/v1/session (signing in) needs no token, but it stays guarded here: random bodies never hold a valid password or token.
  */
-const needsToken = (p: string): boolean => (/^\/(api|functions)\//.test(p) && p !== '/api/v1/openapi.json') || p === '/verify';
+const needsToken = (p: string): boolean =>
+  (/^\/(api|functions)\//.test(p) && p !== '/api/v1/openapi.json') || p === '/verify';
 
 /** Codes that mean the request never got past routing, authentication or parsing. */
 const EDGE_CODE = /^(request|route|auth)\./;
@@ -126,7 +156,11 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
     // route's lifetime option, 15 min in production), so such requests answer a finished 200.
     server = await buildServer(app, { stream: { maxMs: 50 } });
     await server.ready();
-    const viewer = await app.users.create(env.admin, { handle: 'fuzz-viewer', name: 'Viewer', email: 'viewer@example.test' });
+    const viewer = await app.users.create(env.admin, {
+      handle: 'fuzz-viewer',
+      name: 'Viewer',
+      email: 'viewer@example.test',
+    });
     viewerToken = (await app.tokens.create(env.admin, { user: viewer.id, role: 'viewer' })).secret;
     // Besides the seeded objects: a well-formed number nobody has, numbers, and files the docs UI serves.
     realIds.push('INC-20990101-0001', '1', '0', '-1', 'index.html', 'swagger-ui.css', 'swagger-initializer.js');
@@ -141,7 +175,11 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
   async function seed(): Promise<void> {
     const app = env.app();
     const tag = randomBytes(4).toString('hex');
-    const user = await app.users.create(env.admin, { handle: `fuzz-${tag}`, name: `Fuzz ${tag}`, email: `fuzz-${tag}@example.test` });
+    const user = await app.users.create(env.admin, {
+      handle: `fuzz-${tag}`,
+      name: `Fuzz ${tag}`,
+      email: `fuzz-${tag}@example.test`,
+    });
     const { token } = await app.tokens.create(env.admin, { user: user.id, role: 'responder' });
     const { service } = await app.services.create(env.admin, { name: `svc ${tag}` });
     const open = await app.incidents.create(env.admin, { title: `open ${tag}`, severity: 'P2', serviceId: service.id });
@@ -161,7 +199,11 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
     return server.inject({
       method: req.method as (typeof METHODS)[number],
       url: req.url,
-      headers: { ...req.body.headers, ...authHeader(req.auth), ...(req.requestId !== undefined && { 'x-request-id': req.requestId }) },
+      headers: {
+        ...req.body.headers,
+        ...authHeader(req.auth),
+        ...(req.requestId !== undefined && { 'x-request-id': req.requestId }),
+      },
       ...(req.body.payload !== undefined && { payload: req.body.payload }),
     });
   }
@@ -211,13 +253,19 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
 
   /** A path parameter: mostly one of its enum values when it has them, else any segment. */
   function enumOrSegment(values: string[] | undefined): fc.Arbitrary<string> {
-    return values?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: pathSegment(realIds) }) : pathSegment(realIds);
+    return values?.length
+      ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: pathSegment(realIds) })
+      : pathSegment(realIds);
   }
 
   function urlOf(route: Route): fc.Arbitrary<string> {
     const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
     return fc
-      .tuple(pathSpelling(route.path), fc.tuple(...names.map((name) => enumOrSegment(route.pathEnums?.[name]))), queryString(route.query, realIds))
+      .tuple(
+        pathSpelling(route.path),
+        fc.tuple(...names.map((name) => enumOrSegment(route.pathEnums?.[name]))),
+        queryString(route.query, realIds),
+      )
       .map(([spelling, segments, query]) => {
         let i = 0;
         return spelling.replace(/\{[^}]+\}/g, () => segments[i++] ?? '') + query;
@@ -232,7 +280,12 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
    */
   function leftTheApi(req: FuzzRequest, res: { headers: Record<string, unknown>; body: string }): boolean {
     const normalised = new URL(req.url, 'http://vigil.test').pathname.toLowerCase();
-    return req.method === 'GET' && !normalised.startsWith('/api/') && String(res.headers['content-type']).startsWith('text/html') && res.body.startsWith('<!doctype html>');
+    return (
+      req.method === 'GET' &&
+      !normalised.startsWith('/api/') &&
+      String(res.headers['content-type']).startsWith('text/html') &&
+      res.body.startsWith('<!doctype html>')
+    );
   }
 
   /**
@@ -247,7 +300,10 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
         const code = check(req, res);
         if (req.auth.kind === 'admin' && (code === undefined || !EDGE_CODE.test(code))) reached++;
         if ((req.auth.kind === 'none' || req.auth.kind === 'garbage') && protectedRoute && !leftTheApi(req, res)) {
-          expect(res.statusCode, `answered without a valid token: ${req.method} ${req.url.slice(0, 300)}`).not.toBeLessThan(300);
+          expect(
+            res.statusCode,
+            `answered without a valid token: ${req.method} ${req.url.slice(0, 300)}`,
+          ).not.toBeLessThan(300);
         }
       }),
       { numRuns },
@@ -256,43 +312,89 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
   }
 
   async function adminStillWorks(): Promise<void> {
-    const res = await server.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${adminToken}` } });
+    const res = await server.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(res.statusCode, res.body).toBe(200);
   }
 
   for (const route of ROUTES) {
-    it(
-      `${route.method} ${route.path}`,
-      async () => {
-        await seed();
-        const admin = fc.constant<Auth>({ kind: 'admin' });
-        const hasBody = route.body !== undefined || route.method === 'POST' || route.method === 'PATCH';
+    it(`${route.method} ${route.path}`, async () => {
+      await seed();
+      const admin = fc.constant<Auth>({ kind: 'admin' });
+      const hasBody = route.body !== undefined || route.method === 'POST' || route.method === 'PATCH';
 
-        // Path parameters and query strings, with a body of the route's own fields where it takes one.
-        const fields = hasBody ? fieldBody(route.body, realIds) : plainBody;
-        const reachedByUrl = await fuzz(fc.record({ method: fc.constant(route.method), url: urlOf(route), auth: admin, body: fields, requestId }), 80);
+      // Path parameters and query strings, with a body of the route's own fields where it takes one.
+      const fields = hasBody ? fieldBody(route.body, realIds) : plainBody;
+      const reachedByUrl = await fuzz(
+        fc.record({ method: fc.constant(route.method), url: urlOf(route), auth: admin, body: fields, requestId }),
+        80,
+      );
 
-        // Bodies of every kind, on a mostly real URL.
-        const reachedByBody = await fuzz(fc.record({ method: fc.constant(route.method), url: urlOf(route), auth: admin, body: body(route.body, realIds), requestId }), hasBody ? 120 : 40);
+      // Bodies of every kind, on a mostly real URL.
+      const reachedByBody = await fuzz(
+        fc.record({
+          method: fc.constant(route.method),
+          url: urlOf(route),
+          auth: admin,
+          body: body(route.body, realIds),
+          requestId,
+        }),
+        hasBody ? 120 : 40,
+      );
 
-        // No token, a garbage token, a viewer's token; and other methods on the same path.
-        const auth = fc.oneof(fc.constant<Auth>({ kind: 'none' }), fc.constant<Auth>({ kind: 'viewer' }), garbageAuthorization.map((header): Auth => ({ kind: 'garbage', header })));
-        const guarded = needsToken(route.path);
-        await fuzz(fc.record({ method: fc.constant(route.method), url: urlOf(route), auth, body: body(route.body, realIds), requestId }), 40, guarded);
-        await fuzz(fc.record({ method: fc.constantFrom(...METHODS), url: urlOf(route), auth: fc.oneof(admin, auth), body: body(route.body, realIds), requestId }), 30, guarded);
+      // No token, a garbage token, a viewer's token; and other methods on the same path.
+      const auth = fc.oneof(
+        fc.constant<Auth>({ kind: 'none' }),
+        fc.constant<Auth>({ kind: 'viewer' }),
+        garbageAuthorization.map((header): Auth => ({ kind: 'garbage', header })),
+      );
+      const guarded = needsToken(route.path);
+      await fuzz(
+        fc.record({
+          method: fc.constant(route.method),
+          url: urlOf(route),
+          auth,
+          body: body(route.body, realIds),
+          requestId,
+        }),
+        40,
+        guarded,
+      );
+      await fuzz(
+        fc.record({
+          method: fc.constantFrom(...METHODS),
+          url: urlOf(route),
+          auth: fc.oneof(admin, auth),
+          body: body(route.body, realIds),
+          requestId,
+        }),
+        30,
+        guarded,
+      );
 
-        // A body over the limit is refused at the edge.
-        const oversize = { headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ text: 'x'.repeat(bodyLimitOf(route.path)) }) };
-        const bigReq: FuzzRequest = { method: route.method, url: route.path.replace(/\{[^}]+\}/g, realIds.at(-1) ?? 'x'), auth: { kind: 'admin' }, body: oversize, requestId: undefined };
-        const bigCode = check(bigReq, await send(bigReq));
-        if (hasBody) expect(bigCode).toBe('request.too_large');
+      // A body over the limit is refused at the edge.
+      const oversize = {
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ text: 'x'.repeat(bodyLimitOf(route.path)) }),
+      };
+      const bigReq: FuzzRequest = {
+        method: route.method,
+        url: route.path.replace(/\{[^}]+\}/g, realIds.at(-1) ?? 'x'),
+        auth: { kind: 'admin' },
+        body: oversize,
+        requestId: undefined,
+      };
+      const bigCode = check(bigReq, await send(bigReq));
+      if (hasBody) expect(bigCode).toBe('request.too_large');
 
-        // The fuzzing reached the services, not just the validators, and left the admin able to work.
-        // (The docs UI's static wildcard has only a few real names, so random segments rarely find one.)
-        if (!route.path.includes('{*}')) expect(reachedByUrl + reachedByBody, 'no request got past the HTTP edge').toBeGreaterThan(0);
-        await adminStillWorks();
-      },
-      120_000,
-    );
+      // The fuzzing reached the services, not just the validators, and left the admin able to work.
+      // (The docs UI's static wildcard has only a few real names, so random segments rarely find one.)
+      if (!route.path.includes('{*}'))
+        expect(reachedByUrl + reachedByBody, 'no request got past the HTTP edge').toBeGreaterThan(0);
+      await adminStillWorks();
+    }, 120_000);
   }
 });

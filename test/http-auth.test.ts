@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin, digest } from '../src/auth/index.js';
 import { FakeClock } from '../src/clock.js';
 import { describeEachEngine } from './engines.js';
-import { dumpDatabase, expectError, startHarness, unique, type Caller, type Harness, type Response } from './http-harness.js';
+import {
+  dumpDatabase,
+  expectError,
+  startHarness,
+  unique,
+  type Caller,
+  type Harness,
+  type Response,
+} from './http-harness.js';
 
 const TOKEN_SHAPE = /^vgl_[A-Za-z0-9_-]{43}$/;
 const KEY_SHAPE = /^[a-z0-9]{32}$/;
@@ -36,12 +44,22 @@ describeEachEngine('HTTP authentication', (env) => {
     const me = await h.call('GET', '/api/v1/me', { as: bootstrapSecret });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ role: 'admin', user: { handle: 'admin', active: true } });
-    const lower = await h.server.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `bearer ${bootstrapSecret}` } });
+    const lower = await h.server.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `bearer ${bootstrapSecret}` },
+    });
     expect(lower.statusCode).toBe(200);
   });
 
   it('answers 401 with the error shape and a Bearer challenge when the header is missing', async () => {
-    for (const url of ['/api/v1/me', '/api/v1/incidents', '/api/v1/services', '/api/v1/audit', '/functions/v1/production-monitoring']) {
+    for (const url of [
+      '/api/v1/me',
+      '/api/v1/incidents',
+      '/api/v1/services',
+      '/api/v1/audit',
+      '/functions/v1/production-monitoring',
+    ]) {
       expect401(await h.call('GET', url));
     }
     expect401(await h.call('POST', '/api/v1/incidents', { body: { title: 'anonymous', severity: 'P1' } }));
@@ -87,7 +105,12 @@ describeEachEngine('HTTP authentication', (env) => {
     expect(off.json().active).toBe(false);
     expect401(await h.call('GET', '/api/v1/me', { as: bob }));
     expect401(await h.call('GET', '/api/v1/me', { as: second.secret }));
-    expect401(await h.call('POST', '/api/v1/incidents', { as: bob, body: { title: 'from a deactivated user', severity: 'P3' } }));
+    expect401(
+      await h.call('POST', '/api/v1/incidents', {
+        as: bob,
+        body: { title: 'from a deactivated user', severity: 'P3' },
+      }),
+    );
 
     const on = await h.call('PATCH', `/api/v1/users/${bob.handle}`, { as: bootstrapSecret, body: { active: true } });
     expect(on.json().active).toBe(true);
@@ -140,17 +163,68 @@ const MATRIX: Case[] = [
   { method: 'GET', path: '/api/v1/services/{service}', expected: ALL_OK },
   { method: 'GET', path: '/api/v1/users', expected: ALL_OK },
   { method: 'GET', path: '/api/v1/me', expected: ALL_OK },
-  { method: 'POST', path: '/api/v1/incidents', body: () => ({ title: unique('matrix'), severity: 'P3' }), expected: { viewer: 403, responder: 201, admin: 201 } },
-  { method: 'POST', path: '/api/v1/incidents/{incident}/acknowledge', expected: { viewer: 403, responder: 200, admin: 200 } },
-  { method: 'POST', path: '/api/v1/incidents/{incident}/notes', body: () => ({ text: 'a note' }), expected: { viewer: 403, responder: 201, admin: 201 } },
-  { method: 'POST', path: '/api/v1/incidents/{incident}/resolve', body: () => ({ note: 'done' }), expected: { viewer: 403, responder: 200, admin: 200 } },
-  { method: 'POST', path: '/api/v1/services', body: () => ({ name: unique('matrix-svc') }), expected: { viewer: 403, responder: 403, admin: 201 } },
-  { method: 'PATCH', path: '/api/v1/services/{service}', body: () => ({ description: 'changed' }), expected: { viewer: 403, responder: 403, admin: 200 } },
-  { method: 'POST', path: '/api/v1/services/{service}/rotate-key', expected: { viewer: 403, responder: 403, admin: 200 } },
+  {
+    method: 'POST',
+    path: '/api/v1/incidents',
+    body: () => ({ title: unique('matrix'), severity: 'P3' }),
+    expected: { viewer: 403, responder: 201, admin: 201 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incidents/{incident}/acknowledge',
+    expected: { viewer: 403, responder: 200, admin: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incidents/{incident}/notes',
+    body: () => ({ text: 'a note' }),
+    expected: { viewer: 403, responder: 201, admin: 201 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incidents/{incident}/resolve',
+    body: () => ({ note: 'done' }),
+    expected: { viewer: 403, responder: 200, admin: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/services',
+    body: () => ({ name: unique('matrix-svc') }),
+    expected: { viewer: 403, responder: 403, admin: 201 },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/services/{service}',
+    body: () => ({ description: 'changed' }),
+    expected: { viewer: 403, responder: 403, admin: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/services/{service}/rotate-key',
+    expected: { viewer: 403, responder: 403, admin: 200 },
+  },
   { method: 'DELETE', path: '/api/v1/services/{service}', expected: { viewer: 403, responder: 403, admin: 204 } },
-  { method: 'POST', path: '/api/v1/users', body: () => { const handle = unique('matrix-user'); return { handle, name: handle, email: `${handle}@example.test` }; }, expected: { viewer: 403, responder: 403, admin: 201 } },
-  { method: 'PATCH', path: '/api/v1/users/root', body: () => ({ name: 'Test Admin' }), expected: { viewer: 403, responder: 403, admin: 200 } },
-  { method: 'POST', path: '/api/v1/tokens', body: () => ({ user: 'root', role: 'viewer' }), expected: { viewer: 403, responder: 403, admin: 201 } },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    body: () => {
+      const handle = unique('matrix-user');
+      return { handle, name: handle, email: `${handle}@example.test` };
+    },
+    expected: { viewer: 403, responder: 403, admin: 201 },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/root',
+    body: () => ({ name: 'Test Admin' }),
+    expected: { viewer: 403, responder: 403, admin: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens',
+    body: () => ({ user: 'root', role: 'viewer' }),
+    expected: { viewer: 403, responder: 403, admin: 201 },
+  },
   { method: 'GET', path: '/api/v1/tokens', expected: { viewer: 403, responder: 403, admin: 200 } },
   { method: 'DELETE', path: '/api/v1/tokens/{token}', expected: { viewer: 403, responder: 403, admin: 200 } },
   { method: 'GET', path: '/api/v1/audit', expected: { viewer: 403, responder: 403, admin: 200 } },
@@ -162,7 +236,8 @@ describeEachEngine('HTTP role matrix', (env) => {
 
   beforeAll(async () => {
     h = await startHarness(env);
-    for (const role of ['viewer', 'responder', 'admin'] as const) callers[role] = await h.caller(role, `matrix-${role}`);
+    for (const role of ['viewer', 'responder', 'admin'] as const)
+      callers[role] = await h.caller(role, `matrix-${role}`);
   });
   afterAll(async () => h?.close());
 
@@ -181,7 +256,9 @@ describeEachEngine('HTTP role matrix', (env) => {
       timeline: timeline.json(),
       service: service.json(),
       latestAudit: audit.json().data[0].id,
-      tokens: (tokens.json().data as Array<{ id: string; revoked_at: string | null }>).map((t) => `${t.id} ${t.revoked_at}`),
+      tokens: (tokens.json().data as Array<{ id: string; revoked_at: string | null }>).map(
+        (t) => `${t.id} ${t.revoked_at}`,
+      ),
       users: users.json().data,
       counts: counts.sort((a, b) => `${a.status}${a.severity}`.localeCompare(`${b.status}${b.severity}`)),
     };
@@ -189,46 +266,81 @@ describeEachEngine('HTTP role matrix', (env) => {
 
   for (const role of ['viewer', 'responder', 'admin'] as const) {
     describe(`as ${role}`, () => {
-      it.each(MATRIX.map((c) => [`${c.method} ${c.path} → ${c.expected[role]}`, c] as const))('%s', async (_label, c) => {
-        // Fresh targets per case, so an allowed write never changes what a later case sees.
-        const incident = await h.app.incidents.create(env.admin, { title: unique('matrix-target'), severity: 'P2' });
-        const { service } = await h.app.services.create(env.admin, { name: unique('matrix-target-svc') });
-        const { token } = await h.app.tokens.create(env.admin, { user: 'root', role: 'viewer', name: unique('matrix-target-token') });
-        const url = c.path.replace('{incident}', incident.id).replace('{service}', service.id).replace('{token}', token.id);
-        const before = await snapshot(incident.id, service.id);
+      it.each(MATRIX.map((c) => [`${c.method} ${c.path} → ${c.expected[role]}`, c] as const))(
+        '%s',
+        async (_label, c) => {
+          // Fresh targets per case, so an allowed write never changes what a later case sees.
+          const incident = await h.app.incidents.create(env.admin, { title: unique('matrix-target'), severity: 'P2' });
+          const { service } = await h.app.services.create(env.admin, { name: unique('matrix-target-svc') });
+          const { token } = await h.app.tokens.create(env.admin, {
+            user: 'root',
+            role: 'viewer',
+            name: unique('matrix-target-token'),
+          });
+          const url = c.path
+            .replace('{incident}', incident.id)
+            .replace('{service}', service.id)
+            .replace('{token}', token.id);
+          const before = await snapshot(incident.id, service.id);
 
-        const res = await h.call(c.method, url, { as: callers[role], ...(c.body && { body: c.body() }) });
-        expect(res.statusCode, res.body).toBe(c.expected[role]);
+          const res = await h.call(c.method, url, { as: callers[role], ...(c.body && { body: c.body() }) });
+          expect(res.statusCode, res.body).toBe(c.expected[role]);
 
-        if (c.expected[role] === 403) {
-          const error = expectError(res, 403, 'auth.forbidden');
-          expect(error.message).toContain(role);
-          expect(await snapshot(incident.id, service.id)).toEqual(before);
-        }
-      });
+          if (c.expected[role] === 403) {
+            const error = expectError(res, 403, 'auth.forbidden');
+            expect(error.message).toContain(role);
+            expect(await snapshot(incident.id, service.id)).toEqual(before);
+          }
+        },
+      );
     });
   }
 
   it('leaves a triggered incident triggered, with the same timeline, after a viewer tries to acknowledge and resolve it', async () => {
-    const incident = await h.call('POST', '/api/v1/incidents', { as: callers.responder, body: { title: unique('viewer-ack'), severity: 'P1' } });
+    const incident = await h.call('POST', '/api/v1/incidents', {
+      as: callers.responder,
+      body: { title: unique('viewer-ack'), severity: 'P1' },
+    });
     const id = incident.json().id as string;
     for (const action of ['acknowledge', 'resolve']) {
-      expectError(await h.call('POST', `/api/v1/incidents/${id}/${action}`, { as: callers.viewer, body: {} }), 403, 'auth.forbidden');
+      expectError(
+        await h.call('POST', `/api/v1/incidents/${id}/${action}`, { as: callers.viewer, body: {} }),
+        403,
+        'auth.forbidden',
+      );
     }
-    expectError(await h.call('POST', `/api/v1/incidents/${id}/severity`, { as: callers.viewer, body: { severity: 'P0' } }), 403, 'auth.forbidden');
+    expectError(
+      await h.call('POST', `/api/v1/incidents/${id}/severity`, { as: callers.viewer, body: { severity: 'P0' } }),
+      403,
+      'auth.forbidden',
+    );
     const after = await h.call('GET', `/api/v1/incidents/${id}`, { as: callers.viewer });
-    expect(after.json()).toMatchObject({ status: 'triggered', severity: 'P1', acknowledged_at: null, acknowledged_by: null, roles: { incident_commander: null } });
-    const kinds = (await h.call('GET', `/api/v1/incidents/${id}/timeline`, { as: callers.viewer })).json().data.map((e: { kind: string }) => e.kind);
+    expect(after.json()).toMatchObject({
+      status: 'triggered',
+      severity: 'P1',
+      acknowledged_at: null,
+      acknowledged_by: null,
+      roles: { incident_commander: null },
+    });
+    const kinds = (await h.call('GET', `/api/v1/incidents/${id}/timeline`, { as: callers.viewer }))
+      .json()
+      .data.map((e: { kind: string }) => e.kind);
     expect(kinds).toEqual(['created']);
   });
 
   it('lets a responder walk an incident through create, acknowledge and resolve', async () => {
-    const created = await h.call('POST', '/api/v1/incidents', { as: callers.responder, body: { title: unique('responder-walk'), severity: 'P2' } });
+    const created = await h.call('POST', '/api/v1/incidents', {
+      as: callers.responder,
+      body: { title: unique('responder-walk'), severity: 'P2' },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id as string;
     const acked = await h.call('POST', `/api/v1/incidents/${id}/acknowledge`, { as: callers.responder });
     expect(acked.json()).toMatchObject({ status: 'acknowledged', acknowledged_by: callers.responder.userId });
-    const resolved = await h.call('POST', `/api/v1/incidents/${id}/resolve`, { as: callers.responder, body: { note: 'fixed' } });
+    const resolved = await h.call('POST', `/api/v1/incidents/${id}/resolve`, {
+      as: callers.responder,
+      body: { note: 'fixed' },
+    });
     expect(resolved.json()).toMatchObject({ status: 'resolved', resolved_by: callers.responder.userId });
   });
 });
@@ -247,7 +359,10 @@ describeEachEngine('HTTP secrets at rest', (env) => {
     const owner = await h.caller('viewer', 'secrets-owner');
     const tokens: string[] = [admin.token, owner.token];
     for (const role of ['admin', 'responder', 'viewer'] as const) {
-      const res = await h.call('POST', '/api/v1/tokens', { as: admin, body: { user: owner.handle, role, name: `${role} token` } });
+      const res = await h.call('POST', '/api/v1/tokens', {
+        as: admin,
+        body: { user: owner.handle, role, name: `${role} token` },
+      });
       expect(res.statusCode).toBe(201);
       expect(res.json()).toMatchObject({ role, user: owner.handle, kind: 'api', last_used_at: null, revoked_at: null });
       tokens.push(res.json().token as string);
@@ -256,7 +371,10 @@ describeEachEngine('HTTP secrets at rest', (env) => {
     const keys: string[] = [];
     const serviceIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await h.call('POST', '/api/v1/services', { as: admin, body: { name: unique('secrets-svc'), description: 'holds a key' } });
+      const res = await h.call('POST', '/api/v1/services', {
+        as: admin,
+        body: { name: unique('secrets-svc'), description: 'holds a key' },
+      });
       expect(res.statusCode).toBe(201);
       keys.push(res.json().integration_key as string);
       serviceIds.push(res.json().id as string);
@@ -279,7 +397,8 @@ describeEachEngine('HTTP secrets at rest', (env) => {
       expect(text.toLowerCase().includes(secret.toLowerCase())).toBe(false);
     }
     // The dump does hold the digests of live secrets, so the check above looked at the right rows.
-    for (const secret of [...tokens, keys[1] as string, keys[2] as string, keys[3] as string]) expect(text).toContain(digest(secret));
+    for (const secret of [...tokens, keys[1] as string, keys[2] as string, keys[3] as string])
+      expect(text).toContain(digest(secret));
   });
 
   it('issues tokens with at least 256 bits of randomness', async () => {
@@ -321,16 +440,23 @@ describeEachEngine('HTTP secrets at rest', (env) => {
     expect(rotated.json().integration_key_hint).toBe(`…${newKey.slice(-4)}`);
     expect(await h.app.services.byIntegrationKey(oldKey)).toBeUndefined();
     expect((await h.app.services.byIntegrationKey(newKey))?.id).toBe(id);
-    expect((await h.call('GET', `/api/v1/services/${id}`, { as: admin })).json().integration_key_hint).toBe(`…${newKey.slice(-4)}`);
+    expect((await h.call('GET', `/api/v1/services/${id}`, { as: admin })).json().integration_key_hint).toBe(
+      `…${newKey.slice(-4)}`,
+    );
   });
 
   it('records when a token was last used', async () => {
     const owner = await h.caller('viewer', 'last-used');
-    const issued = await h.call('POST', '/api/v1/tokens', { as: admin, body: { user: owner.handle, role: 'responder' } });
+    const issued = await h.call('POST', '/api/v1/tokens', {
+      as: admin,
+      body: { user: owner.handle, role: 'responder' },
+    });
     const { id, token } = issued.json() as { id: string; token: string };
     const find = async () => {
       const list = await h.call('GET', `/api/v1/tokens?user=${owner.handle}`, { as: admin });
-      return (list.json().data as Array<{ id: string; last_used_at: string | null; token?: string }>).find((t) => t.id === id);
+      return (list.json().data as Array<{ id: string; last_used_at: string | null; token?: string }>).find(
+        (t) => t.id === id,
+      );
     };
     expect((await find())?.last_used_at).toBeNull();
     expect((await find())?.token).toBeUndefined();
@@ -342,7 +468,10 @@ describeEachEngine('HTTP secrets at rest', (env) => {
 
     // A rejected token (wrong secret of the same shape) changes nothing.
     h.clock.advance(5 * 60_000);
-    expect((await h.call('GET', '/api/v1/incidents', { as: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).statusCode).toBe(401);
+    expect(
+      (await h.call('GET', '/api/v1/incidents', { as: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }))
+        .statusCode,
+    ).toBe(401);
     expect((await find())?.last_used_at).toBe(usedAt);
   });
 });

@@ -46,7 +46,10 @@ export function unique(prefix: string): string {
 }
 
 /** The app and server over `env`'s database; `config` replaces the test config when given. */
-export async function startHarness(env: EngineEnv, options: { clock?: FakeClock; config?: Config } = {}): Promise<Harness> {
+export async function startHarness(
+  env: EngineEnv,
+  options: { clock?: FakeClock; config?: Config } = {},
+): Promise<Harness> {
   const clock = options.clock ?? new FakeClock();
   const app = options.config ? createServices(options.config, env.database, clock) : env.app(clock);
   const server = await buildServer(app);
@@ -58,7 +61,11 @@ export async function startHarness(env: EngineEnv, options: { clock?: FakeClock;
     clock,
     async caller(role, prefix = role) {
       const handle = unique(prefix);
-      const user = await app.users.create(env.admin, { handle, name: `Test ${handle}`, email: `${handle}@example.test` });
+      const user = await app.users.create(env.admin, {
+        handle,
+        name: `Test ${handle}`,
+        email: `${handle}@example.test`,
+      });
       const { token, secret } = await app.tokens.create(env.admin, { user: user.id, role });
       return { token: secret, tokenId: token.id, userId: user.id, handle, role };
     },
@@ -78,7 +85,11 @@ export async function startHarness(env: EngineEnv, options: { clock?: FakeClock;
 }
 
 /** Asserts the `{"error":{"code","message"}}` shape with this status and code, and returns the error. */
-export function expectError(res: Response, status: number, code: string): { code: string; message: string; details?: unknown } {
+export function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): { code: string; message: string; details?: unknown } {
   const body = res.json() as { error?: { code?: unknown; message?: unknown } };
   expect({ status: res.statusCode, code: body.error?.code }, res.body).toEqual({ status, code });
   expect(typeof body.error?.message).toBe('string');

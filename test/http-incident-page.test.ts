@@ -26,8 +26,17 @@ describeEachEngine('HTTP incident page: status updates', (env) => {
     expect(res.statusCode, res.body).toBe(status);
     return res.json();
   };
-  const open = async (severity: string) => ok(await h.call('POST', '/api/v1/incidents', { as: responder, body: { title: `Checkout ${severity}`, severity } }), 201) as { id: string; number: string };
-  const kinds = async (id: string) => (ok(await h.call('GET', `/api/v1/incidents/${id}/timeline?limit=200`, { as: viewer })) as { data: Array<{ kind: string }> }).data.map((e) => e.kind);
+  const open = async (severity: string) =>
+    ok(
+      await h.call('POST', '/api/v1/incidents', { as: responder, body: { title: `Checkout ${severity}`, severity } }),
+      201,
+    ) as { id: string; number: string };
+  const kinds = async (id: string) =>
+    (
+      ok(await h.call('GET', `/api/v1/incidents/${id}/timeline?limit=200`, { as: viewer })) as {
+        data: Array<{ kind: string }>;
+      }
+    ).data.map((e) => e.kind);
 
   it('tells when a P1’s first update is due (its cadence from opening) and what an update now would announce', async () => {
     const incident = await open('P1');
@@ -54,21 +63,46 @@ describeEachEngine('HTTP incident page: status updates', (env) => {
 
     // An update clears it: the announced time is the next due time.
     const next = at(start + 31 * MIN + 45 * MIN);
-    ok(await h.call('POST', `/api/v1/incidents/${incident.id}/updates`, { as: responder, body: { status_text: 'Rolled back', next_update_at: next } }), 201);
-    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({ next_update_at: next, overdue: false, missed: 0, last_update_at: at(start + 31 * MIN) });
+    ok(
+      await h.call('POST', `/api/v1/incidents/${incident.id}/updates`, {
+        as: responder,
+        body: { status_text: 'Rolled back', next_update_at: next },
+      }),
+      201,
+    );
+    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
+      next_update_at: next,
+      overdue: false,
+      missed: 0,
+      last_update_at: at(start + 31 * MIN),
+    });
   });
 
   it('has nothing due for a P2 until an update names a time, and nothing once resolved', async () => {
     const incident = await open('P2');
-    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({ next_update_at: null, overdue: false, default_next_update_at: null });
+    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
+      next_update_at: null,
+      overdue: false,
+      default_next_update_at: null,
+    });
     ok(await h.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { as: responder, body: {} }));
-    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({ next_update_at: null, overdue: false, missed: 0, default_next_update_at: null });
+    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
+      next_update_at: null,
+      overdue: false,
+      missed: 0,
+      default_next_update_at: null,
+    });
   });
 
   it('previews an update exactly as it would be sent, without sending or recording it', async () => {
     const incident = await open('P1');
     const now = h.clock.now().getTime();
-    const preview = ok(await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, { as: responder, body: { status_text: 'Database failover in progress' } }));
+    const preview = ok(
+      await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, {
+        as: responder,
+        body: { status_text: 'Database failover in progress' },
+      }),
+    );
     expect(preview).toEqual({
       subject: `[P1] Update: Checkout P1 (${incident.number})`,
       text: `Database failover in progress\n\nStatus: triggered, phase: detection.\nNext update by ${new Date(now + 60 * MIN).toISOString()}.`,
@@ -77,18 +111,47 @@ describeEachEngine('HTTP incident page: status updates', (env) => {
     expect(await kinds(incident.id)).not.toContain('status_update');
 
     const next = new Date(now + 20 * MIN).toISOString();
-    const given = ok(await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, { as: responder, body: { status_text: 'x', next_update_at: next } }));
+    const given = ok(
+      await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, {
+        as: responder,
+        body: { status_text: 'x', next_update_at: next },
+      }),
+    );
     expect(given.next_update_at).toBe(next);
     expect(given.text).toContain(`Next update by ${next}.`);
-    const sent = ok(await h.call('POST', `/api/v1/incidents/${incident.id}/updates`, { as: responder, body: { status_text: 'x', next_update_at: next } }), 201);
+    const sent = ok(
+      await h.call('POST', `/api/v1/incidents/${incident.id}/updates`, {
+        as: responder,
+        body: { status_text: 'x', next_update_at: next },
+      }),
+      201,
+    );
     expect(sent.next_update_at).toBe(next);
   });
 
   it('refuses a next update time in the past and an empty text, and 404s an unknown incident', async () => {
     const incident = await open('P1');
     const past = new Date(h.clock.now().getTime() - MIN).toISOString();
-    expectError(await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, { as: responder, body: { status_text: 'x', next_update_at: past } }), 400, 'update.invalid');
-    expectError(await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, { as: responder, body: { status_text: '  ' } }), 400, 'request.invalid');
-    expectError(await h.call('GET', '/api/v1/incidents/INC-20000101-0001/updates/next', { as: viewer }), 404, 'incident.not_found');
+    expectError(
+      await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, {
+        as: responder,
+        body: { status_text: 'x', next_update_at: past },
+      }),
+      400,
+      'update.invalid',
+    );
+    expectError(
+      await h.call('POST', `/api/v1/incidents/${incident.id}/updates/preview`, {
+        as: responder,
+        body: { status_text: '  ' },
+      }),
+      400,
+      'request.invalid',
+    );
+    expectError(
+      await h.call('GET', '/api/v1/incidents/INC-20000101-0001/updates/next', { as: viewer }),
+      404,
+      'incident.not_found',
+    );
   });
 });

@@ -19,7 +19,17 @@ import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './engines
 
 const ROUNDS = 40;
 
-const alert = (dedupKey: string, over: Partial<AlertEvent> = {}): AlertEvent => ({ format: 'alertmanager', action: 'trigger', dedupKey, summary: `alert ${dedupKey}`, source: 'prometheus', severity: 'critical', links: [], images: [], ...over });
+const alert = (dedupKey: string, over: Partial<AlertEvent> = {}): AlertEvent => ({
+  format: 'alertmanager',
+  action: 'trigger',
+  dedupKey,
+  summary: `alert ${dedupKey}`,
+  source: 'prometheus',
+  severity: 'critical',
+  links: [],
+  images: [],
+  ...over,
+});
 
 if (pgProblem) console.log(`ingest-multi skipped: PostgreSQL at ${PG_URL} is unreachable (${pgProblem})`);
 
@@ -35,7 +45,11 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     await migrate((databases[0] as Database).db);
     const config = testConfig();
     for (const database of databases) apps.push(createServices(config, database, systemClock));
-    const root = await (apps[0] as App).users.create(SYSTEM_ACTOR, { handle: 'root', name: 'Test Admin', email: 'root@example.test' });
+    const root = await (apps[0] as App).users.create(SYSTEM_ACTOR, {
+      handle: 'root',
+      name: 'Test Admin',
+      email: 'root@example.test',
+    });
     admin = { type: 'user', id: root.id, name: root.handle, role: 'admin' };
   });
 
@@ -47,7 +61,10 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
 
   /** Sends one request to each instance at once and expects both accepted. */
   async function both(routingKey: string, first: AlertEvent[], second: AlertEvent[]): Promise<void> {
-    const [a, b] = await Promise.all([(apps[0] as App).ingest.submit({ routingKey, events: first }), (apps[1] as App).ingest.submit({ routingKey, events: second })]);
+    const [a, b] = await Promise.all([
+      (apps[0] as App).ingest.submit({ routingKey, events: first }),
+      (apps[1] as App).ingest.submit({ routingKey, events: second }),
+    ]);
     expect([a.ok, b.ok]).toEqual([true, true]);
   }
 
@@ -76,7 +93,12 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
 
   it('keeps one open alert per dedup key when the same new key reaches both instances together', async () => {
     const { service, integrationKey } = await (apps[0] as App).services.create(admin, { name: 'same-key' });
-    for (let round = 0; round < ROUNDS; round++) await both(integrationKey, [alert(`k${round}`, { format: 'pagerduty' })], [alert(`k${round}`, { format: 'pagerduty' })]);
+    for (let round = 0; round < ROUNDS; round++)
+      await both(
+        integrationKey,
+        [alert(`k${round}`, { format: 'pagerduty' })],
+        [alert(`k${round}`, { format: 'pagerduty' })],
+      );
     const alerts = (await (apps[0] as App).alerts.list(admin, { limit: 200, serviceId: service.id })).data;
     expect(alerts).toHaveLength(ROUNDS);
     expect(alerts.filter((a) => a.eventCount !== 2)).toEqual([]);
@@ -87,8 +109,15 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     const { service, integrationKey } = await (apps[0] as App).services.create(admin, { name: 'last-two' });
     for (let round = 0; round < ROUNDS; round++) {
       const groupKey = `{}:{alertname="Slow",round="${round}"}`;
-      await (apps[0] as App).ingest.submit({ routingKey: integrationKey, events: [alert(`s${round}-a`, { groupKey }), alert(`s${round}-b`, { groupKey })] });
-      await both(integrationKey, [alert(`s${round}-a`, { groupKey, action: 'resolve' })], [alert(`s${round}-b`, { groupKey, action: 'resolve' })]);
+      await (apps[0] as App).ingest.submit({
+        routingKey: integrationKey,
+        events: [alert(`s${round}-a`, { groupKey }), alert(`s${round}-b`, { groupKey })],
+      });
+      await both(
+        integrationKey,
+        [alert(`s${round}-a`, { groupKey, action: 'resolve' })],
+        [alert(`s${round}-b`, { groupKey, action: 'resolve' })],
+      );
     }
     const incidents = await incidentsOf(service.id);
     expect(incidents).toHaveLength(ROUNDS);
@@ -100,14 +129,25 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     const dsn = await (apps[0] as App).errors.dsn(admin, service.id, 'http://vigil.test');
     expect(dsn.project.serviceId).toBe(service.id);
     const event = (round: number) => {
-      const parsed = parseSentryEvent({ level: 'error', environment: 'production', exception: { values: [{ type: 'TypeError', value: `round ${round} failed` }] }, fingerprint: [`round-${round}`] }, new Date(), () => randomBytes(16).toString('hex'));
+      const parsed = parseSentryEvent(
+        {
+          level: 'error',
+          environment: 'production',
+          exception: { values: [{ type: 'TypeError', value: `round ${round} failed` }] },
+          fingerprint: [`round-${round}`],
+        },
+        new Date(),
+        () => randomBytes(16).toString('hex'),
+      );
       if (!parsed.ok) throw new Error(parsed.errors.join('; '));
       return parsed.value;
     };
     for (let round = 0; round < ROUNDS; round++) {
       // Twice per round: first both create the group, then both count on it.
       for (let pass = 0; pass < 2; pass++) {
-        const results = await Promise.all(apps.map((app) => app.errors.submit({ serviceId: service.id, events: [event(round)] })));
+        const results = await Promise.all(
+          apps.map((app) => app.errors.submit({ serviceId: service.id, events: [event(round)] })),
+        );
         expect(results.map((r) => r.stored)).toEqual([true, true]);
       }
     }

@@ -15,7 +15,21 @@ export interface TestKey {
   jwk: Record<string, unknown>;
 }
 
-const HASH: Record<string, string | null> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512', PS256: 'sha256', PS384: 'sha384', PS512: 'sha512', ES256: 'sha256', ES384: 'sha384', ES512: 'sha512', EdDSA: null, HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+const HASH: Record<string, string | null> = {
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  EdDSA: null,
+  HS256: 'sha256',
+  HS384: 'sha384',
+  HS512: 'sha512',
+};
 
 /** RSASSA-PSS salt length in JWS: the hash's size (RFC 7518 §3.5). */
 const PSS_SALT: Record<string, number> = { PS256: 32, PS384: 48, PS512: 64 };
@@ -39,14 +53,27 @@ export function generateKey(alg: TestAlg, kid: string, options: { rsaBits?: numb
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs `claims` with `key` (a TestKey, or a shared secret for HS*); `header` adds or overrides header fields. */
-export function signJwt(claims: Record<string, unknown>, key: TestKey | { secret: string; alg?: 'HS256' | 'HS384' | 'HS512' }, header: Record<string, unknown> = {}): string {
+export function signJwt(
+  claims: Record<string, unknown>,
+  key: TestKey | { secret: string; alg?: 'HS256' | 'HS384' | 'HS512' },
+  header: Record<string, unknown> = {},
+): string {
   const alg = 'secret' in key ? (key.alg ?? 'HS256') : key.alg;
   const head = { alg, typ: 'JWT', ...('secret' in key ? {} : { kid: key.kid }), ...header };
   const input = `${b64(head)}.${b64(claims)}`;
   let signature: Buffer;
-  if ('secret' in key) signature = createHmac(HASH[alg] as string, key.secret).update(input).digest();
-  else if (alg.startsWith('PS')) signature = sign(HASH[alg] as string, Buffer.from(input), { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT[alg] });
-  else if (alg.startsWith('ES')) signature = sign(HASH[alg] as string, Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  if ('secret' in key)
+    signature = createHmac(HASH[alg] as string, key.secret)
+      .update(input)
+      .digest();
+  else if (alg.startsWith('PS'))
+    signature = sign(HASH[alg] as string, Buffer.from(input), {
+      key: key.privateKey,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: PSS_SALT[alg],
+    });
+  else if (alg.startsWith('ES'))
+    signature = sign(HASH[alg] as string, Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   else signature = sign(HASH[alg] ?? null, Buffer.from(input), key.privateKey);
   return `${input}.${signature.toString('base64url')}`;
 }

@@ -21,10 +21,21 @@ describe('GET /api/v1/logs', () => {
     database = createDb({ sqlitePath: ':memory:' });
     await migrate(database.db);
     app = createServices(testConfig(), database, systemClock);
-    server = await buildServer(app, { logger: { level: 'info', stream: pino.multistream([{ level: 'info', stream: buffer.stream }]) }, logBuffer: buffer });
+    server = await buildServer(app, {
+      logger: { level: 'info', stream: pino.multistream([{ level: 'info', stream: buffer.stream }]) },
+      logBuffer: buffer,
+    });
     await server.ready();
-    const admin = await app.users.create(SYSTEM_ACTOR, { handle: 'ops-admin', name: 'Ops Admin', email: 'ops@example.test' });
-    const viewer = await app.users.create(SYSTEM_ACTOR, { handle: 'ops-viewer', name: 'Ops Viewer', email: 'viewer@example.test' });
+    const admin = await app.users.create(SYSTEM_ACTOR, {
+      handle: 'ops-admin',
+      name: 'Ops Admin',
+      email: 'ops@example.test',
+    });
+    const viewer = await app.users.create(SYSTEM_ACTOR, {
+      handle: 'ops-viewer',
+      name: 'Ops Viewer',
+      email: 'viewer@example.test',
+    });
     adminToken = (await app.tokens.create(SYSTEM_ACTOR, { user: admin.id, role: 'admin' })).secret;
     viewerToken = (await app.tokens.create(SYSTEM_ACTOR, { user: viewer.id, role: 'viewer' })).secret;
   });
@@ -33,7 +44,12 @@ describe('GET /api/v1/logs', () => {
     await database.close();
   });
 
-  const logs = (q: string, token = adminToken) => server.inject({ method: 'GET', url: `/api/v1/logs${q}`, headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-me-1' } });
+  const logs = (q: string, token = adminToken) =>
+    server.inject({
+      method: 'GET',
+      url: `/api/v1/logs${q}`,
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-me-1' },
+    });
 
   it('serves the lines the server logged, oldest first, with their fields; admins only', async () => {
     await server.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'health-probe-7' } });
@@ -51,7 +67,13 @@ describe('GET /api/v1/logs', () => {
     server.log.warn({ disk: 'db-1' }, 'disk almost full');
     const warned = (await logs('?level=warn')).json() as { data: Array<{ msg: string; disk?: string; level: string }> };
     expect(warned.data).toEqual([expect.objectContaining({ msg: 'disk almost full', disk: 'db-1', level: 'warn' })]);
-    expect(((await logs(`?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json() as { data: unknown[] }).data).toEqual([]);
+    expect(
+      (
+        (await logs(`?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json() as {
+          data: unknown[];
+        }
+      ).data,
+    ).toEqual([]);
     for (let i = 0; i < 60; i++) server.log.info({ i }, 'filler');
     const all = (await logs('?limit=2000')).json() as { data: Array<{ msg: string; i?: number }> };
     expect(all.data.length).toBeLessThanOrEqual(50);

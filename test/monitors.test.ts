@@ -53,8 +53,12 @@ async function startPeers(): Promise<Peers> {
     if (url === '/teapot') return void res.writeHead(418).end('short and stout');
     if (url === '/redirect') return void res.writeHead(302, { location: '/fail' }).end();
     if (url === '/flip') return void (flip.healthy ? res.end('fine') : res.writeHead(503).end('down'));
-    if (url === '/jwks') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', n: 'abc', e: 'AQAB' }] }));
-    if (url === '/jwks-empty') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
+    if (url === '/jwks')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', n: 'abc', e: 'AQAB' }] }));
+    if (url === '/jwks-empty')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
     if (url === '/echo-header') return void res.end(String(req.headers['x-check'] ?? 'none'));
     res.writeHead(404).end();
   };
@@ -62,7 +66,27 @@ async function startPeers(): Promise<Peers> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   // A self-signed certificate for 127.0.0.1, valid 10 days (so the expiry warning is due).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mon-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '10', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+      '-days',
+      '10',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const cert = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
   const tls = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert }, handler);
   await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
@@ -82,7 +106,18 @@ async function startPeers(): Promise<Peers> {
   };
 }
 
-type MonitorJson = { id: string; state: string; last_error: string | null; last_latency_ms: number | null; enhanced_until: string | null; effective_interval_seconds: number; tls_expires_at: string | null; target: string; token?: string; last_check_at: string | null };
+type MonitorJson = {
+  id: string;
+  state: string;
+  last_error: string | null;
+  last_latency_ms: number | null;
+  enhanced_until: string | null;
+  effective_interval_seconds: number;
+  tls_expires_at: string | null;
+  target: string;
+  token?: string;
+  last_check_at: string | null;
+};
 
 describeEachEngine('monitors', (env) => {
   let h: Harness;
@@ -91,19 +126,37 @@ describeEachEngine('monitors', (env) => {
   let viewer: Caller;
   let service: { id: string; name: string };
   const clock = new FakeClock(START);
-  const config = () => testConfig({ secretKey: KEY, notify: { ...testConfig().notify, outboundAllow: '127.0.0.1/32' } });
+  const config = () =>
+    testConfig({ secretKey: KEY, notify: { ...testConfig().notify, outboundAllow: '127.0.0.1/32' } });
 
   const create = async (body: Record<string, unknown>): Promise<MonitorJson> => {
-    const res = await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, timeout_ms: 1_000, failures_before_down: 1, ...body } });
+    const res = await h.call('POST', '/api/v1/monitors', {
+      as: admin,
+      body: { service_id: service.id, timeout_ms: 1_000, failures_before_down: 1, ...body },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as MonitorJson;
   };
-  const show = async (id: string) => (await h.call('GET', `/api/v1/monitors/${id}`, { as: viewer })).json() as MonitorJson;
+  const show = async (id: string) =>
+    (await h.call('GET', `/api/v1/monitors/${id}`, { as: viewer })).json() as MonitorJson;
   const remove = async (...ids: string[]) => {
-    for (const id of ids) expect((await h.call('DELETE', `/api/v1/monitors/${id}`, { as: admin })).statusCode).toBe(204);
+    for (const id of ids)
+      expect((await h.call('DELETE', `/api/v1/monitors/${id}`, { as: admin })).statusCode).toBe(204);
   };
   const alerts = async (serviceId = service.id) =>
-    ((await h.call('GET', `/api/v1/alerts?service_id=${serviceId}&limit=200`, { as: viewer })).json() as { data: Array<{ dedup_key: string; status: string; incident_id: string | null; format: string; severity: string; classified_as: string | null; details: { class?: string; custom_details?: Record<string, unknown> } }> }).data;
+    (
+      (await h.call('GET', `/api/v1/alerts?service_id=${serviceId}&limit=200`, { as: viewer })).json() as {
+        data: Array<{
+          dedup_key: string;
+          status: string;
+          incident_id: string | null;
+          format: string;
+          severity: string;
+          classified_as: string | null;
+          details: { class?: string; custom_details?: Record<string, unknown> };
+        }>;
+      }
+    ).data;
   const url = (p: string) => `http://127.0.0.1:${peers.port}${p}`;
 
   beforeAll(async () => {
@@ -124,23 +177,52 @@ describeEachEngine('monitors', (env) => {
     const fail = await create({ name: 'fail', kind: 'http', target: url('/fail') });
     const keyword = await create({ name: 'keyword', kind: 'http', target: url('/ok?k'), expect_keyword: 'nowhere' });
     const slow = await create({ name: 'slow', kind: 'http', target: url('/slow'), timeout_ms: 300 });
-    const teapot = await create({ name: 'teapot', kind: 'http', target: url('/teapot'), expect_status: 418, method: 'HEAD' });
+    const teapot = await create({
+      name: 'teapot',
+      kind: 'http',
+      target: url('/teapot'),
+      expect_status: 418,
+      method: 'HEAD',
+    });
     const redirect = await create({ name: 'redirect', kind: 'http', target: url('/redirect') });
-    const header = await create({ name: 'header', kind: 'http', target: url('/echo-header'), headers: { 'X-Check': 'vigil' }, expect_keyword: 'vigil' });
+    const header = await create({
+      name: 'header',
+      kind: 'http',
+      target: url('/echo-header'),
+      headers: { 'X-Check': 'vigil' },
+      expect_keyword: 'vigil',
+    });
     expect(ok.state).toBe('pending');
     expect(await h.app.monitors.runner.runDue()).toBe(7);
     expect(await show(ok.id)).toMatchObject({ state: 'up', last_error: null, last_check_at: START.toISOString() });
     expect((await show(ok.id)).last_latency_ms).toBeGreaterThanOrEqual(0);
     expect(await show(fail.id)).toMatchObject({ state: 'down', last_error: 'HTTP 500 (expected 2xx or 3xx)' });
-    expect(await show(keyword.id)).toMatchObject({ state: 'down', last_error: 'the response does not contain "nowhere"' });
+    expect(await show(keyword.id)).toMatchObject({
+      state: 'down',
+      last_error: 'the response does not contain "nowhere"',
+    });
     expect(await show(slow.id)).toMatchObject({ state: 'down', last_error: 'timed out after 300 ms' });
     expect(await show(teapot.id)).toMatchObject({ state: 'up' });
     // Redirects are not followed: the 302 itself counts as up.
     expect(await show(redirect.id)).toMatchObject({ state: 'up' });
     expect(peers.hits.get('/fail')).toBe(1);
     expect(await show(header.id)).toMatchObject({ state: 'up' });
-    const checks = (await h.call('GET', `/api/v1/monitors/${fail.id}/checks`, { as: viewer })).json() as { data: Array<{ ok: boolean; status: number; error: string }>; next_cursor: string | null };
-    expect(checks).toEqual({ data: [{ at: START.toISOString(), ok: false, latency_ms: expect.any(Number), status: 500, error: 'HTTP 500 (expected 2xx or 3xx)' }], next_cursor: null });
+    const checks = (await h.call('GET', `/api/v1/monitors/${fail.id}/checks`, { as: viewer })).json() as {
+      data: Array<{ ok: boolean; status: number; error: string }>;
+      next_cursor: string | null;
+    };
+    expect(checks).toEqual({
+      data: [
+        {
+          at: START.toISOString(),
+          ok: false,
+          latency_ms: expect.any(Number),
+          status: 500,
+          error: 'HTTP 500 (expected 2xx or 3xx)',
+        },
+      ],
+      next_cursor: null,
+    });
     // Nothing is due until the interval has passed.
     expect(await h.app.monitors.runner.runDue()).toBe(0);
     await remove(ok.id, fail.id, keyword.id, slow.id, teapot.id, redirect.id, header.id);
@@ -153,10 +235,18 @@ describeEachEngine('monitors', (env) => {
     await h.app.monitors.runner.runDue();
     expect(await show(good.id)).toMatchObject({ state: 'up' });
     expect(await show(empty.id)).toMatchObject({ state: 'down', last_error: 'the JWKS document lists no keys' });
-    expect(await show(missing.id)).toMatchObject({ state: 'down', last_error: 'the JWKS endpoint answered HTTP 404 (expected 200)' });
+    expect(await show(missing.id)).toMatchObject({
+      state: 'down',
+      last_error: 'the JWKS endpoint answered HTTP 404 (expected 200)',
+    });
     // An auth monitor that goes down opens its alert as an authentication problem (P1).
     const alert = (await alerts()).find((a) => a.dedup_key === `monitor:${empty.id}`);
-    expect(alert).toMatchObject({ status: 'triggered', format: 'monitor', classified_as: 'P1', details: { class: 'authentication' } });
+    expect(alert).toMatchObject({
+      status: 'triggered',
+      format: 'monitor',
+      classified_as: 'P1',
+      details: { class: 'authentication' },
+    });
     await remove(good.id, empty.id, missing.id);
   });
 
@@ -165,29 +255,51 @@ describeEachEngine('monitors', (env) => {
     const rogue = generateKey('ES256', 'k-login'); // the same kid, another key: a rotation gone wrong
     const idp = { signer: published, status: 200, omitToken: false, received: [] as unknown[] };
     const server = http.createServer((req, res) => {
-      if (req.url === '/jwks') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [published.jwk] }));
+      if (req.url === '/jwks')
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ keys: [published.jwk] }));
       if (req.url === '/sign-in') return void res.end('<form>sign in</form>');
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        idp.received.push({ method: req.method, type: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown });
+        idp.received.push({
+          method: req.method,
+          type: req.headers['content-type'],
+          body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown,
+        });
         const token = signJwt({ sub: 'probe', exp: Math.floor(Date.now() / 1000) + 600 }, idp.signer);
-        res.writeHead(idp.status, { 'content-type': 'application/json' }).end(JSON.stringify(idp.omitToken ? { ok: true } : { access_token: token, token_type: 'Bearer' }));
+        res
+          .writeHead(idp.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(idp.omitToken ? { ok: true } : { access_token: token, token_type: 'Bearer' }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
     try {
-      const m = await create({ name: 'idp-login', kind: 'auth', target: `${base}/jwks`, login_url: `${base}/login`, login_body: { username: 'probe', password: 'pr0be-s3cret' } });
+      const m = await create({
+        name: 'idp-login',
+        kind: 'auth',
+        target: `${base}/jwks`,
+        login_url: `${base}/login`,
+        login_body: { username: 'probe', password: 'pr0be-s3cret' },
+      });
       expect(m).toMatchObject({ login_url: `${base}/login`, login_body: '(set)' });
       expect(JSON.stringify(m)).not.toContain('pr0be-s3cret');
       expect((await dumpDatabase(env.database.db)).text).not.toContain('pr0be-s3cret');
-      const page = await create({ name: 'idp-page', kind: 'auth', target: `${base}/jwks`, login_url: `${base}/sign-in` });
+      const page = await create({
+        name: 'idp-page',
+        kind: 'auth',
+        target: `${base}/jwks`,
+        login_url: `${base}/sign-in`,
+      });
 
       await h.app.monitors.runner.runDue();
       expect(await show(m.id)).toMatchObject({ state: 'up', last_error: null });
       expect(await show(page.id)).toMatchObject({ state: 'up' });
-      expect(idp.received).toEqual([{ method: 'POST', type: 'application/json', body: { username: 'probe', password: 'pr0be-s3cret' } }]);
+      expect(idp.received).toEqual([
+        { method: 'POST', type: 'application/json', body: { username: 'probe', password: 'pr0be-s3cret' } },
+      ]);
 
       const again = async () => {
         clock.advance(60_000);
@@ -195,22 +307,73 @@ describeEachEngine('monitors', (env) => {
         return show(m.id);
       };
       idp.signer = rogue;
-      expect(await again()).toMatchObject({ state: 'down', last_error: 'login: the token (kid "k-login", ES256) is not signed by any key of the JWKS' });
+      expect(await again()).toMatchObject({
+        state: 'down',
+        last_error: 'login: the token (kid "k-login", ES256) is not signed by any key of the JWKS',
+      });
       idp.signer = published;
       idp.status = 401;
-      expect(await again()).toMatchObject({ state: 'down', last_error: 'login: the endpoint answered HTTP 401 (expected 2xx)' });
+      expect(await again()).toMatchObject({
+        state: 'down',
+        last_error: 'login: the endpoint answered HTTP 401 (expected 2xx)',
+      });
       idp.status = 200;
       idp.omitToken = true;
-      expect(await again()).toMatchObject({ state: 'down', last_error: 'login: the answer carries no token (access_token, id_token, token)' });
+      expect(await again()).toMatchObject({
+        state: 'down',
+        last_error: 'login: the answer carries no token (access_token, id_token, token)',
+      });
       idp.omitToken = false;
       expect(await again()).toMatchObject({ state: 'up' });
 
       // A login belongs to auth monitors only, needs a URL the allowlist passes, and credentials need a URL.
-      expectError(await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, name: 'x1', kind: 'http', target: `${base}/jwks`, login_url: `${base}/login` } }), 400, 'monitor.invalid');
-      expect((await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, name: 'x2', kind: 'auth', target: `${base}/jwks`, login_url: 'http://169.254.169.254/latest' } })).json()).toMatchObject({ error: { message: expect.stringMatching(/^login_url: /) } });
-      expect((await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.id, name: 'x3', kind: 'auth', target: `${base}/jwks`, login_body: { user: 'a' } } })).json()).toMatchObject({ error: { message: 'login_body: needs a login_url to be sent to' } });
+      expectError(
+        await h.call('POST', '/api/v1/monitors', {
+          as: admin,
+          body: {
+            service_id: service.id,
+            name: 'x1',
+            kind: 'http',
+            target: `${base}/jwks`,
+            login_url: `${base}/login`,
+          },
+        }),
+        400,
+        'monitor.invalid',
+      );
+      expect(
+        (
+          await h.call('POST', '/api/v1/monitors', {
+            as: admin,
+            body: {
+              service_id: service.id,
+              name: 'x2',
+              kind: 'auth',
+              target: `${base}/jwks`,
+              login_url: 'http://169.254.169.254/latest',
+            },
+          })
+        ).json(),
+      ).toMatchObject({ error: { message: expect.stringMatching(/^login_url: /) } });
+      expect(
+        (
+          await h.call('POST', '/api/v1/monitors', {
+            as: admin,
+            body: {
+              service_id: service.id,
+              name: 'x3',
+              kind: 'auth',
+              target: `${base}/jwks`,
+              login_body: { user: 'a' },
+            },
+          })
+        ).json(),
+      ).toMatchObject({ error: { message: 'login_body: needs a login_url to be sent to' } });
       // Clearing the login makes it a plain JWKS check again.
-      const cleared = await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { login_url: null, login_body: null } });
+      const cleared = await h.call('PATCH', `/api/v1/monitors/${m.id}`, {
+        as: admin,
+        body: { login_url: null, login_body: null },
+      });
       expect(cleared.json()).toMatchObject({ login_url: null, login_body: null });
       await remove(m.id, page.id);
     } finally {
@@ -223,12 +386,29 @@ describeEachEngine('monitors', (env) => {
     const target = `https://127.0.0.1:${peers.tlsPort}/ok`;
     const untrusted = await create({ name: 'tls-untrusted', kind: 'http', target });
     await h.app.monitors.runner.runDue();
-    expect(await show(untrusted.id)).toMatchObject({ state: 'down', last_error: 'TLS certificate rejected: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)' });
+    expect(await show(untrusted.id)).toMatchObject({
+      state: 'down',
+      last_error: 'TLS certificate rejected: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)',
+    });
     await remove(untrusted.id);
 
     // The same server with its certificate trusted (a test-only CA option of the service).
-    const trusting = createMonitorsService({ db: env.database.db, clock, services: h.app.services, ingest: h.app.ingest, outboundAllow: '127.0.0.1/32', secretKey: KEY, ca: peers.cert });
-    const { monitor } = await trusting.create(env.admin, { service: service.id, name: 'tls-trusted', kind: 'http', target, failuresBeforeDown: 1 });
+    const trusting = createMonitorsService({
+      db: env.database.db,
+      clock,
+      services: h.app.services,
+      ingest: h.app.ingest,
+      outboundAllow: '127.0.0.1/32',
+      secretKey: KEY,
+      ca: peers.cert,
+    });
+    const { monitor } = await trusting.create(env.admin, {
+      service: service.id,
+      name: 'tls-trusted',
+      kind: 'http',
+      target,
+      failuresBeforeDown: 1,
+    });
     await trusting.runner.runDue();
     const shown = await show(monitor.id);
     expect(shown.state).toBe('up');
@@ -261,8 +441,19 @@ describeEachEngine('monitors', (env) => {
       expect(await show(up.id)).toMatchObject({ state: 'up', last_error: null });
       expect(await show(down.id)).toMatchObject({ state: 'down', last_error: 'connection refused' });
       const alert = (await alerts()).find((a) => a.dedup_key === `monitor:${down.id}`);
-      expect(alert).toMatchObject({ status: 'triggered', classified_as: 'P1', details: { class: 'database_connection', custom_details: { monitor_id: down.id, target: down.target, reason: 'connection refused' } } });
-      const row = await env.database.db.selectFrom('monitors').selectAll().where('id', '=', down.id).executeTakeFirstOrThrow();
+      expect(alert).toMatchObject({
+        status: 'triggered',
+        classified_as: 'P1',
+        details: {
+          class: 'database_connection',
+          custom_details: { monitor_id: down.id, target: down.target, reason: 'connection refused' },
+        },
+      });
+      const row = await env.database.db
+        .selectFrom('monitors')
+        .selectAll()
+        .where('id', '=', down.id)
+        .executeTakeFirstOrThrow();
       expect(row.target_sealed?.startsWith('v1:')).toBe(true);
       expect(JSON.stringify(row)).not.toContain('s3cret-pass');
       const listed = (await h.call('GET', `/api/v1/monitors?service_id=${service.id}`, { as: viewer })).body;
@@ -273,7 +464,14 @@ describeEachEngine('monitors', (env) => {
 
   it('down after failures_before_down failures opens an incident through ingestion; up resolves it; then enhanced monitoring', async () => {
     const svc = await h.app.services.create(env.admin, { name: unique('payments') });
-    const flip = await create({ service_id: svc.service.id, name: 'flip', kind: 'http', target: url('/flip'), interval_seconds: 60, failures_before_down: 2 });
+    const flip = await create({
+      service_id: svc.service.id,
+      name: 'flip',
+      kind: 'http',
+      target: url('/flip'),
+      interval_seconds: 60,
+      failures_before_down: 2,
+    });
     await h.app.monitors.runner.runDue();
     expect((await show(flip.id)).state).toBe('up');
     peers.flip.healthy = false;
@@ -285,20 +483,46 @@ describeEachEngine('monitors', (env) => {
     await h.app.monitors.runner.runDue();
     expect((await show(flip.id)).state).toBe('down');
     const [alert] = await alerts(svc.service.id);
-    expect(alert).toMatchObject({ dedup_key: `monitor:${flip.id}`, status: 'triggered', format: 'monitor', classified_as: 'P1' });
-    const incident = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as { status: string; severity: string; service_id: string };
+    expect(alert).toMatchObject({
+      dedup_key: `monitor:${flip.id}`,
+      status: 'triggered',
+      format: 'monitor',
+      classified_as: 'P1',
+    });
+    const incident = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as {
+      status: string;
+      severity: string;
+      service_id: string;
+    };
     expect(incident).toMatchObject({ status: 'triggered', severity: 'P1', service_id: svc.service.id });
     // The health check shows the monitor and the service as degraded.
-    const health = (await h.call('POST', '/functions/v1/production-monitoring', { as: viewer, body: { action: 'health_check' } })).json() as { services: Array<{ id: string; status: string; last_check: string | null }>; monitors: Array<{ id: string; state: string; kind: string; service_id: string; service: string; name: string }> };
-    expect(health.monitors.find((m) => m.id === flip.id)).toMatchObject({ state: 'down', kind: 'http', service_id: svc.service.id, service: svc.service.name, name: 'flip' });
-    expect(health.services.find((s) => s.id === svc.service.id)).toMatchObject({ status: 'degraded', last_check: clock.now().toISOString() });
+    const health = (
+      await h.call('POST', '/functions/v1/production-monitoring', { as: viewer, body: { action: 'health_check' } })
+    ).json() as {
+      services: Array<{ id: string; status: string; last_check: string | null }>;
+      monitors: Array<{ id: string; state: string; kind: string; service_id: string; service: string; name: string }>;
+    };
+    expect(health.monitors.find((m) => m.id === flip.id)).toMatchObject({
+      state: 'down',
+      kind: 'http',
+      service_id: svc.service.id,
+      service: svc.service.name,
+      name: 'flip',
+    });
+    expect(health.services.find((s) => s.id === svc.service.id)).toMatchObject({
+      status: 'degraded',
+      last_check: clock.now().toISOString(),
+    });
 
     peers.flip.healthy = true;
     clock.advance(60_000);
     await h.app.monitors.runner.runDue();
     expect((await show(flip.id)).state).toBe('up');
     expect((await alerts(svc.service.id))[0]).toMatchObject({ status: 'resolved' });
-    const resolved = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as { status: string; resolved_at: string };
+    const resolved = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as {
+      status: string;
+      resolved_at: string;
+    };
     expect(resolved.status).toBe('resolved');
 
     // Enhanced monitoring: 24 h after the resolve, at a quarter of the interval (60 s → 15 s).
@@ -323,9 +547,26 @@ describeEachEngine('monitors', (env) => {
   it('an alert whose send failed after the state change committed is re-sent from the monitor’s state, once', async () => {
     // Ingestion that refuses the first submit, as if the process had died between commit and send.
     let refuse = true;
-    const flaky = { ...h.app.ingest, submit: (r: Parameters<typeof h.app.ingest.submit>[0]) => (refuse ? ((refuse = false), Promise.reject(new Error('ingest unavailable'))) : h.app.ingest.submit(r)) };
-    const monitors = createMonitorsService({ db: env.database.db, clock, services: h.app.services, ingest: flaky, outboundAllow: '127.0.0.1/32', secretKey: KEY });
-    const { monitor } = await monitors.create(env.admin, { service: service.id, name: unique('lost-alert'), kind: 'http', target: url('/fail'), failuresBeforeDown: 1 });
+    const flaky = {
+      ...h.app.ingest,
+      submit: (r: Parameters<typeof h.app.ingest.submit>[0]) =>
+        refuse ? ((refuse = false), Promise.reject(new Error('ingest unavailable'))) : h.app.ingest.submit(r),
+    };
+    const monitors = createMonitorsService({
+      db: env.database.db,
+      clock,
+      services: h.app.services,
+      ingest: flaky,
+      outboundAllow: '127.0.0.1/32',
+      secretKey: KEY,
+    });
+    const { monitor } = await monitors.create(env.admin, {
+      service: service.id,
+      name: unique('lost-alert'),
+      kind: 'http',
+      target: url('/fail'),
+      failuresBeforeDown: 1,
+    });
     await expect(monitors.runner.runDue()).rejects.toThrow('ingest unavailable');
     expect((await show(monitor.id)).state).toBe('down');
     const key = `monitor:${monitor.id}`;
@@ -334,7 +575,9 @@ describeEachEngine('monitors', (env) => {
     expect(await monitors.runner.resendUnsent()).toBe(0);
     clock.advance(31_000);
     expect(await monitors.runner.resendUnsent()).toBe(1);
-    expect((await alerts()).filter((a) => a.dedup_key === key)).toEqual([expect.objectContaining({ status: 'triggered', format: 'monitor' })]);
+    expect((await alerts()).filter((a) => a.dedup_key === key)).toEqual([
+      expect.objectContaining({ status: 'triggered', format: 'monitor' }),
+    ]);
     // Confirmed: the next housekeeping finds nothing to re-send.
     expect(await monitors.runner.resendUnsent()).toBe(0);
     await remove(monitor.id);
@@ -352,9 +595,15 @@ describeEachEngine('monitors', (env) => {
     const late = await show(hb.id);
     expect(late.state).toBe('down');
     expect(late.last_error).toContain('no heartbeat since the monitor was created');
-    expect((await alerts()).find((a) => a.dedup_key === `monitor:${hb.id}`)).toMatchObject({ status: 'triggered', classified_as: 'P1' });
+    expect((await alerts()).find((a) => a.dedup_key === `monitor:${hb.id}`)).toMatchObject({
+      status: 'triggered',
+      classified_as: 'P1',
+    });
 
-    const beat = await h.call('POST', `/api/v1/heartbeats/${hb.token}`, { body: 'ran=ok', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const beat = await h.call('POST', `/api/v1/heartbeats/${hb.token}`, {
+      body: 'ran=ok',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(beat.statusCode, beat.body).toBe(200);
     expect(beat.json()).toMatchObject({ ok: true, monitor_id: hb.id, state: 'up' });
     expect((await alerts()).find((a) => a.dedup_key === `monitor:${hb.id}`)).toMatchObject({ status: 'resolved' });
@@ -368,30 +617,82 @@ describeEachEngine('monitors', (env) => {
   });
 
   it('refuses targets the SSRF guard forbids (400 naming target), bad input naming the field, and writes from viewers; stores nothing', async () => {
-    const count = async () => Number((await env.database.db.selectFrom('monitors').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await env.database.db
+            .selectFrom('monitors')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
-    const post = (body: Record<string, unknown>, as: Caller = admin) => h.call('POST', '/api/v1/monitors', { as, body: { service_id: service.id, name: 'x', ...body } });
-    for (const target of ['http://10.0.0.5/health', 'http://169.254.169.254/latest/meta-data', 'http://localhost:8080/', 'file:///etc/passwd']) {
+    const post = (body: Record<string, unknown>, as: Caller = admin) =>
+      h.call('POST', '/api/v1/monitors', { as, body: { service_id: service.id, name: 'x', ...body } });
+    for (const target of [
+      'http://10.0.0.5/health',
+      'http://169.254.169.254/latest/meta-data',
+      'http://localhost:8080/',
+      'file:///etc/passwd',
+    ]) {
       const error = expectError(await post({ kind: 'http', target }), 400, 'monitor.invalid');
       expect(error.message.startsWith('target: ')).toBe(true);
       expect(error.details).toEqual({ field: 'target' });
     }
-    expect(expectError(await post({ kind: 'tcp', target: '192.168.1.1:22' }), 400, 'monitor.invalid').message).toContain('private address 192.168.1.1');
-    expect(expectError(await post({ kind: 'postgres', target: 'postgres://u:p@10.1.2.3/db' }), 400, 'monitor.invalid').message).toContain('target: private address');
-    expect(expectError(await post({ kind: 'tcp', target: 'no-port' }), 400, 'monitor.invalid').message).toContain('target: must be host:port');
-    expect(expectError(await post({ kind: 'postgres', target: 'mysql://x/y' }), 400, 'monitor.invalid').message).toContain('target: must be a postgres://');
-    expect(expectError(await post({ kind: 'http' }), 400, 'monitor.invalid').message).toBe('target: is required for http monitors');
-    expect(expectError(await post({ kind: 'http', target: url('/ok'), interval_seconds: 5 }), 400, 'request.invalid').message).toContain('body.interval_seconds');
-    expect(expectError(await post({ kind: 'gopher', target: url('/ok') }), 400, 'request.invalid').message).toContain('body.kind');
-    expect(expectError(await post({ kind: 'http', target: url('/ok'), interval_seconds: 10, timeout_ms: 20_000 }), 400, 'monitor.invalid').message).toContain('timeout_ms');
-    expect(expectError(await post({ kind: 'tcp', target: `127.0.0.1:${peers.port}`, expect_keyword: 'x' }), 400, 'monitor.invalid').message).toContain('expect_keyword');
-    expect(expectError(await post({ kind: 'http', target: url('/ok'), headers: { 'bad header': 'x' } }), 400, 'request.invalid').message).toContain('body.headers');
-    expect(expectError(await post({ kind: 'http', target: url('/ok'), service_id: 'nope' }), 400, 'monitor.invalid').message).toContain('service_id');
+    expect(
+      expectError(await post({ kind: 'tcp', target: '192.168.1.1:22' }), 400, 'monitor.invalid').message,
+    ).toContain('private address 192.168.1.1');
+    expect(
+      expectError(await post({ kind: 'postgres', target: 'postgres://u:p@10.1.2.3/db' }), 400, 'monitor.invalid')
+        .message,
+    ).toContain('target: private address');
+    expect(expectError(await post({ kind: 'tcp', target: 'no-port' }), 400, 'monitor.invalid').message).toContain(
+      'target: must be host:port',
+    );
+    expect(
+      expectError(await post({ kind: 'postgres', target: 'mysql://x/y' }), 400, 'monitor.invalid').message,
+    ).toContain('target: must be a postgres://');
+    expect(expectError(await post({ kind: 'http' }), 400, 'monitor.invalid').message).toBe(
+      'target: is required for http monitors',
+    );
+    expect(
+      expectError(await post({ kind: 'http', target: url('/ok'), interval_seconds: 5 }), 400, 'request.invalid')
+        .message,
+    ).toContain('body.interval_seconds');
+    expect(expectError(await post({ kind: 'gopher', target: url('/ok') }), 400, 'request.invalid').message).toContain(
+      'body.kind',
+    );
+    expect(
+      expectError(
+        await post({ kind: 'http', target: url('/ok'), interval_seconds: 10, timeout_ms: 20_000 }),
+        400,
+        'monitor.invalid',
+      ).message,
+    ).toContain('timeout_ms');
+    expect(
+      expectError(
+        await post({ kind: 'tcp', target: `127.0.0.1:${peers.port}`, expect_keyword: 'x' }),
+        400,
+        'monitor.invalid',
+      ).message,
+    ).toContain('expect_keyword');
+    expect(
+      expectError(
+        await post({ kind: 'http', target: url('/ok'), headers: { 'bad header': 'x' } }),
+        400,
+        'request.invalid',
+      ).message,
+    ).toContain('body.headers');
+    expect(
+      expectError(await post({ kind: 'http', target: url('/ok'), service_id: 'nope' }), 400, 'monitor.invalid').message,
+    ).toContain('service_id');
     expectError(await post({ kind: 'http', target: url('/ok') }, viewer), 403, 'auth.forbidden');
     expect(await count()).toBe(before);
     // Without the allowlist, loopback itself is refused.
     const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
-    await expect(strict.monitors.create(env.admin, { service: service.id, name: 'loop', kind: 'http', target: url('/ok') })).rejects.toThrow(/loopback address 127\.0\.0\.1/);
+    await expect(
+      strict.monitors.create(env.admin, { service: service.id, name: 'loop', kind: 'http', target: url('/ok') }),
+    ).rejects.toThrow(/loopback address 127\.0\.0\.1/);
     expect(await count()).toBe(before);
   });
 
@@ -400,28 +701,59 @@ describeEachEngine('monitors', (env) => {
     const port = await create({ name: 'ssrf-tcp', kind: 'tcp', target: `127.0.0.1:${peers.port}` });
     const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
     expect(await strict.monitors.runner.runDue()).toBe(2);
-    for (const id of [web.id, port.id]) expect(await show(id)).toMatchObject({ state: 'down', last_error: 'loopback address 127.0.0.1 is not allowed' });
+    for (const id of [web.id, port.id])
+      expect(await show(id)).toMatchObject({ state: 'down', last_error: 'loopback address 127.0.0.1 is not allowed' });
     expect(peers.hits.get('/ok-ssrf')).toBeUndefined();
     await remove(web.id, port.id);
   });
 
   it('creates, lists by service, patches, pauses and deletes, auditing each change', async () => {
     const m = await create({ name: 'api', kind: 'http', target: url('/ok'), interval_seconds: 30 });
-    expectError(await h.call('POST', '/api/v1/monitors', { as: admin, body: { service_id: service.name, name: 'api', kind: 'http', target: url('/ok') } }), 409, 'monitor.already_exists');
-    const listed = (await h.call('GET', `/api/v1/monitors?service_id=${service.name}`, { as: viewer })).json() as { data: Array<{ id: string }>; next_cursor: null };
+    expectError(
+      await h.call('POST', '/api/v1/monitors', {
+        as: admin,
+        body: { service_id: service.name, name: 'api', kind: 'http', target: url('/ok') },
+      }),
+      409,
+      'monitor.already_exists',
+    );
+    const listed = (await h.call('GET', `/api/v1/monitors?service_id=${service.name}`, { as: viewer })).json() as {
+      data: Array<{ id: string }>;
+      next_cursor: null;
+    };
     expect(listed.data.map((x) => x.id)).toContain(m.id);
-    const patched = await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { interval_seconds: 120, paused: true } });
+    const patched = await h.call('PATCH', `/api/v1/monitors/${m.id}`, {
+      as: admin,
+      body: { interval_seconds: 120, paused: true },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ interval_seconds: 120, paused: true, next_check_at: null });
     expect(await h.app.monitors.runner.runDue()).toBe(0); // paused
-    expectError(await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { target: 'http://10.0.0.1/' } }), 400, 'monitor.invalid');
-    expectError(await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: viewer, body: { paused: false } }), 403, 'auth.forbidden');
-    expect((await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { paused: false } })).statusCode).toBe(200);
+    expectError(
+      await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { target: 'http://10.0.0.1/' } }),
+      400,
+      'monitor.invalid',
+    );
+    expectError(
+      await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: viewer, body: { paused: false } }),
+      403,
+      'auth.forbidden',
+    );
+    expect((await h.call('PATCH', `/api/v1/monitors/${m.id}`, { as: admin, body: { paused: false } })).statusCode).toBe(
+      200,
+    );
     expect(await h.app.monitors.runner.runDue()).toBe(1);
     await remove(m.id);
     expectError(await h.call('GET', `/api/v1/monitors/${m.id}`, { as: viewer }), 404, 'monitor.not_found');
-    const audit = (await h.call('GET', `/api/v1/audit?target_id=${m.id}`, { as: admin })).json() as { data: Array<{ action: string }> };
-    expect(audit.data.map((a) => a.action).sort()).toEqual(['monitor.create', 'monitor.delete', 'monitor.update', 'monitor.update']);
+    const audit = (await h.call('GET', `/api/v1/audit?target_id=${m.id}`, { as: admin })).json() as {
+      data: Array<{ action: string }>;
+    };
+    expect(audit.data.map((a) => a.action).sort()).toEqual([
+      'monitor.create',
+      'monitor.delete',
+      'monitor.update',
+      'monitor.update',
+    ]);
   });
 
   it('the loop vigil serve runs checks due monitors on its own and writes their results within about a second', async () => {
@@ -429,7 +761,8 @@ describeEachEngine('monitors', (env) => {
     const errors: unknown[] = [];
     const loop = h.app.monitors.runner.start({ error: (obj) => errors.push(obj), info: () => undefined });
     try {
-      for (let i = 0; i < 50 && (await show(m.id)).state === 'pending'; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await show(m.id)).state === 'pending'; i++)
+        await new Promise((r) => setTimeout(r, 100));
     } finally {
       await loop.stop();
     }
@@ -441,7 +774,8 @@ describeEachEngine('monitors', (env) => {
 
   it('two instances claim each due check once', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push((await create({ name: `claim-${i}`, kind: 'http', target: url(`/ok-claim-${i}`) })).id);
+    for (let i = 0; i < 20; i++)
+      ids.push((await create({ name: `claim-${i}`, kind: 'http', target: url(`/ok-claim-${i}`) })).id);
     const other = createServices(config(), env.database, clock);
     const ran = await Promise.all([h.app.monitors.runner.runDue(), other.monitors.runner.runDue()]);
     expect(ran[0] + ran[1]).toBe(20);
@@ -451,31 +785,91 @@ describeEachEngine('monitors', (env) => {
 
   it('monitorStats: exact from raw samples, from the histogram once rolled into minutes; ranges pooled', async () => {
     const svc = await h.app.services.create(env.admin, { name: unique('stats') });
-    const a = await create({ service_id: svc.service.id, name: 'a', kind: 'http', target: url('/ok'), interval_seconds: 60 });
-    const b = await create({ service_id: svc.service.id, name: 'b', kind: 'http', target: url('/ok'), interval_seconds: 60 });
+    const a = await create({
+      service_id: svc.service.id,
+      name: 'a',
+      kind: 'http',
+      target: url('/ok'),
+      interval_seconds: 60,
+    });
+    const b = await create({
+      service_id: svc.service.id,
+      name: 'b',
+      kind: 'http',
+      target: url('/ok'),
+      interval_seconds: 60,
+    });
     await h.app.monitors.runner.runDue(); // one real sample each at START (+ earlier tests' clock)
     const day = new Date('2026-10-01T12:00:00Z');
     const samples = [];
     for (let d = 0; d < 2; d++) {
       for (let i = 0; i < 100; i++) {
         const at = new Date(day.getTime() + d * 86_400_000 + i * 30_000);
-        samples.push({ monitorId: a.id, serviceId: svc.service.id, at, ok: i % 10 !== 0, latencyMs: i % 10 !== 0 ? 10 + i : null, bucket: i % 10 !== 0 ? bucketOf(10 + i) : null, status: 200, error: null });
-        samples.push({ monitorId: b.id, serviceId: svc.service.id, at, ok: true, latencyMs: 200 + i, bucket: bucketOf(200 + i), status: 200, error: null });
+        samples.push({
+          monitorId: a.id,
+          serviceId: svc.service.id,
+          at,
+          ok: i % 10 !== 0,
+          latencyMs: i % 10 !== 0 ? 10 + i : null,
+          bucket: i % 10 !== 0 ? bucketOf(10 + i) : null,
+          status: 200,
+          error: null,
+        });
+        samples.push({
+          monitorId: b.id,
+          serviceId: svc.service.id,
+          at,
+          ok: true,
+          latencyMs: 200 + i,
+          bucket: bucketOf(200 + i),
+          status: 200,
+          error: null,
+        });
       }
     }
     await insertSamples(env.database.db, samples);
-    const ranges = [0, 1].map((d) => ({ from: new Date(day.getTime() + d * 86_400_000), to: new Date(day.getTime() + d * 86_400_000 + 3_600_000) }));
+    const ranges = [0, 1].map((d) => ({
+      from: new Date(day.getTime() + d * 86_400_000),
+      to: new Date(day.getTime() + d * 86_400_000 + 3_600_000),
+    }));
     const exact = await monitorStats(env.database.db, { ranges, serviceId: svc.service.id });
     const rowA = exact.monitors.find((r) => r.monitorId === a.id);
     // a: 200 checks, 20 failed; latencies 11..109 without multiples of 10, twice.
-    const la = [0, 1].flatMap(() => Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 10 !== 0).map((i) => 10 + i)).sort((x, y) => x - y);
+    const la = [0, 1]
+      .flatMap(() =>
+        Array.from({ length: 100 }, (_, i) => i)
+          .filter((i) => i % 10 !== 0)
+          .map((i) => 10 + i),
+      )
+      .sort((x, y) => x - y);
     const pick = (sorted: number[], p: number) => sorted[Math.ceil(p * sorted.length) - 1];
-    expect(rowA).toEqual({ monitorId: a.id, serviceId: svc.service.id, count: 200, failures: 20, p50: pick(la, 0.5), p95: pick(la, 0.95), p99: pick(la, 0.99) });
+    expect(rowA).toEqual({
+      monitorId: a.id,
+      serviceId: svc.service.id,
+      count: 200,
+      failures: 20,
+      p50: pick(la, 0.5),
+      p95: pick(la, 0.95),
+      p99: pick(la, 0.99),
+    });
     const lb = [0, 1].flatMap(() => Array.from({ length: 100 }, (_, i) => 200 + i)).sort((x, y) => x - y);
     const pooled = [...la, ...lb].sort((x, y) => x - y);
-    expect(exact.services).toEqual([{ monitorId: null, serviceId: svc.service.id, count: 400, failures: 20, p50: pick(pooled, 0.5), p95: pick(pooled, 0.95), p99: pick(pooled, 0.99) }]);
+    expect(exact.services).toEqual([
+      {
+        monitorId: null,
+        serviceId: svc.service.id,
+        count: 400,
+        failures: 20,
+        p50: pick(pooled, 0.5),
+        p95: pick(pooled, 0.95),
+        p99: pick(pooled, 0.99),
+      },
+    ]);
     // One range only: half the checks.
-    expect((await monitorStats(env.database.db, { ranges: ranges.slice(0, 1), serviceId: svc.service.id })).services[0]?.count).toBe(200);
+    expect(
+      (await monitorStats(env.database.db, { ranges: ranges.slice(0, 1), serviceId: svc.service.id })).services[0]
+        ?.count,
+    ).toBe(200);
 
     // Eight days on, the samples are rolled into minutes (a bounded chunk per pass) and deleted.
     clock.set('2026-10-10T00:00:00Z');
@@ -486,7 +880,12 @@ describeEachEngine('monitors', (env) => {
       moved += n;
     }
     expect(moved).toBeGreaterThanOrEqual(400);
-    const raw = await env.database.db.selectFrom('monitor_samples').select((eb) => eb.fn.countAll().as('n')).where('monitor_id', 'in', [a.id, b.id]).where('at', '<', '2026-10-03T00:00:00Z').executeTakeFirstOrThrow();
+    const raw = await env.database.db
+      .selectFrom('monitor_samples')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('monitor_id', 'in', [a.id, b.id])
+      .where('at', '<', '2026-10-03T00:00:00Z')
+      .executeTakeFirstOrThrow();
     expect(Number(raw.n)).toBe(0);
     const approx = await monitorStats(env.database.db, { ranges, serviceId: svc.service.id });
     const rowA2 = approx.monitors.find((r) => r.monitorId === a.id);
@@ -499,8 +898,23 @@ describeEachEngine('monitors', (env) => {
     expect(approx.services[0]).toMatchObject({ count: 400, failures: 20 });
     // Raw and rolled-up time pooled in one query: counts add up, percentiles from the merged histogram.
     const recent = new Date('2026-10-09T12:00:00Z');
-    await insertSamples(env.database.db, Array.from({ length: 50 }, (_, i) => ({ monitorId: b.id, serviceId: svc.service.id, at: new Date(recent.getTime() + i * 1000), ok: true, latencyMs: 250, bucket: bucketOf(250), status: 200, error: null })));
-    const mixed = await monitorStats(env.database.db, { ranges: [...ranges, { from: recent, to: new Date(recent.getTime() + 3_600_000) }], serviceId: svc.service.id });
+    await insertSamples(
+      env.database.db,
+      Array.from({ length: 50 }, (_, i) => ({
+        monitorId: b.id,
+        serviceId: svc.service.id,
+        at: new Date(recent.getTime() + i * 1000),
+        ok: true,
+        latencyMs: 250,
+        bucket: bucketOf(250),
+        status: 200,
+        error: null,
+      })),
+    );
+    const mixed = await monitorStats(env.database.db, {
+      ranges: [...ranges, { from: recent, to: new Date(recent.getTime() + 3_600_000) }],
+      serviceId: svc.service.id,
+    });
     expect(mixed.monitors.find((r) => r.monitorId === b.id)).toMatchObject({ count: 250, failures: 0 });
     expect(mixed.services[0]?.count).toBe(450);
     clock.set(START);
@@ -509,17 +923,65 @@ describeEachEngine('monitors', (env) => {
 
   it('vigil monitor add | list | show', async () => {
     await h.server.listen({ host: '127.0.0.1', port: 0 });
-    const cliEnv = { VIGIL_URL: `http://127.0.0.1:${(h.server.server.address() as net.AddressInfo).port}`, VIGIL_TOKEN: admin.token };
-    const added = expectSuccess(await inProcess(['monitor', 'add', '--service', service.name, '--name', 'cli-backup', '--kind', 'heartbeat', '--period', '3600', '--grace', '600'], cliEnv));
+    const cliEnv = {
+      VIGIL_URL: `http://127.0.0.1:${(h.server.server.address() as net.AddressInfo).port}`,
+      VIGIL_TOKEN: admin.token,
+    };
+    const added = expectSuccess(
+      await inProcess(
+        [
+          'monitor',
+          'add',
+          '--service',
+          service.name,
+          '--name',
+          'cli-backup',
+          '--kind',
+          'heartbeat',
+          '--period',
+          '3600',
+          '--grace',
+          '600',
+        ],
+        cliEnv,
+      ),
+    );
     expect(added).toContain('Heartbeat token (shown once)');
     expect(added).toMatch(/\/api\/v1\/heartbeats\/hb_[A-Za-z0-9_-]{32}/);
     const id = field(added, 'id');
-    const listed = JSON.parse(expectSuccess(await inProcess(['monitor', 'list', '--service', service.name, '--json'], cliEnv))) as { data: Array<{ id: string; kind: string }> };
+    const listed = JSON.parse(
+      expectSuccess(await inProcess(['monitor', 'list', '--service', service.name, '--json'], cliEnv)),
+    ) as { data: Array<{ id: string; kind: string }> };
     expect(listed.data.find((m) => m.id === id)).toMatchObject({ kind: 'heartbeat' });
     expect(field(expectSuccess(await inProcess(['monitor', 'show', id], cliEnv)), 'state')).toBe('pending');
     expect(expectSuccess(await inProcess(['monitor', 'list'], cliEnv))).toContain('cli-backup');
-    expectOneLineFailure(await inProcess(['monitor', 'add', '--service', service.name, '--name', 'x', '--kind', 'http', '--target', url('/ok'), '--interval', '5'], cliEnv), /--interval: must be a whole number from 10 to 86400/);
-    expectOneLineFailure(await inProcess(['monitor', 'add', '--service', service.name, '--name', 'x', '--kind', 'http', '--target', 'http://10.0.0.1/'], cliEnv), /target: private address 10\.0\.0\.1/);
+    expectOneLineFailure(
+      await inProcess(
+        [
+          'monitor',
+          'add',
+          '--service',
+          service.name,
+          '--name',
+          'x',
+          '--kind',
+          'http',
+          '--target',
+          url('/ok'),
+          '--interval',
+          '5',
+        ],
+        cliEnv,
+      ),
+      /--interval: must be a whole number from 10 to 86400/,
+    );
+    expectOneLineFailure(
+      await inProcess(
+        ['monitor', 'add', '--service', service.name, '--name', 'x', '--kind', 'http', '--target', 'http://10.0.0.1/'],
+        cliEnv,
+      ),
+      /target: private address 10\.0\.0\.1/,
+    );
     await remove(id);
   });
 });

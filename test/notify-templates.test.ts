@@ -33,9 +33,12 @@ describe('update due times', () => {
     ['P0', 0, 95 * MIN, 120 * MIN], // the engine was away: one reminder, then the next slot after now
     ['P1', 0, 5 * MIN, 60 * MIN],
     ['P2', 0, 5 * MIN, null],
-  ] as const)('after a %s reminder for the update due at +%i, at +%i, the next is due at %s', (severity, due, now, next) => {
-    expect(dueAfterReminder(severity, plus(due), plus(now))).toEqual(next === null ? null : plus(next));
-  });
+  ] as const)(
+    'after a %s reminder for the update due at +%i, at +%i, the next is due at %s',
+    (severity, due, now, next) => {
+      expect(dueAfterReminder(severity, plus(due), plus(now))).toEqual(next === null ? null : plus(next));
+    },
+  );
 });
 
 describeEachEngine('notification templates and update reminders', (env) => {
@@ -47,7 +50,12 @@ describeEachEngine('notification templates and update reminders', (env) => {
 
   beforeAll(async () => {
     // Status updates are promises to stakeholders: reminders need someone to update.
-    await createServices(config, env.database, new FakeClock()).notify.addStakeholder(env.admin, { name: 'Everyone', kind: 'email', address: 'everyone@stakeholders.example', severities: ['P0', 'P1', 'P2', 'P3'] });
+    await createServices(config, env.database, new FakeClock()).notify.addStakeholder(env.admin, {
+      name: 'Everyone',
+      kind: 'email',
+      address: 'everyone@stakeholders.example',
+      severities: ['P0', 'P1', 'P2', 'P3'],
+    });
   });
   afterAll(async () => {
     for (const engine of engines) await engine.stop();
@@ -72,8 +80,12 @@ describeEachEngine('notification templates and update reminders', (env) => {
       await app.users.addContactMethod(env.admin, user.id, { kind: 'email', address: `${handle}@people.example` });
       return user;
     };
-    const overdue = async (incidentId: string) => (await app.incidents.timeline(env.admin, incidentId, { limit: 200 })).data.filter((e) => e.kind === 'update_overdue');
-    const reminders = async (incidentId: string) => (await app.notify.deliveries(env.admin, incidentId)).filter((n) => n.kind === 'reminder');
+    const overdue = async (incidentId: string) =>
+      (await app.incidents.timeline(env.admin, incidentId, { limit: 200 })).data.filter(
+        (e) => e.kind === 'update_overdue',
+      );
+    const reminders = async (incidentId: string) =>
+      (await app.notify.deliveries(env.admin, incidentId)).filter((n) => n.kind === 'reminder');
     const mailTo = (address: string) => sent.filter((m) => m.destination === address);
     return { clock, app, engine, tick, person, overdue, reminders, mailTo };
   }
@@ -90,23 +102,42 @@ describeEachEngine('notification templates and update reminders', (env) => {
 
     const list = await h.call('GET', '/api/v1/templates', { as: viewer });
     expect(list.statusCode).toBe(200);
-    const listed = list.json() as { data: Array<{ key: string; subject: string; customised: boolean; fields: string[] }>; next_cursor: null };
+    const listed = list.json() as {
+      data: Array<{ key: string; subject: string; customised: boolean; fields: string[] }>;
+      next_cursor: null;
+    };
     expect(listed.data.map((t) => [t.key, t.customised, t.subject])).toEqual([
       ['initial', false, SEED_TEMPLATES.initial.subject],
       ['resolution', false, SEED_TEMPLATES.resolution.subject],
     ]);
     expect(listed.data[0]?.fields).toContain('next_update');
 
-    const body = { subject: '[{{severity}}] {{title}} ({{incident_id}})', text: 'Impact: {{#impact}}{{impact}}{{/impact}}{{^impact}}unknown{{/impact}}\nNext update: {{next_update}}\n' };
+    const body = {
+      subject: '[{{severity}}] {{title}} ({{incident_id}})',
+      text: 'Impact: {{#impact}}{{impact}}{{/impact}}{{^impact}}unknown{{/impact}}\nNext update: {{next_update}}\n',
+    };
     expectError(await h.call('PUT', '/api/v1/templates/initial', { as: responder, body }), 403, 'auth.forbidden');
     expectError(await h.call('DELETE', '/api/v1/templates/initial', { as: viewer }), 403, 'auth.forbidden');
     expectError(await h.call('GET', '/api/v1/templates/closing', { as: viewer }), 400, 'request.invalid');
 
     const put = await h.call('PUT', '/api/v1/templates/initial', { as: admin, body });
     expect(put.statusCode, put.body).toBe(200);
-    expect(put.json()).toMatchObject({ key: 'initial', name: 'Initial Incident Notification', subject: body.subject, text: body.text, customised: true, updated_by: admin.handle, updated_at: h.clock.now().toISOString() });
-    expect((await h.call('GET', '/api/v1/templates/initial', { as: viewer })).json()).toMatchObject({ customised: true, text: body.text });
-    expect((await h.call('GET', '/api/v1/templates/resolution', { as: viewer })).json()).toMatchObject({ customised: false });
+    expect(put.json()).toMatchObject({
+      key: 'initial',
+      name: 'Initial Incident Notification',
+      subject: body.subject,
+      text: body.text,
+      customised: true,
+      updated_by: admin.handle,
+      updated_at: h.clock.now().toISOString(),
+    });
+    expect((await h.call('GET', '/api/v1/templates/initial', { as: viewer })).json()).toMatchObject({
+      customised: true,
+      text: body.text,
+    });
+    expect((await h.call('GET', '/api/v1/templates/resolution', { as: viewer })).json()).toMatchObject({
+      customised: false,
+    });
 
     const audit = await h.app.audit.read(env.admin, { limit: 10, targetId: 'initial' });
     expect(audit.data.map((a) => a.action)).toEqual(['template.update']);
@@ -114,10 +145,19 @@ describeEachEngine('notification templates and update reminders', (env) => {
 
     const reset = await h.call('DELETE', '/api/v1/templates/initial', { as: admin });
     expect(reset.statusCode).toBe(204);
-    expect((await h.call('GET', '/api/v1/templates/initial', { as: viewer })).json()).toMatchObject({ customised: false, subject: SEED_TEMPLATES.initial.subject, text: SEED_TEMPLATES.initial.text, updated_at: null, updated_by: null });
+    expect((await h.call('GET', '/api/v1/templates/initial', { as: viewer })).json()).toMatchObject({
+      customised: false,
+      subject: SEED_TEMPLATES.initial.subject,
+      text: SEED_TEMPLATES.initial.text,
+      updated_at: null,
+      updated_by: null,
+    });
     // Resetting what is not customised is fine and not audited again.
     expect((await h.call('DELETE', '/api/v1/templates/initial', { as: admin })).statusCode).toBe(204);
-    expect((await h.app.audit.read(env.admin, { limit: 10, targetId: 'initial' })).data.map((a) => a.action)).toEqual(['template.reset', 'template.update']);
+    expect((await h.app.audit.read(env.admin, { limit: 10, targetId: 'initial' })).data.map((a) => a.action)).toEqual([
+      'template.reset',
+      'template.update',
+    ]);
   });
 
   it('refuses a template with an unknown field or a syntax error, naming field and position, and keeps what was stored', async () => {
@@ -126,35 +166,78 @@ describeEachEngine('notification templates and update reminders', (env) => {
     const good = { subject: 'RESOLVED {{incident_id}}', text: 'Resolved after {{duration}}.\n' };
     expect((await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: good })).statusCode).toBe(200);
 
-    const unknown = expectError(await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'ok {{title}}', text: 'Line one\n- {{customer}}\n' } }), 400, 'template.invalid');
+    const unknown = expectError(
+      await h.call('PUT', '/api/v1/templates/resolution', {
+        as: admin,
+        body: { subject: 'ok {{title}}', text: 'Line one\n- {{customer}}\n' },
+      }),
+      400,
+      'template.invalid',
+    );
     expect(unknown.message).toBe('text: unknown field "customer" at line 2, column 3');
-    expect(unknown.details).toMatchObject({ errors: [{ field: 'text', message: 'unknown field "customer" at line 2, column 3' }] });
+    expect(unknown.details).toMatchObject({
+      errors: [{ field: 'text', message: 'unknown field "customer" at line 2, column 3' }],
+    });
 
-    const syntax = expectError(await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: '{{#title}}x', text: 'a {{ title }} {{/impact}}' } }), 400, 'template.invalid');
+    const syntax = expectError(
+      await h.call('PUT', '/api/v1/templates/resolution', {
+        as: admin,
+        body: { subject: '{{#title}}x', text: 'a {{ title }} {{/impact}}' },
+      }),
+      400,
+      'template.invalid',
+    );
     expect((syntax.details as { errors: Array<{ field: string; message: string }> }).errors).toEqual([
       { field: 'subject', message: 'section "title" opened at line 1, column 1 is never closed' },
       { field: 'text', message: 'closing tag {{/impact}} at line 1, column 15 has no open section' },
     ]);
 
-    const twoLines = expectError(await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'a\nb', text: 'x' } }), 400, 'template.invalid');
+    const twoLines = expectError(
+      await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'a\nb', text: 'x' } }),
+      400,
+      'template.invalid',
+    );
     expect(twoLines.message).toBe('subject: must be a single line');
-    expectError(await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'x' } }), 400, 'request.invalid');
-    expectError(await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'x', text: '   ' } }), 400, 'request.invalid');
+    expectError(
+      await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'x' } }),
+      400,
+      'request.invalid',
+    );
+    expectError(
+      await h.call('PUT', '/api/v1/templates/resolution', { as: admin, body: { subject: 'x', text: '   ' } }),
+      400,
+      'request.invalid',
+    );
 
-    expect((await h.call('GET', '/api/v1/templates/resolution', { as: admin })).json()).toMatchObject({ customised: true, ...good });
-    expect((await h.app.audit.read(env.admin, { limit: 10, targetId: 'resolution' })).data.map((a) => a.action)).toEqual(['template.update']);
+    expect((await h.call('GET', '/api/v1/templates/resolution', { as: admin })).json()).toMatchObject({
+      customised: true,
+      ...good,
+    });
+    expect(
+      (await h.app.audit.read(env.admin, { limit: 10, targetId: 'resolution' })).data.map((a) => a.action),
+    ).toEqual(['template.update']);
     expect((await h.call('DELETE', '/api/v1/templates/resolution', { as: admin })).statusCode).toBe(204);
   });
 
   it('sends the initial notification and the preview from the stored template, at once on every instance, and the seed text after a reset', async () => {
     const t = setup('2032-03-01T10:00:00.000Z');
     const other = createServices(config, env.database, t.clock); // a second instance on the same database
-    await t.app.notify.templates.save(env.admin, 'initial', { subject: 'SEV {{severity}}: {{title}}', text: '{{incident_id}} next update {{next_update_iso}}{{#url}} {{url}}{{/url}}\n' });
+    await t.app.notify.templates.save(env.admin, 'initial', {
+      subject: 'SEV {{severity}}: {{title}}',
+      text: '{{incident_id}} next update {{next_update_iso}}{{#url}} {{url}}{{/url}}\n',
+    });
 
     const incident = await t.app.incidents.create(env.admin, { title: 'payments failing', severity: 'P0' });
     const [initial] = (await t.app.notify.deliveries(env.admin, incident.id)).filter((n) => n.kind === 'initial');
-    expect(initial).toMatchObject({ destination: 'everyone@stakeholders.example', subject: 'SEV P0: payments failing', body: `${incident.number} next update 2032-03-01T10:30:00.000Z https://vigil.test.example/incidents/${incident.number}\n` });
-    expect(await other.notify.preview(env.admin, incident.id, 'initial')).toEqual({ subject: initial?.subject, text: initial?.body });
+    expect(initial).toMatchObject({
+      destination: 'everyone@stakeholders.example',
+      subject: 'SEV P0: payments failing',
+      body: `${incident.number} next update 2032-03-01T10:30:00.000Z https://vigil.test.example/incidents/${incident.number}\n`,
+    });
+    expect(await other.notify.preview(env.admin, incident.id, 'initial')).toEqual({
+      subject: initial?.subject,
+      text: initial?.body,
+    });
 
     await other.notify.templates.reset(env.admin, 'initial');
     const preview = await t.app.notify.preview(env.admin, incident.id, 'initial');
@@ -166,7 +249,10 @@ describeEachEngine('notification templates and update reminders', (env) => {
     expect(seeded?.body).toContain('NEXT UPDATE: 2032-03-01 11:00 UTC\n');
 
     // The resolution template is used on resolve.
-    await t.app.notify.templates.save(env.admin, 'resolution', { subject: 'Fixed: {{title}}', text: 'Took {{duration}}.\n' });
+    await t.app.notify.templates.save(env.admin, 'resolution', {
+      subject: 'Fixed: {{title}}',
+      text: 'Took {{duration}}.\n',
+    });
     t.clock.advance(42 * MIN);
     await t.app.incidents.resolve(env.admin, second.id);
     const [resolution] = (await t.app.notify.deliveries(env.admin, second.id)).filter((n) => n.kind === 'resolution');
@@ -189,7 +275,13 @@ describeEachEngine('notification templates and update reminders', (env) => {
     t.clock.advance(1000);
     await t.tick();
     const [first] = await t.overdue(incident.id);
-    expect(first?.data).toEqual({ due_at: '2032-03-02T10:30:00.000Z', next_reminder_at: '2032-03-02T11:00:00.000Z', reminded: [comms.handle, ic.handle], via: 'roles', notifications: 2 });
+    expect(first?.data).toEqual({
+      due_at: '2032-03-02T10:30:00.000Z',
+      next_reminder_at: '2032-03-02T11:00:00.000Z',
+      reminded: [comms.handle, ic.handle],
+      via: 'roles',
+      notifications: 2,
+    });
     expect((await t.reminders(incident.id)).map((n) => [n.destination, n.state]).sort()).toEqual([
       [`${comms.handle}@people.example`, 'sent'],
       [`${ic.handle}@people.example`, 'sent'],
@@ -205,7 +297,11 @@ describeEachEngine('notification templates and update reminders', (env) => {
     expect(await t.overdue(incident.id)).toHaveLength(1);
 
     // The next missed slot brings the next reminder, once even with two instances sweeping at the same moment.
-    const otherEngine = startEngine(createServices(config, env.database, t.clock, { email: recorder }), { info: vi.fn(), error: vi.fn() }, 0);
+    const otherEngine = startEngine(
+      createServices(config, env.database, t.clock, { email: recorder }),
+      { info: vi.fn(), error: vi.fn() },
+      0,
+    );
     engines.push(otherEngine);
     t.clock.set('2032-03-02T11:00:00.000Z');
     await Promise.all([t.engine.sweep(), otherEngine.sweep(), t.engine.sweep(), otherEngine.sweep()]);
@@ -214,13 +310,21 @@ describeEachEngine('notification templates and update reminders', (env) => {
 
     // A status update moves the due time to what it announced.
     t.clock.set('2032-03-02T11:05:00.000Z');
-    expect((await t.app.notify.statusUpdate(env.admin, incident.id, { statusText: 'Failing over.' })).nextUpdateAt?.toISOString()).toBe('2032-03-02T11:35:00.000Z');
+    expect(
+      (
+        await t.app.notify.statusUpdate(env.admin, incident.id, { statusText: 'Failing over.' })
+      ).nextUpdateAt?.toISOString(),
+    ).toBe('2032-03-02T11:35:00.000Z');
     t.clock.set('2032-03-02T11:34:59.000Z');
     await t.tick();
     expect(await t.overdue(incident.id)).toHaveLength(2);
     t.clock.set('2032-03-02T11:35:00.000Z');
     await t.tick();
-    expect((await t.overdue(incident.id)).map((e) => e.data.due_at)).toEqual(['2032-03-02T11:35:00.000Z', '2032-03-02T11:00:00.000Z', '2032-03-02T10:30:00.000Z']);
+    expect((await t.overdue(incident.id)).map((e) => e.data.due_at)).toEqual([
+      '2032-03-02T11:35:00.000Z',
+      '2032-03-02T11:00:00.000Z',
+      '2032-03-02T10:30:00.000Z',
+    ]);
 
     await t.app.incidents.resolve(env.admin, incident.id);
     t.clock.advance(5 * 60 * MIN);
@@ -241,14 +345,27 @@ describeEachEngine('notification templates and update reminders', (env) => {
     const [toAdmins] = await t.overdue(p1.id);
     expect(toAdmins?.data).toMatchObject({ due_at: '2032-03-03T11:00:00.000Z', via: 'admins' });
     expect(toAdmins?.data.reminded).toContain(admin.handle);
-    const [mail] = t.mailTo(`${admin.handle}@people.example`).filter((m) => m.subject.includes('Status update overdue'));
+    const [mail] = t
+      .mailTo(`${admin.handle}@people.example`)
+      .filter((m) => m.subject.includes('Status update overdue'));
     expect(mail?.body).toContain('nobody holds the communication lead or incident commander role');
     expect(await t.overdue(p2.id)).toHaveLength(0);
 
-    await t.app.notify.statusUpdate(env.admin, p2.id, { statusText: 'Looking into it.', nextUpdateAt: new Date('2032-03-03T11:20:00.000Z') });
+    await t.app.notify.statusUpdate(env.admin, p2.id, {
+      statusText: 'Looking into it.',
+      nextUpdateAt: new Date('2032-03-03T11:20:00.000Z'),
+    });
     t.clock.set('2032-03-03T11:20:00.000Z');
     await t.tick();
-    expect((await t.overdue(p2.id)).map((e) => e.data)).toEqual([{ due_at: '2032-03-03T11:20:00.000Z', next_reminder_at: null, reminded: expect.arrayContaining([admin.handle]) as unknown, via: 'admins', notifications: expect.any(Number) as unknown }]);
+    expect((await t.overdue(p2.id)).map((e) => e.data)).toEqual([
+      {
+        due_at: '2032-03-03T11:20:00.000Z',
+        next_reminder_at: null,
+        reminded: expect.arrayContaining([admin.handle]) as unknown,
+        via: 'admins',
+        notifications: expect.any(Number) as unknown,
+      },
+    ]);
     t.clock.advance(3 * 60 * MIN);
     await t.tick();
     expect(await t.overdue(p2.id)).toHaveLength(1);

@@ -36,8 +36,12 @@ function receiver() {
   return {
     received,
     /** Queues answers for a path, used in order, then 200s. */
-    plan: (path: string, ...answers: Array<{ status: number; headers?: Record<string, string> }>) => plans.set(path, answers),
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    plan: (path: string, ...answers: Array<{ status: number; headers?: Record<string, string> }>) =>
+      plans.set(path, answers),
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+      ),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -59,7 +63,10 @@ function smtp() {
   });
   return {
     mails,
-    start: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port))),
+    start: () =>
+      new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port)),
+      ),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -85,7 +92,17 @@ describeEachEngine('notifications', (env) => {
 
   function setup(start: string, pageIntervalMs?: number) {
     const clock = new FakeClock(start);
-    const config = testConfig({ notify: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Vigil <vigil@test.example>', outboundAllow: '127.0.0.1/32', publicUrl: 'https://vigil.test.example', twilioUrl: base.replace('http://', 'http://AC123:sekret@'), twilioFrom: '+15550000000', ...(pageIntervalMs !== undefined && { pageIntervalMs }) } });
+    const config = testConfig({
+      notify: {
+        smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+        smtpFrom: 'Vigil <vigil@test.example>',
+        outboundAllow: '127.0.0.1/32',
+        publicUrl: 'https://vigil.test.example',
+        twilioUrl: base.replace('http://', 'http://AC123:sekret@'),
+        twilioFrom: '+15550000000',
+        ...(pageIntervalMs !== undefined && { pageIntervalMs }),
+      },
+    });
     const app: App = createServices(config, env.database, clock);
     const logger = { info: vi.fn(), error: vi.fn() };
     const engine = startEngine(app, logger, 0);
@@ -101,19 +118,45 @@ describeEachEngine('notifications', (env) => {
       const handle = unique(label);
       return app.users.create(SYSTEM_ACTOR, { handle, name: handle, email: `${handle}@test.example` });
     };
-    const method = (userId: string, kind: 'webhook' | 'email' | 'slack' | 'sms' | 'voice', address: string, secret?: string) => app.users.addContactMethod(env.admin, userId, { kind, address, secret });
+    const method = (
+      userId: string,
+      kind: 'webhook' | 'email' | 'slack' | 'sms' | 'voice',
+      address: string,
+      secret?: string,
+    ) => app.users.addContactMethod(env.admin, userId, { kind, address, secret });
     const pagedService = async (userId: string) => {
-      const policy = await app.policies.create(env.admin, { name: unique('pol'), escalateWhile: 'unresolved', repeat: 0, levels: [{ name: 'on-call', delaySeconds: 0, targets: [{ type: 'user', id: userId }] }] });
-      return (await app.services.create(env.admin, { name: unique('svc'), escalationPolicyId: policy.id })).integrationKey;
+      const policy = await app.policies.create(env.admin, {
+        name: unique('pol'),
+        escalateWhile: 'unresolved',
+        repeat: 0,
+        levels: [{ name: 'on-call', delaySeconds: 0, targets: [{ type: 'user', id: userId }] }],
+      });
+      return (await app.services.create(env.admin, { name: unique('svc'), escalationPolicyId: policy.id }))
+        .integrationKey;
     };
     const alert = async (routingKey: string, dedupKey: string) => {
-      const result = await app.ingest.submit({ routingKey, events: [{ format: 'pagerduty', action: 'trigger', dedupKey, summary: `checkout failing ${dedupKey}`, source: 'web-1', severity: 'critical', links: [], images: [] }] });
+      const result = await app.ingest.submit({
+        routingKey,
+        events: [
+          {
+            format: 'pagerduty',
+            action: 'trigger',
+            dedupKey,
+            summary: `checkout failing ${dedupKey}`,
+            source: 'web-1',
+            severity: 'critical',
+            links: [],
+            images: [],
+          },
+        ],
+      });
       expect(result.ok).toBe(true);
       const [incident] = (await app.incidents.list(env.admin, { limit: 1 })).data;
       return incident as NonNullable<typeof incident>;
     };
     const log = async (incidentId: string) => app.notify.deliveries(env.admin, incidentId);
-    const kinds = async (incidentId: string) => (await app.incidents.timeline(env.admin, incidentId, { limit: 200 })).data.map((e) => e.kind).reverse();
+    const kinds = async (incidentId: string) =>
+      (await app.incidents.timeline(env.admin, incidentId, { limit: 200 })).data.map((e) => e.kind).reverse();
     return { clock, app, engine, tick, person, method, pagedService, alert, log, kinds };
   }
 
@@ -131,8 +174,15 @@ describeEachEngine('notifications', (env) => {
     const got = hooks.received.filter((r) => r.path === `/hook/${u.handle}`);
     expect(got).toHaveLength(1);
     const [request] = got as [Received];
-    expect(verifySignature(request.headers['x-vigil-signature'] as string, request.body, ['secret-one'], t.clock.now())).toEqual({ ok: true });
-    const body = JSON.parse(request.body) as { event: string; incident: { number: string }; message: { subject: string }; delivery_id: string };
+    expect(
+      verifySignature(request.headers['x-vigil-signature'] as string, request.body, ['secret-one'], t.clock.now()),
+    ).toEqual({ ok: true });
+    const body = JSON.parse(request.body) as {
+      event: string;
+      incident: { number: string };
+      message: { subject: string };
+      delivery_id: string;
+    };
     expect(body).toMatchObject({ event: 'page', incident: { number: incident.number } });
     expect(request.headers['x-vigil-delivery']).toBe(body.delivery_id);
     expect(mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`))).toHaveLength(0);
@@ -161,7 +211,15 @@ describeEachEngine('notifications', (env) => {
     await t.method(admin.id, 'webhook', `${base}/admin/${admin.handle}`);
     const path = `/flaky/${u.handle}`;
     await t.method(u.id, 'webhook', `${base}${path}`);
-    hooks.plan(path, { status: 503 }, { status: 429, headers: { 'retry-after': '600' } }, { status: 500 }, { status: 502 }, { status: 500 }, { status: 500 });
+    hooks.plan(
+      path,
+      { status: 503 },
+      { status: 429, headers: { 'retry-after': '600' } },
+      { status: 500 },
+      { status: 502 },
+      { status: 500 },
+      { status: 500 },
+    );
     const incident = await t.alert(await t.pagedService(u.id), 'nt-2');
 
     await t.tick();
@@ -191,7 +249,10 @@ describeEachEngine('notifications', (env) => {
     expect(timeline.filter((k) => k === 'notification_dead')).toHaveLength(1);
     const toAdmin = hooks.received.filter((r) => r.path === `/admin/${admin.handle}`);
     expect(toAdmin).toHaveLength(1);
-    expect(JSON.parse(toAdmin[0]?.body ?? '{}')).toMatchObject({ event: 'notification.dead', notification_id: dead?.id });
+    expect(JSON.parse(toAdmin[0]?.body ?? '{}')).toMatchObject({
+      event: 'notification.dead',
+      notification_id: dead?.id,
+    });
   });
 
   it('marks a permanently refused delivery dead at once (a 404 will not get better)', async () => {
@@ -202,7 +263,9 @@ describeEachEngine('notifications', (env) => {
     hooks.plan(path, { status: 404 });
     const incident = await t.alert(await t.pagedService(u.id), 'nt-3');
     await t.tick();
-    expect((await t.log(incident.id)).filter((x) => x.kind === 'page').map((x) => [x.state, x.attempts, x.lastError])).toEqual([['dead', 1, expect.stringContaining('404') as string]]);
+    expect(
+      (await t.log(incident.id)).filter((x) => x.kind === 'page').map((x) => [x.state, x.attempts, x.lastError]),
+    ).toEqual([['dead', 1, expect.stringContaining('404') as string]]);
   });
 
   it('sends nothing for a page whose incident was acknowledged while it waited', async () => {
@@ -255,13 +318,19 @@ describeEachEngine('notifications', (env) => {
     let got = hooks.received.filter((r) => r.path === path);
     // More than one claim's worth (50), in one message.
     expect(got).toHaveLength(1);
-    const bundle = JSON.parse(got[0]?.body ?? '{}') as { bundle: unknown[]; bundled: number; message: { subject: string; text: string } };
+    const bundle = JSON.parse(got[0]?.body ?? '{}') as {
+      bundle: unknown[];
+      bundled: number;
+      message: { subject: string; text: string };
+    };
     expect(bundle.bundled).toBe(120);
     expect(bundle.bundle).toHaveLength(20);
     // 100 subjects named, then the count of the rest.
     expect(bundle.message.text.split('\n')).toHaveLength(101);
     expect(bundle.message.text.split('\n').at(-1)).toBe('… 20 more');
-    const sent = await Promise.all(first.slice(0, 5).map(async (i) => (await t.log(i.id)).filter((x) => x.kind === 'page').map((x) => x.state)));
+    const sent = await Promise.all(
+      first.slice(0, 5).map(async (i) => (await t.log(i.id)).filter((x) => x.kind === 'page').map((x) => x.state)),
+    );
     expect(sent).toEqual(Array.from({ length: 5 }, () => ['sent']));
     // The next 30 wait for the minute, then go as one message.
     const second = await Promise.all(Array.from({ length: 30 }, (_, i) => t.alert(key, `big-late-${i}`)));
@@ -273,7 +342,9 @@ describeEachEngine('notifications', (env) => {
     got = hooks.received.filter((r) => r.path === path);
     expect(got).toHaveLength(2);
     expect((JSON.parse(got[1]?.body ?? '{}') as { bundled: number }).bundled).toBe(30);
-    expect((await t.log(second[29]?.id as string)).filter((x) => x.kind === 'page').map((x) => x.state)).toEqual(['sent']);
+    expect((await t.log(second[29]?.id as string)).filter((x) => x.kind === 'page').map((x) => x.state)).toEqual([
+      'sent',
+    ]);
   });
 
   it('takes the page interval from the configuration (VIGIL_PAGE_INTERVAL)', async () => {
@@ -329,9 +400,25 @@ describeEachEngine('notifications', (env) => {
     const u = await t.person('nt-comms');
     await t.method(u.id, 'webhook', `${base}/oncall/${u.handle}`, 'page-secret-0001');
     const tag = u.handle;
-    const leads = await t.app.notify.addStakeholder(env.admin, { name: 'Engineering leads', kind: 'webhook', address: `${base}/leads/${tag}`, severities: ['P0', 'P1'], secret: 'stakeholder-secret-01' });
-    await t.app.notify.addStakeholder(env.admin, { name: 'CEO', kind: 'webhook', address: `${base}/ceo/${tag}`, severities: ['P0'] });
-    await t.app.notify.addStakeholder(env.admin, { name: 'Support email', kind: 'email', address: `support-${tag}@test.example`, severities: ['P1'] });
+    const leads = await t.app.notify.addStakeholder(env.admin, {
+      name: 'Engineering leads',
+      kind: 'webhook',
+      address: `${base}/leads/${tag}`,
+      severities: ['P0', 'P1'],
+      secret: 'stakeholder-secret-01',
+    });
+    await t.app.notify.addStakeholder(env.admin, {
+      name: 'CEO',
+      kind: 'webhook',
+      address: `${base}/ceo/${tag}`,
+      severities: ['P0'],
+    });
+    await t.app.notify.addStakeholder(env.admin, {
+      name: 'Support email',
+      kind: 'email',
+      address: `support-${tag}@test.example`,
+      severities: ['P1'],
+    });
     expect(leads.severities).toEqual(['P0', 'P1']);
 
     const incident = await t.alert(await t.pagedService(u.id), 'comms-1');
@@ -341,8 +428,19 @@ describeEachEngine('notifications', (env) => {
 
     const toLeads = hooks.received.filter((r) => r.path === `/leads/${tag}`);
     expect(toLeads).toHaveLength(1);
-    expect(verifySignature(toLeads[0]?.headers['x-vigil-signature'] as string, toLeads[0]?.body ?? '', ['stakeholder-secret-01'], t.clock.now())).toEqual({ ok: true });
-    const initial = JSON.parse(toLeads[0]?.body ?? '{}') as { event: string; incident: { id: string; next_escalation_at: string | null }; message: { subject: string; text: string } };
+    expect(
+      verifySignature(
+        toLeads[0]?.headers['x-vigil-signature'] as string,
+        toLeads[0]?.body ?? '',
+        ['stakeholder-secret-01'],
+        t.clock.now(),
+      ),
+    ).toEqual({ ok: true });
+    const initial = JSON.parse(toLeads[0]?.body ?? '{}') as {
+      event: string;
+      incident: { id: string; next_escalation_at: string | null };
+      message: { subject: string; text: string };
+    };
     expect(initial.event).toBe('notification.initial');
     // Built from the incident as stored in the same transaction, its escalation already started.
     expect(initial.incident.id).toBe(incident.id);
@@ -361,16 +459,27 @@ describeEachEngine('notifications', (env) => {
     const afterResolve = hooks.received.filter((r) => r.path === `/leads/${tag}`);
     expect(afterResolve).toHaveLength(2);
     const resolution = JSON.parse(afterResolve[1]?.body ?? '{}') as { event: string; message: { subject: string } };
-    expect(resolution).toMatchObject({ event: 'notification.resolution', message: { subject: `[RESOLVED] [P1] Production Incident - ${incident.title}` } });
+    expect(resolution).toMatchObject({
+      event: 'notification.resolution',
+      message: { subject: `[RESOLVED] [P1] Production Incident - ${incident.title}` },
+    });
 
     // A status update goes to the same stakeholders, with the severity's cadence for the next one.
     const preview = await t.app.notify.preview(env.admin, incident.id, 'resolution');
     expect(preview.subject).toBe(`[RESOLVED] [P1] Production Incident - ${incident.title}`);
-    const update = await t.app.notify.statusUpdate(env.admin, incident.id, { statusText: 'Root cause found: an expired certificate.' });
+    const update = await t.app.notify.statusUpdate(env.admin, incident.id, {
+      statusText: 'Root cause found: an expired certificate.',
+    });
     expect(update).toEqual({ notified: 2, nextUpdateAt: null }); // resolved: no next update is scheduled
     await t.tick();
-    const updateBody = JSON.parse(hooks.received.filter((r) => r.path === `/leads/${tag}`)[2]?.body ?? '{}') as { event: string; message: { text: string } };
-    expect(updateBody).toMatchObject({ event: 'incident.update', message: { text: expect.stringContaining('expired certificate') as string } });
+    const updateBody = JSON.parse(hooks.received.filter((r) => r.path === `/leads/${tag}`)[2]?.body ?? '{}') as {
+      event: string;
+      message: { text: string };
+    };
+    expect(updateBody).toMatchObject({
+      event: 'incident.update',
+      message: { text: expect.stringContaining('expired certificate') as string },
+    });
     expect((await t.kinds(incident.id)).filter((k) => k === 'status_update')).toHaveLength(1);
 
     const log = (await t.log(incident.id)).filter((x) => x.kind !== 'update');
@@ -388,13 +497,25 @@ describeEachEngine('notifications', (env) => {
   it('schedules the next status update by the severity’s cadence and refuses one in the past', async () => {
     const t = setup('2031-05-08T10:00:00.000Z');
     const p0 = await t.app.incidents.create(env.admin, { title: 'all regions down', severity: 'P0' });
-    const update = await t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'Failing over to the standby region.' });
+    const update = await t.app.notify.statusUpdate(env.admin, p0.id, {
+      statusText: 'Failing over to the standby region.',
+    });
     expect(update.nextUpdateAt?.toISOString()).toBe('2031-05-08T10:30:00.000Z');
-    const chosen = await t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'Standby is taking traffic.', nextUpdateAt: new Date('2031-05-08T10:10:00.000Z') });
+    const chosen = await t.app.notify.statusUpdate(env.admin, p0.id, {
+      statusText: 'Standby is taking traffic.',
+      nextUpdateAt: new Date('2031-05-08T10:10:00.000Z'),
+    });
     expect(chosen.nextUpdateAt?.toISOString()).toBe('2031-05-08T10:10:00.000Z');
-    await expect(t.app.notify.statusUpdate(env.admin, p0.id, { statusText: 'x', nextUpdateAt: new Date('2031-05-08T09:00:00.000Z') })).rejects.toMatchObject({ code: 'update.invalid' });
+    await expect(
+      t.app.notify.statusUpdate(env.admin, p0.id, {
+        statusText: 'x',
+        nextUpdateAt: new Date('2031-05-08T09:00:00.000Z'),
+      }),
+    ).rejects.toMatchObject({ code: 'update.invalid' });
     const p2 = await t.app.incidents.create(env.admin, { title: 'slow reports', severity: 'P2' });
-    expect((await t.app.notify.statusUpdate(env.admin, p2.id, { statusText: 'Looking into it.' })).nextUpdateAt).toBeNull();
+    expect(
+      (await t.app.notify.statusUpdate(env.admin, p2.id, { statusText: 'Looking into it.' })).nextUpdateAt,
+    ).toBeNull();
   });
 
   it('texts and calls through a Twilio-compatible gateway, with the account as basic auth', async () => {
@@ -406,7 +527,10 @@ describeEachEngine('notifications', (env) => {
     const incident = await t.alert(await t.pagedService(u.id), 'sms-1');
     await t.tick();
     await t.tick();
-    const mine = (suffix: string) => hooks.received.filter((r) => r.path === `/2010-04-01/Accounts/AC123/${suffix}` && new URLSearchParams(r.body).get('To') === number);
+    const mine = (suffix: string) =>
+      hooks.received.filter(
+        (r) => r.path === `/2010-04-01/Accounts/AC123/${suffix}` && new URLSearchParams(r.body).get('To') === number,
+      );
     const [text] = mine('Messages.json');
     const [call] = mine('Calls.json');
     expect(text?.headers.authorization).toBe(`Basic ${Buffer.from('AC123:sekret').toString('base64')}`);
@@ -414,7 +538,12 @@ describeEachEngine('notifications', (env) => {
     expect(new URLSearchParams(text?.body).get('Body')).toContain(incident.number);
     expect(new URLSearchParams(call?.body).get('Twiml')).toMatch(/^<Response><Say>\[P1\] INC-/);
     // (Stakeholders added by an earlier test also get this P1's initial notification; only the pages matter here.)
-    expect((await t.log(incident.id)).filter((x) => x.kind === 'page').map((x) => [x.channel, x.state]).sort()).toEqual([
+    expect(
+      (await t.log(incident.id))
+        .filter((x) => x.kind === 'page')
+        .map((x) => [x.channel, x.state])
+        .sort(),
+    ).toEqual([
       ['sms', 'sent'],
       ['voice', 'sent'],
     ]);

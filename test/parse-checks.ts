@@ -19,5 +19,6 @@ export function expectSoundParse<T>(result: ParseResult<T>, events: (value: T) =
     return;
   }
   expect(result.errors.length).toBeGreaterThan(0);
-  for (const error of result.errors) expect(typeof error === 'string' && error.length > 0 && !error.includes('\u0000')).toBe(true);
+  for (const error of result.errors)
+    expect(typeof error === 'string' && error.length > 0 && !error.includes('\u0000')).toBe(true);
 }

@@ -31,9 +31,23 @@ describeEachEngine('performance report and degradation', (env) => {
     }
   }
   const report = async (window: string) => {
-    const res = await h.call('POST', '/functions/v1/production-monitoring', { as: responder, body: { action: 'performance_report', time_window: window } });
+    const res = await h.call('POST', '/functions/v1/production-monitoring', {
+      as: responder,
+      body: { action: 'performance_report', time_window: window },
+    });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { summary: { request_count: number; degraded_services: string[] }; services: Array<{ id: string; request_count: number; latency_ms: { p95: number }; baseline: { request_count: number; latency_ms: { p95: number } }; degradation_pct: number | null; status: string; monitors: Array<{ id: string; request_count: number; degradation_pct: number | null }> }> };
+    return res.json() as {
+      summary: { request_count: number; degraded_services: string[] };
+      services: Array<{
+        id: string;
+        request_count: number;
+        latency_ms: { p95: number };
+        baseline: { request_count: number; latency_ms: { p95: number } };
+        degradation_pct: number | null;
+        status: string;
+        monitors: Array<{ id: string; request_count: number; degradation_pct: number | null }>;
+      }>;
+    };
   };
 
   beforeAll(async () => {
@@ -41,10 +55,23 @@ describeEachEngine('performance report and degradation', (env) => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     clock = new FakeClock(new Date(NOW.getTime() - DAY - 10 * 60_000));
-    h = await startHarness(env, { clock, config: testConfig({ notify: { ...testConfig().notify, outboundAllow: '127.0.0.1/32' } }) });
+    h = await startHarness(env, {
+      clock,
+      config: testConfig({ notify: { ...testConfig().notify, outboundAllow: '127.0.0.1/32' } }),
+    });
     responder = await h.caller('responder');
     serviceId = (await h.app.services.create(env.admin, { name: unique('checkout') })).service.id;
-    const created = await h.call('POST', '/api/v1/monitors', { as: await h.caller('admin'), body: { service_id: serviceId, name: 'home page', kind: 'http', target: `http://127.0.0.1:${port}/`, interval_seconds: 10, timeout_ms: 2000 } });
+    const created = await h.call('POST', '/api/v1/monitors', {
+      as: await h.caller('admin'),
+      body: {
+        service_id: serviceId,
+        name: 'home page',
+        kind: 'http',
+        target: `http://127.0.0.1:${port}/`,
+        interval_seconds: 10,
+        timeout_ms: 2000,
+      },
+    });
     expect(created.statusCode, created.body).toBe(201);
     monitorId = (created.json() as { id: string }).id;
   });
@@ -92,8 +119,15 @@ describeEachEngine('performance report and degradation', (env) => {
   it('reports a window with no checks as empty rather than failing, and refuses an unknown window naming it', async () => {
     clock.set(new Date(NOW.getTime() + 30 * DAY));
     const quiet = await report('15m');
-    expect(quiet.services.find((s) => s.id === serviceId)).toMatchObject({ request_count: 0, degradation_pct: null, status: 'normal' });
-    const bad = await h.call('POST', '/functions/v1/production-monitoring', { as: responder, body: { action: 'performance_report', time_window: '2h' } });
+    expect(quiet.services.find((s) => s.id === serviceId)).toMatchObject({
+      request_count: 0,
+      degradation_pct: null,
+      status: 'normal',
+    });
+    const bad = await h.call('POST', '/functions/v1/production-monitoring', {
+      as: responder,
+      body: { action: 'performance_report', time_window: '2h' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('time_window');
   });

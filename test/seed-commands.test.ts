@@ -16,7 +16,10 @@ const run = promisify(execFile);
 // A copy of the team's runbook (../shared/seeds/000_2a412f34af9b8f06.txt), so a clone has it.
 const SEED = fileURLToPath(new URL('./fixtures/runbook.txt', import.meta.url));
 // The identity provider /verify trusts (a shared HS256 secret), and a token it issued for USER_TOKEN.
-const JWT = { VIGIL_JWT_SECRET: 'seed-commands-shared-secret-0123456789abcdef', VIGIL_JWT_ISSUER: 'https://id.seed.example/' };
+const JWT = {
+  VIGIL_JWT_SECRET: 'seed-commands-shared-secret-0123456789abcdef',
+  VIGIL_JWT_ISSUER: 'https://id.seed.example/',
+};
 
 /** Shell words of one command line: spaces split, single and double quotes group (no expansions). */
 function words(line: string): string[] {
@@ -57,7 +60,11 @@ describe('the runbook’s curl commands against vigil serve', () => {
   let token: string;
   let commands: string[][];
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -82,7 +89,16 @@ describe('the runbook’s curl commands against vigil serve', () => {
     const service = await api('POST', '/api/v1/services', { name: 'checkout' });
     const engineer = await api('POST', '/api/v1/users', { handle: 'ana', name: 'Ana Lima', email: 'ana@example.test' });
     expect([service.status, engineer.status]).toEqual([201, 201]);
-    const sent = await fetch(`${server.url}/v2/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routing_key: service.body.integration_key, event_action: 'trigger', dedup_key: 'checkout-5xx', payload: { summary: 'checkout 5xx above 5 %', source: 'lb-1', severity: 'critical' } }) });
+    const sent = await fetch(`${server.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        routing_key: service.body.integration_key,
+        event_action: 'trigger',
+        dedup_key: 'checkout-5xx',
+        payload: { summary: 'checkout 5xx above 5 %', source: 'lb-1', severity: 'critical' },
+      }),
+    });
     expect(sent.status).toBe(202);
 
     const ran: string[] = [];
@@ -93,22 +109,47 @@ describe('the runbook’s curl commands against vigil serve', () => {
       const body = JSON.parse(args[dataAt + 1] as string) as Record<string, unknown>;
       const pathname = new URL(url).pathname;
       const label = `${pathname} ${String(body.action ?? '')}`.trim();
-      const userToken = signJwt({ iss: JWT.VIGIL_JWT_ISSUER, sub: 'ana', exp: Math.floor(Date.now() / 1000) + 600 }, { secret: JWT.VIGIL_JWT_SECRET });
-      const filled = (args[dataAt + 1] as string).replace('ALERT_ID', 'checkout-5xx').replace('YOUR_NAME', 'Ana Lima').replace('USER_TOKEN', userToken);
-      const argv = [...args.map((a, i) => (a === url ? `${server.url}${pathname}` : i === dataAt + 1 ? filled : a)), '-H', `Authorization: Bearer ${token}`, '-sS', '-w', '\n%{http_code}'];
+      const userToken = signJwt(
+        { iss: JWT.VIGIL_JWT_ISSUER, sub: 'ana', exp: Math.floor(Date.now() / 1000) + 600 },
+        { secret: JWT.VIGIL_JWT_SECRET },
+      );
+      const filled = (args[dataAt + 1] as string)
+        .replace('ALERT_ID', 'checkout-5xx')
+        .replace('YOUR_NAME', 'Ana Lima')
+        .replace('USER_TOKEN', userToken);
+      const argv = [
+        ...args.map((a, i) => (a === url ? `${server.url}${pathname}` : i === dataAt + 1 ? filled : a)),
+        '-H',
+        `Authorization: Bearer ${token}`,
+        '-sS',
+        '-w',
+        '\n%{http_code}',
+      ];
       const { stdout } = await run('curl', argv, { timeout: 20_000 });
       const status = Number(stdout.slice(stdout.lastIndexOf('\n') + 1));
       const answer = JSON.parse(stdout.slice(0, stdout.lastIndexOf('\n'))) as Record<string, unknown>;
-      if (status === 404 && (answer.error as { code?: string } | undefined)?.code?.endsWith('not_found') && !pathname.startsWith('/functions/v1/production-monitoring') && !pathname.startsWith('/functions/v1/database-scalability')) {
+      if (
+        status === 404 &&
+        (answer.error as { code?: string } | undefined)?.code?.endsWith('not_found') &&
+        !pathname.startsWith('/functions/v1/production-monitoring') &&
+        !pathname.startsWith('/functions/v1/database-scalability')
+      ) {
         missing.push(label);
         continue;
       }
-      if (status === 400 && String((answer.error as { message?: string } | undefined)?.message).includes('is not an action of')) {
+      if (
+        status === 400 &&
+        String((answer.error as { message?: string } | undefined)?.message).includes('is not an action of')
+      ) {
         missing.push(label);
         continue;
       }
       expect({ label, status }, JSON.stringify(answer)).toEqual({ label, status: 200 });
-      if (pathname === '/verify') expect({ valid: answer.valid, subject: answer.subject, checked: typeof answer.checked_at }, JSON.stringify(answer)).toEqual({ valid: true, subject: 'ana', checked: 'string' });
+      if (pathname === '/verify')
+        expect(
+          { valid: answer.valid, subject: answer.subject, checked: typeof answer.checked_at },
+          JSON.stringify(answer),
+        ).toEqual({ valid: true, subject: 'ana', checked: 'string' });
       else expect(typeof answer.generated_at).toBe('string');
       ran.push(label);
     }
@@ -129,6 +170,8 @@ describe('the runbook’s curl commands against vigil serve', () => {
     ]);
     // Phase 1 did what it says: the incident is acknowledged.
     const incidents = await api('GET', '/api/v1/incidents');
-    expect((incidents.body.data as Array<{ status: string; acknowledged_by?: unknown }>)[0]?.status).toBe('acknowledged');
+    expect((incidents.body.data as Array<{ status: string; acknowledged_by?: unknown }>)[0]?.status).toBe(
+      'acknowledged',
+    );
   });
 });

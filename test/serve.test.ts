@@ -30,7 +30,10 @@ async function serve(env: Record<string, string | undefined>): Promise<ServerPro
   return server;
 }
 
-async function me(url: string, token: string): Promise<{ status: number; body: { user?: { handle: string }; role?: string } }> {
+async function me(
+  url: string,
+  token: string,
+): Promise<{ status: number; body: { user?: { handle: string }; role?: string } }> {
   const response = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: (await response.json()) as { user?: { handle: string }; role?: string } };
 }
@@ -50,7 +53,10 @@ describe('vigil serve', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(first.output().stdout.split(printed as string)).toHaveLength(2);
 
-    expect(await me(first.url, printed as string)).toMatchObject({ status: 200, body: { user: { handle: 'admin' }, role: 'admin' } });
+    expect(await me(first.url, printed as string)).toMatchObject({
+      status: 200,
+      body: { user: { handle: 'admin' }, role: 'admin' },
+    });
     expect((await me(first.url, `${printed}x`)).status).toBe(401);
     await first.stop();
     expect(first.output().code).toBe(0); // SIGTERM shuts down cleanly
@@ -68,13 +74,15 @@ describe('vigil serve', () => {
     const dataDir = path.join(root, 'env-token');
     const token = `env_${randomBytes(24).toString('hex')}`;
     const server = await serve({ VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: token });
-    expect(await me(server.url, token)).toMatchObject({ status: 200, body: { user: { handle: 'admin' }, role: 'admin' } });
+    expect(await me(server.url, token)).toMatchObject({
+      status: 200,
+      body: { user: { handle: 'admin' }, role: 'admin' },
+    });
     expect(fs.existsSync(path.join(dataDir, 'admin-token'))).toBe(false);
     await server.stop();
     expect(server.output().stdout).not.toContain('Admin token');
     expect(server.output().stdout).not.toContain(token);
   });
-
 });
 
 // No server here: these processes are independent, so they run side by side.

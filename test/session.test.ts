@@ -57,7 +57,12 @@ describeEachEngine('sign-in and sessions', (env) => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-session-'));
     app = env.app(clock);
     await bootstrapAdmin(env.database.db, clock, { adminToken, dataDir });
-    const stream = new Writable({ write: (chunk: Buffer, _enc, done) => { log += chunk.toString(); done(); } });
+    const stream = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        log += chunk.toString();
+        done();
+      },
+    });
     server = await buildServer(app, { logger: { level: 'trace', stream } });
     await server.ready();
   });
@@ -66,7 +71,18 @@ describeEachEngine('sign-in and sessions', (env) => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function send(method: Method, url: string, o: { body?: unknown; bearer?: string; cookie?: string; csrf?: string; ip?: string; headers?: Record<string, string> } = {}): Promise<Res> {
+  function send(
+    method: Method,
+    url: string,
+    o: {
+      body?: unknown;
+      bearer?: string;
+      cookie?: string;
+      csrf?: string;
+      ip?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Res> {
     return server.inject({
       method,
       url,
@@ -108,14 +124,51 @@ describeEachEngine('sign-in and sessions', (env) => {
     const handle = unique('pwrules');
     await app.users.create(env.admin, { handle, name: handle, email: `${handle}@example.test` });
     for (const bad of ['short', 'x'.repeat(11), 'x'.repeat(1025)]) {
-      const err = expectError(await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: { password: bad } }), 400, 'request.invalid');
+      const err = expectError(
+        await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: { password: bad } }),
+        400,
+        'request.invalid',
+      );
       expect(err.message).toContain('body.password');
     }
-    expect(expectError(await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: {} }), 400, 'request.invalid').message).toContain('password');
-    expect(expectError(await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: { password: password(), digest: 'x' } }), 400, 'request.invalid').message).toContain('digest');
-    expectError(await send('PUT', '/api/v1/users/nobody-here/password', { bearer: adminToken, body: { password: password() } }), 404, 'user.not_found');
-    expect((await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: { password: 'x'.repeat(12) } })).statusCode).toBe(204);
-    expect((await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: { password: 'é'.repeat(1024) } })).statusCode).toBe(204);
+    expect(
+      expectError(
+        await send('PUT', `/api/v1/users/${handle}/password`, { bearer: adminToken, body: {} }),
+        400,
+        'request.invalid',
+      ).message,
+    ).toContain('password');
+    expect(
+      expectError(
+        await send('PUT', `/api/v1/users/${handle}/password`, {
+          bearer: adminToken,
+          body: { password: password(), digest: 'x' },
+        }),
+        400,
+        'request.invalid',
+      ).message,
+    ).toContain('digest');
+    expectError(
+      await send('PUT', '/api/v1/users/nobody-here/password', { bearer: adminToken, body: { password: password() } }),
+      404,
+      'user.not_found',
+    );
+    expect(
+      (
+        await send('PUT', `/api/v1/users/${handle}/password`, {
+          bearer: adminToken,
+          body: { password: 'x'.repeat(12) },
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (
+        await send('PUT', `/api/v1/users/${handle}/password`, {
+          bearer: adminToken,
+          body: { password: 'é'.repeat(1024) },
+        })
+      ).statusCode,
+    ).toBe(204);
   });
 
   it('lets people change only their own password, and only with the current one', async () => {
@@ -123,12 +176,40 @@ describeEachEngine('sign-in and sessions', (env) => {
     const bob = await person('responder');
     const viewer = await person('viewer');
     // Someone else's: admins only.
-    expectError(await send('PUT', `/api/v1/users/${bob.handle}/password`, { bearer: alice.token as string, body: { password: password() } }), 403, 'auth.forbidden');
-    expectError(await send('PUT', `/api/v1/users/${alice.handle}/password`, { bearer: viewer.token as string, body: { password: password(), current_password: viewer.password } }), 403, 'auth.forbidden');
+    expectError(
+      await send('PUT', `/api/v1/users/${bob.handle}/password`, {
+        bearer: alice.token as string,
+        body: { password: password() },
+      }),
+      403,
+      'auth.forbidden',
+    );
+    expectError(
+      await send('PUT', `/api/v1/users/${alice.handle}/password`, {
+        bearer: viewer.token as string,
+        body: { password: password(), current_password: viewer.password },
+      }),
+      403,
+      'auth.forbidden',
+    );
     // Their own: the current password is required and must match.
-    const missing = expectError(await send('PUT', `/api/v1/users/${alice.handle}/password`, { bearer: alice.token as string, body: { password: password() } }), 400, 'user.current_password_required');
+    const missing = expectError(
+      await send('PUT', `/api/v1/users/${alice.handle}/password`, {
+        bearer: alice.token as string,
+        body: { password: password() },
+      }),
+      400,
+      'user.current_password_required',
+    );
     expect(missing.details).toEqual({ field: 'current_password' });
-    const wrong = expectError(await send('PUT', `/api/v1/users/${alice.handle}/password`, { bearer: alice.token as string, body: { password: password(), current_password: 'not-the-password' } }), 400, 'user.wrong_current_password');
+    const wrong = expectError(
+      await send('PUT', `/api/v1/users/${alice.handle}/password`, {
+        bearer: alice.token as string,
+        body: { password: password(), current_password: 'not-the-password' },
+      }),
+      400,
+      'user.wrong_current_password',
+    );
     expect(wrong.details).toEqual({ field: 'current_password' });
 
     // Changing it in a session keeps that session and ends the others.
@@ -136,18 +217,32 @@ describeEachEngine('sign-in and sessions', (env) => {
     const elsewhere = await signIn(alice);
     const next = password();
     secrets.push(next);
-    const changed = await send('PUT', `/api/v1/users/${alice.handle}/password`, { cookie: here.cookie, csrf: here.csrf, body: { password: next, current_password: alice.password } });
+    const changed = await send('PUT', `/api/v1/users/${alice.handle}/password`, {
+      cookie: here.cookie,
+      csrf: here.csrf,
+      body: { password: next, current_password: alice.password },
+    });
     expect(changed.statusCode, changed.body).toBe(204);
     expect((await send('GET', '/api/v1/session', { cookie: here.cookie })).statusCode).toBe(200);
     expectError(await send('GET', '/api/v1/session', { cookie: elsewhere.cookie }), 401, 'auth.unauthorized');
-    expectError(await send('POST', '/api/v1/session', { body: { handle: alice.handle, password: alice.password }, ip: freshIp() }), 401, 'session.invalid_credentials');
+    expectError(
+      await send('POST', '/api/v1/session', {
+        body: { handle: alice.handle, password: alice.password },
+        ip: freshIp(),
+      }),
+      401,
+      'session.invalid_credentials',
+    );
     await signIn({ ...alice, password: next });
   });
 
   it('ends every session of a person whose password an admin resets', async () => {
     const carol = await person('responder');
     const s = await signIn(carol);
-    expect((await send('PUT', `/api/v1/users/${carol.id}/password`, { bearer: adminToken, body: { password: password() } })).statusCode).toBe(204);
+    expect(
+      (await send('PUT', `/api/v1/users/${carol.id}/password`, { bearer: adminToken, body: { password: password() } }))
+        .statusCode,
+    ).toBe(204);
     expectError(await send('GET', '/api/v1/me', { cookie: s.cookie }), 401, 'auth.unauthorized');
   });
 
@@ -156,7 +251,12 @@ describeEachEngine('sign-in and sessions', (env) => {
     const { res } = await signIn(responder);
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(['csrf_token', 'expires_at', 'idle_expires_at', 'role', 'user']);
-    expect(body).toMatchObject({ role: 'responder', user: { handle: responder.handle, active: true }, expires_at: new Date(clock.now().getTime() + SESSION_MAX_MS).toISOString(), idle_expires_at: new Date(clock.now().getTime() + SESSION_IDLE_MS).toISOString() });
+    expect(body).toMatchObject({
+      role: 'responder',
+      user: { handle: responder.handle, active: true },
+      expires_at: new Date(clock.now().getTime() + SESSION_MAX_MS).toISOString(),
+      idle_expires_at: new Date(clock.now().getTime() + SESSION_IDLE_MS).toISOString(),
+    });
     expect(body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.headers['cache-control']).toBe('no-store');
     const cookie = setCookie(res);
@@ -169,13 +269,30 @@ describeEachEngine('sign-in and sessions', (env) => {
   });
 
   it('marks the cookie Secure when VIGIL_PUBLIC_URL is https, as behind a TLS-terminating proxy the request looks like http', async () => {
-    const proxied = await buildServer(createServices({ ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com' } }, env.database, clock), { logger: false });
+    const proxied = await buildServer(
+      createServices(
+        { ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com' } },
+        env.database,
+        clock,
+      ),
+      { logger: false },
+    );
     try {
-      const res = await proxied.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: freshIp(), headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token: adminToken }) });
+      const res = await proxied.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        remoteAddress: freshIp(),
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ token: adminToken }),
+      });
       expect(res.statusCode, res.body).toBe(200);
       expect(setCookie(res).attributes).toContain('Secure');
       secrets.push(setCookie(res).value);
-      const out = await proxied.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: `vigil_session=${setCookie(res).value}`, 'x-csrf-token': res.json().csrf_token as string } });
+      const out = await proxied.inject({
+        method: 'DELETE',
+        url: '/api/v1/session',
+        headers: { cookie: `vigil_session=${setCookie(res).value}`, 'x-csrf-token': res.json().csrf_token as string },
+      });
       expect(out.statusCode).toBe(204);
       expect(setCookie(out).attributes).toEqual(expect.arrayContaining(['Max-Age=0', 'Secure']));
     } finally {
@@ -218,10 +335,18 @@ describeEachEngine('sign-in and sessions', (env) => {
 
   it('brakes after 10 failures for a handle or from an address within 15 minutes (429 with Retry-After)', async () => {
     const erin = await person('responder');
-    for (let i = 0; i < 10; i++) expectError(await send('POST', '/api/v1/session', { body: { handle: erin.handle, password: `wrong-${i}` }, ip: freshIp() }), 401, 'session.invalid_credentials');
+    for (let i = 0; i < 10; i++)
+      expectError(
+        await send('POST', '/api/v1/session', { body: { handle: erin.handle, password: `wrong-${i}` }, ip: freshIp() }),
+        401,
+        'session.invalid_credentials',
+      );
     // Even the right password waits now, from any address.
     clock.advance(60_000);
-    const braked = await send('POST', '/api/v1/session', { body: { handle: erin.handle, password: erin.password }, ip: freshIp() });
+    const braked = await send('POST', '/api/v1/session', {
+      body: { handle: erin.handle, password: erin.password },
+      ip: freshIp(),
+    });
     expectError(braked, 429, 'session.rate_limited');
     expect(Number(braked.headers['retry-after'])).toBe(14 * 60);
     clock.advance(14 * 60_000);
@@ -229,9 +354,22 @@ describeEachEngine('sign-in and sessions', (env) => {
 
     // Ten different handles from one address brake that address.
     const ip = freshIp();
-    for (let i = 0; i < 10; i++) expectError(await send('POST', '/api/v1/session', { body: { handle: `guess-${i}`, password: 'guess-password' }, ip }), 401, 'session.invalid_credentials');
-    expectError(await send('POST', '/api/v1/session', { body: { handle: erin.handle, password: erin.password }, ip }), 429, 'session.rate_limited');
-    expectError(await send('POST', '/api/v1/session', { body: { token: adminToken }, ip }), 429, 'session.rate_limited');
+    for (let i = 0; i < 10; i++)
+      expectError(
+        await send('POST', '/api/v1/session', { body: { handle: `guess-${i}`, password: 'guess-password' }, ip }),
+        401,
+        'session.invalid_credentials',
+      );
+    expectError(
+      await send('POST', '/api/v1/session', { body: { handle: erin.handle, password: erin.password }, ip }),
+      429,
+      'session.rate_limited',
+    );
+    expectError(
+      await send('POST', '/api/v1/session', { body: { token: adminToken }, ip }),
+      429,
+      'session.rate_limited',
+    );
     await signIn(erin);
   });
 
@@ -246,7 +384,15 @@ describeEachEngine('sign-in and sessions', (env) => {
 
     const incident = { title: unique('csrf'), severity: 'P3' };
     expectError(await send('POST', '/api/v1/incidents', { cookie, body: incident }), 403, 'auth.csrf');
-    expectError(await send('POST', '/api/v1/incidents', { cookie, csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`, body: incident }), 403, 'auth.csrf');
+    expectError(
+      await send('POST', '/api/v1/incidents', {
+        cookie,
+        csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`,
+        body: incident,
+      }),
+      403,
+      'auth.csrf',
+    );
     expectError(await send('POST', '/api/v1/incidents', { cookie, csrf: 'short', body: incident }), 403, 'auth.csrf');
     expectError(await send('PATCH', `/api/v1/users/${fay.handle}`, { cookie, body: { name: 'x' } }), 403, 'auth.csrf');
     expectError(await send('DELETE', '/api/v1/session', { cookie }), 403, 'auth.csrf');
@@ -258,7 +404,14 @@ describeEachEngine('sign-in and sessions', (env) => {
     const viewer = await person('viewer');
     const both = await send('GET', '/api/v1/me', { cookie, bearer: viewer.token as string });
     expect(both.json().role).toBe('viewer');
-    expect((await send('POST', '/api/v1/incidents', { bearer: fay.token as string, body: { title: unique('bearer'), severity: 'P3' } })).statusCode).toBe(201);
+    expect(
+      (
+        await send('POST', '/api/v1/incidents', {
+          bearer: fay.token as string,
+          body: { title: unique('bearer'), severity: 'P3' },
+        })
+      ).statusCode,
+    ).toBe(201);
     // GET /api/v1/session is about sessions only.
     expectError(await send('GET', '/api/v1/session', { bearer: fay.token as string }), 404, 'session.not_found');
     expectError(await send('GET', '/api/v1/session'), 401, 'auth.unauthorized');
@@ -268,11 +421,18 @@ describeEachEngine('sign-in and sessions', (env) => {
     const viewer = await person('viewer');
     const { cookie, csrf } = await signIn(viewer);
     const incident = await app.incidents.create(env.admin, { title: unique('ack'), severity: 'P2' });
-    expectError(await send('POST', `/api/v1/incidents/${incident.id}/acknowledge`, { cookie, csrf }), 403, 'auth.forbidden');
+    expectError(
+      await send('POST', `/api/v1/incidents/${incident.id}/acknowledge`, { cookie, csrf }),
+      403,
+      'auth.forbidden',
+    );
     expect((await app.incidents.get(env.admin, incident.id)).status).toBe('triggered');
     const responder = await person('responder');
     const r = await signIn(responder);
-    expect((await send('POST', `/api/v1/incidents/${incident.id}/acknowledge`, { cookie: r.cookie, csrf: r.csrf })).statusCode).toBe(200);
+    expect(
+      (await send('POST', `/api/v1/incidents/${incident.id}/acknowledge`, { cookie: r.cookie, csrf: r.csrf }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('signs out: the row is gone, the cookie cleared, and the old cookie answers 401 (clearing it again)', async () => {
@@ -290,9 +450,14 @@ describeEachEngine('sign-in and sessions', (env) => {
     expect(rows).toEqual([]);
     // Both ends are in the audit log, under the person, with how they signed in.
     const audit = await send('GET', '/api/v1/audit?limit=200', { bearer: adminToken });
-    const actions = (audit.json().data as { action: string; actor: { id: string; name: string }; details: Record<string, unknown> }[]).filter((a) => a.action.startsWith('session.') && a.actor.id === gus.id);
+    const actions = (
+      audit.json().data as { action: string; actor: { id: string; name: string }; details: Record<string, unknown> }[]
+    ).filter((a) => a.action.startsWith('session.') && a.actor.id === gus.id);
     expect(actions.map((a) => a.action).sort()).toEqual(['session.sign_in', 'session.sign_out']);
-    expect(actions.find((a) => a.action === 'session.sign_in')).toMatchObject({ actor: { id: gus.id, name: gus.handle }, details: { method: 'password', role: 'responder' } });
+    expect(actions.find((a) => a.action === 'session.sign_in')).toMatchObject({
+      actor: { id: gus.id, name: gus.handle },
+      details: { method: 'password', role: 'responder' },
+    });
     // Signing out with a token is harmless.
     expect((await send('DELETE', '/api/v1/session', { bearer: gus.token as string })).statusCode).toBe(204);
   });
@@ -359,7 +524,11 @@ describeEachEngine('sign-in and sessions', (env) => {
     secrets.push(next);
     const run = (args: string[], input: string) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: cleanEnv({ VIGIL_URL: url, VIGIL_TOKEN: adminToken }), stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+          cwd: ROOT,
+          env: cleanEnv({ VIGIL_URL: url, VIGIL_TOKEN: adminToken }),
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

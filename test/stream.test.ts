@@ -47,7 +47,18 @@ interface Stream {
 async function openStream(url: string, headers: Record<string, string> = {}): Promise<Stream & { body?: string }> {
   const abort = new AbortController();
   const res = await fetch(url, { headers, signal: abort.signal, dispatcher: agent });
-  if (res.status !== 200) return { status: res.status, headers: res.headers, events: [], comments: [], retry: [], next: () => Promise.reject(new Error('no stream')), ended: Promise.resolve(), close: () => undefined, body: await res.text() };
+  if (res.status !== 200)
+    return {
+      status: res.status,
+      headers: res.headers,
+      events: [],
+      comments: [],
+      retry: [],
+      next: () => Promise.reject(new Error('no stream')),
+      ended: Promise.resolve(),
+      close: () => undefined,
+      body: await res.text(),
+    };
   const events: Sse[] = [];
   const comments: string[] = [];
   const retry: string[] = [];
@@ -75,7 +86,12 @@ async function openStream(url: string, headers: Record<string, string> = {}): Pr
             }
           }
           if (fields.retry !== undefined) retry.push(fields.retry);
-          if (fields.event !== undefined) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data ?? 'null') as Record<string, unknown> });
+          if (fields.event !== undefined)
+            events.push({
+              id: fields.id,
+              event: fields.event,
+              data: JSON.parse(fields.data ?? 'null') as Record<string, unknown>,
+            });
           for (const w of waiters) w();
         }
       }
@@ -98,9 +114,14 @@ async function openStream(url: string, headers: Record<string, string> = {}): Pr
         const check = () => {
           const found = events.slice(from).find(pred);
           if (found) finish(() => resolve(found));
-          else if (done) finish(() => reject(new Error(`stream ended without the event; got ${JSON.stringify(events)}`)));
+          else if (done)
+            finish(() => reject(new Error(`stream ended without the event; got ${JSON.stringify(events)}`)));
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`))),
+          timeoutMs,
+        );
         const finish = (f: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -151,7 +172,12 @@ async function startInstance(env: EngineEnv, adminToken?: string): Promise<Insta
       return (await app.tokens.create(env.admin, { user: user.id, role })).secret;
     },
     async post(path, body, token = adminToken) {
-      const res = await fetch(`${url}${path}`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     },
   };
@@ -171,7 +197,12 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     return s;
   };
   const trigger = (key: string, dedup: string, severity = 'critical') =>
-    a.post('/v2/enqueue', { routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary: `down: ${dedup}`, source: 'web-1', severity } });
+    a.post('/v2/enqueue', {
+      routing_key: key,
+      event_action: 'trigger',
+      dedup_key: dedup,
+      payload: { summary: `down: ${dedup}`, source: 'web-1', severity },
+    });
 
   beforeAll(async () => {
     a = await startInstance(env);
@@ -223,10 +254,36 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     const created = await s.next((e) => e.event === 'incident.created', 2000);
     expect(Date.now() - started).toBeLessThan(2000);
     const row = created.data;
-    expect(row).toMatchObject({ severity: expect.stringMatching(/^P[0-3]$/), status: 'triggered', phase: 'detection', service_id: service.id, escalation_level: expect.any(Number) });
+    expect(row).toMatchObject({
+      severity: expect.stringMatching(/^P[0-3]$/),
+      status: 'triggered',
+      phase: 'detection',
+      service_id: service.id,
+      escalation_level: expect.any(Number),
+    });
     expect(row.number).toMatch(/^INC-\d{8}-\d{4}$/);
-    expect(Object.keys(row).sort()).toEqual(['ack_due_at', 'acknowledged_at', 'created_at', 'escalation_level', 'id', 'number', 'phase', 'phase_due_at', 'resolved_at', 'roles', 'service_id', 'severity', 'status', 'title', 'updated_at'].sort());
-    const createdEntry = await s.next((e) => e.event === 'timeline.entry' && e.data.kind === 'created' && e.data.incident_id === row.id);
+    expect(Object.keys(row).sort()).toEqual(
+      [
+        'ack_due_at',
+        'acknowledged_at',
+        'created_at',
+        'escalation_level',
+        'id',
+        'number',
+        'phase',
+        'phase_due_at',
+        'resolved_at',
+        'roles',
+        'service_id',
+        'severity',
+        'status',
+        'title',
+        'updated_at',
+      ].sort(),
+    );
+    const createdEntry = await s.next(
+      (e) => e.event === 'timeline.entry' && e.data.kind === 'created' && e.data.incident_id === row.id,
+    );
     expect(createdEntry.data).toMatchObject({ incident_id: row.id, kind: 'created', service_id: service.id });
     expect(created.id).toMatch(/^[0-9a-f]{8}-\d+$/);
 
@@ -237,7 +294,10 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     expect(updated.data.status).toBe('acknowledged');
     expect((updated.data.roles as Record<string, string | null>).incident_commander).toBeTruthy(); // the acknowledger took command
     await s.next((e) => e.event === 'timeline.entry' && e.data.kind === 'role_assigned', 2000, from);
-    const entries = s.events.slice(from).filter((e) => e.event === 'timeline.entry').map((e) => e.data.kind);
+    const entries = s.events
+      .slice(from)
+      .filter((e) => e.event === 'timeline.entry')
+      .map((e) => e.data.kind);
     expect(entries).toEqual(['acknowledged', 'role_assigned']);
     // Ids increase by one per event this process received.
     const seqs = s.events.map((e) => Number(e.id?.split('-')[1]));
@@ -255,13 +315,17 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     expect(escalated.status, JSON.stringify(escalated.json)).toBeLessThan(300);
     const updated = await s.next((e) => e.event === 'incident.updated' && e.data.id === res.json.id, 2000, from);
     expect(updated.data.escalation_level).toBeGreaterThan(created.data.escalation_level as number);
-    expect(s.events.slice(from).some((e) => e.event === 'timeline.entry' && String(e.data.kind).startsWith('escalat'))).toBe(true);
+    expect(
+      s.events.slice(from).some((e) => e.event === 'timeline.entry' && String(e.data.kind).startsWith('escalat')),
+    ).toBe(true);
     s.close();
   });
 
   it('filters by service_id and severity', async () => {
     const byService = await open(`?service_id=${service.id}`);
-    const byName = await open(`?service_id=${encodeURIComponent((await a.app.services.get(env.admin, service.id)).name)}`);
+    const byName = await open(
+      `?service_id=${encodeURIComponent((await a.app.services.get(env.admin, service.id)).name)}`,
+    );
     const p0 = await open('?severity=P0,P1');
     await trigger(other.key, unique('other'), 'critical');
     const mine = await trigger(service.key, unique('mine'), 'warning');
@@ -281,7 +345,9 @@ describeEachEngine('GET /api/v1/stream', (env) => {
   it('answers 400 for a bad filter and 404 for an unknown service, before streaming', async () => {
     const bad = await openStream(`${a.url}/api/v1/stream?severity=P9`, { authorization: `Bearer ${viewer}` });
     expect(bad.status).toBe(400);
-    const unknown = await openStream(`${a.url}/api/v1/stream?service_id=nope-${unique('x')}`, { authorization: `Bearer ${viewer}` });
+    const unknown = await openStream(`${a.url}/api/v1/stream?service_id=nope-${unique('x')}`, {
+      authorization: `Bearer ${viewer}`,
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -289,7 +355,12 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     const s = await open();
     await expect(
       inTransaction(a.app.database.db, async (trx) => {
-        await a.app.incidents.within(trx).openMany([{ actor: SYSTEM_ACTOR, input: { title: 'rolled back', severity: 'P1' }, serviceName: null }], new Date());
+        await a.app.incidents
+          .within(trx)
+          .openMany(
+            [{ actor: SYSTEM_ACTOR, input: { title: 'rolled back', severity: 'P1' }, serviceName: null }],
+            new Date(),
+          );
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -334,9 +405,16 @@ describeEachEngine('GET /api/v1/stream', (env) => {
   it('ends streams after their lifetime (the client reconnects); logs show ?access_token= blanked; HEAD is not a stream', async () => {
     const app = createServices(env.config, env.database, new FakeClock());
     const lines: string[] = [];
-    const server = await buildServer(app, { stream: { maxMs: 100 }, logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } } });
+    const server = await buildServer(app, {
+      stream: { maxMs: 100 },
+      logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
+    });
     try {
-      const user = await app.users.create(env.admin, { handle: unique('short'), name: 'short', email: `${unique('s')}@example.test` });
+      const user = await app.users.create(env.admin, {
+        handle: unique('short'),
+        name: 'short',
+        email: `${unique('s')}@example.test`,
+      });
       const { secret } = await app.tokens.create(env.admin, { user: user.id, role: 'viewer' });
       // inject() returns only when the response ends: the lifetime ends it.
       const res = await server.inject({ method: 'GET', url: `/api/v1/stream?severity=P1&access_token=${secret}` });
@@ -344,7 +422,10 @@ describeEachEngine('GET /api/v1/stream', (env) => {
       expect(res.body).toContain('retry: 2000');
       expect(lines.join('\n')).toContain('access_token=[redacted]');
       expect(lines.join('\n')).not.toContain(secret);
-      expect((await server.inject({ method: 'HEAD', url: '/api/v1/stream', headers: { authorization: `Bearer ${secret}` } })).statusCode).toBe(404);
+      expect(
+        (await server.inject({ method: 'HEAD', url: '/api/v1/stream', headers: { authorization: `Bearer ${secret}` } }))
+          .statusCode,
+      ).toBe(404);
     } finally {
       await server.close();
     }
@@ -362,7 +443,10 @@ describeEachEngine('GET /api/v1/stream', (env) => {
           const dedup = unique('cross');
           const started = Date.now();
           await trigger(service.key, dedup);
-          const created = await s.next((e) => e.event === 'incident.created' && e.data.title === `down: ${dedup}`, 2000);
+          const created = await s.next(
+            (e) => e.event === 'incident.created' && e.data.title === `down: ${dedup}`,
+            2000,
+          );
           expect(Date.now() - started).toBeLessThan(2000);
           expect(created.data.service_id).toBe(service.id);
           s.close();
@@ -381,11 +465,18 @@ describeEachEngine('GET /api/v1/stream', (env) => {
           const answers = await Promise.all(keys.map((k) => trigger(service.key, k)));
           expect(answers.every((r) => r.status === 202)).toBe(true);
           const titles = new Set(keys.map((k) => `down: ${k}`));
-          await s.next(() => [...titles].every((t) => s.events.some((e) => e.event === 'incident.created' && e.data.title === t)), 5000);
+          await s.next(
+            () => [...titles].every((t) => s.events.some((e) => e.event === 'incident.created' && e.data.title === t)),
+            5000,
+          );
           // Per incident, its created row comes before its timeline entries, as they were committed.
-          for (const created of s.events.filter((e) => e.event === 'incident.created' && titles.has(String(e.data.title)))) {
+          for (const created of s.events.filter(
+            (e) => e.event === 'incident.created' && titles.has(String(e.data.title)),
+          )) {
             const at = s.events.indexOf(created);
-            const firstEntry = s.events.findIndex((e) => e.event === 'timeline.entry' && e.data.incident_id === created.data.id);
+            const firstEntry = s.events.findIndex(
+              (e) => e.event === 'timeline.entry' && e.data.incident_id === created.data.id,
+            );
             expect(firstEntry).toBeGreaterThan(at);
           }
           s.close();
@@ -397,9 +488,13 @@ describeEachEngine('GET /api/v1/stream', (env) => {
       it('a dropped LISTEN connection tells streams to reload, and events flow again after it reconnects', async () => {
         const s = await open();
         // Ends this process's listening connection as a server restart or network fault would.
-        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN vigil_events'`.execute(env.database.db);
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN vigil_events'`.execute(
+          env.database.db,
+        );
         expect((await s.next((e) => e.event === 'reset', 3000)).data.reason).toBe('events_interrupted');
-        expect((await s.next((e) => e.event === 'reset' && e.data.reason === 'events_resumed', 5000)).event).toBe('reset');
+        expect((await s.next((e) => e.event === 'reset' && e.data.reason === 'events_resumed', 5000)).event).toBe(
+          'reset',
+        );
         await a.post('/api/v1/incidents', { title: 'after reconnect', severity: 'P3' }, admin);
         expect((await s.next((e) => e.data.title === 'after reconnect')).event).toBe('incident.created');
         s.close();
@@ -428,9 +523,15 @@ describe('stream service', () => {
     });
     let ended = 0;
     let accepted = 0;
-    await service.subscribe({ type: 'user', id: 'u', name: 'u', role: 'viewer' }, {}, undefined, { write: () => accepted++ < 2, end: () => ended++ });
+    await service.subscribe({ type: 'user', id: 'u', name: 'u', role: 'viewer' }, {}, undefined, {
+      write: () => accepted++ < 2,
+      end: () => ended++,
+    });
     expect(listening).toBe(true);
-    const event: StreamEvent = { event: 'timeline.entry', data: { incident_id: 'i', kind: 'note', at: '2026-01-01T00:00:00.000Z', service_id: null, severity: 'P3' } };
+    const event: StreamEvent = {
+      event: 'timeline.entry',
+      data: { incident_id: 'i', kind: 'note', at: '2026-01-01T00:00:00.000Z', service_id: null, severity: 'P3' },
+    };
     deliver?.(JSON.stringify([event, event, event, event]));
     expect(ended).toBe(1);
     expect(service.size).toBe(0);
@@ -439,8 +540,20 @@ describe('stream service', () => {
   });
 
   it('packs events into messages under the size limit', () => {
-    const event: StreamEvent = { event: 'timeline.entry', data: { incident_id: 'inc_x'.repeat(20), kind: 'note', at: '2026-01-01T00:00:00.000Z', service_id: null, severity: 'P3' } };
-    const parts = pack(Array.from({ length: 500 }, () => event), 7900);
+    const event: StreamEvent = {
+      event: 'timeline.entry',
+      data: {
+        incident_id: 'inc_x'.repeat(20),
+        kind: 'note',
+        at: '2026-01-01T00:00:00.000Z',
+        service_id: null,
+        severity: 'P3',
+      },
+    };
+    const parts = pack(
+      Array.from({ length: 500 }, () => event),
+      7900,
+    );
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(7900);
     expect(parts.flatMap((p) => JSON.parse(p) as unknown[]).length).toBe(500);

@@ -35,11 +35,22 @@ const published = Object.values(keys).map((k) => k.jwk);
 function jwtConfig(jwt: Partial<Config['jwt']>, { guarded = false } = {}): Config {
   const base = testConfig();
   const outboundAllow = guarded ? undefined : '127.0.0.1/32';
-  return { ...base, jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined, ...jwt }, notify: { ...base.notify, outboundAllow } };
+  return {
+    ...base,
+    jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined, ...jwt },
+    notify: { ...base.notify, outboundAllow },
+  };
 }
 
 /** Claims that pass, relative to the harness clock (which starts at START). */
-const claims = (extra: Record<string, unknown> = {}) => ({ iss: ISSUER, sub: 'user-42', aud: AUDIENCE, iat: startS - 30, exp: startS + 3600, ...extra });
+const claims = (extra: Record<string, unknown> = {}) => ({
+  iss: ISSUER,
+  sub: 'user-42',
+  aud: AUDIENCE,
+  iat: startS - 30,
+  exp: startS + 3600,
+  ...extra,
+});
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -68,7 +79,8 @@ describeEachEngine('POST /verify', (env) => {
     harnesses.push(made);
     return made;
   }
-  const verify = async (token: unknown, on: Harness = h, as: Caller | string | undefined = viewer) => on.call('POST', '/verify', { as, body: { token } });
+  const verify = async (token: unknown, on: Harness = h, as: Caller | string | undefined = viewer) =>
+    on.call('POST', '/verify', { as, body: { token } });
   const answer = async (token: string, on: Harness = h): Promise<Answer> => {
     const res = await verify(token, on);
     expect(res.statusCode, res.body).toBe(200);
@@ -132,42 +144,140 @@ describeEachEngine('POST /verify', (env) => {
   describe('refusals', () => {
     const other = generateKey('RS256', 'rsa-1');
     const cases: Array<[string, () => string, string, string]> = [
-      ['an expired token', () => signJwt(claims({ exp: startS - 3600 }), keys.rs256), 'expired', 'expired at 2026-11-28T11:00:00.000Z'],
-      ['a token not valid yet', () => signJwt(claims({ nbf: startS + 600 }), keys.es256), 'not_yet_valid', 'not valid before 2026-11-28T12:10:00.000Z'],
-      ['another issuer', () => signJwt(claims({ iss: 'https://evil.example.test/' }), keys.eddsa), 'wrong_issuer', '"https://evil.example.test/", not "https://id.example.test/"'],
+      [
+        'an expired token',
+        () => signJwt(claims({ exp: startS - 3600 }), keys.rs256),
+        'expired',
+        'expired at 2026-11-28T11:00:00.000Z',
+      ],
+      [
+        'a token not valid yet',
+        () => signJwt(claims({ nbf: startS + 600 }), keys.es256),
+        'not_yet_valid',
+        'not valid before 2026-11-28T12:10:00.000Z',
+      ],
+      [
+        'another issuer',
+        () => signJwt(claims({ iss: 'https://evil.example.test/' }), keys.eddsa),
+        'wrong_issuer',
+        '"https://evil.example.test/", not "https://id.example.test/"',
+      ],
       ['no issuer', () => signJwt(claims({ iss: undefined }), keys.eddsa), 'wrong_issuer', 'no "iss" claim'],
-      ['another audience', () => signJwt(claims({ aud: 'billing' }), keys.ps256), 'wrong_audience', 'does not include "vigil"'],
-      ['an audience list without ours', () => signJwt(claims({ aud: ['billing', 'crm'] }), { secret: SECRET }), 'wrong_audience', 'does not include "vigil"'],
+      [
+        'another audience',
+        () => signJwt(claims({ aud: 'billing' }), keys.ps256),
+        'wrong_audience',
+        'does not include "vigil"',
+      ],
+      [
+        'an audience list without ours',
+        () => signJwt(claims({ aud: ['billing', 'crm'] }), { secret: SECRET }),
+        'wrong_audience',
+        'does not include "vigil"',
+      ],
       ['no audience', () => signJwt(claims({ aud: undefined }), keys.rs256), 'wrong_audience', 'no "aud" claim'],
-      ['a signature by another key with the same kid', () => signJwt(claims(), other), 'bad_signature', 'does not match the RSA key "rsa-1"'],
-      ['a changed payload', () => tamper(signJwt(claims(), keys.es256), { ...claims(), sub: 'admin' }), 'bad_signature', 'does not match the EC P-256 key "ec-1"'],
+      [
+        'a signature by another key with the same kid',
+        () => signJwt(claims(), other),
+        'bad_signature',
+        'does not match the RSA key "rsa-1"',
+      ],
+      [
+        'a changed payload',
+        () => tamper(signJwt(claims(), keys.es256), { ...claims(), sub: 'admin' }),
+        'bad_signature',
+        'does not match the EC P-256 key "ec-1"',
+      ],
       ['a wrong shared secret', () => signJwt(claims(), { secret: `${SECRET}-not` }), 'bad_signature', 'shared secret'],
       ['alg none', () => unsigned(claims(), 'none'), 'algorithm_not_allowed', 'alg "none"'],
       ['alg NONE', () => unsigned(claims(), 'NONE'), 'algorithm_not_allowed', 'alg "none"'],
-      ['an unsupported alg', () => signJwt(claims(), keys.rs256, { alg: 'RSA-OAEP' }), 'algorithm_not_allowed', 'is not a supported algorithm'],
-      ['RS256 naming an EC key', () => signJwt(claims(), keys.rs256, { kid: 'ec-1' }), 'algorithm_not_allowed', 'needs an RSA key; this is an EC P-256 key'],
-      ['ES384 naming a P-256 key', () => signJwt(claims(), keys.es384, { kid: 'ec-1' }), 'algorithm_not_allowed', 'ES384 needs an EC P-384 key; this is an EC P-256 key'],
-      ['PS256 naming a key pinned to RS256', () => signJwt(claims(), keys.ps256, { kid: 'rsa-1' }), 'algorithm_not_allowed', 'pinned to RS256, the token says PS256'],
-      ['a token without kid whose algorithm no key fits', () => signJwt(claims(), keys.es256, { kid: undefined, alg: 'ES512' }), 'algorithm_not_allowed', 'no key in the JWKS fits ES512'],
-      ['an unknown kid', () => signJwt(claims(), generateKey('ES256', 'nobody')), 'unknown_key', 'no key with kid "nobody"'],
+      [
+        'an unsupported alg',
+        () => signJwt(claims(), keys.rs256, { alg: 'RSA-OAEP' }),
+        'algorithm_not_allowed',
+        'is not a supported algorithm',
+      ],
+      [
+        'RS256 naming an EC key',
+        () => signJwt(claims(), keys.rs256, { kid: 'ec-1' }),
+        'algorithm_not_allowed',
+        'needs an RSA key; this is an EC P-256 key',
+      ],
+      [
+        'ES384 naming a P-256 key',
+        () => signJwt(claims(), keys.es384, { kid: 'ec-1' }),
+        'algorithm_not_allowed',
+        'ES384 needs an EC P-384 key; this is an EC P-256 key',
+      ],
+      [
+        'PS256 naming a key pinned to RS256',
+        () => signJwt(claims(), keys.ps256, { kid: 'rsa-1' }),
+        'algorithm_not_allowed',
+        'pinned to RS256, the token says PS256',
+      ],
+      [
+        'a token without kid whose algorithm no key fits',
+        () => signJwt(claims(), keys.es256, { kid: undefined, alg: 'ES512' }),
+        'algorithm_not_allowed',
+        'no key in the JWKS fits ES512',
+      ],
+      [
+        'an unknown kid',
+        () => signJwt(claims(), generateKey('ES256', 'nobody')),
+        'unknown_key',
+        'no key with kid "nobody"',
+      ],
       ['garbage', () => 'not a token', 'malformed', 'three dot-separated parts'],
       ['an empty token', () => '', 'malformed', 'empty'],
       ['a JWE', () => 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d', 'malformed', 'encrypted'],
-      ['exp as text', () => signJwt(claims({ exp: 'tomorrow' }), keys.rs256), 'malformed', '"exp" claim is not a NumericDate'],
+      [
+        'exp as text',
+        () => signJwt(claims({ exp: 'tomorrow' }), keys.rs256),
+        'malformed',
+        '"exp" claim is not a NumericDate',
+      ],
     ];
     it.each(cases)('refuses %s', async (_name, make, code, words) => {
       const body = await answer(make());
       expect(body.valid).toBe(false);
       expect(body.reason?.code).toBe(code);
       expect(body.reason?.message).toContain(words);
-      expect(Object.keys(body)).toEqual(['valid', 'reason', 'subject', 'issuer', 'audience', 'expires_at', 'issued_at', 'algorithm', 'key_id', 'checked_at']);
+      expect(Object.keys(body)).toEqual([
+        'valid',
+        'reason',
+        'subject',
+        'issuer',
+        'audience',
+        'expires_at',
+        'issued_at',
+        'algorithm',
+        'key_id',
+        'checked_at',
+      ]);
     });
 
     it('shows what an invalid token claims, for diagnosis, but marks it invalid', async () => {
       const body = await answer(signJwt(claims({ exp: startS - 3600 }), keys.rs256));
-      expect(body).toMatchObject({ valid: false, subject: 'user-42', issuer: ISSUER, expires_at: '2026-11-28T11:00:00.000Z', algorithm: 'RS256', key_id: 'rsa-1' });
+      expect(body).toMatchObject({
+        valid: false,
+        subject: 'user-42',
+        issuer: ISSUER,
+        expires_at: '2026-11-28T11:00:00.000Z',
+        algorithm: 'RS256',
+        key_id: 'rsa-1',
+      });
       const garbage = await answer('x.y');
-      expect(garbage).toMatchObject({ valid: false, subject: null, issuer: null, audience: null, expires_at: null, issued_at: null, algorithm: null, key_id: null, checked_at: START });
+      expect(garbage).toMatchObject({
+        valid: false,
+        subject: null,
+        issuer: null,
+        audience: null,
+        expires_at: null,
+        issued_at: null,
+        algorithm: null,
+        key_id: null,
+        checked_at: START,
+      });
     });
 
     it('never checks an HMAC token against the JWKS: with only a JWKS, HS256 is refused', async () => {
@@ -175,16 +285,25 @@ describeEachEngine('POST /verify', (env) => {
       // The classic confusion: an HMAC "signed" with the issuer's public key as the secret.
       const pem = keys.rs256.publicKey.export({ format: 'pem', type: 'spki' }).toString();
       const body = await answer(signJwt(claims(), { secret: pem }, { kid: 'rsa-1' }), onlyJwks);
-      expect(body.reason).toEqual({ code: 'algorithm_not_allowed', message: expect.stringContaining('needs a shared secret (VIGIL_JWT_SECRET)') });
+      expect(body.reason).toEqual({
+        code: 'algorithm_not_allowed',
+        message: expect.stringContaining('needs a shared secret (VIGIL_JWT_SECRET)'),
+      });
       expect((await answer(signJwt(claims(), keys.eddsa), onlyJwks)).valid).toBe(true);
     });
 
     it('with only a shared secret, refuses public-key algorithms', async () => {
       const onlySecret = await harness(jwtConfig({ secret: SECRET, issuer: ISSUER }));
       const body = await answer(signJwt(claims(), keys.rs256), onlySecret);
-      expect(body.reason).toEqual({ code: 'algorithm_not_allowed', message: expect.stringContaining('needs the issuer\'s public keys (VIGIL_JWT_JWKS_URL)') });
+      expect(body.reason).toEqual({
+        code: 'algorithm_not_allowed',
+        message: expect.stringContaining("needs the issuer's public keys (VIGIL_JWT_JWKS_URL)"),
+      });
       // No audience configured: aud is not checked.
-      expect(await answer(signJwt(claims({ aud: 'anything' }), { secret: SECRET }), onlySecret)).toMatchObject({ valid: true, audience: 'anything' });
+      expect(await answer(signJwt(claims({ aud: 'anything' }), { secret: SECRET }), onlySecret)).toMatchObject({
+        valid: true,
+        audience: 'anything',
+      });
     });
   });
 
@@ -227,7 +346,10 @@ describeEachEngine('POST /verify', (env) => {
         expect(server.hits).toBe(2);
         own.clock.advance(11_000);
         const gone = await answer(token(oldKey), own);
-        expect(gone.reason).toEqual({ code: 'unknown_key', message: 'no key with kid "gen-1" in the JWKS (keys: "gen-2")' });
+        expect(gone.reason).toEqual({
+          code: 'unknown_key',
+          message: 'no key with kid "gen-1" in the JWKS (keys: "gen-2")',
+        });
         expect(server.hits).toBe(3);
       } finally {
         await server.close();
@@ -240,7 +362,12 @@ describeEachEngine('POST /verify', (env) => {
       const own = await harness(jwtConfig({ jwksUrl: server.url, issuer: ISSUER }));
       try {
         const body = await answer(signJwt(claims(), keys.rs256), own);
-        expect(body).toMatchObject({ valid: false, reason: { code: 'jwks_unavailable', message: `JWKS ${server.url} answered HTTP 503, not 200` }, algorithm: 'RS256', key_id: 'rsa-1' });
+        expect(body).toMatchObject({
+          valid: false,
+          reason: { code: 'jwks_unavailable', message: `JWKS ${server.url} answered HTTP 503, not 200` },
+          algorithm: 'RS256',
+          key_id: 'rsa-1',
+        });
         // Failures are not cached: once the issuer is back, the next check works.
         server.failWith(null);
         expect((await answer(signJwt(claims({ aud: undefined }), keys.rs256), own)).valid).toBe(true);
@@ -253,7 +380,10 @@ describeEachEngine('POST /verify', (env) => {
       const url = `http://127.0.0.1:${await closedPort()}/jwks.json`;
       const own = await harness(jwtConfig({ jwksUrl: url, issuer: ISSUER }));
       const body = await answer(signJwt(claims(), keys.es256), own);
-      expect(body.reason).toEqual({ code: 'jwks_unavailable', message: `JWKS ${url} could not be fetched: connection refused` });
+      expect(body.reason).toEqual({
+        code: 'jwks_unavailable',
+        message: `JWKS ${url} could not be fetched: connection refused`,
+      });
     });
 
     it('fetches only through the SSRF guard: loopback needs VIGIL_OUTBOUND_ALLOW', async () => {
@@ -270,8 +400,15 @@ describeEachEngine('POST /verify', (env) => {
       const server = await startJwksServer(published);
       server.hang(true);
       try {
-        const cache = createJwksCache({ url: server.url, allow: '127.0.0.1/32', clock: new FakeClock(START), timeoutMs: 300 });
-        await expect(cache.current()).rejects.toThrow(`JWKS ${server.url} could not be fetched: no answer within 300 ms`);
+        const cache = createJwksCache({
+          url: server.url,
+          allow: '127.0.0.1/32',
+          clock: new FakeClock(START),
+          timeoutMs: 300,
+        });
+        await expect(cache.current()).rejects.toThrow(
+          `JWKS ${server.url} could not be fetched: no answer within 300 ms`,
+        );
       } finally {
         await server.close();
       }
@@ -280,12 +417,24 @@ describeEachEngine('POST /verify', (env) => {
     it('fetchJwks (for monitors) counts the usable keys or says what is wrong', async () => {
       const server = await startJwksServer([...published, { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }]);
       try {
-        expect(await fetchJwks(server.url, { allow: '127.0.0.1/32', timeoutMs: 2_000 })).toEqual({ keys: 6, keyIds: ['rsa-1', 'rsa-512', 'ps-1', 'ec-1', 'ec-384', 'ed-1'], skipped: ['key 7 (kid "hmac"): symmetric keys are never used'] });
-        await expect(fetchJwks(server.url)).rejects.toMatchObject({ code: 'jwks.unavailable', message: expect.stringContaining('loopback address 127.0.0.1 is not reachable from Vigil') });
+        expect(await fetchJwks(server.url, { allow: '127.0.0.1/32', timeoutMs: 2_000 })).toEqual({
+          keys: 6,
+          keyIds: ['rsa-1', 'rsa-512', 'ps-1', 'ec-1', 'ec-384', 'ed-1'],
+          skipped: ['key 7 (kid "hmac"): symmetric keys are never used'],
+        });
+        await expect(fetchJwks(server.url)).rejects.toMatchObject({
+          code: 'jwks.unavailable',
+          message: expect.stringContaining('loopback address 127.0.0.1 is not reachable from Vigil'),
+        });
         server.setKeys([]);
-        await expect(fetchJwks(server.url, { allow: '127.0.0.1/32' })).rejects.toMatchObject({ code: 'jwks.unavailable', message: `JWKS ${server.url} has no usable signing keys` });
+        await expect(fetchJwks(server.url, { allow: '127.0.0.1/32' })).rejects.toMatchObject({
+          code: 'jwks.unavailable',
+          message: `JWKS ${server.url} has no usable signing keys`,
+        });
         server.failWith(404);
-        await expect(fetchJwks(server.url, { allow: '127.0.0.1/32' })).rejects.toMatchObject({ message: `JWKS ${server.url} answered HTTP 404, not 200` });
+        await expect(fetchJwks(server.url, { allow: '127.0.0.1/32' })).rejects.toMatchObject({
+          message: `JWKS ${server.url} answered HTTP 404, not 200`,
+        });
       } finally {
         await server.close();
       }
@@ -296,12 +445,22 @@ describeEachEngine('POST /verify', (env) => {
     it('is 409 verify.not_configured until an issuer is configured, naming the variables to set', async () => {
       const bare = await harness(jwtConfig({}));
       const caller = await bare.caller('viewer', 'verify-bare');
-      const error = expectError(await verify(signJwt(claims(), { secret: SECRET }), bare, caller), 409, 'verify.not_configured');
-      expect(error.message).toBe('token verification is not configured: set VIGIL_JWT_JWKS_URL or VIGIL_JWT_SECRET and VIGIL_JWT_ISSUER (VIGIL_JWT_AUDIENCE is optional)');
+      const error = expectError(
+        await verify(signJwt(claims(), { secret: SECRET }), bare, caller),
+        409,
+        'verify.not_configured',
+      );
+      expect(error.message).toBe(
+        'token verification is not configured: set VIGIL_JWT_JWKS_URL or VIGIL_JWT_SECRET and VIGIL_JWT_ISSUER (VIGIL_JWT_AUDIENCE is optional)',
+      );
       expect(error.details).toEqual({ missing: ['VIGIL_JWT_JWKS_URL or VIGIL_JWT_SECRET', 'VIGIL_JWT_ISSUER'] });
 
       const noIssuer = await harness(jwtConfig({ secret: SECRET }));
-      const again = expectError(await verify(signJwt(claims(), { secret: SECRET }), noIssuer, caller), 409, 'verify.not_configured');
+      const again = expectError(
+        await verify(signJwt(claims(), { secret: SECRET }), noIssuer, caller),
+        409,
+        'verify.not_configured',
+      );
       expect(again.details).toEqual({ missing: ['VIGIL_JWT_ISSUER'] });
     });
 
@@ -317,17 +476,55 @@ describeEachEngine('POST /verify', (env) => {
     });
 
     it('answers 400 for a body that is not a JSON object, and 415 for other content types', async () => {
-      expectError(await h.call('POST', '/verify', { as: viewer, body: '["a.b.c"]', headers: { 'content-type': 'application/json' } }), 400, 'request.invalid');
-      expectError(await h.call('POST', '/verify', { as: viewer, body: '{"token":', headers: { 'content-type': 'application/json' } }), 400, 'request.invalid_json');
-      expectError(await h.call('POST', '/verify', { as: viewer, body: 'token=a.b.c', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'request.unsupported_media_type');
+      expectError(
+        await h.call('POST', '/verify', {
+          as: viewer,
+          body: '["a.b.c"]',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'request.invalid',
+      );
+      expectError(
+        await h.call('POST', '/verify', {
+          as: viewer,
+          body: '{"token":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'request.invalid_json',
+      );
+      expectError(
+        await h.call('POST', '/verify', {
+          as: viewer,
+          body: 'token=a.b.c',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        415,
+        'request.unsupported_media_type',
+      );
     });
   });
 
   it('answers any string, or any token-shaped junk, with a verdict and never a 5xx', async () => {
-    const part = fc.oneof(fc.base64String().map((t) => t.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')), fc.json().map((j) => Buffer.from(j).toString('base64url')));
-    const header = fc.record({ alg: fc.constantFrom('RS256', 'ES256', 'EdDSA', 'HS256', 'none', 'PS512', 'ES512', 'Ed25519', 'x'), kid: fc.option(fc.constantFrom('rsa-1', 'ec-1', 'ed-1', 'zzz'), { nil: undefined }) }).map((h) => Buffer.from(JSON.stringify(h)).toString('base64url'));
-    const payload = fc.dictionary(fc.constantFrom('iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'x'), fc.jsonValue()).map((c) => Buffer.from(JSON.stringify(c)).toString('base64url'));
-    const token = fc.oneof(fc.string({ maxLength: 300 }), fc.tuple(part, part, part).map((p) => p.join('.')), fc.tuple(header, payload, part).map((p) => p.join('.')));
+    const part = fc.oneof(
+      fc.base64String().map((t) => t.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')),
+      fc.json().map((j) => Buffer.from(j).toString('base64url')),
+    );
+    const header = fc
+      .record({
+        alg: fc.constantFrom('RS256', 'ES256', 'EdDSA', 'HS256', 'none', 'PS512', 'ES512', 'Ed25519', 'x'),
+        kid: fc.option(fc.constantFrom('rsa-1', 'ec-1', 'ed-1', 'zzz'), { nil: undefined }),
+      })
+      .map((h) => Buffer.from(JSON.stringify(h)).toString('base64url'));
+    const payload = fc
+      .dictionary(fc.constantFrom('iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'x'), fc.jsonValue())
+      .map((c) => Buffer.from(JSON.stringify(c)).toString('base64url'));
+    const token = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.tuple(part, part, part).map((p) => p.join('.')),
+      fc.tuple(header, payload, part).map((p) => p.join('.')),
+    );
     await fc.assert(
       fc.asyncProperty(token, async (t) => {
         const res = await verify(t);
@@ -349,15 +546,30 @@ describeEachEngine('POST /verify', (env) => {
       },
     });
     const clock = new FakeClock(START);
-    const app = createServices(jwtConfig({ jwksUrl: jwks.url, secret: SECRET, issuer: ISSUER, audience: AUDIENCE }), env.database, clock);
+    const app = createServices(
+      jwtConfig({ jwksUrl: jwks.url, secret: SECRET, issuer: ISSUER, audience: AUDIENCE }),
+      env.database,
+      clock,
+    );
     const server = await buildServer(app, { logger: { level: 'trace', stream } });
     await server.ready();
     const caller = await h.caller('viewer', 'verify-logs');
     try {
-      const tokens = [signJwt(claims(), keys.rs256), signJwt(claims({ exp: startS - 3600 }), keys.es256), signJwt(claims(), { secret: `${SECRET}-bad` }), 'garbage.token.value', signJwt(claims(), keys.eddsa, { kid: 'missing' })];
+      const tokens = [
+        signJwt(claims(), keys.rs256),
+        signJwt(claims({ exp: startS - 3600 }), keys.es256),
+        signJwt(claims(), { secret: `${SECRET}-bad` }),
+        'garbage.token.value',
+        signJwt(claims(), keys.eddsa, { kid: 'missing' }),
+      ];
       for (const token of tokens) {
         for (const payload of [{ token }, { token, extra: token }]) {
-          const res = await server.inject({ method: 'POST', url: '/verify', headers: { authorization: `Bearer ${caller.token}`, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+          const res = await server.inject({
+            method: 'POST',
+            url: '/verify',
+            headers: { authorization: `Bearer ${caller.token}`, 'content-type': 'application/json' },
+            payload: JSON.stringify(payload),
+          });
           expect(res.statusCode).toBeLessThan(500);
           expect(res.body).not.toContain(token);
         }

@@ -26,11 +26,19 @@ export function cleanEnv(env: Record<string, string | undefined>): NodeJS.Proces
 
 function spawnVigil(args: readonly string[], env: Record<string, string | undefined>): ChildProcess {
   // --import tsx keeps it one process, so the pid we hold is the server itself.
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs `vigil <args>` to completion; kills it by pid if it outlives `timeoutMs`. */
-export function runVigil(args: readonly string[], env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<RunResult> {
+export function runVigil(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 30_000,
+): Promise<RunResult> {
   const child = spawnVigil(args, env);
   let stdout = '';
   let stderr = '';
@@ -39,7 +47,11 @@ export function runVigil(args: readonly string[], env: Record<string, string | u
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`vigil ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `vigil ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -97,7 +109,11 @@ export async function startServer(env: Record<string, string | undefined>, timeo
       const onExit = () => {
         if (check()) return;
         cleanup();
-        reject(new Error(`vigil serve exited (code ${String(exitCode)}) without printing ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`));
+        reject(
+          new Error(
+            `vigil serve exited (code ${String(exitCode)}) without printing ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`,
+          ),
+        );
       };
       const timer = setTimeout(() => {
         cleanup();

@@ -25,10 +25,12 @@ const INITIAL_JS_LIMIT = 250 * 1024;
 // In CI `npm ci` builds web/dist (the root prepare script): it must be there. Elsewhere build it once if missing.
 if (process.env.CI !== 'true' && !fs.existsSync(INDEX)) {
   const run = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: ROOT, encoding: 'utf8' });
-  if (run.status !== 0) console.log(`web-serve: could not build web/dist (npm run build -w web failed):\n${run.stderr.slice(-2000)}`);
+  if (run.status !== 0)
+    console.log(`web-serve: could not build web/dist (npm run build -w web failed):\n${run.stderr.slice(-2000)}`);
 }
 const built = fs.existsSync(INDEX);
-if (!built) console.log('web-serve: skipping the built-console suite: web/dist/index.html is absent and could not be built');
+if (!built)
+  console.log('web-serve: skipping the built-console suite: web/dist/index.html is absent and could not be built');
 
 let database: Database;
 let adminToken: string;
@@ -44,7 +46,11 @@ beforeAll(async () => {
   database = createDb({ sqlitePath: ':memory:' });
   await migrate(database.db);
   const app = createServices(testConfig(), database, new FakeClock());
-  const user = await app.users.create(SYSTEM_ACTOR, { handle: 'web-admin', name: 'Web Admin', email: 'web-admin@example.test' });
+  const user = await app.users.create(SYSTEM_ACTOR, {
+    handle: 'web-admin',
+    name: 'Web Admin',
+    email: 'web-admin@example.test',
+  });
   adminToken = (await app.tokens.create(SYSTEM_ACTOR, { user: user.id, role: 'admin' })).secret;
 });
 afterAll(async () => {
@@ -108,7 +114,12 @@ describe.skipIf(!built)('the built web console', () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json(), url).toMatchObject({ error: { code: 'route.not_found' } });
     }
-    const post = await s.inject({ method: 'POST', url: '/incidents/123', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const post = await s.inject({
+      method: 'POST',
+      url: '/incidents/123',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(post.statusCode).toBe(404);
     expect(post.json()).toMatchObject({ error: { code: 'route.not_found' } });
     // Without a token, an unknown /api path is still refused before routing.
@@ -123,7 +134,17 @@ describe.skipIf(!built)('the built web console', () => {
 
   it('never serves a file outside web/dist', async () => {
     const pkg = fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8');
-    for (const url of ['/../package.json', '/assets/../../package.json', '/%2e%2e/package.json', '/assets/%2e%2e/%2e%2e/package.json', '/..%2fpackage.json', '/assets/..%5c..%5cpackage.json', '/%00index.html', '/../../../../etc/passwd', '/assets/../index.html']) {
+    for (const url of [
+      '/../package.json',
+      '/assets/../../package.json',
+      '/%2e%2e/package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/assets/..%5c..%5cpackage.json',
+      '/%00index.html',
+      '/../../../../etc/passwd',
+      '/assets/../index.html',
+    ]) {
       const res = await s.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeLessThan(500);
       expect(res.body, url).not.toContain('"workspaces"');
@@ -140,7 +161,14 @@ describe.skipIf(!built)('the built web console', () => {
     try {
       const address = await other.listen({ host: '127.0.0.1', port: 0 });
       const { port } = new URL(address);
-      for (const target of ['/../package.json', '/assets/../../package.json', '/%2e%2e/package.json', '/assets/%2E%2E/%2E%2E/package.json', '/..\\package.json', '/assets/../../../../etc/passwd']) {
+      for (const target of [
+        '/../package.json',
+        '/assets/../../package.json',
+        '/%2e%2e/package.json',
+        '/assets/%2E%2E/%2E%2E/package.json',
+        '/..\\package.json',
+        '/assets/../../../../etc/passwd',
+      ]) {
         const answer = await rawGet(Number(port), target);
         expect(answer, target).toMatch(/^HTTP\/1\.1 404 /);
         expect(answer, target).toContain('route.not_found');
@@ -151,13 +179,22 @@ describe.skipIf(!built)('the built web console', () => {
     }
   });
 
-  it('leaves the API answering: health, bearer tokens, and the console\'s cookie sign-in with CSRF', async () => {
+  it("leaves the API answering: health, bearer tokens, and the console's cookie sign-in with CSRF", async () => {
     expect((await s.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const list = await s.inject({ method: 'GET', url: '/api/v1/incidents', headers: { authorization: `Bearer ${adminToken}` } });
+    const list = await s.inject({
+      method: 'GET',
+      url: '/api/v1/incidents',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(list.statusCode).toBe(200);
     expect(list.json()).toMatchObject({ data: expect.any(Array) });
 
-    const signIn = await s.inject({ method: 'POST', url: '/api/v1/session', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token: adminToken }) });
+    const signIn = await s.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ token: adminToken }),
+    });
     expect(signIn.statusCode).toBe(200);
     const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
     const { csrf_token: csrf, role } = signIn.json() as { csrf_token: string; role: string };
@@ -166,22 +203,39 @@ describe.skipIf(!built)('the built web console', () => {
     expect(session.json()).toMatchObject({ csrf_token: csrf, role: 'admin' });
 
     const create = (headers: Record<string, string>) =>
-      s.inject({ method: 'POST', url: '/api/v1/incidents', headers: { cookie, 'content-type': 'application/json', ...headers }, payload: JSON.stringify({ title: 'from the console', severity: 'P2' }) });
+      s.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: { cookie, 'content-type': 'application/json', ...headers },
+        payload: JSON.stringify({ title: 'from the console', severity: 'P2' }),
+      });
     expect((await create({})).statusCode).toBe(403);
     const created = await create({ 'x-csrf-token': csrf });
     expect(created.statusCode).toBe(201);
     const id = (created.json() as { id: string }).id;
-    const ack = await s.inject({ method: 'POST', url: `/api/v1/incidents/${id}/acknowledge`, headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: '{}' });
+    const ack = await s.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${id}/acknowledge`,
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(ack.json()).toMatchObject({ status: 'acknowledged' });
   });
 
   it('keeps the initial JavaScript well under 250 KB gzip', () => {
     const html = fs.readFileSync(INDEX, 'utf8');
-    const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+    const scripts = [
+      ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="(\/assets\/[^"]+\.js)"/g),
+    ].map((m) => m[1] as string);
     expect(scripts.length).toBeGreaterThan(0);
     const raw = scripts.reduce((sum, file) => sum + fs.statSync(path.join(DEFAULT_WEB_ROOT, file)).size, 0);
-    const gzip = scripts.reduce((sum, file) => sum + gzipSync(fs.readFileSync(path.join(DEFAULT_WEB_ROOT, file)), { level: 9 }).length, 0);
-    console.log(`web-serve: initial JS ${scripts.join(', ')}: ${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzip`);
+    const gzip = scripts.reduce(
+      (sum, file) => sum + gzipSync(fs.readFileSync(path.join(DEFAULT_WEB_ROOT, file)), { level: 9 }).length,
+      0,
+    );
+    console.log(
+      `web-serve: initial JS ${scripts.join(', ')}: ${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzip`,
+    );
     expect(gzip).toBeLessThan(INITIAL_JS_LIMIT);
   });
 });
@@ -204,16 +258,23 @@ describe('without a web build', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('npm run build -w web');
-    expect((await s.inject({ method: 'GET', url: '/incidents/1' })).json()).toMatchObject({ error: { code: 'route.not_found' } });
+    expect((await s.inject({ method: 'GET', url: '/incidents/1' })).json()).toMatchObject({
+      error: { code: 'route.not_found' },
+    });
     expect((await s.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    expect((await s.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${adminToken}` } })).statusCode).toBe(200);
+    expect(
+      (await s.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${adminToken}` } }))
+        .statusCode,
+    ).toBe(200);
   });
 });
 
 /** Sends one GET with `target` verbatim on the request line and returns the whole answer. */
 function rawGet(port: number, target: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+    );
     let data = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (data += chunk));

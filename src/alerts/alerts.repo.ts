@@ -81,28 +81,57 @@ function toRow(a: Alert): AlertsTable {
 export async function findOpenAlerts(db: Db, serviceId: string, dedupKeys: string[]): Promise<Alert[]> {
   const out: Alert[] = [];
   for (const keys of chunks(dedupKeys, 256)) {
-    const rows = await db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('open_key', 'in', keys).execute();
+    const rows = await db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('service_id', '=', serviceId)
+      .where('open_key', 'in', keys)
+      .execute();
     for (const r of rows) out.push(toAlert(r));
   }
   return out;
 }
 
 /** Every column of a stored alert, in the order multi-row statements list them. */
-const ALERT_COLUMNS = ['id', 'service_id', 'dedup_key', 'open_key', 'status', 'incident_id', 'format', 'summary', 'source', 'severity', 'classified_as', 'rule', 'details', 'group_key', 'event_count', 'first_seen_at', 'last_seen_at', 'acknowledged_at', 'resolved_at'] as const satisfies ReadonlyArray<keyof AlertsTable>;
+const ALERT_COLUMNS = [
+  'id',
+  'service_id',
+  'dedup_key',
+  'open_key',
+  'status',
+  'incident_id',
+  'format',
+  'summary',
+  'source',
+  'severity',
+  'classified_as',
+  'rule',
+  'details',
+  'group_key',
+  'event_count',
+  'first_seen_at',
+  'last_seen_at',
+  'acknowledged_at',
+  'resolved_at',
+] as const satisfies ReadonlyArray<keyof AlertsTable>;
 
 export async function insertAlerts(db: Db, alerts: Alert[]): Promise<void> {
   await insertRows(db, 'alerts', ALERT_COLUMNS, alerts.map(toRow));
 }
 
 /** What a later event may change; identity (id, service, dedup key, first seen) is never rewritten. */
-const ALERT_CHANGES = ALERT_COLUMNS.filter((c) => c !== 'id' && c !== 'service_id' && c !== 'dedup_key' && c !== 'first_seen_at');
+const ALERT_CHANGES = ALERT_COLUMNS.filter(
+  (c) => c !== 'id' && c !== 'service_id' && c !== 'dedup_key' && c !== 'first_seen_at',
+);
 
 /**
  * Writes changed alerts back, many rows a statement: an insert of the whole rows that, as every id
  * exists, turns into an update of the fields that may change (ON CONFLICT … DO UPDATE on both engines).
  */
 export async function updateAlerts(db: Db, alerts: Alert[]): Promise<void> {
-  await insertRows(db, 'alerts', ALERT_COLUMNS, alerts.map(toRow), { onConflictUpdate: { key: 'id', set: ALERT_CHANGES } });
+  await insertRows(db, 'alerts', ALERT_COLUMNS, alerts.map(toRow), {
+    onConflictUpdate: { key: 'id', set: ALERT_CHANGES },
+  });
 }
 
 export interface NewAlertEvent {
@@ -114,7 +143,13 @@ export interface NewAlertEvent {
 }
 
 export async function insertAlertEvents(db: Db, events: NewAlertEvent[]): Promise<void> {
-  const rows = events.map((e) => ({ id: e.id, alert_id: e.alertId, at: e.at.toISOString(), action: e.action, data: JSON.stringify(e.data) }));
+  const rows = events.map((e) => ({
+    id: e.id,
+    alert_id: e.alertId,
+    at: e.at.toISOString(),
+    action: e.action,
+    data: JSON.stringify(e.data),
+  }));
   await insertRows(db, 'alert_events', ['id', 'alert_id', 'at', 'action', 'data'], rows, { max: 256 });
 }
 
@@ -157,7 +192,13 @@ export async function findAlert(db: Db, id: string): Promise<Alert | undefined> 
 
 /** Alerts with this dedup key on any service, open ones first, then newest first. */
 export async function findAlertsByDedupKey(db: Db, dedupKey: string, limit = 20): Promise<Alert[]> {
-  const rows = await db.selectFrom('alerts').selectAll().where('dedup_key', '=', dedupKey).orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('dedup_key', '=', dedupKey)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(toAlert).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved'));
 }
 
@@ -169,8 +210,25 @@ export interface StoredAlertEvent {
 }
 
 /** The newest `limit` events of an alert and how many it has in all. */
-export async function recentAlertEvents(db: Db, alertId: string, limit: number): Promise<{ events: StoredAlertEvent[]; total: number }> {
-  const rows = await db.selectFrom('alert_events').selectAll().where('alert_id', '=', alertId).orderBy('id', 'desc').limit(limit).execute();
-  const count = await db.selectFrom('alert_events').select((eb) => eb.fn.countAll<string | number>().as('n')).where('alert_id', '=', alertId).executeTakeFirstOrThrow();
-  return { events: rows.map((r) => ({ id: r.id, at: new Date(r.at), action: r.action, data: JSON.parse(r.data) as unknown })), total: Number(count.n) };
+export async function recentAlertEvents(
+  db: Db,
+  alertId: string,
+  limit: number,
+): Promise<{ events: StoredAlertEvent[]; total: number }> {
+  const rows = await db
+    .selectFrom('alert_events')
+    .selectAll()
+    .where('alert_id', '=', alertId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const count = await db
+    .selectFrom('alert_events')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('alert_id', '=', alertId)
+    .executeTakeFirstOrThrow();
+  return {
+    events: rows.map((r) => ({ id: r.id, at: new Date(r.at), action: r.action, data: JSON.parse(r.data) as unknown })),
+    total: Number(count.n),
+  };
 }

@@ -4,7 +4,14 @@ import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { ServicesService } from '../services/index.js';
-import { findAlert, findAlertsByDedupKey, findOpenAlerts, listAlerts, recentAlertEvents, type AlertStatus } from './alerts.repo.js';
+import {
+  findAlert,
+  findAlertsByDedupKey,
+  findOpenAlerts,
+  listAlerts,
+  recentAlertEvents,
+  type AlertStatus,
+} from './alerts.repo.js';
 
 export interface AlertsDeps {
   db: Db;
@@ -14,11 +21,26 @@ export interface AlertsDeps {
 
 export function createAlertsService({ db, services, incidents }: AlertsDeps) {
   return {
-    async list(actor: Actor, q: { limit: number; cursor?: string | undefined; serviceId?: string | undefined; status?: AlertStatus[] | undefined; incidentId?: string | undefined }) {
+    async list(
+      actor: Actor,
+      q: {
+        limit: number;
+        cursor?: string | undefined;
+        serviceId?: string | undefined;
+        status?: AlertStatus[] | undefined;
+        incidentId?: string | undefined;
+      },
+    ) {
       authorize(actor, 'read');
       const serviceId = q.serviceId ? (await services.load(q.serviceId)).id : undefined;
       const incidentId = q.incidentId ? (await incidents.get(actor, q.incidentId)).id : undefined;
-      const rows = await listAlerts(db, { limit: q.limit + 1, before: q.cursor, serviceId, status: q.status, incidentId });
+      const rows = await listAlerts(db, {
+        limit: q.limit + 1,
+        before: q.cursor,
+        serviceId,
+        status: q.status,
+        incidentId,
+      });
       const data = rows.slice(0, q.limit);
       return { data, nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
     },

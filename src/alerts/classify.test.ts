@@ -27,9 +27,24 @@ describe('classify with the seed defaults', () => {
     ['severity warning', { severity: 'warning' }, 'P3', 'severity.warning'],
     ['severity info opens no incident', { severity: 'info' }, null, 'severity.info'],
     ['an info event about an outage is still P0', { severity: 'info', class: 'outage' }, 'P0', 'seed.p0_class'],
-    ['a non-numeric percentage is ignored', { customDetails: { users_affected_pct: 'lots' } }, 'P3', 'severity.warning'],
-    ['a nested object where a number is expected is ignored', { customDetails: { users_affected_pct: { v: 90 } } }, 'P3', 'severity.warning'],
-    ['custom_details that is a string is ignored', { customDetails: 'users_affected_pct=100' }, 'P3', 'severity.warning'],
+    [
+      'a non-numeric percentage is ignored',
+      { customDetails: { users_affected_pct: 'lots' } },
+      'P3',
+      'severity.warning',
+    ],
+    [
+      'a nested object where a number is expected is ignored',
+      { customDetails: { users_affected_pct: { v: 90 } } },
+      'P3',
+      'severity.warning',
+    ],
+    [
+      'custom_details that is a string is ignored',
+      { customDetails: 'users_affected_pct=100' },
+      'P3',
+      'severity.warning',
+    ],
   ] as const)('%s → %s', (_name, extra, severity, rule) => {
     expect(classify({ ...base, ...extra } as Classifiable)).toEqual({ severity, rule });
   });
@@ -37,21 +52,45 @@ describe('classify with the seed defaults', () => {
 
 describe('service rules come first', () => {
   const rules: Rule[] = [
-    { name: 'payments.checkout', when: [{ field: 'component', op: 'eq', value: 'checkout' }, { field: 'severity', op: 'in', value: ['error', 'critical'] }], severity: 'P0' },
-    { name: 'payments.nightly', when: [{ field: 'summary', op: 'contains', value: 'nightly batch' }], severity: 'none' },
+    {
+      name: 'payments.checkout',
+      when: [
+        { field: 'component', op: 'eq', value: 'checkout' },
+        { field: 'severity', op: 'in', value: ['error', 'critical'] },
+      ],
+      severity: 'P0',
+    },
+    {
+      name: 'payments.nightly',
+      when: [{ field: 'summary', op: 'contains', value: 'nightly batch' }],
+      severity: 'none',
+    },
     ...DEFAULT_RULES,
   ];
   it.each([
     ['all conditions match', { component: 'checkout', severity: 'error' }, 'P0', 'payments.checkout'],
     ['one condition fails', { component: 'checkout', severity: 'warning' }, 'P3', 'severity.warning'],
-    ['summary contains, case-insensitive', { summary: 'Nightly Batch late', severity: 'critical' }, null, 'payments.nightly'],
+    [
+      'summary contains, case-insensitive',
+      { summary: 'Nightly Batch late', severity: 'critical' },
+      null,
+      'payments.nightly',
+    ],
     ['nested custom_details path', { customDetails: { db: { replica: 'lagging' } } }, 'P3', 'severity.warning'],
   ] as const)('%s', (_name, extra, severity, rule) => {
     expect(classify({ ...base, ...extra } as Classifiable, rules)).toEqual({ severity, rule });
   });
   it('walks nested custom_details paths', () => {
-    const nested: Rule[] = [{ name: 'db.lag', when: [{ field: 'custom_details.db.lag_s', op: 'gte', value: 30 }], severity: 'P2' }];
-    expect(classify({ ...base, customDetails: { db: { lag_s: 31 } } }, nested)).toEqual({ severity: 'P2', rule: 'db.lag' });
-    expect(classify({ ...base, customDetails: { db: { lag_s: 29 } } }, nested)).toEqual({ severity: null, rule: 'unmatched' });
+    const nested: Rule[] = [
+      { name: 'db.lag', when: [{ field: 'custom_details.db.lag_s', op: 'gte', value: 30 }], severity: 'P2' },
+    ];
+    expect(classify({ ...base, customDetails: { db: { lag_s: 31 } } }, nested)).toEqual({
+      severity: 'P2',
+      rule: 'db.lag',
+    });
+    expect(classify({ ...base, customDetails: { db: { lag_s: 29 } } }, nested)).toEqual({
+      severity: null,
+      rule: 'unmatched',
+    });
   });
 });

@@ -38,7 +38,15 @@ export interface Classification {
   rule: string;
 }
 
-const SEED_P0_CATEGORIES = ['outage', 'complete_outage', 'data_loss', 'data_corruption', 'security_breach', 'payment_failure', 'gdpr_violation'];
+const SEED_P0_CATEGORIES = [
+  'outage',
+  'complete_outage',
+  'data_loss',
+  'data_corruption',
+  'security_breach',
+  'payment_failure',
+  'gdpr_violation',
+];
 const SEED_P1_CLASSES = ['edge_function_failure', 'database_connection', 'authentication'];
 
 /**
@@ -48,11 +56,31 @@ const SEED_P1_CLASSES = ['edge_function_failure', 'database_connection', 'authen
  */
 export const DEFAULT_RULES: readonly Rule[] = Object.freeze([
   { name: 'seed.p0_class', when: [{ field: 'class', op: 'in', value: SEED_P0_CATEGORIES }], severity: 'P0' },
-  { name: 'seed.p0_category', when: [{ field: 'custom_details.category', op: 'in', value: SEED_P0_CATEGORIES }], severity: 'P0' },
-  { name: 'seed.p0_all_users', when: [{ field: 'custom_details.users_affected_pct', op: 'gte', value: 100 }], severity: 'P0' },
-  { name: 'seed.p1_most_users', when: [{ field: 'custom_details.users_affected_pct', op: 'gt', value: 50 }], severity: 'P1' },
-  { name: 'seed.p1_latency_over_200', when: [{ field: 'custom_details.latency_degradation_pct', op: 'gt', value: 200 }], severity: 'P1' },
-  { name: 'seed.p2_latency_100_200', when: [{ field: 'custom_details.latency_degradation_pct', op: 'gte', value: 100 }], severity: 'P2' },
+  {
+    name: 'seed.p0_category',
+    when: [{ field: 'custom_details.category', op: 'in', value: SEED_P0_CATEGORIES }],
+    severity: 'P0',
+  },
+  {
+    name: 'seed.p0_all_users',
+    when: [{ field: 'custom_details.users_affected_pct', op: 'gte', value: 100 }],
+    severity: 'P0',
+  },
+  {
+    name: 'seed.p1_most_users',
+    when: [{ field: 'custom_details.users_affected_pct', op: 'gt', value: 50 }],
+    severity: 'P1',
+  },
+  {
+    name: 'seed.p1_latency_over_200',
+    when: [{ field: 'custom_details.latency_degradation_pct', op: 'gt', value: 200 }],
+    severity: 'P1',
+  },
+  {
+    name: 'seed.p2_latency_100_200',
+    when: [{ field: 'custom_details.latency_degradation_pct', op: 'gte', value: 100 }],
+    severity: 'P2',
+  },
   { name: 'seed.p1_class', when: [{ field: 'class', op: 'in', value: SEED_P1_CLASSES }], severity: 'P1' },
   { name: 'severity.critical', when: [{ field: 'severity', op: 'eq', value: 'critical' }], severity: 'P1' },
   { name: 'severity.error', when: [{ field: 'severity', op: 'eq', value: 'error' }], severity: 'P2' },
@@ -62,7 +90,10 @@ export const DEFAULT_RULES: readonly Rule[] = Object.freeze([
 
 /** "Complete Outage" and "complete-outage" both read as complete_outage. */
 function norm(value: string): string {
-  return value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function numberOf(value: unknown): number | undefined {
@@ -111,7 +142,9 @@ export function matches(event: Classifiable, c: Condition): boolean {
       return typeof actual === 'string' || typeof actual === 'number' ? options.includes(norm(String(actual))) : false;
     }
     case 'eq':
-      return typeof actual === 'string' || typeof actual === 'number' ? norm(String(actual)) === norm(String(c.value)) : false;
+      return typeof actual === 'string' || typeof actual === 'number'
+        ? norm(String(actual)) === norm(String(c.value))
+        : false;
     case 'contains':
       return typeof actual === 'string' && actual.toLowerCase().includes(String(c.value).toLowerCase());
     default: {

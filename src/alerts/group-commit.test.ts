@@ -5,11 +5,14 @@ import { EAGER_BATCH, GroupCommitter } from './group-commit.js';
 describe('GroupCommitter', () => {
   it('puts concurrent submissions into few batches and answers each with its own result', async () => {
     const batches: number[][] = [];
-    const gc = new GroupCommitter<number, number>(async (items) => {
-      batches.push(items);
-      await new Promise((r) => setTimeout(r, 5));
-      return items.map((n) => n * 2);
-    }, { maxBatch: 50, maxQueue: 1000, maxWaitMs: 2 });
+    const gc = new GroupCommitter<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise((r) => setTimeout(r, 5));
+        return items.map((n) => n * 2);
+      },
+      { maxBatch: 50, maxQueue: 1000, maxWaitMs: 2 },
+    );
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => gc.submit(i)));
     expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
     expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
@@ -19,10 +22,13 @@ describe('GroupCommitter', () => {
 
   it('with maxWaitMs 0, commits what one turn of the event loop submitted as one batch, without a timer', async () => {
     const batches: number[][] = [];
-    const gc = new GroupCommitter<number, number>(async (items) => {
-      batches.push(items);
-      return items;
-    }, { maxBatch: 100, maxQueue: 1000, maxWaitMs: 0 });
+    const gc = new GroupCommitter<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      { maxBatch: 100, maxQueue: 1000, maxWaitMs: 0 },
+    );
     // Timers frozen: a committer waiting on setTimeout would never answer.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
@@ -36,10 +42,13 @@ describe('GroupCommitter', () => {
 
   it('commits a full enough batch at once, and waits up to maxWaitMs only for a trickle', async () => {
     const batches: number[][] = [];
-    const gc = new GroupCommitter<number, number>(async (items) => {
-      batches.push(items);
-      return items;
-    }, { maxBatch: 512, maxQueue: 1000, maxWaitMs: 60_000 });
+    const gc = new GroupCommitter<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      { maxBatch: 512, maxQueue: 1000, maxWaitMs: 60_000 },
+    );
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       // EAGER_BATCH items arrive in one turn: committed without waiting out the (frozen) timer.
@@ -59,21 +68,27 @@ describe('GroupCommitter', () => {
 
   it('does not answer before the batch has run', async () => {
     let committed = false;
-    const gc = new GroupCommitter<number, boolean>(async (items) => {
-      await new Promise((r) => setTimeout(r, 20));
-      committed = true;
-      return items.map(() => committed);
-    }, { maxBatch: 10, maxQueue: 10, maxWaitMs: 1 });
+    const gc = new GroupCommitter<number, boolean>(
+      async (items) => {
+        await new Promise((r) => setTimeout(r, 20));
+        committed = true;
+        return items.map(() => committed);
+      },
+      { maxBatch: 10, maxQueue: 10, maxWaitMs: 1 },
+    );
     expect(await gc.submit(1)).toBe(true);
   });
 
   it('refuses with rate_limited once the queue is full, and takes items again after it drains', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const gc = new GroupCommitter<number, number>(async (items) => {
-      await gate;
-      return items;
-    }, { maxBatch: 2, maxQueue: 4, maxWaitMs: 1 });
+    const gc = new GroupCommitter<number, number>(
+      async (items) => {
+        await gate;
+        return items;
+      },
+      { maxBatch: 2, maxQueue: 4, maxWaitMs: 1 },
+    );
     const first = [gc.submit(1), gc.submit(2)];
     await new Promise((r) => setTimeout(r, 10)); // first batch is now running and blocked
     const queued = [gc.submit(3), gc.submit(4), gc.submit(5), gc.submit(6)];
@@ -86,20 +101,26 @@ describe('GroupCommitter', () => {
   });
 
   it('retries a failed batch item by item so one poisoned item fails alone', async () => {
-    const gc = new GroupCommitter<number, number>(async (items) => {
-      if (items.includes(13)) throw new Error('poison');
-      return items;
-    }, { maxBatch: 10, maxQueue: 100, maxWaitMs: 5 });
+    const gc = new GroupCommitter<number, number>(
+      async (items) => {
+        if (items.includes(13)) throw new Error('poison');
+        return items;
+      },
+      { maxBatch: 10, maxQueue: 100, maxWaitMs: 5 },
+    );
     const results = await Promise.allSettled([1, 13, 2].map((n) => gc.submit(n)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
   it('drains queued items on close and then refuses new ones', async () => {
     const seen: number[] = [];
-    const gc = new GroupCommitter<number, number>(async (items) => {
-      seen.push(...items);
-      return items;
-    }, { maxBatch: 10, maxQueue: 100, maxWaitMs: 50 });
+    const gc = new GroupCommitter<number, number>(
+      async (items) => {
+        seen.push(...items);
+        return items;
+      },
+      { maxBatch: 10, maxQueue: 100, maxWaitMs: 50 },
+    );
     const pending = gc.submit(1);
     await gc.close();
     expect(await pending).toBe(1);

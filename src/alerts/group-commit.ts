@@ -26,7 +26,10 @@ interface Pending<T, R> {
 export class GroupCommitter<T, R> {
   private queue: Array<Pending<T, R>> = [];
   private running = false;
-  private timer: { kind: 'timeout'; handle: ReturnType<typeof setTimeout> } | { kind: 'immediate'; handle: ReturnType<typeof setImmediate> } | undefined;
+  private timer:
+    | { kind: 'timeout'; handle: ReturnType<typeof setTimeout> }
+    | { kind: 'immediate'; handle: ReturnType<typeof setImmediate> }
+    | undefined;
   private closed = false;
 
   constructor(
@@ -40,9 +43,17 @@ export class GroupCommitter<T, R> {
   }
 
   submit(item: T): Promise<R> {
-    if (this.closed) return Promise.reject(new AppError('ingest.unavailable', 'the server is shutting down; retry shortly'));
+    if (this.closed)
+      return Promise.reject(new AppError('ingest.unavailable', 'the server is shutting down; retry shortly'));
     if (this.queue.length >= this.options.maxQueue) {
-      return Promise.reject(new AppError('ingest.saturated', 'the server is saturated; retry after a second', { retry_after_s: 1 }, 'rate_limited'));
+      return Promise.reject(
+        new AppError(
+          'ingest.saturated',
+          'the server is saturated; retry after a second',
+          { retry_after_s: 1 },
+          'rate_limited',
+        ),
+      );
     }
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
@@ -77,7 +88,9 @@ export class GroupCommitter<T, R> {
       this.timer = undefined;
       void this.flush();
     };
-    this.timer = eager ? { kind: 'immediate', handle: setImmediate(fire) } : { kind: 'timeout', handle: setTimeout(fire, this.options.maxWaitMs) };
+    this.timer = eager
+      ? { kind: 'immediate', handle: setImmediate(fire) }
+      : { kind: 'timeout', handle: setTimeout(fire, this.options.maxWaitMs) };
   }
 
   private cancelTimer(timer: NonNullable<typeof this.timer>): void {

@@ -1,6 +1,19 @@
 export { createAlertsService, type AlertsService } from './alerts.service.js';
 export { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
-export { createIngestService, DEFAULT_GROUP_COMMIT, type IngestService, type IngestRequest, type IngestResult } from './ingest.service.js';
-export { classify, DEFAULT_RULES, EVENT_SEVERITIES, type Rule, type Condition, type EventSeverity } from './classify.js';
+export {
+  createIngestService,
+  DEFAULT_GROUP_COMMIT,
+  type IngestService,
+  type IngestRequest,
+  type IngestResult,
+} from './ingest.service.js';
+export {
+  classify,
+  DEFAULT_RULES,
+  EVENT_SEVERITIES,
+  type Rule,
+  type Condition,
+  type EventSeverity,
+} from './classify.js';
 export type { AlertEvent, EventAction, EventFormat, ParseResult } from './event.js';
 export type { Alert, AlertStatus } from './alerts.repo.js';

@@ -12,9 +12,23 @@ import type { Actor } from '../auth/index.js';
 import type { Db } from '../db/database.js';
 import { lockKeys } from '../db/lease.js';
 import { newId } from '../ids.js';
-import { SEVERITIES, type IncidentsService, type IncidentState, type Opening, type Severity } from '../incidents/index.js';
+import {
+  SEVERITIES,
+  type IncidentsService,
+  type IncidentState,
+  type Opening,
+  type Severity,
+} from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
-import { findOpenAlerts, insertAlertEvents, insertAlerts, openAlertCounts, updateAlerts, type Alert, type NewAlertEvent } from './alerts.repo.js';
+import {
+  findOpenAlerts,
+  insertAlertEvents,
+  insertAlerts,
+  openAlertCounts,
+  updateAlerts,
+  type Alert,
+  type NewAlertEvent,
+} from './alerts.repo.js';
 import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
 import type { AlertEvent } from './event.js';
 
@@ -22,10 +36,13 @@ import type { AlertEvent } from './event.js';
  * The events of one request and whose they are: an integration key from outside, or (for Vigil's own
  * sources: monitors, performance baselines, error tracking) the id of the service they belong to.
  */
-export type IngestRequest = ({ routingKey: string; serviceId?: undefined } | { serviceId: string; routingKey?: undefined }) & { events: AlertEvent[] };
+export type IngestRequest = (
+  { routingKey: string; serviceId?: undefined } | { serviceId: string; routingKey?: undefined }
+) & { events: AlertEvent[] };
 
 /** The lookup key of a request's service within a batch. */
-const sourceOf = (r: IngestRequest): string => (r.serviceId !== undefined ? `id:${r.serviceId}` : `key:${r.routingKey}`);
+const sourceOf = (r: IngestRequest): string =>
+  r.serviceId !== undefined ? `id:${r.serviceId}` : `key:${r.routingKey}`;
 
 export type IngestResult = { ok: true; serviceId: string; dedupKeys: string[] } | { ok: false; reason: 'unknown_key' };
 
@@ -56,16 +73,29 @@ function details(ev: AlertEvent): Record<string, unknown> {
   };
 }
 
-const integration = (service: Service, ev: AlertEvent): Actor => ({ type: 'integration', id: service.id, name: `${ev.format}:${service.name}`, role: 'responder' });
+const integration = (service: Service, ev: AlertEvent): Actor => ({
+  type: 'integration',
+  id: service.id,
+  name: `${ev.format}:${service.name}`,
+  role: 'responder',
+});
 
 /** Applies the requests in one transaction (the caller's) and returns one result per request, in order. */
-export async function applyBatch(trx: Db, deps: BatchDeps, requests: IngestRequest[], now: Date): Promise<IngestResult[]> {
+export async function applyBatch(
+  trx: Db,
+  deps: BatchDeps,
+  requests: IngestRequest[],
+  now: Date,
+): Promise<IngestResult[]> {
   const batch = new AlertBatch(trx, deps, now);
   const services = await batch.resolveServices(requests);
   // One service's batches apply one at a time across instances (PostgreSQL), as they do within one:
   // otherwise two could each find no open alert, group incident or other unresolved alert, and open
   // a second alert or incident, or leave an incident open whose alerts are all resolved.
-  await lockKeys(trx, [...services.values()].flatMap((s) => (s ? [`ingest:${s.id}`] : [])));
+  await lockKeys(
+    trx,
+    [...services.values()].flatMap((s) => (s ? [`ingest:${s.id}`] : [])),
+  );
   await batch.loadOpenAlerts(requests, services);
   const results: IngestResult[] = [];
   for (const request of requests) {
@@ -114,7 +144,12 @@ class AlertBatch {
     for (const request of requests) {
       const source = sourceOf(request);
       if (services.has(source)) continue;
-      services.set(source, request.serviceId !== undefined ? await this.deps.services.byId(request.serviceId, this.trx) : await this.deps.services.byIntegrationKey(request.routingKey, this.trx));
+      services.set(
+        source,
+        request.serviceId !== undefined
+          ? await this.deps.services.byId(request.serviceId, this.trx)
+          : await this.deps.services.byIntegrationKey(request.routingKey, this.trx),
+      );
     }
     return services;
   }
@@ -158,7 +193,15 @@ class AlertBatch {
       open = undefined;
     }
     if (open) {
-      const updated: Alert = { ...open, summary: ev.summary || open.summary, source: ev.source || open.source, severity: ev.severity, details: details(ev), eventCount: open.eventCount + 1, lastSeenAt: this.now };
+      const updated: Alert = {
+        ...open,
+        summary: ev.summary || open.summary,
+        source: ev.source || open.source,
+        severity: ev.severity,
+        details: details(ev),
+        eventCount: open.eventCount + 1,
+        lastSeenAt: this.now,
+      };
       if (cls.severity) {
         const classified = { ...cls, severity: cls.severity };
         if (current) await this.raiseIfHigher(current, classified, actor);
@@ -206,21 +249,35 @@ class AlertBatch {
     const open = this.open.get(pair(service.id, ev.dedupKey));
     if (!open) return; // unknown or closed key: accepted, changes nothing
     if (ev.action === 'acknowledge' && open.status !== 'triggered') return;
-    const next: Alert = ev.action === 'acknowledge' ? { ...open, status: 'acknowledged', acknowledgedAt: this.now, lastSeenAt: this.now } : { ...open, status: 'resolved', resolvedAt: this.now, lastSeenAt: this.now };
+    const next: Alert =
+      ev.action === 'acknowledge'
+        ? { ...open, status: 'acknowledged', acknowledgedAt: this.now, lastSeenAt: this.now }
+        : { ...open, status: 'resolved', resolvedAt: this.now, lastSeenAt: this.now };
     this.save(next);
     this.event(open.id, ev.action, ev);
     if (!open.incidentId) return;
     const seen = this.touched.get(open.incidentId) ?? { actor, acknowledge: false, resolve: false };
-    this.touched.set(open.incidentId, { actor, acknowledge: seen.acknowledge || ev.action === 'acknowledge', resolve: seen.resolve || ev.action === 'resolve' });
+    this.touched.set(open.incidentId, {
+      actor,
+      acknowledge: seen.acknowledge || ev.action === 'acknowledge',
+      resolve: seen.resolve || ev.action === 'resolve',
+    });
   }
 
   /** The incident a classified alert belongs to: its group's or window's open one, else a new one. */
   private async incidentFor(service: Service, ev: AlertEvent, cls: Classified, actor: Actor): Promise<string> {
-    const groupKey = ev.groupKey ? pair(service.id, ev.groupKey) : service.groupingWindowSeconds ? pair(service.id, '') : undefined;
+    const groupKey = ev.groupKey
+      ? pair(service.id, ev.groupKey)
+      : service.groupingWindowSeconds
+        ? pair(service.id, '')
+        : undefined;
     if (groupKey !== undefined && !this.groups.has(groupKey)) {
       const found = ev.groupKey
         ? await this.inc.openByGroupKey(service.id, ev.groupKey)
-        : await this.inc.openSince(service.id, new Date(this.now.getTime() - (service.groupingWindowSeconds ?? 0) * 1000));
+        : await this.inc.openSince(
+            service.id,
+            new Date(this.now.getTime() - (service.groupingWindowSeconds ?? 0) * 1000),
+          );
       this.groups.set(groupKey, found ?? null);
     }
     const joined = groupKey === undefined ? undefined : this.groups.get(groupKey);
@@ -233,7 +290,19 @@ class AlertBatch {
     }
     const title = ev.summary.slice(0, 255).trim() || `Alert from ${ev.source || ev.format}`;
     const id = newId('inc', this.now);
-    this.opening.push({ actor, input: { id, title, severity: cls.severity, serviceId: service.id, description: ev.source ? `source: ${ev.source}` : undefined, groupKey: ev.groupKey, classifiedBy: cls.rule }, serviceName: service.name });
+    this.opening.push({
+      actor,
+      input: {
+        id,
+        title,
+        severity: cls.severity,
+        serviceId: service.id,
+        description: ev.source ? `source: ${ev.source}` : undefined,
+        groupKey: ev.groupKey,
+        classifiedBy: cls.rule,
+      },
+      serviceName: service.name,
+    });
     this.openingIds.add(id);
     // Numbered when it is written (finish); nothing before that reads the number.
     this.incidentStates.set(id, { id, number: '', status: 'triggered', severity: cls.severity });
@@ -250,7 +319,13 @@ class AlertBatch {
   }
 
   private async raise(id: string, cls: Classified, actor: Actor): Promise<void> {
-    await this.inc.setSeverity(await this.inc.load(id), actor, cls.severity, this.now, `raised by an alert (rule ${cls.rule})`);
+    await this.inc.setSeverity(
+      await this.inc.load(id),
+      actor,
+      cls.severity,
+      this.now,
+      `raised by an alert (rule ${cls.rule})`,
+    );
   }
 
   private async incidentState(id: string): Promise<IncidentState> {
@@ -284,7 +359,14 @@ class AlertBatch {
   private noteAdded(alert: Alert, cls: Classified, actor: Actor): void {
     if (!alert.incidentId) return;
     const entry = this.added.get(alert.incidentId) ?? { actor, alerts: [] };
-    entry.alerts.push({ alert_id: alert.id, dedup_key: alert.dedupKey, summary: alert.summary, severity: alert.severity, classified_as: cls.severity, rule: cls.rule });
+    entry.alerts.push({
+      alert_id: alert.id,
+      dedup_key: alert.dedupKey,
+      summary: alert.summary,
+      severity: alert.severity,
+      classified_as: cls.severity,
+      rule: cls.rule,
+    });
     this.added.set(alert.incidentId, entry);
   }
 
@@ -317,7 +399,13 @@ class AlertBatch {
       entries.push(
         alerts.length === 1
           ? { incident, actor, kind: 'alert_added', data: alerts[0] as Record<string, unknown>, at: this.now }
-          : { incident, actor, kind: 'alerts_added', data: { count: alerts.length, alerts: alerts.slice(0, LISTED_ALERTS) }, at: this.now },
+          : {
+              incident,
+              actor,
+              kind: 'alerts_added',
+              data: { count: alerts.length, alerts: alerts.slice(0, LISTED_ALERTS) },
+              at: this.now,
+            },
       );
     }
     await this.inc.recordMany(entries);

@@ -6,7 +6,16 @@ import type { AlertEvent } from './event.js';
 const MIN = 60_000;
 
 function ev(over: Partial<AlertEvent> & Pick<AlertEvent, 'dedupKey'>): AlertEvent {
-  return { format: 'pagerduty', action: 'trigger', summary: `alert ${over.dedupKey}`, source: 'db-1', severity: 'critical', links: [], images: [], ...over };
+  return {
+    format: 'pagerduty',
+    action: 'trigger',
+    summary: `alert ${over.dedupKey}`,
+    source: 'db-1',
+    severity: 'critical',
+    links: [],
+    images: [],
+    ...over,
+  };
 }
 
 describeEachEngine('alert ingestion', (env) => {
@@ -21,18 +30,25 @@ describeEachEngine('alert ingestion', (env) => {
     };
     const alerts = async () => (await app.alerts.list(env.admin, { limit: 100, serviceId: service.id })).data;
     const incidents = async () => (await app.incidents.list(env.admin, { limit: 100, serviceId: service.id })).data;
-    const kinds = async (id: string) => (await app.incidents.timeline(env.admin, id, { limit: 200 })).data.map((e) => e.kind).reverse();
+    const kinds = async (id: string) =>
+      (await app.incidents.timeline(env.admin, id, { limit: 200 })).data.map((e) => e.kind).reverse();
     return { app, clock, service, integrationKey, send, alerts, incidents, kinds };
   }
 
   it('answers unknown routing keys without storing anything', async () => {
     const { app } = await setup('ing-unknown');
-    expect(await app.ingest.submit({ routingKey: 'x'.repeat(32), events: [ev({ dedupKey: 'a' })] })).toEqual({ ok: false, reason: 'unknown_key' });
+    expect(await app.ingest.submit({ routingKey: 'x'.repeat(32), events: [ev({ dedupKey: 'a' })] })).toEqual({
+      ok: false,
+      reason: 'unknown_key',
+    });
   });
 
   it('opens one alert and one incident per new key, classified and recorded with its rule', async () => {
     const t = await setup('ing-new');
-    await t.send(ev({ dedupKey: 'k1', severity: 'critical' }), ev({ dedupKey: 'k2', severity: 'error', class: 'payment_failure' }));
+    await t.send(
+      ev({ dedupKey: 'k1', severity: 'critical' }),
+      ev({ dedupKey: 'k2', severity: 'error', class: 'payment_failure' }),
+    );
     const alerts = await t.alerts();
     expect(alerts.map((a) => [a.dedupKey, a.classifiedAs, a.rule, a.eventCount])).toEqual([
       ['k2', 'P0', 'seed.p0_class', 1],
@@ -76,7 +92,11 @@ describeEachEngine('alert ingestion', (env) => {
     const resolved = await t.app.incidents.get(env.admin, incident?.id as string);
     expect(resolved.status).toBe('resolved');
     const events = (await t.app.incidents.timeline(env.admin, resolved.id, { limit: 50 })).data;
-    expect(events.find((e) => e.kind === 'resolved')?.actor).toMatchObject({ type: 'integration', id: t.service.id, name: 'pagerduty:ing-lifecycle' });
+    expect(events.find((e) => e.kind === 'resolved')?.actor).toMatchObject({
+      type: 'integration',
+      id: t.service.id,
+      name: 'pagerduty:ing-lifecycle',
+    });
   });
 
   it('opens a new alert and incident for a trigger after a resolve', async () => {
@@ -109,7 +129,10 @@ describeEachEngine('alert ingestion', (env) => {
     await t.app.ingest.admit(t.integrationKey, 1);
     await t.app.services.update(env.admin, t.service.id, { rateLimitPerMinute: 1 });
     await t.app.ingest.admit(t.integrationKey, 1);
-    await expect(t.app.ingest.admit(t.integrationKey, 1)).rejects.toMatchObject({ code: 'ingest.rate_limited', kind: 'rate_limited' });
+    await expect(t.app.ingest.admit(t.integrationKey, 1)).rejects.toMatchObject({
+      code: 'ingest.rate_limited',
+      kind: 'rate_limited',
+    });
     await t.app.services.update(env.admin, t.service.id, { rateLimitPerMinute: null });
     await t.app.ingest.admit(t.integrationKey, 1);
   });
@@ -157,23 +180,38 @@ describeEachEngine('alert ingestion', (env) => {
     const incidents = await t.incidents();
     expect(incidents).toHaveLength(2);
     const byIncident = (await t.alerts()).map((a) => [a.dedupKey, a.incidentId === incidents[1]?.id]);
-    expect(byIncident).toEqual([['w3', false], ['w2', true], ['w1', true]]);
+    expect(byIncident).toEqual([
+      ['w3', false],
+      ['w2', true],
+      ['w1', true],
+    ]);
   });
 
   it('uses a service’s own rules before the defaults', async () => {
-    const t = await setup('ing-rules', { rules: [{ name: 'svc.checkout', when: [{ field: 'component', op: 'eq', value: 'checkout' }], severity: 'P0' }] });
+    const t = await setup('ing-rules', {
+      rules: [{ name: 'svc.checkout', when: [{ field: 'component', op: 'eq', value: 'checkout' }], severity: 'P0' }],
+    });
     await t.send(ev({ dedupKey: 'c', severity: 'warning', component: 'checkout' }));
     expect((await t.incidents())[0]).toMatchObject({ severity: 'P0', classifiedBy: 'svc.checkout' });
   });
 
   it('shows the service’s changes of the last 4 hours on a new incident', async () => {
     const t = await setup('ing-changes');
-    await t.app.services.recordChange(env.database.db, { serviceId: t.service.id, at: t.clock.now(), timestamp: t.clock.now(), summary: 'deploy v42', source: 'ci', details: {} });
+    await t.app.services.recordChange(env.database.db, {
+      serviceId: t.service.id,
+      at: t.clock.now(),
+      timestamp: t.clock.now(),
+      summary: 'deploy v42',
+      source: 'ci',
+      details: {},
+    });
     t.clock.advance(3 * 60 * MIN);
     await t.send(ev({ dedupKey: 'after-deploy' }));
     const [incident] = await t.incidents();
     const events = (await t.app.incidents.timeline(env.admin, incident?.id as string, { limit: 50 })).data;
-    expect(events.find((e) => e.kind === 'recent_changes')?.data).toMatchObject({ changes: [{ summary: 'deploy v42', source: 'ci' }] });
+    expect(events.find((e) => e.kind === 'recent_changes')?.data).toMatchObject({
+      changes: [{ summary: 'deploy v42', source: 'ci' }],
+    });
     t.clock.advance(2 * 60 * MIN);
     await t.send(ev({ dedupKey: 'much-later' }));
     const [later] = await t.incidents();
@@ -182,7 +220,14 @@ describeEachEngine('alert ingestion', (env) => {
 
   it('keeps every one of 300 concurrent events, in few transactions', async () => {
     const t = await setup('ing-storm');
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => t.app.ingest.submit({ routingKey: t.integrationKey, events: [ev({ dedupKey: `s${i % 100}`, severity: 'warning' })] })));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        t.app.ingest.submit({
+          routingKey: t.integrationKey,
+          events: [ev({ dedupKey: `s${i % 100}`, severity: 'warning' })],
+        }),
+      ),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     const alerts = (await t.app.alerts.list(env.admin, { limit: 200, serviceId: t.service.id })).data;
     expect(alerts).toHaveLength(100);
@@ -192,7 +237,12 @@ describeEachEngine('alert ingestion', (env) => {
 
   it('applies one batch in arrival order: trigger, resolve and trigger again of a key give two alerts', async () => {
     const t = await setup('ing-batch-order');
-    await t.send(ev({ dedupKey: 'k', severity: 'warning' }), ev({ dedupKey: 'k', action: 'resolve' }), ev({ dedupKey: 'k', severity: 'warning', summary: 'back again' }), ev({ dedupKey: 'k', severity: 'warning', summary: 'still back' }));
+    await t.send(
+      ev({ dedupKey: 'k', severity: 'warning' }),
+      ev({ dedupKey: 'k', action: 'resolve' }),
+      ev({ dedupKey: 'k', severity: 'warning', summary: 'back again' }),
+      ev({ dedupKey: 'k', severity: 'warning', summary: 'still back' }),
+    );
     const alerts = await t.alerts();
     expect(alerts.map((a) => [a.status, a.eventCount, a.summary])).toEqual([
       ['triggered', 2, 'still back'],
@@ -205,13 +255,22 @@ describeEachEngine('alert ingestion', (env) => {
 
   it('records a group of alerts arriving together as one timeline entry on their one incident', async () => {
     const t = await setup('ing-batch-group');
-    const group = Array.from({ length: 30 }, (_, i) => ev({ dedupKey: `fp${i}`, severity: i === 7 ? 'critical' : 'warning', groupKey: '{}:{alertname="Down"}', format: 'alertmanager' }));
+    const group = Array.from({ length: 30 }, (_, i) =>
+      ev({
+        dedupKey: `fp${i}`,
+        severity: i === 7 ? 'critical' : 'warning',
+        groupKey: '{}:{alertname="Down"}',
+        format: 'alertmanager',
+      }),
+    );
     await t.send(...group);
     const [incident, ...others] = await t.incidents();
     expect(others).toHaveLength(0);
     expect(incident).toMatchObject({ severity: 'P1' });
     expect(await t.kinds(incident?.id as string)).toEqual(['created', 'severity_changed', 'alerts_added']);
-    const entry = (await t.app.incidents.timeline(env.admin, incident?.id as string, { limit: 10 })).data.find((e) => e.kind === 'alerts_added');
+    const entry = (await t.app.incidents.timeline(env.admin, incident?.id as string, { limit: 10 })).data.find(
+      (e) => e.kind === 'alerts_added',
+    );
     expect(entry?.data).toMatchObject({ count: 30 });
     expect((entry?.data as { alerts: unknown[] }).alerts).toHaveLength(20);
     expect((await t.alerts()).every((a) => a.incidentId === incident?.id)).toBe(true);
@@ -223,7 +282,10 @@ describeEachEngine('alert ingestion', (env) => {
 
   it('opens the incidents of one batch together: numbered in arrival order, and answerable within the same batch', async () => {
     const t = await setup('ing-batch-many');
-    await t.send(ev({ dedupKey: 'm1' }), ev({ dedupKey: 'm2', severity: 'error' }), ev({ dedupKey: 'm3' }), { ...ev({ dedupKey: 'm2' }), action: 'acknowledge' });
+    await t.send(ev({ dedupKey: 'm1' }), ev({ dedupKey: 'm2', severity: 'error' }), ev({ dedupKey: 'm3' }), {
+      ...ev({ dedupKey: 'm2' }),
+      action: 'acknowledge',
+    });
     const byTitle = new Map((await t.incidents()).map((i) => [i.title, i]));
     const [m1, m2, m3] = ['alert m1', 'alert m2', 'alert m3'].map((title) => byTitle.get(title));
     const seq = (n: string | undefined) => Number(n?.split('-').at(-1));

@@ -27,7 +27,10 @@ export interface IngestDeps {
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 };
 
 export function createIngestService({ db, clock, services, incidents, options }: IngestDeps) {
-  const committer = new GroupCommitter<IngestRequest, IngestResult>((batch) => inTransaction(db, (trx) => applyBatch(trx, { services, incidents }, batch, clock.now())), { ...DEFAULT_GROUP_COMMIT, ...options });
+  const committer = new GroupCommitter<IngestRequest, IngestResult>(
+    (batch) => inTransaction(db, (trx) => applyBatch(trx, { services, incidents }, batch, clock.now())),
+    { ...DEFAULT_GROUP_COMMIT, ...options },
+  );
 
   // Per-key rate limits (off unless an admin sets one on the service): a fixed one-minute window per
   // key on this instance. The service is looked up through a short-lived cache so the check costs no
@@ -57,7 +60,12 @@ export function createIngestService({ db, clock, services, incidents, options }:
     }
     if (entry.count + weight > limit) {
       const retryAfter = Math.max(1, Math.ceil((entry.windowStart + 60_000 - nowMs) / 1000));
-      throw new AppError('ingest.rate_limited', `this integration key is limited to ${limit} events a minute; retry in ${retryAfter} s`, { retry_after_s: retryAfter, limit_per_min: limit }, 'rate_limited');
+      throw new AppError(
+        'ingest.rate_limited',
+        `this integration key is limited to ${limit} events a minute; retry in ${retryAfter} s`,
+        { retry_after_s: retryAfter, limit_per_min: limit },
+        'rate_limited',
+      );
     }
     entry.count += weight;
   }
@@ -78,7 +86,10 @@ export function createIngestService({ db, clock, services, incidents, options }:
           timestamp: change.timestamp ? new Date(change.timestamp) : now,
           summary: change.summary,
           source: change.source,
-          details: { ...(change.customDetails !== undefined && { custom_details: change.customDetails }), links: change.links },
+          details: {
+            ...(change.customDetails !== undefined && { custom_details: change.customDetails }),
+            links: change.links,
+          },
         });
         return true;
       });

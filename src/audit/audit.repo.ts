@@ -26,7 +26,13 @@ export async function insertAudit(db: Db, entries: AuditEntry[]): Promise<void> 
     request_id: entry.requestId,
     details: JSON.stringify(entry.details),
   }));
-  await insertRows(db, 'audit_log', ['id', 'at', 'actor_type', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'request_id', 'details'], rows, { max: 64 });
+  await insertRows(
+    db,
+    'audit_log',
+    ['id', 'at', 'actor_type', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'request_id', 'details'],
+    rows,
+    { max: 64 },
+  );
 }
 
 export interface AuditQuery {

@@ -17,7 +17,11 @@ export async function audit(db: Db, clock: Clock, actor: Actor, record: AuditRec
 }
 
 /** Writes several audit rows at once (a sweep's worth of changes), in order. */
-export async function auditMany(db: Db, clock: Clock, entries: Array<{ actor: Actor; record: AuditRecord }>): Promise<void> {
+export async function auditMany(
+  db: Db,
+  clock: Clock,
+  entries: Array<{ actor: Actor; record: AuditRecord }>,
+): Promise<void> {
   if (entries.length === 0) return;
   const at = clock.now();
   await insertAudit(

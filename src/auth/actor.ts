@@ -19,7 +19,16 @@ export type Permission =
 const GRANTS: Record<TokenRole, ReadonlySet<Permission>> = {
   viewer: new Set(['read']),
   responder: new Set(['read', 'incident.write', 'override.write']),
-  admin: new Set(['read', 'incident.write', 'service.write', 'user.write', 'token.write', 'audit.read', 'oncall.write', 'override.write']),
+  admin: new Set([
+    'read',
+    'incident.write',
+    'service.write',
+    'user.write',
+    'token.write',
+    'audit.read',
+    'oncall.write',
+    'override.write',
+  ]),
 };
 
 export interface Actor {

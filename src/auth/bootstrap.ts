@@ -18,7 +18,11 @@ export interface BootstrapResult {
   tokenFile: string | undefined;
 }
 
-export async function bootstrapAdmin(db: Db, clock: Clock, opts: { adminToken: string | undefined; dataDir: string }): Promise<BootstrapResult> {
+export async function bootstrapAdmin(
+  db: Db,
+  clock: Clock,
+  opts: { adminToken: string | undefined; dataDir: string },
+): Promise<BootstrapResult> {
   let secret = opts.adminToken ?? readAdminTokenFile(opts.dataDir);
   let generated: string | undefined;
   let tokenFile: string | undefined;
@@ -36,10 +40,25 @@ export async function bootstrapAdmin(db: Db, clock: Clock, opts: { adminToken: s
     inTransaction(db, async (trx) => {
       let admin = await findUser(trx, ADMIN_HANDLE);
       if (!admin) {
-        admin = { id: newId('usr', now), handle: ADMIN_HANDLE, name: 'Administrator', email: 'admin@localhost', timezone: 'UTC', createdAt: now, updatedAt: now, deactivatedAt: null };
+        admin = {
+          id: newId('usr', now),
+          handle: ADMIN_HANDLE,
+          name: 'Administrator',
+          email: 'admin@localhost',
+          timezone: 'UTC',
+          createdAt: now,
+          updatedAt: now,
+          deactivatedAt: null,
+        };
         await insertUser(trx, admin);
       }
-      await upsertBootstrapToken(trx, { id: newId('tok', now), userId: admin.id, digest: digest(token), hint: hintOf(token), at: now });
+      await upsertBootstrapToken(trx, {
+        id: newId('tok', now),
+        userId: admin.id,
+        digest: digest(token),
+        hint: hintOf(token),
+        at: now,
+      });
     });
   try {
     await run();

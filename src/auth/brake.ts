@@ -21,7 +21,11 @@ export class Brake {
     let wait = 0;
     for (const key of keys) {
       const times = this.recent(key, now);
-      if (times.length >= this.max) wait = Math.max(wait, Math.ceil(((times[times.length - this.max] as number) + this.windowMs - now.getTime()) / 1000));
+      if (times.length >= this.max)
+        wait = Math.max(
+          wait,
+          Math.ceil(((times[times.length - this.max] as number) + this.windowMs - now.getTime()) / 1000),
+        );
     }
     return wait;
   }

@@ -8,7 +8,15 @@ export { seal, unseal } from './sealed.js';
 export { createVerifyService, type Verdict, type VerifyService } from './verify.service.js';
 export { fetchJwks, importJwks, type FetchJwksOptions } from './jwks.js';
 export { JWT_REASONS, decodeJwt, isJwtFailure, verifyWithPublicKey, type JwtReason } from './jwt.js';
-export { createSessionsService, idleEnd, SESSION_IDLE_MS, SESSION_MAX_MS, type SessionsService, type SignedIn, type Credentials } from './sessions.service.js';
+export {
+  createSessionsService,
+  idleEnd,
+  SESSION_IDLE_MS,
+  SESSION_MAX_MS,
+  type SessionsService,
+  type SignedIn,
+  type Credentials,
+} from './sessions.service.js';
 export { type Session } from './sessions.repo.js';
 export { SESSION_COOKIE, sessionCookie, clearedSessionCookie, readCookie } from './cookie.js';
 export { csrfTokenOf, csrfMatches } from './session-secret.js';

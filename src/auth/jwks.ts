@@ -41,8 +41,10 @@ export function importJwks(document: unknown): KeySet {
     const members = PUBLIC_MEMBERS[String(jwk.kty)];
     if (jwk.kty === 'oct') skipped.push(`${label}: symmetric keys are never used`);
     else if (!members) skipped.push(`${label}: key type ${JSON.stringify(jwk.kty ?? null)} is not supported`);
-    else if (jwk.use !== undefined && jwk.use !== 'sig') skipped.push(`${label}: it is for ${JSON.stringify(jwk.use)}, not signatures`);
-    else if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) skipped.push(`${label}: its key_ops do not include "verify"`);
+    else if (jwk.use !== undefined && jwk.use !== 'sig')
+      skipped.push(`${label}: it is for ${JSON.stringify(jwk.use)}, not signatures`);
+    else if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify'))
+      skipped.push(`${label}: its key_ops do not include "verify"`);
     else {
       const pub: JsonWebKey = { kty: jwk.kty as string };
       for (const m of members) pub[m] = jwk[m];
@@ -50,7 +52,9 @@ export function importJwks(document: unknown): KeySet {
         const key = createPublicKey({ key: pub, format: 'jwk' });
         keys.push({ kid, alg: typeof jwk.alg === 'string' ? jwk.alg : undefined, key });
       } catch (error) {
-        skipped.push(`${label}: not a valid ${String(jwk.kty)} key (${error instanceof Error ? error.message : String(error)})`);
+        skipped.push(
+          `${label}: not a valid ${String(jwk.kty)} key (${error instanceof Error ? error.message : String(error)})`,
+        );
       }
     }
   }
@@ -67,7 +71,14 @@ export class JwksError extends Error {
 function describeFailure(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.cause?.code ?? e.code;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `no answer within ${timeoutMs} ms`;
+  if (
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  )
+    return `no answer within ${timeoutMs} ms`;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was closed before an answer';
   const message = e.cause?.message ?? e.message ?? String(error);
@@ -75,13 +86,25 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 }
 
 /** GETs a JWKS with one dispatcher and imports it; throws a JwksError naming the URL and the cause. */
-export async function downloadJwks(url: string, dispatcher: Dispatcher, allow: ReturnType<typeof parseAllowlist>, timeoutMs = DEFAULT_JWKS_TIMEOUT_MS): Promise<KeySet> {
+export async function downloadJwks(
+  url: string,
+  dispatcher: Dispatcher,
+  allow: ReturnType<typeof parseAllowlist>,
+  timeoutMs = DEFAULT_JWKS_TIMEOUT_MS,
+): Promise<KeySet> {
   const checked = checkUrl(url, allow);
   if (!checked.ok) throw new JwksError(`JWKS ${url}: ${checked.reason}`);
   let status: number;
   let text = '';
   try {
-    const res = await request(url, { method: 'GET', dispatcher, headers: { accept: 'application/jwk-set+json, application/json', 'user-agent': 'Vigil' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher,
+      headers: { accept: 'application/jwk-set+json, application/json', 'user-agent': 'Vigil' },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     status = res.statusCode;
     if (status !== 200) {
       await res.body.dump().catch(() => undefined);
@@ -126,16 +149,30 @@ export interface FetchJwksOptions {
  * ids, or an AppError `jwks.unavailable` whose message says what went wrong (refused by the SSRF
  * guard, refused connection, timeout, HTTP status, not JSON, not a key set, no usable keys).
  */
-export async function fetchJwks(url: string, options: FetchJwksOptions = {}): Promise<{ keys: number; keyIds: string[]; skipped: string[] }> {
+export async function fetchJwks(
+  url: string,
+  options: FetchJwksOptions = {},
+): Promise<{ keys: number; keyIds: string[]; skipped: string[] }> {
   const allow = parseAllowlist(options.allow);
   const timeoutMs = options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
   const dispatcher = guardedDispatcher(allow, { timeoutMs });
   try {
     const set = await downloadJwks(url, dispatcher, allow, timeoutMs);
-    if (set.keys.length === 0) throw new JwksError(`JWKS ${url} has no usable signing keys${set.skipped.length ? ` (${set.skipped.join('; ')})` : ''}`);
-    return { keys: set.keys.length, keyIds: set.keys.flatMap((k) => (k.kid === undefined ? [] : [k.kid])), skipped: [...set.skipped] };
+    if (set.keys.length === 0)
+      throw new JwksError(
+        `JWKS ${url} has no usable signing keys${set.skipped.length ? ` (${set.skipped.join('; ')})` : ''}`,
+      );
+    return {
+      keys: set.keys.length,
+      keyIds: set.keys.flatMap((k) => (k.kid === undefined ? [] : [k.kid])),
+      skipped: [...set.skipped],
+    };
   } catch (error) {
-    throw new AppError('jwks.unavailable', error instanceof JwksError ? error.message : `JWKS ${url}: ${String(error)}`, { url });
+    throw new AppError(
+      'jwks.unavailable',
+      error instanceof JwksError ? error.message : `JWKS ${url}: ${String(error)}`,
+      { url },
+    );
   } finally {
     await dispatcher.close().catch(() => undefined);
   }

@@ -2,12 +2,23 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKey, signJwt, type TestAlg } from '../../test/jwt-signer.js';
 import { importJwks } from './jwks.js';
-import { algorithmKind, checkClaims, decodeJwt, isJwtFailure, keyMismatch, viewClaims, verifyWithPublicKey, verifyWithSecret, type DecodedJwt } from './jwt.js';
+import {
+  algorithmKind,
+  checkClaims,
+  decodeJwt,
+  isJwtFailure,
+  keyMismatch,
+  viewClaims,
+  verifyWithPublicKey,
+  verifyWithSecret,
+  type DecodedJwt,
+} from './jwt.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-characters';
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const nowS = NOW.getTime() / 1000;
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 function decoded(token: string): DecodedJwt {
   const d = decodeJwt(token);
@@ -108,17 +119,20 @@ describe('algorithms and keys', () => {
     else expect(found).toContain(mismatch);
   });
 
-  it.each<TestAlg>(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])('verifies a real %s signature and refuses a tampered one', (alg) => {
-    const key = generateKey(alg, `k-${alg}`);
-    const token = signJwt({ sub: 'ana', iss: 'https://id.example' }, key);
-    expect(verifyWithPublicKey(decoded(token), key.publicKey)).toBe(true);
-    const [h, , s] = token.split('.');
-    const tampered = `${h}.${b64({ sub: 'root', iss: 'https://id.example' })}.${s}`;
-    expect(verifyWithPublicKey(decoded(tampered), key.publicKey)).toBe(false);
-    expect(verifyWithPublicKey(decoded(token), generateKey(alg, 'other').publicKey)).toBe(false);
-    // A signature cut short (the wrong length for ECDSA's r‖s) is not valid rather than an exception.
-    expect(verifyWithPublicKey(decoded(token.slice(0, -10)), key.publicKey)).toBe(false);
-  });
+  it.each<TestAlg>(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])(
+    'verifies a real %s signature and refuses a tampered one',
+    (alg) => {
+      const key = generateKey(alg, `k-${alg}`);
+      const token = signJwt({ sub: 'ana', iss: 'https://id.example' }, key);
+      expect(verifyWithPublicKey(decoded(token), key.publicKey)).toBe(true);
+      const [h, , s] = token.split('.');
+      const tampered = `${h}.${b64({ sub: 'root', iss: 'https://id.example' })}.${s}`;
+      expect(verifyWithPublicKey(decoded(tampered), key.publicKey)).toBe(false);
+      expect(verifyWithPublicKey(decoded(token), generateKey(alg, 'other').publicKey)).toBe(false);
+      // A signature cut short (the wrong length for ECDSA's r‖s) is not valid rather than an exception.
+      expect(verifyWithPublicKey(decoded(token.slice(0, -10)), key.publicKey)).toBe(false);
+    },
+  );
 
   it('refuses a public key that does not fit the token’s algorithm even when it signed it', () => {
     const key = generateKey('ES256', 'ec');
@@ -162,18 +176,38 @@ describe('checkClaims', () => {
     ['nbf out of range', { ...base, nbf: 1e300 }, 'vigil', 'malformed'],
     ['iat a string', { ...base, iat: 'yesterday' }, 'vigil', 'malformed'],
   ])('%s', (_name, claims, audience, code) => {
-    const result = checkClaims(JSON.parse(JSON.stringify(claims)) as Record<string, unknown>, { issuer, audience, now: NOW });
+    const result = checkClaims(JSON.parse(JSON.stringify(claims)) as Record<string, unknown>, {
+      issuer,
+      audience,
+      now: NOW,
+    });
     expect(result?.code).toBe(code);
   });
 
   it('says when a token expired and who issued it', () => {
-    expect(checkClaims({ ...base, exp: nowS - 3600 }, { issuer, now: NOW })?.message).toBe('the token expired at 2026-11-28T11:00:00.000Z');
-    expect(checkClaims({ ...base, iss: 'https://evil.example' }, { issuer, now: NOW })?.message).toContain('"https://evil.example", not "https://id.example"');
+    expect(checkClaims({ ...base, exp: nowS - 3600 }, { issuer, now: NOW })?.message).toBe(
+      'the token expired at 2026-11-28T11:00:00.000Z',
+    );
+    expect(checkClaims({ ...base, iss: 'https://evil.example' }, { issuer, now: NOW })?.message).toContain(
+      '"https://evil.example", not "https://id.example"',
+    );
   });
 
   it('reports what a token says, leaving out claims of the wrong type', () => {
-    expect(viewClaims({ ...base, aud: ['a', 'b'] })).toEqual({ subject: 'ana', issuer, audience: ['a', 'b'], expiresAt: new Date((nowS + 600) * 1000), issuedAt: new Date((nowS - 10) * 1000) });
-    expect(viewClaims({ sub: 7, iss: null, aud: [1], exp: 'soon', iat: 1e300 })).toEqual({ subject: null, issuer: null, audience: null, expiresAt: null, issuedAt: null });
+    expect(viewClaims({ ...base, aud: ['a', 'b'] })).toEqual({
+      subject: 'ana',
+      issuer,
+      audience: ['a', 'b'],
+      expiresAt: new Date((nowS + 600) * 1000),
+      issuedAt: new Date((nowS - 10) * 1000),
+    });
+    expect(viewClaims({ sub: 7, iss: null, aud: [1], exp: 'soon', iat: 1e300 })).toEqual({
+      subject: null,
+      issuer: null,
+      audience: null,
+      expiresAt: null,
+      issuedAt: null,
+    });
   });
 });
 

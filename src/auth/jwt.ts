@@ -9,7 +9,17 @@
 import { createHmac, constants, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 
 /** Why a token is not valid: stable codes that /verify answers and monitoring can match on. */
-export const JWT_REASONS = ['malformed', 'algorithm_not_allowed', 'unknown_key', 'bad_signature', 'expired', 'not_yet_valid', 'wrong_issuer', 'wrong_audience', 'jwks_unavailable'] as const;
+export const JWT_REASONS = [
+  'malformed',
+  'algorithm_not_allowed',
+  'unknown_key',
+  'bad_signature',
+  'expired',
+  'not_yet_valid',
+  'wrong_issuer',
+  'wrong_audience',
+  'jwks_unavailable',
+] as const;
 export type JwtReason = (typeof JWT_REASONS)[number];
 
 export interface JwtFailure {
@@ -72,7 +82,8 @@ const MIN_RSA_BITS = 2048;
 const MAX_DATE_S = 8.64e12;
 
 const fail = (code: JwtReason, message: string): JwtFailure => ({ code, message });
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A base64url JSON object segment, or the words for what is wrong with it. */
 function parseSegment(segment: string, what: string): { value: Record<string, unknown> } | { problem: string } {
@@ -89,13 +100,17 @@ function parseSegment(segment: string, what: string): { value: Record<string, un
 export function decodeJwt(token: string): DecodedJwt | JwtFailure {
   const text = token.trim();
   if (text.length === 0) return fail('malformed', 'the token is empty');
-  if (text.length > MAX_TOKEN_LENGTH) return fail('malformed', `the token is longer than ${MAX_TOKEN_LENGTH} characters`);
+  if (text.length > MAX_TOKEN_LENGTH)
+    return fail('malformed', `the token is longer than ${MAX_TOKEN_LENGTH} characters`);
   const parts = text.split('.');
-  if (parts.length === 5) return fail('malformed', 'the token has five parts: an encrypted JWT (JWE) cannot be verified here');
-  if (parts.length !== 3) return fail('malformed', `a signed JWT has three dot-separated parts; this one has ${parts.length}`);
+  if (parts.length === 5)
+    return fail('malformed', 'the token has five parts: an encrypted JWT (JWE) cannot be verified here');
+  if (parts.length !== 3)
+    return fail('malformed', `a signed JWT has three dot-separated parts; this one has ${parts.length}`);
   const [head, body, sig] = parts as [string, string, string];
   if (!head || !body) return fail('malformed', 'the token has an empty header or payload');
-  if (![head, body, sig].every((p) => /^[A-Za-z0-9_-]*$/.test(p))) return fail('malformed', 'the token has characters outside base64url');
+  if (![head, body, sig].every((p) => /^[A-Za-z0-9_-]*$/.test(p)))
+    return fail('malformed', 'the token has characters outside base64url');
   const headerPart = parseSegment(head, 'header');
   if ('problem' in headerPart) return fail('malformed', headerPart.problem);
   const claimsPart = parseSegment(body, 'payload');
@@ -103,10 +118,17 @@ export function decodeJwt(token: string): DecodedJwt | JwtFailure {
   const header = headerPart.value;
   const claims = claimsPart.value;
   if (typeof header.alg !== 'string' || header.alg === '') return fail('malformed', 'the header has no "alg"');
-  if (header.kid !== undefined && typeof header.kid !== 'string') return fail('malformed', 'the header\'s "kid" is not a string');
+  if (header.kid !== undefined && typeof header.kid !== 'string')
+    return fail('malformed', 'the header\'s "kid" is not a string');
   // RFC 7515 §4.1.11: extensions marked critical that we do not implement (b64:false among them) must be refused.
-  if (header.crit !== undefined) return fail('malformed', 'the header lists critical extensions ("crit"), which are not supported');
-  return { header: header as JwtHeader, claims, signingInput: Buffer.from(`${head}.${body}`, 'ascii'), signature: Buffer.from(sig, 'base64url') };
+  if (header.crit !== undefined)
+    return fail('malformed', 'the header lists critical extensions ("crit"), which are not supported');
+  return {
+    header: header as JwtHeader,
+    claims,
+    signingInput: Buffer.from(`${head}.${body}`, 'ascii'),
+    signature: Buffer.from(sig, 'base64url'),
+  };
 }
 
 export function isJwtFailure(value: DecodedJwt | JwtFailure): value is JwtFailure {
@@ -131,18 +153,27 @@ export function keyMismatch(alg: string, key: KeyObject): string | undefined {
     case 'rsa':
     case 'rsa-pss':
       if (type !== 'rsa' && type !== 'rsa-pss') return `${alg} needs an RSA key; this is an ${describeKey(key)} key`;
-      if ((details.modulusLength ?? 0) < MIN_RSA_BITS) return `the RSA key has ${details.modulusLength ?? 0} bits; at least ${MIN_RSA_BITS} are required`;
+      if ((details.modulusLength ?? 0) < MIN_RSA_BITS)
+        return `the RSA key has ${details.modulusLength ?? 0} bits; at least ${MIN_RSA_BITS} are required`;
       return undefined;
     case 'ecdsa':
-      if (type !== 'ec' || !rule.curves?.includes(details.namedCurve ?? '')) return `${alg} needs an EC ${curveName(rule.curves?.[0] ?? '')} key; this is an ${describeKey(key)} key`;
+      if (type !== 'ec' || !rule.curves?.includes(details.namedCurve ?? ''))
+        return `${alg} needs an EC ${curveName(rule.curves?.[0] ?? '')} key; this is an ${describeKey(key)} key`;
       return undefined;
     case 'eddsa':
-      if (!rule.curves?.includes(type)) return `${alg} needs an ${rule.curves?.map(curveName).join(' or ')} key; this is an ${describeKey(key)} key`;
+      if (!rule.curves?.includes(type))
+        return `${alg} needs an ${rule.curves?.map(curveName).join(' or ')} key; this is an ${describeKey(key)} key`;
       return undefined;
   }
 }
 
-const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521', ed25519: 'Ed25519', ed448: 'Ed448' };
+const CURVE_NAMES: Record<string, string> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+};
 const curveName = (node: string) => CURVE_NAMES[node] ?? node;
 
 /** "RSA", "EC P-256", "Ed25519": a key's type as an operator would say it. */
@@ -162,7 +193,12 @@ export function verifyWithPublicKey(jwt: DecodedJwt, key: KeyObject): boolean {
       case 'rsa':
         return cryptoVerify(rule.hash, jwt.signingInput, { key, padding: constants.RSA_PKCS1_PADDING }, jwt.signature);
       case 'rsa-pss':
-        return cryptoVerify(rule.hash, jwt.signingInput, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[rule.hash ?? 'sha256'] }, jwt.signature);
+        return cryptoVerify(
+          rule.hash,
+          jwt.signingInput,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[rule.hash ?? 'sha256'] },
+          jwt.signature,
+        );
       case 'ecdsa':
         // JWS carries ECDSA signatures as the raw r‖s pair (RFC 7518 §3.4), not DER.
         return cryptoVerify(rule.hash, jwt.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jwt.signature);
@@ -195,7 +231,8 @@ export interface ClaimExpectations {
 function numericDate(claims: JwtClaims, name: string): number | undefined | JwtFailure {
   const value = claims[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_DATE_S) return fail('malformed', `the "${name}" claim is not a NumericDate (seconds since 1970)`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_DATE_S)
+    return fail('malformed', `the "${name}" claim is not a NumericDate (seconds since 1970)`);
   return value;
 }
 
@@ -218,7 +255,10 @@ export function viewClaims(claims: JwtClaims): ClaimsView {
   return {
     subject: typeof claims.sub === 'string' ? claims.sub : null,
     issuer: typeof claims.iss === 'string' ? claims.iss : null,
-    audience: typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string')) ? (aud as string | string[]) : null,
+    audience:
+      typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))
+        ? (aud as string | string[])
+        : null,
     expiresAt: date('exp'),
     issuedAt: date('iat'),
   };
@@ -232,16 +272,28 @@ export function checkClaims(claims: JwtClaims, expect: ClaimExpectations): JwtFa
   const nbf = numericDate(claims, 'nbf');
   const iat = numericDate(claims, 'iat');
   for (const value of [exp, nbf, iat]) if (isObject(value)) return value as JwtFailure;
-  if (typeof exp === 'number' && nowS >= exp + skew) return fail('expired', `the token expired at ${new Date(exp * 1000).toISOString()}`);
-  if (typeof nbf === 'number' && nowS + skew < nbf) return fail('not_yet_valid', `the token is not valid before ${new Date(nbf * 1000).toISOString()}`);
+  if (typeof exp === 'number' && nowS >= exp + skew)
+    return fail('expired', `the token expired at ${new Date(exp * 1000).toISOString()}`);
+  if (typeof nbf === 'number' && nowS + skew < nbf)
+    return fail('not_yet_valid', `the token is not valid before ${new Date(nbf * 1000).toISOString()}`);
   if (claims.iss !== expect.issuer) {
-    return fail('wrong_issuer', typeof claims.iss === 'string' ? `the token was issued by ${JSON.stringify(claims.iss)}, not ${JSON.stringify(expect.issuer)}` : `the token has no "iss" claim; ${JSON.stringify(expect.issuer)} is expected`);
+    return fail(
+      'wrong_issuer',
+      typeof claims.iss === 'string'
+        ? `the token was issued by ${JSON.stringify(claims.iss)}, not ${JSON.stringify(expect.issuer)}`
+        : `the token has no "iss" claim; ${JSON.stringify(expect.issuer)} is expected`,
+    );
   }
   if (expect.audience !== undefined) {
     const aud = claims.aud;
     const list = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     if (!list.includes(expect.audience)) {
-      return fail('wrong_audience', aud === undefined ? `the token has no "aud" claim; ${JSON.stringify(expect.audience)} is expected` : `the token's audience does not include ${JSON.stringify(expect.audience)}`);
+      return fail(
+        'wrong_audience',
+        aud === undefined
+          ? `the token has no "aud" claim; ${JSON.stringify(expect.audience)} is expected`
+          : `the token's audience does not include ${JSON.stringify(expect.audience)}`,
+      );
     }
   }
   return undefined;

@@ -48,6 +48,7 @@ describe('session secrets and CSRF tokens', () => {
     expect(secret).not.toContain(csrf);
     expect(csrfMatches(secret, csrf)).toBe(true);
     expect(csrfMatches(generateSessionSecret(), csrf)).toBe(false);
-    for (const bad of [undefined, '', csrf.slice(1), `${csrf}x`, [csrf, csrf], secret]) expect(csrfMatches(secret, bad)).toBe(false);
+    for (const bad of [undefined, '', csrf.slice(1), `${csrf}x`, [csrf, csrf], secret])
+      expect(csrfMatches(secret, bad)).toBe(false);
   });
 });

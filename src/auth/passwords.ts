@@ -13,7 +13,11 @@ const COST = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, paralleli
 export function checkPassword(password: string, field = 'password'): void {
   const length = [...password].length;
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-    throw new AppError('user.invalid_password', `${field} must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, { field, min: PASSWORD_MIN, max: PASSWORD_MAX });
+    throw new AppError('user.invalid_password', `${field} must have ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, {
+      field,
+      min: PASSWORD_MIN,
+      max: PASSWORD_MAX,
+    });
   }
 }
 

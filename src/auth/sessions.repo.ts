@@ -107,15 +107,32 @@ export async function findPassword(db: Db, ref: string): Promise<PasswordRecord 
     .select(['id', 'handle', 'deactivated_at', 'password_digest'])
     .where((eb) => eb.or([eb('id', '=', ref), eb('handle', '=', ref)]))
     .executeTakeFirst();
-  return row && { userId: row.id, handle: row.handle, active: row.deactivated_at === null, digest: row.password_digest ?? null };
+  return (
+    row && {
+      userId: row.id,
+      handle: row.handle,
+      active: row.deactivated_at === null,
+      digest: row.password_digest ?? null,
+    }
+  );
 }
 
 export async function setPasswordDigest(db: Db, userId: string, digest: string, at: Date): Promise<void> {
-  await db.updateTable('users').set({ password_digest: digest, password_changed_at: at.toISOString() }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ password_digest: digest, password_changed_at: at.toISOString() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** The roles of a person's live API tokens: a password sign-in takes the highest. */
 export async function liveTokenRoles(db: Db, userId: string): Promise<TokenRole[]> {
-  const rows = await db.selectFrom('api_tokens').select('role').distinct().where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select('role')
+    .distinct()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
   return rows.map((r) => r.role as TokenRole);
 }

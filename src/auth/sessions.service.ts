@@ -12,7 +12,19 @@ import { Brake } from './brake.js';
 import { checkPassword, hashPassword, verifyDummy, verifyPassword } from './passwords.js';
 import { digest } from './secrets.js';
 import { csrfTokenOf, generateSessionSecret } from './session-secret.js';
-import { deleteExpiredSessions, deleteSession, deleteSessionByDigest, deleteUserSessions, findLiveSession, findPassword, insertSession, liveTokenRoles, setPasswordDigest, touchSession, type Session } from './sessions.repo.js';
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  deleteSessionByDigest,
+  deleteUserSessions,
+  findLiveSession,
+  findPassword,
+  insertSession,
+  liveTokenRoles,
+  setPasswordDigest,
+  touchSession,
+  type Session,
+} from './sessions.repo.js';
 import type { TokensService } from './tokens.service.js';
 
 export const SESSION_IDLE_MS = 12 * 3600_000;
@@ -47,8 +59,15 @@ export interface SignedIn {
   csrfToken: string;
 }
 
-const invalidCredentials = () => new AppError('session.invalid_credentials', 'wrong handle, password or token', undefined, 'unauthorized');
-const braked = (seconds: number) => new AppError('session.rate_limited', `too many failed attempts; try again in ${seconds} s`, { retry_after_s: seconds }, 'rate_limited');
+const invalidCredentials = () =>
+  new AppError('session.invalid_credentials', 'wrong handle, password or token', undefined, 'unauthorized');
+const braked = (seconds: number) =>
+  new AppError(
+    'session.rate_limited',
+    `too many failed attempts; try again in ${seconds} s`,
+    { retry_after_s: seconds },
+    'rate_limited',
+  );
 
 /** When the session ends if no further request comes. */
 export function idleEnd(session: Session): Date {
@@ -66,7 +85,9 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
   const handleKey = (handle: string) => `handle:${handle.toLowerCase()}`;
 
   /** Who the credentials stand for, or undefined; unknown handles cost one argon2 verification too. */
-  async function resolve(credentials: Credentials): Promise<{ userId: string; role: TokenRole; tokenId: string | null } | undefined> {
+  async function resolve(
+    credentials: Credentials,
+  ): Promise<{ userId: string; role: TokenRole; tokenId: string | null } | undefined> {
     if ('token' in credentials) {
       const actor = await tokens.authenticate(credentials.token);
       return actor?.id ? { userId: actor.id, role: actor.role, tokenId: actor.tokenId ?? null } : undefined;
@@ -107,12 +128,22 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         ip: client.ip,
       };
       const user = await users.load(who.userId);
-      const actor: Actor = { type: 'user', id: user.id, name: user.handle, role: who.role, ...(client.requestId && { requestId: client.requestId }) };
+      const actor: Actor = {
+        type: 'user',
+        id: user.id,
+        name: user.handle,
+        role: who.role,
+        ...(client.requestId && { requestId: client.requestId }),
+      };
       await inTransaction(db, async (trx) => {
         if (client.previousSecret) await deleteSessionByDigest(trx, digest(client.previousSecret));
         await deleteExpiredSessions(trx, who.userId, now, SESSION_IDLE_MS);
         await insertSession(trx, { ...session, digest: digest(secret) });
-        await audit(trx, clock, actor, { action: 'session.sign_in', target: { type: 'session', id: session.id }, details: { method: 'token' in credentials ? 'token' : 'password', role: who.role, ip: client.ip } });
+        await audit(trx, clock, actor, {
+          action: 'session.sign_in',
+          target: { type: 'session', id: session.id },
+          details: { method: 'token' in credentials ? 'token' : 'password', role: who.role, ip: client.ip },
+        });
       });
       return { user, session: { ...session, userHandle: user.handle }, secret, csrfToken: csrfTokenOf(secret) };
     },
@@ -130,7 +161,13 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         await touchSession(db, session.id, now);
         session.lastSeenAt = now;
       }
-      const actor: Actor = { type: 'user', id: session.userId, name: session.userHandle, role: session.role, ...(requestId && { requestId }) };
+      const actor: Actor = {
+        type: 'user',
+        id: session.userId,
+        name: session.userHandle,
+        role: session.role,
+        ...(requestId && { requestId }),
+      };
       return { actor, session };
     },
 
@@ -147,19 +184,31 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
      * sessions; others change only their own and must give the current password. The session
      * making the change (if any) stays signed in.
      */
-    async setPassword(actor: Actor, ref: string, input: { password: string; currentPassword?: string | undefined }, currentSessionId?: string): Promise<User> {
+    async setPassword(
+      actor: Actor,
+      ref: string,
+      input: { password: string; currentPassword?: string | undefined },
+      currentSessionId?: string,
+    ): Promise<User> {
       const user = await users.load(ref);
       const self = user.id === actor.id;
       if (!can(actor.role, 'user.write')) {
         if (!self) authorize(actor, 'user.write');
-        if (input.currentPassword === undefined) throw new AppError('user.current_password_required', 'current_password is required to change your own password', { field: 'current_password' });
+        if (input.currentPassword === undefined)
+          throw new AppError(
+            'user.current_password_required',
+            'current_password is required to change your own password',
+            { field: 'current_password' },
+          );
         const key = handleKey(user.handle);
         const wait = brake.retryAfter([key], clock.now());
         if (wait > 0) throw braked(wait);
         const record = await findPassword(db, user.id);
         if (!record?.digest || !(await verifyPassword(record.digest, input.currentPassword))) {
           brake.fail([key], clock.now());
-          throw new AppError('user.wrong_current_password', 'current_password is not your current password', { field: 'current_password' });
+          throw new AppError('user.wrong_current_password', 'current_password is not your current password', {
+            field: 'current_password',
+          });
         }
       }
       checkPassword(input.password);
@@ -168,7 +217,11 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         const now = clock.now();
         await setPasswordDigest(trx, user.id, passwordDigest, now);
         const ended = await deleteUserSessions(trx, user.id, self ? currentSessionId : undefined);
-        await audit(trx, clock, actor, { action: 'user.password_set', target: { type: 'user', id: user.id }, details: { handle: user.handle, by: self ? 'self' : 'admin', sessions_ended: ended } });
+        await audit(trx, clock, actor, {
+          action: 'user.password_set',
+          target: { type: 'user', id: user.id },
+          details: { handle: user.handle, by: self ? 'self' : 'admin', sessions_ended: ended },
+        });
       });
       return user;
     },

@@ -34,7 +34,11 @@ function toToken(r: Row): Token {
 }
 
 function base(db: Db) {
-  return db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').selectAll('api_tokens').select('users.handle');
+  return db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('api_tokens')
+    .select('users.handle');
 }
 
 export async function insertToken(db: Db, t: Omit<Token, 'userHandle'> & { digest: string }): Promise<void> {
@@ -60,7 +64,10 @@ export async function findToken(db: Db, id: string): Promise<Token | undefined> 
   return row && toToken(row);
 }
 
-export async function listTokens(db: Db, q: { limit: number; after?: string | undefined; userId?: string | undefined }): Promise<Token[]> {
+export async function listTokens(
+  db: Db,
+  q: { limit: number; after?: string | undefined; userId?: string | undefined },
+): Promise<Token[]> {
   let query = base(db).orderBy('api_tokens.id', 'desc').limit(q.limit);
   if (q.after) query = query.where('api_tokens.id', '<', q.after);
   if (q.userId) query = query.where('api_tokens.user_id', '=', q.userId);
@@ -84,7 +91,12 @@ export async function findLiveByDigest(db: Db, digest: string): Promise<Credenti
 }
 
 export async function markRevoked(db: Db, id: string, at: Date): Promise<void> {
-  await db.updateTable('api_tokens').set({ revoked_at: at.toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at.toISOString() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function touchLastUsed(db: Db, id: string, at: Date): Promise<void> {
@@ -92,14 +104,36 @@ export async function touchLastUsed(db: Db, id: string, at: Date): Promise<void>
 }
 
 /** Points the single bootstrap token at `digest`, creating it on first start; the previous bootstrap secret stops working. */
-export async function upsertBootstrapToken(db: Db, t: { id: string; userId: string; digest: string; hint: string; at: Date }): Promise<'created' | 'updated' | 'unchanged'> {
-  const existing = await db.selectFrom('api_tokens').select(['id', 'digest']).where('kind', '=', 'bootstrap').executeTakeFirst();
+export async function upsertBootstrapToken(
+  db: Db,
+  t: { id: string; userId: string; digest: string; hint: string; at: Date },
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const existing = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'digest'])
+    .where('kind', '=', 'bootstrap')
+    .executeTakeFirst();
   if (!existing) {
-    await insertToken(db, { id: t.id, userId: t.userId, name: 'bootstrap admin token', role: 'admin', kind: 'bootstrap', digest: t.digest, hint: t.hint, createdAt: t.at, lastUsedAt: null, revokedAt: null });
+    await insertToken(db, {
+      id: t.id,
+      userId: t.userId,
+      name: 'bootstrap admin token',
+      role: 'admin',
+      kind: 'bootstrap',
+      digest: t.digest,
+      hint: t.hint,
+      createdAt: t.at,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     return 'created';
   }
   if (existing.digest === t.digest) return 'unchanged';
-  await db.updateTable('api_tokens').set({ digest: t.digest, hint: t.hint, revoked_at: null }).where('id', '=', existing.id).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ digest: t.digest, hint: t.hint, revoked_at: null })
+    .where('id', '=', existing.id)
+    .execute();
   return 'updated';
 }
 

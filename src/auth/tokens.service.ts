@@ -7,7 +7,15 @@ import { newId } from '../ids.js';
 import type { UsersService } from '../users/index.js';
 import { authorize, type Actor, type TokenRole } from './actor.js';
 import { digest, generateToken, hintOf } from './secrets.js';
-import { findLiveByDigest, findToken, insertToken, listTokens, markRevoked, touchLastUsed, type Token } from './tokens.repo.js';
+import {
+  findLiveByDigest,
+  findToken,
+  insertToken,
+  listTokens,
+  markRevoked,
+  touchLastUsed,
+  type Token,
+} from './tokens.repo.js';
 
 /** Last use is written at most this often per token, so reads do not each cost a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -21,17 +29,36 @@ export interface TokensDeps {
 export function createTokensService({ db, clock, users }: TokensDeps) {
   return {
     /** Issues a token for a user; the returned secret is never retrievable again. */
-    async create(actor: Actor, input: { user: string; role: TokenRole; name?: string | undefined }): Promise<{ token: Token; secret: string }> {
+    async create(
+      actor: Actor,
+      input: { user: string; role: TokenRole; name?: string | undefined },
+    ): Promise<{ token: Token; secret: string }> {
       authorize(actor, 'token.write');
       return inTransaction(db, async (trx) => {
         const user = await users.load(input.user, trx);
-        if (user.deactivatedAt) throw new AppError('user.deactivated', `user "${user.handle}" is deactivated`, { user: user.handle });
+        if (user.deactivatedAt)
+          throw new AppError('user.deactivated', `user "${user.handle}" is deactivated`, { user: user.handle });
         const now = clock.now();
         const secret = generateToken();
         const id = newId('tok', now);
         const name = input.name ?? `${input.role} token for ${user.handle}`;
-        await insertToken(trx, { id, userId: user.id, name, role: input.role, kind: 'api', digest: digest(secret), hint: hintOf(secret), createdAt: now, lastUsedAt: null, revokedAt: null });
-        await audit(trx, clock, actor, { action: 'token.create', target: { type: 'token', id }, details: { user: user.handle, role: input.role, name } });
+        await insertToken(trx, {
+          id,
+          userId: user.id,
+          name,
+          role: input.role,
+          kind: 'api',
+          digest: digest(secret),
+          hint: hintOf(secret),
+          createdAt: now,
+          lastUsedAt: null,
+          revokedAt: null,
+        });
+        await audit(trx, clock, actor, {
+          action: 'token.create',
+          target: { type: 'token', id },
+          details: { user: user.handle, role: input.role, name },
+        });
         const token = await findToken(trx, id);
         if (!token) throw new AppError('token.internal', 'token vanished after insert');
         return { token, secret };
@@ -54,7 +81,11 @@ export function createTokensService({ db, clock, users }: TokensDeps) {
         if (!token) throw notFound('token', id);
         if (!token.revokedAt) {
           await markRevoked(trx, id, clock.now());
-          await audit(trx, clock, actor, { action: 'token.revoke', target: { type: 'token', id }, details: { user: token.userHandle } });
+          await audit(trx, clock, actor, {
+            action: 'token.revoke',
+            target: { type: 'token', id },
+            details: { user: token.userHandle },
+          });
         }
         return (await findToken(trx, id)) as Token;
       });
@@ -69,10 +100,16 @@ export function createTokensService({ db, clock, users }: TokensDeps) {
       if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
         await touchLastUsed(db, token.id, now);
       }
-      return { type: 'user', id: token.userId, name: token.userHandle, role: token.role, tokenId: token.id, ...(requestId && { requestId }) };
+      return {
+        type: 'user',
+        id: token.userId,
+        name: token.userHandle,
+        role: token.role,
+        tokenId: token.id,
+        ...(requestId && { requestId }),
+      };
     },
   };
 }
 
 export type TokensService = ReturnType<typeof createTokensService>;
-

@@ -22,13 +22,18 @@ export function createClient(env: NodeJS.ProcessEnv = process.env): Client {
   return {
     async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
       if (!token && !options.pagerDuty) {
-        throw new CliError(`no token: set VIGIL_TOKEN, or run on the server host where ${config.dataDir}/admin-token exists`);
+        throw new CliError(
+          `no token: set VIGIL_TOKEN, or run on the server host where ${config.dataDir}/admin-token exists`,
+        );
       }
       let response: Response;
       try {
         response = await fetch(`${config.url}${path}`, {
           method,
-          headers: { ...(token && !options.pagerDuty && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+          headers: {
+            ...(token && !options.pagerDuty && { authorization: `Bearer ${token}` }),
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+          },
           ...(body !== undefined && { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(30_000),
         });
@@ -36,7 +41,9 @@ export function createClient(env: NodeJS.ProcessEnv = process.env): Client {
         // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, bad port…).
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-        throw new CliError(`cannot reach Vigil at ${config.url} (${reason}); is it running? set VIGIL_URL if it is elsewhere`);
+        throw new CliError(
+          `cannot reach Vigil at ${config.url} (${reason}); is it running? set VIGIL_URL if it is elsewhere`,
+        );
       }
       if (response.status === 204) return undefined as T;
       const text = await response.text();

@@ -17,7 +17,9 @@ export function table(rows: Row[], columns: Record<string, string>): string {
   const keys = Object.keys(columns);
   const matrix = [keys.map((k) => columns[k] as string), ...rows.map((r) => keys.map((k) => cell(r[k])))];
   const widths = keys.map((_, i) => Math.max(...matrix.map((line) => (line[i] as string).length)));
-  return matrix.map((line) => line.map((c, i) => (i === line.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ')).join('\n');
+  return matrix
+    .map((line) => line.map((c, i) => (i === line.length - 1 ? c : c.padEnd(widths[i] as number))).join('  '))
+    .join('\n');
 }
 
 /** Prints one object as "key: value" lines. */

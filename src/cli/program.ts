@@ -12,7 +12,9 @@ import { tokenCommands, userCommands } from './commands/people.js';
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
-    .description('Vigil: self-hosted incident response.\nClient commands talk to VIGIL_URL (default http://127.0.0.1:8080) with VIGIL_TOKEN (default: <data dir>/admin-token).')
+    .description(
+      'Vigil: self-hosted incident response.\nClient commands talk to VIGIL_URL (default http://127.0.0.1:8080) with VIGIL_TOKEN (default: <data dir>/admin-token).',
+    )
     .version('0.1.0');
 
   program
@@ -29,7 +31,9 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'where SQLite lives (VIGIL_DATA_DIR, default ./data)')
     .action(async (o: { dataDir?: string }) => (await import('./serve.js')).runMigrate(o));
 
-  program.addCommand(tokenCommands(new Option('--role <role>', 'admin, responder or viewer').choices(TOKEN_ROLES).makeOptionMandatory()));
+  program.addCommand(
+    tokenCommands(new Option('--role <role>', 'admin, responder or viewer').choices(TOKEN_ROLES).makeOptionMandatory()),
+  );
   program.addCommand(userCommands());
   program.addCommand(serviceCommands());
   program.addCommand(incidentCommands());

@@ -13,7 +13,10 @@ const stdio: CliIo = { out: (text) => process.stdout.write(text), err: (text) =>
 
 /** Collapses a multi-line message (config errors list one variable a line) into one line. */
 function oneLine(message: string): string {
-  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   if (lines.length <= 1) return lines[0] ?? '';
   // "invalid configuration:" + one line per variable reads best as "…: A; B".
   const [head, ...rest] = lines as [string, ...string[]];
@@ -36,7 +39,8 @@ function configureTree(cmd: Command, io: CliIo): void {
   cmd.configureOutput({
     writeOut: io.out,
     writeErr: io.err,
-    outputError: (text, write) => write(`vigil: ${oneLine(text.replace(/^error: /, ''))} (see '${fullName(cmd)} --help')\n`),
+    outputError: (text, write) =>
+      write(`vigil: ${oneLine(text.replace(/^error: /, ''))} (see '${fullName(cmd)} --help')\n`),
   });
   for (const sub of cmd.commands) configureTree(sub, io);
 }

@@ -25,7 +25,11 @@ export async function runMigrate(overrides: ConfigOverrides): Promise<void> {
   const database = openDatabase(config);
   try {
     const applied = await migrate(database.db);
-    console.log(applied.length ? `applied ${applied.length} migration(s) to ${describe(config, database)}: ${applied.join(', ')}` : `${describe(config, database)} is up to date`);
+    console.log(
+      applied.length
+        ? `applied ${applied.length} migration(s) to ${describe(config, database)}: ${applied.join(', ')}`
+        : `${describe(config, database)} is up to date`,
+    );
   } finally {
     await database.close();
   }
@@ -53,7 +57,10 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     app = createServices(config, database, systemClock);
     // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
     const logBuffer = createLogBuffer();
-    const stream = pino.multistream([{ level: config.logLevel, stream: pino.destination(1) }, { level: config.logLevel, stream: logBuffer.stream }]);
+    const stream = pino.multistream([
+      { level: config.logLevel, stream: pino.destination(1) },
+      { level: config.logLevel, stream: logBuffer.stream },
+    ]);
     server = await buildServer(app, { logger: { level: config.logLevel, stream }, logBuffer });
     await server.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -47,7 +47,7 @@ describe('SQLite log checkpoints on a worker thread', () => {
     expect(Number(rows.rows[0]?.n)).toBe(6_000);
   });
 
-  it('grows the log past that bound while a reader holds an old snapshot (so the bound above is the checkpoints\' doing)', async () => {
+  it("grows the log past that bound while a reader holds an old snapshot (so the bound above is the checkpoints' doing)", async () => {
     const { database, file } = open();
     database.sqlite?.pragma('wal_autocheckpoint = 0');
     // Stop only the worker's effect by holding a read snapshot open on another connection: PASSIVE checkpoints cannot pass it.

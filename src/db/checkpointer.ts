@@ -40,13 +40,19 @@ parentPort.on('message', (message) => {
 `;
 
 /** Starts checkpointing `file` every `intervalMs`; `onError` hears failures other than a busy database. */
-export function startCheckpointer(file: string, intervalMs = 200, onError: (message: string) => void = (message) => process.stderr.write(`vigil: checkpointing the SQLite log failed: ${message}\n`)): Checkpointer {
+export function startCheckpointer(
+  file: string,
+  intervalMs = 200,
+  onError: (message: string) => void = (message) =>
+    process.stderr.write(`vigil: checkpointing the SQLite log failed: ${message}\n`),
+): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, driver } });
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message && 'error' in message) onError(String((message as { error: unknown }).error));
+    if (typeof message === 'object' && message && 'error' in message)
+      onError(String((message as { error: unknown }).error));
   });
   worker.on('error', (error) => onError(error.message));
   let stopping: Promise<void> | undefined;

@@ -106,7 +106,11 @@ function postgresChannel(pool: pg.Pool): EventChannel {
     async publish(payloads) {
       // One round trip for the whole transaction's messages; they arrive in this order.
       if (payloads.length === 1) await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payloads[0]]);
-      else if (payloads.length > 1) await pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i', [CHANNEL, payloads]);
+      else if (payloads.length > 1)
+        await pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i', [
+          CHANNEL,
+          payloads,
+        ]);
     },
     async listen(h) {
       handlers = h;

@@ -23,7 +23,13 @@ const texts = new Map<string, string>();
 
 const quote = (name: string): string => `"${name}"`;
 
-function sqlFor<T extends Table>(postgres: boolean, table: T, columns: ReadonlyArray<Column<T>>, rows: number, conflict: InsertRowsOptions<T>['onConflictUpdate']): string {
+function sqlFor<T extends Table>(
+  postgres: boolean,
+  table: T,
+  columns: ReadonlyArray<Column<T>>,
+  rows: number,
+  conflict: InsertRowsOptions<T>['onConflictUpdate'],
+): string {
   const cacheKey = `${postgres ? 'pg' : 'sqlite'} ${table} ${columns.join(',')} ${rows} ${conflict ? `${conflict.key}:${conflict.set.join(',')}` : ''}`;
   let text = texts.get(cacheKey);
   if (text) return text;
@@ -31,7 +37,8 @@ function sqlFor<T extends Table>(postgres: boolean, table: T, columns: ReadonlyA
   const tuple = (): string => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
   const values = Array.from({ length: rows }, tuple).join(', ');
   text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${values}`;
-  if (conflict) text += ` on conflict (${quote(conflict.key)}) do update set ${conflict.set.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
+  if (conflict)
+    text += ` on conflict (${quote(conflict.key)}) do update set ${conflict.set.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
   texts.set(cacheKey, text);
   return text;
 }
@@ -40,12 +47,20 @@ function sqlFor<T extends Table>(postgres: boolean, table: T, columns: ReadonlyA
  * Inserts `rows` (already in their stored form: text, numbers, null) in statements of at most `max`
  * rows, each row's values taken in `columns` order. Runs on `db`, so inside the caller's transaction.
  */
-export async function insertRows<T extends Table>(db: Db, table: T, columns: ReadonlyArray<Column<T>>, rows: ReadonlyArray<Schema[T]>, options: InsertRowsOptions<T> = {}): Promise<void> {
+export async function insertRows<T extends Table>(
+  db: Db,
+  table: T,
+  columns: ReadonlyArray<Column<T>>,
+  rows: ReadonlyArray<Schema[T]>,
+  options: InsertRowsOptions<T> = {},
+): Promise<void> {
   if (rows.length === 0) return;
   const postgres = engineOf(db) === 'postgres';
   for (const part of chunks(rows, options.max ?? 128)) {
     const params: unknown[] = [];
     for (const row of part) for (const column of columns) params.push(row[column] ?? null);
-    await db.executeQuery(CompiledQuery.raw(sqlFor(postgres, table, columns, part.length, options.onConflictUpdate), params));
+    await db.executeQuery(
+      CompiledQuery.raw(sqlFor(postgres, table, columns, part.length, options.onConflictUpdate), params),
+    );
   }
 }

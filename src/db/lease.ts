@@ -9,12 +9,18 @@ import type { Db } from './database.js';
 import { engineOf } from './engine-of.js';
 
 /** `query` with FOR UPDATE SKIP LOCKED on PostgreSQL; run it inside the transaction that works the rows. */
-export function claimSkippingLocked<DB, TB extends keyof DB, O>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+export function claimSkippingLocked<DB, TB extends keyof DB, O>(
+  db: Db,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
   return engineOf(db) === 'postgres' ? query.forUpdate().skipLocked() : query;
 }
 
 /** `query` with FOR UPDATE on PostgreSQL (waits for another holder): for changing one known row safely. */
-export function lockForUpdate<DB, TB extends keyof DB, O>(db: Db, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+export function lockForUpdate<DB, TB extends keyof DB, O>(
+  db: Db,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
   return engineOf(db) === 'postgres' ? query.forUpdate() : query;
 }
 
@@ -29,5 +35,6 @@ const LOCK_SPACE = 0x56494731;
  */
 export async function lockKeys(db: Db, keys: Iterable<string>): Promise<void> {
   if (engineOf(db) !== 'postgres') return;
-  for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${key}))`.execute(db);
+  for (const key of [...new Set(keys)].sort())
+    await sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${key}))`.execute(db);
 }

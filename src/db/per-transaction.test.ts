@@ -10,7 +10,11 @@ describe('perTransaction', () => {
       calls.push(key);
       return `${key}#${calls.length}`;
     });
-    const first = await inTransaction(db, async (trx) => [await load(trx, 'a'), await load(trx, 'a'), await load(trx, 'b')]);
+    const first = await inTransaction(db, async (trx) => [
+      await load(trx, 'a'),
+      await load(trx, 'a'),
+      await load(trx, 'b'),
+    ]);
     expect(first).toEqual(['a#1', 'a#1', 'b#2']);
     const second = await inTransaction(db, async (trx) => load(trx, 'a'));
     expect(second).toBe('a#3');

@@ -15,7 +15,10 @@ describeEachEngine('engine', (env) => {
 
     clock.advance(15 * MIN);
     await engine.sweep();
-    const breaches = async () => (await app.incidents.timeline(env.admin, incident.id, { limit: 50 })).data.filter((e) => e.kind === 'response_breached');
+    const breaches = async () =>
+      (await app.incidents.timeline(env.admin, incident.id, { limit: 50 })).data.filter(
+        (e) => e.kind === 'response_breached',
+      );
     expect(await breaches()).toHaveLength(0);
 
     clock.advance(1000);
@@ -34,7 +37,9 @@ describeEachEngine('engine', (env) => {
     clock.advance(2 * 60 * MIN);
     const engine = startEngine(env.app(clock), { info: vi.fn(), error: vi.fn() }, 0);
     await engine.sweep();
-    const kinds = (await env.app(clock).incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map((e) => e.kind);
+    const kinds = (await env.app(clock).incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map(
+      (e) => e.kind,
+    );
     expect(kinds).toContain('response_breached');
     await engine.stop();
   });
@@ -42,11 +47,17 @@ describeEachEngine('engine', (env) => {
   it('runs a sweep asked for during another right after it (one for all such calls), so nothing waits a tick', async () => {
     const app = env.app();
     let calls = 0;
-    const slow = { ...app, escalation: { ...app.escalation, sweep: async () => {
-      calls += 1;
-      await new Promise((r) => setTimeout(r, 20));
-      return 0;
-    } } };
+    const slow = {
+      ...app,
+      escalation: {
+        ...app.escalation,
+        sweep: async () => {
+          calls += 1;
+          await new Promise((r) => setTimeout(r, 20));
+          return 0;
+        },
+      },
+    };
     const engine = startEngine(slow, { info: vi.fn(), error: vi.fn() }, 0);
     const first = engine.sweep();
     const [second, third] = [engine.sweep(), engine.sweep()];
@@ -61,21 +72,40 @@ describeEachEngine('engine', (env) => {
     const app = env.app(systemClock);
     const handle = `early-${Math.random().toString(36).slice(2, 8)}`;
     const first = await app.users.create(env.admin, { handle, name: handle, email: `${handle}@test.example` });
-    const user = await app.users.create(env.admin, { handle: `${handle}-2`, name: handle, email: `${handle}-2@test.example` });
-    const policy = await app.policies.create(env.admin, { name: handle, escalateWhile: 'unresolved', repeat: 0, levels: [{ name: null, delaySeconds: 0, targets: [{ type: 'user', id: first.id }] }, { name: null, delaySeconds: 1, targets: [{ type: 'user', id: user.id }] }] });
+    const user = await app.users.create(env.admin, {
+      handle: `${handle}-2`,
+      name: handle,
+      email: `${handle}-2@test.example`,
+    });
+    const policy = await app.policies.create(env.admin, {
+      name: handle,
+      escalateWhile: 'unresolved',
+      repeat: 0,
+      levels: [
+        { name: null, delaySeconds: 0, targets: [{ type: 'user', id: first.id }] },
+        { name: null, delaySeconds: 1, targets: [{ type: 'user', id: user.id }] },
+      ],
+    });
     const { service } = await app.services.create(env.admin, { name: handle, escalationPolicyId: policy.id });
     // A tick far longer than the test: only the new-incident wake-up and the due-time timer can sweep.
     const engine = startEngine(app, { info: vi.fn(), error: vi.fn() }, 60_000);
     const incident = await app.incidents.create(env.admin, { title: 'wake me', severity: 'P1', serviceId: service.id });
     // Level 1 at once (the new-incident wake-up), level 2 one second later (the due-time timer).
-    await vi.waitFor(async () => expect((await app.escalation.pages(env.admin, incident.id)).map((p) => p.userId)).toEqual([user.id, first.id]), { timeout: 3_000, interval: 50 });
+    await vi.waitFor(
+      async () =>
+        expect((await app.escalation.pages(env.admin, incident.id)).map((p) => p.userId)).toEqual([user.id, first.id]),
+      { timeout: 3_000, interval: 50 },
+    );
     await engine.stop();
   });
 
   it('logs a failed sweep and keeps going', async () => {
     const app = env.app();
     const logger = { info: vi.fn(), error: vi.fn() };
-    const broken = { ...app, incidents: { ...app.incidents, recordBreaches: () => Promise.reject(new Error('database went away')) } };
+    const broken = {
+      ...app,
+      incidents: { ...app.incidents, recordBreaches: () => Promise.reject(new Error('database went away')) },
+    };
     const engine = startEngine(broken, logger, 0);
     await engine.sweep();
     expect(logger.error).toHaveBeenCalledOnce();

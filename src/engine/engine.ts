@@ -37,10 +37,13 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
     const delay = next ? next.getTime() - app.clock.now().getTime() : Infinity;
     if (delay >= intervalMs) return;
     if (early) clearTimeout(early);
-    early = setTimeout(() => {
-      early = undefined;
-      if (!stopped) void sweep();
-    }, Math.max(0, delay));
+    early = setTimeout(
+      () => {
+        early = undefined;
+        if (!stopped) void sweep();
+      },
+      Math.max(0, delay),
+    );
     early.unref();
   }
 

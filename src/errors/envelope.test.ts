@@ -7,7 +7,9 @@ const env = (s: string) => parseEnvelope(Buffer.from(s));
 describe('parseEnvelope', () => {
   it('reads items with a length (payloads may hold newlines) and without one (up to the newline)', () => {
     const payload = 'a\nb';
-    const parsed = env(`{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"attachment","length":${Buffer.byteLength(payload)}}\n${payload}\n{"type":"event"}\n{"message":"hi"}\n`);
+    const parsed = env(
+      `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"attachment","length":${Buffer.byteLength(payload)}}\n${payload}\n{"type":"event"}\n{"message":"hi"}\n`,
+    );
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.value.header.event_id).toBe('9ec79c33ec9942ab8353589fcb2e04dc');
@@ -67,12 +69,22 @@ describe('keys and DSNs', () => {
 
 describe('random input', () => {
   it('parseEnvelope never throws: an envelope or named problems', () => {
-    const line = fc.oneof(fc.json(), fc.string(), fc.constantFrom('{"type":"event"}', '{"type":"event","length":3}', '{}'));
+    const line = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.constantFrom('{"type":"event"}', '{"type":"event","length":3}', '{}'),
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), fc.array(line, { maxLength: 6 }).map((lines) => Buffer.from(lines.join('\n')))), (body) => {
-        const parsed = parseEnvelope(body);
-        if (!parsed.ok) expect(parsed.errors.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+          fc.array(line, { maxLength: 6 }).map((lines) => Buffer.from(lines.join('\n'))),
+        ),
+        (body) => {
+          const parsed = parseEnvelope(body);
+          if (!parsed.ok) expect(parsed.errors.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -20,7 +20,9 @@ const NEWLINE = 0x0a;
 function jsonObject(bytes: Buffer): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -46,7 +48,8 @@ export function parseEnvelope(body: Buffer): ParseResult<Envelope> {
     const itemHeader = jsonObject(body.subarray(at, lineEnd < 0 ? body.length : lineEnd));
     if (!itemHeader) return { ok: false, errors: [`items.${n}: the item header must be a JSON object`] };
     const type = itemHeader.type;
-    if (typeof type !== 'string' || type === '') return { ok: false, errors: [`items.${n}.type: must be a non-empty string`] };
+    if (typeof type !== 'string' || type === '')
+      return { ok: false, errors: [`items.${n}.type: must be a non-empty string`] };
     const start = lineEnd < 0 ? body.length : lineEnd + 1;
     const length = itemHeader.length;
     let end: number;
@@ -54,9 +57,14 @@ export function parseEnvelope(body: Buffer): ParseResult<Envelope> {
       const next = body.indexOf(NEWLINE, start);
       end = next < 0 ? body.length : next;
     } else {
-      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) return { ok: false, errors: [`items.${n}.length: must be a whole number of bytes`] };
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
+        return { ok: false, errors: [`items.${n}.length: must be a whole number of bytes`] };
       end = start + length;
-      if (end > body.length) return { ok: false, errors: [`items.${n}.length: ${length} bytes announced, ${body.length - start} left in the envelope`] };
+      if (end > body.length)
+        return {
+          ok: false,
+          errors: [`items.${n}.length: ${length} bytes announced, ${body.length - start} left in the envelope`],
+        };
     }
     items.push({ type, payload: body.subarray(start, end) });
     at = end + 1;

@@ -5,7 +5,18 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { TIME_WINDOWS, type RunbookFunction } from '../functions/index.js';
 import type { ServicesService } from '../services/index.js';
-import { activeGroupCount, countGroupsSince, findGroupsById, groupsSince, minuteSeries, topGroupCounts, usersAffected, usersPerGroup, type ErrorGroup, type WindowFilter } from './errors.repo.js';
+import {
+  activeGroupCount,
+  countGroupsSince,
+  findGroupsById,
+  groupsSince,
+  minuteSeries,
+  topGroupCounts,
+  usersAffected,
+  usersPerGroup,
+  type ErrorGroup,
+  type WindowFilter,
+} from './errors.repo.js';
 import { minuteOf } from './errors-batch.js';
 import { MAX_ENVIRONMENT } from './event.js';
 
@@ -25,10 +36,19 @@ const params = z.object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function errorTracking({ db, clock, services }: { db: Db; clock: Clock; services: ServicesService }): RunbookFunction {
+export function errorTracking({
+  db,
+  clock,
+  services,
+}: {
+  db: Db;
+  clock: Clock;
+  services: ServicesService;
+}): RunbookFunction {
   return {
     get_error_analytics: {
-      summary: 'Error events, rate per minute, top error groups, users affected, new and regressed groups in a time window',
+      summary:
+        'Error events, rate per minute, top error groups, users affected, new and regressed groups in a time window',
       permission: 'read',
       params,
       async run(actor, raw) {
@@ -56,7 +76,9 @@ export function errorTracking({ db, clock, services }: { db: Db; clock: Clock; s
         const top = await topGroupCounts(db, f, TOP_GROUPS);
         const newGroups = await groupsSince(db, f, 'first_seen', LISTED);
         const regressed = await groupsSince(db, f, 'regressed_at', LISTED);
-        const ids = [...new Set([...top.map((t) => t.groupId), ...newGroups.map((g) => g.id), ...regressed.map((g) => g.id)])];
+        const ids = [
+          ...new Set([...top.map((t) => t.groupId), ...newGroups.map((g) => g.id), ...regressed.map((g) => g.id)]),
+        ];
         const groups = new Map((await findGroupsById(db, ids)).map((g) => [g.id, g]));
         const users = await usersPerGroup(db, ids, since);
         const inWindow = new Map(top.map((t) => [t.groupId, t.count]));
@@ -96,9 +118,16 @@ export function errorTracking({ db, clock, services }: { db: Db; clock: Clock; s
             per_minute_avg: perMinute(events, windowMs),
             peak_per_minute: peak,
             bucket_minutes: BUCKET_MINUTES[p.time_window],
-            series: buckets.map((n, i) => ({ at: new Date(start + i * bucketMs).toISOString(), events: n, per_minute: perMinute(n, bucketMs) })),
+            series: buckets.map((n, i) => ({
+              at: new Date(start + i * bucketMs).toISOString(),
+              events: n,
+              per_minute: perMinute(n, bucketMs),
+            })),
           },
-          top_groups: top.map((t) => groups.get(t.groupId)).filter((g): g is ErrorGroup => g !== undefined).map(view),
+          top_groups: top
+            .map((t) => groups.get(t.groupId))
+            .filter((g): g is ErrorGroup => g !== undefined)
+            .map(view),
           new_groups: listed(newGroups),
           regressed_groups: listed(regressed),
         };

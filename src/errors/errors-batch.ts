@@ -7,7 +7,20 @@
 import type { Db } from '../db/database.js';
 import { lockKeys } from '../db/lease.js';
 import { newId } from '../ids.js';
-import { addMinutes, claimSpike, findGroups, findProjectByService, insertEvents, serviceEventsIn, trimEvents, upsertGroups, upsertUsers, type ErrorGroup, type ErrorProject, type StoredEvent } from './errors.repo.js';
+import {
+  addMinutes,
+  claimSpike,
+  findGroups,
+  findProjectByService,
+  insertEvents,
+  serviceEventsIn,
+  trimEvents,
+  upsertGroups,
+  upsertUsers,
+  type ErrorGroup,
+  type ErrorProject,
+  type StoredEvent,
+} from './errors.repo.js';
 import type { ErrorEvent } from './event.js';
 import { culpritOf, fingerprintHash, titleOf } from './fingerprint.js';
 
@@ -48,7 +61,8 @@ export const minuteOf = (at: Date): string => new Date(Math.floor(at.getTime() /
 const lastMessageOf = (ev: ErrorEvent): string | null => (ev.exception?.value ?? ev.message)?.slice(0, 1000) ?? null;
 
 export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], now: Date): Promise<BatchOutcome> {
-  const key = (serviceId: string, environment: string, fingerprint: string) => `${serviceId}\n${environment}\n${fingerprint}`;
+  const key = (serviceId: string, environment: string, fingerprint: string) =>
+    `${serviceId}\n${environment}\n${fingerprint}`;
   const hashes = submissions.map((s) => s.events.map((ev) => fingerprintHash(ev)));
 
   const groups = new Map<string, ErrorGroup>();
@@ -64,7 +78,10 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
   // One service's batches apply one at a time across instances (PostgreSQL), as within one: groups
   // are read, counted in memory and written back, so two at once would each create a new group, or
   // each write back its own count.
-  await lockKeys(trx, [...byService.keys()].map((serviceId) => `errors:${serviceId}`));
+  await lockKeys(
+    trx,
+    [...byService.keys()].map((serviceId) => `errors:${serviceId}`),
+  );
   for (const [serviceId, fps] of byService) {
     const project = await findProjectByService(trx, serviceId);
     if (!project) continue;
@@ -81,7 +98,10 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
   const alerting = new Set<string>();
   const events: StoredEvent[] = [];
   const users = new Map<string, { groupId: string; userKey: string; at: Date }>();
-  const minutes = new Map<string, { serviceId: string; environment: string; groupId: string; minute: string; count: number }>();
+  const minutes = new Map<
+    string,
+    { serviceId: string; environment: string; groupId: string; minute: string; count: number }
+  >();
   const minute = minuteOf(now);
   const results: SubmissionResult[] = [];
 
@@ -101,7 +121,7 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
           serviceId: s.serviceId,
           environment: ev.environment,
           fingerprint,
-          type: ev.exception?.synthetic ? null : ev.exception?.type ?? null,
+          type: ev.exception?.synthetic ? null : (ev.exception?.type ?? null),
           title: titleOf(ev),
           culprit: culpritOf(ev),
           level: ev.level,
@@ -137,7 +157,18 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
         if (!created.has(g.id)) changed.add(g.id);
       }
       groupIds.push(g.id);
-      events.push({ id: newId('eev', now), groupId: g.id, eventId: ev.eventId, receivedAt: now, timestamp: ev.timestamp, level: ev.level, message: ev.message?.slice(0, 8192) ?? null, release: ev.release, userKey: ev.userKey, data: ev.data });
+      events.push({
+        id: newId('eev', now),
+        groupId: g.id,
+        eventId: ev.eventId,
+        receivedAt: now,
+        timestamp: ev.timestamp,
+        level: ev.level,
+        message: ev.message?.slice(0, 8192) ?? null,
+        release: ev.release,
+        userKey: ev.userKey,
+        data: ev.data,
+      });
       if (ev.userKey) users.set(`${g.id}\n${ev.userKey}`, { groupId: g.id, userKey: ev.userKey, at: now });
       const mk = `${g.id}\n${minute}`;
       const m = minutes.get(mk);
@@ -150,14 +181,17 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
   const all = [...groups.values()];
   await upsertGroups(
     trx,
-    all.filter((g) => created.has(g.id) || changed.has(g.id)).map((group) => ({ group, alertDue: alerting.has(group.id) })),
+    all
+      .filter((g) => created.has(g.id) || changed.has(g.id))
+      .map((group) => ({ group, alertDue: alerting.has(group.id) })),
   );
   await insertEvents(trx, events);
   await upsertUsers(trx, [...users.values()]);
   await addMinutes(trx, [...minutes.values()]);
   for (const g of all) {
     const before = countBefore.get(g.id) ?? 0;
-    if (g.count > KEEP_EVENTS && Math.floor(g.count / TRIM_EVERY) > Math.floor(before / TRIM_EVERY)) await trimEvents(trx, g.id, KEEP_EVENTS);
+    if (g.count > KEEP_EVENTS && Math.floor(g.count / TRIM_EVERY) > Math.floor(before / TRIM_EVERY))
+      await trimEvents(trx, g.id, KEEP_EVENTS);
   }
 
   // A spike is opened by the batch that crosses the threshold; the flag makes it once across instances.
@@ -165,7 +199,8 @@ export async function applyErrorBatch(trx: Db, submissions: ErrorSubmission[], n
   for (const [serviceId, project] of projects) {
     if (project.spikeOpen) continue;
     const total = await serviceEventsIn(trx, serviceId, [minute]);
-    if (total > project.spikeThresholdPerMin && (await claimSpike(trx, project.projectId, true))) spikes.push({ serviceId, events: total, threshold: project.spikeThresholdPerMin, minute });
+    if (total > project.spikeThresholdPerMin && (await claimSpike(trx, project.projectId, true)))
+      spikes.push({ serviceId, events: total, threshold: project.spikeThresholdPerMin, minute });
   }
 
   const alerts = all.filter((g) => alerting.has(g.id));

@@ -51,7 +51,14 @@ export interface StoredEvent {
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
 
 function toProject(r: ErrorProjectsTable): ErrorProject {
-  return { projectId: Number(r.project_id), serviceId: r.service_id, publicKey: r.public_key, spikeThresholdPerMin: Number(r.spike_threshold_per_min), spikeOpen: Number(r.spike_open) === 1, createdAt: new Date(r.created_at) };
+  return {
+    projectId: Number(r.project_id),
+    serviceId: r.service_id,
+    publicKey: r.public_key,
+    spikeThresholdPerMin: Number(r.spike_threshold_per_min),
+    spikeOpen: Number(r.spike_open) === 1,
+    createdAt: new Date(r.created_at),
+  };
 }
 
 function toGroup(r: ErrorGroupsTable): ErrorGroup {
@@ -116,12 +123,26 @@ export async function insertProject(db: Db, p: Omit<ErrorProject, 'projectId' | 
     .select((eb) => eb.fn.max<number | string | null>('project_id').as('max'))
     .executeTakeFirstOrThrow();
   const projectId = Number(max ?? 0) + 1;
-  await db.insertInto('error_projects').values({ project_id: projectId, service_id: p.serviceId, public_key: p.publicKey, spike_threshold_per_min: p.spikeThresholdPerMin, spike_open: 0, created_at: p.createdAt.toISOString() }).execute();
+  await db
+    .insertInto('error_projects')
+    .values({
+      project_id: projectId,
+      service_id: p.serviceId,
+      public_key: p.publicKey,
+      spike_threshold_per_min: p.spikeThresholdPerMin,
+      spike_open: 0,
+      created_at: p.createdAt.toISOString(),
+    })
+    .execute();
   return { ...p, projectId, spikeOpen: false };
 }
 
 export async function setSpikeThreshold(db: Db, projectId: number, threshold: number): Promise<void> {
-  await db.updateTable('error_projects').set({ spike_threshold_per_min: threshold }).where('project_id', '=', projectId).execute();
+  await db
+    .updateTable('error_projects')
+    .set({ spike_threshold_per_min: threshold })
+    .where('project_id', '=', projectId)
+    .execute();
 }
 
 /** Flips the spike flag if it is not already so; true when this call flipped it (the caller owns the alert). */
@@ -136,7 +157,9 @@ export async function claimSpike(db: Db, projectId: number, open: boolean): Prom
 }
 
 export async function openSpikes(db: Db): Promise<ErrorProject[]> {
-  return (await db.selectFrom('error_projects').selectAll().where('spike_open', '=', 1).limit(1000).execute()).map(toProject);
+  return (await db.selectFrom('error_projects').selectAll().where('spike_open', '=', 1).limit(1000).execute()).map(
+    toProject,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -146,7 +169,13 @@ export async function openSpikes(db: Db): Promise<ErrorProject[]> {
 export async function findGroups(db: Db, serviceId: string, fingerprints: string[]): Promise<ErrorGroup[]> {
   const out: ErrorGroup[] = [];
   for (const part of chunks(fingerprints, 256)) {
-    for (const r of await db.selectFrom('error_groups').selectAll().where('service_id', '=', serviceId).where('fingerprint', 'in', part).execute()) out.push(toGroup(r));
+    for (const r of await db
+      .selectFrom('error_groups')
+      .selectAll()
+      .where('service_id', '=', serviceId)
+      .where('fingerprint', 'in', part)
+      .execute())
+      out.push(toGroup(r));
   }
   return out;
 }
@@ -181,7 +210,15 @@ export async function upsertGroups(db: Db, groups: Array<{ group: ErrorGroup; al
 
 /** Saves what events and people change; `alert_due` only when asked (another batch may have cleared it meanwhile). */
 export async function saveGroup(db: Db, g: ErrorGroup, withAlertDue = false): Promise<void> {
-  const { id: _id, service_id: _s, environment: _e, fingerprint: _f, first_seen: _fs, alert_due, ...fields } = groupRow(g);
+  const {
+    id: _id,
+    service_id: _s,
+    environment: _e,
+    fingerprint: _f,
+    first_seen: _fs,
+    alert_due,
+    ...fields
+  } = groupRow(g);
   await db
     .updateTable('error_groups')
     .set(withAlertDue ? { ...fields, alert_due } : fields)
@@ -193,14 +230,34 @@ export async function insertEvents(db: Db, events: StoredEvent[]): Promise<void>
   for (const part of chunks(events, 64)) {
     await db
       .insertInto('error_events')
-      .values(part.map((e) => ({ id: e.id, group_id: e.groupId, event_id: e.eventId, received_at: e.receivedAt.toISOString(), timestamp: e.timestamp.toISOString(), level: e.level, message: e.message, release: e.release, user_key: e.userKey, data: JSON.stringify(e.data) })))
+      .values(
+        part.map((e) => ({
+          id: e.id,
+          group_id: e.groupId,
+          event_id: e.eventId,
+          received_at: e.receivedAt.toISOString(),
+          timestamp: e.timestamp.toISOString(),
+          level: e.level,
+          message: e.message,
+          release: e.release,
+          user_key: e.userKey,
+          data: JSON.stringify(e.data),
+        })),
+      )
       .execute();
   }
 }
 
 /** Deletes a group's events older than its `keep` newest. */
 export async function trimEvents(db: Db, groupId: string, keep: number): Promise<void> {
-  const cutoff = await db.selectFrom('error_events').select('id').where('group_id', '=', groupId).orderBy('id', 'desc').offset(keep - 1).limit(1).executeTakeFirst();
+  const cutoff = await db
+    .selectFrom('error_events')
+    .select('id')
+    .where('group_id', '=', groupId)
+    .orderBy('id', 'desc')
+    .offset(keep - 1)
+    .limit(1)
+    .executeTakeFirst();
   if (cutoff) await db.deleteFrom('error_events').where('group_id', '=', groupId).where('id', '<', cutoff.id).execute();
 }
 
@@ -209,17 +266,34 @@ export async function upsertUsers(db: Db, rows: Array<{ groupId: string; userKey
     await db
       .insertInto('error_group_users')
       .values(part.map((r) => ({ group_id: r.groupId, user_key: r.userKey, last_seen: r.at.toISOString() })))
-      .onConflict((oc) => oc.columns(['group_id', 'user_key']).doUpdateSet((eb) => ({ last_seen: eb.ref('excluded.last_seen') })))
+      .onConflict((oc) =>
+        oc.columns(['group_id', 'user_key']).doUpdateSet((eb) => ({ last_seen: eb.ref('excluded.last_seen') })),
+      )
       .execute();
   }
 }
 
-export async function addMinutes(db: Db, rows: Array<{ serviceId: string; environment: string; groupId: string; minute: string; count: number }>): Promise<void> {
+export async function addMinutes(
+  db: Db,
+  rows: Array<{ serviceId: string; environment: string; groupId: string; minute: string; count: number }>,
+): Promise<void> {
   for (const part of chunks(rows, 128)) {
     await db
       .insertInto('error_minutes')
-      .values(part.map((r) => ({ service_id: r.serviceId, environment: r.environment, group_id: r.groupId, minute: r.minute, count: r.count })))
-      .onConflict((oc) => oc.columns(['group_id', 'minute']).doUpdateSet((eb) => ({ count: eb('error_minutes.count', '+', eb.ref('excluded.count')) })))
+      .values(
+        part.map((r) => ({
+          service_id: r.serviceId,
+          environment: r.environment,
+          group_id: r.groupId,
+          minute: r.minute,
+          count: r.count,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['group_id', 'minute'])
+          .doUpdateSet((eb) => ({ count: eb('error_minutes.count', '+', eb.ref('excluded.count')) })),
+      )
       .execute();
   }
 }
@@ -263,17 +337,40 @@ export async function findGroup(db: Db, id: string): Promise<ErrorGroup | undefi
 
 export async function findGroupsById(db: Db, ids: string[]): Promise<ErrorGroup[]> {
   const out: ErrorGroup[] = [];
-  for (const part of chunks(ids, 256)) for (const r of await db.selectFrom('error_groups').selectAll().where('id', 'in', part).execute()) out.push(toGroup(r));
+  for (const part of chunks(ids, 256))
+    for (const r of await db.selectFrom('error_groups').selectAll().where('id', 'in', part).execute())
+      out.push(toGroup(r));
   return out;
 }
 
 export async function latestEvents(db: Db, groupId: string, limit: number): Promise<StoredEvent[]> {
-  const rows = await db.selectFrom('error_events').selectAll().where('group_id', '=', groupId).orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, groupId: r.group_id, eventId: r.event_id, receivedAt: new Date(r.received_at), timestamp: new Date(r.timestamp), level: r.level, message: r.message, release: r.release, userKey: r.user_key, data: JSON.parse(r.data) as Record<string, unknown> }));
+  const rows = await db
+    .selectFrom('error_events')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    groupId: r.group_id,
+    eventId: r.event_id,
+    receivedAt: new Date(r.received_at),
+    timestamp: new Date(r.timestamp),
+    level: r.level,
+    message: r.message,
+    release: r.release,
+    userKey: r.user_key,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  }));
 }
 
 export async function countEvents(db: Db, groupId: string): Promise<number> {
-  const row = await db.selectFrom('error_events').select((eb) => eb.fn.countAll<number | string>().as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('error_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -312,7 +409,11 @@ export async function minuteSeries(db: Db, f: WindowFilter): Promise<Array<{ min
 }
 
 /** The groups with the most events in the window: [group id, events], most first. */
-export async function topGroupCounts(db: Db, f: WindowFilter, limit: number): Promise<Array<{ groupId: string; count: number }>> {
+export async function topGroupCounts(
+  db: Db,
+  f: WindowFilter,
+  limit: number,
+): Promise<Array<{ groupId: string; count: number }>> {
   let query = db
     .selectFrom('error_minutes')
     .select(['group_id', (eb) => eb.fn.sum<number | string>('count').as('n')])
@@ -350,15 +451,33 @@ export async function usersAffected(db: Db, f: WindowFilter): Promise<number> {
 }
 
 /** Groups first seen (or, with `regressed`, regressed) in the window, newest first. */
-export async function groupsSince(db: Db, f: WindowFilter, column: 'first_seen' | 'regressed_at', limit: number): Promise<ErrorGroup[]> {
-  let query = db.selectFrom('error_groups').selectAll().where(column, '>=', f.since).orderBy(column, 'desc').orderBy('id', 'desc').limit(limit);
+export async function groupsSince(
+  db: Db,
+  f: WindowFilter,
+  column: 'first_seen' | 'regressed_at',
+  limit: number,
+): Promise<ErrorGroup[]> {
+  let query = db
+    .selectFrom('error_groups')
+    .selectAll()
+    .where(column, '>=', f.since)
+    .orderBy(column, 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
   if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
   if (f.environment) query = query.where('environment', '=', f.environment);
   return (await query.execute()).map(toGroup);
 }
 
-export async function countGroupsSince(db: Db, f: WindowFilter, column: 'first_seen' | 'regressed_at'): Promise<number> {
-  let query = db.selectFrom('error_groups').select((eb) => eb.fn.countAll<number | string>().as('n')).where(column, '>=', f.since);
+export async function countGroupsSince(
+  db: Db,
+  f: WindowFilter,
+  column: 'first_seen' | 'regressed_at',
+): Promise<number> {
+  let query = db
+    .selectFrom('error_groups')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where(column, '>=', f.since);
   if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
   if (f.environment) query = query.where('environment', '=', f.environment);
   return Number((await query.executeTakeFirst())?.n ?? 0);
@@ -366,11 +485,20 @@ export async function countGroupsSince(db: Db, f: WindowFilter, column: 'first_s
 
 /** Groups whose alert was not yet handed to ingestion, seen before `before`. */
 export async function alertsDue(db: Db, before: string, limit: number): Promise<ErrorGroup[]> {
-  return (await db.selectFrom('error_groups').selectAll().where('alert_due', 'is not', null).where('last_seen', '<', before).limit(limit).execute()).map(toGroup);
+  return (
+    await db
+      .selectFrom('error_groups')
+      .selectAll()
+      .where('alert_due', 'is not', null)
+      .where('last_seen', '<', before)
+      .limit(limit)
+      .execute()
+  ).map(toGroup);
 }
 
 export async function clearAlertDue(db: Db, ids: string[]): Promise<void> {
-  for (const part of chunks(ids, 128)) await db.updateTable('error_groups').set({ alert_due: null }).where('id', 'in', part).execute();
+  for (const part of chunks(ids, 128))
+    await db.updateTable('error_groups').set({ alert_due: null }).where('id', 'in', part).execute();
 }
 
 /** Per-minute counts older than `before` (kept for 30 days). */

@@ -11,13 +11,25 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { authorize, type Actor } from '../auth/index.js';
 import { audit } from '../audit/index.js';
-import { DEFAULT_GROUP_COMMIT, GroupCommitter, type AlertEvent, type GroupCommitOptions, type IngestService } from '../alerts/index.js';
+import {
+  DEFAULT_GROUP_COMMIT,
+  GroupCommitter,
+  type AlertEvent,
+  type GroupCommitOptions,
+  type IngestService,
+} from '../alerts/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { Service, ServicesService } from '../services/index.js';
 import { buildDsn } from './envelope.js';
-import { applyErrorBatch, minuteOf, type BatchOutcome, type ErrorSubmission, type SubmissionResult } from './errors-batch.js';
+import {
+  applyErrorBatch,
+  minuteOf,
+  type BatchOutcome,
+  type ErrorSubmission,
+  type SubmissionResult,
+} from './errors-batch.js';
 import {
   alertsDue,
   claimSpike,
@@ -85,7 +97,12 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
       const found = await findProjectByService(db, serviceId);
       if (found) return found;
       try {
-        return await insertProject(db, { serviceId, publicKey: randomBytes(16).toString('hex'), spikeThresholdPerMin: DEFAULT_SPIKE_THRESHOLD, createdAt: clock.now() });
+        return await insertProject(db, {
+          serviceId,
+          publicKey: randomBytes(16).toString('hex'),
+          spikeThresholdPerMin: DEFAULT_SPIKE_THRESHOLD,
+          createdAt: clock.now(),
+        });
       } catch (error) {
         // Another request (or instance) took that id or created the project first: read again.
         if (!isUniqueViolation(error) || attempt >= 5) throw error;
@@ -93,7 +110,10 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
     }
   }
 
-  const link = (group: ErrorGroup) => (publicUrl ? [{ href: `${publicUrl.replace(/\/+$/, '')}/api/v1/errors/groups/${group.id}`, text: 'Error group' }] : []);
+  const link = (group: ErrorGroup) =>
+    publicUrl
+      ? [{ href: `${publicUrl.replace(/\/+$/, '')}/api/v1/errors/groups/${group.id}`, text: 'Error group' }]
+      : [];
 
   function groupAlert(group: ErrorGroup): AlertEvent {
     const regressed = group.alertDue === 'regressed';
@@ -114,7 +134,10 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
         events: group.count,
         first_seen: group.firstSeen.toISOString(),
         last_message: group.lastMessage,
-        ...(regressed && { resolved_at: group.resolvedAt?.toISOString() ?? null, regressed_at: group.regressedAt?.toISOString() ?? null }),
+        ...(regressed && {
+          resolved_at: group.resolvedAt?.toISOString() ?? null,
+          regressed_at: group.regressedAt?.toISOString() ?? null,
+        }),
       },
       links: link(group),
       images: [],
@@ -147,7 +170,11 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
             summary: `Error spike: ${spike.events} events in the minute from ${spike.minute} (threshold ${spike.threshold} a minute)`,
             source: 'error tracking',
             severity: 'critical',
-            customDetails: { events_per_minute: spike.events, threshold_per_min: spike.threshold, minute: spike.minute },
+            customDetails: {
+              events_per_minute: spike.events,
+              threshold_per_min: spike.threshold,
+              minute: spike.minute,
+            },
             links: [],
             images: [],
           },
@@ -193,7 +220,11 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
     },
 
     /** The plain API: one event for a service named by id or name. */
-    async report(actor: Actor, serviceRef: string, event: ErrorEvent): Promise<{ id: string; groupId: string; serviceId: string }> {
+    async report(
+      actor: Actor,
+      serviceRef: string,
+      event: ErrorEvent,
+    ): Promise<{ id: string; groupId: string; serviceId: string }> {
       authorize(actor, 'incident.write');
       const service = await services.get(actor, serviceRef);
       await ensureProject(service.id);
@@ -203,7 +234,11 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
     },
 
     /** The service's DSN (its project is created on first use). `baseUrl` is used when no public URL is configured. */
-    async dsn(actor: Actor, serviceRef: string, baseUrl: string): Promise<{ dsn: string; project: ErrorProject; service: Service }> {
+    async dsn(
+      actor: Actor,
+      serviceRef: string,
+      baseUrl: string,
+    ): Promise<{ dsn: string; project: ErrorProject; service: Service }> {
       authorize(actor, 'read');
       const service = await services.get(actor, serviceRef);
       const project = await ensureProject(service.id);
@@ -217,21 +252,43 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
       const project = await ensureProject(service.id);
       await inTransaction(db, async (trx) => {
         await setSpikeThreshold(trx, project.projectId, threshold);
-        await audit(trx, clock, actor, { action: 'error_project.update', target: { type: 'service', id: service.id }, details: { spike_threshold_per_min: threshold } });
+        await audit(trx, clock, actor, {
+          action: 'error_project.update',
+          target: { type: 'service', id: service.id },
+          details: { spike_threshold_per_min: threshold },
+        });
       });
       return { ...project, spikeThresholdPerMin: threshold };
     },
 
-    async listGroups(actor: Actor, q: { limit: number; cursor?: string | undefined; service?: string | undefined; environment?: string | undefined; status?: GroupStatus | undefined }) {
+    async listGroups(
+      actor: Actor,
+      q: {
+        limit: number;
+        cursor?: string | undefined;
+        service?: string | undefined;
+        environment?: string | undefined;
+        status?: GroupStatus | undefined;
+      },
+    ) {
       authorize(actor, 'read');
       const serviceId = q.service ? (await services.get(actor, q.service)).id : undefined;
-      const rows = await listGroups(db, { limit: q.limit + 1, before: q.cursor, serviceId, environment: q.environment, status: q.status });
+      const rows = await listGroups(db, {
+        limit: q.limit + 1,
+        before: q.cursor,
+        serviceId,
+        environment: q.environment,
+        status: q.status,
+      });
       const data = rows.slice(0, q.limit);
       const users = await usersPerGroup(
         db,
         data.map((g) => g.id),
       );
-      return { data: data.map((g) => ({ group: g, usersAffected: users.get(g.id) ?? 0 })), nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null };
+      return {
+        data: data.map((g) => ({ group: g, usersAffected: users.get(g.id) ?? 0 })),
+        nextCursor: rows.length > q.limit ? (data.at(-1)?.id ?? null) : null,
+      };
     },
 
     /** A group with its users affected and its latest events (newest first). */
@@ -239,7 +296,12 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
       authorize(actor, 'read');
       const group = await loadGroup(id);
       const users = await usersPerGroup(db, [group.id]);
-      return { group, usersAffected: users.get(group.id) ?? 0, events: await latestEvents(db, group.id, 100), storedEvents: await countEvents(db, group.id) };
+      return {
+        group,
+        usersAffected: users.get(group.id) ?? 0,
+        events: await latestEvents(db, group.id, 100),
+        storedEvents: await countEvents(db, group.id),
+      };
     },
 
     /** Marks a group resolved and resolves its alerts; events after this make it regressed. */
@@ -251,11 +313,27 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
         if (found.status === 'resolved') return found;
         const resolved: ErrorGroup = { ...found, status: 'resolved', resolvedAt: clock.now() };
         await saveGroup(trx, resolved);
-        await audit(trx, clock, actor, { action: 'error_group.resolve', target: { type: 'error_group', id: found.id }, details: { title: found.title, service_id: found.serviceId } });
+        await audit(trx, clock, actor, {
+          action: 'error_group.resolve',
+          target: { type: 'error_group', id: found.id },
+          details: { title: found.title, service_id: found.serviceId },
+        });
         return resolved;
       });
-      const resolve = (dedupKey: string): AlertEvent => ({ format: 'errors', action: 'resolve', dedupKey, summary: '', source: 'error tracking', severity: 'info', links: [], images: [] });
-      await ingest.submit({ serviceId: group.serviceId, events: [resolve(`errors:new:${group.id}`), resolve(`errors:regressed:${group.id}`)] });
+      const resolve = (dedupKey: string): AlertEvent => ({
+        format: 'errors',
+        action: 'resolve',
+        dedupKey,
+        summary: '',
+        source: 'error tracking',
+        severity: 'info',
+        links: [],
+        images: [],
+      });
+      await ingest.submit({
+        serviceId: group.serviceId,
+        events: [resolve(`errors:new:${group.id}`), resolve(`errors:regressed:${group.id}`)],
+      });
       return group;
     },
 
@@ -276,13 +354,33 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
         if (!(await claimSpike(db, project.projectId, false))) continue;
         // A busy ingest queue must not fail the engine's sweep: the spike stays open and is tried again.
         await ingest
-          .submit({ serviceId: project.serviceId, events: [{ format: 'errors', action: 'resolve', dedupKey: 'errors:spike', summary: '', source: 'error tracking', severity: 'info', customDetails: { events_last_minute: lastMinute, events_this_minute: thisMinute, threshold_per_min: project.spikeThresholdPerMin }, links: [], images: [] }] })
+          .submit({
+            serviceId: project.serviceId,
+            events: [
+              {
+                format: 'errors',
+                action: 'resolve',
+                dedupKey: 'errors:spike',
+                summary: '',
+                source: 'error tracking',
+                severity: 'info',
+                customDetails: {
+                  events_last_minute: lastMinute,
+                  events_this_minute: thisMinute,
+                  threshold_per_min: project.spikeThresholdPerMin,
+                },
+                links: [],
+                images: [],
+              },
+            ],
+          })
           .catch(() => claimSpike(db, project.projectId, true));
       }
       const due = await alertsDue(db, new Date(now.getTime() - ALERT_RETRY_MS).toISOString(), 100);
       if (due.length > 0) await raiseGroupAlerts(due).catch(() => undefined); // still due: the next sweep tries again
       // Hourly (during minute 0) is often enough for the 30-day retention of minute counts.
-      if (now.getUTCMinutes() === 0) await deleteMinutesBefore(db, new Date(now.getTime() - MINUTES_KEPT_MS).toISOString());
+      if (now.getUTCMinutes() === 0)
+        await deleteMinutesBefore(db, new Date(now.getTime() - MINUTES_KEPT_MS).toISOString());
     },
 
     /** Requests waiting for a transaction. */

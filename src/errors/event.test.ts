@@ -8,7 +8,18 @@ const parse = (body: unknown) => parseSentryEvent(body, NOW, () => 'f'.repeat(32
 describe('parseSentryEvent', () => {
   it('reads what grouping and analytics use, with Sentry defaults', () => {
     const parsed = parse({ message: 'hi' });
-    expect(parsed).toMatchObject({ ok: true, value: { eventId: 'f'.repeat(32), timestamp: NOW, level: 'error', environment: 'production', message: 'hi', userKey: null, exception: null } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        eventId: 'f'.repeat(32),
+        timestamp: NOW,
+        level: 'error',
+        environment: 'production',
+        message: 'hi',
+        userKey: null,
+        exception: null,
+      },
+    });
   });
 
   it.each([
@@ -34,12 +45,35 @@ describe('parseSentryEvent', () => {
   });
 
   it('maps level aliases and normalises event ids', () => {
-    const parsed = parse({ level: 'WARN', event_id: '9EC79C33-EC99-42AB-8353-589FCB2E04DC', tags: [['a', 'b'], ['n', 1]], environment: 'staging' });
-    expect(parsed).toMatchObject({ ok: true, value: { level: 'warning', eventId: '9ec79c33ec9942ab8353589fcb2e04dc', tags: { a: 'b', n: '1' }, environment: 'staging' } });
+    const parsed = parse({
+      level: 'WARN',
+      event_id: '9EC79C33-EC99-42AB-8353-589FCB2E04DC',
+      tags: [
+        ['a', 'b'],
+        ['n', 1],
+      ],
+      environment: 'staging',
+    });
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        level: 'warning',
+        eventId: '9ec79c33ec9942ab8353589fcb2e04dc',
+        tags: { a: 'b', n: '1' },
+        environment: 'staging',
+      },
+    });
   });
 
   it('takes the last (outermost) exception of a chain', () => {
-    const parsed = parse({ exception: { values: [{ type: 'Cause', value: 'root' }, { type: 'Wrapper', value: 'outer' }] } });
+    const parsed = parse({
+      exception: {
+        values: [
+          { type: 'Cause', value: 'root' },
+          { type: 'Wrapper', value: 'outer' },
+        ],
+      },
+    });
     expect(parsed.ok && parsed.value.exception?.type).toBe('Wrapper');
   });
 
@@ -74,7 +108,23 @@ describe('parseSentryEvent', () => {
 
 describe('random input', () => {
   it('parseSentryEvent never throws, and what it accepts has a valid level, environment and id', () => {
-    const field = fc.constantFrom('event_id', 'timestamp', 'level', 'environment', 'message', 'logentry', 'exception', 'user', 'tags', 'fingerprint', 'release', 'culprit', 'transaction', 'request', 'sdk');
+    const field = fc.constantFrom(
+      'event_id',
+      'timestamp',
+      'level',
+      'environment',
+      'message',
+      'logentry',
+      'exception',
+      'user',
+      'tags',
+      'fingerprint',
+      'release',
+      'culprit',
+      'transaction',
+      'request',
+      'sdk',
+    );
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.dictionary(field, fc.jsonValue(), { maxKeys: 6 })), (body) => {
         const parsed = parse(body);

@@ -9,7 +9,16 @@ export const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** Sentry's spellings and the ones its SDKs' loggers use. */
-const LEVEL_ALIASES: Record<string, Level> = { fatal: 'fatal', critical: 'fatal', error: 'error', warning: 'warning', warn: 'warning', info: 'info', log: 'info', debug: 'debug' };
+const LEVEL_ALIASES: Record<string, Level> = {
+  fatal: 'fatal',
+  critical: 'fatal',
+  error: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  info: 'info',
+  log: 'info',
+  debug: 'debug',
+};
 
 /** Sentry's limit on an environment name. */
 export const MAX_ENVIRONMENT = 64;
@@ -116,7 +125,9 @@ function framesOf(st: unknown, field: string, p: Problems): Frame[] {
     out.push({
       module: p.text(f, 'module', `${field}.frames.${i}.module`, 512),
       function: p.text(f, 'function', `${field}.frames.${i}.function`, 512),
-      filename: p.text(f, 'filename', `${field}.frames.${i}.filename`, 1024) ?? p.text(f, 'abs_path', `${field}.frames.${i}.abs_path`, 1024),
+      filename:
+        p.text(f, 'filename', `${field}.frames.${i}.filename`, 1024) ??
+        p.text(f, 'abs_path', `${field}.frames.${i}.abs_path`, 1024),
       inApp: typeof inApp === 'boolean' ? inApp : null,
     });
   }
@@ -174,20 +185,35 @@ function userOf(v: unknown, p: Problems): { key: string | null; stored: Obj | nu
   const username = part('username');
   const email = part('email');
   const ip = part('ip_address');
-  const key = id ? `id:${id}` : username ? `username:${username}` : email ? `email:${email}` : ip && ip !== '{{auto}}' ? `ip:${ip}` : null;
-  const stored = Object.fromEntries(Object.entries({ id, username, email, ip_address: ip }).filter(([, x]) => x !== null));
+  const key = id
+    ? `id:${id}`
+    : username
+      ? `username:${username}`
+      : email
+        ? `email:${email}`
+        : ip && ip !== '{{auto}}'
+          ? `ip:${ip}`
+          : null;
+  const stored = Object.fromEntries(
+    Object.entries({ id, username, email, ip_address: ip }).filter(([, x]) => x !== null),
+  );
   return { key, stored };
 }
 
 /** Tags as an object or as [key, value] pairs, both of which SDKs send. */
 function tagsOf(v: unknown, p: Problems): Record<string, string> {
   if (v === undefined || v === null) return {};
-  const pairs: Array<[unknown, unknown]> = Array.isArray(v) ? v.filter((x): x is [unknown, unknown] => Array.isArray(x) && x.length === 2) : isObj(v) ? Object.entries(v) : [];
+  const pairs: Array<[unknown, unknown]> = Array.isArray(v)
+    ? v.filter((x): x is [unknown, unknown] => Array.isArray(x) && x.length === 2)
+    : isObj(v)
+      ? Object.entries(v)
+      : [];
   if (!Array.isArray(v) && !isObj(v)) p.add('tags', 'must be an object or a list of [key, value] pairs');
   const out: Record<string, string> = {};
   for (const [k, x] of pairs.slice(0, MAX_TAGS)) {
     if (typeof k !== 'string' || k === '' || k === '__proto__') continue;
-    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[clean(k, 200)] = clean(String(x), 200);
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+      out[clean(k, 200)] = clean(String(x), 200);
   }
   return out;
 }
@@ -201,14 +227,19 @@ function levelOf(v: unknown, p: Problems): Level {
 function environmentOf(ev: Obj, p: Problems): string {
   const env = p.text(ev, 'environment', 'environment', 10_000);
   if (env === null) return DEFAULT_ENVIRONMENT;
-  if (env.length > MAX_ENVIRONMENT || /[\n\r/]/.test(env)) return p.add('environment', `must be at most ${MAX_ENVIRONMENT} characters, without slashes or line breaks`) ?? DEFAULT_ENVIRONMENT;
+  if (env.length > MAX_ENVIRONMENT || /[\n\r/]/.test(env))
+    return (
+      p.add('environment', `must be at most ${MAX_ENVIRONMENT} characters, without slashes or line breaks`) ??
+      DEFAULT_ENVIRONMENT
+    );
   return env;
 }
 
 /** The optional string list Sentry calls fingerprint. */
 function fingerprintOf(v: unknown, p: Problems): string[] | null {
   if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || v.length === 0 || v.length > 50) return p.add('fingerprint', 'must be a list of 1 to 50 strings') ?? null;
+  if (!Array.isArray(v) || v.length === 0 || v.length > 50)
+    return p.add('fingerprint', 'must be a list of 1 to 50 strings') ?? null;
   const out: string[] = [];
   for (const [i, x] of v.entries()) {
     if (typeof x === 'string' || typeof x === 'number') out.push(clean(String(x), 1024));
@@ -226,8 +257,19 @@ export function parseSentryEvent(body: unknown, now: Date, newEventId: () => str
   const { message, template } = messageOf(body, p);
   const user = userOf(body.user, p);
   const tags = tagsOf(body.tags, p);
-  const request = isObj(body.request) ? { url: typeof body.request.url === 'string' ? clean(body.request.url, 2048) : undefined, method: typeof body.request.method === 'string' ? clean(body.request.method, 16) : undefined } : undefined;
-  const sdk = isObj(body.sdk) && typeof body.sdk.name === 'string' ? { name: clean(body.sdk.name, 100), version: typeof body.sdk.version === 'string' ? clean(body.sdk.version, 50) : undefined } : undefined;
+  const request = isObj(body.request)
+    ? {
+        url: typeof body.request.url === 'string' ? clean(body.request.url, 2048) : undefined,
+        method: typeof body.request.method === 'string' ? clean(body.request.method, 16) : undefined,
+      }
+    : undefined;
+  const sdk =
+    isObj(body.sdk) && typeof body.sdk.name === 'string'
+      ? {
+          name: clean(body.sdk.name, 100),
+          version: typeof body.sdk.version === 'string' ? clean(body.sdk.version, 50) : undefined,
+        }
+      : undefined;
   const event: ErrorEvent = {
     eventId,
     timestamp: timestampOf(body.timestamp, p, now),
@@ -246,7 +288,15 @@ export function parseSentryEvent(body: unknown, now: Date, newEventId: () => str
   };
   if (p.list.length > 0) return { ok: false, errors: p.list };
   event.data = {
-    ...(exception && { exception: { type: exception.type, value: exception.value, frames: exception.frames.slice(-STORED_FRAMES).map((f) => ({ module: f.module, function: f.function, filename: f.filename, in_app: f.inApp })) } }),
+    ...(exception && {
+      exception: {
+        type: exception.type,
+        value: exception.value,
+        frames: exception.frames
+          .slice(-STORED_FRAMES)
+          .map((f) => ({ module: f.module, function: f.function, filename: f.filename, in_app: f.inApp })),
+      },
+    }),
     ...(message && { message }),
     tags,
     ...(user.stored && { user: user.stored }),

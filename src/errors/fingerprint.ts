@@ -40,7 +40,8 @@ function groupFrames(frames: Frame[]): Frame[] {
   return (inApp.length > 0 ? inApp : frames).slice(-GROUP_FRAMES);
 }
 
-const realException = (ev: ErrorEvent) => (ev.exception && !ev.exception.synthetic && ev.exception.type ? ev.exception : null);
+const realException = (ev: ErrorEvent) =>
+  ev.exception && !ev.exception.synthetic && ev.exception.type ? ev.exception : null;
 
 /** The default grouping components of an event. */
 export function defaultComponents(ev: ErrorEvent): string[] {
@@ -92,14 +93,20 @@ export function groupingComponents(ev: ErrorEvent): string[] {
 
 /** The group's key: sha-256 hex of the grouping components. */
 export function fingerprintHash(ev: ErrorEvent): string {
-  return createHash('sha256').update(JSON.stringify(groupingComponents(ev))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(groupingComponents(ev)))
+    .digest('hex');
 }
 
 /** What a group is called: "TypeError: x is undefined", or the message's first line. */
 export function titleOf(ev: ErrorEvent): string {
   const exception = realException(ev);
   const firstLine = (s: string) => s.split('\n', 1)[0]?.trim() ?? '';
-  const title = exception ? (exception.value ? `${exception.type}: ${firstLine(exception.value)}` : (exception.type as string)) : firstLine(ev.message ?? ev.exception?.value ?? '') || '<unlabeled event>';
+  const title = exception
+    ? exception.value
+      ? `${exception.type}: ${firstLine(exception.value)}`
+      : (exception.type as string)
+    : firstLine(ev.message ?? ev.exception?.value ?? '') || '<unlabeled event>';
   return title.slice(0, TITLE_MAX);
 }
 

@@ -75,19 +75,30 @@ export async function findEscalation(db: Db, incidentId: string): Promise<Escala
 
 /** When the next escalation falls due, if any is running. */
 export async function earliestDue(db: Db): Promise<Date | null> {
-  const row = await db.selectFrom('escalations').select((eb) => eb.fn.min('next_escalation_at').as('next')).executeTakeFirst();
+  const row = await db
+    .selectFrom('escalations')
+    .select((eb) => eb.fn.min('next_escalation_at').as('next'))
+    .executeTakeFirst();
   return row?.next ? new Date(row.next) : null;
 }
 
 /** Due escalations, oldest due first, locked for this transaction (skipping ones another instance holds). */
 export async function claimDueEscalations(db: Db, now: Date, limit: number): Promise<EscalationState[]> {
-  const query = db.selectFrom('escalations').selectAll().where('next_escalation_at', '<=', now.toISOString()).orderBy('next_escalation_at').limit(limit);
+  const query = db
+    .selectFrom('escalations')
+    .selectAll()
+    .where('next_escalation_at', '<=', now.toISOString())
+    .orderBy('next_escalation_at')
+    .limit(limit);
   return (await claimSkippingLocked(db, query).execute()).map(toState);
 }
 
 /** This incident's escalation, locked for this transaction (waiting for another holder). */
 export async function lockEscalation(db: Db, incidentId: string): Promise<EscalationState | undefined> {
-  const row = await lockForUpdate(db, db.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId)).executeTakeFirst();
+  const row = await lockForUpdate(
+    db,
+    db.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId),
+  ).executeTakeFirst();
   return row && toState(row);
 }
 
@@ -109,7 +120,18 @@ export async function insertPages(db: Db, pages: Page[]): Promise<Page[]> {
   if (pages.length === 0) return [];
   const written = await db
     .insertInto('pages')
-    .values(pages.map((p) => ({ id: p.id, incident_id: p.incidentId, run: p.run, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason })))
+    .values(
+      pages.map((p) => ({
+        id: p.id,
+        incident_id: p.incidentId,
+        run: p.run,
+        level: p.level,
+        loop: p.loop,
+        user_id: p.userId,
+        at: p.at.toISOString(),
+        reason: p.reason,
+      })),
+    )
     .onConflict((oc) => oc.columns(['incident_id', 'run', 'loop', 'level', 'user_id']).doNothing())
     .returning('id')
     .execute();
@@ -119,8 +141,22 @@ export async function insertPages(db: Db, pages: Page[]): Promise<Page[]> {
 
 /** Newest first. */
 export async function listPages(db: Db, incidentId: string): Promise<Page[]> {
-  const rows = await db.selectFrom('pages').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, run: Number(r.run), level: Number(r.level), loop: Number(r.loop), userId: r.user_id, at: new Date(r.at), reason: r.reason }));
+  const rows = await db
+    .selectFrom('pages')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    incidentId: r.incident_id,
+    run: Number(r.run),
+    level: Number(r.level),
+    loop: Number(r.loop),
+    userId: r.user_id,
+    at: new Date(r.at),
+    reason: r.reason,
+  }));
 }
 
 /** People paged at a policy level (admins' alerts not counted) in this run of the incident's escalation. */

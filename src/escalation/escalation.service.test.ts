@@ -53,17 +53,34 @@ describeEachEngine('escalation engine', (env) => {
     const level = (delaySeconds: number, ...targets: Target[]): Level => ({ name: null, delaySeconds, targets });
     const user = (id: string): Target => ({ type: 'user', id });
     const policy = (levels: Level[], opts: { escalateWhile?: EscalateWhile; repeat?: number } = {}) =>
-      app.policies.create(env.admin, { name: unique('policy'), escalateWhile: opts.escalateWhile ?? 'unresolved', repeat: opts.repeat ?? 0, levels });
-    const service = async (escalationPolicyId?: string) => (await app.services.create(env.admin, { name: unique('svc'), ...(escalationPolicyId && { escalationPolicyId }) })).service;
-    const incident = (serviceId: string | undefined, severity: Severity = 'P2') => app.incidents.create(env.admin, { title: unique('incident'), severity, serviceId });
-    const events = async (id: string, kind: string) => (await app.incidents.timeline(env.admin, id, { limit: 500 })).data.filter((e) => e.kind === kind).reverse();
+      app.policies.create(env.admin, {
+        name: unique('policy'),
+        escalateWhile: opts.escalateWhile ?? 'unresolved',
+        repeat: opts.repeat ?? 0,
+        levels,
+      });
+    const service = async (escalationPolicyId?: string) =>
+      (await app.services.create(env.admin, { name: unique('svc'), ...(escalationPolicyId && { escalationPolicyId }) }))
+        .service;
+    const incident = (serviceId: string | undefined, severity: Severity = 'P2') =>
+      app.incidents.create(env.admin, { title: unique('incident'), severity, serviceId });
+    const events = async (id: string, kind: string) =>
+      (await app.incidents.timeline(env.admin, id, { limit: 500 })).data.filter((e) => e.kind === kind).reverse();
     /** Each 'escalated' entry, oldest first, as [level, loop, handles paged]. */
     const escalated = async (id: string) =>
-      (await events(id, 'escalated')).map((e) => [e.data.level, e.data.loop, (e.data.paged as Array<{ handle: string }>).map((p) => p.handle)]);
+      (await events(id, 'escalated')).map((e) => [
+        e.data.level,
+        e.data.loop,
+        (e.data.paged as Array<{ handle: string }>).map((p) => p.handle),
+      ]);
     /** Each page, oldest first, as [level, loop, user id, ISO time]. */
-    const pages = async (id: string) => (await app.escalation.pages(env.admin, id)).reverse().map((p) => [p.level, p.loop, p.userId, p.at.toISOString()]);
+    const pages = async (id: string) =>
+      (await app.escalation.pages(env.admin, id)).reverse().map((p) => [p.level, p.loop, p.userId, p.at.toISOString()]);
     /** Each page, oldest first, as [run, level, loop, user id, ISO time]. */
-    const runPages = async (id: string) => (await app.escalation.pages(env.admin, id)).reverse().map((p) => [p.run, p.level, p.loop, p.userId, p.at.toISOString()]);
+    const runPages = async (id: string) =>
+      (await app.escalation.pages(env.admin, id))
+        .reverse()
+        .map((p) => [p.run, p.level, p.loop, p.userId, p.at.toISOString()]);
     const standing = async (id: string) => {
       const i = await app.incidents.get(env.admin, id);
       return { level: i.escalationLevel, next: i.nextEscalationAt?.toISOString() ?? null };
@@ -107,8 +124,17 @@ describeEachEngine('escalation engine', (env) => {
       [2, 0, b.id, plus(t0, 15 * MIN).toISOString()],
       [3, 0, c.id, plus(t0, 30 * MIN).toISOString()],
     ]);
-    expect(await t.escalated(inc.id)).toEqual([[1, 0, [a.handle]], [2, 0, [b.handle]], [3, 0, [c.handle]]]);
-    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({ policyId: pol.id, level: 3, nextAt: null, stopReason: 'policy exhausted' });
+    expect(await t.escalated(inc.id)).toEqual([
+      [1, 0, [a.handle]],
+      [2, 0, [b.handle]],
+      [3, 0, [c.handle]],
+    ]);
+    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
+      policyId: pol.id,
+      level: 3,
+      nextAt: null,
+      stopReason: 'policy exhausted',
+    });
     expect(await t.events(inc.id, 'escalation_exhausted')).toEqual([]);
 
     t.clock.advance(60 * MIN);
@@ -132,9 +158,18 @@ describeEachEngine('escalation engine', (env) => {
     for (const inc of [acked, ackedButOpen]) await t.app.incidents.acknowledge(env.admin, inc.id);
     await t.app.incidents.resolve(env.admin, resolvedEarly.id);
     expect(await t.standing(acked.id)).toEqual({ level: 1, next: null });
-    expect(await t.app.escalation.state(env.admin, acked.id)).toMatchObject({ stopReason: 'acknowledged', stoppedAt: t.clock.now() });
-    expect(await t.standing(ackedButOpen.id)).toEqual({ level: 1, next: plus(acked.createdAt, 15 * MIN).toISOString() });
-    expect(await t.app.escalation.state(env.admin, resolvedEarly.id)).toMatchObject({ stopReason: 'resolved', nextAt: null });
+    expect(await t.app.escalation.state(env.admin, acked.id)).toMatchObject({
+      stopReason: 'acknowledged',
+      stoppedAt: t.clock.now(),
+    });
+    expect(await t.standing(ackedButOpen.id)).toEqual({
+      level: 1,
+      next: plus(acked.createdAt, 15 * MIN).toISOString(),
+    });
+    expect(await t.app.escalation.state(env.admin, resolvedEarly.id)).toMatchObject({
+      stopReason: 'resolved',
+      nextAt: null,
+    });
 
     t.clock.advance(14 * MIN);
     await t.sweep();
@@ -149,7 +184,11 @@ describeEachEngine('escalation engine', (env) => {
     await t.sweep();
     for (const inc of [ackedButOpen, resolvedLater]) {
       expect((await t.escalated(inc.id)).map(([level]) => level)).toEqual([1, 2]);
-      expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({ level: 2, nextAt: null, stopReason: 'resolved' });
+      expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
+        level: 2,
+        nextAt: null,
+        stopReason: 'resolved',
+      });
     }
     expect(await t.pages(acked.id)).toHaveLength(1);
     expect(await t.pages(ackedButOpen.id)).toHaveLength(2);
@@ -190,13 +229,27 @@ describeEachEngine('escalation engine', (env) => {
       [1, 1, a.id, at(cycle)],
       [2, 1, b.id, at(cycle + 10 * MIN)],
     ]);
-    expect(await t.escalated(inc.id)).toEqual([[1, 0, [a.handle]], [2, 0, [b.handle]], [1, 1, [a.handle]], [2, 1, [b.handle]]]);
-    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({ level: 2, loop: 1, stopReason: 'policy exhausted' });
+    expect(await t.escalated(inc.id)).toEqual([
+      [1, 0, [a.handle]],
+      [2, 0, [b.handle]],
+      [1, 1, [a.handle]],
+      [2, 1, [b.handle]],
+    ]);
+    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
+      level: 2,
+      loop: 1,
+      stopReason: 'policy exhausted',
+    });
   });
 
   it('skips a level with nobody to page at once and reaches the next one in the same sweep, not after its delay', async () => {
     const t = setup('2030-01-10T10:00:00.000Z');
-    const [onRota, gone, x, y] = [await t.person('rota'), await t.person('gone'), await t.person('x'), await t.person('y')];
+    const [onRota, gone, x, y] = [
+      await t.person('rota'),
+      await t.person('gone'),
+      await t.person('x'),
+      await t.person('y'),
+    ];
     const emptyTeam = await t.app.teams.create(env.admin, { name: unique('empty-team') });
     const formerTeam = await t.app.teams.create(env.admin, { name: unique('former-team'), members: [gone.id] });
     await t.app.users.update(env.admin, gone.id, { active: false });
@@ -204,9 +257,18 @@ describeEachEngine('escalation engine', (env) => {
     const schedule = await t.app.schedules.create(env.admin, {
       name: unique('nobody'),
       timezone: 'UTC',
-      layers: [{ name: 'l', rotation: { kind: 'daily', handoffAt: new Date('2030-01-01T09:00:00.000Z'), participants: [onRota.id] } }],
+      layers: [
+        {
+          name: 'l',
+          rotation: { kind: 'daily', handoffAt: new Date('2030-01-01T09:00:00.000Z'), participants: [onRota.id] },
+        },
+      ],
     });
-    await t.app.schedules.addOverride(env.admin, schedule.id, { replacesUserId: onRota.id, start: new Date('2030-01-10T00:00:00.000Z'), end: new Date('2030-01-11T00:00:00.000Z') });
+    await t.app.schedules.addOverride(env.admin, schedule.id, {
+      replacesUserId: onRota.id,
+      start: new Date('2030-01-10T00:00:00.000Z'),
+      end: new Date('2030-01-11T00:00:00.000Z'),
+    });
     const pol = await t.policy([
       t.level(0, { type: 'team', id: emptyTeam.id }, { type: 'team', id: formerTeam.id }),
       t.level(900, t.user(x.id)),
@@ -218,7 +280,9 @@ describeEachEngine('escalation engine', (env) => {
 
     await t.sweep();
     expect(await t.pages(inc.id)).toEqual([[2, 0, x.id, t0.toISOString()]]);
-    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.at.toISOString()])).toEqual([[1, t0.toISOString()]]);
+    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.at.toISOString()])).toEqual([
+      [1, t0.toISOString()],
+    ]);
     expect(await t.standing(inc.id)).toEqual({ level: 2, next: plus(t0, 30 * MIN).toISOString() });
 
     t.clock.advance(30 * MIN);
@@ -226,7 +290,10 @@ describeEachEngine('escalation engine', (env) => {
     const now = t.clock.now().toISOString();
     expect((await t.pages(inc.id)).at(-1)).toEqual([4, 0, y.id, now]);
     expect((await t.events(inc.id, 'escalation_skipped')).map((e) => e.data.level)).toEqual([1, 3]);
-    expect(await t.escalated(inc.id)).toEqual([[2, 0, [x.handle]], [4, 0, [y.handle]]]);
+    expect(await t.escalated(inc.id)).toEqual([
+      [2, 0, [x.handle]],
+      [4, 0, [y.handle]],
+    ]);
     expect(await t.standing(inc.id)).toEqual({ level: 4, next: null });
     // People were reached, so running out is not an alert to admins.
     expect(await t.events(inc.id, 'escalation_exhausted')).toEqual([]);
@@ -234,13 +301,20 @@ describeEachEngine('escalation engine', (env) => {
 
   it('pages the admins (level 0) and writes escalation_exhausted when a policy runs out with nobody reached', async () => {
     const t = setup('2030-01-11T10:00:00.000Z');
-    const [admin, formerAdmin, responder] = [await t.person('admin'), await t.person('former-admin'), await t.person('responder')];
+    const [admin, formerAdmin, responder] = [
+      await t.person('admin'),
+      await t.person('former-admin'),
+      await t.person('responder'),
+    ];
     await t.app.tokens.create(env.admin, { user: admin.id, role: 'admin' });
     const revoked = await t.app.tokens.create(env.admin, { user: formerAdmin.id, role: 'admin' });
     await t.app.tokens.revoke(env.admin, revoked.token.id);
     await t.app.tokens.create(env.admin, { user: responder.id, role: 'responder' });
     const team = await t.app.teams.create(env.admin, { name: unique('nobody-team') });
-    const pol = await t.policy([t.level(0, { type: 'team', id: team.id }), t.level(600, { type: 'team', id: team.id })], { repeat: 1 });
+    const pol = await t.policy(
+      [t.level(0, { type: 'team', id: team.id }), t.level(600, { type: 'team', id: team.id })],
+      { repeat: 1 },
+    );
     const svc = await t.service(pol.id);
     const inc = await t.incident(svc.id);
     // A second incident exhausted in the same sweep pages the same admins (read once for both).
@@ -254,7 +328,12 @@ describeEachEngine('escalation engine', (env) => {
     expect(paged).toContain(admin.id);
     expect(paged).not.toContain(formerAdmin.id);
     expect(paged).not.toContain(responder.id);
-    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.data.loop])).toEqual([[1, 0], [2, 0], [1, 1], [2, 1]]);
+    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.data.loop])).toEqual([
+      [1, 0],
+      [2, 0],
+      [1, 1],
+      [2, 1],
+    ]);
     const [exhausted, ...more] = await t.events(inc.id, 'escalation_exhausted');
     expect(more).toEqual([]);
     expect(exhausted?.data).toMatchObject({ policy: pol.name, reached: 0, admins_paged: pages.length });
@@ -270,7 +349,9 @@ describeEachEngine('escalation engine', (env) => {
     await t.app.incidents.reopen(env.admin, inc.id);
     await t.sweep();
     expect(await t.events(inc.id, 'escalation_exhausted')).toHaveLength(2);
-    const again = (await t.app.escalation.pages(env.admin, inc.id)).filter((p) => p.at.getTime() === t.clock.now().getTime());
+    const again = (await t.app.escalation.pages(env.admin, inc.id)).filter(
+      (p) => p.at.getTime() === t.clock.now().getTime(),
+    );
     expect(again.map((p) => [p.level, p.userId])).toContainEqual([0, admin.id]);
     expect(again).toHaveLength(pages.length);
   });
@@ -281,18 +362,37 @@ describeEachEngine('escalation engine', (env) => {
     const schedule = await t.app.schedules.create(env.admin, {
       name: unique('override'),
       timezone: 'UTC',
-      layers: [{ name: 'l', rotation: { kind: 'weekly', handoffAt: new Date('2030-01-07T09:00:00.000Z'), participants: [regular.id, other.id] } }],
+      layers: [
+        {
+          name: 'l',
+          rotation: {
+            kind: 'weekly',
+            handoffAt: new Date('2030-01-07T09:00:00.000Z'),
+            participants: [regular.id, other.id],
+          },
+        },
+      ],
     });
     const t0 = t.clock.now();
-    await t.app.schedules.addOverride(env.admin, schedule.id, { userId: stand.id, replacesUserId: regular.id, start: plus(t0, -60 * MIN), end: plus(t0, 60 * MIN) });
+    await t.app.schedules.addOverride(env.admin, schedule.id, {
+      userId: stand.id,
+      replacesUserId: regular.id,
+      start: plus(t0, -60 * MIN),
+      end: plus(t0, 60 * MIN),
+    });
     const target: Target = { type: 'schedule', id: schedule.id };
-    const inc = await t.incident((await t.service((await t.policy([t.level(0, target), t.level(2 * 3600, target)])).id)).id);
+    const inc = await t.incident(
+      (await t.service((await t.policy([t.level(0, target), t.level(2 * 3600, target)])).id)).id,
+    );
 
     await t.sweep();
     expect(await t.pages(inc.id)).toEqual([[1, 0, stand.id, t0.toISOString()]]);
     t.clock.advance(2 * 60 * MIN);
     await t.sweep();
-    expect((await t.pages(inc.id)).map(([level, , userId]) => [level, userId])).toEqual([[1, stand.id], [2, regular.id]]);
+    expect((await t.pages(inc.id)).map(([level, , userId]) => [level, userId])).toEqual([
+      [1, stand.id],
+      [2, regular.id],
+    ]);
   });
 
   it.each([
@@ -300,32 +400,50 @@ describeEachEngine('escalation engine', (env) => {
     { change: 'spring forward', created: '2026-03-29T06:50:00.000Z', before: 'second', after: 'first' },
     // … and 03:00 CEST → 02:00 CET on 2026-10-25: the 09:00 handoff is at 08:00 UTC that day, not 07:00.
     { change: 'fall back', created: '2026-10-25T07:50:00.000Z', before: 'second', after: 'first' },
-  ] as const)('follows a daily Berlin rotation’s 09:00 handoff across the $change', async ({ created, before, after }) => {
-    const t = setup(created);
-    const people = { first: await t.person('berlin-a'), second: await t.person('berlin-b') };
-    const schedule = await t.app.schedules.create(env.admin, {
-      name: unique('berlin'),
-      timezone: 'Europe/Berlin',
-      // Friday 2026-03-27 09:00 CET: first on the 27th, second on the 28th, first on the 29th, …
-      layers: [{ name: 'daily', rotation: { kind: 'daily', handoffAt: new Date('2026-03-27T08:00:00.000Z'), participants: [people.first.id, people.second.id] } }],
-    });
-    const target: Target = { type: 'schedule', id: schedule.id };
-    const inc = await t.incident((await t.service((await t.policy([t.level(0, target), t.level(900, target)])).id)).id);
+  ] as const)(
+    'follows a daily Berlin rotation’s 09:00 handoff across the $change',
+    async ({ created, before, after }) => {
+      const t = setup(created);
+      const people = { first: await t.person('berlin-a'), second: await t.person('berlin-b') };
+      const schedule = await t.app.schedules.create(env.admin, {
+        name: unique('berlin'),
+        timezone: 'Europe/Berlin',
+        // Friday 2026-03-27 09:00 CET: first on the 27th, second on the 28th, first on the 29th, …
+        layers: [
+          {
+            name: 'daily',
+            rotation: {
+              kind: 'daily',
+              handoffAt: new Date('2026-03-27T08:00:00.000Z'),
+              participants: [people.first.id, people.second.id],
+            },
+          },
+        ],
+      });
+      const target: Target = { type: 'schedule', id: schedule.id };
+      const inc = await t.incident(
+        (await t.service((await t.policy([t.level(0, target), t.level(900, target)])).id)).id,
+      );
 
-    await t.sweep(); // 08:50 local: the day before's person is still on call
-    t.clock.advance(15 * MIN);
-    await t.sweep(); // 09:05 local: the handoff has happened
-    expect((await t.pages(inc.id)).map(([level, , userId]) => [level, userId])).toEqual([
-      [1, people[before].id],
-      [2, people[after].id],
-    ]);
-  });
+      await t.sweep(); // 08:50 local: the day before's person is still on call
+      t.clock.advance(15 * MIN);
+      await t.sweep(); // 09:05 local: the handoff has happened
+      expect((await t.pages(inc.id)).map(([level, , userId]) => [level, userId])).toEqual([
+        [1, people[before].id],
+        [2, people[after].id],
+      ]);
+    },
+  );
 
   it('resumes after a restart at the right level: both levels that fell due while down are reached exactly once', async () => {
     const clock = new FakeClock('2030-01-13T10:00:00.000Z');
     const first = boot(clock);
     const [a, b, c] = [await first.person('rs1'), await first.person('rs2'), await first.person('rs3')];
-    const pol = await first.policy([first.level(0, first.user(a.id)), first.level(900, first.user(b.id)), first.level(1800, first.user(c.id))]);
+    const pol = await first.policy([
+      first.level(0, first.user(a.id)),
+      first.level(900, first.user(b.id)),
+      first.level(1800, first.user(c.id)),
+    ]);
     const inc = await first.incident((await first.service(pol.id)).id);
     await first.sweep();
     await first.engine.stop();
@@ -334,7 +452,11 @@ describeEachEngine('escalation engine', (env) => {
     const second = boot(clock); // a new app and engine over the same database
     await second.sweep();
     await second.sweep();
-    expect(await second.escalated(inc.id)).toEqual([[1, 0, [a.handle]], [2, 0, [b.handle]], [3, 0, [c.handle]]]);
+    expect(await second.escalated(inc.id)).toEqual([
+      [1, 0, [a.handle]],
+      [2, 0, [b.handle]],
+      [3, 0, [c.handle]],
+    ]);
     expect((await second.pages(inc.id)).map(([level, , userId, at]) => [level, userId, at])).toEqual([
       [1, a.id, '2030-01-13T10:00:00.000Z'],
       [2, b.id, '2030-01-13T10:31:00.000Z'],
@@ -356,7 +478,10 @@ describeEachEngine('escalation engine', (env) => {
     expect(state).toMatchObject({ level: 2, nextAt: plus(t0, 30 * MIN) });
     expect(await t.standing(inc.id)).toEqual({ level: 2, next: plus(t0, 30 * MIN).toISOString() });
     expect((await t.pages(inc.id)).at(-1)).toEqual([2, 0, b.id, plus(t0, MIN).toISOString()]);
-    expect(await t.escalated(inc.id)).toEqual([[1, 0, [a.handle]], [2, 0, [b.handle]]]);
+    expect(await t.escalated(inc.id)).toEqual([
+      [1, 0, [a.handle]],
+      [2, 0, [b.handle]],
+    ]);
     // The sweep at level 2's own time does not page it again.
     t.clock.set(plus(t0, 15 * MIN));
     await t.sweep();
@@ -378,12 +503,17 @@ describeEachEngine('escalation engine', (env) => {
     const t = setup('2030-01-15T10:00:00.000Z');
     const a = await t.person('maint');
     const svc = await t.service((await t.policy([t.level(0, t.user(a.id)), t.level(600, t.user(a.id))])).id);
-    const window = await t.app.services.startMaintenance(env.admin, svc.id, { end: plus(t.clock.now(), 30 * MIN), reason: 'db upgrade' });
+    const window = await t.app.services.startMaintenance(env.admin, svc.id, {
+      end: plus(t.clock.now(), 30 * MIN),
+      reason: 'db upgrade',
+    });
     const quiet = await t.incident(svc.id, 'P0');
     await t.sweep();
     expect(await t.pages(quiet.id)).toEqual([]);
     expect(await t.standing(quiet.id)).toEqual({ level: 0, next: null });
-    expect((await t.events(quiet.id, 'escalation_suppressed')).map((e) => e.data)).toEqual([{ reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id }]);
+    expect((await t.events(quiet.id, 'escalation_suppressed')).map((e) => e.data)).toEqual([
+      { reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id },
+    ]);
 
     t.clock.advance(60 * MIN);
     await t.sweep();
@@ -421,7 +551,12 @@ describeEachEngine('escalation engine', (env) => {
 
   it('switches a running escalation to the severity’s policy when the severity is raised, reaching its due levels at once', async () => {
     const t = setup('2030-01-16T12:00:00.000Z');
-    const [exec, cto, eng, lead] = [await t.person('sw-exec'), await t.person('sw-cto'), await t.person('sw-eng'), await t.person('sw-lead')];
+    const [exec, cto, eng, lead] = [
+      await t.person('sw-exec'),
+      await t.person('sw-cto'),
+      await t.person('sw-eng'),
+      await t.person('sw-lead'),
+    ];
     const execPolicy = await t.policy([t.level(0, t.user(exec.id)), t.level(1800, t.user(cto.id))]);
     const svcPolicy = await t.policy([t.level(0, t.user(eng.id)), t.level(3600, t.user(lead.id))]);
     const svc = await t.service(svcPolicy.id);
@@ -448,7 +583,9 @@ describeEachEngine('escalation engine', (env) => {
     const t = setup('2030-01-18T10:00:00.000Z');
     const [a, b] = [await t.person('ro1'), await t.person('ro2')];
     const t0 = t.clock.now();
-    const inc = await t.incident((await t.service((await t.policy([t.level(0, t.user(a.id)), t.level(600, t.user(b.id))])).id)).id);
+    const inc = await t.incident(
+      (await t.service((await t.policy([t.level(0, t.user(a.id)), t.level(600, t.user(b.id))])).id)).id,
+    );
     await t.sweep();
     t.clock.advance(10 * MIN);
     await t.sweep();
@@ -462,7 +599,12 @@ describeEachEngine('escalation engine', (env) => {
     expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t1, 10 * MIN).toISOString() });
     t.clock.advance(10 * MIN);
     await t.sweep();
-    expect(await t.escalated(inc.id)).toEqual([[1, 0, [a.handle]], [2, 0, [b.handle]], [1, 0, [a.handle]], [2, 0, [b.handle]]]);
+    expect(await t.escalated(inc.id)).toEqual([
+      [1, 0, [a.handle]],
+      [2, 0, [b.handle]],
+      [1, 0, [a.handle]],
+      [2, 0, [b.handle]],
+    ]);
     // Every level reached on the timeline has its page to deliver; the reopening's pages belong to run 1.
     expect(await t.runPages(inc.id)).toEqual([
       [0, 1, 0, a.id, t0.toISOString()],
@@ -470,7 +612,13 @@ describeEachEngine('escalation engine', (env) => {
       [1, 1, 0, a.id, t1.toISOString()],
       [1, 2, 0, b.id, plus(t1, 10 * MIN).toISOString()],
     ]);
-    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({ run: 1, level: 2, loop: 0, startedAt: t1, stopReason: 'policy exhausted' });
+    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
+      run: 1,
+      level: 2,
+      loop: 0,
+      startedAt: t1,
+      stopReason: 'policy exhausted',
+    });
   });
 
   it('wakes the engine when an incident is created, without waiting for the next tick', async () => {

@@ -19,7 +19,19 @@ import type { SchedulesService } from '../schedules/index.js';
 import type { ServicesService } from '../services/index.js';
 import type { TeamsService } from '../teams/index.js';
 import type { UsersService } from '../users/index.js';
-import { claimDueEscalations, countPages, earliestDue, findEscalation, insertPages, listPages, lockEscalation, putEscalation, putEscalations, type EscalationState, type Page } from './escalation.repo.js';
+import {
+  claimDueEscalations,
+  countPages,
+  earliestDue,
+  findEscalation,
+  insertPages,
+  listPages,
+  lockEscalation,
+  putEscalation,
+  putEscalations,
+  type EscalationState,
+  type Page,
+} from './escalation.repo.js';
 import type { PoliciesService } from './policies.service.js';
 import { levelDueAt, SEED_POLICY_ID, stopReason, type Level, type Policy, type Target } from './policy.js';
 
@@ -109,8 +121,16 @@ export function createEscalationService(deps: EscalationDeps) {
    * within one call a policy is read once and a level's targets are resolved to people once, since
    * every row shares the same `now`.
    */
-  async function advance(trx: Db, states: EscalationState[], now: Date, force = false, actor: Actor = SYSTEM_ACTOR): Promise<EscalationState[]> {
-    const found = new Map((await incidents.within(trx).loadMany(states.map((s) => s.incidentId))).map((i) => [i.id, i]));
+  async function advance(
+    trx: Db,
+    states: EscalationState[],
+    now: Date,
+    force = false,
+    actor: Actor = SYSTEM_ACTOR,
+  ): Promise<EscalationState[]> {
+    const found = new Map(
+      (await incidents.within(trx).loadMany(states.map((s) => s.incidentId))).map((i) => [i.id, i]),
+    );
     const peopleOf = memo((key: string) => peopleFor(trx, JSON.parse(key) as Target[], now));
     /** The admins, read once for every exhausted policy of this call. */
     let adminsNow: Promise<string[]> | undefined;
@@ -124,11 +144,27 @@ export function createEscalationService(deps: EscalationDeps) {
       const people = await peopleOf(JSON.stringify(level.targets));
       const about = { level: number, name: level.name, loop: at.loop, policy: policy.name };
       if (people.length === 0) {
-        entries.push({ incident, actor, kind: 'escalation_skipped', data: { ...about, reason: 'nobody to page at this level' }, at: now });
+        entries.push({
+          incident,
+          actor,
+          kind: 'escalation_skipped',
+          data: { ...about, reason: 'nobody to page at this level' },
+          at: now,
+        });
         return false;
       }
       const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
-      for (const { id: userId } of people) pages.push({ id: newId('pg', now), incidentId: incident.id, run, level: number, loop: at.loop, userId, at: now, reason });
+      for (const { id: userId } of people)
+        pages.push({
+          id: newId('pg', now),
+          incidentId: incident.id,
+          run,
+          level: number,
+          loop: at.loop,
+          userId,
+          at: now,
+          reason,
+        });
       entries.push({ incident, actor, kind: 'escalated', data: { ...about, paged: people }, at: now });
       return true;
     }
@@ -136,8 +172,24 @@ export function createEscalationService(deps: EscalationDeps) {
     /** A policy ran out without reaching anyone: its admins are paged instead. */
     async function alertAdmins(incident: Incident, policy: Policy, run: number): Promise<void> {
       const admins = await (adminsNow ??= adminUserIds(trx));
-      for (const userId of admins) pages.push({ id: newId('pg', now), incidentId: incident.id, run, level: 0, loop: 0, userId, at: now, reason: `${policy.name} ran out of levels without reaching anyone` });
-      entries.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_exhausted', data: { policy: policy.name, reached: 0, admins_paged: admins.length }, at: now });
+      for (const userId of admins)
+        pages.push({
+          id: newId('pg', now),
+          incidentId: incident.id,
+          run,
+          level: 0,
+          loop: 0,
+          userId,
+          at: now,
+          reason: `${policy.name} ran out of levels without reaching anyone`,
+        });
+      entries.push({
+        incident,
+        actor: SYSTEM_ACTOR,
+        kind: 'escalation_exhausted',
+        data: { policy: policy.name, reached: 0, admins_paged: admins.length },
+        at: now,
+      });
     }
 
     async function stepOne(state: EscalationState): Promise<EscalationState> {
@@ -147,7 +199,13 @@ export function createEscalationService(deps: EscalationDeps) {
       const stop = (reason: string): EscalationState => ({ ...next, nextAt: null, stoppedAt: now, stopReason: reason });
       if (!incident) return stop('incident not found');
       // Escalating by hand goes on while the incident is unresolved, whatever the policy's condition.
-      const stopped = !policy ? 'policy deleted' : force ? (incident.status === 'resolved' ? 'resolved' : null) : stopReason(policy.escalateWhile, incident.status);
+      const stopped = !policy
+        ? 'policy deleted'
+        : force
+          ? incident.status === 'resolved'
+            ? 'resolved'
+            : null
+          : stopReason(policy.escalateWhile, incident.status);
       if (!policy || stopped) return stop(stopped ?? 'policy deleted');
       let hurry = force;
       let pagedNow = false;
@@ -155,7 +213,8 @@ export function createEscalationService(deps: EscalationDeps) {
         const position = nextPosition(policy, next);
         if (!position) {
           next = stop('policy exhausted');
-          if (!pagedNow && (await countPages(trx, incident.id, next.run)) === 0) await alertAdmins(incident, policy, next.run);
+          if (!pagedNow && (await countPages(trx, incident.id, next.run)) === 0)
+            await alertAdmins(incident, policy, next.run);
           break;
         }
         const due = levelDueAt(policy.levels, next.startedAt, position.loop, position.level);
@@ -189,18 +248,42 @@ export function createEscalationService(deps: EscalationDeps) {
     const suppressed: TimelineEntry[] = [];
     const states: EscalationState[] = [];
     for (const incident of list) {
-      const window = incident.serviceId ? await maintenanceAt(trx, `${incident.serviceId} ${now.toISOString()}`) : undefined;
+      const window = incident.serviceId
+        ? await maintenanceAt(trx, `${incident.serviceId} ${now.toISOString()}`)
+        : undefined;
       if (window) {
-        suppressed.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_suppressed', data: { reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id }, at: now });
+        suppressed.push({
+          incident,
+          actor: SYSTEM_ACTOR,
+          kind: 'escalation_suppressed',
+          data: { reason: 'the service is in maintenance', until: window.end.toISOString(), maintenance_id: window.id },
+          at: now,
+        });
         continue;
       }
       const policy = await policyFor(trx, incident.serviceId, incident.severity);
       if (!policy) {
-        suppressed.push({ incident, actor: SYSTEM_ACTOR, kind: 'escalation_suppressed', data: { reason: 'no escalation policy applies' }, at: now });
+        suppressed.push({
+          incident,
+          actor: SYSTEM_ACTOR,
+          kind: 'escalation_suppressed',
+          data: { reason: 'no escalation policy applies' },
+          at: now,
+        });
         continue;
       }
       const previous = opened ? undefined : await lockEscalation(trx, incident.id);
-      states.push({ incidentId: incident.id, policyId: policy.id, level: 0, loop: 0, run: previous ? previous.run + 1 : 0, startedAt: now, nextAt: levelDueAt(policy.levels, now, 0, 0), stoppedAt: null, stopReason: null });
+      states.push({
+        incidentId: incident.id,
+        policyId: policy.id,
+        level: 0,
+        loop: 0,
+        run: previous ? previous.run + 1 : 0,
+        startedAt: now,
+        nextAt: levelDueAt(policy.levels, now, 0, 0),
+        stoppedAt: null,
+        stopReason: null,
+      });
     }
     await incidents.within(trx).recordMany(suppressed);
     await putEscalations(trx, states, now);
@@ -228,8 +311,27 @@ export function createEscalationService(deps: EscalationDeps) {
     const incident = await incidents.within(trx).load(incidentId);
     const policy = await policyFor(trx, incident.serviceId, incident.severity);
     if (!policy || policy.id === state.policyId) return;
-    await putEscalation(trx, { ...state, policyId: policy.id, level: 0, loop: 0, run: state.run + 1, nextAt: levelDueAt(policy.levels, state.startedAt, 0, 0) }, now);
-    await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'escalation_policy_changed', { severity: incident.severity, policy: policy.name, policy_id: policy.id }, now);
+    await putEscalation(
+      trx,
+      {
+        ...state,
+        policyId: policy.id,
+        level: 0,
+        loop: 0,
+        run: state.run + 1,
+        nextAt: levelDueAt(policy.levels, state.startedAt, 0, 0),
+      },
+      now,
+    );
+    await incidents
+      .within(trx)
+      .record(
+        incident,
+        SYSTEM_ACTOR,
+        'escalation_policy_changed',
+        { severity: incident.severity, policy: policy.name, policy_id: policy.id },
+        now,
+      );
     setTimeout(() => wake(), 20).unref();
   }
 
@@ -277,16 +379,35 @@ export function createEscalationService(deps: EscalationDeps) {
       authorize(actor, 'incident.write');
       return inTransaction(db, async (trx) => {
         const incident = await incidents.within(trx).load(ref);
-        if (incident.status === 'resolved') throw new AppError('incident.invalid_transition', `${incident.number} is resolved; reopen it to escalate`, { status: incident.status });
+        if (incident.status === 'resolved')
+          throw new AppError('incident.invalid_transition', `${incident.number} is resolved; reopen it to escalate`, {
+            status: incident.status,
+          });
         let state = await lockEscalation(trx, incident.id);
         const now = clock.now();
         if (!state || state.nextAt === null) {
           // Stopped (acknowledged on an "unacknowledged" policy, or never started): escalating picks it up again from where it was.
-          const policy = state ? await policies.load(state.policyId, trx) : await policyFor(trx, incident.serviceId, incident.severity);
-          if (!policy) throw new AppError('escalation.unavailable', 'no escalation policy applies to this incident', {});
-          state = { incidentId: incident.id, policyId: policy.id, level: state?.level ?? 0, loop: state?.loop ?? 0, run: state?.run ?? 0, startedAt: state?.startedAt ?? now, nextAt: now, stoppedAt: null, stopReason: null };
+          const policy = state
+            ? await policies.load(state.policyId, trx)
+            : await policyFor(trx, incident.serviceId, incident.severity);
+          if (!policy)
+            throw new AppError('escalation.unavailable', 'no escalation policy applies to this incident', {});
+          state = {
+            incidentId: incident.id,
+            policyId: policy.id,
+            level: state?.level ?? 0,
+            loop: state?.loop ?? 0,
+            run: state?.run ?? 0,
+            startedAt: state?.startedAt ?? now,
+            nextAt: now,
+            stoppedAt: null,
+            stopReason: null,
+          };
           const position = nextPosition(policy, state);
-          if (!position) throw new AppError('escalation.conflict', `${incident.number} has reached every level of ${policy.name}`, { policy: policy.name });
+          if (!position)
+            throw new AppError('escalation.conflict', `${incident.number} has reached every level of ${policy.name}`, {
+              policy: policy.name,
+            });
         }
         const [moved] = await advance(trx, [state], now, true, actor);
         return moved as EscalationState;
@@ -309,18 +430,29 @@ export function createEscalationService(deps: EscalationDeps) {
     async onCallOverview(actor: Actor, at: Date) {
       authorize(actor, 'read');
       const scheduleRows: Array<{ id: string; name: string; userIds: string[] }> = [];
-      for (let cursor: string | undefined, more = true; more; ) {
+      for (let cursor: string | undefined, more = true; more;) {
         const page = await schedules.list(actor, { limit: 100, cursor });
-        for (const s of page.data) scheduleRows.push({ id: s.id, name: s.name, userIds: await schedules.onCall(s.id, at) });
+        for (const s of page.data)
+          scheduleRows.push({ id: s.id, name: s.name, userIds: await schedules.onCall(s.id, at) });
         cursor = page.nextCursor ?? undefined;
         more = page.nextCursor !== null;
       }
-      const policyRows: Array<{ id: string; name: string; levels: Array<{ level: number; name: string | null; delaySeconds: number; userIds: string[] }> }> = [];
-      for (let cursor: string | undefined, more = true; more; ) {
+      const policyRows: Array<{
+        id: string;
+        name: string;
+        levels: Array<{ level: number; name: string | null; delaySeconds: number; userIds: string[] }>;
+      }> = [];
+      for (let cursor: string | undefined, more = true; more;) {
         const page = await policies.list(actor, { limit: 100, cursor });
         for (const p of page.data) {
           const levels = [];
-          for (const [i, level] of p.levels.entries()) levels.push({ level: i + 1, name: level.name, delaySeconds: level.delaySeconds, userIds: (await peopleFor(db, level.targets, at)).map((u) => u.id) });
+          for (const [i, level] of p.levels.entries())
+            levels.push({
+              level: i + 1,
+              name: level.name,
+              delaySeconds: level.delaySeconds,
+              userIds: (await peopleFor(db, level.targets, at)).map((u) => u.id),
+            });
           policyRows.push({ id: p.id, name: p.name, levels });
         }
         cursor = page.nextCursor ?? undefined;

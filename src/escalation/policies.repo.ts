@@ -23,7 +23,8 @@ function toPolicy(r: EscalationPoliciesTable): Policy {
   };
 }
 
-const storedLevels = (levels: Level[]): string => JSON.stringify(levels.map((l): StoredLevel => ({ name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })));
+const storedLevels = (levels: Level[]): string =>
+  JSON.stringify(levels.map((l): StoredLevel => ({ name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })));
 
 export async function insertPolicy(db: Db, p: Policy): Promise<void> {
   await db
@@ -44,7 +45,14 @@ export async function insertPolicy(db: Db, p: Policy): Promise<void> {
 export async function savePolicy(db: Db, p: Policy): Promise<void> {
   await db
     .updateTable('escalation_policies')
-    .set({ name: p.name, description: p.description, escalate_while: p.escalateWhile, repeat: p.repeat, levels: storedLevels(p.levels), updated_at: p.updatedAt.toISOString() })
+    .set({
+      name: p.name,
+      description: p.description,
+      escalate_while: p.escalateWhile,
+      repeat: p.repeat,
+      levels: storedLevels(p.levels),
+      updated_at: p.updatedAt.toISOString(),
+    })
     .where('id', '=', p.id)
     .execute();
 }
@@ -66,11 +74,26 @@ export async function listPolicies(db: Db, q: { limit: number; after?: string | 
 }
 
 /** What still points at a policy (services, teams, escalations), so it is not deleted from under them. */
-export async function policyUsers(db: Db, id: string): Promise<{ services: number; teams: number; escalations: number }> {
+export async function policyUsers(
+  db: Db,
+  id: string,
+): Promise<{ services: number; teams: number; escalations: number }> {
   const n = (row: { n: string | number }) => Number(row.n);
-  const services = await db.selectFrom('services').select((eb) => eb.fn.countAll<string | number>().as('n')).where('escalation_policy_id', '=', id).executeTakeFirstOrThrow();
-  const teams = await db.selectFrom('teams').select((eb) => eb.fn.countAll<string | number>().as('n')).where('default_policy_id', '=', id).executeTakeFirstOrThrow();
-  const escalations = await db.selectFrom('escalations').select((eb) => eb.fn.countAll<string | number>().as('n')).where('policy_id', '=', id).executeTakeFirstOrThrow();
+  const services = await db
+    .selectFrom('services')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('escalation_policy_id', '=', id)
+    .executeTakeFirstOrThrow();
+  const teams = await db
+    .selectFrom('teams')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('default_policy_id', '=', id)
+    .executeTakeFirstOrThrow();
+  const escalations = await db
+    .selectFrom('escalations')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('policy_id', '=', id)
+    .executeTakeFirstOrThrow();
   return { services: n(services), teams: n(teams), escalations: n(escalations) };
 }
 

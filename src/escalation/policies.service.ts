@@ -48,7 +48,8 @@ export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps
     return out;
   }
 
-  const nameTaken = (name: string) => new AppError('escalation_policy.already_exists', `an escalation policy named "${name}" already exists`, { name });
+  const nameTaken = (name: string) =>
+    new AppError('escalation_policy.already_exists', `an escalation policy named "${name}" already exists`, { name });
 
   return {
     load,
@@ -56,12 +57,22 @@ export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps
     async create(actor: Actor, input: PolicyInput): Promise<Policy> {
       authorize(actor, 'oncall.write');
       const now = clock.now();
-      const policy: Policy = { id: newId('pol', now), ...input, description: input.description ?? null, createdAt: now, updatedAt: now };
+      const policy: Policy = {
+        id: newId('pol', now),
+        ...input,
+        description: input.description ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
       try {
         return await inTransaction(db, async (trx) => {
           policy.levels = await check(trx, policy.levels);
           await insertPolicy(trx, policy);
-          await audit(trx, clock, actor, { action: 'escalation_policy.create', target: { type: 'escalation_policy', id: policy.id }, details: { name: policy.name } });
+          await audit(trx, clock, actor, {
+            action: 'escalation_policy.create',
+            target: { type: 'escalation_policy', id: policy.id },
+            details: { name: policy.name },
+          });
           return policy;
         });
       } catch (error) {
@@ -88,10 +99,18 @@ export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps
       try {
         return await inTransaction(db, async (trx) => {
           const current = await load(ref, trx);
-          const next: Policy = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), updatedAt: clock.now() };
+          const next: Policy = {
+            ...current,
+            ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+            updatedAt: clock.now(),
+          };
           next.levels = await check(trx, next.levels);
           await savePolicy(trx, next);
-          await audit(trx, clock, actor, { action: 'escalation_policy.update', target: { type: 'escalation_policy', id: current.id }, details: { fields: Object.keys(patch) } });
+          await audit(trx, clock, actor, {
+            action: 'escalation_policy.update',
+            target: { type: 'escalation_policy', id: current.id },
+            details: { fields: Object.keys(patch) },
+          });
           return next;
         });
       } catch (error) {
@@ -103,9 +122,11 @@ export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps
     /** Names of the policies with a level targeting `target` (a schedule or team about to be deleted). */
     async targeting(q: Db, target: Target): Promise<string[]> {
       const names: string[] = [];
-      for (let after: string | undefined, more = true; more; ) {
+      for (let after: string | undefined, more = true; more;) {
         const page = await listPolicies(q, { limit: 200, after });
-        for (const p of page) if (p.levels.some((l) => l.targets.some((t) => t.type === target.type && t.id === target.id))) names.push(p.name);
+        for (const p of page)
+          if (p.levels.some((l) => l.targets.some((t) => t.type === target.type && t.id === target.id)))
+            names.push(p.name);
         after = page.at(-1)?.id;
         more = page.length === 200;
       }
@@ -118,10 +139,18 @@ export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps
         const policy = await load(ref, trx);
         const users = await policyUsers(trx, policy.id);
         if (users.services + users.teams + users.escalations > 0) {
-          throw new AppError('escalation_policy.in_use', `"${policy.name}" is used by ${users.services} service(s), ${users.teams} team(s) and ${users.escalations} escalation(s); change it instead, or point those elsewhere first`, users);
+          throw new AppError(
+            'escalation_policy.in_use',
+            `"${policy.name}" is used by ${users.services} service(s), ${users.teams} team(s) and ${users.escalations} escalation(s); change it instead, or point those elsewhere first`,
+            users,
+          );
         }
         await deletePolicy(trx, policy.id);
-        await audit(trx, clock, actor, { action: 'escalation_policy.delete', target: { type: 'escalation_policy', id: policy.id }, details: { name: policy.name } });
+        await audit(trx, clock, actor, {
+          action: 'escalation_policy.delete',
+          target: { type: 'escalation_policy', id: policy.id },
+          details: { name: policy.name },
+        });
       });
     },
   };

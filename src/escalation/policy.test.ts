@@ -22,9 +22,12 @@ describe('escalation timing', () => {
     { loop: 0, index: 3, at: '2026-03-29T01:30:00.000Z' },
     { loop: 1, index: 0, at: '2026-03-29T02:00:00.000Z' },
     { loop: 2, index: 3, at: '2026-03-29T04:30:00.000Z' },
-  ])('the seed chain reaches level $index of loop $loop at $at (elapsed time, not wall clock)', ({ loop, index, at }) => {
-    expect(levelDueAt(SEED_LEVELS, start, loop, index).toISOString()).toBe(at);
-  });
+  ])(
+    'the seed chain reaches level $index of loop $loop at $at (elapsed time, not wall clock)',
+    ({ loop, index, at }) => {
+      expect(levelDueAt(SEED_LEVELS, start, loop, index).toISOString()).toBe(at);
+    },
+  );
 
   it('refuses a level the policy does not have', () => {
     expect(() => levelDueAt(lv(0), start, 0, 1)).toThrow(/no level 2/);
@@ -57,7 +60,9 @@ describe('advancing', () => {
 describe('policy problems', () => {
   it('names an empty policy and a delay that goes backwards', () => {
     expect(policyProblems([])).toEqual(['levels: a policy needs at least one level']);
-    expect(policyProblems(lv(0, 600, 300))).toEqual([expect.stringMatching(/^levels\[2\]\.delay_seconds: must not be less than the level before it \(600\)/)]);
+    expect(policyProblems(lv(0, 600, 300))).toEqual([
+      expect.stringMatching(/^levels\[2\]\.delay_seconds: must not be less than the level before it \(600\)/),
+    ]);
     expect(policyProblems(SEED_LEVELS)).toEqual([]);
   });
 });

@@ -89,7 +89,9 @@ export function policyProblems(levels: Level[]): string[] {
   levels.forEach((level, i) => {
     const previous = levels[i - 1];
     if (previous && level.delaySeconds < previous.delaySeconds) {
-      problems.push(`levels[${i}].delay_seconds: must not be less than the level before it (${previous.delaySeconds}); delays count from the incident's creation`);
+      problems.push(
+        `levels[${i}].delay_seconds: must not be less than the level before it (${previous.delaySeconds}); delays count from the incident's creation`,
+      );
     }
   });
   return problems;

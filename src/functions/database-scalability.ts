@@ -14,10 +14,16 @@ const target = z.object({ database_id: z.string().trim().min(1).max(200).optiona
 
 export function databaseScalability(app: App, databases: DatabasesService): RunbookFunction {
   /** Runs `fn` on the database a call names (Vigil's own by default), saying which one it was. */
-  async function on(params: Record<string, unknown>, fn: (database: Database) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  async function on(
+    params: Record<string, unknown>,
+    fn: (database: Database) => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
     const id = params.database_id as string | undefined;
     if (!id) return { target: { id: null, name: 'vigil' }, ...(await fn(app.database)) };
-    return databases.with(id, async (database, registered) => ({ target: { id: registered.id, name: registered.name, location: registered.location }, ...(await fn(database)) }));
+    return databases.with(id, async (database, registered) => ({
+      target: { id: registered.id, name: registered.name, location: registered.location },
+      ...(await fn(database)),
+    }));
   }
 
   return {
@@ -31,7 +37,8 @@ export function databaseScalability(app: App, databases: DatabasesService): Runb
       summary: 'Server connections by state against max_connections, and the pool Vigil holds to it',
       permission: 'read',
       params: target,
-      run: (_actor, params) => on(params, async (database) => ({ database: database.engine, ...(await connectionPool(database)) })),
+      run: (_actor, params) =>
+        on(params, async (database) => ({ database: database.engine, ...(await connectionPool(database)) })),
     },
     performance_analysis: {
       summary: 'Blocking and long-running queries, cache hit ratio, dead rows, top statements',

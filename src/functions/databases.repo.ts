@@ -10,15 +10,34 @@ export interface MonitoredDatabase {
   createdAt: Date;
 }
 
-const toDatabase = (r: MonitoredDatabasesTable): MonitoredDatabase => ({ id: r.id, name: r.name, location: r.location, urlSealed: r.url_sealed, createdAt: new Date(r.created_at) });
+const toDatabase = (r: MonitoredDatabasesTable): MonitoredDatabase => ({
+  id: r.id,
+  name: r.name,
+  location: r.location,
+  urlSealed: r.url_sealed,
+  createdAt: new Date(r.created_at),
+});
 
 export async function insertDatabase(db: Db, d: MonitoredDatabase): Promise<void> {
-  await db.insertInto('monitored_databases').values({ id: d.id, name: d.name, location: d.location, url_sealed: d.urlSealed, created_at: d.createdAt.toISOString() }).execute();
+  await db
+    .insertInto('monitored_databases')
+    .values({
+      id: d.id,
+      name: d.name,
+      location: d.location,
+      url_sealed: d.urlSealed,
+      created_at: d.createdAt.toISOString(),
+    })
+    .execute();
 }
 
 /** By id or by name. */
 export async function findDatabase(db: Db, ref: string): Promise<MonitoredDatabase | undefined> {
-  const row = await db.selectFrom('monitored_databases').selectAll().where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)])).executeTakeFirst();
+  const row = await db
+    .selectFrom('monitored_databases')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
+    .executeTakeFirst();
   return row && toDatabase(row);
 }
 

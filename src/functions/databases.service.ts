@@ -9,7 +9,13 @@ import type { Clock } from '../clock.js';
 import { createDb, inTransaction, isUniqueViolation, type Database, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { deleteDatabase, findDatabase, insertDatabase, listDatabases, type MonitoredDatabase } from './databases.repo.js';
+import {
+  deleteDatabase,
+  findDatabase,
+  insertDatabase,
+  listDatabases,
+  type MonitoredDatabase,
+} from './databases.repo.js';
 
 /** host:port/database, without credentials, or a refusal naming the problem. */
 function locationOf(url: string): string {
@@ -17,16 +23,31 @@ function locationOf(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError('database.invalid', 'url: not a URL; expected postgres://user:password@host:5432/database', { field: 'url' });
+    throw new AppError('database.invalid', 'url: not a URL; expected postgres://user:password@host:5432/database', {
+      field: 'url',
+    });
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new AppError('database.invalid', 'url: must be a postgres:// or postgresql:// URL', { field: 'url' });
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    throw new AppError('database.invalid', 'url: must be a postgres:// or postgresql:// URL', { field: 'url' });
   if (!parsed.hostname) throw new AppError('database.invalid', 'url: names no host', { field: 'url' });
   return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname.length > 1 ? parsed.pathname : '/postgres'}`;
 }
 
-export function createDatabasesService({ db, clock, secretKey }: { db: Db; clock: Clock; secretKey: Buffer | undefined }) {
+export function createDatabasesService({
+  db,
+  clock,
+  secretKey,
+}: {
+  db: Db;
+  clock: Clock;
+  secretKey: Buffer | undefined;
+}) {
   const key = () => {
-    if (!secretKey) throw new AppError('database.conflict', 'VIGIL_SECRET_KEY is not set on the server: connection strings are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))');
+    if (!secretKey)
+      throw new AppError(
+        'database.conflict',
+        'VIGIL_SECRET_KEY is not set on the server: connection strings are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))',
+      );
     return secretKey;
   };
 
@@ -35,15 +56,28 @@ export function createDatabasesService({ db, clock, secretKey }: { db: Db; clock
       authorize(actor, 'service.write');
       const location = locationOf(input.url);
       const now = clock.now();
-      const record: MonitoredDatabase = { id: newId('mdb', now), name: input.name, location, urlSealed: seal(key(), input.url), createdAt: now };
+      const record: MonitoredDatabase = {
+        id: newId('mdb', now),
+        name: input.name,
+        location,
+        urlSealed: seal(key(), input.url),
+        createdAt: now,
+      };
       await inTransaction(db, async (trx) => {
         try {
           await insertDatabase(trx, record);
         } catch (error) {
-          if (isUniqueViolation(error)) throw new AppError('database.already_exists', `a database named "${input.name}" is already registered`, { name: input.name });
+          if (isUniqueViolation(error))
+            throw new AppError('database.already_exists', `a database named "${input.name}" is already registered`, {
+              name: input.name,
+            });
           throw error;
         }
-        await audit(trx, clock, actor, { action: 'database.create', target: { type: 'database', id: record.id }, details: { name: record.name, location } });
+        await audit(trx, clock, actor, {
+          action: 'database.create',
+          target: { type: 'database', id: record.id },
+          details: { name: record.name, location },
+        });
       });
       return record;
     },
@@ -58,7 +92,11 @@ export function createDatabasesService({ db, clock, secretKey }: { db: Db; clock
       await inTransaction(db, async (trx) => {
         const found = await findDatabase(trx, ref);
         if (!found || !(await deleteDatabase(trx, found.id))) throw notFound('database', ref);
-        await audit(trx, clock, actor, { action: 'database.delete', target: { type: 'database', id: found.id }, details: { name: found.name } });
+        await audit(trx, clock, actor, {
+          action: 'database.delete',
+          target: { type: 'database', id: found.id },
+          details: { name: found.name },
+        });
       });
     },
 
@@ -71,7 +109,10 @@ export function createDatabasesService({ db, clock, secretKey }: { db: Db; clock
         url = unseal(key(), found.urlSealed);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        throw new AppError('database.conflict', `the connection string of "${found.name}" cannot be unsealed: VIGIL_SECRET_KEY is not the key it was stored with`);
+        throw new AppError(
+          'database.conflict',
+          `the connection string of "${found.name}" cannot be unsealed: VIGIL_SECRET_KEY is not the key it was stored with`,
+        );
       }
       const database = createDb({ databaseUrl: url, poolSize: 2 });
       try {

@@ -11,7 +11,12 @@ export async function undiagnosedIncidents(db: Db, since: Date, staleBefore: Dat
     .select('incidents.id')
     .where('incidents.severity', 'in', ['P0', 'P1'])
     .where('incidents.created_at', '>=', since.toISOString())
-    .where((eb) => eb.or([eb('d.incident_id', 'is', null), eb.and([eb('d.finished_at', 'is', null), eb('d.claimed_at', '<', staleBefore.toISOString())])]))
+    .where((eb) =>
+      eb.or([
+        eb('d.incident_id', 'is', null),
+        eb.and([eb('d.finished_at', 'is', null), eb('d.claimed_at', '<', staleBefore.toISOString())]),
+      ]),
+    )
     .orderBy('incidents.created_at')
     .limit(limit)
     .execute();
@@ -36,5 +41,10 @@ export async function claimDiagnostics(db: Db, incidentId: string, now: Date, st
 }
 
 export async function finishDiagnostics(db: Db, incidentIds: string[], at: Date): Promise<void> {
-  for (const part of chunks(incidentIds, 256)) await db.updateTable('incident_diagnostics').set({ finished_at: at.toISOString() }).where('incident_id', 'in', part).execute();
+  for (const part of chunks(incidentIds, 256))
+    await db
+      .updateTable('incident_diagnostics')
+      .set({ finished_at: at.toISOString() })
+      .where('incident_id', 'in', part)
+      .execute();
 }

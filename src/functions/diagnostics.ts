@@ -31,13 +31,36 @@ interface Check {
 
 /** The checks run: the runbook's Phase 2 list. */
 const CHECKS: Check[] = [
-  { label: 'production_health', fn: 'production-monitoring', body: { action: 'health_check' }, only: { listAs: 'services_not_operational', troubled: (s) => s.status !== 'operational' } },
+  {
+    label: 'production_health',
+    fn: 'production-monitoring',
+    body: { action: 'health_check' },
+    only: { listAs: 'services_not_operational', troubled: (s) => s.status !== 'operational' },
+  },
   { label: 'database_health', fn: 'database-scalability', body: { action: 'health_check' } },
   { label: 'error_analytics', fn: 'error-tracking', body: { action: 'get_error_analytics', time_window: '1h' } },
-  { label: 'performance', fn: 'production-monitoring', body: { action: 'performance_report', time_window: '1h' }, only: { listAs: 'services_degraded_or_failing', troubled: (s) => s.status !== 'normal' || Number(s.error_rate ?? 0) > 0 } },
+  {
+    label: 'performance',
+    fn: 'production-monitoring',
+    body: { action: 'performance_report', time_window: '1h' },
+    only: {
+      listAs: 'services_degraded_or_failing',
+      troubled: (s) => s.status !== 'normal' || Number(s.error_rate ?? 0) > 0,
+    },
+  },
 ];
 
-export function createDiagnostics({ db, clock, functions, incidents }: { db: Db; clock: Clock; functions: FunctionsService; incidents: IncidentsService }) {
+export function createDiagnostics({
+  db,
+  clock,
+  functions,
+  incidents,
+}: {
+  db: Db;
+  clock: Clock;
+  functions: FunctionsService;
+  incidents: IncidentsService;
+}) {
   let lastRun = -Infinity;
   /** Runs the checks, each on its own: one failing check is reported, not fatal to the others. */
   async function gather(): Promise<Record<string, unknown>> {
@@ -47,7 +70,11 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
         const result = await functions.call(SYSTEM_ACTOR, fn, body);
         if (only) {
           const { services, ...rest } = result as { services?: Array<Record<string, unknown>> };
-          found[label] = { ...rest, services_checked: services?.length ?? 0, [only.listAs]: (services ?? []).filter(only.troubled).slice(0, LISTED_SERVICES) };
+          found[label] = {
+            ...rest,
+            services_checked: services?.length ?? 0,
+            [only.listAs]: (services ?? []).filter(only.troubled).slice(0, LISTED_SERVICES),
+          };
         } else found[label] = result;
       } catch (error) {
         found[label] = { error: error instanceof Error ? error.message : String(error) };
@@ -86,7 +113,21 @@ export function createDiagnostics({ db, clock, functions, incidents }: { db: Db;
         await inTransaction(db, async (trx) => {
           const at = clock.now();
           const found = await incidents.within(trx).states(part);
-          await incidents.within(trx).recordMany(found.map((incident) => ({ incident, actor: SYSTEM_ACTOR, kind: 'diagnostics', data: { ...findings, took_ms: at.getTime() - now.getTime(), ...(claimed.length > 1 && { shared_with: claimed.length - 1 }) }, at })));
+          await incidents
+            .within(trx)
+            .recordMany(
+              found.map((incident) => ({
+                incident,
+                actor: SYSTEM_ACTOR,
+                kind: 'diagnostics',
+                data: {
+                  ...findings,
+                  took_ms: at.getTime() - now.getTime(),
+                  ...(claimed.length > 1 && { shared_with: claimed.length - 1 }),
+                },
+                at,
+              })),
+            );
           await finishDiagnostics(trx, part, at);
         });
         await yieldToEventLoop();

@@ -3,7 +3,9 @@
 import type { Db } from '../db/database.js';
 
 /** Unresolved incidents per service and severity (service null for incidents without one). */
-export async function openIncidentCounts(db: Db): Promise<Array<{ serviceId: string | null; severity: string; count: number }>> {
+export async function openIncidentCounts(
+  db: Db,
+): Promise<Array<{ serviceId: string | null; severity: string; count: number }>> {
   const rows = await db
     .selectFrom('incidents')
     .select((eb) => ['service_id', 'severity', eb.fn.countAll<string | number>().as('count')])
@@ -24,7 +26,11 @@ export async function overdueEscalations(db: Db, now: Date): Promise<{ count: nu
 }
 
 /** Notifications due for delivery at `now`, the oldest due time, and how many went dead since `deadSince`. */
-export async function outboxBacklog(db: Db, now: Date, deadSince: Date): Promise<{ due: number; oldest: Date | null; dead: number }> {
+export async function outboxBacklog(
+  db: Db,
+  now: Date,
+  deadSince: Date,
+): Promise<{ due: number; oldest: Date | null; dead: number }> {
   const due = await db
     .selectFrom('notifications')
     .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.min('next_attempt_at').as('oldest')])

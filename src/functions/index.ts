@@ -1,4 +1,9 @@
-export { createFunctionsService, TIME_WINDOWS, type FunctionsService, type RunbookFunction } from './functions.service.js';
+export {
+  createFunctionsService,
+  TIME_WINDOWS,
+  type FunctionsService,
+  type RunbookFunction,
+} from './functions.service.js';
 export type { FunctionCall } from './log.repo.js';
 export { productionMonitoring } from './production-monitoring.js';
 export { databaseScalability } from './database-scalability.js';

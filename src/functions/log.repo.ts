@@ -29,7 +29,19 @@ const toCall = (r: FunctionLogTable): FunctionCall => ({
 export async function insertCall(db: Db, c: FunctionCall): Promise<void> {
   await db
     .insertInto('function_log')
-    .values({ id: c.id, at: c.at.toISOString(), function: c.function, action: c.action, actor_type: c.actor.type, actor_id: c.actor.id, actor_name: c.actor.name, request_id: c.requestId, duration_ms: c.durationMs, outcome: c.outcome, error: c.error })
+    .values({
+      id: c.id,
+      at: c.at.toISOString(),
+      function: c.function,
+      action: c.action,
+      actor_type: c.actor.type,
+      actor_id: c.actor.id,
+      actor_name: c.actor.name,
+      request_id: c.requestId,
+      duration_ms: c.durationMs,
+      outcome: c.outcome,
+      error: c.error,
+    })
     .execute();
 }
 

@@ -24,13 +24,28 @@ export function productionMonitoring(app: App): RunbookFunction {
       const open = alerts.filter((a) => a.status !== 'resolved');
       const candidates = open.length > 0 ? open : alerts.slice(0, 1);
       const incidentIds = [...new Set(candidates.map((a) => a.incidentId).filter((id): id is string => id !== null))];
-      if (incidentIds.length > 1) throw new AppError('function.invalid', `alert_id: the dedup key ${JSON.stringify(ref)} is open on ${incidentIds.length} incidents; give an alert id or an incident number`, { field: 'alert_id', incidents: incidentIds });
+      if (incidentIds.length > 1)
+        throw new AppError(
+          'function.invalid',
+          `alert_id: the dedup key ${JSON.stringify(ref)} is open on ${incidentIds.length} incidents; give an alert id or an incident number`,
+          { field: 'alert_id', incidents: incidentIds },
+        );
       const [incidentId] = incidentIds;
-      if (!incidentId) throw new AppError('alert.conflict', `alert ${candidates[0]?.id} opened no incident (info alerts are only recorded), so there is nothing to acknowledge`, { alert_id: candidates[0]?.id });
+      if (!incidentId)
+        throw new AppError(
+          'alert.conflict',
+          `alert ${candidates[0]?.id} opened no incident (info alerts are only recorded), so there is nothing to acknowledge`,
+          { alert_id: candidates[0]?.id },
+        );
       return app.incidents.get(actor, incidentId);
     }
     return app.incidents.get(actor, ref).catch((error: unknown) => {
-      if (error instanceof AppError && error.kind === 'not_found') throw new AppError('alert.not_found', `alert_id: no alert has the id or dedup key ${JSON.stringify(ref)}, and no incident has that id or number`, { field: 'alert_id', alert_id: ref });
+      if (error instanceof AppError && error.kind === 'not_found')
+        throw new AppError(
+          'alert.not_found',
+          `alert_id: no alert has the id or dedup key ${JSON.stringify(ref)}, and no incident has that id or number`,
+          { field: 'alert_id', alert_id: ref },
+        );
       throw error;
     });
   }
@@ -43,15 +58,26 @@ export function productionMonitoring(app: App): RunbookFunction {
       async run(actor, params) {
         const { alert_id: ref, engineer } = params as { alert_id: string; engineer: string };
         const person = await app.users.identify(engineer).catch((error: unknown) => {
-          if (error instanceof AppError) throw new AppError(error.code === 'user.not_found' ? 'engineer.not_found' : 'function.invalid', `engineer: ${error.message}`, { field: 'engineer', ...(error.details as object) });
+          if (error instanceof AppError)
+            throw new AppError(
+              error.code === 'user.not_found' ? 'engineer.not_found' : 'function.invalid',
+              `engineer: ${error.message}`,
+              { field: 'engineer', ...(error.details as object) },
+            );
           throw error;
         });
-        if (person.deactivatedAt) throw new AppError('function.invalid', `engineer: ${person.handle} is deactivated`, { field: 'engineer' });
+        if (person.deactivatedAt)
+          throw new AppError('function.invalid', `engineer: ${person.handle} is deactivated`, { field: 'engineer' });
         const incident = await incidentFor(actor, ref);
         // On the timeline as the engineer; the caller's token and request stay on the audit row and in the function log.
         const as: Actor = { ...actor, type: 'user', id: person.id, name: person.handle };
         const acknowledged = await app.incidents.acknowledge(as, incident.id);
-        return { acknowledged: true, alert_id: ref, engineer: { id: person.id, handle: person.handle, name: person.name }, incident: incidentJson(acknowledged, app.clock.now()) };
+        return {
+          acknowledged: true,
+          alert_id: ref,
+          engineer: { id: person.id, handle: person.handle, name: person.name },
+          incident: incidentJson(acknowledged, app.clock.now()),
+        };
       },
     },
 
@@ -63,11 +89,12 @@ export function productionMonitoring(app: App): RunbookFunction {
         const now = app.clock.now();
         const database = await databaseHealth(app.database);
         const openBy = new Map<string, Record<string, number>>();
-        for (const r of await openIncidentCounts(db)) openBy.set(r.serviceId ?? '', { ...openBy.get(r.serviceId ?? ''), [r.severity]: r.count });
+        for (const r of await openIncidentCounts(db))
+          openBy.set(r.serviceId ?? '', { ...openBy.get(r.serviceId ?? ''), [r.severity]: r.count });
         const monitors = await app.monitors.all();
         const nameOf = new Map<string, string>();
         const services = [];
-        for (let cursor: string | undefined, more = true; more; ) {
+        for (let cursor: string | undefined, more = true; more;) {
           const page = await app.services.list(actor, { limit: 100, cursor });
           for (const s of page.data) {
             const counts = openBy.get(s.id) ?? {};
@@ -75,9 +102,25 @@ export function productionMonitoring(app: App): RunbookFunction {
             nameOf.set(s.id, s.name);
             const own = monitors.filter((m) => m.serviceId === s.id);
             const monitorDown = own.some((m) => m.state === 'down' && !m.paused);
-            const lastCheck = own.reduce<Date | null>((a, m) => (m.lastCheckAt && (!a || m.lastCheckAt > a) ? m.lastCheckAt : a), null);
-            const status = maintenance ? 'maintenance' : counts.P0 ? 'down' : counts.P1 || counts.P2 || monitorDown ? 'degraded' : 'operational';
-            services.push({ id: s.id, name: s.name, status, open_incidents: counts, maintenance_until: maintenance?.end.toISOString() ?? null, last_check: lastCheck?.toISOString() ?? null });
+            const lastCheck = own.reduce<Date | null>(
+              (a, m) => (m.lastCheckAt && (!a || m.lastCheckAt > a) ? m.lastCheckAt : a),
+              null,
+            );
+            const status = maintenance
+              ? 'maintenance'
+              : counts.P0
+                ? 'down'
+                : counts.P1 || counts.P2 || monitorDown
+                  ? 'degraded'
+                  : 'operational';
+            services.push({
+              id: s.id,
+              name: s.name,
+              status,
+              open_incidents: counts,
+              maintenance_until: maintenance?.end.toISOString() ?? null,
+              last_check: lastCheck?.toISOString() ?? null,
+            });
           }
           cursor = page.nextCursor ?? undefined;
           more = page.nextCursor !== null;
@@ -90,17 +133,30 @@ export function productionMonitoring(app: App): RunbookFunction {
         const problems: string[] = [];
         if (!database.reachable) problems.push('the database does not answer');
         if (engineLag > ENGINE_LAG_DEGRADED_S) problems.push(`escalations are ${engineLag} s overdue`);
-        if (outboxAge > OUTBOX_AGE_DEGRADED_S) problems.push(`notifications have waited ${outboxAge} s to be delivered`);
+        if (outboxAge > OUTBOX_AGE_DEGRADED_S)
+          problems.push(`notifications have waited ${outboxAge} s to be delivered`);
         const down = services.filter((s) => s.status === 'down').map((s) => s.name);
         const degraded = services.filter((s) => s.status === 'degraded').map((s) => s.name);
         if (down.length) problems.push(`down (open P0): ${down.join(', ')}`);
         if (degraded.length) problems.push(`degraded (open P1/P2 or a monitor down): ${degraded.join(', ')}`);
-        const status: Status = !database.reachable || down.length > 0 ? 'down' : problems.length > 0 ? 'degraded' : 'healthy';
+        const status: Status =
+          !database.reachable || down.length > 0 ? 'down' : problems.length > 0 ? 'degraded' : 'healthy';
         return {
           status,
           problems,
           services,
-          monitors: monitors.map((m) => ({ id: m.id, name: m.name, service_id: m.serviceId, service: nameOf.get(m.serviceId) ?? null, kind: m.kind, state: m.state, paused: m.paused, last_check: m.lastCheckAt?.toISOString() ?? null, last_latency_ms: m.lastLatencyMs, enhanced_until: m.enhancedUntil && m.enhancedUntil > now ? m.enhancedUntil.toISOString() : null })),
+          monitors: monitors.map((m) => ({
+            id: m.id,
+            name: m.name,
+            service_id: m.serviceId,
+            service: nameOf.get(m.serviceId) ?? null,
+            kind: m.kind,
+            state: m.state,
+            paused: m.paused,
+            last_check: m.lastCheckAt?.toISOString() ?? null,
+            last_latency_ms: m.lastLatencyMs,
+            enhanced_until: m.enhancedUntil && m.enhancedUntil > now ? m.enhancedUntil.toISOString() : null,
+          })),
           vigil: {
             database: { engine: database.engine, reachable: database.reachable, latency_ms: database.latency_ms },
             escalation_engine: { overdue_escalations: overdue.count, lag_seconds: engineLag },
@@ -112,10 +168,14 @@ export function productionMonitoring(app: App): RunbookFunction {
     },
 
     performance_report: {
-      summary: 'Per service and monitor: checks, error rate, p50/p95/p99 response time and degradation against the same window over the previous 7 days',
+      summary:
+        'Per service and monitor: checks, error rate, p50/p95/p99 response time and degradation against the same window over the previous 7 days',
       permission: 'read',
       params: z.object({ time_window: timeWindow.default('1h') }),
-      run: (actor, params) => app.performance.report(actor, TIME_WINDOWS[params.time_window as keyof typeof TIME_WINDOWS]).then((report) => ({ time_window: params.time_window, ...report })),
+      run: (actor, params) =>
+        app.performance
+          .report(actor, TIME_WINDOWS[params.time_window as keyof typeof TIME_WINDOWS])
+          .then((report) => ({ time_window: params.time_window, ...report })),
     },
   };
 }

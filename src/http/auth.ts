@@ -1,7 +1,16 @@
 // Bearer-token authentication for /api/*, /functions/* and /verify: 401 without a valid token. Roles are
 // checked by the services (403), so every caller path is covered, not just HTTP.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { clearedSessionCookie, csrfMatches, readCookie, SESSION_COOKIE, type Actor, type Session, type SessionsService, type TokensService } from '../auth/index.js';
+import {
+  clearedSessionCookie,
+  csrfMatches,
+  readCookie,
+  SESSION_COOKIE,
+  type Actor,
+  type Session,
+  type SessionsService,
+  type TokensService,
+} from '../auth/index.js';
 import { AppError } from '../errors.js';
 
 declare module 'fastify' {
@@ -28,14 +37,21 @@ const HEARTBEATS = '/api/v1/heartbeats/';
 
 export function requiresToken(url: string): boolean {
   const path = url.split('?')[0] ?? url;
-  return PROTECTED_PATHS.has(path) || (PROTECTED.some((prefix) => path.startsWith(prefix)) && !PUBLIC.has(path) && !path.startsWith(INTEGRATIONS) && !path.startsWith(HEARTBEATS));
+  return (
+    PROTECTED_PATHS.has(path) ||
+    (PROTECTED.some((prefix) => path.startsWith(prefix)) &&
+      !PUBLIC.has(path) &&
+      !path.startsWith(INTEGRATIONS) &&
+      !path.startsWith(HEARTBEATS))
+  );
 }
 
 /**
  * Secure when the request itself came over TLS, or when VIGIL_PUBLIC_URL says people reach Vigil by
  * https (behind a TLS-terminating proxy the server sees http; forwarded headers are not trusted).
  */
-export const secureCookie = (request: FastifyRequest, publicUrl: string | undefined) => request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false);
+export const secureCookie = (request: FastifyRequest, publicUrl: string | undefined) =>
+  request.protocol === 'https' || (publicUrl?.startsWith('https://') ?? false);
 
 /**
  * An onRequest hook factory: resolves the bearer token to an Actor or answers 401. Without an
@@ -58,7 +74,12 @@ export function bearerAuth(tokens: TokensService, sessions?: SessionsService, pu
         throw new AppError('auth.unauthorized', 'the session has ended or is unknown; sign in again');
       }
       if (UNSAFE.has(request.method) && !csrfMatches(cookie, request.headers['x-csrf-token'])) {
-        throw new AppError('auth.csrf', 'a request signed in by cookie must send the session\'s X-CSRF-Token header', undefined, 'forbidden');
+        throw new AppError(
+          'auth.csrf',
+          "a request signed in by cookie must send the session's X-CSRF-Token header",
+          undefined,
+          'forbidden',
+        );
       }
       request.actor = found.actor;
       request.session = { record: found.session, secret: cookie };

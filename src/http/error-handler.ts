@@ -39,11 +39,23 @@ function fieldOf(context: string | undefined, issue: ValidationIssue): string {
 /** Turns any thrown value into a status and the `{"error":{…}}` body. */
 export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return { status: STATUS[error.kind], body: { error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } } };
+    return {
+      status: STATUS[error.kind],
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details !== undefined && { details: error.details }),
+        },
+      },
+    };
   }
   const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (fe.validation) {
-    const errors = fe.validation.map((issue) => ({ field: fieldOf(fe.validationContext, issue), message: issue.message ?? 'is invalid' }));
+    const errors = fe.validation.map((issue) => ({
+      field: fieldOf(fe.validationContext, issue),
+      message: issue.message ?? 'is invalid',
+    }));
     const message = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     return { status: 400, body: { error: { code: 'request.invalid', message, details: { errors } } } };
   }
@@ -51,8 +63,20 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     const code = FASTIFY_CODES[fe.code ?? ''] ?? BY_STATUS[fe.statusCode] ?? 'request.invalid';
     return { status: fe.statusCode, body: { error: { code, message: fe.message } } };
   }
-  if (isUnstorableText(error)) return { status: 400, body: { error: { code: 'request.invalid', message: 'a value contains a character that cannot be stored (NUL, or text that is not UTF-8)' } } };
-  return { status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } };
+  if (isUnstorableText(error))
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'request.invalid',
+          message: 'a value contains a character that cannot be stored (NUL, or text that is not UTF-8)',
+        },
+      },
+    };
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'internal error; the server log has the details' } },
+  };
 }
 
 const BY_STATUS: Record<number, string> = {
@@ -92,5 +116,7 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(404).send({ error: { code: 'route.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  void reply
+    .status(404)
+    .send({ error: { code: 'route.not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
 }

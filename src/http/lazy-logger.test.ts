@@ -12,7 +12,9 @@ describe('LazyChildLogger', () => {
   it('writes nothing and builds no child for lines below the level', () => {
     const { logger, lines } = capture('warn');
     let children = 0;
-    const counting = Object.assign(Object.create(logger) as typeof logger, { child: (...a: Parameters<typeof logger.child>) => (children++, logger.child(...a)) });
+    const counting = Object.assign(Object.create(logger) as typeof logger, {
+      child: (...a: Parameters<typeof logger.child>) => (children++, logger.child(...a)),
+    });
     const log = new LazyChildLogger(counting, { reqId: 'r-1' }, {});
     log.info('incoming request');
     log.debug({ a: 1 }, 'detail');

@@ -66,6 +66,10 @@ export class LazyChildLogger implements FastifyBaseLogger {
 }
 
 /** For Fastify's `childLoggerFactory` option. */
-export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildOptions): FastifyBaseLogger {
+export function lazyChildLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildOptions,
+): FastifyBaseLogger {
   return new LazyChildLogger(logger, bindings, options);
 }

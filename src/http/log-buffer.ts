@@ -48,7 +48,12 @@ export function createLogBuffer(capacity = 2_000): LogBuffer {
         if (since && !(time >= since)) continue;
         if (LOG_LEVELS.indexOf(name as (typeof LOG_LEVELS)[number]) < floor) continue;
         const { time: _t, level: _l, msg, pid: _p, hostname: _h, ...rest } = parsed;
-        out.push({ ...rest, time: Number.isNaN(time.getTime()) ? '' : time.toISOString(), level: name, msg: typeof msg === 'string' ? msg : '' });
+        out.push({
+          ...rest,
+          time: Number.isNaN(time.getTime()) ? '' : time.toISOString(),
+          level: name,
+          msg: typeof msg === 'string' ? msg : '',
+        });
       }
       return out.slice(-limit);
     },

@@ -9,7 +9,14 @@ describe('HttpStats', () => {
     stats.observe('POST', '/v2/enqueue', 202, 9);
     stats.observe('POST', '/v2/enqueue', 400, 0.002);
     const text = stats.render();
-    const value = (line: string) => Number(text.split('\n').find((l) => l.startsWith(line))?.split(' ').at(-1));
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.split(' ')
+          .at(-1),
+      );
     const ok = 'method="POST",route="/v2/enqueue",status_code="202"';
     expect(value(`vigil_http_requests_total{${ok}}`)).toBe(3);
     expect(value(`vigil_http_requests_total{method="POST",route="/v2/enqueue",status_code="400"}`)).toBe(1);

@@ -28,7 +28,12 @@ export class HttpStats {
     const key = `${method} ${status} ${route}`;
     let s = this.series.get(key);
     if (!s) {
-      s = { labels: `method="${escapeLabel(method)}",route="${escapeLabel(route)}",status_code="${status}"`, buckets: new Float64Array(LATENCY_BUCKETS.length + 1), count: 0, sum: 0 };
+      s = {
+        labels: `method="${escapeLabel(method)}",route="${escapeLabel(route)}",status_code="${status}"`,
+        buckets: new Float64Array(LATENCY_BUCKETS.length + 1),
+        count: 0,
+        sum: 0,
+      };
       this.series.set(key, s);
     }
     let i = 0;
@@ -40,8 +45,14 @@ export class HttpStats {
 
   /** vigil_http_requests_total and vigil_http_request_duration_seconds in the Prometheus text format. */
   render(): string {
-    const counts = ['# HELP vigil_http_requests_total HTTP requests by route and status.', '# TYPE vigil_http_requests_total counter'];
-    const latency = ['# HELP vigil_http_request_duration_seconds HTTP request latency by route.', '# TYPE vigil_http_request_duration_seconds histogram'];
+    const counts = [
+      '# HELP vigil_http_requests_total HTTP requests by route and status.',
+      '# TYPE vigil_http_requests_total counter',
+    ];
+    const latency = [
+      '# HELP vigil_http_request_duration_seconds HTTP request latency by route.',
+      '# TYPE vigil_http_request_duration_seconds histogram',
+    ];
     for (const s of this.series.values()) {
       counts.push(`vigil_http_requests_total{${s.labels}} ${s.count}`);
       let cumulative = 0;
@@ -68,7 +79,8 @@ export function registerMetrics(server: FastifyInstance, app: App): void {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await app.incidents.counts()) this.set({ status: row.status, severity: row.severity }, row.count);
+      for (const row of await app.incidents.counts())
+        this.set({ status: row.status, severity: row.severity }, row.count);
     },
   });
 

@@ -15,7 +15,12 @@ export function scheduleView(s: Schedule) {
     timezone: s.timezone,
     layers: s.layers.map((l) => ({
       name: l.name,
-      rotation: { kind: l.rotation.kind, shift_seconds: l.rotation.shiftSeconds ?? null, handoff_at: l.rotation.handoffAt.toISOString(), participants: l.rotation.participants },
+      rotation: {
+        kind: l.rotation.kind,
+        shift_seconds: l.rotation.shiftSeconds ?? null,
+        handoff_at: l.rotation.handoffAt.toISOString(),
+        participants: l.rotation.participants,
+      },
       restrictions: l.restrictions ?? [],
     })),
     created_at: s.createdAt.toISOString(),
@@ -24,15 +29,32 @@ export function scheduleView(s: Schedule) {
 }
 
 export function shiftView(s: Shift) {
-  return { user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString(), source: s.source, layer: s.layer ?? null };
+  return {
+    user_id: s.userId,
+    start: s.start.toISOString(),
+    end: s.end.toISOString(),
+    source: s.source,
+    layer: s.layer ?? null,
+  };
 }
 
 export function overrideView(o: Override) {
-  return { id: o.id, user_id: o.userId, replaces_user_id: o.replacesUserId, start: o.start.toISOString(), end: o.end.toISOString() };
+  return {
+    id: o.id,
+    user_id: o.userId,
+    replaces_user_id: o.replacesUserId,
+    start: o.start.toISOString(),
+    end: o.end.toISOString(),
+  };
 }
 
 export function fixedView(f: FixedSchedule) {
-  return { id: f.id, start: f.start.toISOString(), end: f.end.toISOString(), shifts: f.shifts.map((s) => ({ user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString() })) };
+  return {
+    id: f.id,
+    start: f.start.toISOString(),
+    end: f.end.toISOString(),
+    shifts: f.shifts.map((s) => ({ user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString() })),
+  };
 }
 
 export function policyView(p: Policy) {
@@ -49,34 +71,98 @@ export function policyView(p: Policy) {
 }
 
 export function teamView(t: Team) {
-  return { id: t.id, name: t.name, description: t.description, default_policy_id: t.defaultPolicyId, members: t.members, created_at: t.createdAt.toISOString(), updated_at: t.updatedAt.toISOString() };
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    default_policy_id: t.defaultPolicyId,
+    members: t.members,
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+  };
 }
 
 export function pageView(p: Page) {
-  return { id: p.id, run: p.run, level: p.level, loop: p.loop, user_id: p.userId, at: p.at.toISOString(), reason: p.reason };
+  return {
+    id: p.id,
+    run: p.run,
+    level: p.level,
+    loop: p.loop,
+    user_id: p.userId,
+    at: p.at.toISOString(),
+    reason: p.reason,
+  };
 }
 
 export function escalationView(e: EscalationState | undefined) {
   if (!e) return null;
-  return { policy_id: e.policyId, run: e.run, level: e.level, loop: e.loop, started_at: e.startedAt.toISOString(), next_escalation_at: e.nextAt?.toISOString() ?? null, stopped_at: e.stoppedAt?.toISOString() ?? null, stop_reason: e.stopReason };
+  return {
+    policy_id: e.policyId,
+    run: e.run,
+    level: e.level,
+    loop: e.loop,
+    started_at: e.startedAt.toISOString(),
+    next_escalation_at: e.nextAt?.toISOString() ?? null,
+    stopped_at: e.stoppedAt?.toISOString() ?? null,
+    stop_reason: e.stopReason,
+  };
 }
 
 export function contactMethodView(m: ContactMethod) {
-  return { id: m.id, kind: m.kind, address: m.address, verified: m.verified, signed: m.secret !== null, created_at: m.createdAt.toISOString() };
+  return {
+    id: m.id,
+    kind: m.kind,
+    address: m.address,
+    verified: m.verified,
+    signed: m.secret !== null,
+    created_at: m.createdAt.toISOString(),
+  };
 }
 
 export function maintenanceView(w: MaintenanceWindow, now: Date) {
-  return { id: w.id, start: w.start.toISOString(), end: w.end.toISOString(), reason: w.reason, active: w.start <= now && now < w.end, created_by: w.createdBy, created_at: w.createdAt.toISOString() };
+  return {
+    id: w.id,
+    start: w.start.toISOString(),
+    end: w.end.toISOString(),
+    reason: w.reason,
+    active: w.start <= now && now < w.end,
+    created_by: w.createdBy,
+    created_at: w.createdAt.toISOString(),
+  };
 }
 
 export function notificationView(n: Notification) {
-  return { id: n.id, kind: n.kind, channel: n.channel, destination: n.destination, state: n.state, attempts: n.attempts, last_error: n.lastError, next_attempt_at: n.state === 'pending' || n.state === 'failed' ? n.nextAttemptAt.toISOString() : null, sent_at: n.sentAt?.toISOString() ?? null, created_at: n.createdAt.toISOString() };
+  return {
+    id: n.id,
+    kind: n.kind,
+    channel: n.channel,
+    destination: n.destination,
+    state: n.state,
+    attempts: n.attempts,
+    last_error: n.lastError,
+    next_attempt_at: n.state === 'pending' || n.state === 'failed' ? n.nextAttemptAt.toISOString() : null,
+    sent_at: n.sentAt?.toISOString() ?? null,
+    created_at: n.createdAt.toISOString(),
+  };
 }
 
 export function notificationRuleView(r: NotificationRule) {
-  return { id: r.id, contact_method_id: r.contactMethodId, delay_seconds: r.delaySeconds, created_at: r.createdAt.toISOString() };
+  return {
+    id: r.id,
+    contact_method_id: r.contactMethodId,
+    delay_seconds: r.delaySeconds,
+    created_at: r.createdAt.toISOString(),
+  };
 }
 
 export function stakeholderView(s: Stakeholder) {
-  return { id: s.id, name: s.name, kind: s.kind, address: s.address, severities: s.severities, signed: s.secret !== null, created_at: s.createdAt.toISOString() };
+  return {
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    address: s.address,
+    severities: s.severities,
+    signed: s.secret !== null,
+    created_at: s.createdAt.toISOString(),
+  };
 }

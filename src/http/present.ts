@@ -16,7 +16,16 @@ export function eventView(e: TimelineEvent) {
 }
 
 export function userView(u: User) {
-  return { id: u.id, handle: u.handle, name: u.name, email: u.email, timezone: u.timezone, active: u.deactivatedAt === null, created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString() };
+  return {
+    id: u.id,
+    handle: u.handle,
+    name: u.name,
+    email: u.email,
+    timezone: u.timezone,
+    active: u.deactivatedAt === null,
+    created_at: u.createdAt.toISOString(),
+    updated_at: u.updatedAt.toISOString(),
+  };
 }
 
 export function tokenView(tk: Token) {
@@ -77,11 +86,27 @@ export function alertView(a: Alert) {
 }
 
 export function changeView(c: ChangeEvent) {
-  return { id: c.id, service_id: c.serviceId, timestamp: c.timestamp.toISOString(), received_at: c.at.toISOString(), summary: c.summary, source: c.source, ...c.details };
+  return {
+    id: c.id,
+    service_id: c.serviceId,
+    timestamp: c.timestamp.toISOString(),
+    received_at: c.at.toISOString(),
+    summary: c.summary,
+    source: c.source,
+    ...c.details,
+  };
 }
 
 export function auditView(a: AuditEntry) {
-  return { id: a.id, at: a.at.toISOString(), actor: a.actor, action: a.action, target: a.target, request_id: a.requestId, details: a.details };
+  return {
+    id: a.id,
+    at: a.at.toISOString(),
+    actor: a.actor,
+    action: a.action,
+    target: a.target,
+    request_id: a.requestId,
+    details: a.details,
+  };
 }
 
 /** The list envelope every collection uses. */

@@ -15,7 +15,8 @@ function validZone(zone: string): boolean {
 }
 
 /** Free text of up to `max` characters, trimmed, not empty. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(noNul, 'must not contain NUL characters');
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max).refine(noNul, 'must not contain NUL characters');
 
 /** A longer description that may be cleared: up to 5,000 characters, null removes it. */
 export const description = z.string().max(5000).refine(noNul, 'must not contain NUL characters').nullable();
@@ -36,13 +37,21 @@ export const pageQuery = z.strictObject({ limit, cursor: ref.optional() });
 export function csvOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z
     .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)));
 }
 
 export const handle = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'must be 2–32 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{1,31}$/,
+    'must be 2–32 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+  );
 
 export const email = z.email().max(254);
 /** An IANA time zone name that this runtime knows, e.g. "Europe/Berlin". */

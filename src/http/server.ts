@@ -96,7 +96,10 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     try {
       done(null, JSON.parse(raw));
     } catch {
-      const error = Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      const error = Object.assign(new Error('the body is not valid JSON'), {
+        statusCode: 400,
+        code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      });
       done(error, undefined);
     }
   });
@@ -115,7 +118,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await server.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Vigil API', version: '1', description: 'Self-hosted incident response. Send `Authorization: Bearer <token>` on /api/* and /functions/*.' },
+      info: {
+        title: 'Vigil API',
+        version: '1',
+        description: 'Self-hosted incident response. Send `Authorization: Bearer <token>` on /api/* and /functions/*.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

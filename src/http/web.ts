@@ -58,7 +58,9 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>V
 function isReserved(pathname: string): boolean {
   let plain: string;
   try {
-    plain = decodeURIComponent(pathname).replace(/\/{2,}/g, '/').toLowerCase();
+    plain = decodeURIComponent(pathname)
+      .replace(/\/{2,}/g, '/')
+      .toLowerCase();
   } catch {
     return true;
   }
@@ -87,8 +89,12 @@ function fileUnder(root: string, pathname: string): string | null {
 
 function sendFile(reply: FastifyReply, file: string, cacheControl: string): FastifyReply {
   const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  void reply.header('content-type', type).header('cache-control', cacheControl).header('x-content-type-options', 'nosniff');
-  if (type.startsWith('text/html')) void reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('referrer-policy', 'no-referrer');
+  void reply
+    .header('content-type', type)
+    .header('cache-control', cacheControl)
+    .header('x-content-type-options', 'nosniff');
+  if (type.startsWith('text/html'))
+    void reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('referrer-policy', 'no-referrer');
   return reply.send(fs.createReadStream(file));
 }
 
@@ -103,10 +109,15 @@ export function webConsole(root: string, apiNotFound: (request: FastifyRequest, 
   const index = path.join(base, 'index.html');
   return function notFound(request: FastifyRequest, reply: FastifyReply): unknown {
     const pathname = request.url.split('?')[0] ?? '/';
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || isReserved(pathname)) return apiNotFound(request, reply);
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || isReserved(pathname))
+      return apiNotFound(request, reply);
     if (!fs.existsSync(index)) {
       if (pathname !== '/') return apiNotFound(request, reply);
-      return reply.status(503).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
+      return reply
+        .status(503)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(NOT_BUILT);
     }
     const isAsset = pathname.startsWith('/assets/');
     const file = pathname === '/' ? index : fileUnder(base, pathname);

@@ -68,7 +68,12 @@ describe('response targets', () => {
     ['resolved in time without acknowledge', null, '2026-03-01T10:05:00.000Z', '2026-03-01T12:00:00.000Z', false],
     ['resolved late without acknowledge', null, '2026-03-01T10:30:00.000Z', '2026-03-01T12:00:00.000Z', true],
   ] as const)('%s', (_name, acked, resolved, now, breached) => {
-    expect(isResponseBreached({ ackDueAt: due, acknowledgedAt: acked ? at(acked) : null, resolvedAt: resolved ? at(resolved) : null }, at(now))).toBe(breached);
+    expect(
+      isResponseBreached(
+        { ackDueAt: due, acknowledgedAt: acked ? at(acked) : null, resolvedAt: resolved ? at(resolved) : null },
+        at(now),
+      ),
+    ).toBe(breached);
   });
 });
 

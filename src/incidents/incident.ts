@@ -87,7 +87,11 @@ export function nextStatus(current: Status, action: StatusAction): Status {
   switch (action) {
     case 'acknowledge':
       if (current === 'triggered') return 'acknowledged';
-      throw invalid(current, action, current === 'acknowledged' ? 'it is already acknowledged' : 'it is resolved; reopen it first');
+      throw invalid(
+        current,
+        action,
+        current === 'acknowledged' ? 'it is already acknowledged' : 'it is resolved; reopen it first',
+      );
     case 'resolve':
       if (current !== 'resolved') return 'resolved';
       throw invalid(current, action, 'it is already resolved');
@@ -119,14 +123,19 @@ export function phaseDueAt(startedAt: Date, phase: Phase): Date | null {
  * The response target was missed if the first response (acknowledge, or resolve without one) came
  * after `ackDueAt`, or none has come and `now` is past it. Derived, so it is right between sweeps.
  */
-export function isResponseBreached(incident: Pick<Incident, 'ackDueAt' | 'acknowledgedAt' | 'resolvedAt'>, now: Date): boolean {
+export function isResponseBreached(
+  incident: Pick<Incident, 'ackDueAt' | 'acknowledgedAt' | 'resolvedAt'>,
+  now: Date,
+): boolean {
   const respondedAt = incident.acknowledgedAt ?? incident.resolvedAt ?? now;
   return respondedAt.getTime() > incident.ackDueAt.getTime();
 }
 
 /** A phase is overdue while the incident is still in it after its due time. Resolved incidents are never overdue. */
 export function isPhaseOverdue(incident: Pick<Incident, 'phaseDueAt' | 'status'>, now: Date): boolean {
-  return incident.status !== 'resolved' && incident.phaseDueAt !== null && now.getTime() > incident.phaseDueAt.getTime();
+  return (
+    incident.status !== 'resolved' && incident.phaseDueAt !== null && now.getTime() > incident.phaseDueAt.getTime()
+  );
 }
 
 /** INC-YYYYMMDD-XXXX from the UTC creation day and the day's sequence (more digits past 9999). */

@@ -91,7 +91,30 @@ export async function nextSequences(db: Db, day: string, count: number): Promise
   return Number(row.last) - count + 1;
 }
 
-const INCIDENT_COLUMNS = ['id', 'number', 'title', 'description', 'impact', 'severity', 'status', 'phase', 'service_id', 'created_at', 'updated_at', 'created_by', 'ack_due_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'breach_recorded_at', 'phase_started_at', 'phase_due_at', 'group_key', 'classified_by'] as const satisfies ReadonlyArray<keyof IncidentsTable>;
+const INCIDENT_COLUMNS = [
+  'id',
+  'number',
+  'title',
+  'description',
+  'impact',
+  'severity',
+  'status',
+  'phase',
+  'service_id',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'ack_due_at',
+  'acknowledged_at',
+  'acknowledged_by',
+  'resolved_at',
+  'resolved_by',
+  'breach_recorded_at',
+  'phase_started_at',
+  'phase_due_at',
+  'group_key',
+  'classified_by',
+] as const satisfies ReadonlyArray<keyof IncidentsTable>;
 
 export async function insertIncidents(db: Db, incidents: Incident[]): Promise<void> {
   await insertRows(db, 'incidents', INCIDENT_COLUMNS, incidents.map(toRow), { max: 64 });
@@ -146,18 +169,27 @@ export interface IncidentQuery {
 
 /** Newest first. */
 export async function listIncidents(db: Db, q: IncidentQuery): Promise<Incident[]> {
-  let query = selectIncidents(db).orderBy('incidents.created_at', 'desc').orderBy('incidents.id', 'desc').limit(q.limit);
+  let query = selectIncidents(db)
+    .orderBy('incidents.created_at', 'desc')
+    .orderBy('incidents.id', 'desc')
+    .limit(q.limit);
   if (q.status?.length) query = query.where('status', 'in', q.status);
   if (q.severity?.length) query = query.where('severity', 'in', q.severity);
   if (q.serviceId) query = query.where('service_id', '=', q.serviceId);
   const before = q.before;
   if (before) {
     query = query.where((eb) =>
-      eb.or([eb('incidents.created_at', '<', before.createdAt), eb.and([eb('incidents.created_at', '=', before.createdAt), eb('incidents.id', '<', before.id)])]),
+      eb.or([
+        eb('incidents.created_at', '<', before.createdAt),
+        eb.and([eb('incidents.created_at', '=', before.createdAt), eb('incidents.id', '<', before.id)]),
+      ]),
     );
   }
   const rows = await query.execute();
-  const roles = await rolesFor(db, rows.map((r) => r.id));
+  const roles = await rolesFor(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toIncident(r, roles.get(r.id) ?? {}));
 }
 
@@ -177,7 +209,9 @@ export async function setRole(db: Db, incidentId: string, role: Role, userId: st
   await db
     .insertInto('incident_roles')
     .values({ incident_id: incidentId, role, user_id: userId, assigned_at: at.toISOString() })
-    .onConflict((oc) => oc.columns(['incident_id', 'role']).doUpdateSet({ user_id: userId, assigned_at: at.toISOString() }))
+    .onConflict((oc) =>
+      oc.columns(['incident_id', 'role']).doUpdateSet({ user_id: userId, assigned_at: at.toISOString() }),
+    )
     .execute();
 }
 
@@ -207,13 +241,37 @@ function toEvent(r: IncidentEventsTable): TimelineEvent {
 
 /** Writes timeline entries in multi-row statements, in the order given. */
 export async function insertEvents(db: Db, events: TimelineEvent[]): Promise<void> {
-  const rows = events.map((e) => ({ id: e.id, incident_id: e.incidentId, at: e.at.toISOString(), actor_type: e.actor.type, actor_id: e.actor.id, actor_name: e.actor.name, kind: e.kind, data: JSON.stringify(e.data) }));
-  await insertRows(db, 'incident_events', ['id', 'incident_id', 'at', 'actor_type', 'actor_id', 'actor_name', 'kind', 'data'], rows, { max: 64 });
+  const rows = events.map((e) => ({
+    id: e.id,
+    incident_id: e.incidentId,
+    at: e.at.toISOString(),
+    actor_type: e.actor.type,
+    actor_id: e.actor.id,
+    actor_name: e.actor.name,
+    kind: e.kind,
+    data: JSON.stringify(e.data),
+  }));
+  await insertRows(
+    db,
+    'incident_events',
+    ['id', 'incident_id', 'at', 'actor_type', 'actor_id', 'actor_name', 'kind', 'data'],
+    rows,
+    { max: 64 },
+  );
 }
 
 /** Newest first, as every list is; `before` is the id of the last event of the previous page. */
-export async function listEvents(db: Db, incidentId: string, q: { limit: number; before?: string | undefined }): Promise<TimelineEvent[]> {
-  let query = db.selectFrom('incident_events').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').limit(q.limit);
+export async function listEvents(
+  db: Db,
+  incidentId: string,
+  q: { limit: number; before?: string | undefined },
+): Promise<TimelineEvent[]> {
+  let query = db
+    .selectFrom('incident_events')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('id', 'desc')
+    .limit(q.limit);
   if (q.before) query = query.where('id', '<', q.before);
   return (await query.execute()).map(toEvent);
 }
@@ -243,7 +301,9 @@ export async function claimBreach(db: Db, id: string, at: Date): Promise<boolean
 }
 
 /** Incident counts by status and severity, for /metrics. */
-export async function countByStatusAndSeverity(db: Db): Promise<Array<{ status: string; severity: string; count: number }>> {
+export async function countByStatusAndSeverity(
+  db: Db,
+): Promise<Array<{ status: string; severity: string; count: number }>> {
   const rows = await db
     .selectFrom('incidents')
     .select(['status', 'severity', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -291,8 +351,13 @@ export interface IncidentState {
 export async function findIncidentStates(db: Db, ids: string[]): Promise<IncidentState[]> {
   const out: IncidentState[] = [];
   for (const part of chunks(ids, 256)) {
-    const rows = await db.selectFrom('incidents').select(['id', 'number', 'status', 'severity']).where('id', 'in', part).execute();
-    for (const r of rows) out.push({ id: r.id, number: r.number, status: r.status as Status, severity: r.severity as Severity });
+    const rows = await db
+      .selectFrom('incidents')
+      .select(['id', 'number', 'status', 'severity'])
+      .where('id', 'in', part)
+      .execute();
+    for (const r of rows)
+      out.push({ id: r.id, number: r.number, status: r.status as Status, severity: r.severity as Severity });
   }
   return out;
 }

@@ -18,14 +18,18 @@ async function rejected(promise: Promise<unknown>): Promise<AppError> {
 
 describeEachEngine('incidents service', (env) => {
   const responder = async (handle: string, clock = new FakeClock()): Promise<Actor> => {
-    const user = await env.app(clock).users.create(env.admin, { handle, name: handle, email: `${handle}@example.test` });
+    const user = await env
+      .app(clock)
+      .users.create(env.admin, { handle, name: handle, email: `${handle}@example.test` });
     return { type: 'user', id: user.id, name: handle, role: 'responder' };
   };
 
   it('numbers 40 concurrent creations on one day 0001…0040 without gaps or duplicates', async () => {
     const clock = new FakeClock('2031-05-06T12:00:00.000Z');
     const app = env.app(clock);
-    const created = await Promise.all(Array.from({ length: 40 }, (_, i) => app.incidents.create(env.admin, { title: `storm ${i}`, severity: 'P2' })));
+    const created = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => app.incidents.create(env.admin, { title: `storm ${i}`, severity: 'P2' })),
+    );
     const numbers = created.map((i) => i.number).sort();
     expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => `INC-20310506-${String(i + 1).padStart(4, '0')}`));
   });
@@ -52,7 +56,11 @@ describeEachEngine('incidents service', (env) => {
     const clock = new FakeClock('2031-01-10T08:00:00.000Z');
     const app = env.app(clock);
     const alice = await responder('alice-walk', clock);
-    const incident = await app.incidents.create(alice, { title: 'checkout errors', severity: 'P1', impact: 'half of checkouts fail' });
+    const incident = await app.incidents.create(alice, {
+      title: 'checkout errors',
+      severity: 'P1',
+      impact: 'half of checkouts fail',
+    });
     expect(incident).toMatchObject({ status: 'triggered', phase: 'detection', severity: 'P1' });
     expect(incident.ackDueAt.toISOString()).toBe('2031-01-10T08:15:00.000Z');
     expect(incident.phaseDueAt?.toISOString()).toBe('2031-01-10T08:05:00.000Z');
@@ -73,7 +81,12 @@ describeEachEngine('incidents service', (env) => {
 
     clock.advance(60 * MIN);
     const reopened = await app.incidents.reopen(alice, incident.id, 'errors are back');
-    expect(reopened).toMatchObject({ status: 'triggered', phase: 'investigation', acknowledgedAt: null, resolvedAt: null });
+    expect(reopened).toMatchObject({
+      status: 'triggered',
+      phase: 'investigation',
+      acknowledgedAt: null,
+      resolvedAt: null,
+    });
     expect(reopened.ackDueAt.toISOString()).toBe('2031-01-10T09:48:00.000Z');
 
     const kinds = (await app.incidents.timeline(alice, incident.id, { limit: 50 })).data.map((e) => e.kind);
@@ -102,7 +115,10 @@ describeEachEngine('incidents service', (env) => {
   it('lets exactly one of two racing acknowledgements win', async () => {
     const app = env.app();
     const incident = await app.incidents.create(env.admin, { title: 'race', severity: 'P0' });
-    const results = await Promise.allSettled([app.incidents.acknowledge(env.admin, incident.id), app.incidents.acknowledge(env.admin, incident.id)]);
+    const results = await Promise.allSettled([
+      app.incidents.acknowledge(env.admin, incident.id),
+      app.incidents.acknowledge(env.admin, incident.id),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect((failure.reason as AppError).kind).toBe('conflict');
@@ -118,7 +134,10 @@ describeEachEngine('incidents service', (env) => {
     clock.advance(5 * MIN);
     expect(await app.incidents.recordBreaches()).toBe(0);
     clock.advance(1);
-    const [first, second] = await Promise.all([app.incidents.recordBreaches(), env.app(clock).incidents.recordBreaches()]);
+    const [first, second] = await Promise.all([
+      app.incidents.recordBreaches(),
+      env.app(clock).incidents.recordBreaches(),
+    ]);
     expect((first ?? 0) + (second ?? 0)).toBe(1);
     expect(await app.incidents.recordBreaches()).toBe(0);
     const events = (await app.incidents.timeline(env.admin, incident.id, { limit: 50 })).data;
@@ -145,7 +164,9 @@ describeEachEngine('incidents service', (env) => {
     const incident = await app.incidents.create(env.admin, { title: 'escalating', severity: 'P3' });
     const raised = await app.incidents.setSeverity(env.admin, incident.id, 'P0', 'payments down');
     expect(raised.ackDueAt.toISOString()).toBe('2031-03-01T00:05:00.000Z');
-    expect((await rejected(app.incidents.setSeverity(env.admin, incident.id, 'P0'))).code).toBe('incident.invalid_transition');
+    expect((await rejected(app.incidents.setSeverity(env.admin, incident.id, 'P0'))).code).toBe(
+      'incident.invalid_transition',
+    );
   });
 
   it('assigns, replaces and clears roles by handle, refusing unknown users', async () => {
@@ -153,10 +174,19 @@ describeEachEngine('incidents service', (env) => {
     const bob = await responder('bob-roles');
     const carol = await responder('carol-roles');
     const incident = await app.incidents.create(env.admin, { title: 'roles', severity: 'P1' });
-    expect((await app.incidents.assignRole(bob, incident.id, 'technical_lead', 'bob-roles')).roles.technical_lead?.handle).toBe('bob-roles');
-    expect((await app.incidents.assignRole(bob, incident.id, 'technical_lead', carol.id as string)).roles.technical_lead?.handle).toBe('carol-roles');
-    expect((await app.incidents.assignRole(bob, incident.id, 'technical_lead', null)).roles.technical_lead).toBeUndefined();
-    expect((await rejected(app.incidents.assignRole(bob, incident.id, 'security_officer', 'nobody'))).code).toBe('user.not_found');
+    expect(
+      (await app.incidents.assignRole(bob, incident.id, 'technical_lead', 'bob-roles')).roles.technical_lead?.handle,
+    ).toBe('bob-roles');
+    expect(
+      (await app.incidents.assignRole(bob, incident.id, 'technical_lead', carol.id as string)).roles.technical_lead
+        ?.handle,
+    ).toBe('carol-roles');
+    expect(
+      (await app.incidents.assignRole(bob, incident.id, 'technical_lead', null)).roles.technical_lead,
+    ).toBeUndefined();
+    expect((await rejected(app.incidents.assignRole(bob, incident.id, 'security_officer', 'nobody'))).code).toBe(
+      'user.not_found',
+    );
     const acked = await app.incidents.acknowledge(carol, incident.id);
     expect(acked.roles.incident_commander?.handle).toBe('carol-roles');
   });
@@ -176,7 +206,13 @@ describeEachEngine('incidents service', (env) => {
     const service = (await app.services.create(env.admin, { name: 'list-svc' })).service;
     const made = [];
     for (let i = 0; i < 7; i++) {
-      made.push(await app.incidents.create(env.admin, { title: `list ${i}`, severity: i % 2 ? 'P1' : 'P2', serviceId: service.id }));
+      made.push(
+        await app.incidents.create(env.admin, {
+          title: `list ${i}`,
+          severity: i % 2 ? 'P1' : 'P2',
+          serviceId: service.id,
+        }),
+      );
       clock.advance(1000);
     }
     const seen: string[] = [];
@@ -189,7 +225,9 @@ describeEachEngine('incidents service', (env) => {
     expect(seen).toEqual(made.map((i) => i.id).reverse());
     const p1 = await app.incidents.list(env.admin, { limit: 50, severity: ['P1'], serviceId: service.id });
     expect(p1.data.map((i) => i.title)).toEqual(['list 5', 'list 3', 'list 1']);
-    expect((await rejected(app.incidents.list(env.admin, { limit: 5, cursor: 'bm90LWEtY3Vyc29y' }))).code).toBe('request.invalid_cursor');
+    expect((await rejected(app.incidents.list(env.admin, { limit: 5, cursor: 'bm90LWEtY3Vyc29y' }))).code).toBe(
+      'request.invalid_cursor',
+    );
   });
 
   it('refuses writes from a viewer with a 403 and changes nothing', async () => {

@@ -150,7 +150,14 @@ export function createIncidentsService(deps: IncidentsDeps) {
     for (const { incident, kind, at } of entries) batch.push({ incidentId: incident.id, kind, at });
   }
 
-  async function record(q: Db, incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, at: Date): Promise<void> {
+  async function record(
+    q: Db,
+    incident: Pick<Incident, 'id' | 'number'>,
+    actor: Actor,
+    kind: string,
+    data: Record<string, unknown>,
+    at: Date,
+  ): Promise<void> {
     await recordMany(q, [{ incident, actor, kind, data, at }]);
   }
 
@@ -159,19 +166,38 @@ export function createIncidentsService(deps: IncidentsDeps) {
     if (entries.length === 0) return;
     await insertEvents(
       q,
-      entries.map(({ incident, actor, kind, data, at }) => ({ id: newId('evt', at), incidentId: incident.id, at, actor: { type: actor.type, id: actor.id, name: actor.name }, kind, data })),
+      entries.map(({ incident, actor, kind, data, at }) => ({
+        id: newId('evt', at),
+        incidentId: incident.id,
+        at,
+        actor: { type: actor.type, id: actor.id, name: actor.name },
+        kind,
+        data,
+      })),
     );
     await auditMany(
       q,
       clock,
-      entries.map(({ incident, actor, kind, data }) => ({ actor, record: { action: `incident.${kind}`, target: { type: 'incident', id: incident.id }, details: { number: incident.number, ...data } } })),
+      entries.map(({ incident, actor, kind, data }) => ({
+        actor,
+        record: {
+          action: `incident.${kind}`,
+          target: { type: 'incident', id: incident.id },
+          details: { number: incident.number, ...data },
+        },
+      })),
     );
-    for (const { incident, kind, at } of entries) for (const listener of listeners) await listener(q, incident.id, kind, at);
+    for (const { incident, kind, at } of entries)
+      for (const listener of listeners) await listener(q, incident.id, kind, at);
     noteForCommit(q, entries);
   }
 
   /** Runs one change to an existing incident in a transaction and returns the incident as stored afterwards. */
-  async function change(actor: Actor, ref: string, apply: (trx: Db, incident: Incident, now: Date) => Promise<void>): Promise<Incident> {
+  async function change(
+    actor: Actor,
+    ref: string,
+    apply: (trx: Db, incident: Incident, now: Date) => Promise<void>,
+  ): Promise<Incident> {
     authorize(actor, 'incident.write');
     return inTransaction(db, async (trx) => {
       const incident = await load(ref, trx);
@@ -186,11 +212,20 @@ export function createIncidentsService(deps: IncidentsDeps) {
     if (!saved) {
       const now = await load(incident.id, trx);
       nextStatus(now.status, action);
-      throw new AppError('incident.conflict', 'the incident changed while this request ran; try again', { status: now.status });
+      throw new AppError('incident.conflict', 'the incident changed while this request ran; try again', {
+        status: now.status,
+      });
     }
   }
 
-  async function assign(trx: Db, incident: Incident, actor: Actor, role: Role, userRef: string | null, now: Date): Promise<void> {
+  async function assign(
+    trx: Db,
+    incident: Incident,
+    actor: Actor,
+    role: Role,
+    userRef: string | null,
+    now: Date,
+  ): Promise<void> {
     const previous = incident.roles[role] ?? null;
     if (userRef === null) {
       if (!previous) return;
@@ -199,10 +234,18 @@ export function createIncidentsService(deps: IncidentsDeps) {
       return;
     }
     const user = await users.load(userRef, trx);
-    if (user.deactivatedAt) throw new AppError('user.deactivated', `user "${user.handle}" is deactivated`, { user: user.handle });
+    if (user.deactivatedAt)
+      throw new AppError('user.deactivated', `user "${user.handle}" is deactivated`, { user: user.handle });
     if (previous?.id === user.id) return;
     await setRole(trx, incident.id, role, user.id, now);
-    await record(trx, incident, actor, 'role_assigned', { role, user: user.handle, previous: previous?.handle ?? null }, now);
+    await record(
+      trx,
+      incident,
+      actor,
+      'role_assigned',
+      { role, user: user.handle, previous: previous?.handle ?? null },
+      now,
+    );
   }
 
   /**
@@ -215,41 +258,45 @@ export function createIncidentsService(deps: IncidentsDeps) {
     if (openings.length === 0) return [];
     const day = dayKey(now);
     const first = await nextSequences(trx, day, openings.length);
-    const incidents = openings.map(
-      ({ actor, input }, i): Incident => ({
-        id: input.id ?? newId('inc', now),
-        number: formatNumber(day, first + i),
-        title: input.title,
-        description: input.description ?? null,
-        impact: input.impact ?? null,
-        severity: input.severity,
-        status: 'triggered',
-        phase: 'detection',
-        serviceId: input.serviceId ?? null,
-        createdAt: now,
-        updatedAt: now,
-        createdBy: actor.id,
-        ackDueAt: ackDueAt(now, input.severity, responseTargets),
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        resolvedAt: null,
-        resolvedBy: null,
-        breachRecordedAt: null,
-        phaseStartedAt: now,
-        phaseDueAt: phaseDueAt(now, 'detection'),
-        groupKey: input.groupKey ?? null,
-        classifiedBy: input.classifiedBy ?? null,
-        roles: {},
-        escalationLevel: 0,
-        nextEscalationAt: null,
-      }),
-    );
+    const incidents = openings.map(({ actor, input }, i): Incident => ({
+      id: input.id ?? newId('inc', now),
+      number: formatNumber(day, first + i),
+      title: input.title,
+      description: input.description ?? null,
+      impact: input.impact ?? null,
+      severity: input.severity,
+      status: 'triggered',
+      phase: 'detection',
+      serviceId: input.serviceId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor.id,
+      ackDueAt: ackDueAt(now, input.severity, responseTargets),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      breachRecordedAt: null,
+      phaseStartedAt: now,
+      phaseDueAt: phaseDueAt(now, 'detection'),
+      groupKey: input.groupKey ?? null,
+      classifiedBy: input.classifiedBy ?? null,
+      roles: {},
+      escalationLevel: 0,
+      nextEscalationAt: null,
+    }));
     await insertIncidents(trx, incidents);
     await recordMany(
       trx,
       incidents.map((incident, i) => {
         const { actor, serviceName } = openings[i] as Opening;
-        const data = { title: incident.title, severity: incident.severity, service: serviceName, ack_due_at: incident.ackDueAt.toISOString(), ...(incident.classifiedBy && { classified_by: incident.classifiedBy }) };
+        const data = {
+          title: incident.title,
+          severity: incident.severity,
+          service: serviceName,
+          ack_due_at: incident.ackDueAt.toISOString(),
+          ...(incident.classifiedBy && { classified_by: incident.classifiedBy }),
+        };
         return { incident, actor, kind: 'created', data, at: now };
       }),
     );
@@ -261,10 +308,19 @@ export function createIncidentsService(deps: IncidentsDeps) {
     for (const incident of incidents) {
       if (!incident.serviceId) continue;
       let pending = changesOf.get(incident.serviceId);
-      if (!pending) changesOf.set(incident.serviceId, (pending = services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS)));
+      if (!pending)
+        changesOf.set(
+          incident.serviceId,
+          (pending = services.recentChanges(trx, incident.serviceId, now, RECENT_CHANGES_MS)),
+        );
       const changes = await pending;
       if (changes.length === 0) continue;
-      const list = changes.map((c) => ({ id: c.id, summary: c.summary, source: c.source, timestamp: c.timestamp.toISOString() }));
+      const list = changes.map((c) => ({
+        id: c.id,
+        summary: c.summary,
+        source: c.source,
+        timestamp: c.timestamp.toISOString(),
+      }));
       suspects.push({ incident, actor: SYSTEM_ACTOR, kind: 'recent_changes', data: { changes: list }, at: now });
     }
     await recordMany(trx, suspects);
@@ -273,8 +329,21 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
   async function acknowledgeIn(trx: Db, incident: Incident, actor: Actor, now: Date): Promise<void> {
     const status = nextStatus(incident.status, 'acknowledge');
-    await transition(trx, incident, 'acknowledge', { ...incident, status, acknowledgedAt: now, acknowledgedBy: actor.id, updatedAt: now });
-    await record(trx, incident, actor, 'acknowledged', { response_ms: now.getTime() - incident.createdAt.getTime(), within_target: now <= incident.ackDueAt }, now);
+    await transition(trx, incident, 'acknowledge', {
+      ...incident,
+      status,
+      acknowledgedAt: now,
+      acknowledgedBy: actor.id,
+      updatedAt: now,
+    });
+    await record(
+      trx,
+      incident,
+      actor,
+      'acknowledged',
+      { response_ms: now.getTime() - incident.createdAt.getTime(), within_target: now <= incident.ackDueAt },
+      now,
+    );
     if (!incident.roles.incident_commander && actor.type === 'user' && actor.id) {
       await assign(trx, incident, actor, 'incident_commander', actor.id, now);
     }
@@ -292,14 +361,39 @@ export function createIncidentsService(deps: IncidentsDeps) {
       phaseDueAt: null,
       updatedAt: now,
     });
-    await record(trx, incident, actor, 'resolved', { duration_ms: now.getTime() - incident.createdAt.getTime(), previous_phase: incident.phase, ...(note && { note }) }, now);
+    await record(
+      trx,
+      incident,
+      actor,
+      'resolved',
+      {
+        duration_ms: now.getTime() - incident.createdAt.getTime(),
+        previous_phase: incident.phase,
+        ...(note && { note }),
+      },
+      now,
+    );
   }
 
-  async function severityIn(trx: Db, incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string): Promise<void> {
+  async function severityIn(
+    trx: Db,
+    incident: Incident,
+    actor: Actor,
+    severity: Severity,
+    now: Date,
+    reason?: string,
+  ): Promise<void> {
     const unanswered = incident.status === 'triggered';
     const due = unanswered ? ackDueAt(incident.createdAt, severity, responseTargets) : incident.ackDueAt;
     await saveIncident(trx, { ...incident, severity, ackDueAt: due, updatedAt: now });
-    await record(trx, incident, actor, 'severity_changed', { from: incident.severity, to: severity, ack_due_at: due.toISOString(), ...(reason && { reason }) }, now);
+    await record(
+      trx,
+      incident,
+      actor,
+      'severity_changed',
+      { from: incident.severity, to: severity, ack_due_at: due.toISOString(), ...(reason && { reason }) },
+      now,
+    );
   }
 
   return {
@@ -308,7 +402,11 @@ export function createIncidentsService(deps: IncidentsDeps) {
       authorize(actor, 'incident.write');
       return inTransaction(db, async (trx) => {
         const service = input.serviceId ? await services.load(input.serviceId, trx) : undefined;
-        const [incident] = await openMany(trx, [{ actor, input: { ...input, serviceId: service?.id }, serviceName: service?.name ?? null }], clock.now());
+        const [incident] = await openMany(
+          trx,
+          [{ actor, input: { ...input, serviceId: service?.id }, serviceName: service?.name ?? null }],
+          clock.now(),
+        );
         return load((incident as Incident).id, trx); // as stored, with what listeners (the escalation) added
       });
     },
@@ -333,7 +431,11 @@ export function createIncidentsService(deps: IncidentsDeps) {
       return { data, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
     },
 
-    async timeline(actor: Actor, ref: string, q: { limit: number; cursor?: string | undefined }): Promise<{ data: TimelineEvent[]; nextCursor: string | null }> {
+    async timeline(
+      actor: Actor,
+      ref: string,
+      q: { limit: number; cursor?: string | undefined },
+    ): Promise<{ data: TimelineEvent[]; nextCursor: string | null }> {
       authorize(actor, 'read');
       const incident = await load(ref);
       const rows = await listEvents(db, incident.id, { limit: q.limit + 1, before: q.cursor });
@@ -385,14 +487,25 @@ export function createIncidentsService(deps: IncidentsDeps) {
     setPhase(actor: Actor, ref: string, phase: Phase): Promise<Incident> {
       return change(actor, ref, async (trx, incident, now) => {
         if (incident.status === 'resolved') {
-          throw new AppError('incident.invalid_transition', 'cannot change the phase of a resolved incident; reopen it first', { status: incident.status });
+          throw new AppError(
+            'incident.invalid_transition',
+            'cannot change the phase of a resolved incident; reopen it first',
+            { status: incident.status },
+          );
         }
         if (incident.phase === phase) {
           throw new AppError('incident.invalid_transition', `the incident is already in the ${phase} phase`, { phase });
         }
         const dueAt = phaseDueAt(incident.createdAt, phase);
         await saveIncident(trx, { ...incident, phase, phaseStartedAt: now, phaseDueAt: dueAt, updatedAt: now });
-        await record(trx, incident, actor, 'phase_changed', { from: incident.phase, to: phase, due_at: dueAt?.toISOString() ?? null }, now);
+        await record(
+          trx,
+          incident,
+          actor,
+          'phase_changed',
+          { from: incident.phase, to: phase, due_at: dueAt?.toISOString() ?? null },
+          now,
+        );
       });
     },
 
@@ -424,7 +537,18 @@ export function createIncidentsService(deps: IncidentsDeps) {
       for (const incident of due) {
         const claimed = await inTransaction(db, async (trx) => {
           if (!(await claimBreach(trx, incident.id, now))) return false;
-          await record(trx, incident, SYSTEM_ACTOR, 'response_breached', { severity: incident.severity, ack_due_at: incident.ackDueAt.toISOString(), late_ms: now.getTime() - incident.ackDueAt.getTime() }, now);
+          await record(
+            trx,
+            incident,
+            SYSTEM_ACTOR,
+            'response_breached',
+            {
+              severity: incident.severity,
+              ack_due_at: incident.ackDueAt.toISOString(),
+              late_ms: now.getTime() - incident.ackDueAt.getTime(),
+            },
+            now,
+          );
           return true;
         });
         if (claimed) recorded += 1;
@@ -469,9 +593,17 @@ export function createIncidentsService(deps: IncidentsDeps) {
         openMany: (openings: Opening[], now: Date) => openMany(trx, openings, now),
         load: (id: string) => load(id, trx),
         acknowledge: (incident: Incident, actor: Actor, now: Date) => acknowledgeIn(trx, incident, actor, now),
-        resolve: (incident: Incident, actor: Actor, now: Date, note?: string) => resolveIn(trx, incident, actor, now, note),
-        setSeverity: (incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string) => severityIn(trx, incident, actor, severity, now, reason),
-        record: (incident: Pick<Incident, 'id' | 'number'>, actor: Actor, kind: string, data: Record<string, unknown>, now: Date) => record(trx, incident, actor, kind, data, now),
+        resolve: (incident: Incident, actor: Actor, now: Date, note?: string) =>
+          resolveIn(trx, incident, actor, now, note),
+        setSeverity: (incident: Incident, actor: Actor, severity: Severity, now: Date, reason?: string) =>
+          severityIn(trx, incident, actor, severity, now, reason),
+        record: (
+          incident: Pick<Incident, 'id' | 'number'>,
+          actor: Actor,
+          kind: string,
+          data: Record<string, unknown>,
+          now: Date,
+        ) => record(trx, incident, actor, kind, data, now),
         /** Several timeline entries at once (a sweep's worth), listeners told of each in order. */
         recordMany: (entries: TimelineEntry[]) => recordMany(trx, entries),
         /** Many incidents by id in a couple of queries (missing ids left out). */

@@ -1,4 +1,14 @@
 export * from './incident.js';
-export { createIncidentsService, type IncidentsService, type NewIncident, type IncidentListQuery, type IncidentListener, type CommittedListener, type CreatedListener, type Opening, type TimelineEntry } from './incidents.service.js';
+export {
+  createIncidentsService,
+  type IncidentsService,
+  type NewIncident,
+  type IncidentListQuery,
+  type IncidentListener,
+  type CommittedListener,
+  type CreatedListener,
+  type Opening,
+  type TimelineEntry,
+} from './incidents.service.js';
 export type { TimelineEvent, IncidentState } from './incidents.repo.js';
 export { incidentJson, type IncidentJson } from './incident-json.js';

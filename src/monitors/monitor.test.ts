@@ -17,7 +17,11 @@ describe('applyResult', () => {
     ['down', 5, 2, true, 'up', 0, 'up'],
     ['up', 1, 2, true, 'up', 0, null],
   ] as const)('%s after %i/%i failures, ok=%s → %s', (state, failures, before, ok, next, nextFailures, transition) => {
-    expect(applyResult({ state, consecutiveFailures: failures, failuresBeforeDown: before }, ok)).toEqual({ state: next, consecutiveFailures: nextFailures, transition });
+    expect(applyResult({ state, consecutiveFailures: failures, failuresBeforeDown: before }, ok)).toEqual({
+      state: next,
+      consecutiveFailures: nextFailures,
+      transition,
+    });
   });
 });
 
@@ -31,14 +35,27 @@ describe('effectiveInterval', () => {
     [300, later, 75],
     [300, NOW, 300], // enhanced_until reached: normal again
   ] as const)('interval %i s, enhanced until %s → %i s', (intervalSeconds, enhancedUntil, expected) => {
-    expect(effectiveInterval({ kind: 'http', intervalSeconds, periodSeconds: null, enhancedUntil }, NOW)).toBe(expected);
+    expect(effectiveInterval({ kind: 'http', intervalSeconds, periodSeconds: null, enhancedUntil }, NOW)).toBe(
+      expected,
+    );
   });
   it('heartbeats follow their period', () => {
-    expect(effectiveInterval({ kind: 'heartbeat', intervalSeconds: 60, periodSeconds: 120, enhancedUntil: null }, NOW)).toBe(120);
+    expect(
+      effectiveInterval({ kind: 'heartbeat', intervalSeconds: 60, periodSeconds: 120, enhancedUntil: null }, NOW),
+    ).toBe(120);
   });
   it('a heartbeat is late after its last beat (or creation) plus period and grace', () => {
-    expect(heartbeatDeadline({ lastBeatAt: null, createdAt: NOW, periodSeconds: 60, graceSeconds: 30 }).toISOString()).toBe('2026-11-28T09:01:30.000Z');
-    expect(heartbeatDeadline({ lastBeatAt: new Date('2026-11-28T10:00:00Z'), createdAt: NOW, periodSeconds: 60, graceSeconds: 0 }).toISOString()).toBe('2026-11-28T10:01:00.000Z');
+    expect(
+      heartbeatDeadline({ lastBeatAt: null, createdAt: NOW, periodSeconds: 60, graceSeconds: 30 }).toISOString(),
+    ).toBe('2026-11-28T09:01:30.000Z');
+    expect(
+      heartbeatDeadline({
+        lastBeatAt: new Date('2026-11-28T10:00:00Z'),
+        createdAt: NOW,
+        periodSeconds: 60,
+        graceSeconds: 0,
+      }).toISOString(),
+    ).toBe('2026-11-28T10:01:00.000Z');
   });
 });
 
@@ -58,7 +75,9 @@ describe('histogram', () => {
     for (const p of [0.5, 0.95, 0.99]) {
       const exact = exactPercentile(sorted, p) as number;
       const approx = histogramPercentile(hist, p) as number;
-      expect(Math.max(approx / exact, exact / approx), `p${p * 100}: ${approx} vs ${exact}`).toBeLessThanOrEqual(Math.SQRT2);
+      expect(Math.max(approx / exact, exact / approx), `p${p * 100}: ${approx} vs ${exact}`).toBeLessThanOrEqual(
+        Math.SQRT2,
+      );
     }
   });
   it('is null when empty', () => {

@@ -76,16 +76,24 @@ export interface CheckResult {
 }
 
 /** The seconds between checks: a quarter of the interval (at least 10 s, never longer) while enhanced. */
-export function effectiveInterval(m: Pick<Monitor, 'kind' | 'intervalSeconds' | 'periodSeconds' | 'enhancedUntil'>, now: Date): number {
+export function effectiveInterval(
+  m: Pick<Monitor, 'kind' | 'intervalSeconds' | 'periodSeconds' | 'enhancedUntil'>,
+  now: Date,
+): number {
   if (m.kind === 'heartbeat') return m.periodSeconds ?? DEFAULTS.periodSeconds;
-  if (m.enhancedUntil && m.enhancedUntil > now) return Math.min(m.intervalSeconds, Math.max(ENHANCED_MIN_SECONDS, Math.ceil(m.intervalSeconds / 4)));
+  if (m.enhancedUntil && m.enhancedUntil > now)
+    return Math.min(m.intervalSeconds, Math.max(ENHANCED_MIN_SECONDS, Math.ceil(m.intervalSeconds / 4)));
   return m.intervalSeconds;
 }
 
 /** When a heartbeat monitor is late: its last beat (or creation) plus period and grace. */
-export function heartbeatDeadline(m: Pick<Monitor, 'lastBeatAt' | 'createdAt' | 'periodSeconds' | 'graceSeconds'>): Date {
+export function heartbeatDeadline(
+  m: Pick<Monitor, 'lastBeatAt' | 'createdAt' | 'periodSeconds' | 'graceSeconds'>,
+): Date {
   const from = m.lastBeatAt ?? m.createdAt;
-  return new Date(from.getTime() + ((m.periodSeconds ?? DEFAULTS.periodSeconds) + (m.graceSeconds ?? DEFAULTS.graceSeconds)) * 1000);
+  return new Date(
+    from.getTime() + ((m.periodSeconds ?? DEFAULTS.periodSeconds) + (m.graceSeconds ?? DEFAULTS.graceSeconds)) * 1000,
+  );
 }
 
 export type Transition = 'down' | 'up' | null;
@@ -98,10 +106,14 @@ export interface Applied {
 }
 
 /** What a result does to the state: down after `failuresBeforeDown` failures in a row, up on the first success. */
-export function applyResult(m: Pick<Monitor, 'state' | 'consecutiveFailures' | 'failuresBeforeDown'>, ok: boolean): Applied {
+export function applyResult(
+  m: Pick<Monitor, 'state' | 'consecutiveFailures' | 'failuresBeforeDown'>,
+  ok: boolean,
+): Applied {
   if (ok) return { state: 'up', consecutiveFailures: 0, transition: m.state === 'down' ? 'up' : null };
   const failures = m.consecutiveFailures + 1;
-  if (m.state !== 'down' && failures >= m.failuresBeforeDown) return { state: 'down', consecutiveFailures: failures, transition: 'down' };
+  if (m.state !== 'down' && failures >= m.failuresBeforeDown)
+    return { state: 'down', consecutiveFailures: failures, transition: 'down' };
   return { state: m.state, consecutiveFailures: failures, transition: null };
 }
 
@@ -115,7 +127,15 @@ function classOf(kind: MonitorKind): string {
 export const dedupKeyOf = (m: Pick<Monitor, 'id'>): string => `monitor:${m.id}`;
 export const tlsDedupKeyOf = (m: Pick<Monitor, 'id'>): string => `monitor:${m.id}:tls`;
 
-const base = (m: Monitor, dedupKey: string, action: AlertEvent['action'], summary: string, severity: AlertEvent['severity'], klass: string, details: Record<string, unknown>): AlertEvent => ({
+const base = (
+  m: Monitor,
+  dedupKey: string,
+  action: AlertEvent['action'],
+  summary: string,
+  severity: AlertEvent['severity'],
+  klass: string,
+  details: Record<string, unknown>,
+): AlertEvent => ({
   format: 'monitor',
   action,
   dedupKey,
@@ -132,10 +152,35 @@ const base = (m: Monitor, dedupKey: string, action: AlertEvent['action'], summar
 
 /** The trigger for a monitor that went down, or the resolve for one that came back. */
 export function stateEvent(m: Monitor, transition: 'down' | 'up', result: CheckResult): AlertEvent {
-  const details = { monitor_id: m.id, monitor: m.name, kind: m.kind, target: m.target, reason: result.error, latency_ms: result.latencyMs, status: result.status, consecutive_failures: m.consecutiveFailures };
+  const details = {
+    monitor_id: m.id,
+    monitor: m.name,
+    kind: m.kind,
+    target: m.target,
+    reason: result.error,
+    latency_ms: result.latencyMs,
+    status: result.status,
+    consecutive_failures: m.consecutiveFailures,
+  };
   return transition === 'down'
-    ? base(m, dedupKeyOf(m), 'trigger', `${m.kind} monitor "${m.name}" is down: ${result.error ?? 'check failed'}`, 'critical', classOf(m.kind), details)
-    : base(m, dedupKeyOf(m), 'resolve', `${m.kind} monitor "${m.name}" is up again`, 'critical', classOf(m.kind), details);
+    ? base(
+        m,
+        dedupKeyOf(m),
+        'trigger',
+        `${m.kind} monitor "${m.name}" is down: ${result.error ?? 'check failed'}`,
+        'critical',
+        classOf(m.kind),
+        details,
+      )
+    : base(
+        m,
+        dedupKeyOf(m),
+        'resolve',
+        `${m.kind} monitor "${m.name}" is up again`,
+        'critical',
+        classOf(m.kind),
+        details,
+      );
 }
 
 /** Whether a certificate expiring at `expires` is close enough to warn about. */
@@ -146,6 +191,15 @@ export function tlsExpiresSoon(expires: Date, now: Date): boolean {
 /** The warning for a certificate that expires soon, or its resolve once renewed. */
 export function tlsEvent(m: Monitor, expires: Date, now: Date, action: 'trigger' | 'resolve'): AlertEvent {
   const days = Math.floor((expires.getTime() - now.getTime()) / 86_400_000);
-  const summary = action === 'trigger' ? `TLS certificate of "${m.name}" ${days < 0 ? 'has expired' : `expires in ${days} day(s)`} (${expires.toISOString()})` : `TLS certificate of "${m.name}" renewed (expires ${expires.toISOString()})`;
-  return base(m, tlsDedupKeyOf(m), action, summary, 'warning', 'certificate_expiry', { monitor_id: m.id, monitor: m.name, target: m.target, tls_expires_at: expires.toISOString(), days_left: days });
+  const summary =
+    action === 'trigger'
+      ? `TLS certificate of "${m.name}" ${days < 0 ? 'has expired' : `expires in ${days} day(s)`} (${expires.toISOString()})`
+      : `TLS certificate of "${m.name}" renewed (expires ${expires.toISOString()})`;
+  return base(m, tlsDedupKeyOf(m), action, summary, 'warning', 'certificate_expiry', {
+    monitor_id: m.id,
+    monitor: m.name,
+    target: m.target,
+    tls_expires_at: expires.toISOString(),
+    days_left: days,
+  });
 }

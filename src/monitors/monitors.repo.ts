@@ -110,12 +110,18 @@ export async function findMonitor(db: Db, id: string): Promise<Monitor | undefin
 
 /** The heartbeat monitor whose token has this digest, locked for the beat on PostgreSQL. */
 export async function findByHeartbeatDigest(db: Db, digest: string): Promise<Monitor | undefined> {
-  const row = await lockForUpdate(db, db.selectFrom('monitors').selectAll().where('heartbeat_digest', '=', digest)).executeTakeFirst();
+  const row = await lockForUpdate(
+    db,
+    db.selectFrom('monitors').selectAll().where('heartbeat_digest', '=', digest),
+  ).executeTakeFirst();
   return row && toMonitor(row);
 }
 
 /** Newest first, `limit` after the cursor (an id). */
-export async function listMonitors(db: Db, q: { limit: number; before?: string | undefined; serviceId?: string | undefined }): Promise<Monitor[]> {
+export async function listMonitors(
+  db: Db,
+  q: { limit: number; before?: string | undefined; serviceId?: string | undefined },
+): Promise<Monitor[]> {
   let query = db.selectFrom('monitors').selectAll().orderBy('id', 'desc').limit(q.limit);
   if (q.before) query = query.where('id', '<', q.before);
   if (q.serviceId) query = query.where('service_id', '=', q.serviceId);
@@ -137,7 +143,14 @@ export async function deleteMonitor(db: Db, id: string): Promise<boolean> {
 
 /** Unpaused monitors due at `now`, soonest first. */
 export async function dueMonitors(db: Db, now: Date, limit: number): Promise<Monitor[]> {
-  const rows = await db.selectFrom('monitors').selectAll().where('paused', '=', 0).where('next_check_at', '<=', now.toISOString()).orderBy('next_check_at').limit(limit).execute();
+  const rows = await db
+    .selectFrom('monitors')
+    .selectAll()
+    .where('paused', '=', 0)
+    .where('next_check_at', '<=', now.toISOString())
+    .orderBy('next_check_at')
+    .limit(limit)
+    .execute();
   return rows.map(toMonitor);
 }
 
@@ -165,12 +178,28 @@ export async function claimMonitors(db: Db, ids: string[], now: Date, next: Date
 /** The monitors with these ids, locked until the transaction ends (PostgreSQL), to apply results. */
 export async function lockMonitors(db: Db, ids: string[]): Promise<Monitor[]> {
   const out: Monitor[] = [];
-  for (const part of chunks([...new Set(ids)].sort())) out.push(...(await lockForUpdate(db, db.selectFrom('monitors').selectAll().where('id', 'in', part).orderBy('id')).execute()).map(toMonitor));
+  for (const part of chunks([...new Set(ids)].sort()))
+    out.push(
+      ...(
+        await lockForUpdate(db, db.selectFrom('monitors').selectAll().where('id', 'in', part).orderBy('id')).execute()
+      ).map(toMonitor),
+    );
   return out;
 }
 
 /** What a check (or a beat) changes on its monitor; `alertSeq` when the change has alerts to send. */
-export type CheckState = Pick<Monitor, 'state' | 'consecutiveFailures' | 'lastCheckAt' | 'lastOkAt' | 'lastError' | 'lastLatencyMs' | 'tlsExpiresAt' | 'tlsWarnedAt'> & Partial<Pick<Monitor, 'alertSeq' | 'lastBeatAt' | 'nextCheckAt'>>;
+export type CheckState = Pick<
+  Monitor,
+  | 'state'
+  | 'consecutiveFailures'
+  | 'lastCheckAt'
+  | 'lastOkAt'
+  | 'lastError'
+  | 'lastLatencyMs'
+  | 'tlsExpiresAt'
+  | 'tlsWarnedAt'
+> &
+  Partial<Pick<Monitor, 'alertSeq' | 'lastBeatAt' | 'nextCheckAt'>>;
 
 export async function saveCheckState(db: Db, id: string, s: CheckState): Promise<void> {
   await db
@@ -194,7 +223,13 @@ export async function saveCheckState(db: Db, id: string, s: CheckState): Promise
 
 /** Records that ingestion took the alerts of change `seq` (a later change keeps its own gap). */
 export async function markAlertsSent(db: Db, sent: Array<{ id: string; seq: number }>): Promise<void> {
-  for (const { id, seq } of sent) await db.updateTable('monitors').set({ alert_sent_seq: seq }).where('id', '=', id).where('alert_sent_seq', '<', seq).execute();
+  for (const { id, seq } of sent)
+    await db
+      .updateTable('monitors')
+      .set({ alert_sent_seq: seq })
+      .where('id', '=', id)
+      .where('alert_sent_seq', '<', seq)
+      .execute();
 }
 
 /** Monitors whose last state change's alerts were never confirmed sent, checked before `before` (so not in flight). */
@@ -224,16 +259,45 @@ export async function insertSamples(db: Db, samples: Sample[]): Promise<void> {
   for (const part of chunks(samples, 64)) {
     await db
       .insertInto('monitor_samples')
-      .values(part.map((s) => ({ monitor_id: s.monitorId, service_id: s.serviceId, at: s.at.toISOString(), ok: s.ok ? 1 : 0, latency_ms: s.latencyMs, bucket: s.bucket, status: s.status, error: s.error })))
+      .values(
+        part.map((s) => ({
+          monitor_id: s.monitorId,
+          service_id: s.serviceId,
+          at: s.at.toISOString(),
+          ok: s.ok ? 1 : 0,
+          latency_ms: s.latencyMs,
+          bucket: s.bucket,
+          status: s.status,
+          error: s.error,
+        })),
+      )
       .execute();
   }
 }
 
 /** A monitor's raw samples, newest first, older than the cursor (an ISO time). */
-export async function listSamples(db: Db, monitorId: string, q: { limit: number; before?: string | undefined }): Promise<Sample[]> {
-  let query = db.selectFrom('monitor_samples').selectAll().where('monitor_id', '=', monitorId).orderBy('at', 'desc').limit(q.limit);
+export async function listSamples(
+  db: Db,
+  monitorId: string,
+  q: { limit: number; before?: string | undefined },
+): Promise<Sample[]> {
+  let query = db
+    .selectFrom('monitor_samples')
+    .selectAll()
+    .where('monitor_id', '=', monitorId)
+    .orderBy('at', 'desc')
+    .limit(q.limit);
   if (q.before) query = query.where('at', '<', q.before);
-  return (await query.execute()).map((r) => ({ monitorId: r.monitor_id, serviceId: r.service_id, at: new Date(r.at), ok: Boolean(r.ok), latencyMs: r.latency_ms, bucket: r.bucket, status: r.status, error: r.error }));
+  return (await query.execute()).map((r) => ({
+    monitorId: r.monitor_id,
+    serviceId: r.service_id,
+    at: new Date(r.at),
+    ok: Boolean(r.ok),
+    latencyMs: r.latency_ms,
+    bucket: r.bucket,
+    status: r.status,
+    error: r.error,
+  }));
 }
 
 /** Services with an incident resolved at or after `since`, and when the latest of them resolved. */
@@ -245,22 +309,37 @@ export async function recentlyResolved(db: Db, since: Date): Promise<Map<string,
     .where('service_id', 'is not', null)
     .groupBy('service_id')
     .execute();
-  return new Map(rows.filter((r) => r.service_id && r.resolved_at).map((r) => [r.service_id as string, new Date(r.resolved_at as string)]));
+  return new Map(
+    rows
+      .filter((r) => r.service_id && r.resolved_at)
+      .map((r) => [r.service_id as string, new Date(r.resolved_at as string)]),
+  );
 }
 
 /** Monitors whose enhanced_until should change: those of `services` that differ from the target, and expired ones. */
 export async function enhancedCandidates(db: Db, serviceIds: string[]): Promise<Monitor[]> {
   let query = db.selectFrom('monitors').selectAll();
-  query = serviceIds.length > 0 ? query.where((eb) => eb.or([eb('service_id', 'in', serviceIds), eb('enhanced_until', 'is not', null)])) : query.where('enhanced_until', 'is not', null);
+  query =
+    serviceIds.length > 0
+      ? query.where((eb) => eb.or([eb('service_id', 'in', serviceIds), eb('enhanced_until', 'is not', null)]))
+      : query.where('enhanced_until', 'is not', null);
   return (await query.execute()).map(toMonitor);
 }
 
 export async function setEnhanced(db: Db, id: string, until: Date | null, nextCheckAt: Date): Promise<void> {
-  await db.updateTable('monitors').set({ enhanced_until: t(until), next_check_at: nextCheckAt.toISOString() }).where('id', '=', id).execute();
+  await db
+    .updateTable('monitors')
+    .set({ enhanced_until: t(until), next_check_at: nextCheckAt.toISOString() })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The newest check per service, across its monitors. */
 export async function lastCheckByService(db: Db): Promise<Map<string, Date>> {
-  const rows = await db.selectFrom('monitors').select((eb) => ['service_id', eb.fn.max('last_check_at').as('at')]).groupBy('service_id').execute();
+  const rows = await db
+    .selectFrom('monitors')
+    .select((eb) => ['service_id', eb.fn.max('last_check_at').as('at')])
+    .groupBy('service_id')
+    .execute();
   return new Map(rows.filter((r) => r.at).map((r) => [r.service_id, new Date(r.at as string)]));
 }

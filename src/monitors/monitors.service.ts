@@ -13,7 +13,19 @@ import { newId } from '../ids.js';
 import { checkUrl, parseAllowlist, type Allowlist } from '../notify/index.js';
 import type { ServicesService } from '../services/index.js';
 import { applyResult, DEFAULTS, heartbeatDeadline, stateEvent, type Monitor, type MonitorKind } from './monitor.js';
-import { allMonitors, deleteMonitor, findByHeartbeatDigest, findMonitor, insertMonitor, insertSamples, listMonitors, listSamples, saveCheckState, updateMonitorSettings, type Sample } from './monitors.repo.js';
+import {
+  allMonitors,
+  deleteMonitor,
+  findByHeartbeatDigest,
+  findMonitor,
+  insertMonitor,
+  insertSamples,
+  listMonitors,
+  listSamples,
+  saveCheckState,
+  updateMonitorSettings,
+  type Sample,
+} from './monitors.repo.js';
 import { parseHostPort, probe } from './probe.js';
 import { createMonitorRunner, type RunnerOptions } from './runner.js';
 
@@ -54,7 +66,12 @@ export interface MonitorsDeps {
 const invalid = (field: string, message: string) => new AppError('monitor.invalid', `${field}: ${message}`, { field });
 
 /** What the target means for each kind, checked against the SSRF allowlist; the stored (shown) form and the sealed secret. */
-function checkTarget(kind: MonitorKind, target: string | undefined, allow: Allowlist, key: () => Buffer): { target: string; sealed: string | null } {
+function checkTarget(
+  kind: MonitorKind,
+  target: string | undefined,
+  allow: Allowlist,
+  key: () => Buffer,
+): { target: string; sealed: string | null } {
   if (kind === 'heartbeat') return { target: 'heartbeat', sealed: null };
   if (!target) throw invalid('target', `is required for ${kind} monitors`);
   const hostOk = (host: string, port: number) => {
@@ -78,28 +95,53 @@ function checkTarget(kind: MonitorKind, target: string | undefined, allow: Allow
   } catch {
     throw invalid('target', 'not a URL; expected postgres://user:password@host:5432/database');
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw invalid('target', 'must be a postgres:// or postgresql:// URL');
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw invalid('target', 'must be a postgres:// or postgresql:// URL');
   if (!url.hostname) throw invalid('target', 'names no host');
-  if (url.searchParams.has('host') || url.searchParams.has('hostaddr')) throw invalid('target', 'host and hostaddr parameters are not supported; put the host in the URL');
+  if (url.searchParams.has('host') || url.searchParams.has('hostaddr'))
+    throw invalid('target', 'host and hostaddr parameters are not supported; put the host in the URL');
   const port = url.port ? Number(url.port) : 5432;
   hostOk(url.hostname.replace(/^\[|\]$/g, ''), port);
-  return { target: `${url.hostname}:${port}${url.pathname.length > 1 ? url.pathname : '/postgres'}`, sealed: seal(key(), target) };
+  return {
+    target: `${url.hostname}:${port}${url.pathname.length > 1 ? url.pathname : '/postgres'}`,
+    sealed: seal(key(), target),
+  };
 }
 
 /** Cross-field rules the route schema cannot state. */
 function checkSettings(m: Monitor): void {
-  if (m.kind !== 'heartbeat' && m.timeoutMs > m.intervalSeconds * 1000) throw invalid('timeout_ms', `must not be longer than the interval (${m.intervalSeconds} s)`);
-  if (m.kind !== 'http' && m.method !== null) throw invalid('method', m.kind === 'auth' ? 'auth monitors always GET their JWKS URL' : 'only http monitors send requests');
-  if (m.kind !== 'http' && m.kind !== 'auth' && m.headers !== null) throw invalid('headers', 'only http and auth monitors send requests');
-  if (m.kind !== 'http' && (m.expectStatus !== null || m.expectKeyword !== null)) throw invalid(m.expectStatus !== null ? 'expect_status' : 'expect_keyword', m.kind === 'auth' ? 'auth monitors always expect 200 and a JWKS document' : 'only http monitors check a status or keyword');
-  if (m.kind !== 'heartbeat' && (m.periodSeconds !== null || m.graceSeconds !== null)) throw invalid(m.periodSeconds !== null ? 'period_seconds' : 'grace_seconds', 'only heartbeat monitors have a period and grace');
+  if (m.kind !== 'heartbeat' && m.timeoutMs > m.intervalSeconds * 1000)
+    throw invalid('timeout_ms', `must not be longer than the interval (${m.intervalSeconds} s)`);
+  if (m.kind !== 'http' && m.method !== null)
+    throw invalid(
+      'method',
+      m.kind === 'auth' ? 'auth monitors always GET their JWKS URL' : 'only http monitors send requests',
+    );
+  if (m.kind !== 'http' && m.kind !== 'auth' && m.headers !== null)
+    throw invalid('headers', 'only http and auth monitors send requests');
+  if (m.kind !== 'http' && (m.expectStatus !== null || m.expectKeyword !== null))
+    throw invalid(
+      m.expectStatus !== null ? 'expect_status' : 'expect_keyword',
+      m.kind === 'auth'
+        ? 'auth monitors always expect 200 and a JWKS document'
+        : 'only http monitors check a status or keyword',
+    );
+  if (m.kind !== 'heartbeat' && (m.periodSeconds !== null || m.graceSeconds !== null))
+    throw invalid(
+      m.periodSeconds !== null ? 'period_seconds' : 'grace_seconds',
+      'only heartbeat monitors have a period and grace',
+    );
 }
 
 export function createMonitorsService(deps: MonitorsDeps) {
   const { db, clock, services } = deps;
   const allow = parseAllowlist(deps.outboundAllow);
   const key = () => {
-    if (!deps.secretKey) throw new AppError('monitor.conflict', 'VIGIL_SECRET_KEY is not set on the server: the connection strings of postgres monitors and the login credentials of auth monitors are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))');
+    if (!deps.secretKey)
+      throw new AppError(
+        'monitor.conflict',
+        'VIGIL_SECRET_KEY is not set on the server: the connection strings of postgres monitors and the login credentials of auth monitors are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))',
+      );
     return deps.secretKey;
   };
   const unsealTarget = (m: Monitor): string => {
@@ -115,12 +157,15 @@ export function createMonitorsService(deps: MonitorsDeps) {
     try {
       return JSON.parse(unseal(key(), m.loginBodySealed)) as Record<string, unknown>;
     } catch {
-      throw new Error('the login credentials cannot be unsealed: VIGIL_SECRET_KEY is not the key they were stored with');
+      throw new Error(
+        'the login credentials cannot be unsealed: VIGIL_SECRET_KEY is not the key they were stored with',
+      );
     }
   };
   /** An auth monitor's login endpoint (checked against the allowlist) and its credentials (sealed); given values only. */
   const applyLogin = (m: Monitor, input: Pick<MonitorInput, 'loginUrl' | 'loginBody'>): void => {
-    if ((input.loginUrl ?? input.loginBody ?? null) !== null && m.kind !== 'auth') throw invalid(input.loginUrl != null ? 'login_url' : 'login_body', 'only auth monitors try a login');
+    if ((input.loginUrl ?? input.loginBody ?? null) !== null && m.kind !== 'auth')
+      throw invalid(input.loginUrl != null ? 'login_url' : 'login_body', 'only auth monitors try a login');
     if (input.loginUrl !== undefined) {
       if (input.loginUrl === null) m.loginUrl = null;
       else {
@@ -129,10 +174,18 @@ export function createMonitorsService(deps: MonitorsDeps) {
         m.loginUrl = verdict.url.toString();
       }
     }
-    if (input.loginBody !== undefined) m.loginBodySealed = input.loginBody === null ? null : seal(key(), JSON.stringify(input.loginBody));
-    if (m.loginBodySealed !== null && m.loginUrl === null) throw invalid('login_body', 'needs a login_url to be sent to');
+    if (input.loginBody !== undefined)
+      m.loginBodySealed = input.loginBody === null ? null : seal(key(), JSON.stringify(input.loginBody));
+    if (m.loginBodySealed !== null && m.loginUrl === null)
+      throw invalid('login_body', 'needs a login_url to be sent to');
   };
-  const runner = createMonitorRunner({ db, clock, ingest: deps.ingest, probe: (m) => probe(m, { allow, ca: deps.ca, unsealTarget, unsealLogin }), options: deps.runner });
+  const runner = createMonitorRunner({
+    db,
+    clock,
+    ingest: deps.ingest,
+    probe: (m) => probe(m, { allow, ca: deps.ca, unsealTarget, unsealLogin }),
+    options: deps.runner,
+  });
 
   async function load(id: string, q: Db = db): Promise<Monitor> {
     const m = await findMonitor(q, id);
@@ -147,7 +200,10 @@ export function createMonitorsService(deps: MonitorsDeps) {
     async create(actor: Actor, input: MonitorInput): Promise<{ monitor: Monitor; token: string | null }> {
       authorize(actor, 'service.write');
       const service = await services.get(actor, input.service).catch((error: unknown) => {
-        if (error instanceof AppError && error.kind === 'not_found') throw new AppError('monitor.invalid', `service_id: no service ${JSON.stringify(input.service)}`, { field: 'service_id' });
+        if (error instanceof AppError && error.kind === 'not_found')
+          throw new AppError('monitor.invalid', `service_id: no service ${JSON.stringify(input.service)}`, {
+            field: 'service_id',
+          });
         throw error;
       });
       const { target, sealed } = checkTarget(input.kind, input.target, allow, key);
@@ -162,8 +218,11 @@ export function createMonitorsService(deps: MonitorsDeps) {
         targetSealed: sealed,
         loginUrl: null,
         loginBodySealed: null,
-        intervalSeconds: input.intervalSeconds ?? (heartbeat ? (input.periodSeconds ?? DEFAULTS.periodSeconds) : DEFAULTS.intervalSeconds),
-        timeoutMs: input.timeoutMs ?? Math.min(DEFAULTS.timeoutMs, (input.intervalSeconds ?? DEFAULTS.intervalSeconds) * 1000),
+        intervalSeconds:
+          input.intervalSeconds ??
+          (heartbeat ? (input.periodSeconds ?? DEFAULTS.periodSeconds) : DEFAULTS.intervalSeconds),
+        timeoutMs:
+          input.timeoutMs ?? Math.min(DEFAULTS.timeoutMs, (input.intervalSeconds ?? DEFAULTS.intervalSeconds) * 1000),
         expectStatus: input.expectStatus ?? null,
         expectKeyword: input.expectKeyword ?? null,
         method: input.method ?? null,
@@ -196,10 +255,19 @@ export function createMonitorsService(deps: MonitorsDeps) {
       try {
         await inTransaction(db, async (trx) => {
           await insertMonitor(trx, monitor, token ? digest(token) : null);
-          await audit(trx, clock, actor, { action: 'monitor.create', target: { type: 'monitor', id: monitor.id }, details: { name: monitor.name, service_id: monitor.serviceId, kind: monitor.kind, target: monitor.target } });
+          await audit(trx, clock, actor, {
+            action: 'monitor.create',
+            target: { type: 'monitor', id: monitor.id },
+            details: { name: monitor.name, service_id: monitor.serviceId, kind: monitor.kind, target: monitor.target },
+          });
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('monitor.already_exists', `service ${service.name} already has a monitor named ${JSON.stringify(input.name)}`, { field: 'name' });
+        if (isUniqueViolation(error))
+          throw new AppError(
+            'monitor.already_exists',
+            `service ${service.name} already has a monitor named ${JSON.stringify(input.name)}`,
+            { field: 'name' },
+          );
         throw error;
       }
       return { monitor, token };
@@ -225,7 +293,13 @@ export function createMonitorsService(deps: MonitorsDeps) {
           const m = await load(id, trx);
           const now = clock.now();
           const next: Monitor = { ...m, updatedAt: now };
-          if (patch.target !== undefined) Object.assign(next, (({ target, sealed }) => ({ target, targetSealed: sealed }))(checkTarget(m.kind, patch.target, allow, key)));
+          if (patch.target !== undefined)
+            Object.assign(
+              next,
+              (({ target, sealed }) => ({ target, targetSealed: sealed }))(
+                checkTarget(m.kind, patch.target, allow, key),
+              ),
+            );
           if (patch.name !== undefined) next.name = patch.name;
           if (patch.intervalSeconds !== undefined) next.intervalSeconds = patch.intervalSeconds;
           if (patch.timeoutMs !== undefined) next.timeoutMs = patch.timeoutMs;
@@ -243,11 +317,20 @@ export function createMonitorsService(deps: MonitorsDeps) {
           next.nextCheckAt = m.kind === 'heartbeat' ? heartbeatDeadline(next) : now;
           await updateMonitorSettings(trx, next);
           const changed = Object.keys(patch).filter((k) => patch[k as keyof MonitorPatch] !== undefined);
-          await audit(trx, clock, actor, { action: 'monitor.update', target: { type: 'monitor', id: m.id }, details: { name: next.name, changed } });
+          await audit(trx, clock, actor, {
+            action: 'monitor.update',
+            target: { type: 'monitor', id: m.id },
+            details: { name: next.name, changed },
+          });
           return next;
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('monitor.already_exists', `the service already has a monitor named ${JSON.stringify(patch.name)}`, { field: 'name' });
+        if (isUniqueViolation(error))
+          throw new AppError(
+            'monitor.already_exists',
+            `the service already has a monitor named ${JSON.stringify(patch.name)}`,
+            { field: 'name' },
+          );
         throw error;
       }
     },
@@ -257,12 +340,20 @@ export function createMonitorsService(deps: MonitorsDeps) {
       await inTransaction(db, async (trx) => {
         const m = await load(id, trx);
         await deleteMonitor(trx, m.id);
-        await audit(trx, clock, actor, { action: 'monitor.delete', target: { type: 'monitor', id: m.id }, details: { name: m.name, service_id: m.serviceId } });
+        await audit(trx, clock, actor, {
+          action: 'monitor.delete',
+          target: { type: 'monitor', id: m.id },
+          details: { name: m.name, service_id: m.serviceId },
+        });
       });
     },
 
     /** The monitor's recent raw checks, newest first (the cursor is a check's time). */
-    async checks(actor: Actor, id: string, q: { limit: number; cursor?: string | undefined }): Promise<{ data: Sample[]; nextCursor: string | null }> {
+    async checks(
+      actor: Actor,
+      id: string,
+      q: { limit: number; cursor?: string | undefined },
+    ): Promise<{ data: Sample[]; nextCursor: string | null }> {
       authorize(actor, 'read');
       const m = await load(id);
       const rows = await listSamples(db, m.id, { limit: q.limit + 1, before: q.cursor });
@@ -277,13 +368,39 @@ export function createMonitorsService(deps: MonitorsDeps) {
         const m = await findByHeartbeatDigest(trx, digest(token));
         if (!m) throw new AppError('heartbeat.not_found', 'no heartbeat monitor has this token');
         const applied = applyResult(m, true);
-        const next: Monitor = { ...m, state: applied.state, consecutiveFailures: 0, lastBeatAt: now, lastCheckAt: now, lastOkAt: now, lastError: null, alertSeq: m.alertSeq + (applied.transition ? 1 : 0) };
+        const next: Monitor = {
+          ...m,
+          state: applied.state,
+          consecutiveFailures: 0,
+          lastBeatAt: now,
+          lastCheckAt: now,
+          lastOkAt: now,
+          lastError: null,
+          alertSeq: m.alertSeq + (applied.transition ? 1 : 0),
+        };
         next.nextCheckAt = heartbeatDeadline(next);
         await saveCheckState(trx, m.id, { ...next, alertSeq: next.alertSeq });
-        await insertSamples(trx, [{ monitorId: m.id, serviceId: m.serviceId, at: now, ok: true, latencyMs: null, bucket: null, status: null, error: null }]);
+        await insertSamples(trx, [
+          {
+            monitorId: m.id,
+            serviceId: m.serviceId,
+            at: now,
+            ok: true,
+            latencyMs: null,
+            bucket: null,
+            status: null,
+            error: null,
+          },
+        ]);
         return { next, transition: applied.transition };
       });
-      if (result.transition === 'up') await runner.sendEvents([{ monitor: result.next, events: [stateEvent(result.next, 'up', { ok: true, latencyMs: null, status: null, error: null })] }]);
+      if (result.transition === 'up')
+        await runner.sendEvents([
+          {
+            monitor: result.next,
+            events: [stateEvent(result.next, 'up', { ok: true, latencyMs: null, status: null, error: null })],
+          },
+        ]);
       return result.next;
     },
 

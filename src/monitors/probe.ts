@@ -27,7 +27,13 @@ export interface ProbeOptions {
   ca?: string | Buffer | undefined;
 }
 
-const fail = (error: string, extra: Partial<CheckResult> = {}): CheckResult => ({ ok: false, latencyMs: null, status: null, error, ...extra });
+const fail = (error: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+  ok: false,
+  latencyMs: null,
+  status: null,
+  error,
+  ...extra,
+});
 const elapsed = (start: number) => Math.max(0, Math.round(performance.now() - start));
 
 /** host:port ("[::1]:5432" for IPv6) → its parts, or undefined. */
@@ -88,7 +94,14 @@ interface HttpAnswer {
  * One request through the guard; the body is read (up to 1 MiB) only when `readBody`. `to` is the
  * monitor's target unless given (an auth monitor's login endpoint), `send` a JSON body to post.
  */
-async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method: string, to = m.target, send?: string): Promise<HttpAnswer | CheckResult> {
+async function fetchOnce(
+  m: Monitor,
+  o: ProbeOptions,
+  readBody: boolean,
+  method: string,
+  to = m.target,
+  send?: string,
+): Promise<HttpAnswer | CheckResult> {
   let url: URL;
   try {
     url = new URL(to);
@@ -110,7 +123,15 @@ async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method:
         port: url.port ? Number(url.port) : secure ? 443 : 80,
         path: `${url.pathname}${url.search}`,
         method,
-        headers: { host: url.host, 'user-agent': 'Vigil-Monitor/1', ...(m.headers ?? {}), ...(send !== undefined && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(send)) }) },
+        headers: {
+          host: url.host,
+          'user-agent': 'Vigil-Monitor/1',
+          ...(m.headers ?? {}),
+          ...(send !== undefined && {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(send)),
+          }),
+        },
         agent: false,
         ...(secure && { servername: isIP(hostname) ? undefined : hostname, ...(o.ca !== undefined && { ca: o.ca }) }),
       };
@@ -131,7 +152,8 @@ async function fetchOnce(m: Monitor, o: ProbeOptions, readBody: boolean, method:
         }
         const chunks: Buffer[] = [];
         let size = 0;
-        const finish = () => settle({ status, body: Buffer.concat(chunks).toString('utf8'), latencyMs: elapsed(start), tlsExpiresAt });
+        const finish = () =>
+          settle({ status, body: Buffer.concat(chunks).toString('utf8'), latencyMs: elapsed(start), tlsExpiresAt });
         res.on('data', (chunk: Buffer) => {
           if (size >= BODY_LIMIT) return;
           chunks.push(chunk.subarray(0, BODY_LIMIT - size));
@@ -160,15 +182,20 @@ async function probeHttp(m: Monitor, o: ProbeOptions): Promise<CheckResult> {
   const base = { latencyMs: a.latencyMs, status: a.status, tlsExpiresAt: a.tlsExpiresAt };
   const statusOk = m.expectStatus !== null ? a.status === m.expectStatus : a.status >= 200 && a.status < 400;
   if (!statusOk) return { ok: false, ...base, error: `HTTP ${a.status} (expected ${m.expectStatus ?? '2xx or 3xx'})` };
-  if (m.expectKeyword !== null && !(a.body ?? '').includes(m.expectKeyword)) return { ok: false, ...base, error: `the response does not contain ${JSON.stringify(m.expectKeyword)}` };
+  if (m.expectKeyword !== null && !(a.body ?? '').includes(m.expectKeyword))
+    return { ok: false, ...base, error: `the response does not contain ${JSON.stringify(m.expectKeyword)}` };
   return { ok: true, ...base, error: null };
 }
 
-async function probeAuth(m: Monitor, o: ProbeOptions & { unsealLogin: (m: Monitor) => Record<string, unknown> | null }): Promise<CheckResult> {
+async function probeAuth(
+  m: Monitor,
+  o: ProbeOptions & { unsealLogin: (m: Monitor) => Record<string, unknown> | null },
+): Promise<CheckResult> {
   const a = await fetchOnce(m, o, true, 'GET');
   if (!answered(a)) return a;
   const base = { latencyMs: a.latencyMs, status: a.status, tlsExpiresAt: a.tlsExpiresAt };
-  if (a.status !== 200) return { ok: false, ...base, error: `the JWKS endpoint answered HTTP ${a.status} (expected 200)` };
+  if (a.status !== 200)
+    return { ok: false, ...base, error: `the JWKS endpoint answered HTTP ${a.status} (expected 200)` };
   let doc: unknown;
   try {
     doc = JSON.parse(a.body ?? '');
@@ -177,11 +204,17 @@ async function probeAuth(m: Monitor, o: ProbeOptions & { unsealLogin: (m: Monito
   }
   const keys = (doc as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) return { ok: false, ...base, error: 'the JWKS document has no "keys" array' };
-  const usable = keys.filter((k) => k !== null && typeof k === 'object' && typeof (k as { kty?: unknown }).kty === 'string');
+  const usable = keys.filter(
+    (k) => k !== null && typeof k === 'object' && typeof (k as { kty?: unknown }).kty === 'string',
+  );
   if (usable.length === 0) return { ok: false, ...base, error: 'the JWKS document lists no keys' };
   if (m.loginUrl === null) return { ok: true, ...base, error: null };
   const login = await probeLogin(m, o, doc);
-  return { ...login, latencyMs: login.latencyMs === null ? null : a.latencyMs + login.latencyMs, tlsExpiresAt: a.tlsExpiresAt };
+  return {
+    ...login,
+    latencyMs: login.latencyMs === null ? null : a.latencyMs + login.latencyMs,
+    tlsExpiresAt: a.tlsExpiresAt,
+  };
 }
 
 /** Where a login answer usually carries its token. */
@@ -192,12 +225,28 @@ const TOKEN_FIELDS = ['access_token', 'id_token', 'token'] as const;
  * JSON, a token too — and a token that is a JWT must be signed by a key of the JWKS just fetched and
  * not be expired, so an issuer that signs with a key it no longer publishes is caught.
  */
-async function probeLogin(m: Monitor, o: ProbeOptions & { unsealLogin: (m: Monitor) => Record<string, unknown> | null }, jwks: unknown): Promise<CheckResult> {
+async function probeLogin(
+  m: Monitor,
+  o: ProbeOptions & { unsealLogin: (m: Monitor) => Record<string, unknown> | null },
+  jwks: unknown,
+): Promise<CheckResult> {
   const credentials = o.unsealLogin(m);
-  const a = await fetchOnce(m, o, credentials !== null, credentials !== null ? 'POST' : 'GET', m.loginUrl as string, credentials !== null ? JSON.stringify(credentials) : undefined);
+  const a = await fetchOnce(
+    m,
+    o,
+    credentials !== null,
+    credentials !== null ? 'POST' : 'GET',
+    m.loginUrl as string,
+    credentials !== null ? JSON.stringify(credentials) : undefined,
+  );
   if (!answered(a)) return { ...a, error: `login: ${a.error}` };
   const base = { latencyMs: a.latencyMs, status: a.status };
-  if (a.status < 200 || a.status >= (credentials ? 300 : 400)) return { ok: false, ...base, error: `login: the endpoint answered HTTP ${a.status} (expected ${credentials ? '2xx' : '2xx or 3xx'})` };
+  if (a.status < 200 || a.status >= (credentials ? 300 : 400))
+    return {
+      ok: false,
+      ...base,
+      error: `login: the endpoint answered HTTP ${a.status} (expected ${credentials ? '2xx' : '2xx or 3xx'})`,
+    };
   if (!credentials) return { ok: true, ...base, error: null };
   let answer: Record<string, unknown> | null = null;
   try {
@@ -217,9 +266,15 @@ async function probeLogin(m: Monitor, o: ProbeOptions & { unsealLogin: (m: Monit
     return { ok: false, ...base, error: `login: ${error instanceof Error ? error.message : String(error)}` };
   }
   const candidates = keys.filter((k) => jwt.header.kid === undefined || k.kid === jwt.header.kid);
-  if (!candidates.some((k) => verifyWithPublicKey(jwt, k.key))) return { ok: false, ...base, error: `login: the token (kid ${JSON.stringify(jwt.header.kid ?? null)}, ${jwt.header.alg}) is not signed by any key of the JWKS` };
+  if (!candidates.some((k) => verifyWithPublicKey(jwt, k.key)))
+    return {
+      ok: false,
+      ...base,
+      error: `login: the token (kid ${JSON.stringify(jwt.header.kid ?? null)}, ${jwt.header.alg}) is not signed by any key of the JWKS`,
+    };
   const exp = jwt.claims.exp;
-  if (typeof exp === 'number' && exp * 1000 < Date.now()) return { ok: false, ...base, error: `login: the token it issued expired at ${new Date(exp * 1000).toISOString()}` };
+  if (typeof exp === 'number' && exp * 1000 < Date.now())
+    return { ok: false, ...base, error: `login: the token it issued expired at ${new Date(exp * 1000).toISOString()}` };
   return { ok: true, ...base, error: null };
 }
 
@@ -248,7 +303,13 @@ async function probeTcp(m: Monitor, o: ProbeOptions): Promise<CheckResult> {
 function pgConfig(url: URL, address: string): pg.ClientConfig {
   const mode = url.searchParams.get('sslmode');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const ssl = mode === null || mode === 'disable' || mode === 'allow' || mode === 'prefer' ? false : { rejectUnauthorized: mode === 'verify-ca' || mode === 'verify-full', ...(isIP(host) ? {} : { servername: host }) };
+  const ssl =
+    mode === null || mode === 'disable' || mode === 'allow' || mode === 'prefer'
+      ? false
+      : {
+          rejectUnauthorized: mode === 'verify-ca' || mode === 'verify-full',
+          ...(isIP(host) ? {} : { servername: host }),
+        };
   return {
     host: address,
     port: url.port ? Number(url.port) : 5432,
@@ -270,7 +331,12 @@ async function probePostgres(m: Monitor, connectionString: string, o: ProbeOptio
   const verdict = await resolveAndCheck(url.hostname, o.allow);
   if (!verdict.ok) return fail(verdict.reason);
   const left = Math.max(1, m.timeoutMs - elapsed(start));
-  const client = new pg.Client({ ...pgConfig(url, verdict.address), connectionTimeoutMillis: left, query_timeout: left, application_name: 'vigil-monitor' });
+  const client = new pg.Client({
+    ...pgConfig(url, verdict.address),
+    connectionTimeoutMillis: left,
+    query_timeout: left,
+    application_name: 'vigil-monitor',
+  });
   client.on('error', () => undefined);
   return deadline<CheckResult>(
     left,
@@ -290,7 +356,13 @@ async function probePostgres(m: Monitor, connectionString: string, o: ProbeOptio
 }
 
 /** Runs one check of `m` (not heartbeats: those are judged by their beats). */
-export async function probe(m: Monitor, o: ProbeOptions & { unsealTarget: (m: Monitor) => string; unsealLogin: (m: Monitor) => Record<string, unknown> | null }): Promise<CheckResult> {
+export async function probe(
+  m: Monitor,
+  o: ProbeOptions & {
+    unsealTarget: (m: Monitor) => string;
+    unsealLogin: (m: Monitor) => Record<string, unknown> | null;
+  },
+): Promise<CheckResult> {
   try {
     switch (m.kind) {
       case 'http':

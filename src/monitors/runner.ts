@@ -14,8 +14,30 @@ import type { IngestService, AlertEvent } from '../alerts/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { bucketOf } from './histogram.js';
-import { applyResult, effectiveInterval, ENHANCED_FOR_MS, heartbeatDeadline, stateEvent, tlsEvent, tlsExpiresSoon, type CheckResult, type Monitor } from './monitor.js';
-import { claimMonitors, dueMonitors, enhancedCandidates, insertSamples, lockMonitors, markAlertsSent, recentlyResolved, saveCheckState, setEnhanced, unsentAlerts, type Sample } from './monitors.repo.js';
+import {
+  applyResult,
+  effectiveInterval,
+  ENHANCED_FOR_MS,
+  heartbeatDeadline,
+  stateEvent,
+  tlsEvent,
+  tlsExpiresSoon,
+  type CheckResult,
+  type Monitor,
+} from './monitor.js';
+import {
+  claimMonitors,
+  dueMonitors,
+  enhancedCandidates,
+  insertSamples,
+  lockMonitors,
+  markAlertsSent,
+  recentlyResolved,
+  saveCheckState,
+  setEnhanced,
+  unsentAlerts,
+  type Sample,
+} from './monitors.repo.js';
 import { rollUpSamples } from './stats.repo.js';
 
 /** Raw samples are kept this long, then rolled into minutes. */
@@ -43,7 +65,13 @@ interface Outgoing {
 /** A state change this old whose alerts are still unconfirmed was interrupted, not in flight. */
 const RESEND_AFTER_MS = 30_000;
 
-export const DEFAULT_RUNNER: RunnerOptions = { concurrency: 100, tickMs: 250, flushMs: 1000, housekeepingMs: 10_000, rollupMinutes: 10 };
+export const DEFAULT_RUNNER: RunnerOptions = {
+  concurrency: 100,
+  tickMs: 250,
+  flushMs: 1000,
+  housekeepingMs: 10_000,
+  rollupMinutes: 10,
+};
 
 export interface RunnerLogger {
   error(obj: unknown, msg: string): void;
@@ -80,7 +108,14 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
       groups.set(seconds, [...(groups.get(seconds) ?? []), m]);
     }
     const won = new Set<string>();
-    for (const [seconds, ms] of groups) for (const id of await claimMonitors(db, ms.map((m) => m.id), now, new Date(now.getTime() + seconds * 1000))) won.add(id);
+    for (const [seconds, ms] of groups)
+      for (const id of await claimMonitors(
+        db,
+        ms.map((m) => m.id),
+        now,
+        new Date(now.getTime() + seconds * 1000),
+      ))
+        won.add(id);
     return due.filter((m) => won.has(m.id));
   }
 
@@ -89,13 +124,23 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
     const deadline = heartbeatDeadline(m);
     if (now < deadline) return { ok: true, latencyMs: null, status: null, error: null };
     const since = m.lastBeatAt ? `since ${m.lastBeatAt.toISOString()}` : 'since the monitor was created';
-    return { ok: false, latencyMs: null, status: null, error: `no heartbeat ${since} (period ${m.periodSeconds ?? 0} s + grace ${m.graceSeconds ?? 0} s)` };
+    return {
+      ok: false,
+      latencyMs: null,
+      status: null,
+      error: `no heartbeat ${since} (period ${m.periodSeconds ?? 0} s + grace ${m.graceSeconds ?? 0} s)`,
+    };
   }
 
   function run(m: Monitor): Promise<void> {
     const started = clock.now();
     const done = (m.kind === 'heartbeat' ? Promise.resolve(judgeHeartbeat(m, started)) : probe(m))
-      .catch((error: unknown): CheckResult => ({ ok: false, latencyMs: null, status: null, error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown): CheckResult => ({
+        ok: false,
+        latencyMs: null,
+        status: null,
+        error: error instanceof Error ? error.message : String(error),
+      }))
       .then((result) => {
         // A heartbeat that is not late yet (a beat raced the claim) leaves no sample.
         if (m.kind === 'heartbeat' && result.ok) return;
@@ -114,7 +159,14 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
     const events: Outgoing[] = [];
     await inTransaction(db, async (trx) => {
       events.length = 0;
-      const current = new Map((await lockMonitors(trx, batch.map((f) => f.monitorId))).map((m) => [m.id, m]));
+      const current = new Map(
+        (
+          await lockMonitors(
+            trx,
+            batch.map((f) => f.monitorId),
+          )
+        ).map((m) => [m.id, m]),
+      );
       const samples: Sample[] = [];
       for (const f of batch) {
         const m = current.get(f.monitorId);
@@ -149,13 +201,42 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
           events.push({ monitor: next, events: out });
         }
         current.set(m.id, next);
-        samples.push({ monitorId: m.id, serviceId: m.serviceId, at: f.at, ok: result.ok, latencyMs: result.latencyMs, bucket: result.ok && result.latencyMs !== null ? bucketOf(result.latencyMs) : null, status: result.status, error: result.error?.slice(0, 1000) ?? null });
+        samples.push({
+          monitorId: m.id,
+          serviceId: m.serviceId,
+          at: f.at,
+          ok: result.ok,
+          latencyMs: result.latencyMs,
+          bucket: result.ok && result.latencyMs !== null ? bucketOf(result.latencyMs) : null,
+          status: result.status,
+          error: result.error?.slice(0, 1000) ?? null,
+        });
       }
       const touched = new Set(batch.map((f) => f.monitorId));
       for (const m of current.values()) {
         if (!touched.has(m.id)) continue;
-        const { state, consecutiveFailures, lastCheckAt, lastOkAt, lastError, lastLatencyMs, tlsExpiresAt, tlsWarnedAt, alertSeq } = m;
-        await saveCheckState(trx, m.id, { state, consecutiveFailures, lastCheckAt, lastOkAt, lastError, lastLatencyMs, tlsExpiresAt, tlsWarnedAt, alertSeq });
+        const {
+          state,
+          consecutiveFailures,
+          lastCheckAt,
+          lastOkAt,
+          lastError,
+          lastLatencyMs,
+          tlsExpiresAt,
+          tlsWarnedAt,
+          alertSeq,
+        } = m;
+        await saveCheckState(trx, m.id, {
+          state,
+          consecutiveFailures,
+          lastCheckAt,
+          lastOkAt,
+          lastError,
+          lastLatencyMs,
+          tlsExpiresAt,
+          tlsWarnedAt,
+          alertSeq,
+        });
       }
       await insertSamples(trx, samples);
     }).catch((error: unknown) => {
@@ -173,8 +254,12 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
    * re-sent by resendUnsent; alerts re-sent twice are harmless, as dedup makes them one.
    */
   async function sendEvents(outgoing: Outgoing[]): Promise<void> {
-    const results = await Promise.allSettled(outgoing.map(({ monitor, events }) => ingest.submit({ serviceId: monitor.serviceId, events })));
-    const sent = outgoing.filter((_, i) => results[i]?.status === 'fulfilled').map(({ monitor }) => ({ id: monitor.id, seq: monitor.alertSeq }));
+    const results = await Promise.allSettled(
+      outgoing.map(({ monitor, events }) => ingest.submit({ serviceId: monitor.serviceId, events })),
+    );
+    const sent = outgoing
+      .filter((_, i) => results[i]?.status === 'fulfilled')
+      .map(({ monitor }) => ({ id: monitor.id, seq: monitor.alertSeq }));
     if (sent.length > 0) await markAlertsSent(db, sent);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -197,7 +282,8 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
     let changed = 0;
     for (const m of await enhancedCandidates(db, [...resolved.keys()])) {
       const at = resolved.get(m.serviceId);
-      const until = at && at.getTime() + ENHANCED_FOR_MS > now.getTime() ? new Date(at.getTime() + ENHANCED_FOR_MS) : null;
+      const until =
+        at && at.getTime() + ENHANCED_FOR_MS > now.getTime() ? new Date(at.getTime() + ENHANCED_FOR_MS) : null;
       if ((until?.getTime() ?? null) === (m.enhancedUntil?.getTime() ?? null)) continue;
       const soonest = new Date(now.getTime() + effectiveInterval({ ...m, enhancedUntil: until }, now) * 1000);
       await setEnhanced(db, m.id, until, until && soonest < m.nextCheckAt ? soonest : m.nextCheckAt);
@@ -209,7 +295,10 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
   /** The alerts that say what a monitor's state is now: down or up, and its certificate warning or its end. */
   function currentAlerts(m: Monitor): AlertEvent[] {
     const out: AlertEvent[] = [];
-    if (m.state !== 'pending') out.push(stateEvent(m, m.state, { ok: m.state === 'up', latencyMs: m.lastLatencyMs, status: null, error: m.lastError }));
+    if (m.state !== 'pending')
+      out.push(
+        stateEvent(m, m.state, { ok: m.state === 'up', latencyMs: m.lastLatencyMs, status: null, error: m.lastError }),
+      );
     if (m.tlsExpiresAt) out.push(tlsEvent(m, m.tlsExpiresAt, clock.now(), m.tlsWarnedAt ? 'trigger' : 'resolve'));
     return out;
   }

@@ -32,13 +32,22 @@ interface Acc {
   latencies: number[];
 }
 
-const acc = (serviceId: string): Acc => ({ serviceId, count: 0, failures: 0, hist: new Array<number>(BUCKETS).fill(0), latencies: [] });
+const acc = (serviceId: string): Acc => ({
+  serviceId,
+  count: 0,
+  failures: 0,
+  hist: new Array<number>(BUCKETS).fill(0),
+  latencies: [],
+});
 
 /**
  * Checks, failures and p50/p95/p99 latency (ms, successful checks with a latency) per monitor and per
  * service, over all `ranges` pooled (e.g. the same hour on each of the last seven days).
  */
-export async function monitorStats(db: Db, q: { ranges: Array<{ from: Date; to: Date }>; serviceId?: string }): Promise<{ monitors: StatsRow[]; services: StatsRow[] }> {
+export async function monitorStats(
+  db: Db,
+  q: { ranges: Array<{ from: Date; to: Date }>; serviceId?: string },
+): Promise<{ monitors: StatsRow[]; services: StatsRow[] }> {
   if (q.ranges.length === 0) return { monitors: [], services: [] };
   const byMonitor = new Map<string, Acc>();
   const get = (monitorId: string, serviceId: string) => {
@@ -48,12 +57,21 @@ export async function monitorStats(db: Db, q: { ranges: Array<{ from: Date; to: 
   };
 
   const raw = () => {
-    let query = db.selectFrom('monitor_samples').where((eb) => eb.or(q.ranges.map((r) => eb.and([eb('at', '>=', r.from.toISOString()), eb('at', '<', r.to.toISOString())]))));
+    let query = db
+      .selectFrom('monitor_samples')
+      .where((eb) =>
+        eb.or(q.ranges.map((r) => eb.and([eb('at', '>=', r.from.toISOString()), eb('at', '<', r.to.toISOString())]))),
+      );
     if (q.serviceId) query = query.where('service_id', '=', q.serviceId);
     return query;
   };
   const counts = await raw()
-    .select((eb) => ['monitor_id', 'service_id', eb.fn.countAll<string | number>().as('n'), sql<string | number>`sum(case when ok = 0 then 1 else 0 end)`.as('failed')])
+    .select((eb) => [
+      'monitor_id',
+      'service_id',
+      eb.fn.countAll<string | number>().as('n'),
+      sql<string | number>`sum(case when ok = 0 then 1 else 0 end)`.as('failed'),
+    ])
     .groupBy(['monitor_id', 'service_id'])
     .execute();
   for (const r of counts) {
@@ -76,8 +94,18 @@ export async function monitorStats(db: Db, q: { ranges: Array<{ from: Date; to: 
 
   let minutes = db
     .selectFrom('monitor_minutes')
-    .select((eb) => ['monitor_id', 'service_id', eb.fn.sum<string | number>('count').as('n'), eb.fn.sum<string | number>('failures').as('failed'), ...COLUMNS.map((c) => sql<string | number>`sum(${sql.ref(c)})`.as(c))])
-    .where((eb) => eb.or(q.ranges.map((r) => eb.and([eb('minute', '>=', r.from.toISOString()), eb('minute', '<', r.to.toISOString())]))))
+    .select((eb) => [
+      'monitor_id',
+      'service_id',
+      eb.fn.sum<string | number>('count').as('n'),
+      eb.fn.sum<string | number>('failures').as('failed'),
+      ...COLUMNS.map((c) => sql<string | number>`sum(${sql.ref(c)})`.as(c)),
+    ])
+    .where((eb) =>
+      eb.or(
+        q.ranges.map((r) => eb.and([eb('minute', '>=', r.from.toISOString()), eb('minute', '<', r.to.toISOString())])),
+      ),
+    )
     .groupBy(['monitor_id', 'service_id']);
   if (q.serviceId) minutes = minutes.where('service_id', '=', q.serviceId);
   const aggregated = await minutes.execute();
@@ -92,7 +120,11 @@ export async function monitorStats(db: Db, q: { ranges: Array<{ from: Date; to: 
   // Exact when only raw samples are involved and there are few enough to read.
   const exact = aggregated.length === 0 && rawLatencies <= EXACT_LIMIT;
   if (exact && rawLatencies > 0) {
-    const rows = await raw().select(['monitor_id', 'latency_ms']).where('ok', '=', 1).where('latency_ms', 'is not', null).execute();
+    const rows = await raw()
+      .select(['monitor_id', 'latency_ms'])
+      .where('ok', '=', 1)
+      .where('latency_ms', 'is not', null)
+      .execute();
     for (const r of rows) byMonitor.get(r.monitor_id)?.latencies.push(r.latency_ms as number);
   }
 
@@ -108,9 +140,25 @@ export async function monitorStats(db: Db, q: { ranges: Array<{ from: Date; to: 
   const row = (monitorId: string | null, a: Acc): StatsRow => {
     if (exact) {
       const sorted = a.latencies.sort((x, y) => x - y);
-      return { monitorId, serviceId: a.serviceId, count: a.count, failures: a.failures, p50: exactPercentile(sorted, 0.5), p95: exactPercentile(sorted, 0.95), p99: exactPercentile(sorted, 0.99) };
+      return {
+        monitorId,
+        serviceId: a.serviceId,
+        count: a.count,
+        failures: a.failures,
+        p50: exactPercentile(sorted, 0.5),
+        p95: exactPercentile(sorted, 0.95),
+        p99: exactPercentile(sorted, 0.99),
+      };
     }
-    return { monitorId, serviceId: a.serviceId, count: a.count, failures: a.failures, p50: histogramPercentile(a.hist, 0.5), p95: histogramPercentile(a.hist, 0.95), p99: histogramPercentile(a.hist, 0.99) };
+    return {
+      monitorId,
+      serviceId: a.serviceId,
+      count: a.count,
+      failures: a.failures,
+      p50: histogramPercentile(a.hist, 0.5),
+      p95: histogramPercentile(a.hist, 0.95),
+      p99: histogramPercentile(a.hist, 0.99),
+    };
   };
   return {
     monitors: [...byMonitor.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([id, a]) => row(id, a)),
@@ -127,19 +175,44 @@ const minuteOf = (iso: string): string => `${iso.slice(0, 16)}:00.000Z`;
  * whichever deleted it, never twice. Returns the number of samples moved.
  */
 export async function rollUpSamples(db: Db, cutoff: Date, maxMinutes: number): Promise<number> {
-  const oldest = await db.selectFrom('monitor_samples').select((eb) => eb.fn.min('at').as('at')).where('at', '<', cutoff.toISOString()).executeTakeFirst();
+  const oldest = await db
+    .selectFrom('monitor_samples')
+    .select((eb) => eb.fn.min('at').as('at'))
+    .where('at', '<', cutoff.toISOString())
+    .executeTakeFirst();
   if (!oldest?.at) return 0;
   const from = new Date(minuteOf(oldest.at as string));
-  const upper = new Date(Math.min(new Date(minuteOf(cutoff.toISOString())).getTime(), from.getTime() + maxMinutes * 60_000));
+  const upper = new Date(
+    Math.min(new Date(minuteOf(cutoff.toISOString())).getTime(), from.getTime() + maxMinutes * 60_000),
+  );
   if (upper <= from) return 0;
   return db.transaction().execute(async (trx) => {
-    const gone = await trx.deleteFrom('monitor_samples').where('at', '>=', from.toISOString()).where('at', '<', upper.toISOString()).returning(['monitor_id', 'service_id', 'at', 'ok', 'latency_ms', 'bucket']).execute();
-    const rows = new Map<string, { monitor_id: string; service_id: string; minute: string; count: number; failures: number; hist: number[] }>();
+    const gone = await trx
+      .deleteFrom('monitor_samples')
+      .where('at', '>=', from.toISOString())
+      .where('at', '<', upper.toISOString())
+      .returning(['monitor_id', 'service_id', 'at', 'ok', 'latency_ms', 'bucket'])
+      .execute();
+    const rows = new Map<
+      string,
+      { monitor_id: string; service_id: string; minute: string; count: number; failures: number; hist: number[] }
+    >();
     for (const s of gone) {
       const minute = minuteOf(s.at);
       const key = `${s.monitor_id}\n${minute}`;
       let r = rows.get(key);
-      if (!r) rows.set(key, (r = { monitor_id: s.monitor_id, service_id: s.service_id, minute, count: 0, failures: 0, hist: new Array<number>(BUCKETS).fill(0) }));
+      if (!r)
+        rows.set(
+          key,
+          (r = {
+            monitor_id: s.monitor_id,
+            service_id: s.service_id,
+            minute,
+            count: 0,
+            failures: 0,
+            hist: new Array<number>(BUCKETS).fill(0),
+          }),
+        );
       r.count += 1;
       if (!s.ok) r.failures += 1;
       else if (s.latency_ms !== null) {
@@ -150,9 +223,30 @@ export async function rollUpSamples(db: Db, cutoff: Date, maxMinutes: number): P
     for (const part of chunks([...rows.values()], 32)) {
       await trx
         .insertInto('monitor_minutes')
-        .values(part.map((r) => ({ monitor_id: r.monitor_id, service_id: r.service_id, minute: r.minute, count: r.count, failures: r.failures, ...Object.fromEntries(COLUMNS.map((c, i) => [c, r.hist[i] ?? 0])) }) as never))
+        .values(
+          part.map(
+            (r) =>
+              ({
+                monitor_id: r.monitor_id,
+                service_id: r.service_id,
+                minute: r.minute,
+                count: r.count,
+                failures: r.failures,
+                ...Object.fromEntries(COLUMNS.map((c, i) => [c, r.hist[i] ?? 0])),
+              }) as never,
+          ),
+        )
         .onConflict((oc) =>
-          oc.columns(['monitor_id', 'minute']).doUpdateSet(Object.fromEntries(['count', 'failures', ...COLUMNS].map((c) => [c, sql`${sql.ref(`monitor_minutes.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never),
+          oc
+            .columns(['monitor_id', 'minute'])
+            .doUpdateSet(
+              Object.fromEntries(
+                ['count', 'failures', ...COLUMNS].map((c) => [
+                  c,
+                  sql`${sql.ref(`monitor_minutes.${c}`)} + ${sql.ref(`excluded.${c}`)}`,
+                ]),
+              ) as never,
+            ),
         )
         .execute();
     }

@@ -20,7 +20,15 @@ import { newId } from '../ids.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { UsersService } from '../users/index.js';
 import { ChannelError, type ChannelKind, type Channels } from './channel.js';
-import { claimDue, claimDuePagesFor, insertNotifications, lastPageSentTo, settle, settleMany, type Notification } from './outbox.repo.js';
+import {
+  claimDue,
+  claimDuePagesFor,
+  insertNotifications,
+  lastPageSentTo,
+  settle,
+  settleMany,
+  type Notification,
+} from './outbox.repo.js';
 
 /** Items by key, keys in first-seen order. */
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -54,7 +62,16 @@ export interface DispatchOptions {
 }
 
 /** 6 attempts, 1, 2, 4, 8 and 16 minutes apart (± 20 %): about 31 minutes before a row is dead. */
-export const DEFAULT_DISPATCH: DispatchOptions = { maxAttempts: 6, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000, leaseMs: 30_000, batch: 50, pageIntervalMs: 60_000, breakerThreshold: 5, breakerOpenMs: 60_000 };
+export const DEFAULT_DISPATCH: DispatchOptions = {
+  maxAttempts: 6,
+  baseDelayMs: 60_000,
+  maxDelayMs: 30 * 60_000,
+  leaseMs: 30_000,
+  batch: 50,
+  pageIntervalMs: 60_000,
+  breakerThreshold: 5,
+  breakerOpenMs: 60_000,
+};
 
 export interface DispatcherDeps {
   db: Db;
@@ -67,7 +84,11 @@ export interface DispatcherDeps {
 }
 
 /** Delay before attempt `attempts + 1`: base · 2^(attempts−1), capped, with ±20 % jitter. */
-export function backoffMs(attempts: number, o: Pick<DispatchOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function backoffMs(
+  attempts: number,
+  o: Pick<DispatchOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const plain = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(plain * (0.8 + 0.4 * random()));
 }
@@ -79,14 +100,30 @@ export function createDispatcher(deps: DispatcherDeps) {
   const breakers = new Map<string, { failures: number; openUntil: number }>();
 
   /** Timeline entries about deliveries, one statement each for the events and their audit rows. */
-  async function timeline(q: Db, entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }>, at: Date): Promise<void> {
+  async function timeline(
+    q: Db,
+    entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }>,
+    at: Date,
+  ): Promise<void> {
     const about = entries.filter((e) => e.n.incidentId !== null);
     if (about.length === 0) return;
-    const numbers = new Map((await incidents.within(q).states(about.map((e) => e.n.incidentId as string))).map((i) => [i.id, i.number]));
+    const numbers = new Map(
+      (await incidents.within(q).states(about.map((e) => e.n.incidentId as string))).map((i) => [i.id, i.number]),
+    );
     await incidents.within(q).recordMany(
       about.flatMap(({ n, kind, data }) => {
         const number = numbers.get(n.incidentId as string);
-        return number ? [{ incident: { id: n.incidentId as string, number }, actor: SYSTEM_ACTOR, kind, data: { notification_id: n.id, kind: n.kind, channel: n.channel, ...data }, at }] : [];
+        return number
+          ? [
+              {
+                incident: { id: n.incidentId as string, number },
+                actor: SYSTEM_ACTOR,
+                kind,
+                data: { notification_id: n.id, kind: n.kind, channel: n.channel, ...data },
+                at,
+              },
+            ]
+          : [];
       }),
     );
   }
@@ -100,7 +137,31 @@ export function createDispatcher(deps: DispatcherDeps) {
         const id = newId('ntf', now);
         const subject = `Vigil could not deliver a ${n.kind} by ${n.channel}`;
         const body = `Notification ${n.id} (${n.kind}, ${n.channel}) is dead after ${n.attempts + 1} attempt(s): ${reason}.`;
-        rows.push({ id, incidentId: n.incidentId, kind: 'dead_letter', channel: method.kind as ChannelKind, destination: method.address, secret: method.secret, userId, pageId: null, subject, body, payload: { event: 'notification.dead', message: { subject, text: body }, notification_id: n.id, delivery_id: id }, state: 'pending', attempts: 0, nextAttemptAt: now, deadlineAt: null, lastError: null, createdAt: now, sentAt: null });
+        rows.push({
+          id,
+          incidentId: n.incidentId,
+          kind: 'dead_letter',
+          channel: method.kind as ChannelKind,
+          destination: method.address,
+          secret: method.secret,
+          userId,
+          pageId: null,
+          subject,
+          body,
+          payload: {
+            event: 'notification.dead',
+            message: { subject, text: body },
+            notification_id: n.id,
+            delivery_id: id,
+          },
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          deadlineAt: null,
+          lastError: null,
+          createdAt: now,
+          sentAt: null,
+        });
       }
     }
     await insertNotifications(q, rows);
@@ -124,7 +185,11 @@ export function createDispatcher(deps: DispatcherDeps) {
         }
         const next = new Date(now.getTime() + Math.max(asked, backoffMs(attempts, o, random)));
         if (await settle(trx, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next })) {
-          entries.push({ n, kind: 'notification_retried', data: { attempt: attempts, error: reason, next_attempt_at: next.toISOString() } });
+          entries.push({
+            n,
+            kind: 'notification_retried',
+            data: { attempt: attempts, error: reason, next_attempt_at: next.toISOString() },
+          });
         }
       }
       await timeline(trx, entries, now);
@@ -132,7 +197,11 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** The subjects of `rows`, one a line, the first BUNDLE_NAMED of them and then how many more. */
-  const names = (rows: Notification[]) => [...rows.slice(0, BUNDLE_NAMED).map((n) => n.subject), ...(rows.length > BUNDLE_NAMED ? [`… ${rows.length - BUNDLE_NAMED} more`] : [])].join('\n');
+  const names = (rows: Notification[]) =>
+    [
+      ...rows.slice(0, BUNDLE_NAMED).map((n) => n.subject),
+      ...(rows.length > BUNDLE_NAMED ? [`… ${rows.length - BUNDLE_NAMED} more`] : []),
+    ].join('\n');
 
   /** Sends one message standing for `group` (one row, or several pages bundled for one destination). */
   async function deliver(group: Notification[], now: Date): Promise<void> {
@@ -146,12 +215,29 @@ export function createDispatcher(deps: DispatcherDeps) {
         : {
             ...first,
             subject: `${group.length} pages: ${listed.map((n) => n.subject).join('; ')}`.slice(0, 250),
-            body: [...listed.map((n) => n.body), ...(more > 0 ? [`… and ${more} more:\n${names(group.slice(BUNDLE_LISTED))}`] : [])].join('\n\n---\n\n'),
-            payload: { event: 'page', bundle: listed.map((n) => n.payload), bundled: group.length, message: { subject: `${group.length} pages`, text: names(group) }, delivery_id: first.id },
+            body: [
+              ...listed.map((n) => n.body),
+              ...(more > 0 ? [`… and ${more} more:\n${names(group.slice(BUNDLE_LISTED))}`] : []),
+            ].join('\n\n---\n\n'),
+            payload: {
+              event: 'page',
+              bundle: listed.map((n) => n.payload),
+              bundled: group.length,
+              message: { subject: `${group.length} pages`, text: names(group) },
+              delivery_id: first.id,
+            },
           };
     try {
       if (!channel) throw new ChannelError(`no ${first.channel} channel is configured on this server`, false);
-      await channel.send({ deliveryId: first.id, channel: first.channel as ChannelKind, destination: first.destination, secret: first.secret, subject: message.subject, body: message.body, payload: message.payload });
+      await channel.send({
+        deliveryId: first.id,
+        channel: first.channel as ChannelKind,
+        destination: first.destination,
+        secret: first.secret,
+        subject: message.subject,
+        body: message.body,
+        payload: message.payload,
+      });
     } catch (error) {
       // One failed request counts once towards the destination's breaker, however many rows it carried.
       const breaker = breakers.get(first.destination) ?? { failures: 0, openUntil: 0 };
@@ -165,10 +251,25 @@ export function createDispatcher(deps: DispatcherDeps) {
     const sentAt = clock.now();
     // The outcome of every row the message carried, and their timeline entries, in one transaction.
     await inTransaction(db, async (trx) => {
-      const sent = await settleMany(trx, group, (n) => ({ state: 'sent', attempts: n.attempts + 1, sentAt, lastError: null }));
+      const sent = await settleMany(trx, group, (n) => ({
+        state: 'sent',
+        attempts: n.attempts + 1,
+        sentAt,
+        lastError: null,
+      }));
       await timeline(
         trx,
-        group.filter((n) => sent.has(n.id)).map((n) => ({ n, kind: 'notification_sent', data: { destination: n.destination, attempt: n.attempts + 1, ...(group.length > 1 && { bundled: group.length }) } })),
+        group
+          .filter((n) => sent.has(n.id))
+          .map((n) => ({
+            n,
+            kind: 'notification_sent',
+            data: {
+              destination: n.destination,
+              attempt: n.attempts + 1,
+              ...(group.length > 1 && { bundled: group.length }),
+            },
+          })),
         sentAt,
       );
     });
@@ -176,16 +277,29 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /** Puts rows back to wait until `until` without spending an attempt. */
   function holdUntil(rows: Notification[], until: Date, lastError?: string): Promise<Set<string>> {
-    return settleMany(db, rows, (n) => ({ state: n.attempts > 0 ? 'failed' : 'pending', nextAttemptAt: until, ...(lastError !== undefined && { lastError: n.lastError ?? lastError }) }));
+    return settleMany(db, rows, (n) => ({
+      state: n.attempts > 0 ? 'failed' : 'pending',
+      nextAttemptAt: until,
+      ...(lastError !== undefined && { lastError: n.lastError ?? lastError }),
+    }));
   }
 
   /** Pages whose incident was acknowledged or resolved meanwhile: cancelled, never sent. Returns the rest. */
   async function dropAnswered(pages: Notification[]): Promise<Notification[]> {
     if (pages.length === 0) return pages;
-    const status = new Map((await incidents.within(db).states([...new Set(pages.flatMap((n) => (n.incidentId ? [n.incidentId] : [])))])).map((i) => [i.id, i.status]));
-    const answered = pages.filter((n) => n.incidentId && status.has(n.incidentId) && status.get(n.incidentId) !== 'triggered');
+    const status = new Map(
+      (await incidents.within(db).states([...new Set(pages.flatMap((n) => (n.incidentId ? [n.incidentId] : [])))])).map(
+        (i) => [i.id, i.status],
+      ),
+    );
+    const answered = pages.filter(
+      (n) => n.incidentId && status.has(n.incidentId) && status.get(n.incidentId) !== 'triggered',
+    );
     for (const [state, rows] of groupBy(answered, (n) => status.get(n.incidentId as string) as string)) {
-      await settleMany(db, rows, () => ({ state: 'cancelled', lastError: `not sent: the incident was ${state} before the page went out` }));
+      await settleMany(db, rows, () => ({
+        state: 'cancelled',
+        lastError: `not sent: the incident was ${state} before the page went out`,
+      }));
     }
     return pages.filter((n) => !answered.includes(n));
   }
@@ -201,19 +315,25 @@ export function createDispatcher(deps: DispatcherDeps) {
       const ready: Notification[] = [];
       for (const [destination, rows] of groupBy(claimed, (n) => n.destination)) {
         const breaker = breakers.get(destination);
-        if (breaker && breaker.openUntil > now.getTime()) await holdUntil(rows, new Date(breaker.openUntil), 'destination failing; waiting for its circuit breaker');
+        if (breaker && breaker.openUntil > now.getTime())
+          await holdUntil(rows, new Date(breaker.openUntil), 'destination failing; waiting for its circuit breaker');
         else ready.push(...rows);
       }
       const sends: Notification[][] = ready.filter((n) => n.kind !== 'page').map((n) => [n]);
       // Pages: one message per destination at most every pageIntervalMs, carrying every page due for it.
-      for (const pages of groupBy(await dropAnswered(ready.filter((n) => n.kind === 'page')), (n) => `${n.channel}\n${n.destination}`).values()) {
+      for (const pages of groupBy(
+        await dropAnswered(ready.filter((n) => n.kind === 'page')),
+        (n) => `${n.channel}\n${n.destination}`,
+      ).values()) {
         const { channel, destination } = pages[0] as Notification;
         const last = await lastPageSentTo(db, destination);
         if (last && now.getTime() - last.getTime() < o.pageIntervalMs) {
           await holdUntil(pages, new Date(last.getTime() + o.pageIntervalMs));
           continue;
         }
-        const more = await inTransaction(db, (trx) => claimDuePagesFor(trx, channel, destination, now, deadline, BUNDLE_MAX - pages.length));
+        const more = await inTransaction(db, (trx) =>
+          claimDuePagesFor(trx, channel, destination, now, deadline, BUNDLE_MAX - pages.length),
+        );
         worked += more.length;
         sends.push([...pages, ...(await dropAnswered(more))]);
       }

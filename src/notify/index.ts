@@ -1,7 +1,14 @@
 export { createNotifyService, type NotifyService } from './notify.service.js';
 export { createChannels } from './channels/index.js';
 export { createDispatcher, DEFAULT_DISPATCH, backoffMs, type Dispatcher, type DispatchOptions } from './dispatcher.js';
-export { CHANNELS, ChannelError, type Channel, type Channels, type ChannelKind, type OutboundMessage } from './channel.js';
+export {
+  CHANNELS,
+  ChannelError,
+  type Channel,
+  type Channels,
+  type ChannelKind,
+  type OutboundMessage,
+} from './channel.js';
 export type { Notification, NotificationState } from './outbox.repo.js';
 export type { NotificationRule } from './rules.repo.js';
 export type { Stakeholder } from './stakeholders.repo.js';

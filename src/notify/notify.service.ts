@@ -53,10 +53,32 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       if (!routes.has(page.userId)) routes.set(page.userId, await routesFor(trx, page.userId));
       const link = publicUrl ? `${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}` : null;
       const subject = `[${incident.severity}] ${incident.number} ${incident.title}`;
-      const body = [`You are paged: ${page.reason}.`, `${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`, `Acknowledge within the response target (due ${incident.ackDueAt.toISOString()}).`, ...(link ? [link] : [])].join('\n');
+      const body = [
+        `You are paged: ${page.reason}.`,
+        `${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`,
+        `Acknowledge within the response target (due ${incident.ackDueAt.toISOString()}).`,
+        ...(link ? [link] : []),
+      ].join('\n');
       const payload = { event: 'page', incident: incidentJson(incident, page.at), message: { subject, text: body } };
       for (const { method, delaySeconds } of routes.get(page.userId) ?? []) {
-        rows.push(outboxRow({ incidentId: incident.id, kind: 'page', channel: method.kind as ChannelKind, destination: method.address, secret: method.secret, userId: page.userId, pageId: page.id, subject, body, payload, nextAttemptAt: new Date(page.at.getTime() + delaySeconds * 1000) }, page.at));
+        rows.push(
+          outboxRow(
+            {
+              incidentId: incident.id,
+              kind: 'page',
+              channel: method.kind as ChannelKind,
+              destination: method.address,
+              secret: method.secret,
+              userId: page.userId,
+              pageId: page.id,
+              subject,
+              body,
+              payload,
+              nextAttemptAt: new Date(page.at.getTime() + delaySeconds * 1000),
+            },
+            page.at,
+          ),
+        );
       }
     }
     await insertNotifications(trx, rows);
@@ -78,7 +100,13 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   }
 
   /** A runbook notification rendered for `incident` at `now`, from the template in force in `q`'s transaction. */
-  async function renderTemplate(q: Db, key: TemplateKey, incident: Incident, now: Date, nextUpdateAt: Date | null): Promise<{ subject: string; text: string }> {
+  async function renderTemplate(
+    q: Db,
+    key: TemplateKey,
+    incident: Incident,
+    now: Date,
+    nextUpdateAt: Date | null,
+  ): Promise<{ subject: string; text: string }> {
     const template = await templates.forSending(q, key);
     const fields = incidentFields(incident, { now, nextUpdateAt, ...(publicUrl && { publicUrl }) });
     return { subject: render(template.subject, fields, 'text').trim(), text: render(template.text, fields, 'text') };
@@ -86,14 +114,25 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
 
   /** The next update time a status update announces: the one given (in the future), else the severity's cadence while unresolved. */
   function announcedNext(incident: Incident, given: Date | undefined, now: Date): Date | null {
-    if (given && given <= now) throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
+    if (given && given <= now)
+      throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
     return given ?? (incident.status !== 'resolved' ? nextUpdateDue(incident.severity, now) : null);
   }
 
   /** The subject and text of a status update to stakeholders. */
-  function updateMessage(incident: Incident, statusText: string, nextUpdateAt: Date | null): { subject: string; text: string } {
+  function updateMessage(
+    incident: Incident,
+    statusText: string,
+    nextUpdateAt: Date | null,
+  ): { subject: string; text: string } {
     const subject = `[${incident.severity}] Update: ${incident.title} (${incident.number})`;
-    const text = [statusText, '', `Status: ${incident.status}, phase: ${incident.phase}.`, nextUpdateAt ? `Next update by ${nextUpdateAt.toISOString()}.` : 'No further update is scheduled.', ...(publicUrl ? [`${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}`] : [])].join('\n');
+    const text = [
+      statusText,
+      '',
+      `Status: ${incident.status}, phase: ${incident.phase}.`,
+      nextUpdateAt ? `Next update by ${nextUpdateAt.toISOString()}.` : 'No further update is scheduled.',
+      ...(publicUrl ? [`${publicUrl.replace(/\/$/, '')}/incidents/${incident.number}`] : []),
+    ].join('\n');
     return { subject, text };
   }
 
@@ -104,7 +143,14 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
    * incident given may be behind the stored one (its escalation started since), so the message is
    * built from the stored incident, read only when someone is to be told.
    */
-  async function communicate(trx: Db, given: Incident, kind: TemplateKey, now: Date, nextUpdateAt: Date | null, readBack = false): Promise<void> {
+  async function communicate(
+    trx: Db,
+    given: Incident,
+    kind: TemplateKey,
+    now: Date,
+    nextUpdateAt: Date | null,
+    readBack = false,
+  ): Promise<void> {
     if (kind === 'initial' && given.severity !== 'P0' && given.severity !== 'P1') return;
     const audience = (await stakeholdersOnce(trx, '')).filter((s) => s.severities.includes(given.severity));
     if (audience.length === 0) return;
@@ -114,7 +160,24 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     const payload = { event, incident: incidentJson(incident, now), message: { subject, text: body } };
     await insertNotifications(
       trx,
-      audience.map((s) => outboxRow({ incidentId: incident.id, kind, channel: s.kind as ChannelKind, destination: s.address, secret: s.secret, userId: null, pageId: null, subject, body, payload, nextAttemptAt: now }, now)),
+      audience.map((s) =>
+        outboxRow(
+          {
+            incidentId: incident.id,
+            kind,
+            channel: s.kind as ChannelKind,
+            destination: s.address,
+            secret: s.secret,
+            userId: null,
+            pageId: null,
+            subject,
+            body,
+            payload,
+            nextAttemptAt: now,
+          },
+          now,
+        ),
+      ),
     );
   }
 
@@ -123,7 +186,8 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   // New incidents come as written (their escalation starts after): read back only to notify someone.
   incidents.onCreated(async (trx, opened, at) => {
     const dues = await reminders.opened(trx, opened, at);
-    for (const [i, incident] of opened.entries()) await communicate(trx, incident, 'initial', at, dues[i] ?? null, true);
+    for (const [i, incident] of opened.entries())
+      await communicate(trx, incident, 'initial', at, dues[i] ?? null, true);
   });
   const FOLLOWED = new Set(['reopened', 'resolved', 'severity_changed']);
   incidents.onEvent(async (trx, incidentId, kind, at) => {
@@ -151,19 +215,45 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     checkDestination,
 
     /** A person sets their own rules; admins anyone's. */
-    async addRule(actor: Actor, userRef: string, input: { contactMethodId: string; delaySeconds: number }): Promise<NotificationRule> {
+    async addRule(
+      actor: Actor,
+      userRef: string,
+      input: { contactMethodId: string; delaySeconds: number },
+    ): Promise<NotificationRule> {
       const user = await users.load(userRef);
       if (user.id !== actor.id) authorize(actor, 'user.write');
       const method = (await users.contactMethodsOf(user.id)).find((m) => m.id === input.contactMethodId);
-      if (!method) throw new AppError('notification_rule.invalid', `contact_method_id: ${user.handle} has no contact method "${input.contactMethodId}"`, { field: 'contact_method_id' });
+      if (!method)
+        throw new AppError(
+          'notification_rule.invalid',
+          `contact_method_id: ${user.handle} has no contact method "${input.contactMethodId}"`,
+          { field: 'contact_method_id' },
+        );
       const now = clock.now();
-      const rule: NotificationRule = { id: newId('nr', now), userId: user.id, contactMethodId: method.id, delaySeconds: input.delaySeconds, createdAt: now };
+      const rule: NotificationRule = {
+        id: newId('nr', now),
+        userId: user.id,
+        contactMethodId: method.id,
+        delaySeconds: input.delaySeconds,
+        createdAt: now,
+      };
       await inTransaction(db, async (trx) => {
-        if ((await rulesOf(trx, user.id)).some((r) => r.contactMethodId === method.id && r.delaySeconds === input.delaySeconds)) {
-          throw new AppError('notification_rule.already_exists', `${user.handle} already has this rule`, { contact_method_id: method.id, delay_seconds: input.delaySeconds });
+        if (
+          (await rulesOf(trx, user.id)).some(
+            (r) => r.contactMethodId === method.id && r.delaySeconds === input.delaySeconds,
+          )
+        ) {
+          throw new AppError('notification_rule.already_exists', `${user.handle} already has this rule`, {
+            contact_method_id: method.id,
+            delay_seconds: input.delaySeconds,
+          });
         }
         await insertRule(trx, rule);
-        await audit(trx, clock, actor, { action: 'user.notification_rule_add', target: { type: 'user', id: user.id }, details: { id: rule.id, contact_method_id: method.id, delay_seconds: rule.delaySeconds } });
+        await audit(trx, clock, actor, {
+          action: 'user.notification_rule_add',
+          target: { type: 'user', id: user.id },
+          details: { id: rule.id, contact_method_id: method.id, delay_seconds: rule.delaySeconds },
+        });
       });
       return rule;
     },
@@ -179,18 +269,37 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       if (user.id !== actor.id) authorize(actor, 'user.write');
       await inTransaction(db, async (trx) => {
         if (!(await deleteRule(trx, user.id, id))) throw notFound('notification_rule', id);
-        await audit(trx, clock, actor, { action: 'user.notification_rule_remove', target: { type: 'user', id: user.id }, details: { id } });
+        await audit(trx, clock, actor, {
+          action: 'user.notification_rule_remove',
+          target: { type: 'user', id: user.id },
+          details: { id },
+        });
       });
     },
 
-    async addStakeholder(actor: Actor, input: { name: string; kind: ContactKind; address: string; severities: string[]; secret?: string | undefined }): Promise<Stakeholder> {
+    async addStakeholder(
+      actor: Actor,
+      input: { name: string; kind: ContactKind; address: string; severities: string[]; secret?: string | undefined },
+    ): Promise<Stakeholder> {
       authorize(actor, 'user.write');
       checkDestination(input.kind, input.address);
       const now = clock.now();
-      const stakeholder: Stakeholder = { id: newId('stk', now), name: input.name, kind: input.kind, address: input.address, severities: [...new Set(input.severities)], secret: input.secret ?? null, createdAt: now };
+      const stakeholder: Stakeholder = {
+        id: newId('stk', now),
+        name: input.name,
+        kind: input.kind,
+        address: input.address,
+        severities: [...new Set(input.severities)],
+        secret: input.secret ?? null,
+        createdAt: now,
+      };
       await inTransaction(db, async (trx) => {
         await insertStakeholder(trx, stakeholder);
-        await audit(trx, clock, actor, { action: 'stakeholder.create', target: { type: 'stakeholder', id: stakeholder.id }, details: { name: stakeholder.name, kind: stakeholder.kind, severities: stakeholder.severities } });
+        await audit(trx, clock, actor, {
+          action: 'stakeholder.create',
+          target: { type: 'stakeholder', id: stakeholder.id },
+          details: { name: stakeholder.name, kind: stakeholder.kind, severities: stakeholder.severities },
+        });
       });
       return stakeholder;
     },
@@ -204,14 +313,28 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       authorize(actor, 'user.write');
       await inTransaction(db, async (trx) => {
         if (!(await deleteStakeholder(trx, id))) throw notFound('stakeholder', id);
-        await audit(trx, clock, actor, { action: 'stakeholder.delete', target: { type: 'stakeholder', id }, details: {} });
+        await audit(trx, clock, actor, {
+          action: 'stakeholder.delete',
+          target: { type: 'stakeholder', id },
+          details: {},
+        });
       });
     },
 
     /** The runbook notification as it would be sent now, from the template in force (nothing is sent). */
-    async preview(actor: Actor, incidentRef: string, template: TemplateKey): Promise<{ subject: string; text: string }> {
+    async preview(
+      actor: Actor,
+      incidentRef: string,
+      template: TemplateKey,
+    ): Promise<{ subject: string; text: string }> {
       const incident = await incidents.get(actor, incidentRef);
-      return renderTemplate(db, template, incident, clock.now(), incident.status === 'resolved' ? null : await reminders.dueOf(db, incident.id));
+      return renderTemplate(
+        db,
+        template,
+        incident,
+        clock.now(),
+        incident.status === 'resolved' ? null : await reminders.dueOf(db, incident.id),
+      );
     },
 
     /**
@@ -220,7 +343,16 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
      * update, as the engine moves the due time on with each reminder); when the last update was sent;
      * and the time an update sent now would announce by default.
      */
-    async updateSchedule(actor: Actor, incidentRef: string): Promise<{ nextUpdateAt: Date | null; overdue: boolean; missed: number; lastUpdateAt: Date | null; defaultNextUpdateAt: Date | null }> {
+    async updateSchedule(
+      actor: Actor,
+      incidentRef: string,
+    ): Promise<{
+      nextUpdateAt: Date | null;
+      overdue: boolean;
+      missed: number;
+      lastUpdateAt: Date | null;
+      defaultNextUpdateAt: Date | null;
+    }> {
       const incident = await incidents.get(actor, incidentRef);
       const now = clock.now();
       const schedule = await reminders.scheduleOf(db, incident.id);
@@ -237,7 +369,11 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     },
 
     /** The status update as it would be sent now (nothing is sent, nothing is recorded). */
-    async previewUpdate(actor: Actor, incidentRef: string, input: { statusText: string; nextUpdateAt?: Date | undefined }): Promise<{ subject: string; text: string; nextUpdateAt: Date | null }> {
+    async previewUpdate(
+      actor: Actor,
+      incidentRef: string,
+      input: { statusText: string; nextUpdateAt?: Date | undefined },
+    ): Promise<{ subject: string; text: string; nextUpdateAt: Date | null }> {
       const incident = await incidents.get(actor, incidentRef);
       const now = clock.now();
       const nextUpdateAt = announcedNext(incident, input.nextUpdateAt, now);
@@ -248,7 +384,11 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
      * A status update to the incident's stakeholders, on the timeline with the time of the next one
      * (given, or the severity's cadence). Returns how many stakeholders it went to.
      */
-    async statusUpdate(actor: Actor, incidentRef: string, input: { statusText: string; nextUpdateAt?: Date | undefined }): Promise<{ notified: number; nextUpdateAt: Date | null }> {
+    async statusUpdate(
+      actor: Actor,
+      incidentRef: string,
+      input: { statusText: string; nextUpdateAt?: Date | undefined },
+    ): Promise<{ notified: number; nextUpdateAt: Date | null }> {
       authorize(actor, 'incident.write');
       const { id } = await incidents.get(actor, incidentRef);
       return inTransaction(db, async (trx) => {
@@ -256,12 +396,48 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
         const now = clock.now();
         const nextUpdateAt = announcedNext(incident, input.nextUpdateAt, now);
         const { subject, text: body } = updateMessage(incident, input.statusText, nextUpdateAt);
-        const payload = { event: 'incident.update', incident: incidentJson(incident, now), message: { subject, text: body } };
+        const payload = {
+          event: 'incident.update',
+          incident: incidentJson(incident, now),
+          message: { subject, text: body },
+        };
         const audience = (await listStakeholders(trx)).filter((s) => s.severities.includes(incident.severity));
-        await insertNotifications(trx, audience.map((s) => outboxRow({ incidentId: incident.id, kind: 'update', channel: s.kind as ChannelKind, destination: s.address, secret: s.secret, userId: null, pageId: null, subject, body, payload, nextAttemptAt: now }, now)));
+        await insertNotifications(
+          trx,
+          audience.map((s) =>
+            outboxRow(
+              {
+                incidentId: incident.id,
+                kind: 'update',
+                channel: s.kind as ChannelKind,
+                destination: s.address,
+                secret: s.secret,
+                userId: null,
+                pageId: null,
+                subject,
+                body,
+                payload,
+                nextAttemptAt: now,
+              },
+              now,
+            ),
+          ),
+        );
         // The announced time is when the next one is due: reminders count from it.
         await reminders.updated(trx, incident.id, incident.status === 'resolved' ? null : nextUpdateAt, now);
-        await incidents.within(trx).record(incident, actor, 'status_update', { status_text: input.statusText, next_update_at: nextUpdateAt?.toISOString() ?? null, notified: audience.length }, now);
+        await incidents
+          .within(trx)
+          .record(
+            incident,
+            actor,
+            'status_update',
+            {
+              status_text: input.statusText,
+              next_update_at: nextUpdateAt?.toISOString() ?? null,
+              notified: audience.length,
+            },
+            now,
+          );
         return { notified: audience.length, nextUpdateAt };
       });
     },

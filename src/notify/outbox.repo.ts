@@ -60,9 +60,35 @@ function toNotification(r: NotificationsTable): Notification {
 }
 
 /** A fresh pending row written at `now`; its id doubles as the payload's delivery_id. */
-export function outboxRow(fields: Pick<Notification, 'incidentId' | 'kind' | 'channel' | 'destination' | 'secret' | 'userId' | 'pageId' | 'subject' | 'body' | 'payload' | 'nextAttemptAt'>, now: Date): Notification {
+export function outboxRow(
+  fields: Pick<
+    Notification,
+    | 'incidentId'
+    | 'kind'
+    | 'channel'
+    | 'destination'
+    | 'secret'
+    | 'userId'
+    | 'pageId'
+    | 'subject'
+    | 'body'
+    | 'payload'
+    | 'nextAttemptAt'
+  >,
+  now: Date,
+): Notification {
   const id = newId('ntf', now);
-  return { ...fields, id, payload: { ...fields.payload, delivery_id: id }, state: 'pending', attempts: 0, deadlineAt: null, lastError: null, createdAt: now, sentAt: null };
+  return {
+    ...fields,
+    id,
+    payload: { ...fields.payload, delivery_id: id },
+    state: 'pending',
+    attempts: 0,
+    deadlineAt: null,
+    lastError: null,
+    createdAt: now,
+    sentAt: null,
+  };
 }
 
 export async function insertNotifications(db: Db, rows: Notification[]): Promise<void> {
@@ -97,7 +123,15 @@ export async function insertNotifications(db: Db, rows: Notification[]): Promise
 
 /** Marks claimed rows as sending, leased until `deadline`. */
 async function lease(db: Db, rows: Notification[], deadline: Date): Promise<Notification[]> {
-  for (const part of chunks(rows.map((r) => r.id), 256)) await db.updateTable('notifications').set({ state: 'sending', deadline_at: deadline.toISOString() }).where('id', 'in', part).execute();
+  for (const part of chunks(
+    rows.map((r) => r.id),
+    256,
+  ))
+    await db
+      .updateTable('notifications')
+      .set({ state: 'sending', deadline_at: deadline.toISOString() })
+      .where('id', 'in', part)
+      .execute();
   return rows.map((r) => ({ ...r, state: 'sending', deadlineAt: deadline }));
 }
 
@@ -109,11 +143,31 @@ async function lease(db: Db, rows: Notification[], deadline: Date): Promise<Noti
  */
 export async function claimDue(db: Db, now: Date, deadline: Date, limit: number): Promise<Notification[]> {
   const iso = now.toISOString();
-  const expired = await claimSkippingLocked(db, db.selectFrom('notifications').selectAll().where('state', '=', 'sending').where('deadline_at', '<=', iso).orderBy('deadline_at').limit(limit)).execute();
+  const expired = await claimSkippingLocked(
+    db,
+    db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('state', '=', 'sending')
+      .where('deadline_at', '<=', iso)
+      .orderBy('deadline_at')
+      .limit(limit),
+  ).execute();
   const waiting = [];
   for (const state of ['pending', 'failed'] as const) {
     if (expired.length + waiting.length >= limit) break;
-    waiting.push(...(await claimSkippingLocked(db, db.selectFrom('notifications').selectAll().where('state', '=', state).where('next_attempt_at', '<=', iso).orderBy('next_attempt_at').limit(limit)).execute()));
+    waiting.push(
+      ...(await claimSkippingLocked(
+        db,
+        db
+          .selectFrom('notifications')
+          .selectAll()
+          .where('state', '=', state)
+          .where('next_attempt_at', '<=', iso)
+          .orderBy('next_attempt_at')
+          .limit(limit),
+      ).execute()),
+    );
   }
   waiting.sort((a, b) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : 0));
   const rows = [...expired, ...waiting].slice(0, limit).map(toNotification);
@@ -121,7 +175,14 @@ export async function claimDue(db: Db, now: Date, deadline: Date, limit: number)
 }
 
 /** More due pages for one destination (to go out in the same bundle), leased like claimDue's. */
-export async function claimDuePagesFor(db: Db, channel: string, destination: string, now: Date, deadline: Date, limit: number): Promise<Notification[]> {
+export async function claimDuePagesFor(
+  db: Db,
+  channel: string,
+  destination: string,
+  now: Date,
+  deadline: Date,
+  limit: number,
+): Promise<Notification[]> {
   if (limit <= 0) return [];
   const rows = await claimSkippingLocked(
     db,
@@ -151,7 +212,11 @@ export interface Settlement {
  * settle() for many rows at once: rows whose change is the same (and that share a lease) go in one
  * statement. Returns the ids it changed (a row no longer leased by this attempt is left alone).
  */
-export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt' | 'attempts'>>(db: Db, rows: T[], change: (n: T) => Settlement): Promise<Set<string>> {
+export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt' | 'attempts'>>(
+  db: Db,
+  rows: T[],
+  change: (n: T) => Settlement,
+): Promise<Set<string>> {
   const changed = new Set<string>();
   const groups = new Map<string, { deadline: string; change: Settlement; ids: string[] }>();
   for (const r of rows) {
@@ -186,13 +251,23 @@ export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt
 }
 
 /** Records how a send went. Only a row still leased by this attempt (same deadline) is changed. */
-export async function settle(db: Db, n: Pick<Notification, 'id' | 'deadlineAt' | 'attempts'>, change: Settlement): Promise<boolean> {
+export async function settle(
+  db: Db,
+  n: Pick<Notification, 'id' | 'deadlineAt' | 'attempts'>,
+  change: Settlement,
+): Promise<boolean> {
   return (await settleMany(db, [n], () => change)).has(n.id);
 }
 
 /** Newest first. */
 export async function listForIncident(db: Db, incidentId: string, limit: number): Promise<Notification[]> {
-  const rows = await db.selectFrom('notifications').selectAll().where('incident_id', '=', incidentId).orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(toNotification);
 }
 

@@ -34,9 +34,13 @@ export interface RemindersDeps {
 
 export function createRemindersService({ db, clock, users, incidents, publicUrl }: RemindersDeps) {
   /** Who to remind about `incident`, and whether they stand in for missing role holders. */
-  async function recipients(trx: Db, incident: Incident): Promise<{ people: Array<{ id: string; handle: string }>; via: 'roles' | 'admins' }> {
+  async function recipients(
+    trx: Db,
+    incident: Incident,
+  ): Promise<{ people: Array<{ id: string; handle: string }>; via: 'roles' | 'admins' }> {
     const holders = new Map<string, { id: string; handle: string }>();
-    for (const holder of [incident.roles.communication_lead, incident.roles.incident_commander]) if (holder) holders.set(holder.id, { id: holder.id, handle: holder.handle });
+    for (const holder of [incident.roles.communication_lead, incident.roles.incident_commander])
+      if (holder) holders.set(holder.id, { id: holder.id, handle: holder.handle });
     if (holders.size > 0) return { people: [...holders.values()], via: 'roles' };
     const admins = [];
     for (const id of await adminUserIds(trx)) {
@@ -54,19 +58,59 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
     const text = [
       `The next status update for ${incident.number} was due at ${humanTime(due)}; none has been sent since.`,
       `Send one to the stakeholders: POST /api/v1/incidents/${incident.number}/updates {"status_text": "…"}.`,
-      next ? `If none is sent, the next reminder comes at ${humanTime(next)}.` : 'No further reminder will come for this incident until an update names a time.',
-      ...(via === 'admins' ? ['You are told because nobody holds the communication lead or incident commander role.'] : []),
+      next
+        ? `If none is sent, the next reminder comes at ${humanTime(next)}.`
+        : 'No further reminder will come for this incident until an update names a time.',
+      ...(via === 'admins'
+        ? ['You are told because nobody holds the communication lead or incident commander role.']
+        : []),
       ...(link ? [link] : []),
     ].join('\n');
-    const payload = { event: 'incident.update_overdue', incident: incidentJson(incident, now), message: { subject, text }, due_at: due.toISOString() };
+    const payload = {
+      event: 'incident.update_overdue',
+      incident: incidentJson(incident, now),
+      message: { subject, text },
+      due_at: due.toISOString(),
+    };
     const rows: Notification[] = [];
     for (const person of people) {
       for (const method of await users.contactMethodsOf(person.id, trx)) {
-        rows.push(outboxRow({ incidentId: incident.id, kind: 'reminder', channel: method.kind as ChannelKind, destination: method.address, secret: method.secret, userId: person.id, pageId: null, subject, body: text, payload, nextAttemptAt: now }, now));
+        rows.push(
+          outboxRow(
+            {
+              incidentId: incident.id,
+              kind: 'reminder',
+              channel: method.kind as ChannelKind,
+              destination: method.address,
+              secret: method.secret,
+              userId: person.id,
+              pageId: null,
+              subject,
+              body: text,
+              payload,
+              nextAttemptAt: now,
+            },
+            now,
+          ),
+        );
       }
     }
     await insertNotifications(trx, rows);
-    await incidents.within(trx).record(incident, SYSTEM_ACTOR, 'update_overdue', { due_at: due.toISOString(), next_reminder_at: next?.toISOString() ?? null, reminded: people.map((p) => p.handle), via, notifications: rows.length }, now);
+    await incidents
+      .within(trx)
+      .record(
+        incident,
+        SYSTEM_ACTOR,
+        'update_overdue',
+        {
+          due_at: due.toISOString(),
+          next_reminder_at: next?.toISOString() ?? null,
+          reminded: people.map((p) => p.handle),
+          via,
+          notifications: rows.length,
+        },
+        now,
+      );
   }
 
   return {
@@ -92,7 +136,11 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
      */
     async follow(trx: Db, incident: Incident, kind: string, at: Date): Promise<void> {
       if (kind === 'reopened') {
-        await setSchedule(trx, { incidentId: incident.id, dueAt: firstUpdateDue(incident.severity, at), basis: 'reopened', basisAt: at }, at);
+        await setSchedule(
+          trx,
+          { incidentId: incident.id, dueAt: firstUpdateDue(incident.severity, at), basis: 'reopened', basisAt: at },
+          at,
+        );
         return;
       }
       if (kind === 'resolved') {
@@ -102,7 +150,12 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
         if (!schedule || (schedule.basis !== 'update' && schedule.reminders === 0)) {
           const due = firstUpdateDue(incident.severity, schedule?.basisAt ?? incident.createdAt);
           if (schedule) await setDue(trx, incident.id, due, at);
-          else if (due) await setSchedule(trx, { incidentId: incident.id, dueAt: due, basis: 'opened', basisAt: incident.createdAt }, at);
+          else if (due)
+            await setSchedule(
+              trx,
+              { incidentId: incident.id, dueAt: due, basis: 'opened', basisAt: incident.createdAt },
+              at,
+            );
         } else if (schedule.dueAt === null) {
           await setDue(trx, incident.id, firstUpdateDue(incident.severity, at), at);
         }

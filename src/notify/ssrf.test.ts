@@ -2,13 +2,25 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUrl, forbiddenAddress, ForbiddenAddressError, guardedDispatcher, type Lookup, parseAllowlist, resolveAndCheck } from './ssrf.js';
+import {
+  checkUrl,
+  forbiddenAddress,
+  ForbiddenAddressError,
+  guardedDispatcher,
+  type Lookup,
+  parseAllowlist,
+  resolveAndCheck,
+} from './ssrf.js';
 
 const none = parseAllowlist(undefined);
 
-const toAnswers = (addresses: string[]) => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const toAnswers = (addresses: string[]) =>
+  addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 /** A fake resolver giving these answers for any name. */
-const answers = (...addresses: string[]): Lookup => () => Promise.resolve(toAnswers(addresses));
+const answers =
+  (...addresses: string[]): Lookup =>
+  () =>
+    Promise.resolve(toAnswers(addresses));
 /** A resolver that says every name is public: the worst case for the name rules, which must not depend on DNS. */
 const saysPublic = answers('93.184.216.34');
 
@@ -82,7 +94,10 @@ const REFUSED_AT_SAVE: Array<[url: string, reason: RegExp]> = [
   // IPv4 inside IPv6: mapped, translated, compatible, NAT64, 6to4
   ['http://[::ffff:127.0.0.1]/', /^loopback address 127\.0\.0\.1 \(inside ::ffff:7f00:1\)/],
   ['http://[::ffff:7f00:1]/', LOOP],
-  ['http://[0:0:0:0:0:ffff:169.254.169.254]/', /^cloud metadata address 169\.254\.169\.254 \(inside ::ffff:a9fe:a9fe\)/],
+  [
+    'http://[0:0:0:0:0:ffff:169.254.169.254]/',
+    /^cloud metadata address 169\.254\.169\.254 \(inside ::ffff:a9fe:a9fe\)/,
+  ],
   ['http://[0000:0000:0000:0000:0000:ffff:a9fe:a9fe]/', META],
   ['http://[::ffff:10.1.2.3]/', /^private address 10\.1\.2\.3/],
   ['http://[::ffff:192.168.0.1]/', /^private address 192\.168\.0\.1/],
@@ -131,7 +146,11 @@ const REFUSED_AT_SAVE: Array<[url: string, reason: RegExp]> = [
 /** Names that look public when saved but resolve to a forbidden address when sent. */
 const REFUSED_AT_SEND: Array<[url: string, dns: string[], reason: RegExp]> = [
   ['http://127.0.0.1.nip.io/', ['127.0.0.1'], /resolves to a forbidden address: loopback address 127\.0\.0\.1/],
-  ['http://169.254.169.254.nip.io/latest/', ['169.254.169.254'], /resolves to a forbidden address: cloud metadata address 169\.254\.169\.254/],
+  [
+    'http://169.254.169.254.nip.io/latest/',
+    ['169.254.169.254'],
+    /resolves to a forbidden address: cloud metadata address 169\.254\.169\.254/,
+  ],
   ['https://rebind.example/', ['93.184.216.34', '10.0.0.1'], /private address 10\.0\.0\.1/],
   ['https://v6.example/', ['::1'], /loopback address ::1/],
   ['https://mapped.example/', ['::ffff:169.254.169.254'], /cloud metadata address 169\.254\.169\.254/],
@@ -167,17 +186,23 @@ describe('the SSRF corpus, without an allowlist', () => {
     expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(reason) as string });
   });
 
-  it.each(REFUSED_AT_SAVE.filter(([url]) => /^https?:\/\/[^@]+$/.test(url) && URL.canParse(url)))('refuses %s again when sent, whatever DNS says', async (url, reason) => {
-    const verdict = await resolveAndCheck(new URL(url), none, saysPublic);
-    expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(reason) as string });
-  });
+  it.each(REFUSED_AT_SAVE.filter(([url]) => /^https?:\/\/[^@]+$/.test(url) && URL.canParse(url)))(
+    'refuses %s again when sent, whatever DNS says',
+    async (url, reason) => {
+      const verdict = await resolveAndCheck(new URL(url), none, saysPublic);
+      expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(reason) as string });
+    },
+  );
 
-  it.each(REFUSED_AT_SEND)('lets %s be saved but refuses it when sent (resolving to %j)', async (url, addresses, reason) => {
-    const saved = checkUrl(url, none);
-    expect(saved.ok).toBe(true);
-    const verdict = await resolveAndCheck(new URL(url), none, answers(...addresses));
-    expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(reason) as string });
-  });
+  it.each(REFUSED_AT_SEND)(
+    'lets %s be saved but refuses it when sent (resolving to %j)',
+    async (url, addresses, reason) => {
+      const saved = checkUrl(url, none);
+      expect(saved.ok).toBe(true);
+      const verdict = await resolveAndCheck(new URL(url), none, answers(...addresses));
+      expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(reason) as string });
+    },
+  );
 
   it.each(ALLOWED)('lets the public %s through, saved and sent', async (url, addresses) => {
     const saved = checkUrl(url, none);
@@ -187,7 +212,9 @@ describe('the SSRF corpus, without an allowlist', () => {
 });
 
 describe('the allowlist', () => {
-  const allow = parseAllowlist(' 127.0.0.1/32, 10.0.0.0/8,fd00::/8, [::1], 169.254.169.254, Hooks.Corp.Internal, *.lan.example, *.office.lan, intranet ');
+  const allow = parseAllowlist(
+    ' 127.0.0.1/32, 10.0.0.0/8,fd00::/8, [::1], 169.254.169.254, Hooks.Corp.Internal, *.lan.example, *.office.lan, intranet ',
+  );
 
   it.each([
     ['http://127.0.0.1:9000/', true],
@@ -213,12 +240,23 @@ describe('the allowlist', () => {
   });
 
   it('lets an allowed name through whatever it resolves to, and an allowed address whatever name leads there', async () => {
-    expect(await resolveAndCheck('hooks.corp.internal', allow, answers('192.168.7.7'))).toEqual({ ok: true, address: '192.168.7.7', family: 4 });
+    expect(await resolveAndCheck('hooks.corp.internal', allow, answers('192.168.7.7'))).toEqual({
+      ok: true,
+      address: '192.168.7.7',
+      family: 4,
+    });
     expect(await resolveAndCheck('x.lan.example', allow, answers('172.16.0.9'))).toMatchObject({ ok: true });
     expect(await resolveAndCheck('lan.example.evil.com', allow, answers('172.16.0.9'))).toMatchObject({ ok: false });
     expect(await resolveAndCheck('evil-lan.example', allow, answers('172.16.0.9'))).toMatchObject({ ok: false });
-    expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7'))).toEqual({ ok: true, address: '10.9.8.7', family: 4 });
-    expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7', '192.168.0.1'))).toMatchObject({ ok: false, reason: expect.stringMatching(/192\.168\.0\.1/) as string });
+    expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7'))).toEqual({
+      ok: true,
+      address: '10.9.8.7',
+      family: 4,
+    });
+    expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7', '192.168.0.1'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/192\.168\.0\.1/) as string,
+    });
   });
 
   it('does not let the apex of a wildcard entry through', () => {
@@ -226,7 +264,8 @@ describe('the allowlist', () => {
   });
 
   it('lets nothing through when empty', () => {
-    for (const text of [undefined, '', ' , ']) expect(checkUrl('http://127.0.0.1/', parseAllowlist(text)).ok).toBe(false);
+    for (const text of [undefined, '', ' , '])
+      expect(checkUrl('http://127.0.0.1/', parseAllowlist(text)).ok).toBe(false);
   });
 
   it.each([
@@ -265,20 +304,38 @@ describe('resolveAndCheck', () => {
     const lookup: Lookup = (host) => {
       calls += 1;
       expect(host).toBe('hooks.slack.com');
-      return Promise.resolve([{ address: '2600:1f18::5', family: 6 }, { address: '3.5.140.2', family: 4 }]);
+      return Promise.resolve([
+        { address: '2600:1f18::5', family: 6 },
+        { address: '3.5.140.2', family: 4 },
+      ]);
     };
-    expect(await resolveAndCheck(new URL('https://hooks.slack.com./services/x'), none, lookup)).toEqual({ ok: true, address: '2600:1f18::5', family: 6 });
+    expect(await resolveAndCheck(new URL('https://hooks.slack.com./services/x'), none, lookup)).toEqual({
+      ok: true,
+      address: '2600:1f18::5',
+      family: 6,
+    });
     expect(calls).toBe(1);
   });
 
   it('reports a name that does not resolve as temporary, not as a refusal', async () => {
-    expect(await resolveAndCheck('nowhere.example', none, () => Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.example')))).toEqual({ ok: false, reason: expect.stringMatching(/could not resolve nowhere\.example/) as string, temporary: true });
+    expect(
+      await resolveAndCheck('nowhere.example', none, () =>
+        Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.example')),
+      ),
+    ).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/could not resolve nowhere\.example/) as string,
+      temporary: true,
+    });
     expect(await resolveAndCheck('empty.example', none, answers())).toMatchObject({ ok: false, temporary: true });
   });
 
   it('checks local names before asking DNS', async () => {
     const lookup: Lookup = () => Promise.reject(new Error('must not be called'));
-    expect(await resolveAndCheck('localhost', none, lookup)).toEqual({ ok: false, reason: expect.stringMatching(/^local-only host name "localhost"/) as string });
+    expect(await resolveAndCheck('localhost', none, lookup)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^local-only host name "localhost"/) as string,
+    });
   });
 });
 
@@ -298,11 +355,15 @@ describe('guardedDispatcher against a real local receiver', () => {
   it('refuses the receiver without the allowlist, with a clear error', async () => {
     const attempt = request(`http://127.0.0.1:${port}/`, { dispatcher: guardedDispatcher(none) });
     await expect(attempt).rejects.toThrow(/^forbidden address: loopback address 127\.0\.0\.1/);
-    await expect(request(`http://127.0.0.1:${port}/`, { dispatcher: guardedDispatcher(none) })).rejects.toBeInstanceOf(ForbiddenAddressError);
+    await expect(request(`http://127.0.0.1:${port}/`, { dispatcher: guardedDispatcher(none) })).rejects.toBeInstanceOf(
+      ForbiddenAddressError,
+    );
   });
 
   it('reaches the receiver when 127.0.0.1/32 is allowed', async () => {
-    const res = await request(`http://127.0.0.1:${port}/`, { dispatcher: guardedDispatcher(parseAllowlist('127.0.0.1/32')) });
+    const res = await request(`http://127.0.0.1:${port}/`, {
+      dispatcher: guardedDispatcher(parseAllowlist('127.0.0.1/32')),
+    });
     expect(res.statusCode).toBe(200);
     expect(await res.body.text()).toBe('reached');
   });
@@ -313,26 +374,36 @@ describe('guardedDispatcher against a real local receiver', () => {
       lookups += 1;
       return Promise.resolve([{ address: lookups === 1 ? '127.0.0.1' : '169.254.169.254', family: 4 }]);
     };
-    const res = await request(`http://receiver.test:${port}/`, { dispatcher: guardedDispatcher(parseAllowlist('127.0.0.1/32'), { lookup: rebinding }) });
+    const res = await request(`http://receiver.test:${port}/`, {
+      dispatcher: guardedDispatcher(parseAllowlist('127.0.0.1/32'), { lookup: rebinding }),
+    });
     expect(await res.body.text()).toBe('reached');
     expect(lookups).toBe(1);
   });
 
   it('refuses a name that resolves to the metadata address', async () => {
     const dispatcher = guardedDispatcher(parseAllowlist('127.0.0.1/32'), { lookup: answers('169.254.169.254') });
-    await expect(request(`http://meta.test:${port}/`, { dispatcher })).rejects.toThrow(/^forbidden address: meta\.test resolves to a forbidden address: cloud metadata address 169\.254\.169\.254/);
+    await expect(request(`http://meta.test:${port}/`, { dispatcher })).rejects.toThrow(
+      /^forbidden address: meta\.test resolves to a forbidden address: cloud metadata address 169\.254\.169\.254/,
+    );
   });
 
   it('does not follow a redirect to a forbidden address', async () => {
-    const res = await request(`http://127.0.0.1:${port}/redirect`, { dispatcher: guardedDispatcher(parseAllowlist('127.0.0.1/32')) });
+    const res = await request(`http://127.0.0.1:${port}/redirect`, {
+      dispatcher: guardedDispatcher(parseAllowlist('127.0.0.1/32')),
+    });
     expect(res.statusCode).toBe(302);
     await res.body.dump();
   });
 
   it('fails with a plain (retryable) error when the name does not resolve, or not in time', async () => {
-    const unresolved = request(`http://nowhere.test:${port}/`, { dispatcher: guardedDispatcher(none, { lookup: () => Promise.reject(new Error('ENOTFOUND')) }) });
+    const unresolved = request(`http://nowhere.test:${port}/`, {
+      dispatcher: guardedDispatcher(none, { lookup: () => Promise.reject(new Error('ENOTFOUND')) }),
+    });
     await expect(unresolved).rejects.toThrow(/^could not resolve nowhere\.test: ENOTFOUND/);
-    const hung = request(`http://slow.test:${port}/`, { dispatcher: guardedDispatcher(none, { timeoutMs: 50, lookup: () => new Promise(() => undefined) }) });
+    const hung = request(`http://slow.test:${port}/`, {
+      dispatcher: guardedDispatcher(none, { timeoutMs: 50, lookup: () => new Promise(() => undefined) }),
+    });
     await expect(hung).rejects.toThrow(/^could not resolve slow\.test within 50 ms/);
   });
 });

@@ -18,7 +18,20 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 /** Forbidden ranges, most specific label first (metadata before link-local, benchmarking before reserved). */
 const RANGES: Array<[label: string, cidrs: string[]]> = [
   // AWS/GCP/Azure/OCI/DigitalOcean IMDS, ECS task and EKS pod identity, Alibaba, Azure wireserver, old Oracle; their IPv6 twins.
-  ['cloud metadata address', ['169.254.169.254/32', '169.254.170.2/32', '169.254.170.23/32', '100.100.100.200/32', '168.63.129.16/32', '192.0.0.192/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128']],
+  [
+    'cloud metadata address',
+    [
+      '169.254.169.254/32',
+      '169.254.170.2/32',
+      '169.254.170.23/32',
+      '100.100.100.200/32',
+      '168.63.129.16/32',
+      '192.0.0.192/32',
+      'fd00:ec2::254/128',
+      'fd00:ec2::23/128',
+      'fd20:ce::254/128',
+    ],
+  ],
   ['unspecified address', ['0.0.0.0/8', '::/128']],
   ['loopback address', ['127.0.0.0/8', '::1/128']],
   ['private address', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fec0::/10', '64:ff9b:1::/48']],
@@ -29,7 +42,10 @@ const RANGES: Array<[label: string, cidrs: string[]]> = [
   ['benchmarking address', ['198.18.0.0/15', '2001:2::/48']],
   ['documentation address', ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20']],
   // IETF protocol assignments (Teredo among them), 6to4 relays, discard-only, deprecated IPv4-compatible, SRv6.
-  ['reserved address', ['240.0.0.0/4', '192.0.0.0/24', '192.88.99.0/24', '100::/64', '2001::/23', '::/96', '5f00::/16']],
+  [
+    'reserved address',
+    ['240.0.0.0/4', '192.0.0.0/24', '192.88.99.0/24', '100::/64', '2001::/23', '::/96', '5f00::/16'],
+  ],
 ];
 
 const BLOCKS = RANGES.map(([label, cidrs]) => {
@@ -42,10 +58,26 @@ const BLOCKS = RANGES.map(([label, cidrs]) => {
 });
 
 /** Host names that only ever mean a cloud's metadata service. */
-const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.tencentyun.com', 'metadata.platformequinix.com']);
+const METADATA_NAMES = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.platformequinix.com',
+]);
 
 /** Host names that only ever mean something local (RFC 6761, 6762, 8375 and ICANN's `.internal`). */
-const LOCAL_NAMES = [/^localhost$/, /\.localhost$/, /(^|\.)localdomain$/, /\.local$/, /\.internal$/, /\.home\.arpa$/, /\.lan$/];
+const LOCAL_NAMES = [
+  /^localhost$/,
+  /\.localhost$/,
+  /(^|\.)localdomain$/,
+  /\.local$/,
+  /\.internal$/,
+  /\.home\.arpa$/,
+  /\.lan$/,
+];
 
 /** Lower case, without the trailing dot of a fully qualified name. */
 const normalName = (host: string) => host.toLowerCase().replace(/\.$/, '');
@@ -87,7 +119,9 @@ function expandV6(address: string): number[] | undefined {
   const right = tail ? tail.split(':') : [];
   const missing = 8 - left.length - right.length;
   if (tail === undefined ? left.length !== 8 : missing < 1) return undefined;
-  const parts = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) => parseInt(g, 16));
+  const parts = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) =>
+    parseInt(g, 16),
+  );
   return parts.length === 8 && parts.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? parts : undefined;
 }
 
@@ -125,14 +159,18 @@ export function parseAllowlist(text: string | undefined): Allowlist {
   const names = new Set<string>();
   const suffixes: string[] = [];
   for (const raw of (text ?? '').split(',')) {
-    const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const entry = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1');
     if (!entry) continue;
     const [net, bits, extra] = entry.split('/');
     const version = isIP(net ?? '');
     if (bits !== undefined || version !== 0) {
       const max = version === 6 ? 128 : 32;
       const prefix = bits === undefined ? max : Number(bits);
-      if (version === 0 || extra !== undefined || !/^\d+$/.test(bits ?? String(max)) || prefix > max) throw new Error(`VIGIL_OUTBOUND_ALLOW: "${raw.trim()}" is not an address or CIDR`);
+      if (version === 0 || extra !== undefined || !/^\d+$/.test(bits ?? String(max)) || prefix > max)
+        throw new Error(`VIGIL_OUTBOUND_ALLOW: "${raw.trim()}" is not an address or CIDR`);
       blocks.addSubnet(net as string, prefix, version === 6 ? 'ipv6' : 'ipv4');
     } else if (HOST_NAME.test(normalName(entry)) && !/(^|\.)(\d+|0x[0-9a-f]*)$/.test(normalName(entry))) {
       // A name ending in a number (127.1, 0x7f.1) is an IPv4 address to URL parsing and could never match.
@@ -166,11 +204,18 @@ export function checkUrl(text: string, allow: Allowlist): { ok: true; url: URL }
   } catch {
     return { ok: false, reason: 'not a valid URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `the ${url.protocol.replace(/:$/, '')} scheme is not allowed (http or https only)` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, reason: `the ${url.protocol.replace(/:$/, '')} scheme is not allowed (http or https only)` };
   if (url.username || url.password) return { ok: false, reason: 'credentials in the URL are not allowed' };
   const host = bare(url.hostname);
   if (!host) return { ok: false, reason: 'the URL has no host' };
-  const why = isIP(host) ? (allow.address(host) ? undefined : forbiddenAddress(host)) : allow.host(host) ? undefined : localName(host);
+  const why = isIP(host)
+    ? allow.address(host)
+      ? undefined
+      : forbiddenAddress(host)
+    : allow.host(host)
+      ? undefined
+      : localName(host);
   return why ? { ok: false, reason: `${why} is not reachable from Vigil (${ALLOW_HINT})` } : { ok: true, url };
 }
 
@@ -184,12 +229,18 @@ export type Refusal = { ok: false; reason: string; temporary?: true };
  * The send-time check: resolves the host once, refuses if any answer is forbidden (so a name with one
  * public and one private address cannot win by racing), and returns the address to connect to.
  */
-export async function resolveAndCheck(target: URL | string, allow: Allowlist, lookup: Lookup = systemLookup): Promise<{ ok: true; address: string; family: 4 | 6 } | Refusal> {
+export async function resolveAndCheck(
+  target: URL | string,
+  allow: Allowlist,
+  lookup: Lookup = systemLookup,
+): Promise<{ ok: true; address: string; family: 4 | 6 } | Refusal> {
   const name = bare(typeof target === 'string' ? target : target.hostname);
   const literal = isIP(name);
   if (literal) {
     const why = allow.address(name) ? undefined : forbiddenAddress(name);
-    return why ? { ok: false, reason: `${why} is not allowed` } : { ok: true, address: name, family: literal === 6 ? 6 : 4 };
+    return why
+      ? { ok: false, reason: `${why} is not allowed` }
+      : { ok: true, address: name, family: literal === 6 ? 6 : 4 };
   }
   const byName = allow.host(name);
   const local = byName ? undefined : localName(name);
@@ -198,7 +249,11 @@ export async function resolveAndCheck(target: URL | string, allow: Allowlist, lo
   try {
     answers = await lookup(normalName(name));
   } catch (error) {
-    return { ok: false, reason: `could not resolve ${name}: ${error instanceof Error ? error.message : String(error)}`, temporary: true };
+    return {
+      ok: false,
+      reason: `could not resolve ${name}: ${error instanceof Error ? error.message : String(error)}`,
+      temporary: true,
+    };
   }
   if (answers.length === 0) return { ok: false, reason: `${name} has no addresses`, temporary: true };
   for (const a of answers) {
@@ -206,7 +261,9 @@ export async function resolveAndCheck(target: URL | string, allow: Allowlist, lo
     if (why) return { ok: false, reason: `${name} resolves to a forbidden address: ${why} is not allowed` };
   }
   const first = (answers[0] as { address: string }).address;
-  return isIP(first) ? { ok: true, address: first, family: isIP(first) === 6 ? 6 : 4 } : { ok: false, reason: `${name} resolved to "${first}", which is not an address` };
+  return isIP(first)
+    ? { ok: true, address: first, family: isIP(first) === 6 ? 6 : 4 }
+    : { ok: false, reason: `${name} resolved to "${first}", which is not an address` };
 }
 
 /** Thrown into undici when the guard refuses a connection; its message starts "forbidden address:", which channels treat as permanent. */
@@ -235,11 +292,20 @@ export function guardedDispatcher(allow: Allowlist, options: { timeoutMs?: numbe
   const timeoutMs = options.timeoutMs ?? 5000;
   const connectTo = buildConnector({ timeout: timeoutMs });
   const connect: buildConnector.connector = (opts, callback) => {
-    const late = (): Refusal => ({ ok: false, reason: `could not resolve ${opts.hostname} within ${timeoutMs} ms`, temporary: true });
+    const late = (): Refusal => ({
+      ok: false,
+      reason: `could not resolve ${opts.hostname} within ${timeoutMs} ms`,
+      temporary: true,
+    });
     within(resolveAndCheck(opts.hostname, allow, options.lookup), timeoutMs, late).then(
       (verdict) => {
         if (!verdict.ok) {
-          callback(verdict.temporary ? new Error(verdict.reason) : new ForbiddenAddressError(`forbidden address: ${verdict.reason}`), null);
+          callback(
+            verdict.temporary
+              ? new Error(verdict.reason)
+              : new ForbiddenAddressError(`forbidden address: ${verdict.reason}`),
+            null,
+          );
           return;
         }
         const servername = isIP(bare(opts.hostname)) ? undefined : normalName(bare(opts.hostname));

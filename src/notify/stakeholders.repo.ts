@@ -13,10 +13,29 @@ export interface Stakeholder {
   createdAt: Date;
 }
 
-const toStakeholder = (r: StakeholdersTable): Stakeholder => ({ id: r.id, name: r.name, kind: r.kind, address: r.address, severities: JSON.parse(r.severities) as string[], secret: r.secret, createdAt: new Date(r.created_at) });
+const toStakeholder = (r: StakeholdersTable): Stakeholder => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  address: r.address,
+  severities: JSON.parse(r.severities) as string[],
+  secret: r.secret,
+  createdAt: new Date(r.created_at),
+});
 
 export async function insertStakeholder(db: Db, s: Stakeholder): Promise<void> {
-  await db.insertInto('stakeholders').values({ id: s.id, name: s.name, kind: s.kind, address: s.address, severities: JSON.stringify(s.severities), secret: s.secret, created_at: s.createdAt.toISOString() }).execute();
+  await db
+    .insertInto('stakeholders')
+    .values({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      address: s.address,
+      severities: JSON.stringify(s.severities),
+      secret: s.secret,
+      created_at: s.createdAt.toISOString(),
+    })
+    .execute();
 }
 
 export async function listStakeholders(db: Db): Promise<Stakeholder[]> {

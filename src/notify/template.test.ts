@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../incidents/incident.js';
-import { SEED_TEMPLATES, TEMPLATE_FIELDS, compileTemplate, humanDuration, humanTime, incidentFields, render, type Template } from './template.js';
+import {
+  SEED_TEMPLATES,
+  TEMPLATE_FIELDS,
+  compileTemplate,
+  humanDuration,
+  humanTime,
+  incidentFields,
+  render,
+  type Template,
+} from './template.js';
 
 function compiled(text: string, fields: readonly string[] = ['a', 'b', 'title']): Template {
   const result = compileTemplate(text, fields);
@@ -77,22 +86,55 @@ describe('the template language', () => {
   it('escapes values, not the template, in html mode', () => {
     const template = compiled('<p>{{a}}</p>');
     const values = { a: `<script>alert("x")</script> & 'y'` };
-    expect(render(template, values, 'html')).toBe('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</p>');
+    expect(render(template, values, 'html')).toBe(
+      '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</p>',
+    );
     expect(render(template, values, 'text')).toBe(`<p>${values.a}</p>`);
   });
 
   it.each([
     ['an unknown field', 'Hi {{nope}}', ['unknown field "nope" at line 1, column 4']],
-    ['an unknown section', 'x\n  {{#nope}}{{/nope}}', ['unknown field "nope" at line 2, column 3', 'unknown field "nope" at line 2, column 12']],
+    [
+      'an unknown section',
+      'x\n  {{#nope}}{{/nope}}',
+      ['unknown field "nope" at line 2, column 3', 'unknown field "nope" at line 2, column 12'],
+    ],
     ['an unclosed section', '{{#a}}x', ['section "a" opened at line 1, column 1 is never closed']],
     ['a close without an open', 'x{{/a}}', ['closing tag {{/a}} at line 1, column 2 has no open section']],
-    ['a mismatched close', '{{#a}}{{/b}}{{/a}}', ['closing tag {{/b}} at line 1, column 7 does not match the open section "a" (opened at line 1, column 1)']],
-    ['a close skipping an inner section', '{{#a}}{{^b}}{{/a}}', ['section "b" opened at line 1, column 7 is not closed before {{/a}} at line 1, column 13']],
+    [
+      'a mismatched close',
+      '{{#a}}{{/b}}{{/a}}',
+      ['closing tag {{/b}} at line 1, column 7 does not match the open section "a" (opened at line 1, column 1)'],
+    ],
+    [
+      'a close skipping an inner section',
+      '{{#a}}{{^b}}{{/a}}',
+      ['section "b" opened at line 1, column 7 is not closed before {{/a}} at line 1, column 13'],
+    ],
     ['an unterminated tag', 'ok {{a}} then {{b', ['unterminated tag at line 1, column 15: "{{" has no closing "}}"']],
-    ['an empty tag', '{{}}', ['malformed tag "{{}}" at line 1, column 1: expected {{field}}, {{#field}}, {{^field}} or {{/field}}']],
-    ['triple braces', '{{{a}}}', ['malformed tag "{{{a}}" at line 1, column 1: expected {{field}}, {{#field}}, {{^field}} or {{/field}}']],
-    ['an expression', '{{a.b}}', ['malformed tag "{{a.b}}" at line 1, column 1: expected {{field}}, {{#field}}, {{^field}} or {{/field}}']],
-    ['a comment or partial', '{{!note}}{{>part}}', [expect.stringContaining('malformed tag "{{!note}}"'), expect.stringContaining('malformed tag "{{>part}}" at line 1, column 10')]],
+    [
+      'an empty tag',
+      '{{}}',
+      ['malformed tag "{{}}" at line 1, column 1: expected {{field}}, {{#field}}, {{^field}} or {{/field}}'],
+    ],
+    [
+      'triple braces',
+      '{{{a}}}',
+      ['malformed tag "{{{a}}" at line 1, column 1: expected {{field}}, {{#field}}, {{^field}} or {{/field}}'],
+    ],
+    [
+      'an expression',
+      '{{a.b}}',
+      ['malformed tag "{{a.b}}" at line 1, column 1: expected {{field}}, {{#field}}, {{^field}} or {{/field}}'],
+    ],
+    [
+      'a comment or partial',
+      '{{!note}}{{>part}}',
+      [
+        expect.stringContaining('malformed tag "{{!note}}"'),
+        expect.stringContaining('malformed tag "{{>part}}" at line 1, column 10'),
+      ],
+    ],
   ])('refuses %s, naming it and where', (_name, text, expected) => {
     expect(errorsOf(text)).toEqual(expected);
   });
@@ -108,9 +150,36 @@ describe('the template language', () => {
 
   it('never throws while compiling, and a compiled template always renders', () => {
     const fields = ['a', 'b', 'c'];
-    const pieces = fc.constantFrom('{{', '}}', '{', '}', '#', '^', '/', 'a', 'b', 'x', ' ', '\n', '\r\n', '{{a}}', '{{#a}}', '{{/a}}', '{{^b}}', '{{/b}}', '<', '&');
-    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join('')));
-    const values = fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor'), fc.string(), { maxKeys: 5 });
+    const pieces = fc.constantFrom(
+      '{{',
+      '}}',
+      '{',
+      '}',
+      '#',
+      '^',
+      '/',
+      'a',
+      'b',
+      'x',
+      ' ',
+      '\n',
+      '\r\n',
+      '{{a}}',
+      '{{#a}}',
+      '{{/a}}',
+      '{{^b}}',
+      '{{/b}}',
+      '<',
+      '&',
+    );
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join('')),
+    );
+    const values = fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor'), fc.string(), {
+      maxKeys: 5,
+    });
     fc.assert(
       fc.property(text, values, fc.constantFrom('text' as const, 'html' as const), (source, vals, mode) => {
         const result = compileTemplate(source, fields);
@@ -123,10 +192,14 @@ describe('the template language', () => {
 
   it('renders text without tags unchanged, and html values with no markup left', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes('{{')), fc.string(), (source, value) => {
-        expect(render(compiled(source), {}, 'text')).toBe(source);
-        expect(render(compiled('{{a}}'), { a: value }, 'html')).not.toMatch(/[<>"']/);
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes('{{')),
+        fc.string(),
+        (source, value) => {
+          expect(render(compiled(source), {}, 'text')).toBe(source);
+          expect(render(compiled('{{a}}'), { a: value }, 'html')).not.toMatch(/[<>"']/);
+        },
+      ),
     );
   });
 });
@@ -152,7 +225,9 @@ describe("the seed's communications", () => {
       actionsTaken: 'Rolled back release 4.2\n- Paged the payments team',
       publicUrl: 'https://vigil.example.com/',
     });
-    expect(render(compile(SEED_TEMPLATES.initial.subject), fields, 'text')).toBe('[P0] Production Incident - Checkout returns 502');
+    expect(render(compile(SEED_TEMPLATES.initial.subject), fields, 'text')).toBe(
+      '[P0] Production Incident - Checkout returns 502',
+    );
     expect(render(compile(SEED_TEMPLATES.initial.text), fields, 'text')).toBe(
       [
         'INCIDENT DETAILS:',
@@ -198,7 +273,9 @@ describe("the seed's communications", () => {
       preventiveMeasures: '* Alert 14 days before expiry\nAutomate renewal',
       postMortemAt: new Date('2026-11-30T14:00:00.000Z'),
     });
-    expect(render(compile(SEED_TEMPLATES.resolution.subject), fields, 'text')).toBe('[RESOLVED] [P1] Production Incident - Checkout returns 502');
+    expect(render(compile(SEED_TEMPLATES.resolution.subject), fields, 'text')).toBe(
+      '[RESOLVED] [P1] Production Incident - Checkout returns 502',
+    );
     const body = render(compile(SEED_TEMPLATES.resolution.text), fields, 'text');
     for (const line of [
       'RESOLUTION SUMMARY:\n',

@@ -17,7 +17,12 @@ export type RenderMode = 'text' | 'html';
 export type TemplateNode =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'field'; readonly name: string }
-  | { readonly kind: 'section'; readonly name: string; readonly inverted: boolean; readonly children: readonly TemplateNode[] };
+  | {
+      readonly kind: 'section';
+      readonly name: string;
+      readonly inverted: boolean;
+      readonly children: readonly TemplateNode[];
+    };
 
 /** A checked template; only `compileTemplate` makes one. */
 export interface Template {
@@ -53,7 +58,8 @@ interface Open {
 
 /** Checks `text` against the fields a template may use; all problems are reported, each with its position. */
 export function compileTemplate(text: string, allowedFields: readonly string[]): CompileResult {
-  if (text.length > MAX_TEMPLATE_LENGTH) return { ok: false, errors: [`template is ${text.length} characters long; the limit is ${MAX_TEMPLATE_LENGTH}`] };
+  if (text.length > MAX_TEMPLATE_LENGTH)
+    return { ok: false, errors: [`template is ${text.length} characters long; the limit is ${MAX_TEMPLATE_LENGTH}`] };
   const errors: string[] = [];
   const where = positions(text);
   const tags = scan(text, new Set(allowedFields), where, errors);
@@ -68,7 +74,8 @@ export function compileTemplate(text: string, allowedFields: readonly string[]):
     if (tag.sigil === '') {
       top().children.push({ kind: 'field', name: tag.name });
     } else if (tag.sigil === '#' || tag.sigil === '^') {
-      if (stack.length > MAX_SECTION_DEPTH) errors.push(`section "${tag.name}" at ${where(tag.at)} is nested more than ${MAX_SECTION_DEPTH} deep`);
+      if (stack.length > MAX_SECTION_DEPTH)
+        errors.push(`section "${tag.name}" at ${where(tag.at)} is nested more than ${MAX_SECTION_DEPTH} deep`);
       stack.push({ name: tag.name, inverted: tag.sigil === '^', at: tag.at, children: [] });
     } else {
       closeSection(stack, tag, where, errors);
@@ -100,7 +107,12 @@ export function render(template: Template, values: Record<string, string>, mode:
   return out.join('');
 }
 
-function renderNodes(nodes: readonly TemplateNode[], values: Record<string, string>, mode: RenderMode, out: string[]): void {
+function renderNodes(
+  nodes: readonly TemplateNode[],
+  values: Record<string, string>,
+  mode: RenderMode,
+  out: string[],
+): void {
   for (const node of nodes) {
     if (node.kind === 'text') {
       out.push(node.text);
@@ -141,7 +153,9 @@ function scan(text: string, allowed: ReadonlySet<string>, where: (offset: number
     const raw = text.slice(open, pos);
     const match = TAG.exec(raw.slice(2, -2));
     if (!match) {
-      errors.push(`malformed tag ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}...` : raw)} at ${where(open)}: expected {{field}}, {{#field}}, {{^field}} or {{/field}}`);
+      errors.push(
+        `malformed tag ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}...` : raw)} at ${where(open)}: expected {{field}}, {{#field}}, {{^field}} or {{/field}}`,
+      );
       continue;
     }
     const sigil = match[1] as Tag['sigil'];
@@ -172,7 +186,9 @@ function closeSection(stack: Open[], tag: Tag, where: (offset: number) => string
     return;
   }
   if (!stack.some((open, i) => i > 0 && open.name === tag.name)) {
-    errors.push(`closing tag {{/${tag.name}}} at ${where(tag.at)} does not match the open section "${top.name}" (opened at ${where(top.at)})`);
+    errors.push(
+      `closing tag {{/${tag.name}}} at ${where(tag.at)} does not match the open section "${top.name}" (opened at ${where(top.at)})`,
+    );
     return;
   }
   // The tag closes an outer section: the inner ones were left open.
@@ -180,7 +196,9 @@ function closeSection(stack: Open[], tag: Tag, where: (offset: number) => string
     const open = stack.pop() as Open;
     (stack[stack.length - 1] as Open).children.push(sectionNode(open));
     if (open.name === tag.name) return;
-    errors.push(`section "${open.name}" opened at ${where(open.at)} is not closed before {{/${tag.name}}} at ${where(tag.at)}`);
+    errors.push(
+      `section "${open.name}" opened at ${where(open.at)} is not closed before {{/${tag.name}}} at ${where(tag.at)}`,
+    );
   }
 }
 
@@ -360,7 +378,12 @@ export function incidentFields(incident: Incident, extra: IncidentFieldExtras): 
   };
 }
 
-const PHASE_STATUS: Readonly<Record<Incident['phase'], string>> = { detection: 'Investigating', investigation: 'Investigating', mitigation: 'Mitigating', resolution: 'Resolving' };
+const PHASE_STATUS: Readonly<Record<Incident['phase'], string>> = {
+  detection: 'Investigating',
+  investigation: 'Investigating',
+  mitigation: 'Mitigating',
+  resolution: 'Resolving',
+};
 const STATUS_TEXT: Readonly<Partial<Record<Status, string>>> = { resolved: 'Resolved' };
 
 function statusLine(incident: Incident): string {

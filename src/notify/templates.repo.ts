@@ -11,7 +11,13 @@ export interface StoredTemplate {
   updatedBy: string;
 }
 
-const toStored = (r: TemplatesTable): StoredTemplate => ({ key: r.key, subject: r.subject, text: r.text, updatedAt: new Date(r.updated_at), updatedBy: r.updated_by });
+const toStored = (r: TemplatesTable): StoredTemplate => ({
+  key: r.key,
+  subject: r.subject,
+  text: r.text,
+  updatedAt: new Date(r.updated_at),
+  updatedBy: r.updated_by,
+});
 
 export async function findTemplate(db: Db, key: string): Promise<StoredTemplate | undefined> {
   const row = await db.selectFrom('templates').selectAll().where('key', '=', key).executeTakeFirst();

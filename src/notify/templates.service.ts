@@ -67,14 +67,26 @@ export function createTemplatesService({ db, clock }: { db: Db; clock: Clock }) 
 
   function view(key: TemplateKey, stored: StoredTemplate | undefined): TemplateView {
     const seed = SEED_TEMPLATES[key];
-    return { key, name: seed.name, subject: stored?.subject ?? seed.subject, text: stored?.text ?? seed.text, customised: stored !== undefined, updatedAt: stored?.updatedAt ?? null, updatedBy: stored?.updatedBy ?? null };
+    return {
+      key,
+      name: seed.name,
+      subject: stored?.subject ?? seed.subject,
+      text: stored?.text ?? seed.text,
+      customised: stored !== undefined,
+      updatedAt: stored?.updatedAt ?? null,
+      updatedBy: stored?.updatedBy ?? null,
+    };
   }
 
   /** Every problem of a subject and body, each named by field and position; none means it may be saved. */
   function problems(input: { subject: string; text: string }): Array<{ field: 'subject' | 'text'; message: string }> {
     const out: Array<{ field: 'subject' | 'text'; message: string }> = [];
     if (/[\r\n]/.test(input.subject)) out.push({ field: 'subject', message: 'must be a single line' });
-    if (input.subject.length > MAX_SUBJECT_LENGTH) out.push({ field: 'subject', message: `is ${input.subject.length} characters long; the limit is ${MAX_SUBJECT_LENGTH}` });
+    if (input.subject.length > MAX_SUBJECT_LENGTH)
+      out.push({
+        field: 'subject',
+        message: `is ${input.subject.length} characters long; the limit is ${MAX_SUBJECT_LENGTH}`,
+      });
     for (const field of ['subject', 'text'] as const) {
       const result = compileTemplate(input[field], TEMPLATE_FIELDS);
       if (!result.ok) out.push(...result.errors.map((message) => ({ field, message })));
@@ -102,13 +114,26 @@ export function createTemplatesService({ db, clock }: { db: Db; clock: Clock }) 
       const k = known(key);
       const found = problems(input);
       if (found.length > 0) {
-        throw new AppError('template.invalid', found.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: found, fields: TEMPLATE_FIELDS });
+        throw new AppError('template.invalid', found.map((p) => `${p.field}: ${p.message}`).join('; '), {
+          errors: found,
+          fields: TEMPLATE_FIELDS,
+        });
       }
-      const stored: StoredTemplate = { key: k, subject: input.subject, text: input.text, updatedAt: clock.now(), updatedBy: actor.name };
+      const stored: StoredTemplate = {
+        key: k,
+        subject: input.subject,
+        text: input.text,
+        updatedAt: clock.now(),
+        updatedBy: actor.name,
+      };
       await inTransaction(db, async (trx) => {
         const previous = await findTemplate(trx, k);
         await saveTemplate(trx, stored);
-        await audit(trx, clock, actor, { action: 'template.update', target: { type: 'template', id: k }, details: { subject: input.subject, text: input.text, was_customised: previous !== undefined } });
+        await audit(trx, clock, actor, {
+          action: 'template.update',
+          target: { type: 'template', id: k },
+          details: { subject: input.subject, text: input.text, was_customised: previous !== undefined },
+        });
       });
       return view(k, stored);
     },
@@ -118,7 +143,12 @@ export function createTemplatesService({ db, clock }: { db: Db; clock: Clock }) 
       authorize(actor, 'user.write');
       const k = known(key);
       await inTransaction(db, async (trx) => {
-        if (await deleteTemplate(trx, k)) await audit(trx, clock, actor, { action: 'template.reset', target: { type: 'template', id: k }, details: {} });
+        if (await deleteTemplate(trx, k))
+          await audit(trx, clock, actor, {
+            action: 'template.reset',
+            target: { type: 'template', id: k },
+            details: {},
+          });
       });
       return view(k, undefined);
     },

@@ -11,7 +11,10 @@ import type { Severity } from '../incidents/index.js';
 const MINUTE = 60_000;
 
 /** How often a status update is expected, per severity (the runbook: P0 every 30 min, P1 every hour). */
-export const UPDATE_CADENCE_MS: Readonly<Partial<Record<Severity, number>>> = Object.freeze({ P0: 30 * MINUTE, P1: 60 * MINUTE });
+export const UPDATE_CADENCE_MS: Readonly<Partial<Record<Severity, number>>> = Object.freeze({
+  P0: 30 * MINUTE,
+  P1: 60 * MINUTE,
+});
 
 /** What the due time was counted from. */
 export type DueBasis = 'opened' | 'reopened' | 'update';

@@ -26,7 +26,14 @@ export interface ScheduleBasis {
 export async function findSchedule(db: Db, incidentId: string): Promise<UpdateSchedule | undefined> {
   const r = await db.selectFrom('update_schedule').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
   if (!r) return undefined;
-  return { incidentId: r.incident_id, dueAt: r.due_at ? new Date(r.due_at) : null, basis: r.basis as DueBasis, basisAt: new Date(r.basis_at), reminders: Number(r.reminders), remindedAt: r.reminded_at ? new Date(r.reminded_at) : null };
+  return {
+    incidentId: r.incident_id,
+    dueAt: r.due_at ? new Date(r.due_at) : null,
+    basis: r.basis as DueBasis,
+    basisAt: new Date(r.basis_at),
+    reminders: Number(r.reminders),
+    remindedAt: r.reminded_at ? new Date(r.reminded_at) : null,
+  };
 }
 
 /** Sets an incident's due time from a new basis (opened, reopened, a status update); the reminder count starts again. */
@@ -36,11 +43,28 @@ export async function setSchedule(db: Db, s: ScheduleBasis, now: Date): Promise<
 
 /** setSchedule for many incidents (those an ingest batch opens) in multi-row statements. */
 export async function setSchedules(db: Db, list: readonly ScheduleBasis[], now: Date): Promise<void> {
-  const rows = list.map((s) => ({ incident_id: s.incidentId, due_at: s.dueAt?.toISOString() ?? null, basis: s.basis, basis_at: s.basisAt.toISOString(), reminders: 0, reminded_at: null, updated_at: now.toISOString() }));
-  await insertRows(db, 'update_schedule', ['incident_id', 'due_at', 'basis', 'basis_at', 'reminders', 'reminded_at', 'updated_at'], rows, {
-    max: 64,
-    onConflictUpdate: { key: 'incident_id', set: ['due_at', 'basis', 'basis_at', 'reminders', 'reminded_at', 'updated_at'] },
-  });
+  const rows = list.map((s) => ({
+    incident_id: s.incidentId,
+    due_at: s.dueAt?.toISOString() ?? null,
+    basis: s.basis,
+    basis_at: s.basisAt.toISOString(),
+    reminders: 0,
+    reminded_at: null,
+    updated_at: now.toISOString(),
+  }));
+  await insertRows(
+    db,
+    'update_schedule',
+    ['incident_id', 'due_at', 'basis', 'basis_at', 'reminders', 'reminded_at', 'updated_at'],
+    rows,
+    {
+      max: 64,
+      onConflictUpdate: {
+        key: 'incident_id',
+        set: ['due_at', 'basis', 'basis_at', 'reminders', 'reminded_at', 'updated_at'],
+      },
+    },
+  );
 }
 
 /** Moves the due time only (a severity change, a resolution), keeping basis and reminder count. */
@@ -53,7 +77,11 @@ export async function setDue(db: Db, incidentId: string, dueAt: Date | null, now
 }
 
 /** Unresolved incidents whose next update was due by `now`, most overdue first. */
-export async function findOverdue(db: Db, now: Date, limit: number): Promise<Array<{ incidentId: string; dueAt: Date; severity: string }>> {
+export async function findOverdue(
+  db: Db,
+  now: Date,
+  limit: number,
+): Promise<Array<{ incidentId: string; dueAt: Date; severity: string }>> {
   const rows = await db
     .selectFrom('update_schedule')
     .innerJoin('incidents', 'incidents.id', 'update_schedule.incident_id')
@@ -73,10 +101,21 @@ export async function findOverdue(db: Db, now: Date, limit: number): Promise<Arr
  * one changes the row (PostgreSQL re-checks the condition after the winner commits), and a status
  * update or resolution committed meanwhile makes the claim fail.
  */
-export async function claimReminder(db: Db, incidentId: string, dueAt: Date, next: Date | null, now: Date): Promise<boolean> {
+export async function claimReminder(
+  db: Db,
+  incidentId: string,
+  dueAt: Date,
+  next: Date | null,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('update_schedule')
-    .set((eb) => ({ due_at: next?.toISOString() ?? null, reminders: eb('reminders', '+', 1), reminded_at: now.toISOString(), updated_at: now.toISOString() }))
+    .set((eb) => ({
+      due_at: next?.toISOString() ?? null,
+      reminders: eb('reminders', '+', 1),
+      reminded_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    }))
     .where('incident_id', '=', incidentId)
     .where('due_at', '=', dueAt.toISOString())
     .executeTakeFirst();

@@ -16,7 +16,9 @@ describe('baselineRanges', () => {
     ['7d', 7 * 86_400_000],
   ])('compares a %s window with the 7 days before it', (_name, ms) => {
     const window = windowRange(ms, at('2026-11-28T14:00:00Z'));
-    expect(baselineRanges(window)).toEqual([{ from: new Date(window.from.getTime() - 7 * 86_400_000), to: window.from }]);
+    expect(baselineRanges(window)).toEqual([
+      { from: new Date(window.from.getTime() - 7 * 86_400_000), to: window.from },
+    ]);
   });
 });
 

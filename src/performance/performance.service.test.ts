@@ -18,7 +18,16 @@ describeEachEngine('performance degradation', (env) => {
   /** p95 now and in the baseline, and how many checks each has, per service. */
   let figures: { now: Partial<StatsRow>; baseline: Partial<StatsRow> };
 
-  const row = (f: Partial<StatsRow>): StatsRow => ({ monitorId: null, serviceId, count: 60, failures: 0, p50: null, p95: null, p99: null, ...f });
+  const row = (f: Partial<StatsRow>): StatsRow => ({
+    monitorId: null,
+    serviceId,
+    count: 60,
+    failures: 0,
+    p50: null,
+    p95: null,
+    p99: null,
+    ...f,
+  });
   const perf = () =>
     createPerformanceService({
       clock,
@@ -27,7 +36,10 @@ describeEachEngine('performance degradation', (env) => {
       monitors: async () => [],
       isOpen: async (id, key) => (await app.alerts.open(id, [key])).length > 0,
       // The window ending now is the only single-range query; the baseline is the 7 ranges before it.
-      stats: async ({ ranges }) => ({ monitors: [], services: [row(ranges.length === 1 ? figures.now : figures.baseline)] }),
+      stats: async ({ ranges }) => ({
+        monitors: [],
+        services: [row(ranges.length === 1 ? figures.now : figures.baseline)],
+      }),
     });
   const degradation = async () => (await app.alerts.lookup(SYSTEM_ACTOR, `performance:${serviceId}`))[0];
 
@@ -82,12 +94,31 @@ describeEachEngine('performance degradation', (env) => {
 
   describe('report', () => {
     it('gives each service its figures, baseline and degradation', async () => {
-      figures = { now: { p50: 40, p95: 350, p99: 500, count: 100, failures: 5 }, baseline: { p50: 30, p95: 100, p99: 150, count: 700, failures: 7 } };
+      figures = {
+        now: { p50: 40, p95: 350, p99: 500, count: 100, failures: 5 },
+        baseline: { p50: 30, p95: 100, p99: 150, count: 700, failures: 7 },
+      };
       const report = await perf().report(SYSTEM_ACTOR, 3_600_000);
-      expect(report.window).toEqual({ from: new Date(clock.now().getTime() - 3_600_000).toISOString(), to: clock.now().toISOString() });
+      expect(report.window).toEqual({
+        from: new Date(clock.now().getTime() - 3_600_000).toISOString(),
+        to: clock.now().toISOString(),
+      });
       expect(report.baseline.ranges).toBe(7);
-      expect(report.services[0]).toMatchObject({ id: serviceId, request_count: 100, error_count: 5, error_rate: 0.05, latency_ms: { p50: 40, p95: 350, p99: 500 }, baseline: { request_count: 700, error_rate: 0.01, latency_ms: { p95: 100 } }, degradation_pct: 250, status: 'degraded' });
-      expect(report.summary).toMatchObject({ request_count: 100, error_rate: 0.05, degraded_services: [report.services[0]?.name] });
+      expect(report.services[0]).toMatchObject({
+        id: serviceId,
+        request_count: 100,
+        error_count: 5,
+        error_rate: 0.05,
+        latency_ms: { p50: 40, p95: 350, p99: 500 },
+        baseline: { request_count: 700, error_rate: 0.01, latency_ms: { p95: 100 } },
+        degradation_pct: 250,
+        status: 'degraded',
+      });
+      expect(report.summary).toMatchObject({
+        request_count: 100,
+        error_rate: 0.05,
+        degraded_services: [report.services[0]?.name],
+      });
     });
   });
 });

@@ -13,7 +13,15 @@ import type { AlertEvent, IngestService } from '../alerts/index.js';
 import type { Clock } from '../clock.js';
 import type { StatsRow } from '../monitors/index.js';
 import type { Service } from '../services/index.js';
-import { baselineRanges, degradationLevel, degradationPct, MIN_BASELINE_SAMPLES, MIN_WINDOW_SAMPLES, windowRange, type Range } from './baseline.js';
+import {
+  baselineRanges,
+  degradationLevel,
+  degradationPct,
+  MIN_BASELINE_SAMPLES,
+  MIN_WINDOW_SAMPLES,
+  windowRange,
+  type Range,
+} from './baseline.js';
 
 export interface PerformanceDeps {
   clock: Clock;
@@ -32,7 +40,8 @@ export interface PerformanceDeps {
 export const DEGRADATION_WINDOW_MS = 5 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 
-const round = (n: number | null, digits = 1): number | null => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (n: number | null, digits = 1): number | null =>
+  n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** One row of the report: the window's figures, its baseline's, and how much slower p95 is. */
 function figures(current: StatsRow | undefined, baseline: StatsRow | undefined) {
@@ -43,8 +52,20 @@ function figures(current: StatsRow | undefined, baseline: StatsRow | undefined) 
     request_count: count,
     error_count: failures,
     error_rate: count > 0 ? round(failures / count, 4) : null,
-    latency_ms: { p50: round(current?.p50 ?? null), p95: round(current?.p95 ?? null), p99: round(current?.p99 ?? null) },
-    baseline: { request_count: baseline?.count ?? 0, error_rate: baseline && baseline.count > 0 ? round(baseline.failures / baseline.count, 4) : null, latency_ms: { p50: round(baseline?.p50 ?? null), p95: round(baseline?.p95 ?? null), p99: round(baseline?.p99 ?? null) } },
+    latency_ms: {
+      p50: round(current?.p50 ?? null),
+      p95: round(current?.p95 ?? null),
+      p99: round(current?.p99 ?? null),
+    },
+    baseline: {
+      request_count: baseline?.count ?? 0,
+      error_rate: baseline && baseline.count > 0 ? round(baseline.failures / baseline.count, 4) : null,
+      latency_ms: {
+        p50: round(baseline?.p50 ?? null),
+        p95: round(baseline?.p95 ?? null),
+        p99: round(baseline?.p99 ?? null),
+      },
+    },
     // Too few checks on either side make a percentage that means nothing; say so with null.
     degradation_pct: enough ? degradationPct(current?.p95 ?? null, baseline?.p95 ?? null) : null,
   };
@@ -59,7 +80,12 @@ export function createPerformanceService({ clock, ingest, services, monitors, st
       authorize(actor, 'read');
       const window = windowRange(windowMs, clock.now());
       const baseline = baselineRanges(window);
-      const [now, before, allServices, allMonitors] = await Promise.all([stats({ ranges: [window] }), stats({ ranges: baseline }), services(), monitors()]);
+      const [now, before, allServices, allMonitors] = await Promise.all([
+        stats({ ranges: [window] }),
+        stats({ ranges: baseline }),
+        services(),
+        monitors(),
+      ]);
       const key = (r: StatsRow) => r.monitorId ?? r.serviceId;
       const nowBy = new Map(now.services.concat(now.monitors).map((r) => [key(r), r]));
       const beforeBy = new Map(before.services.concat(before.monitors).map((r) => [key(r), r]));
@@ -71,15 +97,29 @@ export function createPerformanceService({ clock, ingest, services, monitors, st
           id: s.id,
           name: s.name,
           ...own,
-          status: own.degradation_pct !== null && degradationLevel(own.latency_ms.p95, own.baseline.latency_ms.p95) !== 'none' ? 'degraded' : 'normal',
-          monitors: (monitorsOf.get(s.id) ?? []).map((m) => ({ id: m.id, name: m.name, kind: m.kind, ...figures(nowBy.get(m.id), beforeBy.get(m.id)) })),
+          status:
+            own.degradation_pct !== null && degradationLevel(own.latency_ms.p95, own.baseline.latency_ms.p95) !== 'none'
+              ? 'degraded'
+              : 'normal',
+          monitors: (monitorsOf.get(s.id) ?? []).map((m) => ({
+            id: m.id,
+            name: m.name,
+            kind: m.kind,
+            ...figures(nowBy.get(m.id), beforeBy.get(m.id)),
+          })),
         };
       });
       const total = rows.reduce((sum, r) => sum + r.request_count, 0);
       const errors = rows.reduce((sum, r) => sum + r.error_count, 0);
       return {
         window: { from: window.from.toISOString(), to: window.to.toISOString() },
-        baseline: { description: windowMs >= 86_400_000 ? 'the 7 days before the window' : 'the same time of day on each of the 7 days before', ranges: baseline.length },
+        baseline: {
+          description:
+            windowMs >= 86_400_000
+              ? 'the 7 days before the window'
+              : 'the same time of day on each of the 7 days before',
+          ranges: baseline.length,
+        },
         summary: {
           request_count: total,
           error_rate: total > 0 ? round(errors / total, 4) : null,

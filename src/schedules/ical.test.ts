@@ -99,7 +99,8 @@ function parseCalendar(text: string): Component {
     }
   }
   if (stack.length !== 1) throw new Error(`unclosed ${stack[stack.length - 1]!.type}`);
-  if (root.children.length !== 1 || root.children[0]!.type !== 'VCALENDAR') throw new Error('expected exactly one VCALENDAR');
+  if (root.children.length !== 1 || root.children[0]!.type !== 'VCALENDAR')
+    throw new Error('expected exactly one VCALENDAR');
   return root.children[0]!;
 }
 
@@ -164,13 +165,32 @@ function shift(overrides: Partial<CalendarShift> = {}): CalendarShift {
 
 const shifts: CalendarShift[] = [
   shift(),
-  shift({ userId: 'u-bob', start: new Date('2025-03-12T18:00:00Z'), end: new Date('2025-03-13T06:00:00Z'), source: 'override', layer: undefined }),
-  shift({ userId: 'u-bob', start: new Date('2025-03-17T09:00:00Z'), end: new Date('2025-03-24T09:00:00Z'), source: 'fixed', layer: undefined }),
+  shift({
+    userId: 'u-bob',
+    start: new Date('2025-03-12T18:00:00Z'),
+    end: new Date('2025-03-13T06:00:00Z'),
+    source: 'override',
+    layer: undefined,
+  }),
+  shift({
+    userId: 'u-bob',
+    start: new Date('2025-03-17T09:00:00Z'),
+    end: new Date('2025-03-24T09:00:00Z'),
+    source: 'fixed',
+    layer: undefined,
+  }),
 ];
 
 describe('renderCalendar', () => {
   it('writes the calendar properties, with a 15 minute refresh by default', () => {
-    const { calendar } = render({ name: 'Primary', description: 'Who is on call', shifts: [], people, now, url: 'https://vigil.example/ical/abc.ics' });
+    const { calendar } = render({
+      name: 'Primary',
+      description: 'Who is on call',
+      shifts: [],
+      people,
+      now,
+      url: 'https://vigil.example/ical/abc.ics',
+    });
     expect(unescapeText(one(calendar, 'NAME'))).toBe('Primary');
     expect(unescapeText(one(calendar, 'X-WR-CALNAME'))).toBe('Primary');
     expect(unescapeText(one(calendar, 'X-WR-CALDESC'))).toBe('Who is on call');
@@ -286,16 +306,29 @@ describe('renderCalendar', () => {
     expect(unescapeText(one(calendar, 'X-WR-CALDESC'))).toBe(tricky);
     expect(events).toHaveLength(1);
     expect(unescapeText(one(events[0]!, 'SUMMARY'))).toBe(`On call: ${tricky} (${tricky})`);
-    expect(unescapeText(one(events[0]!, 'DESCRIPTION'))).toBe(`${tricky} (@jane) is on call for ${tricky}.\nSource: rotation layer "a;b,c".`);
+    expect(unescapeText(one(events[0]!, 'DESCRIPTION'))).toBe(
+      `${tricky} (@jane) is on call for ${tricky}.\nSource: rotation layer "a;b,c".`,
+    );
   });
 
   it('drops control characters that TEXT values may not contain', () => {
-    const { events } = render({ name: 'x', shifts: [shift({ scheduleName: 'Pri\u0000ma\u0007ry\u001b' })], people, now });
+    const { events } = render({
+      name: 'x',
+      shifts: [shift({ scheduleName: 'Pri\u0000ma\u0007ry\u001b' })],
+      people,
+      now,
+    });
     expect(unescapeText(one(events[0]!, 'SUMMARY'))).toBe('On call: Ada Lovelace (Primary)');
   });
 
   it('cannot be broken by a URL containing line breaks', () => {
-    const { calendar } = render({ name: 'x', shifts: [], people, now, url: 'https://vigil.example/ical\r\nX-EVIL:1/a.ics' });
+    const { calendar } = render({
+      name: 'x',
+      shifts: [],
+      people,
+      now,
+      url: 'https://vigil.example/ical\r\nX-EVIL:1/a.ics',
+    });
     expect(props(calendar, 'X-EVIL')).toEqual([]);
     expect(one(calendar, 'URL')).toBe('https://vigil.example/icalX-EVIL:1/a.ics');
   });

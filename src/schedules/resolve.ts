@@ -43,7 +43,11 @@ export function resolveShifts(def: ScheduleDefinition, from: Date, to: Date): Sh
   const clock = new LocalClock(def.timezone);
   const layers: LayerPlan[] = def.layers.map((layer) => ({
     name: layer.name,
-    shifts: rotationShifts(layer.rotation, def.timezone, from, to).map((s) => ({ userId: s.userId, start: s.start.getTime(), end: s.end.getTime() })),
+    shifts: rotationShifts(layer.rotation, def.timezone, from, to).map((s) => ({
+      userId: s.userId,
+      start: s.start.getTime(),
+      end: s.end.getTime(),
+    })),
     cover: layer.restrictions?.length ? restrictionSpans(layer.restrictions, clock, lo, hi) : null,
   }));
   const overrides = def.overrides
@@ -89,7 +93,9 @@ export function resolveShifts(def: ScheduleDefinition, from: Date, to: Date): Sh
     }
     open = next;
   }
-  return result.sort((a, b) => a.start.getTime() - b.start.getTime() || cmp(a.userId, b.userId) || cmp(a.source, b.source));
+  return result.sort(
+    (a, b) => a.start.getTime() - b.start.getTime() || cmp(a.userId, b.userId) || cmp(a.source, b.source),
+  );
 }
 
 /** The user ids on call at one instant, sorted and unique. */
@@ -104,7 +110,8 @@ export function validateRestriction(r: Restriction): string[] {
   if (r.days !== undefined && (!Array.isArray(r.days) || r.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7))) {
     problems.push('days must be ISO weekdays, 1 (Monday) to 7 (Sunday)');
   }
-  if (minutesOf(r.start) === undefined || minutesOf(r.start) === 24 * 60) problems.push(`start ${JSON.stringify(r.start)} is not a time HH:MM`);
+  if (minutesOf(r.start) === undefined || minutesOf(r.start) === 24 * 60)
+    problems.push(`start ${JSON.stringify(r.start)} is not a time HH:MM`);
   if (minutesOf(r.end) === undefined) problems.push(`end ${JSON.stringify(r.end)} is not a time HH:MM (24:00 allowed)`);
   return problems;
 }
@@ -136,7 +143,8 @@ function decide(at: number, layers: LayerPlan[], overrides: Override[], fixed: F
     // not on call changes nothing.
     if (o.replacesUserId !== null && replaced < 0) continue;
     if (replaced >= 0) people.splice(replaced, 1);
-    if (o.userId !== null && !people.some((p) => p.userId === o.userId)) people.push({ userId: o.userId, source: 'override' });
+    if (o.userId !== null && !people.some((p) => p.userId === o.userId))
+      people.push({ userId: o.userId, source: 'override' });
   }
   return people;
 }

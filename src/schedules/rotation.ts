@@ -63,7 +63,8 @@ export class LocalClock {
   /** An unknown zone name is a caller bug: the edge should have refused it (see validZone). */
   constructor(zone: string) {
     this.zone = IANAZone.create(zone);
-    if (!this.zone.isValid) throw new AppError('schedule.invalid_timezone', `unknown time zone ${JSON.stringify(zone)}`, { zone });
+    if (!this.zone.isValid)
+      throw new AppError('schedule.invalid_timezone', `unknown time zone ${JSON.stringify(zone)}`, { zone });
   }
 
   /** The wall-clock reading (see the file comment) of the zone's clocks at instant `at`. */
@@ -171,7 +172,11 @@ export function rotationShifts(rotation: Rotation, zone: string, from: Date, to:
     const end = plan.start(n + 1);
     // A zero-length shift only arises when a whole local day is skipped (Samoa, 2011); skip it too.
     if (end > start && end > lo) {
-      shifts.push({ userId: people[n % people.length] as string, start: new Date(Math.max(start, lo)), end: new Date(Math.min(end, hi)) });
+      shifts.push({
+        userId: people[n % people.length] as string,
+        start: new Date(Math.max(start, lo)),
+        end: new Date(Math.min(end, hi)),
+      });
     }
     n++;
     start = end;

@@ -29,7 +29,12 @@ function toSchedule(r: SchedulesTable): Schedule {
     timezone: r.timezone,
     layers: layers.map((l) => ({
       name: l.name,
-      rotation: { kind: l.rotation.kind, shiftSeconds: l.rotation.shift_seconds, handoffAt: new Date(l.rotation.handoff_at), participants: l.rotation.participants },
+      rotation: {
+        kind: l.rotation.kind,
+        shiftSeconds: l.rotation.shift_seconds,
+        handoffAt: new Date(l.rotation.handoff_at),
+        participants: l.rotation.participants,
+      },
       restrictions: l.restrictions,
     })),
     createdAt: new Date(r.created_at),
@@ -41,7 +46,12 @@ const storedLayers = (layers: Layer[]): string =>
   JSON.stringify(
     layers.map((l): StoredLayer => ({
       name: l.name,
-      rotation: { kind: l.rotation.kind, ...(l.rotation.shiftSeconds !== undefined && { shift_seconds: l.rotation.shiftSeconds }), handoff_at: l.rotation.handoffAt.toISOString(), participants: l.rotation.participants },
+      rotation: {
+        kind: l.rotation.kind,
+        ...(l.rotation.shiftSeconds !== undefined && { shift_seconds: l.rotation.shiftSeconds }),
+        handoff_at: l.rotation.handoffAt.toISOString(),
+        participants: l.rotation.participants,
+      },
       ...(l.restrictions?.length && { restrictions: l.restrictions }),
     })),
   );
@@ -49,12 +59,30 @@ const storedLayers = (layers: Layer[]): string =>
 export async function insertSchedule(db: Db, s: Schedule): Promise<void> {
   await db
     .insertInto('schedules')
-    .values({ id: s.id, name: s.name, description: s.description, timezone: s.timezone, layers: storedLayers(s.layers), created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString() })
+    .values({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      timezone: s.timezone,
+      layers: storedLayers(s.layers),
+      created_at: s.createdAt.toISOString(),
+      updated_at: s.updatedAt.toISOString(),
+    })
     .execute();
 }
 
 export async function saveSchedule(db: Db, s: Schedule): Promise<void> {
-  await db.updateTable('schedules').set({ name: s.name, description: s.description, timezone: s.timezone, layers: storedLayers(s.layers), updated_at: s.updatedAt.toISOString() }).where('id', '=', s.id).execute();
+  await db
+    .updateTable('schedules')
+    .set({
+      name: s.name,
+      description: s.description,
+      timezone: s.timezone,
+      layers: storedLayers(s.layers),
+      updated_at: s.updatedAt.toISOString(),
+    })
+    .where('id', '=', s.id)
+    .execute();
 }
 
 /** By id or exact name. */
@@ -79,10 +107,25 @@ export async function deleteSchedule(db: Db, id: string): Promise<void> {
   await db.deleteFrom('schedules').where('id', '=', id).execute();
 }
 
-export async function insertOverride(db: Db, scheduleId: string, o: Override, createdBy: string | null, at: Date): Promise<void> {
+export async function insertOverride(
+  db: Db,
+  scheduleId: string,
+  o: Override,
+  createdBy: string | null,
+  at: Date,
+): Promise<void> {
   await db
     .insertInto('schedule_overrides')
-    .values({ id: o.id, schedule_id: scheduleId, user_id: o.userId, replaces_user_id: o.replacesUserId, start_at: o.start.toISOString(), end_at: o.end.toISOString(), created_by: createdBy, created_at: at.toISOString() })
+    .values({
+      id: o.id,
+      schedule_id: scheduleId,
+      user_id: o.userId,
+      replaces_user_id: o.replacesUserId,
+      start_at: o.start.toISOString(),
+      end_at: o.end.toISOString(),
+      created_by: createdBy,
+      created_at: at.toISOString(),
+    })
     .execute();
 }
 
@@ -96,11 +139,21 @@ export async function overridesBetween(db: Db, scheduleId: string, from: Date, t
     .where('start_at', '<', to.toISOString())
     .orderBy('start_at')
     .execute();
-  return rows.map((r) => ({ id: r.id, userId: r.user_id, replacesUserId: r.replaces_user_id, start: new Date(r.start_at), end: new Date(r.end_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    replacesUserId: r.replaces_user_id,
+    start: new Date(r.start_at),
+    end: new Date(r.end_at),
+  }));
 }
 
 export async function deleteOverride(db: Db, scheduleId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('schedule_overrides').where('schedule_id', '=', scheduleId).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .deleteFrom('schedule_overrides')
+    .where('schedule_id', '=', scheduleId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -112,7 +165,9 @@ export async function insertFixed(db: Db, scheduleId: string, f: FixedSchedule, 
       schedule_id: scheduleId,
       start_at: f.start.toISOString(),
       end_at: f.end.toISOString(),
-      shifts: JSON.stringify(f.shifts.map((s) => ({ user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString() }))),
+      shifts: JSON.stringify(
+        f.shifts.map((s) => ({ user_id: s.userId, start: s.start.toISOString(), end: s.end.toISOString() })),
+      ),
       created_at: at.toISOString(),
     })
     .execute();
@@ -131,27 +186,51 @@ export async function fixedBetween(db: Db, scheduleId: string, from: Date, to: D
     id: r.id,
     start: new Date(r.start_at),
     end: new Date(r.end_at),
-    shifts: (JSON.parse(r.shifts) as Array<{ user_id: string; start: string; end: string }>).map((s) => ({ userId: s.user_id, start: new Date(s.start), end: new Date(s.end) })),
+    shifts: (JSON.parse(r.shifts) as Array<{ user_id: string; start: string; end: string }>).map((s) => ({
+      userId: s.user_id,
+      start: new Date(s.start),
+      end: new Date(s.end),
+    })),
   }));
 }
 
 export async function deleteFixed(db: Db, scheduleId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('schedule_fixed').where('schedule_id', '=', scheduleId).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .deleteFrom('schedule_fixed')
+    .where('schedule_id', '=', scheduleId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function insertIcalToken(db: Db, t: { id: string; userId: string; digest: string; at: Date }): Promise<void> {
-  await db.insertInto('ical_tokens').values({ id: t.id, user_id: t.userId, digest: t.digest, created_at: t.at.toISOString(), revoked_at: null }).execute();
+export async function insertIcalToken(
+  db: Db,
+  t: { id: string; userId: string; digest: string; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('ical_tokens')
+    .values({ id: t.id, user_id: t.userId, digest: t.digest, created_at: t.at.toISOString(), revoked_at: null })
+    .execute();
 }
 
 /** The user whose live (not revoked) feed token has this digest. */
 export async function findIcalTokenUser(db: Db, digest: string): Promise<string | undefined> {
-  const row = await db.selectFrom('ical_tokens').select('user_id').where('digest', '=', digest).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('ical_tokens')
+    .select('user_id')
+    .where('digest', '=', digest)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return row?.user_id;
 }
 
 /** Revokes every live feed token of the user; returns how many. */
 export async function revokeIcalTokens(db: Db, userId: string, at: Date): Promise<number> {
-  const result = await db.updateTable('ical_tokens').set({ revoked_at: at.toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('ical_tokens')
+    .set({ revoked_at: at.toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -81,15 +81,28 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
   }
 
   async function definition(q: Db, schedule: Schedule, from: Date, to: Date): Promise<ScheduleDefinition> {
-    return { timezone: schedule.timezone, layers: schedule.layers, overrides: await overridesBetween(q, schedule.id, from, to), fixed: await fixedBetween(q, schedule.id, from, to) };
+    return {
+      timezone: schedule.timezone,
+      layers: schedule.layers,
+      overrides: await overridesBetween(q, schedule.id, from, to),
+      fixed: await fixedBetween(q, schedule.id, from, to),
+    };
   }
 
   function window(from: Date, to: Date): void {
-    if (!(to > from)) throw new AppError('schedule.invalid_window', '"to" must be after "from"', { from: from.toISOString(), to: to.toISOString() });
-    if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw new AppError('schedule.invalid_window', `a window may cover at most ${MAX_WINDOW_DAYS} days`, { max_days: MAX_WINDOW_DAYS });
+    if (!(to > from))
+      throw new AppError('schedule.invalid_window', '"to" must be after "from"', {
+        from: from.toISOString(),
+        to: to.toISOString(),
+      });
+    if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
+      throw new AppError('schedule.invalid_window', `a window may cover at most ${MAX_WINDOW_DAYS} days`, {
+        max_days: MAX_WINDOW_DAYS,
+      });
   }
 
-  const nameTaken = (name: string) => new AppError('schedule.already_exists', `a schedule named "${name}" already exists`, { name });
+  const nameTaken = (name: string) =>
+    new AppError('schedule.already_exists', `a schedule named "${name}" already exists`, { name });
 
   async function userRef(q: Db, ref: string | null | undefined, field: string): Promise<string | null> {
     if (ref === null || ref === undefined) return null;
@@ -107,9 +120,21 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
       try {
         return await inTransaction(db, async (trx) => {
           await check(trx, input.layers);
-          const schedule: Schedule = { id: newId('sch', now), name: input.name, description: input.description ?? null, timezone: input.timezone, layers: await normalize(trx, input.layers), createdAt: now, updatedAt: now };
+          const schedule: Schedule = {
+            id: newId('sch', now),
+            name: input.name,
+            description: input.description ?? null,
+            timezone: input.timezone,
+            layers: await normalize(trx, input.layers),
+            createdAt: now,
+            updatedAt: now,
+          };
           await insertSchedule(trx, schedule);
-          await audit(trx, clock, actor, { action: 'schedule.create', target: { type: 'schedule', id: schedule.id }, details: { name: schedule.name } });
+          await audit(trx, clock, actor, {
+            action: 'schedule.create',
+            target: { type: 'schedule', id: schedule.id },
+            details: { name: schedule.name },
+          });
           return schedule;
         });
       } catch (error) {
@@ -145,7 +170,11 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
             updatedAt: clock.now(),
           };
           await saveSchedule(trx, next);
-          await audit(trx, clock, actor, { action: 'schedule.update', target: { type: 'schedule', id: current.id }, details: { fields: Object.keys(patch) } });
+          await audit(trx, clock, actor, {
+            action: 'schedule.update',
+            target: { type: 'schedule', id: current.id },
+            details: { fields: Object.keys(patch) },
+          });
           return next;
         });
       } catch (error) {
@@ -159,25 +188,60 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
       await inTransaction(db, async (trx) => {
         const schedule = await load(ref, trx);
         const users = await inUse(trx, schedule.id);
-        if (users.length > 0) throw new AppError('schedule.in_use', `"${schedule.name}" is a target of escalation policies: ${users.join(', ')}`, { policies: users });
+        if (users.length > 0)
+          throw new AppError(
+            'schedule.in_use',
+            `"${schedule.name}" is a target of escalation policies: ${users.join(', ')}`,
+            { policies: users },
+          );
         await deleteSchedule(trx, schedule.id);
-        await audit(trx, clock, actor, { action: 'schedule.delete', target: { type: 'schedule', id: schedule.id }, details: { name: schedule.name } });
+        await audit(trx, clock, actor, {
+          action: 'schedule.delete',
+          target: { type: 'schedule', id: schedule.id },
+          details: { name: schedule.name },
+        });
       });
     },
 
     /** Adds, removes or replaces a person over [start, end). */
-    async addOverride(actor: Actor, ref: string, input: { userId?: string | null | undefined; replacesUserId?: string | null | undefined; start: Date; end: Date }): Promise<Override> {
+    async addOverride(
+      actor: Actor,
+      ref: string,
+      input: { userId?: string | null | undefined; replacesUserId?: string | null | undefined; start: Date; end: Date },
+    ): Promise<Override> {
       authorize(actor, 'override.write');
-      if (!(input.end > input.start)) throw new AppError('schedule.invalid', 'end: must be after start', { field: 'end' });
+      if (!(input.end > input.start))
+        throw new AppError('schedule.invalid', 'end: must be after start', { field: 'end' });
       return inTransaction(db, async (trx) => {
         const schedule = await load(ref, trx);
         const userId = await userRef(trx, input.userId, 'user_id');
         const replacesUserId = await userRef(trx, input.replacesUserId, 'replaces_user_id');
-        if (!userId && !replacesUserId) throw new AppError('schedule.invalid', 'user_id: give the person to put on call, replaces_user_id the person to take off, or both', { field: 'user_id' });
+        if (!userId && !replacesUserId)
+          throw new AppError(
+            'schedule.invalid',
+            'user_id: give the person to put on call, replaces_user_id the person to take off, or both',
+            { field: 'user_id' },
+          );
         const now = clock.now();
-        const override: Override = { id: newId('ovr', now), userId, replacesUserId, start: input.start, end: input.end };
+        const override: Override = {
+          id: newId('ovr', now),
+          userId,
+          replacesUserId,
+          start: input.start,
+          end: input.end,
+        };
         await insertOverride(trx, schedule.id, override, actor.id, now);
-        await audit(trx, clock, actor, { action: 'schedule.override', target: { type: 'schedule', id: schedule.id }, details: { override: override.id, user_id: userId, replaces_user_id: replacesUserId, start: input.start.toISOString(), end: input.end.toISOString() } });
+        await audit(trx, clock, actor, {
+          action: 'schedule.override',
+          target: { type: 'schedule', id: schedule.id },
+          details: {
+            override: override.id,
+            user_id: userId,
+            replaces_user_id: replacesUserId,
+            start: input.start.toISOString(),
+            end: input.end.toISOString(),
+          },
+        });
         return override;
       });
     },
@@ -194,25 +258,50 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
       await inTransaction(db, async (trx) => {
         const schedule = await load(ref, trx);
         if (!(await deleteOverride(trx, schedule.id, overrideId))) throw notFound('override', overrideId);
-        await audit(trx, clock, actor, { action: 'schedule.override_delete', target: { type: 'schedule', id: schedule.id }, details: { override: overrideId } });
+        await audit(trx, clock, actor, {
+          action: 'schedule.override_delete',
+          target: { type: 'schedule', id: schedule.id },
+          details: { override: overrideId },
+        });
       });
     },
 
     /** A temporary fixed schedule: over [start, end) only these shifts count. */
-    async addFixed(actor: Actor, ref: string, input: { start: Date; end: Date; shifts: Array<{ userId: string; start: Date; end: Date }> }): Promise<FixedSchedule> {
+    async addFixed(
+      actor: Actor,
+      ref: string,
+      input: { start: Date; end: Date; shifts: Array<{ userId: string; start: Date; end: Date }> },
+    ): Promise<FixedSchedule> {
       authorize(actor, 'oncall.write');
-      if (!(input.end > input.start)) throw new AppError('schedule.invalid', 'end: must be after start', { field: 'end' });
+      if (!(input.end > input.start))
+        throw new AppError('schedule.invalid', 'end: must be after start', { field: 'end' });
       return inTransaction(db, async (trx) => {
         const schedule = await load(ref, trx);
         const shifts: FixedSchedule['shifts'] = [];
         for (const [i, s] of input.shifts.entries()) {
-          if (!(s.end > s.start)) throw new AppError('schedule.invalid', `shifts[${i}].end: must be after start`, { field: `shifts[${i}].end` });
-          shifts.push({ userId: (await userRef(trx, s.userId, `shifts[${i}].user_id`)) as string, start: s.start, end: s.end });
+          if (!(s.end > s.start))
+            throw new AppError('schedule.invalid', `shifts[${i}].end: must be after start`, {
+              field: `shifts[${i}].end`,
+            });
+          shifts.push({
+            userId: (await userRef(trx, s.userId, `shifts[${i}].user_id`)) as string,
+            start: s.start,
+            end: s.end,
+          });
         }
         const now = clock.now();
         const fixed: FixedSchedule = { id: newId('fix', now), start: input.start, end: input.end, shifts };
         await insertFixed(trx, schedule.id, fixed, now);
-        await audit(trx, clock, actor, { action: 'schedule.fixed', target: { type: 'schedule', id: schedule.id }, details: { fixed: fixed.id, start: input.start.toISOString(), end: input.end.toISOString(), shifts: shifts.length } });
+        await audit(trx, clock, actor, {
+          action: 'schedule.fixed',
+          target: { type: 'schedule', id: schedule.id },
+          details: {
+            fixed: fixed.id,
+            start: input.start.toISOString(),
+            end: input.end.toISOString(),
+            shifts: shifts.length,
+          },
+        });
         return fixed;
       });
     },
@@ -242,11 +331,17 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
     /** Issues a new iCal feed token for the actor (shown once; earlier ones keep working until revoked). */
     async issueFeedToken(actor: Actor): Promise<string> {
       authorize(actor, 'read');
-      if (actor.type !== 'user' || !actor.id) throw new AppError('auth.forbidden', 'only a person has an on-call calendar', {});
+      if (actor.type !== 'user' || !actor.id)
+        throw new AppError('auth.forbidden', 'only a person has an on-call calendar', {});
       const token = randomBytes(24).toString('base64url');
       const now = clock.now();
       await inTransaction(db, async (trx) => {
-        await insertIcalToken(trx, { id: newId('ict', now), userId: actor.id as string, digest: digestOf(token), at: now });
+        await insertIcalToken(trx, {
+          id: newId('ict', now),
+          userId: actor.id as string,
+          digest: digestOf(token),
+          at: now,
+        });
         await audit(trx, clock, actor, { action: 'ical.issue', target: { type: 'user', id: actor.id }, details: {} });
       });
       return token;
@@ -257,7 +352,11 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
       if (user.id !== actor.id) authorize(actor, 'user.write');
       return inTransaction(db, async (trx) => {
         const n = await revokeIcalTokens(trx, user.id, clock.now());
-        await audit(trx, clock, actor, { action: 'ical.revoke', target: { type: 'user', id: user.id }, details: { revoked: n } });
+        await audit(trx, clock, actor, {
+          action: 'ical.revoke',
+          target: { type: 'user', id: user.id },
+          details: { revoked: n },
+        });
         return n;
       });
     },
@@ -275,7 +374,8 @@ export function createSchedulesService({ db, clock, users }: SchedulesDeps) {
       let cursor: string | undefined;
       for (;;) {
         const page = await listSchedules(db, { limit: 200, after: cursor });
-        for (const schedule of page) out.push({ schedule, shifts: resolveShifts(await definition(db, schedule, from, to), from, to) });
+        for (const schedule of page)
+          out.push({ schedule, shifts: resolveShifts(await definition(db, schedule, from, to), from, to) });
         if (page.length < 200) return out;
         cursor = page.at(-1)?.id;
       }

@@ -29,22 +29,51 @@ function toChange(r: ChangeEventsTable): ChangeEvent {
 export async function insertChange(db: Db, c: ChangeEvent): Promise<void> {
   await db
     .insertInto('change_events')
-    .values({ id: c.id, service_id: c.serviceId, at: c.at.toISOString(), timestamp: c.timestamp.toISOString(), summary: c.summary, source: c.source, details: JSON.stringify(c.details) })
+    .values({
+      id: c.id,
+      service_id: c.serviceId,
+      at: c.at.toISOString(),
+      timestamp: c.timestamp.toISOString(),
+      summary: c.summary,
+      source: c.source,
+      details: JSON.stringify(c.details),
+    })
     .execute();
 }
 
 /** Newest first by change time; `before` is the id of the last change of the previous page. */
-export async function listChanges(db: Db, serviceId: string, q: { limit: number; before?: { timestamp: string; id: string } | undefined }): Promise<ChangeEvent[]> {
-  let query = db.selectFrom('change_events').selectAll().where('service_id', '=', serviceId).orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(q.limit);
+export async function listChanges(
+  db: Db,
+  serviceId: string,
+  q: { limit: number; before?: { timestamp: string; id: string } | undefined },
+): Promise<ChangeEvent[]> {
+  let query = db
+    .selectFrom('change_events')
+    .selectAll()
+    .where('service_id', '=', serviceId)
+    .orderBy('timestamp', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit);
   const before = q.before;
   if (before) {
-    query = query.where((eb) => eb.or([eb('timestamp', '<', before.timestamp), eb.and([eb('timestamp', '=', before.timestamp), eb('id', '<', before.id)])]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('timestamp', '<', before.timestamp),
+        eb.and([eb('timestamp', '=', before.timestamp), eb('id', '<', before.id)]),
+      ]),
+    );
   }
   return (await query.execute()).map(toChange);
 }
 
 /** Changes of a service that happened in [from, to], newest first, at most `limit`. */
-export async function changesBetween(db: Db, serviceId: string, from: Date, to: Date, limit: number): Promise<ChangeEvent[]> {
+export async function changesBetween(
+  db: Db,
+  serviceId: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<ChangeEvent[]> {
   const rows = await db
     .selectFrom('change_events')
     .selectAll()

@@ -25,13 +25,27 @@ const toWindow = (r: MaintenanceWindowsTable): MaintenanceWindow => ({
 export async function insertMaintenance(db: Db, w: MaintenanceWindow): Promise<void> {
   await db
     .insertInto('maintenance_windows')
-    .values({ id: w.id, service_id: w.serviceId, start_at: w.start.toISOString(), end_at: w.end.toISOString(), reason: w.reason, created_by: w.createdBy, created_at: w.createdAt.toISOString() })
+    .values({
+      id: w.id,
+      service_id: w.serviceId,
+      start_at: w.start.toISOString(),
+      end_at: w.end.toISOString(),
+      reason: w.reason,
+      created_by: w.createdBy,
+      created_at: w.createdAt.toISOString(),
+    })
     .execute();
 }
 
 /** Windows of the service that have not ended by `at` (running or scheduled), soonest first. */
 export async function currentAndComing(db: Db, serviceId: string, at: Date): Promise<MaintenanceWindow[]> {
-  const rows = await db.selectFrom('maintenance_windows').selectAll().where('service_id', '=', serviceId).where('end_at', '>', at.toISOString()).orderBy('start_at').execute();
+  const rows = await db
+    .selectFrom('maintenance_windows')
+    .selectAll()
+    .where('service_id', '=', serviceId)
+    .where('end_at', '>', at.toISOString())
+    .orderBy('start_at')
+    .execute();
   return rows.map(toWindow);
 }
 
@@ -52,7 +66,17 @@ export async function activeMaintenance(db: Db, serviceId: string, at: Date): Pr
 /** Ends running windows now and drops scheduled ones; returns how many changed. */
 export async function endMaintenance(db: Db, serviceId: string, at: Date): Promise<number> {
   const iso = at.toISOString();
-  const ended = await db.updateTable('maintenance_windows').set({ end_at: iso }).where('service_id', '=', serviceId).where('start_at', '<=', iso).where('end_at', '>', iso).executeTakeFirst();
-  const dropped = await db.deleteFrom('maintenance_windows').where('service_id', '=', serviceId).where('start_at', '>', iso).executeTakeFirst();
+  const ended = await db
+    .updateTable('maintenance_windows')
+    .set({ end_at: iso })
+    .where('service_id', '=', serviceId)
+    .where('start_at', '<=', iso)
+    .where('end_at', '>', iso)
+    .executeTakeFirst();
+  const dropped = await db
+    .deleteFrom('maintenance_windows')
+    .where('service_id', '=', serviceId)
+    .where('start_at', '>', iso)
+    .executeTakeFirst();
   return Number(ended.numUpdatedRows) + Number(dropped.numDeletedRows);
 }

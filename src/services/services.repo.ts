@@ -112,7 +112,12 @@ export async function listServices(db: Db, q: { limit: number; after?: string | 
 export async function updateService(
   db: Db,
   id: string,
-  patch: IngestSettingsPatch & { name?: string | undefined; description?: string | null | undefined; keyDigest?: string; keyHint?: string },
+  patch: IngestSettingsPatch & {
+    name?: string | undefined;
+    description?: string | null | undefined;
+    keyDigest?: string;
+    keyHint?: string;
+  },
   at: Date,
 ): Promise<void> {
   await db
@@ -129,7 +134,9 @@ export async function updateService(
       ...(patch.grafanaSignatureHeader !== undefined && { grafana_signature_header: patch.grafanaSignatureHeader }),
       ...(patch.grafanaTimestampHeader !== undefined && { grafana_timestamp_header: patch.grafanaTimestampHeader }),
       ...(patch.escalationPolicyId !== undefined && { escalation_policy_id: patch.escalationPolicyId }),
-      ...(patch.severityPolicies !== undefined && { severity_policies: Object.keys(patch.severityPolicies).length ? JSON.stringify(patch.severityPolicies) : null }),
+      ...(patch.severityPolicies !== undefined && {
+        severity_policies: Object.keys(patch.severityPolicies).length ? JSON.stringify(patch.severityPolicies) : null,
+      }),
       updated_at: at.toISOString(),
     })
     .where('id', '=', id)

@@ -5,7 +5,13 @@ import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { activeMaintenance, currentAndComing, endMaintenance, insertMaintenance, type MaintenanceWindow } from './maintenance.repo.js';
+import {
+  activeMaintenance,
+  currentAndComing,
+  endMaintenance,
+  insertMaintenance,
+  type MaintenanceWindow,
+} from './maintenance.repo.js';
 import { changesBetween, insertChange, listChanges, type ChangeEvent } from './changes.repo.js';
 import {
   countOpenIncidents,
@@ -58,7 +64,8 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
     if (patch.escalationPolicyId) out.escalationPolicyId = await policyId(patch.escalationPolicyId, q);
     if (patch.severityPolicies) {
       const map: Partial<Record<string, string>> = {};
-      for (const [severity, ref] of Object.entries(patch.severityPolicies)) if (ref) map[severity] = await policyId(ref, q);
+      for (const [severity, ref] of Object.entries(patch.severityPolicies))
+        if (ref) map[severity] = await policyId(ref, q);
       out.severityPolicies = map;
     }
     return out;
@@ -79,11 +86,23 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
   }
 
   return {
-    async create(actor: Actor, input: IngestSettingsPatch & { name: string; description?: string | null | undefined }): Promise<WithKey> {
+    async create(
+      actor: Actor,
+      input: IngestSettingsPatch & { name: string; description?: string | null | undefined },
+    ): Promise<WithKey> {
       authorize(actor, 'service.write');
       const now = clock.now();
       const integrationKey = generateIntegrationKey();
-      const service: Service = { id: newId('svc', now), name: input.name, description: input.description ?? null, keyHint: keyHint(integrationKey), createdAt: now, updatedAt: now, rules: input.rules ?? null, groupingWindowSeconds: input.groupingWindowSeconds ?? null, rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+      const service: Service = {
+        id: newId('svc', now),
+        name: input.name,
+        description: input.description ?? null,
+        keyHint: keyHint(integrationKey),
+        createdAt: now,
+        updatedAt: now,
+        rules: input.rules ?? null,
+        groupingWindowSeconds: input.groupingWindowSeconds ?? null,
+        rateLimitPerMinute: input.rateLimitPerMinute ?? null,
         grafanaSecret: input.grafanaSecret ?? null,
         grafanaSignatureHeader: input.grafanaSignatureHeader ?? null,
         grafanaTimestampHeader: input.grafanaTimestampHeader ?? null,
@@ -93,9 +112,16 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
       try {
         await inTransaction(db, async (trx) => {
           const refs = await policies(trx, input);
-          Object.assign(service, { escalationPolicyId: refs.escalationPolicyId ?? null, severityPolicies: refs.severityPolicies ?? {} });
+          Object.assign(service, {
+            escalationPolicyId: refs.escalationPolicyId ?? null,
+            severityPolicies: refs.severityPolicies ?? {},
+          });
           await insertService(trx, { ...service, keyDigest: digest(integrationKey) });
-          await audit(trx, clock, actor, { action: 'service.create', target: { type: 'service', id: service.id }, details: { name: service.name } });
+          await audit(trx, clock, actor, {
+            action: 'service.create',
+            target: { type: 'service', id: service.id },
+            details: { name: service.name },
+          });
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw nameTaken(input.name);
@@ -116,13 +142,21 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
       return load(ref);
     },
 
-    async update(actor: Actor, ref: string, patch: IngestSettingsPatch & { name?: string | undefined; description?: string | null | undefined }): Promise<Service> {
+    async update(
+      actor: Actor,
+      ref: string,
+      patch: IngestSettingsPatch & { name?: string | undefined; description?: string | null | undefined },
+    ): Promise<Service> {
       authorize(actor, 'service.write');
       try {
         return await inTransaction(db, async (trx) => {
           const service = await load(ref, trx);
           await updateService(trx, service.id, await policies(trx, patch), clock.now());
-          await audit(trx, clock, actor, { action: 'service.update', target: { type: 'service', id: service.id }, details: auditablePatch(patch) });
+          await audit(trx, clock, actor, {
+            action: 'service.update',
+            target: { type: 'service', id: service.id },
+            details: auditablePatch(patch),
+          });
           return load(service.id, trx);
         }).then((updated) => {
           changed(updated.id);
@@ -141,10 +175,18 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
         const service = await load(ref, trx);
         const open = await countOpenIncidents(trx, service.id);
         if (open > 0) {
-          throw new AppError('service.in_use', `service "${service.name}" has ${open} open incident(s); resolve them first`, { open_incidents: open });
+          throw new AppError(
+            'service.in_use',
+            `service "${service.name}" has ${open} open incident(s); resolve them first`,
+            { open_incidents: open },
+          );
         }
         await deleteService(trx, service.id);
-        await audit(trx, clock, actor, { action: 'service.delete', target: { type: 'service', id: service.id }, details: { name: service.name } });
+        await audit(trx, clock, actor, {
+          action: 'service.delete',
+          target: { type: 'service', id: service.id },
+          details: { name: service.name },
+        });
         return service.id;
       });
       changed(id);
@@ -156,7 +198,12 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
       const integrationKey = generateIntegrationKey();
       const service = await inTransaction(db, async (trx) => {
         const found = await load(ref, trx);
-        await updateService(trx, found.id, { keyDigest: digest(integrationKey), keyHint: keyHint(integrationKey) }, clock.now());
+        await updateService(
+          trx,
+          found.id,
+          { keyDigest: digest(integrationKey), keyHint: keyHint(integrationKey) },
+          clock.now(),
+        );
         await audit(trx, clock, actor, { action: 'service.rotate_key', target: { type: 'service', id: found.id } });
         return load(found.id, trx);
       });
@@ -171,17 +218,34 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
 
     /** The service an integration key routes to, for the ingestion endpoints. */
     /** Starts a maintenance window now (or at `start`) until `end`: alerts are recorded, nothing escalates or pages. */
-    async startMaintenance(actor: Actor, ref: string, input: { start?: Date | undefined; end: Date; reason?: string | null | undefined }): Promise<MaintenanceWindow> {
+    async startMaintenance(
+      actor: Actor,
+      ref: string,
+      input: { start?: Date | undefined; end: Date; reason?: string | null | undefined },
+    ): Promise<MaintenanceWindow> {
       authorize(actor, 'incident.write');
       const now = clock.now();
       const start = input.start ?? now;
-      if (!(input.end > start)) throw new AppError('maintenance.invalid', 'end: must be after the start', { field: 'end' });
+      if (!(input.end > start))
+        throw new AppError('maintenance.invalid', 'end: must be after the start', { field: 'end' });
       if (!(input.end > now)) throw new AppError('maintenance.invalid', 'end: must be in the future', { field: 'end' });
       return inTransaction(db, async (trx) => {
         const service = await load(ref, trx);
-        const window: MaintenanceWindow = { id: newId('mnt', now), serviceId: service.id, start, end: input.end, reason: input.reason ?? null, createdBy: actor.id, createdAt: now };
+        const window: MaintenanceWindow = {
+          id: newId('mnt', now),
+          serviceId: service.id,
+          start,
+          end: input.end,
+          reason: input.reason ?? null,
+          createdBy: actor.id,
+          createdAt: now,
+        };
         await insertMaintenance(trx, window);
-        await audit(trx, clock, actor, { action: 'service.maintenance_start', target: { type: 'service', id: service.id }, details: { start: start.toISOString(), end: input.end.toISOString(), reason: window.reason } });
+        await audit(trx, clock, actor, {
+          action: 'service.maintenance_start',
+          target: { type: 'service', id: service.id },
+          details: { start: start.toISOString(), end: input.end.toISOString(), reason: window.reason },
+        });
         return window;
       });
     },
@@ -192,7 +256,11 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
       return inTransaction(db, async (trx) => {
         const service = await load(ref, trx);
         const n = await endMaintenance(trx, service.id, clock.now());
-        await audit(trx, clock, actor, { action: 'service.maintenance_end', target: { type: 'service', id: service.id }, details: { windows: n } });
+        await audit(trx, clock, actor, {
+          action: 'service.maintenance_end',
+          target: { type: 'service', id: service.id },
+          details: { windows: n },
+        });
         return n;
       });
     },
@@ -226,10 +294,19 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
     async changes(actor: Actor, ref: string, q: { limit: number; cursor?: string | undefined }) {
       authorize(actor, 'read');
       const service = await load(ref);
-      const rows = await listChanges(db, service.id, { limit: q.limit + 1, before: q.cursor ? decodeChangeCursor(q.cursor) : undefined });
+      const rows = await listChanges(db, service.id, {
+        limit: q.limit + 1,
+        before: q.cursor ? decodeChangeCursor(q.cursor) : undefined,
+      });
       const data = rows.slice(0, q.limit);
       const last = data.at(-1);
-      return { data, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.timestamp.toISOString()}|${last.id}`).toString('base64url') : null };
+      return {
+        data,
+        nextCursor:
+          rows.length > q.limit && last
+            ? Buffer.from(`${last.timestamp.toISOString()}|${last.id}`).toString('base64url')
+            : null,
+      };
     },
 
     /** Changes in the `windowMs` before `at`, for the "recent changes" of a new incident. */

@@ -31,7 +31,9 @@ export interface TimelineEntryJson {
   severity: Severity;
 }
 
-export type StreamEvent = { event: 'incident.created' | 'incident.updated'; data: IncidentRowJson } | { event: 'timeline.entry'; data: TimelineEntryJson };
+export type StreamEvent =
+  | { event: 'incident.created' | 'incident.updated'; data: IncidentRowJson }
+  | { event: 'timeline.entry'; data: TimelineEntryJson };
 
 /** One timeline entry a committed transaction wrote. */
 export interface CommittedEntry {
@@ -81,8 +83,21 @@ export function eventsOf(entries: readonly CommittedEntry[], incidents: readonly
     const incident = byId.get(id);
     if (!incident) continue;
     const mine = entries.filter((e) => e.incidentId === id);
-    out.push({ event: mine.some((e) => e.kind === 'created') ? 'incident.created' : 'incident.updated', data: incidentRow(incident) });
-    for (const e of mine) out.push({ event: 'timeline.entry', data: { incident_id: id, kind: e.kind, at: e.at.toISOString(), service_id: incident.serviceId, severity: incident.severity } });
+    out.push({
+      event: mine.some((e) => e.kind === 'created') ? 'incident.created' : 'incident.updated',
+      data: incidentRow(incident),
+    });
+    for (const e of mine)
+      out.push({
+        event: 'timeline.entry',
+        data: {
+          incident_id: id,
+          kind: e.kind,
+          at: e.at.toISOString(),
+          service_id: incident.serviceId,
+          severity: incident.severity,
+        },
+      });
   }
   return out;
 }
@@ -113,7 +128,13 @@ export function unpack(payload: string): StreamEvent[] {
   try {
     const parsed = JSON.parse(payload) as unknown;
     if (!Array.isArray(parsed)) return [];
-    return parsed.filter((e): e is StreamEvent => typeof e === 'object' && e !== null && typeof (e as { event?: unknown }).event === 'string' && typeof (e as { data?: unknown }).data === 'object');
+    return parsed.filter(
+      (e): e is StreamEvent =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as { event?: unknown }).event === 'string' &&
+        typeof (e as { data?: unknown }).data === 'object',
+    );
   } catch {
     return [];
   }

@@ -15,7 +15,16 @@ import { randomBytes } from 'node:crypto';
 import { authorize, type Actor } from '../auth/index.js';
 import { MAX_PAYLOAD_BYTES, type EventChannel } from '../db/event-channel.js';
 import type { Incident } from '../incidents/index.js';
-import { eventsOf, frame, matches, pack, unpack, type CommittedEntry, type StreamEvent, type StreamFilter } from './events.js';
+import {
+  eventsOf,
+  frame,
+  matches,
+  pack,
+  unpack,
+  type CommittedEntry,
+  type StreamEvent,
+  type StreamFilter,
+} from './events.js';
 
 const RING_SIZE = 1000;
 
@@ -76,7 +85,11 @@ export function createStreamService(deps: StreamDeps) {
   }
 
   function startListening(): Promise<void> {
-    listening ??= channel.listen({ message: receive, down: () => reset('events_interrupted'), up: () => reset('events_resumed') });
+    listening ??= channel.listen({
+      message: receive,
+      down: () => reset('events_interrupted'),
+      up: () => reset('events_resumed'),
+    });
     return listening;
   }
 
@@ -93,13 +106,21 @@ export function createStreamService(deps: StreamDeps) {
     const m = /^([0-9a-f]{8})-(\d{1,15})$/.exec(lastEventId);
     const after = m && m[1] === boot ? Number(m[2]) : -1;
     const oldest = ring[0]?.seq ?? seq + 1;
-    if (after < gapAt || after > seq || after < oldest - 1) return [frame(idOf(seq), 'reset', { reason: 'events_missed' })];
-    return ring.filter((r) => r.seq > after && matches(filter, r.event)).map((r) => frame(idOf(r.seq), r.event.event, r.event.data));
+    if (after < gapAt || after > seq || after < oldest - 1)
+      return [frame(idOf(seq), 'reset', { reason: 'events_missed' })];
+    return ring
+      .filter((r) => r.seq > after && matches(filter, r.event))
+      .map((r) => frame(idOf(r.seq), r.event.event, r.event.data));
   }
 
   return {
     /** Subscribes `sink` to events matching `filter` (needs read permission); resolves once events flow. */
-    async subscribe(actor: Actor, filter: StreamFilter, lastEventId: string | undefined, sink: Sink): Promise<Subscription> {
+    async subscribe(
+      actor: Actor,
+      filter: StreamFilter,
+      lastEventId: string | undefined,
+      sink: Sink,
+    ): Promise<Subscription> {
       authorize(actor, 'read');
       await startListening();
       const sub = { filter, sink };

@@ -18,7 +18,11 @@ async function withMembers(db: Db, rows: TeamsTable[]): Promise<Team[]> {
   const members = await db
     .selectFrom('team_members')
     .select(['team_id', 'user_id'])
-    .where('team_id', 'in', rows.map((r) => r.id))
+    .where(
+      'team_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .orderBy('added_at')
     .orderBy('user_id')
     .execute();
@@ -36,12 +40,28 @@ async function withMembers(db: Db, rows: TeamsTable[]): Promise<Team[]> {
 export async function insertTeam(db: Db, t: Team): Promise<void> {
   await db
     .insertInto('teams')
-    .values({ id: t.id, name: t.name, description: t.description, default_policy_id: t.defaultPolicyId, created_at: t.createdAt.toISOString(), updated_at: t.updatedAt.toISOString() })
+    .values({
+      id: t.id,
+      name: t.name,
+      description: t.description,
+      default_policy_id: t.defaultPolicyId,
+      created_at: t.createdAt.toISOString(),
+      updated_at: t.updatedAt.toISOString(),
+    })
     .execute();
 }
 
 export async function saveTeam(db: Db, t: Team): Promise<void> {
-  await db.updateTable('teams').set({ name: t.name, description: t.description, default_policy_id: t.defaultPolicyId, updated_at: t.updatedAt.toISOString() }).where('id', '=', t.id).execute();
+  await db
+    .updateTable('teams')
+    .set({
+      name: t.name,
+      description: t.description,
+      default_policy_id: t.defaultPolicyId,
+      updated_at: t.updatedAt.toISOString(),
+    })
+    .where('id', '=', t.id)
+    .execute();
 }
 
 /** By id or exact name. */
@@ -66,10 +86,17 @@ export async function deleteTeam(db: Db, id: string): Promise<void> {
 }
 
 export async function addMember(db: Db, teamId: string, userId: string, at: Date): Promise<void> {
-  await db.insertInto('team_members').values({ team_id: teamId, user_id: userId, added_at: at.toISOString() }).execute();
+  await db
+    .insertInto('team_members')
+    .values({ team_id: teamId, user_id: userId, added_at: at.toISOString() })
+    .execute();
 }
 
 export async function removeMember(db: Db, teamId: string, userId: string): Promise<boolean> {
-  const result = await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('team_members')
+    .where('team_id', '=', teamId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }

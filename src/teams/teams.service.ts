@@ -6,7 +6,16 @@ import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { UsersService } from '../users/index.js';
-import { addMember, deleteTeam, findTeam, insertTeam, listTeams, removeMember, saveTeam, type Team } from './teams.repo.js';
+import {
+  addMember,
+  deleteTeam,
+  findTeam,
+  insertTeam,
+  listTeams,
+  removeMember,
+  saveTeam,
+  type Team,
+} from './teams.repo.js';
 
 export interface TeamInput {
   name: string;
@@ -31,7 +40,8 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
     return team;
   }
 
-  const nameTaken = (name: string) => new AppError('team.already_exists', `a team named "${name}" already exists`, { name });
+  const nameTaken = (name: string) =>
+    new AppError('team.already_exists', `a team named "${name}" already exists`, { name });
 
   async function addMembers(trx: Db, team: Team, refs: string[]): Promise<void> {
     const now = clock.now();
@@ -52,10 +62,22 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
       const now = clock.now();
       try {
         return await inTransaction(db, async (trx) => {
-          const team: Team = { id: newId('team', now), name: input.name, description: input.description ?? null, defaultPolicyId: input.defaultPolicyId ? await policyId(input.defaultPolicyId, trx) : null, members: [], createdAt: now, updatedAt: now };
+          const team: Team = {
+            id: newId('team', now),
+            name: input.name,
+            description: input.description ?? null,
+            defaultPolicyId: input.defaultPolicyId ? await policyId(input.defaultPolicyId, trx) : null,
+            members: [],
+            createdAt: now,
+            updatedAt: now,
+          };
           await insertTeam(trx, team);
           await addMembers(trx, team, input.members ?? []);
-          await audit(trx, clock, actor, { action: 'team.create', target: { type: 'team', id: team.id }, details: { name: team.name, members: team.members.length } });
+          await audit(trx, clock, actor, {
+            action: 'team.create',
+            target: { type: 'team', id: team.id },
+            details: { name: team.name, members: team.members.length },
+          });
           return team;
         });
       } catch (error) {
@@ -85,11 +107,17 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
             ...team,
             ...(patch.name !== undefined && { name: patch.name }),
             ...(patch.description !== undefined && { description: patch.description }),
-            ...(patch.defaultPolicyId !== undefined && { defaultPolicyId: patch.defaultPolicyId === null ? null : await policyId(patch.defaultPolicyId, trx) }),
+            ...(patch.defaultPolicyId !== undefined && {
+              defaultPolicyId: patch.defaultPolicyId === null ? null : await policyId(patch.defaultPolicyId, trx),
+            }),
             updatedAt: clock.now(),
           };
           await saveTeam(trx, next);
-          await audit(trx, clock, actor, { action: 'team.update', target: { type: 'team', id: team.id }, details: { fields: Object.keys(patch) } });
+          await audit(trx, clock, actor, {
+            action: 'team.update',
+            target: { type: 'team', id: team.id },
+            details: { fields: Object.keys(patch) },
+          });
           return next;
         });
       } catch (error) {
@@ -104,9 +132,18 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
       await inTransaction(db, async (trx) => {
         const team = await load(ref, trx);
         const policies = await inUse(trx, team.id);
-        if (policies.length > 0) throw new AppError('team.in_use', `"${team.name}" is a target of escalation policies: ${policies.join(', ')}`, { policies });
+        if (policies.length > 0)
+          throw new AppError(
+            'team.in_use',
+            `"${team.name}" is a target of escalation policies: ${policies.join(', ')}`,
+            { policies },
+          );
         await deleteTeam(trx, team.id);
-        await audit(trx, clock, actor, { action: 'team.delete', target: { type: 'team', id: team.id }, details: { name: team.name } });
+        await audit(trx, clock, actor, {
+          action: 'team.delete',
+          target: { type: 'team', id: team.id },
+          details: { name: team.name },
+        });
       });
     },
 
@@ -115,7 +152,11 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
       return inTransaction(db, async (trx) => {
         const team = await load(ref, trx);
         await addMembers(trx, team, members);
-        await audit(trx, clock, actor, { action: 'team.members_add', target: { type: 'team', id: team.id }, details: { members } });
+        await audit(trx, clock, actor, {
+          action: 'team.members_add',
+          target: { type: 'team', id: team.id },
+          details: { members },
+        });
         return team;
       });
     },
@@ -126,7 +167,11 @@ export function createTeamsService({ db, clock, users, policyId }: TeamsDeps) {
         const team = await load(ref, trx);
         const user = await users.load(userRef, trx);
         if (!(await removeMember(trx, team.id, user.id))) throw notFound('team_member', userRef);
-        await audit(trx, clock, actor, { action: 'team.member_remove', target: { type: 'team', id: team.id }, details: { user: user.handle } });
+        await audit(trx, clock, actor, {
+          action: 'team.member_remove',
+          target: { type: 'team', id: team.id },
+          details: { user: user.handle },
+        });
         return load(team.id, trx);
       });
     },

@@ -75,7 +75,13 @@ export async function listUsers(db: Db, q: { limit: number; after?: string | und
 export async function updateUser(
   db: Db,
   id: string,
-  patch: { name?: string | undefined; email?: string | undefined; handle?: string | undefined; timezone?: string | undefined; deactivatedAt?: Date | null },
+  patch: {
+    name?: string | undefined;
+    email?: string | undefined;
+    handle?: string | undefined;
+    timezone?: string | undefined;
+    deactivatedAt?: Date | null;
+  },
   at: Date,
 ): Promise<void> {
   await db

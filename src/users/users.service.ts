@@ -5,7 +5,14 @@ import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { deleteContactMethod, insertContactMethod, listContactMethods, setContactMethodVerified, type ContactKind, type ContactMethod } from './contact-methods.repo.js';
+import {
+  deleteContactMethod,
+  insertContactMethod,
+  listContactMethods,
+  setContactMethodVerified,
+  type ContactKind,
+  type ContactMethod,
+} from './contact-methods.repo.js';
 import { findUser, findUsersByEmailOrName, insertUser, listUsers, updateUser, type User } from './users.repo.js';
 
 export interface UsersDeps {
@@ -33,11 +40,22 @@ export function createUsersService({ db, clock }: UsersDeps) {
     async create(actor: Actor, input: NewUser): Promise<User> {
       authorize(actor, 'user.write');
       const now = clock.now();
-      const user: User = { id: newId('usr', now), ...input, timezone: input.timezone ?? 'UTC', createdAt: now, updatedAt: now, deactivatedAt: null };
+      const user: User = {
+        id: newId('usr', now),
+        ...input,
+        timezone: input.timezone ?? 'UTC',
+        createdAt: now,
+        updatedAt: now,
+        deactivatedAt: null,
+      };
       try {
         await inTransaction(db, async (trx) => {
           await insertUser(trx, user);
-          await audit(trx, clock, actor, { action: 'user.create', target: { type: 'user', id: user.id }, details: { handle: user.handle } });
+          await audit(trx, clock, actor, {
+            action: 'user.create',
+            target: { type: 'user', id: user.id },
+            details: { handle: user.handle },
+          });
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw handleTaken(input.handle);
@@ -65,12 +83,30 @@ export function createUsersService({ db, clock }: UsersDeps) {
         return await inTransaction(db, async (trx) => {
           const user = await load(ref, trx);
           if (patch.active === false && user.id === actor.id) {
-            throw new AppError('user.conflict', 'you cannot deactivate yourself; another admin must do it', { user: user.handle });
+            throw new AppError('user.conflict', 'you cannot deactivate yourself; another admin must do it', {
+              user: user.handle,
+            });
           }
           const now = clock.now();
-          const deactivatedAt = patch.active === undefined ? undefined : patch.active ? null : (user.deactivatedAt ?? now);
-          await updateUser(trx, user.id, { name: patch.name, email: patch.email, handle: patch.handle, timezone: patch.timezone, ...(deactivatedAt !== undefined && { deactivatedAt }) }, now);
-          await audit(trx, clock, actor, { action: 'user.update', target: { type: 'user', id: user.id }, details: { ...patch } });
+          const deactivatedAt =
+            patch.active === undefined ? undefined : patch.active ? null : (user.deactivatedAt ?? now);
+          await updateUser(
+            trx,
+            user.id,
+            {
+              name: patch.name,
+              email: patch.email,
+              handle: patch.handle,
+              timezone: patch.timezone,
+              ...(deactivatedAt !== undefined && { deactivatedAt }),
+            },
+            now,
+          );
+          await audit(trx, clock, actor, {
+            action: 'user.update',
+            target: { type: 'user', id: user.id },
+            details: { ...patch },
+          });
           return load(user.id, trx);
         });
       } catch (error) {
@@ -92,25 +128,53 @@ export function createUsersService({ db, clock }: UsersDeps) {
       const exact = await findUser(db, text);
       if (exact) return exact;
       const found = await findUsersByEmailOrName(db, text);
-      if (found.length === 0) throw new AppError('user.not_found', `no user has the id, handle, email or name ${JSON.stringify(text)}`, { user: text });
-      if (found.length > 1) throw new AppError('user.ambiguous', `${JSON.stringify(text)} names ${found.length} users (${found.map((u) => u.handle).join(', ')}); use a handle`, { candidates: found.map((u) => u.handle) });
+      if (found.length === 0)
+        throw new AppError('user.not_found', `no user has the id, handle, email or name ${JSON.stringify(text)}`, {
+          user: text,
+        });
+      if (found.length > 1)
+        throw new AppError(
+          'user.ambiguous',
+          `${JSON.stringify(text)} names ${found.length} users (${found.map((u) => u.handle).join(', ')}); use a handle`,
+          { candidates: found.map((u) => u.handle) },
+        );
       return found[0] as User;
     },
 
     /** A person manages their own contact methods; admins anyone's. */
-    async addContactMethod(actor: Actor, ref: string, input: { kind: ContactKind; address: string; secret?: string | undefined }, checkAddress?: (kind: ContactKind, address: string) => void): Promise<ContactMethod> {
+    async addContactMethod(
+      actor: Actor,
+      ref: string,
+      input: { kind: ContactKind; address: string; secret?: string | undefined },
+      checkAddress?: (kind: ContactKind, address: string) => void,
+    ): Promise<ContactMethod> {
       const user = await load(ref);
       if (user.id !== actor.id) authorize(actor, 'user.write');
       const now = clock.now();
       checkAddress?.(input.kind, input.address);
-      const method: ContactMethod = { id: newId('cm', now), userId: user.id, kind: input.kind, address: input.address, verified: false, secret: input.secret ?? null, createdAt: now };
+      const method: ContactMethod = {
+        id: newId('cm', now),
+        userId: user.id,
+        kind: input.kind,
+        address: input.address,
+        verified: false,
+        secret: input.secret ?? null,
+        createdAt: now,
+      };
       try {
         await inTransaction(db, async (trx) => {
           await insertContactMethod(trx, method);
-          await audit(trx, clock, actor, { action: 'user.contact_method_add', target: { type: 'user', id: user.id }, details: { id: method.id, kind: method.kind } });
+          await audit(trx, clock, actor, {
+            action: 'user.contact_method_add',
+            target: { type: 'user', id: user.id },
+            details: { id: method.id, kind: method.kind },
+          });
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('contact_method.already_exists', `${user.handle} already has this ${input.kind} address`, { kind: input.kind });
+        if (isUniqueViolation(error))
+          throw new AppError('contact_method.already_exists', `${user.handle} already has this ${input.kind} address`, {
+            kind: input.kind,
+          });
         throw error;
       }
       return method;
@@ -131,7 +195,8 @@ export function createUsersService({ db, clock }: UsersDeps) {
     async verifyContactMethod(actor: Actor, ref: string, id: string, verified: boolean): Promise<ContactMethod> {
       authorize(actor, 'user.write');
       const user = await load(ref);
-      if (!(await setContactMethodVerified(db, user.id, id, verified ? clock.now() : null))) throw notFound('contact_method', id);
+      if (!(await setContactMethodVerified(db, user.id, id, verified ? clock.now() : null)))
+        throw notFound('contact_method', id);
       const method = (await listContactMethods(db, user.id)).find((m) => m.id === id);
       if (!method) throw notFound('contact_method', id);
       return method;
@@ -142,7 +207,11 @@ export function createUsersService({ db, clock }: UsersDeps) {
       if (user.id !== actor.id) authorize(actor, 'user.write');
       await inTransaction(db, async (trx) => {
         if (!(await deleteContactMethod(trx, user.id, id))) throw notFound('contact_method', id);
-        await audit(trx, clock, actor, { action: 'user.contact_method_remove', target: { type: 'user', id: user.id }, details: { id } });
+        await audit(trx, clock, actor, {
+          action: 'user.contact_method_remove',
+          target: { type: 'user', id: user.id },
+          details: { id },
+        });
       });
     },
   };

@@ -34,17 +34,26 @@ export function App() {
   });
 
   if (session.isPending) return <p className="notice">Loading…</p>;
-  if (session.isError) return <p className="notice error" role="alert">Cannot reach Vigil: {session.error.message}</p>;
+  if (session.isError)
+    return (
+      <p className="notice error" role="alert">
+        Cannot reach Vigil: {session.error.message}
+      </p>
+    );
   if (!session.data) return <SignIn />;
 
   const me = session.data;
   return (
     <>
       <header className="bar">
-        <Link to="/incidents" className="brand">Vigil</Link>
+        <Link to="/incidents" className="brand">
+          Vigil
+        </Link>
         <nav aria-label="Main">
           {NAV.map(([to, label]) => (
-            <NavLink key={to} to={to}>{label}</NavLink>
+            <NavLink key={to} to={to}>
+              {label}
+            </NavLink>
           ))}
         </nav>
         <span className="who">

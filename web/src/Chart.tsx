@@ -23,7 +23,12 @@ function themed(options: ChartOptions, el: HTMLElement): ChartOptions {
   const css = getComputedStyle(el);
   const muted = css.getPropertyValue('--muted').trim() || '#5b6270';
   const line = css.getPropertyValue('--line').trim() || '#d9dce1';
-  const axes = (options.axes ?? [{}, {}]).map((a) => ({ stroke: muted, ...a, grid: { stroke: line, width: 1, ...a.grid }, ticks: { stroke: line, width: 1, ...a.ticks } }));
+  const axes = (options.axes ?? [{}, {}]).map((a) => ({
+    stroke: muted,
+    ...a,
+    grid: { stroke: line, width: 1, ...a.grid },
+    ticks: { stroke: line, width: 1, ...a.ticks },
+  }));
   return { ...options, axes };
 }
 

@@ -3,11 +3,28 @@
 // the live timeline with a note box, the alerts, and the status updates to stakeholders. Viewers get
 // the same page without anything that changes the incident.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type RefObject,
+} from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, listServices, type Session, type Severity } from './api.ts';
 import { age, countdown, SEVERITY_LABEL, span, when } from './format.ts';
-import { getAlerts, getEscalation, getIncident, perform, PHASE_LABEL, PHASES, type IncidentAction, type IncidentDetail, type Phase } from './incident-api.ts';
+import {
+  getAlerts,
+  getEscalation,
+  getIncident,
+  perform,
+  PHASE_LABEL,
+  PHASES,
+  type IncidentAction,
+  type IncidentDetail,
+  type Phase,
+} from './incident-api.ts';
 import { useLiveIncident } from './incident-live.ts';
 import { useShortcuts } from './keys.ts';
 import { Roles } from './incident-roles.tsx';
@@ -35,11 +52,19 @@ export function IncidentPage({ session }: { session: Session }) {
   const canAct = session.role !== 'viewer';
   const noteBox = useRef<HTMLTextAreaElement>(null);
 
-  const detail = useQuery({ queryKey: [...queryKey, 'detail'], queryFn: () => getIncident(ref), retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2 });
+  const detail = useQuery({
+    queryKey: [...queryKey, 'detail'],
+    queryFn: () => getIncident(ref),
+    retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 2,
+  });
   const incident = detail.data;
   const live = useLiveIncident(incident?.id, incident?.service_id, queryKey);
   const services = useQuery({ queryKey: ['services'], queryFn: listServices, staleTime: 5 * 60_000 });
-  const escalation = useQuery({ queryKey: [...queryKey, 'escalation'], queryFn: () => getEscalation(ref), enabled: incident !== undefined });
+  const escalation = useQuery({
+    queryKey: [...queryKey, 'escalation'],
+    queryFn: () => getEscalation(ref),
+    enabled: incident !== undefined,
+  });
 
   const act = useMutation({
     mutationFn: (action: IncidentAction) => perform(ref, action),
@@ -74,12 +99,15 @@ export function IncidentPage({ session }: { session: Session }) {
     const missing = detail.error instanceof ApiError && detail.error.status === 404;
     return (
       <p className="notice error" role="alert">
-        {missing ? `There is no incident ${ref}.` : `Could not load incident ${ref}: ${detail.error.message}`} <Link to="/incidents">Back to incidents</Link>
+        {missing ? `There is no incident ${ref}.` : `Could not load incident ${ref}: ${detail.error.message}`}{' '}
+        <Link to="/incidents">Back to incidents</Link>
       </p>
     );
   }
   const i = detail.data;
-  const serviceName = i.service_id ? (services.data?.data.find((s) => s.id === i.service_id)?.name ?? 'a service') : null;
+  const serviceName = i.service_id
+    ? (services.data?.data.find((s) => s.id === i.service_id)?.name ?? 'a service')
+    : null;
   const stopped = escalation.data?.escalation?.stopped_at ? escalation.data.escalation.stop_reason : null;
 
   return (
@@ -100,15 +128,42 @@ export function IncidentPage({ session }: { session: Session }) {
           </span>
         </p>
         <dl className="clocks">
-          <Clock label="Phase" value={phaseText(i, now)} alert={i.phase_overdue || (i.phase_due_at !== null && i.status !== 'resolved' && Date.parse(i.phase_due_at) < now)} title={`started ${when(i.phase_started_at)}${i.phase_due_at ? `, time box ends ${when(i.phase_due_at)}` : ''}`} />
-          <Clock label="Response target" value={responseText(i, now)} alert={i.response_breached || (!i.acknowledged_at && !i.resolved_at && Date.parse(i.ack_due_at) < now)} title={`due ${when(i.ack_due_at)}`} />
-          <Clock label="Escalation" value={escalationText(i, now, stopped)} alert={false} title={i.next_escalation_at ? `next ${when(i.next_escalation_at)}` : undefined} />
-          <Clock label="Opened" value={`${age(i.created_at, now)} ago${serviceName ? ` on ${serviceName}` : ''}${i.resolved_at ? `, lasted ${span(Date.parse(i.resolved_at) - Date.parse(i.created_at))}` : ''}`} alert={false} title={when(i.created_at)} />
+          <Clock
+            label="Phase"
+            value={phaseText(i, now)}
+            alert={
+              i.phase_overdue ||
+              (i.phase_due_at !== null && i.status !== 'resolved' && Date.parse(i.phase_due_at) < now)
+            }
+            title={`started ${when(i.phase_started_at)}${i.phase_due_at ? `, time box ends ${when(i.phase_due_at)}` : ''}`}
+          />
+          <Clock
+            label="Response target"
+            value={responseText(i, now)}
+            alert={i.response_breached || (!i.acknowledged_at && !i.resolved_at && Date.parse(i.ack_due_at) < now)}
+            title={`due ${when(i.ack_due_at)}`}
+          />
+          <Clock
+            label="Escalation"
+            value={escalationText(i, now, stopped)}
+            alert={false}
+            title={i.next_escalation_at ? `next ${when(i.next_escalation_at)}` : undefined}
+          />
+          <Clock
+            label="Opened"
+            value={`${age(i.created_at, now)} ago${serviceName ? ` on ${serviceName}` : ''}${i.resolved_at ? `, lasted ${span(Date.parse(i.resolved_at) - Date.parse(i.created_at))}` : ''}`}
+            alert={false}
+            title={when(i.created_at)}
+          />
         </dl>
         {(i.description || i.impact) && (
           <div className="about">
             {i.description && <p>{i.description}</p>}
-            {i.impact && <p><strong>Impact:</strong> {i.impact}</p>}
+            {i.impact && (
+              <p>
+                <strong>Impact:</strong> {i.impact}
+              </p>
+            )}
           </div>
         )}
       </header>
@@ -124,12 +179,20 @@ export function IncidentPage({ session }: { session: Session }) {
         <div className="col-main">
           <section className="panel" aria-labelledby="timeline-title">
             <h2 id="timeline-title">Timeline</h2>
-            {canAct && <NoteBox box={noteBox} busy={act.isPending} add={(text) => act.mutateAsync({ do: 'note', text })} />}
+            {canAct && (
+              <NoteBox box={noteBox} busy={act.isPending} add={(text) => act.mutateAsync({ do: 'note', text })} />
+            )}
             <Timeline incidentRef={ref} queryKey={queryKey} now={now} />
           </section>
         </div>
         <div className="col-side">
-          <Roles incident={i} session={session} canAct={canAct} busy={act.isPending} assign={(role, user) => act.mutateAsync({ do: 'role', role, user })} />
+          <Roles
+            incident={i}
+            session={session}
+            canAct={canAct}
+            busy={act.isPending}
+            assign={(role, user) => act.mutateAsync({ do: 'role', role, user })}
+          />
           <StatusUpdates incident={i} incidentRef={ref} queryKey={queryKey} now={now} canAct={canAct} />
           <Alerts incidentRef={ref} queryKey={queryKey} now={now} />
         </div>
@@ -138,7 +201,17 @@ export function IncidentPage({ session }: { session: Session }) {
   );
 }
 
-function Clock({ label, value, alert, title }: { label: string; value: string; alert: boolean; title?: string | undefined }) {
+function Clock({
+  label,
+  value,
+  alert,
+  title,
+}: {
+  label: string;
+  value: string;
+  alert: boolean;
+  title?: string | undefined;
+}) {
   return (
     <div className={alert ? 'clock overdue' : 'clock'}>
       <dt>{label}</dt>
@@ -152,9 +225,12 @@ function Clock({ label, value, alert, title }: { label: string; value: string; a
 
 function phaseText(i: IncidentDetail, now: number): string {
   const inPhase = `${i.phase}, ${age(i.phase_started_at, now)} in`;
-  if (i.status === 'resolved' || !i.phase_due_at) return i.status === 'resolved' ? `${i.phase} (resolved)` : `${inPhase}, open-ended`;
+  if (i.status === 'resolved' || !i.phase_due_at)
+    return i.status === 'resolved' ? `${i.phase} (resolved)` : `${inPhase}, open-ended`;
   const c = countdown(i.phase_due_at, now);
-  return c.overdue ? `${inPhase}, time box ended ${c.text.replace(' overdue', '')} ago` : `${inPhase}, time box ends ${c.text}`;
+  return c.overdue
+    ? `${inPhase}, time box ended ${c.text.replace(' overdue', '')} ago`
+    : `${inPhase}, time box ends ${c.text}`;
 }
 
 function responseText(i: IncidentDetail, now: number): string {
@@ -169,11 +245,20 @@ function responseText(i: IncidentDetail, now: number): string {
 
 function escalationText(i: IncidentDetail, now: number, stopped: string | null): string {
   const level = i.escalation_level === 0 ? 'not escalated yet' : `level ${i.escalation_level}`;
-  if (i.next_escalation_at) return `${level}, next ${countdown(i.next_escalation_at, now).text.replace(/^(.*) overdue$/, 'due $1 ago')}`;
+  if (i.next_escalation_at)
+    return `${level}, next ${countdown(i.next_escalation_at, now).text.replace(/^(.*) overdue$/, 'due $1 ago')}`;
   return `${level}${stopped ? ` (stopped: ${stopped})` : i.status === 'resolved' ? '' : ', nothing more scheduled'}`;
 }
 
-function Actions({ incident, busy, run }: { incident: IncidentDetail; busy: boolean; run: (a: IncidentAction) => void }) {
+function Actions({
+  incident,
+  busy,
+  run,
+}: {
+  incident: IncidentDetail;
+  busy: boolean;
+  run: (a: IncidentAction) => void;
+}) {
   const [phase, setPhase] = useState<Phase>(incident.phase);
   const [severity, setSeverity] = useState<Severity>(incident.severity);
   const [reason, setReason] = useState('');
@@ -190,7 +275,13 @@ function Actions({ incident, busy, run }: { incident: IncidentDetail; busy: bool
     <section className="actions-bar" aria-label="Actions">
       <div className="buttons">
         {incident.status === 'triggered' && (
-          <button type="button" className="primary" disabled={busy} onClick={() => run({ do: 'acknowledge' })} aria-keyshortcuts="a">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => run({ do: 'acknowledge' })}
+            aria-keyshortcuts="a"
+          >
             Acknowledge
           </button>
         )}
@@ -257,7 +348,13 @@ function Actions({ incident, busy, run }: { incident: IncidentDetail; busy: bool
               </option>
             ))}
           </select>
-          <input aria-label="Reason for the severity change (optional)" placeholder="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
+          <input
+            aria-label="Reason for the severity change (optional)"
+            placeholder="Reason (optional)"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={2000}
+          />
           <button type="submit" disabled={busy || severity === incident.severity}>
             Change severity
           </button>
@@ -267,7 +364,15 @@ function Actions({ incident, busy, run }: { incident: IncidentDetail; busy: bool
   );
 }
 
-function NoteBox({ box, busy, add }: { box: RefObject<HTMLTextAreaElement | null>; busy: boolean; add: (text: string) => Promise<unknown> }) {
+function NoteBox({
+  box,
+  busy,
+  add,
+}: {
+  box: RefObject<HTMLTextAreaElement | null>;
+  busy: boolean;
+  add: (text: string) => Promise<unknown>;
+}) {
   const [text, setText] = useState('');
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
@@ -284,7 +389,16 @@ function NoteBox({ box, busy, add }: { box: RefObject<HTMLTextAreaElement | null
   return (
     <form className="note" onSubmit={submit}>
       <label htmlFor="note-text">Add a note</label>
-      <textarea id="note-text" ref={box} rows={2} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={keys} maxLength={10_000} placeholder="What you found or did (Ctrl+Enter adds it)" />
+      <textarea
+        id="note-text"
+        ref={box}
+        rows={2}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={keys}
+        maxLength={10_000}
+        placeholder="What you found or did (Ctrl+Enter adds it)"
+      />
       <button type="submit" disabled={busy || !text.trim()}>
         Add note
       </button>

@@ -4,7 +4,17 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { acknowledge, listIncidents, listServices, resolve, type IncidentFilter, type IncidentRow, type Role, type Severity, type Status } from './api.ts';
+import {
+  acknowledge,
+  listIncidents,
+  listServices,
+  resolve,
+  type IncidentFilter,
+  type IncidentRow,
+  type Role,
+  type Severity,
+  type Status,
+} from './api.ts';
 import { age, SEVERITY_LABEL, when } from './format.ts';
 import { useShortcuts } from './keys.ts';
 import { filterFromParams, OPEN, paramsFromFilter, phaseText, responseText, SEVERITIES } from './incident-list.ts';
@@ -42,7 +52,9 @@ export function Incidents({ role }: { role: Role }) {
   // One row per incident even if a page and a live update raced to bring the same one.
   const rows: IncidentRow[] = useMemo(() => {
     const seen = new Set<string>();
-    return (incidents.data?.pages.flatMap((p) => p.data) ?? []).filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+    return (incidents.data?.pages.flatMap((p) => p.data) ?? []).filter(
+      (r) => !seen.has(r.id) && Boolean(seen.add(r.id)),
+    );
   }, [incidents.data]);
 
   const [now, setNow] = useState(() => Date.now());
@@ -52,7 +64,10 @@ export function Incidents({ role }: { role: Role }) {
   }, []);
 
   const [focusId, setFocusId] = useState<string | null>(null);
-  const focusIndex = Math.max(0, rows.findIndex((r) => r.id === focusId));
+  const focusIndex = Math.max(
+    0,
+    rows.findIndex((r) => r.id === focusId),
+  );
   const focused: IncidentRow | undefined = rows[focusIndex];
   const [marked, setMarked] = useState<ReadonlySet<string>>(() => new Set());
   const markedRows = rows.filter((r) => marked.has(r.id));
@@ -69,7 +84,8 @@ export function Incidents({ role }: { role: Role }) {
   };
 
   const act = useMutation({
-    mutationFn: ({ id, action }: { id: string; action: 'acknowledge' | 'resolve' }) => (action === 'acknowledge' ? acknowledge(id) : resolve(id)),
+    mutationFn: ({ id, action }: { id: string; action: 'acknowledge' | 'resolve' }) =>
+      action === 'acknowledge' ? acknowledge(id) : resolve(id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['incidents'] }),
   });
   const bulk = useMutation({
@@ -77,7 +93,8 @@ export function Incidents({ role }: { role: Role }) {
       const failed: string[] = [];
       const queue = [...ids];
       const worker = async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) await acknowledge(id).catch((e: Error) => failed.push(e.message));
+        for (let id = queue.shift(); id !== undefined; id = queue.shift())
+          await acknowledge(id).catch((e: Error) => failed.push(e.message));
       };
       await Promise.all(Array.from({ length: Math.min(BULK_PARALLEL, ids.length) }, worker));
       return { done: ids.length - failed.length, failed };
@@ -108,12 +125,13 @@ export function Incidents({ role }: { role: Role }) {
       const next = event.key === 'j' ? Math.min(rows.length - 1, focusIndex + 1) : Math.max(0, focusIndex - 1);
       view.reveal(next);
       setFocusId(rows[next]?.id ?? null);
-    }
-    else if ((event.key === 'Enter' || event.key === 'o') && focused) void navigate(`/incidents/${focused.number}`);
+    } else if ((event.key === 'Enter' || event.key === 'o') && focused) void navigate(`/incidents/${focused.number}`);
     else if (event.key === 'x' && canAct && focused) toggleMark(focused.id);
-    else if (event.key === 'a' && canAct && focused?.status === 'triggered') act.mutate({ id: focused.id, action: 'acknowledge' });
+    else if (event.key === 'a' && canAct && focused?.status === 'triggered')
+      act.mutate({ id: focused.id, action: 'acknowledge' });
     else if (event.key === 'A' && canAct) ackMarked();
-    else if (event.key === 'r' && canAct && focused && focused.status !== 'resolved') act.mutate({ id: focused.id, action: 'resolve' });
+    else if (event.key === 'r' && canAct && focused && focused.status !== 'resolved')
+      act.mutate({ id: focused.id, action: 'resolve' });
     else return false;
     return true;
   });
@@ -129,14 +147,19 @@ export function Incidents({ role }: { role: Role }) {
   useEffect(() => {
     const el = end.current;
     if (!el || !hasNextPage) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    }, { rootMargin: '600px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { rootMargin: '600px' },
+    );
     observer.observe(el);
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const statusChoice = STATUS_CHOICES.find((c) => c.status.length === (shown.status ?? []).length && c.status.every((s) => shown.status?.includes(s)));
+  const statusChoice = STATUS_CHOICES.find(
+    (c) => c.status.length === (shown.status ?? []).length && c.status.every((s) => shown.status?.includes(s)),
+  );
   const error = act.error ?? bulk.error;
 
   return (
@@ -150,7 +173,15 @@ export function Incidents({ role }: { role: Role }) {
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Status{' '}
-          <select value={statusChoice?.label ?? 'Open'} onChange={(e) => setFilter({ ...shown, status: [...(STATUS_CHOICES.find((c) => c.label === e.target.value)?.status ?? OPEN)] })}>
+          <select
+            value={statusChoice?.label ?? 'Open'}
+            onChange={(e) =>
+              setFilter({
+                ...shown,
+                status: [...(STATUS_CHOICES.find((c) => c.label === e.target.value)?.status ?? OPEN)],
+              })
+            }
+          >
             {STATUS_CHOICES.map((c) => (
               <option key={c.label}>{c.label}</option>
             ))}
@@ -163,7 +194,14 @@ export function Incidents({ role }: { role: Role }) {
               <input
                 type="checkbox"
                 checked={shown.severity?.includes(s) ?? false}
-                onChange={(e) => setFilter({ ...shown, severity: e.target.checked ? [...(shown.severity ?? []), s] : (shown.severity ?? []).filter((x) => x !== s) })}
+                onChange={(e) =>
+                  setFilter({
+                    ...shown,
+                    severity: e.target.checked
+                      ? [...(shown.severity ?? []), s]
+                      : (shown.severity ?? []).filter((x) => x !== s),
+                  })
+                }
               />{' '}
               {s}
             </label>
@@ -171,25 +209,40 @@ export function Incidents({ role }: { role: Role }) {
         </fieldset>
         <label>
           Service{' '}
-          <select value={shown.service_id ?? ''} onChange={(e) => setFilter({ ...shown, service_id: e.target.value || undefined })}>
+          <select
+            value={shown.service_id ?? ''}
+            onChange={(e) => setFilter({ ...shown, service_id: e.target.value || undefined })}
+          >
             <option value="">All services</option>
             {(services.data?.data ?? []).map((s) => (
-              <option key={s.id} value={s.id}>{s.name}</option>
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
             ))}
           </select>
         </label>
       </form>
       <p className="hint">
         <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open
-        {canAct && (<>, <kbd>a</kbd> acknowledge, <kbd>r</kbd> resolve, <kbd>x</kbd> mark, <kbd>A</kbd> acknowledge marked</>)}
+        {canAct && (
+          <>
+            , <kbd>a</kbd> acknowledge, <kbd>r</kbd> resolve, <kbd>x</kbd> mark, <kbd>A</kbd> acknowledge marked
+          </>
+        )}
       </p>
       {canAct && marked.size > 0 && (
         <div className="bulk" role="region" aria-label="Marked incidents">
           <span>{marked.size} marked</span>
-          <button type="button" onClick={ackMarked} disabled={bulk.isPending || !markedRows.some((r) => r.status === 'triggered')}>
+          <button
+            type="button"
+            onClick={ackMarked}
+            disabled={bulk.isPending || !markedRows.some((r) => r.status === 'triggered')}
+          >
             {bulk.isPending ? 'Acknowledging…' : 'Acknowledge marked'}
           </button>
-          <button type="button" onClick={() => setMarked(new Set())}>Clear</button>
+          <button type="button" onClick={() => setMarked(new Set())}>
+            Clear
+          </button>
         </div>
       )}
       {bulk.data && bulk.data.failed.length > 0 && (
@@ -205,11 +258,20 @@ export function Incidents({ role }: { role: Role }) {
       {incidents.isPending ? (
         <p className="notice">Loading incidents…</p>
       ) : incidents.isError ? (
-        <p className="notice error" role="alert">Could not load incidents: {incidents.error.message}</p>
+        <p className="notice error" role="alert">
+          Could not load incidents: {incidents.error.message}
+        </p>
       ) : rows.length === 0 ? (
         <p className="notice">{filterKey ? 'No incidents match these filters.' : 'No open incidents. All quiet.'}</p>
       ) : (
-        <ul ref={list} className="incidents" role="listbox" aria-label="Incidents, newest first" data-loaded={rows.length} style={{ paddingTop: view.padTop, paddingBottom: view.padBottom }}>
+        <ul
+          ref={list}
+          className="incidents"
+          role="listbox"
+          aria-label="Incidents, newest first"
+          data-loaded={rows.length}
+          style={{ paddingTop: view.padTop, paddingBottom: view.padBottom }}
+        >
           {rows.slice(view.start, view.end).map((row, i) => (
             <Row
               key={row.id}
@@ -261,14 +323,53 @@ interface RowProps {
 }
 
 const sameRow = (a: RowProps, b: RowProps) =>
-  a.row === b.row && a.position === b.position && a.total === b.total && a.service === b.service && a.focused === b.focused && a.marked === b.marked && a.canAct === b.canAct && a.busy === b.busy && a.ageText === b.ageText && a.response.text === b.response.text && a.phase.text === b.phase.text;
+  a.row === b.row &&
+  a.position === b.position &&
+  a.total === b.total &&
+  a.service === b.service &&
+  a.focused === b.focused &&
+  a.marked === b.marked &&
+  a.canAct === b.canAct &&
+  a.busy === b.busy &&
+  a.ageText === b.ageText &&
+  a.response.text === b.response.text &&
+  a.phase.text === b.phase.text;
 
 /** One incident; re-rendered only when what it shows changes (a list can hold thousands). */
-const Row = memo(function Row({ row, position, total, service, focused, marked, canAct, busy, ageText, response, phase, onFocus, onMark, onAct }: RowProps) {
+const Row = memo(function Row({
+  row,
+  position,
+  total,
+  service,
+  focused,
+  marked,
+  canAct,
+  busy,
+  ageText,
+  response,
+  phase,
+  onFocus,
+  onMark,
+  onAct,
+}: RowProps) {
   return (
-    <li role="option" aria-selected={focused} aria-posinset={position} aria-setsize={total} className={`incident status-${row.status}`} onClick={() => onFocus(row.id)}>
+    <li
+      role="option"
+      aria-selected={focused}
+      aria-posinset={position}
+      aria-setsize={total}
+      className={`incident status-${row.status}`}
+      onClick={() => onFocus(row.id)}
+    >
       {canAct && (
-        <input type="checkbox" className="mark" aria-label={`Mark ${row.number}`} checked={marked} onChange={() => onMark(row.id)} onClick={(e) => e.stopPropagation()} />
+        <input
+          type="checkbox"
+          className="mark"
+          aria-label={`Mark ${row.number}`}
+          checked={marked}
+          onChange={() => onMark(row.id)}
+          onClick={(e) => e.stopPropagation()}
+        />
       )}
       <span className={`sev sev-${row.severity}`} title={SEVERITY_LABEL[row.severity as Severity]}>
         {row.severity}
@@ -290,17 +391,25 @@ const Row = memo(function Row({ row, position, total, service, focused, marked, 
       {canAct && row.status !== 'resolved' && (
         <span className="actions">
           {row.status === 'triggered' && (
-            <button type="button" disabled={busy} onClick={(e) => {
+            <button
+              type="button"
+              disabled={busy}
+              onClick={(e) => {
                 e.stopPropagation();
                 onAct(row.id, 'acknowledge');
-              }}>
+              }}
+            >
               Acknowledge
             </button>
           )}
-          <button type="button" disabled={busy} onClick={(e) => {
+          <button
+            type="button"
+            disabled={busy}
+            onClick={(e) => {
               e.stopPropagation();
               onAct(row.id, 'resolve');
-            }}>
+            }}
+          >
             Resolve
           </button>
         </span>

@@ -6,7 +6,21 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, type Session } from './api.ts';
 import { when } from './format.ts';
-import { fromLocalInput, id, KEYS, localInput, minutes, range, usePeople, useSchedules, type CalendarLink, type OnCallOverview, type Override, type Schedule, type Shift } from './settings/resources.ts';
+import {
+  fromLocalInput,
+  id,
+  KEYS,
+  localInput,
+  minutes,
+  range,
+  usePeople,
+  useSchedules,
+  type CalendarLink,
+  type OnCallOverview,
+  type Override,
+  type Schedule,
+  type Shift,
+} from './settings/resources.ts';
 import { ConfirmButton, CopyField, PersonOptions, Problem } from './settings/ui.tsx';
 import './oncall.css';
 
@@ -20,7 +34,10 @@ function shiftsQuery(scheduleId: string, days: number) {
     queryFn: () => {
       const from = new Date();
       const to = new Date(from.getTime() + days * DAY_MS);
-      return api<{ data: Shift[] }>('GET', `/api/v1/schedules/${id(scheduleId)}/shifts?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
+      return api<{ data: Shift[] }>(
+        'GET',
+        `/api/v1/schedules/${id(scheduleId)}/shifts?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`,
+      );
     },
   };
 }
@@ -28,9 +45,16 @@ function shiftsQuery(scheduleId: string, days: number) {
 export function OnCall({ session }: { session: Session }) {
   const people = usePeople();
   const schedules = useSchedules();
-  const overview = useQuery({ queryKey: KEYS.oncall, queryFn: () => api<OnCallOverview>('GET', '/api/v1/oncall'), refetchInterval: 60_000 });
+  const overview = useQuery({
+    queryKey: KEYS.oncall,
+    queryFn: () => api<OnCallOverview>('GET', '/api/v1/oncall'),
+    refetchInterval: 60_000,
+  });
   // By name, so the first (shown by default) does not change when someone adds a schedule.
-  const list = useMemo(() => [...(schedules.data?.data ?? [])].sort((a, b) => a.name.localeCompare(b.name)), [schedules.data]);
+  const list = useMemo(
+    () => [...(schedules.data?.data ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
+    [schedules.data],
+  );
 
   return (
     <section className="oncall" aria-labelledby="oncall-title">
@@ -44,7 +68,11 @@ export function OnCall({ session }: { session: Session }) {
         <MyShifts schedules={list} me={session.user.id} />
         <CalendarFeed schedules={list} me={session.user.id} />
       </div>
-      {schedules.isPending ? <p className="notice">Loading schedules…</p> : <ScheduleShifts schedules={list} people={people} session={session} />}
+      {schedules.isPending ? (
+        <p className="notice">Loading schedules…</p>
+      ) : (
+        <ScheduleShifts schedules={list} people={people} session={session} />
+      )}
     </section>
   );
 }
@@ -76,12 +104,14 @@ function NowPanel({ overview, people, me }: { overview: OnCallOverview | undefin
         <p className="ui-muted">No schedules yet. Admins create them under Settings → Schedules.</p>
       ) : (
         <ul className="oc-now" aria-label="On call now by schedule">
-          {[...overview.schedules].sort((a, b) => a.name.localeCompare(b.name)).map((s) => (
-            <li key={s.schedule_id}>
-              <span className="oc-label">{s.name}</span>
-              <Names userIds={s.user_ids} people={people} me={me} empty="Nobody on call" />
-            </li>
-          ))}
+          {[...overview.schedules]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((s) => (
+              <li key={s.schedule_id}>
+                <span className="oc-label">{s.name}</span>
+                <Names userIds={s.user_ids} people={people} me={me} empty="Nobody on call" />
+              </li>
+            ))}
         </ul>
       )}
       <h3>Escalation policies</h3>
@@ -95,7 +125,10 @@ function NowPanel({ overview, people, me }: { overview: OnCallOverview | undefin
               {p.levels.map((l) => (
                 <li key={l.level}>
                   <span className="oc-label">
-                    <strong>L{l.level}</strong> {l.name ?? ''} <span className="ui-muted ui-small">{l.delay_seconds === 0 ? 'paged at once' : `after ${minutes(l.delay_seconds)}`}</span>
+                    <strong>L{l.level}</strong> {l.name ?? ''}{' '}
+                    <span className="ui-muted ui-small">
+                      {l.delay_seconds === 0 ? 'paged at once' : `after ${minutes(l.delay_seconds)}`}
+                    </span>
                   </span>
                   <Names userIds={l.user_ids} people={people} me={me} empty="Nobody (no target on call)" />
                 </li>
@@ -111,7 +144,11 @@ function NowPanel({ overview, people, me }: { overview: OnCallOverview | undefin
 function MyShifts({ schedules, me }: { schedules: Schedule[]; me: string }) {
   const results = useQueries({ queries: schedules.map((s) => shiftsQuery(s.id, 28)) });
   const mine = schedules
-    .flatMap((s, i) => (results[i]?.data?.data ?? []).filter((shift) => shift.user_id === me).map((shift) => ({ ...shift, schedule: s.name })))
+    .flatMap((s, i) =>
+      (results[i]?.data?.data ?? [])
+        .filter((shift) => shift.user_id === me)
+        .map((shift) => ({ ...shift, schedule: s.name })),
+    )
     .sort((a, b) => a.start.localeCompare(b.start));
   const loading = results.some((r) => r.isPending);
   const failed = results.find((r) => r.error)?.error ?? null;
@@ -143,15 +180,23 @@ function MyShifts({ schedules, me }: { schedules: Schedule[]; me: string }) {
 
 function CalendarFeed({ schedules, me }: { schedules: Schedule[]; me: string }) {
   const issue = useMutation({ mutationFn: () => api<CalendarLink>('POST', '/api/v1/ical/tokens', {}) });
-  const revoke = useMutation({ mutationFn: () => api<{ revoked: number }>('DELETE', `/api/v1/users/${id(me)}/ical-tokens`), onSuccess: () => issue.reset() });
+  const revoke = useMutation({
+    mutationFn: () => api<{ revoked: number }>('DELETE', `/api/v1/users/${id(me)}/ical-tokens`),
+    onSuccess: () => issue.reset(),
+  });
   const link = issue.data;
   return (
     <section className="ui-panel" aria-labelledby="ical-title">
       <h2 id="ical-title">Calendar feed</h2>
       <p className="ui-small">
-        Subscribe to your shifts in Google Calendar, Outlook or Apple Calendar: add a calendar “from URL” and paste your link. The feed holds your shifts from a week back to eight weeks ahead, and your calendar app refreshes it on its own.
+        Subscribe to your shifts in Google Calendar, Outlook or Apple Calendar: add a calendar “from URL” and paste your
+        link. The feed holds your shifts from a week back to eight weeks ahead, and your calendar app refreshes it on
+        its own.
       </p>
-      <p className="ui-small ui-muted">The link works without signing in, so treat it like a password. Vigil shows it once; you can get a new one at any time, and revoke all of yours if one leaks.</p>
+      <p className="ui-small ui-muted">
+        The link works without signing in, so treat it like a password. Vigil shows it once; you can get a new one at
+        any time, and revoke all of yours if one leaks.
+      </p>
       {link ? (
         <>
           <CopyField label="Your shifts (iCal URL)" value={link.my_shifts_url} />
@@ -159,7 +204,11 @@ function CalendarFeed({ schedules, me }: { schedules: Schedule[]; me: string }) 
             <details className="oc-feeds">
               <summary>Feeds of whole schedules</summary>
               {schedules.map((s) => (
-                <CopyField key={s.id} label={s.name} value={link.schedule_url_template.replace('{schedule_id}', encodeURIComponent(s.id))} />
+                <CopyField
+                  key={s.id}
+                  label={s.name}
+                  value={link.schedule_url_template.replace('{schedule_id}', encodeURIComponent(s.id))}
+                />
               ))}
             </details>
           )}
@@ -171,8 +220,18 @@ function CalendarFeed({ schedules, me }: { schedules: Schedule[]; me: string }) 
       )}
       <Problem error={issue.error} />
       <div className="oc-revoke">
-        <ConfirmButton label="Revoke all my calendar links" confirm="Confirm: revoke all" onConfirm={() => revoke.mutate()} disabled={revoke.isPending} />
-        {revoke.data && <span role="status" className="ui-small"> {revoke.data.revoked === 1 ? '1 link revoked.' : `${revoke.data.revoked} links revoked.`}</span>}
+        <ConfirmButton
+          label="Revoke all my calendar links"
+          confirm="Confirm: revoke all"
+          onConfirm={() => revoke.mutate()}
+          disabled={revoke.isPending}
+        />
+        {revoke.data && (
+          <span role="status" className="ui-small">
+            {' '}
+            {revoke.data.revoked === 1 ? '1 link revoked.' : `${revoke.data.revoked} links revoked.`}
+          </span>
+        )}
       </div>
       <Problem error={revoke.error} />
     </section>
@@ -228,7 +287,8 @@ function ScheduleShifts({ schedules, people, session }: { schedules: Schedule[];
         </div>
       </header>
       <p className="ui-muted ui-small">
-        Times in your browser’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); the schedule runs in {schedule.timezone}.
+        Times in your browser’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); the schedule runs in{' '}
+        {schedule.timezone}.
       </p>
       <Problem error={shifts.error} />
       {shifts.isPending ? (
@@ -240,13 +300,19 @@ function ScheduleShifts({ schedules, people, session }: { schedules: Schedule[];
           {shifts.data?.data.map((s) => {
             const current = Date.parse(s.start) <= now && now < Date.parse(s.end);
             return (
-              <li key={`${s.user_id}-${s.start}-${s.source}-${s.layer ?? ''}`} className={`oc-shift ${s.source}${current ? ' current' : ''}`}>
+              <li
+                key={`${s.user_id}-${s.start}-${s.source}-${s.layer ?? ''}`}
+                className={`oc-shift ${s.source}${current ? ' current' : ''}`}
+              >
                 <span className="oc-when">{range(s.start, s.end)}</span>
                 <span className="oc-who">
                   {people.label(s.user_id)} <You show={s.user_id === session.user.id} />
                 </span>
                 <span className="oc-source">
-                  {current && <span className="ui-tag accent">now</span>} <span className={s.source === 'rotation' ? 'ui-tag' : 'ui-tag warn'}>{s.source === 'rotation' ? (s.layer ?? 'rotation') : s.source}</span>
+                  {current && <span className="ui-tag accent">now</span>}{' '}
+                  <span className={s.source === 'rotation' ? 'ui-tag' : 'ui-tag warn'}>
+                    {s.source === 'rotation' ? (s.layer ?? 'rotation') : s.source}
+                  </span>
                 </span>
               </li>
             );
@@ -255,7 +321,12 @@ function ScheduleShifts({ schedules, people, session }: { schedules: Schedule[];
       )}
       <h3>Overrides</h3>
       <Problem error={overrides.error} />
-      <OverrideList scheduleId={schedule.id} overrides={overrides.data?.data ?? []} people={people} canEdit={canOverride} />
+      <OverrideList
+        scheduleId={schedule.id}
+        overrides={overrides.data?.data ?? []}
+        people={people}
+        canEdit={canOverride}
+      />
       {canOverride ? (
         <OverrideForm key={schedule.id} scheduleId={schedule.id} people={people} me={session.user.id} />
       ) : (
@@ -276,9 +347,23 @@ function useScheduleChanged() {
   };
 }
 
-function OverrideList({ scheduleId, overrides, people, canEdit }: { scheduleId: string; overrides: Override[]; people: People; canEdit: boolean }) {
+function OverrideList({
+  scheduleId,
+  overrides,
+  people,
+  canEdit,
+}: {
+  scheduleId: string;
+  overrides: Override[];
+  people: People;
+  canEdit: boolean;
+}) {
   const changed = useScheduleChanged();
-  const remove = useMutation({ mutationFn: (overrideId: string) => api<void>('DELETE', `/api/v1/schedules/${id(scheduleId)}/overrides/${id(overrideId)}`), onSuccess: changed });
+  const remove = useMutation({
+    mutationFn: (overrideId: string) =>
+      api<void>('DELETE', `/api/v1/schedules/${id(scheduleId)}/overrides/${id(overrideId)}`),
+    onSuccess: changed,
+  });
   if (overrides.length === 0) return <p className="ui-muted">No overrides from now on.</p>;
   return (
     <>
@@ -297,7 +382,14 @@ function OverrideList({ scheduleId, overrides, people, canEdit }: { scheduleId: 
               )}
             </span>
             <span className="ui-muted ui-small">{range(o.start, o.end)}</span>
-            {canEdit && <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(o.id)} disabled={remove.isPending} />}
+            {canEdit && (
+              <ConfirmButton
+                label="Remove"
+                confirm="Confirm remove"
+                onConfirm={() => remove.mutate(o.id)}
+                disabled={remove.isPending}
+              />
+            )}
           </li>
         ))}
       </ul>
@@ -323,7 +415,13 @@ function OverrideForm({ scheduleId, people, me }: { scheduleId: string; people: 
     return localInput(next);
   });
   const add = useMutation({
-    mutationFn: () => api<Override>('POST', `/api/v1/schedules/${id(scheduleId)}/overrides`, { user_id: userId || null, replaces_user_id: replaces || null, start: fromLocalInput(start), end: fromLocalInput(end) }),
+    mutationFn: () =>
+      api<Override>('POST', `/api/v1/schedules/${id(scheduleId)}/overrides`, {
+        user_id: userId || null,
+        replaces_user_id: replaces || null,
+        start: fromLocalInput(start),
+        end: fromLocalInput(end),
+      }),
     onSuccess: changed,
   });
   function submit(event: FormEvent) {

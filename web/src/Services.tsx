@@ -5,7 +5,15 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import type { Session } from './api.ts';
 import { when } from './format.ts';
-import { createService, getMonitors, getServices, healthCheck, openIncidentsText, STATUS_LABEL, type Monitor } from './service-api.ts';
+import {
+  createService,
+  getMonitors,
+  getServices,
+  healthCheck,
+  openIncidentsText,
+  STATUS_LABEL,
+  type Monitor,
+} from './service-api.ts';
 import { handOverKey, ServicePage } from './service-page.tsx';
 import { Problem } from './ui-kit.tsx';
 import './services.css';
@@ -53,7 +61,12 @@ function ServiceList({ session }: { session: Session }) {
   }, [monitors.data]);
 
   if (services.isPending) return <p className="notice">Loading services…</p>;
-  if (services.isError) return <p className="notice error" role="alert">Could not load services: {services.error.message}</p>;
+  if (services.isError)
+    return (
+      <p className="notice error" role="alert">
+        Could not load services: {services.error.message}
+      </p>
+    );
 
   const rows = [...services.data.data].sort((a, b) => a.name.localeCompare(b.name));
   return (
@@ -68,7 +81,9 @@ function ServiceList({ session }: { session: Session }) {
       )}
       {session.role === 'admin' && <CreateService />}
       {rows.length === 0 ? (
-        <p className="notice">No services yet.{session.role === 'admin' ? ' Create the first one above.' : ' An admin creates them.'}</p>
+        <p className="notice">
+          No services yet.{session.role === 'admin' ? ' Create the first one above.' : ' An admin creates them.'}
+        </p>
       ) : (
         <ul className="svc-list" aria-label="Services">
           {rows.map((s) => {
@@ -78,10 +93,18 @@ function ServiceList({ session }: { session: Session }) {
                 <Link to={`/services/${encodeURIComponent(s.id)}`} className="svc-name">
                   {s.name}
                 </Link>
-                <span className={`svc-status svc-${state?.status ?? 'unknown'}`}>{state ? STATUS_LABEL[state.status] : 'State unknown'}</span>
+                <span className={`svc-status svc-${state?.status ?? 'unknown'}`}>
+                  {state ? STATUS_LABEL[state.status] : 'State unknown'}
+                </span>
                 <span className="svc-meta">
                   <span>Open incidents: {openIncidentsText(state?.open_incidents)}</span>
-                  <span>{state?.maintenance_until ? <>Maintenance until {when(state.maintenance_until)}</> : 'No maintenance'}</span>
+                  <span>
+                    {state?.maintenance_until ? (
+                      <>Maintenance until {when(state.maintenance_until)}</>
+                    ) : (
+                      'No maintenance'
+                    )}
+                  </span>
                   <span>Monitors: {monitorSummary(monitorsOf.get(s.id))}</span>
                   <span>
                     Key <code>{s.integration_key_hint}</code>
@@ -103,7 +126,8 @@ function CreateService() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const create = useMutation({
-    mutationFn: () => createService({ name: name.trim(), ...(description.trim() && { description: description.trim() }) }),
+    mutationFn: () =>
+      createService({ name: name.trim(), ...(description.trim() && { description: description.trim() }) }),
     onSuccess: async (service) => {
       handOverKey(service.id, service.integration_key);
       await queryClient.invalidateQueries({ queryKey: ['services'] });

@@ -26,7 +26,9 @@ export function Settings({ session }: { session: Session }) {
     <section className="settings" aria-labelledby="settings-title">
       <div className="heading">
         <h1 id="settings-title">Settings</h1>
-        {session.role !== 'admin' && <span className="ui-muted ui-small">Read-only: you are signed in as a {session.role}.</span>}
+        {session.role !== 'admin' && (
+          <span className="ui-muted ui-small">Read-only: you are signed in as a {session.role}.</span>
+        )}
       </div>
       <nav className="settings-tabs" aria-label="Settings">
         {TABS.map(([path, label]) => (

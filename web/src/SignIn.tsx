@@ -26,7 +26,8 @@ export function SignIn() {
         <fieldset className="modes">
           <legend>Sign in with</legend>
           <label>
-            <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> Handle and password
+            <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> Handle
+            and password
           </label>
           <label>
             <input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> API token
@@ -36,17 +37,37 @@ export function SignIn() {
           <>
             <label>
               Handle
-              <input name="handle" autoComplete="username" required value={handle} onChange={(e) => setHandle(e.target.value)} />
+              <input
+                name="handle"
+                autoComplete="username"
+                required
+                value={handle}
+                onChange={(e) => setHandle(e.target.value)}
+              />
             </label>
             <label>
               Password
-              <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </label>
           </>
         ) : (
           <label>
             API token
-            <input name="token" type="password" autoComplete="off" required value={token} onChange={(e) => setToken(e.target.value)} />
+            <input
+              name="token"
+              type="password"
+              autoComplete="off"
+              required
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+            />
           </label>
         )}
         {attempt.isError && (

@@ -39,12 +39,32 @@ export function Sparkline({ values, label, unit = '', width = 120, height = 28 }
     : `${label}: all ${failed} failed`;
 
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary}>
+    <svg
+      className="sparkline"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={summary}
+    >
       <title>{summary}</title>
       {runs.map((points, i) =>
-        points.includes(' ') ? <polyline key={i} points={points} fill="none" stroke="currentColor" strokeWidth="1.5" /> : <circle key={i} cx={points.split(',')[0]} cy={points.split(',')[1]} r="1.5" fill="currentColor" />,
+        points.includes(' ') ? (
+          <polyline key={i} points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
+        ) : (
+          <circle key={i} cx={points.split(',')[0]} cy={points.split(',')[1]} r="1.5" fill="currentColor" />
+        ),
       )}
-      {values.map((v, i) => (v === null ? <path key={`f${i}`} className="sparkline-fail" d={`M${x(i) - 2.5},${height - 6}l5,5m0,-5l-5,5`} strokeWidth="1.5" /> : null))}
+      {values.map((v, i) =>
+        v === null ? (
+          <path
+            key={`f${i}`}
+            className="sparkline-fail"
+            d={`M${x(i) - 2.5},${height - 6}l5,5m0,-5l-5,5`}
+            strokeWidth="1.5"
+          />
+        ) : null,
+      )}
     </svg>
   );
 }

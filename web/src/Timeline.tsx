@@ -10,7 +10,15 @@ import { rows, type Described } from './incident-timeline.ts';
 const LIST_MAX = 8;
 const DEPTH_MAX = 3;
 
-export function Timeline({ incidentRef, queryKey, now }: { incidentRef: string; queryKey: readonly unknown[]; now: number }) {
+export function Timeline({
+  incidentRef,
+  queryKey,
+  now,
+}: {
+  incidentRef: string;
+  queryKey: readonly unknown[];
+  now: number;
+}) {
   const timeline = useInfiniteQuery({
     queryKey: [...queryKey, 'timeline'],
     queryFn: ({ pageParam }) => getTimeline(incidentRef, pageParam),
@@ -23,7 +31,12 @@ export function Timeline({ incidentRef, queryKey, now }: { incidentRef: string; 
   const entries = useMemo(() => rows((pages ?? []).flatMap((p) => p.data)), [pages]);
 
   if (timeline.isPending) return <p className="notice">Loading the timeline…</p>;
-  if (timeline.isError) return <p className="error" role="alert">Could not load the timeline: {timeline.error.message}</p>;
+  if (timeline.isError)
+    return (
+      <p className="error" role="alert">
+        Could not load the timeline: {timeline.error.message}
+      </p>
+    );
 
   return (
     <>
@@ -34,7 +47,12 @@ export function Timeline({ incidentRef, queryKey, now }: { incidentRef: string; 
       </ol>
       {entries.length === 0 && <p className="notice">Nothing on the timeline yet.</p>}
       {timeline.hasNextPage && (
-        <button type="button" className="more" onClick={() => void timeline.fetchNextPage()} disabled={timeline.isFetchingNextPage}>
+        <button
+          type="button"
+          className="more"
+          onClick={() => void timeline.fetchNextPage()}
+          disabled={timeline.isFetchingNextPage}
+        >
           {timeline.isFetchingNextPage ? 'Loading…' : 'Load older entries'}
         </button>
       )}

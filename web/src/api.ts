@@ -79,7 +79,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (response.status === 204) return undefined as T;
   const json = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
@@ -158,7 +163,9 @@ export function incidentQuery(filter: IncidentFilter, limit: number, cursor?: st
   return q.toString();
 }
 
-export const listIncidents = (filter: IncidentFilter, cursor?: string | null) => api<Page<Incident>>('GET', `/api/v1/incidents?${incidentQuery(filter, 100, cursor)}`);
+export const listIncidents = (filter: IncidentFilter, cursor?: string | null) =>
+  api<Page<Incident>>('GET', `/api/v1/incidents?${incidentQuery(filter, 100, cursor)}`);
 export const listServices = () => api<Page<{ id: string; name: string }>>('GET', '/api/v1/services?limit=100');
-export const acknowledge = (id: string) => api<Incident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/acknowledge`, {});
+export const acknowledge = (id: string) =>
+  api<Incident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/acknowledge`, {});
 export const resolve = (id: string) => api<Incident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/resolve`, {});

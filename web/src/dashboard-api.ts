@@ -8,7 +8,13 @@ export const REFRESH_MS = 30_000;
 
 export const TIME_WINDOWS = ['15m', '1h', '6h', '24h', '7d'] as const;
 export type TimeWindow = (typeof TIME_WINDOWS)[number];
-export const WINDOW_LABEL: Record<TimeWindow, string> = { '15m': 'Last 15 minutes', '1h': 'Last hour', '6h': 'Last 6 hours', '24h': 'Last 24 hours', '7d': 'Last 7 days' };
+export const WINDOW_LABEL: Record<TimeWindow, string> = {
+  '15m': 'Last 15 minutes',
+  '1h': 'Last hour',
+  '6h': 'Last 6 hours',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+};
 
 type Body = { action: string } & Record<string, unknown>;
 
@@ -29,7 +35,8 @@ export function useFunction<T>(name: string, body: Body) {
     queryKey: ['function', name, body],
     queryFn: () => runFunction<T & { generated_at: string }>(name, body),
     refetchInterval: REFRESH_MS,
-    placeholderData: (previous, previousQuery) => (previousQuery && subject(previousQuery.queryKey[2]) === subject(body) ? previous : undefined),
+    placeholderData: (previous, previousQuery) =>
+      previousQuery && subject(previousQuery.queryKey[2]) === subject(body) ? previous : undefined,
   });
 }
 
@@ -37,8 +44,26 @@ export function useFunction<T>(name: string, body: Body) {
 export interface HealthCheck {
   status: 'healthy' | 'degraded' | 'down';
   problems: string[];
-  services: Array<{ id: string; name: string; status: 'operational' | 'degraded' | 'down' | 'maintenance'; open_incidents: Partial<Record<Severity, number>>; maintenance_until: string | null; last_check: string | null }>;
-  monitors: Array<{ id: string; name: string; service_id: string; service: string | null; kind: string; state: 'up' | 'down' | 'pending'; paused: boolean; last_check: string | null; last_latency_ms: number | null; enhanced_until: string | null }>;
+  services: Array<{
+    id: string;
+    name: string;
+    status: 'operational' | 'degraded' | 'down' | 'maintenance';
+    open_incidents: Partial<Record<Severity, number>>;
+    maintenance_until: string | null;
+    last_check: string | null;
+  }>;
+  monitors: Array<{
+    id: string;
+    name: string;
+    service_id: string;
+    service: string | null;
+    kind: string;
+    state: 'up' | 'down' | 'pending';
+    paused: boolean;
+    last_check: string | null;
+    last_latency_ms: number | null;
+    enhanced_until: string | null;
+  }>;
   vigil: {
     database: { engine: string; reachable: boolean; latency_ms: number | null };
     escalation_engine: { overdue_escalations: number; lag_seconds: number };
@@ -68,7 +93,14 @@ export interface PerformanceReport {
   window: { from: string; to: string };
   baseline: { description: string; ranges: number };
   summary: { request_count: number; error_rate: number | null; degraded_services: string[] };
-  services: Array<Figures & { id: string; name: string; status: 'degraded' | 'normal'; monitors: Array<Figures & { id: string; name: string; kind: string }> }>;
+  services: Array<
+    Figures & {
+      id: string;
+      name: string;
+      status: 'degraded' | 'normal';
+      monitors: Array<Figures & { id: string; name: string; kind: string }>;
+    }
+  >;
   source: string;
 }
 
@@ -78,19 +110,56 @@ export interface DbTarget {
 }
 
 export interface DbHealth extends DbTarget {
-  database: { engine: string; reachable: boolean; latency_ms: number | null; version: string | null; size_bytes: number | null; role?: string; wal_bytes?: number | null; journal_mode?: unknown; error?: string };
+  database: {
+    engine: string;
+    reachable: boolean;
+    latency_ms: number | null;
+    version: string | null;
+    size_bytes: number | null;
+    role?: string;
+    wal_bytes?: number | null;
+    journal_mode?: unknown;
+    error?: string;
+  };
 }
 
 export interface PoolStatus extends DbTarget {
   engine: 'postgres' | 'sqlite';
-  server: { connections: number; max_connections: number; superuser_reserved: number; used_pct: number | null; by_state: Record<string, number>; this_database_by_state: Record<string, number> } | null;
-  pool: { max: number | null; total: number; idle: number; waiting: number; in_transaction?: boolean; busy_timeout_ms?: number | null } | null;
+  server: {
+    connections: number;
+    max_connections: number;
+    superuser_reserved: number;
+    used_pct: number | null;
+    by_state: Record<string, number>;
+    this_database_by_state: Record<string, number>;
+  } | null;
+  pool: {
+    max: number | null;
+    total: number;
+    idle: number;
+    waiting: number;
+    in_transaction?: boolean;
+    busy_timeout_ms?: number | null;
+  } | null;
 }
 
 export interface Analysis extends DbTarget {
   engine: 'postgres' | 'sqlite';
-  blocking_queries: Array<{ blocked: { pid: number; query: string; waiting_seconds: number | null; wait_event: string | null }; blocking: { pid: number; query: string | null; state: string | null; transaction_seconds: number | null } }>;
-  long_running_queries: { longer_than_seconds: number; queries: Array<{ pid: number; database: string | null; state: string; query: string; running_seconds: number | null; wait_event: string | null }> } | null;
+  blocking_queries: Array<{
+    blocked: { pid: number; query: string; waiting_seconds: number | null; wait_event: string | null };
+    blocking: { pid: number; query: string | null; state: string | null; transaction_seconds: number | null };
+  }>;
+  long_running_queries: {
+    longer_than_seconds: number;
+    queries: Array<{
+      pid: number;
+      database: string | null;
+      state: string;
+      query: string;
+      running_seconds: number | null;
+      wait_event: string | null;
+    }>;
+  } | null;
   cache_hit_ratio?: number | null;
   dead_tuples?: Array<{ table: string; dead: number; live: number; last_vacuum: string | null }>;
   top_statements?: Array<{ query: string; calls: number; total_ms: number; mean_ms: number; rows: number }> | null;
@@ -125,7 +194,12 @@ export interface ErrorAnalytics {
   since: string;
   until: string;
   totals: { events: number; groups: number; users_affected: number; new_groups: number; regressed_groups: number };
-  rate: { per_minute_avg: number; peak_per_minute: number; bucket_minutes: number; series: Array<{ at: string; events: number; per_minute: number }> };
+  rate: {
+    per_minute_avg: number;
+    peak_per_minute: number;
+    bucket_minutes: number;
+    series: Array<{ at: string; events: number; per_minute: number }>;
+  };
   top_groups: AnalyticsGroup[];
   new_groups: AnalyticsGroup[];
   regressed_groups: AnalyticsGroup[];
@@ -148,7 +222,8 @@ export interface ErrorGroup {
 }
 
 /** "12.5 %" from a 0–1 ratio, or "—". */
-export const pct = (ratio: number | null | undefined, digits = 1) => (ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(digits)} %`);
+export const pct = (ratio: number | null | undefined, digits = 1) =>
+  ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(digits)} %`;
 /** "42 ms" or "—". */
 export const ms = (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${n} ms`);
 /** "1.2 MB" from bytes, or "—". */

@@ -19,7 +19,11 @@ const seconds = (n: number | null) => (n === null ? '—' : `${Math.round(n * 10
 export function DatabasePerformance() {
   const queryClient = useQueryClient();
   const [database, setDatabase] = useState('');
-  const registered = useQuery({ queryKey: ['databases'], queryFn: () => api<{ data: Registered[] }>('GET', '/api/v1/databases'), staleTime: 60_000 });
+  const registered = useQuery({
+    queryKey: ['databases'],
+    queryFn: () => api<{ data: Registered[] }>('GET', '/api/v1/databases'),
+    staleTime: 60_000,
+  });
   const target = database ? { database_id: database } : {};
   const health = useFunction<DbHealth>('database-scalability', { action: 'health_check', ...target });
   const pool = useFunction<PoolStatus>('database-scalability', { action: 'connection_pool_status', ...target });
@@ -118,7 +122,16 @@ function Pool({ data }: { data: PoolStatus }) {
             </strong>{' '}
             ({s.used_pct === null ? '—' : `${s.used_pct} %`}; {s.superuser_reserved} reserved for superusers)
           </p>
-          <meter className="dash-meter" min={0} max={s.max_connections} low={s.max_connections * 0.7} high={s.max_connections * 0.9} optimum={0} value={s.connections} aria-label="Connections in use" />
+          <meter
+            className="dash-meter"
+            min={0}
+            max={s.max_connections}
+            low={s.max_connections * 0.7}
+            high={s.max_connections * 0.9}
+            optimum={0}
+            value={s.connections}
+            aria-label="Connections in use"
+          />
           <StateChart byState={s.by_state} />
         </>
       )}
@@ -152,7 +165,11 @@ function Pool({ data }: { data: PoolStatus }) {
           )}
         </dl>
       )}
-      {data.engine === 'sqlite' && <p className="hint">SQLite has one writer and no server connections; contention shows as writers waiting out the busy timeout.</p>}
+      {data.engine === 'sqlite' && (
+        <p className="hint">
+          SQLite has one writer and no server connections; contention shows as writers waiting out the busy timeout.
+        </p>
+      )}
     </>
   );
 }
@@ -162,15 +179,33 @@ function StateChart({ byState }: { byState: Record<string, number> }) {
   const states = useMemo(() => Object.keys(byState).sort(), [byState]);
   const options = useMemo<ChartOptions>(
     () => ({
-      scales: { x: { time: false, range: () => [-0.6, states.length - 0.4] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] } },
-      axes: [{ splits: () => states.map((_s, i) => i), values: (_u, splits) => splits.map((v) => states[v] ?? '') }, { size: 48 }],
-      series: [{ label: 'State', value: (_u, v) => states[v] ?? '—' }, { label: 'Connections', stroke: '#2f6fe4', fill: 'rgba(47, 111, 228, 0.4)', paths: bars(), points: { show: false } }],
+      scales: {
+        x: { time: false, range: () => [-0.6, states.length - 0.4] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
+      },
+      axes: [
+        { splits: () => states.map((_s, i) => i), values: (_u, splits) => splits.map((v) => states[v] ?? '') },
+        { size: 48 },
+      ],
+      series: [
+        { label: 'State', value: (_u, v) => states[v] ?? '—' },
+        {
+          label: 'Connections',
+          stroke: '#2f6fe4',
+          fill: 'rgba(47, 111, 228, 0.4)',
+          paths: bars(),
+          points: { show: false },
+        },
+      ],
       legend: { live: false },
       cursor: { show: false },
     }),
     [states],
   );
-  const data = useMemo(() => [states.map((_s, i) => i), states.map((s) => byState[s] ?? 0)] as [number[], number[]], [states, byState]);
+  const data = useMemo(
+    () => [states.map((_s, i) => i), states.map((s) => byState[s] ?? 0)] as [number[], number[]],
+    [states, byState],
+  );
   return (
     <Chart label="Server connections by state" options={options} data={data} height={180}>
       {states.map((s) => `${s}: ${byState[s]}`).join(', ')}
@@ -187,7 +222,10 @@ function AnalysisView({ data }: { data: Analysis }) {
             <dt>Write-ahead log</dt>
             <dd>
               {bytes(data.wal?.bytes)} ({data.wal?.frames ?? '—'} frames;{' '}
-              {data.wal?.autocheckpoint_pages ? `checkpoint every ${data.wal.autocheckpoint_pages} pages` : 'checkpoints run by Vigil, not automatic'})
+              {data.wal?.autocheckpoint_pages
+                ? `checkpoint every ${data.wal.autocheckpoint_pages} pages`
+                : 'checkpoints run by Vigil, not automatic'}
+              )
             </dd>
           </div>
           <div>
@@ -231,17 +269,35 @@ function AnalysisView({ data }: { data: Analysis }) {
         </div>
       </dl>
       {data.cache_hit_ratio !== null && data.cache_hit_ratio !== undefined && (
-        <meter className="dash-meter" min={0} max={1} low={0.9} high={0.99} optimum={1} value={data.cache_hit_ratio} aria-label="Cache hit ratio" />
+        <meter
+          className="dash-meter"
+          min={0}
+          max={1}
+          low={0.9}
+          high={0.99}
+          optimum={1}
+          value={data.cache_hit_ratio}
+          aria-label="Cache hit ratio"
+        />
       )}
       <h3>Blocking queries</h3>
       {data.blocking_queries.length === 0 ? (
         <p className="hint">No statement is waiting on another.</p>
       ) : (
-        <TableBox label="Blocking queries" columns={['Blocked (pid, waiting)', 'Blocked query', 'Blocking (pid, state, in transaction)', 'Blocking query']}>
+        <TableBox
+          label="Blocking queries"
+          columns={[
+            'Blocked (pid, waiting)',
+            'Blocked query',
+            'Blocking (pid, state, in transaction)',
+            'Blocking query',
+          ]}
+        >
           {data.blocking_queries.map((b, i) => (
             <tr key={`${b.blocked.pid}-${b.blocking.pid}-${i}`}>
               <td>
-                {b.blocked.pid}, {seconds(b.blocked.waiting_seconds)} {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
+                {b.blocked.pid}, {seconds(b.blocked.waiting_seconds)}{' '}
+                {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
               </td>
               <td>
                 <code className="sql">{b.blocked.query}</code>

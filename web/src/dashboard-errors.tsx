@@ -4,7 +4,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, type Page } from './api.ts';
 import { bars, Chart, type ChartOptions } from './Chart.tsx';
-import { REFRESH_MS, useFunction, WINDOW_LABEL, type AnalyticsGroup, type ErrorAnalytics, type ErrorGroup, type TimeWindow } from './dashboard-api.ts';
+import {
+  REFRESH_MS,
+  useFunction,
+  WINDOW_LABEL,
+  type AnalyticsGroup,
+  type ErrorAnalytics,
+  type ErrorGroup,
+  type TimeWindow,
+} from './dashboard-api.ts';
 import { Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { when } from './format.ts';
 import { getServices } from './service-api.ts';
@@ -16,15 +24,27 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
   const [window_, setWindow] = useState<TimeWindow>('1h');
   const [service, setService] = useState('');
   const services = useQuery({ queryKey: ['services', 'list'], queryFn: getServices, staleTime: 60_000 });
-  const analytics = useFunction<ErrorAnalytics>('error-tracking', { action: 'get_error_analytics', time_window: window_, ...(service && { service }) });
+  const analytics = useFunction<ErrorAnalytics>('error-tracking', {
+    action: 'get_error_analytics',
+    time_window: window_,
+    ...(service && { service }),
+  });
   const groups = useQuery({
     queryKey: ['errors', 'groups', service],
-    queryFn: () => api<Page<ErrorGroup>>('GET', `/api/v1/errors/groups?status=unresolved&limit=50${service ? `&service_id=${encodeURIComponent(service)}` : ''}`),
+    queryFn: () =>
+      api<Page<ErrorGroup>>(
+        'GET',
+        `/api/v1/errors/groups?status=unresolved&limit=50${service ? `&service_id=${encodeURIComponent(service)}` : ''}`,
+      ),
     refetchInterval: REFRESH_MS,
   });
   const resolve = useMutation({
     mutationFn: (id: string) => api<ErrorGroup>('POST', `/api/v1/errors/groups/${encodeURIComponent(id)}/resolve`),
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['errors', 'groups'] }), queryClient.invalidateQueries({ queryKey: ['function', 'error-tracking'] })]),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['errors', 'groups'] }),
+        queryClient.invalidateQueries({ queryKey: ['function', 'error-tracking'] }),
+      ]),
   });
   const nameOf = useMemo(() => new Map((services.data?.data ?? []).map((s) => [s.id, s.name])), [services.data]);
 
@@ -35,7 +55,12 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
       intro="Errors reported by Sentry SDKs and POST /api/v1/errors, grouped by fingerprint (get_error_analytics)."
       generatedAt={analytics.data?.generated_at}
       fetching={analytics.isFetching || groups.isFetching}
-      onRefresh={() => void Promise.all([queryClient.invalidateQueries({ queryKey: ['function', 'error-tracking'] }), queryClient.invalidateQueries({ queryKey: ['errors', 'groups'] })])}
+      onRefresh={() =>
+        void Promise.all([
+          queryClient.invalidateQueries({ queryKey: ['function', 'error-tracking'] }),
+          queryClient.invalidateQueries({ queryKey: ['errors', 'groups'] }),
+        ])
+      }
       controls={
         <>
           <WindowSelect value={window_} onChange={setWindow} />
@@ -61,7 +86,10 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
         {groups.isError && <Failed what="error groups" error={groups.error} />}
         {groups.data && groups.data.data.length === 0 && <p className="hint">No unresolved error groups.</p>}
         {groups.data && groups.data.data.length > 0 && (
-          <TableBox label="Unresolved error groups" columns={['Error', 'Level', 'Events', 'Users', 'Service', 'Last seen', canResolve && 'Action']}>
+          <TableBox
+            label="Unresolved error groups"
+            columns={['Error', 'Level', 'Events', 'Users', 'Service', 'Last seen', canResolve && 'Action']}
+          >
             {groups.data.data.map((g) => (
               <tr key={g.id} data-testid="error-group">
                 <th scope="row">
@@ -78,7 +106,12 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
                 <td>{when(g.last_seen)}</td>
                 {canResolve && (
                   <td>
-                    <button type="button" onClick={() => resolve.mutate(g.id)} disabled={resolve.isPending} aria-label={`Resolve ${g.title}`}>
+                    <button
+                      type="button"
+                      onClick={() => resolve.mutate(g.id)}
+                      disabled={resolve.isPending}
+                      aria-label={`Resolve ${g.title}`}
+                    >
                       Resolve
                     </button>
                   </td>
@@ -97,19 +130,43 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
   );
 }
 
-function Analytics({ data, window_, nameOf }: { data: ErrorAnalytics; window_: TimeWindow; nameOf: Map<string, string> }) {
+function Analytics({
+  data,
+  window_,
+  nameOf,
+}: {
+  data: ErrorAnalytics;
+  window_: TimeWindow;
+  nameOf: Map<string, string>;
+}) {
   const t = data.totals;
   const series = data.rate.series;
-  const busiest = series.reduce<(typeof series)[number] | undefined>((best, p) => (p.events > (best?.events ?? 0) ? p : best), undefined);
+  const busiest = series.reduce<(typeof series)[number] | undefined>(
+    (best, p) => (p.events > (best?.events ?? 0) ? p : best),
+    undefined,
+  );
   const options = useMemo<ChartOptions>(
     () => ({
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] } },
       axes: [{}, { values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')), size: 48 }],
-      series: [{}, { label: `Events per ${data.rate.bucket_minutes} min`, stroke: '#c2410c', fill: 'rgba(194, 65, 12, 0.6)', width: 0, paths: bars(), points: { show: false } }],
+      series: [
+        {},
+        {
+          label: `Events per ${data.rate.bucket_minutes} min`,
+          stroke: '#c2410c',
+          fill: 'rgba(194, 65, 12, 0.6)',
+          width: 0,
+          paths: bars(),
+          points: { show: false },
+        },
+      ],
     }),
     [data.rate.bucket_minutes],
   );
-  const chartData = useMemo(() => [series.map((p) => Date.parse(p.at) / 1000), series.map((p) => p.events)] as [number[], number[]], [series]);
+  const chartData = useMemo(
+    () => [series.map((p) => Date.parse(p.at) / 1000), series.map((p) => p.events)] as [number[], number[]],
+    [series],
+  );
 
   return (
     <>
@@ -143,22 +200,57 @@ function Analytics({ data, window_, nameOf }: { data: ErrorAnalytics; window_: T
             </dd>
           </div>
         </dl>
-        <Chart label={`Error events per ${data.rate.bucket_minutes} minute${data.rate.bucket_minutes > 1 ? 's' : ''}`} options={options} data={chartData} height={200}>
+        <Chart
+          label={`Error events per ${data.rate.bucket_minutes} minute${data.rate.bucket_minutes > 1 ? 's' : ''}`}
+          options={options}
+          data={chartData}
+          height={200}
+        >
           {t.events === 0
             ? 'No error events in this window.'
             : `${t.events} ${t.events === 1 ? 'event' : 'events'} from ${new Date(data.since).toLocaleString()} to ${new Date(data.until).toLocaleTimeString()}; the busiest ${data.rate.bucket_minutes}-minute stretch began ${busiest ? new Date(busiest.at).toLocaleTimeString() : '—'} with ${busiest?.events ?? 0}.`}
         </Chart>
       </section>
-      <GroupTable id="top" title="Top groups in the window" groups={data.top_groups} nameOf={nameOf} empty="No errors in this window." />
+      <GroupTable
+        id="top"
+        title="Top groups in the window"
+        groups={data.top_groups}
+        nameOf={nameOf}
+        empty="No errors in this window."
+      />
       <div className="dash-pair">
-        <GroupTable id="new" title="New groups" groups={data.new_groups} nameOf={nameOf} empty="No new groups in this window." />
-        <GroupTable id="regressed" title="Regressed groups" groups={data.regressed_groups} nameOf={nameOf} empty="Nothing came back after being resolved." />
+        <GroupTable
+          id="new"
+          title="New groups"
+          groups={data.new_groups}
+          nameOf={nameOf}
+          empty="No new groups in this window."
+        />
+        <GroupTable
+          id="regressed"
+          title="Regressed groups"
+          groups={data.regressed_groups}
+          nameOf={nameOf}
+          empty="Nothing came back after being resolved."
+        />
       </div>
     </>
   );
 }
 
-function GroupTable({ id, title, groups, nameOf, empty }: { id: string; title: string; groups: AnalyticsGroup[]; nameOf: Map<string, string>; empty: string }) {
+function GroupTable({
+  id,
+  title,
+  groups,
+  nameOf,
+  empty,
+}: {
+  id: string;
+  title: string;
+  groups: AnalyticsGroup[];
+  nameOf: Map<string, string>;
+  empty: string;
+}) {
   return (
     <section className="dash-card" aria-labelledby={`${id}-groups-title`} data-testid={`${id}-groups`}>
       <h2 id={`${id}-groups-title`}>{title}</h2>

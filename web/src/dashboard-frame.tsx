@@ -5,7 +5,16 @@ import { Link } from 'react-router';
 import { Table } from './ui-kit.tsx';
 import { TIME_WINDOWS, WINDOW_LABEL, type TimeWindow } from './dashboard-api.ts';
 
-export function Frame(props: { id: string; title: string; intro: ReactNode; generatedAt: string | undefined; fetching: boolean; onRefresh: () => void; controls?: ReactNode; children: ReactNode }) {
+export function Frame(props: {
+  id: string;
+  title: string;
+  intro: ReactNode;
+  generatedAt: string | undefined;
+  fetching: boolean;
+  onRefresh: () => void;
+  controls?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section className="dashboard" aria-labelledby={`${props.id}-title`}>
       <p className="dash-crumbs">
@@ -19,7 +28,12 @@ export function Frame(props: { id: string; title: string; intro: ReactNode; gene
         {props.controls}
         <span className="dash-refresh">
           <span className="dash-updated">
-            {props.fetching ? 'Refreshing…' : props.generatedAt ? `Updated ${new Date(props.generatedAt).toLocaleTimeString()}` : ''} · every 30 s
+            {props.fetching
+              ? 'Refreshing…'
+              : props.generatedAt
+                ? `Updated ${new Date(props.generatedAt).toLocaleTimeString()}`
+                : ''}{' '}
+            · every 30 s
           </span>
           <button type="button" onClick={props.onRefresh} disabled={props.fetching}>
             Refresh now
@@ -52,7 +66,15 @@ export function Tag({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'quiet
 }
 
 /** A wide table (its column headings, its rows as children) in a box that scrolls sideways, reachable with the keyboard. */
-export function TableBox({ label, columns, children }: { label: string; columns: Array<ReactNode | false>; children: ReactNode }) {
+export function TableBox({
+  label,
+  columns,
+  children,
+}: {
+  label: string;
+  columns: Array<ReactNode | false>;
+  children: ReactNode;
+}) {
   return (
     <div className="table-box" role="region" aria-label={label} tabIndex={0}>
       <Table columns={columns}>{children}</Table>
@@ -61,7 +83,17 @@ export function TableBox({ label, columns, children }: { label: string; columns:
 }
 
 /** A dashboard card titled by its h2; while `empty` is set it shows that sentence instead of its content. */
-export function Card({ id, title, empty, children }: { id: string; title: string; empty?: string | false; children: ReactNode }) {
+export function Card({
+  id,
+  title,
+  empty,
+  children,
+}: {
+  id: string;
+  title: string;
+  empty?: string | false;
+  children: ReactNode;
+}) {
   return (
     <section className="dash-card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>

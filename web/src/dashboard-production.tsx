@@ -4,20 +4,37 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Chart, type ChartOptions } from './Chart.tsx';
-import { ms, pct, useFunction, WINDOW_LABEL, type Figures, type HealthCheck, type PerformanceReport, type TimeWindow } from './dashboard-api.ts';
+import {
+  ms,
+  pct,
+  useFunction,
+  WINDOW_LABEL,
+  type Figures,
+  type HealthCheck,
+  type PerformanceReport,
+  type TimeWindow,
+} from './dashboard-api.ts';
 import { Card, Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { when } from './format.ts';
 import { openIncidentsText } from './service-api.ts';
 
 const OVERALL = { healthy: ['good', 'Healthy'], degraded: ['warn', 'Degraded'], down: ['bad', 'Down'] } as const;
-const SERVICE = { operational: ['good', 'Operational'], degraded: ['warn', 'Degraded'], down: ['bad', 'Down'], maintenance: ['quiet', 'In maintenance'] } as const;
+const SERVICE = {
+  operational: ['good', 'Operational'],
+  degraded: ['warn', 'Degraded'],
+  down: ['bad', 'Down'],
+  maintenance: ['quiet', 'In maintenance'],
+} as const;
 const MONITOR = { up: ['good', 'Up'], down: ['bad', 'Down'], pending: ['quiet', 'Pending'] } as const;
 
 export function ProductionHealth() {
   const queryClient = useQueryClient();
   const [window_, setWindow] = useState<TimeWindow>('1h');
   const health = useFunction<HealthCheck>('production-monitoring', { action: 'health_check' });
-  const perf = useFunction<PerformanceReport>('production-monitoring', { action: 'performance_report', time_window: window_ });
+  const perf = useFunction<PerformanceReport>('production-monitoring', {
+    action: 'performance_report',
+    time_window: window_,
+  });
 
   return (
     <Frame
@@ -151,11 +168,14 @@ function Performance({ report }: { report: PerformanceReport }) {
         </div>
         <div>
           <dt>Degraded services</dt>
-          <dd data-testid="degraded-services">{report.summary.degraded_services.length ? report.summary.degraded_services.join(', ') : 'none'}</dd>
+          <dd data-testid="degraded-services">
+            {report.summary.degraded_services.length ? report.summary.degraded_services.join(', ') : 'none'}
+          </dd>
         </div>
       </dl>
       <p className="hint">
-        {new Date(report.window.from).toLocaleString()} – {new Date(report.window.to).toLocaleTimeString()}; baseline: {report.baseline.description}. Degraded means p95 more than 100 % above its baseline (P2), more than 200 % (P1).
+        {new Date(report.window.from).toLocaleString()} – {new Date(report.window.to).toLocaleTimeString()}; baseline:{' '}
+        {report.baseline.description}. Degraded means p95 more than 100 % above its baseline (P2), more than 200 % (P1).
       </p>
       {measured.length === 0 ? (
         <p className="notice">No checks in this window. Response times come from the services' monitors.</p>
@@ -164,7 +184,14 @@ function Performance({ report }: { report: PerformanceReport }) {
           {measured.map((s) => (
             <section key={s.id} className="chart-card" aria-labelledby={`perf-${s.id}`} data-testid="perf-service">
               <h3 id={`perf-${s.id}`}>
-                {s.name} {s.status === 'degraded' ? <Tag tone="bad">Degraded</Tag> : s.degradation_pct === null ? <Tag tone="quiet">No baseline yet</Tag> : <Tag tone="good">Normal</Tag>}
+                {s.name}{' '}
+                {s.status === 'degraded' ? (
+                  <Tag tone="bad">Degraded</Tag>
+                ) : s.degradation_pct === null ? (
+                  <Tag tone="quiet">No baseline yet</Tag>
+                ) : (
+                  <Tag tone="good">Normal</Tag>
+                )}
               </h3>
               <p className="degradation">{degradation(s, s.status)}</p>
               <PercentileChart name={s.name} figures={s} />
@@ -172,7 +199,10 @@ function Performance({ report }: { report: PerformanceReport }) {
           ))}
         </div>
       )}
-      <TableBox label="Performance by service and monitor" columns={['Service / monitor', 'Checks', 'Errors', 'p50', 'p95', 'p99', 'Baseline p95', 'Degradation']}>
+      <TableBox
+        label="Performance by service and monitor"
+        columns={['Service / monitor', 'Checks', 'Errors', 'p50', 'p95', 'p99', 'Baseline p95', 'Degradation']}
+      >
         {report.services.flatMap((s) => [
           <tr key={s.id}>
             <th scope="row">{s.name}</th>
@@ -212,15 +242,31 @@ const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 function PercentileChart({ name, figures: f }: { name: string; figures: Figures }) {
   const options = useMemo<ChartOptions>(
     () => ({
-      scales: { x: { time: false, range: () => [-0.3, 2.3] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] } },
+      scales: {
+        x: { time: false, range: () => [-0.3, 2.3] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
+      },
       axes: [
         { splits: () => [0, 1, 2], values: (_u, splits) => splits.map((v) => PERCENTILES[v] ?? '') },
         { values: (_u, splits) => splits.map((v) => `${v} ms`), size: 64 },
       ],
       series: [
         { label: 'Percentile', value: (_u, v) => PERCENTILES[v] ?? '—' },
-        { label: 'This window', stroke: '#2f6fe4', width: 2, points: { size: 8, fill: '#2f6fe4' }, value: (_u, v) => (v === null ? '—' : `${v} ms`) },
-        { label: 'Baseline', stroke: '#8a8f98', width: 2, dash: [6, 4], points: { size: 8 }, value: (_u, v) => (v === null ? '—' : `${v} ms`) },
+        {
+          label: 'This window',
+          stroke: '#2f6fe4',
+          width: 2,
+          points: { size: 8, fill: '#2f6fe4' },
+          value: (_u, v) => (v === null ? '—' : `${v} ms`),
+        },
+        {
+          label: 'Baseline',
+          stroke: '#8a8f98',
+          width: 2,
+          dash: [6, 4],
+          points: { size: 8 },
+          value: (_u, v) => (v === null ? '—' : `${v} ms`),
+        },
       ],
       legend: { live: false },
       cursor: { show: false },
@@ -228,11 +274,21 @@ function PercentileChart({ name, figures: f }: { name: string; figures: Figures 
     [],
   );
   const data = useMemo(
-    () => [[0, 1, 2], PERCENTILES.map((p) => f.latency_ms[p]), PERCENTILES.map((p) => f.baseline.latency_ms[p])] as [number[], Array<number | null>, Array<number | null>],
+    () =>
+      [[0, 1, 2], PERCENTILES.map((p) => f.latency_ms[p]), PERCENTILES.map((p) => f.baseline.latency_ms[p])] as [
+        number[],
+        Array<number | null>,
+        Array<number | null>,
+      ],
     [f],
   );
   return (
-    <Chart label={`${name}: response time percentiles, this window and baseline`} options={options} data={data} height={180}>
+    <Chart
+      label={`${name}: response time percentiles, this window and baseline`}
+      options={options}
+      data={data}
+      height={180}
+    >
       <table className="chart-table">
         <caption className="visually-hidden">{name} response time percentiles</caption>
         <thead>

@@ -2,7 +2,12 @@
 // guard that keeps single-key shortcuts out of text fields.
 import type { Severity } from './api.ts';
 
-export const SEVERITY_LABEL: Record<Severity, string> = { P0: 'P0 critical', P1: 'P1 high', P2: 'P2 medium', P3: 'P3 low' };
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  P0: 'P0 critical',
+  P1: 'P1 high',
+  P2: 'P2 medium',
+  P3: 'P3 low',
+};
 
 /** "3m", "2h", "5d": how long ago `iso` was, relative to `now`. */
 export function age(iso: string, now: number): string {
@@ -34,6 +39,7 @@ export function when(iso: string | null | undefined): string {
 
 /** Typing in a field must not trigger a screen's single-key shortcuts. */
 export function typing(target: EventTarget | null): boolean {
-  if (target instanceof HTMLInputElement) return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type);
+  if (target instanceof HTMLInputElement)
+    return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type);
   return target instanceof HTMLElement && (target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName));
 }

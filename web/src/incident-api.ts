@@ -5,7 +5,13 @@ import { api, type Page, type Severity, type Status } from './api.ts';
 export const PHASES = ['detection', 'investigation', 'mitigation', 'resolution'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const ROLES = ['incident_commander', 'technical_lead', 'devops_engineer', 'security_officer', 'communication_lead'] as const;
+export const ROLES = [
+  'incident_commander',
+  'technical_lead',
+  'devops_engineer',
+  'security_officer',
+  'communication_lead',
+] as const;
 export type ResponseRole = (typeof ROLES)[number];
 
 export const ROLE_LABEL: Record<ResponseRole, string> = {
@@ -109,13 +115,21 @@ export interface UpdateDraft {
 const base = (ref: string) => `/api/v1/incidents/${encodeURIComponent(ref)}`;
 
 export const getIncident = (ref: string) => api<IncidentDetail>('GET', base(ref));
-export const getTimeline = (ref: string, cursor: string | null) => api<Page<TimelineEvent>>('GET', `${base(ref)}/timeline?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+export const getTimeline = (ref: string, cursor: string | null) =>
+  api<Page<TimelineEvent>>(
+    'GET',
+    `${base(ref)}/timeline?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
 export const getAlerts = (ref: string) => api<Page<AlertRow>>('GET', `${base(ref)}/alerts?limit=50`);
-export const getEscalation = (ref: string) => api<{ escalation: EscalationState | null }>('GET', `${base(ref)}/escalation`);
+export const getEscalation = (ref: string) =>
+  api<{ escalation: EscalationState | null }>('GET', `${base(ref)}/escalation`);
 export const getUpdateSchedule = (ref: string) => api<UpdateSchedule>('GET', `${base(ref)}/updates/next`);
-export const previewUpdate = (ref: string, draft: UpdateDraft) => api<Message & { next_update_at: string | null }>('POST', `${base(ref)}/updates/preview`, draft);
-export const sendUpdate = (ref: string, draft: UpdateDraft) => api<{ notified: number; next_update_at: string | null }>('POST', `${base(ref)}/updates`, draft);
-export const previewNotification = (ref: string, template: 'initial' | 'resolution') => api<Message>('GET', `${base(ref)}/communications/${template}/preview`);
+export const previewUpdate = (ref: string, draft: UpdateDraft) =>
+  api<Message & { next_update_at: string | null }>('POST', `${base(ref)}/updates/preview`, draft);
+export const sendUpdate = (ref: string, draft: UpdateDraft) =>
+  api<{ notified: number; next_update_at: string | null }>('POST', `${base(ref)}/updates`, draft);
+export const previewNotification = (ref: string, template: 'initial' | 'resolution') =>
+  api<Message>('GET', `${base(ref)}/communications/${template}/preview`);
 export const listUsers = () => api<Page<UserRef & { active: boolean }>>('GET', '/api/v1/users?limit=200');
 
 /** Every change the page can make, as one call each; all answer with the incident. */
@@ -141,7 +155,10 @@ export function perform(ref: string, action: IncidentAction): Promise<IncidentDe
     case 'phase':
       return api('POST', `${base(ref)}/phase`, { phase: action.phase });
     case 'severity':
-      return api('POST', `${base(ref)}/severity`, { severity: action.severity, ...(action.reason && { reason: action.reason }) });
+      return api('POST', `${base(ref)}/severity`, {
+        severity: action.severity,
+        ...(action.reason && { reason: action.reason }),
+      });
     case 'role':
       return api('POST', `${base(ref)}/roles`, { role: action.role, user: action.user });
   }

@@ -58,20 +58,41 @@ describe('filters in the URL', () => {
 describe('applyLive', () => {
   it('puts a new matching incident on top of the first page and ignores one that does not match', () => {
     const pages = [page(row(2), row(1))];
-    const next = applyLive(pages, [{ kind: 'created', row: row(3) }, { kind: 'created', row: row(4, { severity: 'P3' }) }], { ...open, severity: ['P1'] });
+    const next = applyLive(
+      pages,
+      [
+        { kind: 'created', row: row(3) },
+        { kind: 'created', row: row(4, { severity: 'P3' }) },
+      ],
+      { ...open, severity: ['P1'] },
+    );
     expect(next[0]?.data.map((r) => r.id)).toEqual(['id3', 'id2', 'id1']);
   });
 
   it('replaces a changed row in place, on whichever page holds it', () => {
     const pages = [page(row(4), row(3)), page(row(2), row(1))];
-    const next = applyLive(pages, [{ kind: 'updated', row: row(2, { status: 'acknowledged', acknowledged_at: iso(60_000) }) }], open);
+    const next = applyLive(
+      pages,
+      [{ kind: 'updated', row: row(2, { status: 'acknowledged', acknowledged_at: iso(60_000) }) }],
+      open,
+    );
     expect(next[0]).toBe(pages[0]);
-    expect(next[1]?.data.map((r) => [r.id, r.status])).toEqual([['id2', 'acknowledged'], ['id1', 'triggered']]);
+    expect(next[1]?.data.map((r) => [r.id, r.status])).toEqual([
+      ['id2', 'acknowledged'],
+      ['id1', 'triggered'],
+    ]);
   });
 
   it('drops a row that no longer matches (resolved under the open filter) and keeps the last of several changes', () => {
     const pages = [page(row(2), row(1))];
-    const next = applyLive(pages, [{ kind: 'updated', row: row(1, { status: 'acknowledged' }) }, { kind: 'updated', row: row(1, { status: 'resolved' }) }], open);
+    const next = applyLive(
+      pages,
+      [
+        { kind: 'updated', row: row(1, { status: 'acknowledged' }) },
+        { kind: 'updated', row: row(1, { status: 'resolved' }) },
+      ],
+      open,
+    );
     expect(next[0]?.data.map((r) => r.id)).toEqual(['id2']);
   });
 
@@ -92,13 +113,22 @@ describe('row texts', () => {
   it('counts down to the response target while triggered, then says whether it was met', () => {
     expect(responseText(row(0), T0 + 60_000)).toEqual({ text: 'respond in 14m', late: false });
     expect(responseText(row(0), T0 + 20 * 60_000)).toEqual({ text: 'response 5m overdue', late: true });
-    expect(responseText(row(0, { status: 'acknowledged', acknowledged_at: iso(60_000) }), T0 + 20 * 60_000)).toEqual({ text: 'responded in time', late: false });
-    expect(responseText(row(0, { status: 'resolved', resolved_at: iso(16 * 60_000) }), T0 + 20 * 60_000)).toEqual({ text: 'response target missed', late: true });
+    expect(responseText(row(0, { status: 'acknowledged', acknowledged_at: iso(60_000) }), T0 + 20 * 60_000)).toEqual({
+      text: 'responded in time',
+      late: false,
+    });
+    expect(responseText(row(0, { status: 'resolved', resolved_at: iso(16 * 60_000) }), T0 + 20 * 60_000)).toEqual({
+      text: 'response target missed',
+      late: true,
+    });
   });
 
   it('shows the phase with its end, overdue after it, and just the phase once resolved', () => {
     expect(phaseText(row(0), T0 + 60_000)).toEqual({ text: 'detection, ends in 4m', overdue: false });
     expect(phaseText(row(0), T0 + 7 * 60_000)).toEqual({ text: 'detection, 2m overdue', overdue: true });
-    expect(phaseText(row(0, { status: 'resolved', phase: 'resolution' }), T0 + 7 * 60_000)).toEqual({ text: 'resolution', overdue: false });
+    expect(phaseText(row(0, { status: 'resolved', phase: 'resolution' }), T0 + 7 * 60_000)).toEqual({
+      text: 'resolution',
+      overdue: false,
+    });
   });
 });

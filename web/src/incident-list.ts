@@ -29,7 +29,8 @@ export function paramsFromFilter(filter: IncidentFilter): URLSearchParams {
   const params = new URLSearchParams();
   const status = filter.status ?? [];
   if (status.length === 0) params.set('status', 'all');
-  else if (!(status.length === OPEN.length && OPEN.every((s) => status.includes(s)))) params.set('status', status.join(','));
+  else if (!(status.length === OPEN.length && OPEN.every((s) => status.includes(s))))
+    params.set('status', status.join(','));
   if (filter.severity?.length) params.set('severity', filter.severity.join(','));
   if (filter.service_id) params.set('service', filter.service_id);
   return params;
@@ -54,7 +55,11 @@ export interface LiveChange {
  * older than the oldest loaded row. An older one belongs to a page not loaded yet, which will
  * bring it; adding it now would show it twice. Returns the same object when nothing changed.
  */
-export function applyLive(pages: Page<IncidentRow>[], changes: readonly LiveChange[], filter: IncidentFilter): Page<IncidentRow>[] {
+export function applyLive(
+  pages: Page<IncidentRow>[],
+  changes: readonly LiveChange[],
+  filter: IncidentFilter,
+): Page<IncidentRow>[] {
   if (changes.length === 0 || pages.length === 0) return pages;
   const latest = new Map<string, LiveChange>();
   for (const change of changes) latest.set(change.row.id, change);
@@ -79,7 +84,10 @@ export function applyLive(pages: Page<IncidentRow>[], changes: readonly LiveChan
   });
   const oldestLoaded = pages.at(-1)?.data.at(-1)?.created_at ?? '';
   const fresh = [...latest.values()]
-    .filter((c) => !seen.has(c.row.id) && matches(c.row, filter) && (c.kind === 'created' || c.row.created_at >= oldestLoaded))
+    .filter(
+      (c) =>
+        !seen.has(c.row.id) && matches(c.row, filter) && (c.kind === 'created' || c.row.created_at >= oldestLoaded),
+    )
     .map((c) => c.row)
     .sort((a, b) => b.created_at.localeCompare(a.created_at));
   const first = next[0];

@@ -9,12 +9,20 @@ const COALESCE_MS = 200;
 const EVENTS = ['incident.updated', 'timeline.entry', 'reset'] as const;
 
 /** Keeps the queries under `queryKey` fresh while events for `incidentId` arrive. */
-export function useLiveIncident(incidentId: string | undefined, serviceId: string | null | undefined, queryKey: readonly unknown[]): LiveState {
+export function useLiveIncident(
+  incidentId: string | undefined,
+  serviceId: string | null | undefined,
+  queryKey: readonly unknown[],
+): LiveState {
   const queryClient = useQueryClient();
   // Only this page's queries: the list reloads itself from the stream when it is shown again.
   const refresh = useCoalesced(COALESCE_MS, () => void queryClient.invalidateQueries({ queryKey }));
   // A service filter, when the incident has one, keeps other services' traffic off this page.
-  const url = !incidentId ? null : serviceId ? `/api/v1/stream?service_id=${encodeURIComponent(serviceId)}` : '/api/v1/stream';
+  const url = !incidentId
+    ? null
+    : serviceId
+      ? `/api/v1/stream?service_id=${encodeURIComponent(serviceId)}`
+      : '/api/v1/stream';
 
   return useEventSource(url, EVENTS, (name, data) => {
     if (name === 'open' || name === 'reset') return refresh(); // catch up on anything missed

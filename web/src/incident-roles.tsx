@@ -5,7 +5,19 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import type { Session } from './api.ts';
 import { listUsers, ROLE_LABEL, ROLES, type IncidentDetail, type ResponseRole } from './incident-api.ts';
 
-export function Roles({ incident, session, canAct, busy, assign }: { incident: IncidentDetail; session: Session; canAct: boolean; busy: boolean; assign: (role: ResponseRole, user: string | null) => Promise<unknown> }) {
+export function Roles({
+  incident,
+  session,
+  canAct,
+  busy,
+  assign,
+}: {
+  incident: IncidentDetail;
+  session: Session;
+  canAct: boolean;
+  busy: boolean;
+  assign: (role: ResponseRole, user: string | null) => Promise<unknown>;
+}) {
   const [editing, setEditing] = useState<ResponseRole | null>(null);
   // Where keyboard focus goes back to when a picker closes: the row's Assign/Change button.
   const closed = useRef<ResponseRole | null>(null);
@@ -29,12 +41,27 @@ export function Roles({ incident, session, canAct, busy, assign }: { incident: I
               <dt id={`role-${role}`}>{ROLE_LABEL[role]}</dt>
               <dd>
                 {editing === role ? (
-                  <RolePicker role={role} current={holder?.id ?? ''} me={session.user.id} busy={busy} onDone={() => close(role)} assign={assign} />
+                  <RolePicker
+                    role={role}
+                    current={holder?.id ?? ''}
+                    me={session.user.id}
+                    busy={busy}
+                    onDone={() => close(role)}
+                    assign={assign}
+                  />
                 ) : (
                   <>
-                    <span className={holder ? 'holder' : 'muted'}>{holder ? `${holder.name} (@${holder.handle})` : 'unassigned'}</span>
+                    <span className={holder ? 'holder' : 'muted'}>
+                      {holder ? `${holder.name} (@${holder.handle})` : 'unassigned'}
+                    </span>
                     {canAct && (
-                      <button type="button" id={`assign-${role}`} className="link" aria-label={`${holder ? 'Change' : 'Assign'} ${ROLE_LABEL[role]}`} onClick={() => setEditing(role)}>
+                      <button
+                        type="button"
+                        id={`assign-${role}`}
+                        className="link"
+                        aria-label={`${holder ? 'Change' : 'Assign'} ${ROLE_LABEL[role]}`}
+                        onClick={() => setEditing(role)}
+                      >
                         {holder ? 'Change' : 'Assign'}
                       </button>
                     )}
@@ -49,7 +76,21 @@ export function Roles({ incident, session, canAct, busy, assign }: { incident: I
   );
 }
 
-function RolePicker({ role, current, me, busy, onDone, assign }: { role: ResponseRole; current: string; me: string; busy: boolean; onDone: () => void; assign: (role: ResponseRole, user: string | null) => Promise<unknown> }) {
+function RolePicker({
+  role,
+  current,
+  me,
+  busy,
+  onDone,
+  assign,
+}: {
+  role: ResponseRole;
+  current: string;
+  me: string;
+  busy: boolean;
+  onDone: () => void;
+  assign: (role: ResponseRole, user: string | null) => Promise<unknown>;
+}) {
   const users = useQuery({ queryKey: ['users', 'all'], queryFn: listUsers, staleTime: 60_000 });
   const [choice, setChoice] = useState(current);
   const [error, setError] = useState<string | null>(null);
@@ -77,7 +118,13 @@ function RolePicker({ role, current, me, busy, onDone, assign }: { role: Respons
 
   return (
     <form className="role-picker" onSubmit={submit} onKeyDown={escape}>
-      <select aria-label={`${label}: person`} value={choice} onChange={(e) => setChoice(e.target.value)} disabled={users.isPending} autoFocus>
+      <select
+        aria-label={`${label}: person`}
+        value={choice}
+        onChange={(e) => setChoice(e.target.value)}
+        disabled={users.isPending}
+        autoFocus
+      >
         <option value="">— unassigned —</option>
         {(users.data?.data ?? [])
           .filter((u) => u.active || u.id === current)

@@ -20,7 +20,8 @@ export interface ListWindow {
 }
 
 const clamp = (n: number, low: number, high: number) => Math.max(low, Math.min(high, n));
-const startFor = (index: number, count: number) => clamp(Math.floor((index - LEAD) / STEP) * STEP, 0, Math.max(0, count - WINDOW));
+const startFor = (index: number, count: number) =>
+  clamp(Math.floor((index - LEAD) / STEP) * STEP, 0, Math.max(0, count - WINDOW));
 
 /** The rows of `count` to render in `list`, an element the window scrolls. */
 export function useListWindow(list: RefObject<HTMLElement | null>, count: number): ListWindow {

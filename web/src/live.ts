@@ -16,7 +16,11 @@ export type LiveState = 'connecting' | 'open' | 'closed';
  * missed. A stream closed for good usually means the session ended: the app asks again who is
  * signed in.
  */
-export function useEventSource(url: string | null, events: readonly string[], onEvent: (name: string, data: string) => void): LiveState {
+export function useEventSource(
+  url: string | null,
+  events: readonly string[],
+  onEvent: (name: string, data: string) => void,
+): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
   const dispatch = useEffectEvent(onEvent);
@@ -25,7 +29,8 @@ export function useEventSource(url: string | null, events: readonly string[], on
   useEffect(() => {
     if (!url) return;
     const source = new EventSource(url);
-    for (const name of names.split(',')) source.addEventListener(name, (event) => dispatch(name, (event as MessageEvent<string>).data));
+    for (const name of names.split(','))
+      source.addEventListener(name, (event) => dispatch(name, (event as MessageEvent<string>).data));
     source.onopen = () => {
       setState('open');
       dispatch('open', '');
@@ -78,7 +83,10 @@ export function useLiveIncidents(): LiveState {
 
   return useEventSource('/api/v1/stream', LIST_EVENTS, (name, data) => {
     if (name === 'incident.created' || name === 'incident.updated') {
-      pending.current.push({ kind: name === 'incident.created' ? 'created' : 'updated', row: JSON.parse(data) as IncidentRow });
+      pending.current.push({
+        kind: name === 'incident.created' ? 'created' : 'updated',
+        row: JSON.parse(data) as IncidentRow,
+      });
       schedule();
     } else {
       // 'reset' or a (re)connect: catch up on anything missed by loading the lists again.

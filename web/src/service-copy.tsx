@@ -28,7 +28,11 @@ export function CopyButton({ targetId, text, what }: { targetId: string; text: s
         {state === 'copied' ? 'Copied' : 'Copy'}
       </button>
       <span role="status" className="copy-status">
-        {state === 'copied' ? `${what} copied` : state === 'selected' ? 'The clipboard is not available here: the text is selected, press Ctrl+C' : ''}
+        {state === 'copied'
+          ? `${what} copied`
+          : state === 'selected'
+            ? 'The clipboard is not available here: the text is selected, press Ctrl+C'
+            : ''}
       </span>
     </span>
   );

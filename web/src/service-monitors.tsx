@@ -11,7 +11,11 @@ import { Problem } from './ui-kit.tsx';
 const SPARK_CHECKS = 30;
 
 export function ServiceMonitors({ serviceId, session, now }: { serviceId: string; session: Session; now: number }) {
-  const monitors = useQuery({ queryKey: ['monitors', serviceId], queryFn: () => getMonitors(serviceId), refetchInterval: 30_000 });
+  const monitors = useQuery({
+    queryKey: ['monitors', serviceId],
+    queryFn: () => getMonitors(serviceId),
+    refetchInterval: 30_000,
+  });
   const rows = monitors.data?.data ?? [];
   return (
     <section className="card" aria-labelledby="monitors-title">
@@ -54,7 +58,12 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
   const [beatUrl, setBeatUrl] = useState<string | null>(null);
   const add = useMutation({
     mutationFn: () =>
-      createMonitor({ service_id: serviceId, name: name.trim(), kind, ...(kind === 'heartbeat' ? { period_seconds: every } : { target: target.trim(), interval_seconds: every }) }),
+      createMonitor({
+        service_id: serviceId,
+        name: name.trim(),
+        kind,
+        ...(kind === 'heartbeat' ? { period_seconds: every } : { target: target.trim(), interval_seconds: every }),
+      }),
     onSuccess: (created) => {
       setName('');
       setTarget('');
@@ -89,7 +98,13 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
         {kind !== 'heartbeat' && (
           <label>
             Target
-            <input value={target} onChange={(e) => setTarget(e.target.value)} required maxLength={2000} placeholder={kind === 'http' ? 'https://example.com/health' : 'db.internal:5432'} />
+            <input
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+              required
+              maxLength={2000}
+              placeholder={kind === 'http' ? 'https://example.com/health' : 'db.internal:5432'}
+            />
           </label>
         )}
         <label>
@@ -110,7 +125,8 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
       {beatUrl && (
         <div className="key-reveal" role="status">
           <p>
-            <strong>Heartbeat URL — copy it now</strong>: its token is shown only once. Have the job call it (GET or POST) every period.
+            <strong>Heartbeat URL — copy it now</strong>: its token is shown only once. Have the job call it (GET or
+            POST) every period.
           </p>
           <div className="key-line">
             <code id="heartbeat-url">{beatUrl}</code>
@@ -124,7 +140,12 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
 
 function MonitorRow({ monitor: m, canEdit, now }: { monitor: Monitor; canEdit: boolean; now: number }) {
   const queryClient = useQueryClient();
-  const checks = useQuery({ queryKey: ['monitors', m.id, 'checks'], queryFn: () => getChecks(m.id, SPARK_CHECKS), refetchInterval: 30_000, enabled: m.kind !== 'heartbeat' });
+  const checks = useQuery({
+    queryKey: ['monitors', m.id, 'checks'],
+    queryFn: () => getChecks(m.id, SPARK_CHECKS),
+    refetchInterval: 30_000,
+    enabled: m.kind !== 'heartbeat',
+  });
   const pause = useMutation({
     mutationFn: (paused: boolean) => setPaused(m.id, paused),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['monitors'] }),
@@ -153,10 +174,19 @@ function MonitorRow({ monitor: m, canEdit, now }: { monitor: Monitor; canEdit: b
         {m.enhanced_until && <span> · enhanced monitoring</span>}
         {m.state === 'down' && m.last_error && <span className="error"> · {m.last_error}</span>}
       </span>
-      <span className="mon-spark">{m.kind !== 'heartbeat' && <Sparkline values={latencies} label={`Response time of the last ${latencies.length} checks`} unit=" ms" />}</span>
+      <span className="mon-spark">
+        {m.kind !== 'heartbeat' && (
+          <Sparkline values={latencies} label={`Response time of the last ${latencies.length} checks`} unit=" ms" />
+        )}
+      </span>
       {canEdit && (
         <span className="mon-actions">
-          <button type="button" onClick={() => pause.mutate(!m.paused)} disabled={pause.isPending} aria-label={`${m.paused ? 'Resume' : 'Pause'} monitor ${m.name}`}>
+          <button
+            type="button"
+            onClick={() => pause.mutate(!m.paused)}
+            disabled={pause.isPending}
+            aria-label={`${m.paused ? 'Resume' : 'Pause'} monitor ${m.name}`}
+          >
             {m.paused ? 'Resume' : 'Pause'}
           </button>
         </span>

@@ -7,7 +7,17 @@ import type { Session } from './api.ts';
 import { countdown, when } from './format.ts';
 import { CopyButton } from './service-copy.tsx';
 import { ServiceMonitors } from './service-monitors.tsx';
-import { endMaintenance, getDsn, getMaintenance, getService, healthCheck, openIncidentsText, rotateKey, startMaintenance, STATUS_LABEL } from './service-api.ts';
+import {
+  endMaintenance,
+  getDsn,
+  getMaintenance,
+  getService,
+  healthCheck,
+  openIncidentsText,
+  rotateKey,
+  startMaintenance,
+  STATUS_LABEL,
+} from './service-api.ts';
 import { KEY_PLACEHOLDER, snippets } from './service-snippets.ts';
 
 // A key the server has just issued (on create), handed from the list to this page in memory only: it
@@ -47,7 +57,11 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
   const service = useQuery({ queryKey: ['services', id], queryFn: () => getService(id) });
   const health = useQuery({ queryKey: ['services', 'health'], queryFn: healthCheck, refetchInterval: 30_000 });
   const dsn = useQuery({ queryKey: ['services', id, 'dsn'], queryFn: () => getDsn(id), staleTime: 5 * 60_000 });
-  const maintenance = useQuery({ queryKey: ['services', id, 'maintenance'], queryFn: () => getMaintenance(id), refetchInterval: 30_000 });
+  const maintenance = useQuery({
+    queryKey: ['services', id, 'maintenance'],
+    queryFn: () => getMaintenance(id),
+    refetchInterval: 30_000,
+  });
 
   const rotate = useMutation({
     mutationFn: () => rotateKey(id),
@@ -62,7 +76,11 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
 
   const [duration, setDuration] = useState<number>(3600);
   const [reason, setReason] = useState('');
-  const refreshMaintenance = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['services', id, 'maintenance'] }), queryClient.invalidateQueries({ queryKey: ['services', 'health'] })]);
+  const refreshMaintenance = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['services', id, 'maintenance'] }),
+      queryClient.invalidateQueries({ queryKey: ['services', 'health'] }),
+    ]);
   const start = useMutation({
     mutationFn: () => startMaintenance(id, { duration_s: duration, ...(reason.trim() && { reason: reason.trim() }) }),
     onSuccess: () => {
@@ -86,7 +104,12 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
   const windows = maintenance.data?.data ?? [];
   const active = windows.find((w) => w.active);
   const scheduled = windows.filter((w) => !w.active);
-  const list = snippets({ origin: window.location.origin, key, dsn: dsn.data?.dsn ?? null, grafanaSignatureHeader: s.grafana_signature ? s.grafana_signature_header : null });
+  const list = snippets({
+    origin: window.location.origin,
+    key,
+    dsn: dsn.data?.dsn ?? null,
+    grafanaSignatureHeader: s.grafana_signature ? s.grafana_signature_header : null,
+  });
 
   function submitMaintenance(event: FormEvent) {
     event.preventDefault();
@@ -128,7 +151,8 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
           </div>
         ) : (
           <p>
-            The key ends in <code data-testid="key-hint">{s.integration_key_hint}</code>. Vigil shows a key only once, when the service is created or its key is rotated
+            The key ends in <code data-testid="key-hint">{s.integration_key_hint}</code>. Vigil shows a key only once,
+            when the service is created or its key is rotated
             {isAdmin ? '; rotate it to issue a new one.' : '.'}
           </p>
         )}
@@ -164,8 +188,9 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         )}
         {active ? (
           <p data-testid="maintenance-state">
-            <strong>On</strong> until <time dateTime={active.end}>{when(active.end)}</time> ({countdown(active.end, now).text})
-            {active.reason && <> — {active.reason}</>}. Alerts are recorded; nothing escalates or pages.
+            <strong>On</strong> until <time dateTime={active.end}>{when(active.end)}</time> (
+            {countdown(active.end, now).text}){active.reason && <> — {active.reason}</>}. Alerts are recorded; nothing
+            escalates or pages.
           </p>
         ) : (
           <p data-testid="maintenance-state">
@@ -201,7 +226,12 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
               </label>
               <label>
                 Reason (optional)
-                <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} placeholder="e.g. database upgrade" />
+                <input
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  maxLength={2000}
+                  placeholder="e.g. database upgrade"
+                />
               </label>
               <button type="submit" disabled={start.isPending}>
                 Start maintenance
@@ -221,7 +251,8 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         <h2 id="setup-title">Send alerts to this service</h2>
         {!key && (
           <p className="hint">
-            The snippets show <code>{KEY_PLACEHOLDER}</code> where the key goes: Vigil does not keep keys it could show again.
+            The snippets show <code>{KEY_PLACEHOLDER}</code> where the key goes: Vigil does not keep keys it could show
+            again.
           </p>
         )}
         {dsn.isError && (
@@ -231,7 +262,12 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         )}
         <div className="snippets">
           {list.map((snippet) => (
-            <section key={snippet.id} className="snippet" aria-labelledby={`snippet-${snippet.id}-title`} data-testid={`snippet-${snippet.id}`}>
+            <section
+              key={snippet.id}
+              className="snippet"
+              aria-labelledby={`snippet-${snippet.id}-title`}
+              data-testid={`snippet-${snippet.id}`}
+            >
               <div className="snippet-head">
                 <h3 id={`snippet-${snippet.id}-title`}>{snippet.title}</h3>
                 <CopyButton targetId={`snippet-${snippet.id}`} text={snippet.text} what={`${snippet.title} snippet`} />

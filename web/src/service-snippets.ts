@@ -14,7 +14,12 @@ export const KEY_PLACEHOLDER = 'YOUR_INTEGRATION_KEY';
 
 const path = encodeURIComponent;
 
-export function snippets(input: { origin: string; key: string | null; dsn: string | null; grafanaSignatureHeader: string | null }): Snippet[] {
+export function snippets(input: {
+  origin: string;
+  key: string | null;
+  dsn: string | null;
+  grafanaSignatureHeader: string | null;
+}): Snippet[] {
   const key = input.key ?? KEY_PLACEHOLDER;
   const base = input.origin.replace(/\/+$/, '');
   const list: Snippet[] = [
@@ -37,13 +42,16 @@ export function snippets(input: { origin: string; key: string | null; dsn: strin
       text: [
         `URL: ${base}/api/v1/integrations/${path(key)}/grafana`,
         'HTTP method: POST',
-        ...(input.grafanaSignatureHeader ? [`HMAC signature: the service's Grafana secret, header ${input.grafanaSignatureHeader}`] : []),
+        ...(input.grafanaSignatureHeader
+          ? [`HMAC signature: the service's Grafana secret, header ${input.grafanaSignatureHeader}`]
+          : []),
       ].join('\n'),
     },
     {
       id: 'pagerduty',
       title: 'PagerDuty Events API v2',
-      where: 'Any tool that speaks PagerDuty Events v2: use Vigil as the events endpoint and the key as routing_key. Try it with curl:',
+      where:
+        'Any tool that speaks PagerDuty Events v2: use Vigil as the events endpoint and the key as routing_key. Try it with curl:',
       text: [
         `curl -X POST ${base}/v2/enqueue \\`,
         "  -H 'Content-Type: application/json' \\",
@@ -56,7 +64,12 @@ export function snippets(input: { origin: string; key: string | null; dsn: strin
       id: 'sentry',
       title: 'Sentry SDK',
       where: 'Point any Sentry SDK at this DSN; errors are grouped on the Error tracking dashboard.',
-      text: [`SENTRY_DSN=${input.dsn}`, '', '// or in code:', `Sentry.init({ dsn: ${JSON.stringify(input.dsn)} });`].join('\n'),
+      text: [
+        `SENTRY_DSN=${input.dsn}`,
+        '',
+        '// or in code:',
+        `Sentry.init({ dsn: ${JSON.stringify(input.dsn)} });`,
+      ].join('\n'),
     });
   }
   return list;

@@ -15,7 +15,15 @@ export function Problem({ error }: { error: Error | null }) {
  * A table from its column headings and its rows: the header row is written once here, so each screen
  * only says what its columns are called (a `false` heading is a column left out, e.g. for a viewer).
  */
-export function Table({ columns, className, children }: { columns: Array<ReactNode | false>; className?: string; children: ReactNode }) {
+export function Table({
+  columns,
+  className,
+  children,
+}: {
+  columns: Array<ReactNode | false>;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <table className={className}>
       <thead>

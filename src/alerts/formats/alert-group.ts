@@ -5,7 +5,18 @@
 import { createHash } from 'node:crypto';
 import type { AlertEvent, EventFormat, EventImage, EventLink } from '../event.js';
 import { severityFromLabel } from './severity.js';
-import { MAX_KEY_CHARS, MAX_SUMMARY_CHARS, charLength, isBlank, isRecord, isoTimestamp, optionalString, requiredString, stringMap, truncate } from './fields.js';
+import {
+  MAX_KEY_CHARS,
+  MAX_SUMMARY_CHARS,
+  charLength,
+  isBlank,
+  isRecord,
+  isoTimestamp,
+  optionalString,
+  requiredString,
+  stringMap,
+  truncate,
+} from './fields.js';
 
 /** One payload may carry at most this many alerts; Alertmanager's own max_alerts is usually far lower. */
 export const MAX_ALERTS_PER_PAYLOAD = 10_000;
@@ -76,7 +87,14 @@ export function readAlertGroup(errors: string[], body: unknown, version: string)
     errors.push(`alerts has ${body.alerts.length} entries; at most ${MAX_ALERTS_PER_PAYLOAD} are accepted per payload`);
   } else alerts = body.alerts;
   const truncated = typeof truncatedAlerts === 'number' ? truncatedAlerts : 0;
-  return { groupKey: compactKey(groupKey ?? ''), status: status ?? '', receiver, truncatedAlerts: truncated, externalURL, alerts };
+  return {
+    groupKey: compactKey(groupKey ?? ''),
+    status: status ?? '',
+    receiver,
+    truncatedAlerts: truncated,
+    externalURL,
+    alerts,
+  };
 }
 
 /** Reads the fields both formats give every alert; `at` names it, like alerts[3]. */
@@ -164,20 +182,31 @@ export interface AlertEventOptions {
  */
 export function alertEvent(alert: GroupAlert, group: AlertGroup, options: AlertEventOptions): AlertEvent {
   const { labels, annotations } = alert;
-  const summary = [label(annotations, 'summary'), label(annotations, 'description'), label(labels, 'alertname'), ...options.summaryFallbacks].find((s) => !isBlank(s));
+  const summary = [
+    label(annotations, 'summary'),
+    label(annotations, 'description'),
+    label(labels, 'alertname'),
+    ...options.summaryFallbacks,
+  ].find((s) => !isBlank(s));
   return {
     format: options.format,
     action: alert.status === 'resolved' ? 'resolve' : 'trigger',
     dedupKey: alert.fingerprint ?? labelsFingerprint(labels),
     summary: truncate(summary ?? `${options.client} alert`, MAX_SUMMARY_CHARS),
-    source: truncate(firstLabel(labels, ['instance', 'job']) ?? hostOf(group.externalURL) ?? options.defaultSource, MAX_KEY_CHARS),
+    source: truncate(
+      firstLabel(labels, ['instance', 'job']) ?? hostOf(group.externalURL) ?? options.defaultSource,
+      MAX_KEY_CHARS,
+    ),
     severity: severityFromLabel(label(labels, 'severity')),
     timestamp: alert.timestamp,
     component: capped(firstLabel(labels, ['service', 'job'])),
     group: capped(firstLabel(labels, options.groupLabels)),
     class: capped(label(labels, 'alertname')),
     // Alerts the sender left out (its max_alerts) are recorded on every alert of the group it did send.
-    customDetails: group.truncatedAlerts > 0 ? { ...options.customDetails, truncatedAlerts: group.truncatedAlerts } : options.customDetails,
+    customDetails:
+      group.truncatedAlerts > 0
+        ? { ...options.customDetails, truncatedAlerts: group.truncatedAlerts }
+        : options.customDetails,
     links: options.links,
     images: options.images,
     client: options.client,

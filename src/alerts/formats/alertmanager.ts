@@ -38,7 +38,12 @@ export function parseAlertmanagerWebhook(body: unknown): ParseResult<Alertmanage
         groupLabels: ['namespace', 'cluster'],
         links: alert.generatorURL ? [{ href: alert.generatorURL, text: 'Source' }] : [],
         images: [],
-        customDetails: { labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt, endsAt: alert.endsAt },
+        customDetails: {
+          labels: alert.labels,
+          annotations: alert.annotations,
+          startsAt: alert.startsAt,
+          endsAt: alert.endsAt,
+        },
       }),
     );
   });

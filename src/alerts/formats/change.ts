@@ -27,7 +27,8 @@ export function parseChangeEvent(body: unknown): ParseResult<ChangeInput> {
   const errors: string[] = [];
   const routingKey = body.routing_key;
   if (typeof routingKey !== 'string' || routingKey.trim() === '') errors.push("'routing_key' is missing or blank");
-  else if (routingKey.length > 64 || routingKey.includes('\u0000')) errors.push("'routing_key' is not a valid integration key");
+  else if (routingKey.length > 64 || routingKey.includes('\u0000'))
+    errors.push("'routing_key' is not a valid integration key");
 
   const payload = body.payload;
   let summary = '';
@@ -37,31 +38,44 @@ export function parseChangeEvent(body: unknown): ParseResult<ChangeInput> {
   if (!isObject(payload)) {
     errors.push("'payload' is missing or not an object");
   } else {
-    if (typeof payload.summary !== 'string' || payload.summary.trim() === '') errors.push("'payload.summary' is missing or blank");
+    if (typeof payload.summary !== 'string' || payload.summary.trim() === '')
+      errors.push("'payload.summary' is missing or blank");
     else if (payload.summary.length > 1024) errors.push("'payload.summary' is longer than 1024 characters");
     else if (payload.summary.includes('\u0000')) errors.push("'payload.summary' must not contain NUL characters");
     else summary = payload.summary;
     if (payload.source !== undefined) {
-      if (typeof payload.source !== 'string' || payload.source.length > 255 || payload.source.includes('\u0000')) errors.push("'payload.source' must be a string of at most 255 characters");
+      if (typeof payload.source !== 'string' || payload.source.length > 255 || payload.source.includes('\u0000'))
+        errors.push("'payload.source' must be a string of at most 255 characters");
       else source = payload.source;
     }
     if (payload.timestamp !== undefined) {
-      if (typeof payload.timestamp !== 'string' || Number.isNaN(Date.parse(payload.timestamp))) errors.push("'payload.timestamp' must be an ISO 8601 date-time");
+      if (typeof payload.timestamp !== 'string' || Number.isNaN(Date.parse(payload.timestamp)))
+        errors.push("'payload.timestamp' must be an ISO 8601 date-time");
       else timestamp = new Date(payload.timestamp).toISOString();
     }
     if (payload.custom_details !== undefined) {
-      if (hasNul(payload.custom_details)) errors.push("'payload.custom_details' must not contain NUL characters or nest deeper than 64 levels");
+      if (hasNul(payload.custom_details))
+        errors.push("'payload.custom_details' must not contain NUL characters or nest deeper than 64 levels");
       else customDetails = payload.custom_details;
     }
   }
 
   const links: ChangeInput['links'] = [];
   if (body.links !== undefined) {
-    if (!Array.isArray(body.links) || body.links.length > 50) errors.push("'links' must be an array of at most 50 links");
+    if (!Array.isArray(body.links) || body.links.length > 50)
+      errors.push("'links' must be an array of at most 50 links");
     else {
       body.links.forEach((link, i) => {
-        if (!isObject(link) || typeof link.href !== 'string' || link.href === '' || link.href.length > 2048 || hasNul(link)) errors.push(`'links[${i}].href' is missing or invalid`);
-        else if (link.text !== undefined && typeof link.text !== 'string') errors.push(`'links[${i}].text' must be a string`);
+        if (
+          !isObject(link) ||
+          typeof link.href !== 'string' ||
+          link.href === '' ||
+          link.href.length > 2048 ||
+          hasNul(link)
+        )
+          errors.push(`'links[${i}].href' is missing or invalid`);
+        else if (link.text !== undefined && typeof link.text !== 'string')
+          errors.push(`'links[${i}].text' must be a string`);
         else links.push({ href: link.href, ...(typeof link.text === 'string' && { text: link.text }) });
       });
     }

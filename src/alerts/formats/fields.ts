@@ -129,7 +129,8 @@ export function jsonProblem(value: unknown, path: string, depth = 0): { path: st
 /** 400 Gregorian years are exactly 146,097 days. */
 const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * Parses an ISO 8601 date or date-time and returns it as a UTC ISO string, or undefined when it is
@@ -143,7 +144,8 @@ export function isoTimestamp(value: string): string | undefined {
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   const daysInMonth = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1];
-  if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60)
+    return undefined;
   let offsetMinutes = 0;
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
@@ -154,7 +156,9 @@ export function isoTimestamp(value: string): string | undefined {
   }
   // Date.UTC reads years 0–99 as 1900–1999, so those are computed 400 years (a whole Gregorian cycle) later.
   const early = year < 100;
-  const time = Date.UTC(early ? year + 400 : year, month - 1, day, hour, minute - offsetMinutes, second, millis) - (early ? GREGORIAN_CYCLE_MS : 0);
+  const time =
+    Date.UTC(early ? year + 400 : year, month - 1, day, hour, minute - offsetMinutes, second, millis) -
+    (early ? GREGORIAN_CYCLE_MS : 0);
   return new Date(time).toISOString();
 }
 
@@ -178,7 +182,8 @@ export function eventInvariantProblems(event: AlertEvent): string[] {
   const keyLength = charLength(event.dedupKey);
   if (keyLength < 1 || keyLength > MAX_KEY_CHARS) problems.push(`dedupKey has ${keyLength} characters`);
   if (charLength(event.summary) > MAX_SUMMARY_CHARS) problems.push('summary is longer than 1024 characters');
-  if (!(EVENT_SEVERITIES as readonly string[]).includes(event.severity)) problems.push(`severity ${String(event.severity)} is unknown`);
+  if (!(EVENT_SEVERITIES as readonly string[]).includes(event.severity))
+    problems.push(`severity ${String(event.severity)} is unknown`);
   for (const field of ['source', 'component', 'group', 'class'] as const) {
     const text = event[field];
     if (text !== undefined && charLength(text) > MAX_KEY_CHARS) problems.push(`${field} is longer than 255 characters`);

@@ -18,7 +18,9 @@ function readValues(errors: string[], value: unknown, label: string): Record<str
     errors.push(`${label} must be an object of numbers`);
     return undefined;
   }
-  const badKey = Object.keys(value).map(textProblem).find((p) => p !== undefined);
+  const badKey = Object.keys(value)
+    .map(textProblem)
+    .find((p) => p !== undefined);
   if (badKey) {
     errors.push(`${label} has a key that ${badKey}`);
     return undefined;
@@ -44,7 +46,13 @@ export function parseGrafanaWebhook(body: unknown): ParseResult<GrafanaNotificat
     if (!isRecord(raw)) return;
     const before = errors.length;
     const text = (field: string) => optionalString(errors, raw[field], `${at}.${field}`);
-    const [dashboardURL, panelURL, silenceURL, imageURL, valueString] = ['dashboardURL', 'panelURL', 'silenceURL', 'imageURL', 'valueString'].map(text);
+    const [dashboardURL, panelURL, silenceURL, imageURL, valueString] = [
+      'dashboardURL',
+      'panelURL',
+      'silenceURL',
+      'imageURL',
+      'valueString',
+    ].map(text);
     const values = readValues(errors, raw.values, `${at}.values`);
     if (!alert || errors.length > before) return;
     const links: EventLink[] = (
@@ -64,7 +72,14 @@ export function parseGrafanaWebhook(body: unknown): ParseResult<GrafanaNotificat
         groupLabels: ['namespace', 'cluster', 'grafana_folder'],
         links,
         images: imageURL ? [{ src: imageURL }] : [],
-        customDetails: { labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt, endsAt: alert.endsAt, values, valueString },
+        customDetails: {
+          labels: alert.labels,
+          annotations: alert.annotations,
+          startsAt: alert.startsAt,
+          endsAt: alert.endsAt,
+          values,
+          valueString,
+        },
       }),
     );
   });
@@ -104,13 +119,16 @@ export function verifyGrafanaSignature(check: GrafanaSignatureCheck): SignatureV
   const { secret, body, signature, timestamp, now } = check;
   const tolerance = check.toleranceSeconds ?? 300;
   if (secret === '') return { ok: false, reason: 'no signing secret is configured' };
-  if (signature === undefined || signature.trim() === '') return { ok: false, reason: 'the signature header is missing' };
+  if (signature === undefined || signature.trim() === '')
+    return { ok: false, reason: 'the signature header is missing' };
   if (!HEX_SHA256.test(signature.trim())) return { ok: false, reason: 'the signature is not a hex HMAC-SHA256' };
-  if (timestamp === undefined && check.requireTimestamp) return { ok: false, reason: 'the timestamp header is missing' };
+  if (timestamp === undefined && check.requireTimestamp)
+    return { ok: false, reason: 'the timestamp header is missing' };
   if (timestamp !== undefined) {
     if (!UNIX_SECONDS.test(timestamp)) return { ok: false, reason: 'the timestamp is not Unix time in seconds' };
     const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
-    if (!(skew <= tolerance)) return { ok: false, reason: `the timestamp is more than ${tolerance} s away from the server's clock` };
+    if (!(skew <= tolerance))
+      return { ok: false, reason: `the timestamp is more than ${tolerance} s away from the server's clock` };
   }
   const hmac = createHmac('sha256', secret);
   if (timestamp !== undefined) hmac.update(`${timestamp}:`);

@@ -1,9 +1,26 @@
 // PagerDuty Events API v2 alert events (POST /v2/enqueue), so any PagerDuty client can page Vigil.
 // Problems are reported the way PagerDuty words them ("'payload.summary' is missing or blank"), all
 // of them at once, for the 400 {"status":"invalid event","errors":[…]} reply.
-import { EVENT_ACTIONS, type AlertEvent, type EventAction, type EventImage, type EventLink, type ParseResult } from '../event.js';
+import {
+  EVENT_ACTIONS,
+  type AlertEvent,
+  type EventAction,
+  type EventImage,
+  type EventLink,
+  type ParseResult,
+} from '../event.js';
 import { EVENT_SEVERITIES } from '../classify.js';
-import { MAX_KEY_CHARS, MAX_SUMMARY_CHARS, capErrors, isBlank, isRecord, isoTimestamp, jsonProblem, optionalString, requiredString } from './fields.js';
+import {
+  MAX_KEY_CHARS,
+  MAX_SUMMARY_CHARS,
+  capErrors,
+  isBlank,
+  isRecord,
+  isoTimestamp,
+  jsonProblem,
+  optionalString,
+  requiredString,
+} from './fields.js';
 
 /** PagerDuty's keys are 32 characters; longer ones are refused before anyone looks them up. */
 const MAX_ROUTING_KEY_CHARS = 64;
@@ -20,7 +37,8 @@ const q = (path: string): string => `'${path}'`;
 
 function oneOf<T extends string>(errors: string[], value: unknown, path: string, allowed: readonly T[]): T | undefined {
   if (isBlank(value)) errors.push(`${q(path)} is missing or blank`);
-  else if (!(allowed as readonly unknown[]).includes(value)) errors.push(`${q(path)} must be one of ${allowed.join(', ')}`);
+  else if (!(allowed as readonly unknown[]).includes(value))
+    errors.push(`${q(path)} must be one of ${allowed.join(', ')}`);
   else return value as T;
   return undefined;
 }
@@ -32,7 +50,12 @@ function checkJson(errors: string[], value: unknown, path: string): void {
 }
 
 /** A list of objects such as images or links: `read` checks one entry and returns it or undefined. */
-function list<T>(errors: string[], value: unknown, path: string, read: (item: Record<string, unknown>, at: string) => T | undefined): T[] {
+function list<T>(
+  errors: string[],
+  value: unknown,
+  path: string,
+  read: (item: Record<string, unknown>, at: string) => T | undefined,
+): T[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     errors.push(`${q(path)} must be an array`);
@@ -64,7 +87,10 @@ function readLink(errors: string[], item: Record<string, unknown>, at: string): 
 }
 
 /** The part of an AlertEvent that PagerDuty's `payload` object carries. */
-type PayloadFields = Pick<AlertEvent, 'summary' | 'source' | 'severity' | 'timestamp' | 'component' | 'group' | 'class' | 'customDetails'>;
+type PayloadFields = Pick<
+  AlertEvent,
+  'summary' | 'source' | 'severity' | 'timestamp' | 'component' | 'group' | 'class' | 'customDetails'
+>;
 
 function readPayload(errors: string[], payload: unknown): PayloadFields | undefined {
   if (!isRecord(payload)) {
@@ -76,7 +102,8 @@ function readPayload(errors: string[], payload: unknown): PayloadFields | undefi
   const severity = oneOf(errors, payload.severity, 'payload.severity', EVENT_SEVERITIES);
   const sentTime = optionalString(errors, payload.timestamp, q('payload.timestamp'));
   const timestamp = sentTime === undefined ? undefined : isoTimestamp(sentTime);
-  if (sentTime !== undefined && timestamp === undefined) errors.push(`${q('payload.timestamp')} is not a valid ISO 8601 timestamp`);
+  if (sentTime !== undefined && timestamp === undefined)
+    errors.push(`${q('payload.timestamp')} is not a valid ISO 8601 timestamp`);
   const component = optionalString(errors, payload.component, q('payload.component'), MAX_KEY_CHARS);
   const group = optionalString(errors, payload.group, q('payload.group'), MAX_KEY_CHARS);
   const eventClass = optionalString(errors, payload.class, q('payload.class'), MAX_KEY_CHARS);
@@ -101,10 +128,16 @@ export function parsePagerDutyEvent(body: unknown, newId: () => string): ParseRe
   const errors: string[] = [];
   const routingKey = requiredString(errors, body.routing_key, q('routing_key'), MAX_ROUTING_KEY_CHARS);
   const action: EventAction | undefined = oneOf(errors, body.event_action, 'event_action', EVENT_ACTIONS);
-  const sentKey = isBlank(body.dedup_key) ? undefined : optionalString(errors, body.dedup_key, q('dedup_key'), MAX_KEY_CHARS);
-  if (isBlank(body.dedup_key) && (action === 'acknowledge' || action === 'resolve')) errors.push(`${q('dedup_key')} is missing or blank`);
+  const sentKey = isBlank(body.dedup_key)
+    ? undefined
+    : optionalString(errors, body.dedup_key, q('dedup_key'), MAX_KEY_CHARS);
+  if (isBlank(body.dedup_key) && (action === 'acknowledge' || action === 'resolve'))
+    errors.push(`${q('dedup_key')} is missing or blank`);
   // With an unknown action the payload is still checked if sent, so one reply names every problem.
-  const payload = action === 'trigger' || (action === undefined && body.payload != null) ? readPayload(errors, body.payload) : FOLLOW_UP_PAYLOAD;
+  const payload =
+    action === 'trigger' || (action === undefined && body.payload != null)
+      ? readPayload(errors, body.payload)
+      : FOLLOW_UP_PAYLOAD;
   const images = list(errors, body.images, 'images', (item, at) => readImage(errors, item, at));
   const links = list(errors, body.links, 'links', (item, at) => readLink(errors, item, at));
   const client = optionalString(errors, body.client, q('client'));

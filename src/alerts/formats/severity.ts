@@ -5,7 +5,22 @@ import type { EventSeverity } from '../classify.js';
 
 /** Every spelling understood, by the severity it maps to. */
 export const SEVERITY_SYNONYMS: Readonly<Record<EventSeverity, readonly string[]>> = Object.freeze({
-  critical: ['critical', 'crit', 'page', 'p0', 'p1', 'sev0', 'sev1', 'high', 'major', 'fatal', 'emergency', 'emerg', 'alert', 'disaster'],
+  critical: [
+    'critical',
+    'crit',
+    'page',
+    'p0',
+    'p1',
+    'sev0',
+    'sev1',
+    'high',
+    'major',
+    'fatal',
+    'emergency',
+    'emerg',
+    'alert',
+    'disaster',
+  ],
   error: ['error', 'err', 'p2', 'sev2', 'medium', 'moderate', 'average'],
   warning: ['warning', 'warn', 'low', 'minor', 'p3', 'sev3'],
   info: ['info', 'informational', 'information', 'notice', 'none', 'ok', 'p4', 'p5', 'sev4', 'sev5', 'debug'],
@@ -18,7 +33,9 @@ export const SEVERITY_SYNONYMS: Readonly<Record<EventSeverity, readonly string[]
 export const UNKNOWN_LABEL_SEVERITY: EventSeverity = 'warning';
 
 const BY_SPELLING = new Map<string, EventSeverity>(
-  (Object.entries(SEVERITY_SYNONYMS) as Array<[EventSeverity, readonly string[]]>).flatMap(([severity, names]) => names.map((name) => [name, severity] as const)),
+  (Object.entries(SEVERITY_SYNONYMS) as Array<[EventSeverity, readonly string[]]>).flatMap(([severity, names]) =>
+    names.map((name) => [name, severity] as const),
+  ),
 );
 
 /** The event severity for a `severity` label value (undefined when the alert has none). */

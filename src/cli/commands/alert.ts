@@ -20,10 +20,21 @@ export function alertCommands(): Command {
     .option('--limit <n>', 'how many', '25')
     .option('--json', 'print JSON')
     .action(async (o: { service?: string; status?: string; incident?: string; limit: string; json?: boolean }) => {
-      const result = await createClient().request<Page>('GET', `/api/v1/alerts${query({ service_id: o.service, status: o.status, incident_id: o.incident, limit: o.limit })}`);
+      const result = await createClient().request<Page>(
+        'GET',
+        `/api/v1/alerts${query({ service_id: o.service, status: o.status, incident_id: o.incident, limit: o.limit })}`,
+      );
       print(o, result, () =>
         result.data.length
-          ? table(result.data, { id: 'ID', status: 'STATUS', severity: 'SEVERITY', classified_as: 'CLASS', event_count: 'EVENTS', dedup_key: 'DEDUP KEY', summary: 'SUMMARY' })
+          ? table(result.data, {
+              id: 'ID',
+              status: 'STATUS',
+              severity: 'SEVERITY',
+              classified_as: 'CLASS',
+              event_count: 'EVENTS',
+              dedup_key: 'DEDUP KEY',
+              summary: 'SUMMARY',
+            })
           : 'no alerts',
       );
     });
@@ -37,7 +48,12 @@ export function alertCommands(): Command {
       const found = await createClient().request<Row>('GET', `/api/v1/alerts/${encodeURIComponent(id)}`);
       const events = (found.events as Row[] | undefined) ?? [];
       const { events: _e, details: _d, ...head } = found;
-      print(o, found, () => `${block(head)}\n\nEvents (${String(found.total_events)} in all, newest first):\n${events.map((e) => `${String(e.at)}  ${String(e.action)}`).join('\n')}`);
+      print(
+        o,
+        found,
+        () =>
+          `${block(head)}\n\nEvents (${String(found.total_events)} in all, newest first):\n${events.map((e) => `${String(e.at)}  ${String(e.action)}`).join('\n')}`,
+      );
     });
   return alert;
 }
@@ -51,22 +67,42 @@ export function eventCommands(): Command {
     .requiredOption('--routing-key <key>', 'the service’s integration key')
     .requiredOption('--summary <text>', 'what is wrong')
     .addOption(new Option('--severity <severity>', 'event severity').choices(SEVERITIES).default('critical'))
-    .addOption(new Option('--action <action>', 'event action').choices(['trigger', 'acknowledge', 'resolve']).default('trigger'))
+    .addOption(
+      new Option('--action <action>', 'event action').choices(['trigger', 'acknowledge', 'resolve']).default('trigger'),
+    )
     .option('--source <source>', 'the affected system', 'vigil-cli')
     .option('--dedup-key <key>', 'dedup key (generated for a trigger without one)')
     .option('--class <class>', 'event class, e.g. database_connection')
     .option('--component <component>', 'component')
     .option('--json', 'print JSON')
-    .action(async (o: { routingKey: string; summary: string; severity: string; action: string; source: string; dedupKey?: string; class?: string; component?: string; json?: boolean }) => {
-      const body = {
-        routing_key: o.routingKey,
-        event_action: o.action,
-        ...(o.dedupKey && { dedup_key: o.dedupKey }),
-        payload: { summary: o.summary, source: o.source, severity: o.severity, ...(o.class && { class: o.class }), ...(o.component && { component: o.component }) },
-        client: 'vigil-cli',
-      };
-      const answer = await createClient().request<Row>('POST', '/v2/enqueue', body, { pagerDuty: true });
-      print(o, answer, () => `accepted: dedup_key ${String(answer.dedup_key)}`);
-    });
+    .action(
+      async (o: {
+        routingKey: string;
+        summary: string;
+        severity: string;
+        action: string;
+        source: string;
+        dedupKey?: string;
+        class?: string;
+        component?: string;
+        json?: boolean;
+      }) => {
+        const body = {
+          routing_key: o.routingKey,
+          event_action: o.action,
+          ...(o.dedupKey && { dedup_key: o.dedupKey }),
+          payload: {
+            summary: o.summary,
+            source: o.source,
+            severity: o.severity,
+            ...(o.class && { class: o.class }),
+            ...(o.component && { component: o.component }),
+          },
+          client: 'vigil-cli',
+        };
+        const answer = await createClient().request<Row>('POST', '/v2/enqueue', body, { pagerDuty: true });
+        print(o, answer, () => `accepted: dedup_key ${String(answer.dedup_key)}`);
+      },
+    );
   return event;
 }

@@ -8,10 +8,21 @@ import { namer } from './oncall.js';
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; next_cursor: string | null };
 
-const LIST_COLUMNS = { number: 'NUMBER', severity: 'SEV', status: 'STATUS', phase: 'PHASE', title: 'TITLE', created_at: 'CREATED' };
+const LIST_COLUMNS = {
+  number: 'NUMBER',
+  severity: 'SEV',
+  status: 'STATUS',
+  phase: 'PHASE',
+  title: 'TITLE',
+  created_at: 'CREATED',
+};
 
 function flags(i: Row): string {
-  return [i.response_breached ? 'response target missed' : '', i.phase_overdue ? 'phase overdue' : ''].filter(Boolean).join(', ') || '-';
+  return (
+    [i.response_breached ? 'response target missed' : '', i.phase_overdue ? 'phase overdue' : '']
+      .filter(Boolean)
+      .join(', ') || '-'
+  );
 }
 
 function incidentBlock(i: Row): string {
@@ -45,7 +56,13 @@ function eventLine(e: Row): string {
 const path = (ref: string, tail = '') => `/api/v1/incidents/${encodeURIComponent(ref)}${tail}`;
 
 /** A leaf command that posts to an incident action and prints the incident afterwards. */
-function action(parent: Command, name: string, description: string, build: (cmd: Command) => Command, send: (ref: string, args: unknown[]) => { tail: string; body?: unknown }): void {
+function action(
+  parent: Command,
+  name: string,
+  description: string,
+  build: (cmd: Command) => Command,
+  send: (ref: string, args: unknown[]) => { tail: string; body?: unknown },
+): void {
   const cmd = parent.command(name).description(description).argument('<incident>', 'incident id or number');
   build(cmd)
     .option('--json', 'print JSON')
@@ -69,8 +86,18 @@ export function incidentCommands(): Command {
     .option('--limit <n>', 'how many', '25')
     .option('--json', 'print JSON')
     .action(async (o: { status?: string; severity?: string; service?: string; limit: string; json?: boolean }) => {
-      const result = await createClient().request<Page>('GET', `/api/v1/incidents${query({ status: o.status, severity: o.severity, service_id: o.service, limit: o.limit })}`);
-      print(o, result, () => (result.data.length ? table(result.data.map((i) => ({ ...i, flags: flags(i) })), { ...LIST_COLUMNS, flags: 'FLAGS' }) : 'no incidents'));
+      const result = await createClient().request<Page>(
+        'GET',
+        `/api/v1/incidents${query({ status: o.status, severity: o.severity, service_id: o.service, limit: o.limit })}`,
+      );
+      print(o, result, () =>
+        result.data.length
+          ? table(
+              result.data.map((i) => ({ ...i, flags: flags(i) })),
+              { ...LIST_COLUMNS, flags: 'FLAGS' },
+            )
+          : 'no incidents',
+      );
     });
 
   incident
@@ -82,7 +109,11 @@ export function incidentCommands(): Command {
       const client = createClient();
       const found = await client.request<Row>('GET', path(ref));
       const timeline = await client.request<Page>('GET', path(ref, '/timeline?limit=200'));
-      print(o, { ...found, timeline: timeline.data }, () => `${incidentBlock(found)}\n\nTimeline:\n${[...timeline.data].reverse().map(eventLine).join('\n')}`);
+      print(
+        o,
+        { ...found, timeline: timeline.data },
+        () => `${incidentBlock(found)}\n\nTimeline:\n${[...timeline.data].reverse().map(eventLine).join('\n')}`,
+      );
     });
 
   incident
@@ -94,35 +125,92 @@ export function incidentCommands(): Command {
     .option('--description <text>', 'details')
     .option('--impact <text>', 'who is affected and how')
     .option('--json', 'print JSON')
-    .action(async (o: { title: string; severity: string; service?: string; description?: string; impact?: string; json?: boolean }) => {
-      const body = { title: o.title, severity: o.severity, ...(o.service && { service_id: o.service }), ...(o.description && { description: o.description }), ...(o.impact && { impact: o.impact }) };
-      const created = await createClient().request<Row>('POST', '/api/v1/incidents', body);
-      print(o, created, () => `opened ${String(created.number)}\n\n${incidentBlock(created)}`);
-    });
+    .action(
+      async (o: {
+        title: string;
+        severity: string;
+        service?: string;
+        description?: string;
+        impact?: string;
+        json?: boolean;
+      }) => {
+        const body = {
+          title: o.title,
+          severity: o.severity,
+          ...(o.service && { service_id: o.service }),
+          ...(o.description && { description: o.description }),
+          ...(o.impact && { impact: o.impact }),
+        };
+        const created = await createClient().request<Row>('POST', '/api/v1/incidents', body);
+        print(o, created, () => `opened ${String(created.number)}\n\n${incidentBlock(created)}`);
+      },
+    );
 
-  action(incident, 'ack', 'acknowledge (you become incident commander if none is set)', (c) => c, () => ({ tail: '/acknowledge' }));
-  action(incident, 'resolve', 'resolve', (c) => c.option('--note <text>', 'resolution note'), (_r, [o]) => ({ tail: '/resolve', body: { ...((o as { note?: string }).note && { note: (o as { note: string }).note }) } }));
-  action(incident, 'reopen', 'reopen a resolved incident', (c) => c.option('--reason <text>', 'why'), (_r, [o]) => ({ tail: '/reopen', body: { ...((o as { reason?: string }).reason && { reason: (o as { reason: string }).reason }) } }));
-  action(incident, 'note', 'add a note to the timeline', (c) => c.argument('<text...>', 'the note'), (_r, [words]) => ({ tail: '/notes', body: { text: (words as string[]).join(' ') } }));
-  action(incident, 'phase', `move to a phase: ${PHASES.join(', ')}`, (c) => c.addArgument(new Argument('<phase>', 'the new phase').choices(PHASES)), (_r, [phase]) => ({ tail: '/phase', body: { phase } }));
+  action(
+    incident,
+    'ack',
+    'acknowledge (you become incident commander if none is set)',
+    (c) => c,
+    () => ({ tail: '/acknowledge' }),
+  );
+  action(
+    incident,
+    'resolve',
+    'resolve',
+    (c) => c.option('--note <text>', 'resolution note'),
+    (_r, [o]) => ({
+      tail: '/resolve',
+      body: { ...((o as { note?: string }).note && { note: (o as { note: string }).note }) },
+    }),
+  );
+  action(
+    incident,
+    'reopen',
+    'reopen a resolved incident',
+    (c) => c.option('--reason <text>', 'why'),
+    (_r, [o]) => ({
+      tail: '/reopen',
+      body: { ...((o as { reason?: string }).reason && { reason: (o as { reason: string }).reason }) },
+    }),
+  );
+  action(
+    incident,
+    'note',
+    'add a note to the timeline',
+    (c) => c.argument('<text...>', 'the note'),
+    (_r, [words]) => ({ tail: '/notes', body: { text: (words as string[]).join(' ') } }),
+  );
+  action(
+    incident,
+    'phase',
+    `move to a phase: ${PHASES.join(', ')}`,
+    (c) => c.addArgument(new Argument('<phase>', 'the new phase').choices(PHASES)),
+    (_r, [phase]) => ({ tail: '/phase', body: { phase } }),
+  );
   action(
     incident,
     'severity',
     'change severity',
     (c) => c.addArgument(new Argument('<severity>', 'P0–P3').choices(SEVERITIES)).option('--reason <text>', 'why'),
-    (_r, [severity, o]) => ({ tail: '/severity', body: { severity, ...((o as { reason?: string }).reason && { reason: (o as { reason: string }).reason }) } }),
+    (_r, [severity, o]) => ({
+      tail: '/severity',
+      body: { severity, ...((o as { reason?: string }).reason && { reason: (o as { reason: string }).reason }) },
+    }),
   );
   action(
     incident,
     'role',
     `assign a role: ${ROLES.join(', ')}; user "none" clears it`,
-    (c) => c.addArgument(new Argument('<role>', 'the role').choices(ROLES)).argument('<user>', 'handle or id, or "none"'),
+    (c) =>
+      c.addArgument(new Argument('<role>', 'the role').choices(ROLES)).argument('<user>', 'handle or id, or "none"'),
     (_r, [role, user]) => ({ tail: '/roles', body: { role, user: user === 'none' ? null : user } }),
   );
 
   incident
     .command('escalate')
-    .description('reach the next escalation level now (responder); prints the new level, when the next one is due and who was paged')
+    .description(
+      'reach the next escalation level now (responder); prints the new level, when the next one is due and who was paged',
+    )
     .argument('<incident>', 'incident id or number')
     .option('--json', 'print the incident as JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
@@ -151,6 +239,8 @@ export function incidentCommands(): Command {
 async function pagedNow(pages: Row[], level: unknown, handles: (ids: string[]) => Promise<string>): Promise<string> {
   const latest = pages.find((p) => p.level === level);
   if (!latest) return `nobody (no one was on call at level ${String(level)})`;
-  const same = pages.filter((p) => p.level === level && p.run === latest.run && p.loop === latest.loop && p.at === latest.at);
+  const same = pages.filter(
+    (p) => p.level === level && p.run === latest.run && p.loop === latest.loop && p.at === latest.at,
+  );
   return `${await handles(same.map((p) => String(p.user_id)))} at ${String(latest.at)}`;
 }

@@ -21,8 +21,11 @@ interface Line {
 
 async function functionCalls(client: Client, fn: string | undefined, since: Date): Promise<Line[]> {
   const lines: Line[] = [];
-  for (let cursor: string | undefined; lines.length < MAX_CALLS; ) {
-    const page = await client.request<Page>('GET', `/api/v1/function-logs${query({ function: fn, since: since.toISOString(), limit: 200, cursor })}`);
+  for (let cursor: string | undefined; lines.length < MAX_CALLS;) {
+    const page = await client.request<Page>(
+      'GET',
+      `/api/v1/function-logs${query({ function: fn, since: since.toISOString(), limit: 200, cursor })}`,
+    );
     for (const row of page.data) lines.push({ at: String(row.at), source: 'function', id: String(row.id), row });
     if (!page.next_cursor) break;
     cursor = page.next_cursor;
@@ -31,9 +34,17 @@ async function functionCalls(client: Client, fn: string | undefined, since: Date
 }
 
 async function serverLines(client: Client, since: Date, level: string | undefined): Promise<Line[]> {
-  const { data } = await client.request<{ data: Row[] }>('GET', `/api/v1/logs${query({ since: since.toISOString(), level, limit: 2_000 })}`);
+  const { data } = await client.request<{ data: Row[] }>(
+    'GET',
+    `/api/v1/logs${query({ since: since.toISOString(), level, limit: 2_000 })}`,
+  );
   // Lines have no id: time and text together tell repeats apart when polling.
-  return data.map((row) => ({ at: String(row.time), source: 'server' as const, id: `${String(row.time)} ${JSON.stringify(row)}`, row }));
+  return data.map((row) => ({
+    at: String(row.time),
+    source: 'server' as const,
+    id: `${String(row.time)} ${JSON.stringify(row)}`,
+    row,
+  }));
 }
 
 function human(line: Line): string {
@@ -50,10 +61,21 @@ function human(line: Line): string {
 
 export function logsCommand(): Command {
   return new Command('logs')
-    .description('the function log (calls of production-monitoring, database-scalability, …) and, without a function, the server’s own recent log lines (admin), oldest first')
+    .description(
+      'the function log (calls of production-monitoring, database-scalability, …) and, without a function, the server’s own recent log lines (admin), oldest first',
+    )
     .argument('[function]', 'only this function’s calls, e.g. production-monitoring')
     .option('--since <duration>', 'how far back: 30s, 15m, 1h, 7d', '1h')
-    .addOption(new Option('--level <level>', 'server lines at this level or above').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
+    .addOption(
+      new Option('--level <level>', 'server lines at this level or above').choices([
+        'trace',
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'fatal',
+      ]),
+    )
     .option('--follow', 'keep printing new lines every 2 s until interrupted')
     .option('--json', 'one JSON document a line (source, and the line as the API gives it)')
     .action(async (fn: string | undefined, o: { since: string; level?: string; follow?: boolean; json?: boolean }) => {
@@ -70,9 +92,13 @@ export function logsCommand(): Command {
           console.log(o.json ? JSON.stringify({ source: line.source, ...line.row }) : human(line));
         }
       };
-      const read = async () => [...(await functionCalls(client, fn, since)), ...(fn ? [] : await serverLines(client, since, o.level))];
+      const read = async () => [
+        ...(await functionCalls(client, fn, since)),
+        ...(fn ? [] : await serverLines(client, since, o.level)),
+      ];
       const first = await read();
-      if (first.length === 0 && !o.follow && !o.json) console.log(`no ${fn ? `${fn} calls` : 'function calls or server log lines'} in the last ${o.since}`);
+      if (first.length === 0 && !o.follow && !o.json)
+        console.log(`no ${fn ? `${fn} calls` : 'function calls or server log lines'} in the last ${o.since}`);
       show(first);
       if (!o.follow) return;
       for (;;) {

@@ -12,7 +12,8 @@ const KINDS = ['http', 'tcp', 'postgres', 'heartbeat', 'auth'] as const;
 function int(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`${name}: must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`${name}: must be a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -26,8 +27,21 @@ export function monitorCommands(): Command {
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
     .action(async (o: { service?: string; limit: string; json?: boolean }) => {
-      const result = await createClient().request<Page>('GET', `/api/v1/monitors${query({ limit: o.limit, service_id: o.service })}`);
-      print(o, result, () => table(result.data, { name: 'NAME', kind: 'KIND', state: 'STATE', last_latency_ms: 'MS', last_check_at: 'LAST CHECK', target: 'TARGET', id: 'ID' }));
+      const result = await createClient().request<Page>(
+        'GET',
+        `/api/v1/monitors${query({ limit: o.limit, service_id: o.service })}`,
+      );
+      print(o, result, () =>
+        table(result.data, {
+          name: 'NAME',
+          kind: 'KIND',
+          state: 'STATE',
+          last_latency_ms: 'MS',
+          last_check_at: 'LAST CHECK',
+          target: 'TARGET',
+          id: 'ID',
+        }),
+      );
     });
 
   monitor
@@ -55,27 +69,51 @@ export function monitorCommands(): Command {
     .option('--period <seconds>', 'heartbeat: expected seconds between beats')
     .option('--grace <seconds>', 'heartbeat: extra seconds before down')
     .option('--json', 'print JSON')
-    .action(async (o: { service: string; name: string; kind: string; target?: string; interval?: string; timeout?: string; expectStatus?: string; keyword?: string; failures?: string; period?: string; grace?: string; json?: boolean }) => {
-      const body = {
-        service_id: o.service,
-        name: o.name,
-        kind: o.kind,
-        ...(o.target !== undefined && { target: o.target }),
-        ...(o.interval !== undefined && { interval_seconds: int('--interval', o.interval, 10, 86_400) }),
-        ...(o.timeout !== undefined && { timeout_ms: int('--timeout', o.timeout, 100, 60_000) }),
-        ...(o.expectStatus !== undefined && { expect_status: int('--expect-status', o.expectStatus, 100, 599) }),
-        ...(o.keyword !== undefined && { expect_keyword: o.keyword }),
-        ...(o.failures !== undefined && { failures_before_down: int('--failures', o.failures, 1, 20) }),
-        ...(o.period !== undefined && { period_seconds: int('--period', o.period, 10, 30 * 86_400) }),
-        ...(o.grace !== undefined && { grace_seconds: int('--grace', o.grace, 0, 86_400) }),
-      };
-      const created = await createClient().request<Row>('POST', '/api/v1/monitors', body);
-      print(o, created, () => {
-        const { token, heartbeat_path, ...rest } = created;
-        const shown = block({ id: rest.id, name: rest.name, kind: rest.kind, target: rest.target, state: rest.state, interval_seconds: rest.interval_seconds });
-        return token ? `${shown}\n\nHeartbeat token (shown once); ping with:\n\n  curl -fsS -X POST "$VIGIL_URL${String(heartbeat_path)}"\n` : shown;
-      });
-    });
+    .action(
+      async (o: {
+        service: string;
+        name: string;
+        kind: string;
+        target?: string;
+        interval?: string;
+        timeout?: string;
+        expectStatus?: string;
+        keyword?: string;
+        failures?: string;
+        period?: string;
+        grace?: string;
+        json?: boolean;
+      }) => {
+        const body = {
+          service_id: o.service,
+          name: o.name,
+          kind: o.kind,
+          ...(o.target !== undefined && { target: o.target }),
+          ...(o.interval !== undefined && { interval_seconds: int('--interval', o.interval, 10, 86_400) }),
+          ...(o.timeout !== undefined && { timeout_ms: int('--timeout', o.timeout, 100, 60_000) }),
+          ...(o.expectStatus !== undefined && { expect_status: int('--expect-status', o.expectStatus, 100, 599) }),
+          ...(o.keyword !== undefined && { expect_keyword: o.keyword }),
+          ...(o.failures !== undefined && { failures_before_down: int('--failures', o.failures, 1, 20) }),
+          ...(o.period !== undefined && { period_seconds: int('--period', o.period, 10, 30 * 86_400) }),
+          ...(o.grace !== undefined && { grace_seconds: int('--grace', o.grace, 0, 86_400) }),
+        };
+        const created = await createClient().request<Row>('POST', '/api/v1/monitors', body);
+        print(o, created, () => {
+          const { token, heartbeat_path, ...rest } = created;
+          const shown = block({
+            id: rest.id,
+            name: rest.name,
+            kind: rest.kind,
+            target: rest.target,
+            state: rest.state,
+            interval_seconds: rest.interval_seconds,
+          });
+          return token
+            ? `${shown}\n\nHeartbeat token (shown once); ping with:\n\n  curl -fsS -X POST "$VIGIL_URL${String(heartbeat_path)}"\n`
+            : shown;
+        });
+      },
+    );
 
   return monitor;
 }

@@ -13,7 +13,11 @@ export async function readFirstLine(input: NodeJS.ReadableStream): Promise<strin
 }
 
 /** Prompts on stderr and reads one line from a TTY in raw mode, echoing nothing. */
-export function promptHidden(prompt: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
+export function promptHidden(
+  prompt: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     output.write(prompt);
     input.setRawMode(true);

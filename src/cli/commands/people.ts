@@ -7,7 +7,15 @@ import { readNewPassword } from './password.js';
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; next_cursor: string | null };
 
-const TOKEN_COLUMNS = { id: 'ID', name: 'NAME', role: 'ROLE', user: 'USER', hint: 'HINT', last_used_at: 'LAST USED', revoked_at: 'REVOKED' };
+const TOKEN_COLUMNS = {
+  id: 'ID',
+  name: 'NAME',
+  role: 'ROLE',
+  user: 'USER',
+  hint: 'HINT',
+  last_used_at: 'LAST USED',
+  revoked_at: 'REVOKED',
+};
 const USER_COLUMNS = { handle: 'HANDLE', name: 'NAME', email: 'EMAIL', active: 'ACTIVE', id: 'ID' };
 
 export function tokenCommands(roleOption: Option): Command {
@@ -21,8 +29,17 @@ export function tokenCommands(roleOption: Option): Command {
     .option('--name <name>', 'a label, e.g. "alertmanager prod"')
     .option('--json', 'print JSON')
     .action(async (o: { role: string; user: string; name?: string; json?: boolean }) => {
-      const created = await createClient().request<Row>('POST', '/api/v1/tokens', { user: o.user, role: o.role, ...(o.name && { name: o.name }) });
-      print(o, created, () => `${block({ id: created.id, name: created.name, role: created.role, user: created.user })}\n\nToken (shown once, store it now):\n\n  ${String(created.token)}\n`);
+      const created = await createClient().request<Row>('POST', '/api/v1/tokens', {
+        user: o.user,
+        role: o.role,
+        ...(o.name && { name: o.name }),
+      });
+      print(
+        o,
+        created,
+        () =>
+          `${block({ id: created.id, name: created.name, role: created.role, user: created.user })}\n\nToken (shown once, store it now):\n\n  ${String(created.token)}\n`,
+      );
     });
 
   token
@@ -32,7 +49,10 @@ export function tokenCommands(roleOption: Option): Command {
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
     .action(async (o: { user?: string; limit: string; json?: boolean }) => {
-      const result = await createClient().request<Page>('GET', `/api/v1/tokens${query({ user: o.user, limit: o.limit })}`);
+      const result = await createClient().request<Page>(
+        'GET',
+        `/api/v1/tokens${query({ user: o.user, limit: o.limit })}`,
+      );
       print(o, result, () => table(result.data, TOKEN_COLUMNS));
     });
 
@@ -59,7 +79,11 @@ export function userCommands(): Command {
     .requiredOption('--email <email>', 'email address')
     .option('--json', 'print JSON')
     .action(async (o: { handle: string; name: string; email: string; json?: boolean }) => {
-      const created = await createClient().request<Row>('POST', '/api/v1/users', { handle: o.handle, name: o.name, email: o.email });
+      const created = await createClient().request<Row>('POST', '/api/v1/users', {
+        handle: o.handle,
+        name: o.name,
+        email: o.email,
+      });
       print(o, created, () => block(created));
     });
 
@@ -85,7 +109,9 @@ export function userCommands(): Command {
 
   user
     .command('set-password')
-    .description('set or reset a user’s password (admin; ends their sessions); typed without echo, or piped with --password-stdin')
+    .description(
+      'set or reset a user’s password (admin; ends their sessions); typed without echo, or piped with --password-stdin',
+    )
     .argument('<handle>', 'handle or id')
     .option('--password-stdin', 'read the password from the first line of stdin instead of prompting')
     .action(async (ref: string, o: { passwordStdin?: boolean }) => {

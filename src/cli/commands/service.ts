@@ -14,7 +14,8 @@ const WINDOW_COLUMNS = { start: 'START', end: 'END', active: 'RUNNING', reason: 
 
 export function serviceCommands(): Command {
   const service = new Command('service').description('manage services and their integration keys');
-  const withKey = (s: Row) => `${block({ id: s.id, name: s.name, description: s.description })}\n\nIntegration key (shown once; use it as the PagerDuty routing_key):\n\n  ${String(s.integration_key)}\n`;
+  const withKey = (s: Row) =>
+    `${block({ id: s.id, name: s.name, description: s.description })}\n\nIntegration key (shown once; use it as the PagerDuty routing_key):\n\n  ${String(s.integration_key)}\n`;
 
   service
     .command('create')
@@ -23,7 +24,10 @@ export function serviceCommands(): Command {
     .option('--description <text>', 'what it is')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { description?: string; json?: boolean }) => {
-      const created = await createClient().request<Row>('POST', '/api/v1/services', { name, ...(o.description && { description: o.description }) });
+      const created = await createClient().request<Row>('POST', '/api/v1/services', {
+        name,
+        ...(o.description && { description: o.description }),
+      });
       print(o, created, () => withKey(created));
     });
 
@@ -34,7 +38,9 @@ export function serviceCommands(): Command {
     .option('--json', 'print JSON')
     .action(async (o: { limit: string; json?: boolean }) => {
       const result = await createClient().request<Page>('GET', `/api/v1/services${query({ limit: o.limit })}`);
-      print(o, result, () => table(result.data, { name: 'NAME', id: 'ID', integration_key_hint: 'KEY', description: 'DESCRIPTION' }));
+      print(o, result, () =>
+        table(result.data, { name: 'NAME', id: 'ID', integration_key_hint: 'KEY', description: 'DESCRIPTION' }),
+      );
     });
 
   service
@@ -53,7 +59,10 @@ export function serviceCommands(): Command {
     .argument('<service>', 'id or name')
     .option('--json', 'print JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
-      const rotated = await createClient().request<Row>('POST', `/api/v1/services/${encodeURIComponent(ref)}/rotate-key`);
+      const rotated = await createClient().request<Row>(
+        'POST',
+        `/api/v1/services/${encodeURIComponent(ref)}/rotate-key`,
+      );
       print(o, rotated, () => withKey(rotated));
     });
 
@@ -93,27 +102,62 @@ export function serviceCommands(): Command {
       ].join('\n'),
     )
     .argument('<service>', 'id or name')
-    .addOption(new Option('--for <duration>', `how long, from now or --start: 30m, 2h, 1d (${MIN_WINDOW_S / 60}m to ${MAX_WINDOW_S / 86_400}d)`).argParser(durationSeconds(MIN_WINDOW_S, MAX_WINDOW_S)).conflicts('end'))
+    .addOption(
+      new Option(
+        '--for <duration>',
+        `how long, from now or --start: 30m, 2h, 1d (${MIN_WINDOW_S / 60}m to ${MAX_WINDOW_S / 86_400}d)`,
+      )
+        .argParser(durationSeconds(MIN_WINDOW_S, MAX_WINDOW_S))
+        .conflicts('end'),
+    )
     .addOption(new Option('--end <time>', 'or: when it ends, ISO 8601 with a zone').argParser(parseInstant))
-    .addOption(new Option('--start <time>', 'schedule it for later: ISO 8601 with a zone (default: now)').argParser(parseInstant))
+    .addOption(
+      new Option('--start <time>', 'schedule it for later: ISO 8601 with a zone (default: now)').argParser(
+        parseInstant,
+      ),
+    )
     .option('--reason <text>', 'why, e.g. "database upgrade"')
-    .addOption(new Option('--off', 'end the running window and drop scheduled ones').conflicts(['for', 'end', 'start', 'reason']))
+    .addOption(
+      new Option('--off', 'end the running window and drop scheduled ones').conflicts([
+        'for',
+        'end',
+        'start',
+        'reason',
+      ]),
+    )
     .option('--json', 'print JSON')
-    .action(async (ref: string, o: { for?: number; end?: string; start?: string; reason?: string; off?: boolean; json?: boolean }) => {
-      const client = createClient();
-      const base = `/api/v1/services/${encodeURIComponent(ref)}/maintenance`;
-      if (o.off) {
-        const ended = await client.request<{ ended: number }>('DELETE', base);
-        return print(o, ended, () => `ended ${ended.ended} maintenance window(s) of ${ref}`);
-      }
-      if (o.for === undefined && o.end === undefined) {
-        if (o.start || o.reason) throw new CliError('give --for or --end to start a maintenance window');
-        const windows = await client.request<Page>('GET', base);
-        return print(o, windows, () => (windows.data.length ? table(windows.data, WINDOW_COLUMNS) : `no maintenance windows for ${ref}`));
-      }
-      const body = { ...(o.start && { start: o.start }), ...(o.end && { end: o.end }), ...(o.for !== undefined && { duration_s: o.for }), ...(o.reason && { reason: o.reason }) };
-      const window = await client.request<Row>('POST', base, body);
-      print(o, window, () => `${ref} is ${window.active ? 'in maintenance' : 'scheduled for maintenance'} from ${String(window.start)} to ${String(window.end)}\n\n${block(window)}`);
-    });
+    .action(
+      async (
+        ref: string,
+        o: { for?: number; end?: string; start?: string; reason?: string; off?: boolean; json?: boolean },
+      ) => {
+        const client = createClient();
+        const base = `/api/v1/services/${encodeURIComponent(ref)}/maintenance`;
+        if (o.off) {
+          const ended = await client.request<{ ended: number }>('DELETE', base);
+          return print(o, ended, () => `ended ${ended.ended} maintenance window(s) of ${ref}`);
+        }
+        if (o.for === undefined && o.end === undefined) {
+          if (o.start || o.reason) throw new CliError('give --for or --end to start a maintenance window');
+          const windows = await client.request<Page>('GET', base);
+          return print(o, windows, () =>
+            windows.data.length ? table(windows.data, WINDOW_COLUMNS) : `no maintenance windows for ${ref}`,
+          );
+        }
+        const body = {
+          ...(o.start && { start: o.start }),
+          ...(o.end && { end: o.end }),
+          ...(o.for !== undefined && { duration_s: o.for }),
+          ...(o.reason && { reason: o.reason }),
+        };
+        const window = await client.request<Row>('POST', base, body);
+        print(
+          o,
+          window,
+          () =>
+            `${ref} is ${window.active ? 'in maintenance' : 'scheduled for maintenance'} from ${String(window.start)} to ${String(window.end)}\n\n${block(window)}`,
+        );
+      },
+    );
   return service;
 }

@@ -93,7 +93,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('incident_events_incident_idx').on('incident_events').columns(['incident_id', 'id']).execute();
+  await db.schema
+    .createIndex('incident_events_incident_idx')
+    .on('incident_events')
+    .columns(['incident_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('audit_log')
@@ -112,7 +116,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['audit_log', 'incident_events', 'incident_roles', 'incidents', 'incident_counters', 'services', 'api_tokens', 'users']) {
+  for (const table of [
+    'audit_log',
+    'incident_events',
+    'incident_roles',
+    'incidents',
+    'incident_counters',
+    'services',
+    'api_tokens',
+    'users',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

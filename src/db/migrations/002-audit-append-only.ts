@@ -6,7 +6,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if (engineOf(db) === 'sqlite') {
     for (const op of ['UPDATE', 'DELETE']) {
       await sql
-        .raw(`CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`)
+        .raw(
+          `CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+        )
         .execute(db);
     }
     return;
@@ -18,7 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .execute(db);
   await sql
-    .raw('CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()')
+    .raw(
+      'CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()',
+    )
     .execute(db);
 }
 

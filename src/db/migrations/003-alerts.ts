@@ -6,7 +6,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('incidents').addColumn('group_key', 'text').execute();
   await db.schema.alterTable('incidents').addColumn('classified_by', 'text').execute();
   // created_at last, so "newest open incident of this group" is one index range, not a scan of the service.
-  await db.schema.createIndex('incidents_group_idx').on('incidents').columns(['service_id', 'group_key', 'created_at']).execute();
+  await db.schema
+    .createIndex('incidents_group_idx')
+    .on('incidents')
+    .columns(['service_id', 'group_key', 'created_at'])
+    .execute();
 
   // Ingestion settings per service: classification rules (JSON), grouping window, optional rate limit.
   await db.schema.alterTable('services').addColumn('rules', 'text').execute();
@@ -37,7 +41,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('acknowledged_at', 'text')
     .addColumn('resolved_at', 'text')
     .execute();
-  await db.schema.createIndex('alerts_open_key_idx').on('alerts').columns(['service_id', 'open_key']).unique().execute();
+  await db.schema
+    .createIndex('alerts_open_key_idx')
+    .on('alerts')
+    .columns(['service_id', 'open_key'])
+    .unique()
+    .execute();
   await db.schema.createIndex('alerts_incident_idx').on('alerts').columns(['incident_id']).execute();
   await db.schema.createIndex('alerts_service_idx').on('alerts').columns(['service_id', 'id']).execute();
 
@@ -61,12 +70,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('source', 'text')
     .addColumn('details', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('change_events_service_idx').on('change_events').columns(['service_id', 'timestamp']).execute();
+  await db.schema
+    .createIndex('change_events_service_idx')
+    .on('change_events')
+    .columns(['service_id', 'timestamp'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['change_events', 'alert_events', 'alerts']) await db.schema.dropTable(table).execute();
   await db.schema.dropIndex('incidents_group_idx').execute();
-  for (const column of ['rules', 'grouping_window_s', 'rate_limit_per_min']) await db.schema.alterTable('services').dropColumn(column).execute();
-  for (const column of ['group_key', 'classified_by']) await db.schema.alterTable('incidents').dropColumn(column).execute();
+  for (const column of ['rules', 'grouping_window_s', 'rate_limit_per_min'])
+    await db.schema.alterTable('services').dropColumn(column).execute();
+  for (const column of ['group_key', 'classified_by'])
+    await db.schema.alterTable('incidents').dropColumn(column).execute();
 }

@@ -6,7 +6,10 @@ import { sql, type Kysely } from 'kysely';
 import { SEED_LEVELS, SEED_POLICY_ID, SEED_POLICY_NAME } from '../../escalation/policy.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('users').addColumn('timezone', 'text', (c) => c.notNull().defaultTo('UTC')).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('timezone', 'text', (c) => c.notNull().defaultTo('UTC'))
+    .execute();
 
   await db.schema
     .createTable('contact_methods')
@@ -17,7 +20,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('verified_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('contact_methods_user_idx').on('contact_methods').columns(['user_id', 'kind', 'address']).unique().execute();
+  await db.schema
+    .createIndex('contact_methods_user_idx')
+    .on('contact_methods')
+    .columns(['user_id', 'kind', 'address'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('escalation_policies')
@@ -33,10 +41,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The runbook's chain exists from the first start (its levels get their targets from an admin).
   const now = new Date().toISOString();
-  const levels = JSON.stringify(SEED_LEVELS.map((l) => ({ name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })));
-  const description = 'The runbook’s chain: on-call engineer (0–15 min), technical lead (15–30), engineering manager (30–60), CTO / VP engineering (60+). Give each level its targets.';
+  const levels = JSON.stringify(
+    SEED_LEVELS.map((l) => ({ name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })),
+  );
+  const description =
+    'The runbook’s chain: on-call engineer (0–15 min), technical lead (15–30), engineering manager (30–60), CTO / VP engineering (60+). Give each level its targets.';
   await sql`insert into escalation_policies (id, name, description, escalate_while, repeat, levels, created_at, updated_at)
-    values (${SEED_POLICY_ID}, ${SEED_POLICY_NAME}, ${description}, 'unresolved', 0, ${levels}, ${now}, ${now})`.execute(db);
+    values (${SEED_POLICY_ID}, ${SEED_POLICY_NAME}, ${description}, 'unresolved', 0, ${levels}, ${now}, ${now})`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('teams')
@@ -77,7 +90,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('schedule_overrides_idx').on('schedule_overrides').columns(['schedule_id', 'end_at']).execute();
+  await db.schema
+    .createIndex('schedule_overrides_idx')
+    .on('schedule_overrides')
+    .columns(['schedule_id', 'end_at'])
+    .execute();
   await db.schema
     .createTable('schedule_fixed')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -99,7 +116,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('revoked_at', 'text')
     .execute();
 
-  await db.schema.alterTable('services').addColumn('escalation_policy_id', 'text', (c) => c.references('escalation_policies.id')).execute();
+  await db.schema
+    .alterTable('services')
+    .addColumn('escalation_policy_id', 'text', (c) => c.references('escalation_policies.id'))
+    .execute();
   // {"P0": "<policy id>", …}: a severity's own policy instead of the service's.
   await db.schema.alterTable('services').addColumn('severity_policies', 'text').execute();
 
@@ -113,7 +133,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('maintenance_windows_idx').on('maintenance_windows').columns(['service_id', 'end_at']).execute();
+  await db.schema
+    .createIndex('maintenance_windows_idx')
+    .on('maintenance_windows')
+    .columns(['service_id', 'end_at'])
+    .execute();
 
   // One row per incident that has (or had) an escalation. `next_escalation_at` is null once it stopped.
   await db.schema
@@ -146,11 +170,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('pages_once_idx').on('pages').columns(['incident_id', 'run', 'loop', 'level', 'user_id']).unique().execute();
+  await db.schema
+    .createIndex('pages_once_idx')
+    .on('pages')
+    .columns(['incident_id', 'run', 'loop', 'level', 'user_id'])
+    .unique()
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['pages', 'escalations', 'maintenance_windows', 'ical_tokens', 'schedule_fixed', 'schedule_overrides', 'schedules', 'team_members', 'teams']) {
+  for (const table of [
+    'pages',
+    'escalations',
+    'maintenance_windows',
+    'ical_tokens',
+    'schedule_fixed',
+    'schedule_overrides',
+    'schedules',
+    'team_members',
+    'teams',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.alterTable('services').dropColumn('severity_policies').execute();

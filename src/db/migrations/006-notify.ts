@@ -14,7 +14,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('delay_seconds', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('notification_rules_user_idx').on('notification_rules').columns(['user_id', 'contact_method_id', 'delay_seconds']).unique().execute();
+  await db.schema
+    .createIndex('notification_rules_user_idx')
+    .on('notification_rules')
+    .columns(['user_id', 'contact_method_id', 'delay_seconds'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('stakeholders')
@@ -52,12 +57,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('sent_at', 'text')
     .execute();
-  await db.schema.createIndex('notifications_due_idx').on('notifications').columns(['state', 'next_attempt_at']).execute();
-  await db.schema.createIndex('notifications_incident_idx').on('notifications').columns(['incident_id', 'id']).execute();
-  await db.schema.createIndex('notifications_destination_idx').on('notifications').columns(['destination', 'sent_at']).execute();
+  await db.schema
+    .createIndex('notifications_due_idx')
+    .on('notifications')
+    .columns(['state', 'next_attempt_at'])
+    .execute();
+  await db.schema
+    .createIndex('notifications_incident_idx')
+    .on('notifications')
+    .columns(['incident_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('notifications_destination_idx')
+    .on('notifications')
+    .columns(['destination', 'sent_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['notifications', 'stakeholders', 'notification_rules']) await db.schema.dropTable(table).execute();
+  for (const table of ['notifications', 'stakeholders', 'notification_rules'])
+    await db.schema.dropTable(table).execute();
   await db.schema.alterTable('contact_methods').dropColumn('secret').execute();
 }

@@ -19,7 +19,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .execute();
   // The diagnostics sweep looks for recent P0/P1 incidents only.
-  await db.schema.createIndex('incidents_severity_created_idx').on('incidents').columns(['severity', 'created_at']).execute();
+  await db.schema
+    .createIndex('incidents_severity_created_idx')
+    .on('incidents')
+    .columns(['severity', 'created_at'])
+    .execute();
   // acknowledge_alert takes a dedup key without its service.
   await db.schema.createIndex('alerts_dedup_key_idx').on('alerts').column('dedup_key').execute();
   await db.schema.createIndex('function_log_function_idx').on('function_log').columns(['function', 'id']).execute();

@@ -3,9 +3,21 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('notifications_lease_idx').on('notifications').columns(['state', 'deadline_at']).execute();
-  await db.schema.createIndex('notifications_destination_due_idx').on('notifications').columns(['destination', 'state', 'next_attempt_at']).execute();
-  await db.schema.createIndex('notifications_destination_sent_idx').on('notifications').columns(['destination', 'kind', 'state', 'sent_at']).execute();
+  await db.schema
+    .createIndex('notifications_lease_idx')
+    .on('notifications')
+    .columns(['state', 'deadline_at'])
+    .execute();
+  await db.schema
+    .createIndex('notifications_destination_due_idx')
+    .on('notifications')
+    .columns(['destination', 'state', 'next_attempt_at'])
+    .execute();
+  await db.schema
+    .createIndex('notifications_destination_sent_idx')
+    .on('notifications')
+    .columns(['destination', 'kind', 'state', 'sent_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -68,7 +68,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'integer')
     .addColumn('error', 'text')
     .execute();
-  await db.schema.createIndex('monitor_samples_monitor_at_idx').on('monitor_samples').columns(['monitor_id', 'at']).execute();
+  await db.schema
+    .createIndex('monitor_samples_monitor_at_idx')
+    .on('monitor_samples')
+    .columns(['monitor_id', 'at'])
+    .execute();
   await db.schema.createIndex('monitor_samples_at_idx').on('monitor_samples').columns(['at']).execute();
 
   let minutes = db.schema
@@ -78,7 +82,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('minute', 'text', (c) => c.notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
     .addColumn('failures', 'integer', (c) => c.notNull());
-  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) minutes = minutes.addColumn(bucketColumn(i), 'integer', (c) => c.notNull().defaultTo(0));
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++)
+    minutes = minutes.addColumn(bucketColumn(i), 'integer', (c) => c.notNull().defaultTo(0));
   await minutes.addPrimaryKeyConstraint('monitor_minutes_pkey', ['monitor_id', 'minute']).execute();
   await db.schema.createIndex('monitor_minutes_minute_idx').on('monitor_minutes').columns(['minute']).execute();
 

@@ -39,7 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // new | regressed while its alert still has to be handed to ingestion; null once it was.
     .addColumn('alert_due', 'text')
     .execute();
-  await db.schema.createIndex('error_groups_key_idx').on('error_groups').columns(['service_id', 'environment', 'fingerprint']).unique().execute();
+  await db.schema
+    .createIndex('error_groups_key_idx')
+    .on('error_groups')
+    .columns(['service_id', 'environment', 'fingerprint'])
+    .unique()
+    .execute();
   await db.schema.createIndex('error_groups_last_seen_idx').on('error_groups').columns(['last_seen']).execute();
   await db.schema.createIndex('error_groups_first_seen_idx').on('error_groups').columns(['first_seen']).execute();
 
@@ -77,10 +82,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('count', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('error_minutes_pk', ['group_id', 'minute'])
     .execute();
-  await db.schema.createIndex('error_minutes_service_idx').on('error_minutes').columns(['service_id', 'minute']).execute();
+  await db.schema
+    .createIndex('error_minutes_service_idx')
+    .on('error_minutes')
+    .columns(['service_id', 'minute'])
+    .execute();
   await db.schema.createIndex('error_minutes_minute_idx').on('error_minutes').columns(['minute']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['error_minutes', 'error_group_users', 'error_events', 'error_groups', 'error_projects']) await db.schema.dropTable(table).execute();
+  for (const table of ['error_minutes', 'error_group_users', 'error_events', 'error_groups', 'error_projects'])
+    await db.schema.dropTable(table).execute();
 }

@@ -51,7 +51,12 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
       schema: {
         tags: ['functions'],
         summary: 'The function log, newest first',
-        querystring: z.strictObject({ limit, cursor: ref.optional(), function: ref.optional(), since: instant.optional() }),
+        querystring: z.strictObject({
+          limit,
+          cursor: ref.optional(),
+          function: ref.optional(),
+          since: instant.optional(),
+        }),
       },
     },
     async (request) => page(await app.functions.calls(request.actor, request.query), callView),
@@ -63,8 +68,13 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
       schema: {
         tags: ['functions'],
         summary: "This instance's recent structured log lines, oldest first (admin)",
-        description: 'The last 2,000 lines the server logged at VIGIL_LOG_LEVEL or above, kept in memory by each instance.',
-        querystring: z.strictObject({ since: instant.optional(), level: z.enum(LOG_LEVELS).optional(), limit: z.coerce.number().int().min(1).max(2_000).default(200) }),
+        description:
+          'The last 2,000 lines the server logged at VIGIL_LOG_LEVEL or above, kept in memory by each instance.',
+        querystring: z.strictObject({
+          since: instant.optional(),
+          level: z.enum(LOG_LEVELS).optional(),
+          limit: z.coerce.number().int().min(1).max(2_000).default(200),
+        }),
       },
     },
     async (request) => {
@@ -73,24 +83,46 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
     },
   );
 
-  const databaseView = (d: MonitoredDatabase) => ({ id: d.id, name: d.name, location: d.location, created_at: d.createdAt.toISOString() });
+  const databaseView = (d: MonitoredDatabase) => ({
+    id: d.id,
+    name: d.name,
+    location: d.location,
+    created_at: d.createdAt.toISOString(),
+  });
 
   r.post(
     '/api/v1/databases',
     {
       schema: {
         tags: ['functions'],
-        summary: 'Register a PostgreSQL database for database-scalability (admin; the URL is stored sealed and never shown again)',
-        body: z.strictObject({ name: text(100), url: z.string().min(1).max(2_000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters') }),
+        summary:
+          'Register a PostgreSQL database for database-scalability (admin; the URL is stored sealed and never shown again)',
+        body: z.strictObject({
+          name: text(100),
+          url: z
+            .string()
+            .min(1)
+            .max(2_000)
+            .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
+        }),
       },
     },
-    async (request, reply) => reply.status(201).send(databaseView(await app.databases.create(request.actor, request.body))),
+    async (request, reply) =>
+      reply.status(201).send(databaseView(await app.databases.create(request.actor, request.body))),
   );
 
-  r.get('/api/v1/databases', { schema: { tags: ['functions'], summary: 'Registered databases (no credentials)' } }, async (request) => ({ data: (await app.databases.list(request.actor)).map(databaseView) }));
+  r.get(
+    '/api/v1/databases',
+    { schema: { tags: ['functions'], summary: 'Registered databases (no credentials)' } },
+    async (request) => ({ data: (await app.databases.list(request.actor)).map(databaseView) }),
+  );
 
-  r.delete('/api/v1/databases/:id', { schema: { tags: ['functions'], summary: 'Forget a registered database (admin)', params: idParams } }, async (request, reply) => {
-    await app.databases.remove(request.actor, request.params.id);
-    return reply.status(204).send();
-  });
+  r.delete(
+    '/api/v1/databases/:id',
+    { schema: { tags: ['functions'], summary: 'Forget a registered database (admin)', params: idParams } },
+    async (request, reply) => {
+      await app.databases.remove(request.actor, request.params.id);
+      return reply.status(204).send();
+    },
+  );
 }

@@ -49,13 +49,31 @@ export function monitorView(m: Monitor, now: Date) {
   };
 }
 
-const sampleView = (s: Sample) => ({ at: s.at.toISOString(), ok: s.ok, latency_ms: s.latencyMs, status: s.status, error: s.error });
+const sampleView = (s: Sample) => ({
+  at: s.at.toISOString(),
+  ok: s.ok,
+  latency_ms: s.latencyMs,
+  status: s.status,
+  error: s.error,
+});
 
 /** An HTTP header name (RFC 9110 token) and a value without line breaks. */
 const headers = z
-  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'must be HTTP header names'), z.string().max(2000).refine((v) => !/[\r\n]/.test(v) && noNul(v), 'must not contain line breaks or NUL'))
+  .record(
+    z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'must be HTTP header names'),
+    z
+      .string()
+      .max(2000)
+      .refine((v) => !/[\r\n]/.test(v) && noNul(v), 'must not contain line breaks or NUL'),
+  )
   .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
-  .refine((h) => !Object.keys(h).some((k) => ['host', 'content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())), 'must not set Host, Content-Length, Transfer-Encoding or Connection');
+  .refine(
+    (h) =>
+      !Object.keys(h).some((k) =>
+        ['host', 'content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase()),
+      ),
+    'must not set Host, Content-Length, Transfer-Encoding or Connection',
+  );
 
 const settings = {
   name: text(200),
@@ -65,7 +83,11 @@ const settings = {
   expect_status: z.number().int().min(100).max(599).nullable(),
   expect_keyword: z.string().min(1).max(200).refine(noNul, 'must not contain NUL characters').nullable(),
   failures_before_down: z.number().int().min(1).max(20),
-  period_seconds: z.number().int().min(10).max(30 * 86_400),
+  period_seconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(30 * 86_400),
   grace_seconds: z.number().int().min(0).max(86_400),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
   headers: headers.nullable(),
@@ -92,9 +114,18 @@ const optionalSettings = {
   login_body: settings.login_body.optional(),
 };
 
-const createBody = z.strictObject({ service_id: ref, name: settings.name, kind: z.enum(MONITOR_KINDS), ...optionalSettings });
+const createBody = z.strictObject({
+  service_id: ref,
+  name: settings.name,
+  kind: z.enum(MONITOR_KINDS),
+  ...optionalSettings,
+});
 
-const patchBody = z.strictObject({ name: settings.name.optional(), ...optionalSettings, paused: z.boolean().optional() });
+const patchBody = z.strictObject({
+  name: settings.name.optional(),
+  ...optionalSettings,
+  paused: z.boolean().optional(),
+});
 
 type Body = Partial<z.infer<typeof patchBody>>;
 const toInput = (b: Body) => ({
@@ -131,31 +162,76 @@ export function monitorRoutes(server: FastifyInstance, app: App): void {
     },
     async (request, reply) => {
       const { service_id: service, kind, ...rest } = request.body;
-      const { monitor, token } = await app.monitors.create(request.actor, { service, kind, ...toInput(rest), name: rest.name });
-      return reply.status(201).send({ ...view(monitor), ...(token && { token, heartbeat_path: `/api/v1/heartbeats/${token}` }) });
+      const { monitor, token } = await app.monitors.create(request.actor, {
+        service,
+        kind,
+        ...toInput(rest),
+        name: rest.name,
+      });
+      return reply
+        .status(201)
+        .send({ ...view(monitor), ...(token && { token, heartbeat_path: `/api/v1/heartbeats/${token}` }) });
     },
   );
 
   r.get(
     '/api/v1/monitors',
-    { schema: { tags, summary: 'List monitors, newest first', querystring: z.strictObject({ limit, cursor: ref.optional(), service_id: ref.optional() }) } },
-    async (request) => page(await app.monitors.list(request.actor, { limit: request.query.limit, cursor: request.query.cursor, service: request.query.service_id }), view),
+    {
+      schema: {
+        tags,
+        summary: 'List monitors, newest first',
+        querystring: z.strictObject({ limit, cursor: ref.optional(), service_id: ref.optional() }),
+      },
+    },
+    async (request) =>
+      page(
+        await app.monitors.list(request.actor, {
+          limit: request.query.limit,
+          cursor: request.query.cursor,
+          service: request.query.service_id,
+        }),
+        view,
+      ),
   );
 
-  r.get('/api/v1/monitors/:id', { schema: { tags, summary: 'A monitor with its state, last check and latency', params: idParams } }, async (request) => view(await app.monitors.get(request.actor, request.params.id)));
-
-  r.patch('/api/v1/monitors/:id', { schema: { tags, summary: 'Change or pause a monitor (admin); it is checked again at once', params: idParams, body: patchBody } }, async (request) =>
-    view(await app.monitors.update(request.actor, request.params.id, toInput(request.body))),
+  r.get(
+    '/api/v1/monitors/:id',
+    { schema: { tags, summary: 'A monitor with its state, last check and latency', params: idParams } },
+    async (request) => view(await app.monitors.get(request.actor, request.params.id)),
   );
 
-  r.delete('/api/v1/monitors/:id', { schema: { tags, summary: 'Delete a monitor and its samples (admin)', params: idParams } }, async (request, reply) => {
-    await app.monitors.remove(request.actor, request.params.id);
-    return reply.status(204).send();
-  });
+  r.patch(
+    '/api/v1/monitors/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change or pause a monitor (admin); it is checked again at once',
+        params: idParams,
+        body: patchBody,
+      },
+    },
+    async (request) => view(await app.monitors.update(request.actor, request.params.id, toInput(request.body))),
+  );
+
+  r.delete(
+    '/api/v1/monitors/:id',
+    { schema: { tags, summary: 'Delete a monitor and its samples (admin)', params: idParams } },
+    async (request, reply) => {
+      await app.monitors.remove(request.actor, request.params.id);
+      return reply.status(204).send();
+    },
+  );
 
   r.get(
     '/api/v1/monitors/:id/checks',
-    { schema: { tags, summary: 'A monitor’s recent checks (raw samples of the last 7 days), newest first', params: idParams, querystring: z.strictObject({ limit, cursor: ref.optional() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'A monitor’s recent checks (raw samples of the last 7 days), newest first',
+        params: idParams,
+        querystring: z.strictObject({ limit, cursor: ref.optional() }),
+      },
+    },
     async (request) => page(await app.monitors.checks(request.actor, request.params.id, request.query), sampleView),
   );
 
@@ -163,10 +239,17 @@ export function monitorRoutes(server: FastifyInstance, app: App): void {
     const m = await app.monitors.beat(request.params.token);
     return { ok: true, monitor_id: m.id, state: m.state, next_deadline: m.nextCheckAt.toISOString() };
   };
-  const beatSchema = { tags, summary: 'Record a heartbeat (the token in the path is the credential; no bearer token)', security: [], params: z.strictObject({ token: ref }) };
+  const beatSchema = {
+    tags,
+    summary: 'Record a heartbeat (the token in the path is the credential; no bearer token)',
+    security: [],
+    params: z.strictObject({ token: ref }),
+  };
   // Cron jobs post whatever their tool sends (curl -d sends a form type): any body is accepted and ignored here.
   void server.register(async (scope) => {
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 65_536 }, (_request, _body, done) => done(null, undefined));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 65_536 }, (_request, _body, done) =>
+      done(null, undefined),
+    );
     const s = scope.withTypeProvider<ZodTypeProvider>();
     s.post('/api/v1/heartbeats/:token', { schema: beatSchema }, beat);
     s.get('/api/v1/heartbeats/:token', { schema: beatSchema }, beat);

@@ -4,7 +4,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { clearedSessionCookie, csrfTokenOf, idleEnd, PASSWORD_MAX, readCookie, SESSION_COOKIE, SESSION_MAX_MS, sessionCookie, type Session } from '../../auth/index.js';
+import {
+  clearedSessionCookie,
+  csrfTokenOf,
+  idleEnd,
+  PASSWORD_MAX,
+  readCookie,
+  SESSION_COOKIE,
+  SESSION_MAX_MS,
+  sessionCookie,
+  type Session,
+} from '../../auth/index.js';
 import type { User } from '../../users/index.js';
 import { AppError } from '../../errors.js';
 import { secureCookie, SESSION_PATH } from '../auth.js';
@@ -19,7 +29,13 @@ const credentials = z.union([
 ]);
 
 function sessionView(user: User, session: Session, secret: string) {
-  return { user: userView(user), role: session.role, expires_at: session.expiresAt.toISOString(), idle_expires_at: idleEnd(session).toISOString(), csrf_token: csrfTokenOf(secret) };
+  return {
+    user: userView(user),
+    role: session.role,
+    expires_at: session.expiresAt.toISOString(),
+    idle_expires_at: idleEnd(session).toISOString(),
+    csrf_token: csrfTokenOf(secret),
+  };
 }
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
@@ -29,23 +45,56 @@ export function sessionRoutes(server: FastifyInstance, app: App): void {
 
   r.post(
     SESSION_PATH,
-    { schema: { tags, summary: 'Sign in with a handle and password, or with an API token; sets the vigil_session cookie', body: credentials, security: [] } },
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with a handle and password, or with an API token; sets the vigil_session cookie',
+        body: credentials,
+        security: [],
+      },
+    },
     async (request, reply) => {
-      const signedIn = await app.sessions.signIn(request.body, { ip: request.ip, userAgent: request.headers['user-agent'], previousSecret: readCookie(request.headers.cookie, SESSION_COOKIE), requestId: request.id });
-      void reply.header('set-cookie', sessionCookie(signedIn.secret, { secure: secureCookie(request, app.config.notify.publicUrl), maxAgeSeconds: SESSION_MAX_MS / 1000 }));
+      const signedIn = await app.sessions.signIn(request.body, {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+        previousSecret: readCookie(request.headers.cookie, SESSION_COOKIE),
+        requestId: request.id,
+      });
+      void reply.header(
+        'set-cookie',
+        sessionCookie(signedIn.secret, {
+          secure: secureCookie(request, app.config.notify.publicUrl),
+          maxAgeSeconds: SESSION_MAX_MS / 1000,
+        }),
+      );
       return noStore(reply).send(sessionView(signedIn.user, signedIn.session, signedIn.secret));
     },
   );
 
-  r.get(SESSION_PATH, { schema: { tags, summary: 'Who is signed in, the session’s ends and its CSRF token (cookie only)' } }, async (request, reply) => {
-    const { session } = request;
-    if (!session) throw new AppError('session.not_found', 'this request carries an API token, not a session; sign in with POST /api/v1/session');
-    const user = await app.users.get(request.actor, session.record.userId);
-    return noStore(reply).send(sessionView(user, session.record, session.secret));
-  });
+  r.get(
+    SESSION_PATH,
+    { schema: { tags, summary: 'Who is signed in, the session’s ends and its CSRF token (cookie only)' } },
+    async (request, reply) => {
+      const { session } = request;
+      if (!session)
+        throw new AppError(
+          'session.not_found',
+          'this request carries an API token, not a session; sign in with POST /api/v1/session',
+        );
+      const user = await app.users.get(request.actor, session.record.userId);
+      return noStore(reply).send(sessionView(user, session.record, session.secret));
+    },
+  );
 
-  r.delete(SESSION_PATH, { schema: { tags, summary: 'Sign out: ends the session and clears the cookie' } }, async (request, reply) => {
-    if (request.session) await app.sessions.signOut(request.actor, request.session.record.id);
-    return reply.header('set-cookie', clearedSessionCookie(secureCookie(request, app.config.notify.publicUrl))).status(204).send();
-  });
+  r.delete(
+    SESSION_PATH,
+    { schema: { tags, summary: 'Sign out: ends the session and clears the cookie' } },
+    async (request, reply) => {
+      if (request.session) await app.sessions.signOut(request.actor, request.session.record.id);
+      return reply
+        .header('set-cookie', clearedSessionCookie(secureCookie(request, app.config.notify.publicUrl)))
+        .status(204)
+        .send();
+    },
+  );
 }

@@ -32,14 +32,23 @@ export interface StreamOptions {
 const streamQuery = z.strictObject({
   service_id: ref.optional(),
   severity: csvOf(SEVERITIES).optional(),
-  access_token: z.string().max(200).optional().describe('The API token, for EventSource clients that cannot send an Authorization header'),
-  last_event_id: z.string().max(100).optional().describe('Like the Last-Event-ID header, for clients that cannot set it'),
+  access_token: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('The API token, for EventSource clients that cannot send an Authorization header'),
+  last_event_id: z
+    .string()
+    .max(100)
+    .optional()
+    .describe('Like the Last-Event-ID header, for clients that cannot set it'),
 });
 
 /** For the stream route only: a `?access_token=` becomes the bearer header when no header was sent. */
 export function tokenFromQuery(request: FastifyRequest): void {
   const token = (request.query as { access_token?: unknown } | undefined)?.access_token;
-  if (request.headers.authorization === undefined && typeof token === 'string' && token !== '') request.headers.authorization = `Bearer ${token}`;
+  if (request.headers.authorization === undefined && typeof token === 'string' && token !== '')
+    request.headers.authorization = `Bearer ${token}`;
 }
 
 export function streamRoutes(server: FastifyInstance, app: App, options: StreamOptions = {}): void {
@@ -95,14 +104,20 @@ export function streamRoutes(server: FastifyInstance, app: App, options: StreamO
       };
       open.add(end); // a server closing while this subscribes ends it too
       try {
-        subscription = await app.stream.subscribe(request.actor, { serviceId, severity: q.severity }, lastEventId, sink);
+        subscription = await app.stream.subscribe(
+          request.actor,
+          { serviceId, severity: q.severity },
+          lastEventId,
+          sink,
+        );
       } catch (error) {
         open.delete(end);
         throw error;
       }
       // From here on nothing awaits, so no event can slip between the subscription and the first bytes.
       reply.hijack();
-      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value); // x-request-id
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (value !== undefined) raw.setHeader(name, value); // x-request-id
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',

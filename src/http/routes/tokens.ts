@@ -33,7 +33,9 @@ export function tokenRoutes(server: FastifyInstance, app: App): void {
     async (request) => page(await app.tokens.list(request.actor, request.query), tokenView),
   );
 
-  r.delete('/api/v1/tokens/:id', { schema: { tags, summary: 'Revoke a token (admin)', params: idParams } }, async (request) =>
-    tokenView(await app.tokens.revoke(request.actor, request.params.id)),
+  r.delete(
+    '/api/v1/tokens/:id',
+    { schema: { tags, summary: 'Revoke a token (admin)', params: idParams } },
+    async (request) => tokenView(await app.tokens.revoke(request.actor, request.params.id)),
   );
 }

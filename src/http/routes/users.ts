@@ -20,7 +20,13 @@ export function userRoutes(server: FastifyInstance, app: App): void {
 
   r.post(
     '/api/v1/users',
-    { schema: { tags, summary: 'Create a user (admin)', body: z.strictObject({ handle, name: text(200), email, timezone: timezone.optional() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a user (admin)',
+        body: z.strictObject({ handle, name: text(200), email, timezone: timezone.optional() }),
+      },
+    },
     async (request, reply) => {
       const user = await app.users.create(request.actor, request.body);
       return reply.status(201).send(userView(user));
@@ -31,8 +37,10 @@ export function userRoutes(server: FastifyInstance, app: App): void {
     page(await app.users.list(request.actor, request.query), userView),
   );
 
-  r.get('/api/v1/users/:id', { schema: { tags, summary: 'A user by id or handle', params: idParams } }, async (request) =>
-    userView(await app.users.get(request.actor, request.params.id)),
+  r.get(
+    '/api/v1/users/:id',
+    { schema: { tags, summary: 'A user by id or handle', params: idParams } },
+    async (request) => userView(await app.users.get(request.actor, request.params.id)),
   );
 
   r.patch(
@@ -42,7 +50,13 @@ export function userRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: 'Change a user; active=false deactivates and stops their tokens (admin)',
         params: idParams,
-        body: z.strictObject({ handle: handle.optional(), name: text(200).optional(), email: email.optional(), timezone: timezone.optional(), active: z.boolean().optional() }),
+        body: z.strictObject({
+          handle: handle.optional(),
+          name: text(200).optional(),
+          email: email.optional(),
+          timezone: timezone.optional(),
+          active: z.boolean().optional(),
+        }),
       },
     },
     async (request) => userView(await app.users.update(request.actor, request.params.id, request.body)),
@@ -53,13 +67,22 @@ export function userRoutes(server: FastifyInstance, app: App): void {
     {
       schema: {
         tags,
-        summary: 'Set a password: admins set or reset anyone’s (ending their sessions); others change their own with current_password',
+        summary:
+          'Set a password: admins set or reset anyone’s (ending their sessions); others change their own with current_password',
         params: idParams,
-        body: z.strictObject({ password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX), current_password: z.string().min(1).max(PASSWORD_MAX).optional() }),
+        body: z.strictObject({
+          password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX),
+          current_password: z.string().min(1).max(PASSWORD_MAX).optional(),
+        }),
       },
     },
     async (request, reply) => {
-      await app.sessions.setPassword(request.actor, request.params.id, { password: request.body.password, currentPassword: request.body.current_password }, request.session?.record.id);
+      await app.sessions.setPassword(
+        request.actor,
+        request.params.id,
+        { password: request.body.password, currentPassword: request.body.current_password },
+        request.session?.record.id,
+      );
       return reply.status(204).send();
     },
   );

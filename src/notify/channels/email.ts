@@ -9,9 +9,14 @@ export interface EmailChannelDeps {
   timeoutMs?: number;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function createEmailChannel({ smtpUrl, from, timeoutMs = 10_000 }: EmailChannelDeps): Channel & { close(): void } {
+export function createEmailChannel({
+  smtpUrl,
+  from,
+  timeoutMs = 10_000,
+}: EmailChannelDeps): Channel & { close(): void } {
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
     host: url.hostname,

@@ -68,19 +68,43 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
   return {
     async send(m) {
       const body = JSON.stringify(shape(m));
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Vigil', 'x-vigil-delivery': m.deliveryId };
-      const secrets = signed && m.secret ? m.secret.split('\n').map((x) => x.trim()).filter(Boolean) : [];
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': 'Vigil',
+        'x-vigil-delivery': m.deliveryId,
+      };
+      const secrets =
+        signed && m.secret
+          ? m.secret
+              .split('\n')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : [];
       if (secrets.length > 0) headers['x-vigil-signature'] = deps.sign(body, secrets);
       let status: number;
-      let answer: { headers: Record<string, string | string[] | undefined>; body: { text(): Promise<string>; dump(): Promise<void> } };
+      let answer: {
+        headers: Record<string, string | string[] | undefined>;
+        body: { text(): Promise<string>; dump(): Promise<void> };
+      };
       try {
-        const response = await request(m.destination, { method: 'POST', headers, body, dispatcher: deps.dispatcher, headersTimeout: timeout, bodyTimeout: timeout, signal: AbortSignal.timeout(timeout) });
+        const response = await request(m.destination, {
+          method: 'POST',
+          headers,
+          body,
+          dispatcher: deps.dispatcher,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+          signal: AbortSignal.timeout(timeout),
+        });
         status = response.statusCode;
         answer = response;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         // The SSRF guard's refusals cannot get better by waiting; network trouble can.
-        throw new ChannelError(`POST ${new URL(m.destination).host} failed: ${reason}`, !/^forbidden address/.test(reason));
+        throw new ChannelError(
+          `POST ${new URL(m.destination).host} failed: ${reason}`,
+          !/^forbidden address/.test(reason),
+        );
       }
       if (status >= 200 && status < 300) {
         await answer.body.dump();
@@ -89,7 +113,8 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
       const text = (await answer.body.text().catch(() => '')).slice(0, 200);
       const what = `${new URL(m.destination).host} answered ${status}${text ? `: ${text}` : ''}`;
       if (status >= 300 && status < 400) throw new ChannelError(`${what} (redirects are not followed)`, false);
-      if (status === 429 || status === 408 || status >= 500) throw new ChannelError(what, true, retryAfter(answer.headers['retry-after']));
+      if (status === 429 || status === 408 || status >= 500)
+        throw new ChannelError(what, true, retryAfter(answer.headers['retry-after']));
       throw new ChannelError(what, false);
     },
   };

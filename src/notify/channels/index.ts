@@ -16,6 +16,8 @@ export function createChannels(config: Config['notify'], clock: Clock): Channels
   return {
     ...http,
     ...(config.smtpUrl && { email: createEmailChannel({ smtpUrl: config.smtpUrl, from: config.smtpFrom }) }),
-    ...(config.twilioUrl && config.twilioFrom && createTwilioChannels({ url: config.twilioUrl, from: config.twilioFrom, dispatcher })),
+    ...(config.twilioUrl &&
+      config.twilioFrom &&
+      createTwilioChannels({ url: config.twilioUrl, from: config.twilioFrom, dispatcher })),
   };
 }

@@ -13,9 +13,13 @@ export interface TwilioDeps {
   timeoutMs?: number;
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }: TwilioDeps): { sms: Channel; voice: Channel } {
+export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }: TwilioDeps): {
+  sms: Channel;
+  voice: Channel;
+} {
   const base = new URL(url);
   const sid = decodeURIComponent(base.username);
   const auth = `Basic ${Buffer.from(`${sid}:${decodeURIComponent(base.password)}`).toString('base64')}`;
@@ -28,7 +32,12 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
     try {
       const response = await request(`${root}/${resource}.json`, {
         method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Vigil', 'x-vigil-delivery': m.deliveryId },
+        headers: {
+          authorization: auth,
+          'content-type': 'application/x-www-form-urlencoded',
+          'user-agent': 'Vigil',
+          'x-vigil-delivery': m.deliveryId,
+        },
         body: new URLSearchParams(form).toString(),
         dispatcher,
         headersTimeout: timeoutMs,
@@ -50,7 +59,21 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
   }
 
   return {
-    sms: { send: (m) => post('Messages', { To: m.destination, From: from, Body: `${m.subject}\n${m.body}`.slice(0, 1500) }, m) },
-    voice: { send: (m) => post('Calls', { To: m.destination, From: from, Twiml: `<Response><Say>${escapeXml(`${m.subject}. ${m.body}`.slice(0, 1000))}</Say></Response>` }, m) },
+    sms: {
+      send: (m) =>
+        post('Messages', { To: m.destination, From: from, Body: `${m.subject}\n${m.body}`.slice(0, 1500) }, m),
+    },
+    voice: {
+      send: (m) =>
+        post(
+          'Calls',
+          {
+            To: m.destination,
+            From: from,
+            Twiml: `<Response><Say>${escapeXml(`${m.subject}. ${m.body}`.slice(0, 1000))}</Say></Response>`,
+          },
+          m,
+        ),
+    },
   };
 }

@@ -7,7 +7,27 @@ import { ConfirmButton, FormPanel } from './ui.tsx';
  * The panel that creates a resource (`existing` unset) or edits one: "New escalation policy" / "Edit “X”",
  * submitted with "Create policy" / "Save policy", and a Cancel button while editing.
  */
-export function EditorPanel({ noun, short, existing, onSubmit, pending, error, extraButtons, onCancel, children }: { noun: string; short: string; existing: { id: string; name: string } | undefined; onSubmit: () => void; pending: boolean; error: Error | null; extraButtons: ReactNode; onCancel: () => void; children: ReactNode }) {
+export function EditorPanel({
+  noun,
+  short,
+  existing,
+  onSubmit,
+  pending,
+  error,
+  extraButtons,
+  onCancel,
+  children,
+}: {
+  noun: string;
+  short: string;
+  existing: { id: string; name: string } | undefined;
+  onSubmit: () => void;
+  pending: boolean;
+  error: Error | null;
+  extraButtons: ReactNode;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
   return (
     <FormPanel
       titleId={`${existing ? `edit-${existing.id}` : `new-${short}`}-title`}
@@ -24,14 +44,23 @@ export function EditorPanel({ noun, short, existing, onSubmit, pending, error, e
             Cancel
           </button>
         )
-      }>
+      }
+    >
       {children}
     </FormPanel>
   );
 }
 
 /** The Name field first, the resource's own fields, then the Description field across the form. */
-export function NamedFields<D extends { name: string; description: string }>({ draft, onChange, children }: { draft: D; onChange: (draft: D) => void; children: ReactNode }) {
+export function NamedFields<D extends { name: string; description: string }>({
+  draft,
+  onChange,
+  children,
+}: {
+  draft: D;
+  onChange: (draft: D) => void;
+  children: ReactNode;
+}) {
   return (
     <>
       <label>
@@ -48,7 +77,15 @@ export function NamedFields<D extends { name: string; description: string }>({ d
 }
 
 /** An admin's buttons on a listed policy or schedule: open its editor, or delete it (asking once more). */
-export function EditDeleteButtons({ onEdit, onDelete, pending }: { onEdit: () => void; onDelete: () => void; pending: boolean }) {
+export function EditDeleteButtons({
+  onEdit,
+  onDelete,
+  pending,
+}: {
+  onEdit: () => void;
+  onDelete: () => void;
+  pending: boolean;
+}) {
   return (
     <span>
       <button type="button" onClick={onEdit}>
@@ -63,7 +100,23 @@ export function EditDeleteButtons({ onEdit, onDelete, pending }: { onEdit: () =>
  * The people of one step of an editor (a policy level, a schedule layer): a heading with the button that
  * removes the step (`onRemove` unset while it is the only one), then the chips, "nobody yet" while empty.
  */
-export function StepPeople({ title, removeLabel, onRemove, listLabel, ordered, count, children }: { title: string; removeLabel: string; onRemove?: () => void; listLabel: string; ordered?: boolean; count: number; children: ReactNode }) {
+export function StepPeople({
+  title,
+  removeLabel,
+  onRemove,
+  listLabel,
+  ordered,
+  count,
+  children,
+}: {
+  title: string;
+  removeLabel: string;
+  onRemove?: () => void;
+  listLabel: string;
+  ordered?: boolean;
+  count: number;
+  children: ReactNode;
+}) {
   const List = ordered ? 'ol' : 'ul';
   return (
     <>

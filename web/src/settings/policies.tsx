@@ -2,7 +2,20 @@
 // edit and delete them; the runbook's L1–L4 chain is one click away as a starting point.
 import { useState } from 'react';
 import type { Session } from '../api.ts';
-import { KEYS, minutes, TARGET_TYPES, usePeople, usePolicies, useRemoveResource, useSaveResource, useSchedules, useTeams, type Policy, type Target, type TargetType } from './resources.ts';
+import {
+  KEYS,
+  minutes,
+  TARGET_TYPES,
+  usePeople,
+  usePolicies,
+  useRemoveResource,
+  useSaveResource,
+  useSchedules,
+  useTeams,
+  type Policy,
+  type Target,
+  type TargetType,
+} from './resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
 import { AdminsOnly, Problem } from './ui.tsx';
 
@@ -30,7 +43,8 @@ function useTargetLabel() {
     schedule: (schedules.data?.data ?? []).map((s) => ({ id: s.id, label: s.name })),
     team: (teams.data?.data ?? []).map((t) => ({ id: t.id, label: t.name })),
   };
-  const label = (t: Target) => `${t.type}: ${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
+  const label = (t: Target) =>
+    `${t.type}: ${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
   return { options, label };
 }
 
@@ -45,7 +59,10 @@ export function PoliciesTab({ session }: { session: Session }) {
     <>
       <section className="ui-panel" aria-labelledby="policies-title">
         <h2 id="policies-title">Escalation policies</h2>
-        <p className="ui-muted ui-small">Each level is paged when its delay (from the incident’s creation) has passed and the incident is still unacknowledged or unresolved, as the policy says.</p>
+        <p className="ui-muted ui-small">
+          Each level is paged when its delay (from the incident’s creation) has passed and the incident is still
+          unacknowledged or unresolved, as the policy says.
+        </p>
         <Problem error={policies.error ?? remove.error} />
         {policies.data?.data.length === 0 && <p className="ui-muted">No escalation policies yet.</p>}
         {policies.data?.data.map((p) =>
@@ -55,16 +72,29 @@ export function PoliciesTab({ session }: { session: Session }) {
             <article key={p.id} className="ui-panel" aria-label={p.name}>
               <header>
                 <h3>{p.name}</h3>
-                {isAdmin && <EditDeleteButtons onEdit={() => setEditing(p.id)} onDelete={() => remove.mutate(p.id)} pending={remove.isPending} />}
+                {isAdmin && (
+                  <EditDeleteButtons
+                    onEdit={() => setEditing(p.id)}
+                    onDelete={() => remove.mutate(p.id)}
+                    pending={remove.isPending}
+                  />
+                )}
               </header>
               {p.description && <p className="ui-small">{p.description}</p>}
               <p className="ui-small ui-muted">
-                Escalates while {p.escalate_while}; {p.repeat === 0 ? 'does not repeat' : `repeats ${p.repeat} time${p.repeat === 1 ? '' : 's'}`}.
+                Escalates while {p.escalate_while};{' '}
+                {p.repeat === 0 ? 'does not repeat' : `repeats ${p.repeat} time${p.repeat === 1 ? '' : 's'}`}.
               </p>
               <ol className="policy-levels">
                 {p.levels.map((l) => (
                   <li key={l.level}>
-                    <strong>L{l.level}</strong> {l.name ?? ''} · {l.delay_seconds === 0 ? 'at once' : `after ${minutes(l.delay_seconds)}`} · {l.targets.length === 0 ? <span className="error">no targets</span> : l.targets.map(targets.label).join('; ')}
+                    <strong>L{l.level}</strong> {l.name ?? ''} ·{' '}
+                    {l.delay_seconds === 0 ? 'at once' : `after ${minutes(l.delay_seconds)}`} ·{' '}
+                    {l.targets.length === 0 ? (
+                      <span className="error">no targets</span>
+                    ) : (
+                      l.targets.map(targets.label).join('; ')
+                    )}
                   </li>
                 ))}
               </ol>
@@ -72,15 +102,43 @@ export function PoliciesTab({ session }: { session: Session }) {
           ),
         )}
       </section>
-      {isAdmin ? <PolicyEditor key="new" targets={targets} onDone={() => undefined} /> : <AdminsOnly>Only admins create and change escalation policies.</AdminsOnly>}
+      {isAdmin ? (
+        <PolicyEditor key="new" targets={targets} onDone={() => undefined} />
+      ) : (
+        <AdminsOnly>Only admins create and change escalation policies.</AdminsOnly>
+      )}
     </>
   );
 }
 
-function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: ReturnType<typeof useTargetLabel>; onDone: () => void }) {
-  const blank = { name: '', description: '', escalateWhile: 'unresolved', repeat: 0, levels: [{ name: '', delayMin: 0, targets: [] }] as DraftLevel[] };
+function PolicyEditor({
+  policy,
+  targets,
+  onDone,
+}: {
+  policy?: Policy;
+  targets: ReturnType<typeof useTargetLabel>;
+  onDone: () => void;
+}) {
+  const blank = {
+    name: '',
+    description: '',
+    escalateWhile: 'unresolved',
+    repeat: 0,
+    levels: [{ name: '', delayMin: 0, targets: [] }] as DraftLevel[],
+  };
   const initial = policy
-    ? { name: policy.name, description: policy.description ?? '', escalateWhile: policy.escalate_while as string, repeat: policy.repeat, levels: policy.levels.map((l) => ({ name: l.name ?? '', delayMin: Math.round(l.delay_seconds / 60), targets: l.targets })) }
+    ? {
+        name: policy.name,
+        description: policy.description ?? '',
+        escalateWhile: policy.escalate_while as string,
+        repeat: policy.repeat,
+        levels: policy.levels.map((l) => ({
+          name: l.name ?? '',
+          delayMin: Math.round(l.delay_seconds / 60),
+          targets: l.targets,
+        })),
+      }
     : blank;
   const [draft, setDraft] = useState(initial);
   const save = useSaveResource({
@@ -91,7 +149,11 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
       description: draft.description.trim() || null,
       escalate_while: draft.escalateWhile,
       repeat: draft.repeat,
-      levels: draft.levels.map((l) => ({ name: l.name.trim() || null, delay_seconds: Math.round(l.delayMin * 60), targets: l.targets })),
+      levels: draft.levels.map((l) => ({
+        name: l.name.trim() || null,
+        delay_seconds: Math.round(l.delayMin * 60),
+        targets: l.targets,
+      })),
     }),
     refresh: [KEYS.policies, KEYS.oncall],
     onSaved: () => {
@@ -99,7 +161,8 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
       onDone();
     },
   });
-  const setLevel = (i: number, patch: Partial<DraftLevel>) => setDraft((d) => ({ ...d, levels: d.levels.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
+  const setLevel = (i: number, patch: Partial<DraftLevel>) =>
+    setDraft((d) => ({ ...d, levels: d.levels.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
 
   return (
     <EditorPanel
@@ -112,7 +175,18 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
       onCancel={onDone}
       extraButtons={
         <>
-          <button type="button" onClick={() => setDraft({ ...draft, levels: [...draft.levels, { name: '', delayMin: (draft.levels.at(-1)?.delayMin ?? 0) + 15, targets: [] }] })}>
+          <button
+            type="button"
+            onClick={() =>
+              setDraft({
+                ...draft,
+                levels: [
+                  ...draft.levels,
+                  { name: '', delayMin: (draft.levels.at(-1)?.delayMin ?? 0) + 15, targets: [] },
+                ],
+              })
+            }
+          >
             Add a level
           </button>
           {!policy && (
@@ -121,7 +195,8 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
             </button>
           )}
         </>
-      }>
+      }
+    >
       <NamedFields draft={draft} onChange={setDraft}>
         <label>
           Escalate while
@@ -132,7 +207,13 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
         </label>
         <label>
           Repeat the levels (times)
-          <input type="number" min={0} max={20} value={draft.repeat} onChange={(e) => setDraft({ ...draft, repeat: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            max={20}
+            value={draft.repeat}
+            onChange={(e) => setDraft({ ...draft, repeat: Number(e.target.value) })}
+          />
         </label>
       </NamedFields>
       <div className="wide">
@@ -141,26 +222,52 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
             <legend>Level L{i + 1}</legend>
             <label>
               Level name
-              <input value={l.name} placeholder="On-call engineer" onChange={(e) => setLevel(i, { name: e.target.value })} />
+              <input
+                value={l.name}
+                placeholder="On-call engineer"
+                onChange={(e) => setLevel(i, { name: e.target.value })}
+              />
             </label>
             <label>
               Minutes after the incident starts
-              <input type="number" min={0} max={10080} required value={l.delayMin} onChange={(e) => setLevel(i, { delayMin: Number(e.target.value) })} />
+              <input
+                type="number"
+                min={0}
+                max={10080}
+                required
+                value={l.delayMin}
+                onChange={(e) => setLevel(i, { delayMin: Number(e.target.value) })}
+              />
             </label>
             <StepPeople
               title="Who is paged"
               removeLabel={`Remove L${i + 1}`}
-              onRemove={draft.levels.length > 1 ? () => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) }) : undefined}
+              onRemove={
+                draft.levels.length > 1
+                  ? () => setDraft({ ...draft, levels: draft.levels.filter((_, j) => j !== i) })
+                  : undefined
+              }
               listLabel={`L${i + 1} targets`}
-              count={l.targets.length}>
+              count={l.targets.length}
+            >
               {l.targets.map((t, k) => (
                 <li key={`${t.type}-${t.id}`}>
                   {targets.label(t)}
-                  <RemoveChip label={`Remove ${targets.label(t)} from L${i + 1}`} onClick={() => setLevel(i, { targets: l.targets.filter((_, m) => m !== k) })} />
+                  <RemoveChip
+                    label={`Remove ${targets.label(t)} from L${i + 1}`}
+                    onClick={() => setLevel(i, { targets: l.targets.filter((_, m) => m !== k) })}
+                  />
                 </li>
               ))}
             </StepPeople>
-            <TargetAdder level={i + 1} options={targets.options} onAdd={(t) => !l.targets.some((x) => x.type === t.type && x.id === t.id) && setLevel(i, { targets: [...l.targets, t] })} />
+            <TargetAdder
+              level={i + 1}
+              options={targets.options}
+              onAdd={(t) =>
+                !l.targets.some((x) => x.type === t.type && x.id === t.id) &&
+                setLevel(i, { targets: [...l.targets, t] })
+              }
+            />
           </fieldset>
         ))}
       </div>
@@ -168,7 +275,15 @@ function PolicyEditor({ policy, targets, onDone }: { policy?: Policy; targets: R
   );
 }
 
-function TargetAdder({ level, options, onAdd }: { level: number; options: Record<TargetType, Array<{ id: string; label: string }>>; onAdd: (t: Target) => void }) {
+function TargetAdder({
+  level,
+  options,
+  onAdd,
+}: {
+  level: number;
+  options: Record<TargetType, Array<{ id: string; label: string }>>;
+  onAdd: (t: Target) => void;
+}) {
   const [type, setType] = useState<TargetType>('schedule');
   const [target, setTarget] = useState('');
   const chosen = target || options[type][0]?.id || '';
@@ -176,7 +291,13 @@ function TargetAdder({ level, options, onAdd }: { level: number; options: Record
     <div className="adder">
       <label>
         L{level} target type
-        <select value={type} onChange={(e) => { setType(e.target.value as TargetType); setTarget(''); }}>
+        <select
+          value={type}
+          onChange={(e) => {
+            setType(e.target.value as TargetType);
+            setTarget('');
+          }}
+        >
           {TARGET_TYPES.map((t) => (
             <option key={t} value={t}>
               {t}

@@ -95,7 +95,12 @@ export interface Team {
 export const ROTATION_KINDS = ['hourly', 'daily', 'weekly', 'custom'] as const;
 export interface Layer {
   name: string;
-  rotation: { kind: (typeof ROTATION_KINDS)[number]; shift_seconds: number | null; handoff_at: string; participants: string[] };
+  rotation: {
+    kind: (typeof ROTATION_KINDS)[number];
+    shift_seconds: number | null;
+    handoff_at: string;
+    participants: string[];
+  };
   restrictions: Array<{ days?: number[]; start: string; end: string }>;
 }
 export interface Schedule {
@@ -125,7 +130,11 @@ export interface Override {
 export interface OnCallOverview {
   at: string;
   schedules: Array<{ schedule_id: string; name: string; user_ids: string[] }>;
-  policies: Array<{ policy_id: string; name: string; levels: Array<{ level: number; name: string | null; delay_seconds: number; user_ids: string[] }> }>;
+  policies: Array<{
+    policy_id: string;
+    name: string;
+    levels: Array<{ level: number; name: string | null; delay_seconds: number; user_ids: string[] }>;
+  }>;
 }
 
 export interface CalendarLink {
@@ -152,19 +161,47 @@ export const KEYS = {
 } as const;
 
 // Lists ask for the API's largest page; a self-hosted team has far fewer people or schedules.
-export const useUsers = () => useQuery({ queryKey: KEYS.users, queryFn: () => api<Page<User>>('GET', '/api/v1/users?limit=200'), staleTime: 60_000 });
-export const useTeams = () => useQuery({ queryKey: KEYS.teams, queryFn: () => api<Page<Team>>('GET', '/api/v1/teams?limit=200'), staleTime: 60_000 });
-export const useSchedules = () => useQuery({ queryKey: KEYS.schedules, queryFn: () => api<Page<Schedule>>('GET', '/api/v1/schedules?limit=200') });
-export const usePolicies = () => useQuery({ queryKey: KEYS.policies, queryFn: () => api<Page<Policy>>('GET', '/api/v1/escalation-policies?limit=200') });
+export const useUsers = () =>
+  useQuery({
+    queryKey: KEYS.users,
+    queryFn: () => api<Page<User>>('GET', '/api/v1/users?limit=200'),
+    staleTime: 60_000,
+  });
+export const useTeams = () =>
+  useQuery({
+    queryKey: KEYS.teams,
+    queryFn: () => api<Page<Team>>('GET', '/api/v1/teams?limit=200'),
+    staleTime: 60_000,
+  });
+export const useSchedules = () =>
+  useQuery({ queryKey: KEYS.schedules, queryFn: () => api<Page<Schedule>>('GET', '/api/v1/schedules?limit=200') });
+export const usePolicies = () =>
+  useQuery({
+    queryKey: KEYS.policies,
+    queryFn: () => api<Page<Policy>>('GET', '/api/v1/escalation-policies?limit=200'),
+  });
 
 /**
  * Saves a resource edited in a form: PATCH to `collection/:id` when it exists, POST to `collection` when
  * it is new; then refreshes the given queries and calls `onSaved`.
  */
-export function useSaveResource<T extends { id: string }>({ collection, existing, body, refresh, onSaved }: { collection: string; existing: T | undefined; body: () => unknown; refresh: QueryKey[]; onSaved: () => void }) {
+export function useSaveResource<T extends { id: string }>({
+  collection,
+  existing,
+  body,
+  refresh,
+  onSaved,
+}: {
+  collection: string;
+  existing: T | undefined;
+  body: () => unknown;
+  refresh: QueryKey[];
+  onSaved: () => void;
+}) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => (existing ? api<T>('PATCH', `${collection}/${id(existing.id)}`, body()) : api<T>('POST', collection, body())),
+    mutationFn: () =>
+      existing ? api<T>('PATCH', `${collection}/${id(existing.id)}`, body()) : api<T>('POST', collection, body()),
     onSuccess: () => {
       for (const key of refresh) void queryClient.invalidateQueries({ queryKey: key });
       onSaved();
@@ -186,7 +223,11 @@ export function useRemoveResource(collection: string, refresh: QueryKey[]) {
 /** The contact a `ContactFields` form holds: kind, trimmed address, and the signing secret when one was given. */
 export function readContact(f: FormData): { kind: ContactKind; address: string; secret?: string } {
   const secret = String(f.get('secret') ?? '');
-  return { kind: f.get('kind') as ContactKind, address: String(f.get('address')).trim(), ...(secret ? { secret } : {}) };
+  return {
+    kind: f.get('kind') as ContactKind,
+    address: String(f.get('address')).trim(),
+    ...(secret ? { secret } : {}),
+  };
 }
 
 /** People by id, and a label for an id: "Ada Lovelace (@ada)", or the id itself while unknown. */
@@ -223,7 +264,13 @@ export function fromLocalInput(value: string): string {
   return value ? new Date(value).toISOString() : '';
 }
 
-const RANGE = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const RANGE = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** "Mon 30 Nov, 09:00 – 17:00" or "Mon 30 Nov, 09:00 – Tue 1 Dec, 09:00". */

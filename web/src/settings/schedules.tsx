@@ -5,7 +5,18 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Session } from '../api.ts';
 import { when } from '../format.ts';
-import { fromLocalInput, KEYS, localInput, ROTATION_KINDS, usePeople, useRemoveResource, useSaveResource, useSchedules, type Layer, type Schedule } from './resources.ts';
+import {
+  fromLocalInput,
+  KEYS,
+  localInput,
+  ROTATION_KINDS,
+  usePeople,
+  useRemoveResource,
+  useSaveResource,
+  useSchedules,
+  type Layer,
+  type Schedule,
+} from './resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
 import { AdminsOnly, PersonOptions, Problem } from './ui.tsx';
 import { LOCAL_ZONE, ZoneOptions } from './users.tsx';
@@ -25,7 +36,9 @@ interface DraftLayer {
 function describeLayer(l: Layer, people: People): string {
   const r = l.rotation;
   const every = r.kind === 'custom' ? `every ${(r.shift_seconds ?? 0) / 3600} h` : r.kind;
-  const limits = l.restrictions.map((x) => `${x.days ? x.days.map((d) => DAY_NAMES[d]).join(',') + ' ' : ''}${x.start}–${x.end}`).join('; ');
+  const limits = l.restrictions
+    .map((x) => `${x.days ? x.days.map((d) => DAY_NAMES[d]).join(',') + ' ' : ''}${x.start}–${x.end}`)
+    .join('; ');
   return `${every} from ${when(r.handoff_at)}: ${r.participants.map((p) => people.label(p)).join(' → ')}${limits ? ` (only ${limits})` : ''}`;
 }
 
@@ -54,7 +67,13 @@ export function SchedulesTab({ session }: { session: Session }) {
                 <h3>
                   {s.name} <span className="ui-muted ui-small">{s.timezone}</span>
                 </h3>
-                {isAdmin && <EditDeleteButtons onEdit={() => setEditing(s.id)} onDelete={() => remove.mutate(s.id)} pending={remove.isPending} />}
+                {isAdmin && (
+                  <EditDeleteButtons
+                    onEdit={() => setEditing(s.id)}
+                    onDelete={() => remove.mutate(s.id)}
+                    pending={remove.isPending}
+                  />
+                )}
               </header>
               {s.description && <p className="ui-small">{s.description}</p>}
               <Link className="ui-small" to={`/oncall?schedule=${encodeURIComponent(s.id)}`}>
@@ -71,7 +90,13 @@ export function SchedulesTab({ session }: { session: Session }) {
           ),
         )}
       </section>
-      {isAdmin ? <ScheduleEditor key="new" people={people} onDone={() => undefined} /> : <AdminsOnly>Only admins create and change schedules. Responders can add overrides on the On-call page.</AdminsOnly>}
+      {isAdmin ? (
+        <ScheduleEditor key="new" people={people} onDone={() => undefined} />
+      ) : (
+        <AdminsOnly>
+          Only admins create and change schedules. Responders can add overrides on the On-call page.
+        </AdminsOnly>
+      )}
     </>
   );
 }
@@ -84,14 +109,28 @@ function nextMonday9(): string {
 }
 
 function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; people: People; onDone: () => void }) {
-  const [blank] = useState(() => ({ name: '', description: '', timezone: LOCAL_ZONE, layers: [{ name: 'Primary', kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] as DraftLayer[] }));
+  const [blank] = useState(() => ({
+    name: '',
+    description: '',
+    timezone: LOCAL_ZONE,
+    layers: [
+      { name: 'Primary', kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] },
+    ] as DraftLayer[],
+  }));
   const [draft, setDraft] = useState(() =>
     schedule
       ? {
           name: schedule.name,
           description: schedule.description ?? '',
           timezone: schedule.timezone,
-          layers: schedule.layers.map((l): DraftLayer => ({ name: l.name, kind: l.rotation.kind, shiftHours: (l.rotation.shift_seconds ?? 86_400) / 3600, handoff: localInput(new Date(l.rotation.handoff_at)), participants: l.rotation.participants, restrictions: l.restrictions })),
+          layers: schedule.layers.map((l): DraftLayer => ({
+            name: l.name,
+            kind: l.rotation.kind,
+            shiftHours: (l.rotation.shift_seconds ?? 86_400) / 3600,
+            handoff: localInput(new Date(l.rotation.handoff_at)),
+            participants: l.rotation.participants,
+            restrictions: l.restrictions,
+          })),
         }
       : blank,
   );
@@ -104,7 +143,12 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
       timezone: draft.timezone.trim(),
       layers: draft.layers.map((l) => ({
         name: l.name.trim(),
-        rotation: { kind: l.kind, ...(l.kind === 'custom' ? { shift_seconds: Math.round(l.shiftHours * 3600) } : {}), handoff_at: fromLocalInput(l.handoff), participants: l.participants },
+        rotation: {
+          kind: l.kind,
+          ...(l.kind === 'custom' ? { shift_seconds: Math.round(l.shiftHours * 3600) } : {}),
+          handoff_at: fromLocalInput(l.handoff),
+          participants: l.participants,
+        },
         ...(l.restrictions.length > 0 ? { restrictions: l.restrictions } : {}),
       })),
     }),
@@ -114,7 +158,8 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
       onDone();
     },
   });
-  const setLayer = (i: number, patch: Partial<DraftLayer>) => setDraft((d) => ({ ...d, layers: d.layers.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
+  const setLayer = (i: number, patch: Partial<DraftLayer>) =>
+    setDraft((d) => ({ ...d, layers: d.layers.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
   const prefix = schedule ? `edit-${schedule.id}` : 'new-schedule';
 
   return (
@@ -127,14 +172,38 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
       error={save.error}
       onCancel={onDone}
       extraButtons={
-        <button type="button" onClick={() => setDraft({ ...draft, layers: [...draft.layers, { name: `Layer ${draft.layers.length + 1}`, kind: 'weekly', shiftHours: 24, handoff: nextMonday9(), participants: [], restrictions: [] }] })}>
+        <button
+          type="button"
+          onClick={() =>
+            setDraft({
+              ...draft,
+              layers: [
+                ...draft.layers,
+                {
+                  name: `Layer ${draft.layers.length + 1}`,
+                  kind: 'weekly',
+                  shiftHours: 24,
+                  handoff: nextMonday9(),
+                  participants: [],
+                  restrictions: [],
+                },
+              ],
+            })
+          }
+        >
           Add a layer
         </button>
-      }>
+      }
+    >
       <NamedFields draft={draft} onChange={setDraft}>
         <label>
           Time zone
-          <input value={draft.timezone} required list={`${prefix}-zones`} onChange={(e) => setDraft({ ...draft, timezone: e.target.value })} />
+          <input
+            value={draft.timezone}
+            required
+            list={`${prefix}-zones`}
+            onChange={(e) => setDraft({ ...draft, timezone: e.target.value })}
+          />
           <ZoneOptions id={`${prefix}-zones`} />
         </label>
       </NamedFields>
@@ -159,32 +228,63 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
             {l.kind === 'custom' && (
               <label>
                 Shift length (hours)
-                <input type="number" min={0.5} step={0.5} required value={l.shiftHours} onChange={(e) => setLayer(i, { shiftHours: Number(e.target.value) })} />
+                <input
+                  type="number"
+                  min={0.5}
+                  step={0.5}
+                  required
+                  value={l.shiftHours}
+                  onChange={(e) => setLayer(i, { shiftHours: Number(e.target.value) })}
+                />
               </label>
             )}
             <label>
               First handoff (your time)
-              <input type="datetime-local" required value={l.handoff} onChange={(e) => setLayer(i, { handoff: e.target.value })} />
+              <input
+                type="datetime-local"
+                required
+                value={l.handoff}
+                onChange={(e) => setLayer(i, { handoff: e.target.value })}
+              />
             </label>
             <StepPeople
               title="Participants, in turn"
               removeLabel={`Remove layer ${i + 1}`}
-              onRemove={draft.layers.length > 1 ? () => setDraft({ ...draft, layers: draft.layers.filter((_, j) => j !== i) }) : undefined}
+              onRemove={
+                draft.layers.length > 1
+                  ? () => setDraft({ ...draft, layers: draft.layers.filter((_, j) => j !== i) })
+                  : undefined
+              }
               listLabel={`Layer ${i + 1} participants`}
               ordered
-              count={l.participants.length}>
+              count={l.participants.length}
+            >
               {l.participants.map((p, k) => (
                 <li key={`${p}-${k}`}>
                   {k + 1}. {people.label(p)}
-                  <button type="button" aria-label={`Move ${people.label(p)} earlier`} disabled={k === 0} onClick={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}>
+                  <button
+                    type="button"
+                    aria-label={`Move ${people.label(p)} earlier`}
+                    disabled={k === 0}
+                    onClick={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}
+                  >
                     ↑
                   </button>
-                  <RemoveChip label={`Remove ${people.label(p)} from layer ${i + 1}`} onClick={() => setLayer(i, { participants: l.participants.filter((_, m) => m !== k) })} />
+                  <RemoveChip
+                    label={`Remove ${people.label(p)} from layer ${i + 1}`}
+                    onClick={() => setLayer(i, { participants: l.participants.filter((_, m) => m !== k) })}
+                  />
                 </li>
               ))}
             </StepPeople>
-            <ParticipantAdder layer={i + 1} people={people} onAdd={(userId) => setLayer(i, { participants: [...l.participants, userId] })} />
-            {l.restrictions.length > 0 && <p className="ui-small ui-muted wide">Time-of-day restrictions of this layer are kept.</p>}
+            <ParticipantAdder
+              layer={i + 1}
+              people={people}
+              onAdd={(userId) => setLayer(i, { participants: [...l.participants, userId] })}
+            />
+            {l.restrictions.length > 0 && (
+              <p className="ui-small ui-muted wide">Time-of-day restrictions of this layer are kept.</p>
+            )}
           </fieldset>
         ))}
       </div>
@@ -198,7 +298,15 @@ function swap<T>(list: T[], a: number, b: number): T[] {
   return out;
 }
 
-function ParticipantAdder({ layer, people, onAdd }: { layer: number; people: People; onAdd: (userId: string) => void }) {
+function ParticipantAdder({
+  layer,
+  people,
+  onAdd,
+}: {
+  layer: number;
+  people: People;
+  onAdd: (userId: string) => void;
+}) {
   const [userId, setUserId] = useState('');
   const chosen = userId || people.active[0]?.id || '';
   return (

@@ -9,7 +9,10 @@ import { id, KEYS, type Template } from './resources.ts';
 import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
 
 export function TemplatesTab({ session }: { session: Session }) {
-  const templates = useQuery({ queryKey: KEYS.templates, queryFn: () => api<{ data: Template[] }>('GET', '/api/v1/templates') });
+  const templates = useQuery({
+    queryKey: KEYS.templates,
+    queryFn: () => api<{ data: Template[] }>('GET', '/api/v1/templates'),
+  });
   const isAdmin = session.role === 'admin';
   return (
     <>
@@ -31,8 +34,14 @@ function TemplateEditor({ template, canEdit }: { template: Template; canEdit: bo
     void queryClient.invalidateQueries({ queryKey: KEYS.templates });
     void queryClient.invalidateQueries({ queryKey: ['template-preview', template.key] });
   };
-  const save = useMutation({ mutationFn: () => api<Template>('PUT', `/api/v1/templates/${template.key}`, { subject, text }), onSuccess: changed });
-  const reset = useMutation({ mutationFn: () => api<void>('DELETE', `/api/v1/templates/${template.key}`), onSuccess: changed });
+  const save = useMutation({
+    mutationFn: () => api<Template>('PUT', `/api/v1/templates/${template.key}`, { subject, text }),
+    onSuccess: changed,
+  });
+  const reset = useMutation({
+    mutationFn: () => api<void>('DELETE', `/api/v1/templates/${template.key}`),
+    onSuccess: changed,
+  });
   const dirty = subject !== template.subject || text !== template.text;
   const titleId = `template-${template.key}`;
 
@@ -45,21 +54,39 @@ function TemplateEditor({ template, canEdit }: { template: Template; canEdit: bo
     <section className="ui-panel" aria-labelledby={titleId}>
       <header>
         <h2 id={titleId}>{template.name}</h2>
-        <span className="ui-small ui-muted">{template.customised ? `Edited by ${template.updated_by ?? 'someone'}, ${when(template.updated_at)}` : 'The runbook’s text'}</span>
+        <span className="ui-small ui-muted">
+          {template.customised
+            ? `Edited by ${template.updated_by ?? 'someone'}, ${when(template.updated_at)}`
+            : 'The runbook’s text'}
+        </span>
       </header>
       <form className="ui-form stack" onSubmit={submit} aria-label={`Edit ${template.name}`}>
         <label>
           Subject
-          <input name="subject" value={subject} readOnly={!canEdit} onChange={(e) => setSubject(e.target.value)} required />
+          <input
+            name="subject"
+            value={subject}
+            readOnly={!canEdit}
+            onChange={(e) => setSubject(e.target.value)}
+            required
+          />
         </label>
         <label>
           Text
-          <textarea name="text" value={text} readOnly={!canEdit} onChange={(e) => setText(e.target.value)} rows={Math.min(24, Math.max(8, text.split('\n').length + 1))} required />
+          <textarea
+            name="text"
+            value={text}
+            readOnly={!canEdit}
+            onChange={(e) => setText(e.target.value)}
+            rows={Math.min(24, Math.max(8, text.split('\n').length + 1))}
+            required
+          />
         </label>
         <details>
           <summary className="ui-small">Fields and syntax</summary>
           <p className="ui-small ui-muted">
-            <code>{'{{field}}'}</code> inserts a value; <code>{'{{#field}}…{{/field}}'}</code> shows its content when the field is not empty, <code>{'{{^field}}…{{/field}}'}</code> when it is.
+            <code>{'{{field}}'}</code> inserts a value; <code>{'{{#field}}…{{/field}}'}</code> shows its content when
+            the field is not empty, <code>{'{{^field}}…{{/field}}'}</code> when it is.
           </p>
           <ul className="template-fields" aria-label="Fields">
             {template.fields.map((f) => (
@@ -75,11 +102,24 @@ function TemplateEditor({ template, canEdit }: { template: Template; canEdit: bo
               Save template
             </button>
             {dirty && (
-              <button type="button" onClick={() => { setSubject(template.subject); setText(template.text); }}>
+              <button
+                type="button"
+                onClick={() => {
+                  setSubject(template.subject);
+                  setText(template.text);
+                }}
+              >
                 Discard changes
               </button>
             )}
-            {template.customised && <ConfirmButton label="Reset to the runbook’s text" confirm="Confirm reset" onConfirm={() => reset.mutate()} disabled={reset.isPending} />}
+            {template.customised && (
+              <ConfirmButton
+                label="Reset to the runbook’s text"
+                confirm="Confirm reset"
+                onConfirm={() => reset.mutate()}
+                disabled={reset.isPending}
+              />
+            )}
             {save.isSuccess && !dirty && <span role="status">Saved.</span>}
           </div>
         )}
@@ -91,12 +131,19 @@ function TemplateEditor({ template, canEdit }: { template: Template; canEdit: bo
 }
 
 function Preview({ template, dirty }: { template: Template; dirty: boolean }) {
-  const incidents = useQuery({ queryKey: ['template-preview', 'incidents'], queryFn: () => api<Page<Incident>>('GET', '/api/v1/incidents?limit=50') });
+  const incidents = useQuery({
+    queryKey: ['template-preview', 'incidents'],
+    queryFn: () => api<Page<Incident>>('GET', '/api/v1/incidents?limit=50'),
+  });
   const [incidentId, setIncidentId] = useState('');
   const chosen = incidentId || incidents.data?.data[0]?.id || '';
   const preview = useQuery({
     queryKey: ['template-preview', template.key, chosen],
-    queryFn: () => api<{ subject: string; text: string }>('GET', `/api/v1/incidents/${id(chosen)}/communications/${template.key}/preview`),
+    queryFn: () =>
+      api<{ subject: string; text: string }>(
+        'GET',
+        `/api/v1/incidents/${id(chosen)}/communications/${template.key}/preview`,
+      ),
     enabled: false,
   });
   const list = incidents.data?.data ?? [];
@@ -122,7 +169,9 @@ function Preview({ template, dirty }: { template: Template; dirty: boolean }) {
               Preview
             </button>
           </div>
-          {dirty && <p className="ui-small ui-muted">The preview uses the saved template; save your changes to see them.</p>}
+          {dirty && (
+            <p className="ui-small ui-muted">The preview uses the saved template; save your changes to see them.</p>
+          )}
           <Problem error={preview.error} />
           {preview.data && (
             <div className="template-preview" aria-label="Rendered notification" role="region">

@@ -5,7 +5,16 @@ import { useState } from 'react';
 import { api, type Page, type Role, type Session } from '../api.ts';
 import { when } from '../format.ts';
 import { id, KEYS, useUsers, type Token } from './resources.ts';
-import { ACTIONS, AdminsOnly, AdminsOnlyPanel, ConfirmButton, CopyField, FormPanel, PersonOptions, Problem } from './ui.tsx';
+import {
+  ACTIONS,
+  AdminsOnly,
+  AdminsOnlyPanel,
+  ConfirmButton,
+  CopyField,
+  FormPanel,
+  PersonOptions,
+  Problem,
+} from './ui.tsx';
 import { Table } from '../ui-kit.tsx';
 
 const ROLES: readonly Role[] = ['viewer', 'responder', 'admin'];
@@ -14,7 +23,9 @@ export function TokensTab({ session }: { session: Session }) {
   if (session.role !== 'admin') {
     return (
       <AdminsOnlyPanel titleId="tokens-title" title="API tokens">
-        <AdminsOnly>Only admins list, issue and revoke API tokens. Ask an admin for a token for scripts or the CLI.</AdminsOnly>
+        <AdminsOnly>
+          Only admins list, issue and revoke API tokens. Ask an admin for a token for scripts or the CLI.
+        </AdminsOnly>
       </AdminsOnlyPanel>
     );
   }
@@ -23,8 +34,14 @@ export function TokensTab({ session }: { session: Session }) {
 
 function Tokens() {
   const queryClient = useQueryClient();
-  const tokens = useQuery({ queryKey: KEYS.tokens, queryFn: () => api<Page<Token>>('GET', '/api/v1/tokens?limit=200') });
-  const revoke = useMutation({ mutationFn: (tokenId: string) => api<Token>('DELETE', `/api/v1/tokens/${id(tokenId)}`), onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.tokens }) });
+  const tokens = useQuery({
+    queryKey: KEYS.tokens,
+    queryFn: () => api<Page<Token>>('GET', '/api/v1/tokens?limit=200'),
+  });
+  const revoke = useMutation({
+    mutationFn: (tokenId: string) => api<Token>('DELETE', `/api/v1/tokens/${id(tokenId)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.tokens }),
+  });
   const [showRevoked, setShowRevoked] = useState(false);
   const rows = (tokens.data?.data ?? []).filter((t) => showRevoked || t.revoked_at === null);
 
@@ -35,7 +52,8 @@ function Tokens() {
         <header>
           <h2 id="tokens-title">API tokens</h2>
           <label className="ui-small">
-            <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked
+            <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show
+            revoked
           </label>
         </header>
         <Problem error={tokens.error ?? revoke.error} />
@@ -62,7 +80,12 @@ function Tokens() {
                   {t.revoked_at ? (
                     <span className="ui-muted">revoked {when(t.revoked_at)}</span>
                   ) : (
-                    <ConfirmButton label="Revoke" confirm={`Confirm revoke “${t.name}”`} onConfirm={() => revoke.mutate(t.id)} disabled={revoke.isPending} />
+                    <ConfirmButton
+                      label="Revoke"
+                      confirm={`Confirm revoke “${t.name}”`}
+                      onConfirm={() => revoke.mutate(t.id)}
+                      disabled={revoke.isPending}
+                    />
                   )}
                 </td>
               </tr>
@@ -78,13 +101,17 @@ function NewToken() {
   const queryClient = useQueryClient();
   const users = useUsers();
   const create = useMutation({
-    mutationFn: (body: { user: string; role: Role; name?: string }) => api<Token & { token: string }>('POST', '/api/v1/tokens', body),
+    mutationFn: (body: { user: string; role: Role; name?: string }) =>
+      api<Token & { token: string }>('POST', '/api/v1/tokens', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.tokens }),
   });
   function submit(form: HTMLFormElement) {
     const f = new FormData(form);
     const name = String(f.get('name')).trim();
-    create.mutate({ user: String(f.get('user')), role: f.get('role') as Role, ...(name ? { name } : {}) }, { onSuccess: () => form.reset() });
+    create.mutate(
+      { user: String(f.get('user')), role: f.get('role') as Role, ...(name ? { name } : {}) },
+      { onSuccess: () => form.reset() },
+    );
   }
   return (
     <FormPanel
@@ -98,7 +125,8 @@ function NewToken() {
         create.data && (
           <div className="secret-once" role="region" aria-label="New token secret">
             <p>
-              <strong>Copy this token now: it will not be shown again.</strong> It acts as @{create.data.user} with the {create.data.role} role.
+              <strong>Copy this token now: it will not be shown again.</strong> It acts as @{create.data.user} with the{' '}
+              {create.data.role} role.
             </p>
             <CopyField label={`Secret of “${create.data.name}”`} value={create.data.token} />
             <button type="button" onClick={() => create.reset()}>
@@ -106,7 +134,8 @@ function NewToken() {
             </button>
           </div>
         )
-      }>
+      }
+    >
       <label>
         User
         <select name="user" required>

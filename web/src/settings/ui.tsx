@@ -15,7 +15,23 @@ export const ACTIONS = <span className="ui-muted">Actions</span>;
  * A form of the settings screens: its fields, then one row of buttons that ends with the submit button
  * (`before` goes ahead of it, `after` behind it). `onSubmit` gets the form element, e.g. to reset it.
  */
-export function SettingsForm({ label, onSubmit, pending, submitLabel, before, after, children }: { label: string; onSubmit: (form: HTMLFormElement) => void; pending: boolean; submitLabel: string; before?: ReactNode; after?: ReactNode; children: ReactNode }) {
+export function SettingsForm({
+  label,
+  onSubmit,
+  pending,
+  submitLabel,
+  before,
+  after,
+  children,
+}: {
+  label: string;
+  onSubmit: (form: HTMLFormElement) => void;
+  pending: boolean;
+  submitLabel: string;
+  before?: ReactNode;
+  after?: ReactNode;
+  children: ReactNode;
+}) {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     onSubmit(event.currentTarget);
@@ -35,7 +51,20 @@ export function SettingsForm({ label, onSubmit, pending, submitLabel, before, af
 }
 
 /** A panel that holds one form: its heading (`titleId` labels the panel; the form is named `label`, else the same), the form, and the server's error. */
-export function FormPanel({ titleId, title, label = title, error, intro, ...form }: Omit<Parameters<typeof SettingsForm>[0], 'label'> & { titleId: string; title: string; label?: string; error: Error | null; intro?: ReactNode }) {
+export function FormPanel({
+  titleId,
+  title,
+  label = title,
+  error,
+  intro,
+  ...form
+}: Omit<Parameters<typeof SettingsForm>[0], 'label'> & {
+  titleId: string;
+  title: string;
+  label?: string;
+  error: Error | null;
+  intro?: ReactNode;
+}) {
   return (
     <section className="ui-panel" aria-labelledby={titleId}>
       <h2 id={titleId}>{title}</h2>
@@ -47,7 +76,13 @@ export function FormPanel({ titleId, title, label = title, error, intro, ...form
 }
 
 /** The `<option>`s of a person picker: "Name (@handle)", valued by id unless `optionValue` says otherwise. */
-export function PersonOptions({ users, optionValue = (u) => u.id }: { users: Array<{ id: string; name: string; handle: string }>; optionValue?: (u: { id: string; handle: string }) => string }) {
+export function PersonOptions({
+  users,
+  optionValue = (u) => u.id,
+}: {
+  users: Array<{ id: string; name: string; handle: string }>;
+  optionValue?: (u: { id: string; handle: string }) => string;
+}) {
   return users.map((u) => (
     <option key={u.id} value={optionValue(u)}>
       {u.name} (@{u.handle})
@@ -69,8 +104,18 @@ export function AdminsOnlyPanel({ titleId, title, children }: { titleId: string;
  * Where a message goes, as the form fields `kind`, `address` and `secret` (see `readContact`): the kind
  * starts at email, or follows `kind`/`onKind` when the caller shows a hint per kind.
  */
-export function ContactFields({ kind, onKind, placeholder }: { kind?: ContactKind; onKind?: (kind: ContactKind) => void; placeholder: string }) {
-  const choice = onKind ? { value: kind, onChange: (e: { target: { value: string } }) => onKind(e.target.value as ContactKind) } : { defaultValue: 'email' };
+export function ContactFields({
+  kind,
+  onKind,
+  placeholder,
+}: {
+  kind?: ContactKind;
+  onKind?: (kind: ContactKind) => void;
+  placeholder: string;
+}) {
+  const choice = onKind
+    ? { value: kind, onChange: (e: { target: { value: string } }) => onKind(e.target.value as ContactKind) }
+    : { defaultValue: 'email' };
   return (
     <>
       <label>
@@ -96,7 +141,17 @@ export function ContactFields({ kind, onKind, placeholder }: { kind?: ContactKin
 }
 
 /** A settings list as a table, or the `empty` sentence when it has no rows; nothing before it has loaded. */
-export function ListTable<T>({ rows, empty, columns, row }: { rows: T[] | undefined; empty: string; columns: ReactNode[]; row: (item: T) => ReactNode }) {
+export function ListTable<T>({
+  rows,
+  empty,
+  columns,
+  row,
+}: {
+  rows: T[] | undefined;
+  empty: string;
+  columns: ReactNode[];
+  row: (item: T) => ReactNode;
+}) {
   if (!rows) return null;
   if (rows.length === 0) return <p className="ui-muted">{empty}</p>;
   return (
@@ -119,7 +174,19 @@ export function AdminsOnly({ children }: { children: ReactNode }) {
  * A destructive action asks once more on the same button ("Revoke" → "Confirm revoke"), which works
  * with the keyboard and in a screen reader without a modal; it falls back after five seconds.
  */
-export function ConfirmButton({ label, confirm, onConfirm, disabled, describedBy }: { label: string; confirm: string; onConfirm: () => void; disabled?: boolean; describedBy?: string }) {
+export function ConfirmButton({
+  label,
+  confirm,
+  onConfirm,
+  disabled,
+  describedBy,
+}: {
+  label: string;
+  confirm: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+  describedBy?: string;
+}) {
   const [armed, setArmed] = useState(false);
   useEffect(() => {
     if (!armed) return;
@@ -137,7 +204,8 @@ export function ConfirmButton({ label, confirm, onConfirm, disabled, describedBy
           setArmed(false);
           onConfirm();
         } else setArmed(true);
-      }}>
+      }}
+    >
       {armed ? confirm : label}
     </button>
   );
@@ -162,7 +230,14 @@ export function CopyField({ label, value }: { label: string; value: string }) {
     <div className="copy-field">
       <label htmlFor={inputId}>{label}</label>
       <div className="copy-row">
-        <input id={inputId} ref={input} readOnly value={value} onFocus={(e) => e.currentTarget.select()} spellCheck={false} />
+        <input
+          id={inputId}
+          ref={input}
+          readOnly
+          value={value}
+          onFocus={(e) => e.currentTarget.select()}
+          spellCheck={false}
+        />
         <button type="button" onClick={() => void copy()}>
           Copy
         </button>

@@ -5,7 +5,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Session } from '../api.ts';
-import { id, KEYS, minutes, readContact, type ContactKind, type ContactMethod, type NotificationRule, type User } from './resources.ts';
+import {
+  id,
+  KEYS,
+  minutes,
+  readContact,
+  type ContactKind,
+  type ContactMethod,
+  type NotificationRule,
+  type User,
+} from './resources.ts';
 import { ACTIONS, AdminsOnly, ConfirmButton, ContactFields, ListTable, Problem, SettingsForm } from './ui.tsx';
 import { ZoneOptions } from './users.tsx';
 
@@ -21,7 +30,10 @@ const ADDRESS_HINT: Record<ContactKind, string> = {
 
 export function UserPage({ session }: { session: Session }) {
   const { ref = '' } = useParams();
-  const user = useQuery({ queryKey: ['users', 'one', ref], queryFn: () => api<User>('GET', `/api/v1/users/${id(ref)}`) });
+  const user = useQuery({
+    queryKey: ['users', 'one', ref],
+    queryFn: () => api<User>('GET', `/api/v1/users/${id(ref)}`),
+  });
   if (user.isPending) return <p className="notice">Loading…</p>;
   if (user.isError) return <Problem error={user.error} />;
   const u = user.data;
@@ -34,7 +46,8 @@ export function UserPage({ session }: { session: Session }) {
       </Link>
       <section className="ui-panel" aria-labelledby="user-title">
         <h2 id="user-title">
-          {u.name} <span className="ui-muted">@{u.handle}</span> {!u.active && <span className="ui-tag warn">deactivated</span>}
+          {u.name} <span className="ui-muted">@{u.handle}</span>{' '}
+          {!u.active && <span className="ui-tag warn">deactivated</span>}
         </h2>
         {isAdmin ? (
           <Profile key={u.id} user={u} />
@@ -69,7 +82,12 @@ function Profile({ user }: { user: User }) {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const f = new FormData(event.currentTarget);
-    save.mutate({ name: String(f.get('name')).trim(), email: String(f.get('email')).trim(), timezone: String(f.get('timezone')).trim(), active: f.get('active') === 'on' });
+    save.mutate({
+      name: String(f.get('name')).trim(),
+      email: String(f.get('email')).trim(),
+      timezone: String(f.get('timezone')).trim(),
+      active: f.get('active') === 'on',
+    });
   }
   return (
     <form className="ui-form" onSubmit={submit} aria-label="User details">
@@ -87,7 +105,8 @@ function Profile({ user }: { user: User }) {
         <ZoneOptions id="profile-zones" />
       </label>
       <label className="check">
-        <input type="checkbox" name="active" defaultChecked={user.active} /> Active (unchecked: deactivated, tokens stop working)
+        <input type="checkbox" name="active" defaultChecked={user.active} /> Active (unchecked: deactivated, tokens stop
+        working)
       </label>
       <div className="buttons">
         <button type="submit" disabled={save.isPending}>
@@ -103,13 +122,19 @@ function Profile({ user }: { user: User }) {
 }
 
 function Password({ user, self, isAdmin }: { user: User; self: boolean; isAdmin: boolean }) {
-  const set = useMutation({ mutationFn: (body: { password: string; current_password?: string }) => api<void>('PUT', `/api/v1/users/${id(user.id)}/password`, body) });
+  const set = useMutation({
+    mutationFn: (body: { password: string; current_password?: string }) =>
+      api<void>('PUT', `/api/v1/users/${id(user.id)}/password`, body),
+  });
   const needsCurrent = self && !isAdmin;
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const f = new FormData(form);
-    set.mutate({ password: String(f.get('password')), ...(needsCurrent ? { current_password: String(f.get('current')) } : {}) }, { onSuccess: () => form.reset() });
+    set.mutate(
+      { password: String(f.get('password')), ...(needsCurrent ? { current_password: String(f.get('current')) } : {}) },
+      { onSuccess: () => form.reset() },
+    );
   }
   return (
     <form className="ui-form" onSubmit={submit} aria-label="Password">
@@ -137,7 +162,10 @@ function Password({ user, self, isAdmin }: { user: User; self: boolean; isAdmin:
 }
 
 function useContactMethods(userId: string) {
-  return useQuery({ queryKey: KEYS.contactMethods(userId), queryFn: () => api<{ data: ContactMethod[] }>('GET', `/api/v1/users/${id(userId)}/contact-methods`) });
+  return useQuery({
+    queryKey: KEYS.contactMethods(userId),
+    queryFn: () => api<{ data: ContactMethod[] }>('GET', `/api/v1/users/${id(userId)}/contact-methods`),
+  });
 }
 
 function ContactMethods({ user, isAdmin }: { user: User; isAdmin: boolean }) {
@@ -149,12 +177,27 @@ function ContactMethods({ user, isAdmin }: { user: User; isAdmin: boolean }) {
   };
   const base = `/api/v1/users/${id(user.id)}/contact-methods`;
   const [kind, setKind] = useState<ContactKind>('email');
-  const add = useMutation({ mutationFn: (body: { kind: ContactKind; address: string; secret?: string }) => api<ContactMethod>('POST', base, body), onSuccess: changed });
-  const verify = useMutation({ mutationFn: (m: ContactMethod) => api<ContactMethod>('PATCH', `${base}/${id(m.id)}`, { verified: !m.verified }), onSuccess: changed });
-  const remove = useMutation({ mutationFn: (methodId: string) => api<void>('DELETE', `${base}/${id(methodId)}`), onSuccess: changed });
+  const add = useMutation({
+    mutationFn: (body: { kind: ContactKind; address: string; secret?: string }) =>
+      api<ContactMethod>('POST', base, body),
+    onSuccess: changed,
+  });
+  const verify = useMutation({
+    mutationFn: (m: ContactMethod) => api<ContactMethod>('PATCH', `${base}/${id(m.id)}`, { verified: !m.verified }),
+    onSuccess: changed,
+  });
+  const remove = useMutation({
+    mutationFn: (methodId: string) => api<void>('DELETE', `${base}/${id(methodId)}`),
+    onSuccess: changed,
+  });
 
   function submit(form: HTMLFormElement) {
-    add.mutate(readContact(new FormData(form)), { onSuccess: () => { form.reset(); setKind('email'); } });
+    add.mutate(readContact(new FormData(form)), {
+      onSuccess: () => {
+        form.reset();
+        setKind('email');
+      },
+    });
   }
 
   return (
@@ -180,16 +223,29 @@ function ContactMethods({ user, isAdmin }: { user: User; isAdmin: boolean }) {
                   {m.verified ? 'Mark unverified' : 'Mark verified'}
                 </button>
               )}
-              <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(m.id)} disabled={remove.isPending} />
+              <ConfirmButton
+                label="Remove"
+                confirm="Confirm remove"
+                onConfirm={() => remove.mutate(m.id)}
+                disabled={remove.isPending}
+              />
             </td>
           </tr>
         )}
       />
       <h3>Add a contact method</h3>
-      <SettingsForm label="Add a contact method" onSubmit={submit} pending={add.isPending} submitLabel="Add contact method">
+      <SettingsForm
+        label="Add a contact method"
+        onSubmit={submit}
+        pending={add.isPending}
+        submitLabel="Add contact method"
+      >
         <ContactFields kind={kind} onKind={setKind} placeholder={ADDRESS_HINT[kind]} />
       </SettingsForm>
-      <p className="ui-muted ui-small">Phone numbers in international form ({ADDRESS_HINT.sms}); Slack, Teams, Mattermost and webhooks take an https URL.</p>
+      <p className="ui-muted ui-small">
+        Phone numbers in international form ({ADDRESS_HINT.sms}); Slack, Teams, Mattermost and webhooks take an https
+        URL.
+      </p>
       <Problem error={add.error} />
     </section>
   );
@@ -199,10 +255,20 @@ function Rules({ user }: { user: User }) {
   const queryClient = useQueryClient();
   const methods = useContactMethods(user.id);
   const base = `/api/v1/users/${id(user.id)}/notification-rules`;
-  const rules = useQuery({ queryKey: KEYS.rules(user.id), queryFn: () => api<{ data: NotificationRule[] }>('GET', base) });
+  const rules = useQuery({
+    queryKey: KEYS.rules(user.id),
+    queryFn: () => api<{ data: NotificationRule[] }>('GET', base),
+  });
   const changed = () => queryClient.invalidateQueries({ queryKey: KEYS.rules(user.id) });
-  const add = useMutation({ mutationFn: (body: { contact_method_id: string; delay_seconds: number }) => api<NotificationRule>('POST', base, body), onSuccess: changed });
-  const remove = useMutation({ mutationFn: (ruleId: string) => api<void>('DELETE', `${base}/${id(ruleId)}`), onSuccess: changed });
+  const add = useMutation({
+    mutationFn: (body: { contact_method_id: string; delay_seconds: number }) =>
+      api<NotificationRule>('POST', base, body),
+    onSuccess: changed,
+  });
+  const remove = useMutation({
+    mutationFn: (ruleId: string) => api<void>('DELETE', `${base}/${id(ruleId)}`),
+    onSuccess: changed,
+  });
   const byId = new Map((methods.data?.data ?? []).map((m) => [m.id, m]));
   const describe = (methodId: string) => {
     const m = byId.get(methodId);
@@ -217,15 +283,25 @@ function Rules({ user }: { user: User }) {
   return (
     <section className="ui-panel" aria-labelledby="rules-title">
       <h2 id="rules-title">Notification rules</h2>
-      <p className="ui-muted ui-small">When {user.name} is paged, each rule sends to its contact method after its delay, until the page is acknowledged.</p>
+      <p className="ui-muted ui-small">
+        When {user.name} is paged, each rule sends to its contact method after its delay, until the page is
+        acknowledged.
+      </p>
       <Problem error={rules.error ?? remove.error} />
-      {rules.data && rules.data.data.length === 0 && <p className="ui-muted">No rules: {user.name} would not be notified when paged.</p>}
+      {rules.data && rules.data.data.length === 0 && (
+        <p className="ui-muted">No rules: {user.name} would not be notified when paged.</p>
+      )}
       {rules.data && rules.data.data.length > 0 && (
         <ul className="policy-levels">
           {rules.data.data.map((r) => (
             <li key={r.id}>
               After {minutes(r.delay_seconds)}: {describe(r.contact_method_id)}{' '}
-              <ConfirmButton label="Remove" confirm="Confirm remove" onConfirm={() => remove.mutate(r.id)} disabled={remove.isPending} />
+              <ConfirmButton
+                label="Remove"
+                confirm="Confirm remove"
+                onConfirm={() => remove.mutate(r.id)}
+                disabled={remove.isPending}
+              />
             </li>
           ))}
         </ul>

@@ -7,7 +7,8 @@ import { AdminsOnly, FormPanel, Problem } from './ui.tsx';
 import { Table } from '../ui-kit.tsx';
 
 /** Every IANA zone the browser knows, for the time zone fields' suggestions. */
-export const ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+export const ZONES: readonly string[] =
+  typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function ZoneOptions({ id }: { id: string }) {
@@ -28,7 +29,9 @@ export function UsersTab({ session }: { session: Session }) {
       <section className="ui-panel" aria-labelledby="users-title">
         <header>
           <h2 id="users-title">Users</h2>
-          <Link to={`/settings/users/${encodeURIComponent(session.user.handle)}`}>Your contact methods and notification rules</Link>
+          <Link to={`/settings/users/${encodeURIComponent(session.user.handle)}`}>
+            Your contact methods and notification rules
+          </Link>
         </header>
         <Problem error={users.error} />
         {users.isPending ? (
@@ -57,13 +60,19 @@ export function UsersTab({ session }: { session: Session }) {
 function NewUser() {
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: (body: { handle: string; name: string; email: string; timezone: string }) => api<User>('POST', '/api/v1/users', body),
+    mutationFn: (body: { handle: string; name: string; email: string; timezone: string }) =>
+      api<User>('POST', '/api/v1/users', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.users }),
   });
   function submit(form: HTMLFormElement) {
     const f = new FormData(form);
     create.mutate(
-      { handle: String(f.get('handle')).trim(), name: String(f.get('name')).trim(), email: String(f.get('email')).trim(), timezone: String(f.get('timezone')).trim() },
+      {
+        handle: String(f.get('handle')).trim(),
+        name: String(f.get('name')).trim(),
+        email: String(f.get('email')).trim(),
+        timezone: String(f.get('timezone')).trim(),
+      },
       { onSuccess: () => form.reset() },
     );
   }
@@ -75,10 +84,22 @@ function NewUser() {
       pending={create.isPending}
       submitLabel="Add user"
       error={create.error}
-      after={create.isSuccess && <span role="status">Added @{create.data.handle}. Give them a password or a token to sign in.</span>}>
+      after={
+        create.isSuccess && (
+          <span role="status">Added @{create.data.handle}. Give them a password or a token to sign in.</span>
+        )
+      }
+    >
       <label>
         Handle
-        <input name="handle" required autoComplete="off" placeholder="ada" pattern="[a-z0-9][a-z0-9._\-]{1,31}" title="2–32 characters: a-z, 0-9, . _ -" />
+        <input
+          name="handle"
+          required
+          autoComplete="off"
+          placeholder="ada"
+          pattern="[a-z0-9][a-z0-9._\-]{1,31}"
+          title="2–32 characters: a-z, 0-9, . _ -"
+        />
       </label>
       <label>
         Name
