@@ -2,6 +2,7 @@
 // alerts their transitions raise through ingestion, enhanced monitoring, the SSRF allowlist, the API,
 // and monitorStats over raw and rolled-up samples; on both engines, time driven by a FakeClock.
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -64,7 +65,8 @@ async function startPeers(): Promise<Peers> {
   };
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  // A self-signed certificate for 127.0.0.1, valid 10 days (so the expiry warning is due).
+  // A self-signed certificate for 127.0.0.1. TLS itself checks it against the real time, so it is valid
+  // for ten years from today; the monitor that trusts it runs on a clock ten days before its expiry.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mon-'));
   execFileSync(
     'openssl',
@@ -79,7 +81,7 @@ async function startPeers(): Promise<Peers> {
       '-out',
       path.join(dir, 'cert.pem'),
       '-days',
-      '10',
+      '3650',
       '-subj',
       '/CN=127.0.0.1',
       '-addext',
@@ -250,177 +252,187 @@ describeEachEngine('monitors', (env) => {
     await remove(good.id, empty.id, missing.id);
   });
 
-  it('auth with a login: credentials posted as JSON (stored sealed), the token checked against the JWKS; a refusal, no token or a key the JWKS lacks fail with the reason', async () => {
-    const published = generateKey('ES256', 'k-login');
-    const rogue = generateKey('ES256', 'k-login'); // the same kid, another key: a rotation gone wrong
-    const idp = { signer: published, status: 200, omitToken: false, received: [] as unknown[] };
-    const server = http.createServer((req, res) => {
-      if (req.url === '/jwks')
-        return void res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ keys: [published.jwk] }));
-      if (req.url === '/sign-in') return void res.end('<form>sign in</form>');
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        idp.received.push({
-          method: req.method,
-          type: req.headers['content-type'],
-          body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown,
+  it(
+    'auth with a login: credentials posted as JSON (stored sealed), the token checked against ' +
+      'the JWKS; a refusal, no token or a key the JWKS lacks fail with the reason',
+    async () => {
+      const published = generateKey('ES256', 'k-login');
+      const rogue = generateKey('ES256', 'k-login'); // the same kid, another key: a rotation gone wrong
+      const idp = { signer: published, status: 200, omitToken: false, received: [] as unknown[] };
+      const server = http.createServer((req, res) => {
+        if (req.url === '/jwks')
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ keys: [published.jwk] }));
+        if (req.url === '/sign-in') return void res.end('<form>sign in</form>');
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          idp.received.push({
+            method: req.method,
+            type: req.headers['content-type'],
+            body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown,
+          });
+          const token = signJwt({ sub: 'probe', exp: Math.floor(clock.now().getTime() / 1000) + 600 }, idp.signer);
+          res
+            .writeHead(idp.status, { 'content-type': 'application/json' })
+            .end(JSON.stringify(idp.omitToken ? { ok: true } : { access_token: token, token_type: 'Bearer' }));
         });
-        const token = signJwt({ sub: 'probe', exp: Math.floor(Date.now() / 1000) + 600 }, idp.signer);
-        res
-          .writeHead(idp.status, { 'content-type': 'application/json' })
-          .end(JSON.stringify(idp.omitToken ? { ok: true } : { access_token: token, token_type: 'Bearer' }));
       });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-    try {
-      const m = await create({
-        name: 'idp-login',
-        kind: 'auth',
-        target: `${base}/jwks`,
-        login_url: `${base}/login`,
-        login_body: { username: 'probe', password: 'pr0be-s3cret' },
-      });
-      expect(m).toMatchObject({ login_url: `${base}/login`, login_body: '(set)' });
-      expect(JSON.stringify(m)).not.toContain('pr0be-s3cret');
-      expect((await dumpDatabase(env.database.db)).text).not.toContain('pr0be-s3cret');
-      const page = await create({
-        name: 'idp-page',
-        kind: 'auth',
-        target: `${base}/jwks`,
-        login_url: `${base}/sign-in`,
-      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      try {
+        const m = await create({
+          name: 'idp-login',
+          kind: 'auth',
+          target: `${base}/jwks`,
+          login_url: `${base}/login`,
+          login_body: { username: 'probe', password: 'pr0be-s3cret' },
+        });
+        expect(m).toMatchObject({ login_url: `${base}/login`, login_body: '(set)' });
+        expect(JSON.stringify(m)).not.toContain('pr0be-s3cret');
+        expect((await dumpDatabase(env.database.db)).text).not.toContain('pr0be-s3cret');
+        const page = await create({
+          name: 'idp-page',
+          kind: 'auth',
+          target: `${base}/jwks`,
+          login_url: `${base}/sign-in`,
+        });
 
-      await h.app.monitors.runner.runDue();
-      expect(await show(m.id)).toMatchObject({ state: 'up', last_error: null });
-      expect(await show(page.id)).toMatchObject({ state: 'up' });
-      expect(idp.received).toEqual([
-        { method: 'POST', type: 'application/json', body: { username: 'probe', password: 'pr0be-s3cret' } },
-      ]);
-
-      const again = async () => {
-        clock.advance(60_000);
         await h.app.monitors.runner.runDue();
-        return show(m.id);
-      };
-      idp.signer = rogue;
-      expect(await again()).toMatchObject({
-        state: 'down',
-        last_error: 'login: the token (kid "k-login", ES256) is not signed by any key of the JWKS',
-      });
-      idp.signer = published;
-      idp.status = 401;
-      expect(await again()).toMatchObject({
-        state: 'down',
-        last_error: 'login: the endpoint answered HTTP 401 (expected 2xx)',
-      });
-      idp.status = 200;
-      idp.omitToken = true;
-      expect(await again()).toMatchObject({
-        state: 'down',
-        last_error: 'login: the answer carries no token (access_token, id_token, token)',
-      });
-      idp.omitToken = false;
-      expect(await again()).toMatchObject({ state: 'up' });
+        expect(await show(m.id)).toMatchObject({ state: 'up', last_error: null });
+        expect(await show(page.id)).toMatchObject({ state: 'up' });
+        expect(idp.received).toEqual([
+          { method: 'POST', type: 'application/json', body: { username: 'probe', password: 'pr0be-s3cret' } },
+        ]);
 
-      // A login belongs to auth monitors only, needs a URL the allowlist passes, and credentials need a URL.
-      expectError(
-        await h.call('POST', '/api/v1/monitors', {
+        const again = async () => {
+          clock.advance(60_000);
+          await h.app.monitors.runner.runDue();
+          return show(m.id);
+        };
+        idp.signer = rogue;
+        expect(await again()).toMatchObject({
+          state: 'down',
+          last_error: 'login: the token (kid "k-login", ES256) is not signed by any key of the JWKS',
+        });
+        idp.signer = published;
+        idp.status = 401;
+        expect(await again()).toMatchObject({
+          state: 'down',
+          last_error: 'login: the endpoint answered HTTP 401 (expected 2xx)',
+        });
+        idp.status = 200;
+        idp.omitToken = true;
+        expect(await again()).toMatchObject({
+          state: 'down',
+          last_error: 'login: the answer carries no token (access_token, id_token, token)',
+        });
+        idp.omitToken = false;
+        expect(await again()).toMatchObject({ state: 'up' });
+
+        // A login belongs to auth monitors only, needs a URL the allowlist passes, and credentials need a URL.
+        expectError(
+          await h.call('POST', '/api/v1/monitors', {
+            as: admin,
+            body: {
+              service_id: service.id,
+              name: 'x1',
+              kind: 'http',
+              target: `${base}/jwks`,
+              login_url: `${base}/login`,
+            },
+          }),
+          400,
+          'monitor.invalid',
+        );
+        expect(
+          (
+            await h.call('POST', '/api/v1/monitors', {
+              as: admin,
+              body: {
+                service_id: service.id,
+                name: 'x2',
+                kind: 'auth',
+                target: `${base}/jwks`,
+                login_url: 'http://169.254.169.254/latest',
+              },
+            })
+          ).json(),
+        ).toMatchObject({ error: { message: expect.stringMatching(/^login_url: /) } });
+        expect(
+          (
+            await h.call('POST', '/api/v1/monitors', {
+              as: admin,
+              body: {
+                service_id: service.id,
+                name: 'x3',
+                kind: 'auth',
+                target: `${base}/jwks`,
+                login_body: { user: 'a' },
+              },
+            })
+          ).json(),
+        ).toMatchObject({ error: { message: 'login_body: needs a login_url to be sent to' } });
+        // Clearing the login makes it a plain JWKS check again.
+        const cleared = await h.call('PATCH', `/api/v1/monitors/${m.id}`, {
           as: admin,
-          body: {
-            service_id: service.id,
-            name: 'x1',
-            kind: 'http',
-            target: `${base}/jwks`,
-            login_url: `${base}/login`,
-          },
-        }),
-        400,
-        'monitor.invalid',
-      );
-      expect(
-        (
-          await h.call('POST', '/api/v1/monitors', {
-            as: admin,
-            body: {
-              service_id: service.id,
-              name: 'x2',
-              kind: 'auth',
-              target: `${base}/jwks`,
-              login_url: 'http://169.254.169.254/latest',
-            },
-          })
-        ).json(),
-      ).toMatchObject({ error: { message: expect.stringMatching(/^login_url: /) } });
-      expect(
-        (
-          await h.call('POST', '/api/v1/monitors', {
-            as: admin,
-            body: {
-              service_id: service.id,
-              name: 'x3',
-              kind: 'auth',
-              target: `${base}/jwks`,
-              login_body: { user: 'a' },
-            },
-          })
-        ).json(),
-      ).toMatchObject({ error: { message: 'login_body: needs a login_url to be sent to' } });
-      // Clearing the login makes it a plain JWKS check again.
-      const cleared = await h.call('PATCH', `/api/v1/monitors/${m.id}`, {
-        as: admin,
-        body: { login_url: null, login_body: null },
+          body: { login_url: null, login_body: null },
+        });
+        expect(cleared.json()).toMatchObject({ login_url: null, login_body: null });
+        await remove(m.id, page.id);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    },
+  );
+
+  it(
+    'https: a self-signed certificate fails with the reason; ' + 'trusted, its expiry is recorded and warned about',
+    async () => {
+      const target = `https://127.0.0.1:${peers.tlsPort}/ok`;
+      const untrusted = await create({ name: 'tls-untrusted', kind: 'http', target });
+      await h.app.monitors.runner.runDue();
+      expect(await show(untrusted.id)).toMatchObject({
+        state: 'down',
+        last_error: 'TLS certificate rejected: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)',
       });
-      expect(cleared.json()).toMatchObject({ login_url: null, login_body: null });
-      await remove(m.id, page.id);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
-  });
+      await remove(untrusted.id);
 
-  it('https: a self-signed certificate fails with the reason; trusted, its expiry is recorded and warned about', async () => {
-    const target = `https://127.0.0.1:${peers.tlsPort}/ok`;
-    const untrusted = await create({ name: 'tls-untrusted', kind: 'http', target });
-    await h.app.monitors.runner.runDue();
-    expect(await show(untrusted.id)).toMatchObject({
-      state: 'down',
-      last_error: 'TLS certificate rejected: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)',
-    });
-    await remove(untrusted.id);
-
-    // The same server with its certificate trusted (a test-only CA option of the service).
-    const trusting = createMonitorsService({
-      db: env.database.db,
-      clock,
-      services: h.app.services,
-      ingest: h.app.ingest,
-      outboundAllow: '127.0.0.1/32',
-      secretKey: KEY,
-      ca: peers.cert,
-    });
-    const { monitor } = await trusting.create(env.admin, {
-      service: service.id,
-      name: 'tls-trusted',
-      kind: 'http',
-      target,
-      failuresBeforeDown: 1,
-    });
-    await trusting.runner.runDue();
-    const shown = await show(monitor.id);
-    expect(shown.state).toBe('up');
-    const expires = new Date(shown.tls_expires_at as string);
-    expect(expires.getTime() - Date.now()).toBeGreaterThan(8 * 86_400_000);
-    expect(expires.getTime() - Date.now()).toBeLessThan(11 * 86_400_000);
-    // Ten days left (< 14): a warning alert of its own, besides the up/down one.
-    const warning = (await alerts()).find((a) => a.dedup_key === `monitor:${monitor.id}:tls`);
-    expect(warning).toMatchObject({ status: 'triggered', severity: 'warning', classified_as: 'P3' });
-    expect((await alerts()).find((a) => a.dedup_key === `monitor:${monitor.id}`)).toBeUndefined();
-    await remove(monitor.id);
-  });
+      // The same server with its certificate trusted (a test-only CA option of the service).
+      // Its clock stands ten days before the certificate expires, whatever day the suite runs on.
+      const expiry = new Date(new X509Certificate(peers.cert).validTo);
+      const tlsClock = new FakeClock(new Date(expiry.getTime() - 10 * 86_400_000));
+      const trusting = createMonitorsService({
+        db: env.database.db,
+        clock: tlsClock,
+        services: h.app.services,
+        ingest: h.app.ingest,
+        outboundAllow: '127.0.0.1/32',
+        secretKey: KEY,
+        ca: peers.cert,
+      });
+      const { monitor } = await trusting.create(env.admin, {
+        service: service.id,
+        name: 'tls-trusted',
+        kind: 'http',
+        target,
+        failuresBeforeDown: 1,
+      });
+      await trusting.runner.runDue();
+      const shown = await show(monitor.id);
+      expect(shown.state).toBe('up');
+      const expires = new Date(shown.tls_expires_at as string);
+      expect(expires.getTime() - tlsClock.now().getTime()).toBeGreaterThan(8 * 86_400_000);
+      expect(expires.getTime() - tlsClock.now().getTime()).toBeLessThan(11 * 86_400_000);
+      // Ten days left (< 14): a warning alert of its own, besides the up/down one.
+      const warning = (await alerts()).find((a) => a.dedup_key === `monitor:${monitor.id}:tls`);
+      expect(warning).toMatchObject({ status: 'triggered', severity: 'warning', classified_as: 'P3' });
+      expect((await alerts()).find((a) => a.dedup_key === `monitor:${monitor.id}`)).toBeUndefined();
+      await remove(monitor.id);
+    },
+  );
 
   it('tcp: an open port is up, a closed one down', async () => {
     const open = await create({ name: 'tcp-open', kind: 'tcp', target: `127.0.0.1:${peers.port}` });
@@ -432,156 +444,169 @@ describeEachEngine('monitors', (env) => {
   });
 
   describe.skipIf(Boolean(pgProblem))('postgres', () => {
-    it('connects and runs select 1; a closed port is down as a database_connection P1; the connection string is never shown', async () => {
-      const up = await create({ name: 'pg', kind: 'postgres', target: PG_URL });
-      const closedUrl = `postgres://vigil:s3cret-pass@127.0.0.1:${peers.closedPort}/orders`;
-      const down = await create({ name: 'pg-closed', kind: 'postgres', target: closedUrl });
-      expect(down.target).toBe(`127.0.0.1:${peers.closedPort}/orders`);
-      await h.app.monitors.runner.runDue();
-      expect(await show(up.id)).toMatchObject({ state: 'up', last_error: null });
-      expect(await show(down.id)).toMatchObject({ state: 'down', last_error: 'connection refused' });
-      const alert = (await alerts()).find((a) => a.dedup_key === `monitor:${down.id}`);
-      expect(alert).toMatchObject({
-        status: 'triggered',
-        classified_as: 'P1',
-        details: {
-          class: 'database_connection',
-          custom_details: { monitor_id: down.id, target: down.target, reason: 'connection refused' },
-        },
+    it(
+      'connects and runs select 1; a closed port is down as a database_connection ' +
+        'P1; the connection string is never shown',
+      async () => {
+        const up = await create({ name: 'pg', kind: 'postgres', target: PG_URL });
+        const closedUrl = `postgres://vigil:s3cret-pass@127.0.0.1:${peers.closedPort}/orders`;
+        const down = await create({ name: 'pg-closed', kind: 'postgres', target: closedUrl });
+        expect(down.target).toBe(`127.0.0.1:${peers.closedPort}/orders`);
+        await h.app.monitors.runner.runDue();
+        expect(await show(up.id)).toMatchObject({ state: 'up', last_error: null });
+        expect(await show(down.id)).toMatchObject({ state: 'down', last_error: 'connection refused' });
+        const alert = (await alerts()).find((a) => a.dedup_key === `monitor:${down.id}`);
+        expect(alert).toMatchObject({
+          status: 'triggered',
+          classified_as: 'P1',
+          details: {
+            class: 'database_connection',
+            custom_details: { monitor_id: down.id, target: down.target, reason: 'connection refused' },
+          },
+        });
+        const row = await env.database.db
+          .selectFrom('monitors')
+          .selectAll()
+          .where('id', '=', down.id)
+          .executeTakeFirstOrThrow();
+        expect(row.target_sealed?.startsWith('v1:')).toBe(true);
+        expect(JSON.stringify(row)).not.toContain('s3cret-pass');
+        const listed = (await h.call('GET', `/api/v1/monitors?service_id=${service.id}`, { as: viewer })).body;
+        expect(listed).not.toContain('s3cret-pass');
+        await remove(up.id, down.id);
+      },
+    );
+  });
+
+  it(
+    'down after failures_before_down failures opens an incident through ' +
+      'ingestion; up resolves it; then enhanced monitoring',
+    async () => {
+      const svc = await h.app.services.create(env.admin, { name: unique('payments') });
+      const flip = await create({
+        service_id: svc.service.id,
+        name: 'flip',
+        kind: 'http',
+        target: url('/flip'),
+        interval_seconds: 60,
+        failures_before_down: 2,
       });
-      const row = await env.database.db
-        .selectFrom('monitors')
-        .selectAll()
-        .where('id', '=', down.id)
-        .executeTakeFirstOrThrow();
-      expect(row.target_sealed?.startsWith('v1:')).toBe(true);
-      expect(JSON.stringify(row)).not.toContain('s3cret-pass');
-      const listed = (await h.call('GET', `/api/v1/monitors?service_id=${service.id}`, { as: viewer })).body;
-      expect(listed).not.toContain('s3cret-pass');
-      await remove(up.id, down.id);
-    });
-  });
+      await h.app.monitors.runner.runDue();
+      expect((await show(flip.id)).state).toBe('up');
+      peers.flip.healthy = false;
+      clock.advance(60_000);
+      await h.app.monitors.runner.runDue();
+      expect(await show(flip.id)).toMatchObject({ state: 'up', last_error: 'HTTP 503 (expected 2xx or 3xx)' });
+      expect(await alerts(svc.service.id)).toEqual([]);
+      clock.advance(60_000);
+      await h.app.monitors.runner.runDue();
+      expect((await show(flip.id)).state).toBe('down');
+      const [alert] = await alerts(svc.service.id);
+      expect(alert).toMatchObject({
+        dedup_key: `monitor:${flip.id}`,
+        status: 'triggered',
+        format: 'monitor',
+        classified_as: 'P1',
+      });
+      const incident = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as {
+        status: string;
+        severity: string;
+        service_id: string;
+      };
+      expect(incident).toMatchObject({ status: 'triggered', severity: 'P1', service_id: svc.service.id });
+      // The health check shows the monitor and the service as degraded.
+      const health = (
+        await h.call('POST', '/functions/v1/production-monitoring', { as: viewer, body: { action: 'health_check' } })
+      ).json() as {
+        services: Array<{ id: string; status: string; last_check: string | null }>;
+        monitors: Array<{ id: string; state: string; kind: string; service_id: string; service: string; name: string }>;
+      };
+      expect(health.monitors.find((m) => m.id === flip.id)).toMatchObject({
+        state: 'down',
+        kind: 'http',
+        service_id: svc.service.id,
+        service: svc.service.name,
+        name: 'flip',
+      });
+      expect(health.services.find((s) => s.id === svc.service.id)).toMatchObject({
+        status: 'degraded',
+        last_check: clock.now().toISOString(),
+      });
 
-  it('down after failures_before_down failures opens an incident through ingestion; up resolves it; then enhanced monitoring', async () => {
-    const svc = await h.app.services.create(env.admin, { name: unique('payments') });
-    const flip = await create({
-      service_id: svc.service.id,
-      name: 'flip',
-      kind: 'http',
-      target: url('/flip'),
-      interval_seconds: 60,
-      failures_before_down: 2,
-    });
-    await h.app.monitors.runner.runDue();
-    expect((await show(flip.id)).state).toBe('up');
-    peers.flip.healthy = false;
-    clock.advance(60_000);
-    await h.app.monitors.runner.runDue();
-    expect(await show(flip.id)).toMatchObject({ state: 'up', last_error: 'HTTP 503 (expected 2xx or 3xx)' });
-    expect(await alerts(svc.service.id)).toEqual([]);
-    clock.advance(60_000);
-    await h.app.monitors.runner.runDue();
-    expect((await show(flip.id)).state).toBe('down');
-    const [alert] = await alerts(svc.service.id);
-    expect(alert).toMatchObject({
-      dedup_key: `monitor:${flip.id}`,
-      status: 'triggered',
-      format: 'monitor',
-      classified_as: 'P1',
-    });
-    const incident = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as {
-      status: string;
-      severity: string;
-      service_id: string;
-    };
-    expect(incident).toMatchObject({ status: 'triggered', severity: 'P1', service_id: svc.service.id });
-    // The health check shows the monitor and the service as degraded.
-    const health = (
-      await h.call('POST', '/functions/v1/production-monitoring', { as: viewer, body: { action: 'health_check' } })
-    ).json() as {
-      services: Array<{ id: string; status: string; last_check: string | null }>;
-      monitors: Array<{ id: string; state: string; kind: string; service_id: string; service: string; name: string }>;
-    };
-    expect(health.monitors.find((m) => m.id === flip.id)).toMatchObject({
-      state: 'down',
-      kind: 'http',
-      service_id: svc.service.id,
-      service: svc.service.name,
-      name: 'flip',
-    });
-    expect(health.services.find((s) => s.id === svc.service.id)).toMatchObject({
-      status: 'degraded',
-      last_check: clock.now().toISOString(),
-    });
+      peers.flip.healthy = true;
+      clock.advance(60_000);
+      await h.app.monitors.runner.runDue();
+      expect((await show(flip.id)).state).toBe('up');
+      expect((await alerts(svc.service.id))[0]).toMatchObject({ status: 'resolved' });
+      const resolved = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as {
+        status: string;
+        resolved_at: string;
+      };
+      expect(resolved.status).toBe('resolved');
 
-    peers.flip.healthy = true;
-    clock.advance(60_000);
-    await h.app.monitors.runner.runDue();
-    expect((await show(flip.id)).state).toBe('up');
-    expect((await alerts(svc.service.id))[0]).toMatchObject({ status: 'resolved' });
-    const resolved = (await h.call('GET', `/api/v1/incidents/${alert?.incident_id}`, { as: viewer })).json() as {
-      status: string;
-      resolved_at: string;
-    };
-    expect(resolved.status).toBe('resolved');
+      // Enhanced monitoring: 24 h after the resolve, at a quarter of the interval (60 s → 15 s).
+      expect(await h.app.monitors.runner.refreshEnhanced()).toBeGreaterThanOrEqual(1);
+      const enhanced = await show(flip.id);
+      expect(enhanced.enhanced_until).toBe(
+        new Date(new Date(resolved.resolved_at).getTime() + 86_400_000).toISOString(),
+      );
+      expect(enhanced.effective_interval_seconds).toBe(15);
+      const before = peers.hits.get('/flip') ?? 0;
+      clock.advance(15_000);
+      await h.app.monitors.runner.runDue();
+      expect(peers.hits.get('/flip')).toBe(before + 1);
+      clock.advance(15_000);
+      await h.app.monitors.runner.runDue();
+      expect(peers.hits.get('/flip')).toBe(before + 2);
+      // After the 24 hours the normal interval is back.
+      clock.advance(86_400_000);
+      await h.app.monitors.runner.refreshEnhanced();
+      expect(await show(flip.id)).toMatchObject({ enhanced_until: null, effective_interval_seconds: 60 });
+      await remove(flip.id);
+    },
+  );
 
-    // Enhanced monitoring: 24 h after the resolve, at a quarter of the interval (60 s → 15 s).
-    expect(await h.app.monitors.runner.refreshEnhanced()).toBeGreaterThanOrEqual(1);
-    const enhanced = await show(flip.id);
-    expect(enhanced.enhanced_until).toBe(new Date(new Date(resolved.resolved_at).getTime() + 86_400_000).toISOString());
-    expect(enhanced.effective_interval_seconds).toBe(15);
-    const before = peers.hits.get('/flip') ?? 0;
-    clock.advance(15_000);
-    await h.app.monitors.runner.runDue();
-    expect(peers.hits.get('/flip')).toBe(before + 1);
-    clock.advance(15_000);
-    await h.app.monitors.runner.runDue();
-    expect(peers.hits.get('/flip')).toBe(before + 2);
-    // After the 24 hours the normal interval is back.
-    clock.advance(86_400_000);
-    await h.app.monitors.runner.refreshEnhanced();
-    expect(await show(flip.id)).toMatchObject({ enhanced_until: null, effective_interval_seconds: 60 });
-    await remove(flip.id);
-  });
-
-  it('an alert whose send failed after the state change committed is re-sent from the monitor’s state, once', async () => {
-    // Ingestion that refuses the first submit, as if the process had died between commit and send.
-    let refuse = true;
-    const flaky = {
-      ...h.app.ingest,
-      submit: (r: Parameters<typeof h.app.ingest.submit>[0]) =>
-        refuse ? ((refuse = false), Promise.reject(new Error('ingest unavailable'))) : h.app.ingest.submit(r),
-    };
-    const monitors = createMonitorsService({
-      db: env.database.db,
-      clock,
-      services: h.app.services,
-      ingest: flaky,
-      outboundAllow: '127.0.0.1/32',
-      secretKey: KEY,
-    });
-    const { monitor } = await monitors.create(env.admin, {
-      service: service.id,
-      name: unique('lost-alert'),
-      kind: 'http',
-      target: url('/fail'),
-      failuresBeforeDown: 1,
-    });
-    await expect(monitors.runner.runDue()).rejects.toThrow('ingest unavailable');
-    expect((await show(monitor.id)).state).toBe('down');
-    const key = `monitor:${monitor.id}`;
-    expect((await alerts()).find((a) => a.dedup_key === key)).toBeUndefined();
-    // Within 30 s the change may still be in flight elsewhere: nothing is re-sent yet.
-    expect(await monitors.runner.resendUnsent()).toBe(0);
-    clock.advance(31_000);
-    expect(await monitors.runner.resendUnsent()).toBe(1);
-    expect((await alerts()).filter((a) => a.dedup_key === key)).toEqual([
-      expect.objectContaining({ status: 'triggered', format: 'monitor' }),
-    ]);
-    // Confirmed: the next housekeeping finds nothing to re-send.
-    expect(await monitors.runner.resendUnsent()).toBe(0);
-    await remove(monitor.id);
-  });
+  it(
+    'an alert whose send failed after the state change committed ' + 'is re-sent from the monitor’s state, once',
+    async () => {
+      // Ingestion that refuses the first submit, as if the process had died between commit and send.
+      let refuse = true;
+      const flaky = {
+        ...h.app.ingest,
+        submit: (r: Parameters<typeof h.app.ingest.submit>[0]) =>
+          refuse ? ((refuse = false), Promise.reject(new Error('ingest unavailable'))) : h.app.ingest.submit(r),
+      };
+      const monitors = createMonitorsService({
+        db: env.database.db,
+        clock,
+        services: h.app.services,
+        ingest: flaky,
+        outboundAllow: '127.0.0.1/32',
+        secretKey: KEY,
+      });
+      const { monitor } = await monitors.create(env.admin, {
+        service: service.id,
+        name: unique('lost-alert'),
+        kind: 'http',
+        target: url('/fail'),
+        failuresBeforeDown: 1,
+      });
+      await expect(monitors.runner.runDue()).rejects.toThrow('ingest unavailable');
+      expect((await show(monitor.id)).state).toBe('down');
+      const key = `monitor:${monitor.id}`;
+      expect((await alerts()).find((a) => a.dedup_key === key)).toBeUndefined();
+      // Within 30 s the change may still be in flight elsewhere: nothing is re-sent yet.
+      expect(await monitors.runner.resendUnsent()).toBe(0);
+      clock.advance(31_000);
+      expect(await monitors.runner.resendUnsent()).toBe(1);
+      expect((await alerts()).filter((a) => a.dedup_key === key)).toEqual([
+        expect.objectContaining({ status: 'triggered', format: 'monitor' }),
+      ]);
+      // Confirmed: the next housekeeping finds nothing to re-send.
+      expect(await monitors.runner.resendUnsent()).toBe(0);
+      await remove(monitor.id);
+    },
+  );
 
   it('heartbeat: late → down (an incident), a beat (POST or GET, no bearer token) → up and resolved', async () => {
     const hb = await create({ name: 'nightly-backup', kind: 'heartbeat', period_seconds: 60, grace_seconds: 30 });
@@ -616,96 +641,108 @@ describeEachEngine('monitors', (env) => {
     await remove(hb.id);
   });
 
-  it('refuses targets the SSRF guard forbids (400 naming target), bad input naming the field, and writes from viewers; stores nothing', async () => {
-    const count = async () =>
-      Number(
-        (
-          await env.database.db
-            .selectFrom('monitors')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
+  it(
+    'refuses targets the SSRF guard forbids (400 naming target), bad input ' +
+      'naming the field, and writes from viewers; stores nothing',
+    async () => {
+      const count = async () =>
+        Number(
+          (
+            await env.database.db
+              .selectFrom('monitors')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = await count();
+      const post = (body: Record<string, unknown>, as: Caller = admin) =>
+        h.call('POST', '/api/v1/monitors', { as, body: { service_id: service.id, name: 'x', ...body } });
+      for (const target of [
+        'http://10.0.0.5/health',
+        'http://169.254.169.254/latest/meta-data',
+        'http://localhost:8080/',
+        'file:///etc/passwd',
+      ]) {
+        const error = expectError(await post({ kind: 'http', target }), 400, 'monitor.invalid');
+        expect(error.message.startsWith('target: ')).toBe(true);
+        expect(error.details).toEqual({ field: 'target' });
+      }
+      expect(
+        expectError(await post({ kind: 'tcp', target: '192.168.1.1:22' }), 400, 'monitor.invalid').message,
+      ).toContain('private address 192.168.1.1');
+      expect(
+        expectError(await post({ kind: 'postgres', target: 'postgres://u:p@10.1.2.3/db' }), 400, 'monitor.invalid')
+          .message,
+      ).toContain('target: private address');
+      expect(expectError(await post({ kind: 'tcp', target: 'no-port' }), 400, 'monitor.invalid').message).toContain(
+        'target: must be host:port',
       );
-    const before = await count();
-    const post = (body: Record<string, unknown>, as: Caller = admin) =>
-      h.call('POST', '/api/v1/monitors', { as, body: { service_id: service.id, name: 'x', ...body } });
-    for (const target of [
-      'http://10.0.0.5/health',
-      'http://169.254.169.254/latest/meta-data',
-      'http://localhost:8080/',
-      'file:///etc/passwd',
-    ]) {
-      const error = expectError(await post({ kind: 'http', target }), 400, 'monitor.invalid');
-      expect(error.message.startsWith('target: ')).toBe(true);
-      expect(error.details).toEqual({ field: 'target' });
-    }
-    expect(
-      expectError(await post({ kind: 'tcp', target: '192.168.1.1:22' }), 400, 'monitor.invalid').message,
-    ).toContain('private address 192.168.1.1');
-    expect(
-      expectError(await post({ kind: 'postgres', target: 'postgres://u:p@10.1.2.3/db' }), 400, 'monitor.invalid')
-        .message,
-    ).toContain('target: private address');
-    expect(expectError(await post({ kind: 'tcp', target: 'no-port' }), 400, 'monitor.invalid').message).toContain(
-      'target: must be host:port',
-    );
-    expect(
-      expectError(await post({ kind: 'postgres', target: 'mysql://x/y' }), 400, 'monitor.invalid').message,
-    ).toContain('target: must be a postgres://');
-    expect(expectError(await post({ kind: 'http' }), 400, 'monitor.invalid').message).toBe(
-      'target: is required for http monitors',
-    );
-    expect(
-      expectError(await post({ kind: 'http', target: url('/ok'), interval_seconds: 5 }), 400, 'request.invalid')
-        .message,
-    ).toContain('body.interval_seconds');
-    expect(expectError(await post({ kind: 'gopher', target: url('/ok') }), 400, 'request.invalid').message).toContain(
-      'body.kind',
-    );
-    expect(
-      expectError(
-        await post({ kind: 'http', target: url('/ok'), interval_seconds: 10, timeout_ms: 20_000 }),
-        400,
-        'monitor.invalid',
-      ).message,
-    ).toContain('timeout_ms');
-    expect(
-      expectError(
-        await post({ kind: 'tcp', target: `127.0.0.1:${peers.port}`, expect_keyword: 'x' }),
-        400,
-        'monitor.invalid',
-      ).message,
-    ).toContain('expect_keyword');
-    expect(
-      expectError(
-        await post({ kind: 'http', target: url('/ok'), headers: { 'bad header': 'x' } }),
-        400,
-        'request.invalid',
-      ).message,
-    ).toContain('body.headers');
-    expect(
-      expectError(await post({ kind: 'http', target: url('/ok'), service_id: 'nope' }), 400, 'monitor.invalid').message,
-    ).toContain('service_id');
-    expectError(await post({ kind: 'http', target: url('/ok') }, viewer), 403, 'auth.forbidden');
-    expect(await count()).toBe(before);
-    // Without the allowlist, loopback itself is refused.
-    const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
-    await expect(
-      strict.monitors.create(env.admin, { service: service.id, name: 'loop', kind: 'http', target: url('/ok') }),
-    ).rejects.toThrow(/loopback address 127\.0\.0\.1/);
-    expect(await count()).toBe(before);
-  });
+      expect(
+        expectError(await post({ kind: 'postgres', target: 'mysql://x/y' }), 400, 'monitor.invalid').message,
+      ).toContain('target: must be a postgres://');
+      expect(expectError(await post({ kind: 'http' }), 400, 'monitor.invalid').message).toBe(
+        'target: is required for http monitors',
+      );
+      expect(
+        expectError(await post({ kind: 'http', target: url('/ok'), interval_seconds: 5 }), 400, 'request.invalid')
+          .message,
+      ).toContain('body.interval_seconds');
+      expect(expectError(await post({ kind: 'gopher', target: url('/ok') }), 400, 'request.invalid').message).toContain(
+        'body.kind',
+      );
+      expect(
+        expectError(
+          await post({ kind: 'http', target: url('/ok'), interval_seconds: 10, timeout_ms: 20_000 }),
+          400,
+          'monitor.invalid',
+        ).message,
+      ).toContain('timeout_ms');
+      expect(
+        expectError(
+          await post({ kind: 'tcp', target: `127.0.0.1:${peers.port}`, expect_keyword: 'x' }),
+          400,
+          'monitor.invalid',
+        ).message,
+      ).toContain('expect_keyword');
+      expect(
+        expectError(
+          await post({ kind: 'http', target: url('/ok'), headers: { 'bad header': 'x' } }),
+          400,
+          'request.invalid',
+        ).message,
+      ).toContain('body.headers');
+      expect(
+        expectError(await post({ kind: 'http', target: url('/ok'), service_id: 'nope' }), 400, 'monitor.invalid')
+          .message,
+      ).toContain('service_id');
+      expectError(await post({ kind: 'http', target: url('/ok') }, viewer), 403, 'auth.forbidden');
+      expect(await count()).toBe(before);
+      // Without the allowlist, loopback itself is refused.
+      const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
+      await expect(
+        strict.monitors.create(env.admin, { service: service.id, name: 'loop', kind: 'http', target: url('/ok') }),
+      ).rejects.toThrow(/loopback address 127\.0\.0\.1/);
+      expect(await count()).toBe(before);
+    },
+  );
 
-  it('checks the allowlist again on every connection: a target saved under a wider allowlist is not reached once it is narrowed', async () => {
-    const web = await create({ name: 'ssrf-http', kind: 'http', target: url('/ok-ssrf') });
-    const port = await create({ name: 'ssrf-tcp', kind: 'tcp', target: `127.0.0.1:${peers.port}` });
-    const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
-    expect(await strict.monitors.runner.runDue()).toBe(2);
-    for (const id of [web.id, port.id])
-      expect(await show(id)).toMatchObject({ state: 'down', last_error: 'loopback address 127.0.0.1 is not allowed' });
-    expect(peers.hits.get('/ok-ssrf')).toBeUndefined();
-    await remove(web.id, port.id);
-  });
+  it(
+    'checks the allowlist again on every connection: a target saved ' +
+      'under a wider allowlist is not reached once it is narrowed',
+    async () => {
+      const web = await create({ name: 'ssrf-http', kind: 'http', target: url('/ok-ssrf') });
+      const port = await create({ name: 'ssrf-tcp', kind: 'tcp', target: `127.0.0.1:${peers.port}` });
+      const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
+      expect(await strict.monitors.runner.runDue()).toBe(2);
+      for (const id of [web.id, port.id])
+        expect(await show(id)).toMatchObject({
+          state: 'down',
+          last_error: 'loopback address 127.0.0.1 is not allowed',
+        });
+      expect(peers.hits.get('/ok-ssrf')).toBeUndefined();
+      await remove(web.id, port.id);
+    },
+  );
 
   it('creates, lists by service, patches, pauses and deletes, auditing each change', async () => {
     const m = await create({ name: 'api', kind: 'http', target: url('/ok'), interval_seconds: 30 });
@@ -756,21 +793,24 @@ describeEachEngine('monitors', (env) => {
     ]);
   });
 
-  it('the loop vigil serve runs checks due monitors on its own and writes their results within about a second', async () => {
-    const m = await create({ name: 'looped', kind: 'http', target: url('/ok-loop') });
-    const errors: unknown[] = [];
-    const loop = h.app.monitors.runner.start({ error: (obj) => errors.push(obj), info: () => undefined });
-    try {
-      for (let i = 0; i < 50 && (await show(m.id)).state === 'pending'; i++)
-        await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await loop.stop();
-    }
-    expect(await show(m.id)).toMatchObject({ state: 'up' });
-    expect(peers.hits.get('/ok-loop')).toBe(1);
-    expect(errors).toEqual([]);
-    await remove(m.id);
-  });
+  it(
+    'the loop vigil serve runs checks due monitors on its ' + 'own and writes their results within about a second',
+    async () => {
+      const m = await create({ name: 'looped', kind: 'http', target: url('/ok-loop') });
+      const errors: unknown[] = [];
+      const loop = h.app.monitors.runner.start({ error: (obj) => errors.push(obj), info: () => undefined });
+      try {
+        for (let i = 0; i < 50 && (await show(m.id)).state === 'pending'; i++)
+          await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        await loop.stop();
+      }
+      expect(await show(m.id)).toMatchObject({ state: 'up' });
+      expect(peers.hits.get('/ok-loop')).toBe(1);
+      expect(errors).toEqual([]);
+      await remove(m.id);
+    },
+  );
 
   it('two instances claim each due check once', async () => {
     const ids: string[] = [];

@@ -183,7 +183,7 @@ export function createMonitorsService(deps: MonitorsDeps) {
     db,
     clock,
     ingest: deps.ingest,
-    probe: (m) => probe(m, { allow, ca: deps.ca, unsealTarget, unsealLogin }),
+    probe: (m) => probe(m, { allow, clock, ca: deps.ca, unsealTarget, unsealLogin }),
     options: deps.runner,
   });
 

@@ -15,6 +15,7 @@ import net, { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import pg from 'pg';
+import type { Clock } from '../clock.js';
 import { decodeJwt, importJwks, isJwtFailure, verifyWithPublicKey } from '../auth/index.js';
 import { resolveAndCheck, type Allowlist } from '../notify/index.js';
 import type { CheckResult, Monitor } from './monitor.js';
@@ -23,6 +24,8 @@ const BODY_LIMIT = 1 << 20;
 
 export interface ProbeOptions {
   allow: Allowlist;
+  /** The injected clock: a login's token is judged expired by it, like every other time in Vigil. */
+  clock: Clock;
   /** Extra trusted certificate authorities (tests use their own). */
   ca?: string | Buffer | undefined;
 }
@@ -273,7 +276,7 @@ async function probeLogin(
       error: `login: the token (kid ${JSON.stringify(jwt.header.kid ?? null)}, ${jwt.header.alg}) is not signed by any key of the JWKS`,
     };
   const exp = jwt.claims.exp;
-  if (typeof exp === 'number' && exp * 1000 < Date.now())
+  if (typeof exp === 'number' && exp * 1000 < o.clock.now().getTime())
     return { ok: false, ...base, error: `login: the token it issued expired at ${new Date(exp * 1000).toISOString()}` };
   return { ok: true, ...base, error: null };
 }
