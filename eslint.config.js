@@ -27,6 +27,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // Prettier wraps code at 120 columns; this also holds strings, comments and URLs to it.
+      'max-len': ['error', { code: 120, tabWidth: 2 }],
     },
   },
   // The console runs in the browser: it never imports the server's code or Node's modules.

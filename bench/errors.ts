@@ -27,12 +27,30 @@ const run = randomBytes(3).toString('hex');
 function event(n: number): string {
   const g = n % GROUPS;
   const id = `${run}${n.toString(16).padStart(26, '0')}`;
-  return `{"event_id":"${id}","timestamp":${Date.now() / 1000},"platform":"node","level":"error","environment":"production","release":"shop@1.0.${g % 7}","server_name":"web-${g % 4}","user":{"id":"u${n % USERS}"},"tags":{"region":"eu-${g % 3}"},"exception":{"values":[{"type":"BenchError${g}","value":"order ${n} could not be charged","stacktrace":{"frames":[{"filename":"node:internal/process/task_queues","function":"process.processTicksAndRejections","lineno":95,"in_app":false},{"filename":"/srv/app/routes/orders.js","module":"routes.orders","function":"handle${g}","lineno":${40 + (n % 9)},"colno":12,"in_app":true},{"filename":"/srv/app/payments/charge.js","module":"payments.charge","function":"charge","lineno":17,"colno":5,"in_app":true}]},"mechanism":{"type":"generic","handled":true}}]},"sdk":{"name":"sentry.javascript.node","version":"11.12.0"}}`;
+  return (
+    `{"event_id":"${id}","timestamp":${Date.now() / 1000},"platform":"node","level":"error",` +
+    `"environment":"production","release":"shop@1.0.${g % 7}","server_name":"web-${g % 4}",` +
+    `"user":{"id":"u${n % USERS}"},"tags":{"region":"eu-${g % 3}"},` +
+    `"exception":{"values":[{"type":"BenchError${g}","value":"order ${n} could not be charged",` +
+    `"stacktrace":{"frames":[` +
+    `{"filename":"node:internal/process/task_queues","function":"process.processTicksAndRejections",` +
+    `"lineno":95,"in_app":false},` +
+    `{"filename":"/srv/app/routes/orders.js","module":"routes.orders","function":"handle${g}",` +
+    `"lineno":${40 + (n % 9)},"colno":12,"in_app":true},` +
+    `{"filename":"/srv/app/payments/charge.js","module":"payments.charge","function":"charge",` +
+    `"lineno":17,"colno":5,"in_app":true}]},` +
+    `"mechanism":{"type":"generic","handled":true}}]},` +
+    `"sdk":{"name":"sentry.javascript.node","version":"11.12.0"}}`
+  );
 }
 
 function envelope(n: number): string {
   const body = event(n);
-  return `{"event_id":"${run}${n.toString(16).padStart(26, '0')}","sent_at":"${new Date().toISOString()}","sdk":{"name":"sentry.javascript.node","version":"11.12.0"}}\n{"type":"event","length":${Buffer.byteLength(body)}}\n${body}\n`;
+  return (
+    `{"event_id":"${run}${n.toString(16).padStart(26, '0')}","sent_at":"${new Date().toISOString()}",` +
+    `"sdk":{"name":"sentry.javascript.node","version":"11.12.0"}}\n` +
+    `{"type":"event","length":${Buffer.byteLength(body)}}\n${body}\n`
+  );
 }
 
 interface Row {
@@ -176,13 +194,18 @@ async function main(): Promise<void> {
     const git = gitState();
     const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown';
     const lines = [
-      `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.availableParallelism()} × ${cpu}, Node ${process.version}, commit ${git.sha}${git.dirty ? ' (with uncommitted changes)' : ''}; server ${dist ? 'dist/main.js' : 'src/ through tsx'} on SQLite; autocannon, ${CONNECTIONS} connections, ${PHASE_S} s a phase; ${GROUPS} groups, ${USERS} users; load average ${fmt(load0, 1)} before, ${fmt(os.loadavg()[0] as number, 1)} after.`,
+      `Run ${new Date().toISOString().slice(0, 16)}Z on ${os.availableParallelism()} × ${cpu}, ` +
+        `Node ${process.version}, commit ${git.sha}${git.dirty ? ' (with uncommitted changes)' : ''}; ` +
+        `server ${dist ? 'dist/main.js' : 'src/ through tsx'} on SQLite; ` +
+        `autocannon, ${CONNECTIONS} connections, ${PHASE_S} s a phase; ${GROUPS} groups, ${USERS} users; ` +
+        `load average ${fmt(load0, 1)} before, ${fmt(os.loadavg()[0] as number, 1)} after.`,
       '',
       '| Phase | events/s | p50 ms | p99 ms | requests | non-200 | server CPU | RSS MB |',
       '|---|---:|---:|---:|---:|---|---:|---:|',
       ...rows.map(
         (r) =>
-          `| ${r.phase} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu * 100)} % | ${fmt(r.rssMb)} |`,
+          `| ${r.phase} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ` +
+          `${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu * 100)} % | ${fmt(r.rssMb)} |`,
       ),
       '',
       `Peak RSS (VmHWM) ${fmt(hwmMb)} MB. Every 200 was committed: the groups API counts ${fmt(stored)} stored events.`,
@@ -193,7 +216,8 @@ async function main(): Promise<void> {
       rewriteDocs(
         'errors',
         'Error tracking',
-        `${text}\n\nThe generator shares the 2 cores with the server; runs minutes apart on this machine differ by up to 2×, so compare figures within one run.`,
+        `${text}\n\nThe generator shares the 2 cores with the server; ` +
+          'runs minutes apart on this machine differ by up to 2×, so compare figures within one run.',
       );
       console.log('\nupdated docs/benchmarks.md');
     }

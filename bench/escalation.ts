@@ -160,7 +160,8 @@ async function runOne(engine: string, database: Database, observer: Database): P
     levels: [{ name: 'on call', delaySeconds: 0, targets: [{ type: 'user', id: user.id }] }],
   });
 
-  // Due times are planned for a window starting LEAD_MS after now; if seeding overruns that, the clock moves back by the overrun.
+  // Due times are planned for a window starting LEAD_MS after now; if seeding overruns that, the clock moves back
+  // by the overrun.
   const seedStart = Date.now();
   const base = seedStart + LEAD_MS;
   process.stdout.write(`${engine}: seeding ${COUNT.toLocaleString('en')} escalations … `);
@@ -225,7 +226,8 @@ async function runOne(engine: string, database: Database, observer: Database): P
     if (Date.now() - lastProgress > 30_000) {
       lastProgress = Date.now();
       console.log(
-        `  ${seen.size.toLocaleString('en')} / ${COUNT.toLocaleString('en')} transitions, ${Math.round((Date.now() - (base - shift)) / 1000)} s into the window`,
+        `  ${seen.size.toLocaleString('en')} / ${COUNT.toLocaleString('en')} transitions, ` +
+          `${Math.round((Date.now() - (base - shift)) / 1000)} s into the window`,
       );
     }
   }
@@ -298,12 +300,17 @@ const n = (x: number) => x.toLocaleString('en');
 
 function table(results: Result[]): string {
   const lines = [
-    '| Engine | Escalations | Transitions seen | Missed / duplicate | Lateness recorded p50 / p99 / max (s) | Lateness visible p50 / p99 / max (s) | Sweeps (p50 / max ms) | CPU s (cores) | Peak RSS (MB) |',
+    '| Engine | Escalations | Transitions seen | Missed / duplicate | Lateness recorded p50 / p99 / max (s) ' +
+      '| Lateness visible p50 / p99 / max (s) | Sweeps (p50 / max ms) | CPU s (cores) | Peak RSS (MB) |',
     '|---|---:|---:|---|---|---|---|---:|---:|',
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.engine} | ${n(r.seeded)} over ${MINUTES} min | ${n(r.transitions)} | ${r.missed} / ${r.duplicates} | ${s(r.recorded.p50)} / **${s(r.recorded.p99)}** / ${s(r.recorded.max)} | ${s(r.visible.p50)} / **${s(r.visible.p99)}** / ${s(r.visible.max)} | ${n(r.sweeps)} (${r.sweepP50Ms.toFixed(1)} / ${r.sweepMaxMs.toFixed(0)}) | ${r.cpuSeconds.toFixed(1)} (${(r.cpuSeconds / r.wallSeconds).toFixed(2)}) | ${r.rssPeakMb.toFixed(0)} |`,
+      `| ${r.engine} | ${n(r.seeded)} over ${MINUTES} min | ${n(r.transitions)} | ${r.missed} / ${r.duplicates} ` +
+        `| ${s(r.recorded.p50)} / **${s(r.recorded.p99)}** / ${s(r.recorded.max)} ` +
+        `| ${s(r.visible.p50)} / **${s(r.visible.p99)}** / ${s(r.visible.max)} ` +
+        `| ${n(r.sweeps)} (${r.sweepP50Ms.toFixed(1)} / ${r.sweepMaxMs.toFixed(0)}) ` +
+        `| ${r.cpuSeconds.toFixed(1)} (${(r.cpuSeconds / r.wallSeconds).toFixed(2)}) | ${r.rssPeakMb.toFixed(0)} |`,
     );
   }
   return lines.join('\n');
@@ -322,11 +329,26 @@ function section(
     table(results),
     '',
     ...skipped.map((why) => `- Skipped: ${why}.`),
-    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${sha}; ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    `- Settings: \`--count ${COUNT} --minutes ${MINUTES}\`; one instance, the engine as \`vigil serve\` runs it (startEngine, 1 s tick, escalation sweep claims 25 rows a transaction, then the response-target sweep); a real clock. Each escalation is one triggered P3 incident (ack target 4 h, so no breaches fall in the window) with a policy of one level at delay 0 targeting one user, so each row makes exactly one transition (page + "escalated" timeline entry + audit row). Due times uniform over the window; rows seeded in bulk beforehand (${seeds}).`,
-    `- SQLite: a fresh file with the server's pragmas (WAL, synchronous=FULL). ${pgVersion} on the same machine over loopback, pool of 10, in a database created for the run and dropped after.`,
-    `- Lateness: *recorded* = the "escalated" entry's \`at\` (the sweep's clock reading for its batch) − due; *visible* = when an observer on a separate connection, polling every ${POLL_MS} ms, first saw the entry committed − due (overstates by up to ~${POLL_MS} ms). CPU is this process's user+system time over the window (engine, plus the observer's polling), in seconds and per wall second; RSS sampled every ${POLL_MS} ms.`,
-    `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after (other work shares the ${cpus.length} cores).`,
+    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${sha}; ` +
+      `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `- Settings: \`--count ${COUNT} --minutes ${MINUTES}\`; one instance, the engine as \`vigil serve\` runs it ` +
+      '(startEngine, 1 s tick, escalation sweep claims 25 rows a transaction, then the response-target sweep); ' +
+      'a real clock. Each escalation is one triggered P3 incident ' +
+      '(ack target 4 h, so no breaches fall in the window) ' +
+      'with a policy of one level at delay 0 targeting one user, so each row makes exactly one transition ' +
+      '(page + "escalated" timeline entry + audit row). Due times uniform over the window; ' +
+      `rows seeded in bulk beforehand (${seeds}).`,
+    "- SQLite: a fresh file with the server's pragmas (WAL, synchronous=FULL). " +
+      `${pgVersion} on the same machine over loopback, pool of 10, ` +
+      'in a database created for the run and dropped after.',
+    `- Lateness: *recorded* = the "escalated" entry's \`at\` (the sweep's clock reading for its batch) − due; ` +
+      `*visible* = when an observer on a separate connection, polling every ${POLL_MS} ms, ` +
+      `first saw the entry committed − due (overstates by up to ~${POLL_MS} ms). ` +
+      "CPU is this process's user+system time over the window (engine, plus the observer's polling), " +
+      `in seconds and per wall second; RSS sampled every ${POLL_MS} ms.`,
+    `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after ` +
+      `(other work shares the ${cpus.length} cores).`,
   ].join('\n');
 }
 

@@ -8,8 +8,9 @@
 //
 // `npm run bench:ingest` builds and passes --dist (the server runs dist/main.js); without it the server
 // runs src/ through tsx. --cpu-prof writes a V8 CPU profile of the server, prints where its time went and
-// keeps the profile in the system tmp dir; --no-docs skips the docs update; --only and --server-node-args (below); --seconds N (default 6),
-// --connections N (32), --am-connections N (8) and --rate N (5000) change the phases.
+// keeps the profile in the system tmp dir; --no-docs skips the docs update; --only and --server-node-args
+// (below); --seconds N (default 6), --connections N (32), --am-connections N (8) and --rate N (5000) change
+// the phases.
 // --postgres URL runs the server on a fresh database created on that PostgreSQL server (dropped
 // afterwards) instead of SQLite; --services N sends the /v2/enqueue phases' events to N services
 // round-robin (Alertmanager stays on the first). Either leaves the docs alone.
@@ -206,14 +207,24 @@ const jsonSafe = (s: string): string => {
 
 const pdEvent = (key: string, dedupKey: string, severity: string): string => {
   const host = `web-${dedupKey.slice(-3)}`;
-  return `{"routing_key":"${key}","event_action":"trigger","dedup_key":"${dedupKey}","payload":{"summary":"CPU high on ${host}","source":"${host}.example.net","severity":"${severity}","component":"web","group":"prod","class":"cpu","custom_details":{"cpu_pct":97,"host":"web"}},"client":"bench"}`;
+  return (
+    `{"routing_key":"${key}","event_action":"trigger","dedup_key":"${dedupKey}",` +
+    `"payload":{"summary":"CPU high on ${host}","source":"${host}.example.net","severity":"${severity}",` +
+    `"component":"web","group":"prod","class":"cpu","custom_details":{"cpu_pct":97,"host":"web"}},"client":"bench"}`
+  );
 };
 
 /** Each alert up to its fingerprint's per-payload part; the fingerprint is `${run}${payload hex}${alert hex}`. */
 const amAlertHeads = Array.from(
   { length: AM_ALERTS },
   (_, i) =>
-    `{"status":"firing","labels":{"alertname":"HighLatency","severity":"warning","instance":"web-${i}:9100","job":"node","namespace":"prod"},"annotations":{"summary":"p99 latency above 500 ms on web-${i}","description":"The 99th percentile of request latency has been above 500 ms for 5 minutes."},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus.example.net/graph?g0.expr=latency%7Binstance%3D%22web-${i}%22%7D","fingerprint":"${run}`,
+    `{"status":"firing","labels":{"alertname":"HighLatency","severity":"warning","instance":"web-${i}:9100",` +
+    `"job":"node","namespace":"prod"},` +
+    `"annotations":{"summary":"p99 latency above 500 ms on web-${i}",` +
+    `"description":"The 99th percentile of request latency has been above 500 ms for 5 minutes."},` +
+    `"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z",` +
+    `"generatorURL":"http://prometheus.example.net/graph?g0.expr=latency%7Binstance%3D%22web-${i}%22%7D",` +
+    `"fingerprint":"${run}`,
 );
 const amAlertTails = Array.from({ length: AM_ALERTS }, (_, i) => `${i.toString(16).padStart(4, '0')}"}`);
 
@@ -223,7 +234,12 @@ function alertmanagerPayload(n: number): string {
   let alerts = '';
   for (let i = 0; i < AM_ALERTS; i++)
     alerts += `${i ? ',' : ''}${amAlertHeads[i] as string}${nHex}${amAlertTails[i] as string}`;
-  return `{"version":"4","groupKey":"{}:{alertname=\\"HighLatency\\",batch=\\"${run}-${n}\\"}","truncatedAlerts":0,"status":"firing","receiver":"vigil","groupLabels":{"alertname":"HighLatency"},"commonLabels":{"alertname":"HighLatency","severity":"warning","job":"node","namespace":"prod"},"commonAnnotations":{},"externalURL":"http://alertmanager.example.net:9093","alerts":[${alerts}]}`;
+  return (
+    `{"version":"4","groupKey":"{}:{alertname=\\"HighLatency\\",batch=\\"${run}-${n}\\"}","truncatedAlerts":0,` +
+    `"status":"firing","receiver":"vigil","groupLabels":{"alertname":"HighLatency"},` +
+    `"commonLabels":{"alertname":"HighLatency","severity":"warning","job":"node","namespace":"prod"},` +
+    `"commonAnnotations":{},"externalURL":"http://alertmanager.example.net:9093","alerts":[${alerts}]}`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -376,7 +392,8 @@ async function main(): Promise<void> {
         CONNECTIONS,
         PHASE_S,
         (n) =>
-          `{"routing_key":"${key}","event_action":"trigger","dedup_key":"${run}-bad-${n}","payload":{"summary":"no source or severity"}}`,
+          `{"routing_key":"${key}","event_action":"trigger","dedup_key":"${run}-bad-${n}",` +
+          `"payload":{"summary":"no source or severity"}}`,
         { expected: is400 },
       );
       rows.push(
@@ -446,7 +463,8 @@ async function main(): Promise<void> {
       rows.push(row(`(d) /v2/enqueue at ${fmt(OPEN_RATE)}/s offered (open loop), info`, 'events/s', 1, o, rss()));
       if (o.lateMs > 20)
         say(
-          `note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule (latency still counts from the schedule)`,
+          `note: the generator fell up to ${o.lateMs.toFixed(0)} ms behind its schedule ` +
+            '(latency still counts from the schedule)',
         );
       openWarmup = { ...o.warmup, connections: o.connections };
     }
@@ -486,18 +504,43 @@ function report(
     '|---|---:|---:|---:|---:|---|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.phase} | ${fmt(r.rate)} ${r.unit} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.cpu, 2)} / ${fmt(r.genCpu, 2)} | ${fmt(r.rssMb)} |`,
+        `| ${r.phase} | ${fmt(r.rate)} ${r.unit} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} ` +
+        `| ${r.non2xx} | ${fmt(r.cpu, 2)} / ${fmt(r.genCpu, 2)} | ${fmt(r.rssMb)} |`,
     ),
   ];
   const table = lines.join('\n');
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const settings = [
-    `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; server and load generator on the same machine, loopback.`,
-    `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
-    `- ${PG_SERVER ? `PostgreSQL (a fresh database on ${new URL(PG_SERVER).host}, synchronous_commit on, pool of 10)` : 'SQLite (WAL, synchronous=FULL) in a fresh data dir'}${SERVICES > 1 ? `; /v2/enqueue events spread over ${SERVICES} services round-robin` : ''}; group commit at the defaults (VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
-    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; every request has its own body (new dedup keys, new alert fingerprints), except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s after a ${WARMUP_S} s warm-up at the same rate, latency from each request's scheduled send time; connections are opened on demand as requests queue (at most 256; ${fmt(openWarmup.connections)} were opened), and during the warm-up p99 was ${fmt(openWarmup.p99, 1)} ms and the worst ${fmt(openWarmup.max, 1)} ms.`,
-    `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it (other work on the machine competes for the 2 cores).`,
-    `- Load generator, in the bench process (it shares the 2 cores with the server): bench/load.ts for the closed-loop rows (raw keep-alive sockets, each request one pre-encoded write, answers framed by Content-Length; 15–25 µs of CPU a request where autocannon took about 40), latencies to 0.1 ms. The open-loop row uses the same connections under a 1 ms scheduler (bench/load.ts). "CPU" is user+system CPU seconds per wall second of the server process and of the generator (this process).`,
+    `- Machine: ${m.nproc} cores (${m.cpu}), ${m.memGb} GB RAM; Node ${m.node}; ` +
+      'server and load generator on the same machine, loopback.',
+    `- Commit ${m.commit}${m.dirty ? ' (with uncommitted changes in src/)' : ''}, ${date} UTC; ` +
+      `server run from ${flag('--dist') ? 'dist/' : 'src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn.`,
+    '- ' +
+      (PG_SERVER
+        ? `PostgreSQL (a fresh database on ${new URL(PG_SERVER).host}, synchronous_commit on, pool of 10)`
+        : 'SQLite (WAL, synchronous=FULL) in a fresh data dir') +
+      (SERVICES > 1 ? `; /v2/enqueue events spread over ${SERVICES} services round-robin` : '') +
+      '; group commit at the defaults (' +
+      `VIGIL_INGEST_MAX_BATCH=${DEFAULT_GROUP_COMMIT.maxBatch}, ` +
+      `VIGIL_INGEST_MAX_WAIT_MS=${DEFAULT_GROUP_COMMIT.maxWaitMs}, ` +
+      `VIGIL_INGEST_MAX_QUEUE=${DEFAULT_GROUP_COMMIT.maxQueue}).`,
+    `- Closed loop: ${CONNECTIONS} keep-alive connections for /v2/enqueue, ${AM_CONNECTIONS} for Alertmanager, ` +
+      `pipelining 1, ${PHASE_S} s a phase after a ${WARMUP_S} s warm-up; ` +
+      'every request has its own body (new dedup keys, new alert fingerprints), ' +
+      `except that (b) first triggers its ${fmt(RETRIGGER_KEYS)} keys, then re-triggers them round-robin. ` +
+      'Any answer other than 2xx (400 for the reference row), connection error or timeout fails the run. ' +
+      `Open loop: ${fmt(OPEN_RATE)} requests/s for ${OPEN_S} s after a ${WARMUP_S} s warm-up at the same rate, ` +
+      "latency from each request's scheduled send time; connections are opened on demand as requests queue " +
+      `(at most 256; ${fmt(openWarmup.connections)} were opened), ` +
+      `and during the warm-up p99 was ${fmt(openWarmup.p99, 1)} ms and the worst ${fmt(openWarmup.max, 1)} ms.`,
+    `- 1-minute load average ${loadavg[0].toFixed(2)} before the run and ${loadavg[1].toFixed(2)} after it ` +
+      '(other work on the machine competes for the 2 cores).',
+    '- Load generator, in the bench process (it shares the 2 cores with the server): ' +
+      'bench/load.ts for the closed-loop rows (raw keep-alive sockets, each request one pre-encoded write, ' +
+      'answers framed by Content-Length; 15–25 µs of CPU a request where autocannon took about 40), ' +
+      'latencies to 0.1 ms. The open-loop row uses the same connections under a 1 ms scheduler (bench/load.ts). ' +
+      '"CPU" is user+system CPU seconds per wall second of the server process and of the generator ' +
+      '(this process).',
   ].join('\n');
   const out = `${table}\n\nPeak server RSS (VmHWM) over the whole run: **${fmt(hwmMb)} MB**.\n\n${settings}\n`;
   console.log(`\n${out}`);

@@ -29,18 +29,21 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a database for one run on the PostgreSQL server at `serverUrl`; `drop` removes it. Throws if the server is unreachable. */
+/**
+ * Creates a database for one run on the PostgreSQL server at `serverUrl`; `drop` removes it. Throws if the server is
+ * unreachable.
+ */
 export async function scratchPostgres(serverUrl: string): Promise<ScratchDatabase> {
   const name = `vigil_bench_${randomBytes(5).toString('hex')}`;
   await pgAdmin(serverUrl, `CREATE DATABASE ${name}`);
   const { rows } = await pgAdmin(serverUrl, 'show server_version');
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  const serverVersion = (rows[0] as { server_version?: string } | undefined)?.server_version;
   return {
     name,
     url: url.toString(),
-    version:
-      `PostgreSQL ${String((rows[0] as { server_version?: string } | undefined)?.server_version ?? '').split(' ')[0]}`.trim(),
+    version: `PostgreSQL ${String(serverVersion ?? '').split(' ')[0]}`.trim(),
     drop: async () => void (await pgAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
@@ -128,7 +131,8 @@ export function rewriteDocs(key: string, heading: string, body: string): void {
   const next =
     i >= 0 && j > i
       ? text.slice(0, i) + block + text.slice(j + end.length)
-      : `${text.trimEnd()}\n\n## ${heading} (\`npm run bench:${key}\`)\n\n${block}\n\nThe figures above are rewritten by each \`npm run bench:${key}\` (between the \`bench:${key}\` markers).\n`;
+      : `${text.trimEnd()}\n\n## ${heading} (\`npm run bench:${key}\`)\n\n${block}\n\n` +
+        `The figures above are rewritten by each \`npm run bench:${key}\` (between the \`bench:${key}\` markers).\n`;
   fs.writeFileSync(file, next);
 }
 
@@ -139,7 +143,9 @@ export function flag(name: string): boolean {
   return argv.includes(name);
 }
 
-/** The word after `name` on the command line, even an empty one; undefined when `name` is not given or ends the line. */
+/**
+ * The word after `name` on the command line, even an empty one; undefined when `name` is not given or ends the line.
+ */
 export function argValue(name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;

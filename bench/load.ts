@@ -158,7 +158,10 @@ function requestHeadFor(target: URL, headers: Record<string, string> | undefined
   const headerBlock = Object.entries({ 'content-type': 'application/json', ...headers })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
-  return `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: keep-alive\r\n${headerBlock}content-length: `;
+  return (
+    `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n` +
+    `connection: keep-alive\r\n${headerBlock}content-length: `
+  );
 }
 
 /** Runs the closed loop until `seconds` have passed or `amount` requests were sent, then waits for their answers. */

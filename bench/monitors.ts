@@ -190,18 +190,35 @@ function section(
 ): string {
   const cpus = os.cpus();
   return [
-    '| Engine | Monitors × interval | Checks in window (expected) | Lateness p50 / p99 / max | CPU (cores) | Peak RSS |',
+    '| Engine | Monitors × interval | Checks in window (expected) | Lateness p50 / p99 / max ' +
+      '| CPU (cores) | Peak RSS |',
     '|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.engine} | ${MONITORS} × ${INTERVAL_S} s | ${r.checks.toLocaleString('en-US')} (${r.expected.toLocaleString('en-US')}) | ${ms(r.lateness.p50)} / **${ms(r.lateness.p99)}** / ${ms(r.lateness.max)} | ${r.cores.toFixed(2)} | ${r.rssPeakMb.toFixed(0)} MB |`,
+        `| ${r.engine} | ${MONITORS} × ${INTERVAL_S} s ` +
+        `| ${r.checks.toLocaleString('en-US')} (${r.expected.toLocaleString('en-US')}) ` +
+        `| ${ms(r.lateness.p50)} / **${ms(r.lateness.p99)}** / ${ms(r.lateness.max)} ` +
+        `| ${r.cores.toFixed(2)} | ${r.rssPeakMb.toFixed(0)} MB |`,
     ),
     '',
     ...skipped.map((why) => `- Skipped: ${why}.`),
-    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${sha}; ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    `- Settings: \`--monitors ${MONITORS} --minutes ${MINUTES} --interval ${INTERVAL_S}\`; one \`vigil serve\` (${flag('--dist') ? 'dist/' : 'src/ through tsx'}) with the default monitor loop (250 ms tick, 100 checks in flight at most, results written once a second); ${PEERS} local HTTP servers in the bench process answering 200; a ${MINUTES}-minute window after ${WARMUP_MS / 1000} s of warm-up. Monitor creation took ${results.map((r) => `${r.createSeconds.toFixed(0)} s on ${r.engine}`).join(', ')}.`,
-    '- Lateness: start of a check − its due time, seen from the peers as (arrival − previous arrival of that monitor) − interval. A check’s next due time is its claim time plus the interval, so due times fall on the loop’s 250 ms ticks and lateness is mostly timer drift and how long a tick takes (a monitor just created or changed waits up to one tick). CPU: the server process only (user + system from /proc) per wall second; peak RSS is its VmHWM.',
-    `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after (above ~1 means other work shared the 2 cores and the lateness figures are inflated).`,
+    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${sha}; ` +
+      `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `- Settings: \`--monitors ${MONITORS} --minutes ${MINUTES} --interval ${INTERVAL_S}\`; ` +
+      `one \`vigil serve\` (${flag('--dist') ? 'dist/' : 'src/ through tsx'}) with the default monitor loop ` +
+      '(250 ms tick, 100 checks in flight at most, results written once a second); ' +
+      `${PEERS} local HTTP servers in the bench process answering 200; ` +
+      `a ${MINUTES}-minute window after ${WARMUP_MS / 1000} s of warm-up. ` +
+      `Monitor creation took ${results.map((r) => `${r.createSeconds.toFixed(0)} s on ${r.engine}`).join(', ')}.`,
+    '- Lateness: start of a check − its due time, seen from the peers as ' +
+      '(arrival − previous arrival of that monitor) − interval. ' +
+      'A check’s next due time is its claim time plus the interval, so due times fall on the loop’s 250 ms ticks ' +
+      'and lateness is mostly timer drift and how long a tick takes ' +
+      '(a monitor just created or changed waits up to one tick). ' +
+      'CPU: the server process only (user + system from /proc) per wall second; peak RSS is its VmHWM.',
+    `- 1-minute load average ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after ` +
+      '(above ~1 means other work shared the 2 cores and the lateness figures are inflated).',
   ].join('\n');
 }
 

@@ -40,9 +40,10 @@ import {
   stopServer,
 } from './lib.js';
 
+const DEFAULT_PG_SERVER = 'postgres://postgres@127.0.0.1:5432/test';
 const USAGE = `usage: tsx bench/notify.ts [options]
   --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
-                             BENCH_DATABASE_URL or TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test) and drops it after
+                             BENCH_DATABASE_URL or TEST_DATABASE_URL (${DEFAULT_PG_SERVER}) and drops it after
   --rate N                   critical events per second offered, each a new incident (100)
   --seconds N                length of the latency phase (a), after the warm-up (60)
   --warmup N                 seconds at the same rate before (a), not counted (5)
@@ -68,8 +69,7 @@ const OUTAGE_MODE = argValue('--outage-mode') ?? '503';
 const DRAIN_TIMEOUT_MIN = Number(argValue('--drain-timeout-minutes') ?? '30');
 const PAGES = !flag('--no-pages');
 const DOCS = !flag('--no-docs');
-const PG_SERVER =
-  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_PG_SERVER;
 /** How long (a) waits after its last event for the notifications still on their way. */
 const SETTLE_MS = 30_000;
 const SAMPLE_MS = 1_000;
@@ -162,7 +162,8 @@ async function startReceiver(): Promise<Receiver> {
           const seq = seqOf(p);
           if (seq !== undefined && !r.pageAt.has(seq)) r.pageAt.set(seq, at);
         }
-        // A bundle spells out its first pages in full and counts the rest in `bundled`; only the spelled-out ones have a latency here.
+        // A bundle spells out its first pages in full and counts the rest in `bundled`; only the spelled-out ones
+        // have a latency here.
         r.deliveries.push({ at, kind: 'page', pages: body.bundled ?? pages.length });
       } else r.deliveries.push({ at, kind: 'other', pages: 0 });
     });
@@ -234,7 +235,10 @@ async function api<T>(server: Server, urlPath: string, body: unknown): Promise<T
   return JSON.parse(res.body) as T;
 }
 
-/** Stakeholder, on-call user (with a webhook contact method unless --no-pages), policy, service; returns the integration key. */
+/**
+ * Stakeholder, on-call user (with a webhook contact method unless --no-pages), policy, service; returns the
+ * integration key.
+ */
 async function setUp(server: Server, receiver: Receiver): Promise<string> {
   await api(server, '/api/v1/stakeholders', {
     name: 'Bench stakeholders',
@@ -288,7 +292,11 @@ function generator(enqueueUrl: string, key: string): Generator {
           for (; n < due && !stopped; n++) {
             const seq = from + n;
             g.lateMs = Math.max(g.lateMs, performance.now() - (t0 + (n / RATE) * 1000));
-            const body = `{"routing_key":"${key}","event_action":"trigger","dedup_key":"bench-${run}-${seq}","payload":{"summary":"Disk full on db-${seq % 50} (bench ${run} #${seq})","source":"db-${seq % 50}.example.net","severity":"critical","component":"db","class":"disk"},"client":"bench"}`;
+            const body =
+              `{"routing_key":"${key}","event_action":"trigger","dedup_key":"bench-${run}-${seq}",` +
+              `"payload":{"summary":"Disk full on db-${seq % 50} (bench ${run} #${seq})",` +
+              `"source":"db-${seq % 50}.example.net","severity":"critical","component":"db","class":"disk"},` +
+              `"client":"bench"}`;
             const sent = now();
             const p = request('POST', enqueueUrl, body).then(
               (res) => {
@@ -355,7 +363,10 @@ async function pgObserver(url: string): Promise<Observer> {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Initial notifications of incidents created before `before`: not yet sent, and of those how many are due (or in flight) at `at`. */
+/**
+ * Initial notifications of incidents created before `before`: not yet sent, and of those how many are due (or in
+ * flight) at `at`.
+ */
 async function backlog(obs: Observer, before: number, at: number): Promise<{ open: number; due: number }> {
   const [row] = await obs.all(
     `SELECT count(*) AS open, sum(CASE WHEN state = 'sending' OR next_attempt_at <= ? THEN 1 ELSE 0 END) AS due
@@ -452,10 +463,14 @@ function latency(
 // ---------------------------------------------------------------------------------------------------
 // The phases
 
-/** Unsent outbox rows by kind at `at`: due (or in flight) and waiting for a later attempt time (throttle, breaker, backoff). */
+/**
+ * Unsent outbox rows by kind at `at`: due (or in flight) and waiting for a later attempt time (throttle, breaker,
+ * backoff).
+ */
 async function unsent(obs: Observer, at: number): Promise<string> {
   const rows = await obs.all(
-    `SELECT kind, sum(CASE WHEN state = 'sending' OR next_attempt_at <= ? THEN 1 ELSE 0 END) AS due, sum(CASE WHEN state <> 'sending' AND next_attempt_at > ? THEN 1 ELSE 0 END) AS later
+    "SELECT kind, sum(CASE WHEN state = 'sending' OR next_attempt_at <= ? THEN 1 ELSE 0 END) AS due, " +
+      `sum(CASE WHEN state <> 'sending' AND next_attempt_at > ? THEN 1 ELSE 0 END) AS later
        FROM notifications WHERE state IN ('pending', 'failed', 'sending') GROUP BY kind ORDER BY kind`,
     [iso(at), iso(at)],
   );
@@ -508,7 +523,8 @@ async function phaseLatency(
 
 async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: number): Promise<DrainResult> {
   say(
-    `(b) drain: receiver ${OUTAGE_MODE === 'refuse' ? 'refuses connections' : 'answers 503'} for ${OUTAGE_MIN} min while events arrive at ${RATE}/s`,
+    `(b) drain: receiver ${OUTAGE_MODE === 'refuse' ? 'refuses connections' : 'answers 503'} ` +
+      `for ${OUTAGE_MIN} min while events arrive at ${RATE}/s`,
   );
   await rec.setOutage(true);
   const outageStart = now();
@@ -529,13 +545,16 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
   const before = [...gen.sentAt.keys()].filter((s) => !rec.initialAt.has(s));
   const b0 = await backlog(obs, recovery, recovery);
   const waitRows = await obs.all(
-    `SELECT attempts, count(*) AS n, min(next_attempt_at) AS first, max(next_attempt_at) AS last FROM notifications WHERE kind = 'initial' AND state IN ('pending', 'failed', 'sending') GROUP BY attempts ORDER BY attempts`,
+    'SELECT attempts, count(*) AS n, min(next_attempt_at) AS first, max(next_attempt_at) AS last ' +
+      "FROM notifications WHERE kind = 'initial' AND state IN ('pending', 'failed', 'sending') " +
+      'GROUP BY attempts ORDER BY attempts',
     [],
   );
   const waits = waitRows
     .map(
       (r) =>
-        `${num(Number(r.n))} after ${Number(r.attempts)} attempt(s), due ${sec(Date.parse(String(r.first)) - recovery)}…${sec(Date.parse(String(r.last)) - recovery)} s`,
+        `${num(Number(r.n))} after ${Number(r.attempts)} attempt(s), ` +
+        `due ${sec(Date.parse(String(r.first)) - recovery)}…${sec(Date.parse(String(r.last)) - recovery)} s`,
     )
     .join('; ');
   const refusedCount = rec.refused.length - refused0;
@@ -564,7 +583,8 @@ async function phaseDrain(gen: Generator, rec: Receiver, obs: Observer, from: nu
     if (now() - lastSay > 30_000) {
       lastSay = now();
       say(
-        `  drain: ${sec(now() - recovery, 0)} s after recovery, ${num(left)} of ${num(before.length)} backlog incidents still without their initial notification`,
+        `  drain: ${sec(now() - recovery, 0)} s after recovery, ` +
+          `${num(left)} of ${num(before.length)} backlog incidents still without their initial notification`,
       );
     }
   }
@@ -623,36 +643,79 @@ function report(
 ): string {
   const cpus = os.cpus();
   const lines = [
-    `| (a) ${num(RATE)} critical events/s for ${SECONDS} s, ${meta.engine} | Incidents | p50 (ms) | p99 (ms) | max (ms) | Target |`,
+    `| (a) ${num(RATE)} critical events/s for ${SECONDS} s, ${meta.engine} ` +
+      '| Incidents | p50 (ms) | p99 (ms) | max (ms) | Target |',
     '|---|---:|---:|---:|---:|---|',
-    `| Event sent → first notification at the receiver (either kind) | ${num(a.first.n)} | ${ms(a.first.p50)} | **${ms(a.first.p99)}** | ${ms(a.first.max)} | p99 < 1 s: ${a.first.p99 < 1000 && a.undelivered === 0 ? 'met' : 'missed'} |`,
-    `| … the stakeholder's initial notification | ${num(a.initial.n)} | ${ms(a.initial.p50)} | ${ms(a.initial.p99)} | ${ms(a.initial.max)} | |`,
-    `| … the on-call page (throttled: one message a minute, pages bundled) | ${num(a.page.n)} | ${ms(a.page.p50)} | ${ms(a.page.p99)} | ${ms(a.page.max)} | |`,
+    `| Event sent → first notification at the receiver (either kind) | ${num(a.first.n)} ` +
+      `| ${ms(a.first.p50)} | **${ms(a.first.p99)}** | ${ms(a.first.max)} ` +
+      `| p99 < 1 s: ${a.first.p99 < 1000 && a.undelivered === 0 ? 'met' : 'missed'} |`,
+    `| … the stakeholder's initial notification | ${num(a.initial.n)} ` +
+      `| ${ms(a.initial.p50)} | ${ms(a.initial.p99)} | ${ms(a.initial.max)} | |`,
+    `| … the on-call page (throttled: one message a minute, pages bundled) | ${num(a.page.n)} ` +
+      `| ${ms(a.page.p50)} | ${ms(a.page.p99)} | ${ms(a.page.max)} | |`,
     '',
-    `Incidents opened in (a): ${num(a.incidents)}; without any notification ${SETTLE_MS / 1000} s after the last event: ${num(a.undelivered)}. Unsent outbox rows when (a)'s last event was answered: ${a.unsentAtEnd}. Page messages during (a): ${num(a.pageMessages)} carrying ${num(a.pagesCarried)} pages. Server CPU ${a.cpuServer.toFixed(2)} cores, generator and receiver (this process) ${a.cpuGenerator.toFixed(2)} cores.`,
+    `Incidents opened in (a): ${num(a.incidents)}; ` +
+      `without any notification ${SETTLE_MS / 1000} s after the last event: ${num(a.undelivered)}. ` +
+      `Unsent outbox rows when (a)'s last event was answered: ${a.unsentAtEnd}. ` +
+      `Page messages during (a): ${num(a.pageMessages)} carrying ${num(a.pagesCarried)} pages. ` +
+      `Server CPU ${a.cpuServer.toFixed(2)} cores, ` +
+      `generator and receiver (this process) ${a.cpuGenerator.toFixed(2)} cores.`,
   ];
   if (b) {
     lines.push(
       '',
-      `| (b) ${OUTAGE_MIN} min outage (${OUTAGE_MODE === 'refuse' ? 'connection refused' : '503'}) at ${num(RATE)}/s, ${meta.engine} | Figure |`,
+      `| (b) ${OUTAGE_MIN} min outage (${OUTAGE_MODE === 'refuse' ? 'connection refused' : '503'}) ` +
+        `at ${num(RATE)}/s, ${meta.engine} | Figure |`,
       '|---|---|',
-      `| Incidents opened during the outage (events kept arriving at the same rate after recovery too) | ${num(b.incidentsDuringOutage)} |`,
+      '| Incidents opened during the outage (events kept arriving at the same rate after recovery too) ' +
+        `| ${num(b.incidentsDuringOutage)} |`,
       OUTAGE_MODE === 'refuse'
         ? '| Requests refused during the outage | not counted: connections were refused before any request |'
-        : `| Requests the receiver refused during the outage, per minute | ${num(b.refused)}: ${b.refusedPerMinute.map((x) => num(x)).join(', ')} |`,
-      `| Backlog at recovery (initial notifications not sent) | ${num(b.atRecovery.open)}, of which due at once: ${num(b.atRecovery.due)} |`,
-      `| When the backlog rows were next due (by attempts spent), relative to recovery | ${b.atRecovery.waits || '–'} |`,
+        : '| Requests the receiver refused during the outage, per minute ' +
+            `| ${num(b.refused)}: ${b.refusedPerMinute.map((x) => num(x)).join(', ')} |`,
+      `| Backlog at recovery (initial notifications not sent) | ${num(b.atRecovery.open)}, ` +
+        `of which due at once: ${num(b.atRecovery.due)} |`,
+      '| When the backlog rows were next due (by attempts spent), relative to recovery ' +
+        `| ${b.atRecovery.waits || '–'} |`,
       `| First backlog delivery after recovery | ${b.firstSuccessAfterS.toFixed(1)} s |`,
-      `| Burst: from the first backlog delivery to the last one made while backlog rows were due (outbox sampled every ${SAMPLE_MS / 1000} s) | ${b.burst.seconds.toFixed(1)} s, ${num(b.burst.backlogDelivered)} backlog notifications, ${num(b.burst.messages)} messages in all: **${num(b.burst.messages / b.burst.seconds)} messages/s** (target ≥ 200) |`,
-      `| Backlog empty (50 % / 99 % / all delivered), after recovery | ${sec(b.emptyAfter.p50)} / ${sec(b.emptyAfter.p99)} / **${b.leftOver ? `not within ${DRAIN_TIMEOUT_MIN} min (${num(b.leftOver)} left)` : `${sec(b.emptyAfter.all)} s`}** |`,
-      `| Messages from recovery to empty (incl. live incidents and ${num(b.pageMessages)} page messages) | ${num(b.messagesToEmpty)}, ${num(b.messagesToEmpty / ((b.leftOver ? DRAIN_TIMEOUT_MIN * 60_000 : b.emptyAfter.all) / 1000))} messages/s on average; busiest second ${num(b.peakPerSecond)} |`,
+      '| Burst: from the first backlog delivery to the last one made while backlog rows were due ' +
+        `(outbox sampled every ${SAMPLE_MS / 1000} s) | ${b.burst.seconds.toFixed(1)} s, ` +
+        `${num(b.burst.backlogDelivered)} backlog notifications, ${num(b.burst.messages)} messages in all: ` +
+        `**${num(b.burst.messages / b.burst.seconds)} messages/s** (target ≥ 200) |`,
+      '| Backlog empty (50 % / 99 % / all delivered), after recovery ' +
+        `| ${sec(b.emptyAfter.p50)} / ${sec(b.emptyAfter.p99)} / ` +
+        '**' +
+        (b.leftOver ? `not within ${DRAIN_TIMEOUT_MIN} min (${num(b.leftOver)} left)` : `${sec(b.emptyAfter.all)} s`) +
+        '** |',
+      `| Messages from recovery to empty (incl. live incidents and ${num(b.pageMessages)} page messages) ` +
+        `| ${num(b.messagesToEmpty)}, ` +
+        `${num(b.messagesToEmpty / ((b.leftOver ? DRAIN_TIMEOUT_MIN * 60_000 : b.emptyAfter.all) / 1000))}` +
+        ` messages/s on average; busiest second ${num(b.peakPerSecond)} |`,
     );
   }
   lines.push(
     '',
-    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${meta.sha}; ${meta.started.toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${meta.load[0].toFixed(2)} before, ${meta.load[1].toFixed(2)} after (others share the cores).`,
-    `- Settings: \`--engine ${ENGINE} --rate ${RATE} --seconds ${SECONDS} --warmup ${WARMUP_S} --outage-minutes ${OUTAGE_MIN} --outage-mode ${OUTAGE_MODE}${PAGES ? '' : ' --no-pages'}\`; server ${flag('--dist') ? 'from dist/' : 'from src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn, VIGIL_OUTBOUND_ALLOW=127.0.0.1, ${ENGINE === 'sqlite' ? 'SQLite in a fresh data dir' : 'PostgreSQL on 127.0.0.1 in a database created for the run and dropped after'}, dispatcher defaults (batch 50, backoff 1 min doubling to 16 min ±20 %, 6 attempts, breaker after 5 failures open 60 s, pages one a minute per destination).`,
-    `- Each event is a PagerDuty v2 trigger, severity critical, new dedup key → a P1 incident; the stakeholder (webhook, P0/P1) gets the initial notification; the service's policy pages one user at delay 0${PAGES ? ', whose webhook contact method gets the pages' : ' (no contact method: --no-pages)'}. Latency = arrival at the receiver (end of the request body) − when the event was sent; the generator fell at most ${meta.lateMs.toFixed(0)} ms behind its schedule. Generator answers: ${meta.statuses}; duplicate deliveries seen: ${num(meta.duplicates)}.`,
+    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; commit ${meta.sha}; ` +
+      `${meta.started.toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
+      `1-minute load average ${meta.load[0].toFixed(2)} before, ` +
+      `${meta.load[1].toFixed(2)} after (others share the cores).`,
+    `- Settings: \`--engine ${ENGINE} --rate ${RATE} --seconds ${SECONDS} --warmup ${WARMUP_S} ` +
+      `--outage-minutes ${OUTAGE_MIN} --outage-mode ${OUTAGE_MODE}${PAGES ? '' : ' --no-pages'}\`; ` +
+      `server ${flag('--dist') ? 'from dist/' : 'from src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn, ` +
+      'VIGIL_OUTBOUND_ALLOW=127.0.0.1, ' +
+      (ENGINE === 'sqlite'
+        ? 'SQLite in a fresh data dir'
+        : 'PostgreSQL on 127.0.0.1 in a database created for the run and dropped after') +
+      ', dispatcher defaults (batch 50, backoff 1 min doubling to 16 min ±20 %, 6 attempts, ' +
+      'breaker after 5 failures open 60 s, pages one a minute per destination).',
+    '- Each event is a PagerDuty v2 trigger, severity critical, new dedup key → a P1 incident; ' +
+      'the stakeholder (webhook, P0/P1) gets the initial notification; ' +
+      "the service's policy pages one user at delay 0" +
+      `${PAGES ? ', whose webhook contact method gets the pages' : ' (no contact method: --no-pages)'}. ` +
+      'Latency = arrival at the receiver (end of the request body) − when the event was sent; ' +
+      `the generator fell at most ${meta.lateMs.toFixed(0)} ms behind its schedule. ` +
+      `Generator answers: ${meta.statuses}; duplicate deliveries seen: ${num(meta.duplicates)}.`,
     `- Outbox at the end: ${meta.states}. Peak server RSS (VmHWM) ${meta.rss.toFixed(0)} MB.`,
   );
   return lines.join('\n');

@@ -177,24 +177,35 @@ async function main() {
 
     const cpus = os.cpus();
     const lines = [
-      `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; Chromium ${browser.version()} headless; commit ${commitLabel()}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${os.loadavg()[0]?.toFixed(2)}.`,
+      `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
+        `${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM; Node ${process.version}; ` +
+        `Chromium ${browser.version()} headless; commit ${commitLabel()}; ` +
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${os.loadavg()[0]?.toFixed(2)}.`,
       '',
       '| measure | value | target |',
       '|---|---|---|',
-      `| initial JavaScript (gzip -9): ${sizes.initial.map((f) => `\`${f.file}\``).join(', ')} | **${kb(initialGzip)}** (${kb(sizes.initial.reduce((s, f) => s + f.raw, 0))} raw) | < 250 KB gzip |`,
+      `| initial JavaScript (gzip -9): ${sizes.initial.map((f) => `\`${f.file}\``).join(', ')} ` +
+        `| **${kb(initialGzip)}** (${kb(sizes.initial.reduce((s, f) => s + f.raw, 0))} raw) | < 250 KB gzip |`,
       `| lazy chunks (loaded per screen) | ${sizes.lazy.length} chunks, largest ${[...sizes.lazy]
         .sort((a, b) => b.gzip - a.gzip)
         .slice(0, 3)
         .map((f) => `\`${f.file}\` ${kb(f.gzip)}`)
         .join(', ')} | |`,
       `| ${N.toLocaleString('en')} open incidents: list opened → first row | ${firstRowMs.toFixed(0)} ms | |`,
-      `| all ${loaded.toLocaleString('en')} rows paged in by scrolling (100 per request) | ${(loadAllMs / 1000).toFixed(1)} s | |`,
-      `| scrolling all rows, 800 px per frame: frame interval p50 / p95 / max | ${pct(sortedFrames, 0.5).toFixed(1)} / ${pct(sortedFrames, 0.95).toFixed(1)} / ${(sortedFrames.at(-1) ?? NaN).toFixed(1)} ms over ${frames.length} frames; ${frames.filter((f) => f > 50).length} over 50 ms | smooth |`,
+      `| all ${loaded.toLocaleString('en')} rows paged in by scrolling (100 per request) ` +
+        `| ${(loadAllMs / 1000).toFixed(1)} s | |`,
+      '| scrolling all rows, 800 px per frame: frame interval p50 / p95 / max ' +
+        `| ${pct(sortedFrames, 0.5).toFixed(1)} / ${pct(sortedFrames, 0.95).toFixed(1)} / ` +
+        `${(sortedFrames.at(-1) ?? NaN).toFixed(1)} ms over ${frames.length} frames; ` +
+        `${frames.filter((f) => f > 50).length} over 50 ms | smooth |`,
       `| new incident → on top of the loaded list | ${liveMs.toFixed(0)} ms | < 2 s |`,
       `| page after that: JS heap / DOM elements | ${heapMb.toFixed(1)} MB / ${domNodes.toLocaleString('en')} | |`,
       `| console errors | ${problems.length} | 0 |`,
       '',
-      `Set-up: ${N.toLocaleString('en')} warning events sent to \`/v2/enqueue\` (16 at a time, ${createSeconds.toFixed(1)} s), each a P3 incident; the list at 1440×900. The list renders only the rows near the viewport (a window of 240, moved 40 at a time as you scroll), with padding standing in for the rest; a row re-renders only when what it shows changes.`,
+      `Set-up: ${N.toLocaleString('en')} warning events sent to \`/v2/enqueue\` ` +
+        `(16 at a time, ${createSeconds.toFixed(1)} s), each a P3 incident; the list at 1440×900. ` +
+        'The list renders only the rows near the viewport (a window of 240, moved 40 at a time as you scroll), ' +
+        'with padding standing in for the rest; a row re-renders only when what it shows changes.',
     ];
     console.log(lines.join('\n'));
     if (problems.length) console.log(`console errors:\n${problems.join('\n')}`);

@@ -54,28 +54,32 @@ function expectSound(config: Config): void {
 }
 
 describe('loadConfig', () => {
-  it('defaults to 127.0.0.1:8080, ./data, SQLite, info, the seed targets, a 1 MiB body limit and the group-commit bounds', () => {
-    const config = loadConfig({});
-    expect(config).toEqual({
-      host: '127.0.0.1',
-      port: 8080,
-      dataDir: path.resolve('./data'),
-      databaseUrl: undefined,
-      adminToken: undefined,
-      logLevel: 'info',
-      responseTargets: DEFAULT_RESPONSE_TARGETS,
-      bodyLimit: 1_048_576,
-      ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
-      jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined },
-      notify: {
-        smtpUrl: undefined,
-        smtpFrom: 'Vigil <vigil@localhost>',
-        outboundAllow: undefined,
-        publicUrl: undefined,
-        pageIntervalMs: 60_000,
-      },
-    });
-  });
+  it(
+    'defaults to 127.0.0.1:8080, ./data, SQLite, info, the seed targets, a 1 MiB body limit ' +
+      'and the group-commit bounds',
+    () => {
+      const config = loadConfig({});
+      expect(config).toEqual({
+        host: '127.0.0.1',
+        port: 8080,
+        dataDir: path.resolve('./data'),
+        databaseUrl: undefined,
+        adminToken: undefined,
+        logLevel: 'info',
+        responseTargets: DEFAULT_RESPONSE_TARGETS,
+        bodyLimit: 1_048_576,
+        ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
+        jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined },
+        notify: {
+          smtpUrl: undefined,
+          smtpFrom: 'Vigil <vigil@localhost>',
+          outboundAllow: undefined,
+          publicUrl: undefined,
+          pageIntervalMs: 60_000,
+        },
+      });
+    },
+  );
 
   it('reads the /verify issuer settings and names a bad one', () => {
     expect(

@@ -21,9 +21,15 @@ export interface Config {
   /** Group commit of ingested events: batch size, queue bound (past it: 429), longest wait in ms. */
   readonly ingest: Readonly<{ maxBatch: number; maxQueue: number; maxWaitMs: number }>;
   /** Outbound delivery: SMTP for email, the SSRF guard's allowlist (raw text, parsed by notify/), links in messages. */
-  /** Seals secrets Vigil must read back (monitored databases' connection strings); none → registering them is refused. */
+  /**
+   * Seals secrets Vigil must read back (monitored databases' connection strings); none → registering them is
+   * refused.
+   */
   readonly secretKey?: Buffer | undefined;
-  /** How `POST /verify` checks a JWT: a JWKS URL or a shared HS256 secret, and the issuer and audience it must carry. */
+  /**
+   * How `POST /verify` checks a JWT: a JWKS URL or a shared HS256 secret, and the issuer and audience it must
+   * carry.
+   */
   readonly jwt: Readonly<{
     jwksUrl: string | undefined;
     secret: string | undefined;
@@ -214,7 +220,8 @@ function parseResponseTargets(text: string | undefined): Record<Severity, number
     const ms = value === undefined || extra.length > 0 ? undefined : parseDuration(value);
     if (!SEVERITIES.includes(name as Severity) || ms === undefined || ms > MAX_RESPONSE_TARGET_MS) {
       throw new ConfigError(
-        `invalid configuration:\n  VIGIL_RESPONSE_TARGETS: "${part}" is not SEVERITY=DURATION of at most 365d (e.g. P0=5m,P1=15m,P2=1h,P3=4h)`,
+        `invalid configuration:\n  VIGIL_RESPONSE_TARGETS: "${part}" is not SEVERITY=DURATION of at most 365d ` +
+          '(e.g. P0=5m,P1=15m,P2=1h,P3=4h)',
       );
     }
     targets[name as Severity] = ms;

@@ -49,43 +49,46 @@ describe.skipIf(missing !== null)('the incident console in Chromium', () => {
   }, 60_000);
   afterAll(async () => vigil?.close());
 
-  it('shows a new event live, acknowledges it with `a`, resolves it from its page, and the timeline shows both', async () => {
-    const { page, problems } = await vigil.page(await vigil.context());
-    await signIn(page, { token: vigil.adminToken });
-    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
-    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  it(
+    'shows a new event live, acknowledges it with `a`, ' + 'resolves it from its page, and the timeline shows both',
+    async () => {
+      const { page, problems } = await vigil.page(await vigil.context());
+      await signIn(page, { token: vigil.adminToken });
+      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 
-    const sent = Date.now();
-    await trigger('Checkout latency above 2 s');
-    const row = page
-      .getByRole('listbox', { name: /Incidents/ })
-      .getByRole('option')
-      .filter({ hasText: 'Checkout latency above 2 s' });
-    await row.waitFor({ timeout: 2_000 });
-    const appearedMs = Date.now() - sent;
-    expect(appearedMs).toBeLessThan(2_000);
-    await expect.poll(() => row.textContent()).toContain('triggered');
-    expect(await row.textContent()).toContain('P1');
-    expect(await row.textContent()).toMatch(/respond in \d+m/);
-    await shot(page, 'incidents-1440');
+      const sent = Date.now();
+      await trigger('Checkout latency above 2 s');
+      const row = page
+        .getByRole('listbox', { name: /Incidents/ })
+        .getByRole('option')
+        .filter({ hasText: 'Checkout latency above 2 s' });
+      await row.waitFor({ timeout: 2_000 });
+      const appearedMs = Date.now() - sent;
+      expect(appearedMs).toBeLessThan(2_000);
+      await expect.poll(() => row.textContent()).toContain('triggered');
+      expect(await row.textContent()).toContain('P1');
+      expect(await row.textContent()).toMatch(/respond in \d+m/);
+      await shot(page, 'incidents-1440');
 
-    await page.keyboard.press('a');
-    await expect.poll(() => row.locator('.status').textContent(), { timeout: 5_000 }).toBe('acknowledged');
-    const stored = await incidentByTitle('Checkout latency above 2 s');
-    expect(stored.status).toBe('acknowledged');
+      await page.keyboard.press('a');
+      await expect.poll(() => row.locator('.status').textContent(), { timeout: 5_000 }).toBe('acknowledged');
+      const stored = await incidentByTitle('Checkout latency above 2 s');
+      expect(stored.status).toBe('acknowledged');
 
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`**/incidents/${stored.number}`);
-    await page.getByRole('button', { name: 'Resolve', exact: true }).click();
-    await expect
-      .poll(async () => (await incidentByTitle('Checkout latency above 2 s')).status, { timeout: 5_000 })
-      .toBe('resolved');
-    const timeline = page.getByRole('list', { name: 'Timeline' });
-    await expect.poll(() => timeline.textContent(), { timeout: 5_000 }).toMatch(/resolved/i);
-    expect(await timeline.textContent()).toMatch(/acknowledged/i);
-    await shot(page, 'incident-resolved-1440');
-    expect(problems).toEqual([]);
-  });
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**/incidents/${stored.number}`);
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await expect
+        .poll(async () => (await incidentByTitle('Checkout latency above 2 s')).status, { timeout: 5_000 })
+        .toBe('resolved');
+      const timeline = page.getByRole('list', { name: 'Timeline' });
+      await expect.poll(() => timeline.textContent(), { timeout: 5_000 }).toMatch(/resolved/i);
+      expect(await timeline.textContent()).toMatch(/acknowledged/i);
+      await shot(page, 'incident-resolved-1440');
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('filters by status and severity through the URL, and marks several incidents to acknowledge at once', async () => {
     await trigger('Disk 91% on db-1', 'warning');

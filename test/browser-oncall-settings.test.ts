@@ -21,7 +21,10 @@ interface User {
 /** A Date as a datetime-local value in this process's zone (the browser shares it). */
 function localInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
 }
 
 /** Chromium logs every 4xx answer as a console error; a test that provokes a refusal on purpose drops exactly those. */

@@ -47,7 +47,10 @@ function track(page: Page): Page {
   return page;
 }
 
-/** Goes to `path` once no request is in flight, so leaving the page aborts none (the harness counts aborted requests as problems). */
+/**
+ * Goes to `path` once no request is in flight, so leaving the page aborts none (the harness counts aborted requests
+ * as problems).
+ */
 async function go(page: Page, path: string): Promise<void> {
   const pending = inFlight.get(page) ?? new Set();
   // Quiet for 300 ms: a screen that just rendered may not have sent its requests yet.

@@ -99,7 +99,10 @@ interface Mail {
   raw: string;
 }
 
-/** An SMTP server: refuses a recipient with the code planned for it, or stalls after DATA for 'stall'; records every mail. */
+/**
+ * An SMTP server: refuses a recipient with the code planned for it, or stalls after DATA for 'stall'; records every
+ * mail.
+ */
 function smtpReceiver() {
   const mails: Mail[] = [];
   const plans = new Map<string, number | 'stall'>();
@@ -408,7 +411,10 @@ const SUBJECTS: Subject[] = [
             type: 'section',
             text: {
               type: 'mrkdwn',
-              text: 'You are paged: level 1 of checkout.\nError rate 12% on &lt;b&gt;web-1&lt;/b&gt; &amp; web-2.\nAcknowledge within 15 minutes.',
+              text:
+                'You are paged: level 1 of checkout.\n' +
+                'Error rate 12% on &lt;b&gt;web-1&lt;/b&gt; &amp; web-2.\n' +
+                'Acknowledge within 15 minutes.',
             },
           },
         ],
@@ -655,56 +661,64 @@ describe.each(SUBJECTS)('$kind channel', (subject) => {
     expect(web.hits.length).toBe(before);
   });
 
-  it('refuses a public-looking host name that resolves to loopback, and connects to the checked address once allowed', async () => {
-    // The fake DNS answers 127.0.0.1 for every name, as a rebinding attacker's would.
-    const lookup: Lookup = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
-    const authority = `hooks.example.com:${web.port}`;
-    await withRig(subject, 'rebind', { allow: '', authority, lookup }, async (rig) => {
-      const { error } = await failure(rig);
-      expect(error.retryable).toBe(false);
-      expect(error.message).toMatch(
-        /hooks\.example\.com resolves to a forbidden address: loopback address 127\.0\.0\.1/,
-      );
-      expect(web.at(rig.where)).toHaveLength(0);
-    });
-    await withRig(subject, 'rebindallowed', { allow: ALLOW_LOOPBACK, authority, lookup }, async (rig) => {
-      await rig.channel.send(rig.message);
-      const hits = web.at(rig.where);
-      expect(hits).toHaveLength(1);
-      expect(hits[0]?.headers.host).toBe(authority);
-      subject.expectDelivered(rig.message, { hit: hits[0] as Hit });
-    });
-  });
+  it(
+    'refuses a public-looking host name that resolves to loopback, ' +
+      'and connects to the checked address once allowed',
+    async () => {
+      // The fake DNS answers 127.0.0.1 for every name, as a rebinding attacker's would.
+      const lookup: Lookup = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+      const authority = `hooks.example.com:${web.port}`;
+      await withRig(subject, 'rebind', { allow: '', authority, lookup }, async (rig) => {
+        const { error } = await failure(rig);
+        expect(error.retryable).toBe(false);
+        expect(error.message).toMatch(
+          /hooks\.example\.com resolves to a forbidden address: loopback address 127\.0\.0\.1/,
+        );
+        expect(web.at(rig.where)).toHaveLength(0);
+      });
+      await withRig(subject, 'rebindallowed', { allow: ALLOW_LOOPBACK, authority, lookup }, async (rig) => {
+        await rig.channel.send(rig.message);
+        const hits = web.at(rig.where);
+        expect(hits).toHaveLength(1);
+        expect(hits[0]?.headers.host).toBe(authority);
+        subject.expectDelivered(rig.message, { hit: hits[0] as Hit });
+      });
+    },
+  );
 
-  it('as the server builds it (createChannels), goes through the guard: loopback refused without an allowlist entry, delivered with one', async () => {
-    const notify = (outboundAllow: string | undefined) => ({
-      smtpUrl: undefined,
-      smtpFrom: 'Vigil <vigil@test.example>',
-      outboundAllow,
-      publicUrl: undefined,
-      twilioUrl: `http://ACwired:${TWILIO_TOKEN}@127.0.0.1:${web.port}`,
-      twilioFrom: FROM,
-    });
-    // The rig only supplies the message and its path; the channel is the server's own.
-    await withRig(subject, 'wired', {}, async ({ message, where }) => {
-      const send = (channel: Channel | undefined) => (channel as Channel).send(message);
-      const refused = await send(createChannels(notify(undefined), systemClock)[subject.kind]).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(refused).toBeInstanceOf(ChannelError);
-      expect((refused as ChannelError).retryable).toBe(false);
-      expect((refused as ChannelError).message).toContain('loopback address 127.0.0.1');
-      await send(createChannels(notify(ALLOW_LOOPBACK), systemClock)[subject.kind]);
-      const path =
-        subject.kind === 'sms' || subject.kind === 'voice'
-          ? where.replace(/Accounts\/AC[a-z0-9]+\//, 'Accounts/ACwired/')
-          : where;
-      const hits = web.at(path).filter((h) => h.headers['x-vigil-delivery'] === message.deliveryId);
-      expect(hits).toHaveLength(1);
-      subject.expectDelivered(message, { hit: hits[0] as Hit });
-    });
-  });
+  it(
+    'as the server builds it (createChannels), goes through the guard: ' +
+      'loopback refused without an allowlist entry, delivered with one',
+    async () => {
+      const notify = (outboundAllow: string | undefined) => ({
+        smtpUrl: undefined,
+        smtpFrom: 'Vigil <vigil@test.example>',
+        outboundAllow,
+        publicUrl: undefined,
+        twilioUrl: `http://ACwired:${TWILIO_TOKEN}@127.0.0.1:${web.port}`,
+        twilioFrom: FROM,
+      });
+      // The rig only supplies the message and its path; the channel is the server's own.
+      await withRig(subject, 'wired', {}, async ({ message, where }) => {
+        const send = (channel: Channel | undefined) => (channel as Channel).send(message);
+        const refused = await send(createChannels(notify(undefined), systemClock)[subject.kind]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(refused).toBeInstanceOf(ChannelError);
+        expect((refused as ChannelError).retryable).toBe(false);
+        expect((refused as ChannelError).message).toContain('loopback address 127.0.0.1');
+        await send(createChannels(notify(ALLOW_LOOPBACK), systemClock)[subject.kind]);
+        const path =
+          subject.kind === 'sms' || subject.kind === 'voice'
+            ? where.replace(/Accounts\/AC[a-z0-9]+\//, 'Accounts/ACwired/')
+            : where;
+        const hits = web.at(path).filter((h) => h.headers['x-vigil-delivery'] === message.deliveryId);
+        expect(hits).toHaveLength(1);
+        subject.expectDelivered(message, { hit: hits[0] as Hit });
+      });
+    },
+  );
 });
 
 describe('webhook signatures', () => {
@@ -726,10 +740,14 @@ describe('webhook signatures', () => {
 });
 
 describe('Mattermost mentions', () => {
-  it('makes @channel, @all and @here in an alert inert (a zero-width space), leaving other text and people’s mentions alone', () => {
-    expect(defuseMentions('#### [P1] @channel checkout down\nping @ALL and @here. cc @ana, mail ops@all.example')).toBe(
-      '#### [P1] @\u200Bchannel checkout down\nping @\u200BALL and @\u200Bhere. cc @ana, mail ops@all.example',
-    );
-    expect(defuseMentions('no mentions: @channels, @channel-team')).toBe('no mentions: @channels, @channel-team');
-  });
+  it(
+    'makes @channel, @all and @here in an alert inert (a zero-width space), ' +
+      'leaving other text and people’s mentions alone',
+    () => {
+      expect(
+        defuseMentions('#### [P1] @channel checkout down\nping @ALL and @here. cc @ana, mail ops@all.example'),
+      ).toBe('#### [P1] @\u200Bchannel checkout down\nping @\u200BALL and @\u200Bhere. cc @ana, mail ops@all.example');
+      expect(defuseMentions('no mentions: @channels, @channel-team')).toBe('no mentions: @channels, @channel-team');
+    },
+  );
 });

@@ -30,7 +30,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 for (const engine of ['sqlite', 'postgres'] as const) {
   if (engine === 'postgres' && pgProblem) {
     console.log(
-      `PostgreSQL on-call CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`,
+      `PostgreSQL on-call CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); ` +
+        'set TEST_DATABASE_URL or start PostgreSQL',
     );
     describe.skip(`vigil on-call CLI against vigil serve [${engine}]`, () => undefined);
     continue;

@@ -3,9 +3,10 @@
 // "vigil: …" line and a non-zero exit on failure, --json that parses, --help on every command).
 // The server is always a real process. Client commands run in-process through runCli (what main.ts
 // calls), since a tsx process costs a second or more of CPU on these two-core machines; on SQLite a
-// batch of them also runs as real processes, to check exit codes, output and that they exit at all. PostgreSQL is TEST_DATABASE_URL (default
-// postgres://postgres@127.0.0.1:5432/test) with a database made for this file and dropped after;
-// when it is unreachable the PostgreSQL suite is skipped with one line, or fails with CI=true.
+// batch of them also runs as real processes, to check exit codes, output and that they exit at all.
+// PostgreSQL is TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) with a database
+// made for this file and dropped after; when it is unreachable the PostgreSQL suite is skipped with
+// one line, or fails with CI=true.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -29,7 +30,8 @@ function shownOnce(output: string, heading: string): string {
 for (const engine of ['sqlite', 'postgres'] as const) {
   if (engine === 'postgres' && pgProblem) {
     console.log(
-      `PostgreSQL CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`,
+      `PostgreSQL CLI suite skipped: ${PG_URL} is unreachable (${pgProblem}); ` +
+        'set TEST_DATABASE_URL or start PostgreSQL',
     );
     describe.skip(`vigil CLI against vigil serve [${engine}]`, () => undefined);
     continue;

@@ -12,7 +12,10 @@ import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const CLIENTS = 16;
-/** The kill lands once load has run this long and at least MIN_ACCEPTED events were answered 202 (or at KILL_BY_MS regardless). */
+/**
+ * The kill lands once load has run this long and at least MIN_ACCEPTED events were answered 202 (or at KILL_BY_MS
+ * regardless).
+ */
 const LOAD_BEFORE_KILL_MS = 1_500;
 const MIN_ACCEPTED = 100;
 const KILL_BY_MS = 6_000;
@@ -64,7 +67,10 @@ interface LoadResult {
   other: Map<number, number>;
 }
 
-/** Closed loop: each client sends one trigger, waits for the answer, sends the next, until it fails twice in a row or time is up. */
+/**
+ * Closed loop: each client sends one trigger, waits for the answer, sends the next, until it fails twice in a row or
+ * time is up.
+ */
 async function load(url: string, key: string, kill: () => void): Promise<LoadResult> {
   const result: LoadResult = { accepted: new Set(), failed: 0, other: new Map() };
   const started = Date.now();

@@ -77,7 +77,10 @@ interface Delivery {
   answered: boolean;
 }
 
-/** The webhook receiver: records every request, holds it HOLD_MS, answers 200; attributes each to a process by its client port. */
+/**
+ * The webhook receiver: records every request, holds it HOLD_MS, answers 200; attributes each to a process by its
+ * client port.
+ */
 function receiver() {
   const deliveries: Delivery[] = [];
   const open = new Set<Delivery>();
@@ -196,7 +199,8 @@ describe.skipIf(Boolean(pgProblem))(
     });
 
     it(
-      'delivers every row, none twice while both live, and repeats only what the dead instance had in flight, under the same delivery id',
+      'delivers every row, none twice while both live, ' +
+        'and repeats only what the dead instance had in flight, under the same delivery id',
       { timeout: 150_000 },
       async () => {
         root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-dispatch-multi-'));
@@ -258,7 +262,8 @@ describe.skipIf(Boolean(pgProblem))(
         await until('the victim to exit', 5_000, () => victim.output().code !== null);
         running.delete(victim);
         expect(victim.output().code).toBe(-1); // by the signal
-        // In flight at the kill: rows leased and not settled (the victim's stay so until their lease runs out; the survivor's are here too).
+        // In flight at the kill: rows leased and not settled (the victim's stay so until their lease runs out;
+        // the survivor's are here too).
         const leased = new Set(
           (await db.query<{ id: string }>(`select id from notifications where state = 'sending'`)).rows.map(
             (r) => r.id,
@@ -317,7 +322,8 @@ describe.skipIf(Boolean(pgProblem))(
             );
         }
 
-        // The kill cut some of the victim's requests off; those, and only rows in flight at the kill, came again — once, from the survivor, after the lease.
+        // The kill cut some of the victim's requests off; those, and only rows in flight at the kill, came
+        // again — once, from the survivor, after the lease.
         const cutOff = all.filter((d) => d.owner === 'victim' && !d.answered);
         expect(cutOff.length).toBeGreaterThanOrEqual(1);
         expect(cutOff.every((d) => (d.end ?? Infinity) >= killedAt - 50)).toBe(true);
@@ -341,8 +347,11 @@ describe.skipIf(Boolean(pgProblem))(
         expect(firstTimes).toHaveLength(ROWS);
 
         console.log(
-          `dispatch-multi: ${ROWS} rows, ${all.length} requests (victim ${all.filter((d) => d.owner === 'victim').length}, survivor ${all.filter((d) => d.owner === 'survivor').length}), ` +
-            `${cutOff.length} cut off by the kill, ${repeatIds.size} repeated, ${leased.size} leased at the kill, all sent ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`,
+          `dispatch-multi: ${ROWS} rows, ${all.length} requests ` +
+            `(victim ${all.filter((d) => d.owner === 'victim').length}, ` +
+            `survivor ${all.filter((d) => d.owner === 'survivor').length}), ` +
+            `${cutOff.length} cut off by the kill, ${repeatIds.size} repeated, ${leased.size} leased at the kill, ` +
+            `all sent ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`,
         );
       },
     );

@@ -71,7 +71,8 @@ export function describeEachEngine(title: string, body: (env: EngineEnv) => void
     if (engine === 'postgres' && pgProblem) {
       if (!skipNoted)
         console.log(
-          `PostgreSQL suites skipped: ${PG_URL} is unreachable (${pgProblem}); set TEST_DATABASE_URL or start PostgreSQL`,
+          `PostgreSQL suites skipped: ${PG_URL} is unreachable (${pgProblem}); ` +
+            'set TEST_DATABASE_URL or start PostgreSQL',
         );
       skipNoted = true;
       describe.skip(`${title} [postgres]`, () => body(undefined as unknown as EngineEnv));

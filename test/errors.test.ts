@@ -444,52 +444,56 @@ describeEachEngine('error tracking', (env) => {
       expect(await alerts(svc.id)).toHaveLength(1);
     });
 
-    it('a spike over the threshold raises errors:spike (critical, P1) and the sweep resolves it once the rate falls', async () => {
-      const svc = await newService();
-      const patched = await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, {
-        as: admin,
-        body: { spike_threshold_per_min: 5 },
-      });
-      expect(patched.statusCode, patched.body).toBe(200);
-      expectError(
-        await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, {
-          as: responder,
+    it(
+      'a spike over the threshold raises errors:spike (critical, ' +
+        'P1) and the sweep resolves it once the rate falls',
+      async () => {
+        const svc = await newService();
+        const patched = await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, {
+          as: admin,
           body: { spike_threshold_per_min: 5 },
-        }),
-        403,
-        'auth.forbidden',
-      );
-      for (let i = 0; i < 6; i++)
-        await store(
-          svc.dsn,
-          exceptionEvent('SpikeError', `n ${i}`, [['app/spike', 'go', 1]], { environment: 'staging' }),
+        });
+        expect(patched.statusCode, patched.body).toBe(200);
+        expectError(
+          await h.call('PATCH', `/api/v1/services/${svc.id}/dsn`, {
+            as: responder,
+            body: { spike_threshold_per_min: 5 },
+          }),
+          403,
+          'auth.forbidden',
         );
-      let spike = (await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike');
-      expect(spike).toMatchObject({ status: 'triggered', severity: 'critical' });
-      expect(spike?.details.custom_details).toMatchObject({ events_per_minute: 6, threshold_per_min: 5 });
-      expect(
-        (
-          (await h.call('GET', `/api/v1/incidents/${spike?.incident_id}`, { as: viewer })).json() as {
-            severity: string;
-          }
-        ).severity,
-      ).toBe('P1');
-      // Still over within the minute: the sweep leaves it open.
-      await h.app.errors.sweep();
-      expect((await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike')?.status).toBe('triggered');
-      clock.advance(2 * 60_000);
-      await h.app.errors.sweep();
-      spike = (await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike');
-      expect(spike?.status).toBe('resolved');
-      // The P1 got the automatic diagnostics, error analytics among them.
-      expect(await h.app.diagnostics.sweep()).toBeGreaterThan(0);
-      const timeline = (
-        await h.call('GET', `/api/v1/incidents/${spike?.incident_id}/timeline`, { as: viewer })
-      ).json() as { data: Array<{ kind: string; data: { error_analytics?: { totals?: { events: number } } } }> };
-      expect(
-        timeline.data.find((e) => e.kind === 'diagnostics')?.data.error_analytics?.totals?.events,
-      ).toBeGreaterThanOrEqual(6);
-    });
+        for (let i = 0; i < 6; i++)
+          await store(
+            svc.dsn,
+            exceptionEvent('SpikeError', `n ${i}`, [['app/spike', 'go', 1]], { environment: 'staging' }),
+          );
+        let spike = (await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike');
+        expect(spike).toMatchObject({ status: 'triggered', severity: 'critical' });
+        expect(spike?.details.custom_details).toMatchObject({ events_per_minute: 6, threshold_per_min: 5 });
+        expect(
+          (
+            (await h.call('GET', `/api/v1/incidents/${spike?.incident_id}`, { as: viewer })).json() as {
+              severity: string;
+            }
+          ).severity,
+        ).toBe('P1');
+        // Still over within the minute: the sweep leaves it open.
+        await h.app.errors.sweep();
+        expect((await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike')?.status).toBe('triggered');
+        clock.advance(2 * 60_000);
+        await h.app.errors.sweep();
+        spike = (await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike');
+        expect(spike?.status).toBe('resolved');
+        // The P1 got the automatic diagnostics, error analytics among them.
+        expect(await h.app.diagnostics.sweep()).toBeGreaterThan(0);
+        const timeline = (
+          await h.call('GET', `/api/v1/incidents/${spike?.incident_id}/timeline`, { as: viewer })
+        ).json() as { data: Array<{ kind: string; data: { error_analytics?: { totals?: { events: number } } } }> };
+        expect(
+          timeline.data.find((e) => e.kind === 'diagnostics')?.data.error_analytics?.totals?.events,
+        ).toBeGreaterThanOrEqual(6);
+      },
+    );
 
     it('a resolved group that gets events again is regressed and alerts', async () => {
       const svc = await newService();
@@ -676,105 +680,108 @@ describeEachEngine('error tracking', (env) => {
   });
 
   describe('the official Sentry SDK (@sentry/node)', () => {
-    it('reports captureException and captureMessage to a listening Vigil, visible in groups and analytics', async () => {
-      const svc = await h.app.services.create(env.admin, { name: unique('sdk') });
-      const base = await h.server.listen({ host: '127.0.0.1', port: 0 });
-      const dsnRes = await fetch(`${base}/api/v1/services/${svc.service.id}/dsn`, {
-        headers: { authorization: `Bearer ${viewer.token}` },
-      });
-      const { dsn } = (await dsnRes.json()) as Dsn;
-      expect(dsn).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:\\d+/\\d+$`));
-      // The CLI prints the same DSN.
-      expect(
-        expectSuccess(
-          await inProcess(['service', 'dsn', svc.service.name], { VIGIL_URL: base, VIGIL_TOKEN: viewer.token }),
-        ),
-      ).toBe(`${dsn}\n`);
-      expect(
-        JSON.parse(
-          expectSuccess(
-            await inProcess(['service', 'dsn', svc.service.id, '--json'], {
-              VIGIL_URL: base,
-              VIGIL_TOKEN: viewer.token,
-            }),
-          ),
-        ),
-      ).toMatchObject({ dsn, service_id: svc.service.id });
-      Sentry.init({ dsn, defaultIntegrations: false, environment: 'production', release: 'shop@1.2.3' });
-      try {
-        function chargeCard(): never {
-          throw new TypeError('card token missing');
-        }
-        for (let i = 0; i < 2; i++) {
-          try {
-            chargeCard();
-          } catch (error) {
-            Sentry.withScope((scope) => {
-              scope.setUser({ id: `sdk-user-${i}` });
-              Sentry.captureException(error);
-            });
-          }
-        }
-        Sentry.captureMessage('nightly export finished with 3 warnings', 'warning');
-        expect(await Sentry.flush(10_000)).toBe(true);
-      } finally {
-        await Sentry.close(2_000);
-      }
-      const list = await groups(svc.service.id);
-      const typeError = list.find((g) => g.type === 'TypeError');
-      expect(typeError).toMatchObject({
-        title: 'TypeError: card token missing',
-        count: 2,
-        users_affected: 2,
-        environment: 'production',
-        level: 'error',
-      });
-      expect(typeError?.culprit).toContain('chargeCard');
-      const message = list.find((g) => g.type === null);
-      expect(message).toMatchObject({ title: 'nightly export finished with 3 warnings', level: 'warning', count: 1 });
-      const detail = (await h.call('GET', `/api/v1/errors/groups/${typeError?.id}`, { as: viewer })).json() as {
-        events: Array<{ release: string; exception: { type: string; frames: unknown[] }; sdk: { name: string } }>;
-      };
-      expect(detail.events[0]).toMatchObject({
-        release: 'shop@1.2.3',
-        exception: { type: 'TypeError' },
-        sdk: { name: 'sentry.javascript.node' },
-      });
-      const analytics = (
-        await h.call('POST', '/functions/v1/error-tracking', {
-          as: viewer,
-          body: { action: 'get_error_analytics', time_window: '15m', service: svc.service.id },
-        })
-      ).json() as { totals: Record<string, number> };
-      expect(analytics.totals).toMatchObject({ events: 3, groups: 2, users_affected: 2, new_groups: 2 });
-      // The new production groups alerted.
-      expect((await alerts(svc.service.id)).map((a) => a.dedup_key).sort()).toEqual(
-        [`errors:new:${message?.id}`, `errors:new:${typeError?.id}`].sort(),
-      );
-
-      // A process that dies of an uncaught exception, with the SDK's default integrations: reported before it exits.
-      const { service: crashing } = await h.app.services.create(env.admin, { name: unique('worker') });
-      const { dsn: workerDsn } = (await (
-        await fetch(`${base}/api/v1/services/${crashing.id}/dsn`, {
+    it(
+      'reports captureException and captureMessage to a listening Vigil, ' + 'visible in groups and analytics',
+      async () => {
+        const svc = await h.app.services.create(env.admin, { name: unique('sdk') });
+        const base = await h.server.listen({ host: '127.0.0.1', port: 0 });
+        const dsnRes = await fetch(`${base}/api/v1/services/${svc.service.id}/dsn`, {
           headers: { authorization: `Bearer ${viewer.token}` },
-        })
-      ).json()) as Dsn;
-      const script = `import * as Sentry from '@sentry/node';
+        });
+        const { dsn } = (await dsnRes.json()) as Dsn;
+        expect(dsn).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:\\d+/\\d+$`));
+        // The CLI prints the same DSN.
+        expect(
+          expectSuccess(
+            await inProcess(['service', 'dsn', svc.service.name], { VIGIL_URL: base, VIGIL_TOKEN: viewer.token }),
+          ),
+        ).toBe(`${dsn}\n`);
+        expect(
+          JSON.parse(
+            expectSuccess(
+              await inProcess(['service', 'dsn', svc.service.id, '--json'], {
+                VIGIL_URL: base,
+                VIGIL_TOKEN: viewer.token,
+              }),
+            ),
+          ),
+        ).toMatchObject({ dsn, service_id: svc.service.id });
+        Sentry.init({ dsn, defaultIntegrations: false, environment: 'production', release: 'shop@1.2.3' });
+        try {
+          function chargeCard(): never {
+            throw new TypeError('card token missing');
+          }
+          for (let i = 0; i < 2; i++) {
+            try {
+              chargeCard();
+            } catch (error) {
+              Sentry.withScope((scope) => {
+                scope.setUser({ id: `sdk-user-${i}` });
+                Sentry.captureException(error);
+              });
+            }
+          }
+          Sentry.captureMessage('nightly export finished with 3 warnings', 'warning');
+          expect(await Sentry.flush(10_000)).toBe(true);
+        } finally {
+          await Sentry.close(2_000);
+        }
+        const list = await groups(svc.service.id);
+        const typeError = list.find((g) => g.type === 'TypeError');
+        expect(typeError).toMatchObject({
+          title: 'TypeError: card token missing',
+          count: 2,
+          users_affected: 2,
+          environment: 'production',
+          level: 'error',
+        });
+        expect(typeError?.culprit).toContain('chargeCard');
+        const message = list.find((g) => g.type === null);
+        expect(message).toMatchObject({ title: 'nightly export finished with 3 warnings', level: 'warning', count: 1 });
+        const detail = (await h.call('GET', `/api/v1/errors/groups/${typeError?.id}`, { as: viewer })).json() as {
+          events: Array<{ release: string; exception: { type: string; frames: unknown[] }; sdk: { name: string } }>;
+        };
+        expect(detail.events[0]).toMatchObject({
+          release: 'shop@1.2.3',
+          exception: { type: 'TypeError' },
+          sdk: { name: 'sentry.javascript.node' },
+        });
+        const analytics = (
+          await h.call('POST', '/functions/v1/error-tracking', {
+            as: viewer,
+            body: { action: 'get_error_analytics', time_window: '15m', service: svc.service.id },
+          })
+        ).json() as { totals: Record<string, number> };
+        expect(analytics.totals).toMatchObject({ events: 3, groups: 2, users_affected: 2, new_groups: 2 });
+        // The new production groups alerted.
+        expect((await alerts(svc.service.id)).map((a) => a.dedup_key).sort()).toEqual(
+          [`errors:new:${message?.id}`, `errors:new:${typeError?.id}`].sort(),
+        );
+
+        // A process that dies of an uncaught exception, with the SDK's default integrations: reported before it exits.
+        const { service: crashing } = await h.app.services.create(env.admin, { name: unique('worker') });
+        const { dsn: workerDsn } = (await (
+          await fetch(`${base}/api/v1/services/${crashing.id}/dsn`, {
+            headers: { authorization: `Bearer ${viewer.token}` },
+          })
+        ).json()) as Dsn;
+        const script = `import * as Sentry from '@sentry/node';
 Sentry.init({ dsn: process.env.WORKER_DSN, environment: 'production', shutdownTimeout: 5000 });
 setTimeout(() => { throw new Error('worker crashed: queue 7 lost'); }, 10);`;
-      const exit = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-          cwd: process.cwd(),
-          env: { ...process.env, WORKER_DSN: workerDsn },
-          stdio: 'ignore',
+        const exit = await new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+            cwd: process.cwd(),
+            env: { ...process.env, WORKER_DSN: workerDsn },
+            stdio: 'ignore',
+          });
+          child.on('exit', (code) => resolve(code));
         });
-        child.on('exit', (code) => resolve(code));
-      });
-      expect(exit).toBe(1);
-      const crashed = await groups(crashing.id);
-      expect(crashed).toMatchObject([
-        { title: 'Error: worker crashed: queue 7 lost', type: 'Error', level: 'fatal', count: 1 },
-      ]);
-    });
+        expect(exit).toBe(1);
+        const crashed = await groups(crashing.id);
+        expect(crashed).toMatchObject([
+          { title: 'Error: worker crashed: queue 7 lost', type: 'Error', level: 'fatal', count: 1 },
+        ]);
+      },
+    );
   });
 });

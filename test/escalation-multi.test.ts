@@ -167,60 +167,66 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     expect(result.pages).toBe(INCIDENTS * DELAYS.length);
     expect(tally(result.paged, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
     const states = await pool().query<{ n: string }>(
-      `select count(*) as n from escalations where incident_id = any($1) and level = 3 and next_escalation_at is null and stop_reason = 'policy exhausted'`,
+      'select count(*) as n from escalations where incident_id = any($1) and level = 3 ' +
+        "and next_escalation_at is null and stop_reason = 'policy exhausted'",
       [ids],
     );
     expect(Number(states.rows[0]?.n)).toBe(INCIDENTS);
   }, 120_000);
 
-  it("moves a dead instance's claimed rows on: skipped while it holds them, taken by the others within the next sweep", async () => {
-    const first = apps[0] as App;
-    const { service } = await first.services.create(admin, { name: 'payments', escalationPolicyId: policyId });
-    setClocks(new Date(T1));
-    const ids = await openIncidents(service.id, 100, 'payments failing');
-    const held = ids.slice(0, 30);
+  it(
+    "moves a dead instance's claimed rows on: " +
+      'skipped while it holds them, taken by the others within the next sweep',
+    async () => {
+      const first = apps[0] as App;
+      const { service } = await first.services.create(admin, { name: 'payments', escalationPolicyId: policyId });
+      setClocks(new Date(T1));
+      const ids = await openIncidents(service.id, 100, 'payments failing');
+      const held = ids.slice(0, 30);
 
-    // The "dead" instance: claims 30 due rows the way a sweep does and never commits.
-    const dead = new pg.Client({ connectionString: pgDatabaseUrl(dbName) });
-    dead.on('error', () => undefined);
-    await dead.connect();
-    await dead.query('BEGIN');
-    const claimed = await dead.query(
-      `select incident_id from escalations where next_escalation_at <= $1 and incident_id = any($2) for update`,
-      [new Date(T1).toISOString(), held],
-    );
-    expect(claimed.rowCount).toBe(held.length);
+      // The "dead" instance: claims 30 due rows the way a sweep does and never commits.
+      const dead = new pg.Client({ connectionString: pgDatabaseUrl(dbName) });
+      dead.on('error', () => undefined);
+      await dead.connect();
+      await dead.query('BEGIN');
+      const claimed = await dead.query(
+        `select incident_id from escalations where next_escalation_at <= $1 and incident_id = any($2) for update`,
+        [new Date(T1).toISOString(), held],
+      );
+      expect(claimed.rowCount).toBe(held.length);
 
-    // While it holds them, the others skip them (no waiting) and do everything else.
-    const rounds = [await sweepAll(), await sweepAll()];
-    expect(rounds.flat().reduce((a, b) => a + b, 0)).toBe(ids.length - held.length);
-    let { timeline } = await reached(ids);
-    expect(held.every((id) => timeline.get(id)?.length === 0)).toBe(true);
-    expect(ids.slice(held.length).every((id) => timeline.get(id)?.join() === '1')).toBe(true);
+      // While it holds them, the others skip them (no waiting) and do everything else.
+      const rounds = [await sweepAll(), await sweepAll()];
+      expect(rounds.flat().reduce((a, b) => a + b, 0)).toBe(ids.length - held.length);
+      let { timeline } = await reached(ids);
+      expect(held.every((id) => timeline.get(id)?.length === 0)).toBe(true);
+      expect(ids.slice(held.length).every((id) => timeline.get(id)?.join() === '1')).toBe(true);
 
-    // It dies: its socket goes away without a COMMIT or ROLLBACK, as when a process is killed.
-    (dead as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
-    let sweeps = 0;
-    let moved = 0;
-    const deadline = Date.now() + 10_000;
-    while (moved < held.length && Date.now() < deadline) {
-      sweeps += 1;
-      moved += (await sweepAll()).reduce((a, b) => a + b, 0);
-      if (moved < held.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(moved).toBe(held.length);
-    // The server notices the closed socket at once on loopback; allow a few rounds for it.
-    expect(sweeps).toBeLessThanOrEqual(5);
+      // It dies: its socket goes away without a COMMIT or ROLLBACK, as when a process is killed.
+      (dead as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+      let sweeps = 0;
+      let moved = 0;
+      const deadline = Date.now() + 10_000;
+      while (moved < held.length && Date.now() < deadline) {
+        sweeps += 1;
+        moved += (await sweepAll()).reduce((a, b) => a + b, 0);
+        if (moved < held.length) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(moved).toBe(held.length);
+      // The server notices the closed socket at once on loopback; allow a few rounds for it.
+      expect(sweeps).toBeLessThanOrEqual(5);
 
-    for (const delay of DELAYS.slice(1)) {
-      setClocks(at(T1, delay));
-      await sweepAll();
-      await sweepAll();
-    }
-    const result = await reached(ids);
-    ({ timeline } = result);
-    expect(tally(timeline, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
-    expect(tally(result.paged, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
-    expect(result.events).toBe(ids.length * DELAYS.length);
-  }, 120_000);
+      for (const delay of DELAYS.slice(1)) {
+        setClocks(at(T1, delay));
+        await sweepAll();
+        await sweepAll();
+      }
+      const result = await reached(ids);
+      ({ timeline } = result);
+      expect(tally(timeline, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
+      expect(tally(result.paged, DELAYS.length)).toEqual({ duplicates: 0, missed: 0 });
+      expect(result.events).toBe(ids.length * DELAYS.length);
+    },
+    120_000,
+  );
 });

@@ -56,39 +56,42 @@ describeEachEngine('runbook functions', (env) => {
   afterAll(async () => h?.close());
 
   describe('production-monitoring acknowledge_alert', () => {
-    it('acknowledges by dedup key as the engineer named (name in any case), and logs the call as the caller', async () => {
-      const alert = await trigger('db-primary-down');
-      const res = await fn('production-monitoring', {
-        action: 'acknowledge_alert',
-        alert_id: 'db-primary-down',
-        engineer: engineer.name.toUpperCase(),
-      });
-      expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as {
-        acknowledged: boolean;
-        engineer: { handle: string };
-        incident: { id: string; status: string };
-        generated_at: string;
-      };
-      expect(body).toMatchObject({
-        acknowledged: true,
-        engineer: { handle: engineer.handle },
-        incident: { id: alert.incident_id, status: 'acknowledged' },
-      });
-      expect(body.generated_at).toBe(START.toISOString());
-      const timeline = (
-        await h.call('GET', `/api/v1/incidents/${alert.incident_id}/timeline`, { as: responder })
-      ).json() as { data: Array<{ kind: string; actor: { name: string } }> };
-      expect(timeline.data.find((e) => e.kind === 'acknowledged')?.actor.name).toBe(engineer.handle);
-      const log = (
-        await h.call('GET', '/api/v1/function-logs?function=production-monitoring&limit=1', { as: viewer })
-      ).json() as { data: Array<{ action: string; outcome: string; actor: { name: string } }> };
-      expect(log.data[0]).toMatchObject({
-        action: 'acknowledge_alert',
-        outcome: 'ok',
-        actor: { name: responder.handle },
-      });
-    });
+    it(
+      'acknowledges by dedup key as the engineer named (name in any case), ' + 'and logs the call as the caller',
+      async () => {
+        const alert = await trigger('db-primary-down');
+        const res = await fn('production-monitoring', {
+          action: 'acknowledge_alert',
+          alert_id: 'db-primary-down',
+          engineer: engineer.name.toUpperCase(),
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as {
+          acknowledged: boolean;
+          engineer: { handle: string };
+          incident: { id: string; status: string };
+          generated_at: string;
+        };
+        expect(body).toMatchObject({
+          acknowledged: true,
+          engineer: { handle: engineer.handle },
+          incident: { id: alert.incident_id, status: 'acknowledged' },
+        });
+        expect(body.generated_at).toBe(START.toISOString());
+        const timeline = (
+          await h.call('GET', `/api/v1/incidents/${alert.incident_id}/timeline`, { as: responder })
+        ).json() as { data: Array<{ kind: string; actor: { name: string } }> };
+        expect(timeline.data.find((e) => e.kind === 'acknowledged')?.actor.name).toBe(engineer.handle);
+        const log = (
+          await h.call('GET', '/api/v1/function-logs?function=production-monitoring&limit=1', { as: viewer })
+        ).json() as { data: Array<{ action: string; outcome: string; actor: { name: string } }> };
+        expect(log.data[0]).toMatchObject({
+          action: 'acknowledge_alert',
+          outcome: 'ok',
+          actor: { name: responder.handle },
+        });
+      },
+    );
 
     it('takes an alert id, an incident number, and the engineer by email or handle', async () => {
       const first = await trigger('api-latency');
@@ -171,92 +174,98 @@ describeEachEngine('runbook functions', (env) => {
   });
 
   describe('calls', () => {
-    it('unknown function 404, unknown action 400 naming the valid ones, bad or unknown parameters 400 naming them', async () => {
-      const unknownFn = expectError(
-        await fn('no-such-function', { action: 'health_check' }),
-        404,
-        'function.not_found',
-      );
-      expect(unknownFn.message).toContain('production-monitoring');
-      const unknownAction = expectError(
-        await fn('production-monitoring', { action: 'reboot_everything' }),
-        400,
-        'function.invalid',
-      );
-      expect(unknownAction.message).toContain('acknowledge_alert, health_check');
-      expectError(
-        await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' }),
-        400,
-        'function.invalid',
-      );
-      expect(
-        (
-          (await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' })).json() as {
-            error: { message: string };
-          }
-        ).error.message,
-      ).toContain('alert_id');
-      expect(
-        (
-          (await fn('production-monitoring', { action: 'health_check', verbose: true })).json() as {
-            error: { message: string };
-          }
-        ).error.message,
-      ).toContain('verbose: unknown field');
-      expect(
-        (
-          (await fn('database-scalability', { action: 'performance_analysis', time_window: '2h' })).json() as {
-            error: { message: string };
-          }
-        ).error.message,
-      ).toContain('time_window');
-      expectError(await fn('production-monitoring', {}), 400, 'request.invalid');
-      expectError(
-        await h.call('POST', '/functions/v1/production-monitoring', { body: { action: 'health_check' } }),
-        401,
-        'auth.unauthorized',
-      );
-    });
+    it(
+      'unknown function 404, unknown action 400 naming the valid ones, ' + 'bad or unknown parameters 400 naming them',
+      async () => {
+        const unknownFn = expectError(
+          await fn('no-such-function', { action: 'health_check' }),
+          404,
+          'function.not_found',
+        );
+        expect(unknownFn.message).toContain('production-monitoring');
+        const unknownAction = expectError(
+          await fn('production-monitoring', { action: 'reboot_everything' }),
+          400,
+          'function.invalid',
+        );
+        expect(unknownAction.message).toContain('acknowledge_alert, health_check');
+        expectError(
+          await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' }),
+          400,
+          'function.invalid',
+        );
+        expect(
+          (
+            (await fn('production-monitoring', { action: 'acknowledge_alert', engineer: 'x' })).json() as {
+              error: { message: string };
+            }
+          ).error.message,
+        ).toContain('alert_id');
+        expect(
+          (
+            (await fn('production-monitoring', { action: 'health_check', verbose: true })).json() as {
+              error: { message: string };
+            }
+          ).error.message,
+        ).toContain('verbose: unknown field');
+        expect(
+          (
+            (await fn('database-scalability', { action: 'performance_analysis', time_window: '2h' })).json() as {
+              error: { message: string };
+            }
+          ).error.message,
+        ).toContain('time_window');
+        expectError(await fn('production-monitoring', {}), 400, 'request.invalid');
+        expectError(
+          await h.call('POST', '/functions/v1/production-monitoring', { body: { action: 'health_check' } }),
+          401,
+          'auth.unauthorized',
+        );
+      },
+    );
   });
 
   describe('production-monitoring health_check', () => {
-    it('reports each service by its open incidents and Vigil’s own health, overall down while a P0 is open', async () => {
-      const res = await fn('production-monitoring', { action: 'health_check' }, viewer);
-      expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as {
-        status: string;
-        problems: string[];
-        services: Array<{ id: string; status: string; open_incidents: Record<string, number> }>;
-        vigil: {
-          database: { reachable: boolean; engine: string; latency_ms: number };
-          escalation_engine: { lag_seconds: number };
-          outbox: { due: number };
+    it(
+      'reports each service by its open incidents and Vigil’s own health, ' + 'overall down while a P0 is open',
+      async () => {
+        const res = await fn('production-monitoring', { action: 'health_check' }, viewer);
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as {
+          status: string;
+          problems: string[];
+          services: Array<{ id: string; status: string; open_incidents: Record<string, number> }>;
+          vigil: {
+            database: { reachable: boolean; engine: string; latency_ms: number };
+            escalation_engine: { lag_seconds: number };
+            outbox: { due: number };
+          };
         };
-      };
-      expect(body.vigil.database).toMatchObject({ reachable: true, engine: env.engine });
-      expect(body.vigil.database.latency_ms).toBeGreaterThanOrEqual(0);
-      const mine = body.services.find((s) => s.id === service.id);
-      // Open critical alerts made P1 incidents on the service (acknowledged ones are still open).
-      expect(mine?.status).toBe('degraded');
-      expect(body.status).not.toBe('healthy');
-      expect(body.problems.join(' ')).toContain(service.name);
+        expect(body.vigil.database).toMatchObject({ reachable: true, engine: env.engine });
+        expect(body.vigil.database.latency_ms).toBeGreaterThanOrEqual(0);
+        const mine = body.services.find((s) => s.id === service.id);
+        // Open critical alerts made P1 incidents on the service (acknowledged ones are still open).
+        expect(mine?.status).toBe('degraded');
+        expect(body.status).not.toBe('healthy');
+        expect(body.problems.join(' ')).toContain(service.name);
 
-      const outage = await h.call('POST', '/v2/enqueue', {
-        body: {
-          routing_key: service.integration_key,
-          event_action: 'trigger',
-          dedup_key: 'total-outage',
-          payload: { summary: 'everything down', source: 'lb', severity: 'critical', class: 'outage' },
-        },
-      });
-      expect(outage.statusCode).toBe(202);
-      const after = (await fn('production-monitoring', { action: 'health_check' }, viewer)).json() as typeof body;
-      expect(after.services.find((s) => s.id === service.id)).toMatchObject({
-        status: 'down',
-        open_incidents: { P0: 1 },
-      });
-      expect(after.status).toBe('down');
-    });
+        const outage = await h.call('POST', '/v2/enqueue', {
+          body: {
+            routing_key: service.integration_key,
+            event_action: 'trigger',
+            dedup_key: 'total-outage',
+            payload: { summary: 'everything down', source: 'lb', severity: 'critical', class: 'outage' },
+          },
+        });
+        expect(outage.statusCode).toBe(202);
+        const after = (await fn('production-monitoring', { action: 'health_check' }, viewer)).json() as typeof body;
+        expect(after.services.find((s) => s.id === service.id)).toMatchObject({
+          status: 'down',
+          open_incidents: { P0: 1 },
+        });
+        expect(after.status).toBe('down');
+      },
+    );
   });
 
   describe('database-scalability', () => {
@@ -293,58 +302,65 @@ describeEachEngine('runbook functions', (env) => {
       }
     });
 
-    it('performance_analysis: shows a statement waiting on a lock next to the one holding it (PostgreSQL)', async () => {
-      if (env.engine !== 'postgres') {
-        const res = await fn('database-scalability', { action: 'performance_analysis', time_window: '1h' }, viewer);
-        expect(res.statusCode, res.body).toBe(200);
-        expect(res.json()).toMatchObject({ engine: 'sqlite', time_window: '1h', blocking_queries: [] });
-        return;
-      }
-      const pool = env.database.pgPool;
-      if (!pool) throw new Error('no pool');
-      const holder = await pool.connect();
-      const waiter = await pool.connect();
-      try {
-        const holderPid = Number((await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
-        const waiterPid = Number((await waiter.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
-        await holder.query('begin');
-        await holder.query(`update services set description = 'held by the test' where id = $1`, [service.id]);
-        const waiting = waiter.query(`update services set description = 'waiting in the test' where id = $1`, [
-          service.id,
-        ]);
-        // Give the waiter time to reach the lock.
-        for (let i = 0; i < 50; i++) {
-          const { rows } = await pool.query<{ n: string }>(
-            'select count(*) as n from pg_stat_activity where pid = $1 and wait_event_type = $2',
-            [waiterPid, 'Lock'],
-          );
-          if (rows[0]?.n === '1') break;
-          await new Promise((r) => setTimeout(r, 20));
+    it(
+      'performance_analysis: shows a statement waiting ' + 'on a lock next to the one holding it (PostgreSQL)',
+      async () => {
+        if (env.engine !== 'postgres') {
+          const res = await fn('database-scalability', { action: 'performance_analysis', time_window: '1h' }, viewer);
+          expect(res.statusCode, res.body).toBe(200);
+          expect(res.json()).toMatchObject({ engine: 'sqlite', time_window: '1h', blocking_queries: [] });
+          return;
         }
-        const res = await fn('database-scalability', { action: 'performance_analysis', time_window: '1h' }, viewer);
-        expect(res.statusCode, res.body).toBe(200);
-        const body = res.json() as {
-          blocking_queries: Array<{
-            blocked: { pid: number; query: string };
-            blocking: { pid: number; query: string };
-          }>;
-          cache_hit_ratio: number | null;
-          note?: string;
-          time_window: string;
-        };
-        const pair = body.blocking_queries.find((p) => p.blocked.pid === waiterPid);
-        expect(pair?.blocking.pid).toBe(holderPid);
-        expect(pair?.blocked.query).toContain('waiting in the test');
-        expect(pair?.blocking.query).toContain('held by the test');
-        expect(body.time_window).toBe('1h');
-        expect(body.cache_hit_ratio).toBeGreaterThan(0);
-        await holder.query('rollback');
-        await waiting;
-      } finally {
-        holder.release();
-        waiter.release();
-      }
-    });
+        const pool = env.database.pgPool;
+        if (!pool) throw new Error('no pool');
+        const holder = await pool.connect();
+        const waiter = await pool.connect();
+        try {
+          const holderPid = Number(
+            (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid,
+          );
+          const waiterPid = Number(
+            (await waiter.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid,
+          );
+          await holder.query('begin');
+          await holder.query(`update services set description = 'held by the test' where id = $1`, [service.id]);
+          const waiting = waiter.query(`update services set description = 'waiting in the test' where id = $1`, [
+            service.id,
+          ]);
+          // Give the waiter time to reach the lock.
+          for (let i = 0; i < 50; i++) {
+            const { rows } = await pool.query<{ n: string }>(
+              'select count(*) as n from pg_stat_activity where pid = $1 and wait_event_type = $2',
+              [waiterPid, 'Lock'],
+            );
+            if (rows[0]?.n === '1') break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          const res = await fn('database-scalability', { action: 'performance_analysis', time_window: '1h' }, viewer);
+          expect(res.statusCode, res.body).toBe(200);
+          const body = res.json() as {
+            blocking_queries: Array<{
+              blocked: { pid: number; query: string };
+              blocking: { pid: number; query: string };
+            }>;
+            cache_hit_ratio: number | null;
+            note?: string;
+            time_window: string;
+          };
+          const pair = body.blocking_queries.find((p) => p.blocked.pid === waiterPid);
+          expect(pair?.blocking.pid).toBe(holderPid);
+          expect(pair?.blocked.query).toContain('waiting in the test');
+          expect(pair?.blocking.query).toContain('held by the test');
+          expect(body.time_window).toBe('1h');
+          expect(body.cache_hit_ratio).toBeGreaterThan(0);
+          await holder.query('rollback');
+          await waiting;
+        } finally {
+          holder.release();
+          waiter.release();
+        }
+      },
+    );
   });
 
   describe('automatic diagnostics of new P0/P1 incidents', () => {
@@ -355,33 +371,36 @@ describeEachEngine('runbook functions', (env) => {
         }
       ).data;
 
-    it('attaches the health checks to each new P0/P1 once, whichever instance sweeps, and leaves P2/P3 alone', async () => {
-      await h.app.diagnostics.sweep(100); // what the tests above opened
-      const p1 = await trigger('diag-p1');
-      const p3 = await trigger('diag-p3', 'warning');
-      // Two instances over the same database sweep at once: one diagnosis.
-      const other = env.app(h.clock);
-      const [a, b] = await Promise.all([h.app.diagnostics.sweep(), other.diagnostics.sweep()]);
-      expect(a + b).toBe(1);
-      const entries = (await timelineOf(p1.incident_id as string)).filter((e) => e.kind === 'diagnostics');
-      expect(entries).toHaveLength(1);
-      const found = entries[0]?.data as {
-        production_health: { status: string; vigil: { database: { reachable: boolean } }; services_checked: number };
-        database_health: { database: { reachable: boolean; engine: string } };
-      };
-      expect(found.production_health.vigil.database.reachable).toBe(true);
-      expect(found.production_health.services_checked).toBeGreaterThanOrEqual(1);
-      expect(['healthy', 'degraded', 'down']).toContain(found.production_health.status);
-      expect(found.database_health.database).toMatchObject({ reachable: true, engine: env.engine });
-      expect((await timelineOf(p3.incident_id as string)).some((e) => e.kind === 'diagnostics')).toBe(false);
-      h.clock.advance(1_000);
-      expect(await h.app.diagnostics.sweep()).toBe(0);
-      // The checks it ran are in the function log as Vigil's own calls.
-      const log = (
-        await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })
-      ).json() as { data: Array<{ actor: { name: string } }> };
-      expect(log.data[0]?.actor.name).toBe('vigil');
-    });
+    it(
+      'attaches the health checks to each new P0/P1 once, ' + 'whichever instance sweeps, and leaves P2/P3 alone',
+      async () => {
+        await h.app.diagnostics.sweep(100); // what the tests above opened
+        const p1 = await trigger('diag-p1');
+        const p3 = await trigger('diag-p3', 'warning');
+        // Two instances over the same database sweep at once: one diagnosis.
+        const other = env.app(h.clock);
+        const [a, b] = await Promise.all([h.app.diagnostics.sweep(), other.diagnostics.sweep()]);
+        expect(a + b).toBe(1);
+        const entries = (await timelineOf(p1.incident_id as string)).filter((e) => e.kind === 'diagnostics');
+        expect(entries).toHaveLength(1);
+        const found = entries[0]?.data as {
+          production_health: { status: string; vigil: { database: { reachable: boolean } }; services_checked: number };
+          database_health: { database: { reachable: boolean; engine: string } };
+        };
+        expect(found.production_health.vigil.database.reachable).toBe(true);
+        expect(found.production_health.services_checked).toBeGreaterThanOrEqual(1);
+        expect(['healthy', 'degraded', 'down']).toContain(found.production_health.status);
+        expect(found.database_health.database).toMatchObject({ reachable: true, engine: env.engine });
+        expect((await timelineOf(p3.incident_id as string)).some((e) => e.kind === 'diagnostics')).toBe(false);
+        h.clock.advance(1_000);
+        expect(await h.app.diagnostics.sweep()).toBe(0);
+        // The checks it ran are in the function log as Vigil's own calls.
+        const log = (
+          await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })
+        ).json() as { data: Array<{ actor: { name: string } }> };
+        expect(log.data[0]?.actor.name).toBe('vigil');
+      },
+    );
 
     it('runs the checks at most once a second on an instance', async () => {
       const a = await trigger('diag-rate-1');

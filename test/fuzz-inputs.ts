@@ -435,7 +435,10 @@ export function body(schema: JsonSchema | undefined, realIds: readonly string[])
   );
 }
 
-/** Characters a real HTTP/1.1 parser lets through in a header value (llhttp refuses DEL and other controls with its own 400). */
+/**
+ * Characters a real HTTP/1.1 parser lets through in a header value (llhttp refuses DEL and other controls with its
+ * own 400).
+ */
 const headerChar = fc
   .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }))
   .map((c) => String.fromCharCode(c));

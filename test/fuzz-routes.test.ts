@@ -130,8 +130,9 @@ interface FuzzRequest {
 }
 
 /**
- * DESIGN.md section 3: a bearer token on /api/* and /functions/* (and the runbook's /verify); the OpenAPI document is public.
- * POST /api/v1/session (signing in) needs no token, but it stays guarded here: random bodies never hold a valid password or token.
+ * DESIGN.md section 3: a bearer token on /api/* and /functions/* (and the runbook's /verify); the OpenAPI document
+ * is public. POST /api/v1/session (signing in) needs no token, but it stays guarded here: random bodies never hold
+ * a valid password or token.
  */
 const needsToken = (p: string): boolean =>
   (/^\/(api|functions)\//.test(p) && p !== '/api/v1/openapi.json') || p === '/verify';
@@ -220,7 +221,8 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
       throw new Error(`not JSON: ${where}`);
     }
     if (req.method === 'POST' && isPagerDutyPath(req.url)) {
-      // The PagerDuty-compatible endpoints answer in PagerDuty's own error shape (other methods there are unknown routes).
+      // The PagerDuty-compatible endpoints answer in PagerDuty's own error shape (other methods there are unknown
+      // routes).
       const pd = parsed as { status?: unknown; message?: unknown; errors?: unknown };
       expect(Object.keys(pd), where).toEqual(['status', 'message', 'errors']);
       expect(typeof pd.status, where).toBe('string');

@@ -125,28 +125,35 @@ describeEachEngine('HTTP services', (env) => {
     expectError(await h.call('DELETE', `/api/v1/services/${id}`, { as: admin }), 404, 'service.not_found');
   });
 
-  it('refuses to delete a service with an open incident (409 service.in_use), and allows it once resolved', async () => {
-    const created = await h.call('POST', '/api/v1/services', { as: admin, body: { name: unique('busy') } });
-    const id = created.json().id as string;
-    const incident = await h.call('POST', '/api/v1/incidents', {
-      as: responder,
-      body: { title: 'busy service down', severity: 'P2', service_id: id },
-    });
-    expect(incident.json().service_id).toBe(id);
+  it(
+    'refuses to delete a service with an open incident (409 service.in_use), ' + 'and allows it once resolved',
+    async () => {
+      const created = await h.call('POST', '/api/v1/services', { as: admin, body: { name: unique('busy') } });
+      const id = created.json().id as string;
+      const incident = await h.call('POST', '/api/v1/incidents', {
+        as: responder,
+        body: { title: 'busy service down', severity: 'P2', service_id: id },
+      });
+      expect(incident.json().service_id).toBe(id);
 
-    const refused = expectError(await h.call('DELETE', `/api/v1/services/${id}`, { as: admin }), 409, 'service.in_use');
-    expect(refused.message).toMatch(/open incident/);
-    expect((await h.call('GET', `/api/v1/services/${id}`, { as: admin })).statusCode).toBe(200);
+      const refused = expectError(
+        await h.call('DELETE', `/api/v1/services/${id}`, { as: admin }),
+        409,
+        'service.in_use',
+      );
+      expect(refused.message).toMatch(/open incident/);
+      expect((await h.call('GET', `/api/v1/services/${id}`, { as: admin })).statusCode).toBe(200);
 
-    await h.call('POST', `/api/v1/incidents/${incident.json().id}/acknowledge`, { as: responder });
-    expectError(await h.call('DELETE', `/api/v1/services/${id}`, { as: admin }), 409, 'service.in_use');
+      await h.call('POST', `/api/v1/incidents/${incident.json().id}/acknowledge`, { as: responder });
+      expectError(await h.call('DELETE', `/api/v1/services/${id}`, { as: admin }), 409, 'service.in_use');
 
-    await h.call('POST', `/api/v1/incidents/${incident.json().id}/resolve`, { as: responder });
-    expect((await h.call('DELETE', `/api/v1/services/${id}`, { as: admin })).statusCode).toBe(204);
-    // The resolved incident keeps its history without the service.
-    const after = await h.call('GET', `/api/v1/incidents/${incident.json().id}`, { as: responder });
-    expect(after.json()).toMatchObject({ status: 'resolved', service_id: null });
-  });
+      await h.call('POST', `/api/v1/incidents/${incident.json().id}/resolve`, { as: responder });
+      expect((await h.call('DELETE', `/api/v1/services/${id}`, { as: admin })).statusCode).toBe(204);
+      // The resolved incident keeps its history without the service.
+      const after = await h.call('GET', `/api/v1/incidents/${incident.json().id}`, { as: responder });
+      expect(after.json()).toMatchObject({ status: 'resolved', service_id: null });
+    },
+  );
 
   it('answers 404 service.not_found for an unknown service on every route', async () => {
     const missing = 'svc_does_not_exist';
@@ -361,110 +368,113 @@ describeEachEngine('HTTP incidents', (env) => {
     expect(exact.json().next_cursor).toBeNull();
   });
 
-  it('acknowledges, changes phase and severity, notes, assigns roles, resolves and reopens, all on the timeline', async () => {
-    const bob = await h.caller('responder', 'bob');
-    const incident = await open({ title: unique('walk'), severity: 'P2' });
+  it(
+    'acknowledges, changes phase and severity, notes, ' + 'assigns roles, resolves and reopens, all on the timeline',
+    async () => {
+      const bob = await h.caller('responder', 'bob');
+      const incident = await open({ title: unique('walk'), severity: 'P2' });
 
-    h.clock.advance(2 * MIN);
-    const acked = await post(incident.number, 'acknowledge', {});
-    expect(acked.statusCode).toBe(200);
-    expect(acked.json()).toMatchObject({
-      status: 'acknowledged',
-      acknowledged_at: h.clock.now().toISOString(),
-      acknowledged_by: alice.userId,
-    });
-    expect(acked.json().roles.incident_commander).toMatchObject({ id: alice.userId, handle: alice.handle });
+      h.clock.advance(2 * MIN);
+      const acked = await post(incident.number, 'acknowledge', {});
+      expect(acked.statusCode).toBe(200);
+      expect(acked.json()).toMatchObject({
+        status: 'acknowledged',
+        acknowledged_at: h.clock.now().toISOString(),
+        acknowledged_by: alice.userId,
+      });
+      expect(acked.json().roles.incident_commander).toMatchObject({ id: alice.userId, handle: alice.handle });
 
-    const phase = await post(incident.id, 'phase', { phase: 'mitigation' });
-    expect(phase.json()).toMatchObject({
-      phase: 'mitigation',
-      phase_started_at: h.clock.now().toISOString(),
-      phase_due_at: new Date(Date.parse(incident.created_at as string) + 45 * MIN).toISOString(),
-    });
+      const phase = await post(incident.id, 'phase', { phase: 'mitigation' });
+      expect(phase.json()).toMatchObject({
+        phase: 'mitigation',
+        phase_started_at: h.clock.now().toISOString(),
+        phase_due_at: new Date(Date.parse(incident.created_at as string) + 45 * MIN).toISOString(),
+      });
 
-    const severity = await post(incident.id, 'severity', { severity: 'P0', reason: 'all regions' });
-    expect(severity.json()).toMatchObject({ severity: 'P0', ack_due_at: incident.ack_due_at });
+      const severity = await post(incident.id, 'severity', { severity: 'P0', reason: 'all regions' });
+      expect(severity.json()).toMatchObject({ severity: 'P0', ack_due_at: incident.ack_due_at });
 
-    const note = await post(incident.id, 'notes', { text: 'rolled back the deploy' });
-    expect(note.statusCode).toBe(201);
+      const note = await post(incident.id, 'notes', { text: 'rolled back the deploy' });
+      expect(note.statusCode).toBe(201);
 
-    const role = await post(incident.id, 'roles', { role: 'technical_lead', user: bob.handle });
-    expect(role.json().roles.technical_lead).toMatchObject({ id: bob.userId, handle: bob.handle });
-    const cleared = await post(incident.id, 'roles', { role: 'technical_lead', user: null });
-    expect(cleared.json().roles.technical_lead).toBeNull();
-    expectError(
-      await post(incident.id, 'roles', { role: 'technical_lead', user: 'nobody-here' }),
-      404,
-      'user.not_found',
-    );
-    expectError(await post(incident.id, 'roles', { role: 'janitor', user: bob.handle }), 400, 'request.invalid');
+      const role = await post(incident.id, 'roles', { role: 'technical_lead', user: bob.handle });
+      expect(role.json().roles.technical_lead).toMatchObject({ id: bob.userId, handle: bob.handle });
+      const cleared = await post(incident.id, 'roles', { role: 'technical_lead', user: null });
+      expect(cleared.json().roles.technical_lead).toBeNull();
+      expectError(
+        await post(incident.id, 'roles', { role: 'technical_lead', user: 'nobody-here' }),
+        404,
+        'user.not_found',
+      );
+      expectError(await post(incident.id, 'roles', { role: 'janitor', user: bob.handle }), 400, 'request.invalid');
 
-    h.clock.advance(10 * MIN);
-    const resolved = await post(incident.id, 'resolve', { note: 'stable for 10 minutes' });
-    expect(resolved.json()).toMatchObject({
-      status: 'resolved',
-      phase: 'resolution',
-      phase_due_at: null,
-      resolved_at: h.clock.now().toISOString(),
-      resolved_by: alice.userId,
-    });
+      h.clock.advance(10 * MIN);
+      const resolved = await post(incident.id, 'resolve', { note: 'stable for 10 minutes' });
+      expect(resolved.json()).toMatchObject({
+        status: 'resolved',
+        phase: 'resolution',
+        phase_due_at: null,
+        resolved_at: h.clock.now().toISOString(),
+        resolved_by: alice.userId,
+      });
 
-    h.clock.advance(MIN);
-    const reopened = await post(incident.id, 'reopen', { reason: 'errors are back' });
-    expect(reopened.json()).toMatchObject({
-      status: 'triggered',
-      phase: 'investigation',
-      acknowledged_at: null,
-      resolved_at: null,
-      ack_due_at: new Date(h.clock.now().getTime() + 5 * MIN).toISOString(),
-    });
+      h.clock.advance(MIN);
+      const reopened = await post(incident.id, 'reopen', { reason: 'errors are back' });
+      expect(reopened.json()).toMatchObject({
+        status: 'triggered',
+        phase: 'investigation',
+        acknowledged_at: null,
+        resolved_at: null,
+        ack_due_at: new Date(h.clock.now().getTime() + 5 * MIN).toISOString(),
+      });
 
-    const timeline = await h.call('GET', `/api/v1/incidents/${incident.number}/timeline`, { as: viewer });
-    expect(timeline.statusCode).toBe(200);
-    const events = timeline.json().data as Array<{
-      kind: string;
-      at: string;
-      actor: { name: string };
-      data: Record<string, unknown>;
-    }>;
-    expect(events.map((e) => e.kind)).toEqual(
-      [
-        'created',
-        'acknowledged',
-        'role_assigned',
-        'phase_changed',
-        'severity_changed',
-        'note',
-        'role_assigned',
-        'role_unassigned',
-        'resolved',
-        'reopened',
-      ].reverse(),
-    );
-    expect(events.every((e) => ISO.test(e.at))).toBe(true);
-    expect(events.find((e) => e.kind === 'note')).toMatchObject({
-      actor: { name: alice.handle },
-      data: { text: 'rolled back the deploy' },
-    });
-    expect(events.find((e) => e.kind === 'severity_changed')?.data).toMatchObject({
-      from: 'P2',
-      to: 'P0',
-      reason: 'all regions',
-    });
-    expect(events.find((e) => e.kind === 'resolved')?.data).toMatchObject({ note: 'stable for 10 minutes' });
-    expect(events.find((e) => e.kind === 'reopened')?.data).toMatchObject({ reason: 'errors are back' });
+      const timeline = await h.call('GET', `/api/v1/incidents/${incident.number}/timeline`, { as: viewer });
+      expect(timeline.statusCode).toBe(200);
+      const events = timeline.json().data as Array<{
+        kind: string;
+        at: string;
+        actor: { name: string };
+        data: Record<string, unknown>;
+      }>;
+      expect(events.map((e) => e.kind)).toEqual(
+        [
+          'created',
+          'acknowledged',
+          'role_assigned',
+          'phase_changed',
+          'severity_changed',
+          'note',
+          'role_assigned',
+          'role_unassigned',
+          'resolved',
+          'reopened',
+        ].reverse(),
+      );
+      expect(events.every((e) => ISO.test(e.at))).toBe(true);
+      expect(events.find((e) => e.kind === 'note')).toMatchObject({
+        actor: { name: alice.handle },
+        data: { text: 'rolled back the deploy' },
+      });
+      expect(events.find((e) => e.kind === 'severity_changed')?.data).toMatchObject({
+        from: 'P2',
+        to: 'P0',
+        reason: 'all regions',
+      });
+      expect(events.find((e) => e.kind === 'resolved')?.data).toMatchObject({ note: 'stable for 10 minutes' });
+      expect(events.find((e) => e.kind === 'reopened')?.data).toMatchObject({ reason: 'errors are back' });
 
-    const first = await h.call('GET', `/api/v1/incidents/${incident.id}/timeline?limit=4`, { as: viewer });
-    const rest = await h.call(
-      'GET',
-      `/api/v1/incidents/${incident.id}/timeline?limit=50&cursor=${first.json().next_cursor}`,
-      { as: viewer },
-    );
-    expect([...first.json().data, ...rest.json().data].map((e: { kind: string }) => e.kind)).toEqual(
-      events.map((e) => e.kind),
-    );
-    expect(rest.json().next_cursor).toBeNull();
-  });
+      const first = await h.call('GET', `/api/v1/incidents/${incident.id}/timeline?limit=4`, { as: viewer });
+      const rest = await h.call(
+        'GET',
+        `/api/v1/incidents/${incident.id}/timeline?limit=50&cursor=${first.json().next_cursor}`,
+        { as: viewer },
+      );
+      expect([...first.json().data, ...rest.json().data].map((e: { kind: string }) => e.kind)).toEqual(
+        events.map((e) => e.kind),
+      );
+      expect(rest.json().next_cursor).toBeNull();
+    },
+  );
 
   it.each([
     ['acknowledge an acknowledged incident', ['acknowledge'], 'acknowledge', undefined, /already acknowledged/],
@@ -524,7 +534,8 @@ describeEachEngine('HTTP incidents', (env) => {
         .data.find((i: IncidentJson) => i.id === created.id);
       expect(listed).toMatchObject({ response_breached: true, phase_overdue: true });
 
-      // Moving on to mitigation (due 45 min from the start) clears the overdue flag; the breach stays once acknowledged late.
+      // Moving on to mitigation (due 45 min from the start) clears the overdue flag; the breach stays once
+      // acknowledged late.
       const moved = (
         await timed.call('POST', `/api/v1/incidents/${created.id}/phase`, { as: alice, body: { phase: 'mitigation' } })
       ).json();

@@ -296,37 +296,41 @@ describeEachEngine('HTTP role matrix', (env) => {
     });
   }
 
-  it('leaves a triggered incident triggered, with the same timeline, after a viewer tries to acknowledge and resolve it', async () => {
-    const incident = await h.call('POST', '/api/v1/incidents', {
-      as: callers.responder,
-      body: { title: unique('viewer-ack'), severity: 'P1' },
-    });
-    const id = incident.json().id as string;
-    for (const action of ['acknowledge', 'resolve']) {
+  it(
+    'leaves a triggered incident triggered, with the same timeline, ' +
+      'after a viewer tries to acknowledge and resolve it',
+    async () => {
+      const incident = await h.call('POST', '/api/v1/incidents', {
+        as: callers.responder,
+        body: { title: unique('viewer-ack'), severity: 'P1' },
+      });
+      const id = incident.json().id as string;
+      for (const action of ['acknowledge', 'resolve']) {
+        expectError(
+          await h.call('POST', `/api/v1/incidents/${id}/${action}`, { as: callers.viewer, body: {} }),
+          403,
+          'auth.forbidden',
+        );
+      }
       expectError(
-        await h.call('POST', `/api/v1/incidents/${id}/${action}`, { as: callers.viewer, body: {} }),
+        await h.call('POST', `/api/v1/incidents/${id}/severity`, { as: callers.viewer, body: { severity: 'P0' } }),
         403,
         'auth.forbidden',
       );
-    }
-    expectError(
-      await h.call('POST', `/api/v1/incidents/${id}/severity`, { as: callers.viewer, body: { severity: 'P0' } }),
-      403,
-      'auth.forbidden',
-    );
-    const after = await h.call('GET', `/api/v1/incidents/${id}`, { as: callers.viewer });
-    expect(after.json()).toMatchObject({
-      status: 'triggered',
-      severity: 'P1',
-      acknowledged_at: null,
-      acknowledged_by: null,
-      roles: { incident_commander: null },
-    });
-    const kinds = (await h.call('GET', `/api/v1/incidents/${id}/timeline`, { as: callers.viewer }))
-      .json()
-      .data.map((e: { kind: string }) => e.kind);
-    expect(kinds).toEqual(['created']);
-  });
+      const after = await h.call('GET', `/api/v1/incidents/${id}`, { as: callers.viewer });
+      expect(after.json()).toMatchObject({
+        status: 'triggered',
+        severity: 'P1',
+        acknowledged_at: null,
+        acknowledged_by: null,
+        roles: { incident_commander: null },
+      });
+      const kinds = (await h.call('GET', `/api/v1/incidents/${id}/timeline`, { as: callers.viewer }))
+        .json()
+        .data.map((e: { kind: string }) => e.kind);
+      expect(kinds).toEqual(['created']);
+    },
+  );
 
   it('lets a responder walk an incident through create, acknowledge and resolve', async () => {
     const created = await h.call('POST', '/api/v1/incidents', {

@@ -38,45 +38,51 @@ describeEachEngine('HTTP incident page: status updates', (env) => {
       }
     ).data.map((e) => e.kind);
 
-  it('tells when a P1’s first update is due (its cadence from opening) and what an update now would announce', async () => {
-    const incident = await open('P1');
-    h.clock.advance(10 * MIN);
-    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.number}/updates/next`, { as: viewer }))).toEqual({
-      next_update_at: at(60 * MIN),
-      overdue: false,
-      missed: 0,
-      last_update_at: null,
-      default_next_update_at: at(70 * MIN),
-    });
-  });
+  it(
+    'tells when a P1’s first update is due (its cadence ' + 'from opening) and what an update now would announce',
+    async () => {
+      const incident = await open('P1');
+      h.clock.advance(10 * MIN);
+      expect(ok(await h.call('GET', `/api/v1/incidents/${incident.number}/updates/next`, { as: viewer }))).toEqual({
+        next_update_at: at(60 * MIN),
+        overdue: false,
+        missed: 0,
+        last_update_at: null,
+        default_next_update_at: at(70 * MIN),
+      });
+    },
+  );
 
-  it('shows an update as overdue once its time passes, and still after the engine reminded and moved it on', async () => {
-    const incident = await open('P0');
-    const start = h.clock.now().getTime() - Date.parse(START);
-    h.clock.advance(31 * MIN);
-    const late = ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }));
-    expect(late).toMatchObject({ next_update_at: at(start + 30 * MIN), overdue: true, missed: 0 });
+  it(
+    'shows an update as overdue once its time passes, ' + 'and still after the engine reminded and moved it on',
+    async () => {
+      const incident = await open('P0');
+      const start = h.clock.now().getTime() - Date.parse(START);
+      h.clock.advance(31 * MIN);
+      const late = ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }));
+      expect(late).toMatchObject({ next_update_at: at(start + 30 * MIN), overdue: true, missed: 0 });
 
-    await h.app.notify.remindOverdueUpdates();
-    const reminded = ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }));
-    expect(reminded).toMatchObject({ next_update_at: at(start + 60 * MIN), overdue: true, missed: 1 });
+      await h.app.notify.remindOverdueUpdates();
+      const reminded = ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }));
+      expect(reminded).toMatchObject({ next_update_at: at(start + 60 * MIN), overdue: true, missed: 1 });
 
-    // An update clears it: the announced time is the next due time.
-    const next = at(start + 31 * MIN + 45 * MIN);
-    ok(
-      await h.call('POST', `/api/v1/incidents/${incident.id}/updates`, {
-        as: responder,
-        body: { status_text: 'Rolled back', next_update_at: next },
-      }),
-      201,
-    );
-    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
-      next_update_at: next,
-      overdue: false,
-      missed: 0,
-      last_update_at: at(start + 31 * MIN),
-    });
-  });
+      // An update clears it: the announced time is the next due time.
+      const next = at(start + 31 * MIN + 45 * MIN);
+      ok(
+        await h.call('POST', `/api/v1/incidents/${incident.id}/updates`, {
+          as: responder,
+          body: { status_text: 'Rolled back', next_update_at: next },
+        }),
+        201,
+      );
+      expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
+        next_update_at: next,
+        overdue: false,
+        missed: 0,
+        last_update_at: at(start + 31 * MIN),
+      });
+    },
+  );
 
   it('has nothing due for a P2 until an update names a time, and nothing once resolved', async () => {
     const incident = await open('P2');
@@ -105,7 +111,9 @@ describeEachEngine('HTTP incident page: status updates', (env) => {
     );
     expect(preview).toEqual({
       subject: `[P1] Update: Checkout P1 (${incident.number})`,
-      text: `Database failover in progress\n\nStatus: triggered, phase: detection.\nNext update by ${new Date(now + 60 * MIN).toISOString()}.`,
+      text:
+        'Database failover in progress\n\nStatus: triggered, phase: detection.\n' +
+        `Next update by ${new Date(now + 60 * MIN).toISOString()}.`,
       next_update_at: new Date(now + 60 * MIN).toISOString(),
     });
     expect(await kinds(incident.id)).not.toContain('status_update');

@@ -95,7 +95,8 @@ function amGroup(
       startsAt: '2026-01-15T08:55:00.000Z',
       endsAt: a.status === 'resolved' ? '2026-01-15T08:59:00.000Z' : '0001-01-01T00:00:00Z',
       generatorURL:
-        'http://prometheus.example.com:9090/graph?g0.expr=rate%28http_requests_total%7Bcode%3D~%225..%22%7D%5B5m%5D%29+%3E+0.05',
+        'http://prometheus.example.com:9090/graph?g0.expr=' +
+        'rate%28http_requests_total%7Bcode%3D~%225..%22%7D%5B5m%5D%29+%3E+0.05',
       fingerprint: a.fingerprint,
     })),
     ...extra,
@@ -339,51 +340,55 @@ describeEachEngine('HTTP ingestion', (env) => {
       expect((await enqueue(fits)).statusCode).toBe(202);
     });
 
-    it('dedups triggers, applies acknowledge and resolve to the incident as the integration, and opens anew after a resolve', async () => {
-      const svc = await newService();
-      const key = svc.integration_key;
-      expect((await enqueue(pdTrigger(key, { dedup_key: 'disk-full' }))).statusCode).toBe(202);
-      clock.advance(MIN);
-      expect((await enqueue(pdTrigger(key, { dedup_key: 'disk-full' }, { summary: 'DISK at 100%' }))).statusCode).toBe(
-        202,
-      );
-      const [alert, ...more] = await alertsOf(`service_id=${svc.id}`);
-      expect(more).toEqual([]);
-      expect(alert).toMatchObject({ event_count: 2, summary: 'DISK at 100%', status: 'triggered' });
-      const incidentId = alert?.incident_id as string;
-      expect(await incidentsOf(svc.id)).toHaveLength(1);
+    it(
+      'dedups triggers, applies acknowledge and resolve to the incident as the integration, ' +
+        'and opens anew after a resolve',
+      async () => {
+        const svc = await newService();
+        const key = svc.integration_key;
+        expect((await enqueue(pdTrigger(key, { dedup_key: 'disk-full' }))).statusCode).toBe(202);
+        clock.advance(MIN);
+        expect(
+          (await enqueue(pdTrigger(key, { dedup_key: 'disk-full' }, { summary: 'DISK at 100%' }))).statusCode,
+        ).toBe(202);
+        const [alert, ...more] = await alertsOf(`service_id=${svc.id}`);
+        expect(more).toEqual([]);
+        expect(alert).toMatchObject({ event_count: 2, summary: 'DISK at 100%', status: 'triggered' });
+        const incidentId = alert?.incident_id as string;
+        expect(await incidentsOf(svc.id)).toHaveLength(1);
 
-      // Follow-ups for unknown keys are accepted and change nothing.
-      const unknownAck = await enqueue({ routing_key: key, event_action: 'acknowledge', dedup_key: 'never-seen' });
-      expect(unknownAck.statusCode).toBe(202);
-      expect(unknownAck.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'never-seen' });
+        // Follow-ups for unknown keys are accepted and change nothing.
+        const unknownAck = await enqueue({ routing_key: key, event_action: 'acknowledge', dedup_key: 'never-seen' });
+        expect(unknownAck.statusCode).toBe(202);
+        expect(unknownAck.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'never-seen' });
 
-      const ack = await enqueue({ routing_key: key, event_action: 'acknowledge', dedup_key: 'disk-full' });
-      expect(ack.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'disk-full' });
-      expect((await incident(incidentId)).status).toBe('acknowledged');
-      const acked = (await timeline(incidentId)).find((e) => e.kind === 'acknowledged');
-      expect(acked?.actor).toMatchObject({ type: 'integration', id: svc.id });
+        const ack = await enqueue({ routing_key: key, event_action: 'acknowledge', dedup_key: 'disk-full' });
+        expect(ack.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'disk-full' });
+        expect((await incident(incidentId)).status).toBe('acknowledged');
+        const acked = (await timeline(incidentId)).find((e) => e.kind === 'acknowledged');
+        expect(acked?.actor).toMatchObject({ type: 'integration', id: svc.id });
 
-      expect((await enqueue({ routing_key: key, event_action: 'resolve', dedup_key: 'disk-full' })).statusCode).toBe(
-        202,
-      );
-      expect((await incident(incidentId)).status).toBe('resolved');
-      const resolved = (await timeline(incidentId)).find((e) => e.kind === 'resolved');
-      expect(resolved?.actor).toMatchObject({ type: 'integration', id: svc.id });
-      expect((await alertsOf(`service_id=${svc.id}`))[0]).toMatchObject({ status: 'resolved' });
+        expect((await enqueue({ routing_key: key, event_action: 'resolve', dedup_key: 'disk-full' })).statusCode).toBe(
+          202,
+        );
+        expect((await incident(incidentId)).status).toBe('resolved');
+        const resolved = (await timeline(incidentId)).find((e) => e.kind === 'resolved');
+        expect(resolved?.actor).toMatchObject({ type: 'integration', id: svc.id });
+        expect((await alertsOf(`service_id=${svc.id}`))[0]).toMatchObject({ status: 'resolved' });
 
-      // A resolve for the closed key is accepted and changes nothing; a new trigger opens a new alert and incident.
-      expect((await enqueue({ routing_key: key, event_action: 'resolve', dedup_key: 'disk-full' })).statusCode).toBe(
-        202,
-      );
-      expect((await enqueue(pdTrigger(key, { dedup_key: 'disk-full' }))).statusCode).toBe(202);
-      const both = await alertsOf(`service_id=${svc.id}`);
-      expect(both).toHaveLength(2);
-      const fresh = both.find((a) => a.status === 'triggered');
-      expect(fresh?.id).not.toBe(alert?.id);
-      expect(fresh?.incident_id).not.toBe(incidentId);
-      expect(fresh?.event_count).toBe(1);
-    });
+        // A resolve for the closed key is accepted and changes nothing; a new trigger opens a new alert and incident.
+        expect((await enqueue({ routing_key: key, event_action: 'resolve', dedup_key: 'disk-full' })).statusCode).toBe(
+          202,
+        );
+        expect((await enqueue(pdTrigger(key, { dedup_key: 'disk-full' }))).statusCode).toBe(202);
+        const both = await alertsOf(`service_id=${svc.id}`);
+        expect(both).toHaveLength(2);
+        const fresh = both.find((a) => a.status === 'triggered');
+        expect(fresh?.id).not.toBe(alert?.id);
+        expect(fresh?.incident_id).not.toBe(incidentId);
+        expect(fresh?.event_count).toBe(1);
+      },
+    );
 
     it('acknowledges an incident only when all its alerts are acknowledged (grouping window)', async () => {
       const svc = await newService({ grouping_window_s: 600 });
@@ -446,64 +451,67 @@ describeEachEngine('HTTP ingestion', (env) => {
   });
 
   describe('change events', () => {
-    it('accepts with 202, lists them on the service, shows them on new incidents within 4 h, and never pages', async () => {
-      const svc = await newService();
-      const change = {
-        routing_key: svc.integration_key,
-        payload: {
-          summary: 'Build Success: Increase snapshot create timeout to 30 seconds',
-          timestamp: new Date(clock.now().getTime() - 30 * MIN).toISOString(),
-          source: 'acme-build-pipeline-tool-default-i-9999',
-          custom_details: { build_state: 'passed', build_number: '2', run_time: '1236s' },
-        },
-        links: [{ href: 'https://acme.pagerduty.dev/build/2', text: 'View more details in Acme!' }],
-      };
-      const res = await h.call('POST', '/v2/change/enqueue', { body: change });
-      expect(res.statusCode, res.body).toBe(202);
-      expect(res.json()).toMatchObject({ status: 'success' });
-      const old = await h.call('POST', '/v2/change/enqueue', {
-        body: {
-          ...change,
+    it(
+      'accepts with 202, lists them on the service, ' + 'shows them on new incidents within 4 h, and never pages',
+      async () => {
+        const svc = await newService();
+        const change = {
+          routing_key: svc.integration_key,
           payload: {
-            ...change.payload,
-            summary: 'old deploy',
-            timestamp: new Date(clock.now().getTime() - 5 * HOUR).toISOString(),
+            summary: 'Build Success: Increase snapshot create timeout to 30 seconds',
+            timestamp: new Date(clock.now().getTime() - 30 * MIN).toISOString(),
+            source: 'acme-build-pipeline-tool-default-i-9999',
+            custom_details: { build_state: 'passed', build_number: '2', run_time: '1236s' },
           },
-        },
-      });
-      expect(old.statusCode).toBe(202);
+          links: [{ href: 'https://acme.pagerduty.dev/build/2', text: 'View more details in Acme!' }],
+        };
+        const res = await h.call('POST', '/v2/change/enqueue', { body: change });
+        expect(res.statusCode, res.body).toBe(202);
+        expect(res.json()).toMatchObject({ status: 'success' });
+        const old = await h.call('POST', '/v2/change/enqueue', {
+          body: {
+            ...change,
+            payload: {
+              ...change.payload,
+              summary: 'old deploy',
+              timestamp: new Date(clock.now().getTime() - 5 * HOUR).toISOString(),
+            },
+          },
+        });
+        expect(old.statusCode).toBe(202);
 
-      const listed = await h.call('GET', `/api/v1/services/${svc.id}/changes`, { as: viewer });
-      expect(listed.statusCode).toBe(200);
-      const data = listed.json().data as Array<Record<string, unknown>>;
-      expect(data.map((c) => c.summary)).toEqual([change.payload.summary, 'old deploy']);
-      expect(data[0]).toMatchObject({
-        service_id: svc.id,
-        source: change.payload.source,
-        custom_details: change.payload.custom_details,
-        links: change.links,
-      });
-      const paged = await h.call('GET', `/api/v1/services/${svc.id}/changes?limit=1`, { as: viewer });
-      const next = paged.json().next_cursor as string;
-      expect(next).toBeTruthy();
-      const second = await h.call(
-        'GET',
-        `/api/v1/services/${svc.id}/changes?limit=1&cursor=${encodeURIComponent(next)}`,
-        { as: viewer },
-      );
-      expect((second.json().data as Array<{ summary: string }>).map((c) => c.summary)).toEqual(['old deploy']);
+        const listed = await h.call('GET', `/api/v1/services/${svc.id}/changes`, { as: viewer });
+        expect(listed.statusCode).toBe(200);
+        const data = listed.json().data as Array<Record<string, unknown>>;
+        expect(data.map((c) => c.summary)).toEqual([change.payload.summary, 'old deploy']);
+        expect(data[0]).toMatchObject({
+          service_id: svc.id,
+          source: change.payload.source,
+          custom_details: change.payload.custom_details,
+          links: change.links,
+        });
+        const paged = await h.call('GET', `/api/v1/services/${svc.id}/changes?limit=1`, { as: viewer });
+        const next = paged.json().next_cursor as string;
+        expect(next).toBeTruthy();
+        const second = await h.call(
+          'GET',
+          `/api/v1/services/${svc.id}/changes?limit=1&cursor=${encodeURIComponent(next)}`,
+          { as: viewer },
+        );
+        expect((second.json().data as Array<{ summary: string }>).map((c) => c.summary)).toEqual(['old deploy']);
 
-      // Never pages.
-      expect(await incidentsOf(svc.id)).toEqual([]);
-      expect(await alertsOf(`service_id=${svc.id}`)).toEqual([]);
+        // Never pages.
+        expect(await incidentsOf(svc.id)).toEqual([]);
+        expect(await alertsOf(`service_id=${svc.id}`)).toEqual([]);
 
-      await enqueue(pdTrigger(svc.integration_key, { dedup_key: 'after-deploy' }));
-      const [alert] = await alertsOf(`service_id=${svc.id}`);
-      const recent = (await timeline(alert?.incident_id as string)).find((e) => e.kind === 'recent_changes');
-      expect(recent).toBeDefined();
-      const summaries = (recent?.data.changes as Array<{ summary: string }>).map((c) => c.summary);
-      expect(summaries).toEqual([change.payload.summary]);
-    });
+        await enqueue(pdTrigger(svc.integration_key, { dedup_key: 'after-deploy' }));
+        const [alert] = await alertsOf(`service_id=${svc.id}`);
+        const recent = (await timeline(alert?.incident_id as string)).find((e) => e.kind === 'recent_changes');
+        expect(recent).toBeDefined();
+        const summaries = (recent?.data.changes as Array<{ summary: string }>).map((c) => c.summary);
+        expect(summaries).toEqual([change.payload.summary]);
+      },
+    );
 
     it('does not show changes older than 4 h and validates in PagerDuty shape', async () => {
       const svc = await newService();

@@ -124,35 +124,40 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     expect(incidents.filter((i) => i.status !== 'resolved').map((i) => i.number)).toEqual([]);
   });
 
-  it('creates an error group once and counts every event when the same error reaches both instances together', async () => {
-    const { service } = await (apps[0] as App).services.create(admin, { name: 'errors-both' });
-    const dsn = await (apps[0] as App).errors.dsn(admin, service.id, 'http://vigil.test');
-    expect(dsn.project.serviceId).toBe(service.id);
-    const event = (round: number) => {
-      const parsed = parseSentryEvent(
-        {
-          level: 'error',
-          environment: 'production',
-          exception: { values: [{ type: 'TypeError', value: `round ${round} failed` }] },
-          fingerprint: [`round-${round}`],
-        },
-        new Date(),
-        () => randomBytes(16).toString('hex'),
-      );
-      if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-      return parsed.value;
-    };
-    for (let round = 0; round < ROUNDS; round++) {
-      // Twice per round: first both create the group, then both count on it.
-      for (let pass = 0; pass < 2; pass++) {
-        const results = await Promise.all(
-          apps.map((app) => app.errors.submit({ serviceId: service.id, events: [event(round)] })),
+  it(
+    'creates an error group once and counts every event ' + 'when the same error reaches both instances together',
+    async () => {
+      const { service } = await (apps[0] as App).services.create(admin, { name: 'errors-both' });
+      const dsn = await (apps[0] as App).errors.dsn(admin, service.id, 'http://vigil.test');
+      expect(dsn.project.serviceId).toBe(service.id);
+      const event = (round: number) => {
+        const parsed = parseSentryEvent(
+          {
+            level: 'error',
+            environment: 'production',
+            exception: { values: [{ type: 'TypeError', value: `round ${round} failed` }] },
+            fingerprint: [`round-${round}`],
+          },
+          new Date(),
+          () => randomBytes(16).toString('hex'),
         );
-        expect(results.map((r) => r.stored)).toEqual([true, true]);
+        if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+        return parsed.value;
+      };
+      for (let round = 0; round < ROUNDS; round++) {
+        // Twice per round: first both create the group, then both count on it.
+        for (let pass = 0; pass < 2; pass++) {
+          const results = await Promise.all(
+            apps.map((app) => app.errors.submit({ serviceId: service.id, events: [event(round)] })),
+          );
+          expect(results.map((r) => r.stored)).toEqual([true, true]);
+        }
       }
-    }
-    const groups = (await (apps[0] as App).errors.listGroups(admin, { limit: 200, service: service.id })).data;
-    expect(groups).toHaveLength(ROUNDS);
-    expect(groups.filter(({ group }) => group.count !== 4).map(({ group }) => [group.title, group.count])).toEqual([]);
-  });
+      const groups = (await (apps[0] as App).errors.listGroups(admin, { limit: 200, service: service.id })).data;
+      expect(groups).toHaveLength(ROUNDS);
+      expect(groups.filter(({ group }) => group.count !== 4).map(({ group }) => [group.title, group.count])).toEqual(
+        [],
+      );
+    },
+  );
 });

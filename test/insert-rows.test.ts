@@ -65,61 +65,65 @@ describeEachEngine('insertRows', (env) => {
     expect(stored.map((r) => ({ ...r, event_count: Number(r.event_count) }))).toEqual(rows);
   });
 
-  it('with onConflictUpdate, rewrites the named columns of existing rows and inserts the new ones, in the caller’s transaction', async () => {
-    const { id } = (await env.app().services.create(SYSTEM_ACTOR, { name: 'insert-rows-b' })).service;
-    await insertRows(env.database.db, 'alerts', columns, [row(id, 1000), row(id, 1001)]);
-    const set = ['status', 'open_key', 'event_count', 'resolved_at'] as const;
-    await inTransaction(env.database.db, async (trx) => {
-      await insertRows(
-        trx,
-        'alerts',
-        columns,
-        [
-          row(id, 1000, {
-            status: 'resolved',
-            open_key: null,
-            event_count: 7,
-            resolved_at: '2026-11-28T11:00:00.000Z',
-            summary: 'not rewritten',
-          }),
-          row(id, 1002),
-        ],
-        { onConflictUpdate: { key: 'id', set } },
-      );
-    });
-    const stored = await env.database.db
-      .selectFrom('alerts')
-      .select(['id', 'status', 'open_key', 'event_count', 'resolved_at', 'summary'])
-      .where('service_id', '=', id)
-      .orderBy('id')
-      .execute();
-    expect(stored.map((r) => ({ ...r, event_count: Number(r.event_count) }))).toEqual([
-      {
-        id: 'alr_rows_1000',
-        status: 'resolved',
-        open_key: null,
-        event_count: 7,
-        resolved_at: '2026-11-28T11:00:00.000Z',
-        summary: 'summary 1000 with \'quotes\' and "doubles"',
-      },
-      {
-        id: 'alr_rows_1001',
-        status: 'triggered',
-        open_key: 'k-1001',
-        event_count: 1,
-        resolved_at: null,
-        summary: 'summary 1001 with \'quotes\' and "doubles"',
-      },
-      {
-        id: 'alr_rows_1002',
-        status: 'triggered',
-        open_key: 'k-1002',
-        event_count: 1,
-        resolved_at: null,
-        summary: 'summary 1002 with \'quotes\' and "doubles"',
-      },
-    ]);
-  });
+  it(
+    'with onConflictUpdate, rewrites the named columns of existing rows and inserts the new ones, ' +
+      'in the caller’s transaction',
+    async () => {
+      const { id } = (await env.app().services.create(SYSTEM_ACTOR, { name: 'insert-rows-b' })).service;
+      await insertRows(env.database.db, 'alerts', columns, [row(id, 1000), row(id, 1001)]);
+      const set = ['status', 'open_key', 'event_count', 'resolved_at'] as const;
+      await inTransaction(env.database.db, async (trx) => {
+        await insertRows(
+          trx,
+          'alerts',
+          columns,
+          [
+            row(id, 1000, {
+              status: 'resolved',
+              open_key: null,
+              event_count: 7,
+              resolved_at: '2026-11-28T11:00:00.000Z',
+              summary: 'not rewritten',
+            }),
+            row(id, 1002),
+          ],
+          { onConflictUpdate: { key: 'id', set } },
+        );
+      });
+      const stored = await env.database.db
+        .selectFrom('alerts')
+        .select(['id', 'status', 'open_key', 'event_count', 'resolved_at', 'summary'])
+        .where('service_id', '=', id)
+        .orderBy('id')
+        .execute();
+      expect(stored.map((r) => ({ ...r, event_count: Number(r.event_count) }))).toEqual([
+        {
+          id: 'alr_rows_1000',
+          status: 'resolved',
+          open_key: null,
+          event_count: 7,
+          resolved_at: '2026-11-28T11:00:00.000Z',
+          summary: 'summary 1000 with \'quotes\' and "doubles"',
+        },
+        {
+          id: 'alr_rows_1001',
+          status: 'triggered',
+          open_key: 'k-1001',
+          event_count: 1,
+          resolved_at: null,
+          summary: 'summary 1001 with \'quotes\' and "doubles"',
+        },
+        {
+          id: 'alr_rows_1002',
+          status: 'triggered',
+          open_key: 'k-1002',
+          event_count: 1,
+          resolved_at: null,
+          summary: 'summary 1002 with \'quotes\' and "doubles"',
+        },
+      ]);
+    },
+  );
 
   it('rolls back with its transaction, and writes nothing for no rows', async () => {
     const { id } = (await env.app().services.create(SYSTEM_ACTOR, { name: 'insert-rows-c' })).service;

@@ -160,100 +160,107 @@ describeEachEngine('notifications', (env) => {
     return { clock, app, engine, tick, person, method, pagedService, alert, log, kinds };
   }
 
-  it('pages the on-call person by their rules: a signed webhook at once, email two minutes later, each once', async () => {
-    const t = setup('2031-05-01T10:00:00.000Z');
-    const u = await t.person('nt-u');
-    const hook = await t.method(u.id, 'webhook', `${base}/hook/${u.handle}`, 'secret-one');
-    const email = await t.method(u.id, 'email', `${u.handle}@test.example`);
-    await t.app.notify.addRule(env.admin, u.id, { contactMethodId: hook.id, delaySeconds: 0 });
-    await t.app.notify.addRule(env.admin, u.id, { contactMethodId: email.id, delaySeconds: 120 });
-    const incident = await t.alert(await t.pagedService(u.id), 'nt-1');
+  it(
+    'pages the on-call person by their rules: ' + 'a signed webhook at once, email two minutes later, each once',
+    async () => {
+      const t = setup('2031-05-01T10:00:00.000Z');
+      const u = await t.person('nt-u');
+      const hook = await t.method(u.id, 'webhook', `${base}/hook/${u.handle}`, 'secret-one');
+      const email = await t.method(u.id, 'email', `${u.handle}@test.example`);
+      await t.app.notify.addRule(env.admin, u.id, { contactMethodId: hook.id, delaySeconds: 0 });
+      await t.app.notify.addRule(env.admin, u.id, { contactMethodId: email.id, delaySeconds: 120 });
+      const incident = await t.alert(await t.pagedService(u.id), 'nt-1');
 
-    await t.tick();
-    await t.tick();
-    const got = hooks.received.filter((r) => r.path === `/hook/${u.handle}`);
-    expect(got).toHaveLength(1);
-    const [request] = got as [Received];
-    expect(
-      verifySignature(request.headers['x-vigil-signature'] as string, request.body, ['secret-one'], t.clock.now()),
-    ).toEqual({ ok: true });
-    const body = JSON.parse(request.body) as {
-      event: string;
-      incident: { number: string };
-      message: { subject: string };
-      delivery_id: string;
-    };
-    expect(body).toMatchObject({ event: 'page', incident: { number: incident.number } });
-    expect(request.headers['x-vigil-delivery']).toBe(body.delivery_id);
-    expect(mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`))).toHaveLength(0);
-
-    t.clock.advance(2 * MIN);
-    await t.tick();
-    await t.tick();
-    const mails = mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`));
-    expect(mails).toHaveLength(1);
-    expect(mails[0]?.raw).toContain(`Subject: [P1] ${incident.number}`);
-    expect(hooks.received.filter((r) => r.path === `/hook/${u.handle}`)).toHaveLength(1);
-
-    const log = await t.log(incident.id);
-    expect(log.map((x) => [x.channel, x.state, x.attempts])).toEqual([
-      ['email', 'sent', 1],
-      ['webhook', 'sent', 1],
-    ]);
-    expect((await t.kinds(incident.id)).filter((k) => k === 'notification_sent')).toHaveLength(2);
-  });
-
-  it('retries a failing receiver with backoff, honours Retry-After, and after the last attempt marks it dead and tells the admins', async () => {
-    const t = setup('2031-05-02T10:00:00.000Z');
-    const u = await t.person('nt-r');
-    const admin = await t.person('nt-admin');
-    await t.app.tokens.create(env.admin, { user: admin.id, name: 'ops', role: 'admin' });
-    await t.method(admin.id, 'webhook', `${base}/admin/${admin.handle}`);
-    const path = `/flaky/${u.handle}`;
-    await t.method(u.id, 'webhook', `${base}${path}`);
-    hooks.plan(
-      path,
-      { status: 503 },
-      { status: 429, headers: { 'retry-after': '600' } },
-      { status: 500 },
-      { status: 502 },
-      { status: 500 },
-      { status: 500 },
-    );
-    const incident = await t.alert(await t.pagedService(u.id), 'nt-2');
-
-    await t.tick();
-    const [first] = await t.log(incident.id);
-    expect(first).toMatchObject({ state: 'failed', attempts: 1 });
-    const wait1 = (first?.nextAttemptAt.getTime() ?? 0) - t.clock.now().getTime();
-    expect(wait1).toBeGreaterThanOrEqual(0.8 * MIN);
-    expect(wait1).toBeLessThanOrEqual(1.2 * MIN);
-
-    t.clock.advance(1.2 * MIN);
-    await t.tick();
-    const [second] = await t.log(incident.id);
-    expect(second).toMatchObject({ state: 'failed', attempts: 2 });
-    // The receiver asked for 10 minutes, more than the backoff's 2.
-    expect((second?.nextAttemptAt.getTime() ?? 0) - t.clock.now().getTime()).toBe(10 * MIN);
-
-    for (let i = 0; i < 6; i++) {
-      t.clock.advance(20 * MIN);
       await t.tick();
-    }
-    const [dead] = (await t.log(incident.id)).filter((x) => x.kind === 'page');
-    expect(dead).toMatchObject({ state: 'dead', attempts: 6 });
-    expect(dead?.lastError).toContain('500');
-    expect(hooks.received.filter((r) => r.path === path)).toHaveLength(6);
-    const timeline = await t.kinds(incident.id);
-    expect(timeline.filter((k) => k === 'notification_retried')).toHaveLength(5);
-    expect(timeline.filter((k) => k === 'notification_dead')).toHaveLength(1);
-    const toAdmin = hooks.received.filter((r) => r.path === `/admin/${admin.handle}`);
-    expect(toAdmin).toHaveLength(1);
-    expect(JSON.parse(toAdmin[0]?.body ?? '{}')).toMatchObject({
-      event: 'notification.dead',
-      notification_id: dead?.id,
-    });
-  });
+      await t.tick();
+      const got = hooks.received.filter((r) => r.path === `/hook/${u.handle}`);
+      expect(got).toHaveLength(1);
+      const [request] = got as [Received];
+      expect(
+        verifySignature(request.headers['x-vigil-signature'] as string, request.body, ['secret-one'], t.clock.now()),
+      ).toEqual({ ok: true });
+      const body = JSON.parse(request.body) as {
+        event: string;
+        incident: { number: string };
+        message: { subject: string };
+        delivery_id: string;
+      };
+      expect(body).toMatchObject({ event: 'page', incident: { number: incident.number } });
+      expect(request.headers['x-vigil-delivery']).toBe(body.delivery_id);
+      expect(mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`))).toHaveLength(0);
+
+      t.clock.advance(2 * MIN);
+      await t.tick();
+      await t.tick();
+      const mails = mail.mails.filter((m) => m.to.includes(`${u.handle}@test.example`));
+      expect(mails).toHaveLength(1);
+      expect(mails[0]?.raw).toContain(`Subject: [P1] ${incident.number}`);
+      expect(hooks.received.filter((r) => r.path === `/hook/${u.handle}`)).toHaveLength(1);
+
+      const log = await t.log(incident.id);
+      expect(log.map((x) => [x.channel, x.state, x.attempts])).toEqual([
+        ['email', 'sent', 1],
+        ['webhook', 'sent', 1],
+      ]);
+      expect((await t.kinds(incident.id)).filter((k) => k === 'notification_sent')).toHaveLength(2);
+    },
+  );
+
+  it(
+    'retries a failing receiver with backoff, honours Retry-After, ' +
+      'and after the last attempt marks it dead and tells the admins',
+    async () => {
+      const t = setup('2031-05-02T10:00:00.000Z');
+      const u = await t.person('nt-r');
+      const admin = await t.person('nt-admin');
+      await t.app.tokens.create(env.admin, { user: admin.id, name: 'ops', role: 'admin' });
+      await t.method(admin.id, 'webhook', `${base}/admin/${admin.handle}`);
+      const path = `/flaky/${u.handle}`;
+      await t.method(u.id, 'webhook', `${base}${path}`);
+      hooks.plan(
+        path,
+        { status: 503 },
+        { status: 429, headers: { 'retry-after': '600' } },
+        { status: 500 },
+        { status: 502 },
+        { status: 500 },
+        { status: 500 },
+      );
+      const incident = await t.alert(await t.pagedService(u.id), 'nt-2');
+
+      await t.tick();
+      const [first] = await t.log(incident.id);
+      expect(first).toMatchObject({ state: 'failed', attempts: 1 });
+      const wait1 = (first?.nextAttemptAt.getTime() ?? 0) - t.clock.now().getTime();
+      expect(wait1).toBeGreaterThanOrEqual(0.8 * MIN);
+      expect(wait1).toBeLessThanOrEqual(1.2 * MIN);
+
+      t.clock.advance(1.2 * MIN);
+      await t.tick();
+      const [second] = await t.log(incident.id);
+      expect(second).toMatchObject({ state: 'failed', attempts: 2 });
+      // The receiver asked for 10 minutes, more than the backoff's 2.
+      expect((second?.nextAttemptAt.getTime() ?? 0) - t.clock.now().getTime()).toBe(10 * MIN);
+
+      for (let i = 0; i < 6; i++) {
+        t.clock.advance(20 * MIN);
+        await t.tick();
+      }
+      const [dead] = (await t.log(incident.id)).filter((x) => x.kind === 'page');
+      expect(dead).toMatchObject({ state: 'dead', attempts: 6 });
+      expect(dead?.lastError).toContain('500');
+      expect(hooks.received.filter((r) => r.path === path)).toHaveLength(6);
+      const timeline = await t.kinds(incident.id);
+      expect(timeline.filter((k) => k === 'notification_retried')).toHaveLength(5);
+      expect(timeline.filter((k) => k === 'notification_dead')).toHaveLength(1);
+      const toAdmin = hooks.received.filter((r) => r.path === `/admin/${admin.handle}`);
+      expect(toAdmin).toHaveLength(1);
+      expect(JSON.parse(toAdmin[0]?.body ?? '{}')).toMatchObject({
+        event: 'notification.dead',
+        notification_id: dead?.id,
+      });
+    },
+  );
 
   it('marks a permanently refused delivery dead at once (a 404 will not get better)', async () => {
     const t = setup('2031-05-03T10:00:00.000Z');
@@ -364,135 +371,142 @@ describeEachEngine('notifications', (env) => {
     expect(hooks.received.filter((r) => r.path === path)).toHaveLength(2);
   });
 
-  it('skips a destination whose circuit breaker is open without spending attempts, while others get through', async () => {
-    const t = setup('2031-05-06T10:00:00.000Z');
-    const [a, b] = [await t.person('nt-brk-a'), await t.person('nt-brk-b')];
-    const deadPath = `/down/${a.handle}`;
-    await t.method(a.id, 'webhook', `${base}${deadPath}`);
-    await t.method(b.id, 'webhook', `${base}/up/${b.handle}`);
-    hooks.plan(deadPath, ...Array.from({ length: 20 }, () => ({ status: 500 })));
-    const [keyA, keyB] = [await t.pagedService(a.id), await t.pagedService(b.id)];
-    // One page to A, failing: attempts 1 to 5 (20 minutes apart, past each backoff) open A's breaker.
-    const first = await t.alert(keyA, 'brk-a-1');
-    await t.tick();
-    for (let i = 0; i < 4; i++) {
-      t.clock.advance(20 * MIN);
+  it(
+    'skips a destination whose circuit breaker is open without spending attempts, ' + 'while others get through',
+    async () => {
+      const t = setup('2031-05-06T10:00:00.000Z');
+      const [a, b] = [await t.person('nt-brk-a'), await t.person('nt-brk-b')];
+      const deadPath = `/down/${a.handle}`;
+      await t.method(a.id, 'webhook', `${base}${deadPath}`);
+      await t.method(b.id, 'webhook', `${base}/up/${b.handle}`);
+      hooks.plan(deadPath, ...Array.from({ length: 20 }, () => ({ status: 500 })));
+      const [keyA, keyB] = [await t.pagedService(a.id), await t.pagedService(b.id)];
+      // One page to A, failing: attempts 1 to 5 (20 minutes apart, past each backoff) open A's breaker.
+      const first = await t.alert(keyA, 'brk-a-1');
       await t.tick();
-    }
-    expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(5);
-    expect((await t.log(first.id)).map((x) => [x.state, x.attempts])).toEqual([['failed', 5]]);
-    // Open (for a minute): A's new page waits without a request or an attempt, while B's goes out.
-    t.clock.advance(30_000);
-    const second = await t.alert(keyA, 'brk-a-2');
-    const forB = await t.alert(keyB, 'brk-b');
-    await t.tick();
-    expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(5);
-    expect((await t.log(second.id)).map((x) => [x.state, x.attempts])).toEqual([['pending', 0]]);
-    // Once the breaker closes, the held page is tried again.
-    t.clock.advance(31_000);
-    await t.tick();
-    expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(6);
-    expect((await t.log(forB.id)).map((x) => x.state)).toEqual(['sent']);
-  });
+      for (let i = 0; i < 4; i++) {
+        t.clock.advance(20 * MIN);
+        await t.tick();
+      }
+      expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(5);
+      expect((await t.log(first.id)).map((x) => [x.state, x.attempts])).toEqual([['failed', 5]]);
+      // Open (for a minute): A's new page waits without a request or an attempt, while B's goes out.
+      t.clock.advance(30_000);
+      const second = await t.alert(keyA, 'brk-a-2');
+      const forB = await t.alert(keyB, 'brk-b');
+      await t.tick();
+      expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(5);
+      expect((await t.log(second.id)).map((x) => [x.state, x.attempts])).toEqual([['pending', 0]]);
+      // Once the breaker closes, the held page is tried again.
+      t.clock.advance(31_000);
+      await t.tick();
+      expect(hooks.received.filter((r) => r.path === deadPath)).toHaveLength(6);
+      expect((await t.log(forB.id)).map((x) => x.state)).toEqual(['sent']);
+    },
+  );
 
-  it('sends the runbook’s initial notification to the P1 stakeholders when a P1 alert opens an incident, and the resolution notification when it resolves', async () => {
-    const t = setup('2031-05-07T10:00:00.000Z');
-    const u = await t.person('nt-comms');
-    await t.method(u.id, 'webhook', `${base}/oncall/${u.handle}`, 'page-secret-0001');
-    const tag = u.handle;
-    const leads = await t.app.notify.addStakeholder(env.admin, {
-      name: 'Engineering leads',
-      kind: 'webhook',
-      address: `${base}/leads/${tag}`,
-      severities: ['P0', 'P1'],
-      secret: 'stakeholder-secret-01',
-    });
-    await t.app.notify.addStakeholder(env.admin, {
-      name: 'CEO',
-      kind: 'webhook',
-      address: `${base}/ceo/${tag}`,
-      severities: ['P0'],
-    });
-    await t.app.notify.addStakeholder(env.admin, {
-      name: 'Support email',
-      kind: 'email',
-      address: `support-${tag}@test.example`,
-      severities: ['P1'],
-    });
-    expect(leads.severities).toEqual(['P0', 'P1']);
+  it(
+    'sends the runbook’s initial notification to the P1 stakeholders when a P1 alert opens an incident, ' +
+      'and the resolution notification when it resolves',
+    async () => {
+      const t = setup('2031-05-07T10:00:00.000Z');
+      const u = await t.person('nt-comms');
+      await t.method(u.id, 'webhook', `${base}/oncall/${u.handle}`, 'page-secret-0001');
+      const tag = u.handle;
+      const leads = await t.app.notify.addStakeholder(env.admin, {
+        name: 'Engineering leads',
+        kind: 'webhook',
+        address: `${base}/leads/${tag}`,
+        severities: ['P0', 'P1'],
+        secret: 'stakeholder-secret-01',
+      });
+      await t.app.notify.addStakeholder(env.admin, {
+        name: 'CEO',
+        kind: 'webhook',
+        address: `${base}/ceo/${tag}`,
+        severities: ['P0'],
+      });
+      await t.app.notify.addStakeholder(env.admin, {
+        name: 'Support email',
+        kind: 'email',
+        address: `support-${tag}@test.example`,
+        severities: ['P1'],
+      });
+      expect(leads.severities).toEqual(['P0', 'P1']);
 
-    const incident = await t.alert(await t.pagedService(u.id), 'comms-1');
-    expect(incident.severity).toBe('P1');
-    await t.tick();
-    await t.tick();
+      const incident = await t.alert(await t.pagedService(u.id), 'comms-1');
+      expect(incident.severity).toBe('P1');
+      await t.tick();
+      await t.tick();
 
-    const toLeads = hooks.received.filter((r) => r.path === `/leads/${tag}`);
-    expect(toLeads).toHaveLength(1);
-    expect(
-      verifySignature(
-        toLeads[0]?.headers['x-vigil-signature'] as string,
-        toLeads[0]?.body ?? '',
-        ['stakeholder-secret-01'],
-        t.clock.now(),
-      ),
-    ).toEqual({ ok: true });
-    const initial = JSON.parse(toLeads[0]?.body ?? '{}') as {
-      event: string;
-      incident: { id: string; next_escalation_at: string | null };
-      message: { subject: string; text: string };
-    };
-    expect(initial.event).toBe('notification.initial');
-    // Built from the incident as stored in the same transaction, its escalation already started.
-    expect(initial.incident.id).toBe(incident.id);
-    expect(initial.incident.next_escalation_at).toEqual(expect.any(String));
-    expect(initial.message.subject).toBe(`[P1] Production Incident - ${incident.title}`);
-    expect(initial.message.text).toContain(incident.number);
-    // The P0-only contact hears nothing of a P1; the P1 email list does; the on-call person is paged once.
-    expect(hooks.received.filter((r) => r.path === `/ceo/${tag}`)).toHaveLength(0);
-    const mails = mail.mails.filter((m) => m.to.includes(`support-${tag}@test.example`));
-    expect(mails).toHaveLength(1);
-    expect(mails[0]?.raw).toContain(`Subject: [P1] Production Incident - ${incident.title}`);
-    expect(hooks.received.filter((r) => r.path === `/oncall/${u.handle}`)).toHaveLength(1);
+      const toLeads = hooks.received.filter((r) => r.path === `/leads/${tag}`);
+      expect(toLeads).toHaveLength(1);
+      expect(
+        verifySignature(
+          toLeads[0]?.headers['x-vigil-signature'] as string,
+          toLeads[0]?.body ?? '',
+          ['stakeholder-secret-01'],
+          t.clock.now(),
+        ),
+      ).toEqual({ ok: true });
+      const initial = JSON.parse(toLeads[0]?.body ?? '{}') as {
+        event: string;
+        incident: { id: string; next_escalation_at: string | null };
+        message: { subject: string; text: string };
+      };
+      expect(initial.event).toBe('notification.initial');
+      // Built from the incident as stored in the same transaction, its escalation already started.
+      expect(initial.incident.id).toBe(incident.id);
+      expect(initial.incident.next_escalation_at).toEqual(expect.any(String));
+      expect(initial.message.subject).toBe(`[P1] Production Incident - ${incident.title}`);
+      expect(initial.message.text).toContain(incident.number);
+      // The P0-only contact hears nothing of a P1; the P1 email list does; the on-call person is paged once.
+      expect(hooks.received.filter((r) => r.path === `/ceo/${tag}`)).toHaveLength(0);
+      const mails = mail.mails.filter((m) => m.to.includes(`support-${tag}@test.example`));
+      expect(mails).toHaveLength(1);
+      expect(mails[0]?.raw).toContain(`Subject: [P1] Production Incident - ${incident.title}`);
+      expect(hooks.received.filter((r) => r.path === `/oncall/${u.handle}`)).toHaveLength(1);
 
-    await t.app.incidents.resolve(env.admin, incident.id);
-    await t.tick();
-    const afterResolve = hooks.received.filter((r) => r.path === `/leads/${tag}`);
-    expect(afterResolve).toHaveLength(2);
-    const resolution = JSON.parse(afterResolve[1]?.body ?? '{}') as { event: string; message: { subject: string } };
-    expect(resolution).toMatchObject({
-      event: 'notification.resolution',
-      message: { subject: `[RESOLVED] [P1] Production Incident - ${incident.title}` },
-    });
+      await t.app.incidents.resolve(env.admin, incident.id);
+      await t.tick();
+      const afterResolve = hooks.received.filter((r) => r.path === `/leads/${tag}`);
+      expect(afterResolve).toHaveLength(2);
+      const resolution = JSON.parse(afterResolve[1]?.body ?? '{}') as { event: string; message: { subject: string } };
+      expect(resolution).toMatchObject({
+        event: 'notification.resolution',
+        message: { subject: `[RESOLVED] [P1] Production Incident - ${incident.title}` },
+      });
 
-    // A status update goes to the same stakeholders, with the severity's cadence for the next one.
-    const preview = await t.app.notify.preview(env.admin, incident.id, 'resolution');
-    expect(preview.subject).toBe(`[RESOLVED] [P1] Production Incident - ${incident.title}`);
-    const update = await t.app.notify.statusUpdate(env.admin, incident.id, {
-      statusText: 'Root cause found: an expired certificate.',
-    });
-    expect(update).toEqual({ notified: 2, nextUpdateAt: null }); // resolved: no next update is scheduled
-    await t.tick();
-    const updateBody = JSON.parse(hooks.received.filter((r) => r.path === `/leads/${tag}`)[2]?.body ?? '{}') as {
-      event: string;
-      message: { text: string };
-    };
-    expect(updateBody).toMatchObject({
-      event: 'incident.update',
-      message: { text: expect.stringContaining('expired certificate') as string },
-    });
-    expect((await t.kinds(incident.id)).filter((k) => k === 'status_update')).toHaveLength(1);
+      // A status update goes to the same stakeholders, with the severity's cadence for the next one.
+      const preview = await t.app.notify.preview(env.admin, incident.id, 'resolution');
+      expect(preview.subject).toBe(`[RESOLVED] [P1] Production Incident - ${incident.title}`);
+      const update = await t.app.notify.statusUpdate(env.admin, incident.id, {
+        statusText: 'Root cause found: an expired certificate.',
+      });
+      expect(update).toEqual({ notified: 2, nextUpdateAt: null }); // resolved: no next update is scheduled
+      await t.tick();
+      const updateBody = JSON.parse(hooks.received.filter((r) => r.path === `/leads/${tag}`)[2]?.body ?? '{}') as {
+        event: string;
+        message: { text: string };
+      };
+      expect(updateBody).toMatchObject({
+        event: 'incident.update',
+        message: { text: expect.stringContaining('expired certificate') as string },
+      });
+      expect((await t.kinds(incident.id)).filter((k) => k === 'status_update')).toHaveLength(1);
 
-    const log = (await t.log(incident.id)).filter((x) => x.kind !== 'update');
-    expect(log.map((x) => [x.kind, x.channel, x.state]).sort()).toEqual(
-      [
-        ['initial', 'email', 'sent'],
-        ['initial', 'webhook', 'sent'],
-        ['page', 'webhook', 'sent'],
-        ['resolution', 'email', 'sent'],
-        ['resolution', 'webhook', 'sent'],
-      ].sort(),
-    );
-  });
+      const log = (await t.log(incident.id)).filter((x) => x.kind !== 'update');
+      expect(log.map((x) => [x.kind, x.channel, x.state]).sort()).toEqual(
+        [
+          ['initial', 'email', 'sent'],
+          ['initial', 'webhook', 'sent'],
+          ['page', 'webhook', 'sent'],
+          ['resolution', 'email', 'sent'],
+          ['resolution', 'webhook', 'sent'],
+        ].sort(),
+      );
+    },
+  );
 
   it('schedules the next status update by the severity’s cadence and refuses one in the past', async () => {
     const t = setup('2031-05-08T10:00:00.000Z');

@@ -81,54 +81,63 @@ describeEachEngine('performance report and degradation', (env) => {
     await new Promise((r) => server?.close(r));
   });
 
-  it('compares the window with the same time on the days before, and alerts on a slow service until it recovers', async () => {
-    // Yesterday from 10 minutes before this time to 5 after: answers in 30 ms (the baseline; large
-    // enough that a loaded machine's few milliseconds of jitter do not move the ratio much).
-    await checks(new Date(NOW.getTime() - DAY - 10 * 60_000), 15, 30);
-    // Today, the last 5 minutes before NOW: every answer takes 250 ms — far enough above the baseline
-    // that the ratio stays over 200 % even when a loaded machine (browser tests beside this one) adds
-    // tens of milliseconds to the baseline's checks.
-    await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 250);
-    expect(clock.now()).toEqual(NOW);
+  it(
+    'compares the window with the same time on the days before, ' + 'and alerts on a slow service until it recovers',
+    async () => {
+      // Yesterday from 10 minutes before this time to 5 after: answers in 30 ms (the baseline; large
+      // enough that a loaded machine's few milliseconds of jitter do not move the ratio much).
+      await checks(new Date(NOW.getTime() - DAY - 10 * 60_000), 15, 30);
+      // Today, the last 5 minutes before NOW: every answer takes 250 ms — far enough above the baseline
+      // that the ratio stays over 200 % even when a loaded machine (browser tests beside this one) adds
+      // tens of milliseconds to the baseline's checks.
+      await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 250);
+      expect(clock.now()).toEqual(NOW);
 
-    const slow = await report('1h');
-    const row = slow.services.find((s) => s.id === serviceId);
-    expect(row).toMatchObject({ request_count: 30, status: 'degraded' });
-    expect(row?.baseline.request_count).toBe(60); // yesterday 13:00–14:00 held the ten minutes before 14:00
-    expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(250);
-    expect(row?.baseline.latency_ms.p95).toBeGreaterThanOrEqual(30);
-    expect(row?.baseline.latency_ms.p95).toBeLessThan(80);
-    expect(row?.degradation_pct).toBeGreaterThan(200);
-    expect(row?.monitors).toEqual([expect.objectContaining({ id: monitorId, request_count: 30 })]);
-    expect(slow.summary.degraded_services).toContain(row ? (await h.app.services.get(env.admin, serviceId)).name : '');
+      const slow = await report('1h');
+      const row = slow.services.find((s) => s.id === serviceId);
+      expect(row).toMatchObject({ request_count: 30, status: 'degraded' });
+      expect(row?.baseline.request_count).toBe(60); // yesterday 13:00–14:00 held the ten minutes before 14:00
+      expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(250);
+      expect(row?.baseline.latency_ms.p95).toBeGreaterThanOrEqual(30);
+      expect(row?.baseline.latency_ms.p95).toBeLessThan(80);
+      expect(row?.degradation_pct).toBeGreaterThan(200);
+      expect(row?.monitors).toEqual([expect.objectContaining({ id: monitorId, request_count: 30 })]);
+      expect(slow.summary.degraded_services).toContain(
+        row ? (await h.app.services.get(env.admin, serviceId)).name : '',
+      );
 
-    // The sweep raises the degradation alert; more than 200 % makes its incident a P1.
-    expect(await h.app.performance.sweep()).toBe(1);
-    const [alert] = await h.app.alerts.lookup(env.admin, `performance:${serviceId}`);
-    expect(alert).toMatchObject({ status: 'triggered', format: 'performance' });
-    const incident = await h.app.incidents.get(env.admin, alert?.incidentId as string);
-    expect(incident.severity).toBe('P1');
-    expect(incident.classifiedBy).toContain('latency');
+      // The sweep raises the degradation alert; more than 200 % makes its incident a P1.
+      expect(await h.app.performance.sweep()).toBe(1);
+      const [alert] = await h.app.alerts.lookup(env.admin, `performance:${serviceId}`);
+      expect(alert).toMatchObject({ status: 'triggered', format: 'performance' });
+      const incident = await h.app.incidents.get(env.admin, alert?.incidentId as string);
+      expect(incident.severity).toBe('P1');
+      expect(incident.classifiedBy).toContain('latency');
 
-    // Back to 30 ms for 5 minutes: the next sweep resolves it.
-    await checks(NOW, 5, 30);
-    expect(await h.app.performance.sweep()).toBe(1);
-    expect((await h.app.alerts.lookup(env.admin, `performance:${serviceId}`))[0]?.status).toBe('resolved');
-  }, 60_000);
+      // Back to 30 ms for 5 minutes: the next sweep resolves it.
+      await checks(NOW, 5, 30);
+      expect(await h.app.performance.sweep()).toBe(1);
+      expect((await h.app.alerts.lookup(env.admin, `performance:${serviceId}`))[0]?.status).toBe('resolved');
+    },
+    60_000,
+  );
 
-  it('reports a window with no checks as empty rather than failing, and refuses an unknown window naming it', async () => {
-    clock.set(new Date(NOW.getTime() + 30 * DAY));
-    const quiet = await report('15m');
-    expect(quiet.services.find((s) => s.id === serviceId)).toMatchObject({
-      request_count: 0,
-      degradation_pct: null,
-      status: 'normal',
-    });
-    const bad = await h.call('POST', '/functions/v1/production-monitoring', {
-      as: responder,
-      body: { action: 'performance_report', time_window: '2h' },
-    });
-    expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('time_window');
-  });
+  it(
+    'reports a window with no checks as empty rather than failing, ' + 'and refuses an unknown window naming it',
+    async () => {
+      clock.set(new Date(NOW.getTime() + 30 * DAY));
+      const quiet = await report('15m');
+      expect(quiet.services.find((s) => s.id === serviceId)).toMatchObject({
+        request_count: 0,
+        degradation_pct: null,
+        status: 'normal',
+      });
+      const bad = await h.call('POST', '/functions/v1/production-monitoring', {
+        as: responder,
+        body: { action: 'performance_report', time_window: '2h' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('time_window');
+    },
+  );
 });

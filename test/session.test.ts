@@ -246,59 +246,66 @@ describeEachEngine('sign-in and sessions', (env) => {
     expectError(await send('GET', '/api/v1/me', { cookie: s.cookie }), 401, 'auth.unauthorized');
   });
 
-  it('signs in with a password: the role of the person’s highest live token, viewer without one, and the cookie', async () => {
-    const responder = await person('responder');
-    const { res } = await signIn(responder);
-    const body = res.json();
-    expect(Object.keys(body).sort()).toEqual(['csrf_token', 'expires_at', 'idle_expires_at', 'role', 'user']);
-    expect(body).toMatchObject({
-      role: 'responder',
-      user: { handle: responder.handle, active: true },
-      expires_at: new Date(clock.now().getTime() + SESSION_MAX_MS).toISOString(),
-      idle_expires_at: new Date(clock.now().getTime() + SESSION_IDLE_MS).toISOString(),
-    });
-    expect(body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(res.headers['cache-control']).toBe('no-store');
-    const cookie = setCookie(res);
-    expect(cookie.value).toMatch(/^vgs_[A-Za-z0-9_-]{43}$/);
-    expect(cookie.attributes).toEqual(['Path=/', `Max-Age=${SESSION_MAX_MS / 1000}`, 'HttpOnly', 'SameSite=Strict']);
-    expect(cookie.raw).not.toMatch(/secure/i);
-
-    const plain = await person();
-    expect((await signIn(plain)).res.json().role).toBe('viewer');
-  });
-
-  it('marks the cookie Secure when VIGIL_PUBLIC_URL is https, as behind a TLS-terminating proxy the request looks like http', async () => {
-    const proxied = await buildServer(
-      createServices(
-        { ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com' } },
-        env.database,
-        clock,
-      ),
-      { logger: false },
-    );
-    try {
-      const res = await proxied.inject({
-        method: 'POST',
-        url: '/api/v1/session',
-        remoteAddress: freshIp(),
-        headers: { 'content-type': 'application/json' },
-        payload: JSON.stringify({ token: adminToken }),
+  it(
+    'signs in with a password: the role of the person’s highest live token, ' + 'viewer without one, and the cookie',
+    async () => {
+      const responder = await person('responder');
+      const { res } = await signIn(responder);
+      const body = res.json();
+      expect(Object.keys(body).sort()).toEqual(['csrf_token', 'expires_at', 'idle_expires_at', 'role', 'user']);
+      expect(body).toMatchObject({
+        role: 'responder',
+        user: { handle: responder.handle, active: true },
+        expires_at: new Date(clock.now().getTime() + SESSION_MAX_MS).toISOString(),
+        idle_expires_at: new Date(clock.now().getTime() + SESSION_IDLE_MS).toISOString(),
       });
-      expect(res.statusCode, res.body).toBe(200);
-      expect(setCookie(res).attributes).toContain('Secure');
-      secrets.push(setCookie(res).value);
-      const out = await proxied.inject({
-        method: 'DELETE',
-        url: '/api/v1/session',
-        headers: { cookie: `vigil_session=${setCookie(res).value}`, 'x-csrf-token': res.json().csrf_token as string },
-      });
-      expect(out.statusCode).toBe(204);
-      expect(setCookie(out).attributes).toEqual(expect.arrayContaining(['Max-Age=0', 'Secure']));
-    } finally {
-      await proxied.close();
-    }
-  });
+      expect(body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const cookie = setCookie(res);
+      expect(cookie.value).toMatch(/^vgs_[A-Za-z0-9_-]{43}$/);
+      expect(cookie.attributes).toEqual(['Path=/', `Max-Age=${SESSION_MAX_MS / 1000}`, 'HttpOnly', 'SameSite=Strict']);
+      expect(cookie.raw).not.toMatch(/secure/i);
+
+      const plain = await person();
+      expect((await signIn(plain)).res.json().role).toBe('viewer');
+    },
+  );
+
+  it(
+    'marks the cookie Secure when VIGIL_PUBLIC_URL is https, ' +
+      'as behind a TLS-terminating proxy the request looks like http',
+    async () => {
+      const proxied = await buildServer(
+        createServices(
+          { ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com' } },
+          env.database,
+          clock,
+        ),
+        { logger: false },
+      );
+      try {
+        const res = await proxied.inject({
+          method: 'POST',
+          url: '/api/v1/session',
+          remoteAddress: freshIp(),
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ token: adminToken }),
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(setCookie(res).attributes).toContain('Secure');
+        secrets.push(setCookie(res).value);
+        const out = await proxied.inject({
+          method: 'DELETE',
+          url: '/api/v1/session',
+          headers: { cookie: `vigil_session=${setCookie(res).value}`, 'x-csrf-token': res.json().csrf_token as string },
+        });
+        expect(out.statusCode).toBe(204);
+        expect(setCookie(out).attributes).toEqual(expect.arrayContaining(['Max-Age=0', 'Secure']));
+      } finally {
+        await proxied.close();
+      }
+    },
+  );
 
   it('signs in with an API token, the bootstrap admin token included, with that token’s role', async () => {
     const boot = await send('POST', '/api/v1/session', { body: { token: adminToken }, ip: freshIp() });
@@ -310,28 +317,31 @@ describeEachEngine('sign-in and sessions', (env) => {
     secrets.push(setCookie(res).value, setCookie(boot).value);
   });
 
-  it('answers wrong password, unknown handle, deactivated user, no password and a bad token with the same 401', async () => {
-    const dana = await person('responder');
-    const gone = await person('responder');
-    await app.users.update(env.admin, gone.id, { active: false });
-    const handle = unique('nopw');
-    await app.users.create(env.admin, { handle, name: handle, email: `${handle}@example.test` });
-    const attempts = [
-      { handle: dana.handle, password: 'wrong-password-1' },
-      { handle: 'no-such-person', password: 'whatever-password' },
-      { handle: gone.handle, password: gone.password },
-      { handle, password: 'any-password-at-all' },
-      { token: `vgl_${randomBytes(32).toString('base64url')}` },
-    ];
-    const bodies = new Set<string>();
-    for (const body of attempts) {
-      const res = await send('POST', '/api/v1/session', { body, ip: freshIp() });
-      expectError(res, 401, 'session.invalid_credentials');
-      expect(res.headers['set-cookie']).toBeUndefined();
-      bodies.add(res.body);
-    }
-    expect(bodies.size).toBe(1);
-  });
+  it(
+    'answers wrong password, unknown handle, deactivated user, ' + 'no password and a bad token with the same 401',
+    async () => {
+      const dana = await person('responder');
+      const gone = await person('responder');
+      await app.users.update(env.admin, gone.id, { active: false });
+      const handle = unique('nopw');
+      await app.users.create(env.admin, { handle, name: handle, email: `${handle}@example.test` });
+      const attempts = [
+        { handle: dana.handle, password: 'wrong-password-1' },
+        { handle: 'no-such-person', password: 'whatever-password' },
+        { handle: gone.handle, password: gone.password },
+        { handle, password: 'any-password-at-all' },
+        { token: `vgl_${randomBytes(32).toString('base64url')}` },
+      ];
+      const bodies = new Set<string>();
+      for (const body of attempts) {
+        const res = await send('POST', '/api/v1/session', { body, ip: freshIp() });
+        expectError(res, 401, 'session.invalid_credentials');
+        expect(res.headers['set-cookie']).toBeUndefined();
+        bodies.add(res.body);
+      }
+      expect(bodies.size).toBe(1);
+    },
+  );
 
   it('brakes after 10 failures for a handle or from an address within 15 minutes (429 with Retry-After)', async () => {
     const erin = await person('responder');

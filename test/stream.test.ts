@@ -19,7 +19,10 @@ import { createStreamService } from '../src/stream/index.js';
 import { describeEachEngine, type EngineEnv } from './engines.js';
 import { unique } from './http-harness.js';
 
-/** The HTTP client; each suite closes it (and starts a fresh one) before its servers, so no keep-alive connection outlives them. */
+/**
+ * The HTTP client; each suite closes it (and starts a fresh one) before its servers, so no keep-alive connection
+ * outlives them.
+ */
 let agent = new Agent();
 
 interface Sse {
@@ -247,63 +250,68 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     s.close();
   });
 
-  it('an event sent to /v2/enqueue appears as incident.created within 2 s; acknowledging shows incident.updated and timeline.entry', async () => {
-    const s = await open();
-    const started = Date.now();
-    expect((await trigger(service.key, unique('disk'))).status).toBe(202);
-    const created = await s.next((e) => e.event === 'incident.created', 2000);
-    expect(Date.now() - started).toBeLessThan(2000);
-    const row = created.data;
-    expect(row).toMatchObject({
-      severity: expect.stringMatching(/^P[0-3]$/),
-      status: 'triggered',
-      phase: 'detection',
-      service_id: service.id,
-      escalation_level: expect.any(Number),
-    });
-    expect(row.number).toMatch(/^INC-\d{8}-\d{4}$/);
-    expect(Object.keys(row).sort()).toEqual(
-      [
-        'ack_due_at',
-        'acknowledged_at',
-        'created_at',
-        'escalation_level',
-        'id',
-        'number',
-        'phase',
-        'phase_due_at',
-        'resolved_at',
-        'roles',
-        'service_id',
-        'severity',
-        'status',
-        'title',
-        'updated_at',
-      ].sort(),
-    );
-    const createdEntry = await s.next(
-      (e) => e.event === 'timeline.entry' && e.data.kind === 'created' && e.data.incident_id === row.id,
-    );
-    expect(createdEntry.data).toMatchObject({ incident_id: row.id, kind: 'created', service_id: service.id });
-    expect(created.id).toMatch(/^[0-9a-f]{8}-\d+$/);
+  it(
+    'an event sent to /v2/enqueue appears as incident.created within 2 s; ' +
+      'acknowledging shows incident.updated and timeline.entry',
+    async () => {
+      const s = await open();
+      const started = Date.now();
+      expect((await trigger(service.key, unique('disk'))).status).toBe(202);
+      const created = await s.next((e) => e.event === 'incident.created', 2000);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const row = created.data;
+      expect(row).toMatchObject({
+        severity: expect.stringMatching(/^P[0-3]$/),
+        status: 'triggered',
+        phase: 'detection',
+        service_id: service.id,
+        escalation_level: expect.any(Number),
+      });
+      expect(row.number).toMatch(/^INC-\d{8}-\d{4}$/);
+      expect(Object.keys(row).sort()).toEqual(
+        [
+          'ack_due_at',
+          'acknowledged_at',
+          'created_at',
+          'escalation_level',
+          'id',
+          'number',
+          'phase',
+          'phase_due_at',
+          'resolved_at',
+          'roles',
+          'service_id',
+          'severity',
+          'status',
+          'title',
+          'updated_at',
+        ].sort(),
+      );
+      const createdEntry = await s.next(
+        (e) => e.event === 'timeline.entry' && e.data.kind === 'created' && e.data.incident_id === row.id,
+      );
+      expect(createdEntry.data).toMatchObject({ incident_id: row.id, kind: 'created', service_id: service.id });
+      expect(created.id).toMatch(/^[0-9a-f]{8}-\d+$/);
 
-    const from = s.events.length;
-    const ack = await a.post(`/api/v1/incidents/${String(row.id)}/acknowledge`, {}, admin);
-    expect(ack.status).toBe(200);
-    const updated = await s.next((e) => e.event === 'incident.updated' && e.data.id === row.id, 2000, from);
-    expect(updated.data.status).toBe('acknowledged');
-    expect((updated.data.roles as Record<string, string | null>).incident_commander).toBeTruthy(); // the acknowledger took command
-    await s.next((e) => e.event === 'timeline.entry' && e.data.kind === 'role_assigned', 2000, from);
-    const entries = s.events
-      .slice(from)
-      .filter((e) => e.event === 'timeline.entry')
-      .map((e) => e.data.kind);
-    expect(entries).toEqual(['acknowledged', 'role_assigned']);
-    // Ids increase by one per event this process received.
-    const seqs = s.events.map((e) => Number(e.id?.split('-')[1]));
-    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] as number);
-    s.close();
-  });
+      const from = s.events.length;
+      const ack = await a.post(`/api/v1/incidents/${String(row.id)}/acknowledge`, {}, admin);
+      expect(ack.status).toBe(200);
+      const updated = await s.next((e) => e.event === 'incident.updated' && e.data.id === row.id, 2000, from);
+      expect(updated.data.status).toBe('acknowledged');
+      // the acknowledger took command
+      expect((updated.data.roles as Record<string, string | null>).incident_commander).toBeTruthy();
+      await s.next((e) => e.event === 'timeline.entry' && e.data.kind === 'role_assigned', 2000, from);
+      const entries = s.events
+        .slice(from)
+        .filter((e) => e.event === 'timeline.entry')
+        .map((e) => e.data.kind);
+      expect(entries).toEqual(['acknowledged', 'role_assigned']);
+      // Ids increase by one per event this process received.
+      const seqs = s.events.map((e) => Number(e.id?.split('-')[1]));
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] as number);
+      s.close();
+    },
+  );
 
   it('an escalation moving on shows incident.updated with the new level', async () => {
     const s = await open();
@@ -402,34 +410,43 @@ describeEachEngine('GET /api/v1/stream', (env) => {
     expect(b.app.stream.size).toBe(0);
   });
 
-  it('ends streams after their lifetime (the client reconnects); logs show ?access_token= blanked; HEAD is not a stream', async () => {
-    const app = createServices(env.config, env.database, new FakeClock());
-    const lines: string[] = [];
-    const server = await buildServer(app, {
-      stream: { maxMs: 100 },
-      logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
-    });
-    try {
-      const user = await app.users.create(env.admin, {
-        handle: unique('short'),
-        name: 'short',
-        email: `${unique('s')}@example.test`,
+  it(
+    'ends streams after their lifetime (the client reconnects); ' +
+      'logs show ?access_token= blanked; HEAD is not a stream',
+    async () => {
+      const app = createServices(env.config, env.database, new FakeClock());
+      const lines: string[] = [];
+      const server = await buildServer(app, {
+        stream: { maxMs: 100 },
+        logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
       });
-      const { secret } = await app.tokens.create(env.admin, { user: user.id, role: 'viewer' });
-      // inject() returns only when the response ends: the lifetime ends it.
-      const res = await server.inject({ method: 'GET', url: `/api/v1/stream?severity=P1&access_token=${secret}` });
-      expect(res.statusCode).toBe(200);
-      expect(res.body).toContain('retry: 2000');
-      expect(lines.join('\n')).toContain('access_token=[redacted]');
-      expect(lines.join('\n')).not.toContain(secret);
-      expect(
-        (await server.inject({ method: 'HEAD', url: '/api/v1/stream', headers: { authorization: `Bearer ${secret}` } }))
-          .statusCode,
-      ).toBe(404);
-    } finally {
-      await server.close();
-    }
-  });
+      try {
+        const user = await app.users.create(env.admin, {
+          handle: unique('short'),
+          name: 'short',
+          email: `${unique('s')}@example.test`,
+        });
+        const { secret } = await app.tokens.create(env.admin, { user: user.id, role: 'viewer' });
+        // inject() returns only when the response ends: the lifetime ends it.
+        const res = await server.inject({ method: 'GET', url: `/api/v1/stream?severity=P1&access_token=${secret}` });
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toContain('retry: 2000');
+        expect(lines.join('\n')).toContain('access_token=[redacted]');
+        expect(lines.join('\n')).not.toContain(secret);
+        expect(
+          (
+            await server.inject({
+              method: 'HEAD',
+              url: '/api/v1/stream',
+              headers: { authorization: `Bearer ${secret}` },
+            })
+          ).statusCode,
+        ).toBe(404);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   {
     // Declared on both engines and run on PostgreSQL only (SQLite has one process per data file).
@@ -455,42 +472,46 @@ describeEachEngine('GET /api/v1/stream', (env) => {
         }
       });
 
-      it('a storm of 80 incidents, committed a batch at a time and sent as several messages per batch, reaches instance B whole and in order', async () => {
-        const b = await startInstance(env);
-        try {
-          const token = await b.token('viewer');
-          const s = await openStream(`${b.url}/api/v1/stream`, { authorization: `Bearer ${token}` });
-          streams.push(s);
-          const keys = Array.from({ length: 80 }, () => unique('storm'));
-          const answers = await Promise.all(keys.map((k) => trigger(service.key, k)));
-          expect(answers.every((r) => r.status === 202)).toBe(true);
-          const titles = new Set(keys.map((k) => `down: ${k}`));
-          await s.next(
-            () => [...titles].every((t) => s.events.some((e) => e.event === 'incident.created' && e.data.title === t)),
-            5000,
-          );
-          // Per incident, its created row comes before its timeline entries, as they were committed.
-          for (const created of s.events.filter(
-            (e) => e.event === 'incident.created' && titles.has(String(e.data.title)),
-          )) {
-            const at = s.events.indexOf(created);
-            const firstEntry = s.events.findIndex(
-              (e) => e.event === 'timeline.entry' && e.data.incident_id === created.data.id,
+      it(
+        'a storm of 80 incidents, committed a batch at a time and sent as several messages per batch, ' +
+          'reaches instance B whole and in order',
+        async () => {
+          const b = await startInstance(env);
+          try {
+            const token = await b.token('viewer');
+            const s = await openStream(`${b.url}/api/v1/stream`, { authorization: `Bearer ${token}` });
+            streams.push(s);
+            const keys = Array.from({ length: 80 }, () => unique('storm'));
+            const answers = await Promise.all(keys.map((k) => trigger(service.key, k)));
+            expect(answers.every((r) => r.status === 202)).toBe(true);
+            const titles = new Set(keys.map((k) => `down: ${k}`));
+            await s.next(
+              () =>
+                [...titles].every((t) => s.events.some((e) => e.event === 'incident.created' && e.data.title === t)),
+              5000,
             );
-            expect(firstEntry).toBeGreaterThan(at);
+            // Per incident, its created row comes before its timeline entries, as they were committed.
+            for (const created of s.events.filter(
+              (e) => e.event === 'incident.created' && titles.has(String(e.data.title)),
+            )) {
+              const at = s.events.indexOf(created);
+              const firstEntry = s.events.findIndex(
+                (e) => e.event === 'timeline.entry' && e.data.incident_id === created.data.id,
+              );
+              expect(firstEntry).toBeGreaterThan(at);
+            }
+            s.close();
+          } finally {
+            await b.server.close();
           }
-          s.close();
-        } finally {
-          await b.server.close();
-        }
-      });
+        },
+      );
 
       it('a dropped LISTEN connection tells streams to reload, and events flow again after it reconnects', async () => {
         const s = await open();
         // Ends this process's listening connection as a server restart or network fault would.
-        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN vigil_events'`.execute(
-          env.database.db,
-        );
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                   WHERE datname = current_database() AND query = 'LISTEN vigil_events'`.execute(env.database.db);
         expect((await s.next((e) => e.event === 'reset', 3000)).data.reason).toBe('events_interrupted');
         expect((await s.next((e) => e.event === 'reset' && e.data.reason === 'events_resumed', 5000)).event).toBe(
           'reset',

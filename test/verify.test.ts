@@ -451,7 +451,8 @@ describeEachEngine('POST /verify', (env) => {
         'verify.not_configured',
       );
       expect(error.message).toBe(
-        'token verification is not configured: set VIGIL_JWT_JWKS_URL or VIGIL_JWT_SECRET and VIGIL_JWT_ISSUER (VIGIL_JWT_AUDIENCE is optional)',
+        'token verification is not configured: set VIGIL_JWT_JWKS_URL or VIGIL_JWT_SECRET and VIGIL_JWT_ISSUER ' +
+          '(VIGIL_JWT_AUDIENCE is optional)',
       );
       expect(error.details).toEqual({ missing: ['VIGIL_JWT_JWKS_URL or VIGIL_JWT_SECRET', 'VIGIL_JWT_ISSUER'] });
 

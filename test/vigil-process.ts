@@ -111,7 +111,8 @@ export async function startServer(env: Record<string, string | undefined>, timeo
         cleanup();
         reject(
           new Error(
-            `vigil serve exited (code ${String(exitCode)}) without printing ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`,
+            `vigil serve exited (code ${String(exitCode)}) without printing ${pattern}\n` +
+              `stdout: ${stdout}\nstderr: ${stderr}`,
           ),
         );
       };

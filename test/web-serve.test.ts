@@ -234,7 +234,8 @@ describe.skipIf(!built)('the built web console', () => {
       0,
     );
     console.log(
-      `web-serve: initial JS ${scripts.join(', ')}: ${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzip`,
+      `web-serve: initial JS ${scripts.join(', ')}: ` +
+        `${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzip`,
     );
     expect(gzip).toBeLessThan(INITIAL_JS_LIMIT);
   });

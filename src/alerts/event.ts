@@ -5,7 +5,10 @@ import type { EventSeverity } from './classify.js';
 export const EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
-/** Where an event came from: an outside format, or one of Vigil's own sources (monitors, latency baselines, error tracking). */
+/**
+ * Where an event came from: an outside format, or one of Vigil's own sources (monitors, latency baselines, error
+ * tracking).
+ */
 export type EventFormat = 'pagerduty' | 'alertmanager' | 'grafana' | 'monitor' | 'performance' | 'errors';
 
 export interface EventLink {

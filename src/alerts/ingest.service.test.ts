@@ -77,27 +77,30 @@ describeEachEngine('alert ingestion', (env) => {
     expect(detail.events.map((e) => e.action)).toEqual(['trigger', 'trigger', 'trigger']);
   });
 
-  it('acknowledges the incident when all its open alerts are acknowledged, and resolves it when all are resolved', async () => {
-    const t = await setup('ing-lifecycle');
-    await t.send({ ...ev({ dedupKey: 'a', groupKey: 'g1' }) }, ev({ dedupKey: 'b', groupKey: 'g1' }));
-    const [incident] = await t.incidents();
-    expect((await t.alerts()).every((a) => a.incidentId === incident?.id)).toBe(true);
-    await t.send(ev({ dedupKey: 'a', action: 'acknowledge' }));
-    expect((await t.app.incidents.get(env.admin, incident?.id as string)).status).toBe('triggered');
-    await t.send(ev({ dedupKey: 'b', action: 'acknowledge' }));
-    expect((await t.app.incidents.get(env.admin, incident?.id as string)).status).toBe('acknowledged');
-    await t.send(ev({ dedupKey: 'a', action: 'resolve' }));
-    expect((await t.app.incidents.get(env.admin, incident?.id as string)).status).toBe('acknowledged');
-    await t.send(ev({ dedupKey: 'b', action: 'resolve' }));
-    const resolved = await t.app.incidents.get(env.admin, incident?.id as string);
-    expect(resolved.status).toBe('resolved');
-    const events = (await t.app.incidents.timeline(env.admin, resolved.id, { limit: 50 })).data;
-    expect(events.find((e) => e.kind === 'resolved')?.actor).toMatchObject({
-      type: 'integration',
-      id: t.service.id,
-      name: 'pagerduty:ing-lifecycle',
-    });
-  });
+  it(
+    'acknowledges the incident when all its open alerts are acknowledged, ' + 'and resolves it when all are resolved',
+    async () => {
+      const t = await setup('ing-lifecycle');
+      await t.send({ ...ev({ dedupKey: 'a', groupKey: 'g1' }) }, ev({ dedupKey: 'b', groupKey: 'g1' }));
+      const [incident] = await t.incidents();
+      expect((await t.alerts()).every((a) => a.incidentId === incident?.id)).toBe(true);
+      await t.send(ev({ dedupKey: 'a', action: 'acknowledge' }));
+      expect((await t.app.incidents.get(env.admin, incident?.id as string)).status).toBe('triggered');
+      await t.send(ev({ dedupKey: 'b', action: 'acknowledge' }));
+      expect((await t.app.incidents.get(env.admin, incident?.id as string)).status).toBe('acknowledged');
+      await t.send(ev({ dedupKey: 'a', action: 'resolve' }));
+      expect((await t.app.incidents.get(env.admin, incident?.id as string)).status).toBe('acknowledged');
+      await t.send(ev({ dedupKey: 'b', action: 'resolve' }));
+      const resolved = await t.app.incidents.get(env.admin, incident?.id as string);
+      expect(resolved.status).toBe('resolved');
+      const events = (await t.app.incidents.timeline(env.admin, resolved.id, { limit: 50 })).data;
+      expect(events.find((e) => e.kind === 'resolved')?.actor).toMatchObject({
+        type: 'integration',
+        id: t.service.id,
+        name: 'pagerduty:ing-lifecycle',
+      });
+    },
+  );
 
   it('opens a new alert and incident for a trigger after a resolve', async () => {
     const t = await setup('ing-reopen');
@@ -280,28 +283,31 @@ describeEachEngine('alert ingestion', (env) => {
     expect((await t.kinds(incident?.id as string)).filter((k) => k === 'resolved')).toHaveLength(1);
   });
 
-  it('opens the incidents of one batch together: numbered in arrival order, and answerable within the same batch', async () => {
-    const t = await setup('ing-batch-many');
-    await t.send(ev({ dedupKey: 'm1' }), ev({ dedupKey: 'm2', severity: 'error' }), ev({ dedupKey: 'm3' }), {
-      ...ev({ dedupKey: 'm2' }),
-      action: 'acknowledge',
-    });
-    const byTitle = new Map((await t.incidents()).map((i) => [i.title, i]));
-    const [m1, m2, m3] = ['alert m1', 'alert m2', 'alert m3'].map((title) => byTitle.get(title));
-    const seq = (n: string | undefined) => Number(n?.split('-').at(-1));
-    expect(seq(m2?.number)).toBe(seq(m1?.number) + 1);
-    expect(seq(m3?.number)).toBe(seq(m2?.number) + 1);
-    expect([m1?.severity, m2?.severity, m3?.severity]).toEqual(['P1', 'P2', 'P1']);
-    expect([m1?.status, m2?.status, m3?.status]).toEqual(['triggered', 'acknowledged', 'triggered']);
-    const kinds = await t.kinds(m2?.id as string);
-    expect(kinds[0]).toBe('created');
-    expect(kinds.indexOf('alert_added')).toBeLessThan(kinds.indexOf('acknowledged'));
-    expect((await t.alerts()).map((a) => [a.dedupKey, a.incidentId])).toEqual([
-      ['m3', m3?.id],
-      ['m2', m2?.id],
-      ['m1', m1?.id],
-    ]);
-  });
+  it(
+    'opens the incidents of one batch together: numbered in arrival order, ' + 'and answerable within the same batch',
+    async () => {
+      const t = await setup('ing-batch-many');
+      await t.send(ev({ dedupKey: 'm1' }), ev({ dedupKey: 'm2', severity: 'error' }), ev({ dedupKey: 'm3' }), {
+        ...ev({ dedupKey: 'm2' }),
+        action: 'acknowledge',
+      });
+      const byTitle = new Map((await t.incidents()).map((i) => [i.title, i]));
+      const [m1, m2, m3] = ['alert m1', 'alert m2', 'alert m3'].map((title) => byTitle.get(title));
+      const seq = (n: string | undefined) => Number(n?.split('-').at(-1));
+      expect(seq(m2?.number)).toBe(seq(m1?.number) + 1);
+      expect(seq(m3?.number)).toBe(seq(m2?.number) + 1);
+      expect([m1?.severity, m2?.severity, m3?.severity]).toEqual(['P1', 'P2', 'P1']);
+      expect([m1?.status, m2?.status, m3?.status]).toEqual(['triggered', 'acknowledged', 'triggered']);
+      const kinds = await t.kinds(m2?.id as string);
+      expect(kinds[0]).toBe('created');
+      expect(kinds.indexOf('alert_added')).toBeLessThan(kinds.indexOf('acknowledged'));
+      expect((await t.alerts()).map((a) => [a.dedupKey, a.incidentId])).toEqual([
+        ['m3', m3?.id],
+        ['m2', m2?.id],
+        ['m1', m1?.id],
+      ]);
+    },
+  );
 
   it('keeps an incident open when a resolve is followed by a new trigger of its group in the same batch', async () => {
     const t = await setup('ing-batch-reopen');

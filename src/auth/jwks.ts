@@ -184,7 +184,10 @@ export interface JwksCacheOptions {
   clock: Clock;
   /** How long a fetched set is used before it is fetched again (default 5 minutes). */
   ttlMs?: number;
-  /** Least time between two fetches caused by an unknown `kid` (default 10 s), so random kids cannot hammer the issuer. */
+  /**
+   * Least time between two fetches caused by an unknown `kid` (default 10 s), so random kids cannot hammer the
+   * issuer.
+   */
   cooldownMs?: number;
   timeoutMs?: number;
 }

@@ -103,7 +103,10 @@ export async function touchLastUsed(db: Db, id: string, at: Date): Promise<void>
   await db.updateTable('api_tokens').set({ last_used_at: at.toISOString() }).where('id', '=', id).execute();
 }
 
-/** Points the single bootstrap token at `digest`, creating it on first start; the previous bootstrap secret stops working. */
+/**
+ * Points the single bootstrap token at `digest`, creating it on first start; the previous bootstrap secret stops
+ * working.
+ */
 export async function upsertBootstrapToken(
   db: Db,
   t: { id: string; userId: string; digest: string; hint: string; at: Date },

@@ -111,7 +111,9 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
       : {
           failure: {
             code: 'bad_signature',
-            message: `the signature does not match the ${describeKey((fitting[0] as PublicJwk).key)} key${kid === undefined ? 's' : ` ${JSON.stringify(kid)}`} of the JWKS`,
+            message:
+              `the signature does not match the ${describeKey((fitting[0] as PublicJwk).key)} ` +
+              `key${kid === undefined ? 's' : ` ${JSON.stringify(kid)}`} of the JWKS`,
           },
         };
   }
@@ -148,7 +150,9 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
       if (kind === undefined)
         return verdict({
           code: 'algorithm_not_allowed',
-          message: `${JSON.stringify(alg)} is not a supported algorithm (${[...HMAC_ALGORITHMS, ...PUBLIC_KEY_ALGORITHMS].join(', ')})`,
+          message:
+            `${JSON.stringify(alg)} is not a supported algorithm ` +
+            `(${[...HMAC_ALGORITHMS, ...PUBLIC_KEY_ALGORITHMS].join(', ')})`,
         });
       let keyId = kid;
       if (kind === 'secret') {
@@ -156,7 +160,9 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
         if (secret === undefined)
           return verdict({
             code: 'algorithm_not_allowed',
-            message: `${alg} needs a shared secret (VIGIL_JWT_SECRET); this issuer is configured with a JWKS, whose public keys are never used as HMAC secrets`,
+            message:
+              `${alg} needs a shared secret (VIGIL_JWT_SECRET); ` +
+              'this issuer is configured with a JWKS, whose public keys are never used as HMAC secrets',
           });
         if (!verifyWithSecret(decoded, secret))
           return verdict({

@@ -8,7 +8,10 @@ export class CliError extends Error {
 }
 
 export interface RequestOptions {
-  /** A PagerDuty-compatible endpoint: the routing key in the body is the credential, errors come in PagerDuty's shape. */
+  /**
+   * A PagerDuty-compatible endpoint: the routing key in the body is the credential, errors come in PagerDuty's
+   * shape.
+   */
   pagerDuty?: boolean;
 }
 

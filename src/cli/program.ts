@@ -13,7 +13,9 @@ import { tokenCommands, userCommands } from './commands/people.js';
 export function buildProgram(): Command {
   const program = new Command('vigil')
     .description(
-      'Vigil: self-hosted incident response.\nClient commands talk to VIGIL_URL (default http://127.0.0.1:8080) with VIGIL_TOKEN (default: <data dir>/admin-token).',
+      'Vigil: self-hosted incident response.\n' +
+        'Client commands talk to VIGIL_URL (default http://127.0.0.1:8080) ' +
+        'with VIGIL_TOKEN (default: <data dir>/admin-token).',
     )
     .version('0.1.0');
 

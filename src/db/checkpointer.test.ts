@@ -36,31 +36,41 @@ describe('SQLite log checkpoints on a worker thread', () => {
     }
   }
 
-  it('turns automatic checkpoints off on the server connection and keeps the log bounded by checkpointing elsewhere', async () => {
-    const { database, file } = open();
-    expect(database.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    await write(database, 60); // ~6 MB through the log
-    const wal = fs.statSync(`${file}-wal`).size;
-    // Without checkpoints the log would hold every page written (> 6 MB); the worker's keep it to what arrives between two of them.
-    expect(wal).toBeLessThan(2_000_000);
-    const rows = await sql<{ n: number }>`select count(*) as n from filler`.execute(database.db);
-    expect(Number(rows.rows[0]?.n)).toBe(6_000);
-  });
+  it(
+    'turns automatic checkpoints off on the server connection ' +
+      'and keeps the log bounded by checkpointing elsewhere',
+    async () => {
+      const { database, file } = open();
+      expect(database.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      await write(database, 60); // ~6 MB through the log
+      const wal = fs.statSync(`${file}-wal`).size;
+      // Without checkpoints the log would hold every page written (> 6 MB); the worker's keep it to what arrives
+      // between two of them.
+      expect(wal).toBeLessThan(2_000_000);
+      const rows = await sql<{ n: number }>`select count(*) as n from filler`.execute(database.db);
+      expect(Number(rows.rows[0]?.n)).toBe(6_000);
+    },
+  );
 
-  it("grows the log past that bound while a reader holds an old snapshot (so the bound above is the checkpoints' doing)", async () => {
-    const { database, file } = open();
-    database.sqlite?.pragma('wal_autocheckpoint = 0');
-    // Stop only the worker's effect by holding a read snapshot open on another connection: PASSIVE checkpoints cannot pass it.
-    const reader = createDb({ sqlitePath: file, checkpointIntervalMs: 60_000 });
-    opened.push(reader);
-    await sql`create table if not exists filler (id integer primary key, body text not null)`.execute(database.db);
-    const snapshot = reader.sqlite?.prepare('select 1 from sqlite_master');
-    reader.sqlite?.exec('begin');
-    snapshot?.get();
-    await write(database, 30);
-    reader.sqlite?.exec('commit');
-    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(3_000_000);
-  });
+  it(
+    'grows the log past that bound while a reader holds an old snapshot ' +
+      "(so the bound above is the checkpoints' doing)",
+    async () => {
+      const { database, file } = open();
+      database.sqlite?.pragma('wal_autocheckpoint = 0');
+      // Stop only the worker's effect by holding a read snapshot open on another connection: PASSIVE checkpoints
+      // cannot pass it.
+      const reader = createDb({ sqlitePath: file, checkpointIntervalMs: 60_000 });
+      opened.push(reader);
+      await sql`create table if not exists filler (id integer primary key, body text not null)`.execute(database.db);
+      const snapshot = reader.sqlite?.prepare('select 1 from sqlite_master');
+      reader.sqlite?.exec('begin');
+      snapshot?.get();
+      await write(database, 30);
+      reader.sqlite?.exec('commit');
+      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(3_000_000);
+    },
+  );
 
   it('closes promptly, and the data is all there when the file is opened again', async () => {
     const { database, file } = open();

@@ -15,7 +15,8 @@ export interface Checkpointer {
 }
 
 // Plain CommonJS so it runs the same from dist/ and from src/ under a TypeScript loader.
-const WORKER_SOURCE = `
+const WORKER_SOURCE =
+  `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
@@ -25,7 +26,8 @@ const checkpoint = () => {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
     // Busy (another checkpoint, a schema change): the next interval tries again.
-    if (!String(error && error.code).startsWith('SQLITE_BUSY')) parentPort.postMessage({ error: String(error && error.message) });
+    if (!String(error && error.code).startsWith('SQLITE_BUSY'))` +
+  ` parentPort.postMessage({ error: String(error && error.message) });
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
@@ -62,7 +64,8 @@ export function startCheckpointer(
         // Held while it finishes, so a process that is only waiting for this does not end first.
         worker.ref();
         worker.postMessage('stop');
-        // A worker that does not finish its last checkpoint promptly is ended; the server's own close checkpoints anyway.
+        // A worker that does not finish its last checkpoint promptly is ended; the server's own close checkpoints
+        // anyway.
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
         await Promise.race([exited, timeout]);

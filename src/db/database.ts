@@ -49,7 +49,8 @@ export function createDb(options: DbOptions): Database {
 function openSqlite(file: string, checkpointIntervalMs?: number): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
-  // WAL for concurrent readers, FULL so a committed event survives power loss, FKs on, and wait rather than fail on a lock.
+  // WAL for concurrent readers, FULL so a committed event survives power loss, FKs on, and wait rather than fail
+  // on a lock.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

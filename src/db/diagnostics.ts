@@ -43,14 +43,14 @@ export async function databaseHealth(database: Database): Promise<DatabaseHealth
   const latency = ms(started);
   if (database.engine === 'postgres') {
     const { rows } = await sql<{ version: string; size: string; in_recovery: boolean; replay_lag_s: number | null }>`
-      select current_setting('server_version') as version, pg_database_size(current_database()) as size, pg_is_in_recovery() as in_recovery,
-             case when pg_is_in_recovery() then extract(epoch from now() - pg_last_xact_replay_timestamp()) end as replay_lag_s`.execute(
-      database.db,
-    );
+      select current_setting('server_version') as version, pg_database_size(current_database()) as size,
+             pg_is_in_recovery() as in_recovery,
+             case when pg_is_in_recovery() then extract(epoch from now() - pg_last_xact_replay_timestamp()) end
+               as replay_lag_s`.execute(database.db);
     const replicas = await sql<{ client: string | null; state: string; replay_lag_s: number | null }>`
-      select coalesce(application_name, client_addr::text) as client, state, extract(epoch from replay_lag) as replay_lag_s from pg_stat_replication`.execute(
-      database.db,
-    );
+      select coalesce(application_name, client_addr::text) as client, state,
+             extract(epoch from replay_lag) as replay_lag_s
+        from pg_stat_replication`.execute(database.db);
     const r = rows[0];
     return {
       engine: 'postgres',
@@ -95,17 +95,14 @@ export async function databaseHealth(database: Database): Promise<DatabaseHealth
 export async function connectionPool(database: Database) {
   if (database.engine === 'postgres') {
     const states = await sql<{ state: string | null; count: string }>`
-      select coalesce(state, 'background') as state, count(*) as count from pg_stat_activity group by 1 order by 2 desc`.execute(
-      database.db,
-    );
+      select coalesce(state, 'background') as state, count(*) as count
+        from pg_stat_activity group by 1 order by 2 desc`.execute(database.db);
     const mine = await sql<{ state: string | null; count: string }>`
-      select coalesce(state, 'background') as state, count(*) as count from pg_stat_activity where datname = current_database() group by 1 order by 2 desc`.execute(
-      database.db,
-    );
+      select coalesce(state, 'background') as state, count(*) as count
+        from pg_stat_activity where datname = current_database() group by 1 order by 2 desc`.execute(database.db);
     const limits = await sql<{ max: string; reserved: string }>`
-      select current_setting('max_connections') as max, current_setting('superuser_reserved_connections') as reserved`.execute(
-      database.db,
-    );
+      select current_setting('max_connections') as max,
+             current_setting('superuser_reserved_connections') as reserved`.execute(database.db);
     const total = states.rows.reduce((n, r) => n + Number(r.count), 0);
     const max = Number(limits.rows[0]?.max);
     const pool = database.pgPool;
@@ -159,9 +156,11 @@ export async function performanceAnalysis(database: Database, longerThanSeconds 
       blocking_state: string | null;
       blocking_for_s: number | null;
     }>`
-      select w.pid as blocked_pid, w.query as blocked_query, extract(epoch from now() - coalesce(w.state_change, w.query_start)) as blocked_wait_s,
+      select w.pid as blocked_pid, w.query as blocked_query,
+             extract(epoch from now() - coalesce(w.state_change, w.query_start)) as blocked_wait_s,
              w.wait_event_type || ':' || w.wait_event as wait_event,
-             b.pid as blocking_pid, b.query as blocking_query, b.state as blocking_state, extract(epoch from now() - b.xact_start) as blocking_for_s
+             b.pid as blocking_pid, b.query as blocking_query, b.state as blocking_state,
+             extract(epoch from now() - b.xact_start) as blocking_for_s
         from pg_stat_activity w
         cross join lateral unnest(pg_blocking_pids(w.pid)) as bp(pid)
         left join pg_stat_activity b on b.pid = bp.pid
@@ -175,17 +174,19 @@ export async function performanceAnalysis(database: Database, longerThanSeconds 
       wait_event: string | null;
       datname: string | null;
     }>`
-      select pid, state, query, extract(epoch from now() - query_start) as running_s, wait_event_type || ':' || wait_event as wait_event, datname
+      select pid, state, query, extract(epoch from now() - query_start) as running_s,
+             wait_event_type || ':' || wait_event as wait_event, datname
         from pg_stat_activity
-       where state <> 'idle' and pid <> pg_backend_pid() and query_start < now() - make_interval(secs => ${longerThanSeconds})
+       where state <> 'idle' and pid <> pg_backend_pid()
+         and query_start < now() - make_interval(secs => ${longerThanSeconds})
        order by query_start
        limit 20`.execute(db);
     const cache = await sql<{ hit: string | null; read: string | null; stats_reset: Date | string | null }>`
-      select blks_hit as hit, blks_read as read, stats_reset from pg_stat_database where datname = current_database()`.execute(
-      db,
-    );
+      select blks_hit as hit, blks_read as read, stats_reset
+        from pg_stat_database where datname = current_database()`.execute(db);
     const dead = await sql<{ table: string; dead: string; live: string; last_autovacuum: Date | string | null }>`
-      select schemaname || '.' || relname as table, n_dead_tup as dead, n_live_tup as live, coalesce(last_autovacuum, last_vacuum) as last_autovacuum
+      select schemaname || '.' || relname as table, n_dead_tup as dead, n_live_tup as live,
+             coalesce(last_autovacuum, last_vacuum) as last_autovacuum
         from pg_stat_user_tables where n_dead_tup > 0 order by n_dead_tup desc limit 10`.execute(db);
     const hasStatements =
       (
@@ -198,9 +199,8 @@ export async function performanceAnalysis(database: Database, longerThanSeconds 
     if (hasStatements) {
       try {
         const top = await sql<{ query: string; calls: string; total_ms: number; mean_ms: number; rows: string }>`
-          select query, calls, total_exec_time as total_ms, mean_exec_time as mean_ms, rows from pg_stat_statements order by total_exec_time desc limit 10`.execute(
-          db,
-        );
+          select query, calls, total_exec_time as total_ms, mean_exec_time as mean_ms, rows
+            from pg_stat_statements order by total_exec_time desc limit 10`.execute(db);
         topStatements = top.rows.map((r) => ({
           query: r.query,
           calls: Number(r.calls),
@@ -213,7 +213,8 @@ export async function performanceAnalysis(database: Database, longerThanSeconds 
       }
     } else {
       note =
-        'pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries), so there are no top statements';
+        'pg_stat_statements is not installed in this database ' +
+        '(CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries), so there are no top statements';
     }
     const c = cache.rows[0];
     const hit = Number(c?.hit ?? 0);
@@ -265,7 +266,8 @@ export async function performanceAnalysis(database: Database, longerThanSeconds 
   const walBytes = fileSize(`${file}-wal`);
   return {
     engine: 'sqlite' as const,
-    // SQLite has one writer and no server: contention shows as writers waiting out busy_timeout, and as a log that checkpoints cannot keep short.
+    // SQLite has one writer and no server: contention shows as writers waiting out busy_timeout, and as a log that
+    // checkpoints cannot keep short.
     blocking_queries: [],
     long_running_queries: null,
     wal: {
@@ -281,6 +283,8 @@ export async function performanceAnalysis(database: Database, longerThanSeconds 
     },
     in_transaction: sqlite?.inTransaction ?? false,
     busy_timeout_ms: num(pragma('busy_timeout')),
-    note: 'SQLite keeps no query statistics; PostgreSQL reports blocking pairs, long queries, cache hit ratio and dead rows',
+    note:
+      'SQLite keeps no query statistics; ' +
+      'PostgreSQL reports blocking pairs, long queries, cache hit ratio and dead rows',
   };
 }

@@ -15,7 +15,10 @@ type Column<T extends Table> = keyof Schema[T] & string;
 export interface InsertRowsOptions<T extends Table> {
   /** Rows per statement at most (a power of two; see chunks.ts). */
   max?: number;
-  /** Rows whose `key` exists already have these columns overwritten instead (ON CONFLICT … DO UPDATE, on both engines). */
+  /**
+   * Rows whose `key` exists already have these columns overwritten instead (ON CONFLICT … DO UPDATE, on both
+   * engines).
+   */
   onConflictUpdate?: { key: Column<T>; set: ReadonlyArray<Column<T>> };
 }
 
@@ -30,7 +33,9 @@ function sqlFor<T extends Table>(
   rows: number,
   conflict: InsertRowsOptions<T>['onConflictUpdate'],
 ): string {
-  const cacheKey = `${postgres ? 'pg' : 'sqlite'} ${table} ${columns.join(',')} ${rows} ${conflict ? `${conflict.key}:${conflict.set.join(',')}` : ''}`;
+  const cacheKey =
+    `${postgres ? 'pg' : 'sqlite'} ${table} ${columns.join(',')} ${rows} ` +
+    `${conflict ? `${conflict.key}:${conflict.set.join(',')}` : ''}`;
   let text = texts.get(cacheKey);
   if (text) return text;
   let n = 0;
@@ -38,7 +43,9 @@ function sqlFor<T extends Table>(
   const values = Array.from({ length: rows }, tuple).join(', ');
   text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${values}`;
   if (conflict)
-    text += ` on conflict (${quote(conflict.key)}) do update set ${conflict.set.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
+    text +=
+      ` on conflict (${quote(conflict.key)}) do update set ` +
+      `${conflict.set.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
   texts.set(cacheKey, text);
   return text;
 }

@@ -44,29 +44,32 @@ describeEachEngine('engine', (env) => {
     await engine.stop();
   });
 
-  it('runs a sweep asked for during another right after it (one for all such calls), so nothing waits a tick', async () => {
-    const app = env.app();
-    let calls = 0;
-    const slow = {
-      ...app,
-      escalation: {
-        ...app.escalation,
-        sweep: async () => {
-          calls += 1;
-          await new Promise((r) => setTimeout(r, 20));
-          return 0;
+  it(
+    'runs a sweep asked for during another right after it (one for all such calls), ' + 'so nothing waits a tick',
+    async () => {
+      const app = env.app();
+      let calls = 0;
+      const slow = {
+        ...app,
+        escalation: {
+          ...app.escalation,
+          sweep: async () => {
+            calls += 1;
+            await new Promise((r) => setTimeout(r, 20));
+            return 0;
+          },
         },
-      },
-    };
-    const engine = startEngine(slow, { info: vi.fn(), error: vi.fn() }, 0);
-    const first = engine.sweep();
-    const [second, third] = [engine.sweep(), engine.sweep()];
-    expect(second).toBe(third);
-    await Promise.all([first, second, third]);
-    // Three calls, two sweeps: the two made during the first share the one that follows it.
-    expect(calls).toBe(2);
-    await engine.stop();
-  });
+      };
+      const engine = startEngine(slow, { info: vi.fn(), error: vi.fn() }, 0);
+      const first = engine.sweep();
+      const [second, third] = [engine.sweep(), engine.sweep()];
+      expect(second).toBe(third);
+      await Promise.all([first, second, third]);
+      // Three calls, two sweeps: the two made during the first share the one that follows it.
+      expect(calls).toBe(2);
+      await engine.stop();
+    },
+  );
 
   it('wakes itself when the next escalation falls due, instead of waiting for the tick', async () => {
     const app = env.app(systemClock);

@@ -8,7 +8,9 @@ describe('parseEnvelope', () => {
   it('reads items with a length (payloads may hold newlines) and without one (up to the newline)', () => {
     const payload = 'a\nb';
     const parsed = env(
-      `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"attachment","length":${Buffer.byteLength(payload)}}\n${payload}\n{"type":"event"}\n{"message":"hi"}\n`,
+      `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n` +
+        `{"type":"attachment","length":${Buffer.byteLength(payload)}}\n${payload}\n` +
+        '{"type":"event"}\n{"message":"hi"}\n',
     );
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;

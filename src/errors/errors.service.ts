@@ -167,7 +167,9 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
             format: 'errors',
             action: 'trigger',
             dedupKey: 'errors:spike',
-            summary: `Error spike: ${spike.events} events in the minute from ${spike.minute} (threshold ${spike.threshold} a minute)`,
+            summary:
+              `Error spike: ${spike.events} events in the minute from ${spike.minute} ` +
+              `(threshold ${spike.threshold} a minute)`,
             source: 'error tracking',
             severity: 'critical',
             customDetails: {

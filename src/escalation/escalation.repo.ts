@@ -115,7 +115,10 @@ export interface Page {
   reason: string;
 }
 
-/** Writes pages and returns the ones written: one that already exists (same incident, run, loop, level and person) is skipped. */
+/**
+ * Writes pages and returns the ones written: one that already exists (same incident, run, loop, level and person) is
+ * skipped.
+ */
 export async function insertPages(db: Db, pages: Page[]): Promise<Page[]> {
   if (pages.length === 0) return [];
   const written = await db

@@ -88,111 +88,117 @@ describeEachEngine('escalation engine', (env) => {
     return { person, level, user, policy, service, incident, events, escalated, pages, runPages, standing };
   }
 
-  it('climbs a three-level policy on time: level 1 at once, level 2 at 15 min (not 14:59), level 3 at 30 min', async () => {
-    const t = setup('2030-01-07T10:00:00.000Z');
-    const [a, b, c] = [await t.person('l1'), await t.person('l2'), await t.person('l3')];
-    const pol = await t.policy([t.level(0, t.user(a.id)), t.level(900, t.user(b.id)), t.level(1800, t.user(c.id))]);
-    const svc = await t.service(pol.id);
-    const t0 = t.clock.now();
-    const inc = await t.incident(svc.id);
-    expect(inc).toMatchObject({ escalationLevel: 0, nextEscalationAt: t0 });
-    expect(await t.pages(inc.id)).toEqual([]);
+  it(
+    'climbs a three-level policy on time: level 1 at once, ' + 'level 2 at 15 min (not 14:59), level 3 at 30 min',
+    async () => {
+      const t = setup('2030-01-07T10:00:00.000Z');
+      const [a, b, c] = [await t.person('l1'), await t.person('l2'), await t.person('l3')];
+      const pol = await t.policy([t.level(0, t.user(a.id)), t.level(900, t.user(b.id)), t.level(1800, t.user(c.id))]);
+      const svc = await t.service(pol.id);
+      const t0 = t.clock.now();
+      const inc = await t.incident(svc.id);
+      expect(inc).toMatchObject({ escalationLevel: 0, nextEscalationAt: t0 });
+      expect(await t.pages(inc.id)).toEqual([]);
 
-    await t.sweep();
-    expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 15 * MIN).toISOString() });
-    expect(await t.pages(inc.id)).toEqual([[1, 0, a.id, t0.toISOString()]]);
-    expect(await t.escalated(inc.id)).toEqual([[1, 0, [a.handle]]]);
+      await t.sweep();
+      expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 15 * MIN).toISOString() });
+      expect(await t.pages(inc.id)).toEqual([[1, 0, a.id, t0.toISOString()]]);
+      expect(await t.escalated(inc.id)).toEqual([[1, 0, [a.handle]]]);
 
-    t.clock.advance(14 * MIN + 59 * SEC);
-    await t.sweep();
-    expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 15 * MIN).toISOString() });
-    expect(await t.pages(inc.id)).toHaveLength(1);
+      t.clock.advance(14 * MIN + 59 * SEC);
+      await t.sweep();
+      expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 15 * MIN).toISOString() });
+      expect(await t.pages(inc.id)).toHaveLength(1);
 
-    t.clock.advance(1 * SEC);
-    await t.sweep();
-    expect(await t.standing(inc.id)).toEqual({ level: 2, next: plus(t0, 30 * MIN).toISOString() });
-    expect((await t.pages(inc.id)).at(-1)).toEqual([2, 0, b.id, plus(t0, 15 * MIN).toISOString()]);
-    // A second sweep at the same instant does nothing more.
-    await t.sweep();
-    expect(await t.pages(inc.id)).toHaveLength(2);
+      t.clock.advance(1 * SEC);
+      await t.sweep();
+      expect(await t.standing(inc.id)).toEqual({ level: 2, next: plus(t0, 30 * MIN).toISOString() });
+      expect((await t.pages(inc.id)).at(-1)).toEqual([2, 0, b.id, plus(t0, 15 * MIN).toISOString()]);
+      // A second sweep at the same instant does nothing more.
+      await t.sweep();
+      expect(await t.pages(inc.id)).toHaveLength(2);
 
-    t.clock.advance(15 * MIN);
-    await t.sweep();
-    expect(await t.standing(inc.id)).toEqual({ level: 3, next: null });
-    expect(await t.pages(inc.id)).toEqual([
-      [1, 0, a.id, t0.toISOString()],
-      [2, 0, b.id, plus(t0, 15 * MIN).toISOString()],
-      [3, 0, c.id, plus(t0, 30 * MIN).toISOString()],
-    ]);
-    expect(await t.escalated(inc.id)).toEqual([
-      [1, 0, [a.handle]],
-      [2, 0, [b.handle]],
-      [3, 0, [c.handle]],
-    ]);
-    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
-      policyId: pol.id,
-      level: 3,
-      nextAt: null,
-      stopReason: 'policy exhausted',
-    });
-    expect(await t.events(inc.id, 'escalation_exhausted')).toEqual([]);
-
-    t.clock.advance(60 * MIN);
-    await t.sweep();
-    expect(await t.pages(inc.id)).toHaveLength(3);
-  });
-
-  it('stops an "unacknowledged" policy at acknowledge but keeps an "unresolved" one climbing; resolve stops both', async () => {
-    const t = setup('2030-01-08T10:00:00.000Z');
-    const [a, b, c] = [await t.person('ack1'), await t.person('ack2'), await t.person('ack3')];
-    const levels = [t.level(0, t.user(a.id)), t.level(900, t.user(b.id)), t.level(1800, t.user(c.id))];
-    const untilAck = await t.service((await t.policy(levels, { escalateWhile: 'unacknowledged' })).id);
-    const untilResolved = await t.service((await t.policy(levels, { escalateWhile: 'unresolved' })).id);
-    const acked = await t.incident(untilAck.id);
-    const ackedButOpen = await t.incident(untilResolved.id);
-    const resolvedEarly = await t.incident(untilAck.id);
-    const resolvedLater = await t.incident(untilResolved.id);
-    await t.sweep();
-
-    t.clock.advance(MIN);
-    for (const inc of [acked, ackedButOpen]) await t.app.incidents.acknowledge(env.admin, inc.id);
-    await t.app.incidents.resolve(env.admin, resolvedEarly.id);
-    expect(await t.standing(acked.id)).toEqual({ level: 1, next: null });
-    expect(await t.app.escalation.state(env.admin, acked.id)).toMatchObject({
-      stopReason: 'acknowledged',
-      stoppedAt: t.clock.now(),
-    });
-    expect(await t.standing(ackedButOpen.id)).toEqual({
-      level: 1,
-      next: plus(acked.createdAt, 15 * MIN).toISOString(),
-    });
-    expect(await t.app.escalation.state(env.admin, resolvedEarly.id)).toMatchObject({
-      stopReason: 'resolved',
-      nextAt: null,
-    });
-
-    t.clock.advance(14 * MIN);
-    await t.sweep();
-    expect((await t.escalated(acked.id)).map(([level]) => level)).toEqual([1]);
-    expect((await t.escalated(resolvedEarly.id)).map(([level]) => level)).toEqual([1]);
-    expect((await t.escalated(ackedButOpen.id)).map(([level]) => level)).toEqual([1, 2]);
-    expect((await t.escalated(resolvedLater.id)).map(([level]) => level)).toEqual([1, 2]);
-
-    t.clock.advance(5 * MIN);
-    for (const inc of [ackedButOpen, resolvedLater]) await t.app.incidents.resolve(env.admin, inc.id);
-    t.clock.advance(30 * MIN);
-    await t.sweep();
-    for (const inc of [ackedButOpen, resolvedLater]) {
-      expect((await t.escalated(inc.id)).map(([level]) => level)).toEqual([1, 2]);
+      t.clock.advance(15 * MIN);
+      await t.sweep();
+      expect(await t.standing(inc.id)).toEqual({ level: 3, next: null });
+      expect(await t.pages(inc.id)).toEqual([
+        [1, 0, a.id, t0.toISOString()],
+        [2, 0, b.id, plus(t0, 15 * MIN).toISOString()],
+        [3, 0, c.id, plus(t0, 30 * MIN).toISOString()],
+      ]);
+      expect(await t.escalated(inc.id)).toEqual([
+        [1, 0, [a.handle]],
+        [2, 0, [b.handle]],
+        [3, 0, [c.handle]],
+      ]);
       expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
-        level: 2,
+        policyId: pol.id,
+        level: 3,
         nextAt: null,
-        stopReason: 'resolved',
+        stopReason: 'policy exhausted',
       });
-    }
-    expect(await t.pages(acked.id)).toHaveLength(1);
-    expect(await t.pages(ackedButOpen.id)).toHaveLength(2);
-  });
+      expect(await t.events(inc.id, 'escalation_exhausted')).toEqual([]);
+
+      t.clock.advance(60 * MIN);
+      await t.sweep();
+      expect(await t.pages(inc.id)).toHaveLength(3);
+    },
+  );
+
+  it(
+    'stops an "unacknowledged" policy at acknowledge but ' + 'keeps an "unresolved" one climbing; resolve stops both',
+    async () => {
+      const t = setup('2030-01-08T10:00:00.000Z');
+      const [a, b, c] = [await t.person('ack1'), await t.person('ack2'), await t.person('ack3')];
+      const levels = [t.level(0, t.user(a.id)), t.level(900, t.user(b.id)), t.level(1800, t.user(c.id))];
+      const untilAck = await t.service((await t.policy(levels, { escalateWhile: 'unacknowledged' })).id);
+      const untilResolved = await t.service((await t.policy(levels, { escalateWhile: 'unresolved' })).id);
+      const acked = await t.incident(untilAck.id);
+      const ackedButOpen = await t.incident(untilResolved.id);
+      const resolvedEarly = await t.incident(untilAck.id);
+      const resolvedLater = await t.incident(untilResolved.id);
+      await t.sweep();
+
+      t.clock.advance(MIN);
+      for (const inc of [acked, ackedButOpen]) await t.app.incidents.acknowledge(env.admin, inc.id);
+      await t.app.incidents.resolve(env.admin, resolvedEarly.id);
+      expect(await t.standing(acked.id)).toEqual({ level: 1, next: null });
+      expect(await t.app.escalation.state(env.admin, acked.id)).toMatchObject({
+        stopReason: 'acknowledged',
+        stoppedAt: t.clock.now(),
+      });
+      expect(await t.standing(ackedButOpen.id)).toEqual({
+        level: 1,
+        next: plus(acked.createdAt, 15 * MIN).toISOString(),
+      });
+      expect(await t.app.escalation.state(env.admin, resolvedEarly.id)).toMatchObject({
+        stopReason: 'resolved',
+        nextAt: null,
+      });
+
+      t.clock.advance(14 * MIN);
+      await t.sweep();
+      expect((await t.escalated(acked.id)).map(([level]) => level)).toEqual([1]);
+      expect((await t.escalated(resolvedEarly.id)).map(([level]) => level)).toEqual([1]);
+      expect((await t.escalated(ackedButOpen.id)).map(([level]) => level)).toEqual([1, 2]);
+      expect((await t.escalated(resolvedLater.id)).map(([level]) => level)).toEqual([1, 2]);
+
+      t.clock.advance(5 * MIN);
+      for (const inc of [ackedButOpen, resolvedLater]) await t.app.incidents.resolve(env.admin, inc.id);
+      t.clock.advance(30 * MIN);
+      await t.sweep();
+      for (const inc of [ackedButOpen, resolvedLater]) {
+        expect((await t.escalated(inc.id)).map(([level]) => level)).toEqual([1, 2]);
+        expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
+          level: 2,
+          nextAt: null,
+          stopReason: 'resolved',
+        });
+      }
+      expect(await t.pages(acked.id)).toHaveLength(1);
+      expect(await t.pages(ackedButOpen.id)).toHaveLength(2);
+    },
+  );
 
   it('runs the chain again on repeat, each loop one cycle after the last, then stops', async () => {
     const t = setup('2030-01-09T10:00:00.000Z');
@@ -242,158 +248,169 @@ describeEachEngine('escalation engine', (env) => {
     });
   });
 
-  it('skips a level with nobody to page at once and reaches the next one in the same sweep, not after its delay', async () => {
-    const t = setup('2030-01-10T10:00:00.000Z');
-    const [onRota, gone, x, y] = [
-      await t.person('rota'),
-      await t.person('gone'),
-      await t.person('x'),
-      await t.person('y'),
-    ];
-    const emptyTeam = await t.app.teams.create(env.admin, { name: unique('empty-team') });
-    const formerTeam = await t.app.teams.create(env.admin, { name: unique('former-team'), members: [gone.id] });
-    await t.app.users.update(env.admin, gone.id, { active: false });
-    // A schedule whose only person is taken off over the whole test: nobody on call.
-    const schedule = await t.app.schedules.create(env.admin, {
-      name: unique('nobody'),
-      timezone: 'UTC',
-      layers: [
-        {
-          name: 'l',
-          rotation: { kind: 'daily', handoffAt: new Date('2030-01-01T09:00:00.000Z'), participants: [onRota.id] },
-        },
-      ],
-    });
-    await t.app.schedules.addOverride(env.admin, schedule.id, {
-      replacesUserId: onRota.id,
-      start: new Date('2030-01-10T00:00:00.000Z'),
-      end: new Date('2030-01-11T00:00:00.000Z'),
-    });
-    const pol = await t.policy([
-      t.level(0, { type: 'team', id: emptyTeam.id }, { type: 'team', id: formerTeam.id }),
-      t.level(900, t.user(x.id)),
-      t.level(1800, { type: 'schedule', id: schedule.id }),
-      t.level(3600, t.user(y.id)),
-    ]);
-    const t0 = t.clock.now();
-    const inc = await t.incident((await t.service(pol.id)).id);
-
-    await t.sweep();
-    expect(await t.pages(inc.id)).toEqual([[2, 0, x.id, t0.toISOString()]]);
-    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.at.toISOString()])).toEqual([
-      [1, t0.toISOString()],
-    ]);
-    expect(await t.standing(inc.id)).toEqual({ level: 2, next: plus(t0, 30 * MIN).toISOString() });
-
-    t.clock.advance(30 * MIN);
-    await t.sweep();
-    const now = t.clock.now().toISOString();
-    expect((await t.pages(inc.id)).at(-1)).toEqual([4, 0, y.id, now]);
-    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => e.data.level)).toEqual([1, 3]);
-    expect(await t.escalated(inc.id)).toEqual([
-      [2, 0, [x.handle]],
-      [4, 0, [y.handle]],
-    ]);
-    expect(await t.standing(inc.id)).toEqual({ level: 4, next: null });
-    // People were reached, so running out is not an alert to admins.
-    expect(await t.events(inc.id, 'escalation_exhausted')).toEqual([]);
-  });
-
-  it('pages the admins (level 0) and writes escalation_exhausted when a policy runs out with nobody reached', async () => {
-    const t = setup('2030-01-11T10:00:00.000Z');
-    const [admin, formerAdmin, responder] = [
-      await t.person('admin'),
-      await t.person('former-admin'),
-      await t.person('responder'),
-    ];
-    await t.app.tokens.create(env.admin, { user: admin.id, role: 'admin' });
-    const revoked = await t.app.tokens.create(env.admin, { user: formerAdmin.id, role: 'admin' });
-    await t.app.tokens.revoke(env.admin, revoked.token.id);
-    await t.app.tokens.create(env.admin, { user: responder.id, role: 'responder' });
-    const team = await t.app.teams.create(env.admin, { name: unique('nobody-team') });
-    const pol = await t.policy(
-      [t.level(0, { type: 'team', id: team.id }), t.level(600, { type: 'team', id: team.id })],
-      { repeat: 1 },
-    );
-    const svc = await t.service(pol.id);
-    const inc = await t.incident(svc.id);
-    // A second incident exhausted in the same sweep pages the same admins (read once for both).
-    const other = await t.incident(svc.id);
-
-    await t.sweep();
-    const pages = await t.app.escalation.pages(env.admin, inc.id);
-    expect(pages.every((p) => p.level === 0)).toBe(true);
-    const paged = pages.map((p) => p.userId);
-    expect((await t.app.escalation.pages(env.admin, other.id)).map((p) => p.userId).sort()).toEqual([...paged].sort());
-    expect(paged).toContain(admin.id);
-    expect(paged).not.toContain(formerAdmin.id);
-    expect(paged).not.toContain(responder.id);
-    expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.data.loop])).toEqual([
-      [1, 0],
-      [2, 0],
-      [1, 1],
-      [2, 1],
-    ]);
-    const [exhausted, ...more] = await t.events(inc.id, 'escalation_exhausted');
-    expect(more).toEqual([]);
-    expect(exhausted?.data).toMatchObject({ policy: pol.name, reached: 0, admins_paged: pages.length });
-    expect(await t.standing(inc.id)).toEqual({ level: 2, next: null });
-
-    t.clock.advance(2 * 60 * MIN);
-    await t.sweep();
-    expect(await t.app.escalation.pages(env.admin, inc.id)).toHaveLength(pages.length);
-
-    // Reopened, it runs out with nobody again: the admins hear of it again.
-    await t.app.incidents.resolve(env.admin, inc.id);
-    t.clock.advance(MIN);
-    await t.app.incidents.reopen(env.admin, inc.id);
-    await t.sweep();
-    expect(await t.events(inc.id, 'escalation_exhausted')).toHaveLength(2);
-    const again = (await t.app.escalation.pages(env.admin, inc.id)).filter(
-      (p) => p.at.getTime() === t.clock.now().getTime(),
-    );
-    expect(again.map((p) => [p.level, p.userId])).toContainEqual([0, admin.id]);
-    expect(again).toHaveLength(pages.length);
-  });
-
-  it('pages the person an override puts on a schedule instead of the rotation’s, and the rotation’s once it ends', async () => {
-    const t = setup('2030-01-12T10:00:00.000Z');
-    const [regular, stand, other] = [await t.person('regular'), await t.person('stand-in'), await t.person('other')];
-    const schedule = await t.app.schedules.create(env.admin, {
-      name: unique('override'),
-      timezone: 'UTC',
-      layers: [
-        {
-          name: 'l',
-          rotation: {
-            kind: 'weekly',
-            handoffAt: new Date('2030-01-07T09:00:00.000Z'),
-            participants: [regular.id, other.id],
+  it(
+    'skips a level with nobody to page at once and reaches ' + 'the next one in the same sweep, not after its delay',
+    async () => {
+      const t = setup('2030-01-10T10:00:00.000Z');
+      const [onRota, gone, x, y] = [
+        await t.person('rota'),
+        await t.person('gone'),
+        await t.person('x'),
+        await t.person('y'),
+      ];
+      const emptyTeam = await t.app.teams.create(env.admin, { name: unique('empty-team') });
+      const formerTeam = await t.app.teams.create(env.admin, { name: unique('former-team'), members: [gone.id] });
+      await t.app.users.update(env.admin, gone.id, { active: false });
+      // A schedule whose only person is taken off over the whole test: nobody on call.
+      const schedule = await t.app.schedules.create(env.admin, {
+        name: unique('nobody'),
+        timezone: 'UTC',
+        layers: [
+          {
+            name: 'l',
+            rotation: { kind: 'daily', handoffAt: new Date('2030-01-01T09:00:00.000Z'), participants: [onRota.id] },
           },
-        },
-      ],
-    });
-    const t0 = t.clock.now();
-    await t.app.schedules.addOverride(env.admin, schedule.id, {
-      userId: stand.id,
-      replacesUserId: regular.id,
-      start: plus(t0, -60 * MIN),
-      end: plus(t0, 60 * MIN),
-    });
-    const target: Target = { type: 'schedule', id: schedule.id };
-    const inc = await t.incident(
-      (await t.service((await t.policy([t.level(0, target), t.level(2 * 3600, target)])).id)).id,
-    );
+        ],
+      });
+      await t.app.schedules.addOverride(env.admin, schedule.id, {
+        replacesUserId: onRota.id,
+        start: new Date('2030-01-10T00:00:00.000Z'),
+        end: new Date('2030-01-11T00:00:00.000Z'),
+      });
+      const pol = await t.policy([
+        t.level(0, { type: 'team', id: emptyTeam.id }, { type: 'team', id: formerTeam.id }),
+        t.level(900, t.user(x.id)),
+        t.level(1800, { type: 'schedule', id: schedule.id }),
+        t.level(3600, t.user(y.id)),
+      ]);
+      const t0 = t.clock.now();
+      const inc = await t.incident((await t.service(pol.id)).id);
 
-    await t.sweep();
-    expect(await t.pages(inc.id)).toEqual([[1, 0, stand.id, t0.toISOString()]]);
-    t.clock.advance(2 * 60 * MIN);
-    await t.sweep();
-    expect((await t.pages(inc.id)).map(([level, , userId]) => [level, userId])).toEqual([
-      [1, stand.id],
-      [2, regular.id],
-    ]);
-  });
+      await t.sweep();
+      expect(await t.pages(inc.id)).toEqual([[2, 0, x.id, t0.toISOString()]]);
+      expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.at.toISOString()])).toEqual([
+        [1, t0.toISOString()],
+      ]);
+      expect(await t.standing(inc.id)).toEqual({ level: 2, next: plus(t0, 30 * MIN).toISOString() });
+
+      t.clock.advance(30 * MIN);
+      await t.sweep();
+      const now = t.clock.now().toISOString();
+      expect((await t.pages(inc.id)).at(-1)).toEqual([4, 0, y.id, now]);
+      expect((await t.events(inc.id, 'escalation_skipped')).map((e) => e.data.level)).toEqual([1, 3]);
+      expect(await t.escalated(inc.id)).toEqual([
+        [2, 0, [x.handle]],
+        [4, 0, [y.handle]],
+      ]);
+      expect(await t.standing(inc.id)).toEqual({ level: 4, next: null });
+      // People were reached, so running out is not an alert to admins.
+      expect(await t.events(inc.id, 'escalation_exhausted')).toEqual([]);
+    },
+  );
+
+  it(
+    'pages the admins (level 0) and writes escalation_exhausted ' + 'when a policy runs out with nobody reached',
+    async () => {
+      const t = setup('2030-01-11T10:00:00.000Z');
+      const [admin, formerAdmin, responder] = [
+        await t.person('admin'),
+        await t.person('former-admin'),
+        await t.person('responder'),
+      ];
+      await t.app.tokens.create(env.admin, { user: admin.id, role: 'admin' });
+      const revoked = await t.app.tokens.create(env.admin, { user: formerAdmin.id, role: 'admin' });
+      await t.app.tokens.revoke(env.admin, revoked.token.id);
+      await t.app.tokens.create(env.admin, { user: responder.id, role: 'responder' });
+      const team = await t.app.teams.create(env.admin, { name: unique('nobody-team') });
+      const pol = await t.policy(
+        [t.level(0, { type: 'team', id: team.id }), t.level(600, { type: 'team', id: team.id })],
+        { repeat: 1 },
+      );
+      const svc = await t.service(pol.id);
+      const inc = await t.incident(svc.id);
+      // A second incident exhausted in the same sweep pages the same admins (read once for both).
+      const other = await t.incident(svc.id);
+
+      await t.sweep();
+      const pages = await t.app.escalation.pages(env.admin, inc.id);
+      expect(pages.every((p) => p.level === 0)).toBe(true);
+      const paged = pages.map((p) => p.userId);
+      expect((await t.app.escalation.pages(env.admin, other.id)).map((p) => p.userId).sort()).toEqual(
+        [...paged].sort(),
+      );
+      expect(paged).toContain(admin.id);
+      expect(paged).not.toContain(formerAdmin.id);
+      expect(paged).not.toContain(responder.id);
+      expect((await t.events(inc.id, 'escalation_skipped')).map((e) => [e.data.level, e.data.loop])).toEqual([
+        [1, 0],
+        [2, 0],
+        [1, 1],
+        [2, 1],
+      ]);
+      const [exhausted, ...more] = await t.events(inc.id, 'escalation_exhausted');
+      expect(more).toEqual([]);
+      expect(exhausted?.data).toMatchObject({ policy: pol.name, reached: 0, admins_paged: pages.length });
+      expect(await t.standing(inc.id)).toEqual({ level: 2, next: null });
+
+      t.clock.advance(2 * 60 * MIN);
+      await t.sweep();
+      expect(await t.app.escalation.pages(env.admin, inc.id)).toHaveLength(pages.length);
+
+      // Reopened, it runs out with nobody again: the admins hear of it again.
+      await t.app.incidents.resolve(env.admin, inc.id);
+      t.clock.advance(MIN);
+      await t.app.incidents.reopen(env.admin, inc.id);
+      await t.sweep();
+      expect(await t.events(inc.id, 'escalation_exhausted')).toHaveLength(2);
+      const again = (await t.app.escalation.pages(env.admin, inc.id)).filter(
+        (p) => p.at.getTime() === t.clock.now().getTime(),
+      );
+      expect(again.map((p) => [p.level, p.userId])).toContainEqual([0, admin.id]);
+      expect(again).toHaveLength(pages.length);
+    },
+  );
+
+  it(
+    'pages the person an override puts on a schedule instead of the rotation’s, ' + 'and the rotation’s once it ends',
+    async () => {
+      const t = setup('2030-01-12T10:00:00.000Z');
+      const [regular, stand, other] = [await t.person('regular'), await t.person('stand-in'), await t.person('other')];
+      const schedule = await t.app.schedules.create(env.admin, {
+        name: unique('override'),
+        timezone: 'UTC',
+        layers: [
+          {
+            name: 'l',
+            rotation: {
+              kind: 'weekly',
+              handoffAt: new Date('2030-01-07T09:00:00.000Z'),
+              participants: [regular.id, other.id],
+            },
+          },
+        ],
+      });
+      const t0 = t.clock.now();
+      await t.app.schedules.addOverride(env.admin, schedule.id, {
+        userId: stand.id,
+        replacesUserId: regular.id,
+        start: plus(t0, -60 * MIN),
+        end: plus(t0, 60 * MIN),
+      });
+      const target: Target = { type: 'schedule', id: schedule.id };
+      const inc = await t.incident(
+        (await t.service((await t.policy([t.level(0, target), t.level(2 * 3600, target)])).id)).id,
+      );
+
+      await t.sweep();
+      expect(await t.pages(inc.id)).toEqual([[1, 0, stand.id, t0.toISOString()]]);
+      t.clock.advance(2 * 60 * MIN);
+      await t.sweep();
+      expect((await t.pages(inc.id)).map(([level, , userId]) => [level, userId])).toEqual([
+        [1, stand.id],
+        [2, regular.id],
+      ]);
+    },
+  );
 
   it.each([
     // Europe/Berlin goes 02:00 CET → 03:00 CEST on 2026-03-29: the 09:00 handoff is at 07:00 UTC that day, not 08:00.
@@ -435,35 +452,38 @@ describeEachEngine('escalation engine', (env) => {
     },
   );
 
-  it('resumes after a restart at the right level: both levels that fell due while down are reached exactly once', async () => {
-    const clock = new FakeClock('2030-01-13T10:00:00.000Z');
-    const first = boot(clock);
-    const [a, b, c] = [await first.person('rs1'), await first.person('rs2'), await first.person('rs3')];
-    const pol = await first.policy([
-      first.level(0, first.user(a.id)),
-      first.level(900, first.user(b.id)),
-      first.level(1800, first.user(c.id)),
-    ]);
-    const inc = await first.incident((await first.service(pol.id)).id);
-    await first.sweep();
-    await first.engine.stop();
+  it(
+    'resumes after a restart at the right level: ' + 'both levels that fell due while down are reached exactly once',
+    async () => {
+      const clock = new FakeClock('2030-01-13T10:00:00.000Z');
+      const first = boot(clock);
+      const [a, b, c] = [await first.person('rs1'), await first.person('rs2'), await first.person('rs3')];
+      const pol = await first.policy([
+        first.level(0, first.user(a.id)),
+        first.level(900, first.user(b.id)),
+        first.level(1800, first.user(c.id)),
+      ]);
+      const inc = await first.incident((await first.service(pol.id)).id);
+      await first.sweep();
+      await first.engine.stop();
 
-    clock.advance(31 * MIN);
-    const second = boot(clock); // a new app and engine over the same database
-    await second.sweep();
-    await second.sweep();
-    expect(await second.escalated(inc.id)).toEqual([
-      [1, 0, [a.handle]],
-      [2, 0, [b.handle]],
-      [3, 0, [c.handle]],
-    ]);
-    expect((await second.pages(inc.id)).map(([level, , userId, at]) => [level, userId, at])).toEqual([
-      [1, a.id, '2030-01-13T10:00:00.000Z'],
-      [2, b.id, '2030-01-13T10:31:00.000Z'],
-      [3, c.id, '2030-01-13T10:31:00.000Z'],
-    ]);
-    expect(await second.standing(inc.id)).toEqual({ level: 3, next: null });
-  });
+      clock.advance(31 * MIN);
+      const second = boot(clock); // a new app and engine over the same database
+      await second.sweep();
+      await second.sweep();
+      expect(await second.escalated(inc.id)).toEqual([
+        [1, 0, [a.handle]],
+        [2, 0, [b.handle]],
+        [3, 0, [c.handle]],
+      ]);
+      expect((await second.pages(inc.id)).map(([level, , userId, at]) => [level, userId, at])).toEqual([
+        [1, a.id, '2030-01-13T10:00:00.000Z'],
+        [2, b.id, '2030-01-13T10:31:00.000Z'],
+        [3, c.id, '2030-01-13T10:31:00.000Z'],
+      ]);
+      expect(await second.standing(inc.id)).toEqual({ level: 3, next: null });
+    },
+  );
 
   it('escalates by hand one level at once; a resolved incident or one past the last level is a 409', async () => {
     const t = setup('2030-01-14T10:00:00.000Z');
@@ -549,77 +569,85 @@ describeEachEngine('escalation engine', (env) => {
     expect((await t.pages(p2.id)).map(([, , userId]) => userId)).toEqual([eng.id]);
   });
 
-  it('switches a running escalation to the severity’s policy when the severity is raised, reaching its due levels at once', async () => {
-    const t = setup('2030-01-16T12:00:00.000Z');
-    const [exec, cto, eng, lead] = [
-      await t.person('sw-exec'),
-      await t.person('sw-cto'),
-      await t.person('sw-eng'),
-      await t.person('sw-lead'),
-    ];
-    const execPolicy = await t.policy([t.level(0, t.user(exec.id)), t.level(1800, t.user(cto.id))]);
-    const svcPolicy = await t.policy([t.level(0, t.user(eng.id)), t.level(3600, t.user(lead.id))]);
-    const svc = await t.service(svcPolicy.id);
-    await t.app.services.update(env.admin, svc.id, { severityPolicies: { P0: execPolicy.id } });
-    const t0 = t.clock.now();
-    const inc = await t.incident(svc.id, 'P2');
-    await t.sweep();
-    t.clock.advance(10 * MIN);
-    await t.app.incidents.setSeverity(env.admin, inc.id, 'P0', 'all checkouts failing');
-    await t.sweep();
-    expect(await t.events(inc.id, 'escalation_policy_changed')).toHaveLength(1);
-    // The executive chain's first level is long due (delays count from creation): reached now; its second at +30 min.
-    expect(await t.runPages(inc.id)).toEqual([
-      [0, 1, 0, eng.id, t0.toISOString()],
-      [1, 1, 0, exec.id, plus(t0, 10 * MIN).toISOString()],
-    ]);
-    expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 30 * MIN).toISOString() });
-    // Lowered again to P2 (no severity policy of its own), it goes back to the service's policy.
-    await t.app.incidents.setSeverity(env.admin, inc.id, 'P2');
-    expect((await t.app.escalation.state(env.admin, inc.id))?.policyId).toBe(svcPolicy.id);
-  });
+  it(
+    'switches a running escalation to the severity’s policy when the severity is raised, ' +
+      'reaching its due levels at once',
+    async () => {
+      const t = setup('2030-01-16T12:00:00.000Z');
+      const [exec, cto, eng, lead] = [
+        await t.person('sw-exec'),
+        await t.person('sw-cto'),
+        await t.person('sw-eng'),
+        await t.person('sw-lead'),
+      ];
+      const execPolicy = await t.policy([t.level(0, t.user(exec.id)), t.level(1800, t.user(cto.id))]);
+      const svcPolicy = await t.policy([t.level(0, t.user(eng.id)), t.level(3600, t.user(lead.id))]);
+      const svc = await t.service(svcPolicy.id);
+      await t.app.services.update(env.admin, svc.id, { severityPolicies: { P0: execPolicy.id } });
+      const t0 = t.clock.now();
+      const inc = await t.incident(svc.id, 'P2');
+      await t.sweep();
+      t.clock.advance(10 * MIN);
+      await t.app.incidents.setSeverity(env.admin, inc.id, 'P0', 'all checkouts failing');
+      await t.sweep();
+      expect(await t.events(inc.id, 'escalation_policy_changed')).toHaveLength(1);
+      // The executive chain's first level is long due (delays count from creation): reached now; its second at +30 min.
+      expect(await t.runPages(inc.id)).toEqual([
+        [0, 1, 0, eng.id, t0.toISOString()],
+        [1, 1, 0, exec.id, plus(t0, 10 * MIN).toISOString()],
+      ]);
+      expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t0, 30 * MIN).toISOString() });
+      // Lowered again to P2 (no severity policy of its own), it goes back to the service's policy.
+      await t.app.incidents.setSeverity(env.admin, inc.id, 'P2');
+      expect((await t.app.escalation.state(env.admin, inc.id))?.policyId).toBe(svcPolicy.id);
+    },
+  );
 
-  it('starts over when a resolved incident is reopened, paging each level again (new pages, not dropped as repeats)', async () => {
-    const t = setup('2030-01-18T10:00:00.000Z');
-    const [a, b] = [await t.person('ro1'), await t.person('ro2')];
-    const t0 = t.clock.now();
-    const inc = await t.incident(
-      (await t.service((await t.policy([t.level(0, t.user(a.id)), t.level(600, t.user(b.id))])).id)).id,
-    );
-    await t.sweep();
-    t.clock.advance(10 * MIN);
-    await t.sweep();
-    await t.app.incidents.resolve(env.admin, inc.id);
+  it(
+    'starts over when a resolved incident is reopened, ' +
+      'paging each level again (new pages, not dropped as repeats)',
+    async () => {
+      const t = setup('2030-01-18T10:00:00.000Z');
+      const [a, b] = [await t.person('ro1'), await t.person('ro2')];
+      const t0 = t.clock.now();
+      const inc = await t.incident(
+        (await t.service((await t.policy([t.level(0, t.user(a.id)), t.level(600, t.user(b.id))])).id)).id,
+      );
+      await t.sweep();
+      t.clock.advance(10 * MIN);
+      await t.sweep();
+      await t.app.incidents.resolve(env.admin, inc.id);
 
-    t.clock.advance(50 * MIN);
-    const t1 = t.clock.now();
-    await t.app.incidents.reopen(env.admin, inc.id);
-    expect(await t.standing(inc.id)).toEqual({ level: 0, next: t1.toISOString() });
-    await t.sweep();
-    expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t1, 10 * MIN).toISOString() });
-    t.clock.advance(10 * MIN);
-    await t.sweep();
-    expect(await t.escalated(inc.id)).toEqual([
-      [1, 0, [a.handle]],
-      [2, 0, [b.handle]],
-      [1, 0, [a.handle]],
-      [2, 0, [b.handle]],
-    ]);
-    // Every level reached on the timeline has its page to deliver; the reopening's pages belong to run 1.
-    expect(await t.runPages(inc.id)).toEqual([
-      [0, 1, 0, a.id, t0.toISOString()],
-      [0, 2, 0, b.id, plus(t0, 10 * MIN).toISOString()],
-      [1, 1, 0, a.id, t1.toISOString()],
-      [1, 2, 0, b.id, plus(t1, 10 * MIN).toISOString()],
-    ]);
-    expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
-      run: 1,
-      level: 2,
-      loop: 0,
-      startedAt: t1,
-      stopReason: 'policy exhausted',
-    });
-  });
+      t.clock.advance(50 * MIN);
+      const t1 = t.clock.now();
+      await t.app.incidents.reopen(env.admin, inc.id);
+      expect(await t.standing(inc.id)).toEqual({ level: 0, next: t1.toISOString() });
+      await t.sweep();
+      expect(await t.standing(inc.id)).toEqual({ level: 1, next: plus(t1, 10 * MIN).toISOString() });
+      t.clock.advance(10 * MIN);
+      await t.sweep();
+      expect(await t.escalated(inc.id)).toEqual([
+        [1, 0, [a.handle]],
+        [2, 0, [b.handle]],
+        [1, 0, [a.handle]],
+        [2, 0, [b.handle]],
+      ]);
+      // Every level reached on the timeline has its page to deliver; the reopening's pages belong to run 1.
+      expect(await t.runPages(inc.id)).toEqual([
+        [0, 1, 0, a.id, t0.toISOString()],
+        [0, 2, 0, b.id, plus(t0, 10 * MIN).toISOString()],
+        [1, 1, 0, a.id, t1.toISOString()],
+        [1, 2, 0, b.id, plus(t1, 10 * MIN).toISOString()],
+      ]);
+      expect(await t.app.escalation.state(env.admin, inc.id)).toMatchObject({
+        run: 1,
+        level: 2,
+        loop: 0,
+        startedAt: t1,
+        stopReason: 'policy exhausted',
+      });
+    },
+  );
 
   it('wakes the engine when an incident is created, without waiting for the next tick', async () => {
     const clock = new FakeClock('2030-01-17T10:00:00.000Z');

@@ -153,7 +153,9 @@ export function createEscalationService(deps: EscalationDeps) {
         });
         return false;
       }
-      const reason = `level ${number}${level.name ? ` (${level.name})` : ''} of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
+      const reason =
+        `level ${number}${level.name ? ` (${level.name})` : ''} ` +
+        `of ${policy.name}${at.loop > 0 ? `, repeat ${at.loop}` : ''}`;
       for (const { id: userId } of people)
         pages.push({
           id: newId('pg', now),
@@ -287,7 +289,8 @@ export function createEscalationService(deps: EscalationDeps) {
     }
     await incidents.within(trx).recordMany(suppressed);
     await putEscalations(trx, states, now);
-    // A wake-up rather than work here: the sweep runs after this transaction commits (the 1 s tick covers a slow commit).
+    // A wake-up rather than work here: the sweep runs after this transaction commits (the 1 s tick covers a slow
+    // commit).
     if (states.length > 0) setTimeout(() => wake(), 20).unref();
   }
 
@@ -386,7 +389,8 @@ export function createEscalationService(deps: EscalationDeps) {
         let state = await lockEscalation(trx, incident.id);
         const now = clock.now();
         if (!state || state.nextAt === null) {
-          // Stopped (acknowledged on an "unacknowledged" policy, or never started): escalating picks it up again from where it was.
+          // Stopped (acknowledged on an "unacknowledged" policy, or never started): escalating picks it up again
+          // from where it was.
           const policy = state
             ? await policies.load(state.policyId, trx)
             : await policyFor(trx, incident.serviceId, incident.severity);

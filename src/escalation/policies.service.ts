@@ -141,7 +141,8 @@ export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps
         if (users.services + users.teams + users.escalations > 0) {
           throw new AppError(
             'escalation_policy.in_use',
-            `"${policy.name}" is used by ${users.services} service(s), ${users.teams} team(s) and ${users.escalations} escalation(s); change it instead, or point those elsewhere first`,
+            `"${policy.name}" is used by ${users.services} service(s), ${users.teams} team(s) ` +
+              `and ${users.escalations} escalation(s); change it instead, or point those elsewhere first`,
             users,
           );
         }

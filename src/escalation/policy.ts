@@ -37,7 +37,10 @@ export interface Policy {
 }
 
 export const SEED_POLICY_NAME = 'Seed escalation chain';
-/** Fixed, so a renamed seed policy is still found and never created twice; also the fallback for services without a policy. */
+/**
+ * Fixed, so a renamed seed policy is still found and never created twice; also the fallback for services without a
+ * policy.
+ */
 export const SEED_POLICY_ID = 'pol_seed';
 
 /** The runbook's chain: on-call engineer, technical lead, engineering manager, CTO / VP engineering. */
@@ -90,7 +93,8 @@ export function policyProblems(levels: Level[]): string[] {
     const previous = levels[i - 1];
     if (previous && level.delaySeconds < previous.delaySeconds) {
       problems.push(
-        `levels[${i}].delay_seconds: must not be less than the level before it (${previous.delaySeconds}); delays count from the incident's creation`,
+        `levels[${i}].delay_seconds: must not be less than the level before it (${previous.delaySeconds}); ` +
+          "delays count from the incident's creation",
       );
     }
   });

@@ -47,7 +47,8 @@ export function databaseScalability(app: App, databases: DatabasesService): Runb
       run: (_actor, params) =>
         on(params, async (database) => {
           const window = params.time_window as keyof typeof TIME_WINDOWS;
-          // Blocking and long queries are as of now; PostgreSQL's counters are cumulative since statistics_since, not per window.
+          // Blocking and long queries are as of now; PostgreSQL's counters are cumulative since statistics_since,
+          // not per window.
           return { time_window: window, ...(await performanceAnalysis(database, LONG_RUNNING_S)) };
         }),
     },

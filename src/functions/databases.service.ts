@@ -46,7 +46,8 @@ export function createDatabasesService({
     if (!secretKey)
       throw new AppError(
         'database.conflict',
-        'VIGIL_SECRET_KEY is not set on the server: connection strings are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))',
+        'VIGIL_SECRET_KEY is not set on the server: connection strings are stored sealed with it ' +
+          '(e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))',
       );
     return secretKey;
   };
@@ -111,7 +112,8 @@ export function createDatabasesService({
         if (error instanceof AppError) throw error;
         throw new AppError(
           'database.conflict',
-          `the connection string of "${found.name}" cannot be unsealed: VIGIL_SECRET_KEY is not the key it was stored with`,
+          `the connection string of "${found.name}" cannot be unsealed: ` +
+            'VIGIL_SECRET_KEY is not the key it was stored with',
         );
       }
       const database = createDb({ databaseUrl: url, poolSize: 2 });

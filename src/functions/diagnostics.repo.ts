@@ -23,7 +23,10 @@ export async function undiagnosedIncidents(db: Db, since: Date, staleBefore: Dat
   return rows.map((r) => r.id);
 }
 
-/** Claims the incident's diagnostics for this instance: true for the one claimant (a stale unfinished claim can be taken over). */
+/**
+ * Claims the incident's diagnostics for this instance: true for the one claimant (a stale unfinished claim can be
+ * taken over).
+ */
 export async function claimDiagnostics(db: Db, incidentId: string, now: Date, staleBefore: Date): Promise<boolean> {
   const rows = await db
     .insertInto('incident_diagnostics')

@@ -12,7 +12,10 @@ import type { IncidentsService } from '../incidents/index.js';
 import { claimDiagnostics, finishDiagnostics, undiagnosedIncidents } from './diagnostics.repo.js';
 import type { FunctionsService } from './functions.service.js';
 
-/** Incidents older than this when first seen get no diagnostics (a server that was down for a day does not diagnose the past). */
+/**
+ * Incidents older than this when first seen get no diagnostics (a server that was down for a day does not diagnose
+ * the past).
+ */
 const LOOK_BACK_MS = 60 * 60_000;
 const STALE_CLAIM_MS = 60_000;
 /** Incidents claimed or recorded per transaction. */
@@ -113,21 +116,19 @@ export function createDiagnostics({
         await inTransaction(db, async (trx) => {
           const at = clock.now();
           const found = await incidents.within(trx).states(part);
-          await incidents
-            .within(trx)
-            .recordMany(
-              found.map((incident) => ({
-                incident,
-                actor: SYSTEM_ACTOR,
-                kind: 'diagnostics',
-                data: {
-                  ...findings,
-                  took_ms: at.getTime() - now.getTime(),
-                  ...(claimed.length > 1 && { shared_with: claimed.length - 1 }),
-                },
-                at,
-              })),
-            );
+          await incidents.within(trx).recordMany(
+            found.map((incident) => ({
+              incident,
+              actor: SYSTEM_ACTOR,
+              kind: 'diagnostics',
+              data: {
+                ...findings,
+                took_ms: at.getTime() - now.getTime(),
+                ...(claimed.length > 1 && { shared_with: claimed.length - 1 }),
+              },
+              at,
+            })),
+          );
           await finishDiagnostics(trx, part, at);
         });
         await yieldToEventLoop();

@@ -84,7 +84,8 @@ export function createFunctionsService({
     if (!action)
       throw new AppError(
         'function.invalid',
-        `action: ${JSON.stringify(actionName.slice(0, 100))} is not an action of ${name}; valid actions: ${actions.join(', ')}`,
+        `action: ${JSON.stringify(actionName.slice(0, 100))} is not an action of ${name}; ` +
+          `valid actions: ${actions.join(', ')}`,
         { field: 'action', actions },
       );
     authorize(actor, action.permission);

@@ -27,14 +27,16 @@ export function productionMonitoring(app: App): RunbookFunction {
       if (incidentIds.length > 1)
         throw new AppError(
           'function.invalid',
-          `alert_id: the dedup key ${JSON.stringify(ref)} is open on ${incidentIds.length} incidents; give an alert id or an incident number`,
+          `alert_id: the dedup key ${JSON.stringify(ref)} is open on ${incidentIds.length} incidents; ` +
+            'give an alert id or an incident number',
           { field: 'alert_id', incidents: incidentIds },
         );
       const [incidentId] = incidentIds;
       if (!incidentId)
         throw new AppError(
           'alert.conflict',
-          `alert ${candidates[0]?.id} opened no incident (info alerts are only recorded), so there is nothing to acknowledge`,
+          `alert ${candidates[0]?.id} opened no incident (info alerts are only recorded), ` +
+            'so there is nothing to acknowledge',
           { alert_id: candidates[0]?.id },
         );
       return app.incidents.get(actor, incidentId);
@@ -69,7 +71,8 @@ export function productionMonitoring(app: App): RunbookFunction {
         if (person.deactivatedAt)
           throw new AppError('function.invalid', `engineer: ${person.handle} is deactivated`, { field: 'engineer' });
         const incident = await incidentFor(actor, ref);
-        // On the timeline as the engineer; the caller's token and request stay on the audit row and in the function log.
+        // On the timeline as the engineer; the caller's token and request stay on the audit row and in the
+        // function log.
         const as: Actor = { ...actor, type: 'user', id: person.id, name: person.handle };
         const acknowledged = await app.incidents.acknowledge(as, incident.id);
         return {
@@ -169,7 +172,8 @@ export function productionMonitoring(app: App): RunbookFunction {
 
     performance_report: {
       summary:
-        'Per service and monitor: checks, error rate, p50/p95/p99 response time and degradation against the same window over the previous 7 days',
+        'Per service and monitor: checks, error rate, p50/p95/p99 response time and degradation ' +
+        'against the same window over the previous 7 days',
       permission: 'read',
       params: z.object({ time_window: timeWindow.default('1h') }),
       run: (actor, params) =>

@@ -46,9 +46,11 @@ const TRAVERSAL = /(^|\/)(\.|%2e){2}(\/|%2f|$)|%00|\\|%5c/i;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Vigil</title>
+const NOT_BUILT =
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Vigil</title>
 <h1>The web console is not built</h1>
-<p>Run <code>npm run build -w web</code> in the Vigil checkout, then reload. The API under <code>/api/v1</code> works without it.</p></html>\n`;
+<p>Run <code>npm run build -w web</code> in the Vigil checkout, then reload.` +
+  ` The API under <code>/api/v1</code> works without it.</p></html>\n`;
 
 /**
  * Whether `pathname` belongs to the API rather than the console. Judged on the decoded path with runs

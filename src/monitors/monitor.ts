@@ -193,7 +193,8 @@ export function tlsEvent(m: Monitor, expires: Date, now: Date, action: 'trigger'
   const days = Math.floor((expires.getTime() - now.getTime()) / 86_400_000);
   const summary =
     action === 'trigger'
-      ? `TLS certificate of "${m.name}" ${days < 0 ? 'has expired' : `expires in ${days} day(s)`} (${expires.toISOString()})`
+      ? `TLS certificate of "${m.name}" ${days < 0 ? 'has expired' : `expires in ${days} day(s)`} ` +
+        `(${expires.toISOString()})`
       : `TLS certificate of "${m.name}" renewed (expires ${expires.toISOString()})`;
   return base(m, tlsDedupKeyOf(m), action, summary, 'warning', 'certificate_expiry', {
     monitor_id: m.id,

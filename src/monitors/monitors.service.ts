@@ -65,7 +65,10 @@ export interface MonitorsDeps {
 
 const invalid = (field: string, message: string) => new AppError('monitor.invalid', `${field}: ${message}`, { field });
 
-/** What the target means for each kind, checked against the SSRF allowlist; the stored (shown) form and the sealed secret. */
+/**
+ * What the target means for each kind, checked against the SSRF allowlist; the stored (shown) form and the sealed
+ * secret.
+ */
 function checkTarget(
   kind: MonitorKind,
   target: string | undefined,
@@ -140,7 +143,9 @@ export function createMonitorsService(deps: MonitorsDeps) {
     if (!deps.secretKey)
       throw new AppError(
         'monitor.conflict',
-        'VIGIL_SECRET_KEY is not set on the server: the connection strings of postgres monitors and the login credentials of auth monitors are stored sealed with it (e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))',
+        'VIGIL_SECRET_KEY is not set on the server: the connection strings of postgres monitors ' +
+          'and the login credentials of auth monitors are stored sealed with it ' +
+          '(e.g. VIGIL_SECRET_KEY=$(openssl rand -hex 32))',
       );
     return deps.secretKey;
   };
@@ -162,7 +167,10 @@ export function createMonitorsService(deps: MonitorsDeps) {
       );
     }
   };
-  /** An auth monitor's login endpoint (checked against the allowlist) and its credentials (sealed); given values only. */
+  /**
+   * An auth monitor's login endpoint (checked against the allowlist) and its credentials (sealed); given values
+   * only.
+   */
   const applyLogin = (m: Monitor, input: Pick<MonitorInput, 'loginUrl' | 'loginBody'>): void => {
     if ((input.loginUrl ?? input.loginBody ?? null) !== null && m.kind !== 'auth')
       throw invalid(input.loginUrl != null ? 'login_url' : 'login_body', 'only auth monitors try a login');
@@ -196,7 +204,10 @@ export function createMonitorsService(deps: MonitorsDeps) {
   return {
     runner,
 
-    /** A new monitor, checked at once (a heartbeat waits for its first period); heartbeats get their token here only. */
+    /**
+     * A new monitor, checked at once (a heartbeat waits for its first period); heartbeats get their token here
+     * only.
+     */
     async create(actor: Actor, input: MonitorInput): Promise<{ monitor: Monitor; token: string | null }> {
       authorize(actor, 'service.write');
       const service = await services.get(actor, input.service).catch((error: unknown) => {

@@ -8,7 +8,8 @@
 // 2xx or 3xx), optionally a keyword in the first MiB of the body; https records the certificate's
 // expiry, and an untrusted certificate is a failure naming why. auth: the target is an issuer's JWKS
 // URL, which must answer 200 with JSON whose `keys` is an array of at least one key (an object with a
-// `kty`), and then, when set, a login endpoint (probeLogin). tcp: a connection is accepted. postgres: connect and `select 1`. All within timeout_ms.
+// `kty`), and then, when set, a login endpoint (probeLogin). tcp: a connection is accepted. postgres:
+// connect and `select 1`. All within timeout_ms.
 import http from 'node:http';
 import https from 'node:https';
 import net, { isIP } from 'node:net';
@@ -273,7 +274,9 @@ async function probeLogin(
     return {
       ok: false,
       ...base,
-      error: `login: the token (kid ${JSON.stringify(jwt.header.kid ?? null)}, ${jwt.header.alg}) is not signed by any key of the JWKS`,
+      error:
+        `login: the token (kid ${JSON.stringify(jwt.header.kid ?? null)}, ${jwt.header.alg}) ` +
+        'is not signed by any key of the JWKS',
     };
   const exp = jwt.claims.exp;
   if (typeof exp === 'number' && exp * 1000 < o.clock.now().getTime())

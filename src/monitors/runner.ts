@@ -265,7 +265,10 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
     if (failed) throw failed.reason;
   }
 
-  /** Re-sends, from each monitor's current state, the alerts of changes never confirmed sent (a crash between commit and send). */
+  /**
+   * Re-sends, from each monitor's current state, the alerts of changes never confirmed sent (a crash between commit
+   * and send).
+   */
   async function resendUnsent(): Promise<number> {
     const pending = await unsentAlerts(db, new Date(clock.now().getTime() - RESEND_AFTER_MS), 100);
     await sendEvents(pending.map((m) => ({ monitor: m, events: currentAlerts(m) })));

@@ -136,7 +136,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       for (const method of await users.contactMethodsOf(userId, q)) {
         const id = newId('ntf', now);
         const subject = `Vigil could not deliver a ${n.kind} by ${n.channel}`;
-        const body = `Notification ${n.id} (${n.kind}, ${n.channel}) is dead after ${n.attempts + 1} attempt(s): ${reason}.`;
+        const body =
+          `Notification ${n.id} (${n.kind}, ${n.channel}) is dead after ${n.attempts + 1} attempt(s): ` + `${reason}.`;
         rows.push({
           id,
           incidentId: n.incidentId,

@@ -112,7 +112,10 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     return { subject: render(template.subject, fields, 'text').trim(), text: render(template.text, fields, 'text') };
   }
 
-  /** The next update time a status update announces: the one given (in the future), else the severity's cadence while unresolved. */
+  /**
+   * The next update time a status update announces: the one given (in the future), else the severity's cadence while
+   * unresolved.
+   */
   function announcedNext(incident: Incident, given: Date | undefined, now: Date): Date | null {
     if (given && given <= now)
       throw new AppError('update.invalid', 'next_update_at: must be in the future', { field: 'next_update_at' });
@@ -425,19 +428,17 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
         );
         // The announced time is when the next one is due: reminders count from it.
         await reminders.updated(trx, incident.id, incident.status === 'resolved' ? null : nextUpdateAt, now);
-        await incidents
-          .within(trx)
-          .record(
-            incident,
-            actor,
-            'status_update',
-            {
-              status_text: input.statusText,
-              next_update_at: nextUpdateAt?.toISOString() ?? null,
-              notified: audience.length,
-            },
-            now,
-          );
+        await incidents.within(trx).record(
+          incident,
+          actor,
+          'status_update',
+          {
+            status_text: input.statusText,
+            next_update_at: nextUpdateAt?.toISOString() ?? null,
+            notified: audience.length,
+          },
+          now,
+        );
         return { notified: audience.length, nextUpdateAt };
       });
     },
@@ -445,7 +446,10 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     /** The runbook's templates as admins edit them (list, get, save, reset). */
     templates: { list: templates.list, get: templates.get, save: templates.save, reset: templates.reset },
 
-    /** Engine sweep: reminds the people running each incident whose status update is overdue; returns how many reminders. */
+    /**
+     * Engine sweep: reminds the people running each incident whose status update is overdue; returns how many
+     * reminders.
+     */
     remindOverdueUpdates: (limit?: number) => reminders.sweep(limit),
 
     /** The delivery log of an incident, newest first. */

@@ -222,7 +222,9 @@ export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt
   for (const r of rows) {
     const c = change(r);
     const deadline = r.deadlineAt?.toISOString() ?? '';
-    const key = `${deadline}\n${c.state}\n${c.attempts ?? ''}\n${c.nextAttemptAt?.toISOString() ?? ''}\n${c.lastError ?? ''}\n${c.sentAt?.toISOString() ?? ''}`;
+    const key =
+      `${deadline}\n${c.state}\n${c.attempts ?? ''}\n${c.nextAttemptAt?.toISOString() ?? ''}\n` +
+      `${c.lastError ?? ''}\n${c.sentAt?.toISOString() ?? ''}`;
     const group = groups.get(key) ?? { deadline, change: c, ids: [] };
     group.ids.push(r.id);
     groups.set(key, group);

@@ -96,21 +96,19 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
       }
     }
     await insertNotifications(trx, rows);
-    await incidents
-      .within(trx)
-      .record(
-        incident,
-        SYSTEM_ACTOR,
-        'update_overdue',
-        {
-          due_at: due.toISOString(),
-          next_reminder_at: next?.toISOString() ?? null,
-          reminded: people.map((p) => p.handle),
-          via,
-          notifications: rows.length,
-        },
-        now,
-      );
+    await incidents.within(trx).record(
+      incident,
+      SYSTEM_ACTOR,
+      'update_overdue',
+      {
+        due_at: due.toISOString(),
+        next_reminder_at: next?.toISOString() ?? null,
+        reminded: people.map((p) => p.handle),
+        via,
+        notifications: rows.length,
+      },
+      now,
+    );
   }
 
   return {
@@ -184,7 +182,8 @@ export function createRemindersService({ db, clock, users, incidents, publicUrl 
       for (const { incidentId, dueAt } of await findOverdue(db, now, limit)) {
         const claimed = await inTransaction(db, async (trx) => {
           const incident = await incidents.within(trx).load(incidentId);
-          if (incident.status === 'resolved') return false; // resolved since the query; its own transaction cleared the due time
+          // Resolved since the query; its own transaction cleared the due time.
+          if (incident.status === 'resolved') return false;
           const next = dueAfterReminder(incident.severity, dueAt, now);
           if (!(await claimReminder(trx, incidentId, dueAt, next, now))) return false;
           if (!(await listStakeholders(trx)).some((s) => s.severities.includes(incident.severity))) return false;

@@ -213,7 +213,8 @@ describe('the SSRF corpus, without an allowlist', () => {
 
 describe('the allowlist', () => {
   const allow = parseAllowlist(
-    ' 127.0.0.1/32, 10.0.0.0/8,fd00::/8, [::1], 169.254.169.254, Hooks.Corp.Internal, *.lan.example, *.office.lan, intranet ',
+    ' 127.0.0.1/32, 10.0.0.0/8,fd00::/8, [::1], 169.254.169.254, ' +
+      'Hooks.Corp.Internal, *.lan.example, *.office.lan, intranet ',
   );
 
   it.each([
@@ -239,25 +240,28 @@ describe('the allowlist', () => {
     expect(checkUrl(url, allow).ok).toBe(ok);
   });
 
-  it('lets an allowed name through whatever it resolves to, and an allowed address whatever name leads there', async () => {
-    expect(await resolveAndCheck('hooks.corp.internal', allow, answers('192.168.7.7'))).toEqual({
-      ok: true,
-      address: '192.168.7.7',
-      family: 4,
-    });
-    expect(await resolveAndCheck('x.lan.example', allow, answers('172.16.0.9'))).toMatchObject({ ok: true });
-    expect(await resolveAndCheck('lan.example.evil.com', allow, answers('172.16.0.9'))).toMatchObject({ ok: false });
-    expect(await resolveAndCheck('evil-lan.example', allow, answers('172.16.0.9'))).toMatchObject({ ok: false });
-    expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7'))).toEqual({
-      ok: true,
-      address: '10.9.8.7',
-      family: 4,
-    });
-    expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7', '192.168.0.1'))).toMatchObject({
-      ok: false,
-      reason: expect.stringMatching(/192\.168\.0\.1/) as string,
-    });
-  });
+  it(
+    'lets an allowed name through whatever it resolves to, ' + 'and an allowed address whatever name leads there',
+    async () => {
+      expect(await resolveAndCheck('hooks.corp.internal', allow, answers('192.168.7.7'))).toEqual({
+        ok: true,
+        address: '192.168.7.7',
+        family: 4,
+      });
+      expect(await resolveAndCheck('x.lan.example', allow, answers('172.16.0.9'))).toMatchObject({ ok: true });
+      expect(await resolveAndCheck('lan.example.evil.com', allow, answers('172.16.0.9'))).toMatchObject({ ok: false });
+      expect(await resolveAndCheck('evil-lan.example', allow, answers('172.16.0.9'))).toMatchObject({ ok: false });
+      expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7'))).toEqual({
+        ok: true,
+        address: '10.9.8.7',
+        family: 4,
+      });
+      expect(await resolveAndCheck('receiver.test', allow, answers('10.9.8.7', '192.168.0.1'))).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/192\.168\.0\.1/) as string,
+      });
+    },
+  );
 
   it('does not let the apex of a wildcard entry through', () => {
     expect(parseAllowlist('*.lan.example').host('lan.example')).toBe(false);

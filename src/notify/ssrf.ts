@@ -17,7 +17,8 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 
 /** Forbidden ranges, most specific label first (metadata before link-local, benchmarking before reserved). */
 const RANGES: Array<[label: string, cidrs: string[]]> = [
-  // AWS/GCP/Azure/OCI/DigitalOcean IMDS, ECS task and EKS pod identity, Alibaba, Azure wireserver, old Oracle; their IPv6 twins.
+  // AWS/GCP/Azure/OCI/DigitalOcean IMDS, ECS task and EKS pod identity, Alibaba, Azure wireserver, old Oracle;
+  // their IPv6 twins.
   [
     'cloud metadata address',
     [
@@ -101,7 +102,8 @@ function embeddedV4(v6: string): string | undefined {
   if (zeroTo(5) && g5 === 0xffff) return v4(g6, g7); // ::ffff:a.b.c.d (mapped)
   if (zeroTo(4) && g4 === 0xffff && g5 === 0) return v4(g6, g7); // ::ffff:0:a.b.c.d (SIIT translated)
   if (zeroTo(6) && (g6 !== 0 || g7 > 1)) return v4(g6, g7); // ::a.b.c.d (compatible); :: and ::1 are themselves
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return v4(g6, g7); // 64:ff9b::/96 NAT64
+  // 64:ff9b::/96 NAT64
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return v4(g6, g7);
   if (g0 === 0x2002) return v4(g1, g2); // 2002::/16 6to4
   return undefined;
 }
@@ -127,7 +129,8 @@ function expandV6(address: string): number[] | undefined {
 
 /** Why an IP address may not be reached ("loopback address 127.0.0.1"), or undefined for a public address. */
 export function forbiddenAddress(ip: string): string | undefined {
-  const address = ip.replace(/^\[|\]$/g, '').split('%')[0] ?? ''; // a zone id (fe80::1%eth0) says nothing about the range
+  // A zone id (fe80::1%eth0) says nothing about the range.
+  const address = ip.replace(/^\[|\]$/g, '').split('%')[0] ?? '';
   const version = isIP(address);
   if (version === 0) return `"${ip}" is not an IP address`;
   if (version === 6) {
@@ -266,7 +269,10 @@ export async function resolveAndCheck(
     : { ok: false, reason: `${name} resolved to "${first}", which is not an address` };
 }
 
-/** Thrown into undici when the guard refuses a connection; its message starts "forbidden address:", which channels treat as permanent. */
+/**
+ * Thrown into undici when the guard refuses a connection; its message starts "forbidden address:", which channels
+ * treat as permanent.
+ */
 export class ForbiddenAddressError extends Error {
   override name = 'ForbiddenAddressError';
   readonly code = 'outbound.refused_address';

@@ -154,7 +154,8 @@ function scan(text: string, allowed: ReadonlySet<string>, where: (offset: number
     const match = TAG.exec(raw.slice(2, -2));
     if (!match) {
       errors.push(
-        `malformed tag ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}...` : raw)} at ${where(open)}: expected {{field}}, {{#field}}, {{^field}} or {{/field}}`,
+        `malformed tag ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 37)}...` : raw)} at ${where(open)}: ` +
+          'expected {{field}}, {{#field}}, {{^field}} or {{/field}}',
       );
       continue;
     }
@@ -187,7 +188,8 @@ function closeSection(stack: Open[], tag: Tag, where: (offset: number) => string
   }
   if (!stack.some((open, i) => i > 0 && open.name === tag.name)) {
     errors.push(
-      `closing tag {{/${tag.name}}} at ${where(tag.at)} does not match the open section "${top.name}" (opened at ${where(top.at)})`,
+      `closing tag {{/${tag.name}}} at ${where(tag.at)} ` +
+        `does not match the open section "${top.name}" (opened at ${where(top.at)})`,
     );
     return;
   }
@@ -290,7 +292,8 @@ Incident Commander: {{incident_commander}}
   resolution: {
     name: 'Resolution Notification',
     subject: '[RESOLVED] [{{severity}}] Production Incident - {{title}}',
-    text: `RESOLUTION SUMMARY:
+    text:
+      `RESOLUTION SUMMARY:
 - Incident ID: {{incident_id}}
 - Resolved: {{#resolved}}{{resolved}}{{/resolved}}{{^resolved}}not resolved yet{{/resolved}}
 - Duration: {{duration}}
@@ -300,8 +303,10 @@ Incident Commander: {{incident_commander}}
 {{/url}}
 
 IMPACT:
-- Users Affected: {{#users_affected}}{{users_affected}}{{/users_affected}}{{^users_affected}}not yet known{{/users_affected}}
-- Services Affected: {{#services_affected}}{{services_affected}}{{/services_affected}}{{^services_affected}}not yet known{{/services_affected}}
+- Users Affected: {{#users_affected}}{{users_affected}}{{/users_affected}}` +
+      `{{^users_affected}}not yet known{{/users_affected}}
+- Services Affected: {{#services_affected}}{{services_affected}}{{/services_affected}}` +
+      `{{^services_affected}}not yet known{{/services_affected}}
 - Data Loss: {{#data_loss}}{{data_loss}}{{/data_loss}}{{^data_loss}}none reported{{/data_loss}}
 
 ACTIONS TAKEN:
@@ -320,7 +325,8 @@ PREVENTIVE MEASURES:
 - to be agreed at the post-mortem
 {{/preventive_measures}}
 
-Post-mortem meeting scheduled for: {{#post_mortem}}{{post_mortem}}{{/post_mortem}}{{^post_mortem}}to be scheduled{{/post_mortem}}
+Post-mortem meeting scheduled for: {{#post_mortem}}{{post_mortem}}{{/post_mortem}}` +
+      `{{^post_mortem}}to be scheduled{{/post_mortem}}
 `,
   },
 });

@@ -108,7 +108,10 @@ export function createTemplatesService({ db, clock }: { db: Db; clock: Clock }) 
       return view(k, await findTemplate(db, k));
     },
 
-    /** Replaces a template (admins); a template with an unknown field or a syntax error is refused with a 400 naming each. */
+    /**
+     * Replaces a template (admins); a template with an unknown field or a syntax error is refused with a 400 naming
+     * each.
+     */
     async save(actor: Actor, key: string, input: { subject: string; text: string }): Promise<TemplateView> {
       authorize(actor, 'user.write');
       const k = known(key);

@@ -36,7 +36,10 @@ export async function findSchedule(db: Db, incidentId: string): Promise<UpdateSc
   };
 }
 
-/** Sets an incident's due time from a new basis (opened, reopened, a status update); the reminder count starts again. */
+/**
+ * Sets an incident's due time from a new basis (opened, reopened, a status update); the reminder count starts
+ * again.
+ */
 export async function setSchedule(db: Db, s: ScheduleBasis, now: Date): Promise<void> {
   await setSchedules(db, [s], now);
 }

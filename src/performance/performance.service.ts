@@ -152,7 +152,9 @@ export function createPerformanceService({ clock, ingest, services, monitors, st
           format: 'performance',
           action: level === 'none' ? 'resolve' : 'trigger',
           dedupKey: `performance:${current.serviceId}`,
-          summary: `p95 response time ${round(current.p95)} ms is ${pct}% above its baseline of ${round(baseline?.p95 ?? null)} ms`,
+          summary:
+            `p95 response time ${round(current.p95)} ms is ${pct}% above ` +
+            `its baseline of ${round(baseline?.p95 ?? null)} ms`,
           source: 'vigil performance baseline',
           severity: 'warning',
           class: 'latency_degradation',

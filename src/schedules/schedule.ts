@@ -23,7 +23,10 @@ export interface Rotation {
   participants: string[];
 }
 
-/** A weekly local-time window: `days` 1 = Monday … 7 = Sunday (all days when omitted); "HH:MM" times, `end` ≤ `start` wraps past midnight. */
+/**
+ * A weekly local-time window: `days` 1 = Monday … 7 = Sunday (all days when omitted); "HH:MM" times, `end` ≤ `start`
+ * wraps past midnight.
+ */
 export interface Restriction {
   days?: number[] | undefined;
   start: string;

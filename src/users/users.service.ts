@@ -135,7 +135,8 @@ export function createUsersService({ db, clock }: UsersDeps) {
       if (found.length > 1)
         throw new AppError(
           'user.ambiguous',
-          `${JSON.stringify(text)} names ${found.length} users (${found.map((u) => u.handle).join(', ')}); use a handle`,
+          `${JSON.stringify(text)} names ${found.length} users ` +
+            `(${found.map((u) => u.handle).join(', ')}); use a handle`,
           { candidates: found.map((u) => u.handle) },
         );
       return found[0] as User;

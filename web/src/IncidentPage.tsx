@@ -135,7 +135,10 @@ export function IncidentPage({ session }: { session: Session }) {
               i.phase_overdue ||
               (i.phase_due_at !== null && i.status !== 'resolved' && Date.parse(i.phase_due_at) < now)
             }
-            title={`started ${when(i.phase_started_at)}${i.phase_due_at ? `, time box ends ${when(i.phase_due_at)}` : ''}`}
+            title={
+              `started ${when(i.phase_started_at)}` +
+              `${i.phase_due_at ? `, time box ends ${when(i.phase_due_at)}` : ''}`
+            }
           />
           <Clock
             label="Response target"
@@ -151,7 +154,10 @@ export function IncidentPage({ session }: { session: Session }) {
           />
           <Clock
             label="Opened"
-            value={`${age(i.created_at, now)} ago${serviceName ? ` on ${serviceName}` : ''}${i.resolved_at ? `, lasted ${span(Date.parse(i.resolved_at) - Date.parse(i.created_at))}` : ''}`}
+            value={
+              `${age(i.created_at, now)} ago${serviceName ? ` on ${serviceName}` : ''}` +
+              `${i.resolved_at ? `, lasted ${span(Date.parse(i.resolved_at) - Date.parse(i.created_at))}` : ''}`
+            }
             alert={false}
             title={when(i.created_at)}
           />
@@ -237,7 +243,10 @@ function responseText(i: IncidentDetail, now: number): string {
   const responded = i.acknowledged_at ?? i.resolved_at;
   if (responded) {
     const took = span(Date.parse(responded) - Date.parse(i.created_at));
-    return `${i.acknowledged_at ? 'acknowledged' : 'resolved'} after ${took}, ${i.response_breached ? 'target missed' : 'within target'}`;
+    return (
+      `${i.acknowledged_at ? 'acknowledged' : 'resolved'} after ${took}, ` +
+      `${i.response_breached ? 'target missed' : 'within target'}`
+    );
   }
   const c = countdown(i.ack_due_at, now);
   return c.overdue ? `missed, ${c.text.replace(' overdue', '')} past due` : `acknowledge ${c.text}`;

@@ -36,7 +36,8 @@ function shiftsQuery(scheduleId: string, days: number) {
       const to = new Date(from.getTime() + days * DAY_MS);
       return api<{ data: Shift[] }>(
         'GET',
-        `/api/v1/schedules/${id(scheduleId)}/shifts?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`,
+        `/api/v1/schedules/${id(scheduleId)}/shifts?from=${encodeURIComponent(from.toISOString())}` +
+          `&to=${encodeURIComponent(to.toISOString())}`,
       );
     },
   };
@@ -286,8 +287,11 @@ function ScheduleShifts({ schedules, people, session }: { schedules: Schedule[];
           </label>
         </div>
       </header>
+      {/* Prettier's JSX fill would put the {' '} past column 120. */}
+      {/* prettier-ignore */}
       <p className="ui-muted ui-small">
-        Times in your browser’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); the schedule runs in{' '}
+        Times in your browser’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); the schedule
+        runs in{' '}
         {schedule.timezone}.
       </p>
       <Problem error={shifts.error} />

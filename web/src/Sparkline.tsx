@@ -35,7 +35,8 @@ export function Sparkline({ values, label, unit = '', width = 120, height = 28 }
   const last = present.at(-1);
   const failed = values.length - present.length;
   const summary = present.length
-    ? `${label}: latest ${last}${unit}, min ${Math.min(...present)}${unit}, max ${Math.max(...present)}${unit}${failed ? `, ${failed} failed` : ''}`
+    ? `${label}: latest ${last}${unit}, min ${Math.min(...present)}${unit}, ` +
+      `max ${Math.max(...present)}${unit}${failed ? `, ${failed} failed` : ''}`
     : `${label}: all ${failed} failed`;
 
   return (

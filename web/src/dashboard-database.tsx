@@ -33,7 +33,10 @@ export function DatabasePerformance() {
     <Frame
       id="database"
       title="Database performance"
-      intro="Connections against their limit (connection_pool_status) and where time and contention go (performance_analysis), as of now."
+      intro={
+        'Connections against their limit (connection_pool_status) ' +
+        'and where time and contention go (performance_analysis), as of now.'
+      }
       generatedAt={pool.data?.generated_at}
       fetching={health.isFetching || pool.isFetching || analysis.isFetching}
       onRefresh={() => void queryClient.invalidateQueries({ queryKey: ['function', 'database-scalability'] })}

@@ -34,7 +34,8 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
     queryFn: () =>
       api<Page<ErrorGroup>>(
         'GET',
-        `/api/v1/errors/groups?status=unresolved&limit=50${service ? `&service_id=${encodeURIComponent(service)}` : ''}`,
+        '/api/v1/errors/groups?status=unresolved&limit=50' +
+          `${service ? `&service_id=${encodeURIComponent(service)}` : ''}`,
       ),
     refetchInterval: REFRESH_MS,
   });
@@ -208,7 +209,10 @@ function Analytics({
         >
           {t.events === 0
             ? 'No error events in this window.'
-            : `${t.events} ${t.events === 1 ? 'event' : 'events'} from ${new Date(data.since).toLocaleString()} to ${new Date(data.until).toLocaleTimeString()}; the busiest ${data.rate.bucket_minutes}-minute stretch began ${busiest ? new Date(busiest.at).toLocaleTimeString() : '—'} with ${busiest?.events ?? 0}.`}
+            : `${t.events} ${t.events === 1 ? 'event' : 'events'} from ${new Date(data.since).toLocaleString()} ` +
+              `to ${new Date(data.until).toLocaleTimeString()}; ` +
+              `the busiest ${data.rate.bucket_minutes}-minute stretch began ` +
+              `${busiest ? new Date(busiest.at).toLocaleTimeString() : '—'} with ${busiest?.events ?? 0}.`}
         </Chart>
       </section>
       <GroupTable

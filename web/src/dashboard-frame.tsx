@@ -65,7 +65,10 @@ export function Tag({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'quiet
   return <span className={`tag tag-${tone}`}>{children}</span>;
 }
 
-/** A wide table (its column headings, its rows as children) in a box that scrolls sideways, reachable with the keyboard. */
+/**
+ * A wide table (its column headings, its rows as children) in a box that scrolls sideways, reachable with the
+ * keyboard.
+ */
 export function TableBox({
   label,
   columns,

@@ -40,7 +40,11 @@ export function ProductionHealth() {
     <Frame
       id="production"
       title="Production health"
-      intro="Every service's state and Vigil's own health (health_check), and response times measured by the monitors against the same time of day over the previous 7 days (performance_report)."
+      intro={
+        "Every service's state and Vigil's own health (health_check), " +
+        'and response times measured by the monitors against the same time of day over the previous 7 days ' +
+        '(performance_report).'
+      }
       generatedAt={health.data?.generated_at}
       fetching={health.isFetching || perf.isFetching}
       onRefresh={() => void queryClient.invalidateQueries({ queryKey: ['function', 'production-monitoring'] })}
@@ -173,8 +177,11 @@ function Performance({ report }: { report: PerformanceReport }) {
           </dd>
         </div>
       </dl>
+      {/* Prettier's JSX fill would put the {' '} past column 120. */}
+      {/* prettier-ignore */}
       <p className="hint">
-        {new Date(report.window.from).toLocaleString()} – {new Date(report.window.to).toLocaleTimeString()}; baseline:{' '}
+        {new Date(report.window.from).toLocaleString()} – {new Date(report.window.to).toLocaleTimeString()};
+        baseline:{' '}
         {report.baseline.description}. Degraded means p95 more than 100 % above its baseline (P2), more than 200 % (P1).
       </p>
       {measured.length === 0 ? (

@@ -83,30 +83,40 @@ describe('applyLive', () => {
     ]);
   });
 
-  it('drops a row that no longer matches (resolved under the open filter) and keeps the last of several changes', () => {
-    const pages = [page(row(2), row(1))];
-    const next = applyLive(
-      pages,
-      [
-        { kind: 'updated', row: row(1, { status: 'acknowledged' }) },
-        { kind: 'updated', row: row(1, { status: 'resolved' }) },
-      ],
-      open,
-    );
-    expect(next[0]?.data.map((r) => r.id)).toEqual(['id2']);
-  });
+  it(
+    'drops a row that no longer matches (resolved under ' + 'the open filter) and keeps the last of several changes',
+    () => {
+      const pages = [page(row(2), row(1))];
+      const next = applyLive(
+        pages,
+        [
+          { kind: 'updated', row: row(1, { status: 'acknowledged' }) },
+          { kind: 'updated', row: row(1, { status: 'resolved' }) },
+        ],
+        open,
+      );
+      expect(next[0]?.data.map((r) => r.id)).toEqual(['id2']);
+    },
+  );
 
-  it('leaves a change of an incident older than everything loaded to the page that will bring it (no duplicates)', () => {
-    const pages = [page(row(9), row(8)), page(row(7), row(6))];
-    expect(applyLive(pages, [{ kind: 'updated', row: row(3, { escalation_level: 2 }) }], open)).toBe(pages);
-  });
+  it(
+    'leaves a change of an incident older than everything ' + 'loaded to the page that will bring it (no duplicates)',
+    () => {
+      const pages = [page(row(9), row(8)), page(row(7), row(6))];
+      expect(applyLive(pages, [{ kind: 'updated', row: row(3, { escalation_level: 2 }) }], open)).toBe(pages);
+    },
+  );
 
-  it('brings back an unloaded incident that now matches (reopened), and returns the same pages when nothing changed', () => {
-    const pages = [page(row(5), row(2))];
-    expect(applyLive(pages, [{ kind: 'updated', row: row(3, { status: 'resolved' }) }], open)).toBe(pages);
-    const next = applyLive(pages, [{ kind: 'updated', row: row(3, { status: 'triggered' }) }], open);
-    expect(next[0]?.data.map((r) => r.id)).toEqual(['id3', 'id5', 'id2']);
-  });
+  it(
+    'brings back an unloaded incident that now matches (reopened), ' +
+      'and returns the same pages when nothing changed',
+    () => {
+      const pages = [page(row(5), row(2))];
+      expect(applyLive(pages, [{ kind: 'updated', row: row(3, { status: 'resolved' }) }], open)).toBe(pages);
+      const next = applyLive(pages, [{ kind: 'updated', row: row(3, { status: 'triggered' }) }], open);
+      expect(next[0]?.data.map((r) => r.id)).toEqual(['id3', 'id5', 'id2']);
+    },
+  );
 });
 
 describe('row texts', () => {

@@ -204,7 +204,10 @@ group('describe', () => {
     const sections = Object.fromEntries((d.sections ?? []).map((s) => [s.title, s.lines.join('\n')]));
     expect(Object.keys(sections)).toEqual(['Production health', 'Database', 'Errors', 'Performance']);
     expect(sections['Production health']).toMatch(
-      /Overall: degraded[\s\S]*Problem: monitor down: api[\s\S]*not operational: api \(down\)[\s\S]*2 escalation\(s\) overdue[\s\S]*Outbox: 1 due/,
+      new RegExp(
+        String.raw`Overall: degraded[\s\S]*Problem: monitor down: api[\s\S]*not operational: api \(down\)` +
+          String.raw`[\s\S]*2 escalation\(s\) overdue[\s\S]*Outbox: 1 due`,
+      ),
     );
     expect(sections.Database).toMatch(/vigil: postgresql 17\.2[\s\S]*Reachable, 1\.5 ms, 50\.0 MB/);
     expect(sections.Errors).toBe('Check failed: timed out');

@@ -88,9 +88,11 @@ function diagnostics(d: Data): Described {
       return compact([
         `Overall: ${str(h.status) ?? 'unknown'}`,
         ...list(h.problems).map((p) => `Problem: ${String(p)}`),
-        `${num(h.services_checked) ?? 0} service(s) checked${troubled.length ? `; not operational: ${troubled.join(', ')}` : '; all operational'}`,
+        `${num(h.services_checked) ?? 0} service(s) checked` +
+          `${troubled.length ? `; not operational: ${troubled.join(', ')}` : '; all operational'}`,
         db &&
-          `Vigil database ${db.reachable === false ? 'unreachable' : 'reachable'}${num(db.latency_ms) !== null ? ` (${num(db.latency_ms)} ms)` : ''}`,
+          `Vigil database ${db.reachable === false ? 'unreachable' : 'reachable'}` +
+            `${num(db.latency_ms) !== null ? ` (${num(db.latency_ms)} ms)` : ''}`,
         engine &&
           (num(engine.overdue_escalations) ?? 0) > 0 &&
           `${num(engine.overdue_escalations)} escalation(s) overdue`,
@@ -101,7 +103,9 @@ function diagnostics(d: Data): Described {
       const db = obj(h.database) ?? h;
       return compact([
         `${str(obj(h.target)?.name) ?? 'database'}: ${str(db.engine) ?? ''} ${str(db.version) ?? ''}`.trim(),
-        `${db.reachable === false ? 'Unreachable' : 'Reachable'}${num(db.latency_ms) !== null ? `, ${num(db.latency_ms)} ms` : ''}${bytes(db.size_bytes) ? `, ${bytes(db.size_bytes)}` : ''}`,
+        `${db.reachable === false ? 'Unreachable' : 'Reachable'}` +
+          `${num(db.latency_ms) !== null ? `, ${num(db.latency_ms)} ms` : ''}` +
+          `${bytes(db.size_bytes) ? `, ${bytes(db.size_bytes)}` : ''}`,
         ...list(h.problems).map((p) => `Problem: ${String(p)}`),
       ]);
     }),
@@ -112,7 +116,8 @@ function diagnostics(d: Data): Described {
         .slice(0, 5)
         .map((g) => `${str(obj(g)?.title) ?? '?'}: ${num(obj(g)?.events) ?? num(obj(g)?.events_total) ?? 0} event(s)`);
       return compact([
-        `Last ${str(h.time_window) ?? 'hour'}: ${num(totals.events) ?? 0} event(s) in ${num(totals.groups) ?? 0} group(s), ${num(totals.users_affected) ?? 0} user(s) affected`,
+        `Last ${str(h.time_window) ?? 'hour'}: ${num(totals.events) ?? 0} event(s) ` +
+          `in ${num(totals.groups) ?? 0} group(s), ${num(totals.users_affected) ?? 0} user(s) affected`,
         ((num(totals.new_groups) ?? 0) > 0 || (num(totals.regressed_groups) ?? 0) > 0) &&
           `${num(totals.new_groups) ?? 0} new, ${num(totals.regressed_groups) ?? 0} regressed`,
         num(rate.peak_per_minute) !== null &&
@@ -132,7 +137,8 @@ function diagnostics(d: Data): Described {
         ]).join(', ');
       });
       return compact([
-        `Last ${str(h.time_window) ?? 'hour'}: ${num(summary.request_count) ?? 0} check(s)${pct(summary.error_rate) ? `, error rate ${pct(summary.error_rate)}` : ''}`,
+        `Last ${str(h.time_window) ?? 'hour'}: ${num(summary.request_count) ?? 0} check(s)` +
+          `${pct(summary.error_rate) ? `, error rate ${pct(summary.error_rate)}` : ''}`,
         bad.length
           ? `Degraded or failing: ${bad.join('; ')}`
           : `${num(h.services_checked) ?? 0} service(s) checked, none degraded`,
@@ -178,7 +184,8 @@ const KINDS: Record<string, (d: Data) => Described> = {
     tone: 'good',
     lines: compact([
       ms(d.response_ms) &&
-        `after ${ms(d.response_ms)}, ${d.within_target === false ? 'after the response target' : 'within the response target'}`,
+        `after ${ms(d.response_ms)}, ` +
+          `${d.within_target === false ? 'after the response target' : 'within the response target'}`,
     ]),
   }),
   resolved: (d) => ({
@@ -246,7 +253,8 @@ const KINDS: Record<string, (d: Data) => Described> = {
   recent_changes: (d) => {
     const changes = list(d.changes).map(
       (c) =>
-        `${str(obj(c)?.summary) ?? '?'}${str(obj(c)?.source) ? ` (${str(obj(c)?.source)})` : ''}, ${at(obj(c)?.timestamp)}`,
+        `${str(obj(c)?.summary) ?? '?'}${str(obj(c)?.source) ? ` (${str(obj(c)?.source)})` : ''}, ` +
+        `${at(obj(c)?.timestamp)}`,
     );
     return { label: `Recent changes to the service: ${changes.length}`, tone: 'info', lines: changes };
   },
@@ -311,7 +319,9 @@ const KINDS: Record<string, (d: Data) => Described> = {
     ]),
   }),
   notification_retried: (d) => ({
-    label: `Notification failed, retrying: ${humanize(str(d.kind) ?? 'message').toLowerCase()} by ${str(d.channel) ?? '?'}`,
+    label:
+      `Notification failed, retrying: ${humanize(str(d.kind) ?? 'message').toLowerCase()} ` +
+      `by ${str(d.channel) ?? '?'}`,
     tone: 'bad',
     lines: compact([
       str(d.error) && `error: ${str(d.error)}`,
@@ -319,7 +329,9 @@ const KINDS: Record<string, (d: Data) => Described> = {
     ]),
   }),
   notification_dead: (d) => ({
-    label: `Notification undeliverable: ${humanize(str(d.kind) ?? 'message').toLowerCase()} by ${str(d.channel) ?? '?'}`,
+    label:
+      `Notification undeliverable: ${humanize(str(d.kind) ?? 'message').toLowerCase()} ` +
+      `by ${str(d.channel) ?? '?'}`,
     tone: 'bad',
     lines: compact([`gave up after ${num(d.attempts) ?? '?'} attempt(s)`, str(d.error) && `error: ${str(d.error)}`]),
   }),
@@ -369,7 +381,8 @@ export function rows(events: readonly TimelineEvent[]): Row[] {
           lines: run
             .map(
               (e) =>
-                `Level ${num(e.data.level) ?? '?'}${str(e.data.name) ? ` (${str(e.data.name)})` : ''}: ${str(e.data.reason) ?? 'skipped'}`,
+                `Level ${num(e.data.level) ?? '?'}${str(e.data.name) ? ` (${str(e.data.name)})` : ''}: ` +
+                `${str(e.data.reason) ?? 'skipped'}`,
             )
             .concat(compact([str(event.data.policy) && `Policy ${str(event.data.policy)}`])),
         },

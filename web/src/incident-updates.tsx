@@ -42,7 +42,9 @@ export function dueText(
   const c = countdown(next, now);
   if (schedule.missed > 0)
     return {
-      text: `Update overdue: ${schedule.missed} missed since the last one (reminders went out). Next slot ${c.text} (${clock(next)}).`,
+      text:
+        `Update overdue: ${schedule.missed} missed since the last one (reminders went out). ` +
+        `Next slot ${c.text} (${clock(next)}).`,
       overdue: true,
     };
   if (c.overdue || schedule.overdue)
@@ -98,7 +100,8 @@ export function StatusUpdates({
       setNextLocal('');
       setDraft(null);
       setSent(
-        `Sent to ${result.notified} stakeholder${result.notified === 1 ? '' : 's'}; ${result.next_update_at ? `next update by ${when(result.next_update_at)}` : 'no further update scheduled'}.`,
+        `Sent to ${result.notified} stakeholder${result.notified === 1 ? '' : 's'}; ` +
+          `${result.next_update_at ? `next update by ${when(result.next_update_at)}` : 'no further update scheduled'}.`,
       );
       void queryClient.invalidateQueries({ queryKey });
     },

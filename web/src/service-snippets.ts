@@ -51,11 +51,16 @@ export function snippets(input: {
       id: 'pagerduty',
       title: 'PagerDuty Events API v2',
       where:
-        'Any tool that speaks PagerDuty Events v2: use Vigil as the events endpoint and the key as routing_key. Try it with curl:',
+        'Any tool that speaks PagerDuty Events v2: use Vigil as the events endpoint and the key as routing_key. ' +
+        'Try it with curl:',
       text: [
         `curl -X POST ${base}/v2/enqueue \\`,
         "  -H 'Content-Type: application/json' \\",
-        `  -d '${JSON.stringify({ routing_key: key, event_action: 'trigger', payload: { summary: 'Test alert sent with curl', source: 'my-host', severity: 'error' } })}'`,
+        `  -d '${JSON.stringify({
+          routing_key: key,
+          event_action: 'trigger',
+          payload: { summary: 'Test alert sent with curl', source: 'my-host', severity: 'error' },
+        })}'`,
       ].join('\n'),
     },
   ];

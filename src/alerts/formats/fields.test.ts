@@ -54,7 +54,9 @@ describe('isoTimestamp properties', () => {
       fc.property(instant, offset, (at, minutes) => {
         const local = new Date(at.getTime() + minutes * 60_000).toISOString().slice(0, 23);
         const abs = Math.abs(minutes);
-        const zone = `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+        const zone =
+          `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:` +
+          `${String(abs % 60).padStart(2, '0')}`;
         expect(isoTimestamp(local + zone)).toBe(at.toISOString());
       }),
       { numRuns: 2000 },

@@ -52,7 +52,8 @@ export function alertCommands(): Command {
         o,
         found,
         () =>
-          `${block(head)}\n\nEvents (${String(found.total_events)} in all, newest first):\n${events.map((e) => `${String(e.at)}  ${String(e.action)}`).join('\n')}`,
+          `${block(head)}\n\nEvents (${String(found.total_events)} in all, newest first):\n` +
+          `${events.map((e) => `${String(e.at)}  ${String(e.action)}`).join('\n')}`,
       );
     });
   return alert;

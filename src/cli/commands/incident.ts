@@ -209,7 +209,8 @@ export function incidentCommands(): Command {
   incident
     .command('escalate')
     .description(
-      'reach the next escalation level now (responder); prints the new level, when the next one is due and who was paged',
+      'reach the next escalation level now (responder); ' +
+        'prints the new level, when the next one is due and who was paged',
     )
     .argument('<incident>', 'incident id or number')
     .option('--json', 'print the incident as JSON')
@@ -222,7 +223,8 @@ export function incidentCommands(): Command {
       print(o, escalated, () =>
         [
           `${String(escalated.number)}: escalated to level ${String(escalated.escalation_level)}`,
-          `next escalation: ${escalated.next_escalation_at ? String(escalated.next_escalation_at) : 'none (no further level)'}`,
+          'next escalation: ' +
+            `${escalated.next_escalation_at ? String(escalated.next_escalation_at) : 'none (no further level)'}`,
           `paged: ${paged}`,
           '',
           incidentBlock(escalated),

@@ -52,7 +52,10 @@ function human(line: Line): string {
   if (line.source === 'function') {
     const actor = (r.actor as { name?: string } | undefined)?.name ?? '';
     const outcome = r.outcome === 'ok' ? 'ok' : `error: ${String(r.error)}`;
-    return `${line.at}  ${String(r.function)} ${String(r.action ?? '-')}  by ${actor}  ${String(r.duration_ms)} ms  ${outcome}`;
+    return (
+      `${line.at}  ${String(r.function)} ${String(r.action ?? '-')}  ` +
+      `by ${actor}  ${String(r.duration_ms)} ms  ${outcome}`
+    );
   }
   const { time: _t, level, msg, ...rest } = r;
   const extra = Object.keys(rest).length ? `  ${JSON.stringify(rest)}` : '';
@@ -62,7 +65,8 @@ function human(line: Line): string {
 export function logsCommand(): Command {
   return new Command('logs')
     .description(
-      'the function log (calls of production-monitoring, database-scalability, …) and, without a function, the server’s own recent log lines (admin), oldest first',
+      'the function log (calls of production-monitoring, database-scalability, …) and, without a function, ' +
+        'the server’s own recent log lines (admin), oldest first',
     )
     .argument('[function]', 'only this function’s calls, e.g. production-monitoring')
     .option('--since <duration>', 'how far back: 30s, 15m, 1h, 7d', '1h')
@@ -103,7 +107,8 @@ export function logsCommand(): Command {
       if (!o.follow) return;
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        // Re-read from a little before the newest line seen, so nothing committed late is skipped; `seen` drops repeats.
+        // Re-read from a little before the newest line seen, so nothing committed late is skipped; `seen` drops
+        // repeats.
         since = new Date(Math.max(since.getTime(), Date.now() - back, Date.now() - 60_000));
         show(await read());
         if (seen.size > 50_000) {

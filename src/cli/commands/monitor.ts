@@ -109,7 +109,8 @@ export function monitorCommands(): Command {
             interval_seconds: rest.interval_seconds,
           });
           return token
-            ? `${shown}\n\nHeartbeat token (shown once); ping with:\n\n  curl -fsS -X POST "$VIGIL_URL${String(heartbeat_path)}"\n`
+            ? `${shown}\n\nHeartbeat token (shown once); ping with:\n\n` +
+                `  curl -fsS -X POST "$VIGIL_URL${String(heartbeat_path)}"\n`
             : shown;
         });
       },

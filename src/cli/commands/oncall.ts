@@ -114,7 +114,8 @@ export function oncallCommand(): Command {
         );
         print(o, answer, () =>
           people.length
-            ? `On call for ${answer.name} at ${answer.at}:\n\n${table(people, { handle: 'HANDLE', name: 'NAME', email: 'EMAIL', id: 'ID' })}`
+            ? `On call for ${answer.name} at ${answer.at}:\n\n` +
+              `${table(people, { handle: 'HANDLE', name: 'NAME', email: 'EMAIL', id: 'ID' })}`
             : `nobody is on call for ${answer.name} at ${answer.at}`,
         );
         return;
@@ -150,8 +151,12 @@ export function oncallCommand(): Command {
       print(o, overview, () =>
         [
           `On call at ${overview.at}`,
-          `Schedules:\n${schedules.length ? table(schedules, { name: 'SCHEDULE', oncall: 'ON CALL', id: 'ID' }) : 'no schedules'}`,
-          `Escalation policies:\n${levels.length ? table(levels, { policy: 'POLICY', level: 'LEVEL', name: 'NAME', after: 'AFTER', oncall: 'ON CALL' }) : 'no policies'}`,
+          'Schedules:\n' +
+            (schedules.length ? table(schedules, { name: 'SCHEDULE', oncall: 'ON CALL', id: 'ID' }) : 'no schedules'),
+          'Escalation policies:\n' +
+            (levels.length
+              ? table(levels, { policy: 'POLICY', level: 'LEVEL', name: 'NAME', after: 'AFTER', oncall: 'ON CALL' })
+              : 'no policies'),
         ].join('\n\n'),
       );
     });
@@ -203,7 +208,10 @@ export function scheduleCommands(): Command {
           const only = l.restrictions
             .map((x) => `${x.days ? `days ${x.days.join(',')} ` : ''}${x.start}–${x.end}`)
             .join('; ');
-          return `Layer ${i + 1}: ${l.name} (${shift}, first shift ${r.handoff_at})\n  participants: ${await names.users(r.participants)}${only ? `\n  only: ${only}` : ''}`;
+          return (
+            `Layer ${i + 1}: ${l.name} (${shift}, first shift ${r.handoff_at})\n` +
+            `  participants: ${await names.users(r.participants)}${only ? `\n  only: ${only}` : ''}`
+          );
         }),
       );
       const head = block({
@@ -226,7 +234,8 @@ export function scheduleCommands(): Command {
   schedule
     .command('shifts')
     .description(
-      `list a schedule's shifts over [--from, --to) with overrides applied (default: the next 14 days; at most ${MAX_DAYS} days)`,
+      `list a schedule's shifts over [--from, --to) with overrides applied ` +
+        `(default: the next 14 days; at most ${MAX_DAYS} days)`,
     )
     .argument('<schedule>', 'id or name')
     .addOption(new Option('--from <time>', 'ISO 8601 start with a zone (default: now)').argParser(parseInstant))
@@ -249,7 +258,10 @@ export function scheduleCommands(): Command {
         o,
         result,
         () =>
-          `Shifts of ${ref} from ${result.from} to ${result.to}:\n\n${rows.length ? table(rows, { start: 'START', end: 'END', user: 'ON CALL', layer: 'LAYER', source: 'SOURCE' }) : 'no shifts'}`,
+          `Shifts of ${ref} from ${result.from} to ${result.to}:\n\n` +
+          (rows.length
+            ? table(rows, { start: 'START', end: 'END', user: 'ON CALL', layer: 'LAYER', source: 'SOURCE' })
+            : 'no shifts'),
       );
     });
   return schedule;

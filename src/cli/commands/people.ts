@@ -38,7 +38,8 @@ export function tokenCommands(roleOption: Option): Command {
         o,
         created,
         () =>
-          `${block({ id: created.id, name: created.name, role: created.role, user: created.user })}\n\nToken (shown once, store it now):\n\n  ${String(created.token)}\n`,
+          `${block({ id: created.id, name: created.name, role: created.role, user: created.user })}` +
+          `\n\nToken (shown once, store it now):\n\n  ${String(created.token)}\n`,
       );
     });
 

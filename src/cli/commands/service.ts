@@ -15,7 +15,8 @@ const WINDOW_COLUMNS = { start: 'START', end: 'END', active: 'RUNNING', reason: 
 export function serviceCommands(): Command {
   const service = new Command('service').description('manage services and their integration keys');
   const withKey = (s: Row) =>
-    `${block({ id: s.id, name: s.name, description: s.description })}\n\nIntegration key (shown once; use it as the PagerDuty routing_key):\n\n  ${String(s.integration_key)}\n`;
+    `${block({ id: s.id, name: s.name, description: s.description })}\n\n` +
+    `Integration key (shown once; use it as the PagerDuty routing_key):\n\n  ${String(s.integration_key)}\n`;
 
   service
     .command('create')
@@ -155,7 +156,8 @@ export function serviceCommands(): Command {
           o,
           window,
           () =>
-            `${ref} is ${window.active ? 'in maintenance' : 'scheduled for maintenance'} from ${String(window.start)} to ${String(window.end)}\n\n${block(window)}`,
+            `${ref} is ${window.active ? 'in maintenance' : 'scheduled for maintenance'} ` +
+            `from ${String(window.start)} to ${String(window.end)}\n\n${block(window)}`,
         );
       },
     );

@@ -7,7 +7,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     for (const op of ['UPDATE', 'DELETE']) {
       await sql
         .raw(
-          `CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+          `CREATE TRIGGER audit_log_no_${op.toLowerCase()} BEFORE ${op} ON audit_log ` +
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
         )
         .execute(db);
     }
@@ -21,7 +22,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute(db);
   await sql
     .raw(
-      'CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()',
+      'CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log ' +
+        'FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()',
     )
     .execute(db);
 }

@@ -45,11 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     SEED_LEVELS.map((l) => ({ name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })),
   );
   const description =
-    'The runbook’s chain: on-call engineer (0–15 min), technical lead (15–30), engineering manager (30–60), CTO / VP engineering (60+). Give each level its targets.';
-  await sql`insert into escalation_policies (id, name, description, escalate_while, repeat, levels, created_at, updated_at)
-    values (${SEED_POLICY_ID}, ${SEED_POLICY_NAME}, ${description}, 'unresolved', 0, ${levels}, ${now}, ${now})`.execute(
-    db,
-  );
+    'The runbook’s chain: on-call engineer (0–15 min), technical lead (15–30), engineering manager (30–60), ' +
+    'CTO / VP engineering (60+). Give each level its targets.';
+  await sql`insert into escalation_policies
+    (id, name, description, escalate_while, repeat, levels, created_at, updated_at)
+    values (${SEED_POLICY_ID}, ${SEED_POLICY_NAME}, ${description}, 'unresolved', 0, ${levels},
+            ${now}, ${now})`.execute(db);
 
   await db.schema
     .createTable('teams')

@@ -27,7 +27,10 @@ import {
 import { idParams, limit, ref, text } from '../schemas.js';
 
 const tags = ['errors'];
-/** The route patterns Sentry SDKs post to (they add a trailing slash, which the router ignores); server.ts lets them through without a bearer token. */
+/**
+ * The route patterns Sentry SDKs post to (they add a trailing slash, which the router ignores); server.ts lets them
+ * through without a bearer token.
+ */
 export const SENTRY_ROUTES = new Set(['/api/:project_id/envelope', '/api/:project_id/store']);
 /** A decompressed body may be this many times the body limit (events compress well; bombs do not get further). */
 const INFLATE_FACTOR = 8;

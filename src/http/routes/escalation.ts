@@ -124,18 +124,16 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
     { schema: { tags: ttags, summary: 'Create a team (admin)', body: teamBody } },
     async (request, reply) => {
       const b = request.body;
-      return reply
-        .status(201)
-        .send(
-          teamView(
-            await app.teams.create(request.actor, {
-              name: b.name,
-              description: b.description,
-              defaultPolicyId: b.default_policy_id,
-              members: b.members,
-            }),
-          ),
-        );
+      return reply.status(201).send(
+        teamView(
+          await app.teams.create(request.actor, {
+            name: b.name,
+            description: b.description,
+            defaultPolicyId: b.default_policy_id,
+            members: b.members,
+          }),
+        ),
+      );
     },
   );
   r.get('/api/v1/teams', { schema: { tags: ttags, summary: 'List teams', querystring: pageQuery } }, async (request) =>
@@ -304,7 +302,8 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: stags,
         summary:
-          'Start a maintenance window (now for duration_s, or start/end): alerts are recorded, nothing escalates or pages',
+          'Start a maintenance window (now for duration_s, or start/end): ' +
+          'alerts are recorded, nothing escalates or pages',
         params: idParams,
         body: z.strictObject({
           start: instant.optional(),

@@ -36,7 +36,8 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
       schema: {
         tags: ['functions'],
         summary: 'Run an action of one of the runbook functions',
-        description: `The body is {"action": …} plus that action's parameters; unknown fields are refused.\n\n${described}`,
+        description:
+          `The body is {"action": …} plus that action's parameters; unknown fields are refused.` + `\n\n${described}`,
         params: z.strictObject({ function: ref }),
         // Each action checks its own parameters (naming every bad field); here only the shape.
         body: z.object({ action: z.string().max(100) }).catchall(z.unknown()),
@@ -96,7 +97,8 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
       schema: {
         tags: ['functions'],
         summary:
-          'Register a PostgreSQL database for database-scalability (admin; the URL is stored sealed and never shown again)',
+          'Register a PostgreSQL database for database-scalability ' +
+          '(admin; the URL is stored sealed and never shown again)',
         body: z.strictObject({
           name: text(100),
           url: z

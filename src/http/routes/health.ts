@@ -17,23 +17,19 @@ export function healthRoutes(server: FastifyInstance, app: App): void {
         const pending = await pendingMigrations(app.database.db);
         const latencyMs = Math.round((performance.now() - started) * 100) / 100;
         if (pending.length > 0) {
-          return reply
-            .status(503)
-            .send({
-              status: 'not_ready',
-              database: app.database.engine,
-              reason: `pending migrations: ${pending.join(', ')}`,
-            });
+          return reply.status(503).send({
+            status: 'not_ready',
+            database: app.database.engine,
+            reason: `pending migrations: ${pending.join(', ')}`,
+          });
         }
         return { status: 'ready', database: app.database.engine, latency_ms: latencyMs };
       } catch (error) {
-        return reply
-          .status(503)
-          .send({
-            status: 'not_ready',
-            database: app.database.engine,
-            reason: `database unreachable: ${(error as Error).message}`,
-          });
+        return reply.status(503).send({
+          status: 'not_ready',
+          database: app.database.engine,
+          reason: `database unreachable: ${(error as Error).message}`,
+        });
       }
     },
   );

@@ -137,51 +137,47 @@ export function ingestRoutes(server: FastifyInstance, app: App): void {
       }
     });
 
-    scope
-      .withTypeProvider<ZodTypeProvider>()
-      .post(
-        '/api/v1/integrations/:integration_key/grafana',
-        {
-          bodyLimit: WEBHOOK_BODY_LIMIT,
-          schema: { tags: ['ingest'], summary: 'Grafana alerting webhook (optionally HMAC-signed)', params: keyParams },
-        },
-        async (request, reply) => {
-          const key = request.params.integration_key;
-          // Looked up by the key's digest now, so a rotated (old) key is refused here as everywhere.
-          const service = await app.services.byIntegrationKey(key);
-          if (!service)
-            throw new AppError('integration.not_found', 'no service has this integration key', {
-              integration_key: `…${key.slice(-4)}`,
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/integrations/:integration_key/grafana',
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        schema: { tags: ['ingest'], summary: 'Grafana alerting webhook (optionally HMAC-signed)', params: keyParams },
+      },
+      async (request, reply) => {
+        const key = request.params.integration_key;
+        // Looked up by the key's digest now, so a rotated (old) key is refused here as everywhere.
+        const service = await app.services.byIntegrationKey(key);
+        if (!service)
+          throw new AppError('integration.not_found', 'no service has this integration key', {
+            integration_key: `…${key.slice(-4)}`,
+          });
+        if (service.grafanaSecret !== null) {
+          const signatureHeader = service.grafanaSignatureHeader ?? GRAFANA_SIGNATURE_HEADER;
+          const timestampHeader = service.grafanaTimestampHeader;
+          const verdict = verifyGrafanaSignature({
+            secret: service.grafanaSecret,
+            body: rawBodies.get(request) ?? Buffer.alloc(0),
+            signature: header(request, signatureHeader),
+            timestamp: timestampHeader === null ? undefined : header(request, timestampHeader),
+            requireTimestamp: timestampHeader !== null,
+            now: app.clock.now(),
+          });
+          if (!verdict.ok) {
+            // Sent here rather than thrown: the error handler would add a Bearer challenge, which does not apply.
+            return reply.status(401).send({
+              error: {
+                code: 'integration.bad_signature',
+                message: `Grafana signature check failed: ${verdict.reason}`,
+                details: { reason: verdict.reason, header: signatureHeader },
+              },
             });
-          if (service.grafanaSecret !== null) {
-            const signatureHeader = service.grafanaSignatureHeader ?? GRAFANA_SIGNATURE_HEADER;
-            const timestampHeader = service.grafanaTimestampHeader;
-            const verdict = verifyGrafanaSignature({
-              secret: service.grafanaSecret,
-              body: rawBodies.get(request) ?? Buffer.alloc(0),
-              signature: header(request, signatureHeader),
-              timestamp: timestampHeader === null ? undefined : header(request, timestampHeader),
-              requireTimestamp: timestampHeader !== null,
-              now: app.clock.now(),
-            });
-            if (!verdict.ok) {
-              // Sent here rather than thrown: the error handler would add a Bearer challenge, which does not apply.
-              return reply
-                .status(401)
-                .send({
-                  error: {
-                    code: 'integration.bad_signature',
-                    message: `Grafana signature check failed: ${verdict.reason}`,
-                    details: { reason: verdict.reason, header: signatureHeader },
-                  },
-                });
-            }
           }
-          const parsed = parseGrafanaWebhook(request.body);
-          if (!parsed.ok) throw new AppError('event.invalid', parsed.errors.join('; '), { errors: parsed.errors });
-          return webhook(reply, key, parsed.value.events, {});
-        },
-      );
+        }
+        const parsed = parseGrafanaWebhook(request.body);
+        if (!parsed.ok) throw new AppError('event.invalid', parsed.errors.join('; '), { errors: parsed.errors });
+        return webhook(reply, key, parsed.value.events, {});
+      },
+    );
   });
 }
 

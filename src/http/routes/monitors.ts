@@ -12,7 +12,10 @@ const tags = ['monitors'];
 const t = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const noNul = (s: string) => !s.includes('\u0000');
 
-/** A monitor on the wire; a postgres connection string is never shown (only host:port/database), header values neither. */
+/**
+ * A monitor on the wire; a postgres connection string is never shown (only host:port/database), header values
+ * neither.
+ */
 export function monitorView(m: Monitor, now: Date) {
   const enhanced = m.enhancedUntil && m.enhancedUntil > now ? m.enhancedUntil : null;
   return {
@@ -156,7 +159,14 @@ export function monitorRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: 'Create a monitor (admin); a heartbeat monitor’s token is shown only in this answer',
         description:
-          'Kinds: http (URL; expect_status, else any 2xx/3xx; expect_keyword; method; headers), tcp (host:port), postgres (connection string, stored sealed, shown as host:port/database), auth (an issuer’s JWKS URL: must answer 200 with a non-empty "keys" array; with login_url, that endpoint must then answer 2xx — given login_body, a JSON POST of those credentials (stored sealed, shown as "(set)") whose answer carries access_token, id_token or token, and a JWT one must be signed by a key of the JWKS and unexpired), heartbeat (no target; down when no beat arrives within period_seconds + grace_seconds). Targets must pass the SSRF allowlist (VIGIL_OUTBOUND_ALLOW).',
+          'Kinds: http (URL; expect_status, else any 2xx/3xx; expect_keyword; method; headers), tcp (host:port), ' +
+          'postgres (connection string, stored sealed, shown as host:port/database), ' +
+          'auth (an issuer’s JWKS URL: must answer 200 with a non-empty "keys" array; ' +
+          'with login_url, that endpoint must then answer 2xx — given login_body, a JSON POST of those credentials ' +
+          '(stored sealed, shown as "(set)") whose answer carries access_token, id_token or token, ' +
+          'and a JWT one must be signed by a key of the JWKS and unexpired), ' +
+          'heartbeat (no target; down when no beat arrives within period_seconds + grace_seconds). ' +
+          'Targets must pass the SSRF allowlist (VIGIL_OUTBOUND_ALLOW).',
         body: createBody,
       },
     },

@@ -47,16 +47,14 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          notificationRuleView(
-            await app.notify.addRule(request.actor, request.params.id, {
-              contactMethodId: request.body.contact_method_id,
-              delaySeconds: request.body.delay_seconds,
-            }),
-          ),
+      reply.status(201).send(
+        notificationRuleView(
+          await app.notify.addRule(request.actor, request.params.id, {
+            contactMethodId: request.body.contact_method_id,
+            delaySeconds: request.body.delay_seconds,
+          }),
         ),
+      ),
   );
   r.get(
     '/api/v1/users/:id/notification-rules',
@@ -138,7 +136,8 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['notifications'],
         summary:
-          'The runbook’s notification templates (initial, resolution), each stored or the seed text, with the fields they may use',
+          'The runbook’s notification templates (initial, resolution), each stored or the seed text, ' +
+          'with the fields they may use',
       },
     },
     async (request) => ({
@@ -157,7 +156,8 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['notifications'],
         summary:
-          'Replace a notification template (admin): {{field}}, {{#field}}…{{/field}} (when non-empty), {{^field}}…{{/field}} (when empty); an unknown field or a syntax error is a 400 naming it',
+          'Replace a notification template (admin): {{field}}, {{#field}}…{{/field}} (when non-empty), ' +
+          '{{^field}}…{{/field}} (when empty); an unknown field or a syntax error is a 400 naming it',
         params: templateParams,
         body: templateBody,
       },
@@ -198,7 +198,8 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['incidents'],
         summary:
-          'Send a status update to the incident’s stakeholders; next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)',
+          'Send a status update to the incident’s stakeholders; ' +
+          'next_update_at defaults to the severity’s cadence (P0 30 min, P1 60 min)',
         params: idParams,
         body: updateBody,
       },
@@ -220,7 +221,9 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['incidents'],
         summary:
-          'When the next status update is due (null: none is), whether one is overdue (missed: reminders since the last update), when the last was sent, and what an update sent now would announce by default',
+          'When the next status update is due (null: none is), ' +
+          'whether one is overdue (missed: reminders since the last update), when the last was sent, ' +
+          'and what an update sent now would announce by default',
         params: idParams,
       },
     },

@@ -299,13 +299,11 @@ export function scheduleRoutes(server: FastifyInstance, app: App): void {
     async (request, reply) => {
       const token = await app.schedules.issueFeedToken(request.actor);
       const base = `${request.protocol}://${request.host}`;
-      return reply
-        .status(201)
-        .send({
-          token,
-          my_shifts_url: `${base}/ical/${token}/me.ics`,
-          schedule_url_template: `${base}/ical/${token}/schedules/{schedule_id}.ics`,
-        });
+      return reply.status(201).send({
+        token,
+        my_shifts_url: `${base}/ical/${token}/me.ics`,
+        schedule_url_template: `${base}/ical/${token}/schedules/{schedule_id}.ics`,
+      });
     },
   );
 

@@ -68,7 +68,8 @@ export function userRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags,
         summary:
-          'Set a password: admins set or reset anyone’s (ending their sessions); others change their own with current_password',
+          'Set a password: admins set or reset anyone’s (ending their sessions); ' +
+          'others change their own with current_password',
         params: idParams,
         body: z.strictObject({
           password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX),

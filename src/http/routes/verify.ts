@@ -29,9 +29,12 @@ export function verifyRoutes(server: FastifyInstance, app: App): void {
         tags: ['auth'],
         summary: 'Check a JWT against the configured issuer (the runbook’s emergency user verification)',
         description:
-          'Verifies a compact JWS (HS256/384/512 with VIGIL_JWT_SECRET; RS*, PS*, ES*, EdDSA with keys from VIGIL_JWT_JWKS_URL), ' +
-          `its exp and nbf (60 s leeway), iss (VIGIL_JWT_ISSUER) and aud (VIGIL_JWT_AUDIENCE, when set). Always 200 with \`valid\`; when false, \`reason.code\` is one of ${JWT_REASONS.join(', ')}. ` +
-          'The claims shown for an invalid token are read from it unverified. 409 `verify.not_configured` until an issuer is configured. Needs a token with read access.',
+          'Verifies a compact JWS (HS256/384/512 with VIGIL_JWT_SECRET; ' +
+          'RS*, PS*, ES*, EdDSA with keys from VIGIL_JWT_JWKS_URL), ' +
+          'its exp and nbf (60 s leeway), iss (VIGIL_JWT_ISSUER) and aud (VIGIL_JWT_AUDIENCE, when set). ' +
+          `Always 200 with \`valid\`; when false, \`reason.code\` is one of ${JWT_REASONS.join(', ')}. ` +
+          'The claims shown for an invalid token are read from it unverified. ' +
+          '409 `verify.not_configured` until an issuer is configured. Needs a token with read access.',
         body: z.strictObject({ token: z.string() }),
       },
     },

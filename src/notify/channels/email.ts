@@ -35,7 +35,9 @@ export function createEmailChannel({
           to: m.destination,
           subject: m.subject,
           text: m.body,
-          html: `<div style="font-family:sans-serif"><h3>${escapeHtml(m.subject)}</h3><pre style="white-space:pre-wrap;font-family:inherit">${escapeHtml(m.body)}</pre></div>`,
+          html:
+            `<div style="font-family:sans-serif"><h3>${escapeHtml(m.subject)}</h3>` +
+            `<pre style="white-space:pre-wrap;font-family:inherit">${escapeHtml(m.body)}</pre></div>`,
           headers: { 'X-Vigil-Delivery': m.deliveryId },
           messageId: `<${m.deliveryId}@vigil>`,
         });

@@ -43,7 +43,8 @@ const SHAPES = {
       },
     ],
   }),
-  // "@channel", "@all" and "@here" in an alert's text would notify the whole channel: a zero-width space keeps them readable and inert.
+  // "@channel", "@all" and "@here" in an alert's text would notify the whole channel: a zero-width space keeps
+  // them readable and inert.
   mattermost: (m: OutboundMessage) => ({ username: 'Vigil', text: defuseMentions(`#### ${m.subject}\n${m.body}`) }),
 } satisfies Record<string, Shape>;
 
@@ -53,7 +54,10 @@ export function defuseMentions(text: string): string {
   return text.replace(/(?<![\w.@])@(channel|all|here)(?![\w-])/gi, '@\u200B$1');
 }
 
-/** Seconds a Retry-After header (delta seconds or an HTTP date) asks for, capped at an hour; undefined when absent or unreadable. */
+/**
+ * Seconds a Retry-After header (delta seconds or an HTTP date) asks for, capped at an hour; undefined when absent or
+ * unreadable.
+ */
 export function retryAfter(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;

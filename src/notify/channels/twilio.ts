@@ -23,7 +23,9 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
   const base = new URL(url);
   const sid = decodeURIComponent(base.username);
   const auth = `Basic ${Buffer.from(`${sid}:${decodeURIComponent(base.password)}`).toString('base64')}`;
-  const root = `${base.protocol}//${base.host}${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(sid)}`;
+  const root =
+    `${base.protocol}//${base.host}${base.pathname.replace(/\/$/, '')}` +
+    `/2010-04-01/Accounts/${encodeURIComponent(sid)}`;
 
   async function post(resource: 'Messages' | 'Calls', form: Record<string, string>, m: OutboundMessage): Promise<void> {
     let status: number;

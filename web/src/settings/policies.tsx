@@ -44,7 +44,8 @@ function useTargetLabel() {
     team: (teams.data?.data ?? []).map((t) => ({ id: t.id, label: t.name })),
   };
   const label = (t: Target) =>
-    `${t.type}: ${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
+    `${t.type}: ` +
+    `${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
   return { options, label };
 }
 

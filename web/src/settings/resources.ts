@@ -256,7 +256,10 @@ export function minutes(seconds: number): string {
 /** A Date as the value of an <input type="datetime-local"> in the browser's zone. */
 export function localInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
 }
 
 /** An <input type="datetime-local"> value (browser's zone) as an ISO instant; '' stays ''. */

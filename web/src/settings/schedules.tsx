@@ -39,7 +39,10 @@ function describeLayer(l: Layer, people: People): string {
   const limits = l.restrictions
     .map((x) => `${x.days ? x.days.map((d) => DAY_NAMES[d]).join(',') + ' ' : ''}${x.start}–${x.end}`)
     .join('; ');
-  return `${every} from ${when(r.handoff_at)}: ${r.participants.map((p) => people.label(p)).join(' → ')}${limits ? ` (only ${limits})` : ''}`;
+  return (
+    `${every} from ${when(r.handoff_at)}: ` +
+    `${r.participants.map((p) => people.label(p)).join(' → ')}${limits ? ` (only ${limits})` : ''}`
+  );
 }
 
 export function SchedulesTab({ session }: { session: Session }) {

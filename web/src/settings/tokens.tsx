@@ -124,8 +124,11 @@ function NewToken() {
       intro={
         create.data && (
           <div className="secret-once" role="region" aria-label="New token secret">
+            {/* Prettier's JSX fill would put the {' '} past column 120. */}
+            {/* prettier-ignore */}
             <p>
-              <strong>Copy this token now: it will not be shown again.</strong> It acts as @{create.data.user} with the{' '}
+              <strong>Copy this token now: it will not be shown again.</strong> It acts as
+              @{create.data.user} with the{' '}
               {create.data.role} role.
             </p>
             <CopyField label={`Secret of “${create.data.name}”`} value={create.data.token} />

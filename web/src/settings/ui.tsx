@@ -50,7 +50,10 @@ export function SettingsForm({
   );
 }
 
-/** A panel that holds one form: its heading (`titleId` labels the panel; the form is named `label`, else the same), the form, and the server's error. */
+/**
+ * A panel that holds one form: its heading (`titleId` labels the panel; the form is named `label`, else the same),
+ * the form, and the server's error.
+ */
 export function FormPanel({
   titleId,
   title,
