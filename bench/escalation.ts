@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { commitLabel, flag, option, rewriteDocs, scratchPostgres, type ScratchDatabase } from './lib.js';
 import { createServices } from '../src/app.js';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import type { Clock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createDb, migrate, type Database, type Db } from '../src/db/database.js';

@@ -12,7 +12,7 @@ import { createServices } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createDb, migrate } from '../src/db/database.js';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import type { AlertEvent } from '../src/alerts/index.js';
 import { argValue, numberOption, scratchPostgres } from './lib.js';
 

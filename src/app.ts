@@ -1,17 +1,12 @@
 // Wires the features together over one database and clock. main.ts and the tests both start here.
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
-import {
-  createSessionsService,
-  createTokensService,
-  createVerifyService,
-  type SessionsService,
-  type VerifyService,
-} from './auth/index.js';
+import { createSessionsService, createTokensService, type SessionsService } from './credentials/index.js';
+import { createVerifyService, type VerifyService } from './verify/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/database.js';
-import { createErrorsService, errorTracking, type ErrorsService } from './errors/index.js';
+import { createErrorsService, errorTracking, type ErrorsService } from './error-tracking/index.js';
 import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
 import {
   createDatabasesService,
@@ -22,7 +17,7 @@ import {
   type DatabasesService,
   type Diagnostics,
   type FunctionsService,
-} from './functions/index.js';
+} from './runbook/index.js';
 import { createIncidentsService } from './incidents/index.js';
 import { createMonitorsService, monitorStats, type MonitorsService } from './monitors/index.js';
 import { createPerformanceService, type PerformanceService } from './performance/index.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadClientConfig, loadConfig, type Config, type ConfigOverrides } from './config.js';
-import { DEFAULT_RESPONSE_TARGETS } from './incidents/incident.js';
+import { DEFAULT_RESPONSE_TARGETS } from './incident.js';
 
 const VARIABLES = [
   'VIGIL_HOST',

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
-import { DEFAULT_RESPONSE_TARGETS, SEVERITIES, type Severity } from './incidents/incident.js';
+import { DEFAULT_RESPONSE_TARGETS, SEVERITIES, type Severity } from './incident.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

@@ -20,7 +20,7 @@ import { createHttpChannels, defuseMentions } from '../src/notify/channels/http.
 import { createChannels } from '../src/notify/channels/index.js';
 import { createTwilioChannels } from '../src/notify/channels/twilio.js';
 import { signatureHeader, verifySignature } from '../src/notify/signature.js';
-import { guardedDispatcher, parseAllowlist, type Lookup } from '../src/notify/ssrf.js';
+import { guardedDispatcher, parseAllowlist, type Lookup } from '../src/net/index.js';
 
 const ALLOW_LOOPBACK = '127.0.0.1/32';
 /** The timeout cases' timeout (production: 5 s), and how late past it a send may settle on a busy machine. */

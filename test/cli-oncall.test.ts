@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
 import { runVigil, startServer, type ServerProcess } from './vigil-process.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const CLIENTS = 16;

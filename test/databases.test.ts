@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine, PG_URL, pgProblem, testConfig } from './engines.js';
+import { describeEachEngine, PG_URL, pgProblem, testConfig } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness } from './http-harness.js';
 
 const KEY = Buffer.alloc(32, 7);

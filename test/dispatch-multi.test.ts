@@ -21,7 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/notify/signature.js';
-import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const STAKEHOLDERS = 30;

@@ -10,10 +10,10 @@ import type { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import { SYSTEM_ACTOR, type Actor } from '../src/auth/index.js';
+import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
-import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './engines.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './dialects.js';
 
 const INSTANCES = 3;
 const INCIDENTS = 1_000;

@@ -10,11 +10,11 @@ import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
-import { bootstrapAdmin } from '../src/auth/index.js';
+import { bootstrapAdmin } from '../src/credentials/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 import {
   body,
   fieldBody,

@@ -2,8 +2,8 @@
 // the status machine's 409s, the timeline and the time-derived flags.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { NUMBER_PATTERN } from '../src/incidents/index.js';
-import { describeEachEngine } from './engines.js';
+import { NUMBER_PATTERN } from '../src/incident.js';
+import { describeEachEngine } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const MIN = 60_000;

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAdmin, digest } from '../src/auth/index.js';
+import { bootstrapAdmin } from '../src/credentials/index.js';
+import { digest } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 import {
   dumpDatabase,
   expectError,

@@ -5,12 +5,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import type { TokenRole } from '../src/auth/index.js';
+import type { TokenRole } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
-import type { EngineEnv } from './engines.js';
+import type { EngineEnv } from './dialects.js';
 
 export type Response = LightMyRequestResponse;
 

@@ -3,7 +3,7 @@
 // of an update as it would be sent, which sends and records nothing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness, type Response } from './http-harness.js';
 
 const MIN = 60_000;

@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import type { alertView } from '../src/http/present.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness, type Response } from './http-harness.js';
 
 const MIN = 60_000;

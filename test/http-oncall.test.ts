@@ -4,7 +4,7 @@
 // and the iCal feeds with their tokens.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness, type Response } from './http-harness.js';
 
 const SEC = 1000;

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 describeEachEngine('HTTP error surface', (env) => {

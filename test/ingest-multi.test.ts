@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type App } from '../src/app.js';
 import type { AlertEvent } from '../src/alerts/index.js';
-import { SYSTEM_ACTOR, type Actor } from '../src/auth/index.js';
+import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
-import { parseSentryEvent } from '../src/errors/event.js';
-import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './engines.js';
+import { parseSentryEvent } from '../src/error-tracking/event.js';
+import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './dialects.js';
 
 const ROUNDS = 40;
 

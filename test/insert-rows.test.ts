@@ -1,10 +1,10 @@
 // db/insert-rows.ts on both engines: chunked multi-row inserts keep every row and its values, and the
 // upsert form rewrites only the columns it names.
 import { expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { insertRows } from '../src/db/insert-rows.js';
 import { inTransaction } from '../src/db/database.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 
 describeEachEngine('insertRows', (env) => {
   const columns = [

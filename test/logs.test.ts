@@ -2,12 +2,12 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
 import { createLogBuffer } from '../src/http/log-buffer.js';
 import { buildServer } from '../src/http/server.js';
-import { testConfig } from './engines.js';
+import { testConfig } from './dialects.js';
 
 describe('GET /api/v1/logs', () => {
   let database: Database;

@@ -16,7 +16,7 @@ import { bucketOf } from '../src/monitors/histogram.js';
 import { createMonitorsService, monitorStats } from '../src/monitors/index.js';
 import { insertSamples } from '../src/monitors/monitors.repo.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess } from './cli-harness.js';
-import { describeEachEngine, PG_URL, pgProblem, testConfig } from './engines.js';
+import { describeEachEngine, PG_URL, pgProblem, testConfig } from './dialects.js';
 import { dumpDatabase, expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 import { generateKey, signJwt } from './jwt-signer.js';
 

@@ -3,13 +3,13 @@
 // fake clock. Delivery itself is covered by notify.test.ts; here the channels only record what they get.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { startEngine, type Engine } from '../src/engine/engine.js';
 import type { Channel, OutboundMessage } from '../src/notify/index.js';
 import { SEED_TEMPLATES } from '../src/notify/template.js';
 import { dueAfterReminder, firstUpdateDue } from '../src/notify/update-due.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Harness } from './http-harness.js';
 
 const MIN = 60_000;

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { startEngine, type Engine } from '../src/engine/engine.js';
 import { verifySignature } from '../src/notify/signature.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 
 const MIN = 60_000;
 

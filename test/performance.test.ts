@@ -6,7 +6,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 import { startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const NOW = new Date('2026-11-28T14:00:00Z');

@@ -9,11 +9,11 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bootstrapAdmin, SESSION_IDLE_MS, SESSION_MAX_MS } from '../src/auth/index.js';
+import { bootstrapAdmin, SESSION_IDLE_MS, SESSION_MAX_MS } from '../src/credentials/index.js';
 import { createServices, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { buildServer } from '../src/http/server.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 import { dumpDatabase, expectError, unique } from './http-harness.js';
 import { cleanEnv } from './vigil-process.js';
 

@@ -10,13 +10,13 @@ import { sql } from 'kysely';
 import { Agent, fetch, type Headers } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import { SYSTEM_ACTOR, type TokenRole } from '../src/auth/index.js';
+import { SYSTEM_ACTOR, type TokenRole } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { inTransaction } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
 import { pack, type StreamEvent } from '../src/stream/events.js';
 import { createStreamService } from '../src/stream/index.js';
-import { describeEachEngine, type EngineEnv } from './engines.js';
+import { describeEachEngine, type EngineEnv } from './dialects.js';
 import { unique } from './http-harness.js';
 
 /**

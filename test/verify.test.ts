@@ -6,12 +6,12 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
-import { fetchJwks } from '../src/auth/index.js';
-import { createJwksCache } from '../src/auth/jwks.js';
+import { fetchJwks } from '../src/verify/index.js';
+import { createJwksCache } from '../src/verify/jwks.js';
 import { FakeClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import { buildServer } from '../src/http/server.js';
-import { describeEachEngine, testConfig } from './engines.js';
+import { describeEachEngine, testConfig } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness } from './http-harness.js';
 import { generateKey, signJwt, startJwksServer, type JwksServer, type TestKey } from './jwt-signer.js';
 

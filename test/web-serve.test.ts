@@ -11,12 +11,12 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
-import { SYSTEM_ACTOR } from '../src/auth/index.js';
+import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
 import { DEFAULT_WEB_ROOT } from '../src/http/web.js';
-import { testConfig } from './engines.js';
+import { testConfig } from './dialects.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INDEX = path.join(DEFAULT_WEB_ROOT, 'index.html');

@@ -1,5 +1,5 @@
 // Reading alerts: lists with filters, one alert with its recent events, an incident's alerts.
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
 import type { IncidentsService } from '../incidents/index.js';

@@ -1,6 +1,6 @@
 // Classification of alert events into the seed's P0–P3 (or no incident at all). Rules are data so
 // services can carry their own; the first rule whose conditions all match decides.
-import type { Severity } from '../incidents/index.js';
+import type { Severity } from '../incident.js';
 
 /** PagerDuty's event severities, which every accepted format is mapped onto. */
 export const EVENT_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;

@@ -17,3 +17,7 @@ export {
 } from './classify.js';
 export type { AlertEvent, EventAction, EventFormat, ParseResult } from './event.js';
 export type { Alert, AlertStatus } from './alerts.repo.js';
+export { parseAlertmanagerWebhook } from './formats/alertmanager.js';
+export { parseChangeEvent } from './formats/change.js';
+export { parseGrafanaWebhook, verifyGrafanaSignature } from './formats/grafana.js';
+export { parsePagerDutyEvent } from './formats/pagerduty.js';

@@ -8,17 +8,12 @@
 // as if they had been applied one by one. The one difference is deliberate: whether an incident is
 // acknowledged or resolved by its alerts is decided once, after the whole batch — so a resolve
 // followed by a new trigger of the same group within a few milliseconds keeps the incident open.
-import type { Actor } from '../auth/index.js';
+import type { Actor } from '../access/index.js';
 import type { Db } from '../db/database.js';
 import { lockKeys } from '../db/lease.js';
 import { newId } from '../ids.js';
-import {
-  SEVERITIES,
-  type IncidentsService,
-  type IncidentState,
-  type Opening,
-  type Severity,
-} from '../incidents/index.js';
+import { SEVERITIES, type Severity } from '../incident.js';
+import { type IncidentsService, type IncidentState, type Opening } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
 import {
   findOpenAlerts,

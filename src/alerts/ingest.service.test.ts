@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEachEngine } from '../../test/engines.js';
+import { describeEachEngine } from '../../test/dialects.js';
 import { FakeClock } from '../clock.js';
 import type { AlertEvent } from './event.js';
 

@@ -1,5 +1,5 @@
 // Records every mutation (actor, action, target, time, request id) in the same transaction as the change.
-import { authorize, type Actor } from '../auth/actor.js';
+import { authorize, type Actor } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { newId } from '../ids.js';

@@ -1,6 +1,6 @@
 // The CLI's HTTP client: VIGIL_URL and VIGIL_TOKEN (default: the admin-token file in the data dir).
 // Light imports only (no database layer): client commands should start fast.
-import { readAdminTokenFile } from '../auth/admin-token.js';
+import { readAdminTokenFile } from '../access/index.js';
 import { loadClientConfig } from '../config.js';
 
 export class CliError extends Error {

@@ -1,7 +1,7 @@
 // `vigil <noun> <verb>`: serve and migrate run locally; everything else calls the HTTP API. serve.ts
 // (Fastify, migrations) is imported on demand so that client commands start without loading it.
 import { Command, Option } from 'commander';
-import { TOKEN_ROLES } from '../auth/actor.js';
+import { TOKEN_ROLES } from '../access/index.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
 import { incidentCommands } from './commands/incident.js';
 import { logsCommand } from './commands/logs.js';

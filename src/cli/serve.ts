@@ -1,6 +1,6 @@
 // `vigil serve` and `vigil migrate`: the commands that run against the database directly.
 import { createServices } from '../app.js';
-import { bootstrapAdmin } from '../auth/index.js';
+import { bootstrapAdmin } from '../credentials/index.js';
 import { systemClock } from '../clock.js';
 import { loadConfig, type Config, type ConfigOverrides } from '../config.js';
 import { createDb, migrate, type Database } from '../db/database.js';

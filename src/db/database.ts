@@ -12,7 +12,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { startCheckpointer } from './checkpointer.js';
-import { engineOf, type Engine } from './engine-of.js';
+import { engineOf, type Engine } from './dialect-of.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
 

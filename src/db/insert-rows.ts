@@ -6,7 +6,7 @@
 import { CompiledQuery } from 'kysely';
 import { chunks } from './chunks.js';
 import type { Db } from './database.js';
-import { engineOf } from './engine-of.js';
+import { engineOf } from './dialect-of.js';
 import type { Schema } from './schema.js';
 
 type Table = keyof Schema & string;

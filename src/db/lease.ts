@@ -6,7 +6,7 @@
 // instead. SQLite serves one instance and serializes writers, so there the query runs as it is.
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.js';
-import { engineOf } from './engine-of.js';
+import { engineOf } from './dialect-of.js';
 
 /** `query` with FOR UPDATE SKIP LOCKED on PostgreSQL; run it inside the transaction that works the rows. */
 export function claimSkippingLocked<DB, TB extends keyof DB, O>(

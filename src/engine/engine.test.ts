@@ -1,5 +1,5 @@
 import { expect, it, vi } from 'vitest';
-import { describeEachEngine } from '../../test/engines.js';
+import { describeEachEngine } from '../../test/dialects.js';
 import { FakeClock, systemClock } from '../clock.js';
 import { startEngine } from './engine.js';
 

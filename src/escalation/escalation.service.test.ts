@@ -3,12 +3,12 @@
 // and runs the engine's sweep, then reads what was paged and what the timeline says. The database is
 // shared by every test in this file, so all names are unique and assertions stay per incident.
 import { afterEach, expect, it, vi } from 'vitest';
-import { describeEachEngine } from '../../test/engines.js';
+import { describeEachEngine } from '../../test/dialects.js';
 import type { App } from '../app.js';
 import { FakeClock } from '../clock.js';
 import { startEngine, type Engine } from '../engine/engine.js';
 import { AppError } from '../errors.js';
-import type { Severity } from '../incidents/incident.js';
+import type { Severity } from '../incident.js';
 import { cycleSeconds, SEED_POLICY_ID, type EscalateWhile, type Level, type Target } from './policy.js';
 
 const SEC = 1000;

@@ -8,13 +8,15 @@
 // a timeline entry naming them. A level with nobody to page is skipped at once, with a timeline entry,
 // and the next level follows in the same step rather than after its delay. A policy that runs out
 // without having paged anyone pages the admins instead.
-import { adminUserIds, authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
+import { adminUserIds } from '../credentials/index.js';
+import { authorize, SYSTEM_ACTOR, type Actor } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, yieldToEventLoop, type Db } from '../db/database.js';
 import { perTransaction } from '../db/per-transaction.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Incident, IncidentsService, TimelineEntry } from '../incidents/index.js';
+import type { Incident } from '../incident.js';
+import type { IncidentsService, TimelineEntry } from '../incidents/index.js';
 import type { SchedulesService } from '../schedules/index.js';
 import type { ServicesService } from '../services/index.js';
 import type { TeamsService } from '../teams/index.js';

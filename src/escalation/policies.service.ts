@@ -1,6 +1,6 @@
 // Managing escalation policies. Admins edit them; everyone signed in reads them. The seed's chain
 // is written by migration 005, so an incident always has a policy to climb.
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';

@@ -1,16 +1,8 @@
 // Bearer-token authentication for /api/*, /functions/* and /verify: 401 without a valid token. Roles are
 // checked by the services (403), so every caller path is covered, not just HTTP.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  clearedSessionCookie,
-  csrfMatches,
-  readCookie,
-  SESSION_COOKIE,
-  type Actor,
-  type Session,
-  type SessionsService,
-  type TokensService,
-} from '../auth/index.js';
+import { clearedSessionCookie, csrfMatches, readCookie, SESSION_COOKIE, type Actor } from '../access/index.js';
+import { type Session, type SessionsService, type TokensService } from '../credentials/index.js';
 import { AppError } from '../errors.js';
 
 declare module 'fastify' {

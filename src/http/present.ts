@@ -1,5 +1,5 @@
 // Domain objects as they go on the wire: snake_case, ISO 8601 UTC times, derived flags computed at `now`.
-import type { Token } from '../auth/index.js';
+import type { Token } from '../credentials/index.js';
 import type { AuditEntry } from '../audit/index.js';
 import { incidentJson, type TimelineEvent } from '../incidents/index.js';
 import { GRAFANA_SIGNATURE_HEADER, type ChangeEvent, type Service } from '../services/index.js';

@@ -17,7 +17,7 @@ import { monitorRoutes } from './routes/monitors.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
-import { errorRoutes, SENTRY_ROUTES } from './routes/errors.js';
+import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { functionRoutes } from './routes/functions.js';
 import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';

@@ -1,5 +1,5 @@
 // The incident's wire shape: snake_case, ISO 8601 UTC times, derived flags computed at `now`.
-import { isPhaseOverdue, isResponseBreached, ROLES, type Incident } from './incident.js';
+import { isPhaseOverdue, isResponseBreached, ROLES, type Incident } from '../incident.js';
 
 const t = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

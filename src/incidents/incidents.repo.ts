@@ -3,7 +3,7 @@ import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import { insertRows } from '../db/insert-rows.js';
 import type { IncidentEventsTable, IncidentsTable } from '../db/schema.js';
-import type { Incident, Phase, Role, Severity, Status, UserRef } from './incident.js';
+import type { Incident, Phase, Role, Severity, Status, UserRef } from '../incident.js';
 
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
 const text = (d: Date | null): string | null => (d ? d.toISOString() : null);

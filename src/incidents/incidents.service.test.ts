@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { describeEachEngine } from '../../test/engines.js';
-import type { Actor } from '../auth/index.js';
+import { describeEachEngine } from '../../test/dialects.js';
+import type { Actor } from '../access/index.js';
 import { FakeClock } from '../clock.js';
 import { AppError } from '../errors.js';
 

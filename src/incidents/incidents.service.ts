@@ -1,6 +1,6 @@
 // Incident use-cases: each one authorizes, loads, applies a rule from incident.ts, saves, and writes
 // the timeline event and the audit row in the same transaction.
-import { authorize, SYSTEM_ACTOR, type Actor } from '../auth/index.js';
+import { authorize, SYSTEM_ACTOR, type Actor } from '../access/index.js';
 import { auditMany } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { afterCommit, inTransaction, type Db } from '../db/database.js';
@@ -21,7 +21,7 @@ import {
   type Severity,
   type Status,
   type StatusAction,
-} from './incident.js';
+} from '../incident.js';
 import {
   claimBreach,
   clearRole,

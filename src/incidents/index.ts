@@ -1,4 +1,3 @@
-export * from './incident.js';
 export {
   createIncidentsService,
   type IncidentsService,

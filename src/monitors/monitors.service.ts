@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IngestService } from '../alerts/index.js';
 import { audit } from '../audit/index.js';
-import { authorize, digest, seal, unseal, type Actor } from '../auth/index.js';
+import { authorize, digest, seal, unseal, type Actor } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { checkUrl, parseAllowlist, type Allowlist } from '../notify/index.js';
+import { checkUrl, parseAllowlist, type Allowlist } from '../net/index.js';
 import type { ServicesService } from '../services/index.js';
 import { applyResult, DEFAULTS, heartbeatDeadline, stateEvent, type Monitor, type MonitorKind } from './monitor.js';
 import {

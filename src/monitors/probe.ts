@@ -17,8 +17,8 @@ import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import pg from 'pg';
 import type { Clock } from '../clock.js';
-import { decodeJwt, importJwks, isJwtFailure, verifyWithPublicKey } from '../auth/index.js';
-import { resolveAndCheck, type Allowlist } from '../notify/index.js';
+import { decodeJwt, importJwks, isJwtFailure, verifyWithPublicKey } from '../verify/index.js';
+import { deadline, resolveAndCheck, type Allowlist } from '../net/index.js';
 import type { CheckResult, Monitor } from './monitor.js';
 
 const BODY_LIMIT = 1 << 20;
@@ -67,24 +67,6 @@ function reasonOf(error: unknown): string {
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'host unreachable';
   const message = e instanceof Error ? e.message : String(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
-}
-
-/** Runs `fn` but gives up after `ms`, calling `cancel` so sockets close. */
-function deadline<T>(ms: number, run: (settle: (value: T) => void) => () => void, late: () => T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    let done = false;
-    const settle = (value: T) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(value);
-    };
-    const cancel = run(settle);
-    const timer = setTimeout(() => {
-      cancel();
-      settle(late());
-    }, ms);
-  });
 }
 
 interface HttpAnswer {

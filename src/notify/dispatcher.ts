@@ -13,7 +13,8 @@
 // Delivery is at least once: a send that succeeded just before its instance died is sent again
 // after the lease; the row id travels with every message (X-Vigil-Delivery) so receivers can drop
 // the repeat.
-import { adminUserIds, SYSTEM_ACTOR } from '../auth/index.js';
+import { adminUserIds } from '../credentials/index.js';
+import { SYSTEM_ACTOR } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { newId } from '../ids.js';

@@ -15,5 +15,3 @@ export type { Stakeholder } from './stakeholders.repo.js';
 export { TEMPLATE_KEYS, MAX_SUBJECT_LENGTH, type TemplateKey, type TemplateView } from './templates.service.js';
 export { MAX_TEMPLATE_LENGTH, TEMPLATE_FIELDS } from './template.js';
 export { UPDATE_CADENCE_MS } from './update-due.js';
-export { checkUrl, parseAllowlist, resolveAndCheck, type Allowlist } from './ssrf.js';
-export { guardedDispatcher } from './ssrf.js';

@@ -3,7 +3,7 @@
 // 2 min" — each due at the page's time plus the rule's delay; a person without rules gets every
 // contact method at once. The rows are written in the page's own transaction, so a page is never
 // lost between the engine and the outbox. The dispatcher (dispatcher.ts) delivers them.
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
@@ -11,9 +11,10 @@ import { perTransaction } from '../db/per-transaction.js';
 import { AppError, notFound } from '../errors.js';
 import type { Page } from '../escalation/index.js';
 import { newId } from '../ids.js';
-import { incidentJson, type Incident, type IncidentsService } from '../incidents/index.js';
+import { incidentJson, type IncidentsService } from '../incidents/index.js';
+import { type Incident } from '../incident.js';
 import type { ContactKind, ContactMethod, UsersService } from '../users/index.js';
-import { checkUrl, parseAllowlist } from './ssrf.js';
+import { checkUrl, parseAllowlist } from '../net/index.js';
 import type { ChannelKind } from './channel.js';
 import { insertNotifications, listForIncident, outboxRow, type Notification } from './outbox.repo.js';
 import { createRemindersService } from './reminders.service.js';

@@ -12,10 +12,12 @@
 // both). With neither role held, every admin is, so a missed update never goes unnoticed. Each person
 // gets one message on every contact method at once (their paging rules' delays are for pages), and the
 // timeline gets an `update_overdue` entry naming them.
-import { adminUserIds, SYSTEM_ACTOR } from '../auth/index.js';
+import { adminUserIds } from '../credentials/index.js';
+import { SYSTEM_ACTOR } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
-import { incidentJson, type Incident, type IncidentsService } from '../incidents/index.js';
+import { incidentJson, type IncidentsService } from '../incidents/index.js';
+import { type Incident } from '../incident.js';
 import type { UsersService } from '../users/index.js';
 import type { ChannelKind } from './channel.js';
 import { insertNotifications, outboxRow, type Notification } from './outbox.repo.js';

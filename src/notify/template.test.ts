@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../incidents/incident.js';
+import type { Incident } from '../incident.js';
 import {
   SEED_TEMPLATES,
   TEMPLATE_FIELDS,

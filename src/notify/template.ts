@@ -10,7 +10,7 @@
 //
 // A section tag alone on its line (only spaces around it) takes its whole line with it, as in
 // Mustache, so optional lines vanish cleanly instead of leaving blank lines behind.
-import type { Incident, Status } from '../incidents/incident.js';
+import type { Incident, Status } from '../incident.js';
 
 export type RenderMode = 'text' | 'html';
 

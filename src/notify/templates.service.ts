@@ -4,7 +4,7 @@
 //
 // Sending reads the stored row in the sending transaction and compiles it (memoised by its text), so
 // instances sharing one PostgreSQL never send from a stale copy: an edit counts from its commit on.
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';

@@ -6,7 +6,7 @@
 // update, it is the time that update announced. When the time passes unmet, the people running the
 // incident are reminded once for that missed update, and the next update falls due one cadence later
 // (the update that should have followed); a severity without a cadence gets that one reminder only.
-import type { Severity } from '../incidents/index.js';
+import type { Severity } from '../incident.js';
 
 const MINUTE = 60_000;
 

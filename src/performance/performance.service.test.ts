@@ -1,10 +1,10 @@
 // Degradation alerts through the real ingestion path on both engines; the response-time figures are
 // handed in, so each case says exactly how slow the service is against its baseline.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachEngine } from '../../test/engines.js';
+import { describeEachEngine } from '../../test/dialects.js';
 import { unique } from '../../test/http-harness.js';
 import type { App } from '../app.js';
-import { SYSTEM_ACTOR } from '../auth/index.js';
+import { SYSTEM_ACTOR } from '../access/index.js';
 import { FakeClock } from '../clock.js';
 import type { StatsRow } from '../monitors/index.js';
 import { createPerformanceService } from './performance.service.js';

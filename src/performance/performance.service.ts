@@ -8,7 +8,7 @@
 // `latency_degradation_pct` over 200 into a P1 and from 100 a P2, and a later, worse reading raises
 // the incident; a reading back under the threshold resolves the alert. Several instances may send the
 // same trigger: dedup makes it one alert.
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import type { AlertEvent, IngestService } from '../alerts/index.js';
 import type { Clock } from '../clock.js';
 import type { StatsRow } from '../monitors/index.js';

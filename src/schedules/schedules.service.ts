@@ -2,7 +2,7 @@
 // remove overrides (shift swaps); everyone signed in reads them. The maths is in rotation.ts and
 // resolve.ts; this file loads the rows a time window needs and hands them over.
 import { createHash, randomBytes } from 'node:crypto';
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';

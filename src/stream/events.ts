@@ -1,6 +1,6 @@
 // Live-update events: what a committed incident change becomes on the stream, how events are packed
 // into channel messages, the stream filters, and the server-sent-events framing. Pure functions.
-import { ROLES, type Incident, type Severity } from '../incidents/index.js';
+import { ROLES, type Incident, type Severity } from '../incident.js';
 
 /** A list row's fields: enough to insert or update a row without fetching the incident. */
 export interface IncidentRowJson {

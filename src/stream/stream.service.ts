@@ -12,9 +12,9 @@
 // while the channel was down or nobody listened). The channel is listened to only while someone
 // subscribes, so an idle server holds no connection for it.
 import { randomBytes } from 'node:crypto';
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import { MAX_PAYLOAD_BYTES, type EventChannel } from '../db/event-channel.js';
-import type { Incident } from '../incidents/index.js';
+import type { Incident } from '../incident.js';
 import {
   eventsOf,
   frame,

@@ -1,5 +1,5 @@
 // Managing people: admins create, edit and deactivate users; everyone signed in may list them.
-import { authorize, type Actor } from '../auth/actor.js';
+import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';

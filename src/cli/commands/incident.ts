@@ -1,6 +1,6 @@
 // `vigil incident …`: the responder's commands. <incident> is an id or a number like INC-20261128-0001.
 import { Argument, Command, Option } from 'commander';
-import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incidents/incident.js';
+import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incident.js';
 import { createClient, query } from '../client.js';
 import { block, print, table } from '../output.js';
 import { namer } from './oncall.js';

@@ -1,6 +1,6 @@
 // The audit log is append-only in the database itself, not just by convention: updates and deletes fail.
 import { sql, type Kysely } from 'kysely';
-import { engineOf } from '../engine-of.js';
+import { engineOf } from '../dialect-of.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (engineOf(db) === 'sqlite') {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incidents/index.js';
+import { PHASES, ROLES, SEVERITIES, STATUSES } from '../../incident.js';
 import { eventView, incidentView, page } from '../present.js';
 import { csvOf, idParams, pageQuery, ref, text } from '../schemas.js';
 

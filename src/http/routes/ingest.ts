@@ -6,10 +6,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { parseAlertmanagerWebhook } from '../../alerts/formats/alertmanager.js';
-import { parseChangeEvent } from '../../alerts/formats/change.js';
-import { parseGrafanaWebhook, verifyGrafanaSignature } from '../../alerts/formats/grafana.js';
-import { parsePagerDutyEvent } from '../../alerts/formats/pagerduty.js';
+import {
+  parseAlertmanagerWebhook,
+  parseChangeEvent,
+  parseGrafanaWebhook,
+  parsePagerDutyEvent,
+  verifyGrafanaSignature,
+} from '../../alerts/index.js';
 import { AppError } from '../../errors.js';
 import { GRAFANA_SIGNATURE_HEADER } from '../../services/index.js';
 import { setRetryAfter, toHttpError } from '../error-handler.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { SEVERITIES } from '../../incidents/index.js';
+import { SEVERITIES } from '../../incident.js';
 import {
   MAX_SUBJECT_LENGTH,
   MAX_TEMPLATE_LENGTH,

@@ -7,14 +7,12 @@ import type { App } from '../../app.js';
 import {
   clearedSessionCookie,
   csrfTokenOf,
-  idleEnd,
   PASSWORD_MAX,
   readCookie,
   SESSION_COOKIE,
-  SESSION_MAX_MS,
   sessionCookie,
-  type Session,
-} from '../../auth/index.js';
+} from '../../access/index.js';
+import { idleEnd, SESSION_MAX_MS, type Session } from '../../credentials/index.js';
 import type { User } from '../../users/index.js';
 import { AppError } from '../../errors.js';
 import { secureCookie, SESSION_PATH } from '../auth.js';

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { SEVERITIES } from '../../incidents/index.js';
+import { SEVERITIES } from '../../incident.js';
 import type { Sink, Subscription } from '../../stream/index.js';
 import { csvOf, ref } from '../schemas.js';
 

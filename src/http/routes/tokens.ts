@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { TOKEN_ROLES } from '../../auth/index.js';
+import { TOKEN_ROLES } from '../../access/index.js';
 import { page, tokenView } from '../present.js';
 import { idParams, pageQuery, ref, text } from '../schemas.js';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { PASSWORD_MAX, PASSWORD_MIN } from '../../auth/index.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../access/index.js';
 import { page, userView } from '../present.js';
 import { email, handle, idParams, pageQuery, text, timezone } from '../schemas.js';
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { JWT_REASONS, type Verdict } from '../../auth/index.js';
+import { JWT_REASONS, type Verdict } from '../../verify/index.js';
 
 const verdictView = (v: Verdict) => ({
   valid: v.valid,

@@ -5,7 +5,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Channels } from '../channel.js';
 import { signatureHeader } from '../signature.js';
-import { guardedDispatcher, parseAllowlist } from '../ssrf.js';
+import { guardedDispatcher, parseAllowlist } from '../../net/index.js';
 import { createEmailChannel } from './email.js';
 import { createHttpChannels } from './http.js';
 import { createTwilioChannels } from './twilio.js';

@@ -5,7 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { authorize, type Actor } from './actor.js';
+import { authorize, type Actor } from '../access/index.js';
 import { createJwksCache, JwksError, type JwksCache, type PublicJwk } from './jwks.js';
 import {
   algorithmKind,

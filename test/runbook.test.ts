@@ -1,7 +1,7 @@
 // The runbook's functions over HTTP, as the seed's curl commands call them, on both engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const START = new Date('2026-11-28T09:00:00Z');

@@ -1,7 +1,7 @@
 // API tokens, stored as digests. The plaintext never reaches this file.
 import type { Db } from '../db/database.js';
 import type { ApiTokensTable } from '../db/schema.js';
-import type { TokenRole } from './actor.js';
+import type { TokenRole } from '../access/index.js';
 
 export interface Token {
   id: string;

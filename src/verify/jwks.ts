@@ -5,7 +5,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import { checkUrl, guardedDispatcher, parseAllowlist } from '../notify/index.js';
+import { checkUrl, guardedDispatcher, parseAllowlist } from '../net/index.js';
 
 export interface PublicJwk {
   readonly kid: string | undefined;

@@ -1,6 +1,6 @@
 // Pure incident rules from the seed runbook: severities and response targets, the status machine,
 // the four timed phases and the response roles. No I/O here; every rule takes `now`.
-import { AppError } from '../errors.js';
+import { AppError } from './errors.js';
 
 export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -7,11 +7,11 @@ import { inTransaction, type Db } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { User, UsersService } from '../users/index.js';
-import { authorize, can, TOKEN_ROLES, type Actor, type TokenRole } from './actor.js';
-import { Brake } from './brake.js';
-import { checkPassword, hashPassword, verifyDummy, verifyPassword } from './passwords.js';
-import { digest } from './secrets.js';
-import { csrfTokenOf, generateSessionSecret } from './session-secret.js';
+import { authorize, can, TOKEN_ROLES, type Actor, type TokenRole } from '../access/index.js';
+import { Brake } from '../access/index.js';
+import { checkPassword, hashPassword, verifyDummy, verifyPassword } from '../access/index.js';
+import { digest } from '../access/index.js';
+import { csrfTokenOf, generateSessionSecret } from '../access/index.js';
 import {
   deleteExpiredSessions,
   deleteSession,

@@ -6,8 +6,8 @@ import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
 import { newId } from '../ids.js';
 import { findUser, insertUser } from '../users/index.js';
-import { adminTokenFile, readAdminTokenFile } from './admin-token.js';
-import { digest, generateToken, hintOf } from './secrets.js';
+import { adminTokenFile, readAdminTokenFile } from '../access/index.js';
+import { digest, generateToken, hintOf } from '../access/index.js';
 import { upsertBootstrapToken } from './tokens.repo.js';
 
 export const ADMIN_HANDLE = 'admin';

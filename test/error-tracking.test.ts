@@ -10,7 +10,7 @@ import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { expectSuccess, inProcess } from './cli-harness.js';
-import { describeEachEngine } from './engines.js';
+import { describeEachEngine } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const START = new Date('2026-11-28T09:00:30Z');

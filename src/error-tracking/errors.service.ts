@@ -9,7 +9,7 @@
 // events commit; a group keeps `alert_due` until that succeeded, so the sweep retries what a crash or
 // a refused submit left behind (a repeated trigger only counts on the open alert).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import {
   DEFAULT_GROUP_COMMIT,

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import { TIME_WINDOWS, type RunbookFunction } from '../functions/index.js';
+import { TIME_WINDOWS, type RunbookFunction } from '../runbook/index.js';
 import type { ServicesService } from '../services/index.js';
 import {
   activeGroupCount,

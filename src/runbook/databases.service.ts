@@ -2,8 +2,8 @@
 // (`database_id`), besides Vigil's own. Their connection strings are sealed at rest with
 // VIGIL_SECRET_KEY; without that key nothing can be registered. A call opens a small pool of its own
 // to the database and closes it when done.
-import { authorize, type Actor } from '../auth/index.js';
-import { seal, unseal } from '../auth/sealed.js';
+import { authorize, type Actor } from '../access/index.js';
+import { seal, unseal } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { createDb, inTransaction, isUniqueViolation, type Database, type Db } from '../db/database.js';

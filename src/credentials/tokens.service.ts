@@ -5,8 +5,8 @@ import { inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { UsersService } from '../users/index.js';
-import { authorize, type Actor, type TokenRole } from './actor.js';
-import { digest, generateToken, hintOf } from './secrets.js';
+import { authorize, type Actor, type TokenRole } from '../access/index.js';
+import { digest, generateToken, hintOf } from '../access/index.js';
 import {
   findLiveByDigest,
   findToken,

@@ -4,7 +4,7 @@
 // claims it (a claim left unfinished by a dead instance is taken over after a minute), so it happens
 // once, also for incidents the ingest worker opened. One run of the checks serves all the incidents a
 // sweep claims (they describe the system, not the incident).
-import { SYSTEM_ACTOR } from '../auth/index.js';
+import { SYSTEM_ACTOR } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import { chunks } from '../db/chunks.js';
 import { inTransaction, yieldToEventLoop, type Db } from '../db/database.js';

@@ -2,7 +2,7 @@
 // password digest leaves it only towards sessions.service.ts for verification, never in a User.
 import type { Db } from '../db/database.js';
 import type { SessionsTable } from '../db/schema.js';
-import type { TokenRole } from './actor.js';
+import type { TokenRole } from '../access/index.js';
 
 export interface Session {
   id: string;

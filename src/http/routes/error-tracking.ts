@@ -23,7 +23,7 @@ import {
   type ErrorEvent,
   type ErrorGroup,
   type StoredEvent,
-} from '../../errors/index.js';
+} from '../../error-tracking/index.js';
 import { idParams, limit, ref, text } from '../schemas.js';
 
 const tags = ['errors'];

@@ -6,14 +6,14 @@
 // and no obviously local host name, unless the admin allowlist (VIGIL_OUTBOUND_ALLOW: CIDRs,
 // addresses and host names) lets it through.
 //
-// The check runs when an address is saved (checkUrl) and again on every connection: the dispatcher
-// resolves the host once, refuses if any resolved address is forbidden, and connects to the address
-// it checked, so a DNS answer that changes between check and connect (rebinding) cannot slip past.
+// The check runs when an address is saved (checkUrl) and again on every connection: the pinned agent
+// (pinned-agent.ts) resolves the host once, refuses if any resolved address is forbidden, and connects
+// to the address it checked, so a DNS answer that changes between check and connect (rebinding)
+// cannot slip past.
 // IPv4 spellings such as 2130706433, 0177.0.0.1, 0x7f.1, 127.1 or fullwidth digits need no special
 // code: URL parsing (WHATWG) turns them into dotted form before the check.
 import dns from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
 
 /** Forbidden ranges, most specific label first (metadata before link-local, benchmarking before reserved). */
 const RANGES: Array<[label: string, cidrs: string[]]> = [
@@ -81,7 +81,7 @@ const LOCAL_NAMES = [
 ];
 
 /** Lower case, without the trailing dot of a fully qualified name. */
-const normalName = (host: string) => host.toLowerCase().replace(/\.$/, '');
+export const normalName = (host: string) => host.toLowerCase().replace(/\.$/, '');
 
 /** Why a host name is local-only, or undefined. Single-label names resolve through local search domains. */
 function localName(host: string): string | undefined {
@@ -196,7 +196,7 @@ export function parseAllowlist(text: string | undefined): Allowlist {
   };
 }
 
-const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
+export const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 const ALLOW_HINT = 'add it to VIGIL_OUTBOUND_ALLOW to permit it';
 
 /** The save-time check: scheme, credentials, and the host if it is an address or a local-only name. */
@@ -267,58 +267,4 @@ export async function resolveAndCheck(
   return isIP(first)
     ? { ok: true, address: first, family: isIP(first) === 6 ? 6 : 4 }
     : { ok: false, reason: `${name} resolved to "${first}", which is not an address` };
-}
-
-/**
- * Thrown into undici when the guard refuses a connection; its message starts "forbidden address:", which channels
- * treat as permanent.
- */
-export class ForbiddenAddressError extends Error {
-  override name = 'ForbiddenAddressError';
-  readonly code = 'outbound.refused_address';
-}
-
-function within<T>(promise: Promise<T>, ms: number, late: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(late()), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/**
- * An undici dispatcher whose every connection passes resolveAndCheck and goes to the checked
- * address, with TLS still verifying (and sending SNI for) the original host name. The check wraps
- * the whole connector rather than only its DNS lookup, because Node skips the lookup for IP-literal
- * hosts. Redirects are never followed (undici does not unless asked); resolving, connecting, headers
- * and body each have `timeoutMs` (default 5000). A refusal fails with ForbiddenAddressError; a name
- * that does not resolve with a plain Error, since DNS trouble may pass.
- */
-export function guardedDispatcher(allow: Allowlist, options: { timeoutMs?: number; lookup?: Lookup } = {}): Dispatcher {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const connectTo = buildConnector({ timeout: timeoutMs });
-  const connect: buildConnector.connector = (opts, callback) => {
-    const late = (): Refusal => ({
-      ok: false,
-      reason: `could not resolve ${opts.hostname} within ${timeoutMs} ms`,
-      temporary: true,
-    });
-    within(resolveAndCheck(opts.hostname, allow, options.lookup), timeoutMs, late).then(
-      (verdict) => {
-        if (!verdict.ok) {
-          callback(
-            verdict.temporary
-              ? new Error(verdict.reason)
-              : new ForbiddenAddressError(`forbidden address: ${verdict.reason}`),
-            null,
-          );
-          return;
-        }
-        const servername = isIP(bare(opts.hostname)) ? undefined : normalName(bare(opts.hostname));
-        connectTo({ ...opts, hostname: verdict.address, ...(servername && { servername }) }, callback);
-      },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
-    );
-  };
-  return new Agent({ connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }

@@ -1,5 +1,5 @@
 // Creating, editing and deleting services, and rotating their integration keys.
-import { authorize, digest, generateIntegrationKey, type Actor } from '../auth/index.js';
+import { authorize, digest, generateIntegrationKey, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createServices, type App } from '../src/app.js';
-import { SYSTEM_ACTOR, type Actor } from '../src/auth/index.js';
+import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { FakeClock, type Clock } from '../src/clock.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createDb, migrate, type Database, type Engine } from '../src/db/database.js';

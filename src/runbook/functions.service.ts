@@ -4,7 +4,7 @@
 // `generated_at`, and recorded in the function log (function, action, actor, duration, outcome)
 // whether it succeeded or not.
 import { z } from 'zod';
-import { authorize, type Actor, type Permission } from '../auth/index.js';
+import { authorize, type Actor, type Permission } from '../access/index.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../errors.js';

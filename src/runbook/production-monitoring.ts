@@ -1,10 +1,11 @@
 // production-monitoring: the runbook's Phase 1 acknowledgement, Phase 2 health check and performance report.
 import { z } from 'zod';
 import type { App } from '../app.js';
-import type { Actor } from '../auth/index.js';
+import type { Actor } from '../access/index.js';
 import { databaseHealth } from '../db/diagnostics.js';
 import { AppError } from '../errors.js';
-import { incidentJson, type Incident } from '../incidents/index.js';
+import { incidentJson } from '../incidents/index.js';
+import { type Incident } from '../incident.js';
 import { TIME_WINDOWS, timeWindow, type RunbookFunction } from './functions.service.js';
 import { openIncidentCounts, outboxBacklog, overdueEscalations } from './health.repo.js';
 
