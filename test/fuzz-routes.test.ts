@@ -277,16 +277,18 @@ describeEachEngine('random input on every route never yields a 5xx', (env) => {
   const plainBody = fc.constant<BodySpec>({ headers: {} });
 
   /**
-   * A GET whose dot segments ("/api/%2e%2e/…") lead out of /api is, once the URL is normalised (as
-   * inject and every browser do), a console page: the public index.html shell, which holds no data.
+   * A GET or HEAD whose dot segments ("/api/%2e%2e/…") lead out of /api is, once the URL is normalised
+   * (as inject and every browser do), a console page: the public index.html shell, which holds no data
+   * (a HEAD answer carries its headers without the body).
    */
   function leftTheApi(req: FuzzRequest, res: { headers: Record<string, unknown>; body: string }): boolean {
     const normalised = new URL(req.url, 'http://vigil.test').pathname.toLowerCase();
+    const shell = req.method === 'HEAD' ? res.body === '' : res.body.startsWith('<!doctype html>');
     return (
-      req.method === 'GET' &&
+      (req.method === 'GET' || req.method === 'HEAD') &&
       !normalised.startsWith('/api/') &&
       String(res.headers['content-type']).startsWith('text/html') &&
-      res.body.startsWith('<!doctype html>')
+      shell
     );
   }
 
