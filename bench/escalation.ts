@@ -14,7 +14,7 @@
 // back by however long seeding overran, so the window starts 3 s after the engine does whatever the
 // seeding took (the clock still runs at real speed; only its origin moves).
 //
-// Options: --minutes N (10), --count N (100000), --engines sqlite,postgres, --no-docs.
+// Options: --minutes N (10), --count N (100000), --dialects sqlite,postgres, --no-docs.
 // PostgreSQL: the server at BENCH_DATABASE_URL or TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test); the bench creates vigil_bench_<random> and drops it after.
 // Profile with: node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/escalation.ts --no-docs …
@@ -32,7 +32,7 @@ import { startEngine } from '../src/engine/engine.js';
 
 const MINUTES = Number(option('--minutes', '10'));
 const COUNT = Number(option('--count', '100000'));
-const ENGINES = option('--engines', 'sqlite,postgres').split(',');
+const DIALECTS = option('--dialects', 'sqlite,postgres').split(',');
 const DOCS = !flag('--no-docs');
 const LEAD_MS = 3_000;
 const POLL_MS = 100;
@@ -43,12 +43,12 @@ const PG_SERVER =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 if (!(MINUTES > 0) || !(COUNT > 0 && Number.isInteger(COUNT))) {
-  console.error('usage: tsx bench/escalation.ts [--minutes N] [--count N] [--engines sqlite,postgres] [--no-docs]');
+  console.error('usage: tsx bench/escalation.ts [--minutes N] [--count N] [--dialects sqlite,postgres] [--no-docs]');
   process.exit(2);
 }
 
 interface Result {
-  engine: string;
+  dialect: string;
   seeded: number;
   seedSeconds: number;
   transitions: number;
@@ -141,7 +141,7 @@ async function seed(db: Db, policyId: string, base: number, windowMs: number): P
   return due;
 }
 
-async function runOne(engine: string, database: Database, observer: Database): Promise<Result> {
+async function runOne(dialect: string, database: Database, observer: Database): Promise<Result> {
   const windowMs = MINUTES * 60_000;
   await migrate(database.db);
   let shift = 0;
@@ -164,7 +164,7 @@ async function runOne(engine: string, database: Database, observer: Database): P
   // by the overrun.
   const seedStart = Date.now();
   const base = seedStart + LEAD_MS;
-  process.stdout.write(`${engine}: seeding ${COUNT.toLocaleString('en')} escalations … `);
+  process.stdout.write(`${dialect}: seeding ${COUNT.toLocaleString('en')} escalations … `);
   const due = await seed(database.db, policy.id, base, windowMs);
   const seedSeconds = (Date.now() - seedStart) / 1000;
   shift = Math.max(0, Date.now() + LEAD_MS - base);
@@ -236,7 +236,7 @@ async function runOne(engine: string, database: Database, observer: Database): P
   const cpu = process.cpuUsage(cpu0);
   const sweepStats = stats(sweepMs);
   return {
-    engine,
+    dialect,
     seeded: COUNT,
     seedSeconds,
     transitions: seen.size,
@@ -306,7 +306,7 @@ function table(results: Result[]): string {
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.engine} | ${n(r.seeded)} over ${MINUTES} min | ${n(r.transitions)} | ${r.missed} / ${r.duplicates} ` +
+      `| ${r.dialect} | ${n(r.seeded)} over ${MINUTES} min | ${n(r.transitions)} | ${r.missed} / ${r.duplicates} ` +
         `| ${s(r.recorded.p50)} / **${s(r.recorded.p99)}** / ${s(r.recorded.max)} ` +
         `| ${s(r.visible.p50)} / **${s(r.visible.p99)}** / ${s(r.visible.max)} ` +
         `| ${n(r.sweeps)} (${r.sweepP50Ms.toFixed(1)} / ${r.sweepMaxMs.toFixed(0)}) ` +
@@ -324,7 +324,7 @@ function section(
   sha: string,
 ): string {
   const cpus = os.cpus();
-  const seeds = results.map((r) => `${r.engine} ${r.seedSeconds.toFixed(0)} s`).join(', ');
+  const seeds = results.map((r) => `${r.dialect} ${r.seedSeconds.toFixed(0)} s`).join(', ');
   return [
     table(results),
     '',
@@ -357,15 +357,15 @@ const sha = commitLabel(); // the code this process loaded, even if HEAD moves d
 const loadBefore = os.loadavg()[0] ?? 0;
 const results: Result[] = [];
 const skipped: string[] = [];
-for (const engine of ENGINES) {
-  if (engine === 'sqlite') results.push(await runSqlite());
-  else if (engine === 'postgres') {
+for (const dialect of DIALECTS) {
+  if (dialect === 'sqlite') results.push(await runSqlite());
+  else if (dialect === 'postgres') {
     const r = await runPostgres();
     if (typeof r === 'string') {
       console.log(`PostgreSQL skipped: ${r}`);
       skipped.push(r);
     } else results.push(r);
-  } else throw new Error(`unknown engine ${engine}`);
+  } else throw new Error(`unknown dialect ${dialect}`);
   const last = results.at(-1);
   if (last) console.log(table([last]));
 }

@@ -9,7 +9,7 @@
 // between a claim and its request arriving). The first warm-up window (creating the monitors and
 // their first round) is left out.
 //
-// Options: --monitors N (1000), --minutes M (2), --interval S (10), --engines sqlite,postgres,
+// Options: --monitors N (1000), --minutes M (2), --interval S (10), --dialects sqlite,postgres,
 // --dist (run dist/ instead of src/ through tsx), --no-docs.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -33,7 +33,7 @@ import {
 const MONITORS = Number(option('--monitors', '1000'));
 const MINUTES = Number(option('--minutes', '2'));
 const INTERVAL_S = Number(option('--interval', '10'));
-const ENGINES = option('--engines', 'sqlite,postgres').split(',');
+const DIALECTS = option('--dialects', 'sqlite,postgres').split(',');
 const DOCS = !flag('--no-docs');
 const PEERS = 4;
 const WARMUP_MS = 2 * INTERVAL_S * 1000;
@@ -42,7 +42,7 @@ const PG_SERVER =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Result {
-  engine: string;
+  dialect: string;
   checks: number;
   expected: number;
   /** Monitors not up at the end (every peer answers 200, so this should be 0). */
@@ -82,9 +82,9 @@ async function startPeers(): Promise<{ ports: number[]; hits: Map<string, number
 const pct = (sorted: number[], p: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number) : NaN;
 
-async function run(engine: string): Promise<Result | string> {
+async function run(dialect: string): Promise<Result | string> {
   let scratch: ScratchDatabase | undefined;
-  if (engine === 'postgres') {
+  if (dialect === 'postgres') {
     try {
       scratch = await scratchPostgres(PG_SERVER);
     } catch (error) {
@@ -113,7 +113,7 @@ async function run(engine: string): Promise<Result | string> {
     return res.json() as Promise<Record<string, unknown>>;
   };
   try {
-    const service = await api('POST', '/api/v1/services', { name: `bench-${engine}` });
+    const service = await api('POST', '/api/v1/services', { name: `bench-${dialect}` });
     const createStart = performance.now();
     // Created 20 at a time, so first checks (due at creation) spread over the creation time.
     for (let i = 0; i < MONITORS; i += 20) {
@@ -132,7 +132,7 @@ async function run(engine: string): Promise<Result | string> {
     }
     const createSeconds = (performance.now() - createStart) / 1000;
     console.log(
-      `${engine}: ${MONITORS} monitors created in ${createSeconds.toFixed(1)} s; warming up ${WARMUP_MS / 1000} s`,
+      `${dialect}: ${MONITORS} monitors created in ${createSeconds.toFixed(1)} s; warming up ${WARMUP_MS / 1000} s`,
     );
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const windowStart = performance.now();
@@ -163,7 +163,7 @@ async function run(engine: string): Promise<Result | string> {
       cursor = page.next_cursor;
     }
     return {
-      engine,
+      dialect,
       checks,
       expected: Math.round((MONITORS * wall) / INTERVAL_S),
       failedRequests,
@@ -195,7 +195,7 @@ function section(
     '|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.engine} | ${MONITORS} × ${INTERVAL_S} s ` +
+        `| ${r.dialect} | ${MONITORS} × ${INTERVAL_S} s ` +
         `| ${r.checks.toLocaleString('en-US')} (${r.expected.toLocaleString('en-US')}) ` +
         `| ${ms(r.lateness.p50)} / **${ms(r.lateness.p99)}** / ${ms(r.lateness.max)} ` +
         `| ${r.cores.toFixed(2)} | ${r.rssPeakMb.toFixed(0)} MB |`,
@@ -210,7 +210,7 @@ function section(
       '(250 ms tick, 100 checks in flight at most, results written once a second); ' +
       `${PEERS} local HTTP servers in the bench process answering 200; ` +
       `a ${MINUTES}-minute window after ${WARMUP_MS / 1000} s of warm-up. ` +
-      `Monitor creation took ${results.map((r) => `${r.createSeconds.toFixed(0)} s on ${r.engine}`).join(', ')}.`,
+      `Monitor creation took ${results.map((r) => `${r.createSeconds.toFixed(0)} s on ${r.dialect}`).join(', ')}.`,
     '- Lateness: start of a check − its due time, seen from the peers as ' +
       '(arrival − previous arrival of that monitor) − interval. ' +
       'A check’s next due time is its claim time plus the interval, so due times fall on the loop’s 250 ms ticks ' +
@@ -227,10 +227,10 @@ const sha = commitLabel();
 const loadBefore = os.loadavg()[0] ?? 0;
 const results: Result[] = [];
 const skipped: string[] = [];
-for (const engine of ENGINES) {
-  const r = await run(engine);
+for (const dialect of DIALECTS) {
+  const r = await run(dialect);
   if (typeof r === 'string') {
-    console.log(`${engine} skipped: ${r}`);
+    console.log(`${dialect} skipped: ${r}`);
     skipped.push(r);
   } else {
     results.push(r);

@@ -42,7 +42,7 @@ import {
 
 const DEFAULT_PG_SERVER = 'postgres://postgres@127.0.0.1:5432/test';
 const USAGE = `usage: tsx bench/notify.ts [options]
-  --engine sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
+  --dialect sqlite|postgres   database of the server (sqlite); postgres creates vigil_bench_<random> on
                              BENCH_DATABASE_URL or TEST_DATABASE_URL (${DEFAULT_PG_SERVER}) and drops it after
   --rate N                   critical events per second offered, each a new incident (100)
   --seconds N                length of the latency phase (a), after the warm-up (60)
@@ -60,7 +60,7 @@ if (flag('--help')) {
   process.exit(0);
 }
 // Here an empty value counts as given (`??`, unlike lib's option()): `--rate ''` is rejected, not defaulted.
-const ENGINE = argValue('--engine') ?? 'sqlite';
+const DIALECT = argValue('--dialect') ?? 'sqlite';
 const RATE = Number(argValue('--rate') ?? '100');
 const SECONDS = Number(argValue('--seconds') ?? '60');
 const WARMUP_S = Number(argValue('--warmup') ?? '5');
@@ -74,7 +74,7 @@ const PG_SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_UR
 const SETTLE_MS = 30_000;
 const SAMPLE_MS = 1_000;
 if (
-  !['sqlite', 'postgres'].includes(ENGINE) ||
+  !['sqlite', 'postgres'].includes(DIALECT) ||
   !(RATE > 0) ||
   !(SECONDS > 0) ||
   !(WARMUP_S >= 0) ||
@@ -630,7 +630,7 @@ function report(
   a: LatencyResult,
   b: DrainResult | undefined,
   meta: {
-    engine: string;
+    dialect: string;
     sha: string;
     started: Date;
     load: [number, number];
@@ -643,7 +643,7 @@ function report(
 ): string {
   const cpus = os.cpus();
   const lines = [
-    `| (a) ${num(RATE)} critical events/s for ${SECONDS} s, ${meta.engine} ` +
+    `| (a) ${num(RATE)} critical events/s for ${SECONDS} s, ${meta.dialect} ` +
       '| Incidents | p50 (ms) | p99 (ms) | max (ms) | Target |',
     '|---|---:|---:|---:|---:|---|',
     `| Event sent → first notification at the receiver (either kind) | ${num(a.first.n)} ` +
@@ -665,7 +665,7 @@ function report(
     lines.push(
       '',
       `| (b) ${OUTAGE_MIN} min outage (${OUTAGE_MODE === 'refuse' ? 'connection refused' : '503'}) ` +
-        `at ${num(RATE)}/s, ${meta.engine} | Figure |`,
+        `at ${num(RATE)}/s, ${meta.dialect} | Figure |`,
       '|---|---|',
       '| Incidents opened during the outage (events kept arriving at the same rate after recovery too) ' +
         `| ${num(b.incidentsDuringOutage)} |`,
@@ -700,11 +700,11 @@ function report(
       `${meta.started.toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
       `1-minute load average ${meta.load[0].toFixed(2)} before, ` +
       `${meta.load[1].toFixed(2)} after (others share the cores).`,
-    `- Settings: \`--engine ${ENGINE} --rate ${RATE} --seconds ${SECONDS} --warmup ${WARMUP_S} ` +
+    `- Settings: \`--dialect ${DIALECT} --rate ${RATE} --seconds ${SECONDS} --warmup ${WARMUP_S} ` +
       `--outage-minutes ${OUTAGE_MIN} --outage-mode ${OUTAGE_MODE}${PAGES ? '' : ' --no-pages'}\`; ` +
       `server ${flag('--dist') ? 'from dist/' : 'from src/ through tsx'}, NODE_ENV=production, VIGIL_LOG_LEVEL=warn, ` +
       'VIGIL_OUTBOUND_ALLOW=127.0.0.1, ' +
-      (ENGINE === 'sqlite'
+      (DIALECT === 'sqlite'
         ? 'SQLite in a fresh data dir'
         : 'PostgreSQL on 127.0.0.1 in a database created for the run and dropped after') +
       ', dispatcher defaults (batch 50, backoff 1 min doubling to 16 min ±20 %, 6 attempts, ' +
@@ -729,7 +729,7 @@ async function main(): Promise<number> {
   const sha = commitLabel();
   const load0 = os.loadavg()[0] ?? 0;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-notify-'));
-  const scratch = ENGINE === 'postgres' ? await scratchPostgres(PG_SERVER) : undefined;
+  const scratch = DIALECT === 'postgres' ? await scratchPostgres(PG_SERVER) : undefined;
   const databaseUrl = scratch?.url;
   const receiver = await startReceiver();
   let server: Server | undefined;
@@ -744,14 +744,14 @@ async function main(): Promise<number> {
         ...(databaseUrl && { DATABASE_URL: databaseUrl }),
       },
     });
-    say(`server pid ${server.pid} at ${server.url} (${ENGINE}); receiver at ${receiver.url}`);
+    say(`server pid ${server.pid} at ${server.url} (${DIALECT}); receiver at ${receiver.url}`);
     const key = await setUp(server, receiver);
     obs = databaseUrl ? await pgObserver(databaseUrl) : sqliteObserver(path.join(tmp, 'data', 'vigil.db'));
     const gen = generator(`${server.url}/v2/enqueue`, key);
     const a = await phaseLatency(server, gen, receiver, obs, 0);
     const drain = OUTAGE_MIN > 0 ? await phaseDrain(gen, receiver, obs, a.next) : undefined;
     const meta = {
-      engine: ENGINE === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+      dialect: DIALECT === 'sqlite' ? 'SQLite' : 'PostgreSQL',
       sha,
       started,
       load: [load0, os.loadavg()[0] ?? 0] as [number, number],

@@ -4,12 +4,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine, PG_URL, pgProblem, testConfig } from './dialects.js';
+import { describeEachDialect, PG_URL, pgProblem, testConfig } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness } from './http-harness.js';
 
 const KEY = Buffer.alloc(32, 7);
 
-describeEachEngine('registered databases', (env) => {
+describeEachDialect('registered databases', (env) => {
   let h: Harness;
   let bare: Harness;
   let admin: Caller;
@@ -101,7 +101,7 @@ describeEachEngine('registered databases', (env) => {
       // Vigil's own database when no database_id is given.
       expect(
         (await fn({ action: 'health_check' })).json() as { target: { name: string }; database: { engine: string } },
-      ).toMatchObject({ target: { name: 'vigil' }, database: { engine: env.engine } });
+      ).toMatchObject({ target: { name: 'vigil' }, database: { engine: env.dialect } });
       expectError(await fn({ action: 'health_check', database_id: 'nope' }), 404, 'database.not_found');
     });
 

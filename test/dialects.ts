@@ -1,4 +1,4 @@
-// Runs a suite once per database engine: SQLite always, PostgreSQL at TEST_DATABASE_URL (default
+// Runs a suite once per database dialect: SQLite always, PostgreSQL at TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test) in a database created for the test file and dropped after.
 // With CI=true an unreachable PostgreSQL fails the run; elsewhere its suites are skipped with one line.
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { createServices, type App } from '../src/app.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { FakeClock, type Clock } from '../src/clock.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { createDb, migrate, type Database, type Engine } from '../src/db/database.js';
+import { createDb, migrate, type Database, type Dialect } from '../src/db/database.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -50,8 +50,8 @@ export async function pgAdmin(sql: string): Promise<void> {
   }
 }
 
-export interface EngineEnv {
-  readonly engine: Engine;
+export interface DialectEnv {
+  readonly dialect: Dialect;
   readonly database: Database;
   readonly config: Config;
   /** An app over this file's database; pass a FakeClock to control time. */
@@ -65,26 +65,26 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...overrides,
 });
 
-/** Declares `body` once per engine, each with a freshly migrated database for this file. */
-export function describeEachEngine(title: string, body: (env: EngineEnv) => void): void {
-  for (const engine of ['sqlite', 'postgres'] as const) {
-    if (engine === 'postgres' && pgProblem) {
+/** Declares `body` once per dialect, each with a freshly migrated database for this file. */
+export function describeEachDialect(title: string, body: (env: DialectEnv) => void): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    if (dialect === 'postgres' && pgProblem) {
       if (!skipNoted)
         console.log(
           `PostgreSQL suites skipped: ${PG_URL} is unreachable (${pgProblem}); ` +
             'set TEST_DATABASE_URL or start PostgreSQL',
         );
       skipNoted = true;
-      describe.skip(`${title} [postgres]`, () => body(undefined as unknown as EngineEnv));
+      describe.skip(`${title} [postgres]`, () => body(undefined as unknown as DialectEnv));
       continue;
     }
-    describe(`${title} [${engine}]`, () => {
+    describe(`${title} [${dialect}]`, () => {
       let database: Database | undefined;
       let dbName: string | undefined;
       let adminActor: Actor | undefined;
       const config = testConfig();
       beforeAll(async () => {
-        if (engine === 'postgres') {
+        if (dialect === 'postgres') {
           dbName = `vigil_test_${randomBytes(6).toString('hex')}`;
           await pgAdmin(`CREATE DATABASE ${dbName}`);
           database = createDb({ databaseUrl: pgDatabaseUrl(dbName), poolSize: 20 });
@@ -103,8 +103,8 @@ export function describeEachEngine(title: string, body: (env: EngineEnv) => void
         await database?.close();
         if (dbName) await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       });
-      const env: EngineEnv = {
-        engine,
+      const env: DialectEnv = {
+        dialect,
         get database() {
           if (!database) throw new Error('database not ready: use env inside tests or hooks');
           return database;

@@ -1,4 +1,4 @@
-// Error tracking over HTTP on both engines: Sentry's envelope and store endpoints (written from the
+// Error tracking over HTTP on both dialects: Sentry's envelope and store endpoints (written from the
 // public protocol description: envelope header line, item header lines with optional byte length,
 // X-Sentry-Auth / sentry_key / DSN authentication, gzip and deflate bodies), grouping, bounded event
 // retention, users affected, the alerts (new group, spike and its resolve, regression), the analytics
@@ -10,7 +10,7 @@ import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { expectSuccess, inProcess } from './cli-harness.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const START = new Date('2026-11-28T09:00:30Z');
@@ -91,7 +91,7 @@ function envelope(
   return `${lines.join('\n')}\n`;
 }
 
-describeEachEngine('error tracking', (env) => {
+describeEachDialect('error tracking', (env) => {
   let h: Harness;
   let admin: Caller;
   let responder: Caller;

@@ -1,9 +1,9 @@
-// Services and incidents over HTTP on both engines: the wire shapes, lookups, filters, paging,
+// Services and incidents over HTTP on both dialects: the wire shapes, lookups, filters, paging,
 // the status machine's 409s, the timeline and the time-derived flags.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { NUMBER_PATTERN } from '../src/incident.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const MIN = 60_000;
@@ -24,7 +24,7 @@ interface IncidentJson {
   [key: string]: unknown;
 }
 
-describeEachEngine('HTTP services', (env) => {
+describeEachDialect('HTTP services', (env) => {
   let h: Harness;
   let admin: Caller;
   let responder: Caller;
@@ -217,7 +217,7 @@ describeEachEngine('HTTP services', (env) => {
   });
 });
 
-describeEachEngine('HTTP incidents', (env) => {
+describeEachDialect('HTTP incidents', (env) => {
   let h: Harness;
   let admin: Caller;
   let alice: Caller;

@@ -1,4 +1,4 @@
-// Authentication, the role matrix and secrets at rest, over HTTP on both engines.
+// Authentication, the role matrix and secrets at rest, over HTTP on both dialects.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin } from '../src/credentials/index.js';
 import { digest } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import {
   dumpDatabase,
   expectError,
@@ -26,7 +26,7 @@ function expect401(res: Response): void {
   expect(res.headers['www-authenticate']).toBe('Bearer');
 }
 
-describeEachEngine('HTTP authentication', (env) => {
+describeEachDialect('HTTP authentication', (env) => {
   let h: Harness;
   let dataDir: string;
   const bootstrapSecret = `boot-${randomBytes(32).toString('base64url')}`;
@@ -231,7 +231,7 @@ const MATRIX: Case[] = [
   { method: 'GET', path: '/api/v1/audit', expected: { viewer: 403, responder: 403, admin: 200 } },
 ];
 
-describeEachEngine('HTTP role matrix', (env) => {
+describeEachDialect('HTTP role matrix', (env) => {
   let h: Harness;
   const callers = {} as Record<Role, Caller>;
 
@@ -350,7 +350,7 @@ describeEachEngine('HTTP role matrix', (env) => {
   });
 });
 
-describeEachEngine('HTTP secrets at rest', (env) => {
+describeEachDialect('HTTP secrets at rest', (env) => {
   let h: Harness;
   let admin: Caller;
 

@@ -10,7 +10,7 @@ import { FakeClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
-import type { EngineEnv } from './dialects.js';
+import type { DialectEnv } from './dialects.js';
 
 export type Response = LightMyRequestResponse;
 
@@ -47,7 +47,7 @@ export function unique(prefix: string): string {
 
 /** The app and server over `env`'s database; `config` replaces the test config when given. */
 export async function startHarness(
-  env: EngineEnv,
+  env: DialectEnv,
   options: { clock?: FakeClock; config?: Config } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? new FakeClock();

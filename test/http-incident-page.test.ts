@@ -1,16 +1,16 @@
-// What the incident page's status-update composer reads, on both engines: when the next update is due
+// What the incident page's status-update composer reads, on both dialects: when the next update is due
 // (and whether one is overdue, also after the engine's reminder moved the due time on), and the preview
 // of an update as it would be sent, which sends and records nothing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness, type Response } from './http-harness.js';
 
 const MIN = 60_000;
 const START = '2030-05-04T10:00:00.000Z';
 const at = (plusMs: number) => new Date(Date.parse(START) + plusMs).toISOString();
 
-describeEachEngine('HTTP incident page: status updates', (env) => {
+describeEachDialect('HTTP incident page: status updates', (env) => {
   let h: Harness;
   let responder: Caller;
   let viewer: Caller;

@@ -1,4 +1,4 @@
-// Alert ingestion over HTTP on both engines: PagerDuty Events API v2 (alert and change events) in
+// Alert ingestion over HTTP on both dialects: PagerDuty Events API v2 (alert and change events) in
 // PagerDuty's own shapes, Alertmanager (v4) and Grafana (v1) webhooks with their dedup and lifecycle
 // rules, Grafana's HMAC signature, admission control and the per-key rate limit, and the alerts API.
 // Payloads are written from the senders' public docs, not produced by our own parsers.
@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import type { alertView } from '../src/http/present.js';
-import { describeEachEngine, testConfig } from './dialects.js';
+import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness, type Response } from './http-harness.js';
 
 const MIN = 60_000;
@@ -154,7 +154,7 @@ function grafanaNotification(fingerprint: string, state: 'firing' | 'resolved', 
 const hmac = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('hex');
 const randomKey = () => randomBytes(16).toString('hex');
 
-describeEachEngine('HTTP ingestion', (env) => {
+describeEachDialect('HTTP ingestion', (env) => {
   let h: Harness;
   let admin: Caller;
   let viewer: Caller;
@@ -1010,7 +1010,7 @@ const STORMS = [
 ];
 
 for (const storm of STORMS)
-  describeEachEngine(`HTTP ingestion admission control (${storm.name})`, (env) => {
+  describeEachDialect(`HTTP ingestion admission control (${storm.name})`, (env) => {
     let h: Harness;
     let viewer: Caller;
     let admin: Caller;
@@ -1035,7 +1035,7 @@ for (const storm of STORMS)
       const throttled = results.filter((r) => r.statusCode === 429);
       expect(results.every((r) => r.statusCode === 202 || r.statusCode === 429)).toBe(true);
       expect(accepted.length).toBeGreaterThan(0);
-      if (storm.throttles(env.engine)) expect(throttled.length).toBeGreaterThan(0);
+      if (storm.throttles(env.dialect)) expect(throttled.length).toBeGreaterThan(0);
       for (const r of throttled) {
         expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         expect(r.json()).toMatchObject({
@@ -1056,7 +1056,7 @@ for (const storm of STORMS)
       );
       expect(hooks.every((r) => r.statusCode === 200 || r.statusCode === 429)).toBe(true);
       const hooksThrottled = hooks.filter((r) => r.statusCode === 429);
-      if (storm.throttles(env.engine)) expect(hooksThrottled.length).toBeGreaterThan(0);
+      if (storm.throttles(env.dialect)) expect(hooksThrottled.length).toBeGreaterThan(0);
       for (const r of hooksThrottled) {
         expectError(r, 429, 'ingest.saturated');
         expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);

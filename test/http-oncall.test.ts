@@ -1,10 +1,10 @@
-// The on-call features over HTTP on both engines: people's time zones and contact methods, schedules
+// The on-call features over HTTP on both dialects: people's time zones and contact methods, schedules
 // with their overrides, fixed schedules and "who is on call", escalation policies (the seed chain
 // included), teams, services' policies and maintenance windows, escalating an incident and its pages,
 // and the iCal feeds with their tokens.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness, type Response } from './http-harness.js';
 
 const SEC = 1000;
@@ -17,7 +17,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const at = (s: string, plusMs = 0) => new Date(new Date(s).getTime() + plusMs).toISOString();
 
-describeEachEngine('HTTP on-call', (env) => {
+describeEachDialect('HTTP on-call', (env) => {
   let h: Harness;
   let admin: Caller;
   let alice: Caller;

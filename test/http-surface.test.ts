@@ -1,12 +1,12 @@
-// The HTTP surface around the features on both engines: the error shape for every kind of bad
+// The HTTP surface around the features on both dialects: the error shape for every kind of bad
 // request, body limits and media types, /metrics, the OpenAPI document, readiness, and the audit log.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine, testConfig } from './dialects.js';
+import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
-describeEachEngine('HTTP error surface', (env) => {
+describeEachDialect('HTTP error surface', (env) => {
   let h: Harness;
   let small: Harness;
   let admin: Caller;
@@ -218,7 +218,7 @@ describeEachEngine('HTTP error surface', (env) => {
   });
 });
 
-describeEachEngine('HTTP metrics, OpenAPI and readiness', (env) => {
+describeEachDialect('HTTP metrics, OpenAPI and readiness', (env) => {
   let h: Harness;
   let admin: Caller;
 
@@ -362,13 +362,13 @@ describeEachEngine('HTTP metrics, OpenAPI and readiness', (env) => {
   it('is ready, naming the database engine', async () => {
     const res = await h.call('GET', '/readyz');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ready', database: env.engine });
+    expect(res.json()).toMatchObject({ status: 'ready', database: env.dialect });
     expect(typeof res.json().latency_ms).toBe('number');
     expect((await h.call('GET', '/healthz')).json()).toEqual({ status: 'ok' });
   });
 });
 
-describeEachEngine('HTTP audit log', (env) => {
+describeEachDialect('HTTP audit log', (env) => {
   let h: Harness;
   let admin: Caller;
   let responder: Caller;

@@ -1,12 +1,12 @@
-// db/insert-rows.ts on both engines: chunked multi-row inserts keep every row and its values, and the
+// db/insert-rows.ts on both dialects: chunked multi-row inserts keep every row and its values, and the
 // upsert form rewrites only the columns it names.
 import { expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { insertRows } from '../src/db/insert-rows.js';
 import { inTransaction } from '../src/db/database.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 
-describeEachEngine('insertRows', (env) => {
+describeEachDialect('insertRows', (env) => {
   const columns = [
     'id',
     'service_id',

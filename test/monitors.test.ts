@@ -1,6 +1,6 @@
 // Monitors against real local peers (HTTP and HTTPS servers, TCP ports, PostgreSQL), heartbeats, the
 // alerts their transitions raise through ingestion, enhanced monitoring, the SSRF allowlist, the API,
-// and monitorStats over raw and rolled-up samples; on both engines, time driven by a FakeClock.
+// and monitorStats over raw and rolled-up samples; on both dialects, time driven by a FakeClock.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import { bucketOf } from '../src/monitors/histogram.js';
 import { createMonitorsService, monitorStats } from '../src/monitors/index.js';
 import { insertSamples } from '../src/monitors/monitors.repo.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess } from './cli-harness.js';
-import { describeEachEngine, PG_URL, pgProblem, testConfig } from './dialects.js';
+import { describeEachDialect, PG_URL, pgProblem, testConfig } from './dialects.js';
 import { dumpDatabase, expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 import { generateKey, signJwt } from './jwt-signer.js';
 
@@ -121,7 +121,7 @@ type MonitorJson = {
   last_check_at: string | null;
 };
 
-describeEachEngine('monitors', (env) => {
+describeEachDialect('monitors', (env) => {
   let h: Harness;
   let peers: Peers;
   let admin: Caller;

@@ -1,5 +1,5 @@
 // Admin-edited notification templates (the HTTP API, validation, use in the initial notification and
-// the preview, reset) and overdue status-update reminders swept by the engine, on both engines with a
+// the preview, reset) and overdue status-update reminders swept by the engine, on both dialects with a
 // fake clock. Delivery itself is covered by notify.test.ts; here the channels only record what they get.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServices, type App } from '../src/app.js';
@@ -9,7 +9,7 @@ import { startEngine, type Engine } from '../src/engine/engine.js';
 import type { Channel, OutboundMessage } from '../src/notify/index.js';
 import { SEED_TEMPLATES } from '../src/notify/template.js';
 import { dueAfterReminder, firstUpdateDue } from '../src/notify/update-due.js';
-import { describeEachEngine, testConfig } from './dialects.js';
+import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Harness } from './http-harness.js';
 
 const MIN = 60_000;
@@ -41,7 +41,7 @@ describe('update due times', () => {
   );
 });
 
-describeEachEngine('notification templates and update reminders', (env) => {
+describeEachDialect('notification templates and update reminders', (env) => {
   const sent: OutboundMessage[] = [];
   const recorder: Channel = { send: async (m) => void sent.push(m) };
   const engines: Engine[] = [];

@@ -10,7 +10,7 @@ import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { startEngine, type Engine } from '../src/engine/engine.js';
 import { verifySignature } from '../src/notify/signature.js';
-import { describeEachEngine, testConfig } from './dialects.js';
+import { describeEachDialect, testConfig } from './dialects.js';
 
 const MIN = 60_000;
 
@@ -71,7 +71,7 @@ function smtp() {
   };
 }
 
-describeEachEngine('notifications', (env) => {
+describeEachDialect('notifications', (env) => {
   const hooks = receiver();
   const mail = smtp();
   let base = '';

@@ -1,4 +1,4 @@
-// The runbook's performance report and the degradation alerts, end to end on both engines: a real
+// The runbook's performance report and the degradation alerts, end to end on both dialects: a real
 // HTTP monitor checks a local server that answers in 30 ms on the day before and in 150 ms today; the
 // report compares today with the same hour on the previous days, and the degradation sweep raises a
 // P1 through ingestion and resolves it when the server is fast again.
@@ -6,13 +6,13 @@ import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine, testConfig } from './dialects.js';
+import { describeEachDialect, testConfig } from './dialects.js';
 import { startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const NOW = new Date('2026-11-28T14:00:00Z');
 const DAY = 86_400_000;
 
-describeEachEngine('performance report and degradation', (env) => {
+describeEachDialect('performance report and degradation', (env) => {
   let h: Harness;
   let clock: FakeClock;
   let responder: Caller;

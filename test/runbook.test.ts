@@ -1,12 +1,12 @@
-// The runbook's functions over HTTP, as the seed's curl commands call them, on both engines.
+// The runbook's functions over HTTP, as the seed's curl commands call them, on both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
 const START = new Date('2026-11-28T09:00:00Z');
 
-describeEachEngine('runbook functions', (env) => {
+describeEachDialect('runbook functions', (env) => {
   let h: Harness;
   let responder: Caller;
   let viewer: Caller;
@@ -241,7 +241,7 @@ describeEachEngine('runbook functions', (env) => {
             outbox: { due: number };
           };
         };
-        expect(body.vigil.database).toMatchObject({ reachable: true, engine: env.engine });
+        expect(body.vigil.database).toMatchObject({ reachable: true, engine: env.dialect });
         expect(body.vigil.database.latency_ms).toBeGreaterThanOrEqual(0);
         const mine = body.services.find((s) => s.id === service.id);
         // Open critical alerts made P1 incidents on the service (acknowledged ones are still open).
@@ -273,9 +273,9 @@ describeEachEngine('runbook functions', (env) => {
       const res = await fn('database-scalability', { action: 'health_check' }, viewer);
       expect(res.statusCode, res.body).toBe(200);
       const { database } = res.json() as { database: Record<string, unknown> };
-      expect(database).toMatchObject({ engine: env.engine, reachable: true });
+      expect(database).toMatchObject({ engine: env.dialect, reachable: true });
       expect(String(database.version)).toMatch(/^\d+\.\d+/);
-      if (env.engine === 'postgres') {
+      if (env.dialect === 'postgres') {
         expect(Number(database.size_bytes)).toBeGreaterThan(0);
         expect(database.role).toBe('primary');
       } else {
@@ -290,7 +290,7 @@ describeEachEngine('runbook functions', (env) => {
         server: { connections: number; max_connections: number; this_database_by_state: Record<string, number> } | null;
         pool: { max: number; total: number; idle: number; waiting: number };
       };
-      if (env.engine === 'postgres') {
+      if (env.dialect === 'postgres') {
         expect(body.server?.max_connections).toBeGreaterThan(0);
         expect(body.server?.connections).toBeGreaterThanOrEqual(1);
         // This very request holds one of the pool's connections while it asks.
@@ -305,7 +305,7 @@ describeEachEngine('runbook functions', (env) => {
     it(
       'performance_analysis: shows a statement waiting ' + 'on a lock next to the one holding it (PostgreSQL)',
       async () => {
-        if (env.engine !== 'postgres') {
+        if (env.dialect !== 'postgres') {
           const res = await fn('database-scalability', { action: 'performance_analysis', time_window: '1h' }, viewer);
           expect(res.statusCode, res.body).toBe(200);
           expect(res.json()).toMatchObject({ engine: 'sqlite', time_window: '1h', blocking_queries: [] });
@@ -390,7 +390,7 @@ describeEachEngine('runbook functions', (env) => {
         expect(found.production_health.vigil.database.reachable).toBe(true);
         expect(found.production_health.services_checked).toBeGreaterThanOrEqual(1);
         expect(['healthy', 'degraded', 'down']).toContain(found.production_health.status);
-        expect(found.database_health.database).toMatchObject({ reachable: true, engine: env.engine });
+        expect(found.database_health.database).toMatchObject({ reachable: true, engine: env.dialect });
         expect((await timelineOf(p3.incident_id as string)).some((e) => e.kind === 'diagnostics')).toBe(false);
         h.clock.advance(1_000);
         expect(await h.app.diagnostics.sweep()).toBe(0);

@@ -1,5 +1,5 @@
 // Sign-in (issue 7): passwords, sessions in the vigil_session cookie, CSRF, roles, the brute-force
-// brake, expiry and secrets at rest and in logs, over HTTP on both engines; and `vigil user set-password`.
+// brake, expiry and secrets at rest and in logs, over HTTP on both dialects; and `vigil user set-password`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { bootstrapAdmin, SESSION_IDLE_MS, SESSION_MAX_MS } from '../src/credenti
 import { createServices, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { buildServer } from '../src/http/server.js';
-import { describeEachEngine } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
 import { dumpDatabase, expectError, unique } from './http-harness.js';
 import { cleanEnv } from './vigil-process.js';
 
@@ -43,7 +43,7 @@ function setCookie(res: Res): { value: string; attributes: string[]; raw: string
   return { value: pair.slice('vigil_session='.length), attributes, raw };
 }
 
-describeEachEngine('sign-in and sessions', (env) => {
+describeEachDialect('sign-in and sessions', (env) => {
   let app: App;
   let server: FastifyInstance;
   const clock = new FakeClock();

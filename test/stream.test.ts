@@ -1,4 +1,4 @@
-// GET /api/v1/stream on both engines, over real HTTP: a listening server on 127.0.0.1:0 and a fetch
+// GET /api/v1/stream on both dialects, over real HTTP: a listening server on 127.0.0.1:0 and a fetch
 // client reading the server-sent events as they arrive. Events sent to /v2/enqueue show up as
 // incident.created, acknowledging as incident.updated and timeline.entry; filters, tokens (header and
 // ?access_token=), Last-Event-ID resumption, rolled-back changes publishing nothing, heartbeats and
@@ -16,7 +16,7 @@ import { inTransaction } from '../src/db/database.js';
 import { buildServer } from '../src/http/server.js';
 import { pack, type StreamEvent } from '../src/stream/events.js';
 import { createStreamService } from '../src/stream/index.js';
-import { describeEachEngine, type EngineEnv } from './dialects.js';
+import { describeEachDialect, type DialectEnv } from './dialects.js';
 import { unique } from './http-harness.js';
 
 /**
@@ -159,7 +159,7 @@ interface Instance {
   post(path: string, body: unknown, token?: string): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
-async function startInstance(env: EngineEnv, adminToken?: string): Promise<Instance> {
+async function startInstance(env: DialectEnv, adminToken?: string): Promise<Instance> {
   const app = createServices(env.config, env.database, new FakeClock());
   const server = await buildServer(app, { stream: { heartbeatMs: 100 } });
   await server.listen({ host: '127.0.0.1', port: 0 });
@@ -187,7 +187,7 @@ async function startInstance(env: EngineEnv, adminToken?: string): Promise<Insta
   return instance;
 }
 
-describeEachEngine('GET /api/v1/stream', (env) => {
+describeEachDialect('GET /api/v1/stream', (env) => {
   let a: Instance;
   let admin: string;
   let viewer: string;
@@ -449,8 +449,8 @@ describeEachEngine('GET /api/v1/stream', (env) => {
   );
 
   {
-    // Declared on both engines and run on PostgreSQL only (SQLite has one process per data file).
-    describe.runIf(env?.engine === 'postgres')('several instances on PostgreSQL', () => {
+    // Declared on both dialects and run on PostgreSQL only (SQLite has one process per data file).
+    describe.runIf(env?.dialect === 'postgres')('several instances on PostgreSQL', () => {
       it('an incident opened through instance A appears on a stream from instance B', async () => {
         const b = await startInstance(env);
         try {

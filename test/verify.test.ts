@@ -11,7 +11,7 @@ import { createJwksCache } from '../src/verify/jwks.js';
 import { FakeClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import { buildServer } from '../src/http/server.js';
-import { describeEachEngine, testConfig } from './dialects.js';
+import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness } from './http-harness.js';
 import { generateKey, signJwt, startJwksServer, type JwksServer, type TestKey } from './jwt-signer.js';
 
@@ -67,7 +67,7 @@ interface Answer {
   [field: string]: unknown;
 }
 
-describeEachEngine('POST /verify', (env) => {
+describeEachDialect('POST /verify', (env) => {
   let jwks: JwksServer;
   let h: Harness;
   let viewer: Caller;

@@ -126,7 +126,7 @@ const ALERT_CHANGES = ALERT_COLUMNS.filter(
 
 /**
  * Writes changed alerts back, many rows a statement: an insert of the whole rows that, as every id
- * exists, turns into an update of the fields that may change (ON CONFLICT … DO UPDATE on both engines).
+ * exists, turns into an update of the fields that may change (ON CONFLICT … DO UPDATE on both dialects).
  */
 export async function updateAlerts(db: Db, alerts: Alert[]): Promise<void> {
   await insertRows(db, 'alerts', ALERT_COLUMNS, alerts.map(toRow), {

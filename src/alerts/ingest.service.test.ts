@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEachEngine } from '../../test/dialects.js';
+import { describeEachDialect } from '../../test/dialects.js';
 import { FakeClock } from '../clock.js';
 import type { AlertEvent } from './event.js';
 
@@ -18,7 +18,7 @@ function ev(over: Partial<AlertEvent> & Pick<AlertEvent, 'dedupKey'>): AlertEven
   };
 }
 
-describeEachEngine('alert ingestion', (env) => {
+describeEachDialect('alert ingestion', (env) => {
   async function setup(name: string, settings: { groupingWindowSeconds?: number; rules?: unknown[] } = {}) {
     const clock = new FakeClock('2033-01-01T00:00:00.000Z');
     const app = env.app(clock);

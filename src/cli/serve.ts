@@ -16,7 +16,7 @@ export function openDatabase(config: Config): Database {
 }
 
 function describe(_config: Config, database: Database): string {
-  return database.engine === 'sqlite' ? `SQLite at ${database.location}` : `PostgreSQL at ${database.location}`;
+  return database.dialect === 'sqlite' ? `SQLite at ${database.location}` : `PostgreSQL at ${database.location}`;
 }
 
 /** Applies pending migrations and reports what it did. */

@@ -3,7 +3,7 @@
 /**
  * Power-of-two chunks of at most `max` (itself a power of two). Each distinct length is a distinct
  * SQL text and so a distinct prepared statement in SQLite's statement cache; powers of two keep that
- * to a handful per statement, and keep bound parameters well under both engines' limits.
+ * to a handful per statement, and keep bound parameters well under both dialects' limits.
  */
 export function* chunks<T>(items: readonly T[], max = 128): Generator<T[]> {
   let at = 0;

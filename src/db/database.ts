@@ -12,16 +12,16 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { startCheckpointer } from './checkpointer.js';
-import { engineOf, type Engine } from './dialect-of.js';
+import { dialectOf, type Dialect } from './dialect-of.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
 export type Db = Kysely<Schema>;
-export type { Engine };
+export type { Dialect };
 
 export interface Database {
   readonly db: Db;
-  readonly engine: Engine;
+  readonly dialect: Dialect;
   /** Where the data lives, without credentials: a file path or host/database. */
   readonly location: string;
   readonly pgPool?: pg.Pool;
@@ -61,7 +61,7 @@ function openSqlite(file: string, checkpointIntervalMs?: number): Database {
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
-    engine: 'sqlite',
+    dialect: 'sqlite',
     location: file,
     sqlite,
     async close() {
@@ -102,7 +102,7 @@ function openPostgres(url: string, max: number): Database {
   // An idle client that loses its server must not crash the process; the next query reports the fault.
   pool.on('error', () => undefined);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location: redact(url), pgPool: pool, close: () => db.destroy() };
+  return { db, dialect: 'postgres', location: redact(url), pgPool: pool, close: () => db.destroy() };
 }
 
 function redact(url: string): string {
@@ -142,7 +142,7 @@ export function yieldToEventLoop(): Promise<void> {
 // Callbacks to run once the transaction they were registered in has committed (see afterCommit).
 const commitHooks = new WeakMap<Db, Array<() => void>>();
 
-/** Runs `fn` in one transaction on either engine; `afterCommit` callbacks registered in it run once it commits. */
+/** Runs `fn` in one transaction on either dialect; `afterCommit` callbacks registered in it run once it commits. */
 export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   const hooks: Array<() => void> = [];
   const result = await db.transaction().execute((trx) => {
@@ -170,7 +170,7 @@ export function afterCommit(q: Db, fn: () => void): void {
   else queueMicrotask(fn);
 }
 
-/** True for a unique-constraint violation on either engine. */
+/** True for a unique-constraint violation on either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string } | null;
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -185,4 +185,4 @@ export function isUnstorableText(error: unknown): boolean {
   return e?.code === '22021' || e?.code === '22P05';
 }
 
-export { engineOf };
+export { dialectOf };

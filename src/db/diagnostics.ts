@@ -32,7 +32,7 @@ export async function databaseHealth(database: Database): Promise<DatabaseHealth
     await sql`select 1`.execute(database.db);
   } catch (error) {
     return {
-      engine: database.engine,
+      engine: database.dialect,
       reachable: false,
       latency_ms: null,
       version: null,
@@ -41,7 +41,7 @@ export async function databaseHealth(database: Database): Promise<DatabaseHealth
     };
   }
   const latency = ms(started);
-  if (database.engine === 'postgres') {
+  if (database.dialect === 'postgres') {
     const { rows } = await sql<{ version: string; size: string; in_recovery: boolean; replay_lag_s: number | null }>`
       select current_setting('server_version') as version, pg_database_size(current_database()) as size,
              pg_is_in_recovery() as in_recovery,
@@ -93,7 +93,7 @@ export async function databaseHealth(database: Database): Promise<DatabaseHealth
 
 /** Connections on the server by state against its limit, and this process's own pool. */
 export async function connectionPool(database: Database) {
-  if (database.engine === 'postgres') {
+  if (database.dialect === 'postgres') {
     const states = await sql<{ state: string | null; count: string }>`
       select coalesce(state, 'background') as state, count(*) as count
         from pg_stat_activity group by 1 order by 2 desc`.execute(database.db);
@@ -144,7 +144,7 @@ export async function connectionPool(database: Database) {
  * cumulative since its last statistics reset, which is reported with them.
  */
 export async function performanceAnalysis(database: Database, longerThanSeconds = 5) {
-  if (database.engine === 'postgres') {
+  if (database.dialect === 'postgres') {
     const db = database.db;
     const blocking = await sql<{
       blocked_pid: number;

@@ -1,8 +1,9 @@
-// Which engine a Kysely instance talks to, read from its adapter; the one place that tells them apart.
+// Which dialect (SQLite or PostgreSQL) a Kysely instance talks to, read from its adapter; the one place
+// that tells them apart.
 import { type Kysely, SqliteAdapter } from 'kysely';
 
-export type Engine = 'sqlite' | 'postgres';
+export type Dialect = 'sqlite' | 'postgres';
 
-export function engineOf<DB>(db: Kysely<DB>): Engine {
+export function dialectOf<DB>(db: Kysely<DB>): Dialect {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }

@@ -6,7 +6,7 @@
 import { CompiledQuery } from 'kysely';
 import { chunks } from './chunks.js';
 import type { Db } from './database.js';
-import { engineOf } from './dialect-of.js';
+import { dialectOf } from './dialect-of.js';
 import type { Schema } from './schema.js';
 
 type Table = keyof Schema & string;
@@ -62,7 +62,7 @@ export async function insertRows<T extends Table>(
   options: InsertRowsOptions<T> = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  const postgres = engineOf(db) === 'postgres';
+  const postgres = dialectOf(db) === 'postgres';
   for (const part of chunks(rows, options.max ?? 128)) {
     const params: unknown[] = [];
     for (const row of part) for (const column of columns) params.push(row[column] ?? null);

@@ -6,14 +6,14 @@
 // instead. SQLite serves one instance and serializes writers, so there the query runs as it is.
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.js';
-import { engineOf } from './dialect-of.js';
+import { dialectOf } from './dialect-of.js';
 
 /** `query` with FOR UPDATE SKIP LOCKED on PostgreSQL; run it inside the transaction that works the rows. */
 export function claimSkippingLocked<DB, TB extends keyof DB, O>(
   db: Db,
   query: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
-  return engineOf(db) === 'postgres' ? query.forUpdate().skipLocked() : query;
+  return dialectOf(db) === 'postgres' ? query.forUpdate().skipLocked() : query;
 }
 
 /** `query` with FOR UPDATE on PostgreSQL (waits for another holder): for changing one known row safely. */
@@ -21,7 +21,7 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
   db: Db,
   query: SelectQueryBuilder<DB, TB, O>,
 ): SelectQueryBuilder<DB, TB, O> {
-  return engineOf(db) === 'postgres' ? query.forUpdate() : query;
+  return dialectOf(db) === 'postgres' ? query.forUpdate() : query;
 }
 
 /** Vigil's space among PostgreSQL's advisory locks (the first of the two int4 keys; "VIG1"). */
@@ -34,7 +34,7 @@ const LOCK_SPACE = 0x56494731;
  * cannot deadlock on them. Nothing on SQLite, whose one writer serializes transactions already.
  */
 export async function lockKeys(db: Db, keys: Iterable<string>): Promise<void> {
-  if (engineOf(db) !== 'postgres') return;
+  if (dialectOf(db) !== 'postgres') return;
   for (const key of [...new Set(keys)].sort())
     await sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${key}))`.execute(db);
 }

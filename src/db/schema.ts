@@ -1,4 +1,4 @@
-// Table shapes as the database holds them. Times are ISO 8601 UTC text on both engines, so they compare
+// Table shapes as the database holds them. Times are ISO 8601 UTC text on both dialects, so they compare
 // as strings and never depend on a server clock; flags are nullable timestamps; JSON is text.
 export interface UsersTable {
   id: string;

@@ -1,11 +1,11 @@
 import { expect, it, vi } from 'vitest';
-import { describeEachEngine } from '../../test/dialects.js';
+import { describeEachDialect } from '../../test/dialects.js';
 import { FakeClock, systemClock } from '../clock.js';
 import { startEngine } from './engine.js';
 
 const MIN = 60_000;
 
-describeEachEngine('engine', (env) => {
+describeEachDialect('engine', (env) => {
   it('writes a missed P1 response target on the timeline once the clock passes 15 minutes', async () => {
     const clock = new FakeClock('2032-01-01T03:00:00.000Z');
     const app = env.app(clock);

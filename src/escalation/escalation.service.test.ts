@@ -3,7 +3,7 @@
 // and runs the engine's sweep, then reads what was paged and what the timeline says. The database is
 // shared by every test in this file, so all names are unique and assertions stay per incident.
 import { afterEach, expect, it, vi } from 'vitest';
-import { describeEachEngine } from '../../test/dialects.js';
+import { describeEachDialect } from '../../test/dialects.js';
 import type { App } from '../app.js';
 import { FakeClock } from '../clock.js';
 import { startEngine, type Engine } from '../engine/engine.js';
@@ -18,7 +18,7 @@ let seq = 0;
 const unique = (prefix: string) => `${prefix}-${++seq}`;
 const plus = (at: Date, ms: number) => new Date(at.getTime() + ms);
 
-describeEachEngine('escalation engine', (env) => {
+describeEachDialect('escalation engine', (env) => {
   const engines: Engine[] = [];
   afterEach(async () => {
     for (const engine of engines.splice(0)) await engine.stop();

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEachEngine } from '../../test/dialects.js';
+import { describeEachDialect } from '../../test/dialects.js';
 import type { Actor } from '../access/index.js';
 import { FakeClock } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -16,7 +16,7 @@ async function rejected(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected the call to fail');
 }
 
-describeEachEngine('incidents service', (env) => {
+describeEachDialect('incidents service', (env) => {
   const responder = async (handle: string, clock = new FakeClock()): Promise<Actor> => {
     const user = await env
       .app(clock)

@@ -1,7 +1,7 @@
-// Degradation alerts through the real ingestion path on both engines; the response-time figures are
+// Degradation alerts through the real ingestion path on both dialects; the response-time figures are
 // handed in, so each case says exactly how slow the service is against its baseline.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachEngine } from '../../test/dialects.js';
+import { describeEachDialect } from '../../test/dialects.js';
 import { unique } from '../../test/http-harness.js';
 import type { App } from '../app.js';
 import { SYSTEM_ACTOR } from '../access/index.js';
@@ -11,7 +11,7 @@ import { createPerformanceService } from './performance.service.js';
 
 const START = new Date('2026-11-28T12:00:00Z');
 
-describeEachEngine('performance degradation', (env) => {
+describeEachDialect('performance degradation', (env) => {
   let app: App;
   let clock: FakeClock;
   let serviceId: string;

@@ -38,7 +38,7 @@ export function databaseScalability(app: App, databases: DatabasesService): Runb
       permission: 'read',
       params: target,
       run: (_actor, params) =>
-        on(params, async (database) => ({ database: database.engine, ...(await connectionPool(database)) })),
+        on(params, async (database) => ({ database: database.dialect, ...(await connectionPool(database)) })),
     },
     performance_analysis: {
       summary: 'Blocking and long-running queries, cache hit ratio, dead rows, top statements',

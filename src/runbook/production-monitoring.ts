@@ -162,7 +162,7 @@ export function productionMonitoring(app: App): RunbookFunction {
             enhanced_until: m.enhancedUntil && m.enhancedUntil > now ? m.enhancedUntil.toISOString() : null,
           })),
           vigil: {
-            database: { engine: database.engine, reachable: database.reachable, latency_ms: database.latency_ms },
+            database: { engine: database.dialect, reachable: database.reachable, latency_ms: database.latency_ms },
             escalation_engine: { overdue_escalations: overdue.count, lag_seconds: engineLag },
             outbox: { due: outbox.due, oldest_due_seconds: outboxAge, dead_last_24h: outbox.dead },
             ingest_queue: app.ingest.backlog(),

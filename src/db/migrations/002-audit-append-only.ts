@@ -1,9 +1,9 @@
 // The audit log is append-only in the database itself, not just by convention: updates and deletes fail.
 import { sql, type Kysely } from 'kysely';
-import { engineOf } from '../dialect-of.js';
+import { dialectOf } from '../dialect-of.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  if (engineOf(db) === 'sqlite') {
+  if (dialectOf(db) === 'sqlite') {
     for (const op of ['UPDATE', 'DELETE']) {
       await sql
         .raw(
@@ -29,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  if (engineOf(db) === 'sqlite') {
+  if (dialectOf(db) === 'sqlite') {
     await sql.raw('DROP TRIGGER audit_log_no_update').execute(db);
     await sql.raw('DROP TRIGGER audit_log_no_delete').execute(db);
     return;

@@ -23,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('service_id', 'text', (c) => c.notNull().references('services.id').onDelete('cascade'))
     .addColumn('dedup_key', 'text', (c) => c.notNull())
     // Equals dedup_key while the alert is open and is NULL once resolved: the unique index below then
-    // allows one open alert per key and any number of closed ones, on both engines.
+    // allows one open alert per key and any number of closed ones, on both dialects.
     .addColumn('open_key', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('incident_id', 'text', (c) => c.references('incidents.id').onDelete('set null'))

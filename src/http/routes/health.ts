@@ -19,15 +19,15 @@ export function healthRoutes(server: FastifyInstance, app: App): void {
         if (pending.length > 0) {
           return reply.status(503).send({
             status: 'not_ready',
-            database: app.database.engine,
+            database: app.database.dialect,
             reason: `pending migrations: ${pending.join(', ')}`,
           });
         }
-        return { status: 'ready', database: app.database.engine, latency_ms: latencyMs };
+        return { status: 'ready', database: app.database.dialect, latency_ms: latencyMs };
       } catch (error) {
         return reply.status(503).send({
           status: 'not_ready',
-          database: app.database.engine,
+          database: app.database.dialect,
           reason: `database unreachable: ${(error as Error).message}`,
         });
       }
