@@ -22,13 +22,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commitLabel, flag, option, rewriteDocs, scratchPostgres, type ScratchDatabase } from './lib.js';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
 import type { Clock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createDb, migrate, type Database, type Db } from '../src/db/database.js';
 import type { EscalationsTable, IncidentsTable } from '../src/db/schema.js';
-import { startEngine } from '../src/engine/engine.js';
 
 const MINUTES = Number(option('--minutes', '10'));
 const COUNT = Number(option('--count', '100000'));
@@ -147,7 +146,7 @@ async function runOne(dialect: string, database: Database, observer: Database): 
   let shift = 0;
   const clock: Clock = { now: () => new Date(Date.now() - shift) };
   const config = loadConfig({ VIGIL_DATA_DIR: os.tmpdir(), VIGIL_LOG_LEVEL: 'warn' });
-  const app = createServices(config, database, clock);
+  const app = createApp(config, database, clock);
   const user = await app.users.create(SYSTEM_ACTOR, {
     handle: 'oncall',
     name: 'On Call',
@@ -190,7 +189,7 @@ async function runOne(dialect: string, database: Database, observer: Database): 
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   let rssPeak = process.memoryUsage().rss;
-  const eng = startEngine(app, logger, 1000);
+  const eng = app.engine.start(logger, 1000);
 
   // The observer: new "escalated" entries in id order (one instance commits its sweeps in order, and ids sort by time).
   const recorded: number[] = [];

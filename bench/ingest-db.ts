@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createDb, migrate } from '../src/db/database.js';
@@ -25,7 +25,7 @@ const scratch = pgServer ? await scratchPostgres(pgServer) : undefined;
 const database = scratch ? createDb({ databaseUrl: scratch.url }) : createDb({ sqlitePath: `${dir}/vigil.db` });
 console.log(scratch ? `${scratch.version}, database ${scratch.name}` : `SQLite at ${dir}/vigil.db`);
 await migrate(database.db);
-const app = createServices(loadConfig({ VIGIL_DATA_DIR: dir }), database, systemClock);
+const app = createApp(loadConfig({ VIGIL_DATA_DIR: dir }), database, systemClock);
 const keys: string[] = [];
 for (let i = 0; i < SERVICES; i++)
   keys.push((await app.services.create(SYSTEM_ACTOR, { name: `bench-${i}` })).integrationKey);

@@ -1,82 +1,65 @@
-// Wires the features together over one database and clock. main.ts and the tests both start here.
+// The composition root. Every part of Vigil is made here, in the order its dependencies allow, each
+// from a factory that names what it needs; then, in one place, who reacts to what (the bus
+// subscriptions) and the engine's sweeps in the order they run. Features never import this file:
+// serve.ts and the tests start here, and http/ and the engine get the parts it made.
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
-import { createSessionsService, createTokensService, type SessionsService } from './credentials/index.js';
-import { createVerifyService, type VerifyService } from './verify/index.js';
+import { createBus } from './bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { createSessionsService, createTokensService } from './credentials/index.js';
 import type { Database, Db } from './db/database.js';
-import { createErrorsService, errorTracking, type ErrorsService } from './error-tracking/index.js';
-import { createEscalationService, createPoliciesService, type PoliciesService } from './escalation/index.js';
+import { openEventChannel } from './db/event-channel.js';
+import { createEngine, type Sweep } from './engine/index.js';
+import { createErrorsService, errorAnalytics } from './error-tracking/index.js';
+import {
+  createEscalationService,
+  createPoliciesService,
+  loadPolicy,
+  type EscalationEvents,
+} from './escalation/index.js';
+import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
+import { createMonitorsService, monitorStats } from './monitors/index.js';
+import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
+import { createPerformanceService } from './performance/index.js';
 import {
   createDatabasesService,
   createDiagnostics,
   createFunctionsService,
   databaseScalability,
   productionMonitoring,
-  type DatabasesService,
-  type Diagnostics,
-  type FunctionsService,
 } from './runbook/index.js';
-import { createIncidentsService } from './incidents/index.js';
-import { createMonitorsService, monitorStats, type MonitorsService } from './monitors/index.js';
-import { createPerformanceService, type PerformanceService } from './performance/index.js';
-import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
 import { createSchedulesService } from './schedules/index.js';
-import { createServicesService } from './services/index.js';
-import { openEventChannel } from './db/event-channel.js';
-import { createStreamService, type StreamService } from './stream/index.js';
+import { createServicesService, type ServiceEvents } from './services/index.js';
+import { createStreamService } from './stream/index.js';
 import { createTeamsService } from './teams/index.js';
 import { createUsersService } from './users/index.js';
+import { createVerifyService } from './verify/index.js';
 
-export interface App {
-  config: Config;
-  clock: Clock;
-  database: Database;
-  users: ReturnType<typeof createUsersService>;
-  tokens: ReturnType<typeof createTokensService>;
-  /** Passwords, sign-in and browser sessions. */
-  sessions: SessionsService;
-  services: ReturnType<typeof createServicesService>;
-  incidents: ReturnType<typeof createIncidentsService>;
-  alerts: ReturnType<typeof createAlertsService>;
-  ingest: ReturnType<typeof createIngestService>;
-  audit: ReturnType<typeof createAuditService>;
-  schedules: ReturnType<typeof createSchedulesService>;
-  teams: ReturnType<typeof createTeamsService>;
-  policies: PoliciesService;
-  escalation: ReturnType<typeof createEscalationService>;
-  notify: ReturnType<typeof createNotifyService>;
-  dispatcher: ReturnType<typeof createDispatcher>;
-  /** The runbook's functions (POST /functions/v1/{function}). */
-  functions: FunctionsService;
-  /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */
-  diagnostics: Diagnostics;
-  /** PostgreSQL databases registered for database-scalability. */
-  databases: DatabasesService;
-  /** Error tracking: Sentry-compatible ingest, error groups, their alerts. */
-  errors: ErrorsService;
-  /** JWT checks for POST /verify against the configured issuer. */
-  verifier: VerifyService;
-  /** HTTP, TCP, PostgreSQL, auth and heartbeat monitors; their checks run in the engine's monitor loop. */
-  monitors: MonitorsService;
-  /** Response times against their baseline: the performance report and degradation alerts. */
-  performance: PerformanceService;
-  /** Live updates of incidents (GET /api/v1/stream), across instances through the database's event channel. */
-  stream: StreamService;
-}
+/** Everything the features publish on the bus. */
+export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents {}
+
+/** Vigil's parts over one database and clock, wired. */
+export type App = ReturnType<typeof createApp>;
 
 /** `channels` replaces the delivery channels the config describes (tests hand in their own). */
-export function createServices(config: Config, database: Database, clock: Clock, channels?: Channels): App {
+export function createApp(config: Config, database: Database, clock: Clock, channels?: Channels) {
   const { db } = database;
+  const bus = createBus<Events>();
+  const { publish } = bus;
+  const { publicUrl, outboundAllow } = config.notify;
+
+  // People, and what they sign in with.
+  const audit = createAuditService({ db });
   const users = createUsersService({ db, clock });
   const tokens = createTokensService({ db, clock, users });
-  // Services and teams name policies, and policies target teams: the policy lookup is bound late.
-  const late: { policies?: PoliciesService } = {};
-  const policyId = async (ref: string, q: Db) => (await (late.policies as PoliciesService).load(ref, q)).id;
-  const services = createServicesService({ db, clock, policyId });
+  const sessions = createSessionsService({ db, clock, users, tokens });
+
+  // On-call: schedules, teams, services, and the escalation policies they name.
+  const policyId = async (ref: string, q: Db) => (await loadPolicy(q, ref)).id;
   const schedules = createSchedulesService({ db, clock, users });
   const teams = createTeamsService({ db, clock, users, policyId });
+  const services = createServicesService({ db, clock, policyId, publish });
   const policies = createPoliciesService({
     db,
     clock,
@@ -89,26 +72,32 @@ export function createServices(config: Config, database: Database, clock: Clock,
       );
     },
   });
-  const incidents = createIncidentsService({ db, clock, responseTargets: config.responseTargets, users, services });
-  const alerts = createAlertsService({ db, services, incidents });
-  const stream = createStreamService({
-    channel: openEventChannel(database),
-    load: (ids) => incidents.within(db).loadMany(ids),
-  });
-  incidents.onCommitted((entries) => void stream.committed(entries));
-  const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
-  late.policies = policies;
-  const audit = createAuditService({ db });
-  const escalation = createEscalationService({ db, clock, incidents, services, policies, schedules, teams, users });
-  const notify = createNotifyService({
+
+  // Incidents, the alerts that open them, and their escalation.
+  const incidents = createIncidentsService({
     db,
     clock,
+    responseTargets: config.responseTargets,
     users,
-    incidents,
-    publicUrl: config.notify.publicUrl,
-    outboundAllow: config.notify.outboundAllow,
+    services,
+    publish,
   });
-  escalation.onPages((trx, pages) => notify.enqueuePages(trx, pages));
+  const alerts = createAlertsService({ db, services, incidents });
+  const ingest = createIngestService({ db, clock, services, incidents, options: config.ingest });
+  const escalation = createEscalationService({
+    db,
+    clock,
+    incidents,
+    services,
+    policies,
+    schedules,
+    teams,
+    users,
+    publish,
+  });
+
+  // Telling people: pages and runbook notifications into the outbox, its delivery, live updates.
+  const notify = createNotifyService({ db, clock, users, incidents, publicUrl, outboundAllow });
   const dispatcher = createDispatcher({
     db,
     clock,
@@ -117,67 +106,161 @@ export function createServices(config: Config, database: Database, clock: Clock,
     users,
     ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }),
   });
-  const errors = createErrorsService({
-    db,
-    clock,
-    services,
-    ingest,
-    publicUrl: config.notify.publicUrl,
-    options: config.ingest,
+  const stream = createStreamService({
+    channel: openEventChannel(database),
+    load: (ids) => incidents.within(db).loadMany(ids),
   });
-  const sessions = createSessionsService({ db, clock, users, tokens });
-  const app: App = {
-    config,
-    clock,
-    database,
-    users,
-    tokens,
-    sessions,
-    services,
-    incidents,
-    alerts,
-    ingest,
-    audit,
-    schedules,
-    teams,
-    policies,
-    escalation,
-    notify,
-    dispatcher,
-    functions: undefined as unknown as FunctionsService,
-    diagnostics: undefined as unknown as Diagnostics,
-    errors,
-    databases: createDatabasesService({ db, clock, secretKey: config.secretKey }),
-    verifier: createVerifyService({ jwt: config.jwt, outboundAllow: config.notify.outboundAllow, clock }),
-    monitors: createMonitorsService({
-      db,
-      clock,
-      services,
-      ingest,
-      outboundAllow: config.notify.outboundAllow,
-      secretKey: config.secretKey,
-    }),
-    performance: undefined as unknown as PerformanceService,
-    stream,
-  };
-  app.performance = createPerformanceService({
+
+  // Watching: monitors, error tracking, response times, token verification.
+  const monitors = createMonitorsService({ db, clock, services, ingest, outboundAllow, secretKey: config.secretKey });
+  const errorTracking = createErrorsService({ db, clock, services, ingest, publicUrl, options: config.ingest });
+  const performance = createPerformanceService({
     clock,
     ingest,
     services: () => services.all(),
-    monitors: () => app.monitors.all(),
+    monitors: () => monitors.all(),
     stats: (q) => monitorStats(db, q),
     isOpen: async (serviceId, dedupKey) => (await alerts.open(serviceId, [dedupKey])).length > 0,
   });
-  // The functions read across every feature, so they are built over the app itself.
-  app.functions = createFunctionsService({
+  const verifier = createVerifyService({ jwt: config.jwt, outboundAllow, clock });
+
+  // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
+  // new P0/P1 incidents.
+  const databases = createDatabasesService({ db, clock, secretKey: config.secretKey });
+  const runbook = createFunctionsService({
     db,
     clock,
     functions: {
-      'production-monitoring': productionMonitoring(app),
-      'database-scalability': databaseScalability(app, app.databases),
-      'error-tracking': errorTracking({ db, clock, services }),
+      'production-monitoring': productionMonitoring({
+        clock,
+        database,
+        alerts,
+        incidents,
+        users,
+        services,
+        monitors,
+        performance,
+        ingest,
+        escalation,
+        delivery: dispatcher,
+      }),
+      'database-scalability': databaseScalability({ database, databases }),
+      'error-tracking': errorAnalytics({ db, clock, services }),
     },
   });
-  app.diagnostics = createDiagnostics({ db, clock, functions: app.functions, incidents });
-  return app;
+  const diagnostics = createDiagnostics({ db, clock, functions: runbook, incidents });
+
+  // The engine's sweeps, in the order they run each tick; the outbox is delivered in a lane of its own.
+  const always = () => true;
+  const sweeps: Sweep[] = [
+    {
+      name: 'escalations',
+      due: always,
+      run: () => escalation.sweep(),
+      moved: 'escalations moved on',
+      delivers: true,
+      nextDue: () => escalation.nextDue(),
+    },
+    { name: 'response-targets', due: always, run: () => incidents.recordBreaches(), moved: 'response targets missed' },
+    {
+      name: 'diagnostics',
+      due: diagnostics.due,
+      run: () => diagnostics.sweep(),
+      moved: 'new P0/P1 incidents diagnosed',
+    },
+    {
+      name: 'performance',
+      due: performance.due,
+      run: () => performance.sweep(),
+      moved: 'performance degradation alerts raised or resolved',
+    },
+    {
+      name: 'error-spikes',
+      due: errorTracking.due,
+      run: () => errorTracking.sweep(),
+      moved: 'error spikes closed or their alerts retried',
+    },
+    {
+      name: 'update-reminders',
+      due: always,
+      run: () => notify.remindOverdueUpdates(),
+      moved: 'status updates overdue',
+      delivers: true,
+    },
+  ];
+  const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
+
+  // Who reacts to what. Inside the transaction of the change, in this order, so what a reaction
+  // writes commits or rolls back with it:
+  bus.on('incident.opened', 'its escalation starts', (e) => escalation.start(e.trx, e.incidents, e.at));
+  bus.on('incident.opened', 'its first status update falls due; P0/P1 stakeholders are told', (e) =>
+    notify.opened(e.trx, e.incidents, e.at),
+  );
+  bus.on('incident.acknowledged', 'its escalation stops if the policy says so', (e) =>
+    escalation.stopIf(e.trx, e.incidentId, 'acknowledged', e.at),
+  );
+  bus.on('incident.resolved', 'its escalation stops', (e) => escalation.stopIf(e.trx, e.incidentId, 'resolved', e.at));
+  bus.on('incident.resolved', 'update reminders end; stakeholders get the resolution notification', (e) =>
+    notify.changed(e.trx, e.incidentId, 'resolved', e.at),
+  );
+  bus.on('incident.reopened', 'its escalation starts again as a new run', (e) =>
+    escalation.restart(e.trx, e.incidentId, e.at),
+  );
+  bus.on('incident.reopened', 'status updates fall due again', (e) =>
+    notify.changed(e.trx, e.incidentId, 'reopened', e.at),
+  );
+  bus.on('incident.severity_changed', 'its escalation follows the policy of the new severity', (e) =>
+    escalation.followSeverity(e.trx, e.incidentId, e.at),
+  );
+  bus.on('incident.severity_changed', 'the status update cadence follows the new severity', (e) =>
+    notify.changed(e.trx, e.incidentId, 'severity_changed', e.at),
+  );
+  bus.on('escalation.paged', "each page becomes outbox messages by the person's rules", (e) =>
+    notify.enqueuePages(e.trx, e.pages),
+  );
+  // After the commit:
+  bus.on('incident.entries_committed', 'live updates go out on /api/v1/stream', (e) => stream.committed(e.entries));
+  bus.on('escalation.due', 'the engine sweeps now instead of at its next tick', () => engine.wake());
+  bus.on('service.changed', 'ingestion forgets its cached rate limit', (e) => ingest.forgetService(e.serviceId));
+
+  return {
+    config,
+    clock,
+    database,
+    audit,
+    users,
+    tokens,
+    /** Passwords, sign-in and browser sessions. */
+    sessions,
+    schedules,
+    teams,
+    services,
+    policies,
+    incidents,
+    alerts,
+    ingest,
+    escalation,
+    notify,
+    dispatcher,
+    /** Live updates of incidents (GET /api/v1/stream), across instances through the database's event channel. */
+    stream,
+    /** HTTP, TCP, PostgreSQL, auth and heartbeat monitors; their checks run in the engine's monitor loop. */
+    monitors,
+    /** Error tracking: Sentry-compatible ingest, error groups, their alerts. */
+    errorTracking,
+    /** Response times against their baseline: the performance report and degradation alerts. */
+    performance,
+    /** JWT checks for POST /verify against the configured issuer. */
+    verifier,
+    /** PostgreSQL databases registered for database-scalability. */
+    databases,
+    /** The runbook's functions (POST /functions/v1/{function}). */
+    runbook,
+    /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */
+    diagnostics,
+    /** Runs the sweeps and the outbox's delivery once started (serve.ts starts it; tests drive it). */
+    engine,
+    /** Every reaction wired above, in order, as "event: reaction". */
+    reactions: () => bus.reactions(),
+  };
 }

@@ -1,7 +1,8 @@
 // Running the CLI in this process, as main.ts does, and reading what it printed: shared by the CLI suites.
 import { format } from 'node:util';
 import { expect, vi } from 'vitest';
-import { runCli } from '../src/cli/run.js';
+import { runCli } from '../src/cli/index.js';
+import { localCommands } from '../src/serve.js';
 import type { RunResult } from './vigil-process.js';
 
 export type Env = Record<string, string | undefined>;
@@ -25,7 +26,10 @@ export const inProcess: Runner = async (args, env) => {
     .spyOn(console, 'error')
     .mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`));
   try {
-    const code = await runCli(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+    const code = await runCli(args, localCommands, {
+      out: (text) => void (stdout += text),
+      err: (text) => void (stderr += text),
+    });
     return { code, stdout, stderr };
   } finally {
     log.mockRestore();

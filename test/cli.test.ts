@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
+import { localCommands } from '../src/serve.js';
 import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
 import { runVigil, startServer, type ServerProcess } from './vigil-process.js';
@@ -298,7 +299,7 @@ function commandTree(cmd: Command, prefix: string[] = []): { names: string[]; cm
 }
 
 describe('vigil CLI conventions', () => {
-  const tree = commandTree(buildProgram());
+  const tree = commandTree(buildProgram(localCommands));
 
   it('has the commands the design names', () => {
     const leaves = tree.filter((c) => c.cmd.commands.length === 0).map((c) => c.names.join(' '));

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { describeEachDialect, PG_URL, pgProblem, testConfig } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness } from './http-harness.js';
@@ -146,9 +146,9 @@ describeEachDialect('registered databases', (env) => {
     });
 
     it('a server holding another key cannot open it, and says why', async () => {
-      const other = createServices(testConfig({ secretKey: Buffer.alloc(32, 9) }), env.database, new FakeClock());
+      const other = createApp(testConfig({ secretKey: Buffer.alloc(32, 9) }), env.database, new FakeClock());
       await expect(
-        other.functions.call(env.admin, 'database-scalability', { action: 'health_check', database_id: 'orders' }),
+        other.runbook.call(env.admin, 'database-scalability', { action: 'health_check', database_id: 'orders' }),
       ).rejects.toMatchObject({ code: 'database.conflict', message: expect.stringContaining('not the key') as string });
     });
   });

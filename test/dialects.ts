@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { FakeClock, type Clock } from '../src/clock.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -92,7 +92,7 @@ export function describeEachDialect(title: string, body: (env: DialectEnv) => vo
           database = createDb({ sqlitePath: ':memory:' });
         }
         await migrate(database.db);
-        const user = await createServices(config, database, new FakeClock()).users.create(SYSTEM_ACTOR, {
+        const user = await createApp(config, database, new FakeClock()).users.create(SYSTEM_ACTOR, {
           handle: 'root',
           name: 'Test Admin',
           email: 'root@example.test',
@@ -110,7 +110,7 @@ export function describeEachDialect(title: string, body: (env: DialectEnv) => vo
           return database;
         },
         config,
-        app: (clock = new FakeClock()) => createServices(config, env.database, clock),
+        app: (clock = new FakeClock()) => createApp(config, env.database, clock),
         get admin() {
           if (!adminActor) throw new Error('admin not ready: use env inside tests or hooks');
           return adminActor;

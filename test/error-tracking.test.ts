@@ -343,7 +343,9 @@ describeEachDialect('error tracking', (env) => {
     expectError(await store(gone.dsn, { ...ev, event_id: eventId() }), 401, 'errors.unauthorized');
     expect((await h.call('GET', `/api/v1/errors/groups?service_id=${gone.id}`, { as: viewer })).statusCode).toBe(404);
     expect(
-      (await h.app.errors.listGroups(env.admin, { limit: 200 })).data.filter((x) => x.group.serviceId === gone.id),
+      (await h.app.errorTracking.listGroups(env.admin, { limit: 200 })).data.filter(
+        (x) => x.group.serviceId === gone.id,
+      ),
     ).toEqual([]);
   });
 
@@ -417,7 +419,7 @@ describeEachDialect('error tracking', (env) => {
       expect(full.count).toBe(130);
       expect(full.events?.length).toBe(100);
       // Trimmed to 100 when the count passed 125, and 5 since.
-      expect((await h.app.errors.getGroup(env.admin, g?.id as string)).storedEvents).toBe(105);
+      expect((await h.app.errorTracking.getGroup(env.admin, g?.id as string)).storedEvents).toBe(105);
       expect(full.users_affected).toBe(3);
       expect(full.events?.[0]?.event_id).toBe(events.at(-1)?.event_id);
     });
@@ -478,10 +480,10 @@ describeEachDialect('error tracking', (env) => {
           ).severity,
         ).toBe('P1');
         // Still over within the minute: the sweep leaves it open.
-        await h.app.errors.sweep();
+        await h.app.errorTracking.sweep();
         expect((await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike')?.status).toBe('triggered');
         clock.advance(2 * 60_000);
-        await h.app.errors.sweep();
+        await h.app.errorTracking.sweep();
         spike = (await alerts(svc.id)).find((a) => a.dedup_key === 'errors:spike');
         expect(spike?.status).toBe('resolved');
         // The P1 got the automatic diagnostics, error analytics among them.

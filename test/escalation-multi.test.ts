@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
@@ -104,8 +104,7 @@ describe.skipIf(Boolean(pgProblem))('three engine instances on one PostgreSQL [p
     }
     await migrate((databases[0] as Database).db);
     const config = testConfig();
-    for (let i = 0; i < INSTANCES; i++)
-      apps.push(createServices(config, databases[i] as Database, clocks[i] as FakeClock));
+    for (let i = 0; i < INSTANCES; i++) apps.push(createApp(config, databases[i] as Database, clocks[i] as FakeClock));
     const first = apps[0] as App;
     const root = await first.users.create(SYSTEM_ACTOR, {
       handle: 'root',

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { bootstrapAdmin } from '../src/credentials/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb } from '../src/db/database.js';
@@ -101,7 +101,7 @@ function registeredRoutes(server: FastifyInstance): string[] {
 
 // Enumerated once at load time, over a throwaway database, so that each route gets its own test.
 const probe = createDb({ sqlitePath: ':memory:' });
-const probeServer = await buildServer(createServices(testConfig(), probe, new FakeClock()));
+const probeServer = await buildServer(createApp(testConfig(), probe, new FakeClock()));
 await probeServer.ready();
 const ROUTES = await enumerateRoutes(probeServer);
 const REGISTERED = registeredRoutes(probeServer);

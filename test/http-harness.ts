@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import type { TokenRole } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
@@ -51,7 +51,7 @@ export async function startHarness(
   options: { clock?: FakeClock; config?: Config } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? new FakeClock();
-  const app = options.config ? createServices(options.config, env.database, clock) : env.app(clock);
+  const app = options.config ? createApp(options.config, env.database, clock) : env.app(clock);
   const server = await buildServer(app);
   await server.ready();
 

@@ -9,7 +9,7 @@
 // (test/engines.ts throws on import); elsewhere this file is skipped with one line.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import type { AlertEvent } from '../src/alerts/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { systemClock } from '../src/clock.js';
@@ -44,7 +44,7 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     for (let i = 0; i < 2; i++) databases.push(createDb({ databaseUrl: pgDatabaseUrl(dbName), poolSize: 4 }));
     await migrate((databases[0] as Database).db);
     const config = testConfig();
-    for (const database of databases) apps.push(createServices(config, database, systemClock));
+    for (const database of databases) apps.push(createApp(config, database, systemClock));
     const root = await (apps[0] as App).users.create(SYSTEM_ACTOR, {
       handle: 'root',
       name: 'Test Admin',
@@ -128,7 +128,7 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     'creates an error group once and counts every event ' + 'when the same error reaches both instances together',
     async () => {
       const { service } = await (apps[0] as App).services.create(admin, { name: 'errors-both' });
-      const dsn = await (apps[0] as App).errors.dsn(admin, service.id, 'http://vigil.test');
+      const dsn = await (apps[0] as App).errorTracking.dsn(admin, service.id, 'http://vigil.test');
       expect(dsn.project.serviceId).toBe(service.id);
       const event = (round: number) => {
         const parsed = parseSentryEvent(
@@ -148,12 +148,12 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
         // Twice per round: first both create the group, then both count on it.
         for (let pass = 0; pass < 2; pass++) {
           const results = await Promise.all(
-            apps.map((app) => app.errors.submit({ serviceId: service.id, events: [event(round)] })),
+            apps.map((app) => app.errorTracking.submit({ serviceId: service.id, events: [event(round)] })),
           );
           expect(results.map((r) => r.stored)).toEqual([true, true]);
         }
       }
-      const groups = (await (apps[0] as App).errors.listGroups(admin, { limit: 200, service: service.id })).data;
+      const groups = (await (apps[0] as App).errorTracking.listGroups(admin, { limit: 200, service: service.id })).data;
       expect(groups).toHaveLength(ROUNDS);
       expect(groups.filter(({ group }) => group.count !== 4).map(({ group }) => [group.title, group.count])).toEqual(
         [],

@@ -1,7 +1,7 @@
 // The server's recent log lines at GET /api/v1/logs (what `vigil logs` shows besides the function log).
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { systemClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
@@ -20,7 +20,7 @@ describe('GET /api/v1/logs', () => {
   beforeAll(async () => {
     database = createDb({ sqlitePath: ':memory:' });
     await migrate(database.db);
-    app = createServices(testConfig(), database, systemClock);
+    app = createApp(testConfig(), database, systemClock);
     server = await buildServer(app, {
       logger: { level: 'info', stream: pino.multistream([{ level: 'info', stream: buffer.stream }]) },
       logBuffer: buffer,

@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { bucketOf } from '../src/monitors/histogram.js';
 import { createMonitorsService, monitorStats } from '../src/monitors/index.js';
@@ -718,7 +718,7 @@ describeEachDialect('monitors', (env) => {
       expectError(await post({ kind: 'http', target: url('/ok') }, viewer), 403, 'auth.forbidden');
       expect(await count()).toBe(before);
       // Without the allowlist, loopback itself is refused.
-      const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
+      const strict = createApp(testConfig({ secretKey: KEY }), env.database, clock);
       await expect(
         strict.monitors.create(env.admin, { service: service.id, name: 'loop', kind: 'http', target: url('/ok') }),
       ).rejects.toThrow(/loopback address 127\.0\.0\.1/);
@@ -732,7 +732,7 @@ describeEachDialect('monitors', (env) => {
     async () => {
       const web = await create({ name: 'ssrf-http', kind: 'http', target: url('/ok-ssrf') });
       const port = await create({ name: 'ssrf-tcp', kind: 'tcp', target: `127.0.0.1:${peers.port}` });
-      const strict = createServices(testConfig({ secretKey: KEY }), env.database, clock);
+      const strict = createApp(testConfig({ secretKey: KEY }), env.database, clock);
       expect(await strict.monitors.runner.runDue()).toBe(2);
       for (const id of [web.id, port.id])
         expect(await show(id)).toMatchObject({
@@ -816,7 +816,7 @@ describeEachDialect('monitors', (env) => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++)
       ids.push((await create({ name: `claim-${i}`, kind: 'http', target: url(`/ok-claim-${i}`) })).id);
-    const other = createServices(config(), env.database, clock);
+    const other = createApp(config(), env.database, clock);
     const ran = await Promise.all([h.app.monitors.runner.runDue(), other.monitors.runner.runDue()]);
     expect(ran[0] + ran[1]).toBe(20);
     for (let i = 0; i < 20; i++) expect(peers.hits.get(`/ok-claim-${i}`)).toBe(1);

@@ -2,10 +2,10 @@
 // the preview, reset) and overdue status-update reminders swept by the engine, on both dialects with a
 // fake clock. Delivery itself is covered by notify.test.ts; here the channels only record what they get.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
+import type { Engine } from '../src/engine/index.js';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
-import { startEngine, type Engine } from '../src/engine/engine.js';
 import type { Channel, OutboundMessage } from '../src/notify/index.js';
 import { SEED_TEMPLATES } from '../src/notify/template.js';
 import { dueAfterReminder, firstUpdateDue } from '../src/notify/update-due.js';
@@ -50,7 +50,7 @@ describeEachDialect('notification templates and update reminders', (env) => {
 
   beforeAll(async () => {
     // Status updates are promises to stakeholders: reminders need someone to update.
-    await createServices(config, env.database, new FakeClock()).notify.addStakeholder(env.admin, {
+    await createApp(config, env.database, new FakeClock()).notify.addStakeholder(env.admin, {
       name: 'Everyone',
       kind: 'email',
       address: 'everyone@stakeholders.example',
@@ -64,10 +64,9 @@ describeEachDialect('notification templates and update reminders', (env) => {
 
   function setup(start: string) {
     const clock = new FakeClock(start);
-    const app: App = createServices(config, env.database, clock, { email: recorder, webhook: recorder });
+    const app: App = createApp(config, env.database, clock, { email: recorder, webhook: recorder });
     const logger = { info: vi.fn(), error: vi.fn() };
-    const engine = startEngine(app, logger, 0);
-    app.escalation.setWaker(() => undefined);
+    const engine = app.engine.start(logger, 0, { wake: false }); // the test runs every sweep itself
     engines.push(engine);
     const tick = async () => {
       await engine.sweep();
@@ -228,7 +227,7 @@ describeEachDialect('notification templates and update reminders', (env) => {
       'at once on every instance, and the seed text after a reset',
     async () => {
       const t = setup('2032-03-01T10:00:00.000Z');
-      const other = createServices(config, env.database, t.clock); // a second instance on the same database
+      const other = createApp(config, env.database, t.clock); // a second instance on the same database
       await t.app.notify.templates.save(env.admin, 'initial', {
         subject: 'SEV {{severity}}: {{title}}',
         text: '{{incident_id}} next update {{next_update_iso}}{{#url}} {{url}}{{/url}}\n',
@@ -310,8 +309,7 @@ describeEachDialect('notification templates and update reminders', (env) => {
       expect(await t.overdue(incident.id)).toHaveLength(1);
 
       // The next missed slot brings the next reminder, once even with two instances sweeping at the same moment.
-      const otherEngine = startEngine(
-        createServices(config, env.database, t.clock, { email: recorder }),
+      const otherEngine = createApp(config, env.database, t.clock, { email: recorder }).engine.start(
         { info: vi.fn(), error: vi.fn() },
         0,
       );

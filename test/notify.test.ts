@@ -5,10 +5,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
+import type { Engine } from '../src/engine/index.js';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
-import { startEngine, type Engine } from '../src/engine/engine.js';
 import { verifySignature } from '../src/notify/signature.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 
@@ -103,10 +103,9 @@ describeEachDialect('notifications', (env) => {
         ...(pageIntervalMs !== undefined && { pageIntervalMs }),
       },
     });
-    const app: App = createServices(config, env.database, clock);
+    const app: App = createApp(config, env.database, clock);
     const logger = { info: vi.fn(), error: vi.fn() };
-    const engine = startEngine(app, logger, 0);
-    app.escalation.setWaker(() => undefined);
+    const engine = app.engine.start(logger, 0, { wake: false }); // the test runs every sweep itself
     engines.push(engine);
     /** One engine sweep (escalations) and one delivery round. */
     const tick = async () => {

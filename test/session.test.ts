@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bootstrapAdmin, SESSION_IDLE_MS, SESSION_MAX_MS } from '../src/credentials/index.js';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { buildServer } from '../src/http/server.js';
 import { describeEachDialect } from './dialects.js';
@@ -276,7 +276,7 @@ describeEachDialect('sign-in and sessions', (env) => {
       'as behind a TLS-terminating proxy the request looks like http',
     async () => {
       const proxied = await buildServer(
-        createServices(
+        createApp(
           { ...env.config, notify: { ...env.config.notify, publicUrl: 'https://vigil.example.com' } },
           env.database,
           clock,

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { Agent, fetch, type Headers } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { SYSTEM_ACTOR, type TokenRole } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { inTransaction } from '../src/db/database.js';
@@ -160,7 +160,7 @@ interface Instance {
 }
 
 async function startInstance(env: DialectEnv, adminToken?: string): Promise<Instance> {
-  const app = createServices(env.config, env.database, new FakeClock());
+  const app = createApp(env.config, env.database, new FakeClock());
   const server = await buildServer(app, { stream: { heartbeatMs: 100 } });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const address = server.server.address();
@@ -414,7 +414,7 @@ describeEachDialect('GET /api/v1/stream', (env) => {
     'ends streams after their lifetime (the client reconnects); ' +
       'logs show ?access_token= blanked; HEAD is not a stream',
     async () => {
-      const app = createServices(env.config, env.database, new FakeClock());
+      const app = createApp(env.config, env.database, new FakeClock());
       const lines: string[] = [];
       const server = await buildServer(app, {
         stream: { maxMs: 100 },

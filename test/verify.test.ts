@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { fetchJwks } from '../src/verify/index.js';
 import { createJwksCache } from '../src/verify/jwks.js';
 import { FakeClock } from '../src/clock.js';
@@ -547,7 +547,7 @@ describeEachDialect('POST /verify', (env) => {
       },
     });
     const clock = new FakeClock(START);
-    const app = createServices(
+    const app = createApp(
       jwtConfig({ jwksUrl: jwks.url, secret: SECRET, issuer: ISSUER, audience: AUDIENCE }),
       env.database,
       clock,

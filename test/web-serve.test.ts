@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.js';
+import { createApp } from '../src/app.js';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
 import { FakeClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
@@ -36,7 +36,7 @@ let database: Database;
 let adminToken: string;
 
 async function server(webRoot?: string): Promise<FastifyInstance> {
-  const app = createServices(testConfig(), database, new FakeClock());
+  const app = createApp(testConfig(), database, new FakeClock());
   const s = await buildServer(app, webRoot === undefined ? {} : { webRoot });
   await s.ready();
   return s;
@@ -45,7 +45,7 @@ async function server(webRoot?: string): Promise<FastifyInstance> {
 beforeAll(async () => {
   database = createDb({ sqlitePath: ':memory:' });
   await migrate(database.db);
-  const app = createServices(testConfig(), database, new FakeClock());
+  const app = createApp(testConfig(), database, new FakeClock());
   const user = await app.users.create(SYSTEM_ACTOR, {
     handle: 'web-admin',
     name: 'Web Admin',

@@ -38,10 +38,6 @@ export function createIngestService({ db, clock, services, incidents, options }:
   // (Another instance's change reaches this cache when the entry expires.)
   const limits = new Map<string, { service: Service | null; fetchedAt: number; windowStart: number; count: number }>();
   const LIMIT_CACHE_MS = 10_000;
-  // A changed limit (or a rotated or deleted key) applies to the next event, not after the cache expires.
-  services.onChange((serviceId) => {
-    for (const [key, entry] of limits) if (entry.service?.id === serviceId) limits.delete(key);
-  });
 
   async function admit(routingKey: string, weight: number): Promise<void> {
     const nowMs = clock.now().getTime();
@@ -71,6 +67,14 @@ export function createIngestService({ db, clock, services, incidents, options }:
   }
 
   return {
+    /**
+     * Drops what the rate-limit cache holds of a service (its limit changed, its key was rotated or it
+     * was deleted), so the change applies to the next event rather than when the cache expires.
+     */
+    forgetService(serviceId: string): void {
+      for (const [key, entry] of limits) if (entry.service?.id === serviceId) limits.delete(key);
+    },
+
     /** Refuses with 429 when the key's service has a rate limit and this minute's budget is spent. */
     admit,
 

@@ -1,5 +1,5 @@
-// `vigil <noun> <verb>`: serve and migrate run locally; everything else calls the HTTP API. serve.ts
-// (Fastify, migrations) is imported on demand so that client commands start without loading it.
+// `vigil <noun> <verb>`: serve and migrate run locally (main.ts hands them in, loading the server only
+// for them, so client commands start fast); everything else calls the HTTP API.
 import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../access/index.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
@@ -10,7 +10,13 @@ import { oncallCommand, policyCommands, scheduleCommands } from './commands/onca
 import { serviceCommands } from './commands/service.js';
 import { tokenCommands, userCommands } from './commands/people.js';
 
-export function buildProgram(): Command {
+/** The commands that run against the database directly rather than the HTTP API (serve.ts). */
+export interface LocalCommands {
+  serve(options: { host?: string; port?: string; dataDir?: string }): Promise<void>;
+  migrate(options: { dataDir?: string }): Promise<void>;
+}
+
+export function buildProgram(local: LocalCommands): Command {
   const program = new Command('vigil')
     .description(
       'Vigil: self-hosted incident response.\n' +
@@ -25,13 +31,13 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on (VIGIL_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (VIGIL_PORT, default 8080; 0 picks a free port and prints it)')
     .option('--data-dir <dir>', 'where SQLite and the admin token live (VIGIL_DATA_DIR, default ./data)')
-    .action(async (o: { host?: string; port?: string; dataDir?: string }) => (await import('./serve.js')).runServe(o));
+    .action((o: { host?: string; port?: string; dataDir?: string }) => local.serve(o));
 
   program
     .command('migrate')
     .description('apply pending database migrations and exit (serve also does this on start)')
     .option('--data-dir <dir>', 'where SQLite lives (VIGIL_DATA_DIR, default ./data)')
-    .action(async (o: { dataDir?: string }) => (await import('./serve.js')).runMigrate(o));
+    .action((o: { dataDir?: string }) => local.migrate(o));
 
   program.addCommand(
     tokenCommands(new Option('--role <role>', 'admin, responder or viewer').choices(TOKEN_ROLES).makeOptionMandatory()),

@@ -1,7 +1,7 @@
 // Runs one CLI invocation and turns every failure into one line on stderr ("vigil: …") and a
 // non-zero exit code. main.ts calls it with the process's argv; tests call it in-process.
 import { CommanderError, type Command } from 'commander';
-import { buildProgram } from './program.js';
+import { buildProgram, type LocalCommands } from './program.js';
 
 /** Where commander's help and usage errors and the final error line go; console.log output is the commands' own. */
 export interface CliIo {
@@ -45,9 +45,12 @@ function configureTree(cmd: Command, io: CliIo): void {
   for (const sub of cmd.commands) configureTree(sub, io);
 }
 
-/** Parses `args` (without node and script), runs the command, and returns the exit code. */
-export async function runCli(args: readonly string[], io: CliIo = stdio): Promise<number> {
-  const program = buildProgram();
+/**
+ * Parses `args` (without node and script), runs the command, and returns the exit code. `local` runs
+ * serve and migrate (main.ts passes serve.ts's, loaded on demand).
+ */
+export async function runCli(args: readonly string[], local: LocalCommands, io: CliIo = stdio): Promise<number> {
+  const program = buildProgram(local);
   configureTree(program, io);
   try {
     await program.parseAsync([...args], { from: 'user' });

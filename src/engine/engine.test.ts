@@ -1,7 +1,15 @@
 import { expect, it, vi } from 'vitest';
 import { describeEachDialect } from '../../test/dialects.js';
 import { FakeClock, systemClock } from '../clock.js';
-import { startEngine } from './engine.js';
+import { createEngine, DELIVERY, type Sweep } from './engine.js';
+
+/** A sweep that is always due and runs `run`. */
+const sweepOf = (name: string, run: () => Promise<number>): Sweep => ({
+  name,
+  due: () => true,
+  run,
+  moved: `${name} moved`,
+});
 
 const MIN = 60_000;
 
@@ -10,7 +18,7 @@ describeEachDialect('engine', (env) => {
     const clock = new FakeClock('2032-01-01T03:00:00.000Z');
     const app = env.app(clock);
     const logger = { info: vi.fn(), error: vi.fn() };
-    const engine = startEngine(app, logger, 0);
+    const engine = app.engine.start(logger, 0);
     const incident = await app.incidents.create(env.admin, { title: 'disk full', severity: 'P1' });
 
     clock.advance(15 * MIN);
@@ -35,7 +43,7 @@ describeEachDialect('engine', (env) => {
     const clock = new FakeClock('2032-02-01T03:00:00.000Z');
     const incident = await env.app(clock).incidents.create(env.admin, { title: 'while down', severity: 'P0' });
     clock.advance(2 * 60 * MIN);
-    const engine = startEngine(env.app(clock), { info: vi.fn(), error: vi.fn() }, 0);
+    const engine = env.app(clock).engine.start({ info: vi.fn(), error: vi.fn() }, 0);
     await engine.sweep();
     const kinds = (await env.app(clock).incidents.timeline(env.admin, incident.id, { limit: 50 })).data.map(
       (e) => e.kind,
@@ -47,20 +55,16 @@ describeEachDialect('engine', (env) => {
   it(
     'runs a sweep asked for during another right after it (one for all such calls), ' + 'so nothing waits a tick',
     async () => {
-      const app = env.app();
       let calls = 0;
-      const slow = {
-        ...app,
-        escalation: {
-          ...app.escalation,
-          sweep: async () => {
-            calls += 1;
-            await new Promise((r) => setTimeout(r, 20));
-            return 0;
-          },
-        },
-      };
-      const engine = startEngine(slow, { info: vi.fn(), error: vi.fn() }, 0);
+      const slow = sweepOf('slow', async () => {
+        calls += 1;
+        await new Promise((r) => setTimeout(r, 20));
+        return 0;
+      });
+      const engine = createEngine({ clock: new FakeClock(), sweeps: [slow], deliver: async () => 0 }).start(
+        { info: vi.fn(), error: vi.fn() },
+        0,
+      );
       const first = engine.sweep();
       const [second, third] = [engine.sweep(), engine.sweep()];
       expect(second).toBe(third);
@@ -91,7 +95,7 @@ describeEachDialect('engine', (env) => {
     });
     const { service } = await app.services.create(env.admin, { name: handle, escalationPolicyId: policy.id });
     // A tick far longer than the test: only the new-incident wake-up and the due-time timer can sweep.
-    const engine = startEngine(app, { info: vi.fn(), error: vi.fn() }, 60_000);
+    const engine = app.engine.start({ info: vi.fn(), error: vi.fn() }, 60_000);
     const incident = await app.incidents.create(env.admin, { title: 'wake me', severity: 'P1', serviceId: service.id });
     // Level 1 at once (the new-incident wake-up), level 2 one second later (the due-time timer).
     await vi.waitFor(
@@ -103,16 +107,51 @@ describeEachDialect('engine', (env) => {
   });
 
   it('logs a failed sweep and keeps going', async () => {
-    const app = env.app();
     const logger = { info: vi.fn(), error: vi.fn() };
-    const broken = {
-      ...app,
-      incidents: { ...app.incidents, recordBreaches: () => Promise.reject(new Error('database went away')) },
-    };
-    const engine = startEngine(broken, logger, 0);
+    const broken = sweepOf('response-targets', () => Promise.reject(new Error('database went away')));
+    const engine = createEngine({ clock: new FakeClock(), sweeps: [broken], deliver: async () => 0 }).start(logger, 0);
     await engine.sweep();
     expect(logger.error).toHaveBeenCalledOnce();
     expect(engine.lastSweepAt()).toBeNull();
     await engine.stop();
   });
+
+  it(
+    'isolates sweeps: one that throws is logged with its name and counted, ' + 'and the ones after it still run',
+    async () => {
+      const clock = new FakeClock('2032-04-01T03:00:00.000Z');
+      const logger = { info: vi.fn(), error: vi.fn() };
+      const ran: string[] = [];
+      const sweeps = [
+        sweepOf('first', async () => {
+          ran.push('first');
+          return 1;
+        }),
+        sweepOf('broken', () => Promise.reject(new Error('database went away'))),
+        sweepOf('last', async () => {
+          ran.push('last');
+          return 0;
+        }),
+      ];
+      const engine = createEngine({ clock, sweeps, deliver: () => Promise.reject(new Error('receiver down')) });
+      engine.start(logger, 0);
+      await engine.sweep();
+      await engine.deliver();
+      expect(ran).toEqual(['first', 'last']);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.objectContaining({ sweep: 'broken', err: expect.any(Error) }),
+        'sweep broken failed',
+      );
+      expect(logger.info).toHaveBeenCalledWith({ sweep: 'first', moved: 1 }, 'first moved');
+      expect(Object.fromEntries(engine.failures())).toEqual({ first: 0, broken: 1, last: 0, [DELIVERY]: 1 });
+      // A tick with a failure is not a healthy one; the next clean tick is.
+      expect(engine.lastSweepAt()).toBeNull();
+      sweeps[1] = sweepOf('broken', async () => 0);
+      const healthy = createEngine({ clock, sweeps, deliver: async () => 0 }).start(logger, 0);
+      await healthy.sweep();
+      expect(healthy.lastSweepAt()).toEqual(clock.now());
+      await engine.stop();
+      await healthy.stop();
+    },
+  );
 });

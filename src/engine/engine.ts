@@ -1,11 +1,15 @@
-// The engine sweeps due work once a second: escalations whose next level is due, response targets
-// that passed unanswered, the automatic diagnostics of new P0/P1 incidents, status updates that are
-// overdue, and (in a loop of its own) the notification outbox. Besides the tick, a timer wakes the
-// sweep when the next escalation falls due; the rows stay the truth, the timer only saves waiting
-// for the tick. Due work is rows with due times, so a restart loses nothing; claims are row locks
-// (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each piece of work
-// once. New incidents wake the sweep early instead of waiting for the tick.
-import type { App } from '../app.js';
+// The engine runs due work: an ordered list of sweeps (escalations, response targets, diagnostics,
+// performance, error spikes, status-update reminders; app.ts registers them) once a second, and the
+// notification outbox's delivery in a lane of its own, so a slow receiver never holds up an
+// escalation. Due work is rows with due times, so a restart loses nothing; claims are row locks
+// (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each piece once.
+//
+// Sweeps are isolated: one that throws is logged with its name and counted
+// (vigil_sweep_failures_total{sweep}), and the ones after it still run. Besides the tick, the engine
+// runs early when told that work became due at once (wake, from an after-commit hook), and a timer
+// wakes it for a due time that falls before the next tick. Timers only wake the sweep; the rows stay
+// the truth.
+import type { Clock } from '../clock.js';
 import { yieldToEventLoop } from '../db/database.js';
 
 export interface EngineLogger {
@@ -13,72 +17,125 @@ export interface EngineLogger {
   info(obj: unknown, msg: string): void;
 }
 
+/**
+ * One kind of due work. A sweep opens its own transactions: several commit in slices (25 escalations
+ * at a time, requests served between them) or call out between transactions (diagnostics run the
+ * runbook's checks, error spikes and degradation go through ingestion), which one transaction held by
+ * the engine would forbid.
+ */
+export interface Sweep {
+  /** Its name in logs and in vigil_sweep_failures_total{sweep}. */
+  readonly name: string;
+  /** Whether it runs at `now`: a cheap check of its own (once a minute, say); the rows it finds decide the rest. */
+  due(now: Date): boolean;
+  /** Works what is due; resolves to how many items it moved (0: nothing was due). */
+  run(): Promise<number>;
+  /** The log line when it moved something, e.g. "escalations moved on". */
+  readonly moved: string;
+  /** What it writes is to be delivered at once: the delivery lane runs as soon as it moved something. */
+  readonly delivers?: boolean;
+  /** When its next item falls due, for a wake-up before the next tick (escalations know it). */
+  nextDue?(): Promise<Date | null>;
+}
+
+/** Work that runs in a loop of its own while the engine runs (the monitor checks). */
+export interface Loop {
+  start(logger: EngineLogger): { stop(): Promise<void> };
+}
+
+export interface EngineParts {
+  clock: Clock;
+  /** Run in this order, once per tick. */
+  sweeps: readonly Sweep[];
+  /** One delivery sweep of the outbox; resolves to how many rows it worked. */
+  deliver: () => Promise<number>;
+  loops?: readonly Loop[];
+}
+
+/** The name the delivery lane's failures are counted under. */
+export const DELIVERY = 'delivery';
+
 export interface Engine {
-  /** Runs one sweep now (tests call this instead of waiting). */
+  /**
+   * Starts ticking every `intervalMs`, with the loops and the early wake-ups; with 0 there is no tick,
+   * timer or loop, and tests run each sweep themselves. Wake-ups after a commit (`wake`) run a sweep
+   * either way, unless `wake: false` (tests that decide alone when sweeps run). Returns the engine.
+   */
+  start(logger: EngineLogger, intervalMs?: number, options?: { wake?: boolean }): Engine;
+  /** Runs the sweeps now (tests call this instead of waiting); a call during a sweep gets the next one. */
   sweep(): Promise<void>;
-  /** Runs one delivery sweep of the outbox now. */
+  /** Runs the delivery lane now, until a sweep of it finds less than a full batch. */
   deliver(): Promise<void>;
-  /** When the last sweep finished, for health reporting. */
+  /** Asks for a sweep now (a commit made work due); nothing before start or after stop. */
+  wake(): void;
+  /** When the last tick ended with every sweep succeeding, for health reporting. */
   lastSweepAt(): Date | null;
+  /** Failures so far per sweep name (delivery included), every sweep listed. */
+  failures(): ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }
 
-export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): Engine {
+export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }: EngineParts): Engine {
+  let logger: EngineLogger | undefined;
+  let intervalMs = 0;
+  let wakes = true;
+  let started = false;
+  let stopped = false;
   let last: Date | null = null;
   let running: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
-  let stopped = false;
-
-  // A wake-up for the next escalation due before the next tick, so due rows do not wait out the tick.
+  let delivering: Promise<void> | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
   let early: ReturnType<typeof setTimeout> | undefined;
-  async function wakeForNextDue(): Promise<void> {
-    if (intervalMs <= 0 || stopped) return;
-    const next = await app.escalation.nextDue();
-    const delay = next ? next.getTime() - app.clock.now().getTime() : Infinity;
+  let loopHandles: Array<{ stop(): Promise<void> }> = [];
+  const failures = new Map<string, number>([...sweeps.map((s): [string, number] => [s.name, 0]), [DELIVERY, 0]]);
+
+  function failed(name: string, err: unknown): void {
+    failures.set(name, (failures.get(name) ?? 0) + 1);
+    logger?.error({ err, sweep: name }, `sweep ${name} failed`);
+  }
+
+  /** A wake-up for a due time before the next tick, so due rows do not wait out the tick. */
+  async function wakeBefore(sweep: Sweep): Promise<void> {
+    if (!sweep.nextDue || intervalMs <= 0 || stopped) return;
+    const next = await sweep.nextDue();
+    const delay = next ? next.getTime() - clock.now().getTime() : Infinity;
     if (delay >= intervalMs) return;
     if (early) clearTimeout(early);
     early = setTimeout(
       () => {
         early = undefined;
-        if (!stopped) void sweep();
+        if (!stopped) void sweepAll();
       },
       Math.max(0, delay),
     );
     early.unref();
   }
 
-  async function sweepOnce(): Promise<void> {
-    const escalated = await app.escalation.sweep();
-    await wakeForNextDue();
-    if (escalated > 0) {
-      logger.info({ escalated }, 'escalations moved on');
-      void deliver(); // the pages just written are due now
+  async function tick(): Promise<void> {
+    let allWell = true;
+    for (const sweep of sweeps) {
+      try {
+        if (!sweep.due(clock.now())) continue;
+        const moved = await sweep.run();
+        await wakeBefore(sweep);
+        if (moved > 0) {
+          logger?.info({ sweep: sweep.name, moved }, sweep.moved);
+          if (sweep.delivers) void deliver(); // what it wrote is due now
+        }
+      } catch (err) {
+        allWell = false;
+        failed(sweep.name, err);
+      }
+      await yieldToEventLoop(); // each sweep is its own work; requests get a turn between them
     }
-    await yieldToEventLoop(); // each sweep below is its own transaction; requests get a turn between them
-    const recorded = await app.incidents.recordBreaches();
-    if (recorded > 0) logger.info({ recorded }, 'response targets missed');
-    // Runs checks that may take a moment; the escalation sweep above has already gone.
-    await yieldToEventLoop();
-    const diagnosed = await app.diagnostics.sweep();
-    if (diagnosed > 0) logger.info({ diagnosed }, 'new P0/P1 incidents diagnosed');
-    const degraded = await app.performance.sweep(); // at most once a minute
-    if (degraded > 0) logger.info({ degraded }, 'performance degradation alerts raised or resolved');
-    await app.errors.sweep(); // error spikes back under their threshold resolve; alerts left due are retried
-    await yieldToEventLoop();
-    const reminded = await app.notify.remindOverdueUpdates();
-    if (reminded > 0) {
-      logger.info({ reminded }, 'status updates overdue');
-      void deliver(); // the reminders just written are due now
-    }
-    last = app.clock.now();
+    if (allWell) last = clock.now();
   }
 
   function run(): Promise<void> {
-    running = sweepOnce()
-      .catch((err: unknown) => logger.error({ err }, 'engine sweep failed'))
-      .finally(() => {
-        running = null;
-      });
+    running = tick().finally(() => {
+      running = null;
+    });
     return running;
   }
 
@@ -86,7 +143,7 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
    * One sweep at a time. A call during a sweep gets the next one, which starts when the current one
    * ends (so it sees whatever changed meanwhile); calls during that wait share it.
    */
-  function sweep(): Promise<void> {
+  function sweepAll(): Promise<void> {
     if (!running) return run();
     queued ??= running.then(() => {
       queued = null;
@@ -95,39 +152,42 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
     return queued;
   }
 
-  app.escalation.setWaker(() => {
-    if (!stopped) void sweep();
-  });
-
-  // Delivery runs apart from the sweep: a slow receiver must not hold up escalations.
-  let delivering: Promise<void> | null = null;
   function deliver(): Promise<void> {
     delivering ??= (async () => {
       // Keep going while full batches come back, so a backlog drains without waiting a tick per batch.
-      while (!stopped && (await app.dispatcher.sweep()) > 0);
+      while (!stopped && (await deliverOnce()) > 0);
     })()
-      .catch((err: unknown) => logger.error({ err }, 'delivery sweep failed'))
+      .catch((err: unknown) => failed(DELIVERY, err))
       .finally(() => {
         delivering = null;
       });
     return delivering;
   }
 
-  const timer =
-    intervalMs > 0
-      ? setInterval(() => {
-          void sweep();
+  const engine: Engine = {
+    start(log, every = 1000, { wake = true } = {}) {
+      if (started) throw new Error('the engine is already started');
+      started = true;
+      logger = log;
+      intervalMs = every;
+      wakes = wake;
+      if (intervalMs > 0) {
+        timer = setInterval(() => {
+          void sweepAll();
           void deliver();
-        }, intervalMs)
-      : undefined;
-  timer?.unref();
-  // Monitor checks run in a loop of their own (monitors/runner.ts): a slow target must not hold up the sweep.
-  const monitorLoop = intervalMs > 0 ? app.monitors.runner.start(logger) : undefined;
-
-  return {
-    sweep,
+        }, intervalMs);
+        timer.unref();
+        loopHandles = loops.map((loop) => loop.start(log));
+      }
+      return engine;
+    },
+    sweep: sweepAll,
     deliver,
+    wake() {
+      if (started && wakes && !stopped) void sweepAll();
+    },
     lastSweepAt: () => last,
+    failures: () => failures,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -136,7 +196,8 @@ export function startEngine(app: App, logger: EngineLogger, intervalMs = 1000): 
       await queued;
       await running;
       await delivering;
-      await monitorLoop?.stop();
+      await Promise.all(loopHandles.map((loop) => loop.stop()));
     },
   };
+  return engine;
 }

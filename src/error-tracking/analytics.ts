@@ -36,7 +36,7 @@ const params = z.object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function errorTracking({
+export function errorAnalytics({
   db,
   clock,
   services,

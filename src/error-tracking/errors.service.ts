@@ -339,14 +339,19 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
       return group;
     },
 
+    /** Whether the sweep has waited its few seconds since the last one. */
+    due: (now: Date) => now.getTime() - lastSweep >= SWEEP_INTERVAL_MS,
+
     /**
      * The engine's sweep (at most every few seconds): closes spikes whose rate fell back under the
-     * threshold, retries alerts left due, and drops minute counts older than 30 days.
+     * threshold, retries alerts left due, and drops minute counts older than 30 days. Returns how many
+     * spikes it closed and alerts it retried.
      */
-    async sweep(): Promise<void> {
+    async sweep(): Promise<number> {
       const now = clock.now();
-      if (now.getTime() - lastSweep < SWEEP_INTERVAL_MS) return;
+      if (now.getTime() - lastSweep < SWEEP_INTERVAL_MS) return 0;
       lastSweep = now.getTime();
+      let worked = 0;
       const current = minuteOf(now);
       const previous = minuteOf(new Date(now.getTime() - 60_000));
       for (const project of await openSpikes(db)) {
@@ -354,6 +359,7 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
         const thisMinute = await serviceEventsIn(db, project.serviceId, [current]);
         if (lastMinute > project.spikeThresholdPerMin || thisMinute > project.spikeThresholdPerMin) continue;
         if (!(await claimSpike(db, project.projectId, false))) continue;
+        worked += 1;
         // A busy ingest queue must not fail the engine's sweep: the spike stays open and is tried again.
         await ingest
           .submit({
@@ -383,6 +389,7 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
       // Hourly (during minute 0) is often enough for the 30-day retention of minute counts.
       if (now.getUTCMinutes() === 0)
         await deleteMinutesBefore(db, new Date(now.getTime() - MINUTES_KEPT_MS).toISOString());
+      return worked + due.length;
     },
 
     /** Requests waiting for a transaction. */

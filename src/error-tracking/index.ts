@@ -1,5 +1,5 @@
 export { createErrorsService, DEFAULT_SPIKE_THRESHOLD, type ErrorsService } from './errors.service.js';
-export { errorTracking } from './analytics.js';
+export { errorAnalytics } from './analytics.js';
 export {
   parseSentryEvent,
   LEVELS,

@@ -173,3 +173,13 @@ export async function countPages(db: Db, incidentId: string, run: number): Promi
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Escalations due at `now` or before, and the oldest due time among them. */
+export async function overdueEscalations(db: Db, now: Date): Promise<{ count: number; oldest: Date | null }> {
+  const row = await db
+    .selectFrom('escalations')
+    .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.min('next_escalation_at').as('oldest')])
+    .where('next_escalation_at', '<=', now.toISOString())
+    .executeTakeFirst();
+  return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
+}

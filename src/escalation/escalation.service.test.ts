@@ -2,11 +2,11 @@
 // each one builds its own people, schedules, policy and service, opens an incident, moves the clock
 // and runs the engine's sweep, then reads what was paged and what the timeline says. The database is
 // shared by every test in this file, so all names are unique and assertions stay per incident.
+import type { Engine } from '../engine/index.js';
 import { afterEach, expect, it, vi } from 'vitest';
 import { describeEachDialect } from '../../test/dialects.js';
 import type { App } from '../app.js';
 import { FakeClock } from '../clock.js';
-import { startEngine, type Engine } from '../engine/engine.js';
 import { AppError } from '../errors.js';
 import type { Severity } from '../incident.js';
 import { cycleSeconds, SEED_POLICY_ID, type EscalateWhile, type Level, type Target } from './policy.js';
@@ -33,10 +33,9 @@ describeEachDialect('escalation engine', (env) => {
   function boot(clock: FakeClock) {
     const app = env.app(clock);
     const logger = { info: vi.fn(), error: vi.fn() };
-    const engine = startEngine(app, logger, 0);
-    // A new incident wakes the engine for an extra sweep shortly after; here the test decides when sweeps
-    // run, so one that read the clock before an advance cannot stand in for the test's own sweep.
-    app.escalation.setWaker(() => undefined);
+    // No tick and no wake-up when a new incident makes a sweep due: the test decides when sweeps run, so
+    // one that read the clock before an advance cannot stand in for the test's own sweep.
+    const engine = app.engine.start(logger, 0, { wake: false });
     engines.push(engine);
     const sweep = async () => {
       await engine.sweep();
@@ -652,7 +651,7 @@ describeEachDialect('escalation engine', (env) => {
   it('wakes the engine when an incident is created, without waiting for the next tick', async () => {
     const clock = new FakeClock('2030-01-17T10:00:00.000Z');
     const app = env.app(clock);
-    const engine = startEngine(app, { info: vi.fn(), error: vi.fn() }, 0);
+    const engine = app.engine.start({ info: vi.fn(), error: vi.fn() }, 0);
     engines.push(engine);
     const t = helpers(app);
     const a = await t.person('wake');

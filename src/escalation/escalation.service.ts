@@ -10,8 +10,9 @@
 // without having paged anyone pages the admins instead.
 import { adminUserIds } from '../credentials/index.js';
 import { authorize, SYSTEM_ACTOR, type Actor } from '../access/index.js';
+import type { Publish } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { inTransaction, yieldToEventLoop, type Db } from '../db/database.js';
+import { afterCommit, inTransaction, yieldToEventLoop, type Db } from '../db/database.js';
 import { perTransaction } from '../db/per-transaction.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -33,6 +34,7 @@ import {
   putEscalations,
   type EscalationState,
   type Page,
+  overdueEscalations,
 } from './escalation.repo.js';
 import type { PoliciesService } from './policies.service.js';
 import { levelDueAt, SEED_POLICY_ID, stopReason, type Level, type Policy, type Target } from './policy.js';
@@ -46,6 +48,18 @@ export interface EscalationDeps {
   schedules: SchedulesService;
   teams: TeamsService;
   users: UsersService;
+  publish: Publish<EscalationEvents>;
+}
+
+/** What the escalation feature publishes on the app's bus (app.ts wires who reacts). */
+export interface EscalationEvents {
+  /** Pages just written, inside their transaction (each page once). */
+  'escalation.paged': { trx: Db; pages: Page[] };
+  /**
+   * After a commit that made an escalation due at once (an incident opened or reopened, a policy
+   * changed with the severity): the sweep should run now rather than at its next tick.
+   */
+  'escalation.due': Record<string, never>;
 }
 
 /**
@@ -77,14 +91,15 @@ function nextPosition(policy: Policy, state: Pick<EscalationState, 'level' | 'lo
 }
 
 export function createEscalationService(deps: EscalationDeps) {
-  const { db, clock, incidents, services, policies, schedules, teams, users } = deps;
-  let wake: () => void = () => undefined;
-  // Told of every page written, inside its transaction (notifications turn pages into messages).
-  const pageListeners: Array<(trx: Db, pages: Page[]) => Promise<void>> = [];
+  const { db, clock, incidents, services, policies, schedules, teams, users, publish } = deps;
+
   async function writePages(trx: Db, pages: Page[]): Promise<void> {
     const written = await insertPages(trx, pages);
-    if (written.length > 0) for (const listener of pageListeners) await listener(trx, written);
+    if (written.length > 0) await publish('escalation.paged', { trx, pages: written });
   }
+
+  /** Once `trx` commits, asks for a sweep now: what it wrote is due at once (the tick covers a lost wake-up). */
+  const sweepAfterCommit = (trx: Db) => afterCommit(trx, () => void publish('escalation.due', {}));
 
   // Within one transaction (a sweep, a batch of ingested alerts) each service and policy is read once.
   const loadService = perTransaction((q, id) => services.load(id, q).catch(() => undefined));
@@ -291,9 +306,8 @@ export function createEscalationService(deps: EscalationDeps) {
     }
     await incidents.within(trx).recordMany(suppressed);
     await putEscalations(trx, states, now);
-    // A wake-up rather than work here: the sweep runs after this transaction commits (the 1 s tick covers a slow
-    // commit).
-    if (states.length > 0) setTimeout(() => wake(), 20).unref();
+    // A wake-up rather than work here: the sweep can only see these rows once this transaction commits.
+    if (states.length > 0) sweepAfterCommit(trx);
   }
 
   async function stopFor(trx: Db, incidentId: string, status: string, now: Date): Promise<void> {
@@ -337,28 +351,26 @@ export function createEscalationService(deps: EscalationDeps) {
         { severity: incident.severity, policy: policy.name, policy_id: policy.id },
         now,
       );
-    setTimeout(() => wake(), 20).unref();
+    sweepAfterCommit(trx);
   }
 
-  // Incidents tell us of every timeline entry inside its transaction.
-  incidents.onCreated((trx, opened, now) => start(trx, opened, now, true));
-  incidents.onEvent(async (trx, incidentId, kind, now) => {
-    if (kind === 'reopened') await start(trx, [await incidents.within(trx).load(incidentId)], now, false);
-    else if (kind === 'severity_changed') await reconsider(trx, incidentId, now);
-    else if (kind === 'acknowledged') await stopFor(trx, incidentId, 'acknowledged', now);
-    else if (kind === 'resolved') await stopFor(trx, incidentId, 'resolved', now);
-  });
-
   return {
-    /** Runs `listener` in the transaction that writes pages, with the pages written (never one twice). */
-    onPages(listener: (trx: Db, pages: Page[]) => Promise<void>): void {
-      pageListeners.push(listener);
+    // Reactions to incident changes, inside the change's transaction (app.ts subscribes them).
+
+    /** Starts the escalations of incidents the transaction has just opened. */
+    start: (trx: Db, opened: readonly Incident[], now: Date) => start(trx, opened, now, true),
+
+    /** Starts a reopened incident's escalation again, as its next run. */
+    async restart(trx: Db, incidentId: string, now: Date): Promise<void> {
+      await start(trx, [await incidents.within(trx).load(incidentId)], now, false);
     },
 
-    /** The engine's wake-up, called soon after an escalation becomes due at once. */
-    setWaker(fn: () => void): void {
-      wake = fn;
-    },
+    /** Follows a severity change to the policy the new severity calls for, if it is another. */
+    followSeverity: (trx: Db, incidentId: string, now: Date) => reconsider(trx, incidentId, now),
+
+    /** Stops a running escalation when its policy says the incident's new status ends it. */
+    stopIf: (trx: Db, incidentId: string, status: 'acknowledged' | 'resolved', now: Date) =>
+      stopFor(trx, incidentId, status, now),
 
     /** Moves every due escalation on; returns how many rows it worked. Safe on several instances. */
     async sweep(): Promise<number> {
@@ -378,6 +390,9 @@ export function createEscalationService(deps: EscalationDeps) {
 
     /** When the next escalation falls due (for the engine's early wake-up), or null. */
     nextDue: () => earliestDue(db),
+
+    /** Escalations due at `now` or before and the oldest due time, for the health check. */
+    overdue: (now: Date) => overdueEscalations(db, now),
 
     /** Reaches the next level at once (responders and admins), whatever its delay. */
     async escalate(actor: Actor, ref: string): Promise<EscalationState> {

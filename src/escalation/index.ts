@@ -1,5 +1,5 @@
-export { createPoliciesService, type PoliciesService, type PolicyInput } from './policies.service.js';
-export { createEscalationService, type EscalationService } from './escalation.service.js';
+export { createPoliciesService, loadPolicy, type PoliciesService, type PolicyInput } from './policies.service.js';
+export { createEscalationService, type EscalationEvents, type EscalationService } from './escalation.service.js';
 export {
   ESCALATE_WHILE,
   TARGET_TYPES,

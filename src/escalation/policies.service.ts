@@ -24,12 +24,15 @@ export interface PoliciesDeps {
   resolveTarget: (db: Db, target: Target) => Promise<string | undefined>;
 }
 
+/** The policy `ref` names (id or name) as `q` sees it; 404 when there is none. */
+export async function loadPolicy(q: Db, ref: string): Promise<Policy> {
+  const policy = await findPolicy(q, ref);
+  if (!policy) throw notFound('escalation_policy', ref);
+  return policy;
+}
+
 export function createPoliciesService({ db, clock, resolveTarget }: PoliciesDeps) {
-  async function load(ref: string, q: Db = db): Promise<Policy> {
-    const policy = await findPolicy(q, ref);
-    if (!policy) throw notFound('escalation_policy', ref);
-    return policy;
-  }
+  const load = (ref: string, q: Db = db): Promise<Policy> => loadPolicy(q, ref);
 
   /** Validates the levels and returns them with every target stored by id (so renames do not break it). */
   async function check(q: Db, levels: Level[]): Promise<Level[]> {

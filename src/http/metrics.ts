@@ -1,7 +1,7 @@
 // Prometheus metrics: request counts and latency by route, incidents by status and severity, and
 // the ingest queue depth.
 import type { FastifyInstance } from 'fastify';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../app.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -90,6 +90,17 @@ export function registerMetrics(server: FastifyInstance, app: App): void {
     registers: [registry],
     collect() {
       this.set(app.ingest.backlog());
+    },
+  });
+
+  new Counter({
+    name: 'vigil_sweep_failures_total',
+    help: 'Engine sweeps that threw, by sweep (the others of the tick still ran); "delivery" is the outbox lane.',
+    labelNames: ['sweep'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [sweep, failures] of app.engine.failures()) this.inc({ sweep }, failures);
     },
   });
 

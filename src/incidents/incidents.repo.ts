@@ -361,3 +361,16 @@ export async function findIncidentStates(db: Db, ids: string[]): Promise<Inciden
   }
   return out;
 }
+
+/** Unresolved incidents per service and severity (service null for incidents without one). */
+export async function countOpenByService(
+  db: Db,
+): Promise<Array<{ serviceId: string | null; severity: string; count: number }>> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select((eb) => ['service_id', 'severity', eb.fn.countAll<string | number>().as('count')])
+    .where('status', '<>', 'resolved')
+    .groupBy(['service_id', 'severity'])
+    .execute();
+  return rows.map((r) => ({ serviceId: r.service_id, severity: r.severity, count: Number(r.count) }));
+}

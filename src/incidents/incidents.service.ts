@@ -3,6 +3,7 @@
 import { authorize, SYSTEM_ACTOR, type Actor } from '../access/index.js';
 import { auditMany } from '../audit/index.js';
 import type { Clock } from '../clock.js';
+import type { Publish } from '../bus.js';
 import { afterCommit, inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -26,6 +27,7 @@ import {
   claimBreach,
   clearRole,
   countByStatusAndSeverity,
+  countOpenByService,
   findIncident,
   findOpenByGroupKey,
   findOpenSince,
@@ -45,17 +47,37 @@ import {
 /** How far back a new incident looks for its service's change events. */
 const RECENT_CHANGES_MS = 4 * 60 * 60 * 1000;
 
-/** Told of a timeline entry inside its transaction (see `onEvent`). */
-export type IncidentListener = (trx: Db, incidentId: string, kind: string, at: Date) => Promise<void>;
+/** A change to one incident, told inside its transaction. */
+export interface IncidentChange {
+  trx: Db;
+  incidentId: string;
+  at: Date;
+}
 
-/**
- * Told, inside their transaction, of the incidents it has just opened (all of an ingest batch's at
- * once), as written: a listener needs not read them back and can write its rows for all in one go.
- */
-export type CreatedListener = (trx: Db, incidents: readonly Incident[], at: Date) => Promise<void>;
+/** A timeline entry as told after its transaction committed. */
+export interface CommittedEntry {
+  incidentId: string;
+  kind: string;
+  at: Date;
+}
 
-/** See `onCommitted`: the timeline entries one committed transaction wrote, in order. */
-export type CommittedListener = (entries: ReadonlyArray<{ incidentId: string; kind: string; at: Date }>) => void;
+/** What the incidents feature publishes on the app's bus (app.ts wires who reacts). */
+export interface IncidentEvents {
+  /**
+   * Incidents a transaction has just opened (all of an ingest batch's at once), as written and after
+   * their "created" entries: a subscriber needs not read them back and can write its rows for all at once.
+   */
+  'incident.opened': { trx: Db; incidents: readonly Incident[]; at: Date };
+  'incident.acknowledged': IncidentChange;
+  'incident.resolved': IncidentChange;
+  'incident.reopened': IncidentChange;
+  'incident.severity_changed': IncidentChange;
+  /**
+   * After a transaction that wrote timeline entries has committed (never for one that rolled back):
+   * those entries, in order. Published outside any transaction; subscribers must not throw.
+   */
+  'incident.entries_committed': { entries: readonly CommittedEntry[] };
+}
 
 /** One timeline entry to record. */
 export interface TimelineEntry {
@@ -72,6 +94,7 @@ export interface IncidentsDeps {
   responseTargets: Readonly<Record<Severity, number>>;
   users: UsersService;
   services: ServicesService;
+  publish: Publish<IncidentEvents>;
 }
 
 export interface NewIncident {
@@ -120,7 +143,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 }
 
 export function createIncidentsService(deps: IncidentsDeps) {
-  const { db, clock, responseTargets, users, services } = deps;
+  const { db, clock, responseTargets, users, services, publish } = deps;
 
   async function load(ref: string, q: Db = db): Promise<Incident> {
     const incident = await findIncident(q, ref);
@@ -128,23 +151,18 @@ export function createIncidentsService(deps: IncidentsDeps) {
     return incident;
   }
 
-  // Told of every timeline entry inside its transaction (the escalation engine starts and stops on them).
-  const listeners: IncidentListener[] = [];
-  const createdListeners: CreatedListener[] = [];
-  // Told after commit of the entries each transaction wrote (live updates); per transaction, the entries so far.
-  const committedListeners: CommittedListener[] = [];
-  const uncommitted = new WeakMap<Db, Array<{ incidentId: string; kind: string; at: Date }>>();
+  // Per transaction, the entries written so far, published once it commits (live updates).
+  const uncommitted = new WeakMap<Db, CommittedEntry[]>();
 
   /** Every change to an incident writes a timeline entry through recordMany, so this one place sees them all. */
   function noteForCommit(q: Db, entries: TimelineEntry[]): void {
-    if (committedListeners.length === 0) return;
     let batch = uncommitted.get(q);
     if (!batch) {
-      const list: Array<{ incidentId: string; kind: string; at: Date }> = [];
+      const list: CommittedEntry[] = [];
       uncommitted.set(q, (batch = list));
       afterCommit(q, () => {
         uncommitted.delete(q);
-        for (const listener of committedListeners) listener(list);
+        void publish('incident.entries_committed', { entries: list });
       });
     }
     for (const { incident, kind, at } of entries) batch.push({ incidentId: incident.id, kind, at });
@@ -161,7 +179,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
     await recordMany(q, [{ incident, actor, kind, data, at }]);
   }
 
-  /** Several timeline entries (with their audit rows) in two statements; listeners hear each, in order. */
+  /** Several timeline entries (with their audit rows) in two statements. */
   async function recordMany(q: Db, entries: TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await insertEvents(
@@ -187,8 +205,6 @@ export function createIncidentsService(deps: IncidentsDeps) {
         },
       })),
     );
-    for (const { incident, kind, at } of entries)
-      for (const listener of listeners) await listener(q, incident.id, kind, at);
     noteForCommit(q, entries);
   }
 
@@ -249,10 +265,10 @@ export function createIncidentsService(deps: IncidentsDeps) {
   }
 
   /**
-   * Inserts new incidents with the next numbers of the day and their "created" entries (`onEvent`
-   * listeners hear each entry, then `onCreated` listeners all the incidents at once), then each one's
-   * recent changes. The caller has authorized and resolved the services. An ingest batch opens many at
-   * once: the numbers, the rows and the entries cost one statement each for all of them.
+   * Inserts new incidents with the next numbers of the day and their "created" entries, publishes
+   * "incident.opened" for all of them at once, then writes each one's recent changes. The caller has
+   * authorized and resolved the services. An ingest batch opens many at once: the numbers, the rows
+   * and the entries cost one statement each for all of them.
    */
   async function openMany(trx: Db, openings: Opening[], now: Date): Promise<Incident[]> {
     if (openings.length === 0) return [];
@@ -300,7 +316,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
         return { incident, actor, kind: 'created', data, at: now };
       }),
     );
-    for (const listener of createdListeners) await listener(trx, incidents, now);
+    await publish('incident.opened', { trx, incidents, at: now });
     // Deploys and config changes of the service in the last 4 hours are the usual first suspects;
     // incidents opened together on one service share one look at them.
     const suspects: TimelineEntry[] = [];
@@ -344,6 +360,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       { response_ms: now.getTime() - incident.createdAt.getTime(), within_target: now <= incident.ackDueAt },
       now,
     );
+    await publish('incident.acknowledged', { trx, incidentId: incident.id, at: now });
     if (!incident.roles.incident_commander && actor.type === 'user' && actor.id) {
       await assign(trx, incident, actor, 'incident_commander', actor.id, now);
     }
@@ -373,6 +390,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       },
       now,
     );
+    await publish('incident.resolved', { trx, incidentId: incident.id, at: now });
   }
 
   async function severityIn(
@@ -394,6 +412,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
       { from: incident.severity, to: severity, ack_due_at: due.toISOString(), ...(reason && { reason }) },
       now,
     );
+    await publish('incident.severity_changed', { trx, incidentId: incident.id, at: now });
   }
 
   return {
@@ -407,7 +426,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
           [{ actor, input: { ...input, serviceId: service?.id }, serviceName: service?.name ?? null }],
           clock.now(),
         );
-        return load((incident as Incident).id, trx); // as stored, with what listeners (the escalation) added
+        return load((incident as Incident).id, trx); // as stored, with what its subscribers (the escalation) added
       });
     },
 
@@ -473,6 +492,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
           updatedAt: now,
         });
         await record(trx, incident, actor, 'reopened', { ...(reason && { reason }), phase }, now);
+        await publish('incident.reopened', { trx, incidentId: incident.id, at: now });
       });
     },
 
@@ -558,30 +578,8 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
     counts: () => countByStatusAndSeverity(db),
 
-    /**
-     * Runs `listener` in the transaction of every timeline entry (created, acknowledged, resolved,
-     * reopened, …) right after the entry is written, so what it does commits or rolls back with it.
-     */
-    onEvent(listener: IncidentListener): void {
-      listeners.push(listener);
-    },
-
-    /**
-     * Runs `listener` in the transaction that opens incidents, once for all it opens, after their
-     * "created" entries (which `onEvent` listeners hear first, entry by entry).
-     */
-    onCreated(listener: CreatedListener): void {
-      createdListeners.push(listener);
-    },
-
-    /**
-     * Calls `listener` once each transaction that wrote timeline entries has committed, with those
-     * entries; never for a transaction that rolled back. It runs after the commit, outside any
-     * transaction, and must not throw.
-     */
-    onCommitted(listener: CommittedListener): void {
-      committedListeners.push(listener);
-    },
+    /** Unresolved incidents per service and severity, for the health check. */
+    openCounts: () => countOpenByService(db),
 
     /**
      * The same changes for another feature's transaction (alert ingestion): no authorization (the
@@ -604,7 +602,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
           data: Record<string, unknown>,
           now: Date,
         ) => record(trx, incident, actor, kind, data, now),
-        /** Several timeline entries at once (a sweep's worth), listeners told of each in order. */
+        /** Several timeline entries at once (a sweep's worth). */
         recordMany: (entries: TimelineEntry[]) => recordMany(trx, entries),
         /** Many incidents by id in a couple of queries (missing ids left out). */
         loadMany: (ids: readonly string[]) => findIncidents(trx, ids),

@@ -3,9 +3,9 @@ export {
   type IncidentsService,
   type NewIncident,
   type IncidentListQuery,
-  type IncidentListener,
-  type CommittedListener,
-  type CreatedListener,
+  type IncidentEvents,
+  type IncidentChange,
+  type CommittedEntry,
   type Opening,
   type TimelineEntry,
 } from './incidents.service.js';

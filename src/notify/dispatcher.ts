@@ -26,6 +26,7 @@ import {
   claimDuePagesFor,
   insertNotifications,
   lastPageSentTo,
+  outboxBacklog,
   settle,
   settleMany,
   type Notification,
@@ -307,6 +308,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   return {
+    /** Notifications due at `now`, the oldest due time, and how many went dead since `deadSince`. */
+    backlog: (now: Date, deadSince: Date) => outboxBacklog(db, now, deadSince),
+
     /** Delivers what is due; returns how many rows it worked. */
     async sweep(): Promise<number> {
       const now = clock.now();

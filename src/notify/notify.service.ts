@@ -185,22 +185,6 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     );
   }
 
-  // Opening, reopening, severity changes and resolution move the next update's due time (reminders.service.ts);
-  // opening and resolving send the runbook's notifications.
-  // New incidents come as written (their escalation starts after): read back only to notify someone.
-  incidents.onCreated(async (trx, opened, at) => {
-    const dues = await reminders.opened(trx, opened, at);
-    for (const [i, incident] of opened.entries())
-      await communicate(trx, incident, 'initial', at, dues[i] ?? null, true);
-  });
-  const FOLLOWED = new Set(['reopened', 'resolved', 'severity_changed']);
-  incidents.onEvent(async (trx, incidentId, kind, at) => {
-    if (!FOLLOWED.has(kind)) return;
-    const incident = await incidents.within(trx).load(incidentId);
-    await reminders.follow(trx, incident, kind, at);
-    if (kind === 'resolved') await communicate(trx, incident, 'resolution', at, null);
-  });
-
   /** The contact methods a page to this person goes to, with their delays. */
   async function routesFor(trx: Db, userId: string): Promise<Array<{ method: ContactMethod; delaySeconds: number }>> {
     const methods = await users.contactMethodsOf(userId, trx);
@@ -214,6 +198,27 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   }
 
   return {
+    // Reactions to incident changes, inside the change's transaction (app.ts subscribes them). Opening,
+    // reopening, severity changes and resolution move the next status update's due time
+    // (reminders.service.ts); opening and resolving send the runbook's notifications.
+
+    /**
+     * New incidents, as written (their escalation has started since): the first update falls due and
+     * P0/P1 stakeholders get the initial notification, read back only when someone is to be told.
+     */
+    async opened(trx: Db, opened: readonly Incident[], at: Date): Promise<void> {
+      const dues = await reminders.opened(trx, opened, at);
+      for (const [i, incident] of opened.entries())
+        await communicate(trx, incident, 'initial', at, dues[i] ?? null, true);
+    },
+
+    /** A reopened, resolved or re-rated incident: its update reminders follow; a resolved one's audience is told. */
+    async changed(trx: Db, incidentId: string, kind: 'reopened' | 'resolved' | 'severity_changed', at: Date) {
+      const incident = await incidents.within(trx).load(incidentId);
+      await reminders.follow(trx, incident, kind, at);
+      if (kind === 'resolved') await communicate(trx, incident, 'resolution', at, null);
+    },
+
     enqueuePages,
 
     checkDestination,

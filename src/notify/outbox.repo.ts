@@ -284,3 +284,24 @@ export async function lastPageSentTo(db: Db, destination: string): Promise<Date 
     .executeTakeFirst();
   return row?.last ? new Date(row.last) : null;
 }
+
+/** Notifications due for delivery at `now`, the oldest due time, and how many went dead since `deadSince`. */
+export async function outboxBacklog(
+  db: Db,
+  now: Date,
+  deadSince: Date,
+): Promise<{ due: number; oldest: Date | null; dead: number }> {
+  const due = await db
+    .selectFrom('notifications')
+    .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.min('next_attempt_at').as('oldest')])
+    .where('state', 'in', ['pending', 'failed'])
+    .where('next_attempt_at', '<=', now.toISOString())
+    .executeTakeFirst();
+  const dead = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('state', '=', 'dead')
+    .where('created_at', '>=', deadSince.toISOString())
+    .executeTakeFirst();
+  return { due: Number(due?.n ?? 0), oldest: due?.oldest ? new Date(due.oldest) : null, dead: Number(dead?.n ?? 0) };
+}

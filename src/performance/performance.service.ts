@@ -130,6 +130,9 @@ export function createPerformanceService({ clock, ingest, services, monitors, st
       };
     },
 
+    /** Whether a minute has passed since the last sweep. */
+    due: (now: Date) => now.getTime() - lastSweep >= SWEEP_INTERVAL_MS,
+
     /**
      * Raises, updates or resolves the degradation alert of every service; runs at most once a minute
      * (a 5-minute window moves little in less). Returns how many alerts it triggered or resolved.

@@ -1,7 +1,6 @@
 // database-scalability: the runbook's database health, connection pool and performance analysis,
 // for Vigil's own database (PostgreSQL or SQLite) or a registered PostgreSQL one (`database_id`).
 import { z } from 'zod';
-import type { App } from '../app.js';
 import type { Database } from '../db/database.js';
 import { connectionPool, databaseHealth, performanceAnalysis } from '../db/diagnostics.js';
 import type { DatabasesService } from './databases.service.js';
@@ -12,14 +11,20 @@ const LONG_RUNNING_S = 5;
 
 const target = z.object({ database_id: z.string().trim().min(1).max(200).optional() });
 
-export function databaseScalability(app: App, databases: DatabasesService): RunbookFunction {
+export function databaseScalability({
+  database: vigil,
+  databases,
+}: {
+  database: Database;
+  databases: DatabasesService;
+}): RunbookFunction {
   /** Runs `fn` on the database a call names (Vigil's own by default), saying which one it was. */
   async function on(
     params: Record<string, unknown>,
     fn: (database: Database) => Promise<Record<string, unknown>>,
   ): Promise<Record<string, unknown>> {
     const id = params.database_id as string | undefined;
-    if (!id) return { target: { id: null, name: 'vigil' }, ...(await fn(app.database)) };
+    if (!id) return { target: { id: null, name: 'vigil' }, ...(await fn(vigil)) };
     return databases.with(id, async (database, registered) => ({
       target: { id: registered.id, name: registered.name, location: registered.location },
       ...(await fn(database)),

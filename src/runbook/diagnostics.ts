@@ -87,6 +87,9 @@ export function createDiagnostics({
   }
 
   return {
+    /** Whether a second has passed since it last looked for work. */
+    due: (now: Date) => now.getTime() - lastRun >= MIN_INTERVAL_MS,
+
     /**
      * Diagnoses new P0/P1 incidents not yet diagnosed; returns how many it did. The checks describe
      * the whole system, so one run serves every incident claimed in the same sweep: a storm of P1s

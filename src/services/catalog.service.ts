@@ -1,4 +1,5 @@
 // Creating, editing and deleting services, and rotating their integration keys.
+import type { Publish } from '../bus.js';
 import { authorize, digest, generateIntegrationKey, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
@@ -44,6 +45,13 @@ export interface ServicesDeps {
   clock: Clock;
   /** Resolves an escalation policy reference (id or name) to its id, or throws its 404. */
   policyId?: (ref: string, q: Db) => Promise<string>;
+  publish: Publish<ServiceEvents>;
+}
+
+/** What the services feature publishes on the app's bus (app.ts wires who reacts). */
+export interface ServiceEvents {
+  /** After a committed update, key rotation or deletion: caches elsewhere (ingest rate limits) drop the service. */
+  'service.changed': { serviceId: string };
 }
 
 /** The integration key as shown once: PagerDuty-style, 32 characters of [a-z0-9]. */
@@ -56,7 +64,7 @@ function keyHint(key: string): string {
   return `…${key.slice(-4)}`;
 }
 
-export function createServicesService({ db, clock, policyId }: ServicesDeps) {
+export function createServicesService({ db, clock, policyId, publish }: ServicesDeps) {
   /** Policy references in a patch, turned into ids (a missing policy is a 404 naming it). */
   async function policies<P extends IngestSettingsPatch>(q: Db, patch: P): Promise<P> {
     if (!policyId) return patch;
@@ -71,9 +79,7 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
     return out;
   }
 
-  // Told the id of a service after a committed change, so caches elsewhere (ingest rate limits) drop it.
-  const changeListeners: Array<(serviceId: string) => void> = [];
-  const changed = (serviceId: string) => changeListeners.forEach((listener) => listener(serviceId));
+  const changed = (serviceId: string) => void publish('service.changed', { serviceId });
 
   async function load(ref: string, q: Db = db): Promise<Service> {
     const service = await findService(q, ref);
@@ -209,11 +215,6 @@ export function createServicesService({ db, clock, policyId }: ServicesDeps) {
       });
       changed(service.id);
       return { service, integrationKey };
-    },
-
-    /** Calls `listener` with a service's id after each committed update, key rotation or deletion. */
-    onChange(listener: (serviceId: string) => void): void {
-      changeListeners.push(listener);
     },
 
     /** The service an integration key routes to, for the ingestion endpoints. */

@@ -1,6 +1,7 @@
 // Live-update events: what a committed incident change becomes on the stream, how events are packed
 // into channel messages, the stream filters, and the server-sent-events framing. Pure functions.
 import { ROLES, type Incident, type Severity } from '../incident.js';
+import type { CommittedEntry } from '../incidents/index.js';
 
 /** A list row's fields: enough to insert or update a row without fetching the incident. */
 export interface IncidentRowJson {
@@ -34,13 +35,6 @@ export interface TimelineEntryJson {
 export type StreamEvent =
   | { event: 'incident.created' | 'incident.updated'; data: IncidentRowJson }
   | { event: 'timeline.entry'; data: TimelineEntryJson };
-
-/** One timeline entry a committed transaction wrote. */
-export interface CommittedEntry {
-  incidentId: string;
-  kind: string;
-  at: Date;
-}
 
 export interface StreamFilter {
   serviceId?: string | undefined;

@@ -15,16 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { authorize, type Actor } from '../access/index.js';
 import { MAX_PAYLOAD_BYTES, type EventChannel } from '../db/event-channel.js';
 import type { Incident } from '../incident.js';
-import {
-  eventsOf,
-  frame,
-  matches,
-  pack,
-  unpack,
-  type CommittedEntry,
-  type StreamEvent,
-  type StreamFilter,
-} from './events.js';
+import type { CommittedEntry } from '../incidents/index.js';
+import { eventsOf, frame, matches, pack, unpack, type StreamEvent, type StreamFilter } from './events.js';
 
 const RING_SIZE = 1000;
 

@@ -3,7 +3,19 @@
 // each incident's escalation state, and the pages (notification intents) the engine writes.
 // Dialect-neutral: text and integer columns only; times are ISO text as everywhere.
 import { sql, type Kysely } from 'kysely';
-import { SEED_LEVELS, SEED_POLICY_ID, SEED_POLICY_NAME } from '../../escalation/policy.js';
+
+/**
+ * The runbook's chain as this migration first wrote it. A migration keeps its own copy rather than
+ * importing the escalation feature: it must write the same rows whatever the feature becomes later.
+ * The id is the one escalation/policy.ts knows as SEED_POLICY_ID.
+ */
+const SEED_POLICY = { id: 'pol_seed', name: 'Seed escalation chain' };
+const SEED_LEVELS = [
+  { name: 'on-call engineer', delay_seconds: 0, targets: [] },
+  { name: 'technical lead', delay_seconds: 15 * 60, targets: [] },
+  { name: 'engineering manager', delay_seconds: 30 * 60, targets: [] },
+  { name: 'CTO / VP engineering', delay_seconds: 60 * 60, targets: [] },
+];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -41,15 +53,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The runbook's chain exists from the first start (its levels get their targets from an admin).
   const now = new Date().toISOString();
-  const levels = JSON.stringify(
-    SEED_LEVELS.map((l) => ({ name: l.name, delay_seconds: l.delaySeconds, targets: l.targets })),
-  );
+  const levels = JSON.stringify(SEED_LEVELS);
   const description =
     'The runbook’s chain: on-call engineer (0–15 min), technical lead (15–30), engineering manager (30–60), ' +
     'CTO / VP engineering (60+). Give each level its targets.';
   await sql`insert into escalation_policies
     (id, name, description, escalate_while, repeat, levels, created_at, updated_at)
-    values (${SEED_POLICY_ID}, ${SEED_POLICY_NAME}, ${description}, 'unresolved', 0, ${levels},
+    values (${SEED_POLICY.id}, ${SEED_POLICY.name}, ${description}, 'unresolved', 0, ${levels},
             ${now}, ${now})`.execute(db);
 
   await db.schema

@@ -219,7 +219,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
         undefined,
         'unauthorized',
       );
-    const project = await app.errors.projectForKey(key);
+    const project = await app.errorTracking.projectForKey(key);
     if (!project)
       throw new AppError(
         'errors.unauthorized',
@@ -238,7 +238,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
   }
 
   function parseEvent(body: unknown, prefix: string): ErrorEvent {
-    const parsed = parseSentryEvent(body, app.clock.now(), app.errors.newEventId);
+    const parsed = parseSentryEvent(body, app.clock.now(), app.errorTracking.newEventId);
     if (!parsed.ok) throw invalid(parsed.errors, prefix);
     return parsed.value;
   }
@@ -272,7 +272,8 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
           throw new AppError('errors.invalid_event', 'body: an event is required', { field: 'body' });
         const project = await authenticate(request, request.params.project_id);
         const event = parseEvent(await storeBody(await decode(request, raw, bodyLimit), bodyLimit), '');
-        if (!(await app.errors.submit({ serviceId: project.serviceId, events: [event] })).stored) throw projectGone();
+        if (!(await app.errorTracking.submit({ serviceId: project.serviceId, events: [event] })).stored)
+          throw projectGone();
         return { id: event.eventId };
       },
     );
@@ -301,7 +302,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
         items.forEach((item, i) => {
           if (EVENT_ITEM_TYPES.has(item.type)) events.push(parseEvent(json(item.payload, `items.${i}`), `items.${i}.`));
         });
-        if (events.length > 0 && !(await app.errors.submit({ serviceId: project.serviceId, events })).stored)
+        if (events.length > 0 && !(await app.errorTracking.submit({ serviceId: project.serviceId, events })).stored)
           throw projectGone();
         const headerId =
           typeof header.event_id === 'string' && /^[0-9a-f-]{32,36}$/i.test(header.event_id)
@@ -332,7 +333,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
         release: b.release,
       };
       const event = parseEvent(sentryShape, '');
-      const stored = await app.errors.report(request.actor, b.service, event);
+      const stored = await app.errorTracking.report(request.actor, b.service, event);
       return reply.status(201).send({ id: stored.id, group_id: stored.groupId, service_id: stored.serviceId });
     },
   );
@@ -349,7 +350,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
     { schema: { tags, summary: 'Error groups, newest first', querystring: groupQuery } },
     async (request) => {
       const q = request.query;
-      const page = await app.errors.listGroups(request.actor, {
+      const page = await app.errorTracking.listGroups(request.actor, {
         limit: q.limit,
         cursor: q.cursor,
         service: q.service_id,
@@ -364,7 +365,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/errors/groups/:id',
     { schema: { tags, summary: 'An error group with its latest events (up to 100 are kept)', params: idParams } },
     async (request) => {
-      const found = await app.errors.getGroup(request.actor, request.params.id);
+      const found = await app.errorTracking.getGroup(request.actor, request.params.id);
       return { ...groupView(found.group, found.usersAffected), events: found.events.map(eventView) };
     },
   );
@@ -379,8 +380,8 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request) => {
-      const group = await app.errors.resolveGroup(request.actor, request.params.id);
-      return groupView(group, (await app.errors.getGroup(request.actor, group.id)).usersAffected);
+      const group = await app.errorTracking.resolveGroup(request.actor, request.params.id);
+      return groupView(group, (await app.errorTracking.getGroup(request.actor, group.id)).usersAffected);
     },
   );
 
@@ -394,7 +395,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request) => {
-      const { dsn, project, service } = await app.errors.dsn(
+      const { dsn, project, service } = await app.errorTracking.dsn(
         request.actor,
         request.params.id,
         `${request.protocol}://${request.host}`,
@@ -420,12 +421,16 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request) => {
-      const project = await app.errors.setSpikeThreshold(
+      const project = await app.errorTracking.setSpikeThreshold(
         request.actor,
         request.params.id,
         request.body.spike_threshold_per_min,
       );
-      const { dsn } = await app.errors.dsn(request.actor, request.params.id, `${request.protocol}://${request.host}`);
+      const { dsn } = await app.errorTracking.dsn(
+        request.actor,
+        request.params.id,
+        `${request.protocol}://${request.host}`,
+      );
       return {
         dsn,
         project_id: project.projectId,

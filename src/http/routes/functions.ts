@@ -25,7 +25,7 @@ const callView = (c: FunctionCall) => ({
 
 export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuffer): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
-  const catalogue = app.functions.catalogue();
+  const catalogue = app.runbook.catalogue();
   const described = Object.entries(catalogue)
     .map(([name, actions]) => `**${name}**: ${actions.map((a) => `\`${a.action}\` (${a.summary})`).join('; ')}`)
     .join('\n\n');
@@ -43,7 +43,7 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
         body: z.object({ action: z.string().max(100) }).catchall(z.unknown()),
       },
     },
-    async (request) => app.functions.call(request.actor, request.params.function, request.body),
+    async (request) => app.runbook.call(request.actor, request.params.function, request.body),
   );
 
   r.get(
@@ -60,7 +60,7 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
         }),
       },
     },
-    async (request) => page(await app.functions.calls(request.actor, request.query), callView),
+    async (request) => page(await app.runbook.calls(request.actor, request.query), callView),
   );
 
   r.get(

@@ -1,12 +1,12 @@
-// `vigil serve` and `vigil migrate`: the commands that run against the database directly.
-import { createServices } from '../app.js';
-import { bootstrapAdmin } from '../credentials/index.js';
-import { systemClock } from '../clock.js';
-import { loadConfig, type Config, type ConfigOverrides } from '../config.js';
-import { createDb, migrate, type Database } from '../db/database.js';
-import { startEngine } from '../engine/engine.js';
-import { createLogBuffer } from '../http/log-buffer.js';
-import { buildServer } from '../http/server.js';
+// The server process: `vigil serve` (load the config, open and migrate the database, bootstrap the
+// admin token, compose the app, listen, start the engine, shut down cleanly) and `vigil migrate`.
+// main.ts loads this file only for those two commands, so client commands start without it.
+import { createApp, type App } from './app.js';
+import { bootstrapAdmin } from './credentials/index.js';
+import { systemClock } from './clock.js';
+import { loadConfig, type Config, type ConfigOverrides } from './config.js';
+import { createDb, migrate, type Database } from './db/database.js';
+import { buildServer, createLogBuffer } from './http/index.js';
 import pino from 'pino';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -50,11 +50,11 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
   const database = openDatabase(config);
   let boot: Awaited<ReturnType<typeof bootstrapAdmin>>;
   let server: Awaited<ReturnType<typeof buildServer>>;
-  let app: ReturnType<typeof createServices>;
+  let app: App;
   try {
     await migrate(database.db);
     boot = await bootstrapAdmin(database.db, systemClock, { adminToken: config.adminToken, dataDir: config.dataDir });
-    app = createServices(config, database, systemClock);
+    app = createApp(config, database, systemClock);
     // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
     const logBuffer = createLogBuffer();
     const stream = pino.multistream([
@@ -68,7 +68,7 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     await database.close().catch(() => undefined);
     throw error;
   }
-  const engine = startEngine(app, server.log);
+  const engine = app.engine.start(server.log);
 
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -87,10 +87,13 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     await engine.stop();
     await server.close();
     await app.ingest.close(); // queued events commit before the database closes
-    await app.errors.close();
+    await app.errorTracking.close();
     await database.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
+
+/** The commands that run here rather than against the HTTP API, for the CLI (cli/run.ts). */
+export const localCommands = { serve: runServe, migrate: runMigrate };
