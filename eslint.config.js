@@ -8,6 +8,8 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'web/dist/', 'web/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The dependency rules (.dependency-cruiser.cjs) are CommonJS, as dependency-cruiser reads them.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   {
     languageOptions: {
       globals: {
