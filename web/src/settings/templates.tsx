@@ -3,10 +3,10 @@
 // incident (the API previews saved templates only, so a draft is saved first).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, type Incident, type Page, type Session } from '../api.ts';
-import { when } from '../format.ts';
-import { id, KEYS, type Template } from './resources.ts';
-import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { api, type Incident, type Page, type Session } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
+import { id, KEYS, type Template } from '../shared/resources.ts';
+import { AdminsOnly, ConfirmButton, Problem } from '../shared/form-kit.tsx';
 
 export function TemplatesTab({ session }: { session: Session }) {
   const templates = useQuery({

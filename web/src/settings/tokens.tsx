@@ -2,9 +2,9 @@
 // list tokens with their last use, and revoke them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page, type Role, type Session } from '../api.ts';
-import { when } from '../format.ts';
-import { id, KEYS, useUsers, type Token } from './resources.ts';
+import { api, type Page, type Role, type Session } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
+import { id, KEYS, useUsers, type Token } from '../shared/resources.ts';
 import {
   ACTIONS,
   AdminsOnly,
@@ -14,8 +14,8 @@ import {
   FormPanel,
   PersonOptions,
   Problem,
-} from './ui.tsx';
-import { Table } from '../ui-kit.tsx';
+} from '../shared/form-kit.tsx';
+import { Table } from '../shared/ui-kit.tsx';
 
 const ROLES: readonly Role[] = ['viewer', 'responder', 'admin'];
 

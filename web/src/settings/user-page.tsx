@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Session } from '../api.ts';
+import { api, type Session } from '../shared/api.ts';
 import {
   id,
   KEYS,
@@ -14,8 +14,16 @@ import {
   type ContactMethod,
   type NotificationRule,
   type User,
-} from './resources.ts';
-import { ACTIONS, AdminsOnly, ConfirmButton, ContactFields, ListTable, Problem, SettingsForm } from './ui.tsx';
+} from '../shared/resources.ts';
+import {
+  ACTIONS,
+  AdminsOnly,
+  ConfirmButton,
+  ContactFields,
+  ListTable,
+  Problem,
+  SettingsForm,
+} from '../shared/form-kit.tsx';
 import { ZoneOptions } from './users.tsx';
 
 const ADDRESS_HINT: Record<ContactKind, string> = {

@@ -3,7 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Chart, type ChartOptions } from './Chart.tsx';
+import { Chart, type ChartOptions } from '../shared/chart.tsx';
 import {
   ms,
   pct,
@@ -15,8 +15,8 @@ import {
   type TimeWindow,
 } from './dashboard-api.ts';
 import { Card, Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
-import { when } from './format.ts';
-import { openIncidentsText } from './service-api.ts';
+import { when } from '../shared/format.ts';
+import { openIncidentsText } from '../shared/service-api.ts';
 
 const OVERALL = { healthy: ['good', 'Healthy'], degraded: ['warn', 'Degraded'], down: ['bad', 'Down'] } as const;
 const SERVICE = {

@@ -1,7 +1,7 @@
 // The list's pure rules: filters to and from the URL, live rows folded into loaded pages, and the
 // response-target and phase texts.
 import { describe, expect, it } from 'vitest';
-import type { IncidentRow, Page } from './api.ts';
+import type { IncidentRow, Page } from '../shared/api.ts';
 import { applyLive, filterFromParams, matches, paramsFromFilter, phaseText, responseText } from './incident-list.ts';
 
 const T0 = Date.parse('2026-11-28T10:00:00Z');

@@ -2,11 +2,11 @@
 // performance_analysis, for Vigil's own database or a registered PostgreSQL one.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api } from './api.ts';
-import { bars, Chart, type ChartOptions } from './Chart.tsx';
+import { api } from '../shared/api.ts';
+import { bars, Chart, type ChartOptions } from '../shared/chart.tsx';
 import { bytes, ms, pct, useFunction, type Analysis, type DbHealth, type PoolStatus } from './dashboard-api.ts';
 import { Failed, Frame, TableBox, Tag } from './dashboard-frame.tsx';
-import { when } from './format.ts';
+import { when } from '../shared/format.ts';
 
 interface Registered {
   id: string;

@@ -1,7 +1,7 @@
 // Pure rules of the incident list: filters as URL parameters, which rows a filter keeps, live stream
 // rows folded into the loaded pages, and the texts of a row's response target and phase.
-import type { IncidentFilter, IncidentRow, Page, Severity, Status } from './api.ts';
-import { countdown } from './format.ts';
+import type { IncidentFilter, IncidentRow, Page, Severity, Status } from '../shared/api.ts';
+import { countdown } from '../shared/format.ts';
 
 export const STATUSES: readonly Status[] = ['triggered', 'acknowledged', 'resolved'];
 export const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];

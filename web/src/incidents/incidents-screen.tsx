@@ -14,12 +14,12 @@ import {
   type Role,
   type Severity,
   type Status,
-} from './api.ts';
-import { age, SEVERITY_LABEL, when } from './format.ts';
-import { useShortcuts } from './keys.ts';
+} from '../shared/api.ts';
+import { age, SEVERITY_LABEL, when } from '../shared/format.ts';
+import { useShortcuts } from '../shared/keys.ts';
 import { filterFromParams, OPEN, paramsFromFilter, phaseText, responseText, SEVERITIES } from './incident-list.ts';
-import { useListWindow } from './list-window.ts';
-import { useLiveIncidents } from './live.ts';
+import { useListWindow } from '../shared/list-window.ts';
+import { useLiveIncidents } from './incident-list-live.ts';
 
 const STATUS_CHOICES: readonly { label: string; status: readonly Status[] }[] = [
   { label: 'Open', status: OPEN },

@@ -1,7 +1,7 @@
 // Sign in with a handle and password, or with an API token (the admin token printed at first start works).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { signIn, type Credentials } from './api.ts';
+import { signIn, type Credentials } from './shared/api.ts';
 
 export function SignIn() {
   const queryClient = useQueryClient();

@@ -1,7 +1,7 @@
 // The dashboards' data: the runbook's functions (POST /functions/v1/{function} with {action, …}) and
 // the shapes of the answers they read, plus the refresh rule they share.
 import { useQuery } from '@tanstack/react-query';
-import { api, type Severity } from './api.ts';
+import { api, type Severity } from '../shared/api.ts';
 
 /** Every dashboard reloads its figures this often. */
 export const REFRESH_MS = 30_000;

@@ -2,7 +2,7 @@
 // incident-timeline.ts) with who did it and when; entries of unknown kinds as compact key/value lists.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { age, when } from './format.ts';
+import { age, when } from '../shared/format.ts';
 import { getTimeline, type TimelineEvent } from './incident-api.ts';
 import { rows, type Described } from './incident-timeline.ts';
 

@@ -2,7 +2,7 @@
 // selector, status words in tags, and tables that scroll sideways on a phone.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Table } from './ui-kit.tsx';
+import { Table } from '../shared/ui-kit.tsx';
 import { TIME_WINDOWS, WINDOW_LABEL, type TimeWindow } from './dashboard-api.ts';
 
 export function Frame(props: {

@@ -2,7 +2,7 @@
 // severity), so events are matched here by incident id; matching events refetch the page's queries,
 // coalesced so one transaction's burst of timeline entries costs one round of requests.
 import { useQueryClient } from '@tanstack/react-query';
-import { useCoalesced, useEventSource, type LiveState } from './live.ts';
+import { useCoalesced, useEventSource, type LiveState } from '../shared/live.ts';
 
 /** How long to gather events before refetching. */
 const COALESCE_MS = 200;

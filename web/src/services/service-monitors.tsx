@@ -1,12 +1,19 @@
 // A service's monitors: state in words, the last check, and a sparkline of recent response times.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Session } from './api.ts';
-import { age, when } from './format.ts';
+import type { Session } from '../shared/api.ts';
+import { age, when } from '../shared/format.ts';
 import { CopyButton } from './service-copy.tsx';
-import { createMonitor, getChecks, getMonitors, monitorStateLabel, setPaused, type Monitor } from './service-api.ts';
-import { Sparkline } from './Sparkline.tsx';
-import { Problem } from './ui-kit.tsx';
+import {
+  createMonitor,
+  getChecks,
+  getMonitors,
+  monitorStateLabel,
+  setPaused,
+  type Monitor,
+} from '../shared/service-api.ts';
+import { Sparkline } from '../shared/sparkline.tsx';
+import { Problem } from '../shared/ui-kit.tsx';
 
 const SPARK_CHECKS = 30;
 

@@ -3,7 +3,7 @@
 // Query keys live here so a change on one screen refreshes the other.
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api, type Page, type Role, type Severity } from '../api.ts';
+import { api, type Page, type Role, type Severity } from './api.ts';
 
 export const CONTACT_KINDS = ['email', 'sms', 'voice', 'slack', 'teams', 'mattermost', 'webhook'] as const;
 export type ContactKind = (typeof CONTACT_KINDS)[number];

@@ -3,8 +3,8 @@
 // actions, and a read-only value with a copy button.
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { CONTACT_KINDS, type ContactKind } from './resources.ts';
-import { Problem, Table } from '../ui-kit.tsx';
-import './ui.css';
+import { Problem, Table } from './ui-kit.tsx';
+import './form-kit.css';
 
 export { Problem };
 

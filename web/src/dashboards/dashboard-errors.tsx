@@ -2,8 +2,8 @@
 // groups) for a time window and optionally one service, and the unresolved groups (GET /api/v1/errors/groups).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api, type Page } from './api.ts';
-import { bars, Chart, type ChartOptions } from './Chart.tsx';
+import { api, type Page } from '../shared/api.ts';
+import { bars, Chart, type ChartOptions } from '../shared/chart.tsx';
 import {
   REFRESH_MS,
   useFunction,
@@ -14,8 +14,8 @@ import {
   type TimeWindow,
 } from './dashboard-api.ts';
 import { Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
-import { when } from './format.ts';
-import { getServices } from './service-api.ts';
+import { when } from '../shared/format.ts';
+import { getServices } from '../shared/service-api.ts';
 
 const LEVEL_TONE: Record<string, 'bad' | 'warn' | 'quiet'> = { fatal: 'bad', error: 'bad', warning: 'warn' };
 

@@ -3,7 +3,7 @@
 // function. This module and its charts load only when a dashboard is opened.
 import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
-import type { Session } from './api.ts';
+import type { Session } from '../shared/api.ts';
 import './dashboards.css';
 
 // Each dashboard (and uPlot with the first of them) loads when it is opened, not with the list.

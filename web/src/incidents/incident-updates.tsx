@@ -3,7 +3,7 @@
 // notifications as they would read now.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { age, countdown, when } from './format.ts';
+import { age, countdown, when } from '../shared/format.ts';
 import {
   getUpdateSchedule,
   previewNotification,

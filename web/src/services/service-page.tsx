@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { Session } from './api.ts';
-import { countdown, when } from './format.ts';
+import type { Session } from '../shared/api.ts';
+import { countdown, when } from '../shared/format.ts';
 import { CopyButton } from './service-copy.tsx';
 import { ServiceMonitors } from './service-monitors.tsx';
 import {
@@ -17,7 +17,7 @@ import {
   rotateKey,
   startMaintenance,
   STATUS_LABEL,
-} from './service-api.ts';
+} from '../shared/service-api.ts';
 import { KEY_PLACEHOLDER, snippets } from './service-snippets.ts';
 
 // A key the server has just issued (on create), handed from the list to this page in memory only: it

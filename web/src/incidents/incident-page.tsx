@@ -12,8 +12,8 @@ import {
   type RefObject,
 } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, listServices, type Session, type Severity } from './api.ts';
-import { age, countdown, SEVERITY_LABEL, span, when } from './format.ts';
+import { ApiError, listServices, type Session, type Severity } from '../shared/api.ts';
+import { age, countdown, SEVERITY_LABEL, span, when } from '../shared/format.ts';
 import {
   getAlerts,
   getEscalation,
@@ -26,10 +26,10 @@ import {
   type Phase,
 } from './incident-api.ts';
 import { useLiveIncident } from './incident-live.ts';
-import { useShortcuts } from './keys.ts';
+import { useShortcuts } from '../shared/keys.ts';
 import { Roles } from './incident-roles.tsx';
 import { StatusUpdates } from './incident-updates.tsx';
-import { Timeline } from './Timeline.tsx';
+import { Timeline } from './timeline.tsx';
 import './incident-page.css';
 
 const SEVERITIES = Object.keys(SEVERITY_LABEL) as Severity[];

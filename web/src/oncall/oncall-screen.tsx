@@ -4,8 +4,8 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, type Session } from './api.ts';
-import { when } from './format.ts';
+import { api, type Session } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
 import {
   fromLocalInput,
   id,
@@ -20,8 +20,8 @@ import {
   type Override,
   type Schedule,
   type Shift,
-} from './settings/resources.ts';
-import { ConfirmButton, CopyField, PersonOptions, Problem } from './settings/ui.tsx';
+} from '../shared/resources.ts';
+import { ConfirmButton, CopyField, PersonOptions, Problem } from '../shared/form-kit.tsx';
 import './oncall.css';
 
 const DAY_MS = 86_400_000;

@@ -2,14 +2,14 @@
 // are for admins (a person may also manage their own contact methods and notification rules), and
 // the server refuses the rest anyway.
 import { Navigate, NavLink, Route, Routes } from 'react-router';
-import type { Session } from './api.ts';
-import { PoliciesTab } from './settings/policies.tsx';
-import { SchedulesTab } from './settings/schedules.tsx';
-import { StakeholdersTab } from './settings/stakeholders.tsx';
-import { TemplatesTab } from './settings/templates.tsx';
-import { TokensTab } from './settings/tokens.tsx';
-import { UserPage } from './settings/user-page.tsx';
-import { UsersTab } from './settings/users.tsx';
+import type { Session } from '../shared/api.ts';
+import { PoliciesTab } from './policies.tsx';
+import { SchedulesTab } from './schedules.tsx';
+import { StakeholdersTab } from './stakeholders.tsx';
+import { TemplatesTab } from './templates.tsx';
+import { TokensTab } from './tokens.tsx';
+import { UserPage } from './user-page.tsx';
+import { UsersTab } from './users.tsx';
 import './settings.css';
 
 const TABS = [

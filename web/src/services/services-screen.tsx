@@ -3,8 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
-import type { Session } from './api.ts';
-import { when } from './format.ts';
+import type { Session } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
 import {
   createService,
   getMonitors,
@@ -13,9 +13,9 @@ import {
   openIncidentsText,
   STATUS_LABEL,
   type Monitor,
-} from './service-api.ts';
+} from '../shared/service-api.ts';
 import { handOverKey, ServicePage } from './service-page.tsx';
-import { Problem } from './ui-kit.tsx';
+import { Problem } from '../shared/ui-kit.tsx';
 import './services.css';
 
 export function Services({ session }: { session: Session }) {

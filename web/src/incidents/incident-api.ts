@@ -1,6 +1,6 @@
 // The incident page's calls and the shapes they answer with (GET /api/v1/incidents/{id} and the
 // routes around it). The `ref` in a path is an incident id or its number, as the server accepts both.
-import { api, type Page, type Severity, type Status } from './api.ts';
+import { api, type Page, type Severity, type Status } from '../shared/api.ts';
 
 export const PHASES = ['detection', 'investigation', 'mitigation', 'resolution'] as const;
 export type Phase = (typeof PHASES)[number];
