@@ -27,22 +27,13 @@ import {
 } from './incident-api.ts';
 import { useLiveIncident } from './incident-live.ts';
 import { useShortcuts } from '../shared/keys.ts';
+import { useNow } from '../shared/use-now.ts';
 import { Roles } from './incident-roles.tsx';
 import { StatusUpdates } from './incident-updates.tsx';
 import { Timeline } from './timeline.tsx';
 import './incident-page.css';
 
 const SEVERITIES = Object.keys(SEVERITY_LABEL) as Severity[];
-
-/** The current time, ticking every `ms`, for the page's countdowns. */
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
-}
 
 export function IncidentPage({ session }: { session: Session }) {
   const { ref = '' } = useParams();

@@ -17,6 +17,7 @@ import {
 } from '../shared/api.ts';
 import { age, SEVERITY_LABEL, when } from '../shared/format.ts';
 import { useShortcuts } from '../shared/keys.ts';
+import { useNow } from '../shared/use-now.ts';
 import { filterFromParams, OPEN, paramsFromFilter, phaseText, responseText, SEVERITIES } from './incident-list.ts';
 import { useListWindow } from '../shared/list-window.ts';
 import { useLiveIncidents } from './incident-list-live.ts';
@@ -57,11 +58,7 @@ export function Incidents({ role }: { role: Role }) {
     );
   }, [incidents.data]);
 
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 5_000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(5_000);
 
   const [focusId, setFocusId] = useState<string | null>(null);
   const focusIndex = Math.max(

@@ -5,6 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { Session } from '../shared/api.ts';
 import { countdown, when } from '../shared/format.ts';
+import { useNow } from '../shared/use-now.ts';
 import { CopyButton } from './service-copy.tsx';
 import { ServiceMonitors } from './service-monitors.tsx';
 import {
@@ -44,15 +45,11 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
   const canMaintain = session.role !== 'viewer';
   const [key, setKey] = useState<string | null>(() => issued.get(id) ?? null);
   const [confirmRotate, setConfirmRotate] = useState(false);
-  const [now, setNow] = useState(() => Date.now());
+  const now = useNow(15_000);
 
   useEffect(() => {
     issued.delete(id);
   }, [id]);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, []);
 
   const service = useQuery({ queryKey: ['services', id], queryFn: () => getService(id) });
   const health = useQuery({ queryKey: ['services', 'health'], queryFn: healthCheck, refetchInterval: 30_000 });
