@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import { authorize } from '../../auth/index.js';
 import type { FunctionCall, MonitoredDatabase } from '../../functions/index.js';
 import { LOG_LEVELS, type LogBuffer } from '../log-buffer.js';
@@ -84,7 +85,7 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
     },
   );
 
-  const databaseView = (d: MonitoredDatabase) => ({
+  const databaseView = (d: MonitoredDatabase): z.input<typeof views.RegisteredDatabase> => ({
     id: d.id,
     name: d.name,
     location: d.location,
