@@ -2,17 +2,11 @@
 // performance_analysis, for Vigil's own database or a registered PostgreSQL one.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api } from '../shared/api.ts';
+import { api, type Analysis, type DbHealth, type PoolStatus, type RegisteredDatabase } from '../shared/api.ts';
 import { bars, Chart, type ChartOptions } from '../shared/chart.tsx';
-import { bytes, ms, pct, useFunction, type Analysis, type DbHealth, type PoolStatus } from './dashboard-api.ts';
+import { bytes, ms, pct, useFunction } from './dashboard-api.ts';
 import { Failed, Frame, TableBox, Tag } from './dashboard-frame.tsx';
 import { when } from '../shared/format.ts';
-
-interface Registered {
-  id: string;
-  name: string;
-  location: string;
-}
 
 const seconds = (n: number | null) => (n === null ? '—' : `${Math.round(n * 10) / 10} s`);
 
@@ -21,7 +15,7 @@ export function DatabasePerformance() {
   const [database, setDatabase] = useState('');
   const registered = useQuery({
     queryKey: ['databases'],
-    queryFn: () => api<{ data: Registered[] }>('GET', '/api/v1/databases'),
+    queryFn: () => api<{ data: RegisteredDatabase[] }>('GET', '/api/v1/databases'),
     staleTime: 60_000,
   });
   const target = database ? { database_id: database } : {};

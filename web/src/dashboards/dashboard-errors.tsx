@@ -2,17 +2,16 @@
 // groups) for a time window and optionally one service, and the unresolved groups (GET /api/v1/errors/groups).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api, type Page } from '../shared/api.ts';
-import { bars, Chart, type ChartOptions } from '../shared/chart.tsx';
 import {
-  REFRESH_MS,
-  useFunction,
-  WINDOW_LABEL,
   type AnalyticsGroup,
+  api,
   type ErrorAnalytics,
   type ErrorGroup,
+  type Page,
   type TimeWindow,
-} from './dashboard-api.ts';
+} from '../shared/api.ts';
+import { bars, Chart, type ChartOptions } from '../shared/chart.tsx';
+import { REFRESH_MS, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { when } from '../shared/format.ts';
 import { getServices } from '../shared/service-api.ts';

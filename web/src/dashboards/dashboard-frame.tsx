@@ -2,8 +2,9 @@
 // selector, status words in tags, and tables that scroll sideways on a phone.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import type { TimeWindow } from '../shared/api.ts';
 import { Table } from '../shared/ui-kit.tsx';
-import { TIME_WINDOWS, WINDOW_LABEL, type TimeWindow } from './dashboard-api.ts';
+import { TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
 
 export function Frame(props: {
   id: string;

@@ -3,17 +3,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
+import type { Figures, HealthCheck, PerformanceReport, TimeWindow } from '../shared/api.ts';
 import { Chart, type ChartOptions } from '../shared/chart.tsx';
-import {
-  ms,
-  pct,
-  useFunction,
-  WINDOW_LABEL,
-  type Figures,
-  type HealthCheck,
-  type PerformanceReport,
-  type TimeWindow,
-} from './dashboard-api.ts';
+import { ms, pct, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Card, Failed, Frame, TableBox, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { when } from '../shared/format.ts';
 import { openIncidentsText } from '../shared/service-api.ts';

@@ -1,9 +1,23 @@
-// The incident page's calls and the shapes they answer with (GET /api/v1/incidents/{id} and the
-// routes around it). The `ref` in a path is an incident id or its number, as the server accepts both.
-import { api, type Page, type Severity, type Status } from '../shared/api.ts';
+// The incident page's calls (GET /api/v1/incidents/{id} and the routes around it), typed with the
+// generated API types. The `ref` in a path is an incident id or its number, as the server accepts both.
+import {
+  api,
+  type IncidentEscalation,
+  type IncidentDetail,
+  type Message,
+  type Page,
+  type Phase,
+  type ResponseRole,
+  type Severity,
+  type TimelineEvent,
+  type UpdatePreview,
+  type UpdateSchedule,
+  type UpdateSent,
+  type AlertRow,
+  type User,
+} from '../shared/api.ts';
 
-export const PHASES = ['detection', 'investigation', 'mitigation', 'resolution'] as const;
-export type Phase = (typeof PHASES)[number];
+export const PHASES = ['detection', 'investigation', 'mitigation', 'resolution'] as const satisfies readonly Phase[];
 
 export const ROLES = [
   'incident_commander',
@@ -11,8 +25,7 @@ export const ROLES = [
   'devops_engineer',
   'security_officer',
   'communication_lead',
-] as const;
-export type ResponseRole = (typeof ROLES)[number];
+] as const satisfies readonly ResponseRole[];
 
 export const ROLE_LABEL: Record<ResponseRole, string> = {
   incident_commander: 'Incident commander',
@@ -30,83 +43,7 @@ export const PHASE_LABEL: Record<Phase, string> = {
   resolution: 'Resolution (45+ min)',
 };
 
-export interface UserRef {
-  id: string;
-  handle: string;
-  name: string;
-}
-
-export interface IncidentDetail {
-  id: string;
-  number: string;
-  title: string;
-  description: string | null;
-  impact: string | null;
-  severity: Severity;
-  status: Status;
-  phase: Phase;
-  service_id: string | null;
-  created_at: string;
-  updated_at: string;
-  ack_due_at: string;
-  response_breached: boolean;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
-  phase_started_at: string;
-  phase_due_at: string | null;
-  phase_overdue: boolean;
-  classified_by: string | null;
-  roles: Record<ResponseRole, UserRef | null>;
-  escalation_level: number;
-  next_escalation_at: string | null;
-}
-
-export interface Actor {
-  type: string;
-  id: string | null;
-  name: string;
-}
-
-export interface TimelineEvent {
-  id: string;
-  at: string;
-  actor: Actor;
-  kind: string;
-  data: Record<string, unknown>;
-}
-
-export interface AlertRow {
-  id: string;
-  status: Status;
-  summary: string;
-  source: string | null;
-  severity: string | null;
-  classified_as: Severity | null;
-  event_count: number;
-  first_seen_at: string;
-  last_seen_at: string;
-}
-
-export interface EscalationState {
-  level: number;
-  next_escalation_at: string | null;
-  stopped_at: string | null;
-  stop_reason: string | null;
-}
-
-export interface UpdateSchedule {
-  next_update_at: string | null;
-  overdue: boolean;
-  missed: number;
-  last_update_at: string | null;
-  default_next_update_at: string | null;
-}
-
-export interface Message {
-  subject: string;
-  text: string;
-}
-
+/** A status update as the form sends it (a request body: written here, not generated). */
 export interface UpdateDraft {
   status_text: string;
   next_update_at?: string;
@@ -121,16 +58,14 @@ export const getTimeline = (ref: string, cursor: string | null) =>
     `${base(ref)}/timeline?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
   );
 export const getAlerts = (ref: string) => api<Page<AlertRow>>('GET', `${base(ref)}/alerts?limit=50`);
-export const getEscalation = (ref: string) =>
-  api<{ escalation: EscalationState | null }>('GET', `${base(ref)}/escalation`);
+export const getEscalation = (ref: string) => api<IncidentEscalation>('GET', `${base(ref)}/escalation`);
 export const getUpdateSchedule = (ref: string) => api<UpdateSchedule>('GET', `${base(ref)}/updates/next`);
 export const previewUpdate = (ref: string, draft: UpdateDraft) =>
-  api<Message & { next_update_at: string | null }>('POST', `${base(ref)}/updates/preview`, draft);
-export const sendUpdate = (ref: string, draft: UpdateDraft) =>
-  api<{ notified: number; next_update_at: string | null }>('POST', `${base(ref)}/updates`, draft);
+  api<UpdatePreview>('POST', `${base(ref)}/updates/preview`, draft);
+export const sendUpdate = (ref: string, draft: UpdateDraft) => api<UpdateSent>('POST', `${base(ref)}/updates`, draft);
 export const previewNotification = (ref: string, template: 'initial' | 'resolution') =>
   api<Message>('GET', `${base(ref)}/communications/${template}/preview`);
-export const listUsers = () => api<Page<UserRef & { active: boolean }>>('GET', '/api/v1/users?limit=200');
+export const listUsers = () => api<Page<User>>('GET', '/api/v1/users?limit=200');
 
 /** Every change the page can make, as one call each; all answer with the incident. */
 export type IncidentAction =

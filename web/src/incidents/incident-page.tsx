@@ -12,7 +12,7 @@ import {
   type RefObject,
 } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, listServices, type Session, type Severity } from '../shared/api.ts';
+import { ApiError, type IncidentDetail, listServices, type Phase, type Session, type Severity } from '../shared/api.ts';
 import { age, countdown, SEVERITY_LABEL, span, when } from '../shared/format.ts';
 import {
   getAlerts,
@@ -22,8 +22,6 @@ import {
   PHASE_LABEL,
   PHASES,
   type IncidentAction,
-  type IncidentDetail,
-  type Phase,
 } from './incident-api.ts';
 import { useLiveIncident } from './incident-live.ts';
 import { useShortcuts } from '../shared/keys.ts';

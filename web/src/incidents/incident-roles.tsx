@@ -2,8 +2,8 @@
 // people (with "Take it" for oneself), Escape or Cancel puts it back.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Session } from '../shared/api.ts';
-import { listUsers, ROLE_LABEL, ROLES, type IncidentDetail, type ResponseRole } from './incident-api.ts';
+import type { IncidentDetail, ResponseRole, Session } from '../shared/api.ts';
+import { listUsers, ROLE_LABEL, ROLES } from './incident-api.ts';
 
 export function Roles({
   incident,

@@ -1,7 +1,7 @@
 // Timeline entries in words: every kind the server writes gets a readable label and lines (never raw
 // JSON), unknown kinds a humanised label and the generic view, and runs of skipped levels one row.
 import { describe as group, expect, it } from 'vitest';
-import type { TimelineEvent } from './incident-api.ts';
+import type { TimelineEvent } from '../shared/api.ts';
 import { describe, humanize, rows } from './incident-timeline.ts';
 
 const AT = '2026-11-28T10:00:00.000Z';

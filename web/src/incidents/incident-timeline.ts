@@ -1,9 +1,9 @@
 // Timeline entries in words: each kind the server writes (incidents, alerts, escalation, notifications,
 // status updates, the automatic diagnostics) becomes a label and a few readable lines. Pure; kinds it
 // does not know fall back to a humanised kind and the generic key/value view.
-import type { Severity } from '../shared/api.ts';
+import type { ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
 import { SEVERITY_LABEL, span } from '../shared/format.ts';
-import { ROLE_LABEL, type ResponseRole, type TimelineEvent } from './incident-api.ts';
+import { ROLE_LABEL } from './incident-api.ts';
 
 export type Tone = 'bad' | 'good' | 'info' | 'plain';
 

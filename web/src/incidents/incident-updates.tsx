@@ -3,16 +3,9 @@
 // notifications as they would read now.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
+import type { IncidentDetail, UpdateSchedule } from '../shared/api.ts';
 import { age, countdown, when } from '../shared/format.ts';
-import {
-  getUpdateSchedule,
-  previewNotification,
-  previewUpdate,
-  sendUpdate,
-  type IncidentDetail,
-  type UpdateDraft,
-  type UpdateSchedule,
-} from './incident-api.ts';
+import { getUpdateSchedule, previewNotification, previewUpdate, sendUpdate, type UpdateDraft } from './incident-api.ts';
 
 const PREVIEW_DELAY_MS = 350;
 

@@ -2,8 +2,9 @@
 // incident-timeline.ts) with who did it and when; entries of unknown kinds as compact key/value lists.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import type { TimelineEvent } from '../shared/api.ts';
 import { age, when } from '../shared/format.ts';
-import { getTimeline, type TimelineEvent } from './incident-api.ts';
+import { getTimeline } from './incident-api.ts';
 import { rows, type Described } from './incident-timeline.ts';
 
 /** Arrays longer than this are summarised by their length in the generic view. */

@@ -4,23 +4,18 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, type Session } from '../shared/api.ts';
-import { when } from '../shared/format.ts';
 import {
-  fromLocalInput,
-  id,
-  KEYS,
-  localInput,
-  minutes,
-  range,
-  usePeople,
-  useSchedules,
+  api,
   type CalendarLink,
+  type CalendarLinksRevoked,
   type OnCallOverview,
   type Override,
   type Schedule,
-  type Shift,
-} from '../shared/resources.ts';
+  type Session,
+  type ShiftWindow,
+} from '../shared/api.ts';
+import { when } from '../shared/format.ts';
+import { fromLocalInput, id, KEYS, localInput, minutes, range, usePeople, useSchedules } from '../shared/resources.ts';
 import { ConfirmButton, CopyField, PersonOptions, Problem } from '../shared/form-kit.tsx';
 import './oncall.css';
 
@@ -34,7 +29,7 @@ function shiftsQuery(scheduleId: string, days: number) {
     queryFn: () => {
       const from = new Date();
       const to = new Date(from.getTime() + days * DAY_MS);
-      return api<{ data: Shift[] }>(
+      return api<ShiftWindow>(
         'GET',
         `/api/v1/schedules/${id(scheduleId)}/shifts?from=${encodeURIComponent(from.toISOString())}` +
           `&to=${encodeURIComponent(to.toISOString())}`,
@@ -182,7 +177,7 @@ function MyShifts({ schedules, me }: { schedules: Schedule[]; me: string }) {
 function CalendarFeed({ schedules, me }: { schedules: Schedule[]; me: string }) {
   const issue = useMutation({ mutationFn: () => api<CalendarLink>('POST', '/api/v1/ical/tokens', {}) });
   const revoke = useMutation({
-    mutationFn: () => api<{ revoked: number }>('DELETE', `/api/v1/users/${id(me)}/ical-tokens`),
+    mutationFn: () => api<CalendarLinksRevoked>('DELETE', `/api/v1/users/${id(me)}/ical-tokens`),
     onSuccess: () => issue.reset(),
   });
   const link = issue.data;

@@ -1,17 +1,10 @@
 // A service's monitors: state in words, the last check, and a sparkline of recent response times.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Session } from '../shared/api.ts';
+import type { Monitor, Session } from '../shared/api.ts';
 import { age, when } from '../shared/format.ts';
 import { CopyButton } from './service-copy.tsx';
-import {
-  createMonitor,
-  getChecks,
-  getMonitors,
-  monitorStateLabel,
-  setPaused,
-  type Monitor,
-} from '../shared/service-api.ts';
+import { createMonitor, getChecks, getMonitors, monitorStateLabel, setPaused } from '../shared/service-api.ts';
 import { Sparkline } from '../shared/sparkline.tsx';
 import { Problem } from '../shared/ui-kit.tsx';
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
-import type { Session } from '../shared/api.ts';
+import type { Monitor, Session } from '../shared/api.ts';
 import { when } from '../shared/format.ts';
 import {
   createService,
@@ -12,7 +12,6 @@ import {
   healthCheck,
   openIncidentsText,
   STATUS_LABEL,
-  type Monitor,
 } from '../shared/service-api.ts';
 import { handOverKey, ServicePage } from './service-page.tsx';
 import { Problem } from '../shared/ui-kit.tsx';

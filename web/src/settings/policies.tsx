@@ -1,7 +1,7 @@
 // Settings → Escalation: the policies that decide who is paged at each level and when. Admins create,
 // edit and delete them; the runbook's L1–L4 chain is one click away as a starting point.
 import { useState } from 'react';
-import type { Session } from '../shared/api.ts';
+import type { Policy, Session, Target, TargetType } from '../shared/api.ts';
 import {
   KEYS,
   minutes,
@@ -12,9 +12,6 @@ import {
   useSaveResource,
   useSchedules,
   useTeams,
-  type Policy,
-  type Target,
-  type TargetType,
 } from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
 import { AdminsOnly, Problem } from '../shared/form-kit.tsx';

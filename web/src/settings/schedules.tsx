@@ -3,7 +3,7 @@
 // edited here (the API and CLI set them).
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Session } from '../shared/api.ts';
+import type { Layer, Schedule, Session } from '../shared/api.ts';
 import { when } from '../shared/format.ts';
 import {
   fromLocalInput,
@@ -14,8 +14,6 @@ import {
   useRemoveResource,
   useSaveResource,
   useSchedules,
-  type Layer,
-  type Schedule,
 } from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
 import { AdminsOnly, PersonOptions, Problem } from '../shared/form-kit.tsx';

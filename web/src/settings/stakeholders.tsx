@@ -1,9 +1,9 @@
 // Settings → Stakeholders (admins): who receives the runbook's initial and resolution notifications,
 // and for which severities.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Session, type Severity } from '../shared/api.ts';
+import { api, type ContactKind, type Session, type Severity, type Stakeholder } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
-import { id, KEYS, readContact, SEVERITIES, type ContactKind, type Stakeholder } from '../shared/resources.ts';
+import { id, KEYS, readContact, SEVERITIES } from '../shared/resources.ts';
 import {
   ACTIONS,
   AdminsOnly,

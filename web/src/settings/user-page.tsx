@@ -4,17 +4,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Session } from '../shared/api.ts';
 import {
-  id,
-  KEYS,
-  minutes,
-  readContact,
+  api,
   type ContactKind,
   type ContactMethod,
   type NotificationRule,
+  type Session,
   type User,
-} from '../shared/resources.ts';
+} from '../shared/api.ts';
+import { id, KEYS, minutes, readContact } from '../shared/resources.ts';
 import {
   ACTIONS,
   AdminsOnly,

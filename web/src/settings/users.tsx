@@ -1,8 +1,8 @@
 // Settings → Users: everyone in Vigil, and (admins) a form to add a person.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api, type Session } from '../shared/api.ts';
-import { KEYS, useUsers, type User } from '../shared/resources.ts';
+import { api, type Session, type User } from '../shared/api.ts';
+import { KEYS, useUsers } from '../shared/resources.ts';
 import { AdminsOnly, FormPanel, Problem } from '../shared/form-kit.tsx';
 import { Table } from '../shared/ui-kit.tsx';
 

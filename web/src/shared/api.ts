@@ -1,54 +1,13 @@
 // The console's one door to the server: same-origin fetch with the session cookie, and the CSRF token
 // (from the sign-in answer or GET /api/v1/session) on every unsafe request.
+import type { Incident, Service, Session, Severity, Status } from './api-types.gen.ts';
 
-export type Role = 'viewer' | 'responder' | 'admin';
-export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
-export type Status = 'triggered' | 'acknowledged' | 'resolved';
+// Every shape the server answers with is generated from its schemas (scripts/api-types.ts), re-exported
+// here so that screens import API types from this one file; the two older names stay as aliases.
+export type * from './api-types.gen.ts';
+export type { Alert as AlertRow, Incident as IncidentDetail } from './api-types.gen.ts';
 
-export interface Session {
-  user: { id: string; handle: string; name: string };
-  role: Role;
-  expires_at: string;
-  idle_expires_at: string;
-  csrf_token: string;
-}
-
-export type Phase = 'detection' | 'investigation' | 'mitigation' | 'resolution';
-
-/** What the list shows: the fields that both GET /api/v1/incidents and the stream's rows carry. */
-export interface IncidentRow {
-  id: string;
-  /** INC-YYYYMMDD-NNNN */
-  number: string;
-  title: string;
-  severity: Severity;
-  status: Status;
-  phase: Phase;
-  service_id: string | null;
-  escalation_level: number;
-  created_at: string;
-  updated_at: string;
-  ack_due_at: string;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
-  phase_due_at: string | null;
-}
-
-/** GET /api/v1/incidents/{id}. */
-export interface Incident extends IncidentRow {
-  description: string | null;
-  impact: string | null;
-  created_by: string | null;
-  acknowledged_by: string | null;
-  resolved_by: string | null;
-  response_breached: boolean;
-  phase_started_at: string;
-  phase_overdue: boolean;
-  classified_by: string | null;
-  roles: Record<string, unknown>;
-  next_escalation_at: string | null;
-}
-
+/** The list envelope every collection answers with. */
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
@@ -165,7 +124,7 @@ export function incidentQuery(filter: IncidentFilter, limit: number, cursor?: st
 
 export const listIncidents = (filter: IncidentFilter, cursor?: string | null) =>
   api<Page<Incident>>('GET', `/api/v1/incidents?${incidentQuery(filter, 100, cursor)}`);
-export const listServices = () => api<Page<{ id: string; name: string }>>('GET', '/api/v1/services?limit=100');
+export const listServices = () => api<Page<Service>>('GET', '/api/v1/services?limit=100');
 export const acknowledge = (id: string) =>
   api<Incident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/acknowledge`, {});
 export const resolve = (id: string) => api<Incident>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/resolve`, {});

@@ -2,7 +2,8 @@
 // panels, the "admins only" note and panel, contact and person fields, a two-step button for destructive
 // actions, and a read-only value with a copy button.
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { CONTACT_KINDS, type ContactKind } from './resources.ts';
+import type { ContactKind } from './api.ts';
+import { CONTACT_KINDS } from './resources.ts';
 import { Problem, Table } from './ui-kit.tsx';
 import './form-kit.css';
 

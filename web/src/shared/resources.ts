@@ -1,147 +1,33 @@
-// Wire shapes and queries of the on-call and settings screens: people, contact methods, notification
-// rules, tokens, stakeholders, templates, escalation policies, teams, schedules and who is on call.
-// Query keys live here so a change on one screen refreshes the other.
+// Queries of the on-call and settings screens: people, teams, schedules and escalation policies (their
+// shapes are generated API types), and the choices their forms offer. Query keys live here so a change
+// on one screen refreshes the other.
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api, type Page, type Role, type Severity } from './api.ts';
+import {
+  api,
+  type ContactKind,
+  type Page,
+  type Policy,
+  type RotationKind,
+  type Schedule,
+  type Severity,
+  type TargetType,
+  type Team,
+  type User,
+} from './api.ts';
 
-export const CONTACT_KINDS = ['email', 'sms', 'voice', 'slack', 'teams', 'mattermost', 'webhook'] as const;
-export type ContactKind = (typeof CONTACT_KINDS)[number];
+export const CONTACT_KINDS = [
+  'email',
+  'sms',
+  'voice',
+  'slack',
+  'teams',
+  'mattermost',
+  'webhook',
+] as const satisfies readonly ContactKind[];
 export const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
-
-export interface User {
-  id: string;
-  handle: string;
-  name: string;
-  email: string;
-  timezone: string;
-  active: boolean;
-  created_at: string;
-}
-
-export interface ContactMethod {
-  id: string;
-  kind: ContactKind;
-  address: string;
-  verified: boolean;
-  signed: boolean;
-  created_at: string;
-}
-
-export interface NotificationRule {
-  id: string;
-  contact_method_id: string;
-  delay_seconds: number;
-}
-
-export interface Token {
-  id: string;
-  name: string;
-  role: Role;
-  kind: 'api' | 'bootstrap';
-  user: string | null;
-  hint: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-export interface Stakeholder {
-  id: string;
-  name: string;
-  kind: ContactKind;
-  address: string;
-  severities: Severity[];
-  signed: boolean;
-}
-
-export interface Template {
-  key: 'initial' | 'resolution';
-  name: string;
-  subject: string;
-  text: string;
-  customised: boolean;
-  updated_at: string | null;
-  updated_by: string | null;
-  fields: string[];
-}
-
-export const TARGET_TYPES = ['user', 'schedule', 'team'] as const;
-export type TargetType = (typeof TARGET_TYPES)[number];
-export interface Target {
-  type: TargetType;
-  id: string;
-}
-export interface Level {
-  level: number;
-  name: string | null;
-  delay_seconds: number;
-  targets: Target[];
-}
-export interface Policy {
-  id: string;
-  name: string;
-  description: string | null;
-  escalate_while: 'unacknowledged' | 'unresolved';
-  repeat: number;
-  levels: Level[];
-}
-
-export interface Team {
-  id: string;
-  name: string;
-}
-
-export const ROTATION_KINDS = ['hourly', 'daily', 'weekly', 'custom'] as const;
-export interface Layer {
-  name: string;
-  rotation: {
-    kind: (typeof ROTATION_KINDS)[number];
-    shift_seconds: number | null;
-    handoff_at: string;
-    participants: string[];
-  };
-  restrictions: Array<{ days?: number[]; start: string; end: string }>;
-}
-export interface Schedule {
-  id: string;
-  name: string;
-  description: string | null;
-  timezone: string;
-  layers: Layer[];
-}
-
-export interface Shift {
-  user_id: string;
-  start: string;
-  end: string;
-  source: 'rotation' | 'override' | 'fixed';
-  layer: string | null;
-}
-
-export interface Override {
-  id: string;
-  user_id: string | null;
-  replaces_user_id: string | null;
-  start: string;
-  end: string;
-}
-
-export interface OnCallOverview {
-  at: string;
-  schedules: Array<{ schedule_id: string; name: string; user_ids: string[] }>;
-  policies: Array<{
-    policy_id: string;
-    name: string;
-    levels: Array<{ level: number; name: string | null; delay_seconds: number; user_ids: string[] }>;
-  }>;
-}
-
-export interface CalendarLink {
-  token: string;
-  my_shifts_url: string;
-  schedule_url_template: string;
-}
+export const TARGET_TYPES = ['user', 'schedule', 'team'] as const satisfies readonly TargetType[];
+export const ROTATION_KINDS = ['hourly', 'daily', 'weekly', 'custom'] as const satisfies readonly RotationKind[];
 
 export const id = (value: string) => encodeURIComponent(value);
 

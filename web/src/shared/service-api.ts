@@ -1,75 +1,21 @@
-// The Services screen's calls and the shapes it reads: services, their maintenance windows, monitors
-// and recent checks, the Sentry DSN, and the health check that says which services have open incidents.
-import { api, type Page, type Severity } from './api.ts';
-
-export interface Service {
-  id: string;
-  name: string;
-  description: string | null;
-  integration_key_hint: string;
-  grafana_signature: boolean;
-  grafana_signature_header: string;
-  created_at: string;
-  updated_at: string;
-}
-
-/** A service as answered by create and rotate-key: the only answers that carry the whole key. */
-export type ServiceWithKey = Service & { integration_key: string };
-
-export interface MaintenanceWindow {
-  id: string;
-  start: string;
-  end: string;
-  reason: string | null;
-  active: boolean;
-  created_by: string;
-}
-
-export type MonitorState = 'up' | 'down' | 'pending';
-
-export interface Monitor {
-  id: string;
-  service_id: string;
-  name: string;
-  kind: 'http' | 'tcp' | 'postgres' | 'heartbeat' | 'auth';
-  target: string | null;
-  interval_seconds: number;
-  effective_interval_seconds: number;
-  paused: boolean;
-  state: MonitorState;
-  consecutive_failures: number;
-  last_check_at: string | null;
-  last_error: string | null;
-  last_latency_ms: number | null;
-  enhanced_until: string | null;
-  tls_expires_at: string | null;
-}
-
-export interface Check {
-  at: string;
-  ok: boolean;
-  latency_ms: number | null;
-  status: number | null;
-  error: string | null;
-}
-
-export interface Dsn {
-  dsn: string;
-  project_id: number;
-  public_key: string;
-}
-
-export type ServiceStatus = 'operational' | 'degraded' | 'down' | 'maintenance';
-
-/** One service in production-monitoring health_check. */
-export interface ServiceHealth {
-  id: string;
-  name: string;
-  status: ServiceStatus;
-  open_incidents: Partial<Record<Severity, number>>;
-  maintenance_until: string | null;
-  last_check: string | null;
-}
+// The Services screen's calls (the dashboards use some too): services, their maintenance windows,
+// monitors and recent checks, the Sentry DSN, and the health check that says which services have open
+// incidents.
+import {
+  api,
+  type Check,
+  type CreatedMonitor,
+  type Dsn,
+  type HealthCheck,
+  type MaintenanceEnded,
+  type MaintenanceWindow,
+  type Monitor,
+  type Page,
+  type Service,
+  type ServiceStatus,
+  type ServiceWithKey,
+  type Severity,
+} from './api.ts';
 
 const id = encodeURIComponent;
 
@@ -84,7 +30,7 @@ export const getMaintenance = (ref: string) =>
 export const startMaintenance = (ref: string, body: { duration_s: number; reason?: string }) =>
   api<MaintenanceWindow>('POST', `/api/v1/services/${id(ref)}/maintenance`, body);
 export const endMaintenance = (ref: string) =>
-  api<{ ended: number }>('DELETE', `/api/v1/services/${id(ref)}/maintenance`);
+  api<MaintenanceEnded>('DELETE', `/api/v1/services/${id(ref)}/maintenance`);
 export const getMonitors = (serviceId?: string) =>
   api<Page<Monitor>>('GET', `/api/v1/monitors?limit=100${serviceId ? `&service_id=${id(serviceId)}` : ''}`);
 export const getChecks = (monitorId: string, limit = 40) =>
@@ -96,13 +42,13 @@ export const createMonitor = (body: {
   target?: string;
   interval_seconds?: number;
   period_seconds?: number;
-}) => api<Monitor & { token?: string; heartbeat_path?: string }>('POST', '/api/v1/monitors', body);
+}) => api<CreatedMonitor>('POST', '/api/v1/monitors', body);
 export const setPaused = (monitorId: string, paused: boolean) =>
   api<Monitor>('PATCH', `/api/v1/monitors/${id(monitorId)}`, { paused });
 
 /** Every service's state: open incidents by severity, maintenance, monitors (production-monitoring health_check). */
 export const healthCheck = () =>
-  api<{ services: ServiceHealth[] }>('POST', '/functions/v1/production-monitoring', { action: 'health_check' });
+  api<HealthCheck>('POST', '/functions/v1/production-monitoring', { action: 'health_check' });
 
 export const STATUS_LABEL: Record<ServiceStatus, string> = {
   operational: 'Operational',
