@@ -93,10 +93,26 @@ export const DbHealth = z
       latency_ms: z.number().nullable(),
       version: z.string().nullable(),
       size_bytes: z.number().nullable(),
-      role: z.string().optional(),
-      wal_bytes: z.number().nullable().optional(),
+      location: z.string().optional(),
+      error: z.string().optional().describe('Why the database did not answer.'),
+      role: z.enum(['primary', 'replica']).optional().describe('PostgreSQL only.'),
+      replication: z
+        .union([
+          z.object({ replay_lag_seconds: z.number().nullable() }),
+          z.object({
+            replicas: z.array(
+              z.object({ client: z.string().nullable(), state: z.string(), replay_lag_seconds: z.number().nullable() }),
+            ),
+          }),
+        ])
+        .nullable()
+        .optional()
+        .describe('PostgreSQL: on a replica its replay lag, on a primary each replica’s; SQLite: null.'),
+      wal_bytes: z.number().nullable().optional().describe('SQLite only, as are the fields below.'),
       journal_mode: z.unknown().optional(),
-      error: z.string().optional(),
+      page_size: z.number().nullable().optional(),
+      page_count: z.number().nullable().optional(),
+      freelist_pages: z.number().nullable().optional(),
     }),
     generated_at: z.string(),
   })

@@ -609,10 +609,22 @@ export interface DbHealth {
     latency_ms: number | null;
     version: string | null;
     size_bytes: number | null;
-    role?: string;
+    location?: string;
+    /** Why the database did not answer. */
+    error?: string;
+    /** PostgreSQL only. */
+    role?: 'primary' | 'replica';
+    /** PostgreSQL: on a replica its replay lag, on a primary each replica’s; SQLite: null. */
+    replication?:
+      | { replay_lag_seconds: number | null }
+      | { replicas: Array<{ client: string | null; state: string; replay_lag_seconds: number | null }> }
+      | null;
+    /** SQLite only, as are the fields below. */
     wal_bytes?: number | null;
     journal_mode?: unknown;
-    error?: string;
+    page_size?: number | null;
+    page_count?: number | null;
+    freelist_pages?: number | null;
   };
   generated_at: string;
 }
