@@ -5,9 +5,8 @@ import type { Notification, NotificationRule, Stakeholder } from '../notify/inde
 import type { FixedSchedule, Override, Schedule, Shift } from '../schedules/index.js';
 import type { MaintenanceWindow } from '../services/index.js';
 import type { Team } from '../teams/index.js';
-import type { ContactMethod } from '../users/index.js';
+import type { ContactKind, ContactMethod } from '../users/index.js';
 import type { Severity } from '../incidents/index.js';
-import type { ContactKind } from '../users/index.js';
 import type { z } from 'zod';
 import type * as views from './views/index.js';
 
