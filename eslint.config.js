@@ -4,6 +4,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+const HTTP_ONLY = {
+  group: ['node:*', '**/src/**', 'fastify', 'kysely'],
+  message: 'The web console talks to the server over HTTP only.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'web/dist/', 'web/node_modules/'] },
   js.configs.recommended,
@@ -37,20 +42,9 @@ export default tseslint.config(
   {
     files: ['web/**/*.{ts,tsx}'],
     ignores: ['web/vite.config.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', '**/src/**', 'fastify', 'kysely'],
-              message: 'The web console talks to the server over HTTP only.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [HTTP_ONLY] }] },
   },
+  ...consoleFolders(),
   // React's rules of hooks and effect dependencies, for the console's components.
   {
     files: ['web/src/**/*.{ts,tsx}'],
@@ -76,5 +70,30 @@ function layering() {
     },
     { files: ['src/**/*.repo.ts', 'src/db/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: rule([], [fastify]) },
     { files: ['src/http/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: rule([kysely], []) },
+  ];
+}
+
+// The console's folders (web/README.md): a screen imports shared/ and its own folder, never another screen;
+// shared/ imports no screen. So the folders cannot import one another in a circle.
+function consoleFolders() {
+  const screens = ['incidents', 'oncall', 'services', 'dashboards', 'settings'];
+  const banned = (folders, message) => ({
+    'no-restricted-imports': [
+      'error',
+      { patterns: [HTTP_ONLY, { group: folders.flatMap((f) => [`../${f}/*`, `./${f}/*`]), message }] },
+    ],
+  });
+  return [
+    {
+      files: ['web/src/shared/**/*.{ts,tsx}'],
+      rules: banned(screens, 'shared/ is used by the screens and uses none.'),
+    },
+    ...screens.map((screen) => ({
+      files: [`web/src/${screen}/**/*.{ts,tsx}`],
+      rules: banned(
+        screens.filter((s) => s !== screen),
+        'A screen imports shared/ and its own folder; what two screens use belongs in shared/.',
+      ),
+    })),
   ];
 }

@@ -5,9 +5,12 @@ import type { Notification, NotificationRule, Stakeholder } from '../notify/inde
 import type { FixedSchedule, Override, Schedule, Shift } from '../schedules/index.js';
 import type { MaintenanceWindow } from '../services/index.js';
 import type { Team } from '../teams/index.js';
-import type { ContactMethod } from '../users/index.js';
+import type { ContactKind, ContactMethod } from '../users/index.js';
+import type { Severity } from '../incident.js';
+import type { z } from 'zod';
+import type * as views from './views/index.js';
 
-export function scheduleView(s: Schedule) {
+export function scheduleView(s: Schedule): z.input<typeof views.Schedule> {
   return {
     id: s.id,
     name: s.name,
@@ -28,7 +31,7 @@ export function scheduleView(s: Schedule) {
   };
 }
 
-export function shiftView(s: Shift) {
+export function shiftView(s: Shift): z.input<typeof views.Shift> {
   return {
     user_id: s.userId,
     start: s.start.toISOString(),
@@ -38,7 +41,7 @@ export function shiftView(s: Shift) {
   };
 }
 
-export function overrideView(o: Override) {
+export function overrideView(o: Override): z.input<typeof views.Override> {
   return {
     id: o.id,
     user_id: o.userId,
@@ -57,7 +60,7 @@ export function fixedView(f: FixedSchedule) {
   };
 }
 
-export function policyView(p: Policy) {
+export function policyView(p: Policy): z.input<typeof views.Policy> {
   return {
     id: p.id,
     name: p.name,
@@ -70,7 +73,7 @@ export function policyView(p: Policy) {
   };
 }
 
-export function teamView(t: Team) {
+export function teamView(t: Team): z.input<typeof views.Team> {
   return {
     id: t.id,
     name: t.name,
@@ -94,7 +97,7 @@ export function pageView(p: Page) {
   };
 }
 
-export function escalationView(e: EscalationState | undefined) {
+export function escalationView(e: EscalationState | undefined): z.input<typeof views.EscalationState> | null {
   if (!e) return null;
   return {
     policy_id: e.policyId,
@@ -108,7 +111,7 @@ export function escalationView(e: EscalationState | undefined) {
   };
 }
 
-export function contactMethodView(m: ContactMethod) {
+export function contactMethodView(m: ContactMethod): z.input<typeof views.ContactMethod> {
   return {
     id: m.id,
     kind: m.kind,
@@ -119,7 +122,7 @@ export function contactMethodView(m: ContactMethod) {
   };
 }
 
-export function maintenanceView(w: MaintenanceWindow, now: Date) {
+export function maintenanceView(w: MaintenanceWindow, now: Date): z.input<typeof views.MaintenanceWindow> {
   return {
     id: w.id,
     start: w.start.toISOString(),
@@ -146,7 +149,7 @@ export function notificationView(n: Notification) {
   };
 }
 
-export function notificationRuleView(r: NotificationRule) {
+export function notificationRuleView(r: NotificationRule): z.input<typeof views.NotificationRule> {
   return {
     id: r.id,
     contact_method_id: r.contactMethodId,
@@ -155,13 +158,14 @@ export function notificationRuleView(r: NotificationRule) {
   };
 }
 
-export function stakeholderView(s: Stakeholder) {
+export function stakeholderView(s: Stakeholder): z.input<typeof views.Stakeholder> {
   return {
     id: s.id,
     name: s.name,
-    kind: s.kind,
+    // Stored from the validated request: a contact kind and severities.
+    kind: s.kind as ContactKind,
     address: s.address,
-    severities: s.severities,
+    severities: s.severities as Severity[],
     signed: s.secret !== null,
     created_at: s.createdAt.toISOString(),
   };

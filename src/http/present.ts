@@ -2,20 +2,29 @@
 import type { Token } from '../credentials/index.js';
 import type { AuditEntry } from '../audit/index.js';
 import { incidentJson, type TimelineEvent } from '../incidents/index.js';
+import { type Incident, type Severity } from '../incident.js';
 import { GRAFANA_SIGNATURE_HEADER, type ChangeEvent, type Service } from '../services/index.js';
 import type { Alert } from '../alerts/index.js';
 import type { User } from '../users/index.js';
+import type { z } from 'zod';
+import type * as views from './views/index.js';
 
 const t = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** The incident JSON (shared with webhook payloads, so it lives with the incident model). */
-export const incidentView = incidentJson;
+/**
+ * The incident JSON (shared with webhook payloads, so it lives with the incident model), typed by its view:
+ * incidentJson builds `roles` from every role name, which its inferred type cannot say.
+ */
+export function incidentView(i: Incident, now: Date): z.input<typeof views.Incident> {
+  const json = incidentJson(i, now);
+  return { ...json, roles: json.roles as z.input<typeof views.Incident>['roles'] };
+}
 
-export function eventView(e: TimelineEvent) {
+export function eventView(e: TimelineEvent): z.input<typeof views.TimelineEvent> {
   return { id: e.id, at: e.at.toISOString(), actor: e.actor, kind: e.kind, data: e.data };
 }
 
-export function userView(u: User) {
+export function userView(u: User): z.input<typeof views.User> {
   return {
     id: u.id,
     handle: u.handle,
@@ -28,7 +37,7 @@ export function userView(u: User) {
   };
 }
 
-export function tokenView(tk: Token) {
+export function tokenView(tk: Token): z.input<typeof views.Token> {
   return {
     id: tk.id,
     name: tk.name,
@@ -42,7 +51,7 @@ export function tokenView(tk: Token) {
   };
 }
 
-export function serviceView(s: Service) {
+export function serviceView(s: Service): z.input<typeof views.Service> {
   return {
     id: s.id,
     name: s.name,
@@ -62,7 +71,7 @@ export function serviceView(s: Service) {
   };
 }
 
-export function alertView(a: Alert) {
+export function alertView(a: Alert): z.input<typeof views.Alert> {
   return {
     id: a.id,
     service_id: a.serviceId,
@@ -73,7 +82,8 @@ export function alertView(a: Alert) {
     summary: a.summary,
     source: a.source,
     severity: a.severity,
-    classified_as: a.classifiedAs,
+    // Classification stores one of the severities (or nothing).
+    classified_as: a.classifiedAs as Severity | null,
     rule: a.rule,
     group_key: a.groupKey,
     event_count: a.eventCount,

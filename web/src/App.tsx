@@ -4,15 +4,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, Navigate, NavLink, Route, Routes } from 'react-router';
-import { currentSession, signOut } from './api.ts';
-import { Incidents } from './Incidents.tsx';
-import { SignIn } from './SignIn.tsx';
+import { currentSession, signOut } from './shared/api.ts';
+import { Incidents } from './incidents/incidents-screen.tsx';
+import { SignIn } from './sign-in-screen.tsx';
 
-const IncidentPage = lazy(() => import('./IncidentPage.tsx').then((m) => ({ default: m.IncidentPage })));
-const OnCall = lazy(() => import('./OnCall.tsx').then((m) => ({ default: m.OnCall })));
-const Services = lazy(() => import('./Services.tsx').then((m) => ({ default: m.Services })));
-const Dashboards = lazy(() => import('./Dashboards.tsx').then((m) => ({ default: m.Dashboards })));
-const Settings = lazy(() => import('./Settings.tsx').then((m) => ({ default: m.Settings })));
+const IncidentPage = lazy(() => import('./incidents/incident-page.tsx').then((m) => ({ default: m.IncidentPage })));
+const OnCall = lazy(() => import('./oncall/oncall-screen.tsx').then((m) => ({ default: m.OnCall })));
+const Services = lazy(() => import('./services/services-screen.tsx').then((m) => ({ default: m.Services })));
+const Dashboards = lazy(() => import('./dashboards/dashboards-screen.tsx').then((m) => ({ default: m.Dashboards })));
+const Settings = lazy(() => import('./settings/settings-screen.tsx').then((m) => ({ default: m.Settings })));
 
 const NAV = [
   ['/incidents', 'Incidents'],

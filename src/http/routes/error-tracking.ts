@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import { AppError } from '../../errors.js';
 import {
   EVENT_ITEM_TYPES,
@@ -121,7 +122,7 @@ const projectGone = () =>
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function groupView(g: ErrorGroup, usersAffected: number) {
+function groupView(g: ErrorGroup, usersAffected: number): z.input<typeof views.ErrorGroup> {
   return {
     id: g.id,
     service_id: g.serviceId,
@@ -406,7 +407,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
         public_key: project.publicKey,
         service_id: service.id,
         spike_threshold_per_min: project.spikeThresholdPerMin,
-      };
+      } satisfies z.input<typeof views.Dsn>;
     },
   );
 
@@ -437,7 +438,7 @@ export function errorRoutes(server: FastifyInstance, app: App): void {
         public_key: project.publicKey,
         service_id: project.serviceId,
         spike_threshold_per_min: project.spikeThresholdPerMin,
-      };
+      } satisfies z.input<typeof views.Dsn>;
     },
   );
 }

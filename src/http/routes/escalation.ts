@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import { AppError } from '../../errors.js';
 import { ESCALATE_WHILE, TARGET_TYPES, type Level } from '../../escalation/index.js';
 import { CONTACT_KINDS } from '../../users/index.js';
@@ -233,9 +234,10 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
         params: idParams,
       },
     },
-    async (request) => ({
-      escalation: escalationView(await app.escalation.state(request.actor, request.params.id)),
-    }),
+    async (request) =>
+      ({
+        escalation: escalationView(await app.escalation.state(request.actor, request.params.id)),
+      }) satisfies z.input<typeof views.IncidentEscalation>,
   );
 
   // Contact methods
@@ -348,8 +350,9 @@ export function escalationRoutes(server: FastifyInstance, app: App): void {
   r.delete(
     '/api/v1/services/:id/maintenance',
     { schema: { tags: stags, summary: 'End the running window and drop scheduled ones', params: idParams } },
-    async (request) => ({
-      ended: await app.services.endMaintenance(request.actor, request.params.id),
-    }),
+    async (request) =>
+      ({
+        ended: await app.services.endMaintenance(request.actor, request.params.id),
+      }) satisfies z.input<typeof views.MaintenanceEnded>,
   );
 }

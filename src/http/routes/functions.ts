@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { authorize } from '../../access/index.js';
 import type { FunctionCall, MonitoredDatabase } from '../../runbook/index.js';
+import type * as views from '../views/index.js';
 import { LOG_LEVELS, type LogBuffer } from '../log-buffer.js';
 import { page } from '../present.js';
 import { idParams, instant, limit, ref, text } from '../schemas.js';
@@ -84,7 +85,7 @@ export function functionRoutes(server: FastifyInstance, app: App, logs?: LogBuff
     },
   );
 
-  const databaseView = (d: MonitoredDatabase) => ({
+  const databaseView = (d: MonitoredDatabase): z.input<typeof views.RegisteredDatabase> => ({
     id: d.id,
     name: d.name,
     location: d.location,

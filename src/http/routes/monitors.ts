@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import { effectiveInterval, MONITOR_KINDS, type Monitor, type Sample } from '../../monitors/index.js';
 import { page } from '../present.js';
 import { idParams, limit, ref, text } from '../schemas.js';
@@ -16,7 +17,7 @@ const noNul = (s: string) => !s.includes('\u0000');
  * A monitor on the wire; a postgres connection string is never shown (only host:port/database), header values
  * neither.
  */
-export function monitorView(m: Monitor, now: Date) {
+export function monitorView(m: Monitor, now: Date): z.input<typeof views.Monitor> {
   const enhanced = m.enhancedUntil && m.enhancedUntil > now ? m.enhancedUntil : null;
   return {
     id: m.id,
@@ -52,7 +53,7 @@ export function monitorView(m: Monitor, now: Date) {
   };
 }
 
-const sampleView = (s: Sample) => ({
+const sampleView = (s: Sample): z.input<typeof views.Check> => ({
   at: s.at.toISOString(),
   ok: s.ok,
   latency_ms: s.latencyMs,
@@ -178,9 +179,10 @@ export function monitorRoutes(server: FastifyInstance, app: App): void {
         ...toInput(rest),
         name: rest.name,
       });
-      return reply
-        .status(201)
-        .send({ ...view(monitor), ...(token && { token, heartbeat_path: `/api/v1/heartbeats/${token}` }) });
+      return reply.status(201).send({
+        ...view(monitor),
+        ...(token && { token, heartbeat_path: `/api/v1/heartbeats/${token}` }),
+      } satisfies z.input<typeof views.CreatedMonitor>);
     },
   );
 

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { SEVERITIES } from '../../incident.js';
+import type * as views from '../views/index.js';
 import {
   MAX_SUBJECT_LENGTH,
   MAX_TEMPLATE_LENGTH,
@@ -17,7 +18,7 @@ import { idParams, instant, ref, secret, text } from '../schemas.js';
 
 const withoutNul = (s: string) => !s.includes('\u0000');
 
-function templateView(t: TemplateView) {
+function templateView(t: TemplateView): z.input<typeof views.Template> {
   return {
     key: t.key,
     name: t.name,
@@ -189,7 +190,8 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
         params: z.strictObject({ id: ref, template: z.enum(['initial', 'resolution']) }),
       },
     },
-    async (request) => app.notify.preview(request.actor, request.params.id, request.params.template),
+    async (request): Promise<z.input<typeof views.Message>> =>
+      app.notify.preview(request.actor, request.params.id, request.params.template),
   );
 
   r.post(
@@ -209,9 +211,10 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
         statusText: request.body.status_text,
         nextUpdateAt: request.body.next_update_at,
       });
-      return reply
-        .status(201)
-        .send({ notified: result.notified, next_update_at: result.nextUpdateAt?.toISOString() ?? null });
+      return reply.status(201).send({
+        notified: result.notified,
+        next_update_at: result.nextUpdateAt?.toISOString() ?? null,
+      } satisfies z.input<typeof views.UpdateSent>);
     },
   );
 
@@ -235,7 +238,7 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
         missed: s.missed,
         last_update_at: s.lastUpdateAt?.toISOString() ?? null,
         default_next_update_at: s.defaultNextUpdateAt?.toISOString() ?? null,
-      };
+      } satisfies z.input<typeof views.UpdateSchedule>;
     },
   );
 
@@ -254,7 +257,11 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
         statusText: request.body.status_text,
         nextUpdateAt: request.body.next_update_at,
       });
-      return { subject: m.subject, text: m.text, next_update_at: m.nextUpdateAt?.toISOString() ?? null };
+      return {
+        subject: m.subject,
+        text: m.text,
+        next_update_at: m.nextUpdateAt?.toISOString() ?? null,
+      } satisfies z.input<typeof views.UpdatePreview>;
     },
   );
 

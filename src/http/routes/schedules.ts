@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import { AppError } from '../../errors.js';
 import { renderCalendar, type Layer, type Shift } from '../../schedules/index.js';
 import { page } from '../present.js';
@@ -158,7 +159,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App): void {
         from: from.toISOString(),
         to: to.toISOString(),
         data: (await app.schedules.shifts(request.actor, request.params.id, from, to)).map(shiftView),
-      };
+      } satisfies z.input<typeof views.ShiftWindow>;
     },
   );
 
@@ -282,7 +283,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App): void {
             user_ids: l.userIds,
           })),
         })),
-      };
+      } satisfies z.input<typeof views.OnCallOverview>;
     },
   );
 
@@ -303,7 +304,7 @@ export function scheduleRoutes(server: FastifyInstance, app: App): void {
         token,
         my_shifts_url: `${base}/ical/${token}/me.ics`,
         schedule_url_template: `${base}/ical/${token}/schedules/{schedule_id}.ics`,
-      });
+      } satisfies z.input<typeof views.CalendarLink>);
     },
   );
 
@@ -316,9 +317,10 @@ export function scheduleRoutes(server: FastifyInstance, app: App): void {
         params: idParams,
       },
     },
-    async (request) => ({
-      revoked: await app.schedules.revokeFeedTokens(request.actor, request.params.id),
-    }),
+    async (request) =>
+      ({
+        revoked: await app.schedules.revokeFeedTokens(request.actor, request.params.id),
+      }) satisfies z.input<typeof views.CalendarLinksRevoked>,
   );
 
   async function feed(

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import { page, serviceView } from '../present.js';
 import { description, idParams, pageQuery, ref, text } from '../schemas.js';
 
@@ -97,7 +98,11 @@ export function serviceRoutes(server: FastifyInstance, app: App): void {
         description: text_,
         ...settings(rest),
       });
-      return reply.status(201).send({ ...serviceView(service), integration_key: integrationKey });
+      return reply
+        .status(201)
+        .send({ ...serviceView(service), integration_key: integrationKey } satisfies z.input<
+          typeof views.ServiceWithKey
+        >);
     },
   );
 
@@ -143,7 +148,9 @@ export function serviceRoutes(server: FastifyInstance, app: App): void {
     { schema: { tags, summary: 'Issue a new integration key; the old one stops at once (admin)', params: idParams } },
     async (request) => {
       const { service, integrationKey } = await app.services.rotateKey(request.actor, request.params.id);
-      return { ...serviceView(service), integration_key: integrationKey };
+      return { ...serviceView(service), integration_key: integrationKey } satisfies z.input<
+        typeof views.ServiceWithKey
+      >;
     },
   );
 }

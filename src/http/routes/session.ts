@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import type * as views from '../views/index.js';
 import {
   clearedSessionCookie,
   csrfTokenOf,
@@ -26,7 +27,7 @@ const credentials = z.union([
   z.strictObject({ token: z.string().min(1).max(512) }),
 ]);
 
-function sessionView(user: User, session: Session, secret: string) {
+function sessionView(user: User, session: Session, secret: string): z.input<typeof views.Session> {
   return {
     user: userView(user),
     role: session.role,

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { TOKEN_ROLES } from '../../access/index.js';
+import type * as views from '../views/index.js';
 import { page, tokenView } from '../present.js';
 import { idParams, pageQuery, ref, text } from '../schemas.js';
 
@@ -23,7 +24,7 @@ export function tokenRoutes(server: FastifyInstance, app: App): void {
     },
     async (request, reply) => {
       const { token, secret } = await app.tokens.create(request.actor, request.body);
-      return reply.status(201).send({ ...tokenView(token), token: secret });
+      return reply.status(201).send({ ...tokenView(token), token: secret } satisfies z.input<typeof views.IssuedToken>);
     },
   );
 

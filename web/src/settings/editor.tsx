@@ -1,7 +1,7 @@
 // The editor the escalation policies and schedules share: a form panel for one resource, its name and
 // description fields, and its steps (levels, layers) with the people each step pages.
 import type { ReactNode } from 'react';
-import { ConfirmButton, FormPanel } from './ui.tsx';
+import { ConfirmButton, FormPanel } from '../shared/form-kit.tsx';
 
 /**
  * The panel that creates a resource (`existing` unset) or edits one: "New escalation policy" / "Edit “X”",

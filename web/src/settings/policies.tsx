@@ -1,7 +1,7 @@
 // Settings → Escalation: the policies that decide who is paged at each level and when. Admins create,
 // edit and delete them; the runbook's L1–L4 chain is one click away as a starting point.
 import { useState } from 'react';
-import type { Session } from '../api.ts';
+import type { Policy, Session, Target, TargetType } from '../shared/api.ts';
 import {
   KEYS,
   minutes,
@@ -12,12 +12,9 @@ import {
   useSaveResource,
   useSchedules,
   useTeams,
-  type Policy,
-  type Target,
-  type TargetType,
-} from './resources.ts';
+} from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
-import { AdminsOnly, Problem } from './ui.tsx';
+import { AdminsOnly, Problem } from '../shared/form-kit.tsx';
 
 /** The runbook's escalation chain; delays count from the incident's creation. */
 const RUNBOOK_CHAIN: DraftLevel[] = [

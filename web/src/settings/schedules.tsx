@@ -3,8 +3,8 @@
 // edited here (the API and CLI set them).
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Session } from '../api.ts';
-import { when } from '../format.ts';
+import type { Layer, Schedule, Session } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
 import {
   fromLocalInput,
   KEYS,
@@ -14,11 +14,9 @@ import {
   useRemoveResource,
   useSaveResource,
   useSchedules,
-  type Layer,
-  type Schedule,
-} from './resources.ts';
+} from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
-import { AdminsOnly, PersonOptions, Problem } from './ui.tsx';
+import { AdminsOnly, PersonOptions, Problem } from '../shared/form-kit.tsx';
 import { LOCAL_ZONE, ZoneOptions } from './users.tsx';
 
 type People = ReturnType<typeof usePeople>;

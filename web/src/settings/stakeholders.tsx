@@ -1,9 +1,9 @@
 // Settings → Stakeholders (admins): who receives the runbook's initial and resolution notifications,
 // and for which severities.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Session, type Severity } from '../api.ts';
-import { SEVERITY_LABEL } from '../format.ts';
-import { id, KEYS, readContact, SEVERITIES, type ContactKind, type Stakeholder } from './resources.ts';
+import { api, type ContactKind, type Session, type Severity, type Stakeholder } from '../shared/api.ts';
+import { SEVERITY_LABEL } from '../shared/format.ts';
+import { id, KEYS, readContact, SEVERITIES } from '../shared/resources.ts';
 import {
   ACTIONS,
   AdminsOnly,
@@ -13,7 +13,7 @@ import {
   FormPanel,
   ListTable,
   Problem,
-} from './ui.tsx';
+} from '../shared/form-kit.tsx';
 
 export function StakeholdersTab({ session }: { session: Session }) {
   if (session.role !== 'admin') {

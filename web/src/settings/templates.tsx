@@ -3,10 +3,10 @@
 // incident (the API previews saved templates only, so a draft is saved first).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, type Incident, type Page, type Session } from '../api.ts';
-import { when } from '../format.ts';
-import { id, KEYS, type Template } from './resources.ts';
-import { AdminsOnly, ConfirmButton, Problem } from './ui.tsx';
+import { api, type Incident, type Message, type Page, type Session, type Template } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
+import { id, KEYS } from '../shared/resources.ts';
+import { AdminsOnly, ConfirmButton, Problem } from '../shared/form-kit.tsx';
 
 export function TemplatesTab({ session }: { session: Session }) {
   const templates = useQuery({
@@ -139,11 +139,7 @@ function Preview({ template, dirty }: { template: Template; dirty: boolean }) {
   const chosen = incidentId || incidents.data?.data[0]?.id || '';
   const preview = useQuery({
     queryKey: ['template-preview', template.key, chosen],
-    queryFn: () =>
-      api<{ subject: string; text: string }>(
-        'GET',
-        `/api/v1/incidents/${id(chosen)}/communications/${template.key}/preview`,
-      ),
+    queryFn: () => api<Message>('GET', `/api/v1/incidents/${id(chosen)}/communications/${template.key}/preview`),
     enabled: false,
   });
   const list = incidents.data?.data ?? [];

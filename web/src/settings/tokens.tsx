@@ -2,9 +2,9 @@
 // list tokens with their last use, and revoke them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page, type Role, type Session } from '../api.ts';
-import { when } from '../format.ts';
-import { id, KEYS, useUsers, type Token } from './resources.ts';
+import { api, type IssuedToken, type Page, type Role, type Session, type Token } from '../shared/api.ts';
+import { when } from '../shared/format.ts';
+import { id, KEYS, useUsers } from '../shared/resources.ts';
 import {
   ACTIONS,
   AdminsOnly,
@@ -14,8 +14,8 @@ import {
   FormPanel,
   PersonOptions,
   Problem,
-} from './ui.tsx';
-import { Table } from '../ui-kit.tsx';
+} from '../shared/form-kit.tsx';
+import { Table } from '../shared/ui-kit.tsx';
 
 const ROLES: readonly Role[] = ['viewer', 'responder', 'admin'];
 
@@ -101,8 +101,7 @@ function NewToken() {
   const queryClient = useQueryClient();
   const users = useUsers();
   const create = useMutation({
-    mutationFn: (body: { user: string; role: Role; name?: string }) =>
-      api<Token & { token: string }>('POST', '/api/v1/tokens', body),
+    mutationFn: (body: { user: string; role: Role; name?: string }) => api<IssuedToken>('POST', '/api/v1/tokens', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.tokens }),
   });
   function submit(form: HTMLFormElement) {

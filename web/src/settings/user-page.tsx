@@ -4,18 +4,24 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type Session } from '../api.ts';
 import {
-  id,
-  KEYS,
-  minutes,
-  readContact,
+  api,
   type ContactKind,
   type ContactMethod,
   type NotificationRule,
+  type Session,
   type User,
-} from './resources.ts';
-import { ACTIONS, AdminsOnly, ConfirmButton, ContactFields, ListTable, Problem, SettingsForm } from './ui.tsx';
+} from '../shared/api.ts';
+import { id, KEYS, minutes, readContact } from '../shared/resources.ts';
+import {
+  ACTIONS,
+  AdminsOnly,
+  ConfirmButton,
+  ContactFields,
+  ListTable,
+  Problem,
+  SettingsForm,
+} from '../shared/form-kit.tsx';
 import { ZoneOptions } from './users.tsx';
 
 const ADDRESS_HINT: Record<ContactKind, string> = {

@@ -1,10 +1,10 @@
 // Settings → Users: everyone in Vigil, and (admins) a form to add a person.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api, type Session } from '../api.ts';
-import { KEYS, useUsers, type User } from './resources.ts';
-import { AdminsOnly, FormPanel, Problem } from './ui.tsx';
-import { Table } from '../ui-kit.tsx';
+import { api, type Session, type User } from '../shared/api.ts';
+import { KEYS, useUsers } from '../shared/resources.ts';
+import { AdminsOnly, FormPanel, Problem } from '../shared/form-kit.tsx';
+import { Table } from '../shared/ui-kit.tsx';
 
 /** Every IANA zone the browser knows, for the time zone fields' suggestions. */
 export const ZONES: readonly string[] =

@@ -1,0 +1,34 @@
+// The JSON the web console reads, as zod schemas: the registry that scripts/api-types.ts turns into
+// web/src/shared/api-types.gen.ts (`npm run api-types`). Presenters in src/http/ are typed against
+// these schemas, so a field renamed on one side fails the server's typecheck, and then the console's.
+// They are not Fastify response schemas: serialization stays as it is.
+import type { z } from 'zod';
+import * as errors from './errors.js';
+import * as escalation from './escalation.js';
+import * as functions from './functions.js';
+import * as incidents from './incidents.js';
+import * as notify from './notify.js';
+import * as people from './people.js';
+import * as schedules from './schedules.js';
+import * as services from './services.js';
+
+/** Type name → schema, in the order the generated file lists them. */
+export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
+  ...incidents,
+  ...people,
+  ...services,
+  ...escalation,
+  ...schedules,
+  ...notify,
+  ...errors,
+  ...functions,
+};
+
+export * from './errors.js';
+export * from './escalation.js';
+export * from './functions.js';
+export * from './incidents.js';
+export * from './notify.js';
+export * from './people.js';
+export * from './schedules.js';
+export * from './services.js';

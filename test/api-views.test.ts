@@ -1,0 +1,230 @@
+// The schemas in src/http/views/ (from which the console's API types are generated) against real answers,
+// on both dialects: each answer parses, and parsing keeps all of it (zod drops fields a schema does not
+// name), so a field the server sends but the schema lacks fails here too. Presenters are also typed
+// against the schemas; this covers what no type can: the runbook functions, whose answers are typed
+// Record<string, unknown>, and values that only exist at run time.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { FakeClock } from '../src/clock.js';
+import * as views from '../src/http/views/index.js';
+import { describeEachDialect } from './dialects.js';
+import { startHarness, type Caller, type Harness } from './http-harness.js';
+
+const HOUR = 3_600_000;
+
+describeEachDialect('API views describe the answers the console reads', (env) => {
+  let h: Harness;
+  let admin: Caller;
+
+  beforeAll(async () => {
+    h = await startHarness(env, { clock: new FakeClock('2030-05-04T10:00:00.000Z') });
+    admin = await h.caller('admin', 'views');
+  });
+  afterAll(async () => h?.close());
+
+  /** The answer's JSON after checking its status. */
+  async function answer(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown) {
+    const res = await h.call(method, url, { as: admin, body });
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return res.json() as unknown;
+  }
+
+  /** `body` is exactly what `schema` describes: nothing missing, nothing of another type, nothing more. */
+  function conforms(schema: z.ZodType, body: unknown, what: string) {
+    const parsed = schema.safeParse(body);
+    expect(parsed.error, `${what}: ${JSON.stringify(parsed.error?.issues)}`).toBeUndefined();
+    expect(parsed.data, `${what}: fields the schema does not name`).toEqual(body);
+  }
+
+  /** A list envelope whose items are `item`, with at least one of them unless `empty`. */
+  function list(item: z.ZodType, body: unknown, what: string, empty = false) {
+    const data = (body as { data: unknown[] }).data;
+    expect(Array.isArray(data), what).toBe(true);
+    if (!empty) expect(data.length, `${what}: no items to check`).toBeGreaterThan(0);
+    for (const x of data) conforms(item, x, what);
+  }
+
+  const run = (fn: string, body: Record<string, unknown>) => answer('POST', `/functions/v1/${fn}`, body);
+
+  it('services, keys, the DSN, maintenance windows and monitors', async () => {
+    const created = (await answer('POST', '/api/v1/services', { name: 'Views checkout' })) as { id: string };
+    conforms(views.ServiceWithKey, created, 'POST /services');
+    conforms(views.ServiceWithKey, await answer('POST', `/api/v1/services/${created.id}/rotate-key`), 'rotate-key');
+    conforms(views.Service, await answer('GET', `/api/v1/services/${created.id}`), 'GET /services/:id');
+    list(views.Service, await answer('GET', '/api/v1/services?limit=100'), 'GET /services');
+    conforms(views.Dsn, await answer('GET', `/api/v1/services/${created.id}/dsn`), 'GET dsn');
+
+    const maintenance = `/api/v1/services/${created.id}/maintenance`;
+    conforms(views.MaintenanceWindow, await answer('POST', maintenance, { duration_s: 3600 }), 'POST maintenance');
+    list(views.MaintenanceWindow, await answer('GET', maintenance), 'GET maintenance');
+    conforms(views.MaintenanceEnded, await answer('DELETE', maintenance), 'DELETE maintenance');
+
+    const monitor = (await answer('POST', '/api/v1/monitors', {
+      service_id: created.id,
+      name: 'Nightly job',
+      kind: 'heartbeat',
+      period_seconds: 3600,
+    })) as { id: string };
+    conforms(views.CreatedMonitor, monitor, 'POST /monitors');
+    conforms(views.Monitor, await answer('PATCH', `/api/v1/monitors/${monitor.id}`, { paused: true }), 'PATCH');
+    list(views.Monitor, await answer('GET', `/api/v1/monitors?service_id=${created.id}`), 'GET /monitors');
+    list(views.Check, await answer('GET', `/api/v1/monitors/${monitor.id}/checks`), 'GET checks', true);
+
+    const health = await run('production-monitoring', { action: 'health_check' });
+    conforms(views.HealthCheck, health, 'health_check');
+    for (const time_window of ['1h', '7d'])
+      conforms(
+        views.PerformanceReport,
+        await run('production-monitoring', { action: 'performance_report', time_window }),
+        `performance_report ${time_window}`,
+      );
+  });
+
+  it('an incident from an alert: the incident, its list, timeline, alerts, escalation and updates', async () => {
+    const service = (await answer('POST', '/api/v1/services', { name: 'Views payments' })) as {
+      integration_key: string;
+    };
+    const enqueued = await h.call('POST', '/v2/enqueue', {
+      body: {
+        routing_key: service.integration_key,
+        event_action: 'trigger',
+        payload: { summary: 'Payments down', source: 'probe', severity: 'critical' },
+      },
+    });
+    expect(enqueued.statusCode, enqueued.body).toBe(202);
+    const alerts = (await answer('GET', '/api/v1/alerts?limit=10')) as { data: Array<{ incident_id: string }> };
+    list(views.Alert, alerts, 'GET /alerts');
+    const id = alerts.data[0]?.incident_id as string;
+
+    conforms(views.Incident, await answer('GET', `/api/v1/incidents/${id}`), 'GET /incidents/:id');
+    list(views.Incident, await answer('GET', '/api/v1/incidents?limit=5'), 'GET /incidents');
+    list(views.Alert, await answer('GET', `/api/v1/incidents/${id}/alerts`), 'GET incident alerts');
+    conforms(views.IncidentEscalation, await answer('GET', `/api/v1/incidents/${id}/escalation`), 'escalation');
+    conforms(
+      views.Incident,
+      await answer('POST', `/api/v1/incidents/${id}/roles`, { role: 'technical_lead', user: admin.handle }),
+      'roles',
+    );
+    conforms(views.Incident, await answer('POST', `/api/v1/incidents/${id}/acknowledge`, {}), 'acknowledge');
+    conforms(views.UpdateSchedule, await answer('GET', `/api/v1/incidents/${id}/updates/next`), 'updates/next');
+    const draft = { status_text: 'Failing over to the second region' };
+    conforms(views.UpdatePreview, await answer('POST', `/api/v1/incidents/${id}/updates/preview`, draft), 'preview');
+    conforms(views.UpdateSent, await answer('POST', `/api/v1/incidents/${id}/updates`, draft), 'updates');
+    for (const template of ['initial', 'resolution'])
+      conforms(
+        views.Message,
+        await answer('GET', `/api/v1/incidents/${id}/communications/${template}/preview`),
+        `${template} preview`,
+      );
+    list(views.TimelineEvent, await answer('GET', `/api/v1/incidents/${id}/timeline?limit=50`), 'timeline');
+  });
+
+  it('people: users, the session, tokens, contact methods, notification rules and stakeholders', async () => {
+    list(views.User, await answer('GET', '/api/v1/users?limit=200'), 'GET /users');
+    conforms(views.User, await answer('GET', `/api/v1/users/${admin.userId}`), 'GET /users/:id');
+    const session = await h.call('POST', '/api/v1/session', { body: { token: admin.token } });
+    expect(session.statusCode, session.body).toBe(200);
+    conforms(views.Session, session.json(), 'POST /session');
+
+    conforms(
+      views.IssuedToken,
+      await answer('POST', '/api/v1/tokens', { user: admin.userId, role: 'viewer' }),
+      'token',
+    );
+    list(views.Token, await answer('GET', '/api/v1/tokens?limit=200'), 'GET /tokens');
+
+    const methods = `/api/v1/users/${admin.userId}/contact-methods`;
+    const method = (await answer('POST', methods, { kind: 'email', address: 'views@example.test' })) as { id: string };
+    conforms(views.ContactMethod, method, 'POST contact method');
+    list(views.ContactMethod, await answer('GET', methods), 'GET contact methods');
+    const rules = `/api/v1/users/${admin.userId}/notification-rules`;
+    conforms(
+      views.NotificationRule,
+      await answer('POST', rules, { contact_method_id: method.id, delay_seconds: 0 }),
+      'POST rule',
+    );
+    list(views.NotificationRule, await answer('GET', rules), 'GET rules');
+
+    const stakeholder = { name: 'CEO', kind: 'email', address: 'ceo@example.test', severities: ['P0'] };
+    conforms(views.Stakeholder, await answer('POST', '/api/v1/stakeholders', stakeholder), 'POST stakeholder');
+    list(views.Stakeholder, await answer('GET', '/api/v1/stakeholders'), 'GET stakeholders');
+    list(views.Template, await answer('GET', '/api/v1/templates'), 'GET templates');
+  });
+
+  it('on-call: policies, teams, schedules, shifts, overrides, who is on call and calendar links', async () => {
+    const policy = await answer('POST', '/api/v1/escalation-policies', {
+      name: 'Views policy',
+      levels: [{ delay_seconds: 0, targets: [{ type: 'user', id: admin.userId }] }],
+    });
+    conforms(views.Policy, policy, 'POST policy');
+    list(views.Policy, await answer('GET', '/api/v1/escalation-policies?limit=200'), 'GET policies');
+    conforms(
+      views.Team,
+      await answer('POST', '/api/v1/teams', { name: 'Views team', members: [admin.userId] }),
+      'team',
+    );
+    list(views.Team, await answer('GET', '/api/v1/teams?limit=200'), 'GET teams');
+
+    const schedule = (await answer('POST', '/api/v1/schedules', {
+      name: 'Views rota',
+      timezone: 'Europe/Berlin',
+      layers: [
+        {
+          name: 'Days',
+          rotation: { kind: 'daily', handoff_at: '2030-05-01T09:00:00Z', participants: [admin.userId] },
+          restrictions: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }],
+        },
+      ],
+    })) as { id: string };
+    conforms(views.Schedule, schedule, 'POST schedule');
+    list(views.Schedule, await answer('GET', '/api/v1/schedules?limit=200'), 'GET schedules');
+    const start = new Date(h.clock.now().getTime() + HOUR).toISOString();
+    const end = new Date(h.clock.now().getTime() + 2 * HOUR).toISOString();
+    const overrides = `/api/v1/schedules/${schedule.id}/overrides`;
+    conforms(views.Override, await answer('POST', overrides, { user_id: admin.userId, start, end }), 'override');
+    list(views.Override, await answer('GET', overrides), 'GET overrides');
+    const shifts = await answer('GET', `/api/v1/schedules/${schedule.id}/shifts`);
+    conforms(views.ShiftWindow, shifts, 'GET shifts');
+    expect((shifts as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    conforms(views.OnCallOverview, await answer('GET', '/api/v1/oncall'), 'GET /oncall');
+    conforms(views.CalendarLink, await answer('POST', '/api/v1/ical/tokens', {}), 'POST ical token');
+    conforms(views.CalendarLinksRevoked, await answer('DELETE', `/api/v1/users/${admin.userId}/ical-tokens`), 'revoke');
+  });
+
+  it('errors and the database dashboards: groups, analytics, database-scalability', async () => {
+    const service = (await answer('POST', '/api/v1/services', { name: 'Views api' })) as { id: string };
+    await answer('POST', '/api/v1/errors', {
+      service: service.id,
+      exception: { type: 'TypeError', value: 'x is undefined' },
+    });
+    const groups = (await answer('GET', '/api/v1/errors/groups?status=unresolved&limit=50')) as {
+      data: Array<{ id: string }>;
+    };
+    list(views.ErrorGroup, groups, 'GET error groups');
+    const analytics = await run('error-tracking', { action: 'get_error_analytics', time_window: '1h' });
+    conforms(views.ErrorAnalytics, analytics, 'get_error_analytics');
+    expect((analytics as { top_groups: unknown[] }).top_groups.length).toBeGreaterThan(0);
+    const group = groups.data[0]?.id as string;
+    conforms(views.ErrorGroup, await answer('POST', `/api/v1/errors/groups/${group}/resolve`), 'resolve group');
+    await answer('POST', '/api/v1/errors', {
+      service: service.id,
+      exception: { type: 'TypeError', value: 'x is undefined' },
+    });
+    const regressed = await run('error-tracking', { action: 'get_error_analytics', time_window: '1h' });
+    conforms(views.ErrorAnalytics, regressed, 'get_error_analytics with a regressed group');
+    expect((regressed as { regressed_groups: unknown[] }).regressed_groups.length).toBeGreaterThan(0);
+
+    conforms(views.DbHealth, await run('database-scalability', { action: 'health_check' }), 'db health_check');
+    conforms(
+      views.PoolStatus,
+      await run('database-scalability', { action: 'connection_pool_status' }),
+      'connection_pool_status',
+    );
+    conforms(
+      views.Analysis,
+      await run('database-scalability', { action: 'performance_analysis' }),
+      'performance_analysis',
+    );
+    list(views.RegisteredDatabase, await answer('GET', '/api/v1/databases'), 'GET /databases', true);
+  });
+});

@@ -1,0 +1,109 @@
+// The runbook's monitoring dashboards ("Tools and Resources"): production health, database
+// performance and error tracking, each built on the runbook's functions; GDPR compliance waits for its
+// function. This module and its charts load only when a dashboard is opened.
+import { lazy, Suspense } from 'react';
+import { Link, Route, Routes } from 'react-router';
+import type { Session } from '../shared/api.ts';
+import './dashboards.css';
+
+// Each dashboard (and uPlot with the first of them) loads when it is opened, not with the list.
+const ProductionHealth = lazy(() =>
+  import('./dashboard-production.tsx').then((m) => ({ default: m.ProductionHealth })),
+);
+const DatabasePerformance = lazy(() =>
+  import('./dashboard-database.tsx').then((m) => ({ default: m.DatabasePerformance })),
+);
+const ErrorTracking = lazy(() => import('./dashboard-errors.tsx').then((m) => ({ default: m.ErrorTracking })));
+
+const DASHBOARDS = [
+  [
+    'production-health',
+    'Production health',
+    'Service states, monitors, Vigil’s own health; p50/p95/p99 response times and degradation against the baseline.',
+    'production-monitoring: health_check, performance_report',
+  ],
+  [
+    'database',
+    'Database performance',
+    'Connections against the limit, blocking and long-running queries, cache hit ratio.',
+    'database-scalability: health_check, connection_pool_status, performance_analysis',
+  ],
+  [
+    'errors',
+    'Error tracking',
+    'Error rate over time, top error groups, new and regressed groups.',
+    'error-tracking: get_error_analytics',
+  ],
+  ['gdpr', 'GDPR compliance', 'Compliance report and consent status.', 'gdpr-compliance (not available yet)'],
+] as const;
+
+// Every role may read the dashboards; only resolving an error group needs more than a viewer.
+export function Dashboards({ session }: { session: Session }) {
+  return (
+    <Suspense fallback={<p className="notice">Loading dashboard…</p>}>
+      <Routes>
+        <Route index element={<DashboardList />} />
+        <Route path="production-health" element={<ProductionHealth />} />
+        <Route path="database" element={<DatabasePerformance />} />
+        <Route path="errors" element={<ErrorTracking canResolve={session.role !== 'viewer'} />} />
+        <Route path="gdpr" element={<Gdpr />} />
+        <Route
+          path="*"
+          element={
+            <p className="notice">
+              No such dashboard. <Link to="/dashboards">All dashboards</Link>
+            </p>
+          }
+        />
+      </Routes>
+    </Suspense>
+  );
+}
+
+function DashboardList() {
+  return (
+    <section className="dashboard" aria-labelledby="dashboards-title">
+      <div className="heading">
+        <h1 id="dashboards-title">Dashboards</h1>
+      </div>
+      <p className="dash-intro">
+        The runbook’s monitoring dashboards. Figures refresh every 30 seconds while a dashboard is open.
+      </p>
+      <ul className="dash-list">
+        {DASHBOARDS.map(([slug, title, text, source]) => (
+          <li key={slug}>
+            <Link to={`/dashboards/${slug}`} className="dash-link">
+              <span className="dash-link-title">{title}</span>
+              <span>{text}</span>
+              <span className="muted">{source}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Gdpr() {
+  return (
+    <section className="dashboard" aria-labelledby="gdpr-title">
+      <p className="dash-crumbs">
+        <Link to="/dashboards">Dashboards</Link> /
+      </p>
+      <div className="heading">
+        <h1 id="gdpr-title">GDPR compliance</h1>
+      </div>
+      <div className="dash-card dash-placeholder" data-testid="gdpr-placeholder">
+        <h2>Arrives with the GDPR compliance feature</h2>
+        <p>
+          This dashboard will show the runbook’s <code>gdpr-compliance</code> function — the compliance report and
+          consent status. Vigil has no such function yet, so there is nothing to show here.
+        </p>
+        <p>
+          Until then, treat a suspected GDPR violation as a security incident: the runbook requires reporting it to the
+          authorities <strong>within 72 hours</strong>, and legal counsel is the contact.
+        </p>
+      </div>
+    </section>
+  );
+}

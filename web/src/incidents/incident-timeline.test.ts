@@ -1,0 +1,258 @@
+// Timeline entries in words: every kind the server writes gets a readable label and lines (never raw
+// JSON), unknown kinds a humanised label and the generic view, and runs of skipped levels one row.
+import { describe as group, expect, it } from 'vitest';
+import type { TimelineEvent } from '../shared/api.ts';
+import { describe, humanize, rows } from './incident-timeline.ts';
+
+const AT = '2026-11-28T10:00:00.000Z';
+let n = 0;
+const entry = (kind: string, data: Record<string, unknown>, at = AT): TimelineEvent => ({
+  id: `evt${(n += 1)}`,
+  at,
+  actor: { type: 'user', id: 'u1', name: 'ana' },
+  kind,
+  data,
+});
+
+group('describe', () => {
+  const cases: Array<[string, Record<string, unknown>, RegExp, RegExp[]]> = [
+    [
+      'created',
+      { title: 't', severity: 'P1', service: 'checkout', ack_due_at: AT, classified_by: 'severity.critical' },
+      /^Opened as P1 high$/,
+      [/Service checkout/, /Respond by/, /rule severity\.critical/],
+    ],
+    [
+      'acknowledged',
+      { response_ms: 125_000, within_target: true },
+      /^Incident acknowledged$/,
+      [/after 2m, within the response target/],
+    ],
+    [
+      'acknowledged',
+      { response_ms: 1_200_000, within_target: false },
+      /^Incident acknowledged$/,
+      [/after 20m, after the response target/],
+    ],
+    [
+      'resolved',
+      { duration_ms: 3_900_000, previous_phase: 'mitigation' },
+      /^Incident resolved$/,
+      [/after 1h 5m/, /from the mitigation phase/],
+    ],
+    ['reopened', { phase: 'investigation', reason: 'back again' }, /^Incident reopened$/, [/back to investigation/]],
+    [
+      'severity_changed',
+      { from: 'P2', to: 'P0', ack_due_at: AT },
+      /^Severity changed from P2 medium to P0 critical$/,
+      [/Respond by/],
+    ],
+    [
+      'phase_changed',
+      { from: 'detection', to: 'investigation', due_at: AT },
+      /^Phase moved from detection to investigation$/,
+      [/time box ends/],
+    ],
+    ['phase_changed', { from: 'mitigation', to: 'resolution', due_at: null }, /to resolution$/, [/open-ended/]],
+    [
+      'role_assigned',
+      { role: 'incident_commander', user: 'casey', previous: 'bo' },
+      /^Incident commander assigned to @casey$/,
+      [/was @bo/],
+    ],
+    ['role_unassigned', { role: 'communication_lead', previous: 'bo' }, /^Communication lead unassigned$/, [/was @bo/]],
+    [
+      'response_breached',
+      { severity: 'P1', ack_due_at: AT, late_ms: 61_000 },
+      /^Response target missed$/,
+      [/P1 high was due/, /1m late/],
+    ],
+    [
+      'alert_added',
+      { summary: 'Checkout 500s', severity: 'critical', classified_as: 'P1', rule: 'severity.critical' },
+      /^Alert added$/,
+      [/Checkout 500s/, /critical → P1 high by rule severity\.critical/],
+    ],
+    [
+      'alerts_added',
+      {
+        count: 12,
+        alerts: [
+          { summary: 'a', classified_as: 'P2' },
+          { summary: 'b', classified_as: 'P2' },
+        ],
+      },
+      /^12 alerts added$/,
+      [/a \(P2 medium\)/, /… and 10 more/],
+    ],
+    [
+      'recent_changes',
+      { changes: [{ summary: 'Deploy 42', source: 'ci', timestamp: AT }] },
+      /^Recent changes to the service: 1$/,
+      [/Deploy 42 \(ci\)/],
+    ],
+    [
+      'escalated',
+      {
+        level: 2,
+        name: 'technical lead',
+        loop: 0,
+        policy: 'Seed',
+        paged: [
+          { id: 'u1', handle: 'ana' },
+          { id: 'u2', handle: 'bo' },
+        ],
+      },
+      /^Escalated to level 2 \(technical lead\)$/,
+      [/Paged @ana, @bo/, /Policy Seed/],
+    ],
+    [
+      'escalation_exhausted',
+      { policy: 'Seed', reached: 0, admins_paged: 2 },
+      /^Escalation ran out of levels$/,
+      [/2 admin\(s\) paged instead/],
+    ],
+    [
+      'escalation_suppressed',
+      { reason: 'the service is in maintenance', until: AT },
+      /^Escalation suppressed$/,
+      [/maintenance/, /until/],
+    ],
+    [
+      'status_update',
+      { status_text: 'Rolled back', next_update_at: AT, notified: 3 },
+      /^Status update sent$/,
+      [/to 3 stakeholder/, /next update by/],
+    ],
+    [
+      'update_overdue',
+      { due_at: AT, next_reminder_at: null, reminded: ['ana'], via: 'roles', notifications: 1 },
+      /^Status update overdue$/,
+      [/was due/, /reminded @ana/],
+    ],
+    [
+      'notification_sent',
+      { kind: 'page', channel: 'email', destination: 'a@b.test', attempt: 1 },
+      /^Notification sent: page by email$/,
+      [/to a@b\.test/],
+    ],
+    [
+      'notification_retried',
+      { kind: 'update', channel: 'webhook', attempt: 2, error: 'HTTP 503', next_attempt_at: AT },
+      /^Notification failed, retrying/,
+      [/error: HTTP 503/, /attempt 2/],
+    ],
+    [
+      'notification_dead',
+      { kind: 'page', channel: 'sms', attempts: 5, error: 'refused' },
+      /^Notification undeliverable: page by sms$/,
+      [/after 5 attempt/, /refused/],
+    ],
+  ];
+  it.each(cases)('%s', (kind, data, label, lines) => {
+    const d = describe(entry(kind, data));
+    expect(d.label).toMatch(label);
+    const text = [...d.lines, d.quote ?? ''].join('\n');
+    for (const line of lines) expect(text).toMatch(line);
+    expect(text).not.toContain('{');
+    expect(d.rest).toBeUndefined();
+  });
+
+  it('keeps what people wrote as written', () => {
+    expect(describe(entry('note', { text: 'line 1\nline 2' }))).toMatchObject({
+      label: 'Note',
+      quote: 'line 1\nline 2',
+    });
+    expect(
+      describe(entry('resolved', { duration_ms: 1000, previous_phase: 'detection', note: 'all alerts resolved' }))
+        .quote,
+    ).toBe('all alerts resolved');
+  });
+
+  it('reads the diagnostics check by check, a failed check saying so', () => {
+    const d = describe(
+      entry('diagnostics', {
+        production_health: {
+          status: 'degraded',
+          problems: ['monitor down: api'],
+          services_checked: 3,
+          services_not_operational: [{ name: 'api', status: 'down' }],
+          vigil: {
+            database: { reachable: true, latency_ms: 0.2 },
+            outbox: { due: 1, dead_last_24h: 0 },
+            escalation_engine: { overdue_escalations: 2 },
+          },
+        },
+        database_health: {
+          target: { name: 'vigil' },
+          database: { engine: 'postgresql', version: '17.2', reachable: true, latency_ms: 1.5, size_bytes: 52_428_800 },
+        },
+        error_analytics: { error: 'timed out' },
+        performance: {
+          time_window: '1h',
+          summary: { request_count: 120, error_rate: 0.025 },
+          services_checked: 3,
+          services_degraded_or_failing: [{ name: 'api', status: 'degraded', error_rate: 0.1, degradation_pct: 240 }],
+        },
+        took_ms: 1500,
+        shared_with: 2,
+      }),
+    );
+    expect(d.label).toBe('Automatic diagnostics');
+    expect(d.tone).toBe('bad');
+    expect(d.lines.join('\n')).toMatch(/ran in 2s[\s\S]*shared with 2 other/);
+    const sections = Object.fromEntries((d.sections ?? []).map((s) => [s.title, s.lines.join('\n')]));
+    expect(Object.keys(sections)).toEqual(['Production health', 'Database', 'Errors', 'Performance']);
+    expect(sections['Production health']).toMatch(
+      new RegExp(
+        String.raw`Overall: degraded[\s\S]*Problem: monitor down: api[\s\S]*not operational: api \(down\)` +
+          String.raw`[\s\S]*2 escalation\(s\) overdue[\s\S]*Outbox: 1 due`,
+      ),
+    );
+    expect(sections.Database).toMatch(/vigil: postgresql 17\.2[\s\S]*Reachable, 1\.5 ms, 50\.0 MB/);
+    expect(sections.Errors).toBe('Check failed: timed out');
+    expect(sections.Performance).toMatch(
+      /120 check\(s\), error rate 2\.5%[\s\S]*api, degraded, errors 10%, 240% slower/,
+    );
+    expect(d.rest).toBeUndefined();
+  });
+
+  it('shows unknown kinds, and known kinds in shapes it does not expect, without failing', () => {
+    expect(describe(entry('postmortem_scheduled', { at: AT, room: 'B' }))).toEqual({
+      label: 'Postmortem scheduled',
+      tone: 'plain',
+      lines: [],
+      rest: { at: AT, room: 'B' },
+    });
+    expect(describe(entry('escalated', {})).label).toBe('Escalated to level ?');
+    expect(humanize('notification.dead-letter')).toBe('Notification dead letter');
+  });
+});
+
+group('rows', () => {
+  it('folds skipped levels written together into one row, newest entries first as given', () => {
+    const skipped = [4, 3, 2, 1].map((level) =>
+      entry('escalation_skipped', { level, name: `L${level}`, policy: 'Seed', reason: 'nobody to page at this level' }),
+    );
+    const later = entry('note', { text: 'x' }, '2026-11-28T10:05:00.000Z');
+    const lone = entry(
+      'escalation_skipped',
+      { level: 1, policy: 'Seed', reason: 'nobody' },
+      '2026-11-28T09:00:00.000Z',
+    );
+    const out = rows([later, ...skipped, lone]);
+    expect(out.map((r) => r.described.label)).toEqual([
+      'Note',
+      'Escalation levels 1, 2, 3, 4 skipped',
+      'Escalation level 1 skipped',
+    ]);
+    expect(out[1]?.described.lines).toEqual([
+      'Level 1 (L1): nobody to page at this level',
+      'Level 2 (L2): nobody to page at this level',
+      'Level 3 (L3): nobody to page at this level',
+      'Level 4 (L4): nobody to page at this level',
+      'Policy Seed',
+    ]);
+    expect(new Set(out.map((r) => r.key)).size).toBe(3);
+  });
+});

@@ -1,0 +1,394 @@
+// Timeline entries in words: each kind the server writes (incidents, alerts, escalation, notifications,
+// status updates, the automatic diagnostics) becomes a label and a few readable lines. Pure; kinds it
+// does not know fall back to a humanised kind and the generic key/value view.
+import type { ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
+import { SEVERITY_LABEL, span } from '../shared/format.ts';
+import { ROLE_LABEL } from './incident-api.ts';
+
+export type Tone = 'bad' | 'good' | 'info' | 'plain';
+
+export interface Section {
+  title: string;
+  lines: string[];
+  tone?: Tone;
+}
+
+export interface Described {
+  /** The entry's kind in words, e.g. "Acknowledged". */
+  label: string;
+  tone: Tone;
+  /** Short facts, one a line. */
+  lines: string[];
+  /** Text people wrote (a note, a status update), shown as written. */
+  quote?: string;
+  /** Named groups of lines (the diagnostics' checks). */
+  sections?: Section[];
+  /** Everything else, for the generic key/value view. */
+  rest?: Record<string, unknown>;
+}
+
+type Data = Record<string, unknown>;
+
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const obj = (v: unknown): Data | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Data) : null;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const sev = (v: unknown): string =>
+  typeof v === 'string' && v in SEVERITY_LABEL ? SEVERITY_LABEL[v as Severity] : (str(v) ?? 'unknown severity');
+const role = (v: unknown): string =>
+  typeof v === 'string' && v in ROLE_LABEL ? ROLE_LABEL[v as ResponseRole] : humanize(str(v) ?? 'role');
+const at = (v: unknown): string =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v))
+    ? new Date(v).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })
+    : '—';
+const ms = (v: unknown): string | null => (num(v) === null ? null : span(num(v) as number));
+const handles = (v: unknown): string =>
+  list(v)
+    .map((p) => `@${typeof p === 'string' ? p : (str(obj(p)?.handle) ?? str(obj(p)?.id) ?? '?')}`)
+    .join(', ');
+const compact = (lines: Array<string | number | null | false | undefined>): string[] =>
+  lines.filter((l): l is string => typeof l === 'string' && l !== '');
+
+/** "notification_sent" → "Notification sent". */
+export function humanize(kind: string): string {
+  const words = kind.replace(/[_.-]+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Entry';
+}
+
+const bytes = (v: unknown): string | null => {
+  const n = num(v);
+  if (n === null) return null;
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${Math.round(n / 1024)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GB`;
+};
+const pct = (v: unknown): string | null => (num(v) === null ? null : `${Math.round((num(v) as number) * 1000) / 10}%`);
+
+/** One check of the diagnostics; a check that failed carries only `error`. */
+function check(title: string, value: unknown, lines: (d: Data) => string[]): Section | null {
+  const d = obj(value);
+  if (!d) return null;
+  if (typeof d.error === 'string') return { title, lines: [`Check failed: ${d.error}`], tone: 'bad' };
+  return { title, lines: lines(d) };
+}
+
+function diagnostics(d: Data): Described {
+  const sections = [
+    check('Production health', d.production_health, (h) => {
+      const vigil = obj(h.vigil);
+      const db = obj(vigil?.database);
+      const outbox = obj(vigil?.outbox);
+      const engine = obj(vigil?.escalation_engine);
+      const troubled = list(h.services_not_operational).map(
+        (s) => `${str(obj(s)?.name) ?? '?'} (${str(obj(s)?.status) ?? '?'})`,
+      );
+      return compact([
+        `Overall: ${str(h.status) ?? 'unknown'}`,
+        ...list(h.problems).map((p) => `Problem: ${String(p)}`),
+        `${num(h.services_checked) ?? 0} service(s) checked` +
+          `${troubled.length ? `; not operational: ${troubled.join(', ')}` : '; all operational'}`,
+        db &&
+          `Vigil database ${db.reachable === false ? 'unreachable' : 'reachable'}` +
+            `${num(db.latency_ms) !== null ? ` (${num(db.latency_ms)} ms)` : ''}`,
+        engine &&
+          (num(engine.overdue_escalations) ?? 0) > 0 &&
+          `${num(engine.overdue_escalations)} escalation(s) overdue`,
+        outbox && `Outbox: ${num(outbox.due) ?? 0} due, ${num(outbox.dead_last_24h) ?? 0} undeliverable in 24 h`,
+      ]);
+    }),
+    check('Database', d.database_health, (h) => {
+      const db = obj(h.database) ?? h;
+      return compact([
+        `${str(obj(h.target)?.name) ?? 'database'}: ${str(db.engine) ?? ''} ${str(db.version) ?? ''}`.trim(),
+        `${db.reachable === false ? 'Unreachable' : 'Reachable'}` +
+          `${num(db.latency_ms) !== null ? `, ${num(db.latency_ms)} ms` : ''}` +
+          `${bytes(db.size_bytes) ? `, ${bytes(db.size_bytes)}` : ''}`,
+        ...list(h.problems).map((p) => `Problem: ${String(p)}`),
+      ]);
+    }),
+    check('Errors', d.error_analytics, (h) => {
+      const totals = obj(h.totals) ?? {};
+      const rate = obj(h.rate) ?? {};
+      const top = list(h.top_groups)
+        .slice(0, 5)
+        .map((g) => `${str(obj(g)?.title) ?? '?'}: ${num(obj(g)?.events) ?? num(obj(g)?.events_total) ?? 0} event(s)`);
+      return compact([
+        `Last ${str(h.time_window) ?? 'hour'}: ${num(totals.events) ?? 0} event(s) ` +
+          `in ${num(totals.groups) ?? 0} group(s), ${num(totals.users_affected) ?? 0} user(s) affected`,
+        ((num(totals.new_groups) ?? 0) > 0 || (num(totals.regressed_groups) ?? 0) > 0) &&
+          `${num(totals.new_groups) ?? 0} new, ${num(totals.regressed_groups) ?? 0} regressed`,
+        num(rate.peak_per_minute) !== null &&
+          `Peak ${num(rate.peak_per_minute)}/min, average ${num(rate.per_minute_avg) ?? 0}/min`,
+        ...top.map((t) => `Top: ${t}`),
+      ]);
+    }),
+    check('Performance', d.performance, (h) => {
+      const summary = obj(h.summary) ?? {};
+      const bad = list(h.services_degraded_or_failing).map((s) => {
+        const o = obj(s) ?? {};
+        return compact([
+          str(o.name) ?? '?',
+          str(o.status),
+          pct(o.error_rate) && `errors ${pct(o.error_rate)}`,
+          num(o.degradation_pct) !== null && `${num(o.degradation_pct)}% slower`,
+        ]).join(', ');
+      });
+      return compact([
+        `Last ${str(h.time_window) ?? 'hour'}: ${num(summary.request_count) ?? 0} check(s)` +
+          `${pct(summary.error_rate) ? `, error rate ${pct(summary.error_rate)}` : ''}`,
+        bad.length
+          ? `Degraded or failing: ${bad.join('; ')}`
+          : `${num(h.services_checked) ?? 0} service(s) checked, none degraded`,
+      ]);
+    }),
+  ].filter((s): s is Section => s !== null);
+  const known = new Set([
+    'production_health',
+    'database_health',
+    'error_analytics',
+    'performance',
+    'took_ms',
+    'shared_with',
+  ]);
+  const rest = Object.fromEntries(Object.entries(d).filter(([k]) => !known.has(k)));
+  const bad = sections.some(
+    (s) => s.tone === 'bad' || s.lines.some((l) => /^(Overall: (down|degraded)|Problem|Unreachable)/.test(l)),
+  );
+  return {
+    label: 'Automatic diagnostics',
+    tone: bad ? 'bad' : 'info',
+    lines: compact([
+      `Runbook phase 2 health checks, ran in ${ms(d.took_ms) ?? '?'}`,
+      num(d.shared_with) && `shared with ${num(d.shared_with)} other incident(s)`,
+    ]),
+    sections,
+    ...(Object.keys(rest).length > 0 && { rest }),
+  };
+}
+
+const KINDS: Record<string, (d: Data) => Described> = {
+  created: (d) => ({
+    label: `Opened as ${sev(d.severity)}`,
+    tone: 'bad',
+    lines: compact([
+      str(d.service) && `Service ${str(d.service)}`,
+      `Respond by ${at(d.ack_due_at)}`,
+      str(d.classified_by) && `Severity from rule ${str(d.classified_by)}`,
+    ]),
+  }),
+  acknowledged: (d) => ({
+    label: 'Incident acknowledged',
+    tone: 'good',
+    lines: compact([
+      ms(d.response_ms) &&
+        `after ${ms(d.response_ms)}, ` +
+          `${d.within_target === false ? 'after the response target' : 'within the response target'}`,
+    ]),
+  }),
+  resolved: (d) => ({
+    label: 'Incident resolved',
+    tone: 'good',
+    lines: compact([
+      ms(d.duration_ms) && `after ${ms(d.duration_ms)}`,
+      str(d.previous_phase) && `from the ${str(d.previous_phase)} phase`,
+    ]),
+    ...(str(d.note) && { quote: str(d.note) as string }),
+  }),
+  reopened: (d) => ({
+    label: 'Incident reopened',
+    tone: 'bad',
+    lines: compact([str(d.phase) && `back to ${str(d.phase)}`]),
+    ...(str(d.reason) && { quote: str(d.reason) as string }),
+  }),
+  note: (d) => ({ label: 'Note', tone: 'plain', lines: [], quote: str(d.text) ?? '' }),
+  severity_changed: (d) => ({
+    label: `Severity changed from ${sev(d.from)} to ${sev(d.to)}`,
+    tone: 'info',
+    lines: compact([`Respond by ${at(d.ack_due_at)}`]),
+    ...(str(d.reason) && { quote: str(d.reason) as string }),
+  }),
+  phase_changed: (d) => ({
+    label: `Phase moved from ${str(d.from) ?? '?'} to ${str(d.to) ?? '?'}`,
+    tone: 'info',
+    lines: compact([d.due_at ? `time box ends ${at(d.due_at)}` : 'open-ended']),
+  }),
+  role_assigned: (d) => ({
+    label: `${role(d.role)} assigned to @${str(d.user) ?? '?'}`,
+    tone: 'info',
+    lines: compact([str(d.previous) && `was @${str(d.previous)}`]),
+  }),
+  role_unassigned: (d) => ({
+    label: `${role(d.role)} unassigned`,
+    tone: 'info',
+    lines: compact([str(d.previous) && `was @${str(d.previous)}`]),
+  }),
+  response_breached: (d) => ({
+    label: 'Response target missed',
+    tone: 'bad',
+    lines: compact([
+      `${sev(d.severity)} was due ${at(d.ack_due_at)}`,
+      ms(d.late_ms) && `${ms(d.late_ms)} late when noticed`,
+    ]),
+  }),
+  alert_added: (d) => ({
+    label: 'Alert added',
+    tone: 'bad',
+    lines: compact([
+      str(d.summary),
+      `${str(d.severity) ?? 'no severity'} → ${sev(d.classified_as)}${str(d.rule) ? ` by rule ${str(d.rule)}` : ''}`,
+    ]),
+  }),
+  alerts_added: (d) => {
+    const alerts = list(d.alerts).map((a) => `${str(obj(a)?.summary) ?? '?'} (${sev(obj(a)?.classified_as)})`);
+    const more = (num(d.count) ?? alerts.length) - alerts.length;
+    return {
+      label: `${num(d.count) ?? alerts.length} alerts added`,
+      tone: 'bad',
+      lines: [...alerts, ...(more > 0 ? [`… and ${more} more`] : [])],
+    };
+  },
+  recent_changes: (d) => {
+    const changes = list(d.changes).map(
+      (c) =>
+        `${str(obj(c)?.summary) ?? '?'}${str(obj(c)?.source) ? ` (${str(obj(c)?.source)})` : ''}, ` +
+        `${at(obj(c)?.timestamp)}`,
+    );
+    return { label: `Recent changes to the service: ${changes.length}`, tone: 'info', lines: changes };
+  },
+  escalated: (d) => ({
+    label: `Escalated to level ${num(d.level) ?? '?'}${str(d.name) ? ` (${str(d.name)})` : ''}`,
+    tone: 'bad',
+    lines: compact([
+      list(d.paged).length ? `Paged ${handles(d.paged)}` : null,
+      str(d.policy) && `Policy ${str(d.policy)}${(num(d.loop) ?? 0) > 0 ? `, repeat ${num(d.loop)}` : ''}`,
+    ]),
+  }),
+  escalation_skipped: (d) => ({
+    label: `Escalation level ${num(d.level) ?? '?'}${str(d.name) ? ` (${str(d.name)})` : ''} skipped`,
+    tone: 'plain',
+    lines: compact([str(d.reason), str(d.policy) && `Policy ${str(d.policy)}`]),
+  }),
+  escalation_exhausted: (d) => ({
+    label: 'Escalation ran out of levels',
+    tone: 'bad',
+    lines: compact([
+      str(d.policy) && `Policy ${str(d.policy)} reached nobody`,
+      `${num(d.admins_paged) ?? 0} admin(s) paged instead`,
+    ]),
+  }),
+  escalation_suppressed: (d) => ({
+    label: 'Escalation suppressed',
+    tone: 'info',
+    lines: compact([str(d.reason), d.until ? `until ${at(d.until)}` : null]),
+  }),
+  escalation_policy_changed: (d) => ({
+    label: `Escalation policy: ${str(d.policy) ?? '?'}`,
+    tone: 'info',
+    lines: compact([str(d.severity) && `for ${sev(d.severity)}`]),
+  }),
+  status_update: (d) => ({
+    label: 'Status update sent',
+    tone: 'info',
+    lines: compact([
+      `to ${num(d.notified) ?? 0} stakeholder(s)`,
+      d.next_update_at ? `next update by ${at(d.next_update_at)}` : 'no further update scheduled',
+    ]),
+    quote: str(d.status_text) ?? '',
+  }),
+  update_overdue: (d) => ({
+    label: 'Status update overdue',
+    tone: 'bad',
+    lines: compact([
+      `was due ${at(d.due_at)}`,
+      list(d.reminded).length
+        ? `reminded ${handles(d.reminded)}${d.via === 'admins' ? ' (admins: nobody holds the roles)' : ''}`
+        : null,
+      d.next_reminder_at ? `next reminder ${at(d.next_reminder_at)}` : null,
+    ]),
+  }),
+  notification_sent: (d) => ({
+    label: `Notification sent: ${humanize(str(d.kind) ?? 'message').toLowerCase()} by ${str(d.channel) ?? '?'}`,
+    tone: 'plain',
+    lines: compact([
+      str(d.destination) && `to ${str(d.destination)}`,
+      (num(d.attempt) ?? 1) > 1 && `attempt ${num(d.attempt)}`,
+      num(d.bundled) && `bundled with ${(num(d.bundled) as number) - 1} other(s)`,
+    ]),
+  }),
+  notification_retried: (d) => ({
+    label:
+      `Notification failed, retrying: ${humanize(str(d.kind) ?? 'message').toLowerCase()} ` +
+      `by ${str(d.channel) ?? '?'}`,
+    tone: 'bad',
+    lines: compact([
+      str(d.error) && `error: ${str(d.error)}`,
+      `attempt ${num(d.attempt) ?? '?'}; next at ${at(d.next_attempt_at)}`,
+    ]),
+  }),
+  notification_dead: (d) => ({
+    label:
+      `Notification undeliverable: ${humanize(str(d.kind) ?? 'message').toLowerCase()} ` +
+      `by ${str(d.channel) ?? '?'}`,
+    tone: 'bad',
+    lines: compact([`gave up after ${num(d.attempts) ?? '?'} attempt(s)`, str(d.error) && `error: ${str(d.error)}`]),
+  }),
+  diagnostics,
+};
+
+/** What the timeline shows for `event`. */
+export function describe(event: TimelineEvent): Described {
+  const known = Object.hasOwn(KINDS, event.kind) ? KINDS[event.kind] : undefined;
+  if (known) {
+    try {
+      return known(event.data);
+    } catch {
+      // A shape this console does not expect: show it generically rather than not at all.
+    }
+  }
+  return { label: humanize(event.kind), tone: 'plain', lines: [], rest: event.data };
+}
+
+/** One row of the timeline: an entry, or a run of entries shown as one. */
+export interface Row {
+  key: string;
+  event: TimelineEvent;
+  described: Described;
+}
+
+/**
+ * The rows for `events` (newest first). A run of skipped escalation levels written together (a policy
+ * that finds nobody at each level) reads as one row listing the levels, not one row per level.
+ */
+export function rows(events: readonly TimelineEvent[]): Row[] {
+  const out: Row[] = [];
+  for (let i = 0; i < events.length;) {
+    const event = events[i] as TimelineEvent;
+    let j = i + 1;
+    if (event.kind === 'escalation_skipped')
+      while (j < events.length && events[j]?.kind === 'escalation_skipped' && events[j]?.at === event.at) j += 1;
+    if (j - i > 1) {
+      const run = events.slice(i, j).reverse();
+      const levels = run.map((e) => num(e.data.level) ?? '?');
+      out.push({
+        key: run.map((e) => e.id).join('+'),
+        event,
+        described: {
+          label: `Escalation levels ${levels.join(', ')} skipped`,
+          tone: 'plain',
+          lines: run
+            .map(
+              (e) =>
+                `Level ${num(e.data.level) ?? '?'}${str(e.data.name) ? ` (${str(e.data.name)})` : ''}: ` +
+                `${str(e.data.reason) ?? 'skipped'}`,
+            )
+            .concat(compact([str(event.data.policy) && `Policy ${str(event.data.policy)}`])),
+        },
+      });
+    } else out.push({ key: event.id, event, described: describe(event) });
+    i = j;
+  }
+  return out;
+}

@@ -1,0 +1,212 @@
+// Status updates to stakeholders: when the next one is due (or how late it is), a composer with the
+// server's preview of exactly what will be sent, and the runbook's initial and resolution
+// notifications as they would read now.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { IncidentDetail, UpdateSchedule } from '../shared/api.ts';
+import { age, countdown, when } from '../shared/format.ts';
+import { getUpdateSchedule, previewNotification, previewUpdate, sendUpdate, type UpdateDraft } from './incident-api.ts';
+
+const PREVIEW_DELAY_MS = 350;
+
+/** A datetime-local value ("2026-11-28T14:30") as an ISO instant, or undefined when empty or invalid. */
+function localToIso(value: string): string | undefined {
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/** The due line: what stakeholders were promised and whether that promise is kept. */
+export function dueText(
+  schedule: UpdateSchedule,
+  incident: IncidentDetail,
+  now: number,
+): { text: string; overdue: boolean } {
+  const next = schedule.next_update_at;
+  if (!next)
+    return {
+      text:
+        incident.status === 'resolved'
+          ? 'No further update is due: the incident is resolved.'
+          : 'No update is due yet; the next update sets the time.',
+      overdue: false,
+    };
+  const c = countdown(next, now);
+  if (schedule.missed > 0)
+    return {
+      text:
+        `Update overdue: ${schedule.missed} missed since the last one (reminders went out). ` +
+        `Next slot ${c.text} (${clock(next)}).`,
+      overdue: true,
+    };
+  if (c.overdue || schedule.overdue)
+    return {
+      text: `Next update overdue: was due ${clock(next)}, ${c.text.replace(' overdue', '')} ago.`,
+      overdue: true,
+    };
+  return { text: `Next update due ${c.text} (${clock(next)}).`, overdue: false };
+}
+
+export function StatusUpdates({
+  incident,
+  incidentRef,
+  queryKey,
+  now,
+  canAct,
+}: {
+  incident: IncidentDetail;
+  incidentRef: string;
+  queryKey: readonly unknown[];
+  now: number;
+  canAct: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const schedule = useQuery({ queryKey: [...queryKey, 'updates'], queryFn: () => getUpdateSchedule(incidentRef) });
+  const [text, setText] = useState('');
+  const [nextLocal, setNextLocal] = useState('');
+  const [draft, setDraft] = useState<UpdateDraft | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+  const [runbookOpen, setRunbookOpen] = useState(false);
+
+  // The preview follows the form after a pause in typing.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const next = localToIso(nextLocal);
+      setDraft(text.trim() ? { status_text: text.trim(), ...(next && { next_update_at: next }) } : null);
+    }, PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text, nextLocal]);
+
+  const preview = useQuery({
+    queryKey: [...queryKey, 'update-preview', draft],
+    queryFn: () => previewUpdate(incidentRef, draft as UpdateDraft),
+    enabled: canAct && draft !== null,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+
+  const send = useMutation({
+    mutationFn: (d: UpdateDraft) => sendUpdate(incidentRef, d),
+    onSuccess: (result) => {
+      setText('');
+      setNextLocal('');
+      setDraft(null);
+      setSent(
+        `Sent to ${result.notified} stakeholder${result.notified === 1 ? '' : 's'}; ` +
+          `${result.next_update_at ? `next update by ${when(result.next_update_at)}` : 'no further update scheduled'}.`,
+      );
+      void queryClient.invalidateQueries({ queryKey });
+    },
+  });
+
+  const initial = useQuery({
+    queryKey: [...queryKey, 'notification', 'initial'],
+    queryFn: () => previewNotification(incidentRef, 'initial'),
+    enabled: runbookOpen,
+  });
+  const resolution = useQuery({
+    queryKey: [...queryKey, 'notification', 'resolution'],
+    queryFn: () => previewNotification(incidentRef, 'resolution'),
+    enabled: runbookOpen,
+  });
+
+  const due = schedule.data ? dueText(schedule.data, incident, now) : null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    const next = localToIso(nextLocal);
+    send.mutate({ status_text: text.trim(), ...(next && { next_update_at: next }) });
+  };
+
+  return (
+    <section className="panel updates" aria-labelledby="updates-title">
+      <h2 id="updates-title">Status updates</h2>
+      {schedule.isError && (
+        <p className="error" role="alert">
+          Could not load the update schedule: {schedule.error.message}
+        </p>
+      )}
+      {due && (
+        <p className={`due ${due.overdue ? 'overdue' : ''}`} role="status">
+          {due.overdue && <strong>Overdue. </strong>}
+          {due.text}
+          {schedule.data?.last_update_at && <> Last update {age(schedule.data.last_update_at, now)} ago.</>}
+        </p>
+      )}
+      {canAct && (
+        <form onSubmit={submit} className="composer">
+          <label htmlFor="update-text">Status update to stakeholders</label>
+          <textarea
+            id="update-text"
+            rows={3}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="What we know, what we are doing, what users see"
+          />
+          <label htmlFor="update-next">Next update by (optional)</label>
+          <div className="row">
+            <input
+              id="update-next"
+              type="datetime-local"
+              value={nextLocal}
+              onChange={(e) => setNextLocal(e.target.value)}
+              aria-describedby="update-next-hint"
+            />
+            <span id="update-next-hint" className="hint">
+              {schedule.data?.default_next_update_at
+                ? `Empty: ${clock(schedule.data.default_next_update_at)}, the ${incident.severity} cadence.`
+                : `Empty: none scheduled (${incident.severity} has no cadence).`}
+            </span>
+          </div>
+          <div className="preview" aria-live="polite">
+            <h3>Preview</h3>
+            {!draft ? (
+              <p className="muted">Write the update to see what stakeholders get.</p>
+            ) : preview.isError ? (
+              <p className="error">{preview.error.message}</p>
+            ) : preview.data ? (
+              <>
+                <p className="subject">{preview.data.subject}</p>
+                <pre>{preview.data.text}</pre>
+              </>
+            ) : (
+              <p className="muted">Rendering…</p>
+            )}
+          </div>
+          {send.isError && (
+            <p className="error" role="alert">
+              {send.error.message}
+            </p>
+          )}
+          <div className="row">
+            <button type="submit" disabled={!text.trim() || send.isPending}>
+              Send update
+            </button>
+            {sent && <span role="status">{sent}</span>}
+          </div>
+        </form>
+      )}
+      <details onToggle={(e) => setRunbookOpen(e.currentTarget.open)}>
+        <summary>Runbook notifications as they would read now</summary>
+        {[['Initial incident notification', initial] as const, ['Resolution notification', resolution] as const].map(
+          ([title, q]) => (
+            <div key={title} className="preview">
+              <h3>{title}</h3>
+              {q.isError ? (
+                <p className="error">{q.error.message}</p>
+              ) : q.data ? (
+                <>
+                  <p className="subject">{q.data.subject}</p>
+                  <pre>{q.data.text}</pre>
+                </>
+              ) : (
+                <p className="muted">Loading…</p>
+              )}
+            </div>
+          ),
+        )}
+      </details>
+    </section>
+  );
+}
