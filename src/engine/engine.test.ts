@@ -106,6 +106,33 @@ describeEachDialect('engine', (env) => {
     await engine.stop();
   });
 
+  it(
+    'looks at the outbox once more when a delivery is asked for during a run, ' + 'so new rows never wait a tick',
+    async () => {
+      let calls = 0;
+      let release: () => void = () => undefined;
+      const deliverOnce = async () => {
+        calls += 1;
+        // The first look finds nothing but takes a while; rows committed meanwhile need a second look.
+        if (calls === 1) await new Promise<void>((r) => (release = r));
+        return 0;
+      };
+      const engine = createEngine({ clock: new FakeClock(), sweeps: [], deliver: deliverOnce }).start(
+        { info: vi.fn(), error: vi.fn() },
+        0,
+      );
+      const first = engine.deliver();
+      const second = engine.deliver(); // asked for while the first look is under way
+      expect(second).toBe(first);
+      release();
+      await first;
+      expect(calls).toBe(2);
+      await engine.deliver();
+      expect(calls).toBe(3); // a call with no run under way looks once
+      await engine.stop();
+    },
+  );
+
   it('logs a failed sweep and keeps going', async () => {
     const logger = { info: vi.fn(), error: vi.fn() };
     const broken = sweepOf('response-targets', () => Promise.reject(new Error('database went away')));

@@ -85,6 +85,7 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
   let running: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
   let delivering: Promise<void> | null = null;
+  let deliverAgain = false;
   let timer: ReturnType<typeof setInterval> | undefined;
   let early: ReturnType<typeof setTimeout> | undefined;
   let loopHandles: Array<{ stop(): Promise<void> }> = [];
@@ -152,10 +153,22 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
     return queued;
   }
 
+  /**
+   * One delivery run at a time. A call during a run is not lost: the rows its caller just wrote may
+   * have been committed after the run's last look at the outbox, so the run looks once more before it
+   * ends (without that, such rows waited for the next tick).
+   */
   function deliver(): Promise<void> {
-    delivering ??= (async () => {
-      // Keep going while full batches come back, so a backlog drains without waiting a tick per batch.
-      while (!stopped && (await deliverOnce()) > 0);
+    if (delivering) {
+      deliverAgain = true;
+      return delivering;
+    }
+    delivering = (async () => {
+      do {
+        deliverAgain = false;
+        // Keep going while batches come back, so a backlog drains without waiting a tick per batch.
+        while (!stopped && (await deliverOnce()) > 0);
+      } while (deliverAgain && !stopped);
     })()
       .catch((err: unknown) => failed(DELIVERY, err))
       .finally(() => {
@@ -183,8 +196,10 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
     },
     sweep: sweepAll,
     deliver,
+    // Called from an after-commit hook, inside the committing caller's continuation: the sweep starts on
+    // the next turn of the event loop, so it neither runs inside that caller's flow nor delays its answer.
     wake() {
-      if (started && wakes && !stopped) void sweepAll();
+      if (started && wakes && !stopped) setImmediate(() => void sweepAll());
     },
     lastSweepAt: () => last,
     failures: () => failures,

@@ -83,7 +83,7 @@ export function createErrorsService({ db, clock, services, ingest, publicUrl, op
   const byKey = new Map<string, { project: ErrorProject | undefined; at: number }>();
 
   async function projectForKey(publicKey: string): Promise<ErrorProject | undefined> {
-    const now = Date.now();
+    const now = performance.now(); // the cache's age in elapsed real time, not domain time
     const hit = byKey.get(publicKey);
     if (hit && now - hit.at < KEY_CACHE_MS) return hit.project;
     if (byKey.size > 10_000) byKey.clear();

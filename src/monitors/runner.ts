@@ -327,15 +327,16 @@ export function createMonitorRunner({ db, clock, ingest, probe, options }: Runne
   function start(logger: RunnerLogger): { stop(): Promise<void> } {
     let stopped = false;
     let busy = false;
-    let lastFlush = Date.now();
+    // Flushing is about elapsed real time (how long results sit in memory), not domain time.
+    let lastFlush = performance.now();
     let lastHousekeeping = -Infinity;
     const tick = async () => {
       if (busy || stopped) return;
       busy = true;
       try {
         for (const m of await claim(o.concurrency - inFlight.size)) void run(m);
-        if (Date.now() - lastFlush >= o.flushMs || buffer.length >= 1000) {
-          lastFlush = Date.now();
+        if (performance.now() - lastFlush >= o.flushMs || buffer.length >= 1000) {
+          lastFlush = performance.now();
           await flush();
         }
         const now = clock.now().getTime();

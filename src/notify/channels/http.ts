@@ -55,8 +55,9 @@ export function defuseMentions(text: string): string {
 }
 
 /**
- * Seconds a Retry-After header (delta seconds or an HTTP date) asks for, capped at an hour; undefined when absent or
- * unreadable.
+ * Seconds a Retry-After header (delta seconds or an HTTP date) asks for, capped at an hour; undefined
+ * when absent or unreadable. An HTTP date is the receiver's real time, so it is measured against the
+ * real clock; the seconds it yields are then counted on the injected clock like every other delay.
  */
 export function retryAfter(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
