@@ -1,0 +1,96 @@
+// Fault windows: spans of the run during which a fault could excuse what an invariant would otherwise
+// count (a late escalation while PostgreSQL was down, a re-send after the sender was killed, a dead
+// letter while its receiver was failing). Each rule below says which faults excuse what, and for how
+// long after them.
+import type { Delivery, FaultRecord } from '../records.js';
+import type { ReceiverName } from '../schedule.js';
+
+export interface Window {
+  fromMs: number;
+  toMs: number;
+  fault: FaultRecord;
+}
+
+/**
+ * A send can be in flight this long after its request began and still not be recorded: the slowest
+ * channel's timeout (SMTP, 10 s) plus time to write the outcome under load. A copy whose sender was
+ * killed within this span after the copy arrived may be re-sent (at least once).
+ */
+export const SEND_SETTLE_MS = 20_000;
+
+/** After a fault the engine is given this long to catch up before lateness counts again. */
+export const RECOVERY_MS = 10_000;
+
+/** A receiver is counted unhealthy this long after its fault window ends (its timeouts end later). */
+export const RECEIVER_TAIL_MS = 15_000;
+
+/** How long each channel waits for an answer before giving up (Vigil's channel timeouts). */
+export function senderTimeoutMs(receiver: ReceiverName): number {
+  return receiver === 'email' ? 10_000 : 5_000;
+}
+
+/**
+ * Faults that can hold up the engine (escalations, monitor checks): kills, SIGTERMs, PostgreSQL
+ * restarts, bursts and skewed clocks, each from its start to its end plus RECOVERY_MS. A skew window
+ * also covers its offset on either side, as the skewed instance's times are off by that much.
+ */
+export function engineWindows(faults: readonly FaultRecord[]): Window[] {
+  return faults
+    .filter((f) => f.kind !== 'receiver')
+    .map((fault) => {
+      const skew = fault.kind === 'skew' ? Math.abs(fault.offsetSeconds ?? 0) * 1000 : 0;
+      return { fromMs: fault.startMs - skew, toMs: fault.endMs + RECOVERY_MS + skew, fault };
+    });
+}
+
+/** The first window overlapping [fromMs, toMs], if any. */
+export function overlapping(windows: readonly Window[], fromMs: number, toMs: number): Window | undefined {
+  return windows.find((w) => w.fromMs <= toMs && fromMs <= w.toMs);
+}
+
+/** The skew windows (with their offset as margin) overlapping [fromMs, toMs]. */
+export function skewsOverlapping(faults: readonly FaultRecord[], fromMs: number, toMs: number): FaultRecord[] {
+  return faults.filter((f) => {
+    if (f.kind !== 'skew') return false;
+    const margin = Math.abs(f.offsetSeconds ?? 0) * 1000;
+    return f.startMs - margin <= toMs && fromMs <= f.endMs + margin;
+  });
+}
+
+/** The receiver's fault window covering `atMs` (plus its tail), if it was failing then. */
+export function receiverFaultAt(
+  faults: readonly FaultRecord[],
+  receiver: ReceiverName,
+  atMs: number,
+): FaultRecord | undefined {
+  return faults.find(
+    (f) => f.kind === 'receiver' && f.receiver === receiver && f.startMs <= atMs && atMs <= f.endMs + RECEIVER_TAIL_MS,
+  );
+}
+
+/**
+ * The kill that explains a copy not being recorded: SIGKILL of the copy's sender (any instance when
+ * the sender could not be told) within SEND_SETTLE_MS after the copy arrived.
+ */
+export function killAfterCopy(faults: readonly FaultRecord[], copy: Delivery): FaultRecord | undefined {
+  return faults.find(
+    (f) =>
+      f.kind === 'kill' &&
+      f.startMs >= copy.arrivalMs &&
+      f.startMs <= copy.arrivalMs + SEND_SETTLE_MS &&
+      (copy.senderPid === null || f.pid === copy.senderPid),
+  );
+}
+
+/**
+ * Whether the receiver answered 2xx so close to the sender's timeout that the sender may have given up
+ * first: such a copy may count as delivered or as failed.
+ */
+export function answeredAtDeadline(copy: Delivery): boolean {
+  return copy.outcome === 'ok' && copy.endMs - copy.arrivalMs >= senderTimeoutMs(copy.receiver) - 500;
+}
+
+/** The fault nearest before `atMs` (within a minute), to name as a likely cause in evidence. */
+export function nearestFault(faults: readonly FaultRecord[], atMs: number): FaultRecord | undefined {
+  return faults.filter((f) => f.startMs <= atMs && atMs - f.endMs <= 60_000).sort((a, b) => b.startMs - a.startMs)[0];
+}
