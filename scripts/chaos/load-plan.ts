@@ -60,7 +60,7 @@ export interface LoadPlanInput {
 }
 
 /** Requests one story sends on average, from the mix below (measured on long plans). */
-const MEAN_REQUESTS_PER_STORY = 4.6;
+const MEAN_REQUESTS_PER_STORY = 4.3;
 const HEARTBEAT_EVERY_MS = 3_000;
 const SURGE_HALF_WIDTH_MS = 6_000;
 const SURGE_FACTOR = 3;

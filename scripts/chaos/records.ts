@@ -4,9 +4,12 @@
 // database are the writing instance's clock (off by its offset while one is skewed).
 import type { ReceiverMode, ReceiverName } from './schedule.js';
 
-/** A fault as it was carried out (not as planned: a restart may take longer than its pause). */
+/**
+ * A fault as it was carried out (not as planned: a restart may take longer than its pause). `crash` is
+ * not planned: an instance that exited without being told to, found and restarted by the harness.
+ */
 export interface FaultRecord {
-  kind: 'kill' | 'sigterm' | 'pg-restart' | 'receiver' | 'skew' | 'burst';
+  kind: 'kill' | 'sigterm' | 'pg-restart' | 'receiver' | 'skew' | 'burst' | 'crash';
   startMs: number;
   /** When it was over: the instance, PostgreSQL or receiver healthy again, the burst answered. */
   endMs: number;

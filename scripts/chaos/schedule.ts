@@ -76,24 +76,27 @@ class Reservations {
 }
 
 /**
- * Places one instance fault near each of the spread times: on a random free instance, moved later a
- * second at a time while none is free (never past `end`, where it is dropped). `make` draws the fault's
- * own numbers once per wanted time and builds it for the chosen instance and time.
+ * Places one instance fault near each of the spread times: on a random free instance, at the wanted
+ * time or the nearest second around it (later first) where one is free, within [from, end); a fault
+ * with no room at all is dropped. `make` draws the fault's own numbers once per wanted time.
  */
 function placeOnInstances<F extends Fault>(
   random: Random,
   reservations: Reservations,
   times: number[],
-  end: number,
+  range: { from: number; end: number },
   make: (wantedMs: number) => { spanMs: number; build: (atMs: number, instance: number) => F },
 ): F[] {
   const placed: F[] = [];
   for (const wanted of times) {
     const { spanMs, build } = make(wanted);
-    for (let at = wanted; at < end; at += 1000) {
-      const free = reservations.free(at, at + spanMs);
-      if (free.length === 0) continue;
-      const instance = random.pick(free);
+    const reach = Math.max(wanted - range.from, range.end - wanted);
+    for (let step = 0; step <= reach; step += 1000) {
+      const at = (step === 0 ? [wanted] : [wanted + step, wanted - step]).find(
+        (t) => t >= range.from && t < range.end && reservations.free(t, t + spanMs).length > 0,
+      );
+      if (at === undefined) continue;
+      const instance = random.pick(reservations.free(at, at + spanMs));
       reservations.take(instance, at, at + spanMs);
       placed.push(build(at, instance));
       break;
@@ -109,12 +112,13 @@ export function planFaults(random: Random, input: ScheduleInput): Fault[] {
   const to = Math.max(from + 10_000, durationMs - TAIL_MS);
   const counts = faultCounts(input.minutes);
   const reservations = new Reservations(input.instances);
+  const range = { from, end: to };
   const faults: Fault[] = [];
 
-  // Skew windows first: they hold an instance longest, so they get first pick.
+  // Skew windows first (they hold an instance longest), then SIGTERMs (few), then the many kills.
   const skewRandom = random.fork('skew');
   faults.push(
-    ...placeOnInstances(skewRandom, reservations, spread(skewRandom, counts.skew, from, to), to, (wanted) => {
+    ...placeOnInstances(skewRandom, reservations, spread(skewRandom, counts.skew, from, to), range, (wanted) => {
       const durationMs = Math.round(
         Math.min(60_000, Math.max(20_000, (to - wanted) * 0.5)) * skewRandom.between(0.6, 1),
       );
@@ -126,25 +130,25 @@ export function planFaults(random: Random, input: ScheduleInput): Fault[] {
     }),
   );
 
-  const killRandom = random.fork('kill');
-  faults.push(
-    ...placeOnInstances(killRandom, reservations, spread(killRandom, counts.kill, from, to), to, () => {
-      const downMs = killRandom.int(2_000, 10_000);
-      return {
-        spanMs: downMs + RESTART_MARGIN_MS,
-        build: (atMs, instance) => ({ kind: 'kill', atMs, instance, downMs }),
-      };
-    }),
-  );
-
   const termRandom = random.fork('sigterm');
   faults.push(
-    ...placeOnInstances(termRandom, reservations, spread(termRandom, counts.sigterm, from, to), to, () => {
+    ...placeOnInstances(termRandom, reservations, spread(termRandom, counts.sigterm, from, to), range, () => {
       const downMs = termRandom.int(2_000, 8_000);
       // A graceful stop may take a while (sends in flight finish first): reserve for that too.
       return {
         spanMs: downMs + 2 * RESTART_MARGIN_MS,
         build: (atMs, instance) => ({ kind: 'sigterm', atMs, instance, downMs }),
+      };
+    }),
+  );
+
+  const killRandom = random.fork('kill');
+  faults.push(
+    ...placeOnInstances(killRandom, reservations, spread(killRandom, counts.kill, from, to), range, () => {
+      const downMs = killRandom.int(2_000, 10_000);
+      return {
+        spanMs: downMs + RESTART_MARGIN_MS,
+        build: (atMs, instance) => ({ kind: 'kill', atMs, instance, downMs }),
       };
     }),
   );

@@ -94,3 +94,19 @@ export function checkMonitorsKeepChecking(records: RunRecords): InvariantResult 
     notes: [],
   };
 }
+
+/**
+ * Invariant 11: no Vigil process exits unless told to. Faults may take the database away or make
+ * receivers fail; an instance is meant to ride that out (answering 503 meanwhile), not to die.
+ */
+export function checkNoCrashes(records: RunRecords): InvariantResult {
+  const crashes = records.faults.filter((f) => f.kind === 'crash');
+  return {
+    key: 'crashes',
+    title: 'Vigil processes that exited without being stopped',
+    figure: count(crashes.length),
+    holds: crashes.length === 0,
+    violations: crashes.map((f) => violation(`${iso(f.startMs)}: ${f.detail}`)),
+    notes: [],
+  };
+}

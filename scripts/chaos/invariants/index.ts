@@ -3,7 +3,7 @@
 import type { RunRecords } from '../records.js';
 import { checkEscalationsOnTime, checkLevelsInOrder } from './escalation.js';
 import { checkEventsStored } from './events.js';
-import { checkMonitorsKeepChecking, checkNoDeadWhileHealthy } from './health.js';
+import { checkMonitorsKeepChecking, checkNoCrashes, checkNoDeadWhileHealthy } from './health.js';
 import { checkNoPageAfterAnswer } from './page-after-answer.js';
 import { checkIdsComplete, checkOnePageOneId, checkResends } from './repeats.js';
 import type { InvariantResult } from './result.js';
@@ -22,6 +22,7 @@ export const CHECKS: ReadonlyArray<(records: RunRecords) => InvariantResult> = [
   checkNoDeadWhileHealthy,
   checkMonitorsKeepChecking,
   checkIdsComplete,
+  checkNoCrashes,
 ];
 
 export function checkAll(records: RunRecords): InvariantResult[] {

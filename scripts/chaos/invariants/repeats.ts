@@ -10,7 +10,7 @@
 //    a bundle whose id list is shorter than the bundle breaks 3 and 4 for the pages left out. The list
 //    header is bounded (100 ids), so only bundles within that bound, or webhooks (whose body lists
 //    them all), count.
-import type { RunRecords } from '../records.js';
+import type { Delivery, RunRecords } from '../records.js';
 import { notificationsById, receiptsById } from './receipts.js';
 import { count, iso, violation, type InvariantResult, type Violation } from './result.js';
 import { answeredAtDeadline, killAfterCopy, nearestFault } from './windows.js';
@@ -21,13 +21,13 @@ export const LIST_HEADER_MAX = 100;
 /** Invariant 3: no logical page delivered under two different keys. */
 export function checkOnePageOneId(records: RunRecords): InvariantResult {
   const rows = notificationsById(records.db.notifications);
-  const keysByPage = new Map<string, Map<string, number>>();
+  const keysByPage = new Map<string, Map<string, Delivery>>();
   for (const [id, receipts] of receiptsById(records.deliveries)) {
     const row = rows.get(id);
     if (row?.kind !== 'page' || !row.pageId) continue;
     const page = `${row.pageId}\n${row.destination}`;
-    const keys = keysByPage.get(page) ?? new Map<string, number>();
-    for (const r of receipts) if (!keys.has(r.dedupKey)) keys.set(r.dedupKey, r.delivery.arrivalMs);
+    const keys = keysByPage.get(page) ?? new Map<string, Delivery>();
+    for (const r of receipts) if (!keys.has(r.dedupKey)) keys.set(r.dedupKey, r.delivery);
     keysByPage.set(page, keys);
   }
   const violations: Violation[] = [];
@@ -35,7 +35,9 @@ export function checkOnePageOneId(records: RunRecords): InvariantResult {
     if (keys.size < 2) continue;
     const [pageId, destination] = page.split('\n');
     const incident = records.db.pages.find((p) => p.id === pageId)?.incidentId;
-    const copies = [...keys].map(([key, at]) => `${key} at ${iso(at)}`).join(', ');
+    const copies = [...keys]
+      .map(([key, d]) => `${key} (${d.bundled > 1 ? `in a bundle of ${d.bundled}` : 'alone'}, ${iso(d.arrivalMs)})`)
+      .join(', ');
     violations.push(
       violation(
         `page ${pageId} to ${destination} arrived under ${keys.size} ids: ${copies}`,

@@ -3,14 +3,16 @@
 //
 // - sent: some copy was answered 2xx (250) while its sender waited, and its incident's timeline has the
 //   notification_sent entry.
-// - cancelled ("not sent"): no copy arrived at all.
+// - cancelled ("not sent"): no copy was answered 2xx. A copy the receiver refused was not delivered;
+//   one the sender gave up on (timeout) may or may not have been, which the sender cannot know.
 // - unknown ("outcome unknown": its sender was lost mid-send and it was not sent again): either way.
-// - dead: no copy was answered 2xx (a copy answered right at the sender's timeout may count either way).
+// - dead: likewise no copy was answered 2xx.
+//   (A copy answered right at the sender's timeout may count either way, in every rule.)
 // - failed, pending or sending (still to do when the run ended): no copy was answered 2xx, unless that
 //   copy's sender was killed mid-send (the lease brings the row back, at least once).
 //
-// A `sent` row that no message named is "unverifiable" rather than wrong when its destination got a
-// bundle that did not list all its ids (invariant 10 counts those messages).
+// A `sent` row no delivered message named is "unverifiable" rather than wrong when its destination got
+// a bundle that did not list all its ids around its sent time (invariant 10 counts those messages).
 import type { Delivery, RunRecords } from '../records.js';
 import { receiptsById } from './receipts.js';
 import { count, iso, violation, type InvariantResult, type Violation } from './result.js';
@@ -46,17 +48,19 @@ export function checkStatesAgree(records: RunRecords): InvariantResult {
 
     if (n.state === 'sent') {
       if (delivered.length === 0) {
-        const explained =
-          copies.length === 0 &&
-          incomplete.some(
-            (d) => d.destination === n.destination && Math.abs(d.arrivalMs - (n.sentMs ?? 0)) < BUNDLE_NEAR_MS,
-          );
+        // A bundle that named only some of its pages may have carried this one.
+        const explained = incomplete.some(
+          (d) =>
+            d.outcome === 'ok' &&
+            d.destination === n.destination &&
+            Math.abs(d.arrivalMs - (n.sentMs ?? 0)) < BUNDLE_NEAR_MS,
+        );
         if (explained) unverifiable++;
         else wrong(copies.length === 0 ? 'no receiver got it' : `no copy was answered 2xx (${copiesText()})`);
       }
       if (n.incidentId && !timelineSent.has(n.id)) wrong('its incident has no notification_sent entry for it');
     } else if (n.state === 'cancelled') {
-      if (copies.length > 0) wrong(`recorded as not sent, but received: ${copiesText()}`);
+      if (surelyDelivered.length > 0) wrong(`recorded as not sent, but delivered: ${copiesText()}`);
     } else if (n.state === 'dead') {
       if (surelyDelivered.length > 0) wrong(`recorded dead, but delivered: ${copiesText()}`);
     } else if (IN_PROGRESS.has(n.state)) {

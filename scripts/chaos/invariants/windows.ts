@@ -30,13 +30,15 @@ export function senderTimeoutMs(receiver: ReceiverName): number {
 }
 
 /**
- * Faults that can hold up the engine (escalations, monitor checks): kills, SIGTERMs, PostgreSQL
- * restarts, bursts and skewed clocks, each from its start to its end plus RECOVERY_MS. A skew window
- * also covers its offset on either side, as the skewed instance's times are off by that much.
+ * Faults that can hold up every instance's engine (escalations, monitor checks): PostgreSQL restarts,
+ * bursts (two cores shared by all), instances exiting on their own (all may go at once) and skewed
+ * clocks, each from its start to its end plus RECOVERY_MS. A skew window also covers its offset on
+ * either side, as the skewed instance's times are off by that much. Kills and SIGTERMs are not among
+ * them: they take one instance away, and the others' engines are meant to carry on unhindered.
  */
 export function engineWindows(faults: readonly FaultRecord[]): Window[] {
   return faults
-    .filter((f) => f.kind !== 'receiver')
+    .filter((f) => f.kind === 'pg-restart' || f.kind === 'burst' || f.kind === 'crash' || f.kind === 'skew')
     .map((fault) => {
       const skew = fault.kind === 'skew' ? Math.abs(fault.offsetSeconds ?? 0) * 1000 : 0;
       return { fromMs: fault.startMs - skew, toMs: fault.endMs + RECOVERY_MS + skew, fault };
@@ -69,13 +71,13 @@ export function receiverFaultAt(
 }
 
 /**
- * The kill that explains a copy not being recorded: SIGKILL of the copy's sender (any instance when
- * the sender could not be told) within SEND_SETTLE_MS after the copy arrived.
+ * The death that explains a copy not being recorded: SIGKILL (or an exit of its own) of the copy's
+ * sender (any instance when the sender could not be told) within SEND_SETTLE_MS after the copy arrived.
  */
 export function killAfterCopy(faults: readonly FaultRecord[], copy: Delivery): FaultRecord | undefined {
   return faults.find(
     (f) =>
-      f.kind === 'kill' &&
+      (f.kind === 'kill' || f.kind === 'crash') &&
       f.startMs >= copy.arrivalMs &&
       f.startMs <= copy.arrivalMs + SEND_SETTLE_MS &&
       (copy.senderPid === null || f.pid === copy.senderPid),
