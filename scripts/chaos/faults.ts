@@ -208,10 +208,15 @@ export function createFaultRunner(deps: FaultDeps) {
   // supervisor would, so the run goes on with every instance.
   deps.fleet.onCrash((index, pid, how) => {
     const startMs = Date.now();
-    const reason = lastError(index);
-    deps.say(`instance ${index} (pid ${pid}) exited on its own (${how}): ${reason}; starting it again`);
     const offset = deps.fleet.instances[index]?.offsetSeconds ?? 0;
-    void restartAfter(index, 1_000, offset)
+    // Its last words may still be on their way to the log file.
+    let reason = 'no error printed';
+    void sleep(500)
+      .then(() => {
+        reason = lastError(index);
+        deps.say(`instance ${index} (pid ${pid}) exited on its own (${how}): ${reason}; starting it again`);
+        return restartAfter(index, 500, offset);
+      })
       .then((endMs) =>
         records.push({
           kind: 'crash',

@@ -4,6 +4,7 @@
 import { Cleanup } from './cleanup.js';
 import { HELP, parseOptions, type ChaosOptions } from './options.js';
 import { createProgress } from './progress.js';
+import { recheck } from './recheck.js';
 import { runChaos } from './run.js';
 
 const progress = createProgress();
@@ -45,7 +46,7 @@ setTimeout(
 ).unref();
 
 try {
-  const code = await runChaos(chosen, progress, cleanup);
+  const code = chosen.recheck ? recheck(chosen.recheck) : await runChaos(chosen, progress, cleanup);
   await end(code);
 } catch (error) {
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -21,6 +21,8 @@ export interface ChaosOptions {
   reportFile?: string | undefined;
   /** Print the fault schedule and load plan summary for the seed, then stop. */
   planOnly: boolean;
+  /** Check the invariants again over the records a kept run left in this directory, then stop. */
+  recheck?: string | undefined;
 }
 
 export const HELP = `npm run chaos -- [options]
@@ -40,6 +42,7 @@ Exits 0 only when every invariant holds (1: an invariant failed; 2: the harness 
   --time-box T     stop everything after T (e.g. 6m, 400s; default: minutes + 6m)
   --report FILE    also write the report as JSON to FILE
   --plan           print the fault schedule and the load plan's size for the seed, then exit
+  --recheck DIR    check the invariants again over the records a --keep run left in DIR, then exit
   --keep           keep the temporary directory (logs, cluster, records) for inspection
   --help           this text
 `;
@@ -74,6 +77,7 @@ export function parseOptions(argv: readonly string[]): ChaosOptions | { help: tr
       'time-box': { type: 'string' },
       report: { type: 'string' },
       plan: { type: 'boolean' },
+      recheck: { type: 'string' },
       keep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -98,5 +102,6 @@ export function parseOptions(argv: readonly string[]): ChaosOptions | { help: tr
     timeBoxMs: timeBox ?? Math.round((minutes + 6) * 60_000),
     reportFile: values.report,
     planOnly: values.plan ?? false,
+    recheck: values.recheck,
   };
 }

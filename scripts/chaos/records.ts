@@ -177,3 +177,17 @@ export interface RunRecords {
   db: DbSnapshot;
   setup: SetupFacts;
 }
+
+/** The records as JSON (sets as arrays), kept in the run's directory for a later look or a re-check. */
+export function serializeRecords(records: RunRecords): string {
+  return JSON.stringify({
+    ...records,
+    db: { ...records.db, triggerIds: [...records.db.triggerIds], changeIds: [...records.db.changeIds] },
+  });
+}
+
+/** Records read back from serializeRecords' JSON. */
+export function parseRecords(text: string): RunRecords {
+  const raw = JSON.parse(text) as RunRecords & { db: { triggerIds: string[]; changeIds: string[] } };
+  return { ...raw, db: { ...raw.db, triggerIds: new Set(raw.db.triggerIds), changeIds: new Set(raw.db.changeIds) } };
+}

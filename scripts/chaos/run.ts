@@ -18,7 +18,7 @@ import type { ChaosOptions } from './options.js';
 import { findPostgresBin, startCluster } from './postgres.js';
 import { sleep, type Progress } from './progress.js';
 import { createRandom } from './random.js';
-import type { RunRecords } from './records.js';
+import { serializeRecords, type RunRecords } from './records.js';
 import { startReceivers } from './receivers/index.js';
 import { renderReport, type RunSummary } from './report.js';
 import { describeFault, faultCounts, planFaults } from './schedule.js';
@@ -204,10 +204,7 @@ export async function runChaos(options: ChaosOptions, progress: Progress, cleanu
   );
   fs.writeFileSync(path.join(root, 'report.json'), json);
   fs.writeFileSync(path.join(root, 'report.txt'), `${progress.lines().join('\n')}\n`);
-  fs.writeFileSync(
-    path.join(root, 'records.json'),
-    JSON.stringify({ ...records, db: { ...records.db, triggerIds: undefined, changeIds: undefined } }),
-  );
+  fs.writeFileSync(path.join(root, 'records.json'), serializeRecords(records));
   if (options.reportFile) fs.writeFileSync(options.reportFile, json);
   return results.every((r) => r.holds) ? 0 : 1;
 }

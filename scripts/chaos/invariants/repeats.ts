@@ -3,6 +3,9 @@
 // 3. A logical page (a pages row, sent to one destination) reaches the receiver under one key a
 //    receiver can drop repeats by. Two copies under different keys (a page inside a bundle that carried
 //    another page's id, then alone under its own) get through a receiver's dedup: the person is paged twice.
+//    Only copies that may have been delivered count: answered 2xx, or an HTTP request the sender gave
+//    up on (the receiver may have acted on it); not one the receiver refused, nor an email the server
+//    never accepted with 250.
 // 4. A copy under a key already received is a re-send. Re-sends are counted and sorted by cause: a
 //    retry after the receiver refused or the sender gave up (allowed), a re-send after the sender was
 //    killed mid-send (at least once: allowed), anything else (a healthy instance sending twice: not).
@@ -18,6 +21,10 @@ import { answeredAtDeadline, killAfterCopy, nearestFault } from './windows.js';
 /** The most ids the list header carries (the product's contract); larger bundles go without it. */
 export const LIST_HEADER_MAX = 100;
 
+/** Whether a copy may have reached the person: see invariant 3. */
+export const mayHaveDelivered = (d: Delivery): boolean =>
+  d.outcome === 'ok' || (d.outcome === 'aborted' && d.receiver !== 'email');
+
 /** Invariant 3: no logical page delivered under two different keys. */
 export function checkOnePageOneId(records: RunRecords): InvariantResult {
   const rows = notificationsById(records.db.notifications);
@@ -27,8 +34,9 @@ export function checkOnePageOneId(records: RunRecords): InvariantResult {
     if (row?.kind !== 'page' || !row.pageId) continue;
     const page = `${row.pageId}\n${row.destination}`;
     const keys = keysByPage.get(page) ?? new Map<string, Delivery>();
-    for (const r of receipts) if (!keys.has(r.dedupKey)) keys.set(r.dedupKey, r.delivery);
-    keysByPage.set(page, keys);
+    for (const r of receipts)
+      if (mayHaveDelivered(r.delivery) && !keys.has(r.dedupKey)) keys.set(r.dedupKey, r.delivery);
+    if (keys.size > 0) keysByPage.set(page, keys);
   }
   const violations: Violation[] = [];
   for (const [page, keys] of keysByPage) {
