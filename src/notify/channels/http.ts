@@ -2,7 +2,7 @@
 // Mattermost incoming-webhook formats. Every request goes through `dispatcher` (the SSRF guard pins
 // each connection to a checked address), with a timeout and without following redirects.
 import { request, type Dispatcher } from 'undici';
-import { ChannelError, type Channel, type OutboundMessage } from '../channel.js';
+import { ChannelError, deliveryIdsHeader, mayHaveArrived, type Channel, type OutboundMessage } from '../channel.js';
 
 export interface HttpChannelDeps {
   dispatcher: Dispatcher;
@@ -77,6 +77,7 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
         'content-type': 'application/json',
         'user-agent': 'Vigil',
         'x-vigil-delivery': m.deliveryId,
+        ...deliveryIdsHeader(m),
       };
       const secrets =
         signed && m.secret
@@ -109,6 +110,8 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
         throw new ChannelError(
           `POST ${new URL(m.destination).host} failed: ${reason}`,
           !/^forbidden address/.test(reason),
+          undefined,
+          mayHaveArrived(error),
         );
       }
       if (status >= 200 && status < 300) {
