@@ -31,7 +31,7 @@ const ROWS = STAKEHOLDERS * INCIDENTS;
 const HOLD_MS = 600;
 /** The kill waits until the receiver holds at least this many of the victim's requests. */
 const VICTIM_IN_FLIGHT = 5;
-/** The dispatcher's lease (DEFAULT_DISPATCH.leaseMs, plus VIGIL_CLOCK_TOLERANCE set to 1 s below) plus ticks and slack. */
+/** The dispatcher's lease (DEFAULT_DISPATCH.leaseMs, plus VIGIL_CLOCK_TOLERANCE: 1 s below), ticks and slack. */
 const SETTLE_BY_MS = 55_000;
 const SECRET = 'multi-dispatch-secret-0001';
 
