@@ -13,7 +13,7 @@ export function conflictOf(error: unknown): Conflict | null {
   return typeof code === 'string' ? (CODES[code] ?? null) : null;
 }
 
-/** Connection-level codes: Node's socket errors and PostgreSQL's 08xxx, admin/crash shutdown, starting up, too many clients. */
+/** Connection-level codes: Node's socket errors; PostgreSQL's shutdowns, start-up and too many clients (and 08xxx). */
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -30,8 +30,15 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /** What node-postgres says when a connection dies or none can be had in time (these carry no code). */
-const UNREACHABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed/i;
+const UNREACHABLE_MESSAGES = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'Client was closed',
+  ].join('|'),
+  'i',
+);
 
 /**
  * Whether `error` says the database could not be reached (rather than that the work was wrong): the request
