@@ -243,7 +243,11 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function deliver(claimed: Notification[], now: Date): Promise<void> {
     // Rows whose earlier sender was lost mid-send: a successful send now is a re-send under the same id.
     const resent = new Set(claimed.filter((n) => n.sendStartedAt !== null).map((n) => n.id));
-    const group = await startSend(db, claimed, leaseEnd(clock.now()), clock.now());
+    // Pages are checked against their incidents once more just before the send: an acknowledgement that
+    // came after the claim (the claim's own check can be seconds old under load) still stops them.
+    const current = claimed[0]?.kind === 'page' ? await dropAnswered(claimed) : claimed;
+    if (current.length === 0) return;
+    const group = await startSend(db, current, leaseEnd(clock.now()), clock.now());
     if (group.length === 0) return; // taken over meanwhile (this instance stalled past its lease)
     const first = group[0] as Notification;
     const channel = channels[first.channel as ChannelKind];
