@@ -45,6 +45,13 @@ export class ChannelError extends Error {
   }
 }
 
+/**
+ * How long an HTTP channel (webhooks, chat, the SMS/voice gateway) waits for the receiver's answer. Receivers
+ * that do real work before answering (a ticket system, a gateway under load) take seconds; the dispatcher's
+ * lease (30 s) covers it with room to spare.
+ */
+export const SEND_TIMEOUT_MS = 10_000;
+
 /** Network errors after which nothing can have been delivered: the connection never opened. */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',

@@ -68,7 +68,7 @@ export interface DispatchOptions {
   maxDelayMs: number;
   /**
    * How long a claim may take to reach its send, and the longest a send may take (every channel gives up
-   * sooner: HTTP and the SMS/voice gateway after 5 s, SMTP after 10 s without progress).
+   * sooner: HTTP and the SMS/voice gateway after 10 s, SMTP after 10 s without progress).
    */
   leaseMs: number;
   /**

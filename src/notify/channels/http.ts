@@ -2,7 +2,14 @@
 // Mattermost incoming-webhook formats. Every request goes through `dispatcher` (the SSRF guard pins
 // each connection to a checked address), with a timeout and without following redirects.
 import { request, type Dispatcher } from 'undici';
-import { ChannelError, deliveryIdsHeader, mayHaveArrived, type Channel, type OutboundMessage } from '../channel.js';
+import {
+  ChannelError,
+  deliveryIdsHeader,
+  mayHaveArrived,
+  SEND_TIMEOUT_MS,
+  type Channel,
+  type OutboundMessage,
+} from '../channel.js';
 
 export interface HttpChannelDeps {
   dispatcher: Dispatcher;
@@ -69,7 +76,7 @@ export function retryAfter(header: string | string[] | undefined): number | unde
 }
 
 function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel {
-  const timeout = deps.timeoutMs ?? 5000;
+  const timeout = deps.timeoutMs ?? SEND_TIMEOUT_MS;
   return {
     async send(m) {
       const body = JSON.stringify(shape(m));
