@@ -104,7 +104,10 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     channels: channels ?? createChannels(config.notify, clock),
     incidents,
     users,
-    ...(config.notify.pageIntervalMs !== undefined && { options: { pageIntervalMs: config.notify.pageIntervalMs } }),
+    options: {
+      ...(config.notify.pageIntervalMs !== undefined && { pageIntervalMs: config.notify.pageIntervalMs }),
+      ...(config.notify.clockToleranceMs !== undefined && { clockToleranceMs: config.notify.clockToleranceMs }),
+    },
   });
   const stream = createStreamService({
     channel: openEventChannel(database),

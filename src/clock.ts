@@ -8,6 +8,11 @@ export const systemClock: Clock = {
   now: () => new Date(),
 };
 
+/** `clock` moved by `offsetMs`: one instance's skewed clock in fault tests (VIGIL_FAULT_CLOCK_OFFSET). */
+export function offsetClock(clock: Clock, offsetMs: number): Clock {
+  return offsetMs === 0 ? clock : { now: () => new Date(clock.now().getTime() + offsetMs) };
+}
+
 /** A clock that only moves when told to; the scenario tests drive time with it. */
 export class FakeClock implements Clock {
   private current: number;

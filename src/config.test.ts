@@ -76,7 +76,9 @@ describe('loadConfig', () => {
           outboundAllow: undefined,
           publicUrl: undefined,
           pageIntervalMs: 60_000,
+          clockToleranceMs: 60_000,
         },
+        clockOffsetMs: 0,
       });
     },
   );
@@ -114,9 +116,24 @@ describe('loadConfig', () => {
       outboundAllow: '10.0.0.0/8,hooks.internal',
       publicUrl: 'https://vigil.example.com',
       pageIntervalMs: 60_000,
+      clockToleranceMs: 60_000,
     });
     expect(() => loadConfig({ VIGIL_SMTP_URL: 'http://mail' })).toThrow(/VIGIL_SMTP_URL: must be smtp/);
     expect(() => loadConfig({ VIGIL_PUBLIC_URL: 'vigil.example.com' })).toThrow(/VIGIL_PUBLIC_URL: must be an http/);
+  });
+
+  it('reads the clock tolerance of outbox leases as a duration and names a bad one', () => {
+    expect(loadConfig({ VIGIL_CLOCK_TOLERANCE: '5s' }).notify.clockToleranceMs).toBe(5_000);
+    expect(() => loadConfig({ VIGIL_CLOCK_TOLERANCE: '1h' })).toThrow(/VIGIL_CLOCK_TOLERANCE: must be a duration/);
+  });
+
+  it('reads the fault-test clock offset as a signed duration and names a bad one', () => {
+    expect(loadConfig({ VIGIL_FAULT_CLOCK_OFFSET: '+30s' }).clockOffsetMs).toBe(30_000);
+    expect(loadConfig({ VIGIL_FAULT_CLOCK_OFFSET: '-1m' }).clockOffsetMs).toBe(-60_000);
+    expect(() => loadConfig({ VIGIL_FAULT_CLOCK_OFFSET: '30s' })).toThrow(
+      /VIGIL_FAULT_CLOCK_OFFSET: must be a signed duration/,
+    );
+    expect(() => loadConfig({ VIGIL_FAULT_CLOCK_OFFSET: '+2h' })).toThrow(/at most 1h/);
   });
 
   it('reads the page interval as a duration and names a bad one', () => {

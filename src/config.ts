@@ -44,7 +44,14 @@ export interface Config {
     twilioUrl?: string | undefined;
     twilioFrom?: string | undefined;
     pageIntervalMs?: number;
+    /** How far instances' clocks may disagree; outbox leases are this much longer (VIGIL_CLOCK_TOLERANCE). */
+    clockToleranceMs?: number;
   }>;
+  /**
+   * Moves this process's clock by this many milliseconds (VIGIL_FAULT_CLOCK_OFFSET). For fault tests only
+   * (npm run chaos skews one instance's clock); 0 everywhere else.
+   */
+  readonly clockOffsetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +157,29 @@ const envSchema = z.object({
       return ms;
     })
     .default(60_000),
+  VIGIL_CLOCK_TOLERANCE: z
+    .string()
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms > 600_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration of at most 10m such as 1s, 30s or 1m' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .default(60_000),
+  VIGIL_FAULT_CLOCK_OFFSET: z
+    .string()
+    .transform((text, ctx) => {
+      const match = /^([+-])(.+)$/.exec(text.trim());
+      const ms = match ? parseDuration(match[2] as string) : undefined;
+      if (!match || ms === undefined || ms > 3_600_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be a signed duration of at most 1h such as +30s or -30s' });
+        return z.NEVER;
+      }
+      return match[1] === '-' ? -ms : ms;
+    })
+    .default(0),
 });
 
 export interface ConfigOverrides {
@@ -204,7 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       twilioUrl: e.VIGIL_TWILIO_URL,
       twilioFrom: e.VIGIL_TWILIO_FROM,
       pageIntervalMs: e.VIGIL_PAGE_INTERVAL,
+      clockToleranceMs: e.VIGIL_CLOCK_TOLERANCE,
     }),
+    clockOffsetMs: e.VIGIL_FAULT_CLOCK_OFFSET,
   });
 }
 

@@ -3,7 +3,7 @@
 // main.ts loads this file only for those two commands, so client commands start without it.
 import { createApp, type App } from './app.js';
 import { bootstrapAdmin } from './credentials/index.js';
-import { systemClock } from './clock.js';
+import { offsetClock, systemClock } from './clock.js';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createDb, migrate, type Database } from './db/database.js';
 import { buildServer, createLogBuffer } from './http/index.js';
@@ -48,13 +48,14 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
   const config = loadConfig(process.env, overrides);
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const database = openDatabase(config);
+  const clock = offsetClock(systemClock, config.clockOffsetMs);
   let boot: Awaited<ReturnType<typeof bootstrapAdmin>>;
   let server: Awaited<ReturnType<typeof buildServer>>;
   let app: App;
   try {
     await migrate(database.db);
-    boot = await bootstrapAdmin(database.db, systemClock, { adminToken: config.adminToken, dataDir: config.dataDir });
-    app = createApp(config, database, systemClock);
+    boot = await bootstrapAdmin(database.db, clock, { adminToken: config.adminToken, dataDir: config.dataDir });
+    app = createApp(config, database, clock);
     // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
     const logBuffer = createLogBuffer();
     const stream = pino.multistream([

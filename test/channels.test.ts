@@ -225,6 +225,7 @@ function messageFor(kind: ChannelKind, destination: string, tag: string): Outbou
   const deliveryId = `ntf_${tag}_${++serial}`;
   return {
     deliveryId,
+    deliveryIds: [deliveryId],
     channel: kind,
     destination,
     // Two secrets: a rotation in progress. Only webhooks are signed.

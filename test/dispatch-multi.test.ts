@@ -31,7 +31,7 @@ const ROWS = STAKEHOLDERS * INCIDENTS;
 const HOLD_MS = 600;
 /** The kill waits until the receiver holds at least this many of the victim's requests. */
 const VICTIM_IN_FLIGHT = 5;
-/** The dispatcher's lease (DEFAULT_DISPATCH.leaseMs; there is no setting for it) plus ticks and slack. */
+/** The dispatcher's lease (DEFAULT_DISPATCH.leaseMs, plus VIGIL_CLOCK_TOLERANCE: 1 s below), ticks and slack. */
 const SETTLE_BY_MS = 55_000;
 const SECRET = 'multi-dispatch-secret-0001';
 
@@ -213,6 +213,8 @@ describe.skipIf(Boolean(pgProblem))(
             DATABASE_URL: pgDatabaseUrl(dbName),
             VIGIL_DATA_DIR: path.join(root as string, name),
             VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32',
+            // Both instances read one clock, so the lease needs no margin for clocks that disagree.
+            VIGIL_CLOCK_TOLERANCE: '1s',
           });
           running.add(server);
           return server;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import type { Engine } from '../src/engine/index.js';
 import { SYSTEM_ACTOR } from '../src/access/index.js';
-import { FakeClock } from '../src/clock.js';
+import { FakeClock, offsetClock } from '../src/clock.js';
+import { bundleId } from '../src/notify/dispatcher.js';
 import { verifySignature } from '../src/notify/signature.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 
@@ -20,24 +21,41 @@ interface Received {
   body: string;
 }
 
+/** How the receiver answers one request: a status, headers, and optionally only once `hold` settles. */
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  hold?: Promise<unknown>;
+}
+
+/** Resolves once `check` holds (polled every 10 ms), or fails after `ms`. */
+async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** An HTTP receiver: answers each path with the status queued for it (default 200), records every request. */
 function receiver() {
   const received: Received[] = [];
-  const plans = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
+  const plans = new Map<string, Answer[]>();
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body });
       const plan = plans.get(req.url ?? '')?.shift() ?? { status: 200 };
-      res.writeHead(plan.status, plan.headers).end(plan.status < 300 ? 'ok' : 'nope');
+      const answer = () => res.writeHead(plan.status, plan.headers).end(plan.status < 300 ? 'ok' : 'nope');
+      if (plan.hold) void plan.hold.then(answer);
+      else answer();
     });
   });
   return {
     received,
     /** Queues answers for a path, used in order, then 200s. */
-    plan: (path: string, ...answers: Array<{ status: number; headers?: Record<string, string> }>) =>
-      plans.set(path, answers),
+    plan: (path: string, ...answers: Answer[]) => plans.set(path, answers),
     start: () =>
       new Promise<string>((resolve) =>
         server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
@@ -90,8 +108,12 @@ describeEachDialect('notifications', (env) => {
     await mail.stop();
   });
 
-  function setup(start: string, pageIntervalMs?: number) {
-    const clock = new FakeClock(start);
+  /**
+   * A server (app and engine) on the test database. `shared` makes it a second instance on the same fake clock,
+   * its own reading of it moved by `offsetMs` (a clock that runs ahead).
+   */
+  function setup(start: string, pageIntervalMs?: number, shared?: { clock: FakeClock; offsetMs: number }) {
+    const clock = shared?.clock ?? new FakeClock(start);
     const config = testConfig({
       notify: {
         smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
@@ -103,7 +125,7 @@ describeEachDialect('notifications', (env) => {
         ...(pageIntervalMs !== undefined && { pageIntervalMs }),
       },
     });
-    const app: App = createApp(config, env.database, clock);
+    const app: App = createApp(config, env.database, offsetClock(clock, shared?.offsetMs ?? 0));
     const logger = { info: vi.fn(), error: vi.fn() };
     const engine = app.engine.start(logger, 0, { wake: false }); // the test runs every sweep itself
     engines.push(engine);
@@ -561,4 +583,99 @@ describeEachDialect('notifications', (env) => {
       ['voice', 'sent'],
     ]);
   });
+
+  it(
+    'a bundle whose sender was lost: each page keeps its one id in every message that carries it, and pages ' +
+      'answered meanwhile are recorded as outcome unknown, not "not sent" (issue 18, faults 1 and 2)',
+    async () => {
+      const t = setup('2031-05-10T10:00:00.000Z');
+      const u = await t.person('nt-lost');
+      const path = `/lost/${u.handle}`;
+      await t.method(u.id, 'webhook', `${base}${path}`);
+      const key = await t.pagedService(u.id);
+      await t.alert(key, 'lost-0');
+      await t.tick();
+      // Three more pages wait out the one-a-minute throttle, then go as one bundle.
+      const a = await t.alert(key, 'lost-a');
+      const b = await t.alert(key, 'lost-b');
+      const c = await t.alert(key, 'lost-c');
+      await t.tick();
+      t.clock.advance(MIN);
+      let answer = () => undefined as void;
+      hooks.plan(path, { status: 200, hold: new Promise<void>((r) => (answer = r)) });
+      // This instance sends the bundle; the receiver takes it and holds its answer: to the database the
+      // instance is gone mid-send.
+      const lost = t.engine.deliver();
+      await until(() => hooks.received.filter((r) => r.path === path).length === 2);
+      await t.app.incidents.acknowledge(env.admin, a.id);
+      await t.app.incidents.acknowledge(env.admin, c.id);
+      // Another instance, long after the lease: it re-sends b alone and does not re-send a and c.
+      t.clock.advance(10 * MIN);
+      const other = setup('', undefined, { clock: t.clock, offsetMs: 0 });
+      await other.engine.deliver();
+      answer();
+      await lost;
+
+      const got = hooks.received.filter((r) => r.path === path);
+      expect(got).toHaveLength(3);
+      const pageIds = async (incidentId: string) =>
+        (await t.log(incidentId)).filter((x) => x.kind === 'page').map((x) => x.id);
+      const [ida, idb, idc] = [(await pageIds(a.id))[0], (await pageIds(b.id))[0], (await pageIds(c.id))[0]];
+      const ids = (r: (typeof got)[number]) => String(r.headers['x-vigil-delivery-ids']).split(',');
+      // The bundle: its own id (made from its pages'), every page id in the header and in the body.
+      const bundle = got[1] as (typeof got)[number];
+      expect(bundle.headers['x-vigil-delivery']).toBe(bundleId([ida, idb, idc] as string[]));
+      expect(ids(bundle).sort()).toEqual([ida, idb, idc].sort());
+      expect((JSON.parse(bundle.body) as { delivery_ids: string[] }).delivery_ids.sort()).toEqual(
+        [ida, idb, idc].sort(),
+      );
+      // b again, alone, under the same id: a receiver that drops the ids it has seen drops all of it.
+      const again = got[2] as (typeof got)[number];
+      expect([again.headers['x-vigil-delivery'], ids(again)]).toEqual([idb, [idb]]);
+      const seen = new Set(ids(got[0] as (typeof got)[number]));
+      const fresh = got.slice(1).map((r) => ids(r).filter((id) => !seen.has(id) && seen.add(id)).length);
+      expect(fresh).toEqual([3, 0]);
+      // The record says what is known.
+      for (const incident of [a, c]) {
+        const [row] = (await t.log(incident.id)).filter((x) => x.kind === 'page');
+        expect(row?.state).toBe('unknown');
+        expect(row?.lastError).toMatch(
+          /^not re-sent: the incident was acknowledged; an earlier send's outcome is unknown/,
+        );
+        expect(await t.kinds(incident.id)).toContain('notification_unknown');
+      }
+      expect((await t.log(b.id)).filter((x) => x.kind === 'page').map((x) => x.state)).toEqual(['sent']);
+      const sentEntry = (await t.app.incidents.timeline(env.admin, b.id, { limit: 50 })).data.find(
+        (e) => e.kind === 'notification_sent',
+      );
+      expect(sentEntry?.data).toMatchObject({ resent_after_lost_sender: true });
+    },
+  );
+
+  it(
+    'a send in flight on a healthy instance is never taken over, even by an instance whose clock runs 30 s ahead ' +
+      '(issue 18: the lease covers the slowest send plus the clock tolerance)',
+    async () => {
+      const t = setup('2031-05-11T10:00:00.000Z');
+      const u = await t.person('nt-slow');
+      const path = `/slow/${u.handle}`;
+      await t.method(u.id, 'webhook', `${base}${path}`);
+      const incident = await t.alert(await t.pagedService(u.id), 'slow-1');
+      let answer = () => undefined as void;
+      hooks.plan(path, { status: 200, hold: new Promise<void>((r) => (answer = r)) });
+      await t.engine.sweep(); // the escalation writes the page
+      const slow = t.engine.deliver();
+      await until(() => hooks.received.filter((r) => r.path === path).length === 1);
+      // 40 s later by the shared clock (past the 30 s a claim used to last), 70 s by the fast one's.
+      t.clock.advance(40_000);
+      const fast = setup('', undefined, { clock: t.clock, offsetMs: 30_000 });
+      await fast.engine.deliver();
+      answer();
+      await slow;
+      expect(hooks.received.filter((r) => r.path === path)).toHaveLength(1);
+      expect((await t.log(incident.id)).filter((x) => x.kind === 'page').map((x) => [x.state, x.attempts])).toEqual([
+        ['sent', 1],
+      ]);
+    },
+  );
 });

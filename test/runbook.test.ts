@@ -1,6 +1,9 @@
 // The runbook's functions over HTTP, as the seed's curl commands call them, on both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
+import { sql } from 'kysely';
+import { inTransaction } from '../src/db/database.js';
+import { claimDiagnostics } from '../src/runbook/diagnostics.repo.js';
 import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
@@ -399,6 +402,43 @@ describeEachDialect('runbook functions', (env) => {
           await h.call('GET', '/api/v1/function-logs?function=database-scalability&limit=5', { as: viewer })
         ).json() as { data: Array<{ actor: { name: string } }> };
         expect(log.data[0]?.actor.name).toBe('vigil');
+      },
+    );
+
+    it.skipIf(env.dialect !== 'postgres')(
+      'claims in ascending id order whatever order it is given, so two instances claiming the same incidents ' +
+        'wait for each other instead of deadlocking (issue 18, fault 3)',
+      async () => {
+        const [x, y] = [await trigger('diag-order-1'), await trigger('diag-order-2')];
+        const [a, b] = [x.incident_id, y.incident_id].sort() as [string, string];
+        const now = h.clock.now();
+        const stale = new Date(now.getTime() - 60_000);
+        const db = env.database.db;
+        const waiting = async () =>
+          Number(
+            (
+              await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+            ).rows[0]?.n,
+          );
+        // One instance has claimed a and goes on to claim b; meanwhile the other claims [b, a], in that order.
+        let first!: () => void;
+        const hasA = new Promise<void>((resolve) => (first = resolve));
+        const one = inTransaction(db, async (trx) => {
+          const got = await claimDiagnostics(trx, [a], now, stale);
+          first();
+          for (let i = 0; (await waiting()) === 0; i++) {
+            if (i > 500) throw new Error('the other claim never waited');
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          return [...got, ...(await claimDiagnostics(trx, [b], now, stale))];
+        });
+        await hasA;
+        const second = inTransaction(db, (trx) => claimDiagnostics(trx, [b, a], now, stale));
+        // Taken in the given order, the other would hold b while waiting for a, and this one wait for b:
+        // PostgreSQL would abort one of them (deadlock detected). In id order it waits for a, holding nothing.
+        expect(await one).toEqual([a, b]);
+        expect(await second).toEqual([]);
       },
     );
 

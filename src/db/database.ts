@@ -97,8 +97,13 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDialectDatabase {
   };
 }
 
+/** Longest wait for a PostgreSQL connection from the pool (or for a new one to open). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 function openPostgres(url: string, max: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A request waits at most CONNECT_TIMEOUT_MS for a connection (none free, or the server unreachable) and
+  // is then answered 503, rather than hanging while the database is down.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client that loses its server must not crash the process; the next query reports the fault.
   pool.on('error', () => undefined);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
@@ -186,3 +191,4 @@ export function isUnstorableText(error: unknown): boolean {
 }
 
 export { dialectOf };
+export { conflictOf, isDatabaseUnreachable, type Conflict } from './conflicts.js';

@@ -307,6 +307,8 @@ export interface NotificationsTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** When the latest send began, while its outcome is unknown (migration 014). */
+  send_started_at: string | null;
 }
 
 export interface TemplatesTable {

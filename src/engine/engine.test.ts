@@ -181,4 +181,49 @@ describeEachDialect('engine', (env) => {
       await healthy.stop();
     },
   );
+
+  it('runs a sweep again when PostgreSQL aborted it to break a deadlock, and counts it (issue 18)', async () => {
+    const clock = new FakeClock('2032-04-02T03:00:00.000Z');
+    const logger = { info: vi.fn(), error: vi.fn() };
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    let runs = 0;
+    let deliveries = 0;
+    const engine = createEngine({
+      clock,
+      sweeps: [
+        sweepOf('diagnostics', async () => {
+          runs += 1;
+          if (runs === 1) throw deadlock;
+          return 0;
+        }),
+      ],
+      deliver: async () => {
+        deliveries += 1;
+        if (deliveries <= 2) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+        return 0;
+      },
+    }).start(logger, 0);
+    await engine.sweep();
+    await engine.deliver();
+    expect([runs, deliveries]).toEqual([2, 3]);
+    expect(logger.error).not.toHaveBeenCalled();
+    expect(Object.fromEntries(engine.failures())).toEqual({ diagnostics: 0, [DELIVERY]: 0 });
+    expect(engine.retries()).toEqual([
+      { sweep: 'diagnostics', reason: 'deadlock', count: 1 },
+      { sweep: DELIVERY, reason: 'serialization', count: 2 },
+    ]);
+    expect(engine.lastSweepAt()).toEqual(clock.now());
+    // Past the retries, or any other error, it fails as before.
+    const stuck = createEngine({
+      clock,
+      sweeps: [sweepOf('stuck', () => Promise.reject(deadlock))],
+      deliver: async () => 0,
+    });
+    stuck.start(logger, 0);
+    await stuck.sweep();
+    expect(Object.fromEntries(stuck.failures())).toEqual({ stuck: 1, [DELIVERY]: 0 });
+    expect(stuck.retries()).toEqual([{ sweep: 'stuck', reason: 'deadlock', count: 3 }]);
+    await engine.stop();
+    await stuck.stop();
+  });
 });

@@ -5,12 +5,18 @@
 // (db/lease.ts) or conditional updates, so several instances on PostgreSQL do each piece once.
 //
 // Sweeps are isolated: one that throws is logged with its name and counted
-// (vigil_sweep_failures_total{sweep}), and the ones after it still run. Besides the tick, the engine
+// (vigil_sweep_failures_total{sweep}), and the ones after it still run. One that PostgreSQL aborted to break
+// a deadlock or a serialization conflict (its transaction rolled back, nothing half-done) is run again, up
+// to RETRIES times, and counted (vigil_sweep_retries_total{sweep,reason}). Besides the tick, the engine
 // runs early when told that work became due at once (wake, from an after-commit hook), and a timer
 // wakes it for a due time that falls before the next tick. Timers only wake the sweep; the rows stay
 // the truth.
 import type { Clock } from '../clock.js';
+import { conflictOf, type Conflict } from '../db/conflicts.js';
 import { yieldToEventLoop } from '../db/database.js';
+
+/** How many times a sweep aborted by a deadlock or serialization conflict is run again before it counts as failed. */
+const RETRIES = 3;
 
 export interface EngineLogger {
   error(obj: unknown, msg: string): void;
@@ -72,6 +78,8 @@ export interface Engine {
   lastSweepAt(): Date | null;
   /** Failures so far per sweep name (delivery included), every sweep listed. */
   failures(): ReadonlyMap<string, number>;
+  /** Runs again after a deadlock or serialization conflict, per sweep name and kind of conflict. */
+  retries(): ReadonlyArray<{ sweep: string; reason: Conflict; count: number }>;
   stop(): Promise<void>;
 }
 
@@ -91,9 +99,33 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
   let loopHandles: Array<{ stop(): Promise<void> }> = [];
   const failures = new Map<string, number>([...sweeps.map((s): [string, number] => [s.name, 0]), [DELIVERY, 0]]);
 
+  const retries = new Map<string, { sweep: string; reason: Conflict; count: number }>();
+
   function failed(name: string, err: unknown): void {
     failures.set(name, (failures.get(name) ?? 0) + 1);
     logger?.error({ err, sweep: name }, `sweep ${name} failed`);
+  }
+
+  /**
+   * `work`, run again while PostgreSQL aborts it to break a deadlock or a serialization conflict (the whole
+   * transaction rolled back, so running it again is safe), at most RETRIES times, each run counted.
+   */
+  async function retrying<T>(name: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        const reason = conflictOf(err);
+        if (!reason || attempt >= RETRIES || stopped) throw err;
+        const key = `${name}\n${reason}`;
+        const entry = retries.get(key) ?? { sweep: name, reason, count: 0 };
+        entry.count += 1;
+        retries.set(key, entry);
+        logger?.info({ sweep: name, reason, attempt: attempt + 1 }, `sweep ${name} hit a ${reason}; running it again`);
+        // The other party of the conflict goes on; a short pause (spread out) keeps the two from meeting again.
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20)));
+      }
+    }
   }
 
   /** A wake-up for a due time before the next tick, so due rows do not wait out the tick. */
@@ -118,7 +150,7 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
     for (const sweep of sweeps) {
       try {
         if (!sweep.due(clock.now())) continue;
-        const moved = await sweep.run();
+        const moved = await retrying(sweep.name, () => sweep.run());
         await wakeBefore(sweep);
         if (moved > 0) {
           logger?.info({ sweep: sweep.name, moved }, sweep.moved);
@@ -167,7 +199,7 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
       do {
         deliverAgain = false;
         // Keep going while batches come back, so a backlog drains without waiting a tick per batch.
-        while (!stopped && (await deliverOnce()) > 0);
+        while (!stopped && (await retrying(DELIVERY, deliverOnce)) > 0);
       } while (deliverAgain && !stopped);
     })()
       .catch((err: unknown) => failed(DELIVERY, err))
@@ -203,6 +235,7 @@ export function createEngine({ clock, sweeps, deliver: deliverOnce, loops = [] }
     },
     lastSweepAt: () => last,
     failures: () => failures,
+    retries: () => [...retries.values()],
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,7 +1,7 @@
 // The one place errors become HTTP: AppError by its kind, Fastify's own 4xx by their status, and
 // anything else as a 500 that is logged and says nothing about internals.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isUnstorableText } from '../db/database.js';
+import { isDatabaseUnreachable, isUnstorableText } from '../db/database.js';
 import { AppError, type ErrorKind } from '../errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -73,11 +73,25 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
         },
       },
     };
+  if (isDatabaseUnreachable(error))
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'database.unavailable',
+          message: 'the database cannot be reached; nothing was stored, retry later',
+          details: { retry_after_s: DATABASE_RETRY_AFTER_S },
+        },
+      },
+    };
   return {
     status: 500,
     body: { error: { code: 'internal', message: 'internal error; the server log has the details' } },
   };
 }
+
+/** What a 503 for an unreachable database asks callers to wait before retrying. */
+const DATABASE_RETRY_AFTER_S = 5;
 
 const BY_STATUS: Record<number, string> = {
   403: 'request.forbidden',
@@ -99,11 +113,16 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'request.param_too_long',
 };
 
-/** A 429 tells the sender when to retry: the error's `retry_after_s`, else one second. */
+/** A 429 or 503 tells the sender when to retry: the error's `retry_after_s`, else one second (429) or five (503). */
 export function setRetryAfter(error: unknown, status: number, reply: FastifyReply): void {
-  if (status !== 429) return;
-  const details = error instanceof AppError ? (error.details as { retry_after_s?: unknown } | undefined) : undefined;
-  const seconds = typeof details?.retry_after_s === 'number' ? details.retry_after_s : 1;
+  if (status !== 429 && status !== 503) return;
+  const details =
+    error instanceof AppError
+      ? (error.details as { retry_after_s?: unknown } | undefined)
+      : isDatabaseUnreachable(error)
+        ? { retry_after_s: DATABASE_RETRY_AFTER_S }
+        : undefined;
+  const seconds = typeof details?.retry_after_s === 'number' ? details.retry_after_s : status === 429 ? 1 : 5;
   void reply.header('retry-after', String(seconds));
 }
 

@@ -104,6 +104,17 @@ export function registerMetrics(server: FastifyInstance, app: App): void {
     },
   });
 
+  new Counter({
+    name: 'vigil_sweep_retries_total',
+    help: 'Engine sweeps run again after PostgreSQL aborted them to break a deadlock or a serialization conflict.',
+    labelNames: ['sweep', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { sweep, reason, count } of app.engine.retries()) this.inc({ sweep, reason }, count);
+    },
+  });
+
   server.addHook('onResponse', (request, reply, done) => {
     http.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

@@ -145,6 +145,8 @@ export function notificationView(n: Notification) {
     last_error: n.lastError,
     next_attempt_at: n.state === 'pending' || n.state === 'failed' ? n.nextAttemptAt.toISOString() : null,
     sent_at: n.sentAt?.toISOString() ?? null,
+    /** When a send began whose outcome is not known (set while sending, and on "unknown" rows). */
+    send_started_at: n.sendStartedAt?.toISOString() ?? null,
     created_at: n.createdAt.toISOString(),
   };
 }

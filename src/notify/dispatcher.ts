@@ -10,9 +10,17 @@
 // - a failure is retried with exponential backoff and jitter; after `maxAttempts`, or at once when
 //   the channel says retrying cannot help, the row is dead and the admins are told.
 //
-// Delivery is at least once: a send that succeeded just before its instance died is sent again
-// after the lease; the row id travels with every message (X-Vigil-Delivery) so receivers can drop
-// the repeat.
+// Delivery is at least once, and a repeat is always recognisable. Every notification has one id, which
+// travels in every message that carries it (X-Vigil-Delivery-Ids, and `delivery_ids` in JSON bodies);
+// a message's own id (X-Vigil-Delivery) is that id for a lone notification and one made from all its
+// ids for a bundle. Just before a send, its rows' lease is extended to cover the slowest send plus the
+// clocks' tolerance and the send is marked begun, so a healthy instance never has its send taken over.
+// A row whose sender was lost mid-send comes back after the lease with that mark: it is sent again under
+// the same id, or, if its incident was answered meanwhile, recorded as "unknown" (not re-sent; the first
+// send may have arrived) — never as "not sent".
+//
+// Lock order (docs/ARCHITECTURE.md): a claim locks outbox rows only, and the writes after a send touch
+// outbox rows and append timeline entries; no incident, alert or escalation row is locked here.
 import { adminUserIds } from '../credentials/index.js';
 import { SYSTEM_ACTOR } from '../access/index.js';
 import type { Clock } from '../clock.js';
@@ -20,6 +28,7 @@ import { inTransaction, type Db } from '../db/database.js';
 import { newId } from '../ids.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { UsersService } from '../users/index.js';
+import { createHash } from 'node:crypto';
 import { ChannelError, type ChannelKind, type Channels } from './channel.js';
 import {
   claimDue,
@@ -29,6 +38,7 @@ import {
   outboxBacklog,
   settle,
   settleMany,
+  startSend,
   type Notification,
 } from './outbox.repo.js';
 
@@ -56,7 +66,16 @@ export interface DispatchOptions {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * How long a claim may take to reach its send, and the longest a send may take (every channel gives up
+   * sooner: HTTP and the SMS/voice gateway after 10 s, SMTP after 10 s without progress).
+   */
   leaseMs: number;
+  /**
+   * How far instances' clocks may disagree. Leases are this much longer, so an instance whose clock runs
+   * ahead never takes over a row another instance is still sending (VIGIL_CLOCK_TOLERANCE).
+   */
+  clockToleranceMs: number;
   batch: number;
   pageIntervalMs: number;
   breakerThreshold: number;
@@ -69,11 +88,20 @@ export const DEFAULT_DISPATCH: DispatchOptions = {
   baseDelayMs: 60_000,
   maxDelayMs: 30 * 60_000,
   leaseMs: 30_000,
+  clockToleranceMs: 60_000,
   batch: 50,
   pageIntervalMs: 60_000,
   breakerThreshold: 5,
   breakerOpenMs: 60_000,
 };
+
+/** A bundle's message id: the same for the same pages, whatever their order, and different for any other set. */
+export function bundleId(ids: readonly string[]): string {
+  return `ntb_${createHash('sha256')
+    .update([...ids].sort().join(','))
+    .digest('hex')
+    .slice(0, 32)}`;
+}
 
 export interface DispatcherDeps {
   db: Db;
@@ -100,6 +128,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   const o: DispatchOptions = { ...DEFAULT_DISPATCH, ...deps.options };
   const random = deps.random ?? Math.random;
   const breakers = new Map<string, { failures: number; openUntil: number }>();
+  /** Where a lease taken or extended at `at` ends. */
+  const leaseEnd = (at: Date) => new Date(at.getTime() + o.leaseMs + o.clockToleranceMs);
 
   /** Timeline entries about deliveries, one statement each for the events and their audit rows. */
   async function timeline(
@@ -164,6 +194,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           lastError: null,
           createdAt: now,
           sentAt: null,
+          sendStartedAt: null,
         });
       }
     }
@@ -175,19 +206,21 @@ export function createDispatcher(deps: DispatcherDeps) {
     const reason = error instanceof Error ? error.message : String(error);
     const retryable = !(error instanceof ChannelError) || error.retryable;
     const asked = error instanceof ChannelError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
+    // A refusal is a known outcome; after a timeout or a broken connection the message may have arrived.
+    const known = error instanceof ChannelError && !error.outcomeUnknown ? { sendStartedAt: null } : {};
     await inTransaction(db, async (trx) => {
       const entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }> = [];
       for (const n of group) {
         const attempts = n.attempts + 1;
         if (!retryable || attempts >= o.maxAttempts) {
-          if (await settle(trx, n, { state: 'dead', attempts, lastError: reason })) {
+          if (await settle(trx, n, { state: 'dead', attempts, lastError: reason, ...known })) {
             entries.push({ n, kind: 'notification_dead', data: { attempts, error: reason } });
             await alertAdmins(trx, n, reason, now);
           }
           continue;
         }
         const next = new Date(now.getTime() + Math.max(asked, backoffMs(attempts, o, random)));
-        if (await settle(trx, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next })) {
+        if (await settle(trx, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next, ...known })) {
           entries.push({
             n,
             kind: 'notification_retried',
@@ -206,15 +239,25 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(rows.length > BUNDLE_NAMED ? [`… ${rows.length - BUNDLE_NAMED} more`] : []),
     ].join('\n');
 
-  /** Sends one message standing for `group` (one row, or several pages bundled for one destination). */
-  async function deliver(group: Notification[], now: Date): Promise<void> {
+  /** Sends one message standing for `claimed` (one row, or several pages bundled for one destination). */
+  async function deliver(claimed: Notification[], now: Date): Promise<void> {
+    // Rows whose earlier sender was lost mid-send: a successful send now is a re-send under the same id.
+    const resent = new Set(claimed.filter((n) => n.sendStartedAt !== null).map((n) => n.id));
+    // Pages are checked against their incidents once more just before the send: an acknowledgement that
+    // came after the claim (the claim's own check can be seconds old under load) still stops them.
+    const current = claimed[0]?.kind === 'page' ? await dropAnswered(claimed) : claimed;
+    if (current.length === 0) return;
+    const group = await startSend(db, current, leaseEnd(clock.now()), clock.now());
+    if (group.length === 0) return; // taken over meanwhile (this instance stalled past its lease)
     const first = group[0] as Notification;
     const channel = channels[first.channel as ChannelKind];
+    const ids = group.map((n) => n.id);
+    const messageId = group.length === 1 ? first.id : bundleId(ids);
     const listed = group.slice(0, BUNDLE_LISTED);
     const more = group.length - listed.length;
     const message =
       group.length === 1
-        ? first
+        ? { ...first, payload: { ...first.payload, delivery_ids: ids } }
         : {
             ...first,
             subject: `${group.length} pages: ${listed.map((n) => n.subject).join('; ')}`.slice(0, 250),
@@ -227,13 +270,15 @@ export function createDispatcher(deps: DispatcherDeps) {
               bundle: listed.map((n) => n.payload),
               bundled: group.length,
               message: { subject: `${group.length} pages`, text: names(group) },
-              delivery_id: first.id,
+              delivery_id: messageId,
+              delivery_ids: ids,
             },
           };
     try {
       if (!channel) throw new ChannelError(`no ${first.channel} channel is configured on this server`, false);
       await channel.send({
-        deliveryId: first.id,
+        deliveryId: messageId,
+        deliveryIds: ids,
         channel: first.channel as ChannelKind,
         destination: first.destination,
         secret: first.secret,
@@ -259,6 +304,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         attempts: n.attempts + 1,
         sentAt,
         lastError: null,
+        sendStartedAt: null,
       }));
       await timeline(
         trx,
@@ -270,7 +316,8 @@ export function createDispatcher(deps: DispatcherDeps) {
             data: {
               destination: n.destination,
               attempt: n.attempts + 1,
-              ...(group.length > 1 && { bundled: group.length }),
+              ...(group.length > 1 && { bundled: group.length, message_id: messageId }),
+              ...(resent.has(n.id) && { resent_after_lost_sender: true }),
             },
           })),
         sentAt,
@@ -287,7 +334,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     }));
   }
 
-  /** Pages whose incident was acknowledged or resolved meanwhile: cancelled, never sent. Returns the rest. */
+  /**
+   * Pages whose incident was acknowledged or resolved meanwhile are not sent: "cancelled" when no send of
+   * theirs ever began, "unknown" when one began and its sender was lost (it may have arrived). Returns the rest.
+   */
   async function dropAnswered(pages: Notification[]): Promise<Notification[]> {
     if (pages.length === 0) return pages;
     const status = new Map(
@@ -298,11 +348,36 @@ export function createDispatcher(deps: DispatcherDeps) {
     const answered = pages.filter(
       (n) => n.incidentId && status.has(n.incidentId) && status.get(n.incidentId) !== 'triggered',
     );
-    for (const [state, rows] of groupBy(answered, (n) => status.get(n.incidentId as string) as string)) {
-      await settleMany(db, rows, () => ({
-        state: 'cancelled',
-        lastError: `not sent: the incident was ${state} before the page went out`,
-      }));
+    const at = clock.now();
+    for (const [key, rows] of groupBy(
+      answered,
+      (n) => `${status.get(n.incidentId as string) as string}\n${n.sendStartedAt ? 'lost' : 'never'}`,
+    )) {
+      const [state, sendBegan] = key.split('\n') as [string, string];
+      if (sendBegan === 'never') {
+        await settleMany(db, rows, () => ({
+          state: 'cancelled',
+          lastError: `not sent: the incident was ${state} before the page went out`,
+        }));
+        continue;
+      }
+      const reason =
+        `not re-sent: the incident was ${state}; an earlier send's outcome is unknown ` +
+        '(its sender stopped before recording it)';
+      await inTransaction(db, async (trx) => {
+        const settled = await settleMany(trx, rows, () => ({ state: 'unknown', lastError: reason }));
+        await timeline(
+          trx,
+          rows
+            .filter((n) => settled.has(n.id))
+            .map((n) => ({
+              n,
+              kind: 'notification_unknown',
+              data: { destination: n.destination, send_started_at: n.sendStartedAt?.toISOString(), reason },
+            })),
+          at,
+        );
+      });
     }
     return pages.filter((n) => !answered.includes(n));
   }
@@ -314,7 +389,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     /** Delivers what is due; returns how many rows it worked. */
     async sweep(): Promise<number> {
       const now = clock.now();
-      const deadline = new Date(now.getTime() + o.leaseMs);
+      const deadline = leaseEnd(now);
       const claimed = await inTransaction(db, (trx) => claimDue(trx, now, deadline, o.batch));
       let worked = claimed.length;
       // A destination whose breaker is open waits for it, spending no attempt.

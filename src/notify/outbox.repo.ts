@@ -1,13 +1,15 @@
 // The outbox: one row per message to deliver, written in the transaction of whatever caused it, and
 // moved along by the dispatcher: pending → sending (leased until deadline_at) → sent | failed (due
-// again at next_attempt_at) | dead | cancelled.
+// again at next_attempt_at) | dead | cancelled (never sent) | unknown (not re-sent, and an earlier send
+// whose sender was lost may or may not have arrived). send_started_at is set when a send begins and
+// cleared once its outcome is known, so a row taken over from a lost sender says so.
 import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import { claimSkippingLocked } from '../db/lease.js';
 import type { NotificationsTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 
-export const NOTIFICATION_STATES = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
+export const NOTIFICATION_STATES = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled', 'unknown'] as const;
 export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 
 export interface Notification {
@@ -32,6 +34,8 @@ export interface Notification {
   lastError: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** When a send began whose outcome is not known yet (its sender may have been lost mid-send). */
+  sendStartedAt: Date | null;
 }
 
 const date = (s: string | null): Date | null => (s ? new Date(s) : null);
@@ -56,6 +60,7 @@ function toNotification(r: NotificationsTable): Notification {
     lastError: r.last_error,
     createdAt: new Date(r.created_at),
     sentAt: date(r.sent_at),
+    sendStartedAt: date(r.send_started_at),
   };
 }
 
@@ -88,6 +93,7 @@ export function outboxRow(
     lastError: null,
     createdAt: now,
     sentAt: null,
+    sendStartedAt: null,
   };
 }
 
@@ -115,6 +121,7 @@ export async function insertNotifications(db: Db, rows: Notification[]): Promise
           last_error: n.lastError,
           created_at: n.createdAt.toISOString(),
           sent_at: n.sentAt?.toISOString() ?? null,
+          send_started_at: n.sendStartedAt?.toISOString() ?? null,
         })),
       )
       .execute();
@@ -200,12 +207,46 @@ export async function claimDuePagesFor(
   return rows.length ? lease(db, rows.map(toNotification), deadline) : [];
 }
 
+/**
+ * Marks a send as begun, just before it goes out: the rows' lease moves to `deadline` (long enough for the
+ * slowest send, so no other instance takes them over mid-send) and send_started_at to `at`. Returns the rows
+ * still leased by this attempt, updated; a row taken over meanwhile is left out and must not be sent.
+ */
+export async function startSend(db: Db, rows: Notification[], deadline: Date, at: Date): Promise<Notification[]> {
+  const ours = new Set<string>();
+  for (const [old, group] of groupByDeadline(rows))
+    for (const part of chunks(group, 256)) {
+      const updated = await db
+        .updateTable('notifications')
+        .set({ deadline_at: deadline.toISOString(), send_started_at: at.toISOString() })
+        .where('id', 'in', part)
+        .where('state', '=', 'sending')
+        .where('deadline_at', '=', old)
+        .returning('id')
+        .execute();
+      for (const r of updated) ours.add(r.id);
+    }
+  return rows.filter((n) => ours.has(n.id)).map((n) => ({ ...n, deadlineAt: deadline, sendStartedAt: at }));
+}
+
+/** Row ids by their lease deadline (ISO text, '' for none). */
+function groupByDeadline(rows: Notification[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const n of rows) {
+    const key = n.deadlineAt?.toISOString() ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), n.id]);
+  }
+  return groups;
+}
+
 export interface Settlement {
   state: NotificationState;
   attempts?: number;
   nextAttemptAt?: Date;
   lastError?: string | null;
   sentAt?: Date | null;
+  /** null once the outcome of the latest send is known; left as it is when undefined. */
+  sendStartedAt?: null;
 }
 
 /**
@@ -224,7 +265,7 @@ export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt
     const deadline = r.deadlineAt?.toISOString() ?? '';
     const key =
       `${deadline}\n${c.state}\n${c.attempts ?? ''}\n${c.nextAttemptAt?.toISOString() ?? ''}\n` +
-      `${c.lastError ?? ''}\n${c.sentAt?.toISOString() ?? ''}`;
+      `${c.lastError ?? ''}\n${c.sentAt?.toISOString() ?? ''}\n${c.sendStartedAt === null}`;
     const group = groups.get(key) ?? { deadline, change: c, ids: [] };
     group.ids.push(r.id);
     groups.set(key, group);
@@ -239,6 +280,7 @@ export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt
           ...(c.nextAttemptAt && { next_attempt_at: c.nextAttemptAt.toISOString() }),
           ...(c.lastError !== undefined && { last_error: c.lastError }),
           ...(c.sentAt !== undefined && { sent_at: c.sentAt?.toISOString() ?? null }),
+          ...(c.sendStartedAt === null && { send_started_at: null }),
           deadline_at: null,
         })
         .where('id', 'in', part)

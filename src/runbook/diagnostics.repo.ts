@@ -18,29 +18,42 @@ export async function undiagnosedIncidents(db: Db, since: Date, staleBefore: Dat
       ]),
     )
     .orderBy('incidents.created_at')
+    .orderBy('incidents.id')
     .limit(limit)
     .execute();
   return rows.map((r) => r.id);
 }
 
 /**
- * Claims the incident's diagnostics for this instance: true for the one claimant (a stale unfinished claim can be
- * taken over).
+ * Claims the diagnostics of `incidentIds` for this instance; returns the ids it got (a stale unfinished claim
+ * can be taken over). Claimed in ascending id order whatever order they come in: two instances claiming
+ * overlapping sets then wait for each other in one order and never deadlock (the lock order in
+ * docs/ARCHITECTURE.md). Incidents opened in one batch share a created_at, so the order the candidates were
+ * found in differs from instance to instance.
  */
-export async function claimDiagnostics(db: Db, incidentId: string, now: Date, staleBefore: Date): Promise<boolean> {
-  const rows = await db
-    .insertInto('incident_diagnostics')
-    .values({ incident_id: incidentId, claimed_at: now.toISOString(), finished_at: null })
-    .onConflict((oc) =>
-      oc
-        .column('incident_id')
-        .doUpdateSet({ claimed_at: now.toISOString() })
-        .where('incident_diagnostics.finished_at', 'is', null)
-        .where('incident_diagnostics.claimed_at', '<', staleBefore.toISOString()),
-    )
-    .returning('incident_id')
-    .execute();
-  return rows.length > 0;
+export async function claimDiagnostics(
+  db: Db,
+  incidentIds: readonly string[],
+  now: Date,
+  staleBefore: Date,
+): Promise<string[]> {
+  const claimed: string[] = [];
+  for (const id of [...new Set(incidentIds)].sort()) {
+    const rows = await db
+      .insertInto('incident_diagnostics')
+      .values({ incident_id: id, claimed_at: now.toISOString(), finished_at: null })
+      .onConflict((oc) =>
+        oc
+          .column('incident_id')
+          .doUpdateSet({ claimed_at: now.toISOString() })
+          .where('incident_diagnostics.finished_at', 'is', null)
+          .where('incident_diagnostics.claimed_at', '<', staleBefore.toISOString()),
+      )
+      .returning('incident_id')
+      .execute();
+    if (rows.length > 0) claimed.push(id);
+  }
+  return claimed;
 }
 
 export async function finishDiagnostics(db: Db, incidentIds: string[], at: Date): Promise<void> {

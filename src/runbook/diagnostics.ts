@@ -108,9 +108,7 @@ export function createDiagnostics({
       // P1s written in one transaction held ingestion for tens of milliseconds every second.
       const claimed: string[] = [];
       for (const part of chunks(candidates, WRITE_CHUNK)) {
-        await inTransaction(db, async (trx) => {
-          for (const id of part) if (await claimDiagnostics(trx, id, now, stale)) claimed.push(id);
-        });
+        claimed.push(...(await inTransaction(db, (trx) => claimDiagnostics(trx, part, now, stale))));
         await yieldToEventLoop();
       }
       if (claimed.length === 0) return 0;

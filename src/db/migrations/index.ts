@@ -13,6 +13,7 @@ import * as monitoredDatabases from './010-monitored-databases.js';
 import * as monitors from './011-monitors.js';
 import * as errors from './012-errors.js';
 import * as sessions from './013-sessions.js';
+import * as sendStarted from './014-send-started.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '011-monitors': monitors,
   '012-errors': errors,
   '013-sessions': sessions,
+  '014-send-started': sendStarted,
 };

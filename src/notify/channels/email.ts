@@ -1,6 +1,6 @@
 // Email over SMTP (nodemailer): plain text, and the same text as simple HTML.
 import nodemailer from 'nodemailer';
-import { ChannelError, type Channel } from '../channel.js';
+import { ChannelError, deliveryIdsHeader, mayHaveArrived, type Channel } from '../channel.js';
 
 export interface EmailChannelDeps {
   /** smtp://user:pass@host:port, or smtps:// for TLS from the first byte. */
@@ -38,14 +38,20 @@ export function createEmailChannel({
           html:
             `<div style="font-family:sans-serif"><h3>${escapeHtml(m.subject)}</h3>` +
             `<pre style="white-space:pre-wrap;font-family:inherit">${escapeHtml(m.body)}</pre></div>`,
-          headers: { 'X-Vigil-Delivery': m.deliveryId },
+          headers: { 'X-Vigil-Delivery': m.deliveryId, ...deliveryIdsHeader(m) },
           messageId: `<${m.deliveryId}@vigil>`,
         });
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode;
         const reason = error instanceof Error ? error.message : String(error);
-        // SMTP 5xx is a permanent refusal (no such mailbox, policy); 4xx and connection trouble may pass.
-        throw new ChannelError(`SMTP: ${reason}`, !(code && code >= 500 && code < 600));
+        // SMTP 5xx is a permanent refusal (no such mailbox, policy); 4xx and connection trouble may pass. An
+        // answer from the server means it did not take the message; a timeout or a broken connection may not.
+        throw new ChannelError(
+          `SMTP: ${reason}`,
+          !(code && code >= 500 && code < 600),
+          undefined,
+          code === undefined && mayHaveArrived(error),
+        );
       }
     },
     close: () => transport.close(),

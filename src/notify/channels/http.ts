@@ -2,7 +2,14 @@
 // Mattermost incoming-webhook formats. Every request goes through `dispatcher` (the SSRF guard pins
 // each connection to a checked address), with a timeout and without following redirects.
 import { request, type Dispatcher } from 'undici';
-import { ChannelError, type Channel, type OutboundMessage } from '../channel.js';
+import {
+  ChannelError,
+  deliveryIdsHeader,
+  mayHaveArrived,
+  SEND_TIMEOUT_MS,
+  type Channel,
+  type OutboundMessage,
+} from '../channel.js';
 
 export interface HttpChannelDeps {
   dispatcher: Dispatcher;
@@ -69,7 +76,7 @@ export function retryAfter(header: string | string[] | undefined): number | unde
 }
 
 function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel {
-  const timeout = deps.timeoutMs ?? 5000;
+  const timeout = deps.timeoutMs ?? SEND_TIMEOUT_MS;
   return {
     async send(m) {
       const body = JSON.stringify(shape(m));
@@ -77,6 +84,7 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
         'content-type': 'application/json',
         'user-agent': 'Vigil',
         'x-vigil-delivery': m.deliveryId,
+        ...deliveryIdsHeader(m),
       };
       const secrets =
         signed && m.secret
@@ -109,6 +117,8 @@ function channel(shape: Shape, deps: HttpChannelDeps, signed: boolean): Channel 
         throw new ChannelError(
           `POST ${new URL(m.destination).host} failed: ${reason}`,
           !/^forbidden address/.test(reason),
+          undefined,
+          mayHaveArrived(error),
         );
       }
       if (status >= 200 && status < 300) {

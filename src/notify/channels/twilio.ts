@@ -1,7 +1,14 @@
 // SMS and voice through a Twilio-compatible REST API (Twilio itself, or any gateway speaking its
 // Messages and Calls endpoints): form-encoded POSTs with the account's SID and token as basic auth.
 import { request, type Dispatcher } from 'undici';
-import { ChannelError, type Channel, type OutboundMessage } from '../channel.js';
+import {
+  ChannelError,
+  deliveryIdsHeader,
+  mayHaveArrived,
+  SEND_TIMEOUT_MS,
+  type Channel,
+  type OutboundMessage,
+} from '../channel.js';
 import { retryAfter } from './http.js';
 
 export interface TwilioDeps {
@@ -16,7 +23,7 @@ export interface TwilioDeps {
 const escapeXml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }: TwilioDeps): {
+export function createTwilioChannels({ url, from, dispatcher, timeoutMs = SEND_TIMEOUT_MS }: TwilioDeps): {
   sms: Channel;
   voice: Channel;
 } {
@@ -39,6 +46,7 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
           'content-type': 'application/x-www-form-urlencoded',
           'user-agent': 'Vigil',
           'x-vigil-delivery': m.deliveryId,
+          ...deliveryIdsHeader(m),
         },
         body: new URLSearchParams(form).toString(),
         dispatcher,
@@ -51,7 +59,12 @@ export function createTwilioChannels({ url, from, dispatcher, timeoutMs = 5000 }
       text = (await response.body.text().catch(() => '')).slice(0, 200);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ChannelError(`${resource} request failed: ${reason}`, !/^forbidden address/.test(reason));
+      throw new ChannelError(
+        `${resource} request failed: ${reason}`,
+        !/^forbidden address/.test(reason),
+        undefined,
+        mayHaveArrived(error),
+      );
     }
     if (status >= 200 && status < 300) return;
     const what = `the SMS/voice gateway answered ${status}${text ? `: ${text}` : ''}`;

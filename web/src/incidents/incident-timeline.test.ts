@@ -137,6 +137,18 @@ group('describe', () => {
       [/to a@b\.test/],
     ],
     [
+      'notification_sent',
+      { kind: 'page', channel: 'webhook', destination: 'https://h.test', attempt: 2, resent_after_lost_sender: true },
+      /^Notification sent: page by webhook$/,
+      [/attempt 2/, /sent again: the server sending it first stopped mid-send/],
+    ],
+    [
+      'notification_unknown',
+      { kind: 'page', channel: 'webhook', destination: 'https://h.test', send_started_at: AT, reason: 'x' },
+      /^Notification outcome unknown: page by webhook$/,
+      [/to https:\/\/h\.test/, /a send began/, /not sent again: the incident was answered meanwhile/],
+    ],
+    [
       'notification_retried',
       { kind: 'update', channel: 'webhook', attempt: 2, error: 'HTTP 503', next_attempt_at: AT },
       /^Notification failed, retrying/,

@@ -316,6 +316,20 @@ const KINDS: Record<string, (d: Data) => Described> = {
       str(d.destination) && `to ${str(d.destination)}`,
       (num(d.attempt) ?? 1) > 1 && `attempt ${num(d.attempt)}`,
       num(d.bundled) && `bundled with ${(num(d.bundled) as number) - 1} other(s)`,
+      d.resent_after_lost_sender === true && 'sent again: the server sending it first stopped mid-send',
+    ]),
+  }),
+  notification_unknown: (d) => ({
+    label:
+      `Notification outcome unknown: ${humanize(str(d.kind) ?? 'message').toLowerCase()} ` +
+      `by ${str(d.channel) ?? '?'}`,
+    tone: 'bad',
+    lines: compact([
+      str(d.destination) && `to ${str(d.destination)}`,
+      d.send_started_at
+        ? `a send began ${at(d.send_started_at)}; its server stopped before recording the result`
+        : null,
+      'not sent again: the incident was answered meanwhile',
     ]),
   }),
   notification_retried: (d) => ({
