@@ -147,7 +147,7 @@ export function startHttpReceiver(name: HttpReceiverName, deps: HttpReceiverDeps
           res.writeHead(status, { 'content-type': 'application/json' }).end(body);
         }
       };
-      const hold = deps.modes.holdMs(name, mode);
+      const hold = deps.modes.holdMs(mode);
       if (hold > 0) setTimeout(reply, hold);
       else reply();
     });

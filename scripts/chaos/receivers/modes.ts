@@ -1,7 +1,7 @@
 // How each receiver behaves right now, as the fault schedule sets it: healthy, slow (answers after
-// 1–4.5 s, inside Vigil's 5 s channel timeout), error (500 at once; SMTP 451), or timeout (holds the
-// request past Vigil's timeouts: 12 s for HTTP's 5 s, 15 s for SMTP's 10 s). Windows may overlap; the
-// newest one in force decides.
+// 1–4 s, inside every channel timeout Vigil has had: 5 s, now 10 s), error (500 at once; SMTP 451), or
+// timeout (holds the request for 15 s, past Vigil's 10 s timeouts). Windows may overlap; the newest one
+// in force decides.
 import type { Random } from '../random.js';
 import type { ReceiverMode, ReceiverName } from '../schedule.js';
 
@@ -10,7 +10,7 @@ export interface ReceiverModes {
   begin(receiver: ReceiverName, mode: Exclude<ReceiverMode, 'healthy'>): () => void;
   current(receiver: ReceiverName): ReceiverMode;
   /** How long to wait before answering in `mode`. */
-  holdMs(receiver: ReceiverName, mode: ReceiverMode): number;
+  holdMs(mode: ReceiverMode): number;
 }
 
 export function createReceiverModes(random: Random): ReceiverModes {
@@ -26,9 +26,9 @@ export function createReceiverModes(random: Random): ReceiverModes {
         );
     },
     current: (receiver) => active.get(receiver)?.at(-1)?.mode ?? 'healthy',
-    holdMs(receiver, mode) {
-      if (mode === 'slow') return random.int(1_000, 4_500);
-      if (mode === 'timeout') return receiver === 'email' ? 15_000 : 12_000;
+    holdMs(mode) {
+      if (mode === 'slow') return random.int(1_000, 4_000);
+      if (mode === 'timeout') return 15_000;
       return 0;
     },
   };

@@ -90,7 +90,7 @@ export function startSmtpReceiver(deps: {
           if (s.mode === 'error') callback(Object.assign(new Error('chaos: try again later'), { responseCode: 451 }));
           else callback();
         };
-        const hold = deps.modes.holdMs('email', s.mode);
+        const hold = deps.modes.holdMs(s.mode);
         if (hold > 0) setTimeout(settle, hold);
         else settle();
       });
