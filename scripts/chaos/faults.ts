@@ -169,20 +169,23 @@ export function createFaultRunner(deps: FaultDeps) {
       case 'skew': {
         const off = await deps.fleet.terminate(f.instance, SIGTERM_GRACE_MS);
         if (off.killed) noteKillAfterTerm(f.instance, off.pid, off.atMs);
-        await deps.fleet.start(f.instance, f.offsetSeconds);
+        // The record spans exactly the life of the skewed process: from its start to its stop.
         const skewedFrom = Date.now();
+        await deps.fleet.start(f.instance, f.offsetSeconds);
+        const skewedPid = deps.fleet.instances[f.instance]?.pid ?? undefined;
         await sleep(f.durationMs);
+        const skewedUntil = Date.now();
         const back = await deps.fleet.terminate(f.instance, SIGTERM_GRACE_MS);
         if (back.killed) noteKillAfterTerm(f.instance, back.pid, back.atMs);
         await deps.fleet.start(f.instance, 0);
         records.push({
           kind: 'skew',
-          startMs,
-          endMs: Date.now(),
+          startMs: skewedFrom,
+          endMs: skewedUntil,
           instance: f.instance,
-          pid: back.pid ?? undefined,
+          pid: skewedPid,
           offsetSeconds: f.offsetSeconds,
-          detail: `${describeFault(f)} (skewed from +${((skewedFrom - startMs) / 1000).toFixed(1)} s into the window)`,
+          detail: `${describeFault(f)} (pid ${skewedPid}, ${((skewedUntil - skewedFrom) / 1000).toFixed(1)} s)`,
         });
         break;
       }

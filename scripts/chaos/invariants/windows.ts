@@ -34,18 +34,23 @@ export function atRiskAfterMs(receiver: ReceiverName): number {
 
 /**
  * Faults that can hold up every instance's engine (escalations, monitor checks): PostgreSQL restarts,
- * bursts (two cores shared by all), instances exiting on their own (all may go at once) and skewed
- * clocks, each from its start to its end plus RECOVERY_MS. A skew window also covers its offset on
- * either side, as the skewed instance's times are off by that much. Kills and SIGTERMs are not among
- * them: they take one instance away, and the others' engines are meant to carry on unhindered.
+ * bursts (two cores shared by all) and instances exiting on their own (all may go at once), each from
+ * its start to its end plus RECOVERY_MS. Kills and SIGTERMs are not among them: they take one instance
+ * away, and the others' engines are meant to carry on unhindered. Skewed clocks do not hold anything
+ * up; they make the skewed instance's own times wrong (see writtenWhileSkewed).
  */
 export function engineWindows(faults: readonly FaultRecord[]): Window[] {
   return faults
-    .filter((f) => f.kind === 'pg-restart' || f.kind === 'burst' || f.kind === 'crash' || f.kind === 'skew')
-    .map((fault) => {
-      const skew = fault.kind === 'skew' ? Math.abs(fault.offsetSeconds ?? 0) * 1000 : 0;
-      return { fromMs: fault.startMs - skew, toMs: fault.endMs + RECOVERY_MS + skew, fault };
-    });
+    .filter((f) => f.kind === 'pg-restart' || f.kind === 'burst' || f.kind === 'crash')
+    .map((fault) => ({ fromMs: fault.startMs, toMs: fault.endMs + RECOVERY_MS, fault }));
+}
+
+/**
+ * Whether a time read from the database may have been written by a skewed instance: it lies within a
+ * skew window widened by the offset (the skewed instance stamps its writes that far off).
+ */
+export function writtenWhileSkewed(faults: readonly FaultRecord[], ms: number): boolean {
+  return skewsOverlapping(faults, ms, ms).length > 0;
 }
 
 /** The first window overlapping [fromMs, toMs], if any. */
@@ -53,12 +58,15 @@ export function overlapping(windows: readonly Window[], fromMs: number, toMs: nu
   return windows.find((w) => w.fromMs <= toMs && fromMs <= w.toMs);
 }
 
-/** The skew windows (with their offset as margin) overlapping [fromMs, toMs]. */
+/**
+ * The skew windows overlapping [fromMs, toMs] in the database's times: the skewed process stamps what
+ * it writes off by its offset, so its window reaches that far earlier (clock behind) or later (ahead).
+ */
 export function skewsOverlapping(faults: readonly FaultRecord[], fromMs: number, toMs: number): FaultRecord[] {
   return faults.filter((f) => {
     if (f.kind !== 'skew') return false;
-    const margin = Math.abs(f.offsetSeconds ?? 0) * 1000;
-    return f.startMs - margin <= toMs && fromMs <= f.endMs + margin;
+    const offset = (f.offsetSeconds ?? 0) * 1000;
+    return f.startMs + Math.min(0, offset) <= toMs && fromMs <= f.endMs + Math.max(0, offset);
   });
 }
 
