@@ -17,6 +17,7 @@ export interface RunSummary {
   load: LoadStats;
   attempts: readonly Attempt[];
   deliveries: readonly Delivery[];
+  bursts: ReadonlyArray<{ requests: number; ok: number; statuses: Record<string, number>; slowestMs: number }>;
   results: InvariantResult[];
 }
 
@@ -98,6 +99,17 @@ export function renderReport(s: RunSummary): string {
       `gave up ${s.load.gaveUp}, refused ${s.load.refused}, needed a retry ${s.load.retried}; ` +
       `API acknowledgements on page ${s.load.reactiveAcks} (already answered: ${s.load.ackConflicts})`,
     `ingest while PostgreSQL was down: ${outageAnswers(s.faults, s.attempts)}`,
+    `bursts: ${
+      s.bursts
+        .map(
+          (b) =>
+            `${b.ok}/${b.requests} answered 2xx (` +
+            `${Object.entries(b.statuses)
+              .map(([k, v]) => `${k}×${v}`)
+              .join(' ')}, slowest ${(b.slowestMs / 1000).toFixed(1)} s)`,
+        )
+        .join('; ') || 'none'
+    }`,
     `receivers: ${receiverCounts(s.deliveries)}`,
     '',
     invariantTable(s.results),

@@ -193,6 +193,7 @@ export async function runChaos(options: ChaosOptions, progress: Progress, cleanu
     load: load.stats(),
     attempts: load.attempts,
     deliveries: records.deliveries,
+    bursts: faults.bursts,
     results,
   };
   const text = renderReport(summary);

@@ -80,13 +80,14 @@ export function checkResends(records: RunRecords): InvariantResult {
         if (before.outcome !== 'ok' || answeredAtDeadline(before)) retries++;
         else if (killAfterCopy(records.faults, before)) afterCrash++;
         else {
-          const cause = nearestFault(records.faults, copy.arrivalMs);
+          // What kept the first copy's outcome from being recorded is most likely in force when it was sent.
+          const cause = nearestFault(records.faults, before.endMs);
           violations.push(
             violation(
               `notification ${id} (key ${key}) re-sent at ${iso(copy.arrivalMs)} by pid ${copy.senderPid ?? '?'}; ` +
                 `the copy of ${iso(before.arrivalMs)} was answered ${before.receiver === 'email' ? '250' : '2xx'} ` +
                 `and its sender (pid ${before.senderPid ?? '?'}) was not killed` +
-                (cause ? `; nearest fault: ${cause.detail}` : ''),
+                (cause ? `; fault then: ${cause.detail}` : ''),
               [rows.get(id)?.incidentId],
               [id],
             ),

@@ -103,7 +103,16 @@ export function answeredAtDeadline(copy: Delivery): boolean {
   return copy.outcome === 'ok' && copy.endMs - copy.arrivalMs >= atRiskAfterMs(copy.receiver);
 }
 
-/** The fault nearest before `atMs` (within a minute), to name as a likely cause in evidence. */
+/**
+ * The fault most likely behind something at `atMs`, to name in evidence: one in force then (or ended
+ * within 5 s), instance and database faults before receiver ones; else the latest that began in the
+ * minute before.
+ */
 export function nearestFault(faults: readonly FaultRecord[], atMs: number): FaultRecord | undefined {
-  return faults.filter((f) => f.startMs <= atMs && atMs - f.endMs <= 60_000).sort((a, b) => b.startMs - a.startMs)[0];
+  const rank = (f: FaultRecord) => (f.kind === 'receiver' ? 1 : 0);
+  const active = faults
+    .filter((f) => f.startMs <= atMs && atMs <= f.endMs + 5_000)
+    .sort((a, b) => rank(a) - rank(b) || b.startMs - a.startMs);
+  if (active[0]) return active[0];
+  return faults.filter((f) => f.startMs <= atMs && atMs - f.startMs <= 60_000).sort((a, b) => b.startMs - a.startMs)[0];
 }
