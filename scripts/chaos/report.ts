@@ -1,6 +1,7 @@
 // The end of a run in words: what was injected, how the load and receivers fared, how Vigil answered
 // while PostgreSQL was down, and the invariants as a table, ending in PASS or FAIL. A failing run
 // names its seed and the first violated invariant's incidents and delivery ids.
+import type { LogSummary } from './instance-logs.js';
 import type { InvariantResult } from './invariants/index.js';
 import type { Attempt, LoadStats } from './load.js';
 import type { Delivery, FaultRecord } from './records.js';
@@ -19,6 +20,7 @@ export interface RunSummary {
   deliveries: readonly Delivery[];
   bursts: ReadonlyArray<{ requests: number; ok: number; statuses: Record<string, number>; slowestMs: number }>;
   results: InvariantResult[];
+  logs: LogSummary;
 }
 
 /** Counts of faults by kind, receiver faults by mode: "kill 2, sigterm 1, …". */
@@ -111,6 +113,8 @@ export function renderReport(s: RunSummary): string {
         .join('; ') || 'none'
     }`,
     `receivers: ${receiverCounts(s.deliveries)}`,
+    `instance logs: ${s.logs.errors} error lines, ${s.logs.deadlocks} mentioning a deadlock (40P01)`,
+    ...s.logs.top.map((t) => `  ${t}`),
     '',
     invariantTable(s.results),
     '',

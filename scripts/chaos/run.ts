@@ -12,6 +12,7 @@ import { createFaultRunner } from './faults.js';
 import { createCaller } from './http-client.js';
 import { checkBuild, createFleet, REPO_ROOT } from './instances.js';
 import { checkAll } from './invariants/index.js';
+import { summarizeLogs } from './instance-logs.js';
 import { createLoad } from './load.js';
 import { planLoad } from './load-plan.js';
 import type { ChaosOptions } from './options.js';
@@ -195,6 +196,7 @@ export async function runChaos(options: ChaosOptions, progress: Progress, cleanu
     deliveries: records.deliveries,
     bursts: faults.bursts,
     results,
+    logs: summarizeLogs(root),
   };
   const text = renderReport(summary);
   progress.line(text);
