@@ -82,14 +82,21 @@ export function receiverFaultAt(
 }
 
 /**
+ * The harness notes a request when its event loop gets to it, which under load can be a moment after
+ * the sender wrote it: a sender killed up to this long before a copy was noted may still have sent it.
+ */
+export const NOTICE_LAG_MS = 2_000;
+
+/**
  * The death that explains a copy not being recorded: SIGKILL (or an exit of its own) of the copy's
- * sender (any instance when the sender could not be told) within SEND_SETTLE_MS after the copy arrived.
+ * sender (any instance when the sender could not be told) within SEND_SETTLE_MS after the copy arrived
+ * (or NOTICE_LAG_MS before).
  */
 export function killAfterCopy(faults: readonly FaultRecord[], copy: Delivery): FaultRecord | undefined {
   return faults.find(
     (f) =>
       (f.kind === 'kill' || f.kind === 'crash') &&
-      f.startMs >= copy.arrivalMs &&
+      f.startMs >= copy.arrivalMs - NOTICE_LAG_MS &&
       f.startMs <= copy.arrivalMs + SEND_SETTLE_MS &&
       (copy.senderPid === null || f.pid === copy.senderPid),
   );

@@ -1,7 +1,7 @@
 // The SMTP receiver (smtp-server): accepts every message to any address without TLS or login, reads
 // Vigil's delivery ids from its headers, and misbehaves as the schedule says (slow, 451, or holding the
-// message past Vigil's 10 s socket timeout). A message "begins" at MAIL FROM; its sender is read from
-// the connection, which Vigil opens per message.
+// message past Vigil's 10 s socket timeout). A message begins when its connection opens (Vigil opens one
+// per message), and its sender is read from that connection.
 import { SMTPServer } from 'smtp-server';
 import type { ReceiverMode } from '../schedule.js';
 import type { Delivery } from '../records.js';
@@ -13,6 +13,8 @@ import type { ReceiverModes } from './modes.js';
 
 interface Session {
   senderPid: number | null;
+  /** Messages begun on this connection so far. */
+  messages: number;
   closed: boolean;
   arrivalMs: number;
   mode: ReceiverMode;
@@ -33,6 +35,7 @@ export function startSmtpReceiver(deps: {
     onConnect(session, callback) {
       sessions.set(session.id, {
         senderPid: deps.senderOf(session.remotePort, port),
+        messages: 0,
         closed: false,
         arrivalMs: Date.now(),
         mode: 'healthy',
@@ -42,7 +45,9 @@ export function startSmtpReceiver(deps: {
     onMailFrom(_address, session, callback) {
       const s = sessions.get(session.id);
       if (s) {
-        s.arrivalMs = Date.now();
+        // Vigil opens a connection per message, so its send began at the connection; a further message
+        // on the same connection begins at its MAIL FROM.
+        if (s.messages++ > 0) s.arrivalMs = Date.now();
         s.mode = deps.modes.current('email');
       }
       callback();
