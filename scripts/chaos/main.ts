@@ -40,6 +40,7 @@ const chosen = options();
 process.once('SIGINT', () => void end(130, 'interrupted (SIGINT); cleaning up'));
 process.once('SIGTERM', () => void end(143, 'terminated (SIGTERM); cleaning up'));
 process.on('unhandledRejection', (error) => void end(2, `harness error: ${String(error)}`));
+process.on('uncaughtException', (error) => void end(2, `harness error: ${error.stack ?? String(error)}`));
 setTimeout(
   () => void end(3, `time box of ${Math.round(chosen.timeBoxMs / 1000)} s ran out (seed ${chosen.seed}); cleaning up`),
   chosen.timeBoxMs,

@@ -153,6 +153,8 @@ export function startHttpReceiver(name: HttpReceiverName, deps: HttpReceiverDeps
     });
   });
   server.on('connection', (socket: Socket) => senders.set(socket, deps.senderOf(socket.remotePort, port)));
+  // A sender killed mid-request resets its connection: that request's end, not the harness's.
+  server.on('clientError', (_error, socket) => socket.destroy());
   server.keepAliveTimeout = 10_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -104,6 +104,10 @@ export function startSmtpReceiver(deps: {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
+      // From now on a connection's trouble (a sender killed mid-message resets it) is that session's end,
+      // never the harness's: without a listener smtp-server's 'error' event would end the process.
+      server.off('error', reject);
+      server.on('error', () => undefined);
       const address = server.server.address();
       port = typeof address === 'object' && address ? address.port : 0;
       resolve({ port, close: () => new Promise<void>((done) => server.close(() => done())) });
