@@ -200,7 +200,7 @@ export function createFaultRunner(deps: FaultDeps) {
     try {
       const text = fs.readFileSync(deps.fleet.logFile(index), 'utf8').slice(-20_000);
       const tail = text.slice(text.lastIndexOf('=== chaos: start'));
-      const line = /^\w*Error\b[^\n]*/m.exec(tail) ?? /^[^\n]*(?:Unhandled|fatal)[^\n]*/im.exec(tail);
+      const line = /^\w*(?:Error|error)\b[^\n]*/m.exec(tail) ?? /^[^\n]*(?:Unhandled|fatal)[^\n]*/im.exec(tail);
       return line?.[0]?.trim().slice(0, 200) ?? 'no error printed';
     } catch {
       return 'no log';

@@ -110,13 +110,23 @@ export function answeredAtDeadline(copy: Delivery): boolean {
   return copy.outcome === 'ok' && copy.endMs - copy.arrivalMs >= atRiskAfterMs(copy.receiver);
 }
 
+/** Which faults to name first when several were in force: the database, then lost instances, then the rest. */
+const BLAME_ORDER: ReadonlyArray<FaultRecord['kind']> = [
+  'pg-restart',
+  'crash',
+  'kill',
+  'sigterm',
+  'burst',
+  'skew',
+  'receiver',
+];
+
 /**
  * The fault most likely behind something at `atMs`, to name in evidence: one in force then (or ended
- * within 5 s), instance and database faults before receiver ones; else the latest that began in the
- * minute before.
+ * within 5 s), in BLAME_ORDER; else the latest that began in the minute before.
  */
 export function nearestFault(faults: readonly FaultRecord[], atMs: number): FaultRecord | undefined {
-  const rank = (f: FaultRecord) => (f.kind === 'receiver' ? 1 : 0);
+  const rank = (f: FaultRecord) => BLAME_ORDER.indexOf(f.kind);
   const active = faults
     .filter((f) => f.startMs <= atMs && atMs <= f.endMs + 5_000)
     .sort((a, b) => rank(a) - rank(b) || b.startMs - a.startMs);
