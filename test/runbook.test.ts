@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { sql } from 'kysely';
 import { inTransaction } from '../src/db/database.js';
-import { claimDiagnostics } from '../src/runbook/diagnostics.repo.js';
+import { claimDiagnostics, finishDiagnostics } from '../src/runbook/diagnostics.repo.js';
 import { describeEachDialect } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
@@ -439,6 +439,7 @@ describeEachDialect('runbook functions', (env) => {
         // PostgreSQL would abort one of them (deadlock detected). In id order it waits for a, holding nothing.
         expect(await one).toEqual([a, b]);
         expect(await second).toEqual([]);
+        await finishDiagnostics(db, [a, b], now); // left unfinished, later tests would take the claims over
       },
     );
 
