@@ -3,7 +3,10 @@
 // While it is cut, ingestion answers 503 with Retry-After in PagerDuty's shape and the API in ours, promptly
 // and never 2xx; /readyz is unready; the engine's sweeps fail and are counted. Once it is back, everything
 // works again without a restart: /readyz is ready, events are stored, sweeps succeed and a page goes out.
-// PostgreSQL only (SQLite has no server to lose).
+// Two faults the chaos harness found are pinned here too: a connection lost while a transaction held it ended
+// the process (an unheard 'error' event), and a message delivered just as the database went away was left
+// "sending" and sent again by another instance after the lease. PostgreSQL only (SQLite has no server to lose).
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,6 +16,7 @@ import { FakeClock } from '../src/clock.js';
 import { createDb, migrate, type Database } from '../src/db/database.js';
 import type { Engine } from '../src/engine/index.js';
 import { buildServer } from '../src/http/index.js';
+import { inTransaction } from '../src/db/database.js';
 import { pgAdmin, pgDatabaseUrl, pgProblem, PG_URL, testConfig } from './dialects.js';
 
 /** A TCP proxy to PostgreSQL that can be cut (all connections dropped, new ones refused) and restored. */
@@ -59,7 +63,18 @@ describe.skipIf(Boolean(pgProblem))('PostgreSQL outage under a running server', 
   let engine: Engine;
   let server: Awaited<ReturnType<typeof buildServer>>;
   let key = '';
+  let pagingKey = '';
   let token = '';
+  let receiverUrl = '';
+  /** Requests the webhook receiver got; each answered once `answer` is called (held until then). */
+  const got: string[] = [];
+  let answer: () => void = () => undefined;
+  const receiver = http.createServer((req, res) => {
+    got.push(req.headers['x-vigil-delivery'] as string);
+    req.resume();
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    void held.then(() => res.writeHead(200).end('ok'));
+  });
 
   beforeAll(async () => {
     await pgAdmin(`CREATE DATABASE ${dbName}`);
@@ -68,15 +83,38 @@ describe.skipIf(Boolean(pgProblem))('PostgreSQL outage under a running server', 
     url.port = String(proxy.port);
     database = createDb({ databaseUrl: url.toString(), poolSize: 4 });
     await migrate(database.db);
-    app = createApp(testConfig(), database, clock);
+    app = createApp(
+      testConfig({
+        notify: { smtpUrl: undefined, smtpFrom: 'v@test', outboundAllow: '127.0.0.1/32', publicUrl: undefined },
+      }),
+      database,
+      clock,
+    );
     engine = app.engine.start(logger, 0, { wake: false });
     server = await buildServer(app);
     const user = await app.users.create(SYSTEM_ACTOR, { handle: 'root', name: 'Root', email: 'root@example.test' });
     const admin = { type: 'user' as const, id: user.id, name: user.handle, role: 'admin' as const };
     token = (await app.tokens.create(admin, { user: user.id, role: 'admin' })).secret;
     key = (await app.services.create(admin, { name: 'checkout' })).integrationKey;
+    // Someone paged at once for the "paging" service, by webhook to the receiver below.
+    receiverUrl = await new Promise<string>((resolve) =>
+      receiver.listen(0, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(receiver.address() as net.AddressInfo).port}`),
+      ),
+    );
+    const ana = await app.users.create(SYSTEM_ACTOR, { handle: 'ana', name: 'Ana', email: 'ana@example.test' });
+    await app.users.addContactMethod(admin, ana.id, { kind: 'webhook', address: `${receiverUrl}/ana` });
+    const policy = await app.policies.create(admin, {
+      name: 'ana first',
+      escalateWhile: 'unresolved',
+      repeat: 0,
+      levels: [{ name: 'on-call', delaySeconds: 0, targets: [{ type: 'user', id: ana.id }] }],
+    });
+    pagingKey = (await app.services.create(admin, { name: 'paging', escalationPolicyId: policy.id })).integrationKey;
   });
   afterAll(async () => {
+    answer();
+    receiver.close();
     await engine?.stop();
     await server?.close();
     await database?.close();
@@ -84,12 +122,12 @@ describe.skipIf(Boolean(pgProblem))('PostgreSQL outage under a running server', 
     await pgAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   });
 
-  const enqueue = (dedupKey: string) =>
+  const enqueue = (dedupKey: string, routingKey = key) =>
     server.inject({
       method: 'POST',
       url: '/v2/enqueue',
       payload: {
-        routing_key: key,
+        routing_key: routingKey,
         event_action: 'trigger',
         dedup_key: dedupKey,
         payload: { summary: `checkout down ${dedupKey}`, source: 'web-1', severity: 'critical' },
@@ -151,4 +189,47 @@ describe.skipIf(Boolean(pgProblem))('PostgreSQL outage under a running server', 
       expect(titles).not.toContain('checkout down during');
     },
   );
+
+  it('fails a transaction whose connection is lost, and the process lives on (no unheard error event)', async () => {
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const transaction = inTransaction(database?.db as NonNullable<typeof database>['db'], async (trx) => {
+      await trx.selectFrom('incidents').select('id').limit(1).execute();
+      holding();
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the connection goes while this holds it
+      await trx.selectFrom('incidents').select('id').limit(1).execute();
+    });
+    await held;
+    await proxy.cut();
+    await expect(transaction).rejects.toThrow();
+    await proxy.open();
+    expect((await server.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('records a message delivered just as the database went away once it is back, and never sends it again', async () => {
+    expect((await enqueue('page-me', pagingKey)).statusCode).toBe(202);
+    await engine.sweep(); // the escalation pages Ana
+    const delivering = engine.deliver();
+    for (let i = 0; got.length === 0; i++) {
+      if (i > 500) throw new Error('the page never reached the receiver');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The receiver takes the page; the database goes before the answer comes back, and returns a moment later.
+    await proxy.cut();
+    answer();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await proxy.open();
+    await delivering;
+    const rows = await database?.db
+      .selectFrom('notifications')
+      .select(['id', 'state'])
+      .where('kind', '=', 'page')
+      .where('destination', '=', `${receiverUrl}/ana`)
+      .execute();
+    expect(rows).toEqual([{ id: got[0], state: 'sent' }]);
+    // Long after the lease, another look at the outbox sends nothing again.
+    clock.advance(10 * 60_000);
+    await engine.deliver();
+    expect(got).toHaveLength(1);
+  });
 });

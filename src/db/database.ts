@@ -104,8 +104,11 @@ function openPostgres(url: string, max: number): Database {
   // A request waits at most CONNECT_TIMEOUT_MS for a connection (none free, or the server unreachable) and
   // is then answered 503, rather than hanging while the database is down.
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // An idle client that loses its server must not crash the process; the next query reports the fault.
+  // A client that loses its server (PostgreSQL restarted, the network cut) emits 'error'; unheard, that ends
+  // the process. The pool listens only while a client is idle, so every client gets a listener of its own for
+  // the time it is checked out; its query or transaction fails and reports the fault instead.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redact(url), pgPool: pool, close: () => db.destroy() };
 }

@@ -24,7 +24,7 @@
 import { adminUserIds } from '../credentials/index.js';
 import { SYSTEM_ACTOR } from '../access/index.js';
 import type { Clock } from '../clock.js';
-import { inTransaction, type Db } from '../db/database.js';
+import { inTransaction, isDatabaseUnreachable, type Db } from '../db/database.js';
 import { newId } from '../ids.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { UsersService } from '../users/index.js';
@@ -160,6 +160,23 @@ export function createDispatcher(deps: DispatcherDeps) {
     );
   }
 
+  /**
+   * Runs `write`, which records what a send did, until it succeeds, waiting out a database that cannot be reached
+   * for up to the lease. The message is out; if its record were lost here, the row would stay "sending" and
+   * another instance would send it again once the lease ran out.
+   */
+  async function recordOutcome(write: () => Promise<void>): Promise<void> {
+    const giveUpAt = performance.now() + o.leaseMs;
+    for (let wait = 200; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnreachable(error) || performance.now() + wait > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
   /** Tells every admin (each of their contact methods) that a notification could not be delivered. */
   async function alertAdmins(q: Db, n: Notification, reason: string, now: Date): Promise<void> {
     if (n.kind === 'dead_letter') return; // an undeliverable alert about an undeliverable alert stops here
@@ -208,28 +225,30 @@ export function createDispatcher(deps: DispatcherDeps) {
     const asked = error instanceof ChannelError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
     // A refusal is a known outcome; after a timeout or a broken connection the message may have arrived.
     const known = error instanceof ChannelError && !error.outcomeUnknown ? { sendStartedAt: null } : {};
-    await inTransaction(db, async (trx) => {
-      const entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }> = [];
-      for (const n of group) {
-        const attempts = n.attempts + 1;
-        if (!retryable || attempts >= o.maxAttempts) {
-          if (await settle(trx, n, { state: 'dead', attempts, lastError: reason, ...known })) {
-            entries.push({ n, kind: 'notification_dead', data: { attempts, error: reason } });
-            await alertAdmins(trx, n, reason, now);
+    await recordOutcome(() =>
+      inTransaction(db, async (trx) => {
+        const entries: Array<{ n: Notification; kind: string; data: Record<string, unknown> }> = [];
+        for (const n of group) {
+          const attempts = n.attempts + 1;
+          if (!retryable || attempts >= o.maxAttempts) {
+            if (await settle(trx, n, { state: 'dead', attempts, lastError: reason, ...known })) {
+              entries.push({ n, kind: 'notification_dead', data: { attempts, error: reason } });
+              await alertAdmins(trx, n, reason, now);
+            }
+            continue;
           }
-          continue;
+          const next = new Date(now.getTime() + Math.max(asked, backoffMs(attempts, o, random)));
+          if (await settle(trx, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next, ...known })) {
+            entries.push({
+              n,
+              kind: 'notification_retried',
+              data: { attempt: attempts, error: reason, next_attempt_at: next.toISOString() },
+            });
+          }
         }
-        const next = new Date(now.getTime() + Math.max(asked, backoffMs(attempts, o, random)));
-        if (await settle(trx, n, { state: 'failed', attempts, lastError: reason, nextAttemptAt: next, ...known })) {
-          entries.push({
-            n,
-            kind: 'notification_retried',
-            data: { attempt: attempts, error: reason, next_attempt_at: next.toISOString() },
-          });
-        }
-      }
-      await timeline(trx, entries, now);
-    });
+        await timeline(trx, entries, now);
+      }),
+    );
   }
 
   /** The subjects of `rows`, one a line, the first BUNDLE_NAMED of them and then how many more. */
@@ -298,31 +317,33 @@ export function createDispatcher(deps: DispatcherDeps) {
     breakers.delete(first.destination);
     const sentAt = clock.now();
     // The outcome of every row the message carried, and their timeline entries, in one transaction.
-    await inTransaction(db, async (trx) => {
-      const sent = await settleMany(trx, group, (n) => ({
-        state: 'sent',
-        attempts: n.attempts + 1,
-        sentAt,
-        lastError: null,
-        sendStartedAt: null,
-      }));
-      await timeline(
-        trx,
-        group
-          .filter((n) => sent.has(n.id))
-          .map((n) => ({
-            n,
-            kind: 'notification_sent',
-            data: {
-              destination: n.destination,
-              attempt: n.attempts + 1,
-              ...(group.length > 1 && { bundled: group.length, message_id: messageId }),
-              ...(resent.has(n.id) && { resent_after_lost_sender: true }),
-            },
-          })),
-        sentAt,
-      );
-    });
+    await recordOutcome(() =>
+      inTransaction(db, async (trx) => {
+        const sent = await settleMany(trx, group, (n) => ({
+          state: 'sent',
+          attempts: n.attempts + 1,
+          sentAt,
+          lastError: null,
+          sendStartedAt: null,
+        }));
+        await timeline(
+          trx,
+          group
+            .filter((n) => sent.has(n.id))
+            .map((n) => ({
+              n,
+              kind: 'notification_sent',
+              data: {
+                destination: n.destination,
+                attempt: n.attempts + 1,
+                ...(group.length > 1 && { bundled: group.length, message_id: messageId }),
+                ...(resent.has(n.id) && { resent_after_lost_sender: true }),
+              },
+            })),
+          sentAt,
+        );
+      }),
+    );
   }
 
   /** Puts rows back to wait until `until` without spending an attempt. */
