@@ -206,7 +206,7 @@ describe.skipIf(Boolean(pgProblem))('PostgreSQL outage under a running server', 
     expect((await server.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
-  it('records a message delivered just as the database went away once it is back, and never sends it again', async () => {
+  it('records a message delivered as the database went away once it is back, and never sends it again', async () => {
     expect((await enqueue('page-me', pagingKey)).statusCode).toBe(202);
     await engine.sweep(); // the escalation pages Ana
     const delivering = engine.deliver();
