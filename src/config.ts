@@ -66,6 +66,18 @@ function wholeNumber(min: number, max: number) {
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
+/** A duration such as "30s" or "5m", in milliseconds, of at most `maxMs`; `message` otherwise. */
+function durationUpTo(maxMs: number, message: string) {
+  return z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms > maxMs) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
 const envSchema = z.object({
   VIGIL_HOST: z
     .string()
@@ -146,28 +158,12 @@ const envSchema = z.object({
     .optional(),
   VIGIL_JWT_ISSUER: z.string().min(1).max(2048).optional(),
   VIGIL_JWT_AUDIENCE: z.string().min(1).max(2048).optional(),
-  VIGIL_PAGE_INTERVAL: z
-    .string()
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined || ms > 86_400_000) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration of at most 1d such as 30s, 1m or 5m' });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .default(60_000),
-  VIGIL_CLOCK_TOLERANCE: z
-    .string()
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined || ms > 600_000) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration of at most 10m such as 1s, 30s or 1m' });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .default(60_000),
+  VIGIL_PAGE_INTERVAL: durationUpTo(86_400_000, 'must be a duration of at most 1d such as 30s, 1m or 5m').default(
+    60_000,
+  ),
+  VIGIL_CLOCK_TOLERANCE: durationUpTo(600_000, 'must be a duration of at most 10m such as 1s, 30s or 1m').default(
+    60_000,
+  ),
   VIGIL_FAULT_CLOCK_OFFSET: z
     .string()
     .transform((text, ctx) => {

@@ -40,6 +40,7 @@ import {
   settleMany,
   startSend,
   type Notification,
+  type Settlement,
 } from './outbox.repo.js';
 
 /** Items by key, keys in first-seen order. */
@@ -175,6 +176,26 @@ export function createDispatcher(deps: DispatcherDeps) {
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+  }
+
+  /**
+   * Settles `rows` by `change` and writes a `kind` timeline entry (with `data(n)`) for each row this attempt
+   * still held; returns the ids it settled.
+   */
+  async function settleAndRecord(
+    trx: Db,
+    rows: Notification[],
+    change: (n: Notification) => Settlement,
+    kind: string,
+    data: (n: Notification) => Record<string, unknown>,
+    at: Date,
+  ): Promise<void> {
+    const settled = await settleMany(trx, rows, change);
+    await timeline(
+      trx,
+      rows.filter((n) => settled.has(n.id)).map((n) => ({ n, kind, data: data(n) })),
+      at,
+    );
   }
 
   /** Tells every admin (each of their contact methods) that a notification could not be delivered. */
@@ -319,27 +340,17 @@ export function createDispatcher(deps: DispatcherDeps) {
     // The outcome of every row the message carried, and their timeline entries, in one transaction.
     await recordOutcome(() =>
       inTransaction(db, async (trx) => {
-        const sent = await settleMany(trx, group, (n) => ({
-          state: 'sent',
-          attempts: n.attempts + 1,
-          sentAt,
-          lastError: null,
-          sendStartedAt: null,
-        }));
-        await timeline(
+        await settleAndRecord(
           trx,
-          group
-            .filter((n) => sent.has(n.id))
-            .map((n) => ({
-              n,
-              kind: 'notification_sent',
-              data: {
-                destination: n.destination,
-                attempt: n.attempts + 1,
-                ...(group.length > 1 && { bundled: group.length, message_id: messageId }),
-                ...(resent.has(n.id) && { resent_after_lost_sender: true }),
-              },
-            })),
+          group,
+          (n) => ({ state: 'sent', attempts: n.attempts + 1, sentAt, lastError: null, sendStartedAt: null }),
+          'notification_sent',
+          (n) => ({
+            destination: n.destination,
+            attempt: n.attempts + 1,
+            ...(group.length > 1 && { bundled: group.length, message_id: messageId }),
+            ...(resent.has(n.id) && { resent_after_lost_sender: true }),
+          }),
           sentAt,
         );
       }),
@@ -385,20 +396,16 @@ export function createDispatcher(deps: DispatcherDeps) {
       const reason =
         `not re-sent: the incident was ${state}; an earlier send's outcome is unknown ` +
         '(its sender stopped before recording it)';
-      await inTransaction(db, async (trx) => {
-        const settled = await settleMany(trx, rows, () => ({ state: 'unknown', lastError: reason }));
-        await timeline(
+      await inTransaction(db, (trx) =>
+        settleAndRecord(
           trx,
-          rows
-            .filter((n) => settled.has(n.id))
-            .map((n) => ({
-              n,
-              kind: 'notification_unknown',
-              data: { destination: n.destination, send_started_at: n.sendStartedAt?.toISOString(), reason },
-            })),
+          rows,
+          () => ({ state: 'unknown', lastError: reason }),
+          'notification_unknown',
+          (n) => ({ destination: n.destination, send_started_at: n.sendStartedAt?.toISOString(), reason }),
           at,
-        );
-      });
+        ),
+      );
     }
     return pages.filter((n) => !answered.includes(n));
   }
