@@ -279,16 +279,30 @@ export function createDispatcher(deps: DispatcherDeps) {
       ...(rows.length > BUNDLE_NAMED ? [`… ${rows.length - BUNDLE_NAMED} more`] : []),
     ].join('\n');
 
-  /** Sends one message standing for `claimed` (one row, or several pages bundled for one destination). */
-  async function deliver(claimed: Notification[], now: Date): Promise<void> {
-    // Rows whose earlier sender was lost mid-send: a successful send now is a re-send under the same id.
-    const resent = new Set(claimed.filter((n) => n.sendStartedAt !== null).map((n) => n.id));
-    // Pages are checked against their incidents once more just before the send: an acknowledgement that
-    // came after the claim (the claim's own check can be seconds old under load) still stops them.
-    const current = claimed[0]?.kind === 'page' ? await dropAnswered(claimed) : claimed;
-    if (current.length === 0) return;
-    const group = await startSend(db, current, leaseEnd(clock.now()), clock.now());
-    if (group.length === 0) return; // taken over meanwhile (this instance stalled past its lease)
+  /**
+   * Starts the sends of `groups` (each one message) together: pages are checked against their incidents once
+   * more (an acknowledgement that came after the claim, whose own check can be seconds old under load, still
+   * stops them), then every row's lease is extended and its send marked begun, in one transaction. Returns the
+   * groups as they go out, and the ids whose earlier sender was lost mid-send (a success now is a re-send).
+   */
+  async function startSends(groups: Notification[][]): Promise<{ ready: Notification[][]; resent: Set<string> }> {
+    const pages = groups.flat().filter((n) => n.kind === 'page');
+    const due = new Set((await dropAnswered(pages)).map((n) => n.id));
+    const current = groups.map((g) => g.filter((n) => n.kind !== 'page' || due.has(n.id))).filter((g) => g.length);
+    const rows = current.flat();
+    const resent = new Set(rows.filter((n) => n.sendStartedAt !== null).map((n) => n.id));
+    if (rows.length === 0) return { ready: [], resent };
+    const at = clock.now();
+    // A row taken over meanwhile (this instance stalled past its lease) is left out and not sent.
+    const started = new Map(
+      (await inTransaction(db, (trx) => startSend(trx, rows, leaseEnd(at), at))).map((n) => [n.id, n]),
+    );
+    const ready = current.map((g) => g.flatMap((n) => started.get(n.id) ?? [])).filter((g) => g.length > 0);
+    return { ready, resent };
+  }
+
+  /** Sends one message standing for `group` (one row, or pages bundled for one destination), begun by startSends. */
+  async function deliver(group: Notification[], now: Date, resent: ReadonlySet<string>): Promise<void> {
     const first = group[0] as Notification;
     const channel = channels[first.channel as ChannelKind];
     const ids = group.map((n) => n.id);
@@ -446,7 +460,17 @@ export function createDispatcher(deps: DispatcherDeps) {
         worked += more.length;
         sends.push([...pages, ...(await dropAnswered(more))]);
       }
-      await Promise.all(sends.filter((group) => group.length > 0).map((group) => deliver(group, now)));
+      // Lone messages start together (one write for all of them); each page bundle starts on its own, so a
+      // large bundle's checks never hold up the stakeholders' messages.
+      const send = async (groups: Notification[][]) => {
+        const { ready, resent } = await startSends(groups);
+        await Promise.all(ready.map((group) => deliver(group, now, resent)));
+      };
+      const groups = sends.filter((group) => group.length > 0);
+      await Promise.all([
+        send(groups.filter((group) => group[0]?.kind !== 'page')),
+        ...groups.filter((group) => group[0]?.kind === 'page').map((group) => send([group])),
+      ]);
       return worked;
     },
   };
