@@ -113,24 +113,18 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'request.param_too_long',
 };
 
-/** A 429 or 503 tells the sender when to retry: the error's `retry_after_s`, else one second (429) or five (503). */
-export function setRetryAfter(error: unknown, status: number, reply: FastifyReply): void {
+/** A 429 or 503 tells the sender when to retry: the body's `retry_after_s`, else one second (429) or five (503). */
+export function setRetryAfter(body: ErrorBody, status: number, reply: FastifyReply): void {
   if (status !== 429 && status !== 503) return;
-  const details =
-    error instanceof AppError
-      ? (error.details as { retry_after_s?: unknown } | undefined)
-      : isDatabaseUnreachable(error)
-        ? { retry_after_s: DATABASE_RETRY_AFTER_S }
-        : undefined;
-  const seconds = typeof details?.retry_after_s === 'number' ? details.retry_after_s : status === 429 ? 1 : 5;
-  void reply.header('retry-after', String(seconds));
+  const asked = (body.error.details as { retry_after_s?: unknown } | undefined)?.retry_after_s;
+  void reply.header('retry-after', String(typeof asked === 'number' ? asked : status === 429 ? 1 : 5));
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toHttpError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   if (status === 401) reply.header('www-authenticate', 'Bearer');
-  setRetryAfter(error, status, reply);
+  setRetryAfter(body, status, reply);
   void reply.status(status).send(body);
 }
 

@@ -421,7 +421,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         ),
       );
     }
-    return pages.filter((n) => !answered.includes(n));
+    const dropped = new Set(answered);
+    return pages.filter((n) => !dropped.has(n));
   }
 
   return {
@@ -458,7 +459,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           claimDuePagesFor(trx, channel, destination, now, deadline, BUNDLE_MAX - pages.length),
         );
         worked += more.length;
-        sends.push([...pages, ...(await dropAnswered(more))]);
+        sends.push([...pages, ...more]); // answered ones are dropped as the sends start (startSends)
       }
       // Lone messages start together (one write for all of them); each page bundle starts on its own, so a
       // large bundle's checks never hold up the stakeholders' messages.

@@ -6,6 +6,7 @@
 import { chunks } from '../db/chunks.js';
 import type { Db } from '../db/database.js';
 import { claimSkippingLocked } from '../db/lease.js';
+import type { Updateable } from 'kysely';
 import type { NotificationsTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -213,30 +214,42 @@ export async function claimDuePagesFor(
  * still leased by this attempt, updated; a row taken over meanwhile is left out and must not be sent.
  */
 export async function startSend(db: Db, rows: Notification[], deadline: Date, at: Date): Promise<Notification[]> {
+  const byDeadline = new Map<string, string[]>();
+  for (const n of rows) {
+    const key = n.deadlineAt?.toISOString() ?? '';
+    const ids = byDeadline.get(key);
+    if (ids) ids.push(n.id);
+    else byDeadline.set(key, [n.id]);
+  }
   const ours = new Set<string>();
-  for (const [old, group] of groupByDeadline(rows))
-    for (const part of chunks(group, 256)) {
-      const updated = await db
-        .updateTable('notifications')
-        .set({ deadline_at: deadline.toISOString(), send_started_at: at.toISOString() })
-        .where('id', 'in', part)
-        .where('state', '=', 'sending')
-        .where('deadline_at', '=', old)
-        .returning('id')
-        .execute();
-      for (const r of updated) ours.add(r.id);
-    }
+  const set = { deadline_at: deadline.toISOString(), send_started_at: at.toISOString() };
+  for (const [old, ids] of byDeadline) for (const id of await updateLeased(db, ids, old, set)) ours.add(id);
   return rows.filter((n) => ours.has(n.id)).map((n) => ({ ...n, deadlineAt: deadline, sendStartedAt: at }));
 }
 
-/** Row ids by their lease deadline (ISO text, '' for none). */
-function groupByDeadline(rows: Notification[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const n of rows) {
-    const key = n.deadlineAt?.toISOString() ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), n.id]);
+/**
+ * Applies `set` to those of `ids` still leased by the attempt that holds `deadline` (state sending, same
+ * deadline_at), in chunks; returns the ids it changed. A row another instance took over is left alone.
+ */
+async function updateLeased(
+  db: Db,
+  ids: string[],
+  deadline: string,
+  set: Updateable<NotificationsTable>,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const part of chunks(ids, 256)) {
+    const updated = await db
+      .updateTable('notifications')
+      .set(set)
+      .where('id', 'in', part)
+      .where('state', '=', 'sending')
+      .where('deadline_at', '=', deadline)
+      .returning('id')
+      .execute();
+    for (const r of updated) changed.push(r.id);
   }
-  return groups;
+  return changed;
 }
 
 export interface Settlement {
@@ -271,25 +284,16 @@ export async function settleMany<T extends Pick<Notification, 'id' | 'deadlineAt
     groups.set(key, group);
   }
   for (const { deadline, change: c, ids } of groups.values()) {
-    for (const part of chunks(ids, 256)) {
-      const updated = await db
-        .updateTable('notifications')
-        .set({
-          state: c.state,
-          ...(c.attempts !== undefined && { attempts: c.attempts }),
-          ...(c.nextAttemptAt && { next_attempt_at: c.nextAttemptAt.toISOString() }),
-          ...(c.lastError !== undefined && { last_error: c.lastError }),
-          ...(c.sentAt !== undefined && { sent_at: c.sentAt?.toISOString() ?? null }),
-          ...(c.sendStartedAt === null && { send_started_at: null }),
-          deadline_at: null,
-        })
-        .where('id', 'in', part)
-        .where('state', '=', 'sending')
-        .where('deadline_at', '=', deadline)
-        .returning('id')
-        .execute();
-      for (const r of updated) changed.add(r.id);
-    }
+    const set = {
+      state: c.state,
+      ...(c.attempts !== undefined && { attempts: c.attempts }),
+      ...(c.nextAttemptAt && { next_attempt_at: c.nextAttemptAt.toISOString() }),
+      ...(c.lastError !== undefined && { last_error: c.lastError }),
+      ...(c.sentAt !== undefined && { sent_at: c.sentAt?.toISOString() ?? null }),
+      ...(c.sendStartedAt === null && { send_started_at: null }),
+      deadline_at: null,
+    };
+    for (const id of await updateLeased(db, ids, deadline, set)) changed.add(id);
   }
   return changed;
 }

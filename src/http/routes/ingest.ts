@@ -26,7 +26,7 @@ export const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 function pagerDutyErrors(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toHttpError(error);
   if (status >= 500) request.log.error({ err: error }, 'event ingestion failed');
-  setRetryAfter(error, status, reply);
+  setRetryAfter(body, status, reply);
   if (status === 429) {
     void reply
       .status(429)
