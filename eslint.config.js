@@ -73,10 +73,11 @@ function layering() {
   ];
 }
 
-// The console's folders (web/README.md): a screen imports shared/ and its own folder, never another screen;
-// shared/ imports no screen. So the folders cannot import one another in a circle.
+// The console's folders (web/README.md): a screen imports ui/, shared/ and its own folder, never another
+// screen; shared/ imports ui/ and no screen; ui/ (the design system) imports neither. So the folders cannot
+// import one another in a circle.
 function consoleFolders() {
-  const screens = ['incidents', 'oncall', 'services', 'dashboards', 'settings'];
+  const screens = ['incidents', 'oncall', 'services', 'dashboards', 'settings', 'design'];
   const banned = (folders, message) => ({
     'no-restricted-imports': [
       'error',
@@ -84,6 +85,10 @@ function consoleFolders() {
     ],
   });
   return [
+    {
+      files: ['web/src/ui/**/*.{ts,tsx}'],
+      rules: banned([...screens, 'shared'], 'ui/ is the design system: it imports no screen and not shared/.'),
+    },
     {
       files: ['web/src/shared/**/*.{ts,tsx}'],
       rules: banned(screens, 'shared/ is used by the screens and uses none.'),

@@ -143,3 +143,33 @@ export async function shot(page: Page, name: string): Promise<string> {
 export function pageWidth(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
 }
+
+/** One axe-core finding, trimmed to what a failing test should print. */
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+const AXE_SOURCE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2 A/AA rules and best practices) on the page as it is now and returns the
+ * serious and critical findings; a test expects none. axe comes from node_modules, so nothing is
+ * fetched.
+ */
+export async function axeSerious(page: Page): Promise<AxeFinding[]> {
+  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not govern.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+  const findings = (await page.evaluate(`(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  })()`)) as AxeFinding[];
+  return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+}

@@ -2,9 +2,12 @@
 // navigation and the routes. Every screen but the incident list loads on demand, which keeps the
 // initial JavaScript small for a phone on a poor connection.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
-import { Link, Navigate, NavLink, Route, Routes } from 'react-router';
+import { ChartLine, LogOut, Server, Settings as SettingsIcon, Siren, Users } from 'lucide-react';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { RouterProvider } from 'react-aria-components';
+import { Link, Navigate, NavLink, Route, Routes, useHref, useNavigate } from 'react-router';
 import { currentSession, signOut } from './shared/api.ts';
+import { IconButton, Skeleton, ThemeSwitch, Toasts } from './ui/index.ts';
 import { Incidents } from './incidents/incidents-screen.tsx';
 import { SignIn } from './sign-in-screen.tsx';
 
@@ -13,14 +16,25 @@ const OnCall = lazy(() => import('./oncall/oncall-screen.tsx').then((m) => ({ de
 const Services = lazy(() => import('./services/services-screen.tsx').then((m) => ({ default: m.Services })));
 const Dashboards = lazy(() => import('./dashboards/dashboards-screen.tsx').then((m) => ({ default: m.Dashboards })));
 const Settings = lazy(() => import('./settings/settings-screen.tsx').then((m) => ({ default: m.Settings })));
+const DesignSystem = lazy(() => import('./design/design-screen.tsx').then((m) => ({ default: m.DesignSystem })));
 
 const NAV = [
-  ['/incidents', 'Incidents'],
-  ['/oncall', 'On-call'],
-  ['/services', 'Services'],
-  ['/dashboards', 'Dashboards'],
-  ['/settings', 'Settings'],
+  ['/incidents', 'Incidents', Siren],
+  ['/oncall', 'On-call', Users],
+  ['/services', 'Services', Server],
+  ['/dashboards', 'Dashboards', ChartLine],
+  ['/settings', 'Settings', SettingsIcon],
 ] as const;
+
+/** Lets the design system's links (react-aria) navigate through React Router instead of reloading. */
+export function Routing({ children }: { children: ReactNode }) {
+  const navigate = useNavigate();
+  return (
+    <RouterProvider navigate={(to) => void navigate(to)} useHref={useHref}>
+      {children}
+    </RouterProvider>
+  );
+}
 
 export function App() {
   const queryClient = useQueryClient();
@@ -33,7 +47,7 @@ export function App() {
     },
   });
 
-  if (session.isPending) return <p className="notice">Loading…</p>;
+  if (session.isPending) return <Skeleton label="Loading Vigil" />;
   if (session.isError)
     return (
       <p className="notice error" role="alert">
@@ -47,24 +61,30 @@ export function App() {
     <>
       <header className="bar">
         <Link to="/incidents" className="brand">
+          <Siren size={20} aria-hidden />
           Vigil
         </Link>
-        <nav aria-label="Main">
-          {NAV.map(([to, label]) => (
+        <nav aria-label="Main" className="nav">
+          {NAV.map(([to, label, Icon]) => (
             <NavLink key={to} to={to}>
+              <Icon size={16} aria-hidden />
               {label}
             </NavLink>
           ))}
         </nav>
-        <span className="who">
-          {me.user.handle} <span className="role">({me.role})</span>
+        <ThemeSwitch />
+        <span className="who" title={`Signed in as ${me.user.handle} (${me.role})`}>
+          <span className="avatar" aria-hidden>
+            {me.user.handle.slice(0, 2)}
+          </span>
+          <span className="who-text">
+            {me.user.handle} <span className="ui-muted">· {me.role}</span>
+          </span>
         </span>
-        <button type="button" onClick={() => out.mutate()} disabled={out.isPending}>
-          Sign out
-        </button>
+        <IconButton icon={LogOut} label="Sign out" onPress={() => out.mutate()} isDisabled={out.isPending} />
       </header>
       <main>
-        <Suspense fallback={<p className="notice">Loading…</p>}>
+        <Suspense fallback={<Skeleton />}>
           <Routes>
             <Route path="/" element={<Navigate to="/incidents" replace />} />
             <Route path="/incidents" element={<Incidents role={me.role} />} />
@@ -73,10 +93,12 @@ export function App() {
             <Route path="/services/*" element={<Services session={me} />} />
             <Route path="/dashboards/*" element={<Dashboards session={me} />} />
             <Route path="/settings/*" element={<Settings session={me} />} />
+            <Route path="/design" element={<DesignSystem />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>
       </main>
+      <Toasts />
     </>
   );
 }

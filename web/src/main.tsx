@@ -4,8 +4,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from './shared/api.ts';
-import { App } from './App.tsx';
+import { App, Routing } from './App.tsx';
+import { applyTheme, storedTheme } from './ui/index.ts';
 import './styles.css';
+
+// The theme is applied before the first render, so a dark-theme user never sees a light flash.
+applyTheme(storedTheme());
 
 // A 401 anywhere means the session ended (idle, revoked, signed out elsewhere): back to the sign-in screen.
 const signedOut = (error: Error) => {
@@ -31,7 +35,9 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <App />
+        <Routing>
+          <App />
+        </Routing>
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,
