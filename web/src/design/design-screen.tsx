@@ -183,7 +183,7 @@ export function DesignSystem() {
           Alerts from your monitoring open incidents here. {count(0, 'service')} connected so far.
         </EmptyState>
         <div className="design-grow">
-          <Skeleton lines={4} />
+          <Skeleton lines={4} label="Example of content still to come" />
           <Details>Function get_error_analytics, route POST /functions/v1/error-tracking</Details>
         </div>
       </Section>

@@ -1,0 +1,210 @@
+// Every screen of the console, at 1280 and 360 px wide, in light and dark: no console errors or failed
+// requests, no serious or critical axe-core finding, and no sideways scroll. The same walk takes the
+// README's screenshots: `npm run screenshots` runs this file with VIGIL_SCREENSHOTS=docs/screens, which
+// writes the main screens there (every screen always goes to test-results/screens/).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axeSerious,
+  browserUnavailable,
+  pageWidth,
+  RESULTS,
+  signIn,
+  startConsole,
+  type AxeFinding,
+  type Console,
+} from './browser-harness.js';
+
+const missing = browserUnavailable();
+if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`);
+
+const WIDTHS = [1280, 360] as const;
+const SCHEMES = ['light', 'dark'] as const;
+const HOUR = 3_600_000;
+/** The screens whose pictures the README shows; the rest are checked the same way but not kept in docs/. */
+const IN_README = new Set(['incidents', 'incident', 'oncall', 'services', 'dashboard-production', 'sign-in']);
+
+interface Screen {
+  name: string;
+  path: string;
+}
+
+describe.skipIf(missing !== null)('every console screen, at two widths and in two themes', () => {
+  let vigil: Console;
+  const screens: Screen[] = [];
+
+  beforeAll(async () => {
+    vigil = await startConsole();
+    for (const [handle, name] of [
+      ['lea', 'Lea Novak'],
+      ['sam', 'Sam Ortiz'],
+      ['kim', 'Kim Park'],
+    ])
+      await vigil.api('POST', '/api/v1/users', { handle, name, email: `${handle}@example.com`, timezone: 'UTC' });
+    const handoff = new Date(Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR);
+    await vigil.api('POST', '/api/v1/schedules', {
+      name: 'Primary',
+      timezone: 'UTC',
+      layers: [
+        {
+          name: 'Daily',
+          rotation: { kind: 'daily', handoff_at: handoff.toISOString(), participants: ['lea', 'sam', 'kim'] },
+        },
+      ],
+    });
+    await vigil.api('POST', '/api/v1/escalation-policies', {
+      name: 'Production',
+      levels: [
+        { name: 'On-call engineer', delay_seconds: 0, targets: [{ type: 'schedule', id: 'Primary' }] },
+        { name: 'Technical lead', delay_seconds: 900, targets: [{ type: 'user', id: 'sam' }] },
+      ],
+    });
+    const service = await vigil.api<{ id: string; integration_key: string }>('POST', '/api/v1/services', {
+      name: 'Checkout API',
+    });
+    await vigil.api('POST', '/api/v1/services', { name: 'Search' });
+    const events: Array<[string, string, string]> = [
+      ['checkout-502', 'critical', 'Checkout returns 502 for most EU users'],
+      ['payments-latency', 'error', 'Payment authorisation p99 above 4 s'],
+      ['search-index', 'warning', 'Search index is 40 minutes behind'],
+      ['disk-80', 'info', 'Disk on db-2 is 80 % full'],
+    ];
+    for (const [dedup, severity, summary] of events)
+      await sendEvent(service.integration_key, {
+        event_action: 'trigger',
+        dedup_key: dedup,
+        payload: { summary, source: 'prod-eu-1', severity },
+      });
+    const incidents = await vigil.api<{ data: Array<{ id: string; number: string; title: string }> }>(
+      'GET',
+      '/api/v1/incidents?limit=10',
+    );
+    const byTitle = (t: string) => incidents.data.find((i) => i.title.startsWith(t));
+    const payments = byTitle('Payment');
+    if (payments) await vigil.api('POST', `/api/v1/incidents/${payments.id}/acknowledge`, {});
+    const disk = byTitle('Disk');
+    if (disk) await vigil.api('POST', `/api/v1/incidents/${disk.id}/resolve`, {});
+    const checkout = byTitle('Checkout');
+    if (!checkout) throw new Error('the checkout incident was not opened');
+    screens.push(
+      { name: 'incidents', path: '/incidents' },
+      { name: 'incident', path: `/incidents/${checkout.number}` },
+      { name: 'oncall', path: '/oncall' },
+      { name: 'services', path: '/services' },
+      { name: 'service', path: `/services/${service.id}` },
+      { name: 'dashboards', path: '/dashboards' },
+      { name: 'dashboard-production', path: '/dashboards/production-health' },
+      { name: 'dashboard-database', path: '/dashboards/database' },
+      { name: 'dashboard-errors', path: '/dashboards/errors' },
+      { name: 'settings-users', path: '/settings/users' },
+      { name: 'settings-tokens', path: '/settings/tokens' },
+      { name: 'settings-schedules', path: '/settings/schedules' },
+      { name: 'settings-escalation', path: '/settings/escalation' },
+      { name: 'settings-stakeholders', path: '/settings/stakeholders' },
+      { name: 'settings-templates', path: '/settings/templates' },
+      { name: 'design', path: '/design' },
+    );
+  }, 120_000);
+  afterAll(async () => vigil?.close());
+
+  async function sendEvent(routingKey: string, event: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${vigil.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: routingKey, ...event }),
+    });
+    if (response.status !== 202) throw new Error(`enqueue → ${response.status}: ${await response.text()}`);
+  }
+
+  /** Waits for a heading and for "Loading" to show nowhere (no skeleton, no notice): the data has arrived. */
+  async function settled(page: Page): Promise<void> {
+    await page.locator('main h1, main h2').first().waitFor();
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('main [role="status"][aria-label^="Loading"]').length === 0 &&
+        ![...document.querySelectorAll('main *')].some(
+          (e) => e.childElementCount === 0 && /^Loading/.test(e.textContent ?? '') && e.checkVisibility(),
+        ),
+      null,
+      { timeout: 10_000 },
+    );
+    await page.waitForTimeout(250);
+  }
+
+  async function photograph(page: Page, name: string): Promise<void> {
+    const dirs = [path.join(RESULTS, 'screens')];
+    const docs = process.env.VIGIL_SCREENSHOTS;
+    if (docs && IN_README.has(name.replace(/-(1280|360)-(light|dark)$/, ''))) dirs.push(path.resolve(docs));
+    for (const dir of dirs) {
+      fs.mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+    }
+  }
+
+  for (const scheme of SCHEMES)
+    for (const width of WIDTHS)
+      it(`shows every screen at ${width} px in ${scheme}: clean, accessible, no sideways scroll`, async () => {
+        const context = await vigil.browser.newContext({
+          baseURL: vigil.url,
+          viewport: { width, height: 800 },
+          colorScheme: scheme,
+        });
+        try {
+          const watched = await vigil.page(context);
+          const { page, problems } = watched;
+          await page.goto('/');
+          await page.getByRole('radio', { name: 'API token' }).waitFor();
+          const signInFindings = await axeSerious(page);
+          await photograph(page, `sign-in-${width}-${scheme}`);
+          expect(signInFindings).toEqual([]);
+          await signIn(page, { token: vigil.adminToken });
+
+          const failures: string[] = [];
+          for (const screen of screens) {
+            await page.goto(screen.path);
+            const ready = await settled(page).then(
+              () => true,
+              () => false,
+            );
+            if (!ready) failures.push(`${screen.path}: still loading (or no heading) after 10 s`);
+            const findings: AxeFinding[] = await axeSerious(page);
+            const wide = await pageWidth(page);
+            await photograph(page, `${screen.name}-${width}-${scheme}`);
+            if (findings.length) failures.push(`${screen.path}: axe ${JSON.stringify(findings)}`);
+            if (wide > width) failures.push(`${screen.path}: ${wide} px wide in a ${width} px window`);
+          }
+          expect(failures).toEqual([]);
+          expect(problems).toEqual([]);
+        } finally {
+          await context.close();
+        }
+      }, 180_000);
+
+  it('switches the theme from the top bar, keeps it across a reload, and shows /design in it', async () => {
+    const context = await vigil.browser.newContext({ baseURL: vigil.url, colorScheme: 'light' });
+    try {
+      const { page, problems } = await vigil.page(context);
+      await signIn(page, { token: vigil.adminToken });
+      await page.goto('/design');
+      await settled(page);
+      const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const light = await background();
+      await page.getByRole('radio', { name: 'Dark' }).click();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      const dark = await background();
+      expect(dark).not.toBe(light);
+      await page.reload();
+      await settled(page);
+      expect(await background()).toBe(dark);
+      expect(await axeSerious(page)).toEqual([]);
+      await page.getByRole('radio', { name: 'Follow the system' }).click();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBeUndefined();
+      expect(await background()).toBe(light);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
