@@ -1,5 +1,6 @@
 // Sign in with a handle and password, or with an API token (the admin token printed at first start works).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Siren } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import { signIn, type Credentials } from './shared/api.ts';
 
@@ -21,7 +22,11 @@ export function SignIn() {
 
   return (
     <main className="signin">
-      <h1>Vigil</h1>
+      <h1>
+        <Siren size={26} aria-hidden />
+        Vigil
+      </h1>
+      <p className="signin-lead">Sign in to answer pages and run incidents.</p>
       <form onSubmit={submit} aria-label="Sign in">
         <fieldset className="modes">
           <legend>Sign in with</legend>
@@ -75,10 +80,14 @@ export function SignIn() {
             {attempt.error.message}
           </p>
         )}
-        <button type="submit" disabled={attempt.isPending}>
+        <button type="submit" className="primary" disabled={attempt.isPending}>
           {attempt.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p className="signin-hint">
+        First start? The admin token was printed in the server's log and saved as <code>admin-token</code> in its data
+        folder (<code>./data</code> unless <code>VIGIL_DATA_DIR</code> says otherwise).
+      </p>
     </main>
   );
 }
