@@ -182,6 +182,44 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
         }
       }, 180_000);
 
+  it('shows a visible focus ring on everything the Tab key reaches', async () => {
+    const context = await vigil.browser.newContext({ baseURL: vigil.url, viewport: { width: 1280, height: 800 } });
+    try {
+      const { page, problems } = await vigil.page(context);
+      await signIn(page, { token: vigil.adminToken });
+      const unringed: string[] = [];
+      for (const screen of screens) {
+        await page.goto(screen.path);
+        await settled(page);
+        const seen = new Set<string>();
+        for (let step = 0; step < 60; step++) {
+          await page.keyboard.press('Tab');
+          const focus = await page.evaluate(() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            // The ring may be drawn by the field around it (a combobox's input, a date's segments).
+            const ringed = (e: Element) => {
+              const style = getComputedStyle(e);
+              return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+            };
+            const field = el.parentElement?.closest('.ui-control');
+            const ring = ringed(el) || (field !== null && field !== undefined && ringed(field));
+            const name = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? '';
+            return { key: `${el.tagName} ${name}`, ring };
+          });
+          if (!focus || seen.has(focus.key)) break;
+          seen.add(focus.key);
+          if (!focus.ring) unringed.push(`${screen.path}: ${focus.key}`);
+        }
+        expect(seen.size, `Tab reaches something on ${screen.path}`).toBeGreaterThan(3);
+      }
+      expect(unringed).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it('switches the theme from the top bar, keeps it across a reload, and shows /design in it', async () => {
     const context = await vigil.browser.newContext({ baseURL: vigil.url, colorScheme: 'light' });
     try {
