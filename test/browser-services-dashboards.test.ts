@@ -224,6 +224,9 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await go(page, `/services/${created.id}`);
     await page.getByRole('heading', { name: 'search', level: 1 }).waitFor();
     expect(await page.getByTestId('integration-key').count()).toBe(0);
+    // A service without monitors says so and what to do next.
+    await page.getByText('No monitors yet').waitFor();
+    expect(await page.getByText(/Add one below/).count()).toBe(1);
     await page.getByRole('button', { name: 'Rotate key…' }).click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     const key = (await page.getByTestId('integration-key').textContent())?.trim() ?? '';
@@ -306,6 +309,19 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     const perf = page.getByTestId('perf-service').filter({ hasText: 'checkout' });
     await perf.waitFor();
     expect(await perf.locator('canvas').count()).toBeGreaterThan(0);
+    // A chart is a named figure whose description carries its figures.
+    const figure = page.getByRole('figure', { name: /checkout: response time by percentile \(ms\)/ });
+    expect(await figure.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await page.locator(`[id="${await figure.getAttribute('aria-describedby')}"]`).textContent()).toMatch(
+      /^This window: p50 \d+(\.\d+)? ms, p95/,
+    );
+    // KPI cards lead the dashboard.
+    expect(
+      await page
+        .getByRole('definition')
+        .filter({ hasText: /^of \d+ services?$/ })
+        .count(),
+    ).toBe(1);
     expect(await perf.textContent()).toMatch(/p95\d+(\.\d)? ms/);
     expect(await perf.textContent()).toMatch(
       /not enough checks to compare|p95 (\d+ % (above|below)|about) its baseline/,
@@ -418,6 +434,19 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await page.getByTestId('monitor').first().waitFor();
     await page.getByTestId('snippet-sentry').waitFor();
     expect(await fits()).toBe(true);
+    // Snippets keep their lines and scroll sideways inside their own labelled, focusable box.
+    const block = page.getByRole('region', { name: 'Alertmanager snippet' });
+    const shape = await block.evaluate((pre) => ({
+      whiteSpace: getComputedStyle(pre).whiteSpace,
+      scrolls: pre.scrollWidth > pre.clientWidth,
+      tabIndex: pre.tabIndex,
+      lines: (pre.textContent ?? '').split('\n').length,
+      height: pre.clientHeight,
+      lineHeight: parseFloat(getComputedStyle(pre).lineHeight),
+    }));
+    expect(shape).toMatchObject({ whiteSpace: 'pre', scrolls: true, tabIndex: 0, lines: 5 });
+    // Five lines tall (plus padding), not wrapped into more.
+    expect(shape.height).toBeLessThan(shape.lineHeight * 6 + 24);
     await shot(page, 'service-page-360');
     await go(page, '/dashboards/production-health');
     await page.getByTestId('perf-service').first().locator('canvas').first().waitFor();
@@ -497,6 +526,14 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
             await ready(page);
             expect({ name, findings: await axeSerious(page) }).toEqual({ name, findings: [] });
             expect(await pageWidth(page), name).toBeLessThanOrEqual(width);
+            // Under 600 px tables are stacked cards that fit their box: nothing to scroll sideways inside either.
+            if (width < 600)
+              expect(
+                await page.$$eval('.ui-table-wrap', (boxes) =>
+                  boxes.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.getAttribute('aria-label')),
+                ),
+                name,
+              ).toEqual([]);
             await shot(page, `${name}-${width}-${colorScheme}`);
           }
           expect(problems).toEqual([]);

@@ -260,10 +260,10 @@ const BLOCKING_COLUMNS: Array<Column<Blocking>> = [
     header: 'Waiting for',
     role: 'end',
     cell: (b) => (
-      <>
+      <span>
         {seconds(b.blocked.waiting_seconds)}{' '}
         {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
-      </>
+      </span>
     ),
   },
   { id: 'blocking', header: 'Held up by', cell: (b) => sql(b.blocking.query) },
@@ -283,9 +283,9 @@ const LONG_COLUMNS: Array<Column<LongRunning>> = [
     id: 'state',
     header: 'State',
     cell: (q) => (
-      <>
+      <span>
         {q.state} {q.wait_event && <span className="muted">{q.wait_event}</span>}
-      </>
+      </span>
     ),
   },
   { id: 'database', header: 'Database', cell: (q) => q.database ?? '—' },

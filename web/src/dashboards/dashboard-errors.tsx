@@ -13,9 +13,9 @@ import {
 } from '../shared/api.ts';
 import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
 import { getServices } from '../shared/service-api.ts';
-import { absolute, Button, count, DataTable, type Column } from '../ui/index.ts';
+import { Button, count, DataTable, type Column } from '../ui/index.ts';
 import { seriesSummary } from './chart-summary.ts';
-import { REFRESH_MS, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
+import { clock, REFRESH_MS, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Failed, Frame, Since, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { Kpi, Kpis, type Trend } from './dashboard-kpi.tsx';
 
@@ -169,11 +169,12 @@ function rateTrend(rate: ErrorAnalytics['rate']): Trend | null {
   const latest = rate.series.at(-1);
   if (!latest || rate.per_minute_avg === 0) return null;
   const change = Math.round(((latest.per_minute - rate.per_minute_avg) / rate.per_minute_avg) * 100);
-  if (Math.abs(change) < 10) return { direction: 'flat', good: true, text: 'steady in the last stretch' };
+  const stretch = rate.bucket_minutes === 1 ? 'the last minute' : `the last ${rate.bucket_minutes} min`;
+  if (Math.abs(change) < 10) return { direction: 'flat', good: true, text: `steady in ${stretch}` };
   return {
     direction: change > 0 ? 'up' : 'down',
     good: change < 0,
-    text: `${latest.per_minute}/min in the last ${rate.bucket_minutes} min`,
+    text: `${latest.per_minute} per min in ${stretch}`,
   };
 }
 
@@ -239,12 +240,11 @@ function Analytics({
           summary={
             t.events === 0
               ? 'No error events in this window.'
-              : `${count(t.events, 'event')} from ${absolute(data.since)} ` +
-                `to ${new Date(data.until).toLocaleTimeString()}; ` +
+              : `${count(t.events, 'event')} from ${clock(data.since)} to ${clock(data.until)}; ` +
                 `per ${bucket}: ${seriesSummary(
                   series.map((p) => p.events),
                   (n) => String(n),
-                )}; the busiest began ${busiest ? new Date(busiest.at).toLocaleTimeString() : '—'}.`
+                )}; the busiest began ${busiest ? clock(busiest.at) : '—'}.`
           }
           options={options}
           data={chartData}
@@ -299,9 +299,9 @@ function GroupTable({
       header: 'In window',
       role: 'end',
       cell: (g) => (
-        <>
+        <span>
           {g.events ?? '—'} <span className="muted">of {g.events_total}</span>
-        </>
+        </span>
       ),
     },
     { id: 'users', header: 'Users', role: 'end', cell: (g) => g.users_affected },

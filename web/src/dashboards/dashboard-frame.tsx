@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import type { TimeWindow } from '../shared/api.ts';
 import { useNow } from '../shared/use-now.ts';
 import { absolute, ago, Badge, Button, Details, type Tone } from '../ui/index.ts';
-import { TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
+import { clock, TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
 
 export function Frame(props: {
   id: string;
@@ -33,12 +33,8 @@ export function Frame(props: {
         {props.controls}
         <span className="dash-refresh">
           <span className="dash-updated" title={props.generatedAt && absolute(props.generatedAt)}>
-            {props.fetching
-              ? 'Refreshing…'
-              : props.generatedAt
-                ? `Updated ${new Date(props.generatedAt).toLocaleTimeString()}`
-                : ''}{' '}
-            · every 30 s
+            {props.fetching ? 'Refreshing…' : props.generatedAt ? `Updated ${clock(props.generatedAt)}` : ''} · every 30
+            s
           </span>
           <Button size="sm" icon={RefreshCw} onPress={props.onRefresh} isDisabled={props.fetching}>
             Refresh now

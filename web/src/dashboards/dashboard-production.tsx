@@ -8,7 +8,7 @@ import { Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
 import { openIncidentsText } from '../shared/service-api.ts';
 import { count, DataTable, type Column } from '../ui/index.ts';
 import { versus } from './chart-summary.ts';
-import { ms, pct, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
+import { clock, ms, pct, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Card, Failed, Frame, Since, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { Kpi, Kpis } from './dashboard-kpi.tsx';
 
@@ -130,9 +130,9 @@ const SERVICE_COLUMNS: Array<Column<ServiceRow>> = [
     header: 'Maintenance',
     cell: (s) =>
       s.maintenance_until ? (
-        <>
+        <span>
           ends <Since at={s.maintenance_until} />
-        </>
+        </span>
       ) : (
         'None'
       ),
@@ -158,10 +158,10 @@ const MONITOR_COLUMNS: Array<Column<MonitorRow>> = [
     cell: (m) => {
       const [tone, word] = m.paused ? (['quiet', 'Paused'] as const) : MONITOR[m.state];
       return (
-        <>
+        <span>
           <Tag tone={tone}>{word}</Tag>
           {m.enhanced_until && <span className="muted"> checked more often</span>}
-        </>
+        </span>
       );
     },
   },
@@ -176,7 +176,7 @@ function Health({ data }: { data: HealthCheck }) {
     <>
       <section className="dash-card" aria-labelledby="overall-title">
         <h2 id="overall-title">
-          Vigil itself: <Tag tone={tone}>{word}</Tag>
+          Overall: <Tag tone={tone}>{word}</Tag>
         </h2>
         {data.problems.length > 0 && (
           <ul className="problems">
@@ -185,6 +185,7 @@ function Health({ data }: { data: HealthCheck }) {
             ))}
           </ul>
         )}
+        <h3>Vigil itself</h3>
         <dl className="stats">
           <div>
             <dt>Database</dt>
@@ -280,9 +281,9 @@ function Performance({ report }: { report: PerformanceReport }) {
   return (
     <>
       <p className="hint">
-        From {new Date(report.window.from).toLocaleString()} to {new Date(report.window.to).toLocaleTimeString()},
-        compared with {report.baseline.description}. A service is degraded when its p95 (the time 95 % of checks stay
-        under) is more than twice its usual (P2), or more than three times (P1).
+        From {clock(report.window.from)} to {clock(report.window.to)}, compared with {report.baseline.description}. A
+        service is degraded when its p95 (the time 95 % of checks stay under) is more than twice its usual (P2), or more
+        than three times (P1).
       </p>
       {measured.length === 0 ? (
         <p className="notice">No checks in this window. Response times come from the services' monitors.</p>
