@@ -77,10 +77,10 @@ export function DatabasePerformance() {
         )}
         {analysis.data && (
           <Kpi
-            label="Blocking queries"
+            label="Queries held up by others"
             value={analysis.data.blocking_queries.length}
             testId="blocking-count"
-            note={analysis.data.blocking_queries.length ? 'queries wait on others' : 'nothing waits'}
+            note={analysis.data.blocking_queries.length ? 'see below' : 'nothing waits'}
           />
         )}
         {analysis.data?.cache_hit_ratio !== undefined && analysis.data.cache_hit_ratio !== null && (
