@@ -1,13 +1,22 @@
 // The Services screen and the dashboards in Chromium, over real data: a service with an HTTP monitor
 // against a local server, an alert sent to /v2/enqueue, an error reported to /api/v1/errors. Checks
 // the one-time key and the snippets built on it, rotation, maintenance, monitors, each dashboard, what
-// a viewer may not do, and saves screenshots at 1440 and 360 px.
+// a viewer may not do, every screen at 1280 and 360 px in light and dark (axe, no sideways scroll, no
+// console errors), a chart following the theme, and saves screenshots.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserUnavailable, shot, signIn, startConsole, type Console } from './browser-harness.js';
+import {
+  axeSerious,
+  browserUnavailable,
+  pageWidth,
+  shot,
+  signIn,
+  startConsole,
+  type Console,
+} from './browser-harness.js';
 
 const missing = browserUnavailable();
 const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -161,10 +170,11 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     const { page, problems } = await adminPage();
     await page.getByRole('link', { name: 'Services' }).click();
     await page.getByRole('heading', { name: 'Services', level: 1 }).waitFor();
-    const row = page.getByTestId('service-row').filter({ hasText: 'checkout' });
-    await expect.poll(() => row.textContent()).toMatch(/Open incidents: 1 P\d/);
-    await expect.poll(() => row.textContent()).toMatch(/Monitors: 1 (up|pending)/);
-    expect(await row.textContent()).toContain(`Key …${checkout.integration_key.slice(-4)}`);
+    const row = page.locator('tr.svc-row').filter({ hasText: 'checkout' });
+    const cell = (label: string) => row.locator(`td[data-label="${label}"]`).textContent();
+    await expect.poll(() => cell('Open incidents')).toMatch(/^1 P\d/);
+    await expect.poll(() => cell('Monitors')).toMatch(/^1 (up|not checked yet)$/);
+    expect(await cell('Key ends in')).toBe(`…${checkout.integration_key.slice(-4)}`);
     await shot(page, 'services-list-1440');
 
     // Create one through the form: its page shows the whole key, and the snippets carry it.
@@ -214,6 +224,9 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     await go(page, `/services/${created.id}`);
     await page.getByRole('heading', { name: 'search', level: 1 }).waitFor();
     expect(await page.getByTestId('integration-key').count()).toBe(0);
+    // A service without monitors says so and what to do next.
+    await page.getByText('No monitors yet').waitFor();
+    expect(await page.getByText(/Add one below/).count()).toBe(1);
     await page.getByRole('button', { name: 'Rotate key…' }).click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     const key = (await page.getByTestId('integration-key').textContent())?.trim() ?? '';
@@ -290,14 +303,29 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
 
     await page.getByRole('link', { name: /Production health/ }).click();
     await page.getByRole('heading', { name: 'Production health', level: 1 }).waitFor();
-    const health = page.getByTestId('health-service').filter({ hasText: 'checkout' });
+    const health = page.locator('tr.health-service').filter({ hasText: 'checkout' });
     await health.waitFor();
     expect(await health.textContent()).toMatch(/(Down|Degraded|Operational).*1 P\d/);
     const perf = page.getByTestId('perf-service').filter({ hasText: 'checkout' });
     await perf.waitFor();
     expect(await perf.locator('canvas').count()).toBeGreaterThan(0);
+    // A chart is a named figure whose description carries its figures.
+    const figure = page.getByRole('figure', { name: /checkout: response time by percentile \(ms\)/ });
+    expect(await figure.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await page.locator(`[id="${await figure.getAttribute('aria-describedby')}"]`).textContent()).toMatch(
+      /^This window: p50 \d+(\.\d+)? ms, p95/,
+    );
+    // KPI cards lead the dashboard.
+    expect(
+      await page
+        .getByRole('definition')
+        .filter({ hasText: /^of \d+ services?$/ })
+        .count(),
+    ).toBe(1);
     expect(await perf.textContent()).toMatch(/p95\d+(\.\d)? ms/);
-    expect(await perf.textContent()).toMatch(/not enough checks to compare|% p95 vs baseline/);
+    expect(await perf.textContent()).toMatch(
+      /not enough checks to compare|p95 (\d+ % (above|below)|about) its baseline/,
+    );
     await page.getByLabel('Time window').selectOption('6h');
     await page.getByRole('heading', { name: /Response times — last 6 hours/ }).waitFor();
     await shot(page, 'dashboard-production-1440');
@@ -310,7 +338,7 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
       .toContain("TypeError: Cannot read properties of undefined (reading 'cart')");
     expect(await page.getByTestId('error-events').textContent()).toBe('1');
     expect(await page.getByTestId('new-groups').textContent()).toContain('TypeError');
-    expect(await page.getByTestId('error-group').first().textContent()).toContain('TypeError');
+    expect(await page.locator('tr.error-group').first().textContent()).toContain('TypeError');
     expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('.chart-text').first().textContent()).toMatch(/^1 event from /);
     await shot(page, 'dashboard-errors-1440');
@@ -323,7 +351,7 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     });
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await page.getByRole('button', { name: 'Resolve RangeError: stale cache entry' }).click();
-    await expect.poll(() => page.getByTestId('error-group').count()).toBe(0);
+    await expect.poll(() => page.locator('tr.error-group').count()).toBe(0);
     const resolved = await vigil.api<{ data: Array<{ title: string; status: string }> }>(
       'GET',
       `/api/v1/errors/groups?service_id=${search.id}`,
@@ -372,7 +400,7 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     );
     expect(await page.getByText('Add a monitor').count()).toBe(0);
     await go(page, '/dashboards/errors');
-    await page.getByTestId('error-group').first().waitFor();
+    await page.locator('tr.error-group').first().waitFor();
     expect(await page.getByRole('button', { name: /^Resolve/ }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
@@ -399,13 +427,26 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     const { page, problems } = await adminPage({ width: 360, height: 780 });
     const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     await go(page, '/services');
-    await page.getByTestId('service-row').first().waitFor();
+    await page.locator('tr.svc-row').first().waitFor();
     expect(await fits()).toBe(true);
     await shot(page, 'services-list-360');
     await go(page, `/services/${checkout.id}`);
     await page.getByTestId('monitor').first().waitFor();
     await page.getByTestId('snippet-sentry').waitFor();
     expect(await fits()).toBe(true);
+    // Snippets keep their lines and scroll sideways inside their own labelled, focusable box.
+    const block = page.getByRole('region', { name: 'Alertmanager snippet' });
+    const shape = await block.evaluate((pre) => ({
+      whiteSpace: getComputedStyle(pre).whiteSpace,
+      scrolls: pre.scrollWidth > pre.clientWidth,
+      tabIndex: pre.tabIndex,
+      lines: (pre.textContent ?? '').split('\n').length,
+      height: pre.clientHeight,
+      lineHeight: parseFloat(getComputedStyle(pre).lineHeight),
+    }));
+    expect(shape).toMatchObject({ whiteSpace: 'pre', scrolls: true, tabIndex: 0, lines: 5 });
+    // Five lines tall (plus padding), not wrapped into more.
+    expect(shape.height).toBeLessThan(shape.lineHeight * 6 + 24);
     await shot(page, 'service-page-360');
     await go(page, '/dashboards/production-health');
     await page.getByTestId('perf-service').first().locator('canvas').first().waitFor();
@@ -435,5 +476,112 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     expect(reached).toContain('select');
     expect(reached).toContain('Refresh now');
     expect(problems).toEqual([]);
+  });
+
+  /** Each screen with what shows it has loaded. */
+  const SCREENS: Array<[name: string, path: () => string, ready: (page: Page) => Promise<void>]> = [
+    ['services', () => '/services', (p) => p.locator('tr.svc-row').first().waitFor()],
+    [
+      'service-page',
+      () => `/services/${checkout.id}`,
+      async (p) => {
+        await p.getByTestId('monitor').first().waitFor();
+        await p.getByTestId('snippet-sentry').waitFor();
+      },
+    ],
+    ['dashboards', () => '/dashboards', (p) => p.locator('.dash-link').first().waitFor()],
+    [
+      'dashboard-production',
+      () => '/dashboards/production-health',
+      (p) => p.getByTestId('perf-service').first().locator('canvas').first().waitFor(),
+    ],
+    ['dashboard-database', () => '/dashboards/database', (p) => p.getByTestId('blocking-count').waitFor()],
+    [
+      'dashboard-errors',
+      () => '/dashboards/errors',
+      async (p) => {
+        await p.getByTestId('top-groups').getByText('TypeError').first().waitFor();
+        await p.locator('.chart canvas').first().waitFor();
+      },
+    ],
+    ['dashboard-gdpr', () => '/dashboards/gdpr', (p) => p.getByTestId('gdpr-placeholder').waitFor()],
+  ];
+
+  for (const width of [1280, 360])
+    for (const colorScheme of ['light', 'dark'] as const)
+      it(`shows every screen at ${width} px in ${colorScheme}: no axe findings, no sideways scroll`, async () => {
+        const context = await vigil.browser.newContext({
+          baseURL: vigil.url,
+          viewport: { width, height: 900 },
+          colorScheme,
+        });
+        try {
+          context.setDefaultTimeout(15_000);
+          const watched = (last = await vigil.page(context));
+          const { page, problems } = watched;
+          track(page);
+          await signIn(page, { token: vigil.adminToken });
+          for (const [name, path, ready] of SCREENS) {
+            await go(page, path());
+            await ready(page);
+            expect({ name, findings: await axeSerious(page) }).toEqual({ name, findings: [] });
+            expect(await pageWidth(page), name).toBeLessThanOrEqual(width);
+            // Under 600 px tables are stacked cards that fit their box: nothing to scroll sideways inside either.
+            if (width < 600)
+              expect(
+                await page.$$eval('.ui-table-wrap', (boxes) =>
+                  boxes.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.getAttribute('aria-label')),
+                ),
+                name,
+              ).toEqual([]);
+            await shot(page, `${name}-${width}-${colorScheme}`);
+          }
+          expect(problems).toEqual([]);
+        } finally {
+          await context.close();
+        }
+      }, 120_000);
+
+  it('redraws a chart in the new colours when the theme changes', async () => {
+    const context = await vigil.browser.newContext({
+      baseURL: vigil.url,
+      viewport: { width: 1280, height: 900 },
+      colorScheme: 'light',
+    });
+    try {
+      const { page, problems } = (last = await vigil.page(context));
+      track(page);
+      await signIn(page, { token: vigil.adminToken });
+      await go(page, '/dashboards/production-health');
+      const canvas = page.getByTestId('perf-service').first().locator('canvas').first();
+      await canvas.waitFor();
+      const pixels = () => canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+      // The axes are drawn in --text-muted and --border, the lines in --accent: light-dark() pairs.
+      const light = await pixels();
+
+      // The switch in the top bar pins dark: <html data-theme="dark">.
+      await page
+        .getByRole('radio', { name: 'Dark' })
+        .or(page.getByRole('button', { name: 'Dark' }))
+        .click();
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await expect.poll(pixels).not.toBe(light);
+      const dark = await pixels();
+
+      // Back to following the OS, which is light: the light colours return …
+      await page
+        .getByRole('radio', { name: 'Follow the system' })
+        .or(page.getByRole('button', { name: 'Follow the system' }))
+        .click();
+      await expect.poll(pixels).not.toBe(dark);
+      const followingLight = await pixels();
+      // … and when the OS turns dark while the page is open, the chart follows it.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expect.poll(pixels).not.toBe(followingLight);
+      await shot(page, 'chart-theme-dark-os');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

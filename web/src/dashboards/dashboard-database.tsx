@@ -1,12 +1,13 @@
 // Database performance: database-scalability health_check, connection_pool_status and
 // performance_analysis, for Vigil's own database or a registered PostgreSQL one.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api, type Analysis, type DbHealth, type PoolStatus, type RegisteredDatabase } from '../shared/api.ts';
-import { bars, Chart, type ChartOptions } from '../shared/chart.tsx';
+import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
+import { count, DataTable, Details, type Column } from '../ui/index.ts';
 import { bytes, ms, pct, useFunction } from './dashboard-api.ts';
-import { Failed, Frame, TableBox, Tag } from './dashboard-frame.tsx';
-import { when } from '../shared/format.ts';
+import { Failed, Frame, Since, Tag } from './dashboard-frame.tsx';
+import { Kpi, Kpis } from './dashboard-kpi.tsx';
 
 const seconds = (n: number | null) => (n === null ? '—' : `${Math.round(n * 10) / 10} s`);
 
@@ -28,8 +29,16 @@ export function DatabasePerformance() {
       id="database"
       title="Database performance"
       intro={
-        'Connections against their limit (connection_pool_status) ' +
-        'and where time and contention go (performance_analysis), as of now.'
+        'How busy the database is right now: connections against their limit, queries waiting on each other, ' +
+        'and how often reads are served from memory.'
+      }
+      technical={
+        <>
+          Figures from the <code>database-scalability</code> function, actions <code>health_check</code>,{' '}
+          <code>connection_pool_status</code> and <code>performance_analysis</code> (
+          <code>POST /functions/v1/database-scalability</code>); registered databases from{' '}
+          <code>GET /api/v1/databases</code>.
+        </>
       }
       generatedAt={pool.data?.generated_at}
       fetching={health.isFetching || pool.isFetching || analysis.isFetching}
@@ -49,6 +58,35 @@ export function DatabasePerformance() {
       }
     >
       {health.isError && <Failed what="the database health check" error={health.error} />}
+      <Kpis label="Database at a glance">
+        {health.data && (
+          <>
+            <Kpi label="Round trip" value={ms(health.data.database.latency_ms)} />
+            <Kpi label="Size" value={bytes(health.data.database.size_bytes)} />
+          </>
+        )}
+        {pool.data?.server && (
+          <Kpi
+            label="Connections in use"
+            value={pool.data.server.used_pct === null ? '—' : `${pool.data.server.used_pct} %`}
+            note={`${pool.data.server.connections} of ${pool.data.server.max_connections}`}
+          />
+        )}
+        {pool.data?.pool && (
+          <Kpi label="Waiting for a connection" value={pool.data.pool.waiting} note={`${pool.data.pool.total} open`} />
+        )}
+        {analysis.data && (
+          <Kpi
+            label="Queries held up by others"
+            value={analysis.data.blocking_queries.length}
+            testId="blocking-count"
+            note={analysis.data.blocking_queries.length ? 'see below' : 'nothing waits'}
+          />
+        )}
+        {analysis.data?.cache_hit_ratio !== undefined && analysis.data.cache_hit_ratio !== null && (
+          <Kpi label="Cache hit ratio" value={pct(analysis.data.cache_hit_ratio, 2)} note="reads served from memory" />
+        )}
+      </Kpis>
       {health.data && <HealthCard data={health.data} />}
       <section className="dash-card" aria-labelledby="pool-title">
         <h2 id="pool-title">Connections</h2>
@@ -81,14 +119,6 @@ function HealthCard({ data }: { data: DbHealth }) {
             {d.engine} {d.version ?? ''}
           </dd>
         </div>
-        <div>
-          <dt>Round trip</dt>
-          <dd>{ms(d.latency_ms)}</dd>
-        </div>
-        <div>
-          <dt>Size</dt>
-          <dd>{bytes(d.size_bytes)}</dd>
-        </div>
         {d.role && (
           <div>
             <dt>Role</dt>
@@ -117,7 +147,7 @@ function Pool({ data }: { data: PoolStatus }) {
             <strong>
               {s.connections} of {s.max_connections} connections in use
             </strong>{' '}
-            ({s.used_pct === null ? '—' : `${s.used_pct} %`}; {s.superuser_reserved} reserved for superusers)
+            ({s.used_pct === null ? '—' : `${s.used_pct} %`}; {s.superuser_reserved} kept for administrators)
           </p>
           <meter
             className="dash-meter"
@@ -135,9 +165,9 @@ function Pool({ data }: { data: PoolStatus }) {
       {p && (
         <dl className="stats">
           <div>
-            <dt>Vigil's pool</dt>
+            <dt>Vigil's connections</dt>
             <dd>
-              {p.total} open of {p.max ?? '—'} max
+              {p.total} open{p.max !== null && ` of ${p.max} at most`}
             </dd>
           </div>
           <div>
@@ -150,13 +180,13 @@ function Pool({ data }: { data: PoolStatus }) {
           </div>
           {p.in_transaction !== undefined && (
             <div>
-              <dt>In a transaction</dt>
-              <dd>{p.in_transaction ? 'yes' : 'no'}</dd>
+              <dt>Writing now</dt>
+              <dd>{p.in_transaction ? 'Yes' : 'No'}</dd>
             </div>
           )}
           {p.busy_timeout_ms !== undefined && (
             <div>
-              <dt>Busy timeout</dt>
+              <dt>A writer waits at most</dt>
               <dd>{ms(p.busy_timeout_ms)}</dd>
             </div>
           )}
@@ -164,7 +194,8 @@ function Pool({ data }: { data: PoolStatus }) {
       )}
       {data.engine === 'sqlite' && (
         <p className="hint">
-          SQLite has one writer and no server connections; contention shows as writers waiting out the busy timeout.
+          SQLite writes one change at a time and has no server connections; when it is busy, writers wait their turn for
+          up to the time above.
         </p>
       )}
     </>
@@ -174,8 +205,8 @@ function Pool({ data }: { data: PoolStatus }) {
 /** Server connections by state (PostgreSQL) as bars, with the counts as text. */
 function StateChart({ byState }: { byState: Record<string, number> }) {
   const states = useMemo(() => Object.keys(byState).sort(), [byState]);
-  const options = useMemo<ChartOptions>(
-    () => ({
+  const options = useCallback(
+    (paint: Paint): ChartOptions => ({
       scales: {
         x: { time: false, range: () => [-0.6, states.length - 0.4] },
         y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
@@ -188,8 +219,8 @@ function StateChart({ byState }: { byState: Record<string, number> }) {
         { label: 'State', value: (_u, v) => states[v] ?? '—' },
         {
           label: 'Connections',
-          stroke: '#2f6fe4',
-          fill: 'rgba(47, 111, 228, 0.4)',
+          stroke: paint('--accent'),
+          fill: paint('--accent', 0.45),
           paths: bars(),
           points: { show: false },
         },
@@ -204,11 +235,76 @@ function StateChart({ byState }: { byState: Record<string, number> }) {
     [states, byState],
   );
   return (
-    <Chart label="Server connections by state" options={options} data={data} height={180}>
-      {states.map((s) => `${s}: ${byState[s]}`).join(', ')}
-    </Chart>
+    <Chart
+      title="Server connections by state"
+      unit="connections"
+      summary={states.length ? states.map((s) => `${s}: ${byState[s]}`).join(', ') : 'No connections.'}
+      options={options}
+      data={data}
+      height={180}
+    />
   );
 }
+
+type Blocking = Analysis['blocking_queries'][number];
+type LongRunning = NonNullable<Analysis['long_running_queries']>['queries'][number];
+type DeadRows = NonNullable<Analysis['dead_tuples']>[number];
+type Statement = NonNullable<Analysis['top_statements']>[number];
+
+const sql = (query: string | null) => (query ? <code className="sql">{query}</code> : '—');
+
+const BLOCKING_COLUMNS: Array<Column<Blocking>> = [
+  { id: 'blocked', header: 'Waiting query', role: 'primary', cell: (b) => sql(b.blocked.query) },
+  {
+    id: 'waiting',
+    header: 'Waiting for',
+    role: 'end',
+    cell: (b) => (
+      <span>
+        {seconds(b.blocked.waiting_seconds)}{' '}
+        {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
+      </span>
+    ),
+  },
+  { id: 'blocking', header: 'Held up by', cell: (b) => sql(b.blocking.query) },
+  {
+    id: 'holder',
+    header: 'Holder',
+    role: 'end',
+    cell: (b) => `${b.blocking.state ?? '—'}, ${seconds(b.blocking.transaction_seconds)} in its transaction`,
+  },
+  { id: 'pids', header: 'Process ids', role: 'end', cell: (b) => `${b.blocked.pid} ← ${b.blocking.pid}` },
+];
+
+const LONG_COLUMNS: Array<Column<LongRunning>> = [
+  { id: 'query', header: 'Query', role: 'primary', cell: (q) => sql(q.query) },
+  { id: 'running', header: 'Running for', role: 'end', cell: (q) => seconds(q.running_seconds) },
+  {
+    id: 'state',
+    header: 'State',
+    cell: (q) => (
+      <span>
+        {q.state} {q.wait_event && <span className="muted">{q.wait_event}</span>}
+      </span>
+    ),
+  },
+  { id: 'database', header: 'Database', cell: (q) => q.database ?? '—' },
+  { id: 'pid', header: 'Process id', role: 'end', cell: (q) => q.pid },
+];
+
+const DEAD_COLUMNS: Array<Column<DeadRows>> = [
+  { id: 'table', header: 'Table', role: 'primary', cell: (t) => t.table },
+  { id: 'dead', header: 'Dead rows', role: 'end', cell: (t) => t.dead.toLocaleString('en') },
+  { id: 'live', header: 'Live rows', role: 'end', cell: (t) => t.live.toLocaleString('en') },
+  { id: 'vacuum', header: 'Last cleaned up', role: 'end', cell: (t) => <Since at={t.last_vacuum} /> },
+];
+
+const STATEMENT_COLUMNS: Array<Column<Statement>> = [
+  { id: 'query', header: 'Statement', role: 'primary', cell: (t) => sql(t.query) },
+  { id: 'calls', header: 'Calls', role: 'end', cell: (t) => t.calls.toLocaleString('en') },
+  { id: 'total', header: 'Total time', role: 'end', cell: (t) => ms(Math.round(t.total_ms)) },
+  { id: 'mean', header: 'Average', role: 'end', cell: (t) => ms(Math.round(t.mean_ms * 10) / 10) },
+];
 
 function AnalysisView({ data }: { data: Analysis }) {
   if (data.engine === 'sqlite') {
@@ -217,34 +313,32 @@ function AnalysisView({ data }: { data: Analysis }) {
         <dl className="stats">
           <div>
             <dt>Write-ahead log</dt>
+            <dd>{bytes(data.wal?.bytes)}</dd>
+          </div>
+          <div>
+            <dt>Free space in the file</dt>
             <dd>
-              {bytes(data.wal?.bytes)} ({data.wal?.frames ?? '—'} frames;{' '}
-              {data.wal?.autocheckpoint_pages
-                ? `checkpoint every ${data.wal.autocheckpoint_pages} pages`
-                : 'checkpoints run by Vigil, not automatic'}
-              )
+              {data.pages?.free ?? 0} of {count(data.pages?.count ?? 0, 'page')}
             </dd>
           </div>
           <div>
-            <dt>Pages</dt>
-            <dd>
-              {data.pages?.count ?? '—'} × {bytes(data.pages?.size)}, {data.pages?.free ?? '—'} free
-            </dd>
-          </div>
-          <div>
-            <dt>Writer</dt>
-            <dd>{data.in_transaction ? 'in a transaction' : 'idle'}</dd>
-          </div>
-          <div>
-            <dt>Blocking queries</dt>
-            <dd data-testid="blocking-count">{data.blocking_queries.length}</dd>
+            <dt>Writing now</dt>
+            <dd>{data.in_transaction ? 'Yes' : 'No'}</dd>
           </div>
         </dl>
+        <Details summary="SQLite details">
+          {count(data.wal?.frames ?? 0, 'frame')} in the write-ahead log;{' '}
+          {data.wal?.autocheckpoint_pages
+            ? `SQLite writes it back every ${count(data.wal.autocheckpoint_pages, 'page')}`
+            : 'Vigil writes it back itself (automatic checkpoints are off)'}
+          ; pages of {bytes(data.pages?.size)}.
+        </Details>
         {data.note && <p className="hint">{data.note}</p>}
       </>
     );
   }
   const long = data.long_running_queries;
+  const longer = long?.longer_than_seconds ?? 5;
   return (
     <>
       <dl className="stats">
@@ -253,16 +347,14 @@ function AnalysisView({ data }: { data: Analysis }) {
           <dd>{pct(data.cache_hit_ratio, 2)}</dd>
         </div>
         <div>
-          <dt>Blocking pairs</dt>
-          <dd data-testid="blocking-count">{data.blocking_queries.length}</dd>
-        </div>
-        <div>
-          <dt>Long-running (over {long?.longer_than_seconds ?? 5} s)</dt>
-          <dd>{long?.queries.length ?? 0}</dd>
+          <dt>Running over {longer} s</dt>
+          <dd>{count(long?.queries.length ?? 0, 'query', 'queries')}</dd>
         </div>
         <div>
           <dt>Statistics since</dt>
-          <dd>{when(data.statistics_since)}</dd>
+          <dd>
+            <Since at={data.statistics_since} />
+          </dd>
         </div>
       </dl>
       {data.cache_hit_ratio !== null && data.cache_hit_ratio !== undefined && (
@@ -277,88 +369,42 @@ function AnalysisView({ data }: { data: Analysis }) {
           aria-label="Cache hit ratio"
         />
       )}
-      <h3>Blocking queries</h3>
-      {data.blocking_queries.length === 0 ? (
-        <p className="hint">No statement is waiting on another.</p>
-      ) : (
-        <TableBox
-          label="Blocking queries"
-          columns={[
-            'Blocked (pid, waiting)',
-            'Blocked query',
-            'Blocking (pid, state, in transaction)',
-            'Blocking query',
-          ]}
-        >
-          {data.blocking_queries.map((b, i) => (
-            <tr key={`${b.blocked.pid}-${b.blocking.pid}-${i}`}>
-              <td>
-                {b.blocked.pid}, {seconds(b.blocked.waiting_seconds)}{' '}
-                {b.blocked.wait_event && <span className="muted">{b.blocked.wait_event}</span>}
-              </td>
-              <td>
-                <code className="sql">{b.blocked.query}</code>
-              </td>
-              <td>
-                {b.blocking.pid}, {b.blocking.state ?? '—'}, {seconds(b.blocking.transaction_seconds)}
-              </td>
-              <td>
-                <code className="sql">{b.blocking.query ?? '—'}</code>
-              </td>
-            </tr>
-          ))}
-        </TableBox>
-      )}
+      <h3>Queries waiting on others</h3>
+      <DataTable
+        label="Queries waiting on others"
+        columns={BLOCKING_COLUMNS}
+        rows={data.blocking_queries}
+        rowKey={(b) => `${b.blocked.pid}-${b.blocking.pid}`}
+        empty={<p className="hint">No query is waiting on another.</p>}
+      />
       <h3>Long-running queries</h3>
-      {!long || long.queries.length === 0 ? (
-        <p className="hint">No statement has run longer than {long?.longer_than_seconds ?? 5} s.</p>
-      ) : (
-        <TableBox label="Long-running queries" columns={['pid', 'Running', 'State', 'Database', 'Query']}>
-          {long.queries.map((q) => (
-            <tr key={q.pid}>
-              <td>{q.pid}</td>
-              <td>{seconds(q.running_seconds)}</td>
-              <td>
-                {q.state} {q.wait_event && <span className="muted">{q.wait_event}</span>}
-              </td>
-              <td>{q.database ?? '—'}</td>
-              <td>
-                <code className="sql">{q.query}</code>
-              </td>
-            </tr>
-          ))}
-        </TableBox>
-      )}
+      <DataTable
+        label="Long-running queries"
+        columns={LONG_COLUMNS}
+        rows={long?.queries ?? []}
+        rowKey={(q) => String(q.pid)}
+        empty={<p className="hint">No query has run longer than {longer} s.</p>}
+      />
       {data.dead_tuples && data.dead_tuples.length > 0 && (
         <>
-          <h3>Dead rows</h3>
-          <TableBox label="Tables with most dead rows" columns={['Table', 'Dead', 'Live', 'Last vacuum']}>
-            {data.dead_tuples.map((t) => (
-              <tr key={t.table}>
-                <th scope="row">{t.table}</th>
-                <td>{t.dead}</td>
-                <td>{t.live}</td>
-                <td>{when(t.last_vacuum)}</td>
-              </tr>
-            ))}
-          </TableBox>
+          <h3>Tables with the most dead rows</h3>
+          <DataTable
+            label="Tables with the most dead rows"
+            columns={DEAD_COLUMNS}
+            rows={data.dead_tuples}
+            rowKey={(t) => t.table}
+          />
         </>
       )}
       {data.top_statements && data.top_statements.length > 0 && (
         <>
-          <h3>Top statements by total time</h3>
-          <TableBox label="Top statements" columns={['Statement', 'Calls', 'Total', 'Mean']}>
-            {data.top_statements.map((t, i) => (
-              <tr key={i}>
-                <td>
-                  <code className="sql">{t.query}</code>
-                </td>
-                <td>{t.calls}</td>
-                <td>{ms(Math.round(t.total_ms))}</td>
-                <td>{ms(Math.round(t.mean_ms * 10) / 10)}</td>
-              </tr>
-            ))}
-          </TableBox>
+          <h3>Statements that took the most time</h3>
+          <DataTable
+            label="Statements that took the most time"
+            columns={STATEMENT_COLUMNS}
+            rows={data.top_statements}
+            rowKey={(t) => `${t.query}-${t.calls}-${t.total_ms}`}
+          />
         </>
       )}
       {data.note && <p className="hint">{data.note}</p>}

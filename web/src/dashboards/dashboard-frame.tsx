@@ -1,10 +1,12 @@
 // What every dashboard shares: the title bar with its refresh state and controls, the time-window
-// selector, status words in tags, and tables that scroll sideways on a phone.
+// selector, states as badges, cards, and where the figures come from (in "Technical details").
+import { RefreshCw } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { TimeWindow } from '../shared/api.ts';
-import { Table } from '../shared/ui-kit.tsx';
-import { TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
+import { useNow } from '../shared/use-now.ts';
+import { absolute, ago, Badge, Button, Details, type Tone } from '../ui/index.ts';
+import { clock, TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
 
 export function Frame(props: {
   id: string;
@@ -14,6 +16,8 @@ export function Frame(props: {
   fetching: boolean;
   onRefresh: () => void;
   controls?: ReactNode;
+  /** Function names and routes the figures come from, for those who want them. */
+  technical: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -28,20 +32,17 @@ export function Frame(props: {
       <div className="dash-controls">
         {props.controls}
         <span className="dash-refresh">
-          <span className="dash-updated">
-            {props.fetching
-              ? 'Refreshing…'
-              : props.generatedAt
-                ? `Updated ${new Date(props.generatedAt).toLocaleTimeString()}`
-                : ''}{' '}
-            · every 30 s
+          <span className="dash-updated" title={props.generatedAt && absolute(props.generatedAt)}>
+            {props.fetching ? 'Refreshing…' : props.generatedAt ? `Updated ${clock(props.generatedAt)}` : ''} · every 30
+            s
           </span>
-          <button type="button" onClick={props.onRefresh} disabled={props.fetching}>
+          <Button size="sm" icon={RefreshCw} onPress={props.onRefresh} isDisabled={props.fetching}>
             Refresh now
-          </button>
+          </Button>
         </span>
       </div>
       {props.children}
+      <Details>{props.technical}</Details>
     </section>
   );
 }
@@ -61,29 +62,14 @@ export function WindowSelect({ value, onChange }: { value: TimeWindow; onChange:
   );
 }
 
-/** A state as a word in a tag; `tone` only colours it. */
-export function Tag({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'quiet'; children: ReactNode }) {
-  return <span className={`tag tag-${tone}`}>{children}</span>;
-}
+const TONE = { good: 'success', warn: 'warning', bad: 'danger', quiet: 'neutral' } as const satisfies Record<
+  string,
+  Tone
+>;
 
-/**
- * A wide table (its column headings, its rows as children) in a box that scrolls sideways, reachable with the
- * keyboard.
- */
-export function TableBox({
-  label,
-  columns,
-  children,
-}: {
-  label: string;
-  columns: Array<ReactNode | false>;
-  children: ReactNode;
-}) {
-  return (
-    <div className="table-box" role="region" aria-label={label} tabIndex={0}>
-      <Table columns={columns}>{children}</Table>
-    </div>
-  );
+/** A state as a word in a badge; `tone` only colours it. */
+export function Tag({ tone, children }: { tone: keyof typeof TONE; children: ReactNode }) {
+  return <Badge tone={TONE[tone]}>{children}</Badge>;
 }
 
 /** A dashboard card titled by its h2; while `empty` is set it shows that sentence instead of its content. */
@@ -94,7 +80,7 @@ export function Card({
   children,
 }: {
   id: string;
-  title: string;
+  title: ReactNode;
   empty?: string | false;
   children: ReactNode;
 }) {
@@ -111,5 +97,16 @@ export function Failed({ what, error }: { what: string; error: Error }) {
     <p className="error" role="alert">
       Could not load {what}: {error.message}
     </p>
+  );
+}
+
+/** A time as "4 min ago", with the absolute time and its zone as the tooltip; "—" when there is none. */
+export function Since({ at }: { at: string | null | undefined }) {
+  const now = useNow(15_000);
+  if (!at) return <>—</>;
+  return (
+    <time dateTime={at} title={absolute(at)}>
+      {ago(at, now)}
+    </time>
   );
 }

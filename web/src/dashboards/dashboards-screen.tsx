@@ -4,6 +4,7 @@
 import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
 import type { Session } from '../shared/api.ts';
+import { Details } from '../ui/index.ts';
 import './dashboards.css';
 
 // Each dashboard (and uPlot with the first of them) loads when it is opened, not with the list.
@@ -19,22 +20,22 @@ const DASHBOARDS = [
   [
     'production-health',
     'Production health',
-    'Service states, monitors, Vigil’s own health; p50/p95/p99 response times and degradation against the baseline.',
+    'Whether every service and Vigil itself are working, and how fast the services answer compared with usual.',
     'production-monitoring: health_check, performance_report',
   ],
   [
     'database',
     'Database performance',
-    'Connections against the limit, blocking and long-running queries, cache hit ratio.',
+    'How busy the database is: connections against their limit, queries waiting on each other, memory hits.',
     'database-scalability: health_check, connection_pool_status, performance_analysis',
   ],
   [
     'errors',
     'Error tracking',
-    'Error rate over time, top error groups, new and regressed groups.',
+    'Errors your applications report over time, the most frequent, new ones and those that came back.',
     'error-tracking: get_error_analytics',
   ],
-  ['gdpr', 'GDPR compliance', 'Compliance report and consent status.', 'gdpr-compliance (not available yet)'],
+  ['gdpr', 'GDPR compliance', 'Compliance report and consent status — not available yet.', 'gdpr-compliance (planned)'],
 ] as const;
 
 // Every role may read the dashboards; only resolving an error group needs more than a viewer.
@@ -70,16 +71,24 @@ function DashboardList() {
         The runbook’s monitoring dashboards. Figures refresh every 30 seconds while a dashboard is open.
       </p>
       <ul className="dash-list">
-        {DASHBOARDS.map(([slug, title, text, source]) => (
+        {DASHBOARDS.map(([slug, title, text]) => (
           <li key={slug}>
             <Link to={`/dashboards/${slug}`} className="dash-link">
               <span className="dash-link-title">{title}</span>
               <span>{text}</span>
-              <span className="muted">{source}</span>
             </Link>
           </li>
         ))}
       </ul>
+      <Details>
+        <ul className="dash-sources">
+          {DASHBOARDS.map(([slug, title, , source]) => (
+            <li key={slug}>
+              {title}: <code>{source}</code>
+            </li>
+          ))}
+        </ul>
+      </Details>
     </section>
   );
 }
@@ -96,13 +105,16 @@ function Gdpr() {
       <div className="dash-card dash-placeholder" data-testid="gdpr-placeholder">
         <h2>Arrives with the GDPR compliance feature</h2>
         <p>
-          This dashboard will show the runbook’s <code>gdpr-compliance</code> function — the compliance report and
-          consent status. Vigil has no such function yet, so there is nothing to show here.
+          This dashboard will show the compliance report and the consent status. Vigil does not collect them yet, so
+          there is nothing to show here.
         </p>
         <p>
           Until then, treat a suspected GDPR violation as a security incident: the runbook requires reporting it to the
           authorities <strong>within 72 hours</strong>, and legal counsel is the contact.
         </p>
+        <Details>
+          Waits for the runbook’s <code>gdpr-compliance</code> function.
+        </Details>
       </div>
     </section>
   );

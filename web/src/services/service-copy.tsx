@@ -1,6 +1,8 @@
 // A copy button for a block of text on the page. Where the clipboard is refused (an insecure origin,
 // a denied permission) it selects the text instead, so Ctrl+C still works, and says so.
+import { Check, Copy } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import { Button } from '../ui/index.ts';
 
 export function CopyButton({ targetId, text, what }: { targetId: string; text: string; what: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'selected'>('idle');
@@ -24,9 +26,14 @@ export function CopyButton({ targetId, text, what }: { targetId: string; text: s
 
   return (
     <span className="copy">
-      <button type="button" onClick={() => void copy()} aria-label={`Copy ${what}`}>
+      <Button
+        size="sm"
+        icon={state === 'copied' ? Check : Copy}
+        onPress={() => void copy()}
+        aria-label={`Copy ${what}`}
+      >
         {state === 'copied' ? 'Copied' : 'Copy'}
-      </button>
+      </Button>
       <span role="status" className="copy-status">
         {state === 'copied'
           ? `${what} copied`

@@ -1,12 +1,14 @@
 // A service's monitors: state in words, the last check, and a sparkline of recent response times.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Activity, Pause, Play } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import type { Monitor, Session } from '../shared/api.ts';
-import { age, when } from '../shared/format.ts';
+import { age } from '../shared/format.ts';
 import { CopyButton } from './service-copy.tsx';
 import { createMonitor, getChecks, getMonitors, monitorStateLabel, setPaused } from '../shared/service-api.ts';
 import { Sparkline } from '../shared/sparkline.tsx';
 import { Problem } from '../shared/ui-kit.tsx';
+import { absolute, Badge, Button, EmptyState, type Tone } from '../ui/index.ts';
 
 const SPARK_CHECKS = 30;
 
@@ -20,13 +22,22 @@ export function ServiceMonitors({ serviceId, session, now }: { serviceId: string
   return (
     <section className="card" aria-labelledby="monitors-title">
       <h2 id="monitors-title">Monitors</h2>
+      <p className="svc-section-intro">
+        Monitors check the service on a schedule and open an incident when it stops answering.
+      </p>
       {monitors.isPending && <p className="hint">Loading monitors…</p>}
       {monitors.isError && (
         <p className="error" role="alert">
           Could not load monitors: {monitors.error.message}
         </p>
       )}
-      {monitors.isSuccess && rows.length === 0 && <p className="hint">No monitors watch this service yet.</p>}
+      {monitors.isSuccess && rows.length === 0 && (
+        <EmptyState icon={Activity} title="No monitors yet">
+          {session.role === 'admin'
+            ? 'Add one below: a URL or host Vigil checks, or a heartbeat your scheduled job calls.'
+            : 'An admin can add a URL or host for Vigil to check, or a heartbeat for a scheduled job.'}
+        </EmptyState>
+      )}
       {rows.length > 0 && (
         <ul className="monitors" aria-label="Monitors of this service">
           {rows.map((m) => (
@@ -117,9 +128,9 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
             ))}
           </select>
         </label>
-        <button type="submit" disabled={add.isPending || !name.trim()}>
+        <Button type="submit" isDisabled={add.isPending || !name.trim()}>
           Add monitor
-        </button>
+        </Button>
         <Problem error={add.error} />
       </form>
       {beatUrl && (
@@ -137,6 +148,13 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
     </details>
   );
 }
+
+const STATE_TONE: Record<'up' | 'down' | 'pending' | 'paused', Tone> = {
+  up: 'success',
+  down: 'danger',
+  pending: 'neutral',
+  paused: 'neutral',
+};
 
 function MonitorRow({ monitor: m, canEdit, now }: { monitor: Monitor; canEdit: boolean; now: number }) {
   const queryClient = useQueryClient();
@@ -156,14 +174,16 @@ function MonitorRow({ monitor: m, canEdit, now }: { monitor: Monitor; canEdit: b
 
   return (
     <li className={`monitor mon-${state}`} data-testid="monitor">
-      <span className={`mon-state mon-state-${state}`}>{monitorStateLabel(m)}</span>
+      <span className="mon-state">
+        <Badge tone={STATE_TONE[state]}>{monitorStateLabel(m)}</Badge>
+      </span>
       <span className="mon-name">
-        <strong>{m.name}</strong> <span className="muted">{m.kind}</span>
+        <strong>{m.name}</strong> <span className="muted">{m.kind.toUpperCase()}</span>
         {m.target && <span className="mon-target">{m.target}</span>}
       </span>
       <span className="mon-meta">
         {m.last_check_at ? (
-          <time dateTime={m.last_check_at} title={when(m.last_check_at)}>
+          <time dateTime={m.last_check_at} title={absolute(m.last_check_at)}>
             checked {age(m.last_check_at, now)} ago
           </time>
         ) : (
@@ -171,7 +191,7 @@ function MonitorRow({ monitor: m, canEdit, now }: { monitor: Monitor; canEdit: b
         )}
         {m.last_latency_ms !== null && <span> · {m.last_latency_ms} ms</span>}
         <span> · every {m.effective_interval_seconds} s</span>
-        {m.enhanced_until && <span> · enhanced monitoring</span>}
+        {m.enhanced_until && <span> · checked more often for now</span>}
         {m.state === 'down' && m.last_error && <span className="error"> · {m.last_error}</span>}
       </span>
       <span className="mon-spark">
@@ -181,14 +201,16 @@ function MonitorRow({ monitor: m, canEdit, now }: { monitor: Monitor; canEdit: b
       </span>
       {canEdit && (
         <span className="mon-actions">
-          <button
-            type="button"
-            onClick={() => pause.mutate(!m.paused)}
-            disabled={pause.isPending}
+          <Button
+            size="sm"
+            variant="ghost"
+            icon={m.paused ? Play : Pause}
+            onPress={() => pause.mutate(!m.paused)}
+            isDisabled={pause.isPending}
             aria-label={`${m.paused ? 'Resume' : 'Pause'} monitor ${m.name}`}
           >
             {m.paused ? 'Resume' : 'Pause'}
-          </button>
+          </Button>
         </span>
       )}
       {pause.isError && (

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { Session } from '../shared/api.ts';
-import { countdown, when } from '../shared/format.ts';
+import { countdown } from '../shared/format.ts';
 import { useNow } from '../shared/use-now.ts';
 import { CopyButton } from './service-copy.tsx';
 import { ServiceMonitors } from './service-monitors.tsx';
@@ -17,9 +17,11 @@ import {
   openIncidentsText,
   rotateKey,
   startMaintenance,
-  STATUS_LABEL,
 } from '../shared/service-api.ts';
+import { absolute, Button, count } from '../ui/index.ts';
 import { KEY_PLACEHOLDER, snippets } from './service-snippets.ts';
+import { ServiceState } from './service-state.tsx';
+import { SnippetBlock } from './service-snippet-block.tsx';
 
 // A key the server has just issued (on create), handed from the list to this page in memory only: it
 // is never written to history state or storage, and the page forgets it once shown.
@@ -121,63 +123,21 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
       <div className="heading">
         <h1 id="service-title">{s.name}</h1>
         {state && (
-          <span className={`svc-status svc-${state.status}`} data-testid="service-status">
-            {STATUS_LABEL[state.status]}
+          <span data-testid="service-status">
+            <ServiceState status={state.status} />
           </span>
         )}
       </div>
       {s.description && <p className="svc-description">{s.description}</p>}
       {state && <p className="svc-facts">Open incidents: {openIncidentsText(state.open_incidents)}</p>}
 
-      <section className="card" aria-labelledby="key-title">
-        <h2 id="key-title">Integration key</h2>
-        {key ? (
-          <div className="key-reveal" role="status">
-            <p>
-              <strong>New key — copy it now.</strong> Vigil shows a key only once; it is gone when you leave this page.
-            </p>
-            <div className="key-line">
-              <code id="integration-key" data-testid="integration-key">
-                {key}
-              </code>
-              <CopyButton targetId="integration-key" text={key} what="Integration key" />
-              <button type="button" onClick={() => setKey(null)}>
-                Hide key
-              </button>
-            </div>
-          </div>
-        ) : (
-          <p>
-            The key ends in <code data-testid="key-hint">{s.integration_key_hint}</code>. Vigil shows a key only once,
-            when the service is created or its key is rotated
-            {isAdmin ? '; rotate it to issue a new one.' : '.'}
-          </p>
-        )}
-        {isAdmin &&
-          (confirmRotate ? (
-            <div className="svc-confirm" role="group" aria-label="Confirm key rotation">
-              <p>The current key stops working at once: every tool sending alerts needs the new one.</p>
-              <button type="button" className="danger" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
-                Rotate now
-              </button>
-              <button type="button" onClick={() => setConfirmRotate(false)}>
-                Cancel
-              </button>
-            </div>
-          ) : (
-            <button type="button" onClick={() => setConfirmRotate(true)}>
-              Rotate key…
-            </button>
-          ))}
-        {rotate.isError && (
-          <p className="error" role="alert">
-            Could not rotate the key: {rotate.error.message}
-          </p>
-        )}
-      </section>
+      <ServiceMonitors serviceId={s.id} session={session} now={now} />
 
       <section className="card" aria-labelledby="maintenance-title">
         <h2 id="maintenance-title">Maintenance</h2>
+        <p className="svc-section-intro">
+          While a service is in maintenance its alerts are recorded, but nothing escalates and nobody is paged.
+        </p>
         {maintenance.isError && (
           <p className="error" role="alert">
             Could not load maintenance windows: {maintenance.error.message}
@@ -185,9 +145,11 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         )}
         {active ? (
           <p data-testid="maintenance-state">
-            <strong>On</strong> until <time dateTime={active.end}>{when(active.end)}</time> (
-            {countdown(active.end, now).text}){active.reason && <> — {active.reason}</>}. Alerts are recorded; nothing
-            escalates or pages.
+            <strong>On</strong> until{' '}
+            <time dateTime={active.end} title={absolute(active.end)}>
+              {new Date(active.end).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+            </time>{' '}
+            ({countdown(active.end, now).text}){active.reason && <> — {active.reason}</>}.
           </p>
         ) : (
           <p data-testid="maintenance-state">
@@ -198,7 +160,8 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
           <ul className="plain">
             {scheduled.map((w) => (
               <li key={w.id}>
-                Scheduled from {when(w.start)} to {when(w.end)}
+                Scheduled from <time dateTime={w.start}>{absolute(w.start)}</time> to{' '}
+                <time dateTime={w.end}>{absolute(w.end)}</time>
                 {w.reason && <> — {w.reason}</>}
               </li>
             ))}
@@ -206,9 +169,9 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         )}
         {canMaintain &&
           (active || scheduled.length > 0 ? (
-            <button type="button" onClick={() => end.mutate()} disabled={end.isPending}>
+            <Button onPress={() => end.mutate()} isDisabled={end.isPending}>
               End maintenance
-            </button>
+            </Button>
           ) : (
             <form className="maintenance-form" onSubmit={submitMaintenance}>
               <label>
@@ -230,9 +193,9 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
                   placeholder="e.g. database upgrade"
                 />
               </label>
-              <button type="submit" disabled={start.isPending}>
+              <Button type="submit" isDisabled={start.isPending}>
                 Start maintenance
-              </button>
+              </Button>
             </form>
           ))}
         {(start.isError || end.isError) && (
@@ -242,10 +205,55 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         )}
       </section>
 
-      <ServiceMonitors serviceId={s.id} session={session} now={now} />
+      <section className="card" aria-labelledby="key-title">
+        <h2 id="key-title">Integration key</h2>
+        <p className="svc-section-intro">Every tool that sends alerts to this service proves it with this key.</p>
+        {key ? (
+          <div className="key-reveal" role="status">
+            <p>
+              <strong>New key — copy it now.</strong> Vigil shows a key only once; it is gone when you leave this page.
+            </p>
+            <div className="key-line">
+              <code id="integration-key" data-testid="integration-key">
+                {key}
+              </code>
+              <CopyButton targetId="integration-key" text={key} what="Integration key" />
+              <Button size="sm" variant="ghost" onPress={() => setKey(null)}>
+                Hide key
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <p>
+            The key ends in <code data-testid="key-hint">{s.integration_key_hint}</code>. Vigil shows a key only once,
+            when the service is created or its key is rotated
+            {isAdmin ? '; rotate it to issue a new one.' : '.'}
+          </p>
+        )}
+        {isAdmin &&
+          (confirmRotate ? (
+            <div className="svc-confirm" role="group" aria-label="Confirm key rotation">
+              <p>The current key stops working at once: every tool sending alerts needs the new one.</p>
+              <Button variant="danger" onPress={() => rotate.mutate()} isDisabled={rotate.isPending}>
+                Rotate now
+              </Button>
+              <Button onPress={() => setConfirmRotate(false)}>Cancel</Button>
+            </div>
+          ) : (
+            <Button onPress={() => setConfirmRotate(true)}>Rotate key…</Button>
+          ))}
+        {rotate.isError && (
+          <p className="error" role="alert">
+            Could not rotate the key: {rotate.error.message}
+          </p>
+        )}
+      </section>
 
       <section className="card" aria-labelledby="setup-title">
         <h2 id="setup-title">Send alerts to this service</h2>
+        <p className="svc-section-intro">
+          {count(list.length, 'way')} to connect your monitoring: copy the block for your tool into its settings.
+        </p>
         {!key && (
           <p className="hint">
             The snippets show <code>{KEY_PLACEHOLDER}</code> where the key goes: Vigil does not keep keys it could show
@@ -259,21 +267,7 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
         )}
         <div className="snippets">
           {list.map((snippet) => (
-            <section
-              key={snippet.id}
-              className="snippet"
-              aria-labelledby={`snippet-${snippet.id}-title`}
-              data-testid={`snippet-${snippet.id}`}
-            >
-              <div className="snippet-head">
-                <h3 id={`snippet-${snippet.id}-title`}>{snippet.title}</h3>
-                <CopyButton targetId={`snippet-${snippet.id}`} text={snippet.text} what={`${snippet.title} snippet`} />
-              </div>
-              <p className="hint">{snippet.where}</p>
-              <pre id={`snippet-${snippet.id}`} tabIndex={0} aria-label={`${snippet.title} snippet`}>
-                <code>{snippet.text}</code>
-              </pre>
-            </section>
+            <SnippetBlock key={snippet.id} snippet={snippet} />
           ))}
         </div>
       </section>

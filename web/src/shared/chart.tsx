@@ -1,30 +1,70 @@
-// The console's one door to uPlot: a chart that fills its container's width, follows resizes, takes
-// its axis colours from the page's CSS variables, and carries its figures as text as well (children,
-// shown under the canvas), because a canvas says nothing to a screen reader. Only the dashboards
-// import this file, so uPlot loads with them and never with the first page.
-import { useEffect, useRef, type ReactNode } from 'react';
+// The console's one door to uPlot: a titled chart that fills its container's width, follows resizes,
+// paints with the design tokens and carries its figures as text as well (a summary sentence and, as
+// children, a table), because a canvas says nothing to a screen reader. Only the dashboards import
+// this file, so uPlot loads with them and never with the first page.
+//
+// A canvas cannot read CSS custom properties, and the tokens are light-dark() pairs that only an
+// element can resolve: so a hidden probe element inside the figure is given `color: var(--token)`
+// and its computed colour is what uPlot draws with. The chart is rebuilt when the theme changes —
+// the switch in the top bar (<html data-theme>) or the OS scheme while the switch follows it.
+import { useEffect, useId, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
 
+/** A token's colour as the canvas needs it, e.g. paint('--accent') or paint('--danger', 0.4). */
+export type Paint = (token: string, alpha?: number) => string;
+
 export interface ChartProps {
-  /** Names the chart for assistive technology. */
-  label: string;
-  /** Keep it stable (useMemo): a new object rebuilds the chart. */
-  options: ChartOptions;
+  /** What the chart shows, shown above it and naming it for assistive technology. */
+  title: string;
+  /** The unit of the values, shown beside the title ("ms", "events per 5 min"). */
+  unit: string;
+  /** One or two sentences with the figures that matter (latest, lowest, highest), shown under the chart. */
+  summary: string;
+  /** Builds the options with the current theme's colours; keep it stable (useCallback). */
+  options: (paint: Paint) => ChartOptions;
   data: uPlot.AlignedData;
   height?: number;
-  /** The chart's figures as text. */
+  /** The chart's figures in full, usually a (visually hidden) table. */
   children?: ReactNode;
 }
 
-function themed(options: ChartOptions, el: HTMLElement): ChartOptions {
-  const css = getComputedStyle(el);
-  const muted = css.getPropertyValue('--muted').trim() || '#5b6270';
-  const line = css.getPropertyValue('--line').trim() || '#d9dce1';
+/** Changes whenever the page's colours may have: the theme switch or the OS colour scheme. */
+function subscribeTheme(onChange: () => void): () => void {
+  const attribute = new MutationObserver(onChange);
+  attribute.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+  scheme.addEventListener('change', onChange);
+  return () => {
+    attribute.disconnect();
+    scheme.removeEventListener('change', onChange);
+  };
+}
+const themeSnapshot = () =>
+  `${document.documentElement.dataset.theme ?? 'system'}:${window.matchMedia('(prefers-color-scheme: dark)').matches}`;
+
+/** "rgb(1, 2, 3)" with an alpha, as "rgba(1, 2, 3, 0.4)"; other forms pass through unchanged. */
+export function withAlpha(color: string, alpha: number): string {
+  const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(color);
+  return rgb ? `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${alpha})` : color;
+}
+
+function painter(probe: HTMLElement): Paint {
+  return (token, alpha) => {
+    probe.style.color = `var(${token})`;
+    const color = getComputedStyle(probe).color;
+    return alpha === undefined ? color : withAlpha(color, alpha);
+  };
+}
+
+/** The caller's options with axis text, ticks and grid in the theme's colours. */
+function themed(options: ChartOptions, paint: Paint): ChartOptions {
+  const text = paint('--text-muted');
+  const line = paint('--border');
   const axes = (options.axes ?? [{}, {}]).map((a) => ({
-    stroke: muted,
+    stroke: text,
     ...a,
     grid: { stroke: line, width: 1, ...a.grid },
     ticks: { stroke: line, width: 1, ...a.ticks },
@@ -32,10 +72,13 @@ function themed(options: ChartOptions, el: HTMLElement): ChartOptions {
   return { ...options, axes };
 }
 
-export function Chart({ label, options, data, height = 220, children }: ChartProps) {
+export function Chart({ title, unit, summary, options, data, height = 220, children }: ChartProps) {
+  const id = useId();
   const box = useRef<HTMLDivElement>(null);
+  const probe = useRef<HTMLSpanElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
+  const theme = useSyncExternalStore(subscribeTheme, themeSnapshot);
 
   // Declared before the effect that builds the chart, so a rebuild always starts from the newest data.
   useEffect(() => {
@@ -45,8 +88,14 @@ export function Chart({ label, options, data, height = 220, children }: ChartPro
 
   useEffect(() => {
     const el = box.current;
-    if (!el) return;
-    const u = new uPlot({ ...themed(options, el), width: Math.max(200, el.clientWidth), height }, latest.current, el);
+    const colors = probe.current;
+    if (!el || !colors) return;
+    const paint = painter(colors);
+    const u = new uPlot(
+      { ...themed(options(paint), paint), width: Math.max(200, el.clientWidth), height },
+      latest.current,
+      el,
+    );
     plot.current = u;
     const resize = new ResizeObserver(() => {
       const width = Math.max(200, el.clientWidth);
@@ -58,12 +107,19 @@ export function Chart({ label, options, data, height = 220, children }: ChartPro
       u.destroy();
       plot.current = null;
     };
-  }, [options, height]);
+  }, [options, height, theme]);
 
   return (
-    <figure className="chart" aria-label={label}>
+    <figure className="chart" aria-labelledby={`${id}-title`} aria-describedby={`${id}-summary`}>
+      <figcaption className="chart-title" id={`${id}-title`}>
+        {title} <span className="chart-unit">({unit})</span>
+      </figcaption>
+      <span ref={probe} className="chart-probe" aria-hidden="true" />
       <div ref={box} className="chart-canvas" aria-hidden="true" />
-      {children && <figcaption className="chart-text">{children}</figcaption>}
+      <p className="chart-text" id={`${id}-summary`}>
+        {summary}
+      </p>
+      {children}
     </figure>
   );
 }

@@ -57,16 +57,16 @@ export const STATUS_LABEL: Record<ServiceStatus, string> = {
   maintenance: 'In maintenance',
 };
 
-/** "1 P0, 2 P2" or "none": open incidents by severity as words. */
+/** "1 P0, 2 P2" or "None": open incidents by severity as words. */
 export function openIncidentsText(counts: Partial<Record<Severity, number>> | undefined): string {
   const parts = (['P0', 'P1', 'P2', 'P3'] as const)
     .filter((s) => (counts?.[s] ?? 0) > 0)
     .map((s) => `${counts?.[s]} ${s}`);
-  return parts.length ? parts.join(', ') : 'none';
+  return parts.length ? parts.join(', ') : 'None';
 }
 
 /** How a monitor reads to a person: paused wins over its last state. */
 export function monitorStateLabel(m: Pick<Monitor, 'paused' | 'state'>): string {
   if (m.paused) return 'Paused';
-  return m.state === 'up' ? 'Up' : m.state === 'down' ? 'Down' : 'Pending (not checked yet)';
+  return m.state === 'up' ? 'Up' : m.state === 'down' ? 'Down' : 'Not checked yet';
 }
