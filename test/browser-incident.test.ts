@@ -290,6 +290,15 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
     await filters.getByRole('checkbox', { name: /People/ }).check();
     await expect.poll(() => timeline(page).innerText()).toContain('Severity changed');
 
+    // The menu's "Add a note" and "Assign roles" take the keyboard to the note box and the roles.
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Add a note' }).click();
+    await expect.poll(focused).toBe('note-text');
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitem', { name: 'Assign roles' }).click();
+    await expect.poll(focused).toBe('assign-incident_commander');
+
     await checkLayout(page, 'incident-360');
     expect(problems).toEqual([]);
     await ctx.close();

@@ -1,7 +1,7 @@
 // The header's clocks and its one "next deadline": the earliest of what is still due.
 import { describe, expect, it } from 'vitest';
 import type { IncidentDetail } from '../shared/api.ts';
-import { nextDeadline, phaseText, responseText } from './incident-page-clocks.ts';
+import { canEscalate, escalationText, nextDeadline, phaseText, responseText } from './incident-page-clocks.ts';
 
 const NOW = Date.parse('2026-12-07T10:03:00.000Z');
 const incident = (over: Partial<IncidentDetail> = {}): IncidentDetail =>
@@ -58,5 +58,16 @@ describe('clock texts', () => {
     expect(responseText(incident({ acknowledged_at: '2026-12-07T10:02:00.000Z' }), NOW)).toBe(
       'acknowledged after 2m, within target',
     );
+  });
+});
+
+describe('escalation', () => {
+  it('words why it stopped and offers "Escalate now" while a level is left', () => {
+    const done = incident({ escalation_level: 4, next_escalation_at: null });
+    expect(escalationText(done, NOW, 'policy exhausted')).toBe('level 4 (stopped: every level was tried)');
+    expect(canEscalate(done, 'policy exhausted')).toBe(false);
+    expect(canEscalate(done, 'acknowledged')).toBe(true);
+    expect(canEscalate(done, null)).toBe(true);
+    expect(canEscalate(incident({ status: 'resolved' }), null)).toBe(false);
   });
 });

@@ -35,11 +35,25 @@ export function responseOverdue(i: IncidentDetail, now: number): boolean {
   return i.response_breached || (!i.acknowledged_at && !i.resolved_at && Date.parse(i.ack_due_at) < now);
 }
 
+/** The escalation engine's stop reasons (src/escalation/escalation.service.ts) in words. */
+const STOPPED: Record<string, string> = {
+  'policy exhausted': 'every level was tried',
+  'policy deleted': 'its policy was deleted',
+  acknowledged: 'acknowledged',
+  resolved: 'resolved',
+};
+
+/** Whether "Escalate now" can still reach someone: not once every level was tried or the policy is gone. */
+export function canEscalate(i: IncidentDetail, stopped: string | null): boolean {
+  return i.status !== 'resolved' && stopped !== 'policy exhausted' && stopped !== 'policy deleted';
+}
+
 export function escalationText(i: IncidentDetail, now: number, stopped: string | null): string {
   const level = i.escalation_level === 0 ? 'not escalated yet' : `level ${i.escalation_level}`;
   if (i.next_escalation_at)
     return `${level}, next ${countdown(i.next_escalation_at, now).text.replace(/^(.*) overdue$/, 'due $1 ago')}`;
-  return `${level}${stopped ? ` (stopped: ${stopped})` : i.status === 'resolved' ? '' : ', nothing more scheduled'}`;
+  const why = stopped ? ` (stopped: ${STOPPED[stopped] ?? stopped})` : '';
+  return `${level}${why || (i.status === 'resolved' ? '' : ', nothing more scheduled')}`;
 }
 
 export interface Deadline {

@@ -50,7 +50,7 @@ export function Header({
         </span>
       </div>
 
-      <div className="incident-props">
+      <div className={canAct ? 'incident-props' : 'incident-props read-only'}>
         <Prop label="Status">
           <StatusBadge status={i.status} />
         </Prop>
@@ -75,7 +75,7 @@ export function Header({
             <span className="ui-muted">Nobody yet</span>
           )}
         </Prop>
-        <Prop label={i.status === 'resolved' ? 'Resolved' : 'Next deadline'}>
+        <Prop label={i.status === 'resolved' ? 'Resolved' : 'Next deadline'} className="incident-prop-deadline">
           {i.resolved_at ? (
             <time dateTime={i.resolved_at} title={absolute(i.resolved_at)}>
               {age(i.resolved_at, now)} ago, after {span(Date.parse(i.resolved_at) - Date.parse(i.created_at))}
@@ -135,9 +135,9 @@ export function Header({
   );
 }
 
-function Prop({ label, children }: { label: string; children: ReactNode }) {
+function Prop({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <div className="incident-prop">
+    <div className={className ? `incident-prop ${className}` : 'incident-prop'}>
       <span className="ui-label">{label}</span>
       <span className="incident-prop-value">{children}</span>
     </div>

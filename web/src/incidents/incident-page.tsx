@@ -29,6 +29,7 @@ import {
 import { useLiveIncident } from './incident-live.ts';
 import { Actions, ChangeDialog, type Pending } from './incident-page-actions.tsx';
 import { Alerts } from './incident-page-alerts.tsx';
+import { canEscalate } from './incident-page-clocks.ts';
 import { Header } from './incident-page-header.tsx';
 import { Roles } from './incident-roles.tsx';
 import { StatusUpdates } from './incident-updates.tsx';
@@ -163,7 +164,7 @@ export function IncidentPage({ session }: { session: Session }) {
         <Actions
           incident={i}
           busy={act.isPending}
-          canEscalate={state !== undefined && state !== null && !state.stopped_at}
+          canEscalate={canEscalate(i, stopped)}
           run={run}
           ask={setPending}
           focusNote={() => focusSoon(() => noteBox.current)}

@@ -12,7 +12,9 @@ import { cadenceText } from './incident-page-severity.ts';
 
 const PREVIEW_DELAY_MS = 350;
 
-const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** "14:05 CET": a time of today with its zone named, for the due line and the hint. */
+const clock = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The due line: what stakeholders were promised and whether that promise is kept. */
 export function dueText(
