@@ -181,6 +181,10 @@ group('describe', () => {
     expect(describe(entry('alerts_resolved', { count: 2, alert_ids: ['a1', 'a2'] })).technical).toEqual([
       'Alert ids a1, a2',
     ]);
+    expect(describe(entry('alerts_resolved', { alerts: [{ id: 'a1' }, { id: 'a2' }] }))).toMatchObject({
+      label: '2 alerts resolved with the incident',
+      technical: ['Alert ids a1, a2'],
+    });
   });
 
   it('keeps what people wrote as written', () => {
@@ -292,7 +296,7 @@ group('source', () => {
     ['alert_added', 'integration', 'system'],
     ['diagnostics', 'system', 'system'],
     ['escalated', 'system', 'system'],
-    ['alerts_resolved', 'user', 'people'],
+    ['alerts_resolved', 'user', 'system'],
     ['alerts_resolved', 'system', 'system'],
     ['notification_sent', 'system', 'notifications'],
     ['notification_dead', 'system', 'notifications'],

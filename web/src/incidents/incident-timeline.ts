@@ -263,13 +263,16 @@ const KINDS: Record<string, (d: Data) => Described> = {
       lines: [...alerts, ...(more > 0 ? [`… and ${more} more`] : [])],
     };
   },
+  // Written when resolving an incident resolves its open alerts; the ids may come as `alert_ids` or `alerts`.
   alerts_resolved: (d) => {
-    const n = num(d.count) ?? list(d.alert_ids).length;
+    const ids = (list(d.alert_ids).length ? list(d.alert_ids) : list(d.alerts)).map(
+      (a) => str(a) ?? str(obj(a)?.id) ?? '?',
+    );
     return {
-      label: `${count(n, 'alert')} resolved with the incident`,
+      label: `${count(num(d.count) ?? ids.length, 'alert')} resolved with the incident`,
       tone: 'good',
       lines: [],
-      ...(list(d.alert_ids).length > 0 && { technical: [`Alert ids ${list(d.alert_ids).map(String).join(', ')}`] }),
+      ...(ids.length > 0 && { technical: [`Alert ids ${ids.join(', ')}`] }),
     };
   },
   recent_changes: (d) => {
@@ -443,6 +446,8 @@ const NOTIFICATION_KINDS = new Set([
 ]);
 /** Kinds only people write. */
 const PEOPLE_KINDS = new Set(['note', 'role_assigned', 'role_unassigned', 'status_update']);
+/** Kinds Vigil writes as a consequence, even when a person's action caused them. */
+const SYSTEM_KINDS = new Set(['alerts_resolved', 'diagnostics', 'recent_changes']);
 
 /**
  * Which filter an entry belongs to: notifications by kind, people's own entries by kind, and every
@@ -452,6 +457,7 @@ const PEOPLE_KINDS = new Set(['note', 'role_assigned', 'role_unassigned', 'statu
 export function source(event: Pick<TimelineEvent, 'kind' | 'actor'>): Source {
   if (NOTIFICATION_KINDS.has(event.kind)) return 'notifications';
   if (PEOPLE_KINDS.has(event.kind)) return 'people';
+  if (SYSTEM_KINDS.has(event.kind)) return 'system';
   return event.actor.type === 'user' ? 'people' : 'system';
 }
 
