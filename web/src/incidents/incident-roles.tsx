@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { IncidentDetail, ResponseRole, Session } from '../shared/api.ts';
+import { Button } from '../ui/index.ts';
 import { listUsers, ROLE_LABEL, ROLES } from './incident-api.ts';
 
 export function Roles({
@@ -31,7 +32,7 @@ export function Roles({
     setEditing(null);
   };
   return (
-    <section className="panel" aria-labelledby="roles-title">
+    <section className="panel incident-roles" aria-labelledby="roles-title">
       <h2 id="roles-title">Roles</h2>
       <dl className="roles">
         {ROLES.map((role) => {
@@ -51,19 +52,19 @@ export function Roles({
                   />
                 ) : (
                   <>
-                    <span className={holder ? 'holder' : 'muted'}>
-                      {holder ? `${holder.name} (@${holder.handle})` : 'unassigned'}
+                    <span className={holder ? 'holder' : 'ui-muted'}>
+                      {holder ? `${holder.name} (@${holder.handle})` : 'Nobody yet'}
                     </span>
                     {canAct && (
-                      <button
-                        type="button"
+                      <Button
+                        size="sm"
+                        variant="ghost"
                         id={`assign-${role}`}
-                        className="link"
                         aria-label={`${holder ? 'Change' : 'Assign'} ${ROLE_LABEL[role]}`}
-                        onClick={() => setEditing(role)}
+                        onPress={() => setEditing(role)}
                       >
                         {holder ? 'Change' : 'Assign'}
-                      </button>
+                      </Button>
                     )}
                   </>
                 )}
@@ -134,17 +135,17 @@ function RolePicker({
             </option>
           ))}
       </select>
-      <button type="submit" disabled={busy || choice === current}>
+      <Button type="submit" size="sm" isDisabled={busy || choice === current}>
         Save
-      </button>
+      </Button>
       {current !== me && (
-        <button type="button" disabled={busy} onClick={() => void save(me)}>
+        <Button size="sm" isDisabled={busy} onPress={() => void save(me)}>
           Take it
-        </button>
+        </Button>
       )}
-      <button type="button" onClick={onDone}>
+      <Button size="sm" variant="ghost" onPress={onDone}>
         Cancel
-      </button>
+      </Button>
       {users.isError && <span className="error">Could not load people: {users.error.message}</span>}
       {error && (
         <span className="error" role="alert">

@@ -2,14 +2,14 @@
 // JSON), unknown kinds a humanised label and the generic view, and runs of skipped levels one row.
 import { describe as group, expect, it } from 'vitest';
 import type { TimelineEvent } from '../shared/api.ts';
-import { describe, humanize, rows } from './incident-timeline.ts';
+import { byPhase, describe, humanize, rows, source } from './incident-timeline.ts';
 
 const AT = '2026-11-28T10:00:00.000Z';
 let n = 0;
-const entry = (kind: string, data: Record<string, unknown>, at = AT): TimelineEvent => ({
+const entry = (kind: string, data: Record<string, unknown>, at = AT, actor = 'user'): TimelineEvent => ({
   id: `evt${(n += 1)}`,
   at,
-  actor: { type: 'user', id: 'u1', name: 'ana' },
+  actor: actor === 'user' ? { type: 'user', id: 'u1', name: 'ana' } : { type: actor, id: null, name: 'engine' },
   kind,
   data,
 });
@@ -20,7 +20,7 @@ group('describe', () => {
       'created',
       { title: 't', severity: 'P1', service: 'checkout', ack_due_at: AT, classified_by: 'severity.critical' },
       /^Opened as P1 high$/,
-      [/Service checkout/, /Respond by/, /rule severity\.critical/],
+      [/Service checkout/, /Respond by/, /^P1 high because the monitoring tool sent the alert as critical$/m],
     ],
     [
       'acknowledged',
@@ -71,7 +71,7 @@ group('describe', () => {
       'alert_added',
       { summary: 'Checkout 500s', severity: 'critical', classified_as: 'P1', rule: 'severity.critical' },
       /^Alert added$/,
-      [/Checkout 500s/, /critical → P1 high by rule severity\.critical/],
+      [/Checkout 500s/, /Sent as critical, classified P1 high/, /because the monitoring tool sent/],
     ],
     [
       'alerts_added',
@@ -85,6 +85,8 @@ group('describe', () => {
       /^12 alerts added$/,
       [/a \(P2 medium\)/, /… and 10 more/],
     ],
+    ['alerts_resolved', { count: 3, alert_ids: ['a1', 'a2', 'a3'] }, /^3 alerts resolved with the incident$/, []],
+    ['alerts_resolved', { count: 1, alert_ids: ['a1'] }, /^1 alert resolved with the incident$/, []],
     [
       'recent_changes',
       { changes: [{ summary: 'Deploy 42', source: 'ci', timestamp: AT }] },
@@ -110,7 +112,7 @@ group('describe', () => {
       'escalation_exhausted',
       { policy: 'Seed', reached: 0, admins_paged: 2 },
       /^Escalation ran out of levels$/,
-      [/2 admin\(s\) paged instead/],
+      [/2 admins paged instead/],
     ],
     [
       'escalation_suppressed',
@@ -167,7 +169,22 @@ group('describe', () => {
     const text = [...d.lines, d.quote ?? ''].join('\n');
     for (const line of lines) expect(text).toMatch(line);
     expect(text).not.toContain('{');
+    expect(text).not.toMatch(/\b(seed|severity)\.[a-z_]+/); // rule ids go to the technical details
     expect(d.rest).toBeUndefined();
+  });
+
+  it('keeps rule ids and alert ids for the technical details', () => {
+    expect(describe(entry('created', { severity: 'P1', classified_by: 'seed.p1_most_users' }))).toMatchObject({
+      lines: expect.arrayContaining(['P1 high because more than 50 % of users are affected']),
+      technical: ['Severity rule seed.p1_most_users'],
+    });
+    expect(describe(entry('alerts_resolved', { count: 2, alert_ids: ['a1', 'a2'] })).technical).toEqual([
+      'Alert ids a1, a2',
+    ]);
+    expect(describe(entry('alerts_resolved', { alerts: [{ id: 'a1' }, { id: 'a2' }] }))).toMatchObject({
+      label: '2 alerts resolved with the incident',
+      technical: ['Alert ids a1, a2'],
+    });
   });
 
   it('keeps what people wrote as written', () => {
@@ -218,14 +235,12 @@ group('describe', () => {
     expect(sections['Production health']).toMatch(
       new RegExp(
         String.raw`Overall: degraded[\s\S]*Problem: monitor down: api[\s\S]*not operational: api \(down\)` +
-          String.raw`[\s\S]*2 escalation\(s\) overdue[\s\S]*Outbox: 1 due`,
+          String.raw`[\s\S]*2 escalations overdue[\s\S]*Outbox: 1 due`,
       ),
     );
     expect(sections.Database).toMatch(/vigil: postgresql 17\.2[\s\S]*Reachable, 1\.5 ms, 50\.0 MB/);
     expect(sections.Errors).toBe('Check failed: timed out');
-    expect(sections.Performance).toMatch(
-      /120 check\(s\), error rate 2\.5%[\s\S]*api, degraded, errors 10%, 240% slower/,
-    );
+    expect(sections.Performance).toMatch(/120 checks, error rate 2\.5%[\s\S]*api, degraded, errors 10%, 240% slower/);
     expect(d.rest).toBeUndefined();
   });
 
@@ -266,5 +281,68 @@ group('rows', () => {
       'Policy Seed',
     ]);
     expect(new Set(out.map((r) => r.key)).size).toBe(3);
+  });
+});
+
+group('source', () => {
+  const cases: Array<[string, string, string]> = [
+    ['note', 'user', 'people'],
+    ['role_assigned', 'user', 'people'],
+    ['status_update', 'user', 'people'],
+    ['acknowledged', 'user', 'people'],
+    ['acknowledged', 'system', 'system'],
+    ['severity_changed', 'user', 'people'],
+    ['created', 'integration', 'system'],
+    ['alert_added', 'integration', 'system'],
+    ['diagnostics', 'system', 'system'],
+    ['escalated', 'system', 'system'],
+    ['alerts_resolved', 'user', 'system'],
+    ['alerts_resolved', 'system', 'system'],
+    ['notification_sent', 'system', 'notifications'],
+    ['notification_dead', 'system', 'notifications'],
+    ['update_overdue', 'system', 'notifications'],
+    ['postmortem_scheduled', 'system', 'system'],
+    ['postmortem_scheduled', 'user', 'people'],
+  ];
+  it.each(cases)('%s by %s → %s', (kind, actor, expected) => {
+    expect(source(entry(kind, {}, AT, actor))).toBe(expected);
+  });
+});
+
+group('byPhase', () => {
+  const t = (minute: number) => `2026-11-28T10:${String(minute).padStart(2, '0')}:00.000Z`;
+  const phases = (sections: ReturnType<typeof byPhase>) =>
+    sections.map((s) => [s.phase, s.from, s.to, s.rows.map((r) => r.described.label)]);
+
+  it('starts a stretch at each phase change, a resolve and a reopening, newest first', () => {
+    const events = [
+      entry('created', { severity: 'P1' }, t(0), 'integration'),
+      entry('note', { text: 'a' }, t(1)),
+      entry('phase_changed', { from: 'detection', to: 'investigation' }, t(2)),
+      entry('note', { text: 'b' }, t(3)),
+      entry('resolved', { previous_phase: 'investigation' }, t(4)),
+      entry('reopened', { phase: 'investigation' }, t(5)),
+    ].reverse();
+    expect(phases(byPhase(rows(events), 'investigation', false))).toEqual([
+      ['investigation', t(5), null, ['Incident reopened']],
+      ['resolved', t(4), t(5), ['Incident resolved']],
+      ['investigation', t(2), t(4), ['Note', 'Phase moved from detection to investigation']],
+      ['detection', t(0), t(2), ['Note', 'Opened as P1 high']],
+    ]);
+  });
+
+  it('puts entries older than the first change loaded in the phase it left, or in the phase now', () => {
+    const partial = [
+      entry('note', { text: 'old' }, t(1)),
+      entry('phase_changed', { from: 'investigation', to: 'mitigation' }, t(2)),
+    ].reverse();
+    expect(phases(byPhase(rows(partial), 'mitigation', false)).map((p) => p[0])).toEqual([
+      'mitigation',
+      'investigation',
+    ]);
+    expect(phases(byPhase(rows([entry('note', { text: 'x' }, t(1))]), 'mitigation', false))).toEqual([
+      ['mitigation', t(1), null, ['Note']],
+    ]);
+    expect(byPhase([], 'detection', false)).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 // Timeline entries in words: each kind the server writes (incidents, alerts, escalation, notifications,
 // status updates, the automatic diagnostics) becomes a label and a few readable lines. Pure; kinds it
 // does not know fall back to a humanised kind and the generic key/value view.
-import type { ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
+import type { Phase, ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
 import { SEVERITY_LABEL, span } from '../shared/format.ts';
 import { ROLE_LABEL } from './incident-api.ts';
+import { ruleReason } from './incident-page-severity.ts';
+import { absolute, count } from '../ui/words.ts';
 
 export type Tone = 'bad' | 'good' | 'info' | 'plain';
 
@@ -25,6 +27,8 @@ export interface Described {
   sections?: Section[];
   /** Everything else, for the generic key/value view. */
   rest?: Record<string, unknown>;
+  /** Rule ids and other names for the "Technical details" disclosure, never the primary text. */
+  technical?: string[];
 }
 
 type Data = Record<string, unknown>;
@@ -39,15 +43,19 @@ const sev = (v: unknown): string =>
   typeof v === 'string' && v in SEVERITY_LABEL ? SEVERITY_LABEL[v as Severity] : (str(v) ?? 'unknown severity');
 const role = (v: unknown): string =>
   typeof v === 'string' && v in ROLE_LABEL ? ROLE_LABEL[v as ResponseRole] : humanize(str(v) ?? 'role');
-const at = (v: unknown): string =>
-  typeof v === 'string' && !Number.isNaN(Date.parse(v))
-    ? new Date(v).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })
-    : '—';
+/** "Severity P1 because …" when the rule is one Vigil ships; a service's own rule by its effect only. */
+const because = (severity: unknown, rule: unknown): string => {
+  const reason = ruleReason(str(rule));
+  return reason ? `${sev(severity)} because ${reason}` : `${sev(severity)} from one of the service's own rules`;
+};
+const at = (v: unknown): string => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? absolute(v) : '—');
 const ms = (v: unknown): string | null => (num(v) === null ? null : span(num(v) as number));
 const handles = (v: unknown): string =>
   list(v)
     .map((p) => `@${typeof p === 'string' ? p : (str(obj(p)?.handle) ?? str(obj(p)?.id) ?? '?')}`)
     .join(', ');
+/** `count` for a number that may be missing (shown as 0). */
+const counted = (v: unknown, word: string, plural?: string): string => count(num(v) ?? 0, word, plural);
 const compact = (lines: Array<string | number | null | false | undefined>): string[] =>
   lines.filter((l): l is string => typeof l === 'string' && l !== '');
 
@@ -88,14 +96,14 @@ function diagnostics(d: Data): Described {
       return compact([
         `Overall: ${str(h.status) ?? 'unknown'}`,
         ...list(h.problems).map((p) => `Problem: ${String(p)}`),
-        `${num(h.services_checked) ?? 0} service(s) checked` +
+        `${counted(h.services_checked, 'service')} checked` +
           `${troubled.length ? `; not operational: ${troubled.join(', ')}` : '; all operational'}`,
         db &&
           `Vigil database ${db.reachable === false ? 'unreachable' : 'reachable'}` +
             `${num(db.latency_ms) !== null ? ` (${num(db.latency_ms)} ms)` : ''}`,
         engine &&
           (num(engine.overdue_escalations) ?? 0) > 0 &&
-          `${num(engine.overdue_escalations)} escalation(s) overdue`,
+          `${counted(engine.overdue_escalations, 'escalation')} overdue`,
         outbox && `Outbox: ${num(outbox.due) ?? 0} due, ${num(outbox.dead_last_24h) ?? 0} undeliverable in 24 h`,
       ]);
     }),
@@ -114,10 +122,12 @@ function diagnostics(d: Data): Described {
       const rate = obj(h.rate) ?? {};
       const top = list(h.top_groups)
         .slice(0, 5)
-        .map((g) => `${str(obj(g)?.title) ?? '?'}: ${num(obj(g)?.events) ?? num(obj(g)?.events_total) ?? 0} event(s)`);
+        .map(
+          (g) => `${str(obj(g)?.title) ?? '?'}: ${counted(num(obj(g)?.events) ?? num(obj(g)?.events_total), 'event')}`,
+        );
       return compact([
-        `Last ${str(h.time_window) ?? 'hour'}: ${num(totals.events) ?? 0} event(s) ` +
-          `in ${num(totals.groups) ?? 0} group(s), ${num(totals.users_affected) ?? 0} user(s) affected`,
+        `Last ${str(h.time_window) ?? 'hour'}: ${counted(totals.events, 'event')} ` +
+          `in ${counted(totals.groups, 'group')}, ${counted(totals.users_affected, 'user')} affected`,
         ((num(totals.new_groups) ?? 0) > 0 || (num(totals.regressed_groups) ?? 0) > 0) &&
           `${num(totals.new_groups) ?? 0} new, ${num(totals.regressed_groups) ?? 0} regressed`,
         num(rate.peak_per_minute) !== null &&
@@ -137,11 +147,11 @@ function diagnostics(d: Data): Described {
         ]).join(', ');
       });
       return compact([
-        `Last ${str(h.time_window) ?? 'hour'}: ${num(summary.request_count) ?? 0} check(s)` +
+        `Last ${str(h.time_window) ?? 'hour'}: ${counted(summary.request_count, 'check')}` +
           `${pct(summary.error_rate) ? `, error rate ${pct(summary.error_rate)}` : ''}`,
         bad.length
           ? `Degraded or failing: ${bad.join('; ')}`
-          : `${num(h.services_checked) ?? 0} service(s) checked, none degraded`,
+          : `${counted(h.services_checked, 'service')} checked, none degraded`,
       ]);
     }),
   ].filter((s): s is Section => s !== null);
@@ -162,7 +172,7 @@ function diagnostics(d: Data): Described {
     tone: bad ? 'bad' : 'info',
     lines: compact([
       `Runbook phase 2 health checks, ran in ${ms(d.took_ms) ?? '?'}`,
-      num(d.shared_with) && `shared with ${num(d.shared_with)} other incident(s)`,
+      num(d.shared_with) && `shared with ${counted(d.shared_with, 'other incident')}`,
     ]),
     sections,
     ...(Object.keys(rest).length > 0 && { rest }),
@@ -176,8 +186,9 @@ const KINDS: Record<string, (d: Data) => Described> = {
     lines: compact([
       str(d.service) && `Service ${str(d.service)}`,
       `Respond by ${at(d.ack_due_at)}`,
-      str(d.classified_by) && `Severity from rule ${str(d.classified_by)}`,
+      str(d.classified_by) && because(d.severity, d.classified_by),
     ]),
+    ...(str(d.classified_by) && { technical: [`Severity rule ${str(d.classified_by)}`] }),
   }),
   acknowledged: (d) => ({
     label: 'Incident acknowledged',
@@ -238,16 +249,30 @@ const KINDS: Record<string, (d: Data) => Described> = {
     tone: 'bad',
     lines: compact([
       str(d.summary),
-      `${str(d.severity) ?? 'no severity'} → ${sev(d.classified_as)}${str(d.rule) ? ` by rule ${str(d.rule)}` : ''}`,
+      `Sent as ${str(d.severity) ?? 'no severity'}, classified ${sev(d.classified_as)}`,
+      str(d.rule) && because(d.classified_as, d.rule),
     ]),
+    ...(str(d.rule) && { technical: [`Severity rule ${str(d.rule)}`] }),
   }),
   alerts_added: (d) => {
     const alerts = list(d.alerts).map((a) => `${str(obj(a)?.summary) ?? '?'} (${sev(obj(a)?.classified_as)})`);
     const more = (num(d.count) ?? alerts.length) - alerts.length;
     return {
-      label: `${num(d.count) ?? alerts.length} alerts added`,
+      label: `${count(num(d.count) ?? alerts.length, 'alert')} added`,
       tone: 'bad',
       lines: [...alerts, ...(more > 0 ? [`… and ${more} more`] : [])],
+    };
+  },
+  // Written when resolving an incident resolves its open alerts; the ids may come as `alert_ids` or `alerts`.
+  alerts_resolved: (d) => {
+    const ids = (list(d.alert_ids).length ? list(d.alert_ids) : list(d.alerts)).map(
+      (a) => str(a) ?? str(obj(a)?.id) ?? '?',
+    );
+    return {
+      label: `${count(num(d.count) ?? ids.length, 'alert')} resolved with the incident`,
+      tone: 'good',
+      lines: [],
+      ...(ids.length > 0 && { technical: [`Alert ids ${ids.join(', ')}`] }),
     };
   },
   recent_changes: (d) => {
@@ -276,7 +301,7 @@ const KINDS: Record<string, (d: Data) => Described> = {
     tone: 'bad',
     lines: compact([
       str(d.policy) && `Policy ${str(d.policy)} reached nobody`,
-      `${num(d.admins_paged) ?? 0} admin(s) paged instead`,
+      `${counted(d.admins_paged, 'admin')} paged instead`,
     ]),
   }),
   escalation_suppressed: (d) => ({
@@ -293,7 +318,7 @@ const KINDS: Record<string, (d: Data) => Described> = {
     label: 'Status update sent',
     tone: 'info',
     lines: compact([
-      `to ${num(d.notified) ?? 0} stakeholder(s)`,
+      `to ${counted(d.notified, 'stakeholder')}`,
       d.next_update_at ? `next update by ${at(d.next_update_at)}` : 'no further update scheduled',
     ]),
     quote: str(d.status_text) ?? '',
@@ -315,7 +340,7 @@ const KINDS: Record<string, (d: Data) => Described> = {
     lines: compact([
       str(d.destination) && `to ${str(d.destination)}`,
       (num(d.attempt) ?? 1) > 1 && `attempt ${num(d.attempt)}`,
-      num(d.bundled) && `bundled with ${(num(d.bundled) as number) - 1} other(s)`,
+      num(d.bundled) && `bundled with ${count((num(d.bundled) as number) - 1, 'other')}`,
       d.resent_after_lost_sender === true && 'sent again: the server sending it first stopped mid-send',
     ]),
   }),
@@ -347,7 +372,7 @@ const KINDS: Record<string, (d: Data) => Described> = {
       `Notification undeliverable: ${humanize(str(d.kind) ?? 'message').toLowerCase()} ` +
       `by ${str(d.channel) ?? '?'}`,
     tone: 'bad',
-    lines: compact([`gave up after ${num(d.attempts) ?? '?'} attempt(s)`, str(d.error) && `error: ${str(d.error)}`]),
+    lines: compact([`gave up after ${counted(d.attempts, 'attempt')}`, str(d.error) && `error: ${str(d.error)}`]),
   }),
   diagnostics,
 };
@@ -406,3 +431,86 @@ export function rows(events: readonly TimelineEvent[]): Row[] {
   }
   return out;
 }
+
+/** The timeline's filters: what people did, what Vigil did by itself, and messages sent to people. */
+export type Source = 'people' | 'system' | 'notifications';
+export const SOURCES: readonly Source[] = ['people', 'system', 'notifications'];
+
+/** Kinds that are messages to people (pages, updates, reminders) whoever caused them. */
+const NOTIFICATION_KINDS = new Set([
+  'notification_sent',
+  'notification_unknown',
+  'notification_retried',
+  'notification_dead',
+  'update_overdue',
+]);
+/** Kinds only people write. */
+const PEOPLE_KINDS = new Set(['note', 'role_assigned', 'role_unassigned', 'status_update']);
+/** Kinds Vigil writes as a consequence, even when a person's action caused them. */
+const SYSTEM_KINDS = new Set(['alerts_resolved', 'diagnostics', 'recent_changes']);
+
+/**
+ * Which filter an entry belongs to: notifications by kind, people's own entries by kind, and every
+ * other entry (acknowledged, severity changed, unknown kinds…) by who did it: a person, or Vigil and
+ * the integrations that send alerts.
+ */
+export function source(event: Pick<TimelineEvent, 'kind' | 'actor'>): Source {
+  if (NOTIFICATION_KINDS.has(event.kind)) return 'notifications';
+  if (PEOPLE_KINDS.has(event.kind)) return 'people';
+  if (SYSTEM_KINDS.has(event.kind)) return 'system';
+  return event.actor.type === 'user' ? 'people' : 'system';
+}
+
+/** A stretch of the timeline spent in one phase, newest first like its rows. */
+export interface PhaseSection {
+  key: string;
+  /** The phase, or "resolved" for the time after the incident was resolved. */
+  phase: Phase | 'resolved';
+  /** When the stretch began (its first entry; the incident's start for the first one). */
+  from: string;
+  /** When it ended: the next stretch's start, or null while it goes on. */
+  to: string | null;
+  rows: Row[];
+}
+
+/**
+ * `rows` (newest first) cut into stretches by phase: a phase change, a reopening and a resolve start
+ * a new stretch, the entry that started it included. Pages of the timeline load newest first, so
+ * the oldest loaded entries may come from before the first change seen: they are in the phase that
+ * change moved away from (or, with no change loaded, in `current`, the incident's phase now).
+ */
+export function byPhase(all: readonly Row[], current: Phase, resolved: boolean): PhaseSection[] {
+  const oldestFirst = [...all].reverse();
+  const starts = (row: Row): Phase | 'resolved' | null => {
+    const d = row.event.data;
+    if (row.event.kind === 'phase_changed' && isPhase(d.to)) return d.to;
+    if (row.event.kind === 'reopened') return isPhase(d.phase) ? d.phase : 'investigation';
+    if (row.event.kind === 'resolved') return 'resolved';
+    if (row.event.kind === 'created') return 'detection';
+    return null;
+  };
+  const firstChange = oldestFirst.find((r) => starts(r) !== null && r.event.kind !== 'created');
+  const before = (row: Row | undefined): Phase | 'resolved' => {
+    if (!row) return resolved ? 'resolved' : current;
+    const d = row.event.data;
+    if (row.event.kind === 'phase_changed' && isPhase(d.from)) return d.from;
+    if (row.event.kind === 'resolved') return isPhase(d.previous_phase) ? d.previous_phase : current;
+    return 'resolved'; // a reopening follows a resolve
+  };
+  const sections: PhaseSection[] = [];
+  let phase = before(firstChange);
+  for (const row of oldestFirst) {
+    const next = starts(row);
+    const last = sections.at(-1);
+    if (!last || (next !== null && next !== last.phase)) {
+      if (last) last.to = row.event.at;
+      phase = next ?? phase;
+      sections.push({ key: row.key, phase, from: row.event.at, to: null, rows: [row] });
+    } else last.rows.push(row);
+  }
+  for (const s of sections) s.rows.reverse();
+  return sections.reverse();
+}
+
+const isPhase = (v: unknown): v is Phase =>
+  v === 'detection' || v === 'investigation' || v === 'mitigation' || v === 'resolution';

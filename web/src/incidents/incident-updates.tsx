@@ -1,21 +1,20 @@
-// Status updates to stakeholders: when the next one is due (or how late it is), a composer with the
-// server's preview of exactly what will be sent, and the runbook's initial and resolution
-// notifications as they would read now.
+// Status updates to stakeholders: when the next one is due (or how late it is) and the severity's
+// cadence in words, a composer with the server's preview of exactly what will be sent, and the
+// runbook's initial and resolution notifications as they would read now. Once the incident is
+// resolved nothing more is due; the box says so and offers a final update.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { IncidentDetail, UpdateSchedule } from '../shared/api.ts';
-import { age, countdown, when } from '../shared/format.ts';
+import { age, countdown } from '../shared/format.ts';
+import { absolute, Button, count, DateTimeField, toast } from '../ui/index.ts';
 import { getUpdateSchedule, previewNotification, previewUpdate, sendUpdate, type UpdateDraft } from './incident-api.ts';
+import { cadenceText } from './incident-page-severity.ts';
 
 const PREVIEW_DELAY_MS = 350;
 
-/** A datetime-local value ("2026-11-28T14:30") as an ISO instant, or undefined when empty or invalid. */
-function localToIso(value: string): string | undefined {
-  const ms = value ? Date.parse(value) : NaN;
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** "14:05 CET": a time of today with its zone named, for the due line and the hint. */
+const clock = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The due line: what stakeholders were promised and whether that promise is kept. */
 export function dueText(
@@ -24,12 +23,18 @@ export function dueText(
   now: number,
 ): { text: string; overdue: boolean } {
   const next = schedule.next_update_at;
+  if (incident.status === 'resolved')
+    return {
+      text: 'Resolved: no more updates are due. Post a final update if customers need one.',
+      overdue: false,
+    };
+  const cadence = cadenceText(incident.severity);
   if (!next)
     return {
-      text:
-        incident.status === 'resolved'
-          ? 'No further update is due: the incident is resolved.'
-          : 'No update is due yet; the next update sets the time.',
+      text: cadence
+        ? 'No update is due yet; the next update sets the time.'
+        : `No update is due: ${incident.severity} incidents have no regular cadence, so the next one is due ` +
+          'only when an update names a time.',
       overdue: false,
     };
   const c = countdown(next, now);
@@ -45,7 +50,20 @@ export function dueText(
       text: `Next update overdue: was due ${clock(next)}, ${c.text.replace(' overdue', '')} ago.`,
       overdue: true,
     };
-  return { text: `Next update due ${c.text} (${clock(next)}).`, overdue: false };
+  const usual = cadence ? ` ${incident.severity} incidents update stakeholders ${cadence}.` : '';
+  return {
+    text: `Next update due ${c.text} (${clock(next)}).${usual}`,
+    overdue: false,
+  };
+}
+
+/** The line under "Next update by": what leaving it empty means for this incident. */
+export function nextHint(schedule: UpdateSchedule | undefined, incident: IncidentDetail): string {
+  if (incident.status === 'resolved') return 'Resolved: leave it empty, no next update is needed.';
+  const cadence = cadenceText(incident.severity);
+  if (cadence && schedule?.default_next_update_at)
+    return `Empty: the usual ${cadence}, so by ${clock(schedule.default_next_update_at)}.`;
+  return `Empty: no next update is scheduled (${incident.severity} has no regular cadence).`;
 }
 
 export function StatusUpdates({
@@ -64,7 +82,7 @@ export function StatusUpdates({
   const queryClient = useQueryClient();
   const schedule = useQuery({ queryKey: [...queryKey, 'updates'], queryFn: () => getUpdateSchedule(incidentRef) });
   const [text, setText] = useState('');
-  const [nextLocal, setNextLocal] = useState('');
+  const [nextAt, setNextAt] = useState<string | null>(null);
   const [draft, setDraft] = useState<UpdateDraft | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const [runbookOpen, setRunbookOpen] = useState(false);
@@ -72,11 +90,10 @@ export function StatusUpdates({
   // The preview follows the form after a pause in typing.
   useEffect(() => {
     const timer = setTimeout(() => {
-      const next = localToIso(nextLocal);
-      setDraft(text.trim() ? { status_text: text.trim(), ...(next && { next_update_at: next }) } : null);
+      setDraft(text.trim() ? { status_text: text.trim(), ...(nextAt && { next_update_at: nextAt }) } : null);
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [text, nextLocal]);
+  }, [text, nextAt]);
 
   const preview = useQuery({
     queryKey: [...queryKey, 'update-preview', draft],
@@ -90,12 +107,13 @@ export function StatusUpdates({
     mutationFn: (d: UpdateDraft) => sendUpdate(incidentRef, d),
     onSuccess: (result) => {
       setText('');
-      setNextLocal('');
+      setNextAt(null);
       setDraft(null);
-      setSent(
-        `Sent to ${result.notified} stakeholder${result.notified === 1 ? '' : 's'}; ` +
-          `${result.next_update_at ? `next update by ${when(result.next_update_at)}` : 'no further update scheduled'}.`,
-      );
+      const message =
+        `Sent to ${count(result.notified, 'stakeholder')}; ` +
+        (result.next_update_at ? `next update by ${absolute(result.next_update_at)}.` : 'no further update scheduled.');
+      setSent(message);
+      toast('Status update sent', { detail: message });
       void queryClient.invalidateQueries({ queryKey });
     },
   });
@@ -115,8 +133,7 @@ export function StatusUpdates({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!text.trim()) return;
-    const next = localToIso(nextLocal);
-    send.mutate({ status_text: text.trim(), ...(next && { next_update_at: next }) });
+    send.mutate({ status_text: text.trim(), ...(nextAt && { next_update_at: nextAt }) });
   };
 
   return (
@@ -144,21 +161,12 @@ export function StatusUpdates({
             onChange={(e) => setText(e.target.value)}
             placeholder="What we know, what we are doing, what users see"
           />
-          <label htmlFor="update-next">Next update by (optional)</label>
-          <div className="row">
-            <input
-              id="update-next"
-              type="datetime-local"
-              value={nextLocal}
-              onChange={(e) => setNextLocal(e.target.value)}
-              aria-describedby="update-next-hint"
-            />
-            <span id="update-next-hint" className="hint">
-              {schedule.data?.default_next_update_at
-                ? `Empty: ${clock(schedule.data.default_next_update_at)}, the ${incident.severity} cadence.`
-                : `Empty: none scheduled (${incident.severity} has no cadence).`}
-            </span>
-          </div>
+          <DateTimeField
+            label="Next update by (optional)"
+            value={nextAt}
+            onChange={setNextAt}
+            description={nextHint(schedule.data, incident)}
+          />
           <div className="preview" aria-live="polite">
             <h3>Preview</h3>
             {!draft ? (
@@ -180,9 +188,9 @@ export function StatusUpdates({
             </p>
           )}
           <div className="row">
-            <button type="submit" disabled={!text.trim() || send.isPending}>
-              Send update
-            </button>
+            <Button type="submit" isDisabled={!text.trim() || send.isPending}>
+              {incident.status === 'resolved' ? 'Send final update' : 'Send update'}
+            </Button>
             {sent && <span role="status">{sent}</span>}
           </div>
         </form>

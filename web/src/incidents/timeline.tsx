@@ -1,24 +1,41 @@
-// The incident timeline, newest first, a page of 50 at a time: each entry in words (see
-// incident-timeline.ts) with who did it and when; entries of unknown kinds as compact key/value lists.
+// The incident timeline, a page of 50 at a time, in stretches by phase (newest first, each with
+// when it began and ended), filtered by who wrote the entries: people, Vigil itself, or
+// notifications. Each entry in words (see incident-timeline.ts) with who did it and when; rule ids
+// and other names sit in "Technical details"; entries of unknown kinds as compact key/value lists.
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import type { TimelineEvent } from '../shared/api.ts';
-import { age, when } from '../shared/format.ts';
+import { useMemo, useState } from 'react';
+import type { Phase, TimelineEvent } from '../shared/api.ts';
+import { age, span } from '../shared/format.ts';
+import { absolute, count, Details } from '../ui/index.ts';
 import { getTimeline } from './incident-api.ts';
-import { rows, type Described } from './incident-timeline.ts';
+import { byPhase, rows, source, SOURCES, type Described, type PhaseSection, type Source } from './incident-timeline.ts';
 
 /** Arrays longer than this are summarised by their length in the generic view. */
 const LIST_MAX = 8;
 const DEPTH_MAX = 3;
 
+const SOURCE_LABEL: Record<Source, string> = { people: 'People', system: 'System', notifications: 'Notifications' };
+const SECTION_TITLE: Record<PhaseSection['phase'], string> = {
+  detection: 'Detection',
+  investigation: 'Investigation',
+  mitigation: 'Mitigation',
+  resolution: 'Resolution',
+  resolved: 'Resolved',
+};
+
 export function Timeline({
   incidentRef,
   queryKey,
   now,
+  phase,
+  resolved,
 }: {
   incidentRef: string;
   queryKey: readonly unknown[];
   now: number;
+  /** The incident's phase now, for entries older than the first phase change loaded. */
+  phase: Phase;
+  resolved: boolean;
 }) {
   const timeline = useInfiniteQuery({
     queryKey: [...queryKey, 'timeline'],
@@ -26,10 +43,20 @@ export function Timeline({
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
   });
+  const [shown, setShown] = useState<ReadonlySet<Source>>(() => new Set(SOURCES));
 
   // The page re-renders every second for its clocks; the entries are worded only when they change.
   const pages = timeline.data?.pages;
-  const entries = useMemo(() => rows((pages ?? []).flatMap((p) => p.data)), [pages]);
+  const all = useMemo(() => rows((pages ?? []).flatMap((p) => p.data)), [pages]);
+  const sections = useMemo(() => {
+    const kept = all.filter((r) => shown.has(source(r.event)));
+    return byPhase(kept, phase, resolved);
+  }, [all, shown, phase, resolved]);
+  const tally = useMemo(() => {
+    const n: Record<Source, number> = { people: 0, system: 0, notifications: 0 };
+    for (const r of all) n[source(r.event)] += 1;
+    return n;
+  }, [all]);
 
   if (timeline.isPending) return <p className="notice">Loading the timeline…</p>;
   if (timeline.isError)
@@ -39,14 +66,34 @@ export function Timeline({
       </p>
     );
 
+  const toggle = (s: Source) =>
+    setShown((before) => {
+      const next = new Set(before);
+      if (next.has(s)) next.delete(s);
+      else next.add(s);
+      return next;
+    });
+
   return (
     <>
-      <ol aria-label="Timeline" className="timeline">
-        {entries.map((row) => (
-          <Entry key={row.key} event={row.event} d={row.described} now={now} />
+      <fieldset className="timeline-filters">
+        <legend className="ui-visually-hidden">Show entries from</legend>
+        {SOURCES.map((s) => (
+          <label key={s} className={shown.has(s) ? 'chip on' : 'chip'}>
+            <input type="checkbox" checked={shown.has(s)} onChange={() => toggle(s)} />
+            {SOURCE_LABEL[s]} <span className="chip-count">{tally[s]}</span>
+          </label>
         ))}
-      </ol>
-      {entries.length === 0 && <p className="notice">Nothing on the timeline yet.</p>}
+      </fieldset>
+      <div aria-label="Timeline" role="list" className="timeline">
+        {sections.map((section) => (
+          <PhaseStretch key={section.key} section={section} now={now} />
+        ))}
+      </div>
+      {all.length === 0 && <p className="notice">Nothing on the timeline yet.</p>}
+      {all.length > 0 && sections.length === 0 && (
+        <p className="notice">No entries of the kinds chosen: tick another filter above.</p>
+      )}
       {timeline.hasNextPage && (
         <button
           type="button"
@@ -61,6 +108,45 @@ export function Timeline({
   );
 }
 
+/** One phase's stretch: its name, when it began and ended (how long it lasted), and its entries. */
+function PhaseStretch({ section, now }: { section: PhaseSection; now: number }) {
+  const title = SECTION_TITLE[section.phase];
+  const end = section.to ? Date.parse(section.to) : now;
+  return (
+    <div role="listitem" className={`timeline-phase phase-${section.phase}`}>
+      <h3 className="timeline-phase-title">
+        {title}{' '}
+        <span className="timeline-phase-time">
+          <time dateTime={section.from} title={absolute(section.from)}>
+            {clock(section.from)}
+          </time>
+          {section.phase !== 'resolved' && (
+            <>
+              {' – '}
+              {section.to ? (
+                <time dateTime={section.to} title={absolute(section.to)}>
+                  {clock(section.to)}
+                </time>
+              ) : (
+                'now'
+              )}
+              {` (${span(end - Date.parse(section.from))})`}
+            </>
+          )}
+        </span>
+      </h3>
+      <ol aria-label={`${title}: ${count(section.rows.length, 'entry', 'entries')}`} className="timeline-entries">
+        {section.rows.map((row) => (
+          <Entry key={row.key} event={row.event} d={row.described} now={now} />
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 function Entry({ event, d, now }: { event: TimelineEvent; d: Described; now: number }) {
   return (
     <li className={`entry tone-${d.tone} kind-${event.kind}`}>
@@ -68,7 +154,7 @@ function Entry({ event, d, now }: { event: TimelineEvent; d: Described; now: num
         <span className="entry-label">{d.label}</span>
         <span className="entry-meta">
           {event.actor.type === 'system' ? 'Vigil' : event.actor.name} ·{' '}
-          <time dateTime={event.at} title={when(event.at)}>
+          <time dateTime={event.at} title={absolute(event.at)}>
             {age(event.at, now)} ago
           </time>
         </span>
@@ -96,6 +182,7 @@ function Entry({ event, d, now }: { event: TimelineEvent; d: Described; now: num
         </div>
       )}
       {d.rest && Object.keys(d.rest).length > 0 && <Facts value={d.rest} depth={0} />}
+      {d.technical && d.technical.length > 0 && <Details>{d.technical.join('; ')}</Details>}
     </li>
   );
 }
