@@ -8,6 +8,8 @@ import { range } from '../shared/resources.ts';
 import { ago, count, EmptyState, Skeleton } from '../ui/index.ts';
 import { COMING_DAYS } from './shift-queries.ts';
 
+// The first shift starts when the shifts were fetched, a moment after the clock's last tick.
+const MINUTE = 60_000;
 /** How many shifts the list shows before "and N more". */
 const SHOWN = 6;
 
@@ -54,7 +56,8 @@ export function MyShifts({
                 <span>{range(s.start, s.end)}</span>
                 <span className="ui-muted">
                   {s.schedule}
-                  {s.source === 'override' && ' · override'} · {Date.parse(s.start) <= now ? 'now' : ago(s.start, now)}
+                  {s.source === 'override' && ' · override'} ·{' '}
+                  {Date.parse(s.start) <= now + MINUTE ? 'now' : ago(s.start, now)}
                 </span>
               </li>
             ))}

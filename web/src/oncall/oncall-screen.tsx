@@ -44,7 +44,7 @@ export function OnCall({ session }: { session: Session }) {
         <h1 id="oncall-title">On-call</h1>
         {overview.data && (
           <span className="ui-muted ui-small" title={absolute(overview.data.at)}>
-            updated {ago(overview.data.at, now)}
+            updated {ago(overview.data.at, Math.max(now, Date.parse(overview.data.at)))}
           </span>
         )}
       </div>

@@ -16,9 +16,17 @@ export function personName(people: People, userId: string): string {
   return people.byId.get(userId)?.name ?? userId;
 }
 
+/** The person's colour, 1–8, the same for their avatar and their bars. */
+export function colourOf(people: People, userId: string): number {
+  return personColour(
+    userId,
+    people.list.map((u) => u.id),
+  );
+}
+
 export function Avatar({ people, userId }: { people: People; userId: string }) {
   return (
-    <span className={`oc-avatar oc-p${personColour(userId)}`} aria-hidden>
+    <span className={`oc-avatar oc-p${colourOf(people, userId)}`} aria-hidden>
       {initials(personName(people, userId))}
     </span>
   );

@@ -8,8 +8,8 @@ import type { CSSProperties } from 'react';
 import { Button as AriaButton, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import type { Shift } from '../shared/api.ts';
 import { range } from '../shared/resources.ts';
-import { personName, type People } from './person-chip.tsx';
-import { personColour, type Bar } from './timeline-layout.ts';
+import { colourOf, personName, type People } from './person-chip.tsx';
+import type { Bar } from './timeline-layout.ts';
 
 export const LANE_HEIGHT = 40;
 
@@ -46,7 +46,7 @@ export function ShiftBar({
   };
   const classes = [
     'oc-bar',
-    `oc-p${personColour(s.user_id)}`,
+    `oc-p${colourOf(people, s.user_id)}`,
     s.source !== 'rotation' && 'oc-bar-override',
     bar.start <= now && now < bar.end && 'oc-bar-now',
   ]

@@ -111,10 +111,19 @@ describe('ticks', () => {
 describe('personColour', () => {
   it('is one of 8, the same for the same id, and spreads different ids', () => {
     expect(personColour('usr_1')).toBe(personColour('usr_1'));
-    const colours = new Set(['usr_a', 'usr_b', 'usr_c', 'usr_d', 'usr_e', 'usr_f', 'usr_g', 'usr_h'].map(personColour));
+    const colours = new Set(
+      ['usr_a', 'usr_b', 'usr_c', 'usr_d', 'usr_e', 'usr_f', 'usr_g', 'usr_h'].map((id) => personColour(id)),
+    );
     for (const c of colours) expect(c).toBeGreaterThanOrEqual(1);
     for (const c of colours) expect(c).toBeLessThanOrEqual(8);
     expect(colours.size).toBeGreaterThan(3);
+  });
+
+  it('numbers the people it is given in id order, so the first eight never share a colour', () => {
+    const everyone = ['usr_3', 'usr_1', 'usr_2', 'usr_4', 'usr_5', 'usr_6', 'usr_7', 'usr_8', 'usr_9'];
+    expect(everyone.map((id) => personColour(id, everyone))).toEqual([3, 1, 2, 4, 5, 6, 7, 8, 1]);
+    // A newcomer (a later id) leaves everyone else's colour as it was.
+    expect(personColour('usr_2', [...everyone, 'usr_a'])).toBe(2);
   });
 });
 

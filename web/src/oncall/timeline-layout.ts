@@ -120,8 +120,14 @@ export function ticks(span: Span, window: Window): number[] {
   return found;
 }
 
-/** One of the eight person colours (1–8) for a user id: a stable hash, so it is the same on every screen. */
-export function personColour(userId: string): number {
+/**
+ * One of the eight person colours (1–8) for a user id. People are numbered in the order of their ids
+ * (`everyone`; ids grow with creation, so a new person comes last and nobody else's colour changes),
+ * which keeps the first eight people apart; an id not in the list falls back to a hash of it.
+ */
+export function personColour(userId: string, everyone: readonly string[] = []): number {
+  const index = [...everyone].sort().indexOf(userId);
+  if (index >= 0) return (index % 8) + 1;
   let hash = 2166136261;
   for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 16777619);
   return ((hash >>> 0) % 8) + 1;

@@ -15,7 +15,7 @@ import {
 } from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
 import { AdminsOnly, Problem } from '../shared/form-kit.tsx';
-import { Button, Select } from '../ui/index.ts';
+import { Button, count, Select } from '../ui/index.ts';
 
 const ESCALATE_WHILE = [
   { id: 'unresolved', label: 'Until resolved', detail: 'Keep paging while the incident is open' },
@@ -48,7 +48,7 @@ function useTargetLabel() {
     team: (teams.data?.data ?? []).map((t) => ({ id: t.id, label: t.name })),
   };
   const label = (t: Target) =>
-    `${t.type}: ` +
+    `${TARGET_LABEL[t.type]}: ` +
     `${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
   return { options, label };
 }
@@ -88,8 +88,9 @@ export function PoliciesTab({ session }: { session: Session }) {
               </header>
               {p.description && <p className="ui-small">{p.description}</p>}
               <p className="ui-small ui-muted">
-                Escalates while {p.escalate_while};{' '}
-                {p.repeat === 0 ? 'does not repeat' : `repeats ${p.repeat} time${p.repeat === 1 ? '' : 's'}`}.
+                {count(p.levels.length, 'level')}; pages until{' '}
+                {p.escalate_while === 'unresolved' ? 'the incident is resolved' : 'someone acknowledges'};{' '}
+                {p.repeat === 0 ? 'does not repeat' : `repeats ${count(p.repeat, 'time')}`}.
               </p>
               <ol className="policy-levels">
                 {p.levels.map((l) => (
@@ -97,7 +98,7 @@ export function PoliciesTab({ session }: { session: Session }) {
                     <strong>L{l.level}</strong> {l.name ?? ''} ·{' '}
                     {l.delay_seconds === 0 ? 'at once' : `after ${minutes(l.delay_seconds)}`} ·{' '}
                     {l.targets.length === 0 ? (
-                      <span className="error">no targets</span>
+                      <span className="error">nobody to page yet</span>
                     ) : (
                       l.targets.map(targets.label).join('; ')
                     )}
