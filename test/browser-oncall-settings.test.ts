@@ -255,6 +255,15 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     expect(await response.text()).toContain('BEGIN:VCALENDAR');
     // The admin is first in the daily rotation, so "My shifts" lists some.
     expect(await page.getByRole('region', { name: 'My shifts' }).getByRole('listitem').count()).toBeGreaterThan(0);
+    // Revoking every link asks first, then the feed stops answering.
+    await feed.getByRole('button', { name: 'Revoke all my calendar links…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke all your calendar links?' })
+      .getByRole('button', { name: 'Revoke all' })
+      .click();
+    await page.getByText('1 calendar link revoked').waitFor();
+    expect((await fetch(url)).ok).toBe(false);
+    await feed.getByRole('button', { name: 'Get my calendar link' }).waitFor();
     expect(problems).toEqual([]);
   });
 
@@ -610,6 +619,21 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
       .getByRole('button', { name: /^Administrator \(@admin\) \(you\).*override/ })
       .first()
       .waitFor();
+    // Removing it asks first; then the shift is the rotation's again.
+    const overrides = page.getByRole('list', { name: 'Overrides' });
+    await overrides
+      .getByRole('listitem')
+      .filter({ hasText: 'Administrator (@admin) instead of Bob Builder (@bob)' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Remove this override?' })
+      .getByRole('button', { name: 'Remove override' })
+      .click();
+    await page.getByText('Override removed').first().waitFor();
+    await expect
+      .poll(() => overrides.getByText('Administrator (@admin) instead of Bob Builder (@bob)').count())
+      .toBe(0);
     expect(problems).toEqual([]);
   });
 });

@@ -81,21 +81,6 @@ export function FormPanel({
   );
 }
 
-/** The `<option>`s of a person picker: "Name (@handle)", valued by id unless `optionValue` says otherwise. */
-export function PersonOptions({
-  users,
-  optionValue = (u) => u.id,
-}: {
-  users: Array<{ id: string; name: string; handle: string }>;
-  optionValue?: (u: { id: string; handle: string }) => string;
-}) {
-  return users.map((u) => (
-    <option key={u.id} value={optionValue(u)}>
-      {u.name} (@{u.handle})
-    </option>
-  ));
-}
-
 /** A settings tab that only admins may use, as a non-admin sees it: its heading and why there is nothing more. */
 export function AdminsOnlyPanel({ titleId, title, children }: { titleId: string; title: string; children: ReactNode }) {
   return (
