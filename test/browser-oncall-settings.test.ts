@@ -567,6 +567,19 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
           );
           expect(await axeSerious(page), `${file} at ${viewport.width} px, ${colorScheme}`).toEqual([]);
           await shot(page, `${file}-${viewport.width}-${colorScheme}`);
+          if (file !== 'oncall') continue;
+          // The override dialog, with its person and date-time fields, passes the same checks.
+          await page.getByRole('button', { name: 'Add an override' }).click();
+          const dialog = page.getByRole('dialog', { name: 'Override on Primary' });
+          await dialog
+            .getByText(/Times in /)
+            .first()
+            .waitFor();
+          expect(await pageWidth(page)).toBeLessThanOrEqual(viewport.width);
+          expect(await axeSerious(page), `override dialog at ${viewport.width} px, ${colorScheme}`).toEqual([]);
+          await shot(page, `oncall-dialog-${viewport.width}-${colorScheme}`);
+          await dialog.getByRole('button', { name: 'Cancel' }).click();
+          await expect.poll(() => dialog.count()).toBe(0);
         }
         expect(problems).toEqual([]);
         await context.close();

@@ -64,7 +64,7 @@ function Card({
                       until <At ms={end} />
                     </>
                   ) : (
-                    'always'
+                    'always (paged directly)'
                   )}
                 </span>
               </li>
