@@ -1,42 +1,29 @@
-// One schedule on a horizontal time axis: a day, a week or two weeks, stepped back and forth or back
-// to today; a bar per shift in its person's colour, overrides striped, a "now" line, and the times
-// nobody is on call in red. Dragging across the axis (mouse or touch) picks a range rounded to 15
-// minutes and opens the override dialog with it; the shift menus and the "Add an override" button do
-// the same from the keyboard. On a narrow screen the axis scrolls inside its own region, not the page.
+// One schedule over time: which schedule (kept in the address), a day, a week or two weeks, stepped
+// back and forth or back to today; its axis (schedule-axis.tsx) and its overrides. Those who may change
+// the schedule add an override in one dialog, opened from a shift's menu, a drag across the axis or
+// the "Add an override" button, so the keyboard reaches everything the mouse does.
 import { useQuery } from '@tanstack/react-query';
 import { ChevronLeft, ChevronRight, Plus } from 'lucide-react';
-import { useRef, useState, type PointerEvent } from 'react';
+import { useState } from 'react';
 import { ToggleButton, ToggleButtonGroup, type Key } from 'react-aria-components';
 import { useSearchParams } from 'react-router';
-import { api, type Override, type Schedule, type Session, type Shift } from '../shared/api.ts';
+import { api, type Override, type Schedule, type Session } from '../shared/api.ts';
 import { Problem } from '../shared/form-kit.tsx';
-import { id, KEYS, range } from '../shared/resources.ts';
+import { id, KEYS } from '../shared/resources.ts';
 import { useNow } from '../shared/use-now.ts';
-import { Button, count, IconButton, Select, Skeleton, zoneName } from '../ui/index.ts';
+import { Button, IconButton, Select, Skeleton, zoneName } from '../ui/index.ts';
 import { OverrideDialog, type OverrideDraft } from './override-dialog.tsx';
 import { OverrideList } from './override-list.tsx';
-import { Avatar, personName, type People } from './person-chip.tsx';
-import { LANE_HEIGHT, ShiftBar } from './shift-bar.tsx';
+import type { People } from './person-chip.tsx';
+import { Axis, DAY_LABEL } from './schedule-axis.tsx';
 import { useWindowShifts } from './shift-queries.ts';
-import {
-  dragRange,
-  gaps,
-  layoutBars,
-  position,
-  spanWindow,
-  stepAnchor,
-  ticks,
-  type Span,
-  type Window,
-} from './timeline-layout.ts';
+import { spanWindow, stepAnchor, type Span } from './timeline-layout.ts';
 
 const SPANS: ReadonlyArray<[Span, string]> = [
   ['day', 'Day'],
   ['week', 'Week'],
   ['fortnight', '2 weeks'],
 ];
-const DAY_LABEL = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
-const HOUR_LABEL = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const RANGE_LABEL = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 const HOUR = 3_600_000;
 
@@ -177,147 +164,5 @@ export function ScheduleTimeline({
         />
       )}
     </section>
-  );
-}
-
-function Axis({
-  schedule,
-  span,
-  view,
-  shifts,
-  people,
-  now,
-  me,
-  onPick,
-}: {
-  schedule: Schedule;
-  span: Span;
-  view: Window;
-  shifts: Shift[];
-  people: People;
-  now: number;
-  me: string;
-  onPick?: (draft: OverrideDraft) => void;
-}) {
-  const { bars, lanes } = layoutBars(shifts, view);
-  const empty = gaps(shifts, view);
-  const track = useRef<HTMLDivElement>(null);
-  const [drag, setDrag] = useState<{ x0: number; x1: number; width: number } | null>(null);
-  const inView = [...new Set(bars.map((b) => b.shift.user_id))];
-  const nowAt = now >= view.from && now < view.to ? position(now, view) : null;
-
-  const x = (event: PointerEvent) => event.clientX - (track.current?.getBoundingClientRect().left ?? 0);
-  const drags = onPick
-    ? {
-        onPointerDown(event: PointerEvent<HTMLDivElement>) {
-          // Only on the axis itself (or a gap): a press on a bar opens its menu instead.
-          if ((event.target as Element).closest('.oc-bar') || event.button !== 0) return;
-          event.currentTarget.setPointerCapture(event.pointerId);
-          setDrag({ x0: x(event), x1: x(event), width: event.currentTarget.clientWidth || 1 });
-        },
-        onPointerMove(event: PointerEvent) {
-          if (drag) setDrag({ ...drag, x1: x(event) });
-        },
-        onPointerUp(event: PointerEvent) {
-          if (!drag) return;
-          const end = x(event);
-          setDrag(null);
-          // A tap is not a range; 6 px of movement is.
-          if (Math.abs(end - drag.x0) < 6) return;
-          const picked = dragRange(drag.x0, end, drag.width, view);
-          const draft = { start: new Date(picked.from).toISOString(), end: new Date(picked.to).toISOString() };
-          // After this pointer's click has landed on the axis: a dialog opened before it counts that
-          // click as one outside itself and closes at once.
-          setTimeout(() => onPick({ ...draft, replaces: null }));
-        },
-        onPointerCancel: () => setDrag(null),
-      }
-    : {};
-
-  return (
-    <>
-      <div className="oc-tl-scroll" role="region" aria-label={`Timeline of ${schedule.name}`} tabIndex={0}>
-        <div className={`oc-tl oc-tl-${span}`}>
-          <div className="oc-tl-axis" aria-hidden>
-            {ticks(span, view).map((t) => (
-              <span key={t} className="oc-tick" style={{ left: `${position(t, view) * 100}%` }}>
-                {span === 'day' ? HOUR_LABEL.format(t) : DAY_LABEL.format(t)}
-              </span>
-            ))}
-          </div>
-          <div
-            ref={track}
-            className={onPick ? 'oc-tl-track oc-tl-draggable' : 'oc-tl-track'}
-            style={{ height: lanes * LANE_HEIGHT }}
-            {...drags}
-          >
-            {ticks(span, view).map((t) => (
-              <span key={t} className="oc-gridline" style={{ left: `${position(t, view) * 100}%` }} aria-hidden />
-            ))}
-            {empty.map((g) => (
-              <div
-                key={g.from}
-                className="oc-gap"
-                style={{
-                  left: `${position(g.from, view) * 100}%`,
-                  width: `${(position(g.to, view) - position(g.from, view)) * 100}%`,
-                }}
-                title={`No one on call: ${range(new Date(g.from).toISOString(), new Date(g.to).toISOString())}`}
-              >
-                <span>No one on call</span>
-              </div>
-            ))}
-            <ol className="oc-bars" aria-label={`Shifts of ${schedule.name}`}>
-              {bars.map((bar) => (
-                <ShiftBar
-                  key={`${bar.shift.user_id}-${bar.shift.start}-${bar.shift.source}-${bar.shift.layer ?? ''}`}
-                  bar={bar}
-                  people={people}
-                  now={now}
-                  me={me}
-                  onOverride={onPick && ((s) => onPick({ start: s.start, end: s.end, replaces: s.user_id }))}
-                />
-              ))}
-            </ol>
-            {nowAt !== null && (
-              <span className="oc-now-line" style={{ left: `${nowAt * 100}%` }} aria-hidden>
-                <span>now</span>
-              </span>
-            )}
-            {drag && (
-              <span
-                className="oc-selection"
-                aria-hidden
-                style={{
-                  left: `${(Math.max(0, Math.min(drag.x0, drag.x1)) / drag.width) * 100}%`,
-                  width: `${(Math.abs(drag.x1 - drag.x0) / drag.width) * 100}%`,
-                }}
-              />
-            )}
-          </div>
-        </div>
-      </div>
-      {empty.length > 0 && (
-        <p className="oc-gap-note">
-          No one is on call for {count(empty.length, 'stretch', 'stretches')} of this view (red on the axis).
-        </p>
-      )}
-      {inView.length > 0 && (
-        <ul className="oc-legend" aria-label="People in this view">
-          {inView.map((userId) => (
-            <li key={userId}>
-              <Avatar people={people} userId={userId} />
-              {personName(people, userId)}
-            </li>
-          ))}
-          <li>
-            <span className="oc-swatch-override" aria-hidden /> Override
-          </li>
-        </ul>
-      )}
-      {onPick && (
-        <p className="ui-muted ui-small">Open a shift’s menu to override it, or drag across the axis to pick a time.</p>
-      )}
-    </>
   );
 }
