@@ -2,6 +2,7 @@
 // description fields, and its steps (levels, layers) with the people each step pages.
 import type { ReactNode } from 'react';
 import { ConfirmButton, FormPanel } from '../shared/form-kit.tsx';
+import { Button } from '../ui/index.ts';
 
 /**
  * The panel that creates a resource (`existing` unset) or edits one: "New escalation policy" / "Edit “X”",
@@ -38,13 +39,7 @@ export function EditorPanel({
       submitLabel={existing ? `Save ${short}` : `Create ${short}`}
       error={error}
       before={extraButtons}
-      after={
-        existing && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )
-      }
+      after={existing && <Button onPress={onCancel}>Cancel</Button>}
     >
       {children}
     </FormPanel>
@@ -78,20 +73,28 @@ export function NamedFields<D extends { name: string; description: string }>({
 
 /** An admin's buttons on a listed policy or schedule: open its editor, or delete it (asking once more). */
 export function EditDeleteButtons({
+  name,
   onEdit,
   onDelete,
   pending,
 }: {
+  name: string;
   onEdit: () => void;
   onDelete: () => void;
   pending: boolean;
 }) {
   return (
     <span>
-      <button type="button" onClick={onEdit}>
+      <Button size="sm" onPress={onEdit}>
         Edit
-      </button>{' '}
-      <ConfirmButton label="Delete" confirm="Confirm delete" onConfirm={onDelete} disabled={pending} />
+      </Button>{' '}
+      <ConfirmButton
+        label="Delete"
+        title={`Delete “${name}”?`}
+        confirm="Delete"
+        onConfirm={onDelete}
+        disabled={pending}
+      />
     </span>
   );
 }
@@ -123,9 +126,9 @@ export function StepPeople({
       <div className="title">
         <span className="ui-small">{title}</span>
         {onRemove && (
-          <button type="button" className="link" onClick={onRemove}>
+          <Button variant="ghost" size="sm" onPress={onRemove}>
             {removeLabel}
-          </button>
+          </Button>
         )}
       </div>
       <List className="chips" aria-label={listLabel}>
@@ -139,8 +142,8 @@ export function StepPeople({
 /** The × on a chip that takes the person or target out. */
 export function RemoveChip({ label, onClick }: { label: string; onClick: () => void }) {
   return (
-    <button type="button" aria-label={label} onClick={onClick}>
+    <Button aria-label={label} onPress={onClick}>
       ×
-    </button>
+    </Button>
   );
 }

@@ -15,6 +15,13 @@ import {
 } from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
 import { AdminsOnly, Problem } from '../shared/form-kit.tsx';
+import { Button, count, Select } from '../ui/index.ts';
+
+const ESCALATE_WHILE = [
+  { id: 'unresolved', label: 'Until resolved', detail: 'Keep paging while the incident is open' },
+  { id: 'unacknowledged', label: 'Until acknowledged', detail: 'Stop once someone acknowledges' },
+];
+const TARGET_LABEL: Record<TargetType, string> = { user: 'Person', schedule: 'Schedule', team: 'Team' };
 
 /** The runbook's escalation chain; delays count from the incident's creation. */
 const RUNBOOK_CHAIN: DraftLevel[] = [
@@ -41,7 +48,7 @@ function useTargetLabel() {
     team: (teams.data?.data ?? []).map((t) => ({ id: t.id, label: t.name })),
   };
   const label = (t: Target) =>
-    `${t.type}: ` +
+    `${TARGET_LABEL[t.type]}: ` +
     `${t.type === 'user' ? people.label(t.id) : (options[t.type].find((o) => o.id === t.id)?.label ?? t.id)}`;
   return { options, label };
 }
@@ -72,6 +79,7 @@ export function PoliciesTab({ session }: { session: Session }) {
                 <h3>{p.name}</h3>
                 {isAdmin && (
                   <EditDeleteButtons
+                    name={p.name}
                     onEdit={() => setEditing(p.id)}
                     onDelete={() => remove.mutate(p.id)}
                     pending={remove.isPending}
@@ -80,8 +88,9 @@ export function PoliciesTab({ session }: { session: Session }) {
               </header>
               {p.description && <p className="ui-small">{p.description}</p>}
               <p className="ui-small ui-muted">
-                Escalates while {p.escalate_while};{' '}
-                {p.repeat === 0 ? 'does not repeat' : `repeats ${p.repeat} time${p.repeat === 1 ? '' : 's'}`}.
+                {count(p.levels.length, 'level')}; pages until{' '}
+                {p.escalate_while === 'unresolved' ? 'the incident is resolved' : 'someone acknowledges'};{' '}
+                {p.repeat === 0 ? 'does not repeat' : `repeats ${count(p.repeat, 'time')}`}.
               </p>
               <ol className="policy-levels">
                 {p.levels.map((l) => (
@@ -89,7 +98,7 @@ export function PoliciesTab({ session }: { session: Session }) {
                     <strong>L{l.level}</strong> {l.name ?? ''} ·{' '}
                     {l.delay_seconds === 0 ? 'at once' : `after ${minutes(l.delay_seconds)}`} ·{' '}
                     {l.targets.length === 0 ? (
-                      <span className="error">no targets</span>
+                      <span className="error">nobody to page yet</span>
                     ) : (
                       l.targets.map(targets.label).join('; ')
                     )}
@@ -140,6 +149,7 @@ function PolicyEditor({
     : blank;
   const [draft, setDraft] = useState(initial);
   const save = useSaveResource({
+    noun: 'Escalation policy',
     collection: '/api/v1/escalation-policies',
     existing: policy,
     body: () => ({
@@ -173,9 +183,8 @@ function PolicyEditor({
       onCancel={onDone}
       extraButtons={
         <>
-          <button
-            type="button"
-            onClick={() =>
+          <Button
+            onPress={() =>
               setDraft({
                 ...draft,
                 levels: [
@@ -186,23 +195,22 @@ function PolicyEditor({
             }
           >
             Add a level
-          </button>
+          </Button>
           {!policy && (
-            <button type="button" onClick={() => setDraft({ ...draft, levels: RUNBOOK_CHAIN.map((l) => ({ ...l })) })}>
+            <Button onPress={() => setDraft({ ...draft, levels: RUNBOOK_CHAIN.map((l) => ({ ...l })) })}>
               Use the runbook’s L1–L4 chain
-            </button>
+            </Button>
           )}
         </>
       }
     >
       <NamedFields draft={draft} onChange={setDraft}>
-        <label>
-          Escalate while
-          <select value={draft.escalateWhile} onChange={(e) => setDraft({ ...draft, escalateWhile: e.target.value })}>
-            <option value="unresolved">unresolved</option>
-            <option value="unacknowledged">unacknowledged</option>
-          </select>
-        </label>
+        <Select
+          label="Escalate while"
+          options={ESCALATE_WHILE}
+          value={draft.escalateWhile}
+          onChange={(next) => setDraft({ ...draft, escalateWhile: next })}
+        />
         <label>
           Repeat the levels (times)
           <input
@@ -287,36 +295,26 @@ function TargetAdder({
   const chosen = target || options[type][0]?.id || '';
   return (
     <div className="adder">
-      <label>
-        L{level} target type
-        <select
-          value={type}
-          onChange={(e) => {
-            setType(e.target.value as TargetType);
-            setTarget('');
-          }}
-        >
-          {TARGET_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        L{level} {type}
-        <select value={chosen} onChange={(e) => setTarget(e.target.value)}>
-          {options[type].length === 0 && <option value="">none exist</option>}
-          {options[type].map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" disabled={!chosen} onClick={() => onAdd({ type, id: chosen })}>
+      <Select
+        label={`L${level} target type`}
+        options={TARGET_TYPES.map((t) => ({ id: t, label: TARGET_LABEL[t] }))}
+        value={type}
+        onChange={(next) => {
+          setType(next as TargetType);
+          setTarget('');
+        }}
+      />
+      <Select
+        label={`L${level} ${TARGET_LABEL[type].toLowerCase()}`}
+        options={options[type]}
+        value={chosen || null}
+        onChange={setTarget}
+        placeholder="None exist yet"
+        isDisabled={options[type].length === 0}
+      />
+      <Button isDisabled={!chosen} onPress={() => onAdd({ type, id: chosen })}>
         Add to L{level}
-      </button>
+      </Button>
     </div>
   );
 }

@@ -16,8 +16,16 @@ import {
   useSchedules,
 } from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
-import { AdminsOnly, PersonOptions, Problem } from '../shared/form-kit.tsx';
+import { AdminsOnly, Problem } from '../shared/form-kit.tsx';
 import { LOCAL_ZONE, ZoneOptions } from './users.tsx';
+import { Button, Select } from '../ui/index.ts';
+
+const ROTATION_LABEL: Record<DraftLayer['kind'], string> = {
+  hourly: 'Hourly',
+  daily: 'Daily',
+  weekly: 'Weekly',
+  custom: 'Custom shift length',
+};
 
 type People = ReturnType<typeof usePeople>;
 const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -70,6 +78,7 @@ export function SchedulesTab({ session }: { session: Session }) {
                 </h3>
                 {isAdmin && (
                   <EditDeleteButtons
+                    name={s.name}
                     onEdit={() => setEditing(s.id)}
                     onDelete={() => remove.mutate(s.id)}
                     pending={remove.isPending}
@@ -136,6 +145,7 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
       : blank,
   );
   const save = useSaveResource({
+    noun: 'Schedule',
     collection: '/api/v1/schedules',
     existing: schedule,
     body: () => ({
@@ -173,9 +183,8 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
       error={save.error}
       onCancel={onDone}
       extraButtons={
-        <button
-          type="button"
-          onClick={() =>
+        <Button
+          onPress={() =>
             setDraft({
               ...draft,
               layers: [
@@ -193,7 +202,7 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
           }
         >
           Add a layer
-        </button>
+        </Button>
       }
     >
       <NamedFields draft={draft} onChange={setDraft}>
@@ -216,16 +225,12 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
               Layer name
               <input value={l.name} required onChange={(e) => setLayer(i, { name: e.target.value })} />
             </label>
-            <label>
-              Rotation
-              <select value={l.kind} onChange={(e) => setLayer(i, { kind: e.target.value as DraftLayer['kind'] })}>
-                {ROTATION_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Select
+              label="Rotation"
+              options={ROTATION_KINDS.map((k) => ({ id: k, label: ROTATION_LABEL[k] }))}
+              value={l.kind}
+              onChange={(next) => setLayer(i, { kind: next as DraftLayer['kind'] })}
+            />
             {l.kind === 'custom' && (
               <label>
                 Shift length (hours)
@@ -263,14 +268,13 @@ function ScheduleEditor({ schedule, people, onDone }: { schedule?: Schedule; peo
               {l.participants.map((p, k) => (
                 <li key={`${p}-${k}`}>
                   {k + 1}. {people.label(p)}
-                  <button
-                    type="button"
+                  <Button
                     aria-label={`Move ${people.label(p)} earlier`}
-                    disabled={k === 0}
-                    onClick={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}
+                    isDisabled={k === 0}
+                    onPress={() => setLayer(i, { participants: swap(l.participants, k, k - 1) })}
                   >
                     ↑
-                  </button>
+                  </Button>
                   <RemoveChip
                     label={`Remove ${people.label(p)} from layer ${i + 1}`}
                     onClick={() => setLayer(i, { participants: l.participants.filter((_, m) => m !== k) })}
@@ -312,15 +316,15 @@ function ParticipantAdder({
   const chosen = userId || people.active[0]?.id || '';
   return (
     <div className="adder">
-      <label>
-        Add to layer {layer}
-        <select value={chosen} onChange={(e) => setUserId(e.target.value)}>
-          <PersonOptions users={people.active} />
-        </select>
-      </label>
-      <button type="button" disabled={!chosen} onClick={() => onAdd(chosen)}>
+      <Select
+        label={`Add to layer ${layer}`}
+        options={people.active.map((u) => ({ id: u.id, label: `${u.name} (@${u.handle})` }))}
+        value={chosen || null}
+        onChange={setUserId}
+      />
+      <Button isDisabled={!chosen} onPress={() => onAdd(chosen)}>
         Add participant
-      </button>
+      </Button>
     </div>
   );
 }

@@ -4,11 +4,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ContactKind, type Session, type Severity, type Stakeholder } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
 import { id, KEYS, readContact, SEVERITIES } from '../shared/resources.ts';
+import { Badge, count, toast } from '../ui/index.ts';
 import {
-  ACTIONS,
   AdminsOnly,
   AdminsOnlyPanel,
   ConfirmButton,
+  CONTACT_KIND_LABEL,
   ContactFields,
   FormPanel,
   ListTable,
@@ -40,11 +41,17 @@ function Stakeholders() {
   const add = useMutation({
     mutationFn: (body: { name: string; kind: ContactKind; address: string; severities: Severity[]; secret?: string }) =>
       api<Stakeholder>('POST', '/api/v1/stakeholders', body),
-    onSuccess: changed,
+    onSuccess: (made) => {
+      void changed();
+      toast(`Added ${made.name}`);
+    },
   });
   const remove = useMutation({
-    mutationFn: (stakeholderId: string) => api<void>('DELETE', `/api/v1/stakeholders/${id(stakeholderId)}`),
-    onSuccess: changed,
+    mutationFn: (stakeholder: Stakeholder) => api<void>('DELETE', `/api/v1/stakeholders/${id(stakeholder.id)}`),
+    onSuccess: (_, stakeholder) => {
+      void changed();
+      toast(`Removed ${stakeholder.name}`);
+    },
   });
 
   function submit(form: HTMLFormElement) {
@@ -65,29 +72,46 @@ function Stakeholders() {
         </p>
         <Problem error={list.error ?? remove.error} />
         <ListTable
+          label="Stakeholders"
           rows={list.data?.data}
-          empty="No stakeholders yet."
-          columns={['Name', 'Channel', 'Severities', ACTIONS]}
-          row={(s) => (
-            <tr key={s.id}>
-              <td data-label="Name">{s.name}</td>
-              <td data-label="Channel">
+          empty="No stakeholders yet: add the people who should hear about incidents below."
+          rowKey={(s) => s.id}
+          columns={[
+            { id: 'name', header: 'Name', role: 'primary', cell: (s) => s.name },
+            {
+              id: 'channel',
+              header: 'Channel',
+              cell: (s) => (
                 <span>
-                  {s.kind}: {s.address} {s.signed && <span className="ui-tag">signed</span>}
+                  {CONTACT_KIND_LABEL[s.kind]}: {s.address} {s.signed && <Badge>signed</Badge>}
                 </span>
-              </td>
-              <td data-label="Severities">{s.severities.map((sev) => SEVERITY_LABEL[sev]).join(', ')}</td>
-              <td className="actions">
+              ),
+            },
+            {
+              id: 'severities',
+              header: 'Severities',
+              cell: (s) => s.severities.map((sev) => SEVERITY_LABEL[sev]).join(', '),
+            },
+            {
+              id: 'actions',
+              header: 'Actions',
+              role: 'end',
+              cell: (s) => (
                 <ConfirmButton
                   label="Remove"
-                  confirm="Confirm remove"
-                  onConfirm={() => remove.mutate(s.id)}
+                  title={`Remove ${s.name}?`}
+                  confirm="Remove stakeholder"
+                  detail={<p>They stop receiving incident notifications.</p>}
+                  onConfirm={() => remove.mutate(s)}
                   disabled={remove.isPending}
                 />
-              </td>
-            </tr>
-          )}
+              ),
+            },
+          ]}
         />
+        {list.data && list.data.data.length > 0 && (
+          <p className="ui-muted ui-small">{count(list.data.data.length, 'stakeholder')}.</p>
+        )}
       </section>
       <FormPanel
         titleId="new-stakeholder-title"

@@ -7,6 +7,7 @@ import { api, type Incident, type Message, type Page, type Session, type Templat
 import { when } from '../shared/format.ts';
 import { id, KEYS } from '../shared/resources.ts';
 import { AdminsOnly, ConfirmButton, Problem } from '../shared/form-kit.tsx';
+import { Button, Select, toast } from '../ui/index.ts';
 
 export function TemplatesTab({ session }: { session: Session }) {
   const templates = useQuery({
@@ -36,11 +37,17 @@ function TemplateEditor({ template, canEdit }: { template: Template; canEdit: bo
   };
   const save = useMutation({
     mutationFn: () => api<Template>('PUT', `/api/v1/templates/${template.key}`, { subject, text }),
-    onSuccess: changed,
+    onSuccess: () => {
+      changed();
+      toast(`Saved “${template.name}”`);
+    },
   });
   const reset = useMutation({
     mutationFn: () => api<void>('DELETE', `/api/v1/templates/${template.key}`),
-    onSuccess: changed,
+    onSuccess: () => {
+      changed();
+      toast(`“${template.name}” is back to the runbook’s text`);
+    },
   });
   const dirty = subject !== template.subject || text !== template.text;
   const titleId = `template-${template.key}`;
@@ -98,24 +105,25 @@ function TemplateEditor({ template, canEdit }: { template: Template; canEdit: bo
         </details>
         {canEdit && (
           <div className="buttons">
-            <button type="submit" className="primary" disabled={save.isPending || !dirty}>
+            <Button type="submit" variant="primary" isDisabled={save.isPending || !dirty}>
               Save template
-            </button>
+            </Button>
             {dirty && (
-              <button
-                type="button"
-                onClick={() => {
+              <Button
+                onPress={() => {
                   setSubject(template.subject);
                   setText(template.text);
                 }}
               >
                 Discard changes
-              </button>
+              </Button>
             )}
             {template.customised && (
               <ConfirmButton
                 label="Reset to the runbook’s text"
-                confirm="Confirm reset"
+                title="Reset to the runbook’s text?"
+                confirm="Reset template"
+                detail={<p>Your changes to this template are lost.</p>}
                 onConfirm={() => reset.mutate()}
                 disabled={reset.isPending}
               />
@@ -151,19 +159,15 @@ function Preview({ template, dirty }: { template: Template; dirty: boolean }) {
       ) : (
         <>
           <div className="adder">
-            <label className="ui-field">
-              Incident
-              <select value={chosen} onChange={(e) => setIncidentId(e.target.value)}>
-                {list.map((i) => (
-                  <option key={i.id} value={i.id}>
-                    {i.number} {i.title}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" onClick={() => void preview.refetch()} disabled={preview.isFetching}>
+            <Select
+              label="Incident"
+              options={list.map((i) => ({ id: i.id, label: `${i.number} ${i.title}` }))}
+              value={chosen}
+              onChange={setIncidentId}
+            />
+            <Button onPress={() => void preview.refetch()} isDisabled={preview.isFetching}>
               Preview
-            </button>
+            </Button>
           </div>
           {dirty && (
             <p className="ui-small ui-muted">The preview uses the saved template; save your changes to see them.</p>

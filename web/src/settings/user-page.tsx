@@ -13,9 +13,10 @@ import {
   type User,
 } from '../shared/api.ts';
 import { id, KEYS, minutes, readContact } from '../shared/resources.ts';
+import { Badge, Button, Select, toast } from '../ui/index.ts';
 import {
-  ACTIONS,
   AdminsOnly,
+  CONTACT_KIND_LABEL,
   ConfirmButton,
   ContactFields,
   ListTable,
@@ -83,7 +84,10 @@ function Profile({ user }: { user: User }) {
   const queryClient = useQueryClient();
   const save = useMutation({
     mutationFn: (body: Partial<User>) => api<User>('PATCH', `/api/v1/users/${id(user.id)}`, body),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      toast('Details saved');
+    },
   });
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -115,9 +119,9 @@ function Profile({ user }: { user: User }) {
         working)
       </label>
       <div className="buttons">
-        <button type="submit" disabled={save.isPending}>
+        <Button type="submit" variant="primary" isDisabled={save.isPending}>
           Save details
-        </button>
+        </Button>
         {save.isSuccess && <span role="status">Saved.</span>}
       </div>
       <div className="wide">
@@ -155,9 +159,9 @@ function Password({ user, self, isAdmin }: { user: User; self: boolean; isAdmin:
         <input name="password" type="password" required autoComplete="new-password" />
       </label>
       <div className="buttons">
-        <button type="submit" disabled={set.isPending}>
+        <Button type="submit" isDisabled={set.isPending}>
           Set password
-        </button>
+        </Button>
         {set.isSuccess && <span role="status">Password set{self ? '' : '; their sessions were ended'}.</span>}
       </div>
       <div className="wide">
@@ -211,33 +215,49 @@ function ContactMethods({ user, isAdmin }: { user: User; isAdmin: boolean }) {
       <h2 id="methods-title">Contact methods</h2>
       <Problem error={methods.error ?? verify.error ?? remove.error} />
       <ListTable
+        label="Contact methods"
         rows={methods.data?.data}
         empty="No contact methods yet: add one, then a notification rule that uses it."
-        columns={['Kind', 'Address', 'Verified', ACTIONS]}
-        row={(m) => (
-          <tr key={m.id}>
-            <td data-label="Kind">{m.kind}</td>
-            <td data-label="Address">
+        rowKey={(m) => m.id}
+        columns={[
+          { id: 'kind', header: 'Kind', role: 'primary', cell: (m) => CONTACT_KIND_LABEL[m.kind] },
+          {
+            id: 'address',
+            header: 'Address',
+            cell: (m) => (
               <span>
-                {m.address} {m.signed && <span className="ui-tag">signed</span>}
+                {m.address} {m.signed && <Badge>signed</Badge>}
               </span>
-            </td>
-            <td data-label="Verified">{m.verified ? 'yes' : 'no'}</td>
-            <td className="actions">
-              {isAdmin && (
-                <button type="button" onClick={() => verify.mutate(m)} disabled={verify.isPending}>
-                  {m.verified ? 'Mark unverified' : 'Mark verified'}
-                </button>
-              )}
-              <ConfirmButton
-                label="Remove"
-                confirm="Confirm remove"
-                onConfirm={() => remove.mutate(m.id)}
-                disabled={remove.isPending}
-              />
-            </td>
-          </tr>
-        )}
+            ),
+          },
+          {
+            id: 'verified',
+            header: 'Verified',
+            cell: (m) => (m.verified ? <Badge tone="success">Verified</Badge> : <Badge>Not verified</Badge>),
+          },
+          {
+            id: 'actions',
+            header: 'Actions',
+            role: 'end',
+            cell: (m) => (
+              <span className="row-actions">
+                {isAdmin && (
+                  <Button size="sm" variant="ghost" onPress={() => verify.mutate(m)} isDisabled={verify.isPending}>
+                    {m.verified ? 'Mark unverified' : 'Mark verified'}
+                  </Button>
+                )}
+                <ConfirmButton
+                  label="Remove"
+                  title={`Remove ${m.address}?`}
+                  confirm="Remove contact method"
+                  detail={<p>Notification rules that use it stop sending there.</p>}
+                  onConfirm={() => remove.mutate(m.id)}
+                  disabled={remove.isPending}
+                />
+              </span>
+            ),
+          },
+        ]}
       />
       <h3>Add a contact method</h3>
       <SettingsForm
@@ -275,6 +295,7 @@ function Rules({ user }: { user: User }) {
     mutationFn: (ruleId: string) => api<void>('DELETE', `${base}/${id(ruleId)}`),
     onSuccess: changed,
   });
+  const [method, setMethod] = useState<string | null>(null);
   const byId = new Map((methods.data?.data ?? []).map((m) => [m.id, m]));
   const describe = (methodId: string) => {
     const m = byId.get(methodId);
@@ -304,7 +325,9 @@ function Rules({ user }: { user: User }) {
               After {minutes(r.delay_seconds)}: {describe(r.contact_method_id)}{' '}
               <ConfirmButton
                 label="Remove"
-                confirm="Confirm remove"
+                title="Remove this rule?"
+                confirm="Remove rule"
+                detail={<p>{user.name} is no longer notified this way when paged.</p>}
                 onConfirm={() => remove.mutate(r.id)}
                 disabled={remove.isPending}
               />
@@ -314,16 +337,17 @@ function Rules({ user }: { user: User }) {
       )}
       {(methods.data?.data.length ?? 0) > 0 && (
         <SettingsForm label="Add a notification rule" onSubmit={submit} pending={add.isPending} submitLabel="Add rule">
-          <label>
-            Contact method
-            <select name="method" required>
-              {methods.data?.data.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.kind}: {m.address}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            label="Contact method"
+            name="method"
+            options={(methods.data?.data ?? []).map((m) => ({
+              id: m.id,
+              label: `${CONTACT_KIND_LABEL[m.kind]}: ${m.address}`,
+            }))}
+            value={method ?? methods.data?.data[0]?.id ?? null}
+            onChange={setMethod}
+            isRequired
+          />
           <label>
             Minutes after the page
             <input name="delay" type="number" min={0} max={1440} step={1} required defaultValue={0} />

@@ -4,7 +4,24 @@ import { Link } from 'react-router';
 import { api, type Session, type User } from '../shared/api.ts';
 import { KEYS, useUsers } from '../shared/resources.ts';
 import { AdminsOnly, FormPanel, Problem } from '../shared/form-kit.tsx';
-import { Table } from '../shared/ui-kit.tsx';
+import { Badge, count, DataTable, Skeleton, toast, type Column } from '../ui/index.ts';
+
+const COLUMNS: ReadonlyArray<Column<User>> = [
+  {
+    id: 'name',
+    header: 'Name',
+    role: 'primary',
+    cell: (u) => <Link to={`/settings/users/${encodeURIComponent(u.handle)}`}>{u.name}</Link>,
+  },
+  { id: 'handle', header: 'Handle', cell: (u) => `@${u.handle}` },
+  { id: 'email', header: 'Email', cell: (u) => u.email },
+  { id: 'zone', header: 'Time zone', cell: (u) => u.timezone },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (u) => (u.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>),
+  },
+];
 
 /** Every IANA zone the browser knows, for the time zone fields' suggestions. */
 export const ZONES: readonly string[] =
@@ -28,28 +45,25 @@ export function UsersTab({ session }: { session: Session }) {
     <>
       <section className="ui-panel" aria-labelledby="users-title">
         <header>
-          <h2 id="users-title">Users</h2>
+          <h2 id="users-title">
+            Users{' '}
+            {users.data && <span className="ui-muted">· {count(users.data.data.length, 'person', 'people')}</span>}
+          </h2>
           <Link to={`/settings/users/${encodeURIComponent(session.user.handle)}`}>
             Your contact methods and notification rules
           </Link>
         </header>
         <Problem error={users.error} />
         {users.isPending ? (
-          <p className="ui-muted">Loading…</p>
+          <Skeleton lines={4} label="Loading people" />
         ) : (
-          <Table className="ui-table" columns={['Name', 'Handle', 'Email', 'Time zone', 'Status']}>
-            {users.data?.data.map((u) => (
-              <tr key={u.id} className={u.active ? '' : 'off'}>
-                <td data-label="Name">
-                  <Link to={`/settings/users/${encodeURIComponent(u.handle)}`}>{u.name}</Link>
-                </td>
-                <td data-label="Handle">@{u.handle}</td>
-                <td data-label="Email">{u.email}</td>
-                <td data-label="Time zone">{u.timezone}</td>
-                <td data-label="Status">{u.active ? 'active' : 'deactivated'}</td>
-              </tr>
-            ))}
-          </Table>
+          <DataTable
+            label="People"
+            columns={COLUMNS}
+            rows={users.data?.data ?? []}
+            rowKey={(u) => u.id}
+            rowClassName={(u) => (u.active ? undefined : 'off')}
+          />
         )}
       </section>
       {isAdmin ? <NewUser /> : <AdminsOnly>Only admins add people or change their details.</AdminsOnly>}
@@ -62,7 +76,10 @@ function NewUser() {
   const create = useMutation({
     mutationFn: (body: { handle: string; name: string; email: string; timezone: string }) =>
       api<User>('POST', '/api/v1/users', body),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS.users }),
+    onSuccess: (made) => {
+      void queryClient.invalidateQueries({ queryKey: KEYS.users });
+      toast(`Added ${made.name}`, { detail: 'Give them a password or a token to sign in.' });
+    },
   });
   function submit(form: HTMLFormElement) {
     const f = new FormData(form);

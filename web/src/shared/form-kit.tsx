@@ -1,10 +1,12 @@
 // Small pieces the on-call and settings screens share: the server's error under a form, forms and form
-// panels, the "admins only" note and panel, contact and person fields, a two-step button for destructive
-// actions, and a read-only value with a copy button.
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+// panels, the "admins only" note and panel, contact and person fields, a button for destructive actions
+// that asks first in a dialog, lists as tables that become cards on a phone, and a read-only value with a
+// copy button.
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Button, ConfirmDialog, DataTable, Select, type Column } from '../ui/index.ts';
 import type { ContactKind } from './api.ts';
 import { CONTACT_KINDS } from './resources.ts';
-import { Problem, Table } from './ui-kit.tsx';
+import { Problem } from './ui-kit.tsx';
 import './form-kit.css';
 
 export { Problem };
@@ -42,9 +44,9 @@ export function SettingsForm({
       {children}
       <div className="buttons">
         {before}
-        <button type="submit" className="primary" disabled={pending}>
+        <Button type="submit" variant="primary" isDisabled={pending}>
           {submitLabel}
-        </button>
+        </Button>
         {after}
       </div>
     </form>
@@ -79,21 +81,6 @@ export function FormPanel({
   );
 }
 
-/** The `<option>`s of a person picker: "Name (@handle)", valued by id unless `optionValue` says otherwise. */
-export function PersonOptions({
-  users,
-  optionValue = (u) => u.id,
-}: {
-  users: Array<{ id: string; name: string; handle: string }>;
-  optionValue?: (u: { id: string; handle: string }) => string;
-}) {
-  return users.map((u) => (
-    <option key={u.id} value={optionValue(u)}>
-      {u.name} (@{u.handle})
-    </option>
-  ));
-}
-
 /** A settings tab that only admins may use, as a non-admin sees it: its heading and why there is nothing more. */
 export function AdminsOnlyPanel({ titleId, title, children }: { titleId: string; title: string; children: ReactNode }) {
   return (
@@ -103,6 +90,18 @@ export function AdminsOnlyPanel({ titleId, title, children }: { titleId: string;
     </section>
   );
 }
+
+/** What each kind of contact is called on screen. */
+export const CONTACT_KIND_LABEL: Record<ContactKind, string> = {
+  email: 'Email',
+  sms: 'SMS',
+  voice: 'Voice call',
+  slack: 'Slack',
+  teams: 'Microsoft Teams',
+  mattermost: 'Mattermost',
+  webhook: 'Webhook',
+};
+const KIND_OPTIONS = CONTACT_KINDS.map((k) => ({ id: k, label: CONTACT_KIND_LABEL[k] }));
 
 /**
  * Where a message goes, as the form fields `kind`, `address` and `secret` (see `readContact`): the kind
@@ -117,21 +116,16 @@ export function ContactFields({
   onKind?: (kind: ContactKind) => void;
   placeholder: string;
 }) {
-  const choice = onKind
-    ? { value: kind, onChange: (e: { target: { value: string } }) => onKind(e.target.value as ContactKind) }
-    : { defaultValue: 'email' };
+  const [own, setOwn] = useState<ContactKind>('email');
   return (
     <>
-      <label>
-        Kind
-        <select name="kind" {...choice}>
-          {CONTACT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Select
+        label="Kind"
+        name="kind"
+        options={KIND_OPTIONS}
+        value={kind ?? own}
+        onChange={(next) => (onKind ?? setOwn)(next as ContactKind)}
+      />
       <label>
         Address
         <input name="address" required autoComplete="off" placeholder={placeholder} />
@@ -144,24 +138,29 @@ export function ContactFields({
   );
 }
 
-/** A settings list as a table, or the `empty` sentence when it has no rows; nothing before it has loaded. */
+/** A settings list as a table (cards on a phone), or the `empty` sentence without rows; nothing before it loads. */
 export function ListTable<T>({
+  label,
   rows,
   empty,
   columns,
-  row,
+  rowKey,
 }: {
+  label: string;
   rows: T[] | undefined;
   empty: string;
-  columns: ReactNode[];
-  row: (item: T) => ReactNode;
+  columns: ReadonlyArray<Column<T> | false>;
+  rowKey: (row: T) => string;
 }) {
   if (!rows) return null;
-  if (rows.length === 0) return <p className="ui-muted">{empty}</p>;
   return (
-    <Table className="ui-table" columns={columns}>
-      {rows.map(row)}
-    </Table>
+    <DataTable
+      label={label}
+      rows={rows}
+      columns={columns}
+      rowKey={rowKey}
+      empty={<p className="ui-muted">{empty}</p>}
+    />
   );
 }
 
@@ -175,43 +174,46 @@ export function AdminsOnly({ children }: { children: ReactNode }) {
 }
 
 /**
- * A destructive action asks once more on the same button ("Revoke" → "Confirm revoke"), which works
- * with the keyboard and in a screen reader without a modal; it falls back after five seconds.
+ * A destructive action's button: it asks first in a dialog that says what will happen (`title`,
+ * `detail`) and names the action on its confirm button (`confirm`), so a slip of the mouse or the
+ * keyboard changes nothing.
  */
 export function ConfirmButton({
   label,
   confirm,
+  title = `${confirm}?`,
+  detail,
   onConfirm,
   disabled,
-  describedBy,
 }: {
   label: string;
   confirm: string;
+  title?: string;
+  detail?: ReactNode;
   onConfirm: () => void;
   disabled?: boolean;
-  describedBy?: string;
 }) {
-  const [armed, setArmed] = useState(false);
-  useEffect(() => {
-    if (!armed) return;
-    const timer = setTimeout(() => setArmed(false), 5000);
-    return () => clearTimeout(timer);
-  }, [armed]);
+  const [asking, setAsking] = useState(false);
   return (
-    <button
-      type="button"
-      className={armed ? 'danger armed' : 'danger'}
-      disabled={disabled}
-      aria-describedby={describedBy}
-      onClick={() => {
-        if (armed) {
-          setArmed(false);
+    <>
+      <Button size="sm" variant="danger" isDisabled={disabled} onPress={() => setAsking(true)}>
+        {label}
+      </Button>
+      <ConfirmDialog
+        isOpen={asking}
+        onCancel={() => setAsking(false)}
+        onConfirm={() => {
+          setAsking(false);
           onConfirm();
-        } else setArmed(true);
-      }}
-    >
-      {armed ? confirm : label}
-    </button>
+        }}
+        title={title}
+        confirmLabel={confirm}
+        danger
+        pending={disabled}
+      >
+        {detail ?? <p>This cannot be undone.</p>}
+      </ConfirmDialog>
+    </>
   );
 }
 
@@ -242,9 +244,9 @@ export function CopyField({ label, value }: { label: string; value: string }) {
           onFocus={(e) => e.currentTarget.select()}
           spellCheck={false}
         />
-        <button type="button" onClick={() => void copy()}>
+        <Button size="sm" onPress={() => void copy()}>
           Copy
-        </button>
+        </Button>
       </div>
       <span className="hint" role="status">
         {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'no' ? 'Selected: press Ctrl+C (⌘C) to copy.' : ''}

@@ -15,6 +15,7 @@ import {
   type Team,
   type User,
 } from './api.ts';
+import { toast } from '../ui/index.ts';
 
 export const CONTACT_KINDS = [
   'email',
@@ -69,16 +70,20 @@ export const usePolicies = () =>
 
 /**
  * Saves a resource edited in a form: PATCH to `collection/:id` when it exists, POST to `collection` when
- * it is new; then refreshes the given queries and calls `onSaved`.
+ * it is new; then refreshes the given queries, says so in a toast ("Schedule “Primary” saved") and calls
+ * `onSaved`.
  */
-export function useSaveResource<T extends { id: string }>({
+export function useSaveResource<T extends { id: string; name: string }>({
   collection,
+  noun,
   existing,
   body,
   refresh,
   onSaved,
 }: {
   collection: string;
+  /** What the resource is called on screen: "Schedule", "Escalation policy". */
+  noun: string;
   existing: T | undefined;
   body: () => unknown;
   refresh: QueryKey[];
@@ -88,8 +93,9 @@ export function useSaveResource<T extends { id: string }>({
   return useMutation({
     mutationFn: () =>
       existing ? api<T>('PATCH', `${collection}/${id(existing.id)}`, body()) : api<T>('POST', collection, body()),
-    onSuccess: () => {
+    onSuccess: (saved) => {
       for (const key of refresh) void queryClient.invalidateQueries({ queryKey: key });
+      toast(`${noun} “${saved.name}” ${existing ? 'saved' : 'created'}`);
       onSaved();
     },
   });
