@@ -44,8 +44,10 @@ export function Axis({
   const drags = onPick
     ? {
         onPointerDown(event: PointerEvent<HTMLDivElement>) {
-          // Only on the axis itself (or a gap): a press on a bar opens its menu instead.
-          if ((event.target as Element).closest('.oc-bar') || event.button !== 0) return;
+          // Only on the axis itself (or a gap): a press on a bar opens its menu instead. A finger scrolls the
+          // axis rather than picking a range; on a phone, "Add an override" and a bar's menu open the dialog.
+          if ((event.target as Element).closest('.oc-bar') || event.button !== 0 || event.pointerType === 'touch')
+            return;
           event.currentTarget.setPointerCapture(event.pointerId);
           setDrag({ x0: x(event), x1: x(event), width: event.currentTarget.clientWidth || 1 });
         },
