@@ -225,6 +225,15 @@ describe.skipIf(missing !== null)('the incident list in Chromium', () => {
     expect(await chip(page, 'Status', 'Triggered').getAttribute('aria-pressed')).toBe('true');
     const link = page.url();
     expect(link).toContain('status=triggered');
+    // A triggered row's menu offers all three; Escape closes it and gives the focus back to its button.
+    const disk = await incidentByTitle('Disk 91% on db-1');
+    const diskMenu = rows.first().getByRole('button', { name: `Actions for ${disk.number}` });
+    await diskMenu.click();
+    expect(await page.getByRole('menuitem').allTextContents()).toEqual(['Acknowledge', 'Resolve', 'Open']);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menuitem').count()).toBe(0);
+    expect(await diskMenu.evaluate((el) => el === document.activeElement)).toBe(true);
 
     // The same link in another browser shows the same view.
     const other = await vigil.page(await vigil.context({ width: 1280, height: 900 }));

@@ -4,7 +4,8 @@
 import { Check, CircleCheck, SquareArrowOutUpRight } from 'lucide-react';
 import { memo } from 'react';
 import { Link } from 'react-router';
-import { ActionMenu, absolute, SeverityBadge, StatusBadge, type MenuAction } from '../ui/index.ts';
+import { absolute, SeverityBadge, StatusBadge, type MenuAction } from '../ui/index.ts';
+import { RowMenuButton } from './incident-list-menu.tsx';
 import type { ListRow } from './incident-list.ts';
 
 export type RowAction = 'acknowledge' | 'resolve' | 'open';
@@ -36,7 +37,9 @@ export interface RowProps {
   phase: { text: string; overdue: boolean };
   onFocus(id: string): void;
   onMark(id: string): void;
-  onAction(row: ListRow, action: RowAction): void;
+  /** Whether the shared row menu is open for this row. */
+  menuOpen: boolean;
+  onMenu(row: ListRow, button: HTMLButtonElement): void;
 }
 
 const sameRow = (a: RowProps, b: RowProps) =>
@@ -46,6 +49,7 @@ const sameRow = (a: RowProps, b: RowProps) =>
   a.focused === b.focused &&
   a.marked === b.marked &&
   a.canAct === b.canAct &&
+  a.menuOpen === b.menuOpen &&
   a.ageText === b.ageText &&
   a.activityText === b.activityText &&
   a.response.text === b.response.text &&
@@ -68,7 +72,8 @@ export const IncidentListRow = memo(function IncidentListRow({
   phase,
   onFocus,
   onMark,
-  onAction,
+  menuOpen,
+  onMenu,
 }: RowProps) {
   return (
     <tr
@@ -127,11 +132,10 @@ export const IncidentListRow = memo(function IncidentListRow({
         </time>
       </td>
       <td className="il-menu">
-        <ActionMenu
-          size="sm"
+        <RowMenuButton
           label={`Actions for ${row.number}`}
-          actions={rowActions(row, canAct)}
-          onAction={(id) => onAction(row, id as RowAction)}
+          expanded={menuOpen}
+          onOpen={(button) => onMenu(row, button)}
         />
       </td>
     </tr>

@@ -4,15 +4,13 @@
 // of the selected rows; driven from the keyboard (j/k move, Enter opens, x selects, a acknowledges,
 // r resolves, A acknowledges everything selected).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Check, CircleCheck, Inbox, SearchX, X } from 'lucide-react';
+import { Inbox, SearchX } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import {
-  acknowledge,
   api,
   listIncidents,
   listServices,
-  resolve,
   type IncidentCounts,
   type IncidentFilter,
   type Role,
@@ -21,10 +19,12 @@ import { age } from '../shared/format.ts';
 import { useShortcuts } from '../shared/keys.ts';
 import { useListWindow } from '../shared/list-window.ts';
 import { useNow } from '../shared/use-now.ts';
-import { Button, ButtonLink, ConfirmDialog, count, EmptyState, Skeleton, toast } from '../ui/index.ts';
+import { Button, ButtonLink, EmptyState, Skeleton } from '../ui/index.ts';
 import { IncidentListFilters } from './incident-list-filters.tsx';
 import { useLiveIncidents } from './incident-list-live.ts';
-import { COLUMNS, IncidentListRow, type RowAction } from './incident-list-row.tsx';
+import { CHANGE, SelectionBar, useBulkChange, type Change } from './incident-list-bulk.tsx';
+import { RowMenu } from './incident-list-menu.tsx';
+import { COLUMNS, IncidentListRow, rowActions, type RowAction } from './incident-list-row.tsx';
 import {
   activityText,
   filterFromParams,
@@ -35,13 +35,6 @@ import {
   type ListRow,
 } from './incident-list.ts';
 import './incident-list.css';
-
-/** At most this many changes in flight during a bulk acknowledge or resolve. */
-const BULK_PARALLEL = 4;
-
-type Change = 'acknowledge' | 'resolve';
-const CHANGE = { acknowledge, resolve };
-const DONE: Record<Change, string> = { acknowledge: 'acknowledged', resolve: 'resolved' };
 
 const loadCounts = (serviceId: string | undefined) =>
   api<IncidentCounts>(
@@ -91,9 +84,6 @@ export function Incidents({ role }: { role: Role }) {
   const focused: ListRow | undefined = rows[focusIndex];
   const [marked, setMarked] = useState<ReadonlySet<string>>(() => new Set());
   const markedRows = rows.filter((r) => marked.has(r.id));
-  const toAcknowledge = markedRows.filter((r) => r.status === 'triggered');
-  const toResolve = markedRows.filter((r) => r.status !== 'resolved');
-  const [confirmResolve, setConfirmResolve] = useState(false);
 
   // The chips show a choice at once: the router commits the new URL (and so the query) in a
   // transition, and until then they would show the old filter. The choice is shown only while the
@@ -115,28 +105,10 @@ export function Incidents({ role }: { role: Role }) {
     mutationFn: ({ id, change }: { id: string; change: Change }) => CHANGE[change](id),
     onSuccess: refresh,
   });
-  const bulk = useMutation({
-    mutationFn: async ({ ids, change }: { ids: string[]; change: Change }) => {
-      const failed: string[] = [];
-      const queue = [...ids];
-      const worker = async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift())
-          await CHANGE[change](id).catch((e: Error) => failed.push(e.message));
-      };
-      await Promise.all(Array.from({ length: Math.min(BULK_PARALLEL, ids.length) }, worker));
-      return { change, done: ids.length - failed.length, failed };
-    },
-    onSuccess: ({ change, done }) => {
-      setMarked(new Set());
-      setConfirmResolve(false);
-      if (done > 0) toast(`${count(done, 'incident')} ${DONE[change]}`, { tone: 'success' });
-      return refresh();
-    },
+  const bulk = useBulkChange(() => {
+    setMarked(new Set());
+    return refresh();
   });
-  const bulkChange = (change: Change) => {
-    const ids = (change === 'acknowledge' ? toAcknowledge : toResolve).map((r) => r.id);
-    if (ids.length > 0) bulk.mutate({ ids, change });
-  };
   const toggleMark = (id: string) =>
     setMarked((m) => {
       const next = new Set(m);
@@ -145,6 +117,7 @@ export function Incidents({ role }: { role: Role }) {
     });
   const allMarked = rows.length > 0 && markedRows.length === rows.length;
 
+  const [menu, setMenu] = useState<{ row: ListRow; anchor: HTMLElement } | null>(null);
   const onAction = (row: ListRow, action: RowAction) => {
     if (action === 'open') void navigate(`/incidents/${row.number}`);
     else act.mutate({ id: row.id, change: action });
@@ -170,7 +143,7 @@ export function Incidents({ role }: { role: Role }) {
     else if (event.key === 'x' && canAct && focused) toggleMark(focused.id);
     else if (event.key === 'a' && canAct && focused?.status === 'triggered')
       act.mutate({ id: focused.id, change: 'acknowledge' });
-    else if (event.key === 'A' && canAct) bulkChange('acknowledge');
+    else if (event.key === 'A' && canAct) bulk.run('acknowledge', markedRows);
     else if (event.key === 'r' && canAct && focused && focused.status !== 'resolved')
       act.mutate({ id: focused.id, change: 'resolve' });
     else return false;
@@ -200,8 +173,7 @@ export function Incidents({ role }: { role: Role }) {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const error = act.error ?? bulk.error;
-  const failed = bulk.data?.failed ?? [];
+  const error = act.error ?? bulk.mutation.error;
   const columns = COLUMNS.length + (canAct ? 2 : 1);
 
   return (
@@ -226,46 +198,8 @@ export function Incidents({ role }: { role: Role }) {
           </>
         )}
       </p>
-      {canAct && marked.size > 0 && (
-        <div className="il-bulk" role="region" aria-label="Selected incidents">
-          <span className="il-bulk-count">{count(marked.size, 'incident')} selected</span>
-          <Button
-            size="sm"
-            icon={Check}
-            onPress={() => bulkChange('acknowledge')}
-            isDisabled={bulk.isPending || toAcknowledge.length === 0}
-          >
-            {bulk.isPending && bulk.variables.change === 'acknowledge'
-              ? 'Acknowledging…'
-              : `Acknowledge ${toAcknowledge.length}`}
-          </Button>
-          <Button
-            size="sm"
-            icon={CircleCheck}
-            onPress={() => setConfirmResolve(true)}
-            isDisabled={bulk.isPending || toResolve.length === 0}
-          >
-            {`Resolve ${toResolve.length}`}
-          </Button>
-          <Button size="sm" variant="ghost" icon={X} onPress={() => setMarked(new Set())}>
-            Clear selection
-          </Button>
-        </div>
-      )}
-      <ConfirmDialog
-        isOpen={confirmResolve}
-        onCancel={() => setConfirmResolve(false)}
-        onConfirm={() => bulkChange('resolve')}
-        title={`Resolve ${count(toResolve.length, 'incident')}?`}
-        confirmLabel="Resolve"
-        pending={bulk.isPending}
-      >
-        Their responders stop being paged, and each timeline records who resolved it.
-      </ConfirmDialog>
-      {failed.length > 0 && (
-        <p className="error" role="alert">
-          {count(failed.length, 'incident')} could not be changed: {failed[0]}
-        </p>
+      {canAct && (
+        <SelectionBar selected={markedRows} size={marked.size} bulk={bulk} onClear={() => setMarked(new Set())} />
       )}
       {error && (
         <p className="error" role="alert">
@@ -326,12 +260,22 @@ export function Incidents({ role }: { role: Role }) {
                 phase={phaseText(row, now)}
                 onFocus={setFocusId}
                 onMark={toggleMark}
-                onAction={onAction}
+                menuOpen={menu?.row.id === row.id}
+                onMenu={(r, anchor) => setMenu({ row: r, anchor })}
               />
             ))}
             {view.padBottom > 0 && <Spacer height={view.padBottom} columns={columns} />}
           </tbody>
         </table>
+      )}
+      {menu && (
+        <RowMenu
+          anchor={menu.anchor}
+          label={`Actions for ${menu.row.number}`}
+          actions={rowActions(menu.row, canAct)}
+          onAction={(id) => onAction(menu.row, id as RowAction)}
+          onClose={() => setMenu(null)}
+        />
       )}
       <div ref={end} className="list-end">
         {hasNextPage && (
