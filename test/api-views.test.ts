@@ -98,6 +98,7 @@ describeEachDialect('API views describe the answers the console reads', (env) =>
 
     conforms(views.Incident, await answer('GET', `/api/v1/incidents/${id}`), 'GET /incidents/:id');
     list(views.Incident, await answer('GET', '/api/v1/incidents?limit=5'), 'GET /incidents');
+    conforms(views.IncidentCounts, await answer('GET', '/api/v1/incidents/counts'), 'GET /incidents/counts');
     list(views.Alert, await answer('GET', `/api/v1/incidents/${id}/alerts`), 'GET incident alerts');
     conforms(views.IncidentEscalation, await answer('GET', `/api/v1/incidents/${id}/escalation`), 'escalation');
     conforms(

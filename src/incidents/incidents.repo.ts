@@ -300,15 +300,17 @@ export async function claimBreach(db: Db, id: string, at: Date): Promise<boolean
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Incident counts by status and severity, for /metrics. */
+/** Incident counts by status and severity, for /metrics and the console's filters; of one service if given. */
 export async function countByStatusAndSeverity(
   db: Db,
+  serviceId?: string,
 ): Promise<Array<{ status: string; severity: string; count: number }>> {
-  const rows = await db
+  let query = db
     .selectFrom('incidents')
     .select(['status', 'severity', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .groupBy(['status', 'severity'])
-    .execute();
+    .groupBy(['status', 'severity']);
+  if (serviceId) query = query.where('service_id', '=', serviceId);
+  const rows = await query.execute();
   return rows.map((r) => ({ status: r.status, severity: r.severity, count: Number(r.n) }));
 }
 

@@ -578,6 +578,13 @@ export function createIncidentsService(deps: IncidentsDeps) {
 
     counts: () => countByStatusAndSeverity(db),
 
+    /** The same counts for someone reading the list (its filter chips), of one service if given. */
+    async countFor(actor: Actor, q: { serviceId?: string | undefined }) {
+      authorize(actor, 'read');
+      const serviceId = q.serviceId ? (await services.load(q.serviceId)).id : undefined;
+      return countByStatusAndSeverity(db, serviceId);
+    },
+
     /** Unresolved incidents per service and severity, for the health check. */
     openCounts: () => countOpenByService(db),
 

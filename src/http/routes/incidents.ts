@@ -62,6 +62,20 @@ export function incidentRoutes(server: FastifyInstance, app: App): void {
   );
 
   r.get(
+    '/api/v1/incidents/counts',
+    {
+      schema: {
+        tags,
+        summary: 'How many incidents have each status and severity',
+        querystring: z.strictObject({ service_id: ref.optional() }),
+      },
+    },
+    async (request) => ({
+      groups: await app.incidents.countFor(request.actor, { serviceId: request.query.service_id }),
+    }),
+  );
+
+  r.get(
     '/api/v1/incidents/:id',
     { schema: { tags, summary: 'An incident by id or number', params: idParams } },
     async (request) => view(await app.incidents.get(request.actor, request.params.id)),

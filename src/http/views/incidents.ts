@@ -44,6 +44,14 @@ export const Incident = IncidentRow.extend({
   next_escalation_at: z.string().nullable(),
 }).describe('GET /api/v1/incidents/{id}, and every answer that changes an incident.');
 
+export const IncidentCounts = z
+  .object({
+    groups: z.array(z.object({ status: Status, severity: Severity, count: z.number() })),
+  })
+  .describe(
+    'GET /api/v1/incidents/counts: how many incidents have each status and severity (pairs with none left out).',
+  );
+
 export const IncidentStreamRow = IncidentRow.extend({
   roles: z.record(ResponseRole, z.string().nullable()).describe('Role → handle of whoever holds it, or null.'),
 }).describe('The row of an incident.created or incident.updated event on /api/v1/stream.');

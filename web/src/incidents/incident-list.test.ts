@@ -1,13 +1,27 @@
 // The list's pure rules: filters to and from the URL, live rows folded into loaded pages, and the
 // response-target and phase texts.
 import { describe, expect, it } from 'vitest';
-import type { IncidentRow, Page } from '../shared/api.ts';
-import { applyLive, filterFromParams, matches, paramsFromFilter, phaseText, responseText } from './incident-list.ts';
+import type { Incident, IncidentStreamRow, Page } from '../shared/api.ts';
+import {
+  activityText,
+  applyLive,
+  chipCounts,
+  filterFromParams,
+  matches,
+  paramsFromFilter,
+  phaseText,
+  responseText,
+  rowOfIncident,
+  rowOfStream,
+  SAVED_FILTERS,
+  toggleSeverity,
+  type ListRow,
+} from './incident-list.ts';
 
 const T0 = Date.parse('2026-11-28T10:00:00Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 
-function row(n: number, over: Partial<IncidentRow> = {}): IncidentRow {
+function row(n: number, over: Partial<ListRow> = {}): ListRow {
   return {
     id: `id${n}`,
     number: `INC-20261128-${String(n).padStart(4, '0')}`,
@@ -23,11 +37,12 @@ function row(n: number, over: Partial<IncidentRow> = {}): IncidentRow {
     acknowledged_at: null,
     resolved_at: null,
     phase_due_at: iso(n * 1000 + 5 * 60_000),
+    commander: null,
     ...over,
   };
 }
 
-const page = (...rows: IncidentRow[]): Page<IncidentRow> => ({ data: rows, next_cursor: null });
+const page = (...rows: ListRow[]): Page<ListRow> => ({ data: rows, next_cursor: null });
 const open = filterFromParams(new URLSearchParams());
 
 describe('filters in the URL', () => {
@@ -119,6 +134,76 @@ describe('applyLive', () => {
   );
 });
 
+describe('chips and saved filters', () => {
+  const groups = [
+    { status: 'triggered', severity: 'P0', count: 2 },
+    { status: 'triggered', severity: 'P2', count: 5 },
+    { status: 'acknowledged', severity: 'P0', count: 1 },
+    { status: 'resolved', severity: 'P1', count: 40 },
+  ] as const;
+
+  it('counts each status chip within the chosen severities and each severity chip within the chosen statuses', () => {
+    // Open, Triggered, Acknowledged, Resolved, All
+    expect(chipCounts([...groups], open)).toEqual({
+      status: [8, 7, 1, 40, 48],
+      severity: { P0: 3, P1: 0, P2: 5, P3: 0 },
+    });
+    expect(chipCounts([...groups], { status: [], severity: ['P0'] })).toEqual({
+      status: [3, 2, 1, 0, 3],
+      severity: { P0: 3, P1: 40, P2: 5, P3: 0 },
+    });
+  });
+
+  it('toggles a severity in or out, keeping them in order', () => {
+    expect(toggleSeverity({ severity: ['P2'] }, 'P0').severity).toEqual(['P0', 'P2']);
+    expect(toggleSeverity({ severity: ['P0', 'P2'] }, 'P0').severity).toEqual(['P2']);
+  });
+
+  it('offers saved filters that are plain URLs, the first being the default view', () => {
+    expect(SAVED_FILTERS.map((s) => paramsFromFilter(s.filter).toString())).toEqual([
+      '',
+      'severity=P0%2CP1',
+      'status=triggered',
+      'status=resolved',
+    ]);
+  });
+});
+
+describe('rows and their commander', () => {
+  const user = { id: 'u1', handle: 'lea', name: 'Lea Park' };
+  const roles = {
+    incident_commander: null,
+    technical_lead: null,
+    devops_engineer: null,
+    security_officer: null,
+    communication_lead: null,
+  };
+  const { commander: _, ...fields } = row(1);
+
+  it('takes the commander from the list and, by handle, from the stream', () => {
+    const incident = { ...fields, roles: { ...roles, incident_commander: user } } as unknown as Incident;
+    expect(rowOfIncident(incident).commander).toEqual({ handle: 'lea', name: 'Lea Park' });
+    const streamed: IncidentStreamRow = { ...fields, roles: { ...roles, incident_commander: 'lea' } };
+    expect(rowOfStream(streamed)).toEqual({ ...fields, commander: { handle: 'lea', name: 'lea' } });
+  });
+
+  it('keeps the name it knows when the stream names the same commander, and takes a new one as it comes', () => {
+    const known = row(1, { commander: { handle: 'lea', name: 'Lea Park' } });
+    const same = applyLive(
+      [page(known)],
+      [{ kind: 'updated', row: row(1, { status: 'acknowledged', commander: { handle: 'lea', name: 'lea' } }) }],
+      open,
+    );
+    expect(same[0]?.data[0]?.commander).toEqual({ handle: 'lea', name: 'Lea Park' });
+    const other = applyLive(
+      [page(known)],
+      [{ kind: 'updated', row: row(1, { commander: { handle: 'sam', name: 'sam' } }) }],
+      open,
+    );
+    expect(other[0]?.data[0]?.commander).toEqual({ handle: 'sam', name: 'sam' });
+  });
+});
+
 describe('row texts', () => {
   it('counts down to the response target while triggered, then says whether it was met', () => {
     expect(responseText(row(0), T0 + 60_000)).toEqual({ text: 'respond in 14m', late: false });
@@ -131,6 +216,11 @@ describe('row texts', () => {
       text: 'response target missed',
       late: true,
     });
+  });
+
+  it('says when the incident last changed, and "now" for a stamp a little ahead of this clock', () => {
+    expect(activityText(row(0), T0 + 3 * 60_000)).toBe('3 min. ago');
+    expect(activityText(row(0), T0 - 1_000)).toBe('now');
   });
 
   it('shows the phase with its end, overdue after it, and just the phase once resolved', () => {

@@ -69,6 +69,11 @@ export interface Incident {
   next_escalation_at: string | null;
 }
 
+/** GET /api/v1/incidents/counts: how many incidents have each status and severity (pairs with none left out). */
+export interface IncidentCounts {
+  groups: Array<{ status: Status; severity: Severity; count: number }>;
+}
+
 /** GET /api/v1/incidents/{id}/escalation (null: the incident has none). */
 export interface IncidentEscalation {
   escalation: EscalationState | null;

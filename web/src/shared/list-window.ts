@@ -1,6 +1,7 @@
 // Windowed rendering for a long list: only rows near the viewport are in the DOM (a few hundred,
 // however many are loaded); padding above and below stands in for the rest at the average height of
 // the rows rendered. The browser's scroll anchoring keeps the view steady as the window moves.
+// The list's rendered rows are its children marked `data-row` (a list's items or a table body's rows).
 import { useEffect, useState, type RefObject } from 'react';
 
 /** Rows in the DOM at once. */
@@ -37,7 +38,7 @@ export function useListWindow(list: RefObject<HTMLElement | null>, count: number
       frame = 0;
       const el = list.current;
       if (!el) return;
-      const items = el.querySelectorAll(':scope > [role="option"]');
+      const items = el.querySelectorAll(':scope > [data-row]');
       const first = items[0];
       const last = items[items.length - 1];
       let height = rowHeight;
