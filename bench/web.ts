@@ -106,7 +106,7 @@ async function main() {
     await page.getByRole('radio', { name: 'API token' }).check();
     await page.locator('input[name="token"]').fill(TOKEN);
     await page.getByRole('button', { name: /sign in/i }).click();
-    const rows = page.getByRole('listbox', { name: /Incidents/ }).getByRole('option');
+    const rows = page.getByRole('table', { name: /Incidents/ }).locator('tbody tr[data-row]');
     await rows.first().waitFor();
 
     // Cold open of the list: a fresh navigation to the first row.
@@ -164,7 +164,7 @@ async function main() {
     const liveStarted = performance.now();
     await send('bench live incident: appears on top');
     await page.waitForFunction(
-      () => document.querySelector('.incidents [role="option"]')?.textContent?.includes('bench live incident') ?? false,
+      () => document.querySelector('.incidents tbody tr[data-row]')?.textContent?.includes('bench live incident') ?? false,
       undefined,
       { timeout: 30_000 },
     );
