@@ -59,7 +59,8 @@ export interface Server {
 /**
  * Starts `vigil serve` on 127.0.0.1 with a free port in `dataDir`, from dist/ when `dist` (else src/
  * through tsx), with none of this process's VIGIL_* or DATABASE_URL settings but `env`'s; resolves
- * once it says where it serves.
+ * once it says where it serves. BENCH_SERVER_NODE_ARGS adds Node flags to the server alone, e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it (Node refuses --cpu-prof in NODE_OPTIONS).
  */
 export function startServer(o: {
   dataDir: string;
@@ -73,7 +74,7 @@ export function startServer(o: {
   Object.assign(env, { VIGIL_DATA_DIR: o.dataDir, VIGIL_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...o.env });
   const child = spawn(
     process.execPath,
-    [...(o.nodeArgs ?? []), ...entry, 'serve', '--host', '127.0.0.1', '--port', '0'],
+    [...(o.nodeArgs ?? []), ...serverNodeArgs(), ...entry, 'serve', '--host', '127.0.0.1', '--port', '0'],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -92,6 +93,10 @@ export function startServer(o: {
     });
     void exited.then(() => reject(new Error(`server exited during start-up\n${stdout}\n${stderr}`)));
   });
+}
+
+function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** SIGTERM, then SIGKILL after 15 s; resolves once the server has exited. */
