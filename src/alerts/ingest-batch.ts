@@ -188,9 +188,9 @@ class AlertBatch {
     const current = open?.incidentId ? await this.incidentState(open.incidentId) : undefined;
     if (open && current?.status === 'resolved') {
       // An open alert of a resolved incident: resolving an incident resolves its alerts in the same
-      // transaction, so only rows from before that (or from an older instance still running beside
-      // this one during an upgrade) get here. That alert is over, and this trigger is a new problem
-      // that must page again, not a silent repeat.
+      // transaction (and migration 015 resolved those older versions left open), so only an older
+      // instance still running beside this one during an upgrade leaves one. That alert is over, and
+      // this trigger is a new problem that must page again, not a silent repeat.
       this.save({ ...open, status: 'resolved', resolvedAt: this.now });
       this.event(open.id, 'resolve', { reason: 'its incident was resolved' });
       open = undefined;
