@@ -2,25 +2,13 @@
 // API then shows them resolved, each alert's events say why, the timeline has one entry naming them,
 // and a later trigger of the same dedup key is a new alert and a new incident that pages again.
 import { expect, it } from 'vitest';
+import { alertEvent as ev } from '../../test/alert-events.js';
 import { describeEachDialect } from '../../test/dialects.js';
 import { FakeClock } from '../clock.js';
 import { up as resolveLeftOpen } from '../db/migrations/015-resolve-alerts-of-resolved-incidents.js';
 import type { AlertEvent } from './event.js';
 
 const MIN = 60_000;
-
-function ev(over: Partial<AlertEvent> & Pick<AlertEvent, 'dedupKey'>): AlertEvent {
-  return {
-    format: 'pagerduty',
-    action: 'trigger',
-    summary: `alert ${over.dedupKey}`,
-    source: 'db-1',
-    severity: 'critical',
-    links: [],
-    images: [],
-    ...over,
-  };
-}
 
 describeEachDialect('alerts resolved with their incident', (env) => {
   async function setup(name: string) {
