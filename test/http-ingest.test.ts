@@ -636,8 +636,9 @@ describeEachDialect('HTTP ingestion', (env) => {
         ['resolved', clock.now().toISOString()],
         ['resolved', clock.now().toISOString()],
       ]);
+      const oldestFirst = (ofIncident.json().data as AlertJson[]).map((a) => a.id).reverse();
       const entry = (await timeline(first?.id as string)).find((e) => e.kind === 'alerts_resolved');
-      expect(entry).toMatchObject({ actor: { type: 'user' }, data: { count: 2 } });
+      expect(entry).toMatchObject({ actor: { type: 'user' }, data: { count: 2, alert_ids: oldestFirst } });
 
       // Alertmanager re-sends the still-firing group: a new problem, so new alerts and a new incident.
       clock.advance(5 * MIN);

@@ -21,8 +21,8 @@ import {
 } from './alerts.repo.js';
 import { ingestLockKey } from './ingest-batch.js';
 
-/** How many alerts one "alerts resolved" timeline entry lists by name (the count covers them all). */
-const LISTED_ALERTS = 20;
+/** How many alert ids one "alerts resolved" timeline entry lists (its count covers them all). */
+const LISTED_ALERTS = 100;
 
 export interface AlertsDeps {
   db: Db;
@@ -96,10 +96,8 @@ export function createAlertsService({ db, services, incidents }: AlertsDeps) {
         trx,
         open.map((a) => ({ id: newId('aev', at), alertId: a.id, at, action: 'resolve', data: reason })),
       );
-      const alerts = open
-        .slice(0, LISTED_ALERTS)
-        .map((a) => ({ alert_id: a.id, dedup_key: a.dedupKey, summary: a.summary, previous_status: a.status }));
-      await incidents.within(trx).record(incident, actor, 'alerts_resolved', { count: open.length, alerts }, at);
+      const data = { count: open.length, alert_ids: open.slice(0, LISTED_ALERTS).map((a) => a.id) };
+      await incidents.within(trx).record(incident, actor, 'alerts_resolved', data, at);
     },
 
     /** One alert with its newest 100 events and the total count. */
