@@ -202,6 +202,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.acknowledged', 'its escalation stops if the policy says so', (e) =>
     escalation.stopIf(e.trx, e.incidentId, 'acknowledged', e.at),
   );
+  bus.on('incident.resolving', "its open alerts resolve with it (under its service's ingest lock)", (e) =>
+    alerts.resolveWithIncident(e.trx, e.incident, e.actor, e.at),
+  );
   bus.on('incident.resolved', 'its escalation stops', (e) => escalation.stopIf(e.trx, e.incidentId, 'resolved', e.at));
   bus.on('incident.resolved', 'update reminders end; stakeholders get the resolution notification', (e) =>
     notify.changed(e.trx, e.incidentId, 'resolved', e.at),

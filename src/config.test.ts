@@ -324,6 +324,20 @@ describe('loadClientConfig', () => {
     expect(configError(() => loadClientConfig({ VIGIL_URL: 'ftp://x' })).message).toContain('VIGIL_URL:');
   });
 
+  it.each([
+    ['no VIGIL_DATA_DIR: ./data, then data/ beside Vigil', {}, '/srv/ops', ['/srv/ops/data', '/opt/vigil/data']],
+    ['no VIGIL_DATA_DIR, run inside Vigil’s own folder: its data/ once', {}, '/opt/vigil', ['/opt/vigil/data']],
+    ['an absolute VIGIL_DATA_DIR, alone', { VIGIL_DATA_DIR: '/var/lib/vigil' }, '/srv/ops', ['/var/lib/vigil']],
+    ['a relative VIGIL_DATA_DIR, from the current folder', { VIGIL_DATA_DIR: 'state' }, '/srv/ops', ['/srv/ops/state']],
+  ])('looks for the saved admin token with %s', (_, env, cwd, dirs) => {
+    expect(loadClientConfig(env, { cwd, home: '/opt/vigil' }).tokenDataDirs).toEqual(dirs);
+  });
+
+  it('takes Vigil’s own folder to be the one above src/ (dist/ once built)', () => {
+    const home = path.resolve(import.meta.dirname, '..');
+    expect(loadClientConfig({}).tokenDataDirs).toEqual([...new Set([path.resolve('data'), path.join(home, 'data')])]);
+  });
+
   it('for any VIGIL_URL, gives a client config or a ConfigError naming VIGIL_URL', () => {
     fc.assert(
       fc.property(

@@ -1,5 +1,6 @@
 // The only reader of process.env. A bad value stops start-up with a message naming the variable.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { DEFAULT_RESPONSE_TARGETS, SEVERITIES, type Severity } from './incident.js';
@@ -259,13 +260,29 @@ function parseResponseTargets(text: string | undefined): Record<Severity, number
 
 export interface ClientConfig {
   readonly url: string;
-  /** From VIGIL_TOKEN; when unset the CLI falls back to the admin-token file in the data dir. */
+  /** From VIGIL_TOKEN; when unset the CLI reads the admin token saved in the first of `tokenDataDirs` holding one. */
   readonly token: string | undefined;
-  readonly dataDir: string;
+  /**
+   * The data dirs whose `admin-token` (saved by `vigil serve`) the CLI reads when VIGIL_TOKEN is unset,
+   * in this order: `$VIGIL_DATA_DIR` alone when VIGIL_DATA_DIR is set (the user named the data dir;
+   * another one's token would only earn a 401); otherwise `./data` under the current folder (the
+   * server's default data dir) and then `data/` beside this copy of Vigil (where `npm start` in a
+   * checkout saves it), so a `vigil` put on the PATH by `npm link` works from any folder.
+   */
+  readonly tokenDataDirs: readonly string[];
 }
 
-/** What the CLI's client commands need: where the server is and which token to send. */
-export function loadClientConfig(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+/** This copy of Vigil's own folder (its checkout, or the installed package): the parent of src/ or dist/. */
+const VIGIL_HOME = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * What the CLI's client commands need: where the server is and which token to send. `where` is the
+ * current folder and Vigil's own folder, given by tests.
+ */
+export function loadClientConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  where: { cwd: string; home: string } = { cwd: process.cwd(), home: VIGIL_HOME },
+): ClientConfig {
   const url = env.VIGIL_URL || 'http://127.0.0.1:8080';
   try {
     const parsed = new URL(url);
@@ -276,6 +293,10 @@ export function loadClientConfig(env: NodeJS.ProcessEnv = process.env): ClientCo
   return Object.freeze({
     url: url.replace(/\/+$/, ''),
     token: env.VIGIL_TOKEN || undefined,
-    dataDir: path.resolve(env.VIGIL_DATA_DIR || './data'),
+    tokenDataDirs: Object.freeze(
+      env.VIGIL_DATA_DIR
+        ? [path.resolve(where.cwd, env.VIGIL_DATA_DIR)]
+        : [...new Set([path.join(where.cwd, 'data'), path.join(where.home, 'data')])],
+    ),
   });
 }

@@ -354,7 +354,7 @@ describe('vigil CLI conventions', () => {
       'no token',
       ['incident', 'list'],
       { VIGIL_URL: 'http://127.0.0.1:9', VIGIL_DATA_DIR: path.join(os.tmpdir(), 'vigil-cli-no-such-dir') },
-      /no token: set VIGIL_TOKEN/,
+      /no token: VIGIL_TOKEN is unset and there is no admin token at \S*no-such-dir\/admin-token; set VIGIL_TOKEN/,
     ],
   ] as const)('fails with one "vigil:" line on %s', async (_, args, env, pattern) => {
     expectOneLineFailure(await inProcess(args, env), pattern);

@@ -49,6 +49,8 @@ describeEachDialect('HTTP incident page: status updates', (env) => {
         missed: 0,
         last_update_at: null,
         default_next_update_at: at(70 * MIN),
+        cadence_seconds: 3600,
+        updates_needed: true,
       });
     },
   );
@@ -90,6 +92,8 @@ describeEachDialect('HTTP incident page: status updates', (env) => {
       next_update_at: null,
       overdue: false,
       default_next_update_at: null,
+      cadence_seconds: null,
+      updates_needed: true,
     });
     ok(await h.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { as: responder, body: {} }));
     expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
@@ -97,6 +101,27 @@ describeEachDialect('HTTP incident page: status updates', (env) => {
       overdue: false,
       missed: 0,
       default_next_update_at: null,
+      updates_needed: false,
+    });
+  });
+
+  it('says a resolved P1 needs no more updates, telling that apart from a severity without a cadence', async () => {
+    const incident = await open('P1');
+    h.clock.advance(70 * MIN); // its first update is overdue
+    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toMatchObject({
+      overdue: true,
+      cadence_seconds: 3600,
+      updates_needed: true,
+    });
+    ok(await h.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { as: responder, body: {} }));
+    expect(ok(await h.call('GET', `/api/v1/incidents/${incident.id}/updates/next`, { as: viewer }))).toEqual({
+      next_update_at: null,
+      overdue: false,
+      missed: 0,
+      last_update_at: null,
+      default_next_update_at: null,
+      cadence_seconds: 3600,
+      updates_needed: false,
     });
   });
 

@@ -618,6 +618,42 @@ describeEachDialect('HTTP ingestion', (env) => {
       expect(resolved?.actor.type).toBe('integration');
     });
 
+    it('resolves the open alerts of a group whose incident is resolved by hand; re-sent, it opens anew', async () => {
+      const svc = await newService();
+      const groupKey = '{}:{alertname="DiskFull"}';
+      const two = [{ fingerprint: 'd15cf011000000a1' }, { fingerprint: 'd15cf011000000a2' }];
+      expect((await h.call('POST', url(svc.integration_key), { body: amGroup(groupKey, two) })).statusCode).toBe(200);
+      const [first] = await incidentsOf(svc.id);
+      const resolve = await h.call('POST', `/api/v1/incidents/${first?.id}/resolve`, {
+        as: admin,
+        body: { note: 'cleaned up' },
+      });
+      expect(resolve.statusCode, resolve.body).toBe(200);
+
+      expect((await alertsOf(`service_id=${svc.id}`)).map((a) => a.status)).toEqual(['resolved', 'resolved']);
+      const ofIncident = await h.call('GET', `/api/v1/incidents/${first?.id}/alerts`, { as: viewer });
+      expect((ofIncident.json().data as AlertJson[]).map((a) => [a.status, a.resolved_at])).toEqual([
+        ['resolved', clock.now().toISOString()],
+        ['resolved', clock.now().toISOString()],
+      ]);
+      const oldestFirst = (ofIncident.json().data as AlertJson[]).map((a) => a.id).reverse();
+      const entry = (await timeline(first?.id as string)).find((e) => e.kind === 'alerts_resolved');
+      expect(entry).toMatchObject({ actor: { type: 'user' }, data: { count: 2, alert_ids: oldestFirst } });
+
+      // Alertmanager re-sends the still-firing group: a new problem, so new alerts and a new incident.
+      clock.advance(5 * MIN);
+      expect((await h.call('POST', url(svc.integration_key), { body: amGroup(groupKey, two) })).statusCode).toBe(200);
+      const incidents = await incidentsOf(svc.id);
+      expect(incidents.map((i) => i.status)).toEqual(['triggered', 'resolved']);
+      const alerts = await alertsOf(`service_id=${svc.id}`);
+      expect(alerts.map((a) => [a.status, a.incident_id === incidents[0]?.id])).toEqual([
+        ['triggered', true],
+        ['triggered', true],
+        ['resolved', false],
+        ['resolved', false],
+      ]);
+    });
+
     it('maps severity synonyms and separate groups to separate incidents; info opens none', async () => {
       const svc = await newService();
       await h.call('POST', url(svc.integration_key), {

@@ -13,7 +13,8 @@ import { createApp, type App } from '../src/app.js';
 import type { AlertEvent } from '../src/alerts/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../src/access/index.js';
 import { systemClock } from '../src/clock.js';
-import { createDb, migrate, type Database } from '../src/db/database.js';
+import { createDb, inTransaction, migrate, type Database } from '../src/db/database.js';
+import { lockKeys } from '../src/db/lease.js';
 import { parseSentryEvent } from '../src/error-tracking/event.js';
 import { PG_URL, pgAdmin, pgDatabaseUrl, pgProblem, testConfig } from './dialects.js';
 
@@ -123,6 +124,36 @@ describe.skipIf(Boolean(pgProblem))('two ingesting instances on one PostgreSQL [
     expect(incidents).toHaveLength(ROUNDS);
     expect(incidents.filter((i) => i.status !== 'resolved').map((i) => i.number)).toEqual([]);
   });
+
+  it(
+    'resolves an incident by hand while an ingest batch of its service holds its alerts and raises it: ' +
+      'the resolve waits for the batch instead of deadlocking, keeps the raise and resolves every alert',
+    async () => {
+      const [one, two] = apps as [App, App];
+      const { service, integrationKey } = await one.services.create(admin, { name: 'hand-vs-batch' });
+      await one.ingest.submit({ routingKey: integrationKey, events: [alert('h1', { severity: 'warning' })] });
+      const [incident] = await incidentsOf(service.id);
+      expect(incident?.severity).toBe('P3');
+      let resolving: Promise<unknown> | undefined;
+      // What an ingest batch does, held open: its service's lock, then an alert row, then the incident's row.
+      await inTransaction((databases[0] as Database).db, async (trx) => {
+        await lockKeys(trx, [`ingest:${service.id}`]);
+        await trx
+          .updateTable('alerts')
+          .set({ event_count: 2 })
+          .where('incident_id', '=', incident?.id as string)
+          .execute();
+        resolving = two.incidents.resolve(admin, incident?.id as string, 'by hand');
+        await new Promise((r) => setTimeout(r, 300)); // the resolve is under way on the other instance meanwhile
+        const held = await one.incidents.within(trx).load(incident?.id as string);
+        await one.incidents.within(trx).setSeverity(held, SYSTEM_ACTOR, 'P1', new Date(), 'raised by an alert');
+      });
+      const resolved = (await resolving) as { status: string; severity: string };
+      expect(resolved).toMatchObject({ status: 'resolved', severity: 'P1' });
+      const alerts = (await one.alerts.list(admin, { limit: 10, serviceId: service.id })).data;
+      expect(alerts.map((a) => [a.status, a.eventCount])).toEqual([['resolved', 2]]);
+    },
+  );
 
   it(
     'creates an error group once and counts every event ' + 'when the same error reaches both instances together',

@@ -13,7 +13,7 @@ import { signJwt } from './jwt-signer.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 const run = promisify(execFile);
-// A copy of the team's runbook (../shared/seeds/000_2a412f34af9b8f06.txt), so a clone has it.
+// A copy of the team's runbook (docs/runbook.md summarises it), so a clone has its commands.
 const SEED = fileURLToPath(new URL('./fixtures/runbook.txt', import.meta.url));
 // The identity provider /verify trusts (a shared HS256 secret), and a token it issued for USER_TOKEN.
 const JWT = {

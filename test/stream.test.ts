@@ -485,11 +485,19 @@ describeEachDialect('GET /api/v1/stream', (env) => {
             const answers = await Promise.all(keys.map((k) => trigger(service.key, k)));
             expect(answers.every((r) => r.status === 202)).toBe(true);
             const titles = new Set(keys.map((k) => `down: ${k}`));
-            await s.next(
-              () =>
-                [...titles].every((t) => s.events.some((e) => e.event === 'incident.created' && e.data.title === t)),
-              5000,
-            );
+            // Until every incident and at least one timeline entry of each has arrived: a batch's rows may
+            // come in several messages, so the last incident's entries can follow its created row later.
+            await s.next(() => {
+              const created = s.events.filter(
+                (e) => e.event === 'incident.created' && titles.has(String(e.data.title)),
+              );
+              return (
+                created.length === titles.size &&
+                created.every((c) =>
+                  s.events.some((e) => e.event === 'timeline.entry' && e.data.incident_id === c.data.id),
+                )
+              );
+            }, 5000);
             // Per incident, its created row comes before its timeline entries, as they were committed.
             for (const created of s.events.filter(
               (e) => e.event === 'incident.created' && titles.has(String(e.data.title)),

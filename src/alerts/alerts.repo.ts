@@ -153,6 +153,18 @@ export async function insertAlertEvents(db: Db, events: NewAlertEvent[]): Promis
   await insertRows(db, 'alert_events', ['id', 'alert_id', 'at', 'action', 'data'], rows, { max: 256 });
 }
 
+/** An incident's alerts that are not resolved (triggered or acknowledged), oldest first. */
+export async function findOpenAlertsOfIncident(db: Db, incidentId: string): Promise<Alert[]> {
+  const rows = await db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .where('status', '!=', 'resolved')
+    .orderBy('id')
+    .execute();
+  return rows.map(toAlert);
+}
+
 /** How many of an incident's alerts are still triggered, and how many are not resolved. */
 export async function openAlertCounts(db: Db, incidentId: string): Promise<{ triggered: number; unresolved: number }> {
   const rows = await db

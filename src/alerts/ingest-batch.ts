@@ -75,6 +75,12 @@ const integration = (service: Service, ev: AlertEvent): Actor => ({
   role: 'responder',
 });
 
+/**
+ * The advisory lock under which a service's alerts are written: its ingest batches hold it, and so does
+ * a transaction resolving one of its incidents (which resolves the incident's alerts too).
+ */
+export const ingestLockKey = (serviceId: string): string => `ingest:${serviceId}`;
+
 /** Applies the requests in one transaction (the caller's) and returns one result per request, in order. */
 export async function applyBatch(
   trx: Db,
@@ -89,7 +95,7 @@ export async function applyBatch(
   // a second alert or incident, or leave an incident open whose alerts are all resolved.
   await lockKeys(
     trx,
-    [...services.values()].flatMap((s) => (s ? [`ingest:${s.id}`] : [])),
+    [...services.values()].flatMap((s) => (s ? [ingestLockKey(s.id)] : [])),
   );
   await batch.loadOpenAlerts(requests, services);
   const results: IngestResult[] = [];
@@ -181,7 +187,9 @@ class AlertBatch {
     let open = this.open.get(key);
     const current = open?.incidentId ? await this.incidentState(open.incidentId) : undefined;
     if (open && current?.status === 'resolved') {
-      // A responder resolved the incident while its alert was still open: that alert is over, and
+      // An open alert of a resolved incident: resolving an incident resolves its alerts in the same
+      // transaction (and migration 015 resolved those older versions left open), so only an older
+      // instance still running beside this one during an upgrade leaves one. That alert is over, and
       // this trigger is a new problem that must page again, not a silent repeat.
       this.save({ ...open, status: 'resolved', resolvedAt: this.now });
       this.event(open.id, 'resolve', { reason: 'its incident was resolved' });

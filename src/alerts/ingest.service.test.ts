@@ -1,22 +1,10 @@
 import { expect, it } from 'vitest';
+import { alertEvent as ev } from '../../test/alert-events.js';
 import { describeEachDialect } from '../../test/dialects.js';
 import { FakeClock } from '../clock.js';
 import type { AlertEvent } from './event.js';
 
 const MIN = 60_000;
-
-function ev(over: Partial<AlertEvent> & Pick<AlertEvent, 'dedupKey'>): AlertEvent {
-  return {
-    format: 'pagerduty',
-    action: 'trigger',
-    summary: `alert ${over.dedupKey}`,
-    source: 'db-1',
-    severity: 'critical',
-    links: [],
-    images: [],
-    ...over,
-  };
-}
 
 describeEachDialect('alert ingestion', (env) => {
   async function setup(name: string, settings: { groupingWindowSeconds?: number; rules?: unknown[] } = {}) {

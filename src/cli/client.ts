@@ -1,7 +1,8 @@
-// The CLI's HTTP client: VIGIL_URL and VIGIL_TOKEN (default: the admin-token file in the data dir).
-// Light imports only (no database layer): client commands should start fast.
-import { readAdminTokenFile } from '../access/index.js';
-import { loadClientConfig } from '../config.js';
+// The CLI's HTTP client: VIGIL_URL and VIGIL_TOKEN (default: the admin token `vigil serve` saved in
+// its data dir, looked for as ClientConfig.tokenDataDirs says). Light imports only (no database
+// layer): client commands should start fast.
+import { adminTokenFile, readAdminTokenFile } from '../access/index.js';
+import { loadClientConfig, type ClientConfig } from '../config.js';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -19,16 +20,31 @@ export interface Client {
   request<T = unknown>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
 }
 
-export function createClient(env: NodeJS.ProcessEnv = process.env): Client {
-  const config = loadClientConfig(env);
-  const token = config.token ?? readAdminTokenFile(config.dataDir);
+/** The token to send: VIGIL_TOKEN, else the first saved admin token in the config's data dirs. */
+export function clientToken(config: ClientConfig): string | undefined {
+  if (config.token) return config.token;
+  for (const dir of config.tokenDataDirs) {
+    const token = readAdminTokenFile(dir);
+    if (token) return token;
+  }
+  return undefined;
+}
+
+/** Why there is no token, where the CLI looked, and how to give it one. */
+export function noTokenMessage(config: ClientConfig): string {
+  const files = config.tokenDataDirs.map(adminTokenFile);
+  return (
+    `no token: VIGIL_TOKEN is unset and there is no admin token at ${files.join(' or ')}; ` +
+    'set VIGIL_TOKEN to an API token (on the server host: export VIGIL_TOKEN=$(cat <data dir>/admin-token)), ' +
+    "or VIGIL_DATA_DIR to the server's data dir"
+  );
+}
+
+export function createClient(config: ClientConfig = loadClientConfig()): Client {
+  const token = clientToken(config);
   return {
     async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-      if (!token && !options.pagerDuty) {
-        throw new CliError(
-          `no token: set VIGIL_TOKEN, or run on the server host where ${config.dataDir}/admin-token exists`,
-        );
-      }
+      if (!token && !options.pagerDuty) throw new CliError(noTokenMessage(config));
       let response: Response;
       try {
         response = await fetch(`${config.url}${path}`, {

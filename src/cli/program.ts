@@ -20,8 +20,9 @@ export function buildProgram(local: LocalCommands): Command {
   const program = new Command('vigil')
     .description(
       'Vigil: self-hosted incident response.\n' +
-        'Client commands talk to VIGIL_URL (default http://127.0.0.1:8080) ' +
-        'with VIGIL_TOKEN (default: <data dir>/admin-token).',
+        'Client commands talk to VIGIL_URL (default http://127.0.0.1:8080) with VIGIL_TOKEN; without it, ' +
+        'with the admin token the server saved: $VIGIL_DATA_DIR/admin-token, or when VIGIL_DATA_DIR is unset ' +
+        './data/admin-token, then data/admin-token in the folder Vigil runs from.',
     )
     .version('0.1.0');
 

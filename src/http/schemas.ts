@@ -1,18 +1,9 @@
 // Request pieces shared by the route files. Strings never carry NUL (PostgreSQL text refuses it),
 // so it is refused here at the edge with a 400 instead of failing in the database.
 import { z } from 'zod';
+import { validZone } from '../schedules/index.js';
 
 const noNul = (s: string) => !s.includes('\u0000');
-
-/** Whether the runtime's time zone data knows the zone (the same check luxon makes). */
-function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone);
-  } catch {
-    return false;
-  }
-}
 
 /** Free text of up to `max` characters, trimmed, not empty. */
 export const text = (max: number) =>

@@ -69,6 +69,12 @@ export interface IncidentEvents {
    */
   'incident.opened': { trx: Db; incidents: readonly Incident[]; at: Date };
   'incident.acknowledged': IncidentChange;
+  /**
+   * An incident about to be resolved by `actor`, inside the transaction, before its row changes (so a
+   * subscriber can take locks that come before the incident's in the lock order); a subscriber that
+   * throws stops the resolve. "incident.resolved" follows once the row says resolved.
+   */
+  'incident.resolving': { trx: Db; incident: Incident; actor: Actor; at: Date };
   'incident.resolved': IncidentChange;
   'incident.reopened': IncidentChange;
   'incident.severity_changed': IncidentChange;
@@ -366,7 +372,13 @@ export function createIncidentsService(deps: IncidentsDeps) {
     }
   }
 
-  async function resolveIn(trx: Db, incident: Incident, actor: Actor, now: Date, note?: string): Promise<void> {
+  async function resolveIn(trx: Db, given: Incident, actor: Actor, now: Date, note?: string): Promise<void> {
+    nextStatus(given.status, 'resolve'); // refused before anything is locked or written
+    await publish('incident.resolving', { trx, incident: given, actor, at: now });
+    // A subscriber may have waited for a lock (its service's ingest batch) while that transaction
+    // changed the incident (raised its severity, resolved it): go on from the row as it is now, since
+    // the transition writes the whole row back.
+    const incident = await load(given.id, trx);
     const status = nextStatus(incident.status, 'resolve');
     await transition(trx, incident, 'resolve', {
       ...incident,

@@ -22,7 +22,7 @@ import { deleteRule, insertRule, rulesOf, type NotificationRule } from './rules.
 import { deleteStakeholder, insertStakeholder, listStakeholders, type Stakeholder } from './stakeholders.repo.js';
 import { incidentFields, render } from './template.js';
 import { createTemplatesService, type TemplateKey } from './templates.service.js';
-import { nextUpdateDue } from './update-due.js';
+import { nextUpdateDue, UPDATE_CADENCE_MS } from './update-due.js';
 
 export interface NotifyDeps {
   db: Db;
@@ -350,7 +350,8 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
      * Where the incident's status updates stand: when the next one is due (null: none is); whether an
      * update is overdue (its due time passed, or reminders went out for missed ones since the last
      * update, as the engine moves the due time on with each reminder); when the last update was sent;
-     * and the time an update sent now would announce by default.
+     * the time an update sent now would announce by default; the severity's cadence; and whether
+     * updates are still needed at all (not once the incident is resolved).
      */
     async updateSchedule(
       actor: Actor,
@@ -361,6 +362,8 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
       missed: number;
       lastUpdateAt: Date | null;
       defaultNextUpdateAt: Date | null;
+      cadenceMs: number | null;
+      updatesNeeded: boolean;
     }> {
       const incident = await incidents.get(actor, incidentRef);
       const now = clock.now();
@@ -374,6 +377,10 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
         missed,
         lastUpdateAt: schedule?.basis === 'update' ? schedule.basisAt : null,
         defaultNextUpdateAt: open ? nextUpdateDue(incident.severity, now) : null,
+        // Both said outright, so a reader never has to guess why the two times above are null: "resolved,
+        // nothing more is needed" and "this severity has no cadence" read differently to stakeholders.
+        cadenceMs: UPDATE_CADENCE_MS[incident.severity] ?? null,
+        updatesNeeded: open,
       };
     },
 

@@ -7,3 +7,4 @@ export {
 export type { Schedule } from './schedules.repo.js';
 export type { Shift, Layer, Override, FixedSchedule, Rotation, Restriction, RotationKind } from './schedule.js';
 export { renderCalendar } from './ical.js';
+export { validZone } from './rotation.js';

@@ -454,6 +454,8 @@ describe('validateRotation and validZone', () => {
     ['Fantasia/Castle', false],
     ['', false],
     ['+01:00', false],
+    ['-0500', false],
+    ['Etc/GMT+1', true],
   ])('validZone(%j) is %s', (zone, valid) => {
     expect(validZone(zone)).toBe(valid);
   });

@@ -22,9 +22,14 @@ export interface RotationShift {
   end: Date;
 }
 
-/** True for IANA zone names the runtime knows ("Europe/Berlin"); the edge checks this before storing. */
+/**
+ * True for IANA zone names the runtime knows ("Europe/Berlin"); the edge checks this before storing.
+ * A name starts with a letter: from Node 22 the runtime's Intl (which luxon asks) also takes UTC offsets
+ * such as "+01:00" for zones, which Node 20 refuses, and an offset has no rules, so it stays refused
+ * on every runtime.
+ */
 export function validZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && IANAZone.isValidZone(zone);
 }
 
 /** Everything wrong with a rotation, as sentences for the API to return; empty when it is usable. */

@@ -14,6 +14,7 @@ import * as monitors from './011-monitors.js';
 import * as errors from './012-errors.js';
 import * as sessions from './013-sessions.js';
 import * as sendStarted from './014-send-started.js';
+import * as resolveAlertsOfResolvedIncidents from './015-resolve-alerts-of-resolved-incidents.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '012-errors': errors,
   '013-sessions': sessions,
   '014-send-started': sendStarted,
+  '015-resolve-alerts-of-resolved-incidents': resolveAlertsOfResolvedIncidents,
 };

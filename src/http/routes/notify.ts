@@ -226,7 +226,8 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
         summary:
           'When the next status update is due (null: none is), ' +
           'whether one is overdue (missed: reminders since the last update), when the last was sent, ' +
-          'and what an update sent now would announce by default',
+          'what an update sent now would announce by default, the severity’s cadence, ' +
+          'and whether updates are still needed (not once resolved)',
         params: idParams,
       },
     },
@@ -238,6 +239,8 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
         missed: s.missed,
         last_update_at: s.lastUpdateAt?.toISOString() ?? null,
         default_next_update_at: s.defaultNextUpdateAt?.toISOString() ?? null,
+        cadence_seconds: s.cadenceMs === null ? null : s.cadenceMs / 1000,
+        updates_needed: s.updatesNeeded,
       } satisfies z.input<typeof views.UpdateSchedule>;
     },
   );

@@ -114,6 +114,13 @@ export const UpdateSchedule = z
     missed: z.number(),
     last_update_at: z.string().nullable(),
     default_next_update_at: z.string().nullable(),
+    cadence_seconds: z
+      .number()
+      .nullable()
+      .describe('How often the severity expects a status update (P0 1800, P1 3600); null: it has no cadence.'),
+    updates_needed: z
+      .boolean()
+      .describe('False once the incident is resolved: no update is due, none is reminded of, none is announced.'),
   })
   .describe('GET /api/v1/incidents/{id}/updates/next.');
 

@@ -156,6 +156,10 @@ export interface UpdateSchedule {
   missed: number;
   last_update_at: string | null;
   default_next_update_at: string | null;
+  /** How often the severity expects a status update (P0 1800, P1 3600); null: it has no cadence. */
+  cadence_seconds: number | null;
+  /** False once the incident is resolved: no update is due, none is reminded of, none is announced. */
+  updates_needed: boolean;
 }
 
 /** POST /api/v1/incidents/{id}/updates. */
