@@ -164,7 +164,8 @@ async function main() {
     const liveStarted = performance.now();
     await send('bench live incident: appears on top');
     await page.waitForFunction(
-      () => document.querySelector('.incidents tbody tr[data-row]')?.textContent?.includes('bench live incident') ?? false,
+      () =>
+        document.querySelector('.incidents tbody tr[data-row]')?.textContent?.includes('bench live incident') ?? false,
       undefined,
       { timeout: 30_000 },
     );
