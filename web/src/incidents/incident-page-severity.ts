@@ -54,9 +54,12 @@ export const UPDATE_CADENCE_MS: Readonly<Partial<Record<Severity, number>>> = {
   P1: 60 * 60_000,
 };
 
-/** "every 30 minutes", "every hour", or null when the severity has no cadence. */
-export function cadenceText(severity: Severity): string | null {
-  const ms = UPDATE_CADENCE_MS[severity];
+/**
+ * "every 30 minutes", "every hour", or null when there is no cadence: for a severity (the table above, used
+ * to say what a change would do) or for a cadence in seconds as the server states it for an incident.
+ */
+export function cadenceText(of: Severity | { seconds: number | null }): string | null {
+  const ms = typeof of === 'string' ? UPDATE_CADENCE_MS[of] : of.seconds === null ? undefined : of.seconds * 1000;
   if (!ms) return null;
   const [n, unit] = ms % 3_600_000 === 0 ? [ms / 3_600_000, 'hour'] : [ms / 60_000, 'minute'];
   return n === 1 ? `every ${unit}` : `every ${count(n, unit)}`;

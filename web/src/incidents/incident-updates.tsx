@@ -23,12 +23,12 @@ export function dueText(
   now: number,
 ): { text: string; overdue: boolean } {
   const next = schedule.next_update_at;
-  if (incident.status === 'resolved')
+  if (!schedule.updates_needed)
     return {
       text: 'Resolved: no more updates are due. Post a final update if customers need one.',
       overdue: false,
     };
-  const cadence = cadenceText(incident.severity);
+  const cadence = cadenceText({ seconds: schedule.cadence_seconds });
   if (!next)
     return {
       text: cadence
@@ -59,8 +59,9 @@ export function dueText(
 
 /** The line under "Next update by": what leaving it empty means for this incident. */
 export function nextHint(schedule: UpdateSchedule | undefined, incident: IncidentDetail): string {
-  if (incident.status === 'resolved') return 'Resolved: leave it empty, no next update is needed.';
-  const cadence = cadenceText(incident.severity);
+  if (incident.status === 'resolved' || schedule?.updates_needed === false)
+    return 'Resolved: leave it empty, no next update is needed.';
+  const cadence = cadenceText(schedule ? { seconds: schedule.cadence_seconds } : incident.severity);
   if (cadence && schedule?.default_next_update_at)
     return `Empty: the usual ${cadence}, so by ${clock(schedule.default_next_update_at)}.`;
   return `Empty: no next update is scheduled (${incident.severity} has no regular cadence).`;
