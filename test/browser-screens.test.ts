@@ -133,13 +133,18 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     await page.waitForTimeout(250);
   }
 
+  /**
+   * Saves the screen as a picture: the whole page on a desktop, what the phone's screen shows at 360 px (a
+   * whole-page picture would draw the bottom navigation, fixed to the screen, across the middle of it).
+   */
   async function photograph(page: Page, name: string): Promise<void> {
+    const fullPage = (page.viewportSize()?.width ?? 0) > 600;
     const dirs = [path.join(RESULTS, 'screens')];
     const docs = process.env.VIGIL_SCREENSHOTS;
     if (docs && IN_README.has(name.replace(/-(1280|360)-(light|dark)$/, ''))) dirs.push(path.resolve(docs));
     for (const dir of dirs) {
       fs.mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+      await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage, animations: 'disabled' });
     }
   }
 
