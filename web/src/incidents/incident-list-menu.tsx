@@ -4,8 +4,8 @@
 // rendering while scrolling, so the list shares one.
 import { Ellipsis } from 'lucide-react';
 import { useMemo } from 'react';
-import { Menu, MenuItem, Popover, Separator, type Key } from 'react-aria-components';
-import type { MenuAction } from '../ui/index.ts';
+import { Menu, Popover, type Key } from 'react-aria-components';
+import { menuItems, type MenuAction } from '../ui/index.ts';
 
 /** A row's "Actions for …" button; it says whether its menu is the one open. */
 export function RowMenuButton({
@@ -74,13 +74,7 @@ export function RowMenu({
           onAction(String(key));
         }}
       >
-        {actions.flatMap(({ id, label: text, icon: Icon, danger, separated }) => [
-          ...(separated ? [<Separator key={`${id}-sep`} className="ui-menu-separator" />] : []),
-          <MenuItem key={id} id={id} textValue={text} className={danger ? 'ui-menu-item ui-danger' : 'ui-menu-item'}>
-            {Icon && <Icon size={15} aria-hidden />}
-            {text}
-          </MenuItem>,
-        ])}
+        {menuItems(actions)}
       </Menu>
     </Popover>
   );

@@ -8,7 +8,7 @@ export { Button, ButtonLink, IconButton, type ButtonProps, type Variant } from '
 export { DateTimeField } from './date-time.tsx';
 export { ConfirmDialog, Dialog } from './dialog.tsx';
 export { EmptyState, Skeleton } from './empty-state.tsx';
-export { ActionMenu, type MenuAction } from './menu.tsx';
+export { ActionMenu, menuItems, type MenuAction } from './menu.tsx';
 export { ComboBox, Select, type Option, type SelectProps } from './select.tsx';
 export { DataTable, type Column } from './table.tsx';
 export { Tabs, type TabItem } from './tabs.tsx';

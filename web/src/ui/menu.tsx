@@ -42,15 +42,20 @@ export function ActionMenu({
       )}
       <Popover className="ui-popover" placement="bottom end" offset={4}>
         <AriaMenu className="ui-menu" disabledKeys={disabledKeys} onAction={(key: Key) => onAction(String(key))}>
-          {actions.flatMap(({ id, label: text, icon: Icon, danger, separated }) => [
-            ...(separated ? [<Separator key={`${id}-sep`} className="ui-menu-separator" />] : []),
-            <MenuItem key={id} id={id} textValue={text} className={danger ? 'ui-menu-item ui-danger' : 'ui-menu-item'}>
-              {Icon && <Icon size={15} aria-hidden />}
-              {text}
-            </MenuItem>,
-          ])}
+          {menuItems(actions)}
         </AriaMenu>
       </Popover>
     </MenuTrigger>
   );
+}
+
+/** The items of a menu of `actions` (with their separators), for a menu built around another trigger. */
+export function menuItems(actions: readonly MenuAction[]): ReactNode[] {
+  return actions.flatMap(({ id, label: text, icon: Icon, danger, separated }) => [
+    ...(separated ? [<Separator key={`${id}-sep`} className="ui-menu-separator" />] : []),
+    <MenuItem key={id} id={id} textValue={text} className={danger ? 'ui-menu-item ui-danger' : 'ui-menu-item'}>
+      {Icon && <Icon size={15} aria-hidden />}
+      {text}
+    </MenuItem>,
+  ]);
 }
