@@ -4,10 +4,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { api, type Analysis, type DbHealth, type PoolStatus, type RegisteredDatabase } from '../shared/api.ts';
 import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
-import { count, DataTable, Details, type Column } from '../ui/index.ts';
+import { count, DataTable, Details, Select, type Column } from '../ui/index.ts';
 import { bytes, ms, pct, useFunction } from './dashboard-api.ts';
 import { Failed, Frame, Since, Tag } from './dashboard-frame.tsx';
 import { Kpi, Kpis } from './dashboard-kpi.tsx';
+
+/** The database choice that stands for Vigil's own (an option id cannot be empty). */
+const OWN = 'own';
 
 const seconds = (n: number | null) => (n === null ? '—' : `${Math.round(n * 10) / 10} s`);
 
@@ -44,17 +47,16 @@ export function DatabasePerformance() {
       fetching={health.isFetching || pool.isFetching || analysis.isFetching}
       onRefresh={() => void queryClient.invalidateQueries({ queryKey: ['function', 'database-scalability'] })}
       controls={
-        <label className="dash-field">
-          Database
-          <select value={database} onChange={(e) => setDatabase(e.target.value)}>
-            <option value="">Vigil's own database</option>
-            {(registered.data?.data ?? []).map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({d.location})
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          className="dash-field"
+          label="Database"
+          value={database || OWN}
+          onChange={(id) => setDatabase(id === OWN ? '' : id)}
+          options={[
+            { id: OWN, label: "Vigil's own database" },
+            ...(registered.data?.data ?? []).map((d) => ({ id: d.id, label: d.name, detail: d.location })),
+          ]}
+        />
       }
     >
       {health.isError && <Failed what="the database health check" error={health.error} />}

@@ -13,11 +13,14 @@ import {
 } from '../shared/api.ts';
 import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
 import { getServices } from '../shared/service-api.ts';
-import { Button, count, DataTable, type Column } from '../ui/index.ts';
+import { Button, count, DataTable, Select, type Column } from '../ui/index.ts';
 import { seriesSummary } from './chart-summary.ts';
 import { clock, REFRESH_MS, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Failed, Frame, Since, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { Kpi, Kpis, type Trend } from './dashboard-kpi.tsx';
+
+/** The service filter's choice for no filter (an option id cannot be empty). */
+const ALL = 'all';
 
 const LEVEL_TONE: Record<string, 'bad' | 'warn' | 'quiet'> = { fatal: 'bad', error: 'bad', warning: 'warn' };
 
@@ -124,17 +127,16 @@ export function ErrorTracking({ canResolve }: { canResolve: boolean }) {
       controls={
         <>
           <WindowSelect value={window_} onChange={setWindow} />
-          <label className="dash-field">
-            Service
-            <select value={service} onChange={(e) => setService(e.target.value)}>
-              <option value="">All services</option>
-              {(services.data?.data ?? []).map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            className="dash-field"
+            label="Service"
+            value={service || ALL}
+            onChange={(id) => setService(id === ALL ? '' : id)}
+            options={[
+              { id: ALL, label: 'All services' },
+              ...(services.data?.data ?? []).map((s) => ({ id: s.id, label: s.name })),
+            ]}
+          />
         </>
       }
     >

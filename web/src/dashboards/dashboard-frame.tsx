@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { TimeWindow } from '../shared/api.ts';
 import { useNow } from '../shared/use-now.ts';
-import { absolute, ago, Badge, Button, Details, type Tone } from '../ui/index.ts';
+import { absolute, ago, Badge, Button, Details, Select, type Tone } from '../ui/index.ts';
 import { clock, TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
 
 export function Frame(props: {
@@ -49,16 +49,13 @@ export function Frame(props: {
 
 export function WindowSelect({ value, onChange }: { value: TimeWindow; onChange: (w: TimeWindow) => void }) {
   return (
-    <label className="dash-field">
-      Time window
-      <select value={value} onChange={(e) => onChange(e.target.value as TimeWindow)}>
-        {TIME_WINDOWS.map((w) => (
-          <option key={w} value={w}>
-            {WINDOW_LABEL[w]}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Select
+      className="dash-field"
+      label="Time window"
+      value={value}
+      onChange={(id) => onChange(id as TimeWindow)}
+      options={TIME_WINDOWS.map((w) => ({ id: w, label: WINDOW_LABEL[w] }))}
+    />
   );
 }
 

@@ -8,7 +8,7 @@ import { CopyButton } from './service-copy.tsx';
 import { createMonitor, getChecks, getMonitors, monitorStateLabel, setPaused } from '../shared/service-api.ts';
 import { Sparkline } from '../shared/sparkline.tsx';
 import { Problem } from '../shared/ui-kit.tsx';
-import { absolute, Badge, Button, EmptyState, type Tone } from '../ui/index.ts';
+import { absolute, Badge, Button, EmptyState, Select, type Tone } from '../ui/index.ts';
 
 const SPARK_CHECKS = 30;
 
@@ -96,16 +96,12 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
           Monitor name
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
         </label>
-        <label>
-          Kind
-          <select value={kind} onChange={(e) => setKind(e.target.value as keyof typeof KINDS)}>
-            {Object.entries(KINDS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Kind"
+          value={kind}
+          onChange={(id) => setKind(id as keyof typeof KINDS)}
+          options={Object.entries(KINDS).map(([id, label]) => ({ id, label }))}
+        />
         {kind !== 'heartbeat' && (
           <label>
             Target
@@ -118,16 +114,12 @@ function AddMonitor({ serviceId }: { serviceId: string }) {
             />
           </label>
         )}
-        <label>
-          {kind === 'heartbeat' ? 'Expected every' : 'Check every'}
-          <select value={every} onChange={(e) => setEvery(Number(e.target.value))}>
-            {EVERY.map(([seconds, label]) => (
-              <option key={seconds} value={seconds}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label={kind === 'heartbeat' ? 'Expected every' : 'Check every'}
+          value={String(every)}
+          onChange={(id) => setEvery(Number(id))}
+          options={EVERY.map(([seconds, label]) => ({ id: String(seconds), label }))}
+        />
         <Button type="submit" isDisabled={add.isPending || !name.trim()}>
           Add monitor
         </Button>

@@ -18,7 +18,7 @@ import {
   rotateKey,
   startMaintenance,
 } from '../shared/service-api.ts';
-import { absolute, Button, count } from '../ui/index.ts';
+import { absolute, Button, count, Select } from '../ui/index.ts';
 import { KEY_PLACEHOLDER, snippets } from './service-snippets.ts';
 import { ServiceState } from './service-state.tsx';
 import { SnippetBlock } from './service-snippet-block.tsx';
@@ -174,16 +174,12 @@ export function ServicePage({ id, session }: { id: string; session: Session }) {
             </Button>
           ) : (
             <form className="maintenance-form" onSubmit={submitMaintenance}>
-              <label>
-                Duration
-                <select value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
-                  {DURATIONS.map(([seconds, label]) => (
-                    <option key={seconds} value={seconds}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Select
+                label="Duration"
+                value={String(duration)}
+                onChange={(id) => setDuration(Number(id))}
+                options={DURATIONS.map(([seconds, label]) => ({ id: String(seconds), label }))}
+              />
               <label>
                 Reason (optional)
                 <input
