@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { onCallAt, resolveShifts, validateRestriction } from './resolve.js';
 import { rotationUserAt } from './rotation.js';
+import { largeSchedule } from '../../test/fixtures/large-schedule.js';
 import type {
   FixedSchedule,
   Layer,
@@ -764,37 +765,20 @@ describe('resolveShifts against the instant-by-instant reference', () => {
   });
 });
 
-describe('performance', () => {
-  it('resolves 4 weeks of an hourly rotation with 3 layers and 50 overrides well under 50 ms', () => {
-    const d = def(
-      [
-        layer('hourly', rot('hourly', '2026-01-01T00:00Z', ['a', 'b', 'c', 'd', 'e'])),
-        layer('business', rot('daily', '2026-01-01T08:00Z', ['b1', 'b2']), [
-          { days: WEEKDAYS, start: '09:00', end: '17:00' },
-        ]),
-        layer('nights', rot('custom', '2026-01-01T00:00Z', ['w1', 'w2', 'w3'], 4 * 3600), [
-          { start: '22:00', end: '06:00' },
-          { days: [6, 7], start: '10:00', end: '14:00' },
-        ]),
-      ],
-      Array.from({ length: 50 }, (_, i) => {
-        const start = Date.parse('2026-03-02T00:00Z') + i * 13 * HOURS;
-        const kinds: Array<[string | null, string | null]> = [
-          ['x', 'a'],
-          ['y', null],
-          [null, 'b1'],
-          ['z', 'w2'],
-        ];
-        const [userId, replacesUserId] = kinds[i % kinds.length] as [string | null, string | null];
-        return { id: `o${i}`, userId, replacesUserId, start: new Date(start), end: new Date(start + 5 * HOURS) };
-      }),
-    );
+describe('a large schedule', () => {
+  // How fast this resolves is measured by `npm run bench:schedules` (docs/benchmarks.md), not asserted here:
+  // a timed assertion fails on a loaded machine without anything being wrong.
+  it('resolves 4 weeks of an hourly rotation with 3 layers and 50 overrides into ordered shifts in the window', () => {
+    const d = largeSchedule();
     const [from, to] = [new Date('2026-03-16T00:00Z'), new Date('2026-04-13T00:00Z')]; // spans spring forward
-    resolveShifts(d, from, to); // warm-up (JIT, Intl caches)
-    const started = performance.now();
     const shifts = resolveShifts(d, from, to);
-    const elapsed = performance.now() - started;
     expect(shifts.length).toBeGreaterThan(300);
-    expect(elapsed).toBeLessThan(50);
+    for (const [i, s] of shifts.entries()) {
+      expect(s.start.getTime()).toBeLessThan(s.end.getTime());
+      expect(s.start.getTime()).toBeGreaterThanOrEqual(from.getTime());
+      expect(s.end.getTime()).toBeLessThanOrEqual(to.getTime());
+      if (i > 0) expect(s.start.getTime()).toBeGreaterThanOrEqual((shifts[i - 1] as Shift).start.getTime());
+    }
+    expect(shifts.filter((s) => s.source === 'override').length).toBeGreaterThan(0);
   });
 });
