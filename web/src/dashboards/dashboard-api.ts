@@ -56,7 +56,3 @@ export function bytes(n: number | null | undefined): string {
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
-
-const CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-/** "14:05 CET": a time of today with its zone named, for windows and refresh stamps. */
-export const clock = (iso: string) => CLOCK.format(new Date(iso));

@@ -13,9 +13,9 @@ import {
 } from '../shared/api.ts';
 import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
 import { getServices } from '../shared/service-api.ts';
-import { Button, count, DataTable, Select, type Column } from '../ui/index.ts';
+import { Button, clockTime, count, DataTable, Select, type Column } from '../ui/index.ts';
 import { seriesSummary } from './chart-summary.ts';
-import { clock, REFRESH_MS, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
+import { REFRESH_MS, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Failed, Frame, Since, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { Kpi, Kpis, type Trend } from './dashboard-kpi.tsx';
 
@@ -242,11 +242,11 @@ function Analytics({
           summary={
             t.events === 0
               ? 'No error events in this window.'
-              : `${count(t.events, 'event')} from ${clock(data.since)} to ${clock(data.until)}; ` +
+              : `${count(t.events, 'event')} from ${clockTime(data.since)} to ${clockTime(data.until)}; ` +
                 `per ${bucket}: ${seriesSummary(
                   series.map((p) => p.events),
                   (n) => String(n),
-                )}; the busiest began ${busiest ? clock(busiest.at) : '—'}.`
+                )}; the busiest began ${busiest ? clockTime(busiest.at) : '—'}.`
           }
           options={options}
           data={chartData}

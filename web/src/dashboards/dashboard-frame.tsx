@@ -5,8 +5,8 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { TimeWindow } from '../shared/api.ts';
 import { useNow } from '../shared/use-now.ts';
-import { absolute, ago, Badge, Button, Details, Select, type Tone } from '../ui/index.ts';
-import { clock, TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
+import { absolute, ago, Badge, Button, clockTime, Details, Select, type Tone } from '../ui/index.ts';
+import { TIME_WINDOWS, WINDOW_LABEL } from './dashboard-api.ts';
 
 export function Frame(props: {
   id: string;
@@ -33,8 +33,8 @@ export function Frame(props: {
         {props.controls}
         <span className="dash-refresh">
           <span className="dash-updated" title={props.generatedAt && absolute(props.generatedAt)}>
-            {props.fetching ? 'Refreshing…' : props.generatedAt ? `Updated ${clock(props.generatedAt)}` : ''} · every 30
-            s
+            {props.fetching ? 'Refreshing…' : props.generatedAt ? `Updated ${clockTime(props.generatedAt)}` : ''} ·
+            every 30 s
           </span>
           <Button size="sm" icon={RefreshCw} onPress={props.onRefresh} isDisabled={props.fetching}>
             Refresh now

@@ -6,9 +6,9 @@ import { Link } from 'react-router';
 import type { Figures, HealthCheck, PerformanceReport, TimeWindow } from '../shared/api.ts';
 import { Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
 import { openIncidentsText } from '../shared/service-api.ts';
-import { count, DataTable, type Column } from '../ui/index.ts';
+import { clockTime, count, DataTable, type Column } from '../ui/index.ts';
 import { versus } from './chart-summary.ts';
-import { clock, ms, pct, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
+import { ms, pct, useFunction, WINDOW_LABEL } from './dashboard-api.ts';
 import { Card, Failed, Frame, Since, Tag, WindowSelect } from './dashboard-frame.tsx';
 import { Kpi, Kpis } from './dashboard-kpi.tsx';
 
@@ -281,9 +281,9 @@ function Performance({ report }: { report: PerformanceReport }) {
   return (
     <>
       <p className="hint">
-        From {clock(report.window.from)} to {clock(report.window.to)}, compared with {report.baseline.description}. A
-        service is degraded when its p95 (the time 95 % of checks stay under) is more than twice its usual (P2), or more
-        than three times (P1).
+        From {clockTime(report.window.from)} to {clockTime(report.window.to)}, compared with{' '}
+        {report.baseline.description}. A service is degraded when its p95 (the time 95 % of checks stay under) is more
+        than twice its usual (P2), or more than three times (P1).
       </p>
       {measured.length === 0 ? (
         <p className="notice">No checks in this window. Response times come from the services' monitors.</p>

@@ -6,15 +6,11 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useEffect, useState, type FormEvent } from 'react';
 import type { IncidentDetail, UpdateSchedule } from '../shared/api.ts';
 import { age, countdown } from '../shared/format.ts';
-import { absolute, Button, count, DateTimeField, toast } from '../ui/index.ts';
+import { absolute, Button, clockTime, count, DateTimeField, toast } from '../ui/index.ts';
 import { getUpdateSchedule, previewNotification, previewUpdate, sendUpdate, type UpdateDraft } from './incident-api.ts';
 import { cadenceText } from './incident-page-severity.ts';
 
 const PREVIEW_DELAY_MS = 350;
-
-/** "14:05 CET": a time of today with its zone named, for the due line and the hint. */
-const clock = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
 
 /** The due line: what stakeholders were promised and whether that promise is kept. */
 export function dueText(
@@ -42,17 +38,17 @@ export function dueText(
     return {
       text:
         `Update overdue: ${schedule.missed} missed since the last one (reminders went out). ` +
-        `Next slot ${c.text} (${clock(next)}).`,
+        `Next slot ${c.text} (${clockTime(next)}).`,
       overdue: true,
     };
   if (c.overdue || schedule.overdue)
     return {
-      text: `Next update overdue: was due ${clock(next)}, ${c.text.replace(' overdue', '')} ago.`,
+      text: `Next update overdue: was due ${clockTime(next)}, ${c.text.replace(' overdue', '')} ago.`,
       overdue: true,
     };
   const usual = cadence ? ` ${incident.severity} incidents update stakeholders ${cadence}.` : '';
   return {
-    text: `Next update due ${c.text} (${clock(next)}).${usual}`,
+    text: `Next update due ${c.text} (${clockTime(next)}).${usual}`,
     overdue: false,
   };
 }
@@ -63,7 +59,7 @@ export function nextHint(schedule: UpdateSchedule | undefined, incident: Inciden
     return 'Resolved: leave it empty, no next update is needed.';
   const cadence = cadenceText(schedule ? { seconds: schedule.cadence_seconds } : incident.severity);
   if (cadence && schedule?.default_next_update_at)
-    return `Empty: the usual ${cadence}, so by ${clock(schedule.default_next_update_at)}.`;
+    return `Empty: the usual ${cadence}, so by ${clockTime(schedule.default_next_update_at)}.`;
   return `Empty: no next update is scheduled (${incident.severity} has no regular cadence).`;
 }
 

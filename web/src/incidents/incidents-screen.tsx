@@ -216,7 +216,7 @@ export function Incidents({ role }: { role: Role }) {
         <NoIncidents filtered={filterKey !== ''} onClear={() => setFilter(filterFromParams(new URLSearchParams()))} />
       ) : (
         <table
-          className="incidents incident-list"
+          className="incidents incident-list ui-table"
           aria-label="Incidents, newest first"
           aria-rowcount={rows.length + 1}
           data-loaded={rows.length}

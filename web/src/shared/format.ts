@@ -1,13 +1,6 @@
 // Shared display rules: severities as words (never colour alone), ages and countdowns, and the
 // guard that keeps single-key shortcuts out of text fields.
-import type { Severity } from './api.ts';
-
-export const SEVERITY_LABEL: Record<Severity, string> = {
-  P0: 'P0 critical',
-  P1: 'P1 high',
-  P2: 'P2 medium',
-  P3: 'P3 low',
-};
+export { SEVERITY_LABEL } from '../ui/index.ts';
 
 /** "3m", "2h", "5d": how long ago `iso` was, relative to `now`. */
 export function age(iso: string, now: number): string {

@@ -13,13 +13,19 @@ export function Badge({ tone = 'neutral', children, title }: { tone?: Tone; chil
   );
 }
 
-const SEVERITY_WORD: Record<SeverityLevel, string> = { P0: 'critical', P1: 'high', P2: 'medium', P3: 'low' };
+/** A severity as words, never colour alone: "P1 high". */
+export const SEVERITY_LABEL: Readonly<Record<SeverityLevel, string>> = {
+  P0: 'P0 critical',
+  P1: 'P1 high',
+  P2: 'P2 medium',
+  P3: 'P3 low',
+};
 
-/** "P1" in the severity's colour; `long` adds the word ("P1 high"). */
+/** "P1" in the severity's colour; `long` shows the word too ("P1 high"), which the title always gives. */
 export function SeverityBadge({ severity, long = false }: { severity: SeverityLevel; long?: boolean }) {
   return (
-    <span className={`ui-badge ui-sev ui-sev-${severity}`} title={`${severity} ${SEVERITY_WORD[severity]}`}>
-      {long ? `${severity} ${SEVERITY_WORD[severity]}` : severity}
+    <span className={`ui-badge ui-sev ui-sev-${severity}`} title={SEVERITY_LABEL[severity]}>
+      {long ? SEVERITY_LABEL[severity] : severity}
     </span>
   );
 }

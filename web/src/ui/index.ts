@@ -3,7 +3,15 @@
 import './tokens.css';
 import './ui.css';
 
-export { Badge, SeverityBadge, StatusBadge, type SeverityLevel, type StatusWord, type Tone } from './badge.tsx';
+export {
+  Badge,
+  SEVERITY_LABEL,
+  SeverityBadge,
+  StatusBadge,
+  type SeverityLevel,
+  type StatusWord,
+  type Tone,
+} from './badge.tsx';
 export { Button, ButtonLink, IconButton, type ButtonProps, type Variant } from './button.tsx';
 export { DateTimeField } from './date-time.tsx';
 export { ConfirmDialog, Dialog } from './dialog.tsx';
@@ -14,5 +22,5 @@ export { DataTable, type Column } from './table.tsx';
 export { Tabs, type TabItem } from './tabs.tsx';
 export { applyTheme, storedTheme, ThemeSwitch, type Theme } from './theme.tsx';
 export { toast, Toasts } from './toast.tsx';
-export { absolute, ago, count, zoneName } from './words.ts';
+export { absolute, ago, clockTime, count, zoneName } from './words.ts';
 export { Details } from './details.tsx';

@@ -45,6 +45,21 @@ function Options({ options }: { options: readonly Option[] }) {
   );
 }
 
+/** What follows a select's or combobox's control: its description, its error, and the list of options. */
+function FieldFoot({ description, options }: { description?: ReactNode; options: readonly Option[] }) {
+  return (
+    <>
+      {description && (
+        <Text slot="description" className="ui-description">
+          {description}
+        </Text>
+      )}
+      <FieldError className="ui-field-error" />
+      <Options options={options} />
+    </>
+  );
+}
+
 export interface SelectProps {
   label: string;
   options: readonly Option[];
@@ -89,13 +104,7 @@ export function Select({
         <SelectValue className="ui-select-value" />
         <ChevronDown size={16} aria-hidden />
       </AriaButton>
-      {description && (
-        <Text slot="description" className="ui-description">
-          {description}
-        </Text>
-      )}
-      <FieldError className="ui-field-error" />
-      <Options options={options} />
+      <FieldFoot description={description} options={options} />
     </AriaSelect>
   );
 }
@@ -132,13 +141,7 @@ export function ComboBox({
           <ChevronDown size={16} aria-hidden />
         </AriaButton>
       </div>
-      {description && (
-        <Text slot="description" className="ui-description">
-          {description}
-        </Text>
-      )}
-      <FieldError className="ui-field-error" />
-      <Options options={options} />
+      <FieldFoot description={description} options={options} />
     </AriaComboBox>
   );
 }

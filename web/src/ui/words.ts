@@ -24,7 +24,7 @@ const STEPS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
 export function ago(iso: string, now: number): string {
   let amount = (Date.parse(iso) - now) / 1000;
   for (const [unit, size] of STEPS) {
-    if (Math.abs(amount) < size || unit === 'year') return relative.format(Math.round(amount), unit);
+    if (Math.abs(amount) < size) return relative.format(Math.round(amount), unit); // years: size Infinity
     amount /= size;
   }
   return relative.format(Math.round(amount), 'year');
@@ -42,6 +42,11 @@ export function absolute(iso: string, timeZone?: string): string {
     timeZoneName: 'short',
   }).format(new Date(iso));
 }
+
+const CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+
+/** "14:05 CET": a time of today with the browser's zone named (due times, refresh stamps, windows). */
+export const clockTime = (iso: string): string => CLOCK.format(new Date(iso));
 
 /** "Europe/Berlin, CET": the IANA name people configure and the short name they read. */
 export function zoneName(timeZone: string, at: number = Date.now()): string {
