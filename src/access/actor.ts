@@ -38,6 +38,8 @@ export interface Actor {
   /** A handle for people, a component name for the system. */
   name: string;
   role: TokenRole;
+  /** The person's privacy flag: with the responder role, GDPR personal data is theirs to read and change. */
+  privacy?: boolean;
   tokenId?: string;
   requestId?: string;
 }
@@ -54,6 +56,23 @@ export function authorize(actor: Actor, permission: Permission): void {
       permission,
     });
   }
+}
+
+/**
+ * Throws a 403 unless the actor may handle GDPR personal data (subject ids, consent proofs, breach records,
+ * data-subject requests): admins always, responders only with the privacy flag on their user, viewers never
+ * (they see counts). The engine acts as admin.
+ */
+export function authorizePrivacy(actor: Actor): void {
+  if (actor.role === 'admin' || (actor.role === 'responder' && actor.privacy === true)) return;
+  throw new AppError(
+    'auth.forbidden',
+    actor.role === 'responder'
+      ? 'GDPR personal data needs the privacy flag on your user ' +
+          '(an admin sets it: vigil user privacy <handle> on, or PATCH /api/v1/users/{id} {"privacy": true})'
+      : `the ${actor.role} role may not read GDPR personal data (admins, or responders with the privacy flag)`,
+    { role: actor.role, permission: 'privacy' },
+  );
 }
 
 /** The engine acting on its own, for timeline entries such as a missed response target. */

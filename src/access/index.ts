@@ -1,7 +1,16 @@
 // Who may do what, and the secrets that prove it: actors and roles, token and key digests, sealed
 // secrets, password hashing, the session cookie and its CSRF token, the sign-in brake. Nothing here
 // reads the database or knows a feature: every feature stands on it.
-export { authorize, can, SYSTEM_ACTOR, TOKEN_ROLES, type Actor, type Permission, type TokenRole } from './actor.js';
+export {
+  authorize,
+  authorizePrivacy,
+  can,
+  SYSTEM_ACTOR,
+  TOKEN_ROLES,
+  type Actor,
+  type Permission,
+  type TokenRole,
+} from './actor.js';
 export { readAdminTokenFile, adminTokenFile } from './admin-token.js';
 export { Brake, BRAKE_MAX_FAILURES, BRAKE_WINDOW_MS } from './brake.js';
 export { SESSION_COOKIE, sessionCookie, clearedSessionCookie, readCookie } from './cookie.js';

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../access/index.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
+import { gdprCommands } from './commands/gdpr.js';
 import { incidentCommands } from './commands/incident.js';
 import { logsCommand } from './commands/logs.js';
 import { monitorCommands } from './commands/monitor.js';
@@ -53,5 +54,6 @@ export function buildProgram(local: LocalCommands): Command {
   program.addCommand(eventCommands());
   program.addCommand(logsCommand());
   program.addCommand(monitorCommands());
+  program.addCommand(gdprCommands());
   return program;
 }

@@ -46,6 +46,7 @@ export async function bootstrapAdmin(
           name: 'Administrator',
           email: 'admin@localhost',
           timezone: 'UTC',
+          privacy: false,
           createdAt: now,
           updatedAt: now,
           deactivatedAt: null,

@@ -8,6 +8,8 @@ export interface Session {
   id: string;
   userId: string;
   userHandle: string;
+  /** The person's privacy flag (GDPR personal data). */
+  userPrivacy: boolean;
   role: TokenRole;
   tokenId: string | null;
   createdAt: Date;
@@ -18,10 +20,11 @@ export interface Session {
   ip: string | null;
 }
 
-const toSession = (r: SessionsTable & { handle: string }): Session => ({
+const toSession = (r: SessionsTable & { handle: string; privacy: number | null | undefined }): Session => ({
   id: r.id,
   userId: r.user_id,
   userHandle: r.handle,
+  userPrivacy: Number(r.privacy ?? 0) === 1,
   role: r.role as TokenRole,
   tokenId: r.token_id,
   createdAt: new Date(r.created_at),
@@ -31,7 +34,10 @@ const toSession = (r: SessionsTable & { handle: string }): Session => ({
   ip: r.ip,
 });
 
-export async function insertSession(db: Db, s: Omit<Session, 'userHandle'> & { digest: string }): Promise<void> {
+export async function insertSession(
+  db: Db,
+  s: Omit<Session, 'userHandle' | 'userPrivacy'> & { digest: string },
+): Promise<void> {
   await db
     .insertInto('sessions')
     .values({
@@ -56,7 +62,7 @@ export async function findLiveSession(db: Db, digest: string): Promise<Session |
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('api_tokens', 'api_tokens.id', 'sessions.token_id')
     .selectAll('sessions')
-    .select('users.handle')
+    .select(['users.handle', 'users.privacy'])
     .where('sessions.digest', '=', digest)
     .where('users.deactivated_at', 'is', null)
     .where((eb) => eb.or([eb('sessions.token_id', 'is', null), eb('api_tokens.revoked_at', 'is', null)]))

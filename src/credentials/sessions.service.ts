@@ -119,6 +119,7 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         id: newId('ses', now),
         userId: who.userId,
         userHandle: '',
+        userPrivacy: false,
         role: who.role,
         tokenId: who.tokenId,
         createdAt: now,
@@ -133,6 +134,7 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         id: user.id,
         name: user.handle,
         role: who.role,
+        ...(user.privacy && { privacy: true }),
         ...(client.requestId && { requestId: client.requestId }),
       };
       await inTransaction(db, async (trx) => {
@@ -145,7 +147,12 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
           details: { method: 'token' in credentials ? 'token' : 'password', role: who.role, ip: client.ip },
         });
       });
-      return { user, session: { ...session, userHandle: user.handle }, secret, csrfToken: csrfTokenOf(secret) };
+      return {
+        user,
+        session: { ...session, userHandle: user.handle, userPrivacy: user.privacy },
+        secret,
+        csrfToken: csrfTokenOf(secret),
+      };
     },
 
     /** The actor and session a cookie secret stands for, or undefined when unknown, ended, or its user deactivated. */
@@ -166,6 +173,7 @@ export function createSessionsService({ db, clock, users, tokens }: SessionsDeps
         id: session.userId,
         name: session.userHandle,
         role: session.role,
+        ...(session.userPrivacy && { privacy: true }),
         ...(requestId && { requestId }),
       };
       return { actor, session };

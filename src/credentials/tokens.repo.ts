@@ -7,6 +7,8 @@ export interface Token {
   id: string;
   userId: string;
   userHandle: string;
+  /** The owner's privacy flag (GDPR personal data). */
+  userPrivacy: boolean;
   name: string;
   role: TokenRole;
   kind: 'api' | 'bootstrap';
@@ -16,13 +18,14 @@ export interface Token {
   revokedAt: Date | null;
 }
 
-type Row = ApiTokensTable & { handle: string };
+type Row = ApiTokensTable & { handle: string; privacy: number | null | undefined };
 
 function toToken(r: Row): Token {
   return {
     id: r.id,
     userId: r.user_id,
     userHandle: r.handle,
+    userPrivacy: Number(r.privacy ?? 0) === 1,
     name: r.name,
     role: r.role as TokenRole,
     kind: r.kind as Token['kind'],
@@ -38,10 +41,13 @@ function base(db: Db) {
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('api_tokens')
-    .select('users.handle');
+    .select(['users.handle', 'users.privacy']);
 }
 
-export async function insertToken(db: Db, t: Omit<Token, 'userHandle'> & { digest: string }): Promise<void> {
+export async function insertToken(
+  db: Db,
+  t: Omit<Token, 'userHandle' | 'userPrivacy'> & { digest: string },
+): Promise<void> {
   await db
     .insertInto('api_tokens')
     .values({

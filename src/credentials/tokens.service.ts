@@ -105,6 +105,7 @@ export function createTokensService({ db, clock, users }: TokensDeps) {
         id: token.userId,
         name: token.userHandle,
         role: token.role,
+        ...(token.userPrivacy && { privacy: true }),
         tokenId: token.id,
         ...(requestId && { requestId }),
       };

@@ -13,6 +13,8 @@ export interface UsersTable {
   /** argon2id PHC string; null = no password (token-only). Read only by auth/sessions.repo.ts. */
   password_digest?: string | null;
   password_changed_at?: string | null;
+  /** 1: may read and change the GDPR module's personal data (migration 016). */
+  privacy?: number;
 }
 
 export interface SessionsTable {

@@ -32,6 +32,7 @@ export function userView(u: User): z.input<typeof views.User> {
     email: u.email,
     timezone: u.timezone,
     active: u.deactivatedAt === null,
+    privacy: u.privacy,
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
   };

@@ -12,6 +12,8 @@ export interface User {
   createdAt: Date;
   updatedAt: Date;
   deactivatedAt: Date | null;
+  /** May read and change the GDPR module's personal data (with the responder role or above). */
+  privacy: boolean;
 }
 
 function toUser(r: UsersTable): User {
@@ -24,6 +26,7 @@ function toUser(r: UsersTable): User {
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
     deactivatedAt: r.deactivated_at ? new Date(r.deactivated_at) : null,
+    privacy: Number(r.privacy ?? 0) === 1,
   };
 }
 
@@ -39,6 +42,7 @@ export async function insertUser(db: Db, user: User): Promise<void> {
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),
       deactivated_at: null,
+      privacy: user.privacy ? 1 : 0,
     })
     .execute();
 }
@@ -81,6 +85,7 @@ export async function updateUser(
     handle?: string | undefined;
     timezone?: string | undefined;
     deactivatedAt?: Date | null;
+    privacy?: boolean | undefined;
   },
   at: Date,
 ): Promise<void> {
@@ -92,6 +97,7 @@ export async function updateUser(
       ...(patch.handle !== undefined && { handle: patch.handle }),
       ...(patch.timezone !== undefined && { timezone: patch.timezone }),
       ...(patch.deactivatedAt !== undefined && { deactivated_at: patch.deactivatedAt?.toISOString() ?? null }),
+      ...(patch.privacy !== undefined && { privacy: patch.privacy ? 1 : 0 }),
       updated_at: at.toISOString(),
     })
     .where('id', '=', id)

@@ -26,6 +26,8 @@ export interface NewUser {
   email: string;
   /** IANA zone; UTC when not given. */
   timezone?: string | undefined;
+  /** May read and change the GDPR module's personal data (see access/actor.ts authorizePrivacy). */
+  privacy?: boolean | undefined;
 }
 
 export function createUsersService({ db, clock }: UsersDeps) {
@@ -44,6 +46,7 @@ export function createUsersService({ db, clock }: UsersDeps) {
         id: newId('usr', now),
         ...input,
         timezone: input.timezone ?? 'UTC',
+        privacy: input.privacy ?? false,
         createdAt: now,
         updatedAt: now,
         deactivatedAt: null,
@@ -98,6 +101,7 @@ export function createUsersService({ db, clock }: UsersDeps) {
               email: patch.email,
               handle: patch.handle,
               timezone: patch.timezone,
+              privacy: patch.privacy,
               ...(deactivatedAt !== undefined && { deactivatedAt }),
             },
             now,

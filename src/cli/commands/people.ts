@@ -1,6 +1,6 @@
 // `vigil token …` and `vigil user …`.
 import { Command, type Option } from 'commander';
-import { createClient, query } from '../client.js';
+import { CliError, createClient, query } from '../client.js';
 import { block, print, table } from '../output.js';
 import { readNewPassword } from './password.js';
 
@@ -16,7 +16,14 @@ const TOKEN_COLUMNS = {
   last_used_at: 'LAST USED',
   revoked_at: 'REVOKED',
 };
-const USER_COLUMNS = { handle: 'HANDLE', name: 'NAME', email: 'EMAIL', active: 'ACTIVE', id: 'ID' };
+const USER_COLUMNS = {
+  handle: 'HANDLE',
+  name: 'NAME',
+  email: 'EMAIL',
+  active: 'ACTIVE',
+  privacy: 'PRIVACY',
+  id: 'ID',
+};
 
 export function tokenCommands(roleOption: Option): Command {
   const token = new Command('token').description('issue, list and revoke API tokens (admin)');
@@ -106,6 +113,20 @@ export function userCommands(): Command {
     .action(async (ref: string, o: { json?: boolean }) => {
       const found = await createClient().request<Row>('GET', `/api/v1/users/${encodeURIComponent(ref)}`);
       print(o, found, () => block(found));
+    });
+
+  user
+    .command('privacy')
+    .description('give or take the privacy flag: a responder with it may read and change GDPR personal data (admin)')
+    .argument('<handle>', 'handle or id')
+    .argument('<on|off>', 'on gives the flag, off takes it')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, state: string, o: { json?: boolean }) => {
+      if (state !== 'on' && state !== 'off') throw new CliError('state: must be on or off');
+      const changed = await createClient().request<Row>('PATCH', `/api/v1/users/${encodeURIComponent(ref)}`, {
+        privacy: state === 'on',
+      });
+      print(o, changed, () => `${String(changed.handle)}: privacy ${changed.privacy ? 'on' : 'off'}`);
     });
 
   user

@@ -15,6 +15,7 @@ import * as errors from './012-errors.js';
 import * as sessions from './013-sessions.js';
 import * as sendStarted from './014-send-started.js';
 import * as resolveAlertsOfResolvedIncidents from './015-resolve-alerts-of-resolved-incidents.js';
+import * as privacyFlag from './016-privacy-flag.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '013-sessions': sessions,
   '014-send-started': sendStarted,
   '015-resolve-alerts-of-resolved-incidents': resolveAlertsOfResolvedIncidents,
+  '016-privacy-flag': privacyFlag,
 };

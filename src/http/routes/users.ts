@@ -24,7 +24,13 @@ export function userRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags,
         summary: 'Create a user (admin)',
-        body: z.strictObject({ handle, name: text(200), email, timezone: timezone.optional() }),
+        body: z.strictObject({
+          handle,
+          name: text(200),
+          email,
+          timezone: timezone.optional(),
+          privacy: z.boolean().optional(),
+        }),
       },
     },
     async (request, reply) => {
@@ -56,6 +62,7 @@ export function userRoutes(server: FastifyInstance, app: App): void {
           email: email.optional(),
           timezone: timezone.optional(),
           active: z.boolean().optional(),
+          privacy: z.boolean().optional(),
         }),
       },
     },

@@ -14,6 +14,9 @@ export const User = z.object({
   email: z.string(),
   timezone: z.string(),
   active: z.boolean(),
+  privacy: z
+    .boolean()
+    .describe("May read and change the GDPR module's personal data (responders need it; admins always may)."),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -238,6 +238,8 @@ export interface User {
   email: string;
   timezone: string;
   active: boolean;
+  /** May read and change the GDPR module's personal data (responders need it; admins always may). */
+  privacy: boolean;
   created_at: string;
   updated_at: string;
 }
