@@ -17,6 +17,25 @@ export interface UsersTable {
   privacy?: number;
 }
 
+/** GDPR data-subject requests (migration 019). */
+export interface GdprRequestsTable {
+  id: string;
+  subject_id: string;
+  kind: string;
+  received_at: string;
+  due_at: string;
+  state: string;
+  extended_at: string | null;
+  extension_reason: string | null;
+  completed_at: string | null;
+  refused_at: string | null;
+  refused_reason: string | null;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SessionsTable {
   id: string;
   digest: string;
@@ -474,6 +493,7 @@ export interface ErrorMinutesTable {
 
 export interface Schema {
   users: UsersTable;
+  gdpr_requests: GdprRequestsTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   services: ServicesTable;
