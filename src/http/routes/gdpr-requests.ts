@@ -8,8 +8,8 @@ import {
   REQUEST_ARTICLE,
   REQUEST_KINDS,
   REQUEST_STATES,
-  daysLeft,
-  isOverdue,
+  requestDaysLeft,
+  isRequestOverdue,
   type StoredRequest,
 } from '../../gdpr/index.js';
 import type * as views from '../views/index.js';
@@ -35,8 +35,8 @@ export function requestView(r: StoredRequest, now: Date): z.input<typeof views.G
     refused_at: t(r.refusedAt),
     refused_reason: r.refusedReason,
     note: r.note,
-    days_left: closed ? null : daysLeft(r, now),
-    overdue: isOverdue(r, now),
+    days_left: closed ? null : requestDaysLeft(r, now),
+    overdue: isRequestOverdue(r, now),
     created_by: r.createdBy,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
