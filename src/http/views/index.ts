@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import * as errors from './errors.js';
 import * as escalation from './escalation.js';
 import * as functions from './functions.js';
+// GDPR breaches (issue 20, part "breaches")
+import * as gdprBreaches from './gdpr-breaches.js';
 import * as incidents from './incidents.js';
 import * as notify from './notify.js';
 import * as people from './people.js';
@@ -22,11 +24,15 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...notify,
   ...errors,
   ...functions,
+  // GDPR breaches (issue 20, part "breaches")
+  ...gdprBreaches,
 };
 
 export * from './errors.js';
 export * from './escalation.js';
 export * from './functions.js';
+// GDPR breaches (issue 20, part "breaches")
+export * from './gdpr-breaches.js';
 export * from './incidents.js';
 export * from './notify.js';
 export * from './people.js';
