@@ -81,7 +81,12 @@ describe('Markdown', () => {
   });
 });
 
-const cp1252 = new TextDecoder('windows-1252');
+// Windows-1252's 0x80–0x9f (Node's TextDecoder reads that label as Latin-1); "_" marks the unused codes.
+const CP1252_HIGH = '€_‚ƒ„…†‡ˆ‰Š‹Œ_Ž__‘’“”•–—˜™š›œ_žŸ';
+const cp1252 = {
+  decode: (bytes: Buffer) =>
+    [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b))).join(''),
+};
 
 /** The text shown by an uncompressed pdfkit PDF: each TJ operator's hex strings decoded, one entry per operator. */
 function pdfText(pdf: Buffer): string[] {
