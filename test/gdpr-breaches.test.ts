@@ -156,7 +156,7 @@ describeEachDialect('GDPR breaches', (env) => {
       expect((overdue.data as Array<{ id: string }>).map((x) => x.id)).not.toContain(b.id);
     });
 
-    it('closing: a never-reported breach needs a reason, a high-risk one the Art. 34 decision; transitions are guarded', async () => {
+    it('closing needs a reason (never reported) and the Art. 34 decision (high risk); guarded steps', async () => {
       const b = await open({ risk: 'high_risk' });
       const bare = await h.call('POST', `/api/v1/gdpr/breaches/${b.id}/close`, { as: admin, body: {} });
       const error = expectError(bare, 400, 'breach.invalid');
@@ -323,7 +323,7 @@ describeEachDialect('GDPR breaches', (env) => {
   });
 
   describe('the 72-hour clock', () => {
-    it('a gdpr_violation alert opens a P0 incident and a breach; the gdpr stakeholder hears of it at 24, 48 and 66 h; overdue at 72 h', async () => {
+    it('a gdpr_violation alert opens a P0 incident and a breach; reminders 24/48/66 h, overdue at 72 h', async () => {
       const clock = h.clock;
       const legal = await json('POST', '/api/v1/stakeholders', {
         name: 'Legal Counsel',

@@ -3,6 +3,12 @@
 // timeline entry and the audit row in one transaction. Opening a breach starts its 72-hour clock: the
 // reminders are rows (reminders.service.ts) swept by the engine, and the stakeholders whose topics
 // include "gdpr" are told through the outbox in the same transaction.
+//
+// Lock order (PostgreSQL): a breach's reminder rows before its row. The clock's sweep claims a reminder
+// and then may flag the breach overdue; a report, "not notifiable" or closing cancels the pending
+// reminders first and only then writes the breach. Taken the other way round, a report and the overdue
+// sweep could each hold what the other waits for; this way a report makes a concurrent claim of the same
+// reminder wait and then find it cancelled, so no reminder goes out for a breach reported meanwhile.
 import { authorize, authorizePrivacy, SYSTEM_ACTOR, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
@@ -479,12 +485,12 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
           deadlineAt: deadlineOf(awareAt),
           updatedAt: now,
         };
-        await save(trx, breach, next);
         if (patch.awareAt && breach.state === 'assessing') {
           // The clock restarts from the new awareness: pending reminders move, sent ones stay sent.
           await cancelReminders(trx, { type: BREACH_SUBJECT, id: breach.id }, now);
           await scheduleReminders(trx, { type: BREACH_SUBJECT, id: breach.id }, breachReminders(awareAt, now), now);
         }
+        await save(trx, breach, next);
         const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
         await record(trx, next, actor, 'updated', { fields: changed, deadline_at: iso(next.deadlineAt) }, now);
       });
@@ -522,8 +528,8 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
         };
         await insertReport(trx, report);
         if (kind === 'initial') {
-          await save(trx, breach, { ...breach, state: 'notified', reportedLate: late, updatedAt: now });
           await cancelReminders(trx, { type: BREACH_SUBJECT, id: breach.id }, now);
+          await save(trx, breach, { ...breach, state: 'notified', reportedLate: late, updatedAt: now });
         }
         await record(
           trx,
@@ -548,8 +554,8 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
     notNotifiable(actor: Actor, ref: string, reason: string): Promise<BreachDetail> {
       return change(actor, ref, async (trx, breach, now) => {
         checkNotNotifiable({ ...breach, reports: 0 });
-        await save(trx, breach, { ...breach, state: 'not_notifiable', notNotifiableReason: reason, updatedAt: now });
         await cancelReminders(trx, { type: BREACH_SUBJECT, id: breach.id }, now);
+        await save(trx, breach, { ...breach, state: 'not_notifiable', notNotifiableReason: reason, updatedAt: now });
         await record(trx, breach, actor, 'not_notifiable', { reason, state: 'not_notifiable' }, now);
       });
     },
@@ -600,8 +606,8 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
         let current = breach;
         if (declaresNotNotifiable) {
           current = { ...breach, state: 'not_notifiable', notNotifiableReason: reason ?? null, updatedAt: now };
-          await save(trx, breach, current);
           await cancelReminders(trx, { type: BREACH_SUBJECT, id: breach.id }, now);
+          await save(trx, breach, current);
           await record(trx, current, actor, 'not_notifiable', { reason, state: 'not_notifiable' }, now);
         }
         const closed: Breach = {
