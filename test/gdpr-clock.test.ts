@@ -50,6 +50,7 @@ describeEachDialect('GDPR clock reminders', (env) => {
     failNext = true;
     await expect(sweeps[0]?.run()).rejects.toThrow('receiver down');
     expect((await remindersOf(env.database.db, 'request', 'dsr-1'))[0]?.state).toBe('pending'); // rolled back
+    expect(calls).toEqual(['dsr-done:7d']); // the failure held up no other reminder
     const sent = await Promise.all(sweeps.map((s) => s.run()));
     expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
     expect(calls.sort()).toEqual(['dsr-1:7d', 'dsr-done:7d']);

@@ -58,19 +58,27 @@ export function createReminderSweep({ db, clock, handlers, limit = 100 }: Remind
     async run(): Promise<number> {
       const now = clock.now();
       let sent = 0;
+      let failure: unknown;
       for (const reminder of await findDue(db, types, now, limit)) {
         const handler = handlers[reminder.subjectType];
         if (!handler) continue;
-        const done = await inTransaction(db, async (trx) => {
-          if (!(await claimReminder(trx, reminder.id, 'sent', now))) return false; // another instance had it
-          const outcome = await handler(trx, reminder, now);
-          if (outcome === 'sent') return true;
-          // The claim marked it sent; nothing was, so it is recorded as cancelled.
-          await settleReminder(trx, reminder.id, 'cancelled', now);
-          return false;
-        });
-        if (done) sent += 1;
+        try {
+          const done = await inTransaction(db, async (trx) => {
+            if (!(await claimReminder(trx, reminder.id, 'sent', now))) return false; // another instance had it
+            const outcome = await handler(trx, reminder, now);
+            if (outcome === 'sent') return true;
+            // The claim marked it sent; nothing was, so it is recorded as cancelled.
+            await settleReminder(trx, reminder.id, 'cancelled', now);
+            return false;
+          });
+          if (done) sent += 1;
+        } catch (error) {
+          // One reminder that fails (it stays pending) must not hold up the others; the sweep still fails,
+          // so the engine logs and counts it.
+          failure ??= error;
+        }
       }
+      if (failure !== undefined) throw failure;
       return sent;
     },
     nextDue: () => nextDueAt(db, types),
