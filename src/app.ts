@@ -18,6 +18,8 @@ import {
   loadPolicy,
   type EscalationEvents,
 } from './escalation/index.js';
+// GDPR breaches (issue 20, part "breaches")
+import { BREACH_SUBJECT, createBreachesService, createReminderSweep } from './gdpr/index.js';
 import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
 import { createMonitorsService, monitorStats } from './monitors/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
@@ -114,6 +116,17 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     load: (ids) => incidents.within(db).loadMany(ids),
   });
 
+  // GDPR breaches (issue 20, part "breaches"): the breach register, and the GDPR clock's reminders, swept
+  // by subject type (each part of the module registers its handler here).
+  const breaches = createBreachesService({
+    db,
+    clock,
+    incidents,
+    tell: { topic: notify.toTopic, admins: notify.toAdmins },
+    publicUrl,
+  });
+  const gdprClock = createReminderSweep({ db, clock, handlers: { [BREACH_SUBJECT]: breaches.remind } });
+
   // Watching: monitors, error tracking, response times, token verification.
   const monitors = createMonitorsService({ db, clock, services, ingest, outboundAllow, secretKey: config.secretKey });
   const errorTracking = createErrorsService({ db, clock, services, ingest, publicUrl, options: config.ingest });
@@ -190,6 +203,15 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       moved: 'status updates overdue',
       delivers: true,
     },
+    // GDPR breaches (issue 20, part "breaches")
+    {
+      name: 'gdpr-clock',
+      due: always,
+      run: () => gdprClock.run(),
+      moved: 'GDPR reminders sent',
+      delivers: true,
+      nextDue: () => gdprClock.nextDue(),
+    },
   ];
   const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
 
@@ -198,6 +220,10 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.opened', 'its escalation starts', (e) => escalation.start(e.trx, e.incidents, e.at));
   bus.on('incident.opened', 'its first status update falls due; P0/P1 stakeholders are told', (e) =>
     notify.opened(e.trx, e.incidents, e.at),
+  );
+  // GDPR breaches (issue 20, part "breaches")
+  bus.on('incident.opened', 'a gdpr_violation, security_breach or data_loss incident opens a breach', (e) =>
+    breaches.incidentsOpened(e.trx, e.incidents, e.categories, e.at),
   );
   bus.on('incident.acknowledged', 'its escalation stops if the policy says so', (e) =>
     escalation.stopIf(e.trx, e.incidentId, 'acknowledged', e.at),
@@ -266,6 +292,11 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     diagnostics,
     /** Runs the sweeps and the outbox's delivery once started (serve.ts starts it; tests drive it). */
     engine,
+    // GDPR breaches (issue 20, part "breaches")
+    /** The breach register (Art. 33/34) with its 72-hour clock. */
+    breaches,
+    /** The GDPR clock: due reminders of breaches (and requests), swept as 'gdpr-clock'. */
+    gdprClock,
     /** Every reaction wired above, in order, as "event: reaction". */
     reactions: () => bus.reactions(),
   };

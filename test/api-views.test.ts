@@ -148,6 +148,11 @@ describeEachDialect('API views describe the answers the console reads', (env) =>
 
     const stakeholder = { name: 'CEO', kind: 'email', address: 'ceo@example.test', severities: ['P0'] };
     conforms(views.Stakeholder, await answer('POST', '/api/v1/stakeholders', stakeholder), 'POST stakeholder');
+    conforms(
+      views.Stakeholder,
+      await answer('POST', '/api/v1/stakeholders', { ...stakeholder, severities: [], topics: ['gdpr'] }),
+      'POST stakeholder with a topic',
+    );
     list(views.Stakeholder, await answer('GET', '/api/v1/stakeholders'), 'GET stakeholders');
     list(views.Template, await answer('GET', '/api/v1/templates'), 'GET templates');
   });
@@ -190,6 +195,37 @@ describeEachDialect('API views describe the answers the console reads', (env) =>
     conforms(views.OnCallOverview, await answer('GET', '/api/v1/oncall'), 'GET /oncall');
     conforms(views.CalendarLink, await answer('POST', '/api/v1/ical/tokens', {}), 'POST ical token');
     conforms(views.CalendarLinksRevoked, await answer('DELETE', `/api/v1/users/${admin.userId}/ical-tokens`), 'revoke');
+  });
+
+  // GDPR breaches (issue 20, part "breaches")
+  it('GDPR breaches: a breach with reports and decision, its list, history and the settings', async () => {
+    conforms(views.GdprSettings, await answer('PUT', '/api/v1/gdpr/settings', { dpo_name: 'Dana' }), 'PUT settings');
+    conforms(views.GdprSettings, await answer('GET', '/api/v1/gdpr/settings'), 'GET settings');
+    const incident = (await answer('POST', '/api/v1/incidents', { title: 'Views leak', severity: 'P1' })) as {
+      id: string;
+    };
+    const opened = (await answer('POST', `/api/v1/incidents/${incident.id}/personal-data`, {})) as { id: string };
+    conforms(views.Breach, opened, 'POST personal-data');
+    const path = `/api/v1/gdpr/breaches/${opened.id}`;
+    conforms(views.Breach, await answer('PATCH', path, { risk: 'high_risk', data_categories: ['email'] }), 'PATCH');
+    conforms(
+      views.Breach,
+      await answer('POST', `${path}/notifications`, { authority: 'BfDI', reference: 'R' }),
+      'report',
+    );
+    conforms(
+      views.Breach,
+      await answer('POST', `${path}/subjects-decision`, {
+        decision: 'communicated',
+        communicated_at: '2030-05-04T10:00:00Z',
+        channel: 'email',
+      }),
+      'decision',
+    );
+    conforms(views.Breach, await answer('POST', `${path}/close`, {}), 'close');
+    conforms(views.Breach, await answer('POST', '/api/v1/gdpr/breaches', { title: 'Views manual' }), 'POST breach');
+    list(views.Breach, await answer('GET', '/api/v1/gdpr/breaches'), 'GET breaches');
+    list(views.BreachEvent, await answer('GET', `${path}/events`), 'GET events');
   });
 
   it('errors and the database dashboards: groups, analytics, database-scalability', async () => {

@@ -187,6 +187,9 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
     const done = await app.incidents.create(env.admin, { title: `done ${tag}`, severity: 'P3' });
     await app.incidents.resolve(env.admin, done.id, 'fixed');
     realIds.push(user.id, user.handle, token.id, service.id, service.name, open.id, open.number, done.id, done.number);
+    // GDPR breaches (issue 20, part "breaches")
+    const breach = await app.breaches.open(env.admin, { title: `breach ${tag}`, incidentId: open.id });
+    realIds.push(breach.breach.id, breach.breach.number);
   }
 
   function authHeader(auth: Auth): Record<string, string> {

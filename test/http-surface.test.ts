@@ -342,6 +342,13 @@ describeEachDialect('HTTP metrics, OpenAPI and readiness', (env) => {
       '/api/v1/users/{id}/password': ['put'],
       '/api/v1/session': ['get', 'post', 'delete'],
       '/api/v1/audit': ['get'],
+      // GDPR breaches (issue 20, part "breaches")
+      '/api/v1/gdpr/breaches': ['get', 'post'],
+      '/api/v1/gdpr/breaches/{id}': ['get', 'patch'],
+      '/api/v1/gdpr/breaches/{id}/notifications': ['post'],
+      '/api/v1/gdpr/breaches/{id}/report': ['get'],
+      '/api/v1/incidents/{id}/personal-data': ['post'],
+      '/api/v1/gdpr/settings': ['get', 'put'],
       '/healthz': ['get'],
       '/readyz': ['get'],
     })) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, DEFAULT_RULES, type Classifiable, type Rule } from './classify.js';
+import { categoriesOf, classify, DEFAULT_RULES, type Classifiable, type Rule } from './classify.js';
 
 const base: Classifiable = { severity: 'warning', summary: 'something', source: 'host-1' };
 
@@ -92,5 +92,18 @@ describe('service rules come first', () => {
       severity: null,
       rule: 'unmatched',
     });
+  });
+});
+
+describe('the categories an event names', () => {
+  it.each([
+    [{}, []],
+    [{ class: 'GDPR Violation' }, ['gdpr_violation']],
+    [{ customDetails: { category: 'data-loss' } }, ['data_loss']],
+    [{ class: 'outage', customDetails: { category: 'security_breach' } }, ['outage', 'security_breach']],
+    [{ class: 'data_loss', customDetails: { category: 'Data Loss' } }, ['data_loss']],
+    [{ class: '  ', customDetails: { category: 42 } }, []],
+  ])('%j → %j', (extra, expected) => {
+    expect(categoriesOf({ ...base, ...extra })).toEqual(expected);
   });
 });

@@ -156,6 +156,16 @@ export function matches(event: Classifiable, c: Condition): boolean {
   }
 }
 
+/**
+ * The categories an event names, normalized: its `class` and its `custom_details.category` (the two fields
+ * the seed's P0 rules look at). Carried to the incident it opens, so reactions can tell a GDPR violation
+ * from an outage although both are P0.
+ */
+export function categoriesOf(event: Classifiable): string[] {
+  const named = [fieldValue(event, 'class'), fieldValue(event, 'custom_details.category')];
+  return [...new Set(named.flatMap((v) => (typeof v === 'string' && v.trim() !== '' ? [norm(v)] : [])))];
+}
+
 /** The first matching rule of `rules` (a service's own first, then the defaults) decides the severity. */
 export function classify(event: Classifiable, rules: readonly Rule[] = DEFAULT_RULES): Classification {
   for (const rule of rules) {

@@ -24,7 +24,7 @@ import {
   type Alert,
   type NewAlertEvent,
 } from './alerts.repo.js';
-import { classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
+import { categoriesOf, classify, DEFAULT_RULES, type Classification, type Rule } from './classify.js';
 import type { AlertEvent } from './event.js';
 
 /**
@@ -303,6 +303,7 @@ class AlertBatch {
         description: ev.source ? `source: ${ev.source}` : undefined,
         groupKey: ev.groupKey,
         classifiedBy: cls.rule,
+        categories: categoriesOf(ev),
       },
       serviceName: service.name,
     });

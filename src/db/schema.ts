@@ -307,6 +307,8 @@ export interface StakeholdersTable {
   severities: string;
   secret: string | null;
   created_at: string;
+  /** JSON array of topics, e.g. ["gdpr"] (migration 018). */
+  topics?: string;
 }
 
 export interface NotificationsTable {
@@ -532,4 +534,90 @@ export interface Schema {
   error_events: ErrorEventsTable;
   error_group_users: ErrorGroupUsersTable;
   error_minutes: ErrorMinutesTable;
+  // GDPR breaches (issue 20, part "breaches")
+  gdpr_breach_counters: GdprBreachCountersTable;
+  gdpr_breaches: GdprBreachesTable;
+  gdpr_breach_reports: GdprBreachReportsTable;
+  gdpr_breach_events: GdprBreachEventsTable;
+  gdpr_reminders: GdprRemindersTable;
+  gdpr_settings: GdprSettingsTable;
+}
+
+// GDPR breaches (issue 20, part "breaches"): migration 018.
+export interface GdprBreachCountersTable {
+  day: string;
+  last: number;
+}
+
+export interface GdprBreachesTable {
+  id: string;
+  number: string;
+  incident_id: string | null;
+  title: string;
+  aware_at: string;
+  deadline_at: string;
+  state: string;
+  nature: string | null;
+  data_categories: string;
+  subjects_approx: number | null;
+  records_approx: number | null;
+  likely_consequences: string | null;
+  measures_taken: string | null;
+  risk: string;
+  not_notifiable_reason: string | null;
+  reported_late: number;
+  overdue_at: string | null;
+  subjects_decision: string | null;
+  source: string;
+  opened_by: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  close_reason: string | null;
+}
+
+export interface GdprBreachReportsTable {
+  id: string;
+  breach_id: string;
+  kind: string;
+  authority: string;
+  reference: string | null;
+  reported_at: string;
+  delay_reason: string | null;
+  note: string | null;
+  recorded_by: string;
+  created_at: string;
+}
+
+export interface GdprBreachEventsTable {
+  id: string;
+  breach_id: string;
+  at: string;
+  kind: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string;
+  data: string;
+}
+
+export interface GdprRemindersTable {
+  id: string;
+  subject_type: string;
+  subject_id: string;
+  kind: string;
+  due_at: string;
+  state: string;
+  created_at: string;
+  settled_at: string | null;
+}
+
+export interface GdprSettingsTable {
+  id: number;
+  controller_name: string | null;
+  dpo_name: string | null;
+  dpo_email: string | null;
+  dpo_phone: string | null;
+  authority_name: string | null;
+  updated_at: string | null;
+  updated_by: string | null;
 }

@@ -12,5 +12,44 @@ export {
   type RequestKind,
   type RequestState,
 } from './request.js';
-export { createRequestsService, type RequestsService, type RequestReminders } from './requests.service.js';
+export { createRequestsService, REQUEST_SUBJECT, type RequestsService } from './requests.service.js';
 export type { StoredRequest } from './requests.repo.js';
+
+// Breach register and the GDPR clock (issue 20, part "breaches")
+export {
+  createBreachesService,
+  BREACH_SUBJECT,
+  GDPR_TOPIC,
+  type BreachesService,
+  type BreachDetail,
+  type BreachPatch,
+  type NewBreach,
+  type NewReport,
+  type Notice,
+  type Tell,
+} from './breaches.service.js';
+export {
+  BREACH_CATEGORIES,
+  BREACH_STATES,
+  EXEMPTIONS,
+  REPORT_KINDS,
+  RISKS,
+  hoursLeft,
+  isOverdue,
+  subjectsDecisionNeeded,
+  type BreachState,
+  type DecisionInput,
+  type Exemption,
+  type Risk,
+} from './breach.js';
+export type { AuthorityReport, Breach, BreachEvent, GdprSettings } from './breaches.repo.js';
+export {
+  cancelReminders,
+  createReminderSweep,
+  scheduleReminders,
+  type ReminderHandler,
+  type ReminderSweep,
+} from './reminders.service.js';
+export type { Reminder } from './reminders.repo.js';
+export { toMarkdown, escapeMarkdown, type Doc, type DocSection, type DocTable, type Cell } from './document.js';
+export { renderPdf } from './document-pdf.js';

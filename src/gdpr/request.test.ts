@@ -107,5 +107,9 @@ describe('reminders', () => {
       { kind: 'due_in_1d', dueAt: d('2027-01-06T23:59:59.999Z') },
     ]);
     expect(remindersFor(base.dueAt, d('2027-01-07T00:00:00Z'))).toEqual([]);
+    expect(remindersFor(d('2027-03-07T23:59:59.999Z'), d('2027-01-02T00:00:00Z'), true).map((r) => r.kind)).toEqual([
+      'extended_due_in_7d',
+      'extended_due_in_1d',
+    ]);
   });
 });

@@ -120,9 +120,13 @@ export function applyChange(r: DataSubjectRequest, change: RequestChange, now: D
   return { ...r, state: 'refused', refusedAt: now, refusedReason: change.reason, updatedAt: now };
 }
 
-/** The reminders still ahead of `now` for a request due at `due`. */
-export function remindersFor(due: Date, now: Date): Array<{ kind: string; dueAt: Date }> {
-  return REQUEST_REMINDERS.map((r) => ({ kind: r.kind, dueAt: new Date(due.getTime() - r.beforeMs) })).filter(
-    (r) => r.dueAt > now,
-  );
+/**
+ * The reminders still ahead of `now` for a request due at `due`. An extended request's are kinds of their own
+ * ("extended_due_in_7d"), so the reminders of the first deadline, already sent, do not stop them.
+ */
+export function remindersFor(due: Date, now: Date, extended = false): Array<{ kind: string; dueAt: Date }> {
+  return REQUEST_REMINDERS.map((r) => ({
+    kind: extended ? `extended_${r.kind}` : r.kind,
+    dueAt: new Date(due.getTime() - r.beforeMs),
+  })).filter((r) => r.dueAt > now);
 }

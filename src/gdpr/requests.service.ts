@@ -8,21 +8,33 @@ import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { applyChange, dueAt, isOverdue, remindersFor, type RequestChange, type RequestKind } from './request.js';
+import { GDPR_TOPIC, type Tell } from './breaches.service.js';
+import { cancelReminders, scheduleReminders, type ReminderHandler } from './reminders.service.js';
+import {
+  applyChange,
+  daysLeft,
+  dueAt,
+  isClosed,
+  isOverdue,
+  REQUEST_ARTICLE,
+  remindersFor,
+  type RequestChange,
+  type RequestKind,
+} from './request.js';
 import { findRequest, insertRequest, listRequests, updateRequest, type StoredRequest } from './requests.repo.js';
 
-/** Durable reminder rows for a request (the GDPR clock's sweep sends them). */
-export interface RequestReminders {
-  schedule(trx: Db, requestId: string, reminders: Array<{ kind: string; dueAt: Date }>, now: Date): Promise<void>;
-  cancel(trx: Db, requestId: string): Promise<void>;
-}
+/** The subject type of a request's rows in the GDPR clock's reminders. */
+export const REQUEST_SUBJECT = 'request';
 
 export interface RequestsDeps {
   db: Db;
   clock: Clock;
-  reminders: RequestReminders;
+  /** Tells the stakeholders of a topic (the gdpr ones: Legal Counsel), in the caller's transaction. */
+  tellTopic: Tell['topic'];
   /** Replaces the subject's id in the consent ledger with its pseudonym (an erasure request completed). */
   eraseSubject(trx: Db, subjectId: string, actor: Actor, at: Date): Promise<void>;
+  /** Where links in messages point; none → no links. */
+  publicUrl?: string | undefined;
 }
 
 export interface NewRequest {
@@ -32,14 +44,50 @@ export interface NewRequest {
   note?: string | undefined;
 }
 
-export function createRequestsService({ db, clock, reminders, eraseSubject }: RequestsDeps) {
+export function createRequestsService({ db, clock, tellTopic, eraseSubject, publicUrl }: RequestsDeps) {
+  const subject = (id: string) => ({ type: REQUEST_SUBJECT, id });
   async function load(q: Db, id: string): Promise<StoredRequest> {
     const found = await findRequest(q, id);
     if (!found) throw notFound('gdpr_request', id);
     return found;
   }
 
+  /**
+   * The GDPR clock's handler for a request's reminder: tells the gdpr stakeholders how long is left, naming
+   * the request but not the subject (an e-mail or a chat channel is no place for the subject's id).
+   */
+  const remind: ReminderHandler = async (trx, reminder, now) => {
+    const request = await findRequest(trx, reminder.subjectId);
+    if (!request || isClosed(request)) return 'cancelled';
+    const days = daysLeft(request, now);
+    const link = publicUrl ? `${publicUrl.replace(/\/$/, '')}/dashboards/gdpr` : null;
+    const subjectLine = `[GDPR] ${REQUEST_ARTICLE[request.kind]} ${request.kind} request ${request.id}: due in ${days === 1 ? '1 day' : `${days} days`}`;
+    const text = [
+      `The ${request.kind} request ${request.id} received ${request.receivedAt.toISOString()} must be answered by ` +
+        `${request.dueAt.toISOString()} (Art. 12(3))` +
+        (request.state === 'extended' ? ', the extended deadline.' : '; it can still be extended once, with a reason.'),
+      ...(link ? [link] : []),
+    ].join('\n');
+    await tellTopic(trx, GDPR_TOPIC, {
+      kind: 'gdpr',
+      incidentId: null,
+      subject: subjectLine,
+      text,
+      payload: {
+        event: 'gdpr.request_reminder',
+        request: { id: request.id, kind: request.kind, state: request.state, due_at: request.dueAt.toISOString() },
+        reminder: reminder.kind,
+        message: { subject: subjectLine, text },
+      },
+      at: now,
+    });
+    return 'sent';
+  };
+
   return {
+    /** The GDPR clock's handler for requests' reminders (app.ts registers it). */
+    remind,
+
     /** Records a request received at `receivedAt` (not in the future); due one calendar month later. */
     async create(actor: Actor, input: NewRequest): Promise<StoredRequest> {
       authorizePrivacy(actor);
@@ -67,7 +115,7 @@ export function createRequestsService({ db, clock, reminders, eraseSubject }: Re
       };
       await inTransaction(db, async (trx) => {
         await insertRequest(trx, request);
-        await reminders.schedule(trx, request.id, remindersFor(request.dueAt, now), now);
+        await scheduleReminders(trx, subject(request.id), remindersFor(request.dueAt, now), now);
         await audit(trx, clock, actor, {
           action: 'gdpr.request.create',
           target: { type: 'gdpr_request', id: request.id },
@@ -119,8 +167,9 @@ export function createRequestsService({ db, clock, reminders, eraseSubject }: Re
         const after = applyChange(before, change, now);
         if (!(await updateRequest(trx, { ...after, createdBy: before.createdBy }, before.state)))
           throw new AppError('gdpr_request.conflict', `request ${id} changed meanwhile; read it again`, { id });
-        await reminders.cancel(trx, id);
-        if (after.state === 'extended') await reminders.schedule(trx, id, remindersFor(after.dueAt, now), now);
+        await cancelReminders(trx, subject(id), now);
+        if (after.state === 'extended')
+          await scheduleReminders(trx, subject(id), remindersFor(after.dueAt, now, true), now);
         if (after.state === 'completed' && after.kind === 'erasure')
           await eraseSubject(trx, after.subjectId, actor, now);
         await audit(trx, clock, actor, {

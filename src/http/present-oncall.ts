@@ -168,6 +168,7 @@ export function stakeholderView(s: Stakeholder): z.input<typeof views.Stakeholde
     kind: s.kind as ContactKind,
     address: s.address,
     severities: s.severities as Severity[],
+    topics: s.topics,
     signed: s.secret !== null,
     created_at: s.createdAt.toISOString(),
   };

@@ -19,6 +19,8 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { functionRoutes } from './routes/functions.js';
+// GDPR breaches (issue 20, part "breaches")
+import { gdprBreachRoutes } from './routes/gdpr-breaches.js';
 import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
@@ -148,6 +150,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   errorRoutes(server, app);
   verifyRoutes(server, app);
   streamRoutes(server, app, options.stream);
+  // GDPR breaches (issue 20, part "breaches")
+  gdprBreachRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

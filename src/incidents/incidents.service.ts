@@ -67,7 +67,13 @@ export interface IncidentEvents {
    * Incidents a transaction has just opened (all of an ingest batch's at once), as written and after
    * their "created" entries: a subscriber needs not read them back and can write its rows for all at once.
    */
-  'incident.opened': { trx: Db; incidents: readonly Incident[]; at: Date };
+  'incident.opened': {
+    trx: Db;
+    incidents: readonly Incident[];
+    at: Date;
+    /** Incident id → the categories its opening alert named (class, custom_details.category); absent: none. */
+    categories: ReadonlyMap<string, readonly string[]>;
+  };
   'incident.acknowledged': IncidentChange;
   /**
    * An incident about to be resolved by `actor`, inside the transaction, before its row changes (so a
@@ -125,6 +131,8 @@ export interface Origin {
   groupKey?: string | undefined;
   /** The classification rule that chose the severity. */
   classifiedBy?: string | undefined;
+  /** The categories the opening alert named ("gdpr_violation", "outage"…), told with incident.opened. */
+  categories?: readonly string[] | undefined;
 }
 
 export interface IncidentListQuery {
@@ -322,7 +330,11 @@ export function createIncidentsService(deps: IncidentsDeps) {
         return { incident, actor, kind: 'created', data, at: now };
       }),
     );
-    await publish('incident.opened', { trx, incidents, at: now });
+    const categories = new Map<string, readonly string[]>();
+    openings.forEach(({ input }, i) => {
+      if (input.categories?.length) categories.set((incidents[i] as Incident).id, input.categories);
+    });
+    await publish('incident.opened', { trx, incidents, at: now, categories });
     // Deploys and config changes of the service in the last 4 hours are the usual first suspects;
     // incidents opened together on one service share one look at them.
     const suspects: TimelineEntry[] = [];

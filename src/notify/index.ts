@@ -1,4 +1,4 @@
-export { createNotifyService, type NotifyService } from './notify.service.js';
+export { createNotifyService, type NotifyService, type Notice } from './notify.service.js';
 export { createChannels } from './channels/index.js';
 export { createDispatcher, DEFAULT_DISPATCH, backoffMs, type Dispatcher, type DispatchOptions } from './dispatcher.js';
 export {

@@ -4,6 +4,7 @@
 // contact method at once. The rows are written in the page's own transaction, so a page is never
 // lost between the engine and the outbox. The dispatcher (dispatcher.ts) delivers them.
 import { authorize, type Actor } from '../access/index.js';
+import { adminUserIds } from '../credentials/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, type Db } from '../db/database.js';
@@ -23,6 +24,19 @@ import { deleteStakeholder, insertStakeholder, listStakeholders, type Stakeholde
 import { incidentFields, render } from './template.js';
 import { createTemplatesService, type TemplateKey } from './templates.service.js';
 import { nextUpdateDue, UPDATE_CADENCE_MS } from './update-due.js';
+
+/** A message outside incident paging (the GDPR clock's notices), written into the outbox by toTopic/toAdmins. */
+export interface Notice {
+  /** The outbox row's kind, e.g. "gdpr". */
+  kind: string;
+  /** The incident it concerns, if any (its timeline then records the delivery). */
+  incidentId: string | null;
+  subject: string;
+  text: string;
+  /** What webhook-like channels send (event, message, …). */
+  payload: Record<string, unknown>;
+  at: Date;
+}
 
 export interface NotifyDeps {
   db: Db;
@@ -197,7 +211,75 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     });
   }
 
+  /**
+   * Outbox rows for a notice that is not about paging (the GDPR clock): one per stakeholder whose topics
+   * include `topic`, in the caller's transaction. Returns how many were told.
+   */
+  async function toTopic(trx: Db, topic: string, notice: Notice): Promise<number> {
+    const audience = (await stakeholdersOnce(trx, '')).filter((s) => s.topics.includes(topic));
+    await insertNotifications(
+      trx,
+      audience.map((s) =>
+        outboxRow(
+          {
+            incidentId: notice.incidentId,
+            kind: notice.kind,
+            channel: s.kind as ChannelKind,
+            destination: s.address,
+            secret: s.secret,
+            userId: null,
+            pageId: null,
+            subject: notice.subject,
+            body: notice.text,
+            payload: notice.payload,
+            nextAttemptAt: notice.at,
+          },
+          notice.at,
+        ),
+      ),
+    );
+    return audience.length;
+  }
+
+  /**
+   * Outbox rows for a notice to every admin (people holding a live admin token), on all their contact
+   * methods at once, in the caller's transaction. Returns the handles told.
+   */
+  async function toAdmins(trx: Db, notice: Notice): Promise<string[]> {
+    const rows: Notification[] = [];
+    const told: string[] = [];
+    for (const id of await adminUserIds(trx)) {
+      const user = await users.find(id, trx);
+      if (!user) continue;
+      told.push(user.handle);
+      for (const method of await users.contactMethodsOf(user.id, trx))
+        rows.push(
+          outboxRow(
+            {
+              incidentId: notice.incidentId,
+              kind: notice.kind,
+              channel: method.kind as ChannelKind,
+              destination: method.address,
+              secret: method.secret,
+              userId: user.id,
+              pageId: null,
+              subject: notice.subject,
+              body: notice.text,
+              payload: notice.payload,
+              nextAttemptAt: notice.at,
+            },
+            notice.at,
+          ),
+        );
+    }
+    await insertNotifications(trx, rows);
+    return told;
+  }
+
   return {
+    toTopic,
+    toAdmins,
+
     // Reactions to incident changes, inside the change's transaction (app.ts subscribes them). Opening,
     // reopening, severity changes and resolution move the next status update's due time
     // (reminders.service.ts); opening and resolving send the runbook's notifications.
@@ -288,7 +370,14 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
 
     async addStakeholder(
       actor: Actor,
-      input: { name: string; kind: ContactKind; address: string; severities: string[]; secret?: string | undefined },
+      input: {
+        name: string;
+        kind: ContactKind;
+        address: string;
+        severities: string[];
+        topics?: string[] | undefined;
+        secret?: string | undefined;
+      },
     ): Promise<Stakeholder> {
       authorize(actor, 'user.write');
       checkDestination(input.kind, input.address);
@@ -299,6 +388,7 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
         kind: input.kind,
         address: input.address,
         severities: [...new Set(input.severities)],
+        topics: [...new Set(input.topics ?? [])],
         secret: input.secret ?? null,
         createdAt: now,
       };
@@ -307,7 +397,12 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
         await audit(trx, clock, actor, {
           action: 'stakeholder.create',
           target: { type: 'stakeholder', id: stakeholder.id },
-          details: { name: stakeholder.name, kind: stakeholder.kind, severities: stakeholder.severities },
+          details: {
+            name: stakeholder.name,
+            kind: stakeholder.kind,
+            severities: stakeholder.severities,
+            topics: stakeholder.topics,
+          },
         });
       });
       return stakeholder;

@@ -10,6 +10,8 @@ export interface Stakeholder {
   /** ["P0"] makes a "P0 only" contact. */
   severities: string[];
   secret: string | null;
+  /** Subjects they hear about besides incidents of their severities: ["gdpr"] is told of personal-data breaches. */
+  topics: string[];
   createdAt: Date;
 }
 
@@ -20,6 +22,7 @@ const toStakeholder = (r: StakeholdersTable): Stakeholder => ({
   address: r.address,
   severities: JSON.parse(r.severities) as string[],
   secret: r.secret,
+  topics: JSON.parse(r.topics ?? '[]') as string[],
   createdAt: new Date(r.created_at),
 });
 
@@ -33,6 +36,7 @@ export async function insertStakeholder(db: Db, s: Stakeholder): Promise<void> {
       address: s.address,
       severities: JSON.stringify(s.severities),
       secret: s.secret,
+      topics: JSON.stringify(s.topics),
       created_at: s.createdAt.toISOString(),
     })
     .execute();

@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 // Data-subject requests and the compliance report (the lead's part):
 import { addRequestCommands } from './gdpr-requests.js';
+// GDPR breaches (issue 20, part "breaches")
+import { addBreachCommands } from './gdpr-breaches.js';
 
 export function gdprCommands(): Command {
   const gdpr = new Command('gdpr').description(
@@ -10,5 +12,7 @@ export function gdprCommands(): Command {
   );
   // Data-subject requests and the compliance report (the lead's part):
   addRequestCommands(gdpr);
+  // GDPR breaches (issue 20, part "breaches")
+  addBreachCommands(gdpr);
   return gdpr;
 }

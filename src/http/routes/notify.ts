@@ -80,20 +80,31 @@ export function notifyRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
-  const stakeholderBody = z.strictObject({
-    name: text(200),
-    kind: z.enum(CONTACT_KINDS),
-    address: text(2000),
-    severities: z.array(z.enum(SEVERITIES)).min(1).max(4),
-    secret: secret.optional(),
-  });
+  const stakeholderBody = z
+    .strictObject({
+      name: text(200),
+      kind: z.enum(CONTACT_KINDS),
+      address: text(2000),
+      severities: z.array(z.enum(SEVERITIES)).max(4).default([]),
+      // Subjects besides incident severities, e.g. ["gdpr"]: told of personal-data breaches and their clock.
+      topics: z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be 1–40 characters of a-z, 0-9, "_", "." or "-"'))
+        .max(20)
+        .optional(),
+      secret: secret.optional(),
+    })
+    .refine((b) => b.severities.length > 0 || (b.topics?.length ?? 0) > 0, {
+      message: 'give at least one severity or one topic',
+      path: ['severities'],
+    });
   r.post(
     '/api/v1/stakeholders',
     {
       schema: {
         tags: ['notifications'],
         summary:
-          'Add a stakeholder: gets the runbook’s initial and resolution notifications for these severities (admin)',
+          'Add a stakeholder: gets the runbook’s initial and resolution notifications for these severities, ' +
+          'and notices of its topics ("gdpr": personal-data breaches) (admin)',
         body: stakeholderBody,
       },
     },

@@ -10,6 +10,7 @@ export const Stakeholder = z.object({
   kind: ContactKind,
   address: z.string(),
   severities: z.array(Severity),
+  topics: z.array(z.string()).describe('Subjects told besides incident severities, e.g. ["gdpr"].'),
   signed: z.boolean(),
   created_at: z.string(),
 });

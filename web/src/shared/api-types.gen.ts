@@ -501,6 +501,8 @@ export interface Stakeholder {
   kind: ContactKind;
   address: string;
   severities: Severity[];
+  /** Subjects told besides incident severities, e.g. ["gdpr"]. */
+  topics: string[];
   signed: boolean;
   created_at: string;
 }
@@ -753,3 +755,74 @@ export interface RegisteredDatabase {
 }
 
 export type TimeWindow = '15m' | '1h' | '6h' | '24h' | '7d';
+
+export interface AuthorityReport {
+  id: string;
+  kind: 'initial' | 'supplementary';
+  authority: string;
+  reference: string | null;
+  reported_at: string;
+  delay_reason: string | null;
+  note: string | null;
+  recorded_by: string;
+}
+
+/** A personal data breach (Art. 33/34 GDPR) with its 72-hour clock. */
+export interface Breach {
+  id: string;
+  number: string;
+  incident: { id: string; number: string; title: string } | null;
+  title: string;
+  aware_at: string;
+  deadline_at: string;
+  /** Hours to the 72-hour deadline; negative once it has passed. */
+  hours_left: number;
+  /** Still assessing (nothing reported or decided) after the deadline. */
+  overdue: boolean;
+  state: 'assessing' | 'notified' | 'not_notifiable' | 'closed';
+  nature: string | null;
+  data_categories: string[];
+  subjects_approx: number | null;
+  records_approx: number | null;
+  likely_consequences: string | null;
+  measures_taken: string | null;
+  risk: 'unlikely' | 'risk' | 'high_risk';
+  not_notifiable_reason: string | null;
+  reported_late: boolean;
+  authority_reports: AuthorityReport[];
+  subjects_decision: SubjectsDecision | null;
+  subjects_decision_needed: boolean;
+  source: string;
+  opened_by: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface BreachEvent {
+  id: string;
+  at: string;
+  kind: string;
+  actor: { type: string; id: string | null; name: string };
+  data: Record<string, unknown>;
+}
+
+export interface GdprSettings {
+  controller_name: string | null;
+  dpo_name: string | null;
+  dpo_email: string | null;
+  dpo_phone: string | null;
+  authority_name: string | null;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+export interface SubjectsDecision {
+  decision: 'communicated' | 'exempt';
+  communicated_at: string | null;
+  channel: string | null;
+  exemption: '34(3)(a)' | '34(3)(b)' | '34(3)(c)' | null;
+  reason: string | null;
+  decided_by: string;
+  decided_at: string;
+}
