@@ -12,6 +12,8 @@ import type { Database, Db } from './db/database.js';
 import { openEventChannel } from './db/event-channel.js';
 import { createEngine, type Sweep } from './engine/index.js';
 import { createErrorsService, errorAnalytics } from './error-tracking/index.js';
+// GDPR: the consent ledger (issue 20, part ledger)
+import { createConsentsService, createPurposesService, gdprCompliance } from './gdpr/index.js';
 import {
   createEscalationService,
   createPoliciesService,
@@ -127,6 +129,10 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   });
   const verifier = createVerifyService({ jwt: config.jwt, outboundAllow, clock });
 
+  // GDPR: the consent ledger and purposes (issue 20, part ledger)
+  const purposes = createPurposesService({ db, clock });
+  const consents = createConsentsService({ db, clock, secretKey: config.secretKey });
+
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
   const databases = createDatabasesService({ db, clock, secretKey: config.secretKey });
@@ -149,6 +155,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       }),
       'database-scalability': databaseScalability({ database, databases }),
       'error-tracking': errorAnalytics({ db, clock, services }),
+      // GDPR: the consent ledger (issue 20, part ledger)
+      'gdpr-compliance': gdprCompliance({ consents, purposes }),
     },
   });
   const diagnostics = createDiagnostics({ db, clock, functions: runbook, incidents });
@@ -260,6 +268,11 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     verifier,
     /** PostgreSQL databases registered for database-scalability. */
     databases,
+    // GDPR: the consent ledger (issue 20, part ledger)
+    /** Purposes of processing (Art. 30 records) and their policy versions. */
+    purposes,
+    /** The append-only, hash-chained consent ledger. */
+    consents,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -19,6 +19,8 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { functionRoutes } from './routes/functions.js';
+// GDPR: the consent ledger (issue 20, part ledger)
+import { gdprLedgerRoutes } from './routes/gdpr-ledger.js';
 import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
@@ -146,6 +148,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   monitorRoutes(server, app);
   functionRoutes(server, app, options.logBuffer);
   errorRoutes(server, app);
+  // GDPR: the consent ledger (issue 20, part ledger)
+  gdprLedgerRoutes(server, app);
   verifyRoutes(server, app);
   streamRoutes(server, app, options.stream);
 

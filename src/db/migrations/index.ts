@@ -16,6 +16,8 @@ import * as sessions from './013-sessions.js';
 import * as sendStarted from './014-send-started.js';
 import * as resolveAlertsOfResolvedIncidents from './015-resolve-alerts-of-resolved-incidents.js';
 import * as privacyFlag from './016-privacy-flag.js';
+// GDPR: the consent ledger (issue 20, part ledger)
+import * as gdprLedger from './017-gdpr-ledger.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '014-send-started': sendStarted,
   '015-resolve-alerts-of-resolved-incidents': resolveAlertsOfResolvedIncidents,
   '016-privacy-flag': privacyFlag,
+  // GDPR: the consent ledger (issue 20, part ledger)
+  '017-gdpr-ledger': gdprLedger,
 };

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import * as errors from './errors.js';
 import * as escalation from './escalation.js';
 import * as functions from './functions.js';
+// GDPR: the consent ledger (issue 20, part ledger)
+import * as gdprLedger from './gdpr-ledger.js';
 import * as incidents from './incidents.js';
 import * as notify from './notify.js';
 import * as people from './people.js';
@@ -22,11 +24,15 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...notify,
   ...errors,
   ...functions,
+  // GDPR: the consent ledger (issue 20, part ledger)
+  ...gdprLedger,
 };
 
 export * from './errors.js';
 export * from './escalation.js';
 export * from './functions.js';
+// GDPR: the consent ledger (issue 20, part ledger)
+export * from './gdpr-ledger.js';
 export * from './incidents.js';
 export * from './notify.js';
 export * from './people.js';
