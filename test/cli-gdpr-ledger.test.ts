@@ -94,7 +94,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const res = await run('gdpr', 'consents', 'import', file);
       expect(res.code).toBe(1);
       expect(res.stderr).toMatch(/the header must be exactly id,subject_id,purpose/);
-      const ledger = JSON.parse(expectSuccess(await run('gdpr', 'verify', '--json')).toString());
+      const ledger = JSON.parse((await run('gdpr', 'verify', '--json')).stdout);
       expect(ledger.rows).toBe(0);
     });
 

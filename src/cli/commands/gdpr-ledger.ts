@@ -235,7 +235,8 @@ export function addLedgerCommands(gdpr: Command): void {
       const tty = process.stderr.isTTY;
       const summary = await importConsents(createClient(), file, (s, lines) => {
         const text = `line ${lines}: ${s.imported} imported, ${s.duplicates} duplicates, ${s.rejected.length} rejected`;
-        process.stderr.write(tty ? `\r${text}` : `${text}\n`);
+        if (tty) process.stderr.write(`\r${text}`);
+        else console.error(text);
       });
       if (tty) process.stderr.write('\n');
       print(o, summary, () =>
@@ -331,9 +332,9 @@ export function addLedgerCommands(gdpr: Command): void {
       const client = createClient();
       const state = await client.request<{ rows: number }>('GET', '/api/v1/gdpr/ledger');
       const started = Date.now();
-      process.stderr.write(`verifying ${state.rows} rows…\n`);
+      console.error(`verifying ${state.rows} rows…`);
       const ticker = setInterval(
-        () => process.stderr.write(`  still walking the chain (${Math.round((Date.now() - started) / 1000)} s)\n`),
+        () => console.error(`  still walking the chain (${Math.round((Date.now() - started) / 1000)} s)`),
         5_000,
       );
       let result: Row & { ok: boolean; first_broken: { seq: number; id: string | null; reason: string } | null };
