@@ -28,8 +28,8 @@ const tags = ['gdpr'];
 const noNul = (s: string) => !s.includes('\u0000');
 /** A proof's canonical JSON may be this long at most. */
 const MAX_PROOF = 8_192;
-/** A full batch with its proofs is larger than the usual body limit. */
-const CONSENTS_BODY_LIMIT = 16 * 1_048_576;
+/** POST /api/v1/gdpr/consents takes up to this many bytes: a full batch with its proofs is larger than the usual limit. */
+export const consentsBodyLimit = (bodyLimit: number): number => Math.max(bodyLimit, 16 * 1_048_576);
 
 const idText = z.string().min(1, 'must not be empty').max(200).refine(noNul, 'must not contain NUL characters');
 const list = z.array(text(200)).max(100);
@@ -278,7 +278,7 @@ export function gdprLedgerRoutes(server: FastifyInstance, app: App): void {
   r.post(
     '/api/v1/gdpr/consents',
     {
-      bodyLimit: Math.max(app.config.bodyLimit, CONSENTS_BODY_LIMIT),
+      bodyLimit: consentsBodyLimit(app.config.bodyLimit),
       schema: {
         tags,
         summary: 'Record consent events: one event, or {"events": [...]} of up to 1,000 (admin or privacy flag)',
