@@ -34,6 +34,8 @@ const CONCURRENCY = numberOption('--concurrency', 4);
 const STATUS_CALLS = numberOption('--status-calls', 2_000);
 const DIALECTS = option('--dialects', 'sqlite,postgres').split(',');
 const BATCH = 1_000;
+/** The commit measured, taken before the run (the tree may move on while it runs). */
+const COMMIT = commitLabel();
 const TOKEN = `bench_${randomBytes(24).toString('hex')}`;
 const PG_SERVER =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,7 +55,7 @@ interface Result {
   database: string;
 }
 
-async function call(url: string, method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(url: string, method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${url}${p}`, {
     method,
     headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -62,6 +64,9 @@ async function call(url: string, method: string, p: string, body?: unknown): Pro
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read field by field
+type Json = any;
 
 const purposeKey = (p: number) => `purpose-${p}`;
 const subjectOf = (i: number) => `user-${(i * 7919) % SUBJECTS}`;
@@ -213,20 +218,24 @@ for (const dialect of DIALECTS) results.push(await runOne(dialect));
 const f = (n: number, d = 1) => n.toFixed(d);
 const rows = results.map(
   (r) =>
-    `| ${r.dialect} | ${Math.round(r.importRate).toLocaleString('en')} /s (${f(r.importSeconds)} s; server CPU ${f(r.serverCpuImport)} s) | ` +
+    `| ${r.dialect} | ${Math.round(r.importRate).toLocaleString('en')} /s ` +
+    `(${f(r.importSeconds)} s; server CPU ${f(r.serverCpuImport)} s) | ` +
     `${f(r.statusP50, 2)} / ${f(r.statusP99, 2)} ms | ${f(r.coverageMedian, 2)} ms | ` +
     `${typeof r.reportMedian === 'number' ? `${f(r.reportMedian)} ms` : r.reportMedian} | ` +
     `${(r.verifyMs / 1000).toFixed(1)} s | ${Math.round(r.rssMb)} MB |`,
 );
 const cpus = os.cpus();
 const body = [
-  `Run ${new Date().toISOString().slice(0, 10)} on commit ${commitLabel()}: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ` +
-    `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, server from ${flag('--dist') ? 'dist/' : 'src/ (tsx)'}; ` +
+  `Run ${new Date().toISOString().slice(0, 10)} on commit ${COMMIT}: ` +
+    `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ` +
+    `Node ${process.version}, ` +
+    `server from ${flag('--dist') ? 'dist/' : 'src/ (tsx)'}; ` +
     `${EVENTS.toLocaleString('en')} events, ${SUBJECTS.toLocaleString('en')} subjects, ${PURPOSES} purposes, ` +
     `batches of ${BATCH}, ${CONCURRENCY} in flight; get_consent_status ${STATUS_CALLS} calls one at a time. ` +
     `Databases: ${results.map((r) => `${r.dialect}: ${r.database}`).join('; ')}.`,
   '',
-  '| dialect | import through POST /api/v1/gdpr/consents | get_consent_status p50 / p99 | coverage (median) | compliance_report emergency (median) | verify whole chain | server peak RSS |',
+  '| dialect | import through POST /api/v1/gdpr/consents | get_consent_status p50 / p99 | coverage (median) | ' +
+    'compliance_report emergency (median) | verify whole chain | server peak RSS |',
   '|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');

@@ -12,6 +12,7 @@ import { expectSuccess, inProcess, type Env } from './cli-harness.js';
 import { pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
+const PROOF = '"{""form"":""v3""}"';
 const HEADER = 'id,subject_id,purpose,policy_version,decision,at,source,proof';
 
 for (const engine of ['sqlite', 'postgres'] as const) {
@@ -102,9 +103,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const lines = [HEADER];
       for (let i = 0; i < 1500; i++)
         lines.push(
-          `ev-${i},user-${i % 300},newsletter,1,granted,2026-01-0${1 + (i % 5)}T10:00:00Z,signup-form,"{""form"":""v3""}"`,
+          `ev-${i},user-${i % 300},newsletter,1,granted,2026-01-0${1 + (i % 5)}T10:00:00Z,signup-form,${PROOF}`,
         );
-      lines.push('ev-7,user-7,newsletter,1,granted,2026-01-03T10:00:00Z,signup-form,"{""form"":""v3""}"'); // duplicate (line 1502)
+      lines.push(`ev-7,user-7,newsletter,1,granted,2026-01-03T10:00:00Z,signup-form,${PROOF}`); // duplicate (line 1502)
       lines.push('bad-1,user-1,nope,1,granted,2026-01-01T10:00:00Z,signup-form,'); // 1503 unknown purpose
       lines.push('bad-2,user-1,newsletter,1,maybe,2026-01-01T10:00:00Z,signup-form,'); // 1504 bad decision
       lines.push('bad-3,user-1,newsletter,1,granted,2026-01-01T10:00:00Z,signup-form,not json'); // 1505 bad proof

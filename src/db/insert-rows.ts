@@ -16,8 +16,8 @@ export interface InsertRowsOptions<T extends Table> {
   /** Rows per statement at most (a power of two; see chunks.ts). */
   max?: number;
   /**
-   * Rows whose `key` (a column, or the columns of a composite key) exists already have these columns overwritten instead (ON CONFLICT … DO UPDATE, on both
-   * engines).
+   * Rows whose `key` (a column, or the columns of a composite key) exists already have these columns
+   * overwritten instead (ON CONFLICT … DO UPDATE, on both engines).
    */
   onConflictUpdate?: { key: Column<T> | ReadonlyArray<Column<T>>; set: ReadonlyArray<Column<T>> };
 }

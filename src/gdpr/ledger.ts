@@ -48,7 +48,13 @@ export function canonicalJson(value: unknown): string | undefined {
 
 /** The canonical JSON the hash covers (wire names; the proof as the object it is). */
 export function canonicalRow(row: ChainedRow): string {
-  return `{"at":${JSON.stringify(row.at)},"decision":${JSON.stringify(row.decision)},"id":${JSON.stringify(row.id)},"policy_version":${row.policyVersion},"proof":${row.proof},"purpose":${JSON.stringify(row.purpose)},"recorded_at":${JSON.stringify(row.recordedAt)},"seq":${row.seq},"source":${JSON.stringify(row.source)},"subject_key":${JSON.stringify(row.subjectKey)}}`;
+  const q = JSON.stringify;
+  return (
+    `{"at":${q(row.at)},"decision":${q(row.decision)},"id":${q(row.id)},` +
+    `"policy_version":${row.policyVersion},"proof":${row.proof},"purpose":${q(row.purpose)},` +
+    `"recorded_at":${q(row.recordedAt)},"seq":${row.seq},"source":${q(row.source)},` +
+    `"subject_key":${q(row.subjectKey)}}`
+  );
 }
 
 /** sha256(prev_hash ‖ canonical row), hex. */

@@ -4,7 +4,7 @@
 // and sends the rest again; the summary says what was imported, skipped as duplicates and rejected.
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { CliError, createClient, type Client } from '../client.js';
 import { block, print, table } from '../output.js';
 
@@ -124,7 +124,8 @@ export async function importConsents(
         const got = record.map((c) => c.trim());
         if (got.join(',') !== CSV_COLUMNS.join(','))
           throw new CliError(
-            `${file}: the header must be exactly ${CSV_COLUMNS.join(',')} (got ${got.join(',').slice(0, 200)}); nothing was sent`,
+            `${file}: the header must be exactly ${CSV_COLUMNS.join(',')} ` +
+              `(got ${got.join(',').slice(0, 200)}); nothing was sent`,
           );
         continue;
       }
@@ -346,8 +347,10 @@ export function addLedgerCommands(gdpr: Command): void {
       print(o, result, () => {
         const fb = result.first_broken;
         return result.ok
-          ? `ok: ${String(result.rows)} rows verified in ${String(result.duration_ms)} ms; head ${String(result.head_hash)}`
-          : `BROKEN at row ${fb?.seq} (id ${fb?.id ?? '-'}): ${fb?.reason}; verified up to row ${String(result.verified_up_to)} of ${String(result.rows)}`;
+          ? `ok: ${String(result.rows)} rows verified in ${String(result.duration_ms)} ms; ` +
+              `head ${String(result.head_hash)}`
+          : `BROKEN at row ${fb?.seq} (id ${fb?.id ?? '-'}): ${fb?.reason}; ` +
+              `verified up to row ${String(result.verified_up_to)} of ${String(result.rows)}`;
       });
       const fb = result.first_broken;
       if (!result.ok)

@@ -28,7 +28,7 @@ const tags = ['gdpr'];
 const noNul = (s: string) => !s.includes('\u0000');
 /** A proof's canonical JSON may be this long at most. */
 const MAX_PROOF = 8_192;
-/** POST /api/v1/gdpr/consents takes up to this many bytes: a full batch with its proofs is larger than the usual limit. */
+/** POST /api/v1/gdpr/consents takes this many bytes: a full batch with its proofs is larger than the usual limit. */
 export const consentsBodyLimit = (bodyLimit: number): number => Math.max(bodyLimit, 16 * 1_048_576);
 
 const idText = z.string().min(1, 'must not be empty').max(200).refine(noNul, 'must not contain NUL characters');
@@ -253,7 +253,8 @@ export function gdprLedgerRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags,
         summary:
-          'Change a purpose (admin or privacy flag); raising policy_version makes earlier grants stale, lowering it is 422',
+          'Change a purpose (admin or privacy flag); raising policy_version makes earlier grants stale, ' +
+          'lowering it is 422',
         params: keyParams,
         body: purposePatch,
       },

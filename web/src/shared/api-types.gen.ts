@@ -753,3 +753,87 @@ export interface RegisteredDatabase {
 }
 
 export type TimeWindow = '15m' | '1h' | '6h' | '24h' | '7d';
+
+export interface GdprConsentEvent {
+  id: string;
+  /** "erased:<pseudonym>" once the subject was erased. */
+  subject_id: string;
+  purpose: string;
+  policy_version: number;
+  decision: 'granted' | 'withdrawn';
+  at: string;
+  source: string;
+  proof: Record<string, unknown>;
+  seq: number;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface GdprConsentStatus {
+  user_id: string;
+  purposes: Array<{
+    purpose: string;
+    status: 'granted' | 'withdrawn' | 'stale' | 'none';
+    policy_version: number | null;
+    current_policy_version: number;
+    decided_at: string | null;
+    source: string | null;
+  }>;
+  /** When the subject was erased (their statuses read none since). */
+  erased_at: string | null;
+  checked_at: string;
+}
+
+export interface GdprCoverage {
+  subjects: number;
+  purposes: Array<{
+    purpose: string;
+    name: string;
+    policy_version: number;
+    granted: number;
+    withdrawn: number;
+    stale: number;
+    none: number;
+  }>;
+}
+
+export interface GdprLedger {
+  rows: number;
+  newest_event_at: string | null;
+  last_check: GdprLedgerCheck | null;
+  unverified_rows: number;
+}
+
+export interface GdprLedgerCheck {
+  ok: boolean;
+  rows: number;
+  verified_up_to: number;
+  first_broken: {
+    seq: number;
+    id: string | null;
+    reason: 'seq gap' | 'prev_hash mismatch' | 'hash mismatch' | 'missing rows';
+  } | null;
+  head_hash: string | null;
+  checked_at: string;
+  duration_ms: number;
+}
+
+/** A purpose of processing (Art. 30 record). */
+export interface GdprPurpose {
+  key: string;
+  name: string;
+  lawful_basis: string;
+  policy_version: number;
+  policy_versions: Array<{ version: number; since: string }>;
+  data_categories: string[];
+  subject_categories: string[];
+  recipients: string[];
+  transfers_outside_eea: string | null;
+  retention_days: number | null;
+  security_measures: string | null;
+  /** Art. 30 fields that are still empty. */
+  missing: string[];
+  created_at: string;
+  updated_at: string;
+}
