@@ -13,13 +13,22 @@ import { openEventChannel } from './db/event-channel.js';
 import { createEngine, type Sweep } from './engine/index.js';
 import { createErrorsService, errorAnalytics } from './error-tracking/index.js';
 import {
+  BREACH_SUBJECT,
+  createBreachesService,
+  createConsentsService,
+  createPurposesService,
+  createReminderSweep,
+  createReportService,
+  createRequestsService,
+  gdprCompliance,
+  REQUEST_SUBJECT,
+} from './gdpr/index.js';
+import {
   createEscalationService,
   createPoliciesService,
   loadPolicy,
   type EscalationEvents,
 } from './escalation/index.js';
-// GDPR breaches (issue 20, part "breaches")
-import { BREACH_SUBJECT, createBreachesService, createReminderSweep } from './gdpr/index.js';
 import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
 import { createMonitorsService, monitorStats } from './monitors/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
@@ -116,17 +125,6 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     load: (ids) => incidents.within(db).loadMany(ids),
   });
 
-  // GDPR breaches (issue 20, part "breaches"): the breach register, and the GDPR clock's reminders, swept
-  // by subject type (each part of the module registers its handler here).
-  const breaches = createBreachesService({
-    db,
-    clock,
-    incidents,
-    tell: { topic: notify.toTopic, admins: notify.toAdmins },
-    publicUrl,
-  });
-  const gdprClock = createReminderSweep({ db, clock, handlers: { [BREACH_SUBJECT]: breaches.remind } });
-
   // Watching: monitors, error tracking, response times, token verification.
   const monitors = createMonitorsService({ db, clock, services, ingest, outboundAllow, secretKey: config.secretKey });
   const errorTracking = createErrorsService({ db, clock, services, ingest, publicUrl, options: config.ingest });
@@ -139,6 +137,26 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     isOpen: async (serviceId, dedupKey) => (await alerts.open(serviceId, [dedupKey])).length > 0,
   });
   const verifier = createVerifyService({ jwt: config.jwt, outboundAllow, clock });
+
+  // GDPR: records of processing and the consent ledger, the breach register with its 72-hour clock,
+  // data-subject requests; the clock's reminders are swept by subject type.
+  const purposes = createPurposesService({ db, clock });
+  const consents = createConsentsService({ db, clock, secretKey: config.secretKey });
+  const tell = { topic: notify.toTopic, admins: notify.toAdmins };
+  const breaches = createBreachesService({ db, clock, incidents, tell, publicUrl });
+  const gdprRequests = createRequestsService({
+    db,
+    clock,
+    tellTopic: tell.topic,
+    eraseSubject: async (trx, subjectId, actor, at) => void (await consents.eraseSubject(trx, subjectId, actor, at)),
+    publicUrl,
+  });
+  const gdprReport = createReportService({ db, clock, purposes, consents, breaches });
+  const gdprClock = createReminderSweep({
+    db,
+    clock,
+    handlers: { [BREACH_SUBJECT]: breaches.remind, [REQUEST_SUBJECT]: gdprRequests.remind },
+  });
 
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
@@ -162,6 +180,7 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       }),
       'database-scalability': databaseScalability({ database, databases }),
       'error-tracking': errorAnalytics({ db, clock, services }),
+      'gdpr-compliance': gdprCompliance({ consents, report: gdprReport }),
     },
   });
   const diagnostics = createDiagnostics({ db, clock, functions: runbook, incidents });
@@ -203,7 +222,6 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       moved: 'status updates overdue',
       delivers: true,
     },
-    // GDPR breaches (issue 20, part "breaches")
     {
       name: 'gdpr-clock',
       due: always,
@@ -221,7 +239,6 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.opened', 'its first status update falls due; P0/P1 stakeholders are told', (e) =>
     notify.opened(e.trx, e.incidents, e.at),
   );
-  // GDPR breaches (issue 20, part "breaches")
   bus.on('incident.opened', 'a gdpr_violation, security_breach or data_loss incident opens a breach', (e) =>
     breaches.incidentsOpened(e.trx, e.incidents, e.categories, e.at),
   );
@@ -286,17 +303,24 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     verifier,
     /** PostgreSQL databases registered for database-scalability. */
     databases,
+    /** Purposes of processing (Art. 30 records) and their policy versions. */
+    purposes,
+    /** The append-only, hash-chained consent ledger. */
+    consents,
+    /** The breach register (Art. 33/34) with its 72-hour clock. */
+    breaches,
+    /** Data-subject requests (Arts. 15–21) and their Art. 12(3) deadlines. */
+    gdprRequests,
+    /** The compliance report (and its documents) and the counts-only GDPR overview. */
+    gdprReport,
+    /** The GDPR clock: due reminders of breaches and requests, swept as 'gdpr-clock'. */
+    gdprClock,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */
     diagnostics,
     /** Runs the sweeps and the outbox's delivery once started (serve.ts starts it; tests drive it). */
     engine,
-    // GDPR breaches (issue 20, part "breaches")
-    /** The breach register (Art. 33/34) with its 72-hour clock. */
-    breaches,
-    /** The GDPR clock: due reminders of breaches (and requests), swept as 'gdpr-clock'. */
-    gdprClock,
     /** Every reaction wired above, in order, as "event: reaction". */
     reactions: () => bus.reactions(),
   };

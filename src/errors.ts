@@ -6,6 +6,8 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** Well-formed but refers to something that cannot be used (a GDPR purpose or policy version): 422. */
+  | 'unprocessable'
   | 'too_large'
   | 'unsupported'
   | 'rate_limited'

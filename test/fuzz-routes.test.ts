@@ -2,6 +2,8 @@
 // The routes come from the server itself (its OpenAPI document, cross-checked against the router),
 // so a route added later is fuzzed without touching this file.
 import { PAGERDUTY_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from '../src/http/routes/ingest.js';
+// GDPR: the consent ledger (issue 20, part ledger)
+import { consentsBodyLimit } from '../src/http/routes/gdpr-ledger.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -253,6 +255,7 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
   function bodyLimitOf(path: string): number {
     if (path.startsWith('/v2/')) return PAGERDUTY_BODY_LIMIT;
     if (path.startsWith('/api/v1/integrations/')) return WEBHOOK_BODY_LIMIT;
+    if (path === '/api/v1/gdpr/consents') return consentsBodyLimit(env.config.bodyLimit);
     return env.config.bodyLimit;
   }
 

@@ -107,6 +107,23 @@ describe('the runbook’s curl commands against vigil serve', () => {
         }),
       });
       expect(sent.status).toBe(202);
+      // A purpose and a consent for the runbook's USER_ID, so get_consent_status answers with real data.
+      const purpose = await api('POST', '/api/v1/gdpr/purposes', {
+        key: 'marketing',
+        name: 'Marketing e-mails',
+        lawful_basis: 'consent',
+      });
+      const consent = await api('POST', '/api/v1/gdpr/consents', {
+        id: 'seed-consent-1',
+        subject_id: 'USER_ID',
+        purpose: 'marketing',
+        policy_version: 1,
+        decision: 'granted',
+        at: new Date(Date.now() - 60_000).toISOString(),
+        source: 'signup-form',
+        proof: { form: 'signup-v3' },
+      });
+      expect([purpose.status, consent.status]).toEqual([201, 201]);
 
       const ran: string[] = [];
       const missing: string[] = [];
@@ -158,6 +175,11 @@ describe('the runbook’s curl commands against vigil serve', () => {
             JSON.stringify(answer),
           ).toEqual({ valid: true, subject: 'ana', checked: 'string' });
         else expect(typeof answer.generated_at).toBe('string');
+        if (label.endsWith('get_consent_status'))
+          expect(answer).toMatchObject({
+            user_id: 'USER_ID',
+            purposes: [{ purpose: 'marketing', status: 'granted', policy_version: 1, current_policy_version: 1 }],
+          });
         ran.push(label);
       }
       expect(ran).toEqual([
@@ -167,14 +189,12 @@ describe('the runbook’s curl commands against vigil serve', () => {
         '/functions/v1/error-tracking get_error_analytics',
         '/functions/v1/production-monitoring performance_report',
         '/functions/v1/database-scalability connection_pool_status',
+        '/functions/v1/gdpr-compliance get_consent_status',
         '/functions/v1/database-scalability performance_analysis',
         '/verify',
       ]);
-      // Not built yet (the GDPR work): these answer 404 today.
-      expect(missing).toEqual([
-        '/functions/v1/gdpr-compliance compliance_report',
-        '/functions/v1/gdpr-compliance get_consent_status',
-      ]);
+      // Not built yet (the GDPR report, by the lead): it answers 400 "not an action" today.
+      expect(missing).toEqual(['/functions/v1/gdpr-compliance compliance_report']);
       // Phase 1 did what it says: the incident is acknowledged.
       const incidents = await api('GET', '/api/v1/incidents');
       expect((incidents.body.data as Array<{ status: string; acknowledged_by?: unknown }>)[0]?.status).toBe(

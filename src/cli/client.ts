@@ -6,6 +6,13 @@ import { loadClientConfig, type ClientConfig } from '../config.js';
 
 export class CliError extends Error {
   override name = 'CliError';
+  constructor(
+    message: string,
+    /** For a refused request: its HTTP status and the API's error (code, details), so a command can act on them. */
+    readonly refusal?: { status: number; code?: string | undefined; details?: unknown },
+  ) {
+    super(message);
+  }
 }
 
 export interface RequestOptions {
@@ -14,6 +21,8 @@ export interface RequestOptions {
    * shape.
    */
   pagerDuty?: boolean;
+  /** How long to wait for the answer (default 30 s): a whole-ledger check takes longer. */
+  timeoutMs?: number;
 }
 
 export interface Client {
@@ -54,7 +63,7 @@ export function createClient(config: ClientConfig = loadClientConfig()): Client 
             ...(body !== undefined && { 'content-type': 'application/json' }),
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(30_000),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (error) {
         // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, bad port…).
@@ -77,8 +86,12 @@ export function createClient(config: ClientConfig = loadClientConfig()): Client 
         throw new CliError(`${pd?.message ?? 'refused'}: ${(pd?.errors ?? []).join('; ')} (HTTP ${response.status})`);
       }
       if (!response.ok) {
-        const err = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-        throw new CliError(err ? `${err.message} (${err.code}, HTTP ${response.status})` : `HTTP ${response.status}`);
+        const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+        throw new CliError(err ? `${err.message} (${err.code}, HTTP ${response.status})` : `HTTP ${response.status}`, {
+          status: response.status,
+          code: err?.code,
+          details: err?.details,
+        });
       }
       return parsed as T;
     },

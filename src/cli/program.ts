@@ -9,7 +9,6 @@ import { logsCommand } from './commands/logs.js';
 import { monitorCommands } from './commands/monitor.js';
 import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
-// GDPR breaches (issue 20, part "breaches"): stakeholders with topics
 import { stakeholderCommands } from './commands/stakeholder.js';
 import { tokenCommands, userCommands } from './commands/people.js';
 
@@ -57,7 +56,6 @@ export function buildProgram(local: LocalCommands): Command {
   program.addCommand(logsCommand());
   program.addCommand(monitorCommands());
   program.addCommand(gdprCommands());
-  // GDPR breaches (issue 20, part "breaches"): stakeholders with topics
   program.addCommand(stakeholderCommands());
   return program;
 }

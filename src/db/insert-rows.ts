@@ -16,10 +16,10 @@ export interface InsertRowsOptions<T extends Table> {
   /** Rows per statement at most (a power of two; see chunks.ts). */
   max?: number;
   /**
-   * Rows whose `key` exists already have these columns overwritten instead (ON CONFLICT … DO UPDATE, on both
-   * engines).
+   * Rows whose `key` (a column, or the columns of a composite key) exists already have these columns
+   * overwritten instead (ON CONFLICT … DO UPDATE, on both engines).
    */
-  onConflictUpdate?: { key: Column<T>; set: ReadonlyArray<Column<T>> };
+  onConflictUpdate?: { key: Column<T> | ReadonlyArray<Column<T>>; set: ReadonlyArray<Column<T>> };
 }
 
 const texts = new Map<string, string>();
@@ -35,7 +35,7 @@ function sqlFor<T extends Table>(
 ): string {
   const cacheKey =
     `${postgres ? 'pg' : 'sqlite'} ${table} ${columns.join(',')} ${rows} ` +
-    `${conflict ? `${conflict.key}:${conflict.set.join(',')}` : ''}`;
+    `${conflict ? `${String(conflict.key)}:${conflict.set.join(',')}` : ''}`;
   let text = texts.get(cacheKey);
   if (text) return text;
   let n = 0;
@@ -44,7 +44,8 @@ function sqlFor<T extends Table>(
   text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${values}`;
   if (conflict)
     text +=
-      ` on conflict (${quote(conflict.key)}) do update set ` +
+      ` on conflict (${(typeof conflict.key === 'string' ? [conflict.key] : conflict.key).map(quote).join(', ')}) ` +
+      'do update set ' +
       `${conflict.set.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
   texts.set(cacheKey, text);
   return text;

@@ -493,6 +493,88 @@ export interface ErrorMinutesTable {
   count: number;
 }
 
+// GDPR: the consent ledger (issue 20, part ledger; migration 017).
+export interface GdprPurposesTable {
+  key: string;
+  name: string;
+  lawful_basis: string;
+  policy_version: number;
+  data_categories: string;
+  subject_categories: string;
+  recipients: string;
+  transfers_outside_eea: string | null;
+  retention_days: number | null;
+  security_measures: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface GdprPurposeVersionsTable {
+  purpose: string;
+  version: number;
+  since: string;
+}
+export interface GdprConsentEventsTable {
+  seq: number;
+  id: string;
+  subject_key: string;
+  subject_id: string;
+  purpose: string;
+  policy_version: number;
+  decision: string;
+  at: string;
+  source: string;
+  proof: string;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+export interface GdprConsentStateTable {
+  subject_key: string;
+  purpose: string;
+  decision: string;
+  policy_version: number;
+  at: string;
+  seq: number;
+  source: string;
+}
+export interface GdprConsentCountsTable {
+  purpose: string;
+  policy_version: number;
+  decision: string;
+  count: number;
+}
+export interface GdprLedgerHeadTable {
+  id: number;
+  rows: number;
+  head_hash: string;
+  subjects: number;
+  newest_event_at: string | null;
+}
+export interface GdprErasuresTable {
+  subject_key: string;
+  erased_at: string;
+  erased_by: string;
+  events: number;
+}
+export interface GdprLedgerChecksTable {
+  id: string;
+  checked_at: string;
+  ok: number;
+  rows: number;
+  verified_up_to: number;
+  broken_seq: number | null;
+  broken_id: string | null;
+  broken_reason: string | null;
+  head_hash: string | null;
+  duration_ms: number;
+  checked_by: string;
+}
+export interface GdprLedgerKeysTable {
+  name: string;
+  secret: string;
+  created_at: string;
+}
+
 export interface Schema {
   users: UsersTable;
   gdpr_requests: GdprRequestsTable;
@@ -534,13 +616,21 @@ export interface Schema {
   error_events: ErrorEventsTable;
   error_group_users: ErrorGroupUsersTable;
   error_minutes: ErrorMinutesTable;
-  // GDPR breaches (issue 20, part "breaches")
   gdpr_breach_counters: GdprBreachCountersTable;
   gdpr_breaches: GdprBreachesTable;
   gdpr_breach_reports: GdprBreachReportsTable;
   gdpr_breach_events: GdprBreachEventsTable;
   gdpr_reminders: GdprRemindersTable;
   gdpr_settings: GdprSettingsTable;
+  gdpr_purposes: GdprPurposesTable;
+  gdpr_purpose_versions: GdprPurposeVersionsTable;
+  gdpr_consent_events: GdprConsentEventsTable;
+  gdpr_consent_state: GdprConsentStateTable;
+  gdpr_consent_counts: GdprConsentCountsTable;
+  gdpr_ledger_head: GdprLedgerHeadTable;
+  gdpr_erasures: GdprErasuresTable;
+  gdpr_ledger_checks: GdprLedgerChecksTable;
+  gdpr_ledger_keys: GdprLedgerKeysTable;
 }
 
 // GDPR breaches (issue 20, part "breaches"): migration 018.

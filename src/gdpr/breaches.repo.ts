@@ -233,6 +233,8 @@ export interface BreachFilter {
   states?: readonly BreachState[] | undefined;
   /** Only breaches still assessing whose deadline is at or before this time. */
   overdueAt?: Date | undefined;
+  /** Only breaches whose first report reached the authority after the deadline. */
+  reportedLate?: boolean | undefined;
   before?: { createdAt: string; id: string } | undefined;
 }
 
@@ -241,6 +243,7 @@ export async function listBreaches(db: Db, f: BreachFilter): Promise<Breach[]> {
   let q = db.selectFrom('gdpr_breaches').selectAll();
   if (f.states?.length) q = q.where('state', 'in', [...f.states]);
   if (f.overdueAt) q = q.where('state', '=', 'assessing').where('deadline_at', '<=', f.overdueAt.toISOString());
+  if (f.reportedLate) q = q.where('reported_late', '=', 1);
   if (f.before) {
     const { createdAt, id } = f.before;
     q = q.where((eb) =>
@@ -249,6 +252,46 @@ export async function listBreaches(db: Db, f: BreachFilter): Promise<Breach[]> {
   }
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
   return rows.map(toBreach);
+}
+
+/** Breaches not closed; those still assessing past their deadline at `now`; the nearest deadline ahead. */
+export async function countBreaches(
+  db: Db,
+  now: Date,
+): Promise<{ open: number; overdue: number; nextDeadlineAt: Date | null }> {
+  const at = now.toISOString();
+  const row = await db
+    .selectFrom('gdpr_breaches')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('open'),
+      eb.fn
+        .sum<number | string | null>(
+          eb
+            .case()
+            .when(eb.and([eb('state', '=', 'assessing'), eb('deadline_at', '<=', at)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('overdue'),
+      eb.fn
+        .min<string | null>(
+          eb
+            .case()
+            .when(eb.and([eb('state', '=', 'assessing'), eb('deadline_at', '>', at)]))
+            .then(eb.ref('deadline_at'))
+            .else(null)
+            .end(),
+        )
+        .as('next_deadline_at'),
+    ])
+    .where('state', '!=', 'closed')
+    .executeTakeFirstOrThrow();
+  return {
+    open: Number(row.open),
+    overdue: Number(row.overdue ?? 0),
+    nextDeadlineAt: row.next_deadline_at ? new Date(row.next_deadline_at) : null,
+  };
 }
 
 const toReport = (r: GdprBreachReportsTable): AuthorityReport => ({

@@ -36,6 +36,7 @@ import {
 } from './breach.js';
 import { breachReportDocument } from './breach-report.js';
 import {
+  countBreaches,
   findBreach,
   findOpenBreachOf,
   getSettings,
@@ -152,6 +153,24 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
       reports,
       incident: incident ? { id: incident.id, number: incident.number, title: incident.title } : null,
     };
+  }
+
+  /** Several breaches with their reports and incidents, read together. */
+  async function details(q: Db, page: Breach[]): Promise<BreachDetail[]> {
+    const reports = await reportsOf(
+      q,
+      page.map((b) => b.id),
+    );
+    const linked = [...new Set(page.flatMap((b) => (b.incidentId ? [b.incidentId] : [])))];
+    const byId = new Map((await incidents.within(q).loadMany(linked)).map((i) => [i.id, i]));
+    return page.map((breach) => {
+      const incident = breach.incidentId ? byId.get(breach.incidentId) : undefined;
+      return {
+        breach,
+        reports: reports.filter((r) => r.breachId === breach.id),
+        incident: incident ? { id: incident.id, number: incident.number, title: incident.title } : null,
+      };
+    });
   }
 
   /** The breach's own event, the incident's timeline entry (when it has one) and the audit row. */
@@ -440,20 +459,7 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
         before: q.cursor ? decodeCursor(q.cursor) : undefined,
       });
       const page = rows.slice(0, q.limit);
-      const reports = await reportsOf(
-        db,
-        page.map((b) => b.id),
-      );
-      const linked = [...new Set(page.flatMap((b) => (b.incidentId ? [b.incidentId] : [])))];
-      const byId = new Map((await incidents.within(db).loadMany(linked)).map((i) => [i.id, i]));
-      const data = page.map((breach) => {
-        const incident = breach.incidentId ? byId.get(breach.incidentId) : undefined;
-        return {
-          breach,
-          reports: reports.filter((r) => r.breachId === breach.id),
-          incident: incident ? { id: incident.id, number: incident.number, title: incident.title } : null,
-        };
-      });
+      const data = await details(db, page);
       const last = page.at(-1);
       return { data, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
     },
@@ -623,6 +629,22 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
     },
 
     /** The breach's own history, newest first. */
+    /** For the compliance report: every breach not closed, and the last 100 whose first report came late. */
+    async forReport(actor: Actor): Promise<{ open: BreachDetail[]; late: BreachDetail[] }> {
+      authorizePrivacy(actor);
+      const [open, late] = await Promise.all([
+        listBreaches(db, { limit: 1_000, states: ['assessing', 'notified', 'not_notifiable'] }),
+        listBreaches(db, { limit: 100, reportedLate: true }),
+      ]);
+      return { open: await details(db, open), late: await details(db, late) };
+    },
+
+    /** Counts only (anyone who may read): breaches not closed, overdue ones, and the next deadline still ahead. */
+    async counts(actor: Actor): Promise<{ open: number; overdue: number; nextDeadlineAt: Date | null }> {
+      authorize(actor, 'read');
+      return countBreaches(db, clock.now());
+    },
+
     async events(actor: Actor, ref: string, limit = 500): Promise<BreachEvent[]> {
       authorizePrivacy(actor);
       const breach = await load(ref);

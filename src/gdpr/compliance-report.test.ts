@@ -166,7 +166,7 @@ describe('complianceReport', () => {
       now,
     );
     expect(broken.status).toBe('critical');
-    expect(broken.actions).toEqual(['consent ledger broken at row 3 (ev-3): investigate tampering']);
+    expect(broken.actions).toEqual(['consent ledger broken at row 3 (ev-3: hash mismatch): investigate tampering']);
     const readOnly = complianceReport('emergency', { ...calm, ledgerWritable: { ok: false, error: 'disk full' } }, now);
     expect(readOnly.status).toBe('critical');
     expect(readOnly.health.ledger_error).toBe('disk full');

@@ -47,7 +47,7 @@ export interface LedgerFacts {
     ok: boolean;
     rows: number;
     verifiedUpTo: number;
-    firstBroken: { seq: number; id: string; reason: string } | null;
+    firstBroken: { seq: number; id: string | null; reason: string } | null;
     checkedAt: Date;
   } | null;
   unverifiedRows: number;
@@ -145,7 +145,10 @@ export function complianceReport(type: ReportType, facts: ReportFacts, now: Date
       ? [`${overdueRequests.length} data-subject request(s) past their Art. 12(3) deadline`]
       : []),
     ...(ledgerOk === false && check?.firstBroken
-      ? [`consent ledger broken at row ${check.firstBroken.seq} (${check.firstBroken.id}): investigate tampering`]
+      ? [
+          `consent ledger broken at row ${check.firstBroken.seq} (${check.firstBroken.id ?? 'missing'}: ` +
+            `${check.firstBroken.reason}): investigate tampering`,
+        ]
       : []),
     ...(!facts.ledgerWritable.ok ? ['the consent ledger cannot be written: consent events are being refused'] : []),
   ];

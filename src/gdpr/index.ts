@@ -1,6 +1,7 @@
 // The GDPR module: records of processing, the consent ledger, the breach register with the Art. 33
 // clock, data-subject requests, and the compliance report the runbook's gdpr-compliance function gives.
-// Data-subject requests and the compliance report (the lead's part):
+
+// Data-subject requests and the compliance report.
 export {
   REQUEST_ARTICLE,
   REQUEST_KINDS,
@@ -14,8 +15,10 @@ export {
 } from './request.js';
 export { createRequestsService, REQUEST_SUBJECT, type RequestsService } from './requests.service.js';
 export type { StoredRequest } from './requests.repo.js';
+export { REPORT_TYPES, type ComplianceReport, type ReportType } from './compliance-report.js';
+export { createReportService, type ReportService } from './report.service.js';
 
-// Breach register and the GDPR clock (issue 20, part "breaches")
+// The breach register and the GDPR clock.
 export {
   createBreachesService,
   BREACH_SUBJECT,
@@ -53,3 +56,30 @@ export {
 export type { Reminder } from './reminders.repo.js';
 export { toMarkdown, escapeMarkdown, type Doc, type DocSection, type DocTable, type Cell } from './document.js';
 export { renderPdf } from './document-pdf.js';
+
+// The consent ledger and purposes.
+export {
+  createPurposesService,
+  type PurposesService,
+  type PurposeInput,
+  type PurposePatch,
+} from './purposes.service.js';
+export {
+  createConsentsService,
+  type ConsentsService,
+  type ConsentEventInput,
+  type Rejected,
+  type SubjectStatus,
+  type VerifyResult,
+} from './consents.service.js';
+export { gdprCompliance, type GdprComplianceDeps } from './gdpr-function.js';
+export { LAWFUL_BASES, PURPOSE_KEY, ART30_FIELDS, missingFields, type Purpose, type LawfulBasis } from './purpose.js';
+export {
+  DECISIONS,
+  MAX_BATCH,
+  CLOCK_TOLERANCE_MS,
+  canonicalJson,
+  type ConsentStatus,
+  type Decision,
+} from './ledger.js';
+export type { StoredEvent as StoredConsentEvent } from './ledger.repo.js';

@@ -96,17 +96,17 @@ export async function listRequests(db: Db, q: RequestQuery): Promise<StoredReque
   return (await query.execute()).map(toRequest);
 }
 
-/** Unclosed requests, soonest due first (for the report and the overview). */
-export async function openRequests(db: Db, limit: number): Promise<StoredRequest[]> {
-  const rows = await db
+/** Unclosed requests, soonest due first (for the report and the overview); with `dueFrom`, only those due then or later. */
+export async function openRequests(db: Db, limit: number, dueFrom?: Date): Promise<StoredRequest[]> {
+  let query = db
     .selectFrom('gdpr_requests')
     .selectAll()
     .where('state', 'in', ['open', 'extended'])
     .orderBy('due_at')
     .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toRequest);
+    .limit(limit);
+  if (dueFrom) query = query.where('due_at', '>=', dueFrom.toISOString());
+  return (await query.execute()).map(toRequest);
 }
 
 /** How many requests are unclosed, and how many of those are past due at `now`. */

@@ -19,8 +19,9 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { functionRoutes } from './routes/functions.js';
-// GDPR breaches (issue 20, part "breaches")
 import { gdprBreachRoutes } from './routes/gdpr-breaches.js';
+import { gdprLedgerRoutes } from './routes/gdpr-ledger.js';
+import { gdprReportRoutes, gdprRequestRoutes } from './routes/gdpr-requests.js';
 import type { LogBuffer } from './log-buffer.js';
 import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
@@ -148,10 +149,12 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   monitorRoutes(server, app);
   functionRoutes(server, app, options.logBuffer);
   errorRoutes(server, app);
+  gdprLedgerRoutes(server, app);
   verifyRoutes(server, app);
   streamRoutes(server, app, options.stream);
-  // GDPR breaches (issue 20, part "breaches")
   gdprBreachRoutes(server, app);
+  gdprRequestRoutes(server, app);
+  gdprReportRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -1,5 +1,5 @@
 // `vigil gdpr breaches` and `vigil gdpr breach …`: the breach register and its 72-hour clock from the
-// terminal (issue 20, part "breaches"). <breach> is an id or a number like BR-20261207-0001.
+// terminal. <breach> is an id or a number like BR-20261207-0001.
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadClientConfig } from '../../config.js';

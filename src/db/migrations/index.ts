@@ -16,9 +16,8 @@ import * as sessions from './013-sessions.js';
 import * as sendStarted from './014-send-started.js';
 import * as resolveAlertsOfResolvedIncidents from './015-resolve-alerts-of-resolved-incidents.js';
 import * as privacyFlag from './016-privacy-flag.js';
-// GDPR breaches (issue 20, part "breaches")
+import * as gdprLedger from './017-gdpr-ledger.js';
 import * as gdprBreaches from './018-gdpr-breaches.js';
-// GDPR data-subject requests (the lead's part):
 import * as gdprRequests from './019-gdpr-requests.js';
 
 export const migrations: Record<string, Migration> = {
@@ -38,8 +37,7 @@ export const migrations: Record<string, Migration> = {
   '014-send-started': sendStarted,
   '015-resolve-alerts-of-resolved-incidents': resolveAlertsOfResolvedIncidents,
   '016-privacy-flag': privacyFlag,
-  // GDPR breaches (issue 20, part "breaches")
+  '017-gdpr-ledger': gdprLedger,
   '018-gdpr-breaches': gdprBreaches,
-  // GDPR data-subject requests (the lead's part):
   '019-gdpr-requests': gdprRequests,
 };

@@ -1,4 +1,4 @@
-// The GDPR breach register over HTTP (issue 20, part "breaches"): /api/v1/gdpr/breaches with the
+// The GDPR breach register over HTTP: /api/v1/gdpr/breaches with the
 // 72-hour clock, the steps of Art. 33/34 (reports to the authority, not notifiable, the decision on
 // informing data subjects, closing), the breach's own history, the Art. 33(3) report draft as Markdown
 // or PDF; "personal data involved" on an incident; the module's settings. `:id` is a breach id or number.

@@ -1,17 +1,22 @@
 // /api/v1/gdpr/requests: data-subject requests (Arts. 15–21) and their Art. 12(3) deadlines. Subject
-// ids are personal data: admins, or responders with the privacy flag (the service checks).
+// ids are personal data: admins, or responders with the privacy flag (the service checks). Also the
+// compliance report (/api/v1/gdpr/report) and the counts-only overview the GDPR dashboard starts from.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import {
+  renderPdf,
+  REPORT_TYPES,
   REQUEST_ARTICLE,
   REQUEST_KINDS,
   REQUEST_STATES,
   requestDaysLeft,
   isRequestOverdue,
+  toMarkdown,
   type StoredRequest,
 } from '../../gdpr/index.js';
+import { coverageView, ledgerView } from './gdpr-ledger.js';
 import type * as views from '../views/index.js';
 import { page } from '../present.js';
 import { idParams, instant, limit, ref, text } from '../schemas.js';
@@ -143,6 +148,68 @@ export function gdprRequestRoutes(server: FastifyInstance, app: App): void {
           ? { to: 'completed' as const, note: body.note }
           : { to: body.state, reason: body.reason };
       return requestView(await app.gdprRequests.change(request.actor, request.params.id, change), app.clock.now());
+    },
+  );
+}
+
+/** The compliance report as JSON, Markdown or PDF, and the counts-only overview for the GDPR dashboard. */
+export function gdprReportRoutes(server: FastifyInstance, app: App): void {
+  const r = server.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/v1/gdpr/report',
+    {
+      schema: {
+        tags,
+        summary: 'The compliance report as JSON, Markdown (for a regulator’s form) or PDF (admin or privacy flag)',
+        description:
+          'The same report as the gdpr-compliance function’s compliance_report: emergency (the first minutes of an ' +
+          'incident), summary or full (adds every open request and each purpose in detail).',
+        querystring: z.strictObject({
+          type: z.enum(REPORT_TYPES).default('summary'),
+          format: z.enum(['json', 'md', 'pdf']).default('json'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { type, format } = request.query;
+      if (format === 'json') return app.gdprReport.report(request.actor, type);
+      const doc = await app.gdprReport.document(request.actor, type);
+      const now = app.clock.now();
+      const name = `gdpr-compliance-${type}-${now.toISOString().slice(0, 10)}`;
+      if (format === 'pdf')
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', `inline; filename="${name}.pdf"`)
+          .send(await renderPdf(doc, { createdAt: now }));
+      return reply
+        .header('content-type', 'text/markdown; charset=utf-8')
+        .header('content-disposition', `inline; filename="${name}.md"`)
+        .send(toMarkdown(doc));
+    },
+  );
+
+  r.get(
+    '/api/v1/gdpr/overview',
+    {
+      schema: {
+        tags,
+        summary: 'Counts for the GDPR dashboard: breaches, requests, consent coverage, ledger, Art. 30 (any role)',
+      },
+    },
+    async (request): Promise<z.input<typeof views.GdprOverview>> => {
+      const o = await app.gdprReport.overview(request.actor);
+      return {
+        breaches: {
+          open: o.breaches.open,
+          overdue: o.breaches.overdue,
+          next_deadline_at: t(o.breaches.nextDeadlineAt),
+        },
+        requests: { open: o.requests.open, overdue: o.requests.overdue, next_due_at: t(o.requests.nextDueAt) },
+        coverage: coverageView(o.coverage),
+        ledger: ledgerView(o.ledger),
+        purposes: o.purposes,
+      };
     },
   );
 }

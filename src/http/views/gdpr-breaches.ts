@@ -1,4 +1,4 @@
-// Wire shapes of the GDPR breach register (issue 20, part "breaches"): a breach with its clock, its
+// Wire shapes of the GDPR breach register: a breach with its clock, its
 // reports to the authority and the Art. 34 decision; its own history; the module's settings.
 import { z } from 'zod';
 import { BREACH_STATES, EXEMPTIONS, REPORT_KINDS, RISKS } from '../../gdpr/index.js';

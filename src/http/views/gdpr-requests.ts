@@ -1,6 +1,7 @@
 // Wire shapes of the GDPR module's data-subject requests, compliance report and overview.
 import { z } from 'zod';
 import { REQUEST_KINDS, REQUEST_STATES } from '../../gdpr/index.js';
+import { GdprCoverage, GdprLedger } from './gdpr-ledger.js';
 
 export const GdprRequest = z
   .object({
@@ -26,3 +27,21 @@ export const GdprRequest = z
     updated_at: z.string(),
   })
   .describe('A data-subject request (GET/POST/PATCH /api/v1/gdpr/requests).');
+
+export const GdprOverview = z
+  .object({
+    breaches: z.object({
+      open: z.number().describe('Breaches not closed.'),
+      overdue: z.number().describe('Still assessing past the 72-hour deadline.'),
+      next_deadline_at: z.string().nullable().describe('The nearest deadline still ahead.'),
+    }),
+    requests: z.object({
+      open: z.number(),
+      overdue: z.number(),
+      next_due_at: z.string().nullable().describe('The nearest due time still ahead.'),
+    }),
+    coverage: GdprCoverage,
+    ledger: GdprLedger,
+    purposes: z.object({ total: z.number(), incomplete: z.number().describe('Purposes with empty Art. 30 fields.') }),
+  })
+  .describe('GET /api/v1/gdpr/overview: counts only, for every role (the GDPR dashboard of a viewer).');

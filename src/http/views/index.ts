@@ -6,10 +6,9 @@ import type { z } from 'zod';
 import * as errors from './errors.js';
 import * as escalation from './escalation.js';
 import * as functions from './functions.js';
-// GDPR data-subject requests, report and overview (the lead's part):
 import * as gdprRequests from './gdpr-requests.js';
-// GDPR breaches (issue 20, part "breaches")
 import * as gdprBreaches from './gdpr-breaches.js';
+import * as gdprLedger from './gdpr-ledger.js';
 import * as incidents from './incidents.js';
 import * as notify from './notify.js';
 import * as people from './people.js';
@@ -26,19 +25,17 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...notify,
   ...errors,
   ...functions,
-  // GDPR data-subject requests, report and overview (the lead's part):
   ...gdprRequests,
-  // GDPR breaches (issue 20, part "breaches")
   ...gdprBreaches,
+  ...gdprLedger,
 };
 
 export * from './errors.js';
 export * from './escalation.js';
 export * from './functions.js';
-// GDPR data-subject requests, report and overview (the lead's part):
 export * from './gdpr-requests.js';
-// GDPR breaches (issue 20, part "breaches")
 export * from './gdpr-breaches.js';
+export * from './gdpr-ledger.js';
 export * from './incidents.js';
 export * from './notify.js';
 export * from './people.js';

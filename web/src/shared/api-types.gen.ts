@@ -501,8 +501,6 @@ export interface Stakeholder {
   kind: ContactKind;
   address: string;
   severities: Severity[];
-  /** Subjects told besides incident severities, e.g. ["gdpr"]. */
-  topics: string[];
   signed: boolean;
   created_at: string;
 }
@@ -756,73 +754,86 @@ export interface RegisteredDatabase {
 
 export type TimeWindow = '15m' | '1h' | '6h' | '24h' | '7d';
 
-export interface AuthorityReport {
+export interface GdprConsentEvent {
   id: string;
-  kind: 'initial' | 'supplementary';
-  authority: string;
-  reference: string | null;
-  reported_at: string;
-  delay_reason: string | null;
-  note: string | null;
-  recorded_by: string;
+  /** "erased:<pseudonym>" once the subject was erased. */
+  subject_id: string;
+  purpose: string;
+  policy_version: number;
+  decision: 'granted' | 'withdrawn';
+  at: string;
+  source: string;
+  proof: Record<string, unknown>;
+  seq: number;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
 }
 
-/** A personal data breach (Art. 33/34 GDPR) with its 72-hour clock. */
-export interface Breach {
-  id: string;
-  number: string;
-  incident: { id: string; number: string; title: string } | null;
-  title: string;
-  aware_at: string;
-  deadline_at: string;
-  /** Hours to the 72-hour deadline; negative once it has passed. */
-  hours_left: number;
-  /** Still assessing (nothing reported or decided) after the deadline. */
-  overdue: boolean;
-  state: 'assessing' | 'notified' | 'not_notifiable' | 'closed';
-  nature: string | null;
+export interface GdprConsentStatus {
+  user_id: string;
+  purposes: Array<{
+    purpose: string;
+    status: 'granted' | 'withdrawn' | 'stale' | 'none';
+    policy_version: number | null;
+    current_policy_version: number;
+    decided_at: string | null;
+    source: string | null;
+  }>;
+  /** When the subject was erased (their statuses read none since). */
+  erased_at: string | null;
+  checked_at: string;
+}
+
+export interface GdprCoverage {
+  subjects: number;
+  purposes: Array<{
+    purpose: string;
+    name: string;
+    policy_version: number;
+    granted: number;
+    withdrawn: number;
+    stale: number;
+    none: number;
+  }>;
+}
+
+export interface GdprLedger {
+  rows: number;
+  newest_event_at: string | null;
+  last_check: GdprLedgerCheck | null;
+  unverified_rows: number;
+}
+
+export interface GdprLedgerCheck {
+  ok: boolean;
+  rows: number;
+  verified_up_to: number;
+  first_broken: {
+    seq: number;
+    id: string | null;
+    reason: 'seq gap' | 'prev_hash mismatch' | 'hash mismatch' | 'missing rows';
+  } | null;
+  head_hash: string | null;
+  checked_at: string;
+  duration_ms: number;
+}
+
+/** A purpose of processing (Art. 30 record). */
+export interface GdprPurpose {
+  key: string;
+  name: string;
+  lawful_basis: string;
+  policy_version: number;
+  policy_versions: Array<{ version: number; since: string }>;
   data_categories: string[];
-  subjects_approx: number | null;
-  records_approx: number | null;
-  likely_consequences: string | null;
-  measures_taken: string | null;
-  risk: 'unlikely' | 'risk' | 'high_risk';
-  not_notifiable_reason: string | null;
-  reported_late: boolean;
-  authority_reports: AuthorityReport[];
-  subjects_decision: SubjectsDecision | null;
-  subjects_decision_needed: boolean;
-  source: string;
-  opened_by: string;
+  subject_categories: string[];
+  recipients: string[];
+  transfers_outside_eea: string | null;
+  retention_days: number | null;
+  security_measures: string | null;
+  /** Art. 30 fields that are still empty. */
+  missing: string[];
   created_at: string;
   updated_at: string;
-  closed_at: string | null;
-}
-
-export interface BreachEvent {
-  id: string;
-  at: string;
-  kind: string;
-  actor: { type: string; id: string | null; name: string };
-  data: Record<string, unknown>;
-}
-
-export interface GdprSettings {
-  controller_name: string | null;
-  dpo_name: string | null;
-  dpo_email: string | null;
-  dpo_phone: string | null;
-  authority_name: string | null;
-  updated_at: string | null;
-  updated_by: string | null;
-}
-
-export interface SubjectsDecision {
-  decision: 'communicated' | 'exempt';
-  communicated_at: string | null;
-  channel: string | null;
-  exemption: '34(3)(a)' | '34(3)(b)' | '34(3)(c)' | null;
-  reason: string | null;
-  decided_by: string;
-  decided_at: string;
 }
