@@ -3,42 +3,15 @@
 // gdpr_violation alert through /v2/enqueue opens a P0 incident and a breach, the gdpr stakeholder (a
 // loopback HTTP receiver) hears of it and gets one reminder at 24, 48 and 66 h, at 72 h it is overdue
 // and the admins are told; a restarted app and a second instance on the same database send none twice.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import type { Engine } from '../src/engine/index.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, type Caller, type Harness } from './http-harness.js';
+import { receiver } from './receiver.js';
 
 const H = 3_600_000;
-
-interface Received {
-  path: string;
-  body: { event?: string; breach?: { number?: string }; message?: { subject?: string } };
-}
-
-/** A loopback HTTP receiver that records every request and answers 200. */
-function receiver() {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') as Received['body'] });
-      res.writeHead(200).end('ok');
-    });
-  });
-  return {
-    received,
-    start: () =>
-      new Promise<string>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-      ),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describeEachDialect('GDPR breaches', (env) => {
   const hooks = receiver();

@@ -1,4 +1,4 @@
-// The runbook's get_consent_status curl command, exactly as the runbook writes it (only the host changed
+// The runbook's two gdpr-compliance curl commands (get_consent_status, and compliance_report emergency), exactly as the runbook writes them (only the host changed
 // and an Authorization header added), against a real `vigil serve` on SQLite and on PostgreSQL: 200 with
 // the user's consent per registered purpose, a stale grant after the policy version was raised, and every
 // purpose `none` for a user the ledger has never seen.
@@ -16,22 +16,22 @@ import { startServer, type ServerProcess } from './vigil-process.js';
 const run = promisify(execFile);
 const SEED = fileURLToPath(new URL('./fixtures/runbook.txt', import.meta.url));
 
-/** The runbook's get_consent_status command: its URL and its -d body, as written. */
-function seedCommand(): { url: string; body: string } {
+/** The runbook's gdpr-compliance command for `action`: its URL and its -d body, as written. */
+function seedCommand(action = 'get_consent_status'): { url: string; body: string } {
   const text = fs.readFileSync(SEED, 'utf8').replace(/\\\n\s*/g, ' ');
-  const line = text.split('\n').find((l) => l.includes('gdpr-compliance') && l.includes('get_consent_status'));
+  const line = text.split('\n').find((l) => l.includes('gdpr-compliance') && l.includes(action));
   const url = /(https?:\/\/\S+)/.exec(line ?? '')?.[1];
   const body = /-d '([^']*)'/.exec(line ?? '')?.[1];
-  if (!url || !body) throw new Error('the runbook has no get_consent_status command');
+  if (!url || !body) throw new Error(`the runbook has no ${action} command`);
   return { url, body };
 }
 
 for (const engine of ['sqlite', 'postgres'] as const) {
   if (engine === 'postgres' && pgProblem) {
-    describe.skip(`the runbook's get_consent_status [${engine}]`, () => undefined);
+    describe.skip(`the runbook's gdpr-compliance calls [${engine}]`, () => undefined);
     continue;
   }
-  describe(`the runbook's get_consent_status [${engine}]`, () => {
+  describe(`the runbook's gdpr-compliance calls [${engine}]`, () => {
     let server: ServerProcess | undefined;
     let dataDir: string;
     let dbName: string | undefined;
@@ -46,8 +46,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       return res.json() as Promise<Record<string, unknown>>;
     };
     /** The seed's curl with the host swapped, the user id as given, and a token. */
-    const curl = async (userId: string) => {
-      const { url, body } = seedCommand();
+    const curl = async (userId: string, action?: string) => {
+      const { url, body } = seedCommand(action);
       const { stdout } = await run(
         'curl',
         [
@@ -141,6 +141,27 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         policy_version: 1,
         current_policy_version: 2,
       });
+    });
+
+    it('answers the emergency compliance report (200) with real figures', async () => {
+      const { status, body } = await curl('', 'compliance_report');
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body).toMatchObject({
+        report_type: 'emergency',
+        breaches: { open: 0, overdue: 0 },
+        requests: { open: 0, overdue: 0 },
+        ledger: { rows: 3 },
+        health: { ledger_writable: true },
+        records_of_processing: { purposes: 2 },
+      });
+      const coverage = body.consent_coverage as { subjects: number; purposes: Array<Record<string, unknown>> };
+      expect(coverage.subjects).toBe(1);
+      expect(coverage.purposes.map((p) => [p.purpose, p.granted, p.withdrawn, p.stale])).toEqual(
+        expect.arrayContaining([
+          ['analytics', 0, 1, 0],
+          ['marketing', expect.any(Number), 0, expect.any(Number)],
+        ]),
+      );
     });
 
     it('answers every purpose none for a user it has never seen (200)', async () => {
