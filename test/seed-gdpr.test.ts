@@ -1,7 +1,8 @@
-// The runbook's two gdpr-compliance curl commands (get_consent_status, and compliance_report emergency), exactly as the runbook writes them (only the host changed
-// and an Authorization header added), against a real `vigil serve` on SQLite and on PostgreSQL: 200 with
-// the user's consent per registered purpose, a stale grant after the policy version was raised, and every
-// purpose `none` for a user the ledger has never seen.
+// The runbook's two gdpr-compliance curl commands (get_consent_status, and compliance_report with
+// report_type emergency), exactly as the runbook writes them (only the host changed and an Authorization
+// header added), against a real `vigil serve` on SQLite and on PostgreSQL: 200 with the user's consent
+// per registered purpose, a stale grant after the policy version was raised, every purpose `none` for a
+// user the ledger has never seen, and the emergency report with the ledger's real figures.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
