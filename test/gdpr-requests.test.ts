@@ -61,7 +61,7 @@ describeEachDialect('GDPR data-subject requests and the compliance report', (env
   const remindersOf = (id: string) =>
     hooks.received.filter((r) => r.body.event === 'gdpr.request_reminder' && r.body.request?.id === id);
 
-  it('records a request due one calendar month after receipt, for admins and privacy-flagged responders only', async () => {
+  it('records a request due a calendar month after receipt, for admins and privacy-flagged responders', async () => {
     const created = await json(
       'POST',
       '/api/v1/gdpr/requests',
@@ -165,7 +165,7 @@ describeEachDialect('GDPR data-subject requests and the compliance report', (env
     await json('PATCH', `/api/v1/gdpr/requests/${r.id}`, { state: 'refused', reason: 'identity not confirmed' });
   });
 
-  it('reminds the gdpr stakeholders 7 days and 1 day before the due time, once each, and not after it closes', async () => {
+  it('reminds the gdpr stakeholders 7 days and 1 day before the due time, once each, none once closed', async () => {
     const clock = h.clock;
     const r = await json('POST', '/api/v1/gdpr/requests', {
       subject_id: 'user-10',

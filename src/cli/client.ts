@@ -27,6 +27,8 @@ export interface RequestOptions {
 
 export interface Client {
   request<T = unknown>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+  /** GET of a body that is not JSON (a Markdown or PDF report), as bytes; errors as request's. */
+  download(path: string, options?: RequestOptions): Promise<Buffer>;
 }
 
 /** The token to send: VIGIL_TOKEN, else the first saved admin token in the config's data dirs. */
@@ -51,28 +53,42 @@ export function noTokenMessage(config: ClientConfig): string {
 
 export function createClient(config: ClientConfig = loadClientConfig()): Client {
   const token = clientToken(config);
+
+  async function send(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
+    if (!token && !options.pagerDuty) throw new CliError(noTokenMessage(config));
+    try {
+      return await fetch(`${config.url}${path}`, {
+        method,
+        headers: {
+          ...(token && !options.pagerDuty && { authorization: `Bearer ${token}` }),
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, bad port…).
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new CliError(
+        `cannot reach Vigil at ${config.url} (${reason}); is it running? set VIGIL_URL if it is elsewhere`,
+      );
+    }
+  }
+
+  /** The API's refusal as a one-line CliError that keeps its status, code and details. */
+  function refused(status: number, parsed: unknown): CliError {
+    const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    return new CliError(err ? `${err.message} (${err.code}, HTTP ${status})` : `HTTP ${status}`, {
+      status,
+      code: err?.code,
+      details: err?.details,
+    });
+  }
+
   return {
     async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-      if (!token && !options.pagerDuty) throw new CliError(noTokenMessage(config));
-      let response: Response;
-      try {
-        response = await fetch(`${config.url}${path}`, {
-          method,
-          headers: {
-            ...(token && !options.pagerDuty && { authorization: `Bearer ${token}` }),
-            ...(body !== undefined && { 'content-type': 'application/json' }),
-          },
-          ...(body !== undefined && { body: JSON.stringify(body) }),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        });
-      } catch (error) {
-        // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, bad port…).
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-        throw new CliError(
-          `cannot reach Vigil at ${config.url} (${reason}); is it running? set VIGIL_URL if it is elsewhere`,
-        );
-      }
+      const response = await send(method, path, body, options);
       if (response.status === 204) return undefined as T;
       const text = await response.text();
       let parsed: unknown;
@@ -85,15 +101,21 @@ export function createClient(config: ClientConfig = loadClientConfig()): Client 
         const pd = parsed as { message?: string; errors?: string[] } | undefined;
         throw new CliError(`${pd?.message ?? 'refused'}: ${(pd?.errors ?? []).join('; ')} (HTTP ${response.status})`);
       }
-      if (!response.ok) {
-        const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-        throw new CliError(err ? `${err.message} (${err.code}, HTTP ${response.status})` : `HTTP ${response.status}`, {
-          status: response.status,
-          code: err?.code,
-          details: err?.details,
-        });
-      }
+      if (!response.ok) throw refused(response.status, parsed);
       return parsed as T;
+    },
+
+    async download(path: string, options: RequestOptions = {}): Promise<Buffer> {
+      const response = await send('GET', path, undefined, options);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      if (response.ok) return bytes;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        // not JSON: the status says it
+      }
+      throw refused(response.status, parsed);
     },
   };
 }

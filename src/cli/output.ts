@@ -1,4 +1,6 @@
 // Human output (aligned tables, key/value blocks) by default; --json prints the API's answer as is.
+import fs from 'node:fs';
+import { CliError } from './client.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -32,4 +34,13 @@ export function block(obj: Row): string {
 
 export function print(opts: OutputOptions, data: unknown, human: () => string): void {
   console.log(opts.json ? JSON.stringify(data, null, 2) : human());
+}
+
+/** Writes a downloaded document to `file`, or a one-line CliError naming the option and why not. */
+export function saveFile(option: string, file: string, bytes: Buffer): void {
+  try {
+    fs.writeFileSync(file, bytes);
+  } catch (error) {
+    throw new CliError(`${option}: cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }

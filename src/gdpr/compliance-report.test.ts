@@ -104,7 +104,8 @@ describe('complianceReport', () => {
     expect(report.breaches).toMatchObject({ open: 4, overdue: 1, due_within_12h: 1 });
     expect(report.status).toBe('critical');
     expect(report.actions).toEqual([
-      'BR-B: the 72-hour deadline passed 5 h ago — report to the authority now, with the reasons for the delay (Art. 33(1))',
+      'BR-B: the 72-hour deadline passed 5 h ago — report to the authority now, ' +
+        'with the reasons for the delay (Art. 33(1))',
       'BR-C: report to the authority or record why it is not notifiable within 6 h',
       'BR-A: report to the authority or record why it is not notifiable within 30 h',
       'BR-C: high risk — decide on telling the data subjects (Art. 34)',

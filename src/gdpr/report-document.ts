@@ -10,6 +10,8 @@ const TITLES = {
 } as const;
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+/** A section's count: the short report gives a number where the longer ones give the list. */
+const count = (x: number | readonly unknown[]) => (typeof x === 'number' ? x : x.length);
 
 /** The report as a document; `now` is when it was drawn up. */
 export function reportDocument(report: ComplianceReport, controller: string | null, now: Date): Doc {
@@ -25,7 +27,7 @@ export function reportDocument(report: ComplianceReport, controller: string | nu
       heading: 'Breaches (Art. 33 clock)',
       paragraphs: [
         `${b.open} open, ${b.overdue} overdue, ${b.due_within_12h} due within 12 hours; ` +
-          `${typeof b.reported_late === 'number' ? b.reported_late : b.reported_late.length} reported late.`,
+          `${count(b.reported_late)} reported late.`,
       ],
       ...(b.clocks.length > 0 && {
         table: {
@@ -103,7 +105,8 @@ export function reportDocument(report: ComplianceReport, controller: string | nu
             : `BROKEN at row ${ledger.first_broken?.seq} (${ledger.first_broken?.id ?? 'missing'}: ` +
               `${ledger.first_broken?.reason}), checked ${ledger.last_checked_at}.`,
         `${ledger.rows} rows, ${ledger.unverified_rows} appended since the last check.`,
-        `Writable: ${yesNo(report.health.ledger_writable)}${report.health.ledger_error ? ` (${report.health.ledger_error})` : ''}.`,
+        `Writable: ${yesNo(report.health.ledger_writable)}` +
+          (report.health.ledger_error ? ` (${report.health.ledger_error}).` : '.'),
         `Newest consent event: ${report.health.newest_consent_at ?? 'none yet'}.`,
       ],
     },
@@ -111,7 +114,7 @@ export function reportDocument(report: ComplianceReport, controller: string | nu
       heading: 'Records of processing (Art. 30)',
       paragraphs: [
         `${report.records_of_processing.purposes} purposes, ` +
-          `${typeof report.records_of_processing.incomplete === 'number' ? report.records_of_processing.incomplete : report.records_of_processing.incomplete.length} with empty required fields.`,
+          `${count(report.records_of_processing.incomplete)} with empty required fields.`,
       ],
       ...(Array.isArray(report.records_of_processing.incomplete) &&
         report.records_of_processing.incomplete.length > 0 && {

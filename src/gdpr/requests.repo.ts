@@ -96,7 +96,7 @@ export async function listRequests(db: Db, q: RequestQuery): Promise<StoredReque
   return (await query.execute()).map(toRequest);
 }
 
-/** Unclosed requests, soonest due first (for the report and the overview); with `dueFrom`, only those due then or later. */
+/** Unclosed requests, soonest due first (report, overview); with `dueFrom`, only those due then or later. */
 export async function openRequests(db: Db, limit: number, dueFrom?: Date): Promise<StoredRequest[]> {
   let query = db
     .selectFrom('gdpr_requests')

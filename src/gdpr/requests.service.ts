@@ -23,6 +23,9 @@ import {
 } from './request.js';
 import { findRequest, insertRequest, listRequests, updateRequest, type StoredRequest } from './requests.repo.js';
 
+/** The audit action's verb for each state a change leads to. */
+const VERB = { open: 'create', extended: 'extend', completed: 'complete', refused: 'refuse' } as const;
+
 /** The subject type of a request's rows in the GDPR clock's reminders. */
 export const REQUEST_SUBJECT = 'request';
 
@@ -61,7 +64,8 @@ export function createRequestsService({ db, clock, tellTopic, eraseSubject, publ
     if (!request || isClosed(request)) return 'cancelled';
     const days = daysLeft(request, now);
     const link = publicUrl ? `${publicUrl.replace(/\/$/, '')}/dashboards/gdpr` : null;
-    const subjectLine = `[GDPR] ${REQUEST_ARTICLE[request.kind]} ${request.kind} request ${request.id}: due in ${days === 1 ? '1 day' : `${days} days`}`;
+    const due = days === 1 ? '1 day' : `${days} days`;
+    const subjectLine = `[GDPR] ${REQUEST_ARTICLE[request.kind]} ${request.kind} request ${request.id}: due in ${due}`;
     const text = [
       `The ${request.kind} request ${request.id} received ${request.receivedAt.toISOString()} must be answered by ` +
         `${request.dueAt.toISOString()} (Art. 12(3))` +
@@ -173,7 +177,7 @@ export function createRequestsService({ db, clock, tellTopic, eraseSubject, publ
         if (after.state === 'completed' && after.kind === 'erasure')
           await eraseSubject(trx, after.subjectId, actor, now);
         await audit(trx, clock, actor, {
-          action: `gdpr.request.${after.state === 'extended' ? 'extend' : after.state === 'completed' ? 'complete' : 'refuse'}`,
+          action: `gdpr.request.${VERB[after.state]}`,
           target: { type: 'gdpr_request', id },
           details: {
             kind: after.kind,

@@ -1,10 +1,9 @@
 // `vigil gdpr breaches` and `vigil gdpr breach …`: the breach register and its 72-hour clock from the
 // terminal. <breach> is an id or a number like BR-20261207-0001.
-import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { loadClientConfig } from '../../config.js';
-import { CliError, clientToken, createClient, noTokenMessage, query } from '../client.js';
-import { block, print, table } from '../output.js';
+import { CliError, createClient, query } from '../client.js';
+import { block, print, saveFile, table } from '../output.js';
+import { parseInstant } from './oncall.js';
 
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; next_cursor: string | null };
@@ -21,14 +20,6 @@ function count(name: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new CliError(`${name}: must be a whole number of 0 or more`);
   return n;
-}
-
-/** An ISO 8601 time option as given (the server checks it), or a CliError naming it. */
-function time(name: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (Number.isNaN(Date.parse(value)))
-    throw new CliError(`${name}: not a time (use ISO 8601, e.g. 2026-12-07T09:30:00Z)`);
-  return new Date(value).toISOString();
 }
 
 /** Overdue first, then the least time left. */
@@ -65,35 +56,6 @@ function breachBlock(b: Row): string {
     not_notifiable_reason: b.not_notifiable_reason,
     id: b.id,
   });
-}
-
-/** GET of a non-JSON body (the report draft), with the CLI's token and one-line errors. */
-async function download(urlPath: string): Promise<Buffer> {
-  const config = loadClientConfig();
-  const token = clientToken(config);
-  if (!token) throw new CliError(noTokenMessage(config));
-  let response: Response;
-  try {
-    response = await fetch(`${config.url}${urlPath}`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CliError(`cannot reach Vigil at ${config.url} (${cause?.code ?? (error as Error).message})`);
-  }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (!response.ok) {
-    let message = `HTTP ${response.status}`;
-    try {
-      const err = (JSON.parse(bytes.toString('utf8')) as { error?: { code?: string; message?: string } }).error;
-      if (err) message = `${err.message} (${err.code}, HTTP ${response.status})`;
-    } catch {
-      // not JSON: the status says it
-    }
-    throw new CliError(message);
-  }
-  return bytes;
 }
 
 export function addBreachCommands(gdpr: Command): void {
@@ -168,7 +130,11 @@ export function addBreachCommands(gdpr: Command): void {
     .command('open')
     .description('record a personal data breach; its 72-hour clock starts at --aware-at (default now)')
     .requiredOption('--title <title>', 'what happened, in a line')
-    .option('--aware-at <time>', 'when you became aware (ISO 8601; not in the future)')
+    .addOption(
+      new Option('--aware-at <time>', 'when you became aware (ISO 8601 with a zone; not in the future)').argParser(
+        parseInstant,
+      ),
+    )
     .option('--nature <text>', 'nature of the breach (Art. 33(3)(a))')
     .option('--categories <list>', 'categories of personal data, comma-separated (e.g. "email,address")')
     .option('--subjects <n>', 'approximate number of data subjects')
@@ -194,7 +160,7 @@ export function addBreachCommands(gdpr: Command): void {
       }) => {
         const body = {
           title: o.title,
-          ...(o.awareAt !== undefined && { aware_at: time('--aware-at', o.awareAt) }),
+          ...(o.awareAt !== undefined && { aware_at: o.awareAt }),
           ...(o.nature !== undefined && { nature: o.nature }),
           ...(o.categories !== undefined && {
             data_categories: o.categories
@@ -220,7 +186,9 @@ export function addBreachCommands(gdpr: Command): void {
     .argument('<breach>', 'breach id or number')
     .option('--authority <name>', 'which authority (default: authority_name of the GDPR settings)')
     .option('--reference <ref>', "the authority's case reference")
-    .option('--at <time>', 'when it was reported (ISO 8601; default now)')
+    .addOption(
+      new Option('--at <time>', 'when it was reported (ISO 8601 with a zone; default now)').argParser(parseInstant),
+    )
     .addOption(
       new Option('--kind <kind>', 'initial or supplementary (default: by order)').choices(['initial', 'supplementary']),
     )
@@ -243,7 +211,7 @@ export function addBreachCommands(gdpr: Command): void {
         const body = {
           ...(o.authority !== undefined && { authority: o.authority }),
           ...(o.reference !== undefined && { reference: o.reference }),
-          ...(o.at !== undefined && { reported_at: time('--at', o.at) }),
+          ...(o.at !== undefined && { reported_at: o.at }),
           ...(o.kind !== undefined && { kind: o.kind }),
           ...(o.delayReason !== undefined && { delay_reason: o.delayReason }),
           ...(o.note !== undefined && { note: o.note }),
@@ -262,7 +230,9 @@ export function addBreachCommands(gdpr: Command): void {
     .argument('<breach>', 'breach id or number')
     .option('--not-notifiable <reason>', 'the breach is unlikely to result in a risk: why it is not reported')
     .option('--communicated', 'the data subjects were informed (with --at and --channel)')
-    .option('--at <time>', 'when the data subjects were informed (ISO 8601)')
+    .addOption(
+      new Option('--at <time>', 'when the data subjects were informed (ISO 8601 with a zone)').argParser(parseInstant),
+    )
     .option('--channel <channel>', 'how they were informed (e.g. "email to affected users")')
     .addOption(new Option('--exempt <ground>', 'exemption from informing them').choices(EXEMPTIONS))
     .option('--reason <text>', 'why the exemption applies')
@@ -290,7 +260,7 @@ export function addBreachCommands(gdpr: Command): void {
           if (!o.at || !o.channel) throw new CliError('--communicated needs --at and --channel');
           updated = await client.request<Row>('POST', path(ref, '/subjects-decision'), {
             decision: 'communicated',
-            communicated_at: time('--at', o.at),
+            communicated_at: o.at,
             channel: o.channel,
           });
         } else {
@@ -343,16 +313,13 @@ export function addBreachCommands(gdpr: Command): void {
     .action(async (ref: string, o: { pdf?: string; md?: boolean; json?: boolean }) => {
       const out: Record<string, unknown> = {};
       if (o.pdf) {
-        const pdf = await download(path(ref, '/report?format=pdf'));
-        try {
-          fs.writeFileSync(o.pdf, pdf);
-        } catch (error) {
-          throw new CliError(`--pdf: cannot write ${o.pdf} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-        }
+        const pdf = await createClient().download(path(ref, '/report?format=pdf'));
+        saveFile('--pdf', o.pdf, pdf);
         out.pdf = o.pdf;
         out.bytes = pdf.length;
       }
-      if (o.md || !o.pdf || o.json) out.markdown = (await download(path(ref, '/report?format=md'))).toString('utf8');
+      if (o.md || !o.pdf || o.json)
+        out.markdown = (await createClient().download(path(ref, '/report?format=md'))).toString('utf8');
       print(o, out, () =>
         [
           ...(out.markdown !== undefined && (o.md || !o.pdf) ? [String(out.markdown).trimEnd()] : []),

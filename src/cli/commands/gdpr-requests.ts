@@ -1,7 +1,8 @@
 // `vigil gdpr requests` and `vigil gdpr request …`: data-subject requests and their Art. 12(3) deadlines.
-import { Command, Option } from 'commander';
-import { CliError, createClient, query } from '../client.js';
-import { block, print, table } from '../output.js';
+import { Option, type Command } from 'commander';
+import { createClient, query } from '../client.js';
+import { block, print, saveFile, table } from '../output.js';
+import { parseInstant } from './oncall.js';
 
 type Row = Record<string, unknown>;
 type Page = { data: Row[]; next_cursor: string | null };
@@ -18,13 +19,6 @@ const COLUMNS = {
   days_left: 'DAYS LEFT',
   overdue: 'OVERDUE',
 };
-
-/** An ISO 8601 time with its offset, or a CliError naming the option. */
-function instant(name: string, value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || isNaN(Date.parse(value)))
-    throw new CliError(`${name}: must be an ISO 8601 time with a zone, e.g. 2026-12-07T09:30:00Z`);
-  return new Date(value).toISOString();
-}
 
 const path = (id: string) => `/api/v1/gdpr/requests/${encodeURIComponent(id)}`;
 
@@ -59,14 +53,18 @@ export function addRequestCommands(gdpr: Command): void {
     .description('record a request received from a data subject; due one calendar month after receipt')
     .requiredOption('--subject <id>', 'the subject id as your systems know it (the ledger uses the same)')
     .addOption(new Option('--kind <kind>', 'what they asked for').choices(KINDS).makeOptionMandatory())
-    .option('--received-at <time>', 'when it was received (ISO 8601 with zone); default now')
+    .addOption(
+      new Option('--received-at <time>', 'when it was received (ISO 8601 with a zone; default now)').argParser(
+        parseInstant,
+      ),
+    )
     .option('--note <text>', 'anything the next person should know')
     .option('--json', 'print JSON')
     .action(async (o: { subject: string; kind: string; receivedAt?: string; note?: string; json?: boolean }) => {
       const created = await createClient().request<Row>('POST', '/api/v1/gdpr/requests', {
         subject_id: o.subject,
         kind: o.kind,
-        received_at: o.receivedAt ? instant('--received-at', o.receivedAt) : new Date().toISOString(),
+        received_at: o.receivedAt ?? new Date().toISOString(),
         ...(o.note && { note: o.note }),
       });
       print(o, created, () => `${block(created)}\n\ndue ${String(created.due_at)}`);
@@ -105,5 +103,35 @@ export function addRequestCommands(gdpr: Command): void {
     .action(async (id: string, o: { reason: string; json?: boolean }) => {
       const changed = await createClient().request<Row>('PATCH', path(id), { state: 'refused', reason: o.reason });
       print(o, changed, () => `${id}: refused`);
+    });
+}
+
+const REPORT_TYPES = ['emergency', 'summary', 'full'];
+
+export function addReportCommands(gdpr: Command): void {
+  gdpr
+    .command('report')
+    .description(
+      'the compliance report: breach clocks, late reports, data-subject requests, consent coverage, ledger ' +
+        'integrity, Art. 30 gaps (admin or privacy flag); Markdown on stdout, --pdf FILE, or --json',
+    )
+    .addOption(
+      new Option('--type <type>', 'emergency (the first minutes of an incident), summary or full')
+        .choices(REPORT_TYPES)
+        .default('summary'),
+    )
+    .option('--md', 'print the Markdown (the default without --pdf or --json)')
+    .option('--pdf <file>', 'write the PDF to this file')
+    .option('--json', 'print the report as JSON (what the gdpr-compliance function answers)')
+    .action(async (o: { type: string; md?: boolean; pdf?: string; json?: boolean }) => {
+      const client = createClient();
+      const path = (format: string) => `/api/v1/gdpr/report${query({ type: o.type, format })}`;
+      if (o.pdf) {
+        const pdf = await client.download(path('pdf'));
+        saveFile('--pdf', o.pdf, pdf);
+        if (!o.md && !o.json) console.log(`PDF written to ${o.pdf} (${pdf.length} bytes)`);
+      }
+      if (o.json) console.log(JSON.stringify(await client.request('GET', path('json')), null, 2));
+      else if (o.md || !o.pdf) console.log((await client.download(path('md'))).toString('utf8').trimEnd());
     });
 }

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { addBreachCommands } from './gdpr-breaches.js';
 import { addLedgerCommands } from './gdpr-ledger.js';
-import { addRequestCommands } from './gdpr-requests.js';
+import { addReportCommands, addRequestCommands } from './gdpr-requests.js';
 
 export function gdprCommands(): Command {
   const gdpr = new Command('gdpr').description(
@@ -12,5 +12,6 @@ export function gdprCommands(): Command {
   addLedgerCommands(gdpr);
   addBreachCommands(gdpr);
   addRequestCommands(gdpr);
+  addReportCommands(gdpr);
   return gdpr;
 }

@@ -53,7 +53,10 @@ export const subjectId = z
   .string()
   .min(1)
   .max(200)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+  .refine(
+    (s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127),
+    'must not contain control characters',
+  );
 
 const reason = text(2000);
 

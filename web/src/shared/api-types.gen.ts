@@ -501,6 +501,8 @@ export interface Stakeholder {
   kind: ContactKind;
   address: string;
   severities: Severity[];
+  /** Subjects told besides incident severities, e.g. ["gdpr"]. */
+  topics: string[];
   signed: boolean;
   created_at: string;
 }
@@ -753,6 +755,127 @@ export interface RegisteredDatabase {
 }
 
 export type TimeWindow = '15m' | '1h' | '6h' | '24h' | '7d';
+
+/** GET /api/v1/gdpr/overview: counts only, for every role (the GDPR dashboard of a viewer). */
+export interface GdprOverview {
+  breaches: {
+    /** Breaches not closed. */
+    open: number;
+    /** Still assessing past the 72-hour deadline. */
+    overdue: number;
+    /** The nearest deadline still ahead. */
+    next_deadline_at: string | null;
+  };
+  requests: {
+    open: number;
+    overdue: number;
+    /** The nearest due time still ahead. */
+    next_due_at: string | null;
+  };
+  coverage: GdprCoverage;
+  ledger: GdprLedger;
+  purposes: {
+    total: number;
+    /** Purposes with empty Art. 30 fields. */
+    incomplete: number;
+  };
+}
+
+/** A data-subject request (GET/POST/PATCH /api/v1/gdpr/requests). */
+export interface GdprRequest {
+  id: string;
+  subject_id: string;
+  kind: 'access' | 'rectification' | 'erasure' | 'restriction' | 'portability' | 'objection';
+  /** The article the request rests on, e.g. "Art. 17". */
+  article: string;
+  received_at: string;
+  /** Art. 12(3): the end of the day one calendar month after receipt (three once extended). */
+  due_at: string;
+  state: 'open' | 'extended' | 'completed' | 'refused';
+  extended_at: string | null;
+  extension_reason: string | null;
+  completed_at: string | null;
+  refused_at: string | null;
+  refused_reason: string | null;
+  note: string | null;
+  /** Whole days to the due time (negative when overdue); null once closed. */
+  days_left: number | null;
+  overdue: boolean;
+  created_by: { type: string; id: string | null; name: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuthorityReport {
+  id: string;
+  kind: 'initial' | 'supplementary';
+  authority: string;
+  reference: string | null;
+  reported_at: string;
+  delay_reason: string | null;
+  note: string | null;
+  recorded_by: string;
+}
+
+/** A personal data breach (Art. 33/34 GDPR) with its 72-hour clock. */
+export interface Breach {
+  id: string;
+  number: string;
+  incident: { id: string; number: string; title: string } | null;
+  title: string;
+  aware_at: string;
+  deadline_at: string;
+  /** Hours to the 72-hour deadline; negative once it has passed. */
+  hours_left: number;
+  /** Still assessing (nothing reported or decided) after the deadline. */
+  overdue: boolean;
+  state: 'assessing' | 'notified' | 'not_notifiable' | 'closed';
+  nature: string | null;
+  data_categories: string[];
+  subjects_approx: number | null;
+  records_approx: number | null;
+  likely_consequences: string | null;
+  measures_taken: string | null;
+  risk: 'unlikely' | 'risk' | 'high_risk';
+  not_notifiable_reason: string | null;
+  reported_late: boolean;
+  authority_reports: AuthorityReport[];
+  subjects_decision: SubjectsDecision | null;
+  subjects_decision_needed: boolean;
+  source: string;
+  opened_by: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface BreachEvent {
+  id: string;
+  at: string;
+  kind: string;
+  actor: { type: string; id: string | null; name: string };
+  data: Record<string, unknown>;
+}
+
+export interface GdprSettings {
+  controller_name: string | null;
+  dpo_name: string | null;
+  dpo_email: string | null;
+  dpo_phone: string | null;
+  authority_name: string | null;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+export interface SubjectsDecision {
+  decision: 'communicated' | 'exempt';
+  communicated_at: string | null;
+  channel: string | null;
+  exemption: '34(3)(a)' | '34(3)(b)' | '34(3)(c)' | null;
+  reason: string | null;
+  decided_by: string;
+  decided_at: string;
+}
 
 export interface GdprConsentEvent {
   id: string;
