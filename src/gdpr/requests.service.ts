@@ -43,7 +43,7 @@ export interface RequestsDeps {
 export interface NewRequest {
   subjectId: string;
   kind: RequestKind;
-  receivedAt: Date;
+  receivedAt?: Date | undefined;
   note?: string | undefined;
 }
 
@@ -92,11 +92,12 @@ export function createRequestsService({ db, clock, tellTopic, eraseSubject, publ
     /** The GDPR clock's handler for requests' reminders (app.ts registers it). */
     remind,
 
-    /** Records a request received at `receivedAt` (not in the future); due one calendar month later. */
+    /** Records a request received at `receivedAt` (default now, not in the future); due a calendar month later. */
     async create(actor: Actor, input: NewRequest): Promise<StoredRequest> {
       authorizePrivacy(actor);
       const now = clock.now();
-      if (input.receivedAt > now)
+      const receivedAt = input.receivedAt ?? now;
+      if (receivedAt > now)
         throw new AppError('gdpr_request.invalid', 'received_at: must not be in the future', {
           field: 'received_at',
         });
@@ -104,8 +105,8 @@ export function createRequestsService({ db, clock, tellTopic, eraseSubject, publ
         id: newId('dsr', now),
         subjectId: input.subjectId,
         kind: input.kind,
-        receivedAt: input.receivedAt,
-        dueAt: dueAt(input.receivedAt),
+        receivedAt,
+        dueAt: dueAt(receivedAt),
         state: 'open',
         extendedAt: null,
         extensionReason: null,

@@ -64,7 +64,7 @@ export function addRequestCommands(gdpr: Command): void {
       const created = await createClient().request<Row>('POST', '/api/v1/gdpr/requests', {
         subject_id: o.subject,
         kind: o.kind,
-        received_at: o.receivedAt ?? new Date().toISOString(),
+        ...(o.receivedAt && { received_at: o.receivedAt }),
         ...(o.note && { note: o.note }),
       });
       print(o, created, () => `${block(created)}\n\ndue ${String(created.due_at)}`);

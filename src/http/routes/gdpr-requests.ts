@@ -72,7 +72,7 @@ export function gdprRequestRoutes(server: FastifyInstance, app: App): void {
         body: z.strictObject({
           subject_id: subjectId,
           kind: z.enum(REQUEST_KINDS),
-          received_at: instant,
+          received_at: instant.optional().describe('When the request reached you; default now. Not in the future.'),
           note: text(2000).optional(),
         }),
       },
