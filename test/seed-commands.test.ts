@@ -175,6 +175,8 @@ describe('the runbook’s curl commands against vigil serve', () => {
             JSON.stringify(answer),
           ).toEqual({ valid: true, subject: 'ana', checked: 'string' });
         else expect(typeof answer.generated_at).toBe('string');
+        if (label.endsWith('compliance_report'))
+          expect(answer).toMatchObject({ report_type: 'emergency', status: expect.any(String) as unknown });
         if (label.endsWith('get_consent_status'))
           expect(answer).toMatchObject({
             user_id: 'USER_ID',
@@ -189,12 +191,13 @@ describe('the runbook’s curl commands against vigil serve', () => {
         '/functions/v1/error-tracking get_error_analytics',
         '/functions/v1/production-monitoring performance_report',
         '/functions/v1/database-scalability connection_pool_status',
+        '/functions/v1/gdpr-compliance compliance_report',
         '/functions/v1/gdpr-compliance get_consent_status',
         '/functions/v1/database-scalability performance_analysis',
         '/verify',
       ]);
-      // Not built yet (the GDPR report, by the lead): it answers 400 "not an action" today.
-      expect(missing).toEqual(['/functions/v1/gdpr-compliance compliance_report']);
+      // Every function the runbook calls is built.
+      expect(missing).toEqual([]);
       // Phase 1 did what it says: the incident is acknowledged.
       const incidents = await api('GET', '/api/v1/incidents');
       expect((incidents.body.data as Array<{ status: string; acknowledged_by?: unknown }>)[0]?.status).toBe(

@@ -17,6 +17,7 @@ import { AppError, notFound } from '../errors.js';
 import { dayKey, type Incident } from '../incident.js';
 import { newId } from '../ids.js';
 import type { IncidentsService } from '../incidents/index.js';
+import type { Notice } from '../notify/index.js';
 import {
   breachCategory,
   breachNumber,
@@ -64,16 +65,6 @@ import { cancelReminders, scheduleReminders, type ReminderHandler } from './remi
 export const BREACH_SUBJECT = 'breach';
 /** The stakeholder topic that hears about breaches. */
 export const GDPR_TOPIC = 'gdpr';
-
-/** A message to write into the outbox (notify does the writing, in the caller's transaction). */
-export interface Notice {
-  kind: string;
-  incidentId: string | null;
-  subject: string;
-  text: string;
-  payload: Record<string, unknown>;
-  at: Date;
-}
 
 /** How the breach register tells people (app.ts hands in notify's functions). */
 export interface Tell {

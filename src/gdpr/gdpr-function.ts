@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { RunbookFunction } from '../runbook/index.js';
 import { REPORT_TYPES } from './compliance-report.js';
-import type { ConsentsService } from './consents.service.js';
+import type { ConsentsService, SubjectStatus } from './consents.service.js';
 import type { ReportService } from './report.service.js';
 
 export interface GdprComplianceDeps {
@@ -15,13 +15,31 @@ export interface GdprComplianceDeps {
 
 const reportParams = z.object({ report_type: z.enum(REPORT_TYPES).default('summary') });
 
-const statusParams = z.object({
-  user_id: z
-    .string()
-    .min(1)
-    .max(200)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
-});
+/** A subject id as the ledger, the requests and the function take it: 1–200 characters, no NUL. */
+export const subjectIdText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200)
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+
+const statusParams = z.object({ user_id: subjectIdText });
+
+/** get_consent_status's answer, also what GET /api/v1/gdpr/subjects/{id}/consent answers. */
+export function consentStatusAnswer(s: SubjectStatus) {
+  return {
+    user_id: s.subjectId,
+    purposes: s.purposes.map((p) => ({
+      purpose: p.purpose,
+      status: p.status,
+      policy_version: p.policyVersion,
+      current_policy_version: p.currentPolicyVersion,
+      decided_at: p.decidedAt,
+      source: p.source,
+    })),
+    erased_at: s.erasedAt?.toISOString() ?? null,
+    checked_at: s.checkedAt.toISOString(),
+  };
+}
 
 export function gdprCompliance(deps: GdprComplianceDeps): RunbookFunction {
   return {
@@ -45,20 +63,7 @@ export function gdprCompliance(deps: GdprComplianceDeps): RunbookFunction {
       params: statusParams,
       async run(actor, raw) {
         const { user_id } = raw as z.infer<typeof statusParams>;
-        const s = await deps.consents.status(actor, user_id);
-        return {
-          user_id: s.subjectId,
-          purposes: s.purposes.map((p) => ({
-            purpose: p.purpose,
-            status: p.status,
-            policy_version: p.policyVersion,
-            current_policy_version: p.currentPolicyVersion,
-            decided_at: p.decidedAt,
-            source: p.source,
-          })),
-          erased_at: s.erasedAt?.toISOString() ?? null,
-          checked_at: s.checkedAt.toISOString(),
-        };
+        return consentStatusAnswer(await deps.consents.status(actor, user_id));
       },
     },
   };

@@ -28,7 +28,6 @@ export {
   type BreachPatch,
   type NewBreach,
   type NewReport,
-  type Notice,
   type Tell,
 } from './breaches.service.js';
 export {
@@ -72,7 +71,7 @@ export {
   type SubjectStatus,
   type VerifyResult,
 } from './consents.service.js';
-export { gdprCompliance, type GdprComplianceDeps } from './gdpr-function.js';
+export { consentStatusAnswer, gdprCompliance, subjectIdText, type GdprComplianceDeps } from './gdpr-function.js';
 export { LAWFUL_BASES, PURPOSE_KEY, ART30_FIELDS, missingFields, type Purpose, type LawfulBasis } from './purpose.js';
 export {
   DECISIONS,

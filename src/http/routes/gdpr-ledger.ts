@@ -20,18 +20,19 @@ import {
   type StoredConsentEvent,
   type SubjectStatus,
   type VerifyResult,
+  consentStatusAnswer,
+  subjectIdText,
 } from '../../gdpr/index.js';
 import type * as views from '../views/index.js';
 import { limit, ref, text } from '../schemas.js';
 
 const tags = ['gdpr'];
-const noNul = (s: string) => !s.includes('\u0000');
 /** A proof's canonical JSON may be this long at most. */
 const MAX_PROOF = 8_192;
 /** POST /api/v1/gdpr/consents takes this many bytes: a full batch with its proofs is larger than the usual limit. */
 export const consentsBodyLimit = (bodyLimit: number): number => Math.max(bodyLimit, 16 * 1_048_576);
 
-const idText = z.string().min(1, 'must not be empty').max(200).refine(noNul, 'must not contain NUL characters');
+const idText = subjectIdText;
 const list = z.array(text(200)).max(100);
 const purposeKey = z.string().regex(PURPOSE_KEY, 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"');
 
@@ -173,19 +174,7 @@ function consentView(e: StoredConsentEvent): z.input<typeof views.GdprConsentEve
 }
 
 export function statusView(s: SubjectStatus): z.input<typeof views.GdprConsentStatus> {
-  return {
-    user_id: s.subjectId,
-    purposes: s.purposes.map((p) => ({
-      purpose: p.purpose,
-      status: p.status,
-      policy_version: p.policyVersion,
-      current_policy_version: p.currentPolicyVersion,
-      decided_at: p.decidedAt,
-      source: p.source,
-    })),
-    erased_at: s.erasedAt?.toISOString() ?? null,
-    checked_at: s.checkedAt.toISOString(),
-  };
+  return consentStatusAnswer(s);
 }
 
 export function checkView(c: VerifyResult): z.input<typeof views.GdprLedgerCheck> {

@@ -13,6 +13,7 @@ import {
   REQUEST_STATES,
   requestDaysLeft,
   isRequestOverdue,
+  subjectIdText,
   toMarkdown,
   type StoredRequest,
 } from '../../gdpr/index.js';
@@ -48,16 +49,6 @@ export function requestView(r: StoredRequest, now: Date): z.input<typeof views.G
   };
 }
 
-/** A subject id as the ledger takes it: non-empty, printable, at most 200 characters. */
-export const subjectId = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine(
-    (s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127),
-    'must not contain control characters',
-  );
-
 const reason = text(2000);
 
 export function gdprRequestRoutes(server: FastifyInstance, app: App): void {
@@ -70,7 +61,7 @@ export function gdprRequestRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: 'Record a data-subject request; due one calendar month after receipt (admin or privacy flag)',
         body: z.strictObject({
-          subject_id: subjectId,
+          subject_id: subjectIdText,
           kind: z.enum(REQUEST_KINDS),
           received_at: instant.optional().describe('When the request reached you; default now. Not in the future.'),
           note: text(2000).optional(),
@@ -98,7 +89,7 @@ export function gdprRequestRoutes(server: FastifyInstance, app: App): void {
         querystring: z.strictObject({
           limit,
           cursor: ref.optional(),
-          subject_id: subjectId.optional(),
+          subject_id: subjectIdText.optional(),
           kind: z.enum(REQUEST_KINDS).optional(),
           state: z.enum(REQUEST_STATES).optional(),
           overdue: z.enum(['true', 'false']).optional(),
