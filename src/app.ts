@@ -242,6 +242,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.opened', 'a gdpr_violation, security_breach or data_loss incident opens a breach', (e) =>
     breaches.incidentsOpened(e.trx, e.incidents, e.categories, e.at),
   );
+  bus.on('incident.alerts_joined', 'a gdpr_violation, … alert joining an incident with no breach opens one', (e) =>
+    breaches.alertsJoined(e.trx, e.categories, e.at),
+  );
   bus.on('incident.acknowledged', 'its escalation stops if the policy says so', (e) =>
     escalation.stopIf(e.trx, e.incidentId, 'acknowledged', e.at),
   );

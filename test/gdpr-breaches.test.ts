@@ -245,6 +245,53 @@ describeEachDialect('GDPR breaches', (env) => {
       );
     });
 
+    it('an alert naming data_loss that joins an open incident opens its breach once', async () => {
+      const { service, integrationKey } = await h.app.services.create(env.admin, {
+        name: `joined-${env.dialect}`,
+        groupingWindowSeconds: 600,
+      });
+      const send = async (dedup: string, extra: Record<string, unknown>) => {
+        const res = await h.call('POST', '/v2/enqueue', {
+          body: {
+            routing_key: integrationKey,
+            event_action: 'trigger',
+            dedup_key: dedup,
+            payload: { summary: 'Orders DB replica lagging', source: 'db-2', severity: 'critical', ...extra },
+          },
+        });
+        expect(res.statusCode, res.body).toBe(202);
+      };
+      const breachesOf = async (incidentId: string) =>
+        ((await json('GET', '/api/v1/gdpr/breaches')).data as Array<{ incident: { id: string } | null }>).filter(
+          (b) => b.incident?.id === incidentId,
+        );
+      const started = h.clock.now();
+      await send('replica-lag', {});
+      const incidents = (await json('GET', `/api/v1/incidents?service_id=${service.id}`)).data as Array<{
+        id: string;
+      }>;
+      expect(incidents).toHaveLength(1);
+      const incidentId = incidents[0]?.id as string;
+      expect(await breachesOf(incidentId)).toEqual([]);
+
+      h.clock.advance(60_000);
+      await send('backup-gone', { custom_details: { category: 'Data Loss' } });
+      const opened = await breachesOf(incidentId);
+      expect(opened).toMatchObject([
+        { state: 'assessing', source: 'classification', aware_at: h.clock.now().toISOString() },
+      ]);
+      const timeline = (await json('GET', `/api/v1/incidents/${incidentId}/timeline`)).data as Array<{
+        kind: string;
+      }>;
+      expect(timeline.filter((e) => e.kind === 'breach_opened')).toHaveLength(1);
+
+      // The sender repeats itself, and another data_loss alert joins: still the one breach.
+      await send('backup-gone', { custom_details: { category: 'data_loss' } });
+      await send('backup-gone-2', { class: 'data_loss' });
+      expect(await breachesOf(incidentId)).toHaveLength(1);
+      h.clock.set(started); // the other tests count from the harness's start
+    });
+
     it('the Art. 33(3) draft as Markdown and PDF', async () => {
       await json('PUT', '/api/v1/gdpr/settings', {
         controller_name: 'Example GmbH',
@@ -334,8 +381,11 @@ describeEachDialect('GDPR breaches', (env) => {
         incident: { id: string; number: string } | null;
         aware_at: string;
         source: string;
+        title: string;
       }>;
-      const breach = listed.find((b) => b.incident !== null && b.source === 'classification');
+      const breach = listed.find(
+        (b) => b.source === 'classification' && b.title === 'Consent records exported without consent',
+      );
       expect(breach).toBeDefined();
       const incident = await json('GET', `/api/v1/incidents/${breach?.incident?.id}`);
       expect(incident).toMatchObject({ severity: 'P0' });

@@ -127,6 +127,8 @@ class AlertBatch {
   /** Incidents this batch opens, written together when it finishes (before its alerts, which point at them). */
   private readonly opening: Opening[] = [];
   private readonly openingIds = new Set<string>();
+  /** Categories named by events that joined an incident instead of opening it: incident id → categories. */
+  private readonly joinedCategories = new Map<string, string[]>();
   /** Raises of incidents still to be opened, applied in order once they exist. */
   private readonly pendingRaises: Array<{ id: string; cls: Classified; actor: Actor }> = [];
 
@@ -288,6 +290,9 @@ class AlertBatch {
       const state = await this.incidentState(joined);
       if (state.status !== 'resolved') {
         await this.raiseIfHigher(state, cls, actor);
+        const named = categoriesOf(ev);
+        if (named.length > 0)
+          this.joinedCategories.set(joined, [...new Set([...(this.joinedCategories.get(joined) ?? []), ...named])]);
         return joined;
       }
     }
@@ -413,6 +418,7 @@ class AlertBatch {
       );
     }
     await this.inc.recordMany(entries);
+    await this.inc.alertsJoined(this.joinedCategories, this.now);
 
     for (const [incidentId, { actor, acknowledge, resolve }] of this.touched) {
       const counts = await openAlertCounts(this.trx, incidentId);

@@ -215,6 +215,17 @@ export async function findBreach(db: Db, ref: string): Promise<Breach | undefine
   return row ? toBreach(row) : undefined;
 }
 
+/** Whether the incident has had a breach at all, open or closed. */
+export async function incidentHasBreach(db: Db, incidentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('gdpr_breaches')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The incident's breach that is not closed yet, if any (the newest). */
 export async function findOpenBreachOf(db: Db, incidentId: string): Promise<Breach | undefined> {
   const row = await db

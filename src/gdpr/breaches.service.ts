@@ -40,6 +40,7 @@ import {
   countBreaches,
   findBreach,
   findOpenBreachOf,
+  incidentHasBreach,
   getSettings,
   insertBreach,
   insertBreachEvent,
@@ -414,6 +415,27 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
           'classification',
           at,
           `opened for the incident's category ${category}`,
+        );
+      }
+    },
+
+    /**
+     * Alerts naming a breach category joined open incidents (ingestion's transaction): each such incident
+     * that never had a breach gets one, aware from now. One it had already (open, or closed after someone
+     * assessed it) is left alone, so a sender repeating its alert does not open a breach per repeat.
+     */
+    async alertsJoined(trx: Db, joined: ReadonlyMap<string, readonly string[]>, at: Date): Promise<void> {
+      for (const [incidentId, named] of joined) {
+        const category = named.map(breachCategory).find((c) => c !== null);
+        if (!category || (await incidentHasBreach(trx, incidentId))) continue;
+        const incident = await incidents.within(trx).load(incidentId);
+        await openIn(
+          trx,
+          SYSTEM_ACTOR,
+          { title: incident.title, incident, dataCategories: [], awareAt: at },
+          'classification',
+          at,
+          `opened when an alert naming ${category} joined the incident`,
         );
       }
     },

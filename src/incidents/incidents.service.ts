@@ -74,6 +74,11 @@ export interface IncidentEvents {
     /** Incident id → the categories its opening alert named (class, custom_details.category); absent: none. */
     categories: ReadonlyMap<string, readonly string[]>;
   };
+  /**
+   * Alerts of an ingest batch joined incidents already open (or opened earlier in the batch) and named
+   * these categories: incident id → categories. Inside the ingest transaction, after the alerts' entries.
+   */
+  'incident.alerts_joined': { trx: Db; categories: ReadonlyMap<string, readonly string[]>; at: Date };
   'incident.acknowledged': IncidentChange;
   /**
    * An incident about to be resolved by `actor`, inside the transaction, before its row changes (so a
@@ -633,6 +638,10 @@ export function createIncidentsService(deps: IncidentsDeps) {
           data: Record<string, unknown>,
           now: Date,
         ) => record(trx, incident, actor, kind, data, now),
+        /** Tells the categories that alerts joining open incidents named (see incident.alerts_joined). */
+        alertsJoined: async (categories: ReadonlyMap<string, readonly string[]>, now: Date) => {
+          if (categories.size > 0) await publish('incident.alerts_joined', { trx, categories, at: now });
+        },
         /** Several timeline entries at once (a sweep's worth). */
         recordMany: (entries: TimelineEntry[]) => recordMany(trx, entries),
         /** Many incidents by id in a couple of queries (missing ids left out). */
