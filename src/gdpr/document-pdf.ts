@@ -1,7 +1,11 @@
-// The document model (document.ts) as PDF, with pdfkit and its built-in standard fonts (Helvetica):
-// nothing is fetched or embedded from outside, and the file is made in memory. The standard fonts
-// cover Windows-1252 (Western European languages); characters outside it print as "?", which the
-// Markdown rendering does not suffer from. Tables wrap their cells and carry on over page breaks.
+// The document model (document.ts) as PDF, with pdfkit and the DejaVu Sans fonts (the dejavu-fonts-ttf
+// package), embedded as subsets: Latin with every EU language's letters, Greek and Cyrillic print as
+// written, so a Polish, Czech or Greek name in a breach report reaches the regulator intact. Nothing is
+// fetched; the file is made in memory. Characters DejaVu Sans lacks (CJK, emoji) print blank; the Markdown
+// rendering keeps them. Tables wrap their cells and carry on over page breaks.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { cellText, type Cell, type Doc, type DocTable } from './document.js';
 
@@ -16,18 +20,26 @@ const MARGIN = 50;
 const BODY = 10;
 const CELL_PAD = 4;
 
-// Windows-1252's characters above Latin-1's range that the standard fonts can show.
-const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const FONT_FILES = { Body: 'DejaVuSans.ttf', Bold: 'DejaVuSans-Bold.ttf', Italic: 'DejaVuSans-Oblique.ttf' };
+type Face = keyof typeof FONT_FILES;
+let fonts: Record<Face, Buffer> | undefined;
 
-/** Text the standard fonts can print: other characters become "?", control characters spaces. */
+/** The three faces, read from the package once per process. */
+function fontFiles(): Record<Face, Buffer> {
+  if (!fonts) {
+    const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    const read = (face: Face) => fs.readFileSync(path.join(dir, FONT_FILES[face]));
+    fonts = { Body: read('Body'), Bold: read('Bold'), Italic: read('Italic') };
+  }
+  return fonts;
+}
+
+/** Text as the PDF shows it: control characters become spaces (line breaks stay). */
 export function printable(text: string): string {
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;
-    if (ch === '\n') out += ch;
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += ' ';
-    else if (code <= 0xff || CP1252_EXTRA.has(ch)) out += ch;
-    else out += '?';
+    out += ch !== '\n' && (code < 0x20 || (code >= 0x7f && code < 0xa0)) ? ' ' : ch;
   }
   return out;
 }
@@ -44,7 +56,7 @@ function drawTable(pdf: Pdf, table: DocTable): void {
   const n = Math.max(1, table.columns.length);
   const colWidth = width / n;
   const drawRow = (cells: Cell[], header: boolean) => {
-    pdf.font(header ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY - 1);
+    pdf.font(header ? 'Bold' : 'Body').fontSize(BODY - 1);
     const texts = Array.from({ length: n }, (_, i) => printable(cellText(cells[i] ?? null)));
     const height =
       Math.max(...texts.map((t) => pdf.heightOfString(t, { width: colWidth - 2 * CELL_PAD }))) + 2 * CELL_PAD;
@@ -64,7 +76,7 @@ function drawTable(pdf: Pdf, table: DocTable): void {
   drawRow(table.columns, true);
   if (table.rows.length === 0) {
     pdf
-      .font('Helvetica-Oblique')
+      .font('Italic')
       .fontSize(BODY)
       .text('None.', left, pdf.y + CELL_PAD);
     return;
@@ -87,6 +99,7 @@ export function renderPdf(doc: Doc, options: PdfOptions = {}): Promise<Buffer> {
       ModDate: createdAt,
     },
   });
+  for (const [face, file] of Object.entries(fontFiles())) pdf.registerFont(face, file);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -95,33 +108,33 @@ export function renderPdf(doc: Doc, options: PdfOptions = {}): Promise<Buffer> {
   });
   const left = pdf.page.margins.left;
 
-  pdf.font('Helvetica-Bold').fontSize(16).text(printable(doc.title));
+  pdf.font('Bold').fontSize(16).text(printable(doc.title));
   if (doc.subtitle)
     pdf
       .moveDown(0.2)
-      .font('Helvetica-Oblique')
+      .font('Italic')
       .fontSize(BODY + 1)
       .text(printable(doc.subtitle));
   pdf.moveDown(0.6);
   for (const [label, value] of doc.meta) {
     pdf
-      .font('Helvetica-Bold')
+      .font('Bold')
       .fontSize(BODY)
       .text(`${printable(label)}: `, { continued: true })
-      .font('Helvetica')
+      .font('Body')
       .text(printable(cellText(value)));
   }
   for (const section of doc.sections) {
     pdf.moveDown(0.8);
     ensureRoom(pdf, 40);
     pdf.x = left;
-    pdf.font('Helvetica-Bold').fontSize(12).text(printable(section.heading));
+    pdf.font('Bold').fontSize(12).text(printable(section.heading));
     pdf.moveDown(0.3);
     for (const paragraph of section.paragraphs ?? []) {
-      pdf.font('Helvetica').fontSize(BODY).text(printable(paragraph), { paragraphGap: 4 });
+      pdf.font('Body').fontSize(BODY).text(printable(paragraph), { paragraphGap: 4 });
     }
     if (section.list?.length) {
-      pdf.font('Helvetica').fontSize(BODY);
+      pdf.font('Body').fontSize(BODY);
       for (const item of section.list) pdf.text(`•  ${printable(item)}`, { indent: 6 });
     }
     if (section.table) {

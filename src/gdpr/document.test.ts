@@ -82,18 +82,35 @@ describe('Markdown', () => {
 });
 
 // Windows-1252's 0x80–0x9f (Node's TextDecoder reads that label as Latin-1); "_" marks the unused codes.
-const CP1252_HIGH = '€_‚ƒ„…†‡ˆ‰Š‹Œ_Ž__‘’“”•–—˜™š›œ_žŸ';
-const cp1252 = {
-  decode: (bytes: Buffer) =>
-    [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b))).join(''),
-};
-
-/** The text shown by an uncompressed pdfkit PDF: each TJ operator's hex strings decoded, one entry per operator. */
+/**
+ * The text shown by an uncompressed pdfkit PDF, one entry per TJ operator. pdfkit embeds each font as a
+ * Type0 font whose codes are glyph ids; its ToUnicode CMap (bfrange lines "<first> <last> [<u> <u> …]")
+ * says which character each id shows, so the text is decoded font by font, as a PDF reader would.
+ */
 function pdfText(pdf: Buffer): string[] {
+  const raw = pdf.toString('latin1');
+  const objects = new Map<string, string>();
+  for (const m of raw.matchAll(/(\d+) 0 obj\n([^]*?)\nendobj/g)) objects.set(m[1] as string, m[2] as string);
+  const cmaps = new Map<string, Map<number, string>>();
+  for (const [, name, ref] of raw.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+    const toUnicode = /\/ToUnicode (\d+) 0 R/.exec(objects.get(ref as string) ?? '')?.[1];
+    const cmap = new Map<number, string>();
+    for (const [, first, list] of (objects.get(toUnicode ?? '') ?? '').matchAll(
+      /<([0-9a-f]+)> <[0-9a-f]+> \[([^\]]*)\]/g,
+    ))
+      [...(list as string).matchAll(/<([0-9a-f]+)>/g)].forEach((u, k) =>
+        cmap.set(parseInt(first as string, 16) + k, String.fromCodePoint(parseInt(u[1] as string, 16))),
+      );
+    cmaps.set(name as string, cmap);
+  }
   const shown: string[] = [];
-  for (const [, inner] of pdf.toString('latin1').matchAll(/\[([^\]]*)\] TJ/g)) {
-    const hex = [...(inner as string).matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1] as string).join('');
-    shown.push(cp1252.decode(Buffer.from(hex, 'hex')));
+  let font = new Map<number, string>();
+  for (const [, name, inner] of raw.matchAll(/\/(F\d+) [\d.]+ Tf|\[([^\]]*)\] TJ/g)) {
+    if (name) font = cmaps.get(name) ?? new Map();
+    else {
+      const hex = [...(inner as string).matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1] as string).join('');
+      shown.push((hex.match(/.{4}/g) ?? []).map((g) => font.get(parseInt(g, 16)) ?? '\ufffd').join(''));
+    }
   }
   return shown;
 }
@@ -125,9 +142,11 @@ describe('PDF', () => {
     const raw = pdf.toString('latin1');
     expect(raw).toContain('(D:20261207100000Z)');
     expect(raw).toContain('(Breach *BR-1*)');
-    // Only the standard fonts: nothing embedded, nothing fetched.
-    expect(raw).not.toMatch(/\/FontFile/);
-    expect(raw).toContain('/BaseFont /Helvetica');
+    // DejaVu Sans, embedded as subsets (nothing fetched).
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans\b/);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans-Bold\b/);
+    expect(raw).toMatch(/\/FontFile2 /);
+    expect(raw).not.toContain('/Helvetica');
   });
 
   it('breaks long tables over pages', async () => {
@@ -143,7 +162,17 @@ describe('PDF', () => {
     expect(text).toContain('row 119');
   });
 
-  it('prints characters outside the standard fonts as "?"', () => {
-    expect(printable('Zoë – 50 € ✓ 日本\u0007')).toBe('Zoë – 50 € ? ?? ');
+  it("prints every EU language's letters, Greek and Cyrillic as written; control characters as spaces", async () => {
+    const words = 'Łódź, Žluťoučký kůň, Őrség, Straße, Ελλάδα, България, 50 €';
+    const pdf = await renderPdf(
+      { title: words, meta: [['Zoë', 'Şişli']], sections: [{ heading: 'Ærø', paragraphs: ['a\u0007b'] }] },
+      { compress: false },
+    );
+    const text = pdfText(pdf);
+    expect(text.join(' ').replace(/\s+/g, ' ')).toContain(words); // the 16 pt title wraps
+    expect(text.join('')).toContain('Zoë: Şişli');
+    expect(text).toContain('Ærø');
+    expect(text).toContain('a b');
+    expect(printable('x\u0000y\nz\u009f')).toBe('x y\nz ');
   });
 });
