@@ -88,6 +88,32 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     if (disk) await vigil.api('POST', `/api/v1/incidents/${disk.id}/resolve`, {});
     const checkout = byTitle('Checkout');
     if (!checkout) throw new Error('the checkout incident was not opened');
+    // The GDPR dashboard with something on each card: a purpose with consents, a breach on its clock, a request.
+    await vigil.api('POST', '/api/v1/gdpr/purposes', {
+      key: 'newsletter',
+      name: 'Newsletter',
+      lawful_basis: 'consent',
+    });
+    await vigil.api('POST', '/api/v1/gdpr/consents', {
+      events: ['u1', 'u2', 'u3'].map((subject, i) => ({
+        id: `c${i}`,
+        subject_id: subject,
+        purpose: 'newsletter',
+        policy_version: 1,
+        decision: i === 2 ? 'withdrawn' : 'granted',
+        at: new Date(Date.now() - HOUR).toISOString(),
+        source: 'signup-form',
+        proof: {},
+      })),
+    });
+    const breach = await vigil.api<{ number: string }>('POST', '/api/v1/gdpr/breaches', {
+      incident_id: checkout.id,
+      title: 'Customer export exposed',
+      aware_at: new Date(Date.now() - 62 * HOUR).toISOString(),
+      data_categories: ['email', 'address'],
+      risk: 'high_risk',
+    });
+    await vigil.api('POST', '/api/v1/gdpr/requests', { subject_id: 'u4', kind: 'erasure' });
     screens.push(
       { name: 'incidents', path: '/incidents' },
       { name: 'incident', path: `/incidents/${checkout.number}` },
@@ -98,6 +124,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'dashboard-production', path: '/dashboards/production-health' },
       { name: 'dashboard-database', path: '/dashboards/database' },
       { name: 'dashboard-errors', path: '/dashboards/errors' },
+      { name: 'dashboard-gdpr', path: '/dashboards/gdpr' },
+      { name: 'gdpr-breach', path: `/dashboards/gdpr/breaches/${breach.number}` },
       { name: 'settings-users', path: '/settings/users' },
       { name: 'settings-tokens', path: '/settings/tokens' },
       { name: 'settings-schedules', path: '/settings/schedules' },

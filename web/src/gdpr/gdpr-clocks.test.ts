@@ -40,9 +40,9 @@ describe('breachClock', () => {
     ['under 12 h turns red', 'assessing', 12 * H - 1000, 'urgent', '11:59:59 left'],
     ['the last second', 'assessing', 1000, 'urgent', '0:00:01 left'],
     ['past the deadline', 'assessing', -(2 * H + 5000), 'overdue', '2:00:05 overdue'],
-    ['reported', 'notified', -5 * H, 'stopped', 'Reported'],
-    ['not notifiable', 'not_notifiable', 5 * H, 'stopped', 'Not notifiable'],
-    ['closed', 'closed', -90 * H, 'stopped', 'Closed'],
+    ['reported', 'notified', -5 * H, 'stopped', 'Clock stopped'],
+    ['not notifiable', 'not_notifiable', 5 * H, 'stopped', 'Clock stopped'],
+    ['closed', 'closed', -90 * H, 'stopped', 'Clock stopped'],
   ] as const)('%s', (_name, state, left, tone, text) => {
     expect(breachClock({ state, deadline_at: iso(NOW + left) }, NOW)).toEqual({ tone, text });
   });

@@ -22,15 +22,13 @@ export type ClockTone = 'overdue' | 'urgent' | 'running' | 'stopped';
 
 export interface BreachClock {
   tone: ClockTone;
-  /** "11:59:30 left", "2:00:05 overdue", or why the clock stopped ("Reported", "Not notifiable", "Closed"). */
+  /** "11:59:30 left", "2:00:05 overdue", or "Clock stopped" once reported, not notifiable or closed. */
   text: string;
 }
 
 /** The Art. 33 clock of a breach at `now`: it runs while the breach is being assessed and stops once decided. */
 export function breachClock(b: Pick<Breach, 'state' | 'deadline_at'>, now: number): BreachClock {
-  if (b.state === 'notified') return { tone: 'stopped', text: 'Reported' };
-  if (b.state === 'not_notifiable') return { tone: 'stopped', text: 'Not notifiable' };
-  if (b.state === 'closed') return { tone: 'stopped', text: 'Closed' };
+  if (b.state !== 'assessing') return { tone: 'stopped', text: 'Clock stopped' };
   const left = Date.parse(b.deadline_at) - now;
   if (left < 0) return { tone: 'overdue', text: `${hms(left)} overdue` };
   return { tone: left < URGENT_MS ? 'urgent' : 'running', text: `${hms(left)} left` };

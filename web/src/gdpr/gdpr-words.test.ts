@@ -1,7 +1,7 @@
 // A breach's history in words: every step the server writes reads as a label and lines, with what people
 // wrote kept as written, and unknown steps left to the caller.
 import { describe, expect, it } from 'vitest';
-import { describeStep } from './gdpr-words.ts';
+import { describeStep, recordsText } from './gdpr-words.ts';
 
 const AT = '2026-12-07T06:00:00.000Z';
 
@@ -94,5 +94,16 @@ describe('describeStep', () => {
   it('leaves steps it does not know to the caller', () => {
     expect(describeStep('archived', {})).toBeNull();
     expect(describeStep('toString', {})).toBeNull();
+  });
+});
+
+describe('recordsText', () => {
+  it.each([
+    [{ total: 2, incomplete: 1 }, '1 of 2 purposes misses required fields.'],
+    [{ total: 3, incomplete: 2 }, '2 of 3 purposes miss required fields.'],
+    [{ total: 1, incomplete: 0 }, 'The purpose has every required field.'],
+    [{ total: 4, incomplete: 0 }, 'All 4 purposes have every required field.'],
+  ])('%o → %s', (counts, text) => {
+    expect(recordsText(counts)).toBe(text);
   });
 });

@@ -47,6 +47,13 @@ const SOURCE_TEXT: Record<string, string> = {
   classification: 'opened by the category of the incident’s alert',
 };
 
+/** "1 of 2 purposes misses required fields." or "All 3 purposes have every required field." (Art. 30). */
+export function recordsText({ total, incomplete }: { total: number; incomplete: number }): string {
+  if (incomplete === 0)
+    return total === 1 ? 'The purpose has every required field.' : `All ${total} purposes have every required field.`;
+  return `${incomplete} of ${count(total, 'purpose')} ${incomplete === 1 ? 'misses' : 'miss'} required fields.`;
+}
+
 export type StepTone = 'bad' | 'good' | 'info' | 'plain';
 
 export interface Step {

@@ -13,6 +13,8 @@ import {
   type RefObject,
 } from 'react';
 import { Link, useParams } from 'react-router';
+import { seesPersonalData } from '../gdpr/gdpr-clocks.ts';
+import { BreachBanner, PersonalDataDialog } from '../gdpr/personal-data.tsx';
 import { ApiError, type IncidentDetail, listServices, type Session } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
 import { useShortcuts } from '../shared/keys.ts';
@@ -74,8 +76,10 @@ export function IncidentPage({ session }: { session: Session }) {
   const queryKey = ['incident', ref] as const;
   const now = useNow(1000);
   const canAct = session.role !== 'viewer';
+  const handlesBreaches = seesPersonalData(session);
   const noteBox = useRef<HTMLTextAreaElement>(null);
   const [pending, setPending] = useState<Pending | null>(null);
+  const [flagging, setFlagging] = useState(false);
 
   const detail = useQuery({
     queryKey: [...queryKey, 'detail'],
@@ -120,7 +124,7 @@ export function IncidentPage({ session }: { session: Session }) {
   }, [heading]);
 
   useShortcuts((event) => {
-    if (!incident || !canAct || act.isPending || pending) return false;
+    if (!incident || !canAct || act.isPending || pending || flagging) return false;
     if (event.key === 'a' && incident.status === 'triggered') run({ do: 'acknowledge' });
     else if (event.key === 'r' && incident.status !== 'resolved') run({ do: 'resolve' });
     else if (event.key === 'n') noteBox.current?.focus();
@@ -160,6 +164,7 @@ export function IncidentPage({ session }: { session: Session }) {
         stopped={stopped}
         updateDueAt={schedule.data?.next_update_at ?? null}
       />
+      {handlesBreaches && <BreachBanner incidentId={i.id} />}
       {canAct && (
         <Actions
           incident={i}
@@ -169,6 +174,15 @@ export function IncidentPage({ session }: { session: Session }) {
           ask={setPending}
           focusNote={() => focusSoon(() => noteBox.current)}
           focusRoles={() => focusSoon(() => document.getElementById('assign-incident_commander'))}
+          flagPersonalData={handlesBreaches ? () => setFlagging(true) : undefined}
+        />
+      )}
+      {handlesBreaches && (
+        <PersonalDataDialog
+          isOpen={flagging}
+          onClose={() => setFlagging(false)}
+          incidentRef={i.id}
+          incidentKey={queryKey}
         />
       )}
       {canAct && (
