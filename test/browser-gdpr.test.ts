@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, shot, signIn, startConsole, type Console } from './browser-harness.js';
+import { browserUnavailable, go, shot, signIn, startConsole, type Console } from './browser-harness.js';
 
 const missing = browserUnavailable();
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`);
@@ -101,17 +101,12 @@ describe.skipIf(missing !== null)('the GDPR console in Chromium', () => {
       ['leak', 'Customer table readable without login', 'gdpr_violation'],
       ['slow', 'Search is slow', undefined],
     ] as const) {
-      const response = await fetch(`${vigil.url}/v2/enqueue`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          routing_key: service.integration_key,
-          event_action: 'trigger',
-          dedup_key: dedup,
-          payload: { summary, source: 'shop-eu-1', severity: 'critical', custom_details: { category } },
-        }),
+      await vigil.enqueue({
+        routing_key: service.integration_key,
+        event_action: 'trigger',
+        dedup_key: dedup,
+        payload: { summary, source: 'shop-eu-1', severity: 'critical', custom_details: { category } },
       });
-      expect(response.status).toBe(202);
     }
     const breaches = await vigil.api<{ data: Breach[] }>('GET', '/api/v1/gdpr/breaches');
     fromAlert = breaches.data.find((b) => b.incident !== null) as Breach;
@@ -152,14 +147,6 @@ describe.skipIf(missing !== null)('the GDPR console in Chromium', () => {
     await signIn(watched.page, { token });
     await go(watched.page, path);
     return watched;
-  }
-
-  /** Moves within the app as a link would: a reload here would abort the screen's requests in flight. */
-  async function go(page: Page, path: string): Promise<void> {
-    await page.evaluate((to) => {
-      history.pushState(null, '', to);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, path);
   }
 
   /** Picks `option` in the design system's Select labelled `label` inside `scope`. */

@@ -72,7 +72,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       ['disk-80', 'info', 'Disk on db-2 is 80 % full'],
     ];
     for (const [dedup, severity, summary] of events)
-      await sendEvent(service.integration_key, {
+      await vigil.enqueue({
+        routing_key: service.integration_key,
         event_action: 'trigger',
         dedup_key: dedup,
         payload: { summary, source: 'prod-eu-1', severity },
@@ -136,15 +137,6 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     );
   }, 120_000);
   afterAll(async () => vigil?.close());
-
-  async function sendEvent(routingKey: string, event: Record<string, unknown>): Promise<void> {
-    const response = await fetch(`${vigil.url}/v2/enqueue`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ routing_key: routingKey, ...event }),
-    });
-    if (response.status !== 202) throw new Error(`enqueue → ${response.status}: ${await response.text()}`);
-  }
 
   /** Waits for a heading and for "Loading" to show nowhere (no skeleton, no notice): the data has arrived. */
   async function settled(page: Page): Promise<void> {

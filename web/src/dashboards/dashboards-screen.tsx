@@ -15,8 +15,8 @@ const DatabasePerformance = lazy(() =>
   import('./dashboard-database.tsx').then((m) => ({ default: m.DatabasePerformance })),
 );
 const ErrorTracking = lazy(() => import('./dashboard-errors.tsx').then((m) => ({ default: m.ErrorTracking })));
-const GdprDashboard = lazy(() => import('../gdpr/gdpr-dashboard.tsx').then((m) => ({ default: m.GdprDashboard })));
-const BreachPage = lazy(() => import('../gdpr/breach-page.tsx').then((m) => ({ default: m.BreachPage })));
+const GdprDashboard = lazy(() => import('./dashboard-gdpr.tsx').then((m) => ({ default: m.GdprDashboard })));
+const BreachPage = lazy(() => import('./gdpr-breach-page.tsx').then((m) => ({ default: m.BreachPage })));
 
 const DASHBOARDS = [
   [

@@ -13,10 +13,9 @@ import {
   type RefObject,
 } from 'react';
 import { Link, useParams } from 'react-router';
-import { seesPersonalData } from '../gdpr/gdpr-clocks.ts';
-import { BreachBanner, PersonalDataDialog } from '../gdpr/personal-data.tsx';
 import { ApiError, type IncidentDetail, listServices, type Session } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
+import { seesPersonalData } from '../shared/gdpr-clocks.ts';
 import { useShortcuts } from '../shared/keys.ts';
 import { useNow } from '../shared/use-now.ts';
 import { Button, toast } from '../ui/index.ts';
@@ -31,6 +30,7 @@ import {
 import { useLiveIncident } from './incident-live.ts';
 import { Actions, ChangeDialog, type Pending } from './incident-page-actions.tsx';
 import { Alerts } from './incident-page-alerts.tsx';
+import { BreachBanner, PersonalDataDialog } from './incident-personal-data.tsx';
 import { canEscalate } from './incident-page-clocks.ts';
 import { Header } from './incident-page-header.tsx';
 import { Roles } from './incident-roles.tsx';

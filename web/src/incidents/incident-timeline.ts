@@ -1,8 +1,8 @@
 // Timeline entries in words: each kind the server writes (incidents, alerts, escalation, notifications,
 // status updates, the automatic diagnostics, the steps of a personal data breach) becomes a label and a
 // few readable lines. Pure; kinds it does not know fall back to a humanised kind and the generic key/value view.
-import { describeStep } from '../gdpr/gdpr-words.ts';
 import type { Phase, ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
+import { describeStep } from '../shared/gdpr-words.ts';
 import { SEVERITY_LABEL, span } from '../shared/format.ts';
 import { ROLE_LABEL } from './incident-api.ts';
 import { ruleReason } from './incident-page-severity.ts';

@@ -1,6 +1,7 @@
-// The GDPR screens' calls: the counts every role reads, the breaches, requests and purposes that only
-// admins and privacy-flagged responders read, and each step of a breach. Answers are generated API
-// types; the request bodies are written here. Every query key starts with "gdpr", so one refresh reloads all.
+// The GDPR module's calls, shared by the GDPR dashboard and the incident page: the counts every role
+// reads, the breaches, requests and purposes that only admins and privacy-flagged responders read, and
+// each step of a breach. Answers are generated API types; the request bodies are written here. Every
+// query key starts with "gdpr", so one refresh reloads all.
 import { useQuery } from '@tanstack/react-query';
 import {
   api,
@@ -13,8 +14,7 @@ import {
   type GdprSettings,
   type Page,
   type SubjectsDecision,
-} from '../shared/api.ts';
-import { REFRESH_MS } from '../dashboards/dashboard-api.ts';
+} from './api.ts';
 
 export const GDPR_KEY = ['gdpr'] as const;
 const breachKey = (ref: string) => [...GDPR_KEY, 'breach', ref] as const;
@@ -30,7 +30,8 @@ export const complianceReportUrl = (type: ReportType, format: 'md' | 'pdf') =>
   `/api/v1/gdpr/report?type=${type}&format=${format}`;
 export const breachReportUrl = (ref: string, format: 'md' | 'pdf') => `${one(ref)}/report?format=${format}`;
 
-const refreshing = { refetchInterval: REFRESH_MS } as const;
+/** GDPR figures reload as often as the dashboards' while a screen shows them. */
+const refreshing = { refetchInterval: 30_000 } as const;
 
 export const useOverview = () =>
   useQuery({

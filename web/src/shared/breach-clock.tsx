@@ -1,7 +1,7 @@
 // A breach's Art. 33 clock as it ticks: hours, minutes and seconds to the 72-hour deadline, red under
 // 12 hours, flagged "Overdue" past it, and in words once reported or declared not notifiable.
-import type { Breach } from '../shared/api.ts';
-import { useNow } from '../shared/use-now.ts';
+import type { Breach } from './api.ts';
+import { useNow } from './use-now.ts';
 import { absolute, Badge } from '../ui/index.ts';
 import { breachClock } from './gdpr-clocks.ts';
 

@@ -2,7 +2,7 @@
 // each step of a breach's history as a label with a few lines. The breach page reads the whole history
 // (GET …/breaches/{id}/events); an incident's timeline reads the same steps as `breach_*` entries, which
 // carry times and states but none of the free text (viewers read timelines), so every line is optional.
-import type { Breach, GdprRequest, SubjectsDecision } from '../shared/api.ts';
+import type { Breach, GdprRequest, SubjectsDecision } from './api.ts';
 import { absolute, count } from '../ui/words.ts';
 
 export const BREACH_STATE_LABEL: Record<Breach['state'], string> = {

@@ -11,10 +11,10 @@ import type { Breach, GdprOverview, GdprPurpose, GdprRequest, Session } from '..
 import { Problem } from '../shared/ui-kit.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { absolute, Badge, Button, ButtonLink, count, DataTable, EmptyState, Select, type Column } from '../ui/index.ts';
-import { Card, Failed, Frame, Since, Tag } from '../dashboards/dashboard-frame.tsx';
-import { Kpi, Kpis } from '../dashboards/dashboard-kpi.tsx';
-import { BreachClockText } from './breach-clock.tsx';
-import { CoverageChart } from './coverage-chart.tsx';
+import { Card, Failed, Frame, Since, Stat, Tag } from './dashboard-frame.tsx';
+import { Kpi, Kpis } from './dashboard-kpi.tsx';
+import { BreachClockText } from '../shared/breach-clock.tsx';
+import { CoverageChart } from './gdpr-coverage-chart.tsx';
 import {
   breachPath,
   complianceReportUrl,
@@ -26,9 +26,9 @@ import {
   usePurposes,
   verifyLedger,
   type ReportType,
-} from './gdpr-api.ts';
-import { ledgerIntegrity, pendingRequests, requestDue, seesPersonalData, sortBreaches } from './gdpr-clocks.ts';
-import { BREACH_STATE_LABEL, recordsText, REQUEST_KIND_LABEL, REQUEST_STATE_LABEL } from './gdpr-words.ts';
+} from '../shared/gdpr-api.ts';
+import { ledgerIntegrity, pendingRequests, requestDue, seesPersonalData, sortBreaches } from '../shared/gdpr-clocks.ts';
+import { BREACH_STATE_LABEL, recordsText, REQUEST_KIND_LABEL, REQUEST_STATE_LABEL } from '../shared/gdpr-words.ts';
 import './gdpr.css';
 
 const REPORT_LABEL: Record<ReportType, string> = {
@@ -266,29 +266,17 @@ function LedgerCard({ ledger, canCheck }: { ledger: GdprOverview['ledger']; canC
     >
       <p data-testid="gdpr-ledger">{integrity.text}</p>
       <dl className="stats">
-        <div>
-          <dt>Rows</dt>
-          <dd>{ledger.rows.toLocaleString('en')}</dd>
-        </div>
-        <div>
-          <dt>Newest decision</dt>
-          <dd>
-            <Since at={ledger.newest_event_at} />
-          </dd>
-        </div>
-        <div>
-          <dt>Last checked</dt>
-          <dd>
-            <Since at={ledger.last_check?.checked_at} />
-          </dd>
-        </div>
+        <Stat label="Rows">{ledger.rows.toLocaleString('en')}</Stat>
+        <Stat label="Newest decision">
+          <Since at={ledger.newest_event_at} />
+        </Stat>
+        <Stat label="Last checked">
+          <Since at={ledger.last_check?.checked_at} />
+        </Stat>
         {ledger.last_check?.head_hash && (
-          <div>
-            <dt>Head hash</dt>
-            <dd>
-              <code title={ledger.last_check.head_hash}>{ledger.last_check.head_hash.slice(0, 16)}…</code>
-            </dd>
-          </div>
+          <Stat label="Head hash">
+            <code title={ledger.last_check.head_hash}>{ledger.last_check.head_hash.slice(0, 16)}…</code>
+          </Stat>
         )}
       </dl>
       {canCheck && ledger.rows > 0 && (

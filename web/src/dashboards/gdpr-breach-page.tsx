@@ -3,16 +3,15 @@
 // download, the steps the API allows in its state (breach-steps.tsx), and its history. Breach records are
 // personal data: the server answers 403 to anyone but admins and privacy-flagged responders.
 import { FileDown } from 'lucide-react';
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, type Breach, type Session } from '../shared/api.ts';
 import { absolute, ButtonLink, count, DataTable, type Column } from '../ui/index.ts';
-import { Card, Since, Tag } from '../dashboards/dashboard-frame.tsx';
-import { BreachClockText } from './breach-clock.tsx';
-import { BreachSteps } from './breach-steps.tsx';
-import { breachReportUrl, useBreach, useBreachEvents } from './gdpr-api.ts';
-import { seesPersonalData } from './gdpr-clocks.ts';
-import { BREACH_STATE_LABEL, describeStep, EXEMPTION_LABEL, RISK_LABEL } from './gdpr-words.ts';
+import { Card, Since, Stat, Tag } from './dashboard-frame.tsx';
+import { BreachClockText } from '../shared/breach-clock.tsx';
+import { BreachSteps } from './gdpr-breach-steps.tsx';
+import { breachReportUrl, useBreach, useBreachEvents } from '../shared/gdpr-api.ts';
+import { seesPersonalData } from '../shared/gdpr-clocks.ts';
+import { BREACH_STATE_LABEL, describeStep, EXEMPTION_LABEL, RISK_LABEL } from '../shared/gdpr-words.ts';
 import './gdpr.css';
 
 const STATE_TONE = {
@@ -93,15 +92,6 @@ function BreachView({ breachRef }: { breachRef: string }) {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
-
 const approx = (n: number | null, what: string, plural?: string) =>
   n === null ? 'not known yet' : `about ${count(n, what, plural)}`;
 const unknown = (text: string | null) => text ?? <span className="muted">not known yet</span>;
@@ -110,29 +100,29 @@ function Facts({ breach: b }: { breach: Breach }) {
   return (
     <Card id="breach-facts-title" title="Facts">
       <dl className="stats">
-        <Fact label="Aware since">
+        <Stat label="Aware since">
           <time dateTime={b.aware_at}>{absolute(b.aware_at)}</time>
-        </Fact>
-        <Fact label="Report by (72 hours)">
+        </Stat>
+        <Stat label="Report by (72 hours)">
           <time dateTime={b.deadline_at}>{absolute(b.deadline_at)}</time>
           {b.reported_late && ' · reported late'}
-        </Fact>
-        <Fact label="Assessed risk">{RISK_LABEL[b.risk]}</Fact>
-        <Fact label="Data subjects">{approx(b.subjects_approx, 'person', 'people')}</Fact>
-        <Fact label="Records">{approx(b.records_approx, 'record')}</Fact>
-        <Fact label="Data categories">{b.data_categories.length ? b.data_categories.join(', ') : 'not known yet'}</Fact>
-        <Fact label="Incident">
+        </Stat>
+        <Stat label="Assessed risk">{RISK_LABEL[b.risk]}</Stat>
+        <Stat label="Data subjects">{approx(b.subjects_approx, 'person', 'people')}</Stat>
+        <Stat label="Records">{approx(b.records_approx, 'record')}</Stat>
+        <Stat label="Data categories">{b.data_categories.length ? b.data_categories.join(', ') : 'not known yet'}</Stat>
+        <Stat label="Incident">
           {b.incident ? <Link to={`/incidents/${b.incident.number}`}>{b.incident.number}</Link> : 'none'}
-        </Fact>
-        <Fact label="Opened">
+        </Stat>
+        <Stat label="Opened">
           by {b.opened_by}, <Since at={b.created_at} />
-        </Fact>
+        </Stat>
       </dl>
       <dl className="gdpr-prose">
-        <Fact label="Nature of the breach">{unknown(b.nature)}</Fact>
-        <Fact label="Likely consequences">{unknown(b.likely_consequences)}</Fact>
-        <Fact label="Measures taken or proposed">{unknown(b.measures_taken)}</Fact>
-        {b.not_notifiable_reason && <Fact label="Why it is not notifiable">{b.not_notifiable_reason}</Fact>}
+        <Stat label="Nature of the breach">{unknown(b.nature)}</Stat>
+        <Stat label="Likely consequences">{unknown(b.likely_consequences)}</Stat>
+        <Stat label="Measures taken or proposed">{unknown(b.measures_taken)}</Stat>
+        {b.not_notifiable_reason && <Stat label="Why it is not notifiable">{b.not_notifiable_reason}</Stat>}
       </dl>
     </Card>
   );

@@ -6,10 +6,10 @@ import { ShieldAlert } from 'lucide-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmDialog, toast } from '../ui/index.ts';
+import { BreachClockText } from '../shared/breach-clock.tsx';
+import { breachPath, flagPersonalData, GDPR_KEY, useIncidentBreach } from '../shared/gdpr-api.ts';
+import { BREACH_STATE_LABEL } from '../shared/gdpr-words.ts';
 import { Problem } from '../shared/ui-kit.tsx';
-import { BreachClockText } from './breach-clock.tsx';
-import { breachPath, flagPersonalData, GDPR_KEY, useIncidentBreach } from './gdpr-api.ts';
-import { BREACH_STATE_LABEL } from './gdpr-words.ts';
 
 export function PersonalDataDialog({
   isOpen,

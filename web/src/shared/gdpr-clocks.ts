@@ -1,7 +1,7 @@
 // The GDPR dashboard's rules, pure and taking `now`: who may see personal data, the 72-hour breach
 // clock (its text and colour), the order breaches and data-subject requests are listed in, how far a
 // request is from its due time, the ledger's integrity in a sentence, and what a breach allows next.
-import type { Breach, GdprCoverage, GdprLedger, GdprRequest, Session } from '../shared/api.ts';
+import type { Breach, GdprCoverage, GdprLedger, GdprRequest, Session } from './api.ts';
 
 const HOUR = 3_600_000;
 /** Under this much time left a breach clock turns red. */

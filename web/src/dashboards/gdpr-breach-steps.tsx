@@ -8,9 +8,9 @@ import type { Breach } from '../shared/api.ts';
 import { FormPanel } from '../shared/form-kit.tsx';
 import { useNow } from '../shared/use-now.ts';
 import { DateTimeField, Select, toast } from '../ui/index.ts';
-import { changeBreach, GDPR_KEY, useGdprSettings, type BreachChange } from './gdpr-api.ts';
-import { allowedSteps, reportIsLate } from './gdpr-clocks.ts';
-import { EXEMPTION_LABEL, RISK_LABEL } from './gdpr-words.ts';
+import { changeBreach, GDPR_KEY, useGdprSettings, type BreachChange } from '../shared/gdpr-api.ts';
+import { allowedSteps, reportIsLate } from '../shared/gdpr-clocks.ts';
+import { EXEMPTION_LABEL, RISK_LABEL } from '../shared/gdpr-words.ts';
 
 type Exemption = keyof typeof EXEMPTION_LABEL;
 const EXEMPTIONS = Object.keys(EXEMPTION_LABEL) as Exemption[];

@@ -4,8 +4,8 @@
 // the sentence under it and, for screen readers, in a table.
 import { useCallback, useMemo } from 'react';
 import type { GdprCoverage } from '../shared/api.ts';
-import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
-import { COVERAGE_STATES, coverageSummary, stackedCoverage, type CoverageState } from './gdpr-clocks.ts';
+import { bars, categoryAxes, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
+import { COVERAGE_STATES, coverageSummary, stackedCoverage, type CoverageState } from '../shared/gdpr-clocks.ts';
 
 const COLOUR: Record<CoverageState, string> = {
   granted: '--success',
@@ -19,14 +19,7 @@ export function CoverageChart({ coverage }: { coverage: GdprCoverage }) {
   const names = useMemo(() => purposes.map((p) => p.name), [purposes]);
   const options = useCallback(
     (paint: Paint): ChartOptions => ({
-      scales: {
-        x: { time: false, range: () => [-0.6, names.length - 0.4] },
-        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
-      },
-      axes: [
-        { splits: () => names.map((_n, i) => i), values: (_u, splits) => splits.map((v) => names[v] ?? '') },
-        { size: 48 },
-      ],
+      ...categoryAxes(names),
       series: [
         { label: 'Purpose' },
         ...COVERAGE_STATES.map((state) => ({

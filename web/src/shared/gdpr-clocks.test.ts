@@ -1,7 +1,7 @@
 // The GDPR dashboard's rules: who sees personal data, the breach clock's text and colour, the order of
 // breaches and requests, a request's due text, the ledger's integrity, stacked coverage and allowed steps.
 import { describe, expect, it } from 'vitest';
-import type { Breach, GdprLedger, GdprRequest } from '../shared/api.ts';
+import type { Breach, GdprLedger, GdprRequest } from './api.ts';
 import {
   allowedSteps,
   breachClock,
