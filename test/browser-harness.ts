@@ -34,6 +34,8 @@ export interface Console {
   readonly browser: Browser;
   /** Calls the API as the admin (or with `token`) and returns the parsed body; throws on non-2xx. */
   api<T = unknown>(method: string, apiPath: string, body?: unknown, token?: string): Promise<T>;
+  /** Sends one PagerDuty Events v2 event (routing_key included) to /v2/enqueue; throws unless it is accepted. */
+  enqueue(event: Record<string, unknown>): Promise<void>;
   /** A fresh browser context (its own cookies) at 1440×900 unless a viewport is given. */
   context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
   /** A page whose console errors, page errors and failed requests are collected in `problems`. */
@@ -78,12 +80,22 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
     return (text ? JSON.parse(text) : undefined) as T;
   };
 
+  const enqueue = async (event: Record<string, unknown>): Promise<void> => {
+    const response = await fetch(`${server.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+    if (response.status !== 202) throw new Error(`enqueue → ${response.status}: ${await response.text()}`);
+  };
+
   return {
     url: server.url,
     adminToken,
     server,
     browser,
     api,
+    enqueue,
     async context(viewport = { width: 1440, height: 900 }) {
       const context = await browser.newContext({ baseURL: server.url, viewport });
       context.setDefaultTimeout(10_000);
@@ -129,6 +141,17 @@ export async function signIn(
   }
   await page.getByRole('button', { name: /sign in/i }).click();
   await page.getByRole('button', { name: /sign out/i }).waitFor();
+}
+
+/**
+ * Moves within the app as a link would (pushState and a popstate event): a reload would abort the screen's
+ * requests in flight, which the harness counts as problems.
+ */
+export async function go(page: Page, to: string): Promise<void> {
+  await page.evaluate((path) => {
+    history.pushState(null, '', path);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, to);
 }
 
 /** Saves a full-page screenshot as test-results/<name>.png. */

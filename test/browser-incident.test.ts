@@ -126,6 +126,7 @@ describe.skipIf(missing !== null)('the incident page in Chromium', () => {
       'Assign roles',
       'Change severity…',
       'Move phase…',
+      'Personal data involved…',
     ]);
     await page.keyboard.press('Escape');
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeSerious,
   browserUnavailable,
+  go,
   pageWidth,
   shot,
   signIn,
@@ -100,14 +101,6 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await signIn(page, { token: options.token ?? vigil.adminToken });
     await go(page, path);
     return { page, problems, context };
-  }
-
-  /** Moves within the app as a link would: a reload here would abort the screen's requests in flight. */
-  async function go(page: Page, path: string): Promise<void> {
-    await page.evaluate((to) => {
-      history.pushState(null, '', to);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, path);
   }
 
   /** Picks `option` in the design system's Select labelled `label` (a button that opens a list box). */

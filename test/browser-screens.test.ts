@@ -72,7 +72,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       ['disk-80', 'info', 'Disk on db-2 is 80 % full'],
     ];
     for (const [dedup, severity, summary] of events)
-      await sendEvent(service.integration_key, {
+      await vigil.enqueue({
+        routing_key: service.integration_key,
         event_action: 'trigger',
         dedup_key: dedup,
         payload: { summary, source: 'prod-eu-1', severity },
@@ -88,6 +89,32 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     if (disk) await vigil.api('POST', `/api/v1/incidents/${disk.id}/resolve`, {});
     const checkout = byTitle('Checkout');
     if (!checkout) throw new Error('the checkout incident was not opened');
+    // The GDPR dashboard with something on each card: a purpose with consents, a breach on its clock, a request.
+    await vigil.api('POST', '/api/v1/gdpr/purposes', {
+      key: 'newsletter',
+      name: 'Newsletter',
+      lawful_basis: 'consent',
+    });
+    await vigil.api('POST', '/api/v1/gdpr/consents', {
+      events: ['u1', 'u2', 'u3'].map((subject, i) => ({
+        id: `c${i}`,
+        subject_id: subject,
+        purpose: 'newsletter',
+        policy_version: 1,
+        decision: i === 2 ? 'withdrawn' : 'granted',
+        at: new Date(Date.now() - HOUR).toISOString(),
+        source: 'signup-form',
+        proof: {},
+      })),
+    });
+    const breach = await vigil.api<{ number: string }>('POST', '/api/v1/gdpr/breaches', {
+      incident_id: checkout.id,
+      title: 'Customer export exposed',
+      aware_at: new Date(Date.now() - 62 * HOUR).toISOString(),
+      data_categories: ['email', 'address'],
+      risk: 'high_risk',
+    });
+    await vigil.api('POST', '/api/v1/gdpr/requests', { subject_id: 'u4', kind: 'erasure' });
     screens.push(
       { name: 'incidents', path: '/incidents' },
       { name: 'incident', path: `/incidents/${checkout.number}` },
@@ -98,6 +125,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'dashboard-production', path: '/dashboards/production-health' },
       { name: 'dashboard-database', path: '/dashboards/database' },
       { name: 'dashboard-errors', path: '/dashboards/errors' },
+      { name: 'dashboard-gdpr', path: '/dashboards/gdpr' },
+      { name: 'gdpr-breach', path: `/dashboards/gdpr/breaches/${breach.number}` },
       { name: 'settings-users', path: '/settings/users' },
       { name: 'settings-tokens', path: '/settings/tokens' },
       { name: 'settings-schedules', path: '/settings/schedules' },
@@ -108,15 +137,6 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     );
   }, 120_000);
   afterAll(async () => vigil?.close());
-
-  async function sendEvent(routingKey: string, event: Record<string, unknown>): Promise<void> {
-    const response = await fetch(`${vigil.url}/v2/enqueue`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ routing_key: routingKey, ...event }),
-    });
-    if (response.status !== 202) throw new Error(`enqueue → ${response.status}: ${await response.text()}`);
-  }
 
   /** Waits for a heading and for "Loading" to show nowhere (no skeleton, no notice): the data has arrived. */
   async function settled(page: Page): Promise<void> {

@@ -386,9 +386,8 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
     }
 
     await go(page, '/dashboards/gdpr');
-    expect(await page.getByTestId('gdpr-placeholder').textContent()).toContain(
-      'Arrives with the GDPR compliance feature',
-    );
+    await page.getByRole('heading', { name: 'GDPR compliance', level: 1 }).waitFor();
+    await page.getByText('No open breaches').waitFor();
     expect(problems).toEqual([]);
   });
 
@@ -513,7 +512,14 @@ describe.skipIf(missing !== null)('services and dashboards in Chromium', () => {
         await p.locator('.chart canvas').first().waitFor();
       },
     ],
-    ['dashboard-gdpr', () => '/dashboards/gdpr', (p) => p.getByTestId('gdpr-placeholder').waitFor()],
+    [
+      'dashboard-gdpr',
+      () => '/dashboards/gdpr',
+      async (p) => {
+        await p.getByTestId('gdpr-open-breaches').waitFor();
+        await p.getByText('No requests waiting').waitFor();
+      },
+    ],
   ];
 
   for (const width of [1280, 360])

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ChartLine, LogOut, Server, Settings as SettingsIcon, Siren, Users } from 'lucide-react';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { RouterProvider } from 'react-aria-components';
-import { Link, Navigate, NavLink, Route, Routes, useHref, useNavigate } from 'react-router';
+import { Link, Navigate, NavLink, Route, Routes, useHref, useNavigate, useParams } from 'react-router';
 import { currentSession, signOut } from './shared/api.ts';
 import { IconButton, Skeleton, ThemeSwitch, Toasts } from './ui/index.ts';
 import { Incidents } from './incidents/incidents-screen.tsx';
@@ -92,6 +92,7 @@ export function App() {
             <Route path="/oncall" element={<OnCall session={me} />} />
             <Route path="/services/*" element={<Services session={me} />} />
             <Route path="/dashboards/*" element={<Dashboards session={me} />} />
+            <Route path="/gdpr/*" element={<ToGdprDashboard />} />
             <Route path="/settings/*" element={<Settings session={me} />} />
             <Route path="/design" element={<DesignSystem />} />
             <Route path="*" element={<NotFound />} />
@@ -101,6 +102,12 @@ export function App() {
       <Toasts />
     </>
   );
+}
+
+/** The server's GDPR reminders link to /gdpr/breaches/BR-…: the breach pages live under the GDPR dashboard. */
+function ToGdprDashboard() {
+  const { '*': rest = '' } = useParams();
+  return <Navigate to={`/dashboards/gdpr/${rest}`} replace />;
 }
 
 function NotFound() {

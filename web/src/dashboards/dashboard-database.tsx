@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { api, type Analysis, type DbHealth, type PoolStatus, type RegisteredDatabase } from '../shared/api.ts';
-import { bars, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
+import { bars, categoryAxes, Chart, type ChartOptions, type Paint } from '../shared/chart.tsx';
 import { count, DataTable, Details, Select, type Column } from '../ui/index.ts';
 import { bytes, ms, pct, useFunction } from './dashboard-api.ts';
 import { Failed, Frame, Since, Tag } from './dashboard-frame.tsx';
@@ -209,14 +209,7 @@ function StateChart({ byState }: { byState: Record<string, number> }) {
   const states = useMemo(() => Object.keys(byState).sort(), [byState]);
   const options = useCallback(
     (paint: Paint): ChartOptions => ({
-      scales: {
-        x: { time: false, range: () => [-0.6, states.length - 0.4] },
-        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
-      },
-      axes: [
-        { splits: () => states.map((_s, i) => i), values: (_u, splits) => splits.map((v) => states[v] ?? '') },
-        { size: 48 },
-      ],
+      ...categoryAxes(states),
       series: [
         { label: 'State', value: (_u, v) => states[v] ?? '—' },
         {

@@ -89,6 +89,16 @@ export function Card({
   );
 }
 
+/** One figure of a `<dl className="stats">`: its name over its value. */
+export function Stat({ label, children }: { label: ReactNode; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
 export function Failed({ what, error }: { what: string; error: Error }) {
   return (
     <p className="error" role="alert">

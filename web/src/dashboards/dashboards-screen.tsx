@@ -1,6 +1,6 @@
 // The runbook's monitoring dashboards ("Tools and Resources"): production health, database
-// performance and error tracking, each built on the runbook's functions; GDPR compliance waits for its
-// function. This module and its charts load only when a dashboard is opened.
+// performance, error tracking and GDPR compliance (with a page per breach), each built on the runbook's
+// functions or the API behind them. This module and its charts load only when a dashboard is opened.
 import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
 import type { Session } from '../shared/api.ts';
@@ -15,6 +15,8 @@ const DatabasePerformance = lazy(() =>
   import('./dashboard-database.tsx').then((m) => ({ default: m.DatabasePerformance })),
 );
 const ErrorTracking = lazy(() => import('./dashboard-errors.tsx').then((m) => ({ default: m.ErrorTracking })));
+const GdprDashboard = lazy(() => import('./dashboard-gdpr.tsx').then((m) => ({ default: m.GdprDashboard })));
+const BreachPage = lazy(() => import('./gdpr-breach-page.tsx').then((m) => ({ default: m.BreachPage })));
 
 const DASHBOARDS = [
   [
@@ -35,7 +37,12 @@ const DASHBOARDS = [
     'Errors your applications report over time, the most frequent, new ones and those that came back.',
     'error-tracking: get_error_analytics',
   ],
-  ['gdpr', 'GDPR compliance', 'Compliance report and consent status — not available yet.', 'gdpr-compliance (planned)'],
+  [
+    'gdpr',
+    'GDPR compliance',
+    'Breaches against their 72-hour clock, data-subject requests by deadline, consent coverage and the ledger.',
+    'gdpr-compliance: compliance_report, get_consent_status',
+  ],
 ] as const;
 
 // Every role may read the dashboards; only resolving an error group needs more than a viewer.
@@ -47,7 +54,8 @@ export function Dashboards({ session }: { session: Session }) {
         <Route path="production-health" element={<ProductionHealth />} />
         <Route path="database" element={<DatabasePerformance />} />
         <Route path="errors" element={<ErrorTracking canResolve={session.role !== 'viewer'} />} />
-        <Route path="gdpr" element={<Gdpr />} />
+        <Route path="gdpr" element={<GdprDashboard session={session} />} />
+        <Route path="gdpr/breaches/:ref" element={<BreachPage session={session} />} />
         <Route
           path="*"
           element={
@@ -89,33 +97,6 @@ function DashboardList() {
           ))}
         </ul>
       </Details>
-    </section>
-  );
-}
-
-function Gdpr() {
-  return (
-    <section className="dashboard" aria-labelledby="gdpr-title">
-      <p className="dash-crumbs">
-        <Link to="/dashboards">Dashboards</Link> /
-      </p>
-      <div className="heading">
-        <h1 id="gdpr-title">GDPR compliance</h1>
-      </div>
-      <div className="dash-card dash-placeholder" data-testid="gdpr-placeholder">
-        <h2>Arrives with the GDPR compliance feature</h2>
-        <p>
-          This dashboard will show the compliance report and the consent status. Vigil does not collect them yet, so
-          there is nothing to show here.
-        </p>
-        <p>
-          Until then, treat a suspected GDPR violation as a security incident: the runbook requires reporting it to the
-          authorities <strong>within 72 hours</strong>, and legal counsel is the contact.
-        </p>
-        <Details>
-          Waits for the runbook’s <code>gdpr-compliance</code> function.
-        </Details>
-      </div>
     </section>
   );
 }

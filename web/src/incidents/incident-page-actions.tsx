@@ -1,7 +1,18 @@
 // What a responder can do to the incident: the one next step as the primary button (Acknowledge
-// while triggered, then Resolve; Reopen once resolved), everything else in a menu, and the phase and
-// severity fields whose change is confirmed in a dialog that says what will happen.
-import { ArrowUpRight, CheckCheck, CircleCheck, Flag, Gauge, MessageSquarePlus, RotateCcw, Users } from 'lucide-react';
+// while triggered, then Resolve; Reopen once resolved), everything else in a menu (with "Personal data
+// involved" for those who handle breaches), and the phase and severity fields whose change is confirmed
+// in a dialog that says what will happen.
+import {
+  ArrowUpRight,
+  CheckCheck,
+  CircleCheck,
+  Flag,
+  Gauge,
+  MessageSquarePlus,
+  RotateCcw,
+  ShieldAlert,
+  Users,
+} from 'lucide-react';
 import { useState } from 'react';
 import type { IncidentDetail, Phase, Severity } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
@@ -24,6 +35,7 @@ export function Actions({
   ask,
   focusNote,
   focusRoles,
+  flagPersonalData,
 }: {
   incident: IncidentDetail;
   busy: boolean;
@@ -32,6 +44,8 @@ export function Actions({
   ask: (p: Pending) => void;
   focusNote: () => void;
   focusRoles: () => void;
+  /** Opens the "personal data involved" dialog; absent for those who may not handle breaches. */
+  flagPersonalData?: () => void;
 }) {
   const open = incident.status !== 'resolved';
   const menu: MenuAction[] = [
@@ -41,6 +55,9 @@ export function Actions({
     { id: 'roles', label: 'Assign roles', icon: Users },
     { id: 'severity', label: 'Change severity…', icon: Gauge, separated: true },
     ...(open ? [{ id: 'phase', label: 'Move phase…', icon: Flag }] : []),
+    ...(flagPersonalData
+      ? [{ id: 'personal-data', label: 'Personal data involved…', icon: ShieldAlert, separated: true }]
+      : []),
   ];
   const choose = (id: string) => {
     if (id === 'resolve' || id === 'escalate') run({ do: id });
@@ -48,6 +65,7 @@ export function Actions({
     else if (id === 'roles') focusRoles();
     else if (id === 'severity') ask({ field: 'severity', to: null });
     else if (id === 'phase') ask({ field: 'phase', to: null });
+    else if (id === 'personal-data') flagPersonalData?.();
   };
 
   return (

@@ -15,6 +15,7 @@ import {
 import { Link, useParams } from 'react-router';
 import { ApiError, type IncidentDetail, listServices, type Session } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
+import { seesPersonalData } from '../shared/gdpr-clocks.ts';
 import { useShortcuts } from '../shared/keys.ts';
 import { useNow } from '../shared/use-now.ts';
 import { Button, toast } from '../ui/index.ts';
@@ -29,6 +30,7 @@ import {
 import { useLiveIncident } from './incident-live.ts';
 import { Actions, ChangeDialog, type Pending } from './incident-page-actions.tsx';
 import { Alerts } from './incident-page-alerts.tsx';
+import { BreachBanner, PersonalDataDialog } from './incident-personal-data.tsx';
 import { canEscalate } from './incident-page-clocks.ts';
 import { Header } from './incident-page-header.tsx';
 import { Roles } from './incident-roles.tsx';
@@ -74,8 +76,10 @@ export function IncidentPage({ session }: { session: Session }) {
   const queryKey = ['incident', ref] as const;
   const now = useNow(1000);
   const canAct = session.role !== 'viewer';
+  const handlesBreaches = seesPersonalData(session);
   const noteBox = useRef<HTMLTextAreaElement>(null);
   const [pending, setPending] = useState<Pending | null>(null);
+  const [flagging, setFlagging] = useState(false);
 
   const detail = useQuery({
     queryKey: [...queryKey, 'detail'],
@@ -120,7 +124,7 @@ export function IncidentPage({ session }: { session: Session }) {
   }, [heading]);
 
   useShortcuts((event) => {
-    if (!incident || !canAct || act.isPending || pending) return false;
+    if (!incident || !canAct || act.isPending || pending || flagging) return false;
     if (event.key === 'a' && incident.status === 'triggered') run({ do: 'acknowledge' });
     else if (event.key === 'r' && incident.status !== 'resolved') run({ do: 'resolve' });
     else if (event.key === 'n') noteBox.current?.focus();
@@ -160,6 +164,7 @@ export function IncidentPage({ session }: { session: Session }) {
         stopped={stopped}
         updateDueAt={schedule.data?.next_update_at ?? null}
       />
+      {handlesBreaches && <BreachBanner incidentId={i.id} />}
       {canAct && (
         <Actions
           incident={i}
@@ -169,6 +174,15 @@ export function IncidentPage({ session }: { session: Session }) {
           ask={setPending}
           focusNote={() => focusSoon(() => noteBox.current)}
           focusRoles={() => focusSoon(() => document.getElementById('assign-incident_commander'))}
+          flagPersonalData={handlesBreaches ? () => setFlagging(true) : undefined}
+        />
+      )}
+      {handlesBreaches && (
+        <PersonalDataDialog
+          isOpen={flagging}
+          onClose={() => setFlagging(false)}
+          incidentRef={i.id}
+          incidentKey={queryKey}
         />
       )}
       {canAct && (

@@ -5,6 +5,7 @@ import type { TimelineEvent } from '../shared/api.ts';
 import { byPhase, describe, humanize, rows, source } from './incident-timeline.ts';
 
 const AT = '2026-11-28T10:00:00.000Z';
+const BR = { breach_id: 'brc1', breach_number: 'BR-20261128-0001' };
 let n = 0;
 const entry = (kind: string, data: Record<string, unknown>, at = AT, actor = 'user'): TimelineEvent => ({
   id: `evt${(n += 1)}`,
@@ -162,6 +163,52 @@ group('describe', () => {
       /^Notification undeliverable: page by sms$/,
       [/after 5 attempt/, /refused/],
     ],
+    // A breach's steps as the server writes them on its incident: the number, times and states, no free text.
+    [
+      'breach_opened',
+      { ...BR, source: 'incident', deadline_at: AT, told: 1 },
+      /^Breach opened \(BR-20261128-0001\)$/,
+      [
+        /flagged on the incident: personal data involved/,
+        /report to the supervisory authority by/,
+        /1 stakeholder told/,
+      ],
+    ],
+    [
+      'breach_opened',
+      { ...BR, source: 'classification', deadline_at: AT, told: 0 },
+      /^Breach opened/,
+      [/opened by the category of the incident’s alert/, /0 stakeholders told/],
+    ],
+    [
+      'breach_reported',
+      { ...BR, kind: 'initial', reported_at: AT, late: true },
+      /^Reported to the authority \(BR-20261128-0001\)$/,
+      [/reported /, /after the 72-hour deadline/],
+    ],
+    [
+      'breach_reported',
+      { ...BR, kind: 'supplementary', reported_at: AT, late: false },
+      /^Supplementary report to the authority/,
+      [/reported /],
+    ],
+    ['breach_not_notifiable', { ...BR, state: 'not_notifiable' }, /^Documented as not notifiable/, [/unlikely/]],
+    ['breach_subjects_decision', { ...BR, decision: 'communicated' }, /^Data subjects told \(Art\. 34\)/, []],
+    ['breach_subjects_decision', { ...BR, decision: 'exempt' }, /^Data subjects not told: exempt/, []],
+    [
+      'breach_reminder_sent',
+      { ...BR, reminder: '48h', hours_left: 24, told: 2 },
+      /^Reminder: 24 h left to report/,
+      [/48h after becoming aware/, /2 stakeholders told/],
+    ],
+    [
+      'breach_overdue',
+      { ...BR, deadline_at: AT, told: 1, hours_left: -0.1 },
+      /^Overdue: 72 hours passed without a report \(BR-20261128-0001\)$/,
+      [/the deadline was/],
+    ],
+    ['breach_updated', { ...BR, deadline_at: AT }, /^Facts changed/, [/deadline/]],
+    ['breach_closed', { ...BR, state: 'closed' }, /^Breach closed \(BR-20261128-0001\)$/, []],
   ];
   it.each(cases)('%s', (kind, data, label, lines) => {
     const d = describe(entry(kind, data));

@@ -1,7 +1,8 @@
 // Timeline entries in words: each kind the server writes (incidents, alerts, escalation, notifications,
-// status updates, the automatic diagnostics) becomes a label and a few readable lines. Pure; kinds it
-// does not know fall back to a humanised kind and the generic key/value view.
+// status updates, the automatic diagnostics, the steps of a personal data breach) becomes a label and a
+// few readable lines. Pure; kinds it does not know fall back to a humanised kind and the generic key/value view.
 import type { Phase, ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
+import { describeStep } from '../shared/gdpr-words.ts';
 import { SEVERITY_LABEL, span } from '../shared/format.ts';
 import { ROLE_LABEL } from './incident-api.ts';
 import { ruleReason } from './incident-page-severity.ts';
@@ -377,8 +378,18 @@ const KINDS: Record<string, (d: Data) => Described> = {
   diagnostics,
 };
 
+/** A step of the incident's personal data breach (`breach_opened`, …), named by the breach's number. */
+function breachStep(event: TimelineEvent): Described | null {
+  const step = describeStep(event.kind.slice('breach_'.length), event.data);
+  if (!step) return null;
+  const number = str(event.data.breach_number);
+  return { ...step, label: number ? `${step.label} (${number})` : step.label };
+}
+
 /** What the timeline shows for `event`. */
 export function describe(event: TimelineEvent): Described {
+  const breach = event.kind.startsWith('breach_') ? breachStep(event) : null;
+  if (breach) return breach;
   const known = Object.hasOwn(KINDS, event.kind) ? KINDS[event.kind] : undefined;
   if (known) {
     try {

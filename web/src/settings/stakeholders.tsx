@@ -1,5 +1,6 @@
 // Settings → Stakeholders (admins): who receives the runbook's initial and resolution notifications,
-// and for which severities.
+// for which severities, and which other subjects they are told of (topics: "gdpr" for personal data
+// breaches and data-subject request deadlines).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ContactKind, type Session, type Severity, type Stakeholder } from '../shared/api.ts';
 import { SEVERITY_LABEL } from '../shared/format.ts';
@@ -15,6 +16,11 @@ import {
   ListTable,
   Problem,
 } from '../shared/form-kit.tsx';
+
+/** The topics Vigil tells stakeholders of, besides incidents of the severities they follow. */
+const TOPICS: Record<string, string> = {
+  gdpr: 'gdpr: personal data breaches and their 72-hour clock, data-subject request deadlines',
+};
 
 export function StakeholdersTab({ session }: { session: Session }) {
   if (session.role !== 'admin') {
@@ -39,8 +45,14 @@ function Stakeholders() {
   });
   const changed = () => queryClient.invalidateQueries({ queryKey: KEYS.stakeholders });
   const add = useMutation({
-    mutationFn: (body: { name: string; kind: ContactKind; address: string; severities: Severity[]; secret?: string }) =>
-      api<Stakeholder>('POST', '/api/v1/stakeholders', body),
+    mutationFn: (body: {
+      name: string;
+      kind: ContactKind;
+      address: string;
+      severities: Severity[];
+      topics: string[];
+      secret?: string;
+    }) => api<Stakeholder>('POST', '/api/v1/stakeholders', body),
     onSuccess: (made) => {
       void changed();
       toast(`Added ${made.name}`);
@@ -57,7 +69,12 @@ function Stakeholders() {
   function submit(form: HTMLFormElement) {
     const f = new FormData(form);
     add.mutate(
-      { name: String(f.get('name')).trim(), ...readContact(f), severities: f.getAll('severity') as Severity[] },
+      {
+        name: String(f.get('name')).trim(),
+        ...readContact(f),
+        severities: f.getAll('severity') as Severity[],
+        topics: f.getAll('topic').map(String),
+      },
       { onSuccess: () => form.reset() },
     );
   }
@@ -68,7 +85,8 @@ function Stakeholders() {
         <h2 id="stakeholders-title">Stakeholders</h2>
         <p className="ui-muted ui-small">
           They receive the runbook’s initial incident notification and the resolution notification for the severities
-          they follow, and the status updates sent from an incident.
+          they follow, and the status updates sent from an incident; those with the topic gdpr (legal counsel, the data
+          protection officer) are told of personal data breaches and data-subject request deadlines.
         </p>
         <Problem error={list.error ?? remove.error} />
         <ListTable
@@ -90,7 +108,23 @@ function Stakeholders() {
             {
               id: 'severities',
               header: 'Severities',
-              cell: (s) => s.severities.map((sev) => SEVERITY_LABEL[sev]).join(', '),
+              cell: (s) => s.severities.map((sev) => SEVERITY_LABEL[sev]).join(', ') || '—',
+            },
+            {
+              id: 'topics',
+              header: 'Topics',
+              cell: (s) =>
+                s.topics.length ? (
+                  <span className="topics">
+                    {s.topics.map((t) => (
+                      <Badge key={t} title={TOPICS[t]}>
+                        {t}
+                      </Badge>
+                    ))}
+                  </span>
+                ) : (
+                  '—'
+                ),
             },
             {
               id: 'actions',
@@ -132,6 +166,14 @@ function Stakeholders() {
             <label key={sev} className="check">
               <input type="checkbox" name="severity" value={sev} defaultChecked={sev === 'P0' || sev === 'P1'} />{' '}
               {SEVERITY_LABEL[sev]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="wide">
+          <legend>Topics (besides incidents)</legend>
+          {Object.entries(TOPICS).map(([topic, text]) => (
+            <label key={topic} className="check">
+              <input type="checkbox" name="topic" value={topic} /> {text}
             </label>
           ))}
         </fieldset>

@@ -1,4 +1,4 @@
-// Settings → one user: their details (admins change them), password, contact methods and the
+// Settings → one user: their details and privacy flag (admins change them), password, contact methods and the
 // notification rules that say which method is used how long after a page. A person manages their
 // own methods and rules; admins manage everyone's.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -97,6 +97,7 @@ function Profile({ user }: { user: User }) {
       email: String(f.get('email')).trim(),
       timezone: String(f.get('timezone')).trim(),
       active: f.get('active') === 'on',
+      privacy: f.get('privacy') === 'on',
     });
   }
   return (
@@ -117,6 +118,10 @@ function Profile({ user }: { user: User }) {
       <label className="check">
         <input type="checkbox" name="active" defaultChecked={user.active} /> Active (unchecked: deactivated, tokens stop
         working)
+      </label>
+      <label className="check wide">
+        <input type="checkbox" name="privacy" defaultChecked={user.privacy} /> Privacy flag: as a responder, may see and
+        change GDPR breaches, data-subject requests and consent records (admins always may)
       </label>
       <div className="buttons">
         <Button type="submit" variant="primary" isDisabled={save.isPending}>

@@ -1,4 +1,4 @@
-// Settings → Users: everyone in Vigil, and (admins) a form to add a person.
+// Settings → Users: everyone in Vigil (with who holds the privacy flag), and (admins) a form to add a person.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, type Session, type User } from '../shared/api.ts';
@@ -19,7 +19,16 @@ const COLUMNS: ReadonlyArray<Column<User>> = [
   {
     id: 'status',
     header: 'Status',
-    cell: (u) => (u.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>),
+    cell: (u) => (
+      <span className="topics">
+        {u.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}
+        {u.privacy && (
+          <Badge tone="info" title="May see and change the GDPR module's personal data">
+            Privacy
+          </Badge>
+        )}
+      </span>
+    ),
   },
 ];
 

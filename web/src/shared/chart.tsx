@@ -126,3 +126,17 @@ export function Chart({ title, unit, summary, options, data, height = 220, child
 
 /** A bar path for charts whose x values are categories (0, 1, 2 …). */
 export const bars = (): uPlot.Series.PathBuilder => uPlot.paths.bars!({ size: [0.6, 48] });
+
+/** Scales and axes of a bar chart over categories: x is 0, 1, 2 … named by `names`; y runs from 0 with headroom. */
+export function categoryAxes(names: readonly string[]): Pick<ChartOptions, 'scales' | 'axes'> {
+  return {
+    scales: {
+      x: { time: false, range: () => [-0.6, names.length - 0.4] },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
+    },
+    axes: [
+      { splits: () => names.map((_n, i) => i), values: (_u, splits) => splits.map((v) => names[v] ?? '') },
+      { size: 48 },
+    ],
+  };
+}

@@ -46,22 +46,27 @@ export function IconButton({
   );
 }
 
-/** A link that looks like a button (e.g. "Open the incident" in an empty state). */
+/**
+ * A link that looks like a button (e.g. "Open the incident" in an empty state). With `download` the browser
+ * saves what it points at (a report) instead of the console navigating to it.
+ */
 export function ButtonLink({
   href,
   variant = 'secondary',
   size = 'md',
   icon: Icon,
+  download,
   children,
 }: {
   href: string;
   variant?: Variant;
   size?: Size;
   icon?: LucideIcon;
+  download?: boolean;
   children: ReactNode;
 }) {
   return (
-    <AriaLink href={href} className={classes(variant, size)}>
+    <AriaLink href={href} download={download} className={classes(variant, size)}>
       {Icon && <Icon size={size === 'sm' ? 14 : 16} aria-hidden />}
       {children}
     </AriaLink>
