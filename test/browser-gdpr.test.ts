@@ -3,8 +3,8 @@
 // opened by an alert whose category is gdpr_violation, and data-subject requests, one past due. Checks the
 // dashboard (live breach clocks, DSAR deadlines, the coverage chart, the ledger check, Art. 30, the report
 // download), a breach page's steps through to closing (with the server's refusal shown in its form), the
-// incident page's "personal data involved", the settings for GDPR stakeholders and the privacy flag, and
-// what a viewer sees. Every time is relative to the server's clock now, so the suite passes on any day.
+// incident page's "personal data involved", the settings for GDPR stakeholders, the privacy flag and the
+// DPO and authority, and what a viewer sees. Every time is relative to the server's clock now, so the suite passes on any day.
 import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -290,7 +290,7 @@ describe.skipIf(missing !== null)('the GDPR console in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('adds a GDPR stakeholder and gives a responder the privacy flag', async () => {
+  it('adds a GDPR stakeholder, gives a responder the privacy flag and sets the DPO and authority', async () => {
     const { page, problems } = await open('/settings/stakeholders');
     const form = page.getByRole('form', { name: 'Add a stakeholder' });
     await form.getByLabel('Name').fill('Legal Counsel');
@@ -316,6 +316,28 @@ describe.skipIf(missing !== null)('the GDPR console in Chromium', () => {
     await expect
       .poll(() => page.locator('tbody tr').filter({ hasText: 'Vera Viewer' }).textContent())
       .toContain('Privacy');
+
+    // The controller's DPO and authority, as the report drafts name them; an emptied field is unset.
+    await go(page, '/settings/gdpr');
+    const contacts = page.getByRole('form', { name: 'GDPR contacts' });
+    expect(await contacts.getByLabel('Data protection officer').inputValue()).toBe('Dana Officer');
+    await contacts.getByLabel('DPO phone').fill('+49 30 1234567');
+    await contacts.getByLabel('Supervisory authority').fill('');
+    await contacts.getByRole('button', { name: 'Save contacts' }).click();
+    await expect
+      .poll(async () => (await vigil.api<{ dpo_phone: string | null }>('GET', '/api/v1/gdpr/settings')).dpo_phone)
+      .toBe('+49 30 1234567');
+    expect(await vigil.api('GET', '/api/v1/gdpr/settings')).toMatchObject({
+      controller_name: 'Example GmbH',
+      dpo_name: 'Dana Officer',
+      authority_name: null,
+    });
+    await vigil.api('PUT', '/api/v1/gdpr/settings', {
+      controller_name: 'Example GmbH',
+      dpo_name: 'Dana Officer',
+      dpo_email: 'dpo@example.com',
+      authority_name: 'BfDI',
+    });
     expect(problems).toEqual([]);
   });
 

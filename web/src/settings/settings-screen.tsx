@@ -3,6 +3,7 @@
 // the server refuses the rest anyway.
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import type { Session } from '../shared/api.ts';
+import { GdprSettingsTab } from './gdpr-settings.tsx';
 import { PoliciesTab } from './policies.tsx';
 import { SchedulesTab } from './schedules.tsx';
 import { StakeholdersTab } from './stakeholders.tsx';
@@ -19,6 +20,7 @@ const TABS = [
   ['templates', 'Templates'],
   ['escalation', 'Escalation'],
   ['schedules', 'Schedules'],
+  ['gdpr', 'GDPR'],
 ] as const;
 
 export function Settings({ session }: { session: Session }) {
@@ -46,6 +48,7 @@ export function Settings({ session }: { session: Session }) {
         <Route path="templates" element={<TemplatesTab session={session} />} />
         <Route path="escalation" element={<PoliciesTab session={session} />} />
         <Route path="schedules" element={<SchedulesTab session={session} />} />
+        <Route path="gdpr" element={<GdprSettingsTab session={session} />} />
         <Route path="*" element={<p className="notice">No such settings page.</p>} />
       </Routes>
     </section>
