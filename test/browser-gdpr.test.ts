@@ -4,7 +4,8 @@
 // dashboard (live breach clocks, DSAR deadlines, the coverage chart, the ledger check, Art. 30, the report
 // download), a breach page's steps through to closing (with the server's refusal shown in its form), the
 // incident page's "personal data involved", the settings for GDPR stakeholders, the privacy flag and the
-// DPO and authority, and what a viewer sees. Every time is relative to the server's clock now, so the suite passes on any day.
+// DPO and authority, and what a viewer sees. Every time is relative to the server's clock now, so the
+// suite passes on any day.
 import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
