@@ -131,8 +131,9 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
       .getByText(name(onCallNow[0] as string) as string)
       .first()
       .waitFor();
-    // A daily rotation: the person on call now hands over within a day, to the next in the rotation.
-    expect(await now.textContent()).toMatch(/until .+Next: .+ from /);
+    // A daily rotation: the person on call now hands over within a day, to the next in the rotation (the
+    // handovers arrive by their own request, after the names).
+    await expect.poll(() => now.textContent()).toMatch(/until .+Next: .+ from /);
     const levels = page.getByRole('list', { name: 'Production: levels' }).locator('> li');
     await expect(levels.count()).resolves.toBe(2);
     await levels
