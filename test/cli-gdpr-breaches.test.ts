@@ -4,12 +4,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { describeEachDialect } from './dialects.js';
-import { expectOneLineFailure, expectSuccess, field, inProcess, type Env } from './cli-harness.js';
-import { startHarness, type Harness } from './http-harness.js';
+import { expectOneLineFailure, expectSuccess, field, inProcess, listeningHarness, type Env } from './cli-harness.js';
+import type { Harness } from './http-harness.js';
 
 describeEachDialect('vigil gdpr breach CLI', (env) => {
   let h: Harness;
@@ -18,13 +17,7 @@ describeEachDialect('vigil gdpr breach CLI', (env) => {
   const vigil = (...args: string[]) => inProcess(args, cli);
 
   beforeAll(async () => {
-    h = await startHarness(env, { clock: new FakeClock('2026-12-07T08:00:00Z') });
-    await h.server.listen({ port: 0, host: '127.0.0.1' });
-    const admin = await h.caller('admin');
-    cli = {
-      VIGIL_URL: `http://127.0.0.1:${(h.server.server.address() as AddressInfo).port}`,
-      VIGIL_TOKEN: admin.token,
-    };
+    ({ h, cli } = await listeningHarness(env, new FakeClock('2026-12-07T08:00:00Z')));
   });
   afterAll(async () => {
     await h.close();

@@ -1,8 +1,12 @@
 // Running the CLI in this process, as main.ts does, and reading what it printed: shared by the CLI suites.
+import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
 import { expect, vi } from 'vitest';
 import { runCli } from '../src/cli/index.js';
+import type { FakeClock } from '../src/clock.js';
 import { localCommands } from '../src/serve.js';
+import type { DialectEnv } from './dialects.js';
+import { startHarness, type Harness } from './http-harness.js';
 import type { RunResult } from './vigil-process.js';
 
 export type Env = Record<string, string | undefined>;
@@ -58,4 +62,18 @@ export function field(output: string, key: string): string {
   const match = new RegExp(`^${key}\\s+(\\S.*)$`, 'm').exec(output);
   if (!match?.[1]) throw new Error(`no "${key}" line in:\n${output}`);
   return match[1];
+}
+
+/** A harness app listening on loopback at `clock`, and the environment that points the CLI at it as an admin. */
+export async function listeningHarness(env: DialectEnv, clock: FakeClock): Promise<{ h: Harness; cli: Env }> {
+  const h = await startHarness(env, { clock });
+  await h.server.listen({ port: 0, host: '127.0.0.1' });
+  const admin = await h.caller('admin');
+  return {
+    h,
+    cli: {
+      VIGIL_URL: `http://127.0.0.1:${(h.server.server.address() as AddressInfo).port}`,
+      VIGIL_TOKEN: admin.token,
+    },
+  };
 }

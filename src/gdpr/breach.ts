@@ -198,3 +198,8 @@ export function breachCategory(category: string | null | undefined): string | nu
     .replace(/[\s-]+/g, '_');
   return BREACH_CATEGORIES.includes(norm) ? norm : null;
 }
+
+/** The first of `categories` that names a breach category, or null. */
+export function firstBreachCategory(categories: readonly string[] | undefined): string | null {
+  return (categories ?? []).map(breachCategory).find((c) => c !== null) ?? null;
+}

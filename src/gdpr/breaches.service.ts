@@ -19,7 +19,7 @@ import { newId } from '../ids.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { Notice } from '../notify/index.js';
 import {
-  breachCategory,
+  firstBreachCategory,
   breachNumber,
   breachReminders,
   checkAwareAt,
@@ -210,6 +210,12 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
     return Object.fromEntries(
       Object.entries(data).filter(([k]) => keep.includes(k) || (kind === 'opened' && k === 'source')),
     );
+  }
+
+  /** A breach the system opens for an incident's category, aware from `at`. */
+  function openClassified(trx: Db, incident: Incident, at: Date, note: string) {
+    const facts = { title: incident.title, incident, dataCategories: [], awareAt: at };
+    return openIn(trx, SYSTEM_ACTOR, facts, 'classification', at, note);
   }
 
   function notice(breach: Breach, kind: string, subject: string, lines: string[], now: Date): Notice {
@@ -406,16 +412,8 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
       at: Date,
     ): Promise<void> {
       for (const incident of opened) {
-        const category = (categories.get(incident.id) ?? []).map(breachCategory).find((c) => c !== null);
-        if (!category) continue;
-        await openIn(
-          trx,
-          SYSTEM_ACTOR,
-          { title: incident.title, incident, dataCategories: [], awareAt: at },
-          'classification',
-          at,
-          `opened for the incident's category ${category}`,
-        );
+        const category = firstBreachCategory(categories.get(incident.id));
+        if (category) await openClassified(trx, incident, at, `opened for the incident's category ${category}`);
       }
     },
 
@@ -426,17 +424,10 @@ export function createBreachesService({ db, clock, incidents, tell, publicUrl }:
      */
     async alertsJoined(trx: Db, joined: ReadonlyMap<string, readonly string[]>, at: Date): Promise<void> {
       for (const [incidentId, named] of joined) {
-        const category = named.map(breachCategory).find((c) => c !== null);
+        const category = firstBreachCategory(named);
         if (!category || (await incidentHasBreach(trx, incidentId))) continue;
         const incident = await incidents.within(trx).load(incidentId);
-        await openIn(
-          trx,
-          SYSTEM_ACTOR,
-          { title: incident.title, incident, dataCategories: [], awareAt: at },
-          'classification',
-          at,
-          `opened when an alert naming ${category} joined the incident`,
-        );
+        await openClassified(trx, incident, at, `opened when an alert naming ${category} joined the incident`);
       }
     },
 
