@@ -7,7 +7,7 @@
 // floor, whose modules (database.ts, lease.ts, schema.ts, …) are imported by name. No import circles.
 
 const FEATURES =
-  '(alerts|audit|credentials|error-tracking|escalation|gdpr|incidents|monitors|notify|performance|runbook|' +
+  '(alerts|audit|credentials|error-tracking|escalation|follow-ups|gdpr|incidents|monitors|notify|performance|runbook|' +
   'schedules|services|stream|teams|users)';
 const BASICS = '^src/(bus|clock|config|duration|errors|ids|incident)\\.ts$';
 

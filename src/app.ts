@@ -29,6 +29,7 @@ import {
   loadPolicy,
   type EscalationEvents,
 } from './escalation/index.js';
+import { createFollowUpsService } from './follow-ups/index.js';
 import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
 import { createMonitorsService, monitorStats } from './monitors/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
@@ -158,6 +159,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     handlers: { [BREACH_SUBJECT]: breaches.remind, [REQUEST_SUBJECT]: gdprRequests.remind },
   });
 
+  // Follow-ups: the action items after an incident; their owners' reminders are rows the engine sweeps.
+  const followUps = createFollowUpsService({ db, clock, incidents, users, tellUser: notify.toUser, publicUrl });
+
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
   const databases = createDatabasesService({ db, clock, secretKey: config.secretKey });
@@ -229,6 +233,14 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       moved: 'GDPR reminders sent',
       delivers: true,
       nextDue: () => gdprClock.nextDue(),
+    },
+    {
+      name: 'follow-up-reminders',
+      due: always,
+      run: () => followUps.sweepReminders(),
+      moved: 'follow-up reminders sent',
+      delivers: true,
+      nextDue: () => followUps.nextReminderAt(),
     },
   ];
   const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
@@ -318,6 +330,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     gdprReport,
     /** The GDPR clock: due reminders of breaches and requests, swept as 'gdpr-clock'. */
     gdprClock,
+    /** Follow-ups of incidents and their owners' reminders (swept as 'follow-up-reminders'). */
+    followUps,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -578,6 +578,8 @@ export interface GdprLedgerKeysTable {
 export interface Schema {
   users: UsersTable;
   gdpr_requests: GdprRequestsTable;
+  follow_ups: FollowUpsTable;
+  follow_up_reminders: FollowUpRemindersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   services: ServicesTable;
@@ -688,6 +690,35 @@ export interface GdprBreachEventsTable {
   actor_id: string | null;
   actor_name: string;
   data: string;
+}
+
+export interface FollowUpsTable {
+  id: string;
+  incident_id: string;
+  postmortem_id: string | null;
+  title: string;
+  kind: string;
+  owner_id: string;
+  due_at: string;
+  priority: string;
+  status: string;
+  reason: string | null;
+  external_url: string | null;
+  completed_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FollowUpRemindersTable {
+  id: string;
+  follow_up_id: string;
+  kind: string;
+  day: string;
+  due_at: string;
+  state: string;
+  created_at: string;
+  settled_at: string | null;
 }
 
 export interface GdprRemindersTable {

@@ -25,7 +25,7 @@ import { incidentFields, render } from './template.js';
 import { createTemplatesService, type TemplateKey } from './templates.service.js';
 import { nextUpdateDue, UPDATE_CADENCE_MS } from './update-due.js';
 
-/** A message outside incident paging (the GDPR clock's notices), written into the outbox by toTopic/toAdmins. */
+/** A message outside incident paging (the GDPR clock's notices, follow-up reminders): see toTopic, toAdmins, toUser. */
 export interface Notice {
   /** The outbox row's kind, e.g. "gdpr". */
   kind: string;
@@ -242,43 +242,51 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
   }
 
   /**
+   * Outbox rows for a notice to one person (a follow-up's owner), on all their contact methods at once, in
+   * the caller's transaction. Returns how many rows were written (0: they have no contact method).
+   */
+  async function toUser(trx: Db, userId: string, notice: Notice): Promise<number> {
+    const rows = (await users.contactMethodsOf(userId, trx)).map((method) =>
+      outboxRow(
+        {
+          incidentId: notice.incidentId,
+          kind: notice.kind,
+          channel: method.kind as ChannelKind,
+          destination: method.address,
+          secret: method.secret,
+          userId,
+          pageId: null,
+          subject: notice.subject,
+          body: notice.text,
+          payload: notice.payload,
+          nextAttemptAt: notice.at,
+        },
+        notice.at,
+      ),
+    );
+    await insertNotifications(trx, rows);
+    return rows.length;
+  }
+
+  /**
    * Outbox rows for a notice to every admin (people holding a live admin token), on all their contact
    * methods at once, in the caller's transaction. Returns the handles told.
    */
   async function toAdmins(trx: Db, notice: Notice): Promise<string[]> {
-    const rows: Notification[] = [];
     const told: string[] = [];
     for (const id of await adminUserIds(trx)) {
       const user = await users.find(id, trx);
       if (!user) continue;
       told.push(user.handle);
-      for (const method of await users.contactMethodsOf(user.id, trx))
-        rows.push(
-          outboxRow(
-            {
-              incidentId: notice.incidentId,
-              kind: notice.kind,
-              channel: method.kind as ChannelKind,
-              destination: method.address,
-              secret: method.secret,
-              userId: user.id,
-              pageId: null,
-              subject: notice.subject,
-              body: notice.text,
-              payload: notice.payload,
-              nextAttemptAt: notice.at,
-            },
-            notice.at,
-          ),
-        );
+      await toUser(trx, user.id, notice);
     }
-    await insertNotifications(trx, rows);
     return told;
   }
 
   return {
     toTopic,
     toAdmins,
+    toUser,
 
     // Reactions to incident changes, inside the change's transaction (app.ts subscribes them). Opening,
     // reopening, severity changes and resolution move the next status update's due time

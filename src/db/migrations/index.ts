@@ -19,6 +19,7 @@ import * as privacyFlag from './016-privacy-flag.js';
 import * as gdprLedger from './017-gdpr-ledger.js';
 import * as gdprBreaches from './018-gdpr-breaches.js';
 import * as gdprRequests from './019-gdpr-requests.js';
+import * as followUps from './020-follow-ups.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '017-gdpr-ledger': gdprLedger,
   '018-gdpr-breaches': gdprBreaches,
   '019-gdpr-requests': gdprRequests,
+  '020-follow-ups': followUps,
 };

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import * as errors from './errors.js';
 import * as escalation from './escalation.js';
+import * as followUps from './follow-ups.js';
 import * as functions from './functions.js';
 import * as gdprRequests from './gdpr-requests.js';
 import * as gdprBreaches from './gdpr-breaches.js';
@@ -28,10 +29,12 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...gdprRequests,
   ...gdprBreaches,
   ...gdprLedger,
+  ...followUps,
 };
 
 export * from './errors.js';
 export * from './escalation.js';
+export * from './follow-ups.js';
 export * from './functions.js';
 export * from './gdpr-requests.js';
 export * from './gdpr-breaches.js';

@@ -960,3 +960,30 @@ export interface GdprPurpose {
   created_at: string;
   updated_at: string;
 }
+
+/** A follow-up (GET/POST/PATCH /api/v1/follow-ups). */
+export interface FollowUp {
+  id: string;
+  incident_id: string;
+  incident_number: string;
+  /** Not checked yet: post-mortems do not exist yet. */
+  postmortem_id: string | null;
+  title: string;
+  kind: 'technical' | 'process' | 'monitoring' | 'training';
+  owner_id: string;
+  /** The owner's handle. */
+  owner: string;
+  due_at: string;
+  priority: 'low' | 'medium' | 'high' | 'urgent';
+  status: 'outstanding' | 'completed' | 'not_doing' | 'deleted';
+  /** Why it is not being done (required for not_doing). */
+  reason: string | null;
+  /** The issue tracker link. */
+  external_url: string | null;
+  /** Outstanding and past due_at. */
+  overdue: boolean;
+  completed_at: string | null;
+  created_by: { type: string; id: string | null; name: string };
+  created_at: string;
+  updated_at: string;
+}
