@@ -219,26 +219,33 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     const audience = (await stakeholdersOnce(trx, '')).filter((s) => s.topics.includes(topic));
     await insertNotifications(
       trx,
-      audience.map((s) =>
-        outboxRow(
-          {
-            incidentId: notice.incidentId,
-            kind: notice.kind,
-            channel: s.kind as ChannelKind,
-            destination: s.address,
-            secret: s.secret,
-            userId: null,
-            pageId: null,
-            subject: notice.subject,
-            body: notice.text,
-            payload: notice.payload,
-            nextAttemptAt: notice.at,
-          },
-          notice.at,
-        ),
-      ),
+      audience.map((s) => noticeRow(notice, s, null)),
     );
     return audience.length;
+  }
+
+  /** The outbox row of a notice to one destination (a stakeholder's, or a person's contact method). */
+  function noticeRow(
+    notice: Notice,
+    to: { kind: string; address: string; secret: string | null },
+    userId: string | null,
+  ): Notification {
+    return outboxRow(
+      {
+        incidentId: notice.incidentId,
+        kind: notice.kind,
+        channel: to.kind as ChannelKind,
+        destination: to.address,
+        secret: to.secret,
+        userId,
+        pageId: null,
+        subject: notice.subject,
+        body: notice.text,
+        payload: notice.payload,
+        nextAttemptAt: notice.at,
+      },
+      notice.at,
+    );
   }
 
   /**
@@ -246,24 +253,7 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
    * the caller's transaction. Returns how many rows were written (0: they have no contact method).
    */
   async function toUser(trx: Db, userId: string, notice: Notice): Promise<number> {
-    const rows = (await users.contactMethodsOf(userId, trx)).map((method) =>
-      outboxRow(
-        {
-          incidentId: notice.incidentId,
-          kind: notice.kind,
-          channel: method.kind as ChannelKind,
-          destination: method.address,
-          secret: method.secret,
-          userId,
-          pageId: null,
-          subject: notice.subject,
-          body: notice.text,
-          payload: notice.payload,
-          nextAttemptAt: notice.at,
-        },
-        notice.at,
-      ),
-    );
+    const rows = (await users.contactMethodsOf(userId, trx)).map((method) => noticeRow(notice, method, userId));
     await insertNotifications(trx, rows);
     return rows.length;
   }
