@@ -115,12 +115,27 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       risk: 'high_risk',
     });
     await vigil.api('POST', '/api/v1/gdpr/requests', { subject_id: 'u4', kind: 'erasure' });
+    // Two follow-ups of the checkout incident, one urgent with a tracker link.
+    for (const [title, priority, hours] of [
+      ['Alert on checkout error rate', 'urgent', 20],
+      ['Write the payment retry runbook', 'medium', 96],
+    ] as const)
+      await vigil.api('POST', '/api/v1/follow-ups', {
+        incident_id: checkout.id,
+        title,
+        kind: priority === 'urgent' ? 'monitoring' : 'process',
+        priority,
+        owner_id: 'admin',
+        due_at: new Date(Date.now() + hours * HOUR).toISOString(),
+        ...(priority === 'urgent' && { external_url: 'https://tracker.example.com/OPS-12' }),
+      });
     screens.push(
       { name: 'incidents', path: '/incidents' },
       { name: 'incident', path: `/incidents/${checkout.number}` },
       { name: 'oncall', path: '/oncall' },
       { name: 'services', path: '/services' },
       { name: 'service', path: `/services/${service.id}` },
+      { name: 'follow-ups', path: '/follow-ups' },
       { name: 'dashboards', path: '/dashboards' },
       { name: 'dashboard-production', path: '/dashboards/production-health' },
       { name: 'dashboard-database', path: '/dashboards/database' },
@@ -133,6 +148,7 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'settings-escalation', path: '/settings/escalation' },
       { name: 'settings-stakeholders', path: '/settings/stakeholders' },
       { name: 'settings-templates', path: '/settings/templates' },
+      { name: 'settings-gdpr', path: '/settings/gdpr' },
       { name: 'design', path: '/design' },
     );
   }, 120_000);

@@ -2,7 +2,7 @@
 // navigation and the routes. Every screen but the incident list loads on demand, which keeps the
 // initial JavaScript small for a phone on a poor connection.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ChartLine, LogOut, Server, Settings as SettingsIcon, Siren, Users } from 'lucide-react';
+import { ChartLine, ListChecks, LogOut, Server, Settings as SettingsIcon, Siren, Users } from 'lucide-react';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { RouterProvider } from 'react-aria-components';
 import { Link, Navigate, NavLink, Route, Routes, useHref, useNavigate, useParams } from 'react-router';
@@ -14,6 +14,7 @@ import { SignIn } from './sign-in-screen.tsx';
 const IncidentPage = lazy(() => import('./incidents/incident-page.tsx').then((m) => ({ default: m.IncidentPage })));
 const OnCall = lazy(() => import('./oncall/oncall-screen.tsx').then((m) => ({ default: m.OnCall })));
 const Services = lazy(() => import('./services/services-screen.tsx').then((m) => ({ default: m.Services })));
+const FollowUps = lazy(() => import('./follow-ups/follow-ups-screen.tsx').then((m) => ({ default: m.FollowUps })));
 const Dashboards = lazy(() => import('./dashboards/dashboards-screen.tsx').then((m) => ({ default: m.Dashboards })));
 const Settings = lazy(() => import('./settings/settings-screen.tsx').then((m) => ({ default: m.Settings })));
 const DesignSystem = lazy(() => import('./design/design-screen.tsx').then((m) => ({ default: m.DesignSystem })));
@@ -22,6 +23,7 @@ const NAV = [
   ['/incidents', 'Incidents', Siren],
   ['/oncall', 'On-call', Users],
   ['/services', 'Services', Server],
+  ['/follow-ups', 'Follow-ups', ListChecks],
   ['/dashboards', 'Dashboards', ChartLine],
   ['/settings', 'Settings', SettingsIcon],
 ] as const;
@@ -91,6 +93,7 @@ export function App() {
             <Route path="/incidents/:ref" element={<IncidentPage session={me} />} />
             <Route path="/oncall" element={<OnCall session={me} />} />
             <Route path="/services/*" element={<Services session={me} />} />
+            <Route path="/follow-ups" element={<FollowUps session={me} />} />
             <Route path="/dashboards/*" element={<Dashboards session={me} />} />
             <Route path="/gdpr/*" element={<ToGdprDashboard />} />
             <Route path="/settings/*" element={<Settings session={me} />} />

@@ -163,6 +163,27 @@ group('describe', () => {
       /^Notification undeliverable: page by sms$/,
       [/after 5 attempt/, /refused/],
     ],
+    // Follow-ups as their service writes them: the title, the owner, the reason for not doing one.
+    [
+      'follow_up_added',
+      { follow_up_id: 'fu1', title: 'Add a replica', owner: 'bob' },
+      /^Follow-up added: Add a replica$/,
+      [/owner @bob/],
+    ],
+    [
+      'follow_up_completed',
+      { follow_up_id: 'fu1', title: 'Add a replica', from: 'outstanding', to: 'completed' },
+      /^Follow-up done: Add a replica$/,
+      [],
+    ],
+    [
+      'follow_up_not_doing',
+      { follow_up_id: 'fu2', title: 'Rewrite the cache', reason: 'replaced by the CDN' },
+      /^Follow-up not being done: Rewrite the cache$/,
+      [/because replaced by the CDN/],
+    ],
+    ['follow_up_deleted', { follow_up_id: 'fu3', title: 'Dup' }, /^Follow-up deleted: Dup$/, []],
+    ['follow_up_reopened', { follow_up_id: 'fu1', title: 'Add a replica' }, /^Follow-up reopened: Add a replica$/, []],
     // A breach's steps as the server writes them on its incident: the number, times and states, no free text.
     [
       'breach_opened',

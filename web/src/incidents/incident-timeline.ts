@@ -376,6 +376,19 @@ const KINDS: Record<string, (d: Data) => Described> = {
     lines: compact([`gave up after ${counted(d.attempts, 'attempt')}`, str(d.error) && `error: ${str(d.error)}`]),
   }),
   diagnostics,
+  follow_up_added: (d) => ({
+    label: `Follow-up added: ${str(d.title) ?? '?'}`,
+    tone: 'info',
+    lines: compact([str(d.owner) && `owner @${str(d.owner)}`]),
+  }),
+  follow_up_completed: (d) => ({ label: `Follow-up done: ${str(d.title) ?? '?'}`, tone: 'good', lines: [] }),
+  follow_up_not_doing: (d) => ({
+    label: `Follow-up not being done: ${str(d.title) ?? '?'}`,
+    tone: 'plain',
+    lines: compact([str(d.reason) && `because ${str(d.reason)}`]),
+  }),
+  follow_up_deleted: (d) => ({ label: `Follow-up deleted: ${str(d.title) ?? '?'}`, tone: 'plain', lines: [] }),
+  follow_up_reopened: (d) => ({ label: `Follow-up reopened: ${str(d.title) ?? '?'}`, tone: 'info', lines: [] }),
 };
 
 /** A step of the incident's personal data breach (`breach_opened`, …), named by the breach's number. */
