@@ -5,6 +5,7 @@
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
 import { createBus } from './bus.js';
+import { createChecklistsService } from './checklists/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createSessionsService, createTokensService } from './credentials/index.js';
@@ -31,8 +32,14 @@ import {
 } from './escalation/index.js';
 import { createFollowUpsService } from './follow-ups/index.js';
 import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
-import { createMonitorsService, monitorStats } from './monitors/index.js';
-import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
+import { createMonitorsService, ENHANCED_FOR_MS, monitorStats } from './monitors/index.js';
+import {
+  createChannels,
+  createDispatcher,
+  createNotifyService,
+  type Channels,
+  type DeliveryEvents,
+} from './notify/index.js';
 import { createPerformanceService } from './performance/index.js';
 import {
   createDatabasesService,
@@ -49,7 +56,7 @@ import { createUsersService } from './users/index.js';
 import { createVerifyService } from './verify/index.js';
 
 /** Everything the features publish on the bus. */
-export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents {}
+export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents, DeliveryEvents {}
 
 /** Vigil's parts over one database and clock, wired. */
 export type App = ReturnType<typeof createApp>;
@@ -116,6 +123,7 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     channels: channels ?? createChannels(config.notify, clock),
     incidents,
     users,
+    publish,
     options: {
       ...(config.notify.pageIntervalMs !== undefined && { pageIntervalMs: config.notify.pageIntervalMs }),
       ...(config.notify.clockToleranceMs !== undefined && { clockToleranceMs: config.notify.clockToleranceMs }),
@@ -161,6 +169,10 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
 
   // Follow-ups: the action items after an incident; their owners' reminders are rows the engine sweeps.
   const followUps = createFollowUpsService({ db, clock, incidents, users, tellUser: notify.toUser, publicUrl });
+
+  // Runbooks and each incident's checklist, fixed when it opens; steps complete themselves on the events
+  // wired below (postmortem.meeting_scheduled: post-mortems call checklists.completeOn).
+  const checklists = createChecklistsService({ db, clock, incidents, services, enhancedForMs: ENHANCED_FOR_MS });
 
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
@@ -242,12 +254,21 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       delivers: true,
       nextDue: () => followUps.nextReminderAt(),
     },
+    {
+      name: 'checklist-windows',
+      due: always,
+      run: () => checklists.sweepWindows(),
+      moved: 'checklist steps completed at the end of enhanced monitoring',
+    },
   ];
   const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
 
   // Who reacts to what. Inside the transaction of the change, in this order, so what a reaction
   // writes commits or rolls back with it:
   bus.on('incident.opened', 'its escalation starts', (e) => escalation.start(e.trx, e.incidents, e.at));
+  bus.on('incident.opened', 'its checklist is fixed from the runbook that applies', (e) =>
+    checklists.incidentsOpened(e.trx, e.incidents, e.at),
+  );
   bus.on('incident.opened', 'its first status update falls due; P0/P1 stakeholders are told', (e) =>
     notify.opened(e.trx, e.incidents, e.at),
   );
@@ -260,6 +281,16 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.acknowledged', 'its escalation stops if the policy says so', (e) =>
     escalation.stopIf(e.trx, e.incidentId, 'acknowledged', e.at),
   );
+  bus.on(
+    'incident.acknowledged',
+    'checklist steps waiting for the acknowledge complete',
+    async (e) => void (await checklists.completeOn(e.trx, e.incidentId, 'incident.acknowledged', e.at)),
+  );
+  bus.on(
+    'incident.phase_changed',
+    'checklist steps waiting for this phase (or an earlier one) complete',
+    async (e) => void (await checklists.phaseReached(e.trx, e.incidentId, e.phase, e.at)),
+  );
   bus.on('incident.resolving', "its open alerts resolve with it (under its service's ingest lock)", (e) =>
     alerts.resolveWithIncident(e.trx, e.incident, e.actor, e.at),
   );
@@ -267,11 +298,17 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.resolved', 'update reminders end; stakeholders get the resolution notification', (e) =>
     notify.changed(e.trx, e.incidentId, 'resolved', e.at),
   );
+  bus.on('incident.resolved', 'checklist steps waiting for the resolve complete; the monitoring window starts', (e) =>
+    checklists.incidentResolved(e.trx, e.incidentId, e.at),
+  );
   bus.on('incident.reopened', 'its escalation starts again as a new run', (e) =>
     escalation.restart(e.trx, e.incidentId, e.at),
   );
   bus.on('incident.reopened', 'status updates fall due again', (e) =>
     notify.changed(e.trx, e.incidentId, 'reopened', e.at),
+  );
+  bus.on('incident.reopened', "the checklist's enhanced-monitoring window stops", (e) =>
+    checklists.incidentReopened(e.trx, e.incidentId),
   );
   bus.on('incident.severity_changed', 'its escalation follows the policy of the new severity', (e) =>
     escalation.followSeverity(e.trx, e.incidentId, e.at),
@@ -282,6 +319,11 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('escalation.paged', "each page becomes outbox messages by the person's rules", (e) =>
     notify.enqueuePages(e.trx, e.pages),
   );
+  bus.on('notification.delivered', 'a delivered resolution notification completes its checklist steps', async (e) => {
+    for (const n of e.notifications)
+      if (n.kind === 'resolution' && n.incidentId)
+        await checklists.completeOn(e.trx, n.incidentId, 'notification.resolution_delivered', e.at);
+  });
   // After the commit:
   bus.on('incident.entries_committed', 'live updates go out on /api/v1/stream', (e) => stream.committed(e.entries));
   bus.on('escalation.due', 'the engine sweeps now instead of at its next tick', () => engine.wake());
@@ -332,6 +374,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     gdprClock,
     /** Follow-ups of incidents and their owners' reminders (swept as 'follow-up-reminders'). */
     followUps,
+    /** Runbooks and incidents' checklists (enhanced-monitoring windows swept as 'checklist-windows'). */
+    checklists,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

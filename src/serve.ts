@@ -56,6 +56,7 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     await migrate(database.db);
     boot = await bootstrapAdmin(database.db, clock, { adminToken: config.adminToken, dataDir: config.dataDir });
     app = createApp(config, database, clock);
+    await app.checklists.importDefault(); // the seed's runbook, at the first start only
     // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
     const logBuffer = createLogBuffer();
     const stream = pino.multistream([

@@ -8,6 +8,7 @@ import { gdprCommands } from './commands/gdpr.js';
 import { incidentCommands } from './commands/incident.js';
 import { logsCommand } from './commands/logs.js';
 import { monitorCommands } from './commands/monitor.js';
+import { runbookCommands, withChecklistCommands } from './commands/runbooks.js';
 import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
 import { stakeholderCommands } from './commands/stakeholder.js';
@@ -48,7 +49,8 @@ export function buildProgram(local: LocalCommands): Command {
   );
   program.addCommand(userCommands());
   program.addCommand(serviceCommands());
-  program.addCommand(incidentCommands());
+  program.addCommand(withChecklistCommands(incidentCommands()));
+  program.addCommand(runbookCommands());
   program.addCommand(oncallCommand());
   program.addCommand(scheduleCommands());
   program.addCommand(policyCommands());

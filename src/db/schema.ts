@@ -580,6 +580,9 @@ export interface Schema {
   gdpr_requests: GdprRequestsTable;
   follow_ups: FollowUpsTable;
   follow_up_reminders: FollowUpRemindersTable;
+  runbooks: RunbooksTable;
+  checklists: ChecklistsTable;
+  checklist_steps: ChecklistStepsTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   services: ServicesTable;
@@ -741,4 +744,39 @@ export interface GdprSettingsTable {
   authority_name: string | null;
   updated_at: string | null;
   updated_by: string | null;
+}
+
+export interface RunbooksTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_default: number;
+  service_ids: string;
+  severities: string;
+  steps: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChecklistsTable {
+  incident_id: string;
+  runbook_id: string;
+  runbook_name: string;
+  fixed_at: string;
+}
+
+export interface ChecklistStepsTable {
+  id: string;
+  incident_id: string;
+  position: number;
+  phase: string;
+  text: string;
+  link: string | null;
+  call: string | null;
+  auto_complete_on: string | null;
+  done_at: string | null;
+  done_by: string | null;
+  done_event: string | null;
+  auto_completed_at: string | null;
+  window_ends_at: string | null;
 }

@@ -89,6 +89,8 @@ export interface IncidentEvents {
   'incident.resolved': IncidentChange;
   'incident.reopened': IncidentChange;
   'incident.severity_changed': IncidentChange;
+  /** An explicit phase change (setPhase), after its entry; resolving moves to resolution without this event. */
+  'incident.phase_changed': IncidentChange & { phase: Phase };
   /**
    * After a transaction that wrote timeline entries has committed (never for one that rolled back):
    * those entries, in order. Published outside any transaction; subscribers must not throw.
@@ -555,6 +557,7 @@ export function createIncidentsService(deps: IncidentsDeps) {
           { from: incident.phase, to: phase, due_at: dueAt?.toISOString() ?? null },
           now,
         );
+        await publish('incident.phase_changed', { trx, incidentId: incident.id, phase, at: now });
       });
     },
 

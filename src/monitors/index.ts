@@ -9,6 +9,7 @@ export { lastCheckByService } from './monitors.repo.js';
 export type { Sample } from './monitors.repo.js';
 export {
   DEFAULTS as MONITOR_DEFAULTS,
+  ENHANCED_FOR_MS,
   MONITOR_KINDS,
   effectiveInterval,
   type Monitor,

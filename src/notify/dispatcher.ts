@@ -23,6 +23,7 @@
 // outbox rows and append timeline entries; no incident, alert or escalation row is locked here.
 import { adminUserIds } from '../credentials/index.js';
 import { SYSTEM_ACTOR } from '../access/index.js';
+import type { Publish } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isDatabaseUnreachable, type Db } from '../db/database.js';
 import { newId } from '../ids.js';
@@ -104,12 +105,26 @@ export function bundleId(ids: readonly string[]): string {
     .slice(0, 32)}`;
 }
 
+/** What the dispatcher publishes on the app's bus (app.ts wires who reacts). */
+export interface DeliveryEvents {
+  /**
+   * Notifications a channel accepted, inside the transaction that records them as sent (a reaction's writes
+   * commit with that record); only those this attempt still held, so each is told once.
+   */
+  'notification.delivered': {
+    trx: Db;
+    notifications: ReadonlyArray<Pick<Notification, 'id' | 'incidentId' | 'kind'>>;
+    at: Date;
+  };
+}
+
 export interface DispatcherDeps {
   db: Db;
   clock: Clock;
   channels: Channels;
   incidents: IncidentsService;
   users: UsersService;
+  publish: Publish<DeliveryEvents>;
   options?: Partial<DispatchOptions>;
   random?: () => number;
 }
@@ -125,7 +140,7 @@ export function backoffMs(
 }
 
 export function createDispatcher(deps: DispatcherDeps) {
-  const { db, clock, channels, incidents, users } = deps;
+  const { db, clock, channels, incidents, users, publish } = deps;
   const o: DispatchOptions = { ...DEFAULT_DISPATCH, ...deps.options };
   const random = deps.random ?? Math.random;
   const breakers = new Map<string, { failures: number; openUntil: number }>();
@@ -180,7 +195,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   /**
    * Settles `rows` by `change` and writes a `kind` timeline entry (with `data(n)`) for each row this attempt
-   * still held; returns the ids it settled.
+   * still held; returns those rows.
    */
   async function settleAndRecord(
     trx: Db,
@@ -189,13 +204,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     kind: string,
     data: (n: Notification) => Record<string, unknown>,
     at: Date,
-  ): Promise<void> {
+  ): Promise<Notification[]> {
     const settled = await settleMany(trx, rows, change);
+    const held = rows.filter((n) => settled.has(n.id));
     await timeline(
       trx,
-      rows.filter((n) => settled.has(n.id)).map((n) => ({ n, kind, data: data(n) })),
+      held.map((n) => ({ n, kind, data: data(n) })),
       at,
     );
+    return held;
   }
 
   /** Tells every admin (each of their contact methods) that a notification could not be delivered. */
@@ -354,7 +371,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     // The outcome of every row the message carried, and their timeline entries, in one transaction.
     await recordOutcome(() =>
       inTransaction(db, async (trx) => {
-        await settleAndRecord(
+        const sent = await settleAndRecord(
           trx,
           group,
           (n) => ({ state: 'sent', attempts: n.attempts + 1, sentAt, lastError: null, sendStartedAt: null }),
@@ -367,6 +384,7 @@ export function createDispatcher(deps: DispatcherDeps) {
           }),
           sentAt,
         );
+        if (sent.length > 0) await publish('notification.delivered', { trx, notifications: sent, at: sentAt });
       }),
     );
   }

@@ -1,6 +1,13 @@
 export { createNotifyService, type NotifyService, type Notice } from './notify.service.js';
 export { createChannels } from './channels/index.js';
-export { createDispatcher, DEFAULT_DISPATCH, backoffMs, type Dispatcher, type DispatchOptions } from './dispatcher.js';
+export {
+  createDispatcher,
+  DEFAULT_DISPATCH,
+  backoffMs,
+  type DeliveryEvents,
+  type Dispatcher,
+  type DispatchOptions,
+} from './dispatcher.js';
 export {
   CHANNELS,
   ChannelError,

@@ -987,3 +987,56 @@ export interface FollowUp {
   created_at: string;
   updated_at: string;
 }
+
+/** GET /api/v1/incidents/{id}/checklist: the incident's steps, who ticked them, which completed themselves. */
+export interface Checklist {
+  incident_id: string;
+  incident_number: string;
+  /** The runbook it was copied from when the incident opened; null when none applied. */
+  runbook: { id: string; name: string } | null;
+  fixed_at: string | null;
+  done: number;
+  total: number;
+  steps: ChecklistStep[];
+}
+
+export interface ChecklistStep {
+  phase: 'detection' | 'investigation' | 'mitigation' | 'resolution' | 'post_resolution' | 'post_mortem';
+  text: string;
+  link: string | null;
+  call: { function: string; action: string } | null;
+  /** The event that completes the step by itself, if any. */
+  auto_complete_on: string | null;
+  id: string;
+  position: number;
+  done: boolean;
+  done_at: string | null;
+  /** Who ticked it by hand; null when open or when it completed itself. */
+  ticked_by: { type: string; id: string | null; name: string } | null;
+  /** The event that completed it by itself, while it stays done. */
+  completed_on: string | null;
+  /** When its event completed it (kept after an untick). */
+  auto_completed_at: string | null;
+}
+
+/** A runbook (GET/POST /api/v1/runbooks, GET/PATCH /api/v1/runbooks/{id}). */
+export interface Runbook {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Applies to every incident no other runbook is assigned to. */
+  default: boolean;
+  applies_to: { service_ids: string[]; severities: Array<'P0' | 'P1' | 'P2' | 'P3'> };
+  steps: RunbookStep[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RunbookStep {
+  phase: 'detection' | 'investigation' | 'mitigation' | 'resolution' | 'post_resolution' | 'post_mortem';
+  text: string;
+  link: string | null;
+  call: { function: string; action: string } | null;
+  /** The event that completes the step by itself, if any. */
+  auto_complete_on: string | null;
+}
