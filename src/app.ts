@@ -34,6 +34,7 @@ import { createIncidentsService, type IncidentEvents } from './incidents/index.j
 import { createMonitorsService, monitorStats } from './monitors/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
 import { createPerformanceService } from './performance/index.js';
+import { createPostmortemsService, postmortemMeetingAt, type PostmortemEvents } from './postmortems/index.js';
 import {
   createDatabasesService,
   createDiagnostics,
@@ -49,7 +50,7 @@ import { createUsersService } from './users/index.js';
 import { createVerifyService } from './verify/index.js';
 
 /** Everything the features publish on the bus. */
-export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents {}
+export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents, PostmortemEvents {}
 
 /** Vigil's parts over one database and clock, wired. */
 export type App = ReturnType<typeof createApp>;
@@ -109,7 +110,15 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   });
 
   // Telling people: pages and runbook notifications into the outbox, its delivery, live updates.
-  const notify = createNotifyService({ db, clock, users, incidents, publicUrl, outboundAllow });
+  const notify = createNotifyService({
+    db,
+    clock,
+    users,
+    incidents,
+    publicUrl,
+    outboundAllow,
+    postMortemAt: postmortemMeetingAt,
+  });
   const dispatcher = createDispatcher({
     db,
     clock,
@@ -161,6 +170,19 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
 
   // Follow-ups: the action items after an incident; their owners' reminders are rows the engine sweeps.
   const followUps = createFollowUpsService({ db, clock, incidents, users, tellUser: notify.toUser, publicUrl });
+  // Post-mortems: drafted when an incident resolves; their owners' reminders are rows the engine sweeps.
+  const postmortems = createPostmortemsService({
+    db,
+    clock,
+    incidents,
+    users,
+    services,
+    followUps,
+    tellUser: notify.toUser,
+    publish,
+    autoSeverities: config.postmortemSeverities,
+    publicUrl,
+  });
 
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
@@ -242,6 +264,14 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       delivers: true,
       nextDue: () => followUps.nextReminderAt(),
     },
+    {
+      name: 'postmortem-reminders',
+      due: always,
+      run: () => postmortems.sweepReminders(),
+      moved: 'post-mortem reminders sent',
+      delivers: true,
+      nextDue: () => postmortems.nextReminderAt(),
+    },
   ];
   const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
 
@@ -266,6 +296,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.resolved', 'its escalation stops', (e) => escalation.stopIf(e.trx, e.incidentId, 'resolved', e.at));
   bus.on('incident.resolved', 'update reminders end; stakeholders get the resolution notification', (e) =>
     notify.changed(e.trx, e.incidentId, 'resolved', e.at),
+  );
+  bus.on('incident.resolved', 'a P0/P1 incident (VIGIL_POSTMORTEM_SEVERITIES) gets its post-mortem', (e) =>
+    postmortems.incidentResolved(e.trx, e.incidentId, e.at),
   );
   bus.on('incident.reopened', 'its escalation starts again as a new run', (e) =>
     escalation.restart(e.trx, e.incidentId, e.at),
@@ -332,6 +365,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     gdprClock,
     /** Follow-ups of incidents and their owners' reminders (swept as 'follow-up-reminders'). */
     followUps,
+    /** Post-mortems of incidents, their share links and owners' reminders (swept as 'postmortem-reminders'). */
+    postmortems,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -580,6 +580,10 @@ export interface Schema {
   gdpr_requests: GdprRequestsTable;
   follow_ups: FollowUpsTable;
   follow_up_reminders: FollowUpRemindersTable;
+  postmortems: PostmortemsTable;
+  postmortem_sections: PostmortemSectionsTable;
+  postmortem_timeline: PostmortemTimelineTable;
+  postmortem_reminders: PostmortemRemindersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   services: ServicesTable;
@@ -741,4 +745,50 @@ export interface GdprSettingsTable {
   authority_name: string | null;
   updated_at: string | null;
   updated_by: string | null;
+}
+
+// Post-mortems (issue 21, part "post-mortems"): migration 022.
+export interface PostmortemsTable {
+  id: string;
+  incident_id: string;
+  state: string;
+  owner_id: string | null;
+  meeting_at: string | null;
+  attendees: string;
+  published_at: string | null;
+  share_digest: string | null;
+  share_created_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostmortemSectionsTable {
+  postmortem_id: string;
+  key: string;
+  text: string;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PostmortemTimelineTable {
+  postmortem_id: string;
+  entry_id: string;
+  at: string;
+  kind: string;
+  summary: string;
+  actor_name: string;
+  included: number;
+  annotation: string | null;
+}
+
+export interface PostmortemRemindersTable {
+  id: string;
+  postmortem_id: string;
+  kind: string;
+  due_at: string;
+  state: string;
+  created_at: string;
+  settled_at: string | null;
 }

@@ -13,13 +13,12 @@ import {
   RISKS,
   hoursLeft,
   isOverdue,
-  renderPdf,
   subjectsDecisionNeeded,
-  toMarkdown,
   type BreachDetail,
   type BreachEvent,
   type GdprSettings,
 } from '../../gdpr/index.js';
+import { renderPdf, toMarkdown } from '../../documents/index.js';
 import type * as views from '../views/index.js';
 import { csvOf, email, idParams, instant, pageQuery, text } from '../schemas.js';
 

@@ -6,7 +6,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import {
-  renderPdf,
   REPORT_TYPES,
   REQUEST_ARTICLE,
   REQUEST_KINDS,
@@ -14,9 +13,9 @@ import {
   requestDaysLeft,
   isRequestOverdue,
   subjectIdText,
-  toMarkdown,
   type StoredRequest,
 } from '../../gdpr/index.js';
+import { renderPdf, toMarkdown } from '../../documents/index.js';
 import { coverageView, ledgerView } from './gdpr-ledger.js';
 import type * as views from '../views/index.js';
 import { page } from '../present.js';

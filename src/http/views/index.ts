@@ -13,6 +13,7 @@ import * as gdprLedger from './gdpr-ledger.js';
 import * as incidents from './incidents.js';
 import * as notify from './notify.js';
 import * as people from './people.js';
+import * as postmortems from './postmortems.js';
 import * as schedules from './schedules.js';
 import * as services from './services.js';
 
@@ -30,6 +31,7 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...gdprBreaches,
   ...gdprLedger,
   ...followUps,
+  ...postmortems,
 };
 
 export * from './errors.js';
@@ -42,5 +44,6 @@ export * from './gdpr-ledger.js';
 export * from './incidents.js';
 export * from './notify.js';
 export * from './people.js';
+export * from './postmortems.js';
 export * from './schedules.js';
 export * from './services.js';
