@@ -176,7 +176,7 @@ describe('PDF', () => {
     expect(printable('x\u0000y\nz\u009f')).toBe('x y\nz ');
   });
 
-  it("keeps a section's written Markdown as written, its headings nested under the section, code fences untouched", () => {
+  it('keeps written Markdown as written, its headings nested under the section, code fences untouched', () => {
     const written: Doc = {
       title: 'Post-mortem',
       meta: [],

@@ -1,6 +1,7 @@
 // `vigil postmortem …`: an incident's post-mortem — show it (or export it as Markdown or PDF), set its
 // meeting, move it to review and publish it, and make or revoke its read-only share link.
 import { Command, Option } from 'commander';
+import { loadClientConfig } from '../../config.js';
 import { createClient } from '../client.js';
 import { block, print, saveFile, table } from '../output.js';
 import { parseInstant } from './oncall.js';
@@ -113,6 +114,8 @@ export function postmortemCommands(): Command {
         return;
       }
       const link = await client.request<{ url: string; token: string }>('POST', path(incident, '/share'));
+      // Without VIGIL_PUBLIC_URL the server answers with a path: the link is on the server this CLI talks to.
+      if (link.url.startsWith('/')) link.url = `${loadClientConfig().url}${link.url}`;
       print(o, link, () => link.url);
     });
 
