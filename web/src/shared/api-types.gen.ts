@@ -966,7 +966,7 @@ export interface FollowUp {
   id: string;
   incident_id: string;
   incident_number: string;
-  /** Not checked yet: post-mortems do not exist yet. */
+  /** The post-mortem it belongs to: set when the incident's post-mortem is created (not checked on input). */
   postmortem_id: string | null;
   title: string;
   kind: 'technical' | 'process' | 'monitoring' | 'training';
