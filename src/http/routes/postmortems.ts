@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { renderPdf, toMarkdown } from '../../documents/index.js';
 import {
   MEETING_WINDOW_HOURS,
   POSTMORTEM_STATES,
@@ -16,6 +15,7 @@ import {
   type PostmortemDetail,
 } from '../../postmortems/index.js';
 import type * as views from '../views/index.js';
+import { sendDocument } from '../document-reply.js';
 import { idParams, instant, ref } from '../schemas.js';
 import { followUpView } from './follow-ups.js';
 
@@ -75,28 +75,18 @@ const markdown = z
   .max(100_000)
   .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
-const formatQuery = (formats: readonly [string, ...string[]]) =>
-  z.strictObject({ format: z.enum(formats).default('json') });
+const exportQuery = z.strictObject({ format: z.enum(['json', 'md', 'pdf']).default('json') });
+const shareQuery = z.strictObject({ format: z.enum(['json', 'md']).default('json') });
 
 export function postmortemRoutes(server: FastifyInstance, app: App): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
   const pm = app.postmortems;
 
   /** JSON, or the document as Markdown or PDF. */
-  async function present(reply: FastifyReply, found: PostmortemDetail, format: string) {
+  async function present(reply: FastifyReply, found: PostmortemDetail, format: 'json' | 'md' | 'pdf') {
     const now = app.clock.now();
     if (format === 'json') return reply.send(postmortemView(found, now));
-    const doc = postmortemDocument(found);
-    const name = `${found.incident.number}-postmortem`;
-    if (format === 'pdf')
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', `inline; filename="${name}.pdf"`)
-        .send(await renderPdf(doc, { createdAt: now }));
-    return reply
-      .header('content-type', 'text/markdown; charset=utf-8')
-      .header('content-disposition', `inline; filename="${name}.md"`)
-      .send(toMarkdown(doc));
+    return sendDocument(reply, postmortemDocument(found), `${found.incident.number}-postmortem`, format, now);
   }
 
   r.post(
@@ -123,7 +113,7 @@ export function postmortemRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: "An incident's post-mortem as JSON, or exported as Markdown or PDF (any role)",
         params: idParams,
-        querystring: formatQuery(['json', 'md', 'pdf']),
+        querystring: exportQuery,
       },
     },
     async (request, reply) => present(reply, await pm.get(request.actor, request.params.id), request.query.format),
@@ -230,7 +220,7 @@ export function postmortemRoutes(server: FastifyInstance, app: App): void {
         summary: 'A shared post-mortem, read-only, as JSON or Markdown (no bearer token: the link is the credential)',
         security: [],
         params: z.strictObject({ token: ref }),
-        querystring: formatQuery(['json', 'md']),
+        querystring: shareQuery,
       },
     },
     async (request, reply) => present(reply, await pm.shared(request.params.token), request.query.format),
