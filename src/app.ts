@@ -41,6 +41,7 @@ import {
   type DeliveryEvents,
 } from './notify/index.js';
 import { createPerformanceService } from './performance/index.js';
+import { createPostmortemsService, postmortemMeetingAt, type PostmortemEvents } from './postmortems/index.js';
 import {
   createDatabasesService,
   createDiagnostics,
@@ -56,7 +57,7 @@ import { createUsersService } from './users/index.js';
 import { createVerifyService } from './verify/index.js';
 
 /** Everything the features publish on the bus. */
-export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents, DeliveryEvents {}
+export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents, DeliveryEvents, PostmortemEvents {}
 
 /** Vigil's parts over one database and clock, wired. */
 export type App = ReturnType<typeof createApp>;
@@ -116,7 +117,15 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   });
 
   // Telling people: pages and runbook notifications into the outbox, its delivery, live updates.
-  const notify = createNotifyService({ db, clock, users, incidents, publicUrl, outboundAllow });
+  const notify = createNotifyService({
+    db,
+    clock,
+    users,
+    incidents,
+    publicUrl,
+    outboundAllow,
+    postMortemAt: postmortemMeetingAt,
+  });
   const dispatcher = createDispatcher({
     db,
     clock,
@@ -169,9 +178,22 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
 
   // Follow-ups: the action items after an incident; their owners' reminders are rows the engine sweeps.
   const followUps = createFollowUpsService({ db, clock, incidents, users, tellUser: notify.toUser, publicUrl });
+  // Post-mortems: drafted when an incident resolves; their owners' reminders are rows the engine sweeps.
+  const postmortems = createPostmortemsService({
+    db,
+    clock,
+    incidents,
+    users,
+    services,
+    followUps,
+    tellUser: notify.toUser,
+    publish,
+    autoSeverities: config.postmortemSeverities,
+    publicUrl,
+  });
 
   // Runbooks and each incident's checklist, fixed when it opens; steps complete themselves on the events
-  // wired below (postmortem.meeting_scheduled: post-mortems call checklists.completeOn).
+  // wired below (postmortem.meeting_scheduled among them).
   const checklists = createChecklistsService({ db, clock, incidents, services, enhancedForMs: ENHANCED_FOR_MS });
 
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
@@ -260,6 +282,14 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       run: () => checklists.sweepWindows(),
       moved: 'checklist steps completed at the end of enhanced monitoring',
     },
+    {
+      name: 'postmortem-reminders',
+      due: always,
+      run: () => postmortems.sweepReminders(),
+      moved: 'post-mortem reminders sent',
+      delivers: true,
+      nextDue: () => postmortems.nextReminderAt(),
+    },
   ];
   const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
 
@@ -301,6 +331,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.resolved', 'checklist steps waiting for the resolve complete; the monitoring window starts', (e) =>
     checklists.incidentResolved(e.trx, e.incidentId, e.at),
   );
+  bus.on('incident.resolved', 'a P0/P1 incident (VIGIL_POSTMORTEM_SEVERITIES) gets its post-mortem', (e) =>
+    postmortems.incidentResolved(e.trx, e.incidentId, e.at),
+  );
   bus.on('incident.reopened', 'its escalation starts again as a new run', (e) =>
     escalation.restart(e.trx, e.incidentId, e.at),
   );
@@ -309,6 +342,11 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   );
   bus.on('incident.reopened', "the checklist's enhanced-monitoring window stops", (e) =>
     checklists.incidentReopened(e.trx, e.incidentId),
+  );
+  bus.on(
+    'postmortem.meeting_scheduled',
+    'the checklist step "Schedule post-mortem meeting" completes',
+    async (e) => void (await checklists.completeOn(e.trx, e.incidentId, 'postmortem.meeting_scheduled', e.at)),
   );
   bus.on('incident.severity_changed', 'its escalation follows the policy of the new severity', (e) =>
     escalation.followSeverity(e.trx, e.incidentId, e.at),
@@ -376,6 +414,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     followUps,
     /** Runbooks and incidents' checklists (enhanced-monitoring windows swept as 'checklist-windows'). */
     checklists,
+    /** Post-mortems of incidents, their share links and owners' reminders (swept as 'postmortem-reminders'). */
+    postmortems,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
         adminToken: undefined,
         logLevel: 'info',
         responseTargets: DEFAULT_RESPONSE_TARGETS,
+        postmortemSeverities: ['P0', 'P1'],
         bodyLimit: 1_048_576,
         ingest: { maxBatch: 512, maxQueue: 4_096, maxWaitMs: 2 },
         jwt: { jwksUrl: undefined, secret: undefined, issuer: undefined, audience: undefined },
@@ -220,6 +221,20 @@ describe('loadConfig', () => {
     expect(configError(() => loadConfig({ VIGIL_RESPONSE_TARGETS: value })).message).toContain(
       'VIGIL_RESPONSE_TARGETS:',
     );
+  });
+
+  it('reads VIGIL_POSTMORTEM_SEVERITIES (default P0,P1; "none" turns automatic post-mortems off)', () => {
+    expect(loadConfig({}).postmortemSeverities).toEqual(['P0', 'P1']);
+    expect(loadConfig({ VIGIL_POSTMORTEM_SEVERITIES: 'P0, P1,P2,P1' }).postmortemSeverities).toEqual([
+      'P0',
+      'P1',
+      'P2',
+    ]);
+    expect(loadConfig({ VIGIL_POSTMORTEM_SEVERITIES: 'none' }).postmortemSeverities).toEqual([]);
+    for (const value of ['P4', 'p1', 'P0,', 'P0;P1', 'all'])
+      expect(configError(() => loadConfig({ VIGIL_POSTMORTEM_SEVERITIES: value })).message).toContain(
+        'VIGIL_POSTMORTEM_SEVERITIES:',
+      );
   });
 
   it('returns a frozen config', () => {

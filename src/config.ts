@@ -17,6 +17,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Milliseconds from creation to `ack_due_at`, per severity. */
   readonly responseTargets: Readonly<Record<Severity, number>>;
+  /** Severities whose resolution creates a post-mortem (VIGIL_POSTMORTEM_SEVERITIES); empty: none do. */
+  readonly postmortemSeverities: readonly Severity[];
   /** Largest accepted request body for the API, in bytes. */
   readonly bodyLimit: number;
   /** Group commit of ingested events: batch size, queue bound (past it: 429), longest wait in ms. */
@@ -98,6 +100,11 @@ const envSchema = z.object({
   VIGIL_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIL_RESPONSE_TARGETS: z.string().optional(),
+  VIGIL_POSTMORTEM_SEVERITIES: z
+    .string()
+    .regex(/^(none|P[0-3](\s*,\s*P[0-3])*)$/, 'must be severities such as P0,P1 (or "none")')
+    .transform((text) => (text === 'none' ? [] : [...new Set(text.split(',').map((s) => s.trim() as Severity))]))
+    .default(['P0', 'P1']),
   VIGIL_BODY_LIMIT: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of bytes')
@@ -210,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     adminToken: e.VIGIL_ADMIN_TOKEN,
     logLevel: e.VIGIL_LOG_LEVEL,
     responseTargets: Object.freeze(parseResponseTargets(e.VIGIL_RESPONSE_TARGETS)),
+    postmortemSeverities: Object.freeze(e.VIGIL_POSTMORTEM_SEVERITIES),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     ingest: Object.freeze({
       maxBatch: e.VIGIL_INGEST_MAX_BATCH,

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../access/index.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
 import { followUpCommands } from './commands/follow-ups.js';
+import { postmortemCommands } from './commands/postmortem.js';
 import { gdprCommands } from './commands/gdpr.js';
 import { incidentCommands } from './commands/incident.js';
 import { logsCommand } from './commands/logs.js';
@@ -60,6 +61,7 @@ export function buildProgram(local: LocalCommands): Command {
   program.addCommand(monitorCommands());
   program.addCommand(gdprCommands());
   program.addCommand(followUpCommands());
+  program.addCommand(postmortemCommands());
   program.addCommand(stakeholderCommands());
   return program;
 }

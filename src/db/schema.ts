@@ -583,6 +583,10 @@ export interface Schema {
   runbooks: RunbooksTable;
   checklists: ChecklistsTable;
   checklist_steps: ChecklistStepsTable;
+  postmortems: PostmortemsTable;
+  postmortem_sections: PostmortemSectionsTable;
+  postmortem_timeline: PostmortemTimelineTable;
+  postmortem_reminders: PostmortemRemindersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   services: ServicesTable;
@@ -779,4 +783,50 @@ export interface ChecklistStepsTable {
   done_event: string | null;
   auto_completed_at: string | null;
   window_ends_at: string | null;
+}
+
+// Post-mortems (issue 21, part "post-mortems"): migration 022.
+export interface PostmortemsTable {
+  id: string;
+  incident_id: string;
+  state: string;
+  owner_id: string | null;
+  meeting_at: string | null;
+  attendees: string;
+  published_at: string | null;
+  share_digest: string | null;
+  share_created_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostmortemSectionsTable {
+  postmortem_id: string;
+  key: string;
+  text: string;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PostmortemTimelineTable {
+  postmortem_id: string;
+  entry_id: string;
+  at: string;
+  kind: string;
+  summary: string;
+  actor_name: string;
+  included: number;
+  annotation: string | null;
+}
+
+export interface PostmortemRemindersTable {
+  id: string;
+  postmortem_id: string;
+  kind: string;
+  due_at: string;
+  state: string;
+  created_at: string;
+  settled_at: string | null;
 }

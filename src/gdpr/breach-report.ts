@@ -6,7 +6,7 @@
 // report in phases.
 import { hoursLeft, isOverdue, subjectsDecisionNeeded } from './breach.js';
 import type { BreachDetail, GdprSettings } from './breaches.repo.js';
-import type { Doc } from './document.js';
+import type { Doc } from '../documents/index.js';
 
 const NOT_KNOWN = 'Not known yet (to be provided in a supplementary report, Art. 33(4)).';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

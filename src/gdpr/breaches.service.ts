@@ -59,7 +59,7 @@ import {
 } from './breaches.repo.js';
 
 export type { BreachDetail } from './breaches.repo.js';
-import type { Doc } from './document.js';
+import type { Doc } from '../documents/index.js';
 import { cancelReminders, scheduleReminders, type ReminderHandler } from './reminders.service.js';
 
 /** The reminders' subject type of a breach. */

@@ -53,8 +53,6 @@ export {
   type ReminderSweep,
 } from './reminders.service.js';
 export type { Reminder } from './reminders.repo.js';
-export { toMarkdown, escapeMarkdown, type Doc, type DocSection, type DocTable, type Cell } from './document.js';
-export { renderPdf } from './document-pdf.js';
 
 // The consent ledger and purposes.
 export {

@@ -1,7 +1,7 @@
 // The compliance report (compliance-report.ts) as a document (document.ts), for Markdown and PDF: the
 // actions first, then breach clocks, requests, consent coverage, the ledger and the Art. 30 records.
 import type { ComplianceReport } from './compliance-report.js';
-import type { Doc, DocSection } from './document.js';
+import type { Doc, DocSection } from '../documents/index.js';
 
 const TITLES = {
   emergency: 'GDPR compliance report (emergency)',

@@ -8,7 +8,7 @@ import type { BreachesService } from './breaches.service.js';
 import type { BreachDetail } from './breaches.repo.js';
 import { complianceReport, type BreachFacts, type ReportType } from './compliance-report.js';
 import type { ConsentsService } from './consents.service.js';
-import type { Doc } from './document.js';
+import type { Doc } from '../documents/index.js';
 import { missingFields } from './purpose.js';
 import type { PurposesService } from './purposes.service.js';
 import { reportDocument } from './report-document.js';

@@ -20,6 +20,7 @@ import { escalationRoutes } from './routes/escalation.js';
 import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { runbookRoutes } from './routes/runbooks.js';
+import { postmortemRoutes } from './routes/postmortems.js';
 import { functionRoutes } from './routes/functions.js';
 import { gdprBreachRoutes } from './routes/gdpr-breaches.js';
 import { gdprLedgerRoutes } from './routes/gdpr-ledger.js';
@@ -159,6 +160,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   gdprReportRoutes(server, app);
   followUpRoutes(server, app);
   runbookRoutes(server, app);
+  postmortemRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -47,9 +47,12 @@ export interface NotifyDeps {
   publicUrl?: string | undefined;
   /** VIGIL_OUTBOUND_ALLOW, for checking URL destinations when they are saved. */
   outboundAllow?: string | undefined;
+  /** The meeting time of an incident's post-mortem (null: none), read in `q`: the templates' post_mortem field. */
+  postMortemAt?: ((q: Db, incidentId: string) => Promise<Date | null>) | undefined;
 }
 
-export function createNotifyService({ db, clock, users, incidents, publicUrl, outboundAllow }: NotifyDeps) {
+export function createNotifyService(deps: NotifyDeps) {
+  const { db, clock, users, incidents, publicUrl, outboundAllow, postMortemAt } = deps;
   const allow = parseAllowlist(outboundAllow);
   const templates = createTemplatesService({ db, clock });
   const reminders = createRemindersService({ db, clock, users, incidents, publicUrl });
@@ -123,7 +126,13 @@ export function createNotifyService({ db, clock, users, incidents, publicUrl, ou
     nextUpdateAt: Date | null,
   ): Promise<{ subject: string; text: string }> {
     const template = await templates.forSending(q, key);
-    const fields = incidentFields(incident, { now, nextUpdateAt, ...(publicUrl && { publicUrl }) });
+    const meeting = postMortemAt ? await postMortemAt(q, incident.id) : null;
+    const fields = incidentFields(incident, {
+      now,
+      nextUpdateAt,
+      postMortemAt: meeting,
+      ...(publicUrl && { publicUrl }),
+    });
     return { subject: render(template.subject, fields, 'text').trim(), text: render(template.text, fields, 'text') };
   }
 

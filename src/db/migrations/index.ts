@@ -21,6 +21,7 @@ import * as gdprBreaches from './018-gdpr-breaches.js';
 import * as gdprRequests from './019-gdpr-requests.js';
 import * as followUps from './020-follow-ups.js';
 import * as runbooks from './021-runbooks.js';
+import * as postmortems from './022-postmortems.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '019-gdpr-requests': gdprRequests,
   '020-follow-ups': followUps,
   '021-runbooks': runbooks,
+  '022-postmortems': postmortems,
 };

@@ -46,7 +46,7 @@ const externalUrl = z
   .max(2000);
 
 const fields = {
-  postmortem_id: ref.describe('The post-mortem it came from (not checked until post-mortems exist).'),
+  postmortem_id: ref.describe("The post-mortem it came from (not checked; the incident's post-mortem links it)."),
   title: text(300),
   kind: z.enum(FOLLOW_UP_KINDS),
   owner_id: ref.describe('A user id or handle, or "me".'),

@@ -13,13 +13,12 @@ import {
   RISKS,
   hoursLeft,
   isOverdue,
-  renderPdf,
   subjectsDecisionNeeded,
-  toMarkdown,
   type BreachDetail,
   type BreachEvent,
   type GdprSettings,
 } from '../../gdpr/index.js';
+import { sendDocument } from '../document-reply.js';
 import type * as views from '../views/index.js';
 import { csvOf, email, idParams, instant, pageQuery, text } from '../schemas.js';
 
@@ -307,18 +306,7 @@ export function gdprBreachRoutes(server: FastifyInstance, app: App): void {
     },
     async (request, reply) => {
       const { breach, doc } = await app.breaches.reportDocument(request.actor, request.params.id);
-      const name = `${breach.number}-authority-report`;
-      if (request.query.format === 'pdf') {
-        const pdf = await renderPdf(doc, { createdAt: app.clock.now() });
-        return reply
-          .header('content-type', 'application/pdf')
-          .header('content-disposition', `inline; filename="${name}.pdf"`)
-          .send(pdf);
-      }
-      return reply
-        .header('content-type', 'text/markdown; charset=utf-8')
-        .header('content-disposition', `inline; filename="${name}.md"`)
-        .send(toMarkdown(doc));
+      return sendDocument(reply, doc, `${breach.number}-authority-report`, request.query.format, app.clock.now());
     },
   );
 

@@ -6,7 +6,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import {
-  renderPdf,
   REPORT_TYPES,
   REQUEST_ARTICLE,
   REQUEST_KINDS,
@@ -14,9 +13,9 @@ import {
   requestDaysLeft,
   isRequestOverdue,
   subjectIdText,
-  toMarkdown,
   type StoredRequest,
 } from '../../gdpr/index.js';
+import { sendDocument } from '../document-reply.js';
 import { coverageView, ledgerView } from './gdpr-ledger.js';
 import type * as views from '../views/index.js';
 import { page } from '../present.js';
@@ -170,16 +169,7 @@ export function gdprReportRoutes(server: FastifyInstance, app: App): void {
       if (format === 'json') return app.gdprReport.report(request.actor, type);
       const doc = await app.gdprReport.document(request.actor, type);
       const now = app.clock.now();
-      const name = `gdpr-compliance-${type}-${now.toISOString().slice(0, 10)}`;
-      if (format === 'pdf')
-        return reply
-          .header('content-type', 'application/pdf')
-          .header('content-disposition', `inline; filename="${name}.pdf"`)
-          .send(await renderPdf(doc, { createdAt: now }));
-      return reply
-        .header('content-type', 'text/markdown; charset=utf-8')
-        .header('content-disposition', `inline; filename="${name}.md"`)
-        .send(toMarkdown(doc));
+      return sendDocument(reply, doc, `gdpr-compliance-${type}-${now.toISOString().slice(0, 10)}`, format, now);
     },
   );
 

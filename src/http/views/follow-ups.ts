@@ -7,7 +7,12 @@ export const FollowUp = z
     id: z.string(),
     incident_id: z.string(),
     incident_number: z.string(),
-    postmortem_id: z.string().nullable().describe('Not checked yet: post-mortems do not exist yet.'),
+    postmortem_id: z
+      .string()
+      .nullable()
+      .describe(
+        "The post-mortem it belongs to: set when the incident's post-mortem is created (not checked on input).",
+      ),
     title: z.string(),
     kind: z.enum(FOLLOW_UP_KINDS),
     owner_id: z.string(),

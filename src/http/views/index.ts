@@ -14,6 +14,7 @@ import * as incidents from './incidents.js';
 import * as notify from './notify.js';
 import * as people from './people.js';
 import * as runbooks from './runbooks.js';
+import * as postmortems from './postmortems.js';
 import * as schedules from './schedules.js';
 import * as services from './services.js';
 
@@ -32,6 +33,7 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...gdprLedger,
   ...followUps,
   ...runbooks,
+  ...postmortems,
 };
 
 export * from './errors.js';
@@ -45,5 +47,6 @@ export * from './incidents.js';
 export * from './notify.js';
 export * from './people.js';
 export * from './runbooks.js';
+export * from './postmortems.js';
 export * from './schedules.js';
 export * from './services.js';

@@ -966,7 +966,7 @@ export interface FollowUp {
   id: string;
   incident_id: string;
   incident_number: string;
-  /** Not checked yet: post-mortems do not exist yet. */
+  /** The post-mortem it belongs to: set when the incident's post-mortem is created (not checked on input). */
   postmortem_id: string | null;
   title: string;
   kind: 'technical' | 'process' | 'monitoring' | 'training';
@@ -1039,4 +1039,71 @@ export interface RunbookStep {
   call: { function: string; action: string } | null;
   /** The event that completes the step by itself, if any. */
   auto_complete_on: string | null;
+}
+
+/** An incident's post-mortem. */
+export interface Postmortem {
+  id: string;
+  incident_id: string;
+  incident_number: string;
+  incident_title: string;
+  severity: Severity;
+  resolved_at: string | null;
+  state: 'draft' | 'in_review' | 'published';
+  owner: UserRef | null;
+  meeting_at: string | null;
+  /** Where the runbook puts the meeting: 24–72 h after resolution. */
+  meeting_window: { from: string; to: string } | null;
+  attendees: UserRef[];
+  published_at: string | null;
+  /** A share link is live. */
+  shared: boolean;
+  /** Accepted but worth a look: a meeting outside the window. */
+  warnings: string[];
+  sections: PostmortemSection[];
+  timeline: PostmortemTimelineEntry[];
+  /** The incident's follow-ups. */
+  action_items: FollowUp[];
+  created_by: { type: string; id: string | null; name: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostmortemSection {
+  key:
+    | 'summary'
+    | 'impact'
+    | 'timeline'
+    | 'root_cause'
+    | 'contributing_factors'
+    | 'went_well'
+    | 'went_badly'
+    | 'lessons'
+    | 'action_items';
+  title: string;
+  /** Markdown. */
+  text: string;
+  /** Send it back with an edit; an edit from an older version is refused (409). */
+  version: number;
+  updated_at: string;
+  /** Null: as prefilled. */
+  updated_by: string | null;
+}
+
+/** A read-only share link (POST /api/v1/incidents/{id}/postmortem/share). */
+export interface PostmortemShare {
+  url: string;
+  /** Shown once; stored only as its digest. */
+  token: string;
+}
+
+export interface PostmortemTimelineEntry {
+  /** The incident timeline entry's id. */
+  entry_id: string;
+  at: string;
+  kind: string;
+  summary: string;
+  actor: string;
+  included: boolean;
+  annotation: string | null;
 }

@@ -84,7 +84,7 @@ function drawTable(pdf: Pdf, table: DocTable): void {
   for (const row of table.rows) drawRow(row, false);
 }
 
-/** The document as a PDF (A4): title, subtitle, meta rows, then each section's paragraphs, list and table. */
+/** The document as a PDF (A4): title, subtitle, meta rows, then each section's paragraphs, list, table and Markdown. */
 export function renderPdf(doc: Doc, options: PdfOptions = {}): Promise<Buffer> {
   const createdAt = options.createdAt ?? new Date(0);
   const pdf = new PDFDocument({
@@ -140,6 +140,10 @@ export function renderPdf(doc: Doc, options: PdfOptions = {}): Promise<Buffer> {
     if (section.table) {
       pdf.moveDown(0.3);
       drawTable(pdf, section.table);
+    }
+    if (section.markdown?.trim()) {
+      pdf.x = left;
+      pdf.font('Body').fontSize(BODY).text(printable(section.markdown.trim()), { paragraphGap: 4 });
     }
   }
   pdf.end();

@@ -175,4 +175,30 @@ describe('PDF', () => {
     expect(text).toContain('a b');
     expect(printable('x\u0000y\nz\u009f')).toBe('x y\nz ');
   });
+
+  it('keeps written Markdown as written, its headings nested under the section, code fences untouched', () => {
+    const written: Doc = {
+      title: 'Post-mortem',
+      meta: [],
+      sections: [
+        {
+          heading: 'Lessons',
+          paragraphs: ['*plain*'],
+          markdown: '# Deploys\n\n- **canary** first\n\n```sh\n# a comment, not a heading\n```\n#### deep\n',
+        },
+      ],
+    };
+    expect(toMarkdown(written)).toBe(
+      '# Post-mortem\n\n## Lessons\n\n\\*plain\\*\n\n### Deploys\n\n- **canary** first\n\n' +
+        '```sh\n# a comment, not a heading\n```\n###### deep\n',
+    );
+  });
+
+  it('prints written Markdown as its text in the PDF', async () => {
+    const pdf = await renderPdf(
+      { title: 'T', meta: [], sections: [{ heading: 'Lessons', markdown: 'Roll back at once' }] },
+      { compress: false },
+    );
+    expect(pdfText(pdf).join('\n')).toMatch(/Lessons[^]*Roll back at once/);
+  });
 });

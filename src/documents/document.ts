@@ -1,7 +1,8 @@
-// A small document model for the GDPR module's reports (the authority report draft of a breach, the
-// compliance report): a title, a few label/value rows, and sections of paragraphs, bullet lists and
-// tables. One model, two renderings: Markdown here (for pasting into a regulator's web form) and PDF
-// in document-pdf.ts. Text in the model is plain: every renderer escapes it for its own format.
+// A small document model for the reports Vigil exports (the GDPR module's authority report draft and
+// compliance report, post-mortems): a title, a few label/value rows, and sections of paragraphs, bullet
+// lists, tables and Markdown someone wrote. One model, two renderings: Markdown here (for pasting into a
+// regulator's web form or a wiki) and PDF in document-pdf.ts. Text in the model is plain, and every
+// renderer escapes it for its own format; only a section's `markdown` is taken as Markdown already.
 
 export type Cell = string | number | null;
 
@@ -15,6 +16,12 @@ export interface DocSection {
   paragraphs?: string[];
   list?: string[];
   table?: DocTable;
+  /**
+   * Markdown as a person wrote it (a post-mortem's section), after the paragraphs: the Markdown rendering
+   * keeps it as written, its headings moved two levels down so they nest under the section's; the PDF
+   * prints its source text.
+   */
+  markdown?: string;
 }
 
 export interface Doc {
@@ -63,6 +70,19 @@ function markdownTable(table: DocTable): string[] {
   return [row(table.columns), `|${' --- |'.repeat(width)}`, ...table.rows.map(row)];
 }
 
+/** Written Markdown under a "## heading": its ATX headings two levels deeper (at most ######), outside code fences. */
+function nested(markdown: string): string {
+  let fenced = false;
+  return markdown
+    .split(/\r\n?|\n/)
+    .map((line) => {
+      if (/^ {0,3}(```|~~~)/.test(line)) fenced = !fenced;
+      if (fenced) return line;
+      return line.replace(/^ {0,3}(#{1,6})(?=\s|$)/, (_, hashes: string) => '#'.repeat(Math.min(6, hashes.length + 2)));
+    })
+    .join('\n');
+}
+
 /** The document as Markdown: "# title", the meta rows as a bullet list, "## heading" per section. */
 export function toMarkdown(doc: Doc): string {
   const out: string[] = [`# ${escapeMarkdown(doc.title)}`];
@@ -87,6 +107,7 @@ export function toMarkdown(doc: Doc): string {
       if (section.table.rows.length === 0) out.push(`_${escapeMarkdown('None.')}_`);
       else out.push(...markdownTable(section.table));
     }
+    if (section.markdown?.trim()) out.push('', nested(section.markdown.trim()));
   }
   return `${out.join('\n')}\n`;
 }
