@@ -447,6 +447,7 @@ describeEachDialect('HTTP incidents', (env) => {
           'role_assigned',
           'role_unassigned',
           'resolved',
+          'postmortem_created', // a P0/P1 resolve drafts its post-mortem (VIGIL_POSTMORTEM_SEVERITIES)
           'reopened',
         ].reverse(),
       );

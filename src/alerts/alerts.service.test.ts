@@ -81,10 +81,12 @@ describeEachDialect('alerts resolved with their incident', (env) => {
     await t.send(ev({ dedupKey: 'x' }));
     await t.send(ev({ dedupKey: 'x', action: 'resolve' }));
     const [incident] = await t.incidents();
+    // No alerts_resolved entry; the resolve of this P1 drafts its post-mortem.
     expect((await t.timeline(incident?.id as string)).map((e) => e.kind)).toEqual([
       'created',
       'alert_added',
       'resolved',
+      'postmortem_created',
     ]);
   });
 

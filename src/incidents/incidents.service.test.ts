@@ -90,7 +90,16 @@ describeEachDialect('incidents service', (env) => {
     expect(reopened.ackDueAt.toISOString()).toBe('2031-01-10T09:48:00.000Z');
 
     const kinds = (await app.incidents.timeline(alice, incident.id, { limit: 50 })).data.map((e) => e.kind);
-    expect(kinds).toEqual(['reopened', 'resolved', 'phase_changed', 'role_assigned', 'acknowledged', 'created']);
+    // The resolve of a P0/P1 drafts its post-mortem (VIGIL_POSTMORTEM_SEVERITIES).
+    expect(kinds).toEqual([
+      'reopened',
+      'postmortem_created',
+      'resolved',
+      'phase_changed',
+      'role_assigned',
+      'acknowledged',
+      'created',
+    ]);
   });
 
   it.each([
