@@ -30,6 +30,7 @@ import {
   type EscalationEvents,
 } from './escalation/index.js';
 import { createFollowUpsService } from './follow-ups/index.js';
+import { createAnalyticsService } from './analytics/index.js';
 import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
 import { createMonitorsService, monitorStats } from './monitors/index.js';
 import { createChannels, createDispatcher, createNotifyService, type Channels } from './notify/index.js';
@@ -161,6 +162,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
 
   // Follow-ups: the action items after an incident; their owners' reminders are rows the engine sweeps.
   const followUps = createFollowUpsService({ db, clock, incidents, users, tellUser: notify.toUser, publicUrl });
+
+  // Response analytics over incidents, pages and follow-ups (read-only).
+  const analytics = createAnalyticsService({ db, clock, responseTargets: config.responseTargets, services, teams });
 
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
@@ -332,6 +336,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     gdprClock,
     /** Follow-ups of incidents and their owners' reminders (swept as 'follow-up-reminders'). */
     followUps,
+    /** Response analytics: MTTA, MTTR, breaches, escalations, pages, interruptions, follow-ups. */
+    analytics,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -19,6 +19,7 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { followUpRoutes } from './routes/follow-ups.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { functionRoutes } from './routes/functions.js';
 import { gdprBreachRoutes } from './routes/gdpr-breaches.js';
 import { gdprLedgerRoutes } from './routes/gdpr-ledger.js';
@@ -157,6 +158,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   gdprRequestRoutes(server, app);
   gdprReportRoutes(server, app);
   followUpRoutes(server, app);
+  analyticsRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

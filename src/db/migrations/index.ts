@@ -20,6 +20,7 @@ import * as gdprLedger from './017-gdpr-ledger.js';
 import * as gdprBreaches from './018-gdpr-breaches.js';
 import * as gdprRequests from './019-gdpr-requests.js';
 import * as followUps from './020-follow-ups.js';
+import * as analyticsIndexes from './023-analytics-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '018-gdpr-breaches': gdprBreaches,
   '019-gdpr-requests': gdprRequests,
   '020-follow-ups': followUps,
+  '023-analytics-indexes': analyticsIndexes,
 };
