@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BUCKETS, MAX_RANGE_DAYS } from '../../analytics/index.js';
+import { BUCKETS, MAX_RANGE_DAYS, type AnalyticsQuery } from '../../analytics/index.js';
 import type { App } from '../../app.js';
 import { SEVERITIES } from '../../incident.js';
 import { summaryCsv, summaryJson, timeseriesCsv, timeseriesJson } from '../present-analytics.js';
@@ -21,6 +21,13 @@ const filters = {
   severity: csvOf(SEVERITIES).optional().describe('Only these severities, e.g. P0,P1.'),
   format: z.enum(['json', 'csv']).default('json'),
 };
+
+const filtersQuery = z.strictObject(filters);
+
+/** The service's query from the parsed filters. */
+function analyticsQuery(q: z.output<typeof filtersQuery>): AnalyticsQuery {
+  return { from: q.from, to: q.to, service: q.service_id, team: q.team_id, severities: q.severity };
+}
 
 function sendCsv(reply: FastifyReply, name: string, body: string) {
   return reply
@@ -41,18 +48,12 @@ export function analyticsRoutes(server: FastifyInstance, app: App): void {
         description:
           'Each figure carries its definition. format=csv gives metric,value,definition rows. A range over ' +
           `${MAX_RANGE_DAYS} days or with from after to is refused (400); an unknown service or team is a 404.`,
-        querystring: z.strictObject(filters),
+        querystring: filtersQuery,
       },
     },
     async (request, reply) => {
       const q = request.query;
-      const summary = await app.analytics.summary(request.actor, {
-        from: q.from,
-        to: q.to,
-        service: q.service_id,
-        team: q.team_id,
-        severities: q.severity,
-      });
+      const summary = await app.analytics.summary(request.actor, analyticsQuery(q));
       return q.format === 'csv' ? sendCsv(reply, 'analytics-summary', summaryCsv(summary)) : summaryJson(summary);
     },
   );
@@ -69,14 +70,7 @@ export function analyticsRoutes(server: FastifyInstance, app: App): void {
     },
     async (request, reply) => {
       const q = request.query;
-      const series = await app.analytics.timeseries(request.actor, {
-        from: q.from,
-        to: q.to,
-        service: q.service_id,
-        team: q.team_id,
-        severities: q.severity,
-        bucket: q.bucket,
-      });
+      const series = await app.analytics.timeseries(request.actor, { ...analyticsQuery(q), bucket: q.bucket });
       return q.format === 'csv'
         ? sendCsv(reply, `analytics-${q.bucket}`, timeseriesCsv(series))
         : timeseriesJson(series);
