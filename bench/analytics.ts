@@ -8,7 +8,8 @@
 // SQLite in a temporary file, then PostgreSQL in a scratch database. Prints a table and rewrites the analytics
 // block of docs/benchmarks.md, with the load average, since the machine is shared.
 //
-// Options: --incidents N, --events N, --pages N, --runs N (20), --dialects sqlite,postgres, --no-docs.
+// Options: --incidents N, --events N, --pages N, --runs N (20), --dialects sqlite,postgres, --no-docs, --keep (the
+// SQLite file stays, for looking at query plans).
 // PostgreSQL: the server at BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -261,7 +262,8 @@ async function runOne(dialect: string): Promise<Result> {
   } finally {
     await database.close();
     await scratch?.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!flag('--keep')) fs.rmSync(dir, { recursive: true, force: true });
+    else console.log(`kept ${dir}`);
   }
 }
 

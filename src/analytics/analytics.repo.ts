@@ -185,11 +185,14 @@ export async function interruptions(
                       then 1 else 0 end as sleep
           from (select ${bucketOf(db, bucketing, sql`n.sent_at`)} as bucket, n.user_id, u.handle, u.name, u.timezone,
                        ${weekday} as weekday, ${hour} as hour
+                -- notifications first (CROSS JOIN keeps SQLite to this order): each delivery meets its
+                -- person and then the one segment of their zone it falls in, never a scan per segment
                 from notifications n
-                join users u on u.id = n.user_id
-                join segs s on s.zone = u.timezone and n.sent_at >= s.seg_start and n.sent_at < s.seg_end
+                cross join users u
+                cross join segs s
                 join incidents i on i.id = n.incident_id
-                where n.kind = 'page' and n.state = 'sent'
+                where u.id = n.user_id and s.zone = u.timezone and n.sent_at >= s.seg_start and n.sent_at < s.seg_end
+                  and n.kind = 'page' and n.state = 'sent'
                   and n.channel in (${sql.join([...INTERRUPTING_CHANNELS])})
                   and ${within(sql`n.sent_at`, range)} and ${incidentWhere(f, sql`n.user_id`)}) local_times) classed
     group by bucket, user_id, handle, name, timezone`.execute(db);

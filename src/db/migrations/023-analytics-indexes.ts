@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('notifications_sent_idx')
     .on('notifications')
-    .columns(['kind', 'state', 'sent_at'])
+    .columns(['kind', 'state', 'channel', 'sent_at'])
     .execute();
 }
 
