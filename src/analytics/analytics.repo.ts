@@ -45,6 +45,11 @@ function incidentWhere(f: Filters, people?: Expr): Expr {
   return sql.join(parts, sql` and `);
 }
 
+/** The join to incident `i` that the service and severity conditions need; none without them. */
+function byIncident(f: Filters, incidentId: Expr): Expr {
+  return f.serviceId || f.severities?.length ? sql`join incidents i on i.id = ${incidentId}` : sql``;
+}
+
 const num = (v: unknown) => Number(v ?? 0);
 
 export interface IncidentCounts {
@@ -131,7 +136,7 @@ export async function pageCounts(
 ): Promise<Array<{ bucket: number; pages: number }>> {
   const { rows } = await sql<Record<string, unknown>>`
     select ${bucketOf(db, bucketing, sql`p.at`)} as bucket, count(*) as pages
-    from pages p join incidents i on i.id = p.incident_id
+    from pages p ${byIncident(f, sql`p.incident_id`)}
     where ${within(sql`p.at`, range)} and ${incidentWhere(f, sql`p.user_id`)}
     group by 1`.execute(db);
   return rows.map((r) => ({ bucket: num(r.bucket), pages: num(r.pages) }));
@@ -190,7 +195,7 @@ export async function interruptions(
                 from notifications n
                 cross join users u
                 cross join segs s
-                join incidents i on i.id = n.incident_id
+                ${byIncident(f, sql`n.incident_id`)}
                 where u.id = n.user_id and s.zone = u.timezone and n.sent_at >= s.seg_start and n.sent_at < s.seg_end
                   and n.kind = 'page' and n.state = 'sent'
                   and n.channel in (${sql.join([...INTERRUPTING_CHANNELS])})
