@@ -7,8 +7,8 @@
 // floor, whose modules (database.ts, lease.ts, schema.ts, …) are imported by name. No import circles.
 
 const FEATURES =
-  '(alerts|audit|checklists|credentials|error-tracking|escalation|follow-ups|gdpr|incidents|monitors|notify|' +
-  'performance|postmortems|runbook|schedules|services|stream|teams|users)';
+  '(alerts|analytics|audit|checklists|credentials|error-tracking|escalation|follow-ups|gdpr|incidents|monitors|' +
+  'notify|performance|postmortems|runbook|schedules|services|stream|teams|users)';
 const BASICS = '^src/(bus|clock|config|duration|errors|ids|incident)\\.ts$';
 
 /** `from` may not import `to`. */

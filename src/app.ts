@@ -31,6 +31,7 @@ import {
   type EscalationEvents,
 } from './escalation/index.js';
 import { createFollowUpsService } from './follow-ups/index.js';
+import { createAnalyticsService } from './analytics/index.js';
 import { createIncidentsService, type IncidentEvents } from './incidents/index.js';
 import { createMonitorsService, ENHANCED_FOR_MS, monitorStats } from './monitors/index.js';
 import {
@@ -195,6 +196,9 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   // Runbooks and each incident's checklist, fixed when it opens; steps complete themselves on the events
   // wired below (postmortem.meeting_scheduled among them).
   const checklists = createChecklistsService({ db, clock, incidents, services, enhancedForMs: ENHANCED_FOR_MS });
+
+  // Response analytics over incidents, pages and follow-ups (read-only).
+  const analytics = createAnalyticsService({ db, clock, responseTargets: config.responseTargets, services, teams });
 
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
@@ -416,6 +420,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     checklists,
     /** Post-mortems of incidents, their share links and owners' reminders (swept as 'postmortem-reminders'). */
     postmortems,
+    /** Response analytics: MTTA, MTTR, breaches, escalations, pages, interruptions, follow-ups. */
+    analytics,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../access/index.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
+import { analyticsCommand } from './commands/analytics.js';
 import { followUpCommands } from './commands/follow-ups.js';
 import { postmortemCommands } from './commands/postmortem.js';
 import { gdprCommands } from './commands/gdpr.js';
@@ -62,6 +63,7 @@ export function buildProgram(local: LocalCommands): Command {
   program.addCommand(gdprCommands());
   program.addCommand(followUpCommands());
   program.addCommand(postmortemCommands());
+  program.addCommand(analyticsCommand());
   program.addCommand(stakeholderCommands());
   return program;
 }

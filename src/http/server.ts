@@ -21,6 +21,7 @@ import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { runbookRoutes } from './routes/runbooks.js';
 import { postmortemRoutes } from './routes/postmortems.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { functionRoutes } from './routes/functions.js';
 import { gdprBreachRoutes } from './routes/gdpr-breaches.js';
 import { gdprLedgerRoutes } from './routes/gdpr-ledger.js';
@@ -161,6 +162,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   followUpRoutes(server, app);
   runbookRoutes(server, app);
   postmortemRoutes(server, app);
+  analyticsRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

@@ -22,6 +22,7 @@ import * as gdprRequests from './019-gdpr-requests.js';
 import * as followUps from './020-follow-ups.js';
 import * as runbooks from './021-runbooks.js';
 import * as postmortems from './022-postmortems.js';
+import * as analyticsIndexes from './023-analytics-indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '020-follow-ups': followUps,
   '021-runbooks': runbooks,
   '022-postmortems': postmortems,
+  '023-analytics-indexes': analyticsIndexes,
 };

@@ -3,6 +3,7 @@
 // these schemas, so a field renamed on one side fails the server's typecheck, and then the console's.
 // They are not Fastify response schemas: serialization stays as it is.
 import type { z } from 'zod';
+import * as analytics from './analytics.js';
 import * as errors from './errors.js';
 import * as escalation from './escalation.js';
 import * as followUps from './follow-ups.js';
@@ -34,8 +35,10 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...followUps,
   ...runbooks,
   ...postmortems,
+  ...analytics,
 };
 
+export * from './analytics.js';
 export * from './errors.js';
 export * from './escalation.js';
 export * from './follow-ups.js';

@@ -1107,3 +1107,158 @@ export interface PostmortemTimelineEntry {
   included: boolean;
   annotation: string | null;
 }
+
+/** The figures of one day or week, clipped to the range. */
+export interface AnalyticsBucket {
+  start: string;
+  end: string;
+  incidents: { total: number; by_severity: { P0: number; P1: number; P2: number; P3: number } };
+  mtta: {
+    mean_s: number | null;
+    p50_s: number | null;
+    p95_s: number | null;
+    /** How many incidents were measured. */
+    n: number;
+  };
+  mttr: {
+    mean_s: number | null;
+    p50_s: number | null;
+    p95_s: number | null;
+    /** How many incidents were measured. */
+    n: number;
+  };
+  response_target_breaches: {
+    breached: number;
+    /** Incidents that responded, or whose target passed. */
+    decided: number;
+    /** breached / decided, 4 decimals; null when none is decided. */
+    rate: number | null;
+  };
+  escalated_beyond_l1: {
+    escalated: number;
+    incidents: number;
+    /** escalated / incidents, 4 decimals; null without incidents. */
+    share: number | null;
+  };
+  pages: { total: number };
+  interruptions: { total: number; business_hours: number; off_hours: number; sleep_hours: number };
+  follow_ups: { due: number; completed: number; not_doing: number; overdue: number; outstanding: number };
+}
+
+/** One responder's interruptions, by their own time zone. */
+export interface AnalyticsResponder {
+  user_id: string;
+  handle: string;
+  name: string;
+  timezone: string;
+  total: number;
+  business_hours: number;
+  off_hours: number;
+  sleep_hours: number;
+}
+
+/** GET /api/v1/analytics/summary. */
+export interface AnalyticsSummary {
+  from: string;
+  to: string;
+  generated_at: string;
+  filters: { service_id: string | null; team_id: string | null; severity: Array<'P0' | 'P1' | 'P2' | 'P3'> };
+  /** The configured response targets, in seconds, by severity. */
+  response_targets_s: { P0: number; P1: number; P2: number; P3: number };
+  incidents: {
+    total: number;
+    by_severity: { P0: number; P1: number; P2: number; P3: number };
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  mtta: {
+    mean_s: number | null;
+    p50_s: number | null;
+    p95_s: number | null;
+    /** How many incidents were measured. */
+    n: number;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  mttr: {
+    mean_s: number | null;
+    p50_s: number | null;
+    p95_s: number | null;
+    /** How many incidents were measured. */
+    n: number;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  response_target_breaches: {
+    breached: number;
+    /** Incidents that responded, or whose target passed. */
+    decided: number;
+    /** breached / decided, 4 decimals; null when none is decided. */
+    rate: number | null;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  escalated_beyond_l1: {
+    escalated: number;
+    incidents: number;
+    /** escalated / incidents, 4 decimals; null without incidents. */
+    share: number | null;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  pages: {
+    total: number;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  interruptions: {
+    total: number;
+    business_hours: number;
+    off_hours: number;
+    sleep_hours: number;
+    /** The channels that interrupt. */
+    channels: string[];
+    by_responder: AnalyticsResponder[];
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+  follow_ups: {
+    due: number;
+    completed: number;
+    not_doing: number;
+    overdue: number;
+    outstanding: number;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
+}
+
+/** GET /api/v1/analytics/timeseries: UTC days, or weeks from Monday 00:00 UTC. */
+export interface AnalyticsTimeseries {
+  from: string;
+  to: string;
+  generated_at: string;
+  filters: { service_id: string | null; team_id: string | null; severity: Array<'P0' | 'P1' | 'P2' | 'P3'> };
+  /** The configured response targets, in seconds, by severity. */
+  response_targets_s: { P0: number; P1: number; P2: number; P3: number };
+  bucket: 'day' | 'week';
+  definitions: {
+    /** What the figure counts or measures, and over which incidents. */
+    incidents: string;
+    /** What the figure counts or measures, and over which incidents. */
+    mtta: string;
+    /** What the figure counts or measures, and over which incidents. */
+    mttr: string;
+    /** What the figure counts or measures, and over which incidents. */
+    response_target_breaches: string;
+    /** What the figure counts or measures, and over which incidents. */
+    escalated_beyond_l1: string;
+    /** What the figure counts or measures, and over which incidents. */
+    pages: string;
+    /** What the figure counts or measures, and over which incidents. */
+    interruptions: string;
+    /** What the figure counts or measures, and over which incidents. */
+    follow_ups: string;
+  };
+  buckets: AnalyticsBucket[];
+}
