@@ -170,5 +170,17 @@ describeEachDialect('after the incident: checklist, post-mortem, follow-ups, ana
     const pdf = await h.call('GET', `/api/v1/incidents/${id}/postmortem?format=pdf`, { as: admin });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // The analytics of that day: acknowledged after 4 minutes, resolved after 50, published within 72 h.
+    const day = 'from=2026-12-07T00:00:00Z&to=2026-12-08T00:00:00Z';
+    const summary = await json('GET', `/api/v1/analytics/summary?${day}&service_id=${service.id}`);
+    expect(summary.incidents).toMatchObject({ total: 1, by_severity: { P0: 0, P1: 1, P2: 0, P3: 0 } });
+    expect(summary.mtta).toMatchObject({ n: 1, mean_s: 240, p50_s: 240, p95_s: 240 });
+    expect(summary.mttr).toMatchObject({ n: 1, mean_s: 3000, p50_s: 3000, p95_s: 3000 });
+    expect(summary.response_target_breaches).toMatchObject({ breached: 0, decided: 1, rate: 0 });
+    expect(summary.postmortems).toMatchObject({ due: 1, published_within_72h: 1, published_later: 0, unpublished: 0 });
+    expect(summary.postmortems.definition).toMatch(/within 72 h/);
+    // Nobody was paged by SMS or voice: no interruptions, in any bucket.
+    expect(summary.interruptions).toMatchObject({ total: 0, business_hours: 0, off_hours: 0, sleep_hours: 0 });
   });
 });

@@ -252,7 +252,7 @@ describeEachDialect('analytics', (env) => {
   it('gives the same figures per week and per day', async () => {
     const weeks = await get(`/api/v1/analytics/timeseries?${RANGE}&bucket=week`);
     expect(weeks.bucket).toBe('week');
-    expect(Object.keys(weeks.definitions)).toHaveLength(8);
+    expect(Object.keys(weeks.definitions)).toHaveLength(9);
     expect((weeks.buckets as Json[]).map((b) => b.start)).toEqual([
       FROM,
       '2026-03-09T00:00:00.000Z',
@@ -323,7 +323,7 @@ describeEachDialect('analytics', (env) => {
       'incidents_P2',
       'incidents_P3',
     ]);
-    expect(header).toHaveLength(30);
+    expect(header).toHaveLength(34);
     const w2 = Object.fromEntries(header.map((c, i) => [c, rows[2]?.split(',')[i]]));
     expect(w2).toMatchObject({
       start: '2026-03-09T00:00:00.000Z',

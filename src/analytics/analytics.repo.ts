@@ -249,3 +249,40 @@ export async function followUpCounts(
     outstanding: num(r.outstanding),
   }));
 }
+
+export interface PostmortemCounts {
+  bucket: number;
+  due: number;
+  withinWindow: number;
+  late: number;
+  unpublished: number;
+}
+
+/**
+ * Post-mortems of incidents resolved in range, per bucket of the resolve: how many were published within
+ * `windowSeconds` (72 h) of it, published later, or not yet.
+ */
+export async function postmortemCounts(
+  db: Db,
+  range: Range,
+  f: Filters,
+  bucketing: Bucketing,
+  windowSeconds: number,
+): Promise<PostmortemCounts[]> {
+  const took = secondsBetween(db, sql`i.resolved_at`, sql`p.published_at`);
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${bucketOf(db, bucketing, sql`i.resolved_at`)} as bucket, count(*) as due,
+           sum(case when p.published_at is not null and ${took} <= ${windowSeconds} then 1 else 0 end) as within_window,
+           sum(case when p.published_at is not null and ${took} > ${windowSeconds} then 1 else 0 end) as late,
+           sum(case when p.published_at is null then 1 else 0 end) as unpublished
+    from postmortems p join incidents i on i.id = p.incident_id
+    where i.status = 'resolved' and ${within(sql`i.resolved_at`, range)} and ${incidentWhere(f)}
+    group by 1`.execute(db);
+  return rows.map((r) => ({
+    bucket: num(r.bucket),
+    due: num(r.due),
+    withinWindow: num(r.within_window),
+    late: num(r.late),
+    unpublished: num(r.unpublished),
+  }));
+}

@@ -14,6 +14,7 @@ import {
   checkRange,
   definitions,
   offsetSegments,
+  POSTMORTEM_WINDOW_S,
   targetSeconds,
   type Bucket,
   type Definitions,
@@ -22,6 +23,7 @@ import {
 import {
   ackTimes,
   followUpCounts,
+  postmortemCounts,
   incidentCounts,
   interruptions,
   pageCounts,
@@ -74,6 +76,7 @@ export interface Figures {
   pages: number;
   interruptions: Counts;
   followUps: { due: number; completed: number; notDoing: number; overdue: number; outstanding: number };
+  postmortems: { due: number; withinWindow: number; late: number; unpublished: number };
 }
 
 export interface Responder extends Counts {
@@ -118,6 +121,7 @@ export function emptyFigures(): Figures {
     pages: 0,
     interruptions: { business: 0, off: 0, sleep: 0, total: 0 },
     followUps: { due: 0, completed: 0, notDoing: 0, overdue: 0, outstanding: 0 },
+    postmortems: { due: 0, withinWindow: 0, late: 0, unpublished: 0 },
   };
 }
 
@@ -146,13 +150,14 @@ export function createAnalyticsService({ db, clock, responseTargets, services, t
   /** Every figure per bucket index, and the interruptions per responder and bucket. */
   async function collect(range: Range, f: Filters, bucketing: Bucketing, now: Date) {
     const segments = (await userZones(db)).flatMap((zone) => offsetSegments(zone, range));
-    const [counts, acks, resolves, pages, interrupted, followUps] = await Promise.all([
+    const [counts, acks, resolves, pages, interrupted, followUps, postmortems] = await Promise.all([
       incidentCounts(db, range, f, bucketing, now, targets),
       ackTimes(db, range, f, bucketing),
       resolveTimes(db, range, f, bucketing),
       pageCounts(db, range, f, bucketing),
       interruptions(db, range, f, bucketing, segments),
       followUpCounts(db, range, f, bucketing, now),
+      postmortemCounts(db, range, f, bucketing, POSTMORTEM_WINDOW_S),
     ]);
     const byBucket = new Map<number, Figures>();
     const at = (bucket: number) => {
@@ -184,6 +189,7 @@ export function createAnalyticsService({ db, clock, responseTargets, services, t
       x.total += i.business + i.off + i.sleep;
     }
     for (const u of followUps) at(u.bucket).followUps = { ...u };
+    for (const { bucket, ...p } of postmortems) at(bucket).postmortems = p;
     for (const x of byBucket.values()) {
       x.breaches.rate = share(x.breaches.breached, x.breaches.decided);
       x.escalated.share = share(x.escalated.escalated, x.escalated.incidents);

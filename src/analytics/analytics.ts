@@ -137,6 +137,9 @@ export function targetSeconds(targets: Readonly<Record<Severity, number>>): Reco
 }
 
 /** The definition of every figure, stated next to it in the API, the CSV and the CLI. */
+/** The runbook's post-mortem process ends 72 hours after the resolve. */
+export const POSTMORTEM_WINDOW_S = 72 * 3600;
+
 export function definitions(targets: Readonly<Record<Severity, number>> = DEFAULT_RESPONSE_TARGETS) {
   const t = targetSeconds(targets);
   const human = (s: number) => (s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`);
@@ -163,6 +166,9 @@ export function definitions(targets: Readonly<Record<Severity, number>> = DEFAUL
     follow_ups:
       'follow-ups (not deleted) due in range, by status now: completed, not doing, overdue (outstanding and past ' +
       'due), outstanding (not yet due)',
+    postmortems:
+      'post-mortems of incidents resolved in range (still resolved), by when they were published: within 72 h of ' +
+      "the resolve (the runbook's post-mortem process, 24–72 h), later, or not yet",
   };
 }
 export type Definitions = ReturnType<typeof definitions>;

@@ -42,6 +42,12 @@ function figuresJson(f: Figures): Omit<z.input<typeof views.AnalyticsBucket>, 's
       overdue: f.followUps.overdue,
       outstanding: f.followUps.outstanding,
     },
+    postmortems: {
+      due: f.postmortems.due,
+      published_within_72h: f.postmortems.withinWindow,
+      published_later: f.postmortems.late,
+      unpublished: f.postmortems.unpublished,
+    },
   };
 }
 
@@ -72,6 +78,7 @@ export function summaryJson(s: Summary): z.input<typeof views.AnalyticsSummary> 
       definition: d.interruptions,
     },
     follow_ups: { ...f.follow_ups, definition: d.follow_ups },
+    postmortems: { ...f.postmortems, definition: d.postmortems },
   };
 }
 
@@ -125,6 +132,10 @@ function flat(f: Figures): Array<[string, number | null]> {
     ['follow_ups_not_doing', f.followUps.notDoing],
     ['follow_ups_overdue', f.followUps.overdue],
     ['follow_ups_outstanding', f.followUps.outstanding],
+    ['postmortems_due', f.postmortems.due],
+    ['postmortems_published_within_72h', f.postmortems.withinWindow],
+    ['postmortems_published_later', f.postmortems.late],
+    ['postmortems_unpublished', f.postmortems.unpublished],
   ];
 }
 
@@ -136,6 +147,7 @@ function figureOf(column: string): keyof Summary['definitions'] {
   if (column.startsWith('escalated')) return 'escalated_beyond_l1';
   if (column.startsWith('interruptions')) return 'interruptions';
   if (column.startsWith('follow_ups')) return 'follow_ups';
+  if (column.startsWith('postmortems')) return 'postmortems';
   return 'pages';
 }
 

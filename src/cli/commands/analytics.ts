@@ -30,6 +30,7 @@ function render(s: Summary): string {
   const e = s.escalated_beyond_l1 as Figure;
   const i = s.interruptions as Figure;
   const f = s.follow_ups as Figure;
+  const p = s.postmortems as Figure;
   const lines: Array<[string, string, string]> = [
     ['incidents', `${String(s.incidents?.total)} (${bySeverity})`, String(s.incidents?.definition)],
     ['MTTA', duration(s.mtta as Figure), String(s.mtta?.definition)],
@@ -48,6 +49,12 @@ function render(s: Summary): string {
       `${String(f.due)} due: completed ${String(f.completed)}, not doing ${String(f.not_doing)}, ` +
         `overdue ${String(f.overdue)}, outstanding ${String(f.outstanding)}`,
       f.definition,
+    ],
+    [
+      'post-mortems',
+      `${String(p.due)}: published within 72 h ${String(p.published_within_72h)}, later ` +
+        `${String(p.published_later)}, not yet ${String(p.unpublished)}`,
+      p.definition,
     ],
   ];
   const width = Math.max(...lines.map(([name]) => name.length));

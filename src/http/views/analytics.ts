@@ -39,6 +39,13 @@ const followUpsFigure = z.object({
   outstanding: z.number(),
 });
 
+const postmortemsFigure = z.object({
+  due: z.number().describe('Post-mortems of incidents resolved in range.'),
+  published_within_72h: z.number(),
+  published_later: z.number(),
+  unpublished: z.number(),
+});
+
 const reportFields = {
   from: z.string(),
   to: z.string(),
@@ -71,6 +78,7 @@ export const AnalyticsSummary = z
       definition,
     }),
     follow_ups: followUpsFigure.extend({ definition }),
+    postmortems: postmortemsFigure.extend({ definition }),
   })
   .describe('GET /api/v1/analytics/summary.');
 
@@ -86,6 +94,7 @@ export const AnalyticsBucket = z
     pages: z.object({ total: z.number() }),
     interruptions: z.object(hours),
     follow_ups: followUpsFigure,
+    postmortems: postmortemsFigure,
   })
   .describe('The figures of one day or week, clipped to the range.');
 
@@ -102,6 +111,7 @@ export const AnalyticsTimeseries = z
       pages: definition,
       interruptions: definition,
       follow_ups: definition,
+      postmortems: definition,
     }),
     buckets: z.array(AnalyticsBucket),
   })

@@ -1143,6 +1143,13 @@ export interface AnalyticsBucket {
   pages: { total: number };
   interruptions: { total: number; business_hours: number; off_hours: number; sleep_hours: number };
   follow_ups: { due: number; completed: number; not_doing: number; overdue: number; outstanding: number };
+  postmortems: {
+    /** Post-mortems of incidents resolved in range. */
+    due: number;
+    published_within_72h: number;
+    published_later: number;
+    unpublished: number;
+  };
 }
 
 /** One responder's interruptions, by their own time zone. */
@@ -1231,6 +1238,15 @@ export interface AnalyticsSummary {
     /** What the figure counts or measures, and over which incidents. */
     definition: string;
   };
+  postmortems: {
+    /** Post-mortems of incidents resolved in range. */
+    due: number;
+    published_within_72h: number;
+    published_later: number;
+    unpublished: number;
+    /** What the figure counts or measures, and over which incidents. */
+    definition: string;
+  };
 }
 
 /** GET /api/v1/analytics/timeseries: UTC days, or weeks from Monday 00:00 UTC. */
@@ -1259,6 +1275,8 @@ export interface AnalyticsTimeseries {
     interruptions: string;
     /** What the figure counts or measures, and over which incidents. */
     follow_ups: string;
+    /** What the figure counts or measures, and over which incidents. */
+    postmortems: string;
   };
   buckets: AnalyticsBucket[];
 }
