@@ -30,6 +30,7 @@ import {
 import { useLiveIncident } from './incident-live.ts';
 import { Actions, ChangeDialog, type Pending } from './incident-page-actions.tsx';
 import { Alerts } from './incident-page-alerts.tsx';
+import { IncidentChecklist } from './incident-checklist.tsx';
 import { BreachBanner, PersonalDataDialog } from './incident-personal-data.tsx';
 import { canEscalate } from './incident-page-clocks.ts';
 import { Header } from './incident-page-header.tsx';
@@ -205,6 +206,13 @@ export function IncidentPage({ session }: { session: Session }) {
         canAct={canAct}
         busy={act.isPending}
         assign={(role, user) => act.mutateAsync({ do: 'role', role, user })}
+      />
+      <IncidentChecklist
+        incidentRef={ref}
+        queryKey={queryKey}
+        phase={i.phase}
+        resolved={i.status === 'resolved'}
+        canAct={canAct}
       />
       <section className="panel incident-timeline" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>

@@ -163,6 +163,27 @@ group('describe', () => {
       /^Notification undeliverable: page by sms$/,
       [/after 5 attempt/, /refused/],
     ],
+    // Checklist steps and post-mortem steps.
+    [
+      'checklist_ticked',
+      { step_id: 's1', position: 3, phase: 'detection', text: 'Assess the scope' },
+      /^Checklist: Assess the scope done$/,
+      [],
+    ],
+    [
+      'checklist_completed',
+      { step_id: 's0', position: 1, phase: 'detection', text: 'Acknowledge the alert', event: 'incident.acknowledged' },
+      /^Checklist: Acknowledge the alert done by itself$/,
+      [/because the incident was acknowledged/],
+    ],
+    ['postmortem_created', { postmortem_id: 'pm1', owner: 'ana' }, /^Post-mortem drafted$/, [/owner @ana/]],
+    ['postmortem_meeting_scheduled', { postmortem_id: 'pm1', meeting_at: AT }, /^Post-mortem meeting set$/, [/^for /]],
+    [
+      'postmortem_published',
+      { postmortem_id: 'pm1', from: 'in_review', to: 'published' },
+      /^Post-mortem published$/,
+      [],
+    ],
     // Follow-ups as their service writes them: the title, the owner, the reason for not doing one.
     [
       'follow_up_added',

@@ -6,6 +6,7 @@ import { describeStep } from '../shared/gdpr-words.ts';
 import { SEVERITY_LABEL, span } from '../shared/format.ts';
 import { ROLE_LABEL } from './incident-api.ts';
 import { ruleReason } from './incident-page-severity.ts';
+import { eventLabel } from './checklist-words.ts';
 import { absolute, count } from '../ui/words.ts';
 
 export type Tone = 'bad' | 'good' | 'info' | 'plain';
@@ -376,6 +377,26 @@ const KINDS: Record<string, (d: Data) => Described> = {
     lines: compact([`gave up after ${counted(d.attempts, 'attempt')}`, str(d.error) && `error: ${str(d.error)}`]),
   }),
   diagnostics,
+  checklist_ticked: (d) => ({ label: `Checklist: ${str(d.text) ?? 'a step'} done`, tone: 'good', lines: [] }),
+  checklist_unticked: (d) => ({ label: `Checklist: ${str(d.text) ?? 'a step'} reopened`, tone: 'plain', lines: [] }),
+  checklist_completed: (d) => ({
+    label: `Checklist: ${str(d.text) ?? 'a step'} done by itself`,
+    tone: 'good',
+    lines: compact([str(d.event) && `because ${eventLabel(str(d.event) as string)}`]),
+  }),
+  postmortem_created: (d) => ({
+    label: 'Post-mortem drafted',
+    tone: 'info',
+    lines: compact([str(d.owner) && `owner @${str(d.owner)}`]),
+  }),
+  postmortem_meeting_scheduled: (d) => ({
+    label: 'Post-mortem meeting set',
+    tone: 'info',
+    lines: compact([d.meeting_at ? `for ${at(d.meeting_at)}` : null]),
+  }),
+  postmortem_in_review: () => ({ label: 'Post-mortem in review', tone: 'info', lines: [] }),
+  postmortem_draft: () => ({ label: 'Post-mortem back to draft', tone: 'plain', lines: [] }),
+  postmortem_published: () => ({ label: 'Post-mortem published', tone: 'good', lines: [] }),
   follow_up_added: (d) => ({
     label: `Follow-up added: ${str(d.title) ?? '?'}`,
     tone: 'info',
