@@ -84,22 +84,23 @@ describeEachDialect('performance report and degradation', (env) => {
   it(
     'compares the window with the same time on the days before, ' + 'and alerts on a slow service until it recovers',
     async () => {
-      // Yesterday from 10 minutes before this time to 5 after: answers in 30 ms (the baseline; large
-      // enough that a loaded machine's few milliseconds of jitter do not move the ratio much).
-      await checks(new Date(NOW.getTime() - DAY - 10 * 60_000), 15, 30);
-      // Today, the last 5 minutes before NOW: every answer takes 250 ms — far enough above the baseline
+      // Yesterday from 10 minutes before this time to 5 after: answers in 60 ms (the baseline; large
+      // enough that a loaded machine's tens of milliseconds of jitter do not move the ratio much: at 30 ms a
+      // loaded CI run once measured the recovered checks still more than 100 % above it).
+      await checks(new Date(NOW.getTime() - DAY - 10 * 60_000), 15, 60);
+      // Today, the last 5 minutes before NOW: every answer takes 300 ms — far enough above the baseline
       // that the ratio stays over 200 % even when a loaded machine (browser tests beside this one) adds
       // tens of milliseconds to the baseline's checks.
-      await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 250);
+      await checks(new Date(NOW.getTime() - 5 * 60_000), 5, 300);
       expect(clock.now()).toEqual(NOW);
 
       const slow = await report('1h');
       const row = slow.services.find((s) => s.id === serviceId);
       expect(row).toMatchObject({ request_count: 30, status: 'degraded' });
       expect(row?.baseline.request_count).toBe(60); // yesterday 13:00–14:00 held the ten minutes before 14:00
-      expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(250);
-      expect(row?.baseline.latency_ms.p95).toBeGreaterThanOrEqual(30);
-      expect(row?.baseline.latency_ms.p95).toBeLessThan(80);
+      expect(row?.latency_ms.p95).toBeGreaterThanOrEqual(300);
+      expect(row?.baseline.latency_ms.p95).toBeGreaterThanOrEqual(60);
+      expect(row?.baseline.latency_ms.p95).toBeLessThan(140);
       expect(row?.degradation_pct).toBeGreaterThan(200);
       expect(row?.monitors).toEqual([expect.objectContaining({ id: monitorId, request_count: 30 })]);
       expect(slow.summary.degraded_services).toContain(
@@ -114,8 +115,8 @@ describeEachDialect('performance report and degradation', (env) => {
       expect(incident.severity).toBe('P1');
       expect(incident.classifiedBy).toContain('latency');
 
-      // Back to 30 ms for 5 minutes: the next sweep resolves it.
-      await checks(NOW, 5, 30);
+      // Back to 60 ms for 5 minutes: the next sweep resolves it.
+      await checks(NOW, 5, 60);
       expect(await h.app.performance.sweep()).toBe(1);
       expect((await h.app.alerts.lookup(env.admin, `performance:${serviceId}`))[0]?.status).toBe('resolved');
     },
