@@ -4,19 +4,19 @@
 // reads the checklist with marks instead of boxes.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, go, signIn, startConsole, type Console } from './browser-harness.js';
+import { browserUnavailable, consoleDialects, go, signIn, startConsole, type Console } from './browser-harness.js';
 
 const missing = browserUnavailable();
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`);
 
-describe.skipIf(missing !== null)('the incident checklist in Chromium', () => {
+describe.skipIf(missing !== null).each(consoleDialects())('the incident checklist in Chromium [%s]', (dialect) => {
   let vigil: Console;
   let viewerToken: string;
   let incident: { id: string; number: string };
   let total: number;
 
   beforeAll(async () => {
-    vigil = await startConsole();
+    vigil = await startConsole({}, dialect);
     await vigil.api('POST', '/api/v1/users', { handle: 'vic', name: 'Vic Viewer', email: 'vic@example.test' });
     viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'vic', role: 'viewer' })).token;
     incident = await vigil.api('POST', '/api/v1/incidents', { title: 'Search is slow', severity: 'P2' });

@@ -5,7 +5,7 @@
 // controls. Due times are relative to now, so the suite passes on any day.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, go, shot, signIn, startConsole, type Console } from './browser-harness.js';
+import { browserUnavailable, consoleDialects, go, shot, signIn, startConsole, type Console } from './browser-harness.js';
 
 const missing = browserUnavailable();
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`);
@@ -24,13 +24,13 @@ interface FollowUp {
   due_at: string;
 }
 
-describe.skipIf(missing !== null)('the Follow-ups screen in Chromium', () => {
+describe.skipIf(missing !== null).each(consoleDialects())('the Follow-ups screen in Chromium [%s]', (dialect) => {
   let vigil: Console;
   let viewerToken: string;
   let incident: string;
 
   beforeAll(async () => {
-    vigil = await startConsole();
+    vigil = await startConsole({}, dialect);
     await vigil.api('POST', '/api/v1/users', { handle: 'ana', name: 'Ana Lima', email: 'ana@example.test' });
     viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'ana', role: 'viewer' })).token;
     incident = (
@@ -60,7 +60,7 @@ describe.skipIf(missing !== null)('the Follow-ups screen in Chromium', () => {
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' && last) {
       console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(last.page, `failed-follow-ups-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+      await shot(last.page, `failed-follow-ups-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
     }
     last = undefined;
   });

@@ -1,5 +1,5 @@
-// The web console in a real browser: a real `vigil serve` (SQLite in a temp dir, a known admin
-// token) serving the built web/dist, and Debian's Chromium driven by playwright-core. Every page
+// The web console in a real browser: a real `vigil serve` (SQLite in a temp dir, or PostgreSQL in a
+// database made for it and dropped after; a known admin token) serving the built web/dist, and Debian's Chromium driven by playwright-core. Every page
 // records its console errors and failed requests so a test can assert there were none, and `shot`
 // saves a screenshot under test-results/ (git-ignored) for people to look at.
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,7 +28,18 @@ export function browserUnavailable(): string | null {
   return why;
 }
 
+export type ConsoleDialect = 'sqlite' | 'postgres';
+
+/**
+ * The dialects a console suite runs on: both, or SQLite alone (with one line saying so) where
+ * PostgreSQL does not answer outside CI — dialects.ts already fails a CI run in that case.
+ */
+export function consoleDialects(): ConsoleDialect[] {
+  return pgProblem ? ['sqlite'] : ['sqlite', 'postgres'];
+}
+
 export interface Console {
+  readonly dialect: ConsoleDialect;
   readonly url: string;
   readonly adminToken: string;
   readonly server: ServerProcess;
@@ -49,10 +61,32 @@ export interface WatchedPage {
   readonly problems: string[];
 }
 
-export async function startConsole(env: Record<string, string> = {}): Promise<Console> {
+export async function startConsole(
+  env: Record<string, string> = {},
+  dialect: ConsoleDialect = 'sqlite',
+): Promise<Console> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-browser-'));
   const adminToken = `browser_${randomBytes(24).toString('hex')}`;
-  const server = await startServer({ VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_TOKEN: adminToken, ...env });
+  let database: string | undefined;
+  if (dialect === 'postgres') {
+    database = `vigil_browser_${randomBytes(6).toString('hex')}`;
+    await pgAdmin(`CREATE DATABASE ${database}`);
+  }
+  const dropDatabase = async () => {
+    if (database) await pgAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  };
+  let server: ServerProcess;
+  try {
+    server = await startServer({
+      VIGIL_DATA_DIR: dataDir,
+      VIGIL_ADMIN_TOKEN: adminToken,
+      ...(database ? { VIGIL_DATABASE_URL: pgDatabaseUrl(database) } : {}),
+      ...env,
+    });
+  } catch (error) {
+    await dropDatabase();
+    throw error;
+  }
   let browser: Browser;
   try {
     browser = await chromium.launch({
@@ -62,6 +96,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
     });
   } catch (error) {
     await server.stop();
+    await dropDatabase();
     throw error;
   }
   const contexts: BrowserContext[] = [];
@@ -90,6 +125,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   };
 
   return {
+    dialect,
     url: server.url,
     adminToken,
     server,
@@ -121,6 +157,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
       await server.stop();
+      await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
