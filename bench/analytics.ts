@@ -5,11 +5,15 @@
 // transactions of 5,000 rows (going through the API would take hours and measures ingestion, not analytics).
 // Then, in process, the summary and the weekly time series of the whole year (the service calls the HTTP
 // routes make; the routes only add JSON presentation), --runs times each after 2 warm-up calls, for p50/p99.
+// Then the post-mortem prefill: --runs + 2 resolved P1 incidents with --prefill-entries timeline entries each
+// (10,000: mostly alerts added and notifications sent, 200 escalations, 1,000 notes of which 100 marked key,
+// severity and phase changes), and the time to create each one's post-mortem (POST …/postmortem's service call:
+// reading the key entries, writing the document, its sections and timeline, answering it in full).
 // SQLite in a temporary file, then PostgreSQL in a scratch database. Prints a table and rewrites the analytics
 // block of docs/benchmarks.md, with the load average, since the machine is shared.
 //
-// Options: --incidents N, --events N, --pages N, --runs N (20), --dialects sqlite,postgres, --no-docs, --keep (the
-// SQLite file stays, for looking at query plans).
+// Options: --incidents N, --events N, --pages N, --prefill-entries N, --runs N (20), --dialects sqlite,postgres,
+// --no-docs, --keep (the SQLite file stays, for looking at query plans).
 // PostgreSQL: the server at BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +32,7 @@ const EVENTS = numberOption('--events', 1_000_000);
 const PAGES = numberOption('--pages', 300_000);
 const FOLLOW_UPS = Math.round(INCIDENTS / 10);
 const RUNS = numberOption('--runs', 20);
+const PREFILL_ENTRIES = numberOption('--prefill-entries', 10_000);
 const DIALECTS = option('--dialects', 'sqlite,postgres').split(',');
 const COMMIT = commitLabel();
 const PG_SERVER =
@@ -226,11 +231,101 @@ async function time(fn: () => Promise<unknown>): Promise<{ p50: number; p99: num
   return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99) };
 }
 
+/**
+ * Writes `count` resolved P1 incidents with PREFILL_ENTRIES timeline entries each and returns their numbers.
+ * Of every 10,000 entries: created, acknowledged and resolved; 200 escalations; 10 severity and 10 phase
+ * changes; 1,000 notes, every tenth marked key; the rest alerts added and notifications sent.
+ */
+async function seedPrefill(database: Database, count: number): Promise<string[]> {
+  const db = database.db;
+  const numbers: string[] = [];
+  const start = TO.getTime() - 30 * 86_400_000;
+  for (let i = 0; i < count; i++) {
+    const id = `inc-pm-${i}`;
+    const created = start + i * 3_600_000;
+    const resolved = created + 50 * 60_000;
+    numbers.push(`INC-PM-${i}`);
+    await flush(
+      db,
+      'incidents',
+      [
+        {
+          id,
+          number: `INC-PM-${i}`,
+          title: `Long incident ${i}`,
+          description: null,
+          impact: 'Checkout for about 3,000 customers',
+          severity: 'P1',
+          status: 'resolved',
+          phase: 'resolution',
+          service_id: null,
+          created_at: iso(created),
+          updated_at: iso(resolved),
+          created_by: null,
+          ack_due_at: iso(created + 900_000),
+          acknowledged_at: iso(created + 60_000),
+          acknowledged_by: null,
+          resolved_at: iso(resolved),
+          resolved_by: null,
+          breach_recorded_at: null,
+          phase_started_at: iso(created),
+          phase_due_at: null,
+          group_key: null,
+          classified_by: null,
+        },
+      ],
+      true,
+    );
+    const rows: Rows<'incident_events'> = [];
+    const step = (resolved - created) / PREFILL_ENTRIES;
+    for (let n = 0; n < PREFILL_ENTRIES; n++) {
+      const kind =
+        n === 0
+          ? 'created'
+          : n === 1
+            ? 'acknowledged'
+            : n === PREFILL_ENTRIES - 1
+              ? 'resolved'
+              : n % 50 === 0
+                ? 'escalated'
+                : n % 1000 === 5
+                  ? 'severity_changed'
+                  : n % 1000 === 7
+                    ? 'phase_changed'
+                    : n % 10 === 3
+                      ? 'note'
+                      : n % 2
+                        ? 'alert_added'
+                        : 'notification_sent';
+      const data =
+        kind === 'note'
+          ? { text: `Observation ${n}`, ...(n % 100 === 3 && { key: true }) }
+          : kind === 'severity_changed'
+            ? { from: 'P2', to: 'P1' }
+            : kind === 'phase_changed'
+              ? { from: 'investigation', to: 'mitigation' }
+              : kind === 'escalated'
+                ? { level: 1 + (n % 3), paged: [{ handle: 'responder-1' }] }
+                : {};
+      rows.push({
+        ...{ id: `${id}-e${String(n).padStart(5, '0')}`, incident_id: id, at: iso(created + n * step) },
+        ...{ actor_type: 'system', actor_id: null, actor_name: 'bench', kind, data: JSON.stringify(data) },
+      });
+      await flush(db, 'incident_events', rows);
+    }
+    await flush(db, 'incident_events', rows, true);
+  }
+  if (database.dialect === 'postgres') await database.pgPool?.query('analyze');
+  else database.sqlite?.exec('analyze');
+  return numbers;
+}
+
 interface Result {
   dialect: string;
   seedSeconds: number;
   summary: { p50: number; p99: number };
   weekly: { p50: number; p99: number };
+  prefill: { p50: number; p99: number; entries: number };
   check: string;
   database: string;
 }
@@ -251,11 +346,23 @@ async function runOne(dialect: string): Promise<Result> {
     console.log(`${dialect}: seeded in ${seedSeconds.toFixed(1)} s; ${check}`);
     const summary = await time(() => app.analytics.summary(SYSTEM_ACTOR, query));
     const weekly = await time(() => app.analytics.timeseries(SYSTEM_ACTOR, { ...query, bucket: 'week' }));
+    const longOnes = await seedPrefill(database, RUNS + 2);
+    let entries = 0;
+    const prefillMs: number[] = [];
+    for (const [i, number] of longOnes.entries()) {
+      const t = performance.now();
+      const pm = await app.postmortems.create(SYSTEM_ACTOR, number);
+      if (i >= 2) prefillMs.push(performance.now() - t); // the first two warm up
+      entries = pm.timeline.length;
+    }
+    prefillMs.sort((a, b) => a - b);
+    console.log(`${dialect}: post-mortem prefill p50 ${prefillMs[Math.floor(prefillMs.length / 2)]?.toFixed(1)} ms`);
     return {
       dialect,
       seedSeconds,
       summary,
       weekly,
+      prefill: { p50: percentile(prefillMs, 0.5), p99: percentile(prefillMs, 0.99), entries },
       check,
       database: scratch?.version ?? 'SQLite (better-sqlite3 12, WAL, synchronous=FULL)',
     };
@@ -285,14 +392,19 @@ const body = [
     `${FOLLOW_UPS.toLocaleString('en')} follow-ups over ${FROM.toISOString().slice(0, 10)} – ` +
     `${TO.toISOString().slice(0, 10)}, written straight into the tables (db/insert-rows.ts); ` +
     `${RUNS} calls of each after 2 warm-up calls, in process (the service under GET /api/v1/analytics/*). ` +
-    `Target: < 1 s each. Databases: ${results.map((r) => `${r.dialect}: ${r.database}`).join('; ')}.`,
+    `Post-mortem prefill: ${RUNS} post-mortems created (after 2 warm-up ones), each for a resolved P1 with ` +
+    `${PREFILL_ENTRIES.toLocaleString('en')} timeline entries, in process (the service under POST …/postmortem). ` +
+    `Targets: < 1 s each for the year, < 200 ms for the prefill. ` +
+    `Databases: ${results.map((r) => `${r.dialect}: ${r.database}`).join('; ')}.`,
   '',
-  '| dialect | seeding | summary of the year p50 / p99 | weekly timeseries of the year p50 / p99 | figures |',
-  '|---|---|---|---|---|',
+  '| dialect | seeding | summary of the year p50 / p99 | weekly timeseries of the year p50 / p99 | ' +
+    'post-mortem prefill p50 / p99 (entries kept) | figures |',
+  '|---|---|---|---|---|---|',
   ...results.map(
     (r) =>
       `| ${r.dialect} | ${r.seedSeconds.toFixed(0)} s | ${ms(r.summary.p50)} / ${ms(r.summary.p99)} | ` +
-      `${ms(r.weekly.p50)} / ${ms(r.weekly.p99)} | ${r.check} |`,
+      `${ms(r.weekly.p50)} / ${ms(r.weekly.p99)} | ${ms(r.prefill.p50)} / ${ms(r.prefill.p99)} ` +
+      `(${r.prefill.entries}) | ${r.check} |`,
   ),
 ].join('\n');
 console.log(body);

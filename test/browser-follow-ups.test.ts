@@ -5,7 +5,15 @@
 // controls. Due times are relative to now, so the suite passes on any day.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, consoleDialects, go, shot, signIn, startConsole, type Console } from './browser-harness.js';
+import {
+  browserUnavailable,
+  consoleDialects,
+  go,
+  shot,
+  signIn,
+  startConsole,
+  type Console,
+} from './browser-harness.js';
 
 const missing = browserUnavailable();
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`);
@@ -60,7 +68,10 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Follow-ups screen
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' && last) {
       console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(last.page, `failed-follow-ups-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+      await shot(
+        last.page,
+        `failed-follow-ups-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
+      ).catch(() => {});
     }
     last = undefined;
   });

@@ -1,7 +1,8 @@
 // The web console in a real browser: a real `vigil serve` (SQLite in a temp dir, or PostgreSQL in a
-// database made for it and dropped after; a known admin token) serving the built web/dist, and Debian's Chromium driven by playwright-core. Every page
-// records its console errors and failed requests so a test can assert there were none, and `shot`
-// saves a screenshot under test-results/ (git-ignored) for people to look at.
+// database made for it and dropped after; a known admin token) serving the built web/dist, and
+// Debian's Chromium driven by playwright-core. Every page records its console errors and failed
+// requests so a test can assert there were none, and `shot` saves a screenshot under test-results/
+// (git-ignored) for people to look at.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

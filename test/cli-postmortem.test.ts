@@ -1,6 +1,7 @@
 // `vigil postmortem …` run in-process (as main.ts runs them) against a real HTTP server on loopback, on both
-// dialects: show (human, --json, --md, --pdf FILE), meeting (with the window's warning), review and publish,
-// share and --revoke; and one-line failures with a non-zero exit that change nothing.
+// dialects: show (human, --json, --md, --pdf FILE), meeting (with the window's warning), review and publish, share
+// and --revoke; a note marked key with `vigil incident note --key` on its timeline; and one-line failures with a
+// non-zero exit that change nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,8 @@ describeEachDialect('vigil postmortem CLI', (env) => {
       body: { title: 'Payments down', severity: 'P1', impact: 'All card payments' },
     });
     incident = (res.json() as { number: string }).number;
+    expectSuccess(await vigil('incident', 'note', incident, 'Card', 'network', 'timeouts', 'in', 'logs'));
+    expectSuccess(await vigil('incident', 'note', incident, '--key', 'Switched', 'to', 'the', 'backup', 'acquirer'));
     clock.advance(30 * 60_000);
     resolvedAt = clock.now();
     await h.call('POST', `/api/v1/incidents/${incident}/resolve`, { as: cli.VIGIL_TOKEN, body: {} });
@@ -50,6 +53,9 @@ describeEachDialect('vigil postmortem CLI', (env) => {
     expect(human).toContain('## Impact (v1)\n- **Users affected:** All card payments');
     expect(human).toMatch(/TIMELINE\nAT\s+WHAT/);
     expect(human).toContain('Triggered: Payments down (P1)');
+    // `vigil incident note --key` marks the moment the post-mortem keeps; the plain note stays out.
+    expect(human).toMatch(/Note by \S+: Switched to the backup acquirer/);
+    expect(human).not.toContain('Card network timeouts');
 
     const md = expectSuccess(await vigil('postmortem', 'show', incident, '--md'));
     expect(md).toMatch(new RegExp(`^# Post-mortem: ${incident} Payments down\\n`));

@@ -1,9 +1,9 @@
 // Post-mortems end to end on both dialects, on a fake clock: created by a P1 resolve (not a P2's), prefilled
-// (impact, the key timeline entries, owner, attendees, the incident's follow-ups linked), section edits with
-// their versions (a stale one refused, two at once: one wins), the meeting window's warning and the
-// postmortem.meeting_scheduled event, the state machine, Markdown and PDF export, the share link and its
-// revocation, the owner's reminders at 24 h and 72 h sent once each by two instances, the resolution
-// template's post-mortem meeting value, and every bad input refused with nothing changed.
+// (impact, the key timeline entries incl. a note marked key, owner, attendees, the incident's follow-ups linked),
+// section edits with their versions (a stale one refused, two at once: one wins), the meeting window's warning and
+// the postmortem.meeting_scheduled event, the state machine, Markdown and PDF export, the share link and its
+// revocation, the owner's reminders at 24 h and 72 h sent once each by two instances, the resolution template's
+// post-mortem meeting value, and every bad input refused with nothing changed.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
@@ -115,6 +115,7 @@ describeEachDialect('post-mortems', (env) => {
     await json('POST', `/api/v1/incidents/${main.id}/acknowledge`, {}, commander); // and becomes commander
     later(MINUTE);
     await json('POST', `/api/v1/incidents/${main.id}/notes`, { text: 'Rolled back 4.2.1' }, noter);
+    await json('POST', `/api/v1/incidents/${main.id}/notes`, { text: 'Replica promoted', key: true }, noter);
     const followUp = await json(
       'POST',
       '/api/v1/follow-ups',
@@ -177,6 +178,8 @@ describeEachDialect('post-mortems', (env) => {
       ['severity_changed', 'Severity P2 → P1: revenue impact', true],
       ['phase_changed', 'Phase detection → investigation', true],
       ['acknowledged', `Acknowledged by ${commander.handle}`, true],
+      // The key note, and not the plain one before it.
+      ['note', `Note by ${noter.handle}: Replica promoted`, true],
       ['resolved', `Resolved by ${admin.handle}`, true],
     ]);
     expect(pm.action_items.map((f) => [f.id, f.postmortem_id])).toEqual([[followUp.id, pm.id]]);
@@ -258,6 +261,7 @@ describeEachDialect('post-mortems', (env) => {
       ['severity_changed', true, null],
       ['phase_changed', false, null],
       ['acknowledged', true, null],
+      ['note', true, null],
       ['resolved', true, null],
     ]);
     expectError(await patch('evt-none', { included: false }), 404, 'postmortem.entry_not_found');

@@ -527,10 +527,11 @@ export function createIncidentsService(deps: IncidentsDeps) {
       });
     },
 
-    addNote(actor: Actor, ref: string, text: string): Promise<Incident> {
+    /** A note on the timeline; a `key` note is a moment the post-mortem's timeline is prefilled with. */
+    addNote(actor: Actor, ref: string, text: string, key = false): Promise<Incident> {
       return change(actor, ref, async (trx, incident, now) => {
         await saveIncident(trx, { ...incident, updatedAt: now });
-        await record(trx, incident, actor, 'note', { text }, now);
+        await record(trx, incident, actor, 'note', { text, ...(key && { key: true }) }, now);
       });
     },
 

@@ -106,8 +106,8 @@ export function reminderWanted(
 
 /**
  * The incident timeline kinds a post-mortem's timeline is prefilled with: triggered, acknowledged,
- * escalations, severity and phase changes, reopening, resolved. (Notes carry no "key" flag in the
- * incident model, and mitigation actions do not exist yet, so neither is among them.)
+ * escalations, severity and phase changes, reopening, resolved, and notes — of which only those marked
+ * key (`isKeyEntry`). Mitigation actions do not exist yet, so they are not among them.
  */
 export const KEY_KINDS = [
   'created',
@@ -118,7 +118,13 @@ export const KEY_KINDS = [
   'phase_changed',
   'reopened',
   'resolved',
+  'note',
 ] as const;
+
+/** Whether an entry of one of KEY_KINDS belongs in the post-mortem: every one, but notes only when marked key. */
+export function isKeyEntry(e: { kind: string; data: Record<string, unknown> }): boolean {
+  return e.kind !== 'note' || e.data.key === true;
+}
 
 /** One incident timeline entry, as the prefill reads it. */
 export interface SourceEntry {
@@ -154,6 +160,8 @@ export function summarize(e: SourceEntry): string {
       return `Reopened by ${e.actorName}${d.reason ? `: ${str(d.reason)}` : ''}`;
     case 'resolved':
       return `Resolved by ${e.actorName}${d.note ? `: ${str(d.note)}` : ''}`;
+    case 'note':
+      return `Note by ${e.actorName}: ${str(d.text)}`;
     default:
       return e.kind;
   }

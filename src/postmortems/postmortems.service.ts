@@ -24,6 +24,7 @@ import {
   impactText,
   isSectionKey,
   KEY_KINDS,
+  isKeyEntry,
   meetingWarnings,
   reminderTimes,
   reminderWanted,
@@ -152,7 +153,7 @@ export function createPostmortemsService(deps: PostmortemsDeps) {
     const candidate = defaultOwner(incident);
     const owner = candidate ? await users.find(candidate, trx) : undefined;
     const serviceName = incident.serviceId ? (await services.load(incident.serviceId, trx)).name : null;
-    const entries = await entriesOfKinds(trx, incident.id, KEY_KINDS);
+    const entries = (await entriesOfKinds(trx, incident.id, KEY_KINDS)).filter(isKeyEntry);
     const pm: Postmortem = {
       id: newId('pm', now),
       incidentId: incident.id,

@@ -177,8 +177,14 @@ export function incidentCommands(): Command {
     incident,
     'note',
     'add a note to the timeline',
-    (c) => c.argument('<text...>', 'the note'),
-    (_r, [words]) => ({ tail: '/notes', body: { text: (words as string[]).join(' ') } }),
+    (c) =>
+      c
+        .argument('<text...>', 'the note')
+        .option('--key', "a key moment: the post-mortem's timeline is prefilled with it"),
+    (_r, [words, o]) => ({
+      tail: '/notes',
+      body: { text: (words as string[]).join(' '), ...((o as { key?: boolean }).key && { key: true }) },
+    }),
   );
   action(
     incident,

@@ -124,13 +124,15 @@ export function incidentRoutes(server: FastifyInstance, app: App): void {
     {
       schema: {
         tags,
-        summary: 'Add a note to the timeline',
+        summary: 'Add a note to the timeline (key: a moment the post-mortem timeline is prefilled with)',
         params: idParams,
-        body: z.strictObject({ text: text(10_000) }),
+        body: z.strictObject({ text: text(10_000), key: z.boolean().optional() }),
       },
     },
     async (request, reply) =>
-      reply.status(201).send(view(await app.incidents.addNote(request.actor, request.params.id, request.body.text))),
+      reply
+        .status(201)
+        .send(view(await app.incidents.addNote(request.actor, request.params.id, request.body.text, request.body.key))),
   );
 
   r.post(

@@ -73,7 +73,7 @@ export type IncidentAction =
   | { do: 'resolve' }
   | { do: 'reopen' }
   | { do: 'escalate' }
-  | { do: 'note'; text: string }
+  | { do: 'note'; text: string; key?: boolean }
   | { do: 'phase'; phase: Phase }
   | { do: 'severity'; severity: Severity; reason?: string }
   | { do: 'role'; role: ResponseRole; user: string | null };
@@ -86,7 +86,7 @@ export function perform(ref: string, action: IncidentAction): Promise<IncidentDe
     case 'escalate':
       return api('POST', `${base(ref)}/${action.do}`, {});
     case 'note':
-      return api('POST', `${base(ref)}/notes`, { text: action.text });
+      return api('POST', `${base(ref)}/notes`, { text: action.text, ...(action.key && { key: true }) });
     case 'phase':
       return api('POST', `${base(ref)}/phase`, { phase: action.phase });
     case 'severity':

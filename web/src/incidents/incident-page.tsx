@@ -216,7 +216,9 @@ export function IncidentPage({ session }: { session: Session }) {
       />
       <section className="panel incident-timeline" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
-        {canAct && <NoteBox box={noteBox} busy={act.isPending} add={(text) => act.mutateAsync({ do: 'note', text })} />}
+        {canAct && (
+          <NoteBox box={noteBox} busy={act.isPending} add={(text, key) => act.mutateAsync({ do: 'note', text, key })} />
+        )}
         <Timeline incidentRef={ref} queryKey={queryKey} now={now} phase={i.phase} resolved={i.status === 'resolved'} />
       </section>
       <Alerts incidentRef={ref} queryKey={queryKey} now={now} />
@@ -231,14 +233,18 @@ function NoteBox({
 }: {
   box: RefObject<HTMLTextAreaElement | null>;
   busy: boolean;
-  add: (text: string) => Promise<unknown>;
+  add: (text: string, key: boolean) => Promise<unknown>;
 }) {
   const [text, setText] = useState('');
+  const [key, setKey] = useState(false);
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (!text.trim() || busy) return;
-    add(text.trim()).then(
-      () => setText(''),
+    add(text.trim(), key).then(
+      () => {
+        setText('');
+        setKey(false);
+      },
       () => undefined, // the page shows the error; the text stays for another try
     );
   };
@@ -259,9 +265,15 @@ function NoteBox({
         maxLength={10_000}
         placeholder="What you found or did (Ctrl+Enter adds it)"
       />
-      <Button type="submit" size="sm" isDisabled={busy || !text.trim()}>
-        Add note
-      </Button>
+      <span className="note-send">
+        <label className="note-key">
+          <input type="checkbox" checked={key} onChange={(e) => setKey(e.target.checked)} /> Key moment
+          <span className="ui-muted"> (goes into the post-mortem&apos;s timeline)</span>
+        </label>
+        <Button type="submit" size="sm" isDisabled={busy || !text.trim()}>
+          Add note
+        </Button>
+      </span>
     </form>
   );
 }

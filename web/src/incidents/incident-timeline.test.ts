@@ -281,6 +281,11 @@ group('describe', () => {
       label: 'Note',
       quote: 'line 1\nline 2',
     });
+    // A note marked key (it goes into the post-mortem's timeline) says so.
+    expect(describe(entry('note', { text: 'Replica promoted', key: true }))).toMatchObject({
+      label: 'Key note',
+      quote: 'Replica promoted',
+    });
     expect(
       describe(entry('resolved', { duration_ms: 1000, previous_phase: 'detection', note: 'all alerts resolved' }))
         .quote,

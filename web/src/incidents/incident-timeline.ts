@@ -216,7 +216,7 @@ const KINDS: Record<string, (d: Data) => Described> = {
     lines: compact([str(d.phase) && `back to ${str(d.phase)}`]),
     ...(str(d.reason) && { quote: str(d.reason) as string }),
   }),
-  note: (d) => ({ label: 'Note', tone: 'plain', lines: [], quote: str(d.text) ?? '' }),
+  note: (d) => ({ label: d.key === true ? 'Key note' : 'Note', tone: 'plain', lines: [], quote: str(d.text) ?? '' }),
   severity_changed: (d) => ({
     label: `Severity changed from ${sev(d.from)} to ${sev(d.to)}`,
     tone: 'info',
