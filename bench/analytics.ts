@@ -68,6 +68,43 @@ async function flush<T extends keyof Schema & string>(db: Db, table: T, rows: Ro
 }
 
 /** Writes the history; returns seconds taken. */
+/** An incident row as the service would have written it: triggered, maybe acknowledged, maybe resolved. */
+function incidentRow(i: {
+  id: string;
+  number: string;
+  severity: string;
+  serviceId: string | null;
+  created: number;
+  acked?: number | null;
+  resolved: number | null;
+}): Schema['incidents'] {
+  const { created, acked = null, resolved } = i;
+  return {
+    id: i.id,
+    number: i.number,
+    title: `Incident ${i.number}`,
+    description: null,
+    impact: null,
+    severity: i.severity,
+    status: resolved ? 'resolved' : acked ? 'acknowledged' : 'triggered',
+    phase: resolved ? 'resolution' : 'investigation',
+    service_id: i.serviceId,
+    created_at: iso(created),
+    updated_at: iso(resolved ?? acked ?? created),
+    created_by: null,
+    ack_due_at: iso(created + 900_000),
+    acknowledged_at: acked ? iso(acked) : null,
+    acknowledged_by: null,
+    resolved_at: resolved ? iso(resolved) : null,
+    resolved_by: null,
+    breach_recorded_at: null,
+    phase_started_at: iso(created),
+    phase_due_at: null,
+    group_key: null,
+    classified_by: null,
+  };
+}
+
 async function seed(database: Database): Promise<number> {
   const started = performance.now();
   const clock = new FakeClock(FROM);
@@ -114,30 +151,9 @@ async function seed(database: Database): Promise<number> {
     const acked = rnd() < 0.9 ? created + Math.floor(rnd() * rnd() * 3_600_000) + 1000 : null;
     const resolved = rnd() < 0.85 ? (acked ?? created) + Math.floor(rnd() * 6 * 3_600_000) + 1000 : null;
     const severity = pick(SEVERITY);
-    incidents.push({
-      id,
-      number: `INC-BENCH-${i}`,
-      title: `Incident ${i}`,
-      description: null,
-      impact: null,
-      severity,
-      status: resolved ? 'resolved' : acked ? 'acknowledged' : 'triggered',
-      phase: resolved ? 'resolution' : 'investigation',
-      service_id: pick(services),
-      created_at: iso(created),
-      updated_at: iso(resolved ?? acked ?? created),
-      created_by: null,
-      ack_due_at: iso(created + 900_000),
-      acknowledged_at: acked ? iso(acked) : null,
-      acknowledged_by: null,
-      resolved_at: resolved ? iso(resolved) : null,
-      resolved_by: null,
-      breach_recorded_at: null,
-      phase_started_at: iso(created),
-      phase_due_at: null,
-      group_key: null,
-      classified_by: null,
-    });
+    incidents.push(
+      incidentRow({ id, number: `INC-BENCH-${i}`, severity, serviceId: pick(services), created, acked, resolved }),
+    );
     const kinds = ['created', ...(acked ? ['acknowledged'] : []), ...(resolved ? ['resolved'] : [])];
     const at = (k: string) =>
       k === 'created' ? created : k === 'acknowledged' ? (acked as number) : (resolved as number);
@@ -245,37 +261,8 @@ async function seedPrefill(database: Database, count: number): Promise<string[]>
     const created = start + i * 3_600_000;
     const resolved = created + 50 * 60_000;
     numbers.push(`INC-PM-${i}`);
-    await flush(
-      db,
-      'incidents',
-      [
-        {
-          id,
-          number: `INC-PM-${i}`,
-          title: `Long incident ${i}`,
-          description: null,
-          impact: 'Checkout for about 3,000 customers',
-          severity: 'P1',
-          status: 'resolved',
-          phase: 'resolution',
-          service_id: null,
-          created_at: iso(created),
-          updated_at: iso(resolved),
-          created_by: null,
-          ack_due_at: iso(created + 900_000),
-          acknowledged_at: iso(created + 60_000),
-          acknowledged_by: null,
-          resolved_at: iso(resolved),
-          resolved_by: null,
-          breach_recorded_at: null,
-          phase_started_at: iso(created),
-          phase_due_at: null,
-          group_key: null,
-          classified_by: null,
-        },
-      ],
-      true,
-    );
+    const row = incidentRow({ id, number: `INC-PM-${i}`, severity: 'P1', serviceId: null, created, resolved });
+    await flush(db, 'incidents', [{ ...row, acknowledged_at: iso(created + 60_000) }], true);
     const rows: Rows<'incident_events'> = [];
     const step = (resolved - created) / PREFILL_ENTRIES;
     for (let n = 0; n < PREFILL_ENTRIES; n++) {

@@ -31,12 +31,12 @@ export function epochSeconds<DB>(db: Kysely<DB>, at: Expr): RawBuilder<number> {
 }
 
 /**
- * The weekday (0 = Sunday … 6 = Saturday) and hour (0–23) of instant `at` shifted by `offsetMinutes`
- * (an integer expression): local wall-clock time where that offset is in force. Plain arithmetic on the
- * seconds since 1970 (a Thursday), which is cheaper than formatting a date on every row.
+ * The weekday (0 = Sunday … 6 = Saturday) and hour (0–23) of `localSeconds`, seconds since 1970 of a
+ * local wall-clock time (an instant's epochSeconds plus its UTC offset). Plain arithmetic from 1970-01-01
+ * (a Thursday), which is cheaper than formatting a date on every row.
  */
-export function weekdayAndHour<DB>(db: Kysely<DB>, at: Expr, offsetMinutes: Expr): { weekday: Expr; hour: Expr } {
-  const local = sql`(${epochSeconds(db, at)} + 60 * ${offsetMinutes})`;
+export function weekdayAndHour(localSeconds: Expr): { weekday: Expr; hour: Expr } {
+  const local = sql`(${localSeconds})`;
   return {
     weekday: sql`((cast(floor(${local} / 86400) as integer) + 4) % 7)`,
     hour: sql`(cast(floor(${local} / 3600) as integer) % 24)`,

@@ -23,6 +23,7 @@ import * as followUps from './020-follow-ups.js';
 import * as runbooks from './021-runbooks.js';
 import * as postmortems from './022-postmortems.js';
 import * as analyticsIndexes from './023-analytics-indexes.js';
+import * as interruptionsIndex from './024-interruptions-index.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '021-runbooks': runbooks,
   '022-postmortems': postmortems,
   '023-analytics-indexes': analyticsIndexes,
+  '024-interruptions-index': interruptionsIndex,
 };
