@@ -1,6 +1,7 @@
 // Follow-ups (table follow_ups), one row each, and their reminders (follow_up_reminders): one row per kind
 // and owner-local day, pending until the sweep claims it (→ sent) or it is no longer wanted (→ cancelled).
 import type { Db } from '../db/database.js';
+import { claimReminderRow, dueReminderRows, nextReminderDue, type ReminderSettlement } from '../db/reminder-rows.js';
 import type { FollowUpRemindersTable, FollowUpsTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type {
@@ -193,31 +194,12 @@ export async function cancelPendingReminders(db: Db, followUpId: string, now: Da
 
 /** Pending reminders due by `now`, oldest due first. */
 export async function dueReminders(db: Db, now: Date, limit: number): Promise<FollowUpReminder[]> {
-  const rows = await db
-    .selectFrom('follow_up_reminders')
-    .selectAll()
-    .where('state', '=', 'pending')
-    .where('due_at', '<=', now.toISOString())
-    .orderBy('due_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toReminder);
+  return (await dueReminderRows(db, 'follow_up_reminders', now, limit)).map(toReminder);
 }
 
-/**
- * Settles one pending reminder by a conditional update (pending → `state`). On PostgreSQL a second
- * instance's update of the same row waits for the first transaction, then finds it no longer pending, so
- * each reminder is settled once; the claim rolls back with the outbox rows written for it.
- */
-export async function settlePending(db: Db, id: string, state: 'sent' | 'cancelled', now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('follow_up_reminders')
-    .set({ state, settled_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Settles one pending reminder once (db/reminder-rows.ts claimReminderRow). */
+export function settlePending(db: Db, id: string, state: ReminderSettlement, now: Date): Promise<boolean> {
+  return claimReminderRow(db, 'follow_up_reminders', id, state, now);
 }
 
 /** A follow-up's reminders, by due time. */
@@ -233,11 +215,6 @@ export async function remindersOf(db: Db, followUpId: string): Promise<FollowUpR
 }
 
 /** The earliest pending due time (null: none), for waking the engine early. */
-export async function nextReminderAt(db: Db): Promise<Date | null> {
-  const row = await db
-    .selectFrom('follow_up_reminders')
-    .select((eb) => eb.fn.min('due_at').as('due'))
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return row?.due ? new Date(row.due) : null;
+export function nextReminderAt(db: Db): Promise<Date | null> {
+  return nextReminderDue(db, 'follow_up_reminders');
 }

@@ -1,6 +1,7 @@
 // Due reminders of the GDPR module (table gdpr_reminders): one row per subject and kind, pending until
 // the sweep claims it (→ sent) or its subject no longer needs it (→ cancelled).
 import type { Db } from '../db/database.js';
+import { claimReminderRow, type ReminderSettlement } from '../db/reminder-rows.js';
 import type { GdprRemindersTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -100,19 +101,9 @@ export async function findDue(db: Db, subjectTypes: readonly string[], now: Date
   return rows.map(toReminder);
 }
 
-/**
- * Claims one due reminder by a conditional update (pending → `state`). On PostgreSQL a second instance's
- * update of the same row waits for the first transaction and then finds it no longer pending, so each
- * reminder is claimed once; the claim rolls back with the work done for it.
- */
-export async function claimReminder(db: Db, id: string, state: ReminderState, now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('gdpr_reminders')
-    .set({ state, settled_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Claims one due reminder once (db/reminder-rows.ts claimReminderRow). */
+export function claimReminder(db: Db, id: string, state: ReminderSettlement, now: Date): Promise<boolean> {
+  return claimReminderRow(db, 'gdpr_reminders', id, state, now);
 }
 
 /** Sets a claimed reminder's final state (a claim whose subject needed nothing becomes cancelled). */

@@ -3,6 +3,7 @@
 // reminders (postmortem_reminders, one per kind). Also the reads of other features' tables the prefill and
 // the defaults need (the incident's key entries, its responders), and the linking of its follow-ups.
 import type { Db } from '../db/database.js';
+import { claimReminderRow, dueReminderRows, nextReminderDue, type ReminderSettlement } from '../db/reminder-rows.js';
 import type { PostmortemRemindersTable, PostmortemsTable, PostmortemTimelineTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { PostmortemState, ReminderKind, SectionKey, SourceEntry } from './postmortem.js';
@@ -387,38 +388,15 @@ export async function planReminders(
 
 /** Pending reminders due by `now`, oldest due first. */
 export async function dueReminders(db: Db, now: Date, limit: number): Promise<PostmortemReminder[]> {
-  const rows = await db
-    .selectFrom('postmortem_reminders')
-    .selectAll()
-    .where('state', '=', 'pending')
-    .where('due_at', '<=', now.toISOString())
-    .orderBy('due_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toReminder);
+  return (await dueReminderRows(db, 'postmortem_reminders', now, limit)).map(toReminder);
 }
 
-/**
- * Settles one pending reminder (pending → `state`) by a conditional update, so of two instances claiming it
- * one succeeds; the claim commits or rolls back with the outbox rows written for it.
- */
-export async function settleReminder(db: Db, id: string, state: 'sent' | 'cancelled', now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('postmortem_reminders')
-    .set({ state, settled_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Settles one pending reminder once (db/reminder-rows.ts claimReminderRow). */
+export function settleReminder(db: Db, id: string, state: ReminderSettlement, now: Date): Promise<boolean> {
+  return claimReminderRow(db, 'postmortem_reminders', id, state, now);
 }
 
 /** The earliest pending due time (null: none), for waking the engine early. */
-export async function nextReminderAt(db: Db): Promise<Date | null> {
-  const row = await db
-    .selectFrom('postmortem_reminders')
-    .select((eb) => eb.fn.min('due_at').as('due'))
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return row?.due ? new Date(row.due) : null;
+export function nextReminderAt(db: Db): Promise<Date | null> {
+  return nextReminderDue(db, 'postmortem_reminders');
 }
