@@ -25,6 +25,7 @@ if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: 
 const HOUR = 3_600_000;
 
 interface Postmortem {
+  id: string;
   state: string;
   meeting_at: string | null;
   warnings: string[];
@@ -147,6 +148,7 @@ describe.skipIf(missing !== null).each(consoleDialects())('the post-mortem page 
       .getByText(/Someone else saved this section \(version 3\) while you edited; your text is kept/)
       .waitFor();
     expect(await summary.getByLabel('Summary (Markdown)').inputValue()).toBe(SUMMARY);
+    await shot(page, `postmortem-conflict-${dialect}`);
     await conflict.getByText('Their version (3)').click();
     await conflict.getByText('Theirs: a config push').waitFor();
     expect(section(await read(p1), 'summary')).toMatchObject({ text: 'Theirs: a config push', version: 3 });
@@ -184,6 +186,21 @@ describe.skipIf(missing !== null).each(consoleDialects())('the post-mortem page 
       included: true,
       annotation: 'Rolled back the config push',
     });
+
+    // A follow-up out of the review, linked to the post-mortem, listed among its action items.
+    const form = page.getByRole('form', { name: 'Add a follow-up' });
+    await form.getByLabel('What to do').fill('Alert on replica lag');
+    const year = new Date().getFullYear() + 1;
+    await form.getByRole('group', { name: 'Due' }).getByRole('spinbutton').first().focus();
+    await page.keyboard.type(`1231${year}1000`);
+    await form.getByRole('button', { name: 'Add follow-up' }).click();
+    await page.getByText('Follow-up added: Alert on replica lag').first().waitFor();
+    await page.getByRole('region', { name: 'Follow-ups of the incident' }).getByText('Alert on replica lag').waitFor();
+    const items = await vigil.api<{ data: Array<{ title: string; postmortem_id: string | null }> }>(
+      'GET',
+      `/api/v1/follow-ups?incident_id=${p1}`,
+    );
+    expect(items.data).toMatchObject([{ title: 'Alert on replica lag', postmortem_id: (await read(p1)).id }]);
 
     // Review, then publish, which asks first and says it is final.
     await page.getByRole('button', { name: 'Send for review' }).click();
@@ -256,6 +273,7 @@ describe.skipIf(missing !== null).each(consoleDialects())('the post-mortem page 
     await page.getByRole('link', { name: `← ${p3}` }).click();
     await page.getByRole('link', { name: 'Post-mortem', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Start post-mortem' }).count()).toBe(0);
+    await shot(page, `postmortem-incident-link-${dialect}`);
     expect(problems).toEqual([]);
   });
 });

@@ -68,13 +68,15 @@ export function ActionItems({ pm, canAdd, me }: { pm: Postmortem; canAdd: boolea
     <>
       <section className="ui-panel pm-actions" aria-labelledby="pm-actions-title">
         <header>
-          <h2 id="pm-actions-title">Action items{rows ? ` · ${count(rows.length, 'follow-up')}` : ''}</h2>
+          <h2 id="pm-actions-title">
+            Follow-ups {rows && <span className="ui-muted ui-small">{count(rows.length, 'follow-up')}</span>}
+          </h2>
           <Link to="/follow-ups">Open the Follow-ups screen</Link>
         </header>
         <Problem error={items.error} />
         {rows ? (
           <DataTable
-            label="Action items"
+            label="Follow-ups of the incident"
             columns={columns}
             rows={rows}
             rowKey={(f) => f.id}
