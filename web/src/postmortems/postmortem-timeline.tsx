@@ -68,7 +68,7 @@ function Entry({
     <li className={entry.included ? undefined : 'pm-left-out'}>
       <div className="pm-entry-line">
         {editable ? (
-          <label className="check">
+          <label className="pm-include">
             <input
               type="checkbox"
               checked={clicked ?? entry.included}
