@@ -12,6 +12,9 @@ import { Incidents } from './incidents/incidents-screen.tsx';
 import { SignIn } from './sign-in-screen.tsx';
 
 const IncidentPage = lazy(() => import('./incidents/incident-page.tsx').then((m) => ({ default: m.IncidentPage })));
+const PostmortemPage = lazy(() =>
+  import('./postmortems/postmortem-page.tsx').then((m) => ({ default: m.PostmortemPage })),
+);
 const OnCall = lazy(() => import('./oncall/oncall-screen.tsx').then((m) => ({ default: m.OnCall })));
 const Services = lazy(() => import('./services/services-screen.tsx').then((m) => ({ default: m.Services })));
 const FollowUps = lazy(() => import('./follow-ups/follow-ups-screen.tsx').then((m) => ({ default: m.FollowUps })));
@@ -91,6 +94,7 @@ export function App() {
             <Route path="/" element={<Navigate to="/incidents" replace />} />
             <Route path="/incidents" element={<Incidents role={me.role} />} />
             <Route path="/incidents/:ref" element={<IncidentPage session={me} />} />
+            <Route path="/incidents/:ref/postmortem" element={<PostmortemPage session={me} />} />
             <Route path="/oncall" element={<OnCall session={me} />} />
             <Route path="/services/*" element={<Services session={me} />} />
             <Route path="/follow-ups" element={<FollowUps session={me} />} />

@@ -26,6 +26,7 @@ export function Header({
   serviceName,
   stopped,
   updateDueAt,
+  postmortem,
 }: {
   incident: IncidentDetail;
   now: number;
@@ -36,6 +37,8 @@ export function Header({
   /** Why the escalation stopped, when it did. */
   stopped: string | null;
   updateDueAt: string | null;
+  /** The post-mortem's link (or its start), last among the facts. */
+  postmortem?: ReactNode;
 }) {
   const commander = i.roles.incident_commander;
   const deadline = nextDeadline(i, updateDueAt, now);
@@ -88,6 +91,7 @@ export function Header({
             <span className="ui-muted">Nothing due</span>
           )}
         </Prop>
+        {postmortem}
       </div>
 
       <Why severity={i.severity} rule={i.classified_by} />

@@ -31,6 +31,7 @@ import { useLiveIncident } from './incident-live.ts';
 import { Actions, ChangeDialog, type Pending } from './incident-page-actions.tsx';
 import { Alerts } from './incident-page-alerts.tsx';
 import { IncidentChecklist } from './incident-checklist.tsx';
+import { PostmortemLink } from './incident-postmortem-link.tsx';
 import { BreachBanner, PersonalDataDialog } from './incident-personal-data.tsx';
 import { canEscalate } from './incident-page-clocks.ts';
 import { Header } from './incident-page-header.tsx';
@@ -164,6 +165,9 @@ export function IncidentPage({ session }: { session: Session }) {
         serviceName={serviceName}
         stopped={stopped}
         updateDueAt={schedule.data?.next_update_at ?? null}
+        postmortem={
+          <PostmortemLink incidentRef={ref} queryKey={queryKey} resolved={i.status === 'resolved'} canAct={canAct} />
+        }
       />
       {handlesBreaches && <BreachBanner incidentId={i.id} />}
       {canAct && (
