@@ -79,7 +79,7 @@ export function RunbookEditor({
   }
 
   return (
-    <section className="ui-panel" aria-labelledby="runbook-editor-title">
+    <section className="ui-panel runbook-editor" aria-labelledby="runbook-editor-title">
       <h2 id="runbook-editor-title">{title}</h2>
       {copyOf && (
         <p className="ui-small ui-muted">Starts from the steps of “{copyOf.name}”; assign it below, then create it.</p>
