@@ -155,6 +155,9 @@ describe.skipIf(missing !== null).each(consoleDialects())('Settings → Runbooks
     await edit.getByRole('button', { name: 'Edit “Check the card processor status”' }).click();
     await edit.getByLabel('Step text').fill('Check the card processor’s status page');
     await edit.getByRole('button', { name: /^Done editing/ }).click();
+    // The keyboard comes back to the step: on its Edit button, then (after the move) on the move still possible.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await expect.poll(focused).toBe('Edit “Check the card processor’s status page”');
     expect(
       await edit.getByRole('button', { name: 'Move “Check the card processor’s status page” down' }).isDisabled(),
     ).toBe(true);
@@ -162,6 +165,7 @@ describe.skipIf(missing !== null).each(consoleDialects())('Settings → Runbooks
     await expect
       .poll(() => texts(page, PHASE1))
       .toEqual(['Check the card processor’s status page', 'Page the payments on-call']);
+    await expect.poll(focused).toBe('Move “Check the card processor’s status page” down');
     await edit.getByText('Unsaved changes').waitFor();
     await edit.getByRole('button', { name: 'Save runbook' }).click();
     await expect

@@ -3,7 +3,7 @@
 // (POST for a new runbook, PATCH for one that exists). A refusal shows the server's message beside the Save
 // button, names the steps it points at, and leaves the draft as it was.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, type Runbook, type RunbookEvent } from '../shared/api.ts';
 import { Problem } from '../shared/form-kit.tsx';
@@ -24,7 +24,7 @@ import {
   stepsNamedIn,
   type RunbookDraft,
 } from './runbook-draft.ts';
-import { StepFields, StepRow } from './runbook-step.tsx';
+import { StepFields, StepRow, type StepFocus } from './runbook-step.tsx';
 import { RUNBOOKS, runbookPath } from './runbooks-api.ts';
 
 export function RunbookEditor({
@@ -42,9 +42,13 @@ export function RunbookEditor({
 }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [initial] = useState(() => (runbook ? draftOf(runbook) : draftOf(copyOf, true)));
+  // What the server holds, to tell unsaved changes; a save moves it. A refetch (another admin's change)
+  // does not reset the form: what is typed here stays until it is saved or discarded.
+  const [initial, setInitial] = useState(() => (runbook ? draftOf(runbook) : draftOf(copyOf, true)));
   const [draft, setDraft] = useState<RunbookDraft>(initial);
   const [editing, setEditing] = useState<number | null>(null);
+  const [focus, setFocus] = useState<{ key: number; button: StepFocus } | null>(null);
+  const focused = useCallback(() => setFocus(null), []);
   const isDefault = runbook?.default ?? false;
 
   const save = useMutation({
@@ -52,7 +56,8 @@ export function RunbookEditor({
       runbook
         ? api<Runbook>('PATCH', `/api/v1/runbooks/${id(runbook.id)}`, bodyOf(sent, isDefault))
         : api<Runbook>('POST', '/api/v1/runbooks', bodyOf(sent, false)),
-    onSuccess: (saved) => {
+    onSuccess: (saved, sent) => {
+      setInitial(sent);
       queryClient.setQueryData([...RUNBOOKS, 'one', saved.id], saved);
       void queryClient.invalidateQueries({ queryKey: [...RUNBOOKS, 'list'] });
       toast(`Runbook “${saved.name}” ${runbook ? 'saved' : 'created'}`);
@@ -166,7 +171,10 @@ export function RunbookEditor({
                           place={i + 1}
                           events={events}
                           onChange={(patch) => setSteps(changeStep(steps, step.key, patch))}
-                          onDone={() => setEditing(null)}
+                          onDone={() => {
+                            setEditing(null);
+                            setFocus({ key: step.key, button: 'edit' });
+                          }}
                           onRemove={() => setSteps(removeStep(steps, step.key))}
                         />
                       ) : (
@@ -176,7 +184,12 @@ export function RunbookEditor({
                           events={events}
                           canUp={canMove(steps, step.key, 'up')}
                           canDown={canMove(steps, step.key, 'down')}
-                          onMove={(direction) => setSteps(moveStep(steps, step.key, direction))}
+                          focus={focus?.key === step.key ? focus.button : undefined}
+                          onFocused={focused}
+                          onMove={(direction) => {
+                            setSteps(moveStep(steps, step.key, direction));
+                            setFocus({ key: step.key, button: direction });
+                          }}
                           onEdit={() => setEditing(step.key)}
                           onRemove={() => setSteps(removeStep(steps, step.key))}
                         />

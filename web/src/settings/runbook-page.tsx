@@ -57,12 +57,7 @@ export function RunbookPage({ session }: { session: Session }) {
           <>
             <RunbookHeader runbook={loaded} isAdmin={isAdmin} serviceName={services.name} />
             {isAdmin ? (
-              <RunbookEditor
-                key={`${loaded.id}-${loaded.updated_at}`}
-                runbook={loaded}
-                events={eventList}
-                services={services}
-              />
+              <RunbookEditor key={loaded.id} runbook={loaded} events={eventList} services={services} />
             ) : (
               <>
                 <AdminsOnly>Only admins change, assign or delete runbooks.</AdminsOnly>

@@ -1,6 +1,7 @@
 // One step of a runbook: what it says in the list (its text, link, seed function call and the event that
 // completes it), the buttons an admin moves, edits and removes it with, and its fields while edited.
 import { ChevronDown, ChevronUp } from 'lucide-react';
+import { useEffect, useRef } from 'react';
 import type { RunbookEvent } from '../shared/api.ts';
 import { Button, IconButton, Select } from '../ui/index.ts';
 import { PHASE_LABEL, PHASES, type DraftStep } from './runbook-draft.ts';
@@ -51,13 +52,21 @@ export function StepSummary({
 export const stepName = (step: DraftStep, place: number): string =>
   step.text.trim() ? `“${step.text.trim()}”` : `step ${place} of ${PHASE_LABEL[step.phase]}`;
 
-/** An admin's step in the list: the summary with Move up, Move down, Edit and Remove. */
+/** Which of a step's buttons takes the focus back after it moved or its fields folded. */
+export type StepFocus = 'up' | 'down' | 'edit';
+
+/**
+ * An admin's step in the list: the summary with Move up, Move down, Edit and Remove. `focus` puts the keyboard
+ * back on a button after a move (the row changes place) or after its fields fold; `onFocused` then clears it.
+ */
 export function StepRow({
   step,
   place,
   events,
   canUp,
   canDown,
+  focus,
+  onFocused,
   onMove,
   onEdit,
   onRemove,
@@ -67,13 +76,25 @@ export function StepRow({
   events: readonly RunbookEvent[];
   canUp: boolean;
   canDown: boolean;
+  focus?: StepFocus;
+  onFocused: () => void;
   onMove: (direction: 'up' | 'down') => void;
   onEdit: () => void;
   onRemove: () => void;
 }) {
   const name = stepName(step, place);
+  const row = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focus) return;
+    // The row's buttons in order: up, down, edit, remove. At the phase's edge a move button is disabled: the
+    // other one, else Edit, takes the focus.
+    const [up, down, edit] = Array.from(row.current?.querySelectorAll('button') ?? []);
+    const wanted = focus === 'edit' ? [edit] : focus === 'up' ? [up, down, edit] : [down, up, edit];
+    wanted.find((b) => b && !b.disabled)?.focus();
+    onFocused();
+  }, [focus, onFocused]);
   return (
-    <div className="runbook-step">
+    <div className="runbook-step" ref={row}>
       <StepSummary
         text={step.text}
         link={step.link}
