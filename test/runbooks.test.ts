@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
+import * as views from '../src/http/views/index.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 import { receiver } from './receiver.js';
@@ -118,6 +119,35 @@ describeEachDialect('runbooks and checklists', (env) => {
     ]);
     expect((await json('GET', '/api/v1/runbooks/rb_seed', undefined, viewer)).name).toBe('Our runbook');
     expectError(await h.call('DELETE', '/api/v1/runbooks/rb_seed', { as: admin }), 409, 'runbook.conflict');
+  });
+
+  it('lists the events a step may complete itself on, each with a sentence, to any role; all are taken', async () => {
+    const events = (await json('GET', '/api/v1/runbooks/events', undefined, viewer)) as unknown as {
+      data: Array<{ event: string; description: string }>;
+      next_cursor: null;
+    };
+    expect(events.next_cursor).toBeNull();
+    for (const e of events.data) expect(views.RunbookEvent.parse(e)).toEqual(e);
+    expect(events.data.map((e) => e.event)).toEqual([
+      'incident.acknowledged',
+      'incident.phase:investigation',
+      'incident.phase:mitigation',
+      'incident.phase:resolution',
+      'incident.resolved',
+      'notification.resolution_delivered',
+      'monitoring.enhanced_window_ended',
+      'postmortem.meeting_scheduled',
+    ]);
+    expect(events.data[0]?.description).toBe('the incident is acknowledged');
+    expect(events.data.find((e) => e.event === 'incident.phase:mitigation')?.description).toContain('mitigation');
+    // What the console offers is what the server takes: a runbook waiting for every listed event is stored.
+    const all = await json('POST', '/api/v1/runbooks', {
+      name: unique('every event'),
+      steps: events.data.map((e) => step('post_mortem', `Wait for ${e.event}`, e.event)),
+    });
+    expect((all.steps as Step[]).map((s) => s.auto_complete_on)).toEqual(events.data.map((e) => e.event));
+    await json('DELETE', `/api/v1/runbooks/${all.id}`);
+    expectError(await h.call('GET', '/api/v1/runbooks/events'), 401, 'auth.unauthorized');
   });
 
   it('assigns runbooks by service and severity, the most specific first, else the default', async () => {

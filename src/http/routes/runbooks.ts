@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import {
+  AUTO_EVENTS,
   AUTO_EVENT_NAMES,
   RUNBOOK_PHASES,
   type ChecklistStep,
@@ -148,6 +149,23 @@ export function runbookRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/runbooks',
     { schema: { tags, summary: 'Runbooks, newest first (any role)', querystring: pageQuery } },
     async (request) => page(await app.checklists.list(request.actor, request.query), runbookView),
+  );
+
+  r.get(
+    '/api/v1/runbooks/events',
+    {
+      schema: {
+        tags,
+        summary: "The events a step's auto_complete_on may name, each with when it happens (any role)",
+      },
+    },
+    async () => ({
+      data: Object.entries(AUTO_EVENTS).map(([event, described]): z.input<typeof views.RunbookEvent> => ({
+        event,
+        description: described,
+      })),
+      next_cursor: null,
+    }),
   );
 
   r.get(

@@ -15,6 +15,13 @@ export const RunbookStep = z.object({
   auto_complete_on: z.string().nullable().describe('The event that completes the step by itself, if any.'),
 });
 
+export const RunbookEvent = z
+  .object({
+    event: z.string(),
+    description: z.string().describe('When it happens, as a sentence: "the incident is acknowledged".'),
+  })
+  .describe("An event a runbook step may complete itself on (GET /api/v1/runbooks/events): a step's auto_complete_on.");
+
 export const Runbook = z
   .object({
     id: z.string(),

@@ -5,6 +5,8 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import type { Session } from '../shared/api.ts';
 import { GdprSettingsTab } from './gdpr-settings.tsx';
 import { PoliciesTab } from './policies.tsx';
+import { RunbookPage } from './runbook-page.tsx';
+import { RunbooksTab } from './runbooks.tsx';
 import { SchedulesTab } from './schedules.tsx';
 import { StakeholdersTab } from './stakeholders.tsx';
 import { TemplatesTab } from './templates.tsx';
@@ -18,6 +20,7 @@ const TABS = [
   ['tokens', 'API tokens'],
   ['stakeholders', 'Stakeholders'],
   ['templates', 'Templates'],
+  ['runbooks', 'Runbooks'],
   ['escalation', 'Escalation'],
   ['schedules', 'Schedules'],
   ['gdpr', 'GDPR'],
@@ -46,6 +49,8 @@ export function Settings({ session }: { session: Session }) {
         <Route path="tokens" element={<TokensTab session={session} />} />
         <Route path="stakeholders" element={<StakeholdersTab session={session} />} />
         <Route path="templates" element={<TemplatesTab session={session} />} />
+        <Route path="runbooks" element={<RunbooksTab session={session} />} />
+        <Route path="runbooks/:runbookId" element={<RunbookPage session={session} />} />
         <Route path="escalation" element={<PoliciesTab session={session} />} />
         <Route path="schedules" element={<SchedulesTab session={session} />} />
         <Route path="gdpr" element={<GdprSettingsTab session={session} />} />

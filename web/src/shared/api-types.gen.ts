@@ -1032,6 +1032,13 @@ export interface Runbook {
   updated_at: string;
 }
 
+/** An event a runbook step may complete itself on (GET /api/v1/runbooks/events): a step's auto_complete_on. */
+export interface RunbookEvent {
+  event: string;
+  /** When it happens, as a sentence: "the incident is acknowledged". */
+  description: string;
+}
+
 export interface RunbookStep {
   phase: 'detection' | 'investigation' | 'mitigation' | 'resolution' | 'post_resolution' | 'post_mortem';
   text: string;
