@@ -1,15 +1,9 @@
 // Runbook checklists in words, pure: the phases' headings, what each self-completing event is called, and a
 // step's "done" line. Used by the incident page's checklist panel and its timeline entries.
 import type { ChecklistStep } from '../shared/api.ts';
+import { RUNBOOK_PHASE_LABEL } from '../shared/runbook-phases.ts';
 
-export const CHECKLIST_PHASE_LABEL: Record<ChecklistStep['phase'], string> = {
-  detection: 'Phase 1 · Detection and initial response',
-  investigation: 'Phase 2 · Investigation and diagnosis',
-  mitigation: 'Phase 3 · Mitigation',
-  resolution: 'Phase 4 · Resolution',
-  post_resolution: 'After the resolve (0–24 h)',
-  post_mortem: 'Post-mortem (24–72 h)',
-};
+export const CHECKLIST_PHASE_LABEL: Record<ChecklistStep['phase'], string> = RUNBOOK_PHASE_LABEL;
 
 const EVENT_LABEL: Record<string, string> = {
   'incident.acknowledged': 'the incident was acknowledged',

@@ -1,20 +1,14 @@
 // A runbook in the editor, pure: the draft the form holds (steps kept grouped in phase order, each with a key
 // of its own for React), the rules for adding, changing, removing and moving a step within its phase, the
 // body sent to the server, and the runbook in words — what it applies to, and which step a refusal names.
-import type { Runbook, RunbookStep, Severity } from '../shared/api.ts';
+import type { Runbook, Severity } from '../shared/api.ts';
+import { RUNBOOK_PHASE_LABEL, RUNBOOK_PHASES, type RunbookPhase } from '../shared/runbook-phases.ts';
 
-export type Phase = RunbookStep['phase'];
+export type Phase = RunbookPhase;
 
 /** The phases in the order a runbook keeps them, with the headings the incident page's checklist uses. */
-export const PHASE_LABEL: Record<Phase, string> = {
-  detection: 'Phase 1 · Detection and initial response',
-  investigation: 'Phase 2 · Investigation and diagnosis',
-  mitigation: 'Phase 3 · Mitigation',
-  resolution: 'Phase 4 · Resolution',
-  post_resolution: 'After the resolve (0–24 h)',
-  post_mortem: 'Post-mortem (24–72 h)',
-};
-export const PHASES = Object.keys(PHASE_LABEL) as Phase[];
+export const PHASE_LABEL = RUNBOOK_PHASE_LABEL;
+export const PHASES = RUNBOOK_PHASES;
 
 export interface DraftStep {
   /** Stable while the step is edited and moved; never sent. */
