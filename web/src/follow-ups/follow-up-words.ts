@@ -1,36 +1,9 @@
 // Follow-ups in words, pure: the labels of their kinds, priorities and states, how their due time reads
 // against now, the order the page lists them in, and the query string of the page's filters.
 import type { FollowUp } from '../shared/api.ts';
-import type { Tone } from '../ui/badge.tsx';
 import { ago } from '../ui/words.ts';
 
-export const KIND_LABEL: Record<FollowUp['kind'], string> = {
-  technical: 'Technical',
-  process: 'Process',
-  monitoring: 'Monitoring',
-  training: 'Training',
-};
-
-export const PRIORITY_LABEL: Record<FollowUp['priority'], string> = {
-  urgent: 'Urgent',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-};
-
-export const PRIORITY_TONE: Record<FollowUp['priority'], Tone> = {
-  urgent: 'danger',
-  high: 'warning',
-  medium: 'neutral',
-  low: 'neutral',
-};
-
-export const STATUS_LABEL: Record<FollowUp['status'], string> = {
-  outstanding: 'Outstanding',
-  completed: 'Done',
-  not_doing: 'Not doing',
-  deleted: 'Deleted',
-};
+export { KIND_LABEL, PRIORITY_LABEL, PRIORITY_TONE, STATUS_LABEL } from '../shared/follow-up-labels.ts';
 
 /** "due in 3 days", "overdue by 2 hr.", "done 5 min. ago", "not doing": the due column's words at `now`. */
 export function dueText(f: Pick<FollowUp, 'status' | 'due_at' | 'completed_at' | 'overdue'>, now: number): string {

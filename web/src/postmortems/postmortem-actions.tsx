@@ -22,20 +22,11 @@ import {
   toast,
   type Column,
 } from '../ui/index.ts';
+import { KIND_LABEL, STATUS_LABEL } from '../shared/follow-up-labels.ts';
 import { listFollowUps } from './postmortem-api.ts';
 
-const STATUS: Record<FollowUp['status'], string> = {
-  outstanding: 'Outstanding',
-  completed: 'Done',
-  not_doing: 'Not doing',
-  deleted: 'Deleted',
-};
-const KINDS: ReadonlyArray<{ id: FollowUp['kind']; label: string }> = [
-  { id: 'technical', label: 'Technical' },
-  { id: 'process', label: 'Process' },
-  { id: 'monitoring', label: 'Monitoring' },
-  { id: 'training', label: 'Training' },
-];
+const STATUS = STATUS_LABEL;
+const KINDS = (Object.keys(KIND_LABEL) as Array<FollowUp['kind']>).map((id) => ({ id, label: KIND_LABEL[id] }));
 
 export function ActionItems({ pm, canAdd, me }: { pm: Postmortem; canAdd: boolean; me: string }) {
   const now = useNow(60_000);
