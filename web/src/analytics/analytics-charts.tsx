@@ -19,12 +19,22 @@ const HOURS = [
   ['sleep_hours', 'Sleep hours', '--sev-p0'],
 ] as const;
 
-/** Seconds since the epoch of the middle of each bucket (the API clips the first and the last to the range). */
-const middles = (buckets: readonly Bucket[]) => buckets.map((b) => (Date.parse(b.start) + Date.parse(b.end)) / 2000);
+/** Bar heights, with no bar at all (not a flat stroke on the axis) where there is nothing. */
+const barHeights = (values: readonly number[]) => values.map((v) => (v === 0 ? null : v));
 
-/** A time axis over the buckets, in UTC, with half a bucket of room at either end for the bars. */
-function timeScale(buckets: readonly Bucket[], bucket: 'day' | 'week'): Pick<ChartOptions, 'scales' | 'tzDate'> {
-  const half = (bucket === 'day' ? 86_400 : 7 * 86_400) / 2;
+const BUCKET_S = { day: 86_400, week: 7 * 86_400 } as const;
+
+/**
+ * Where each bucket stands on the time axis: its start (a UTC midnight, or a Monday's), so a day's bar stands
+ * on that day's tick. Only the first bucket can start off a boundary (the API cuts it to the range), so it
+ * stands where its whole day or week would have started.
+ */
+const positions = (buckets: readonly Bucket[], bucket: 'day' | 'week') =>
+  buckets.map((b, i) => (i === 0 ? Date.parse(b.end) / 1000 - BUCKET_S[bucket] : Date.parse(b.start) / 1000));
+
+/** A time axis in UTC, with half a bucket of room at either end for the bars. */
+function timeScale(bucket: 'day' | 'week'): Pick<ChartOptions, 'scales' | 'tzDate'> {
+  const half = BUCKET_S[bucket] / 2;
   return {
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: {
@@ -42,7 +52,7 @@ export function IncidentsChart({ series }: { series: AnalyticsTimeseries }) {
   const { buckets, bucket } = series;
   const options = useCallback(
     (paint: Paint): ChartOptions => ({
-      ...timeScale(buckets, bucket),
+      ...timeScale(bucket),
       axes: [{}, { size: 40, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) }],
       // Drawn tallest first: P3 is the running total, each next series is covered by the one after it.
       series: [
@@ -64,8 +74,8 @@ export function IncidentsChart({ series }: { series: AnalyticsTimeseries }) {
   );
   const data = useMemo(() => {
     const stacked = stack(SEVERITIES.map((s) => buckets.map((b) => b.incidents.by_severity[s])));
-    return [middles(buckets), ...stacked.reverse()] as uPlot.AlignedData;
-  }, [buckets]);
+    return [positions(buckets, bucket), ...stacked.reverse().map(barHeights)] as uPlot.AlignedData;
+  }, [buckets, bucket]);
   const totals = buckets.map((b) => b.incidents.total);
   const all = totals.reduce((a, b) => a + b, 0);
   const top = peak(totals);
@@ -120,7 +130,7 @@ export function ResponseTimesChart({ series, summary }: { series: AnalyticsTimes
   const { label, size } = durationUnit(largest);
   const options = useCallback(
     (paint: Paint): ChartOptions => ({
-      ...timeScale(buckets, bucket),
+      ...timeScale(bucket),
       axes: [{}, { size: 56 }],
       series: [
         { label: bucket === 'day' ? 'Day' : 'Week' },
@@ -142,10 +152,10 @@ export function ResponseTimesChart({ series, summary }: { series: AnalyticsTimes
   const data = useMemo(
     () =>
       [
-        middles(buckets),
+        positions(buckets, bucket),
         ...TIMES.map(([f, p]) => buckets.map((b) => (b[f][p] === null ? null : b[f][p] / size))),
       ] as uPlot.AlignedData,
-    [buckets, size],
+    [buckets, bucket, size],
   );
   const text =
     `Over the whole range: MTTA p50 ${durationWords(summary.mtta.p50_s)}, p95 ${durationWords(summary.mtta.p95_s)} ` +
@@ -212,7 +222,7 @@ export function InterruptionsChart({ responders }: { responders: readonly Analyt
   );
   const data = useMemo(() => {
     const stacked = stack(HOURS.map(([key]) => responders.map((r) => r[key])));
-    return [responders.map((_r, i) => i), ...stacked.reverse()] as uPlot.AlignedData;
+    return [responders.map((_r, i) => i), ...stacked.reverse().map(barHeights)] as uPlot.AlignedData;
   }, [responders]);
   const sum = (key: (typeof HOURS)[number][0]) => responders.reduce((a, r) => a + r[key], 0);
   const first = responders[0];

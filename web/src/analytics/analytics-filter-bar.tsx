@@ -1,10 +1,11 @@
 // The Analytics page's filters: quick ranges, the days picked or typed in a date-range field, the service,
-// the team and the severities. Typed days reach the page (and the server) once typing pauses, so a year
-// typed digit by digit is not asked for four times.
+// the team and the severities, and under them the server's refusal of them. Typed days reach the page (and
+// the server) once typing pauses, so a year typed digit by digit is not asked for four times.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { getServices } from '../shared/service-api.ts';
 import { useTeams } from '../shared/resources.ts';
+import { Problem } from '../shared/ui-kit.tsx';
 import { Button, DateRangeField, Select } from '../ui/index.ts';
 import {
   DEFAULT_FILTERS,
@@ -23,10 +24,13 @@ export function FilterBar({
   filters,
   timeZone,
   onChange,
+  problem,
 }: {
   filters: Filters;
   timeZone: string;
   onChange: (next: Filters) => void;
+  /** The server's refusal of these filters (a range over 400 days, an unknown service), shown under them. */
+  problem: Error | null;
 }) {
   const services = useQuery({ queryKey: ['services', 'list'], queryFn: getServices, staleTime: 60_000 });
   const teams = useTeams();
@@ -121,6 +125,7 @@ export function FilterBar({
           </Button>
         )}
       </div>
+      <Problem error={problem} />
     </div>
   );
 }

@@ -7,7 +7,6 @@ import { getLocalTimeZone } from '@internationalized/date';
 import { FileDown, Inbox } from 'lucide-react';
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { Problem } from '../shared/ui-kit.tsx';
 import { absolute, ButtonLink, count, Details, EmptyState, Skeleton } from '../ui/index.ts';
 import { csvLinks, useSummary, useTimeseries } from './analytics-api.ts';
 import { IncidentsChart, InterruptionsChart, ResponseTimesChart } from './analytics-charts.tsx';
@@ -45,16 +44,13 @@ export function Analytics() {
           How we respond: each figure with its definition, for the days and filters chosen.
         </span>
       </div>
-      <FilterBar filters={filters} timeZone={timeZone} onChange={setFilters} />
-      <div className="an-status" aria-live="polite">
-        <Problem error={refused} />
-        {!refused && (
-          <p className="an-range" data-testid="analytics-range">
-            {daysWords(days)} · {count(dayCount(days), 'day')}, charted by {bucketFor(days)}
-            {summary.data && <> · figures of {absolute(summary.data.generated_at)}</>}
-          </p>
-        )}
-      </div>
+      <FilterBar filters={filters} timeZone={timeZone} onChange={setFilters} problem={refused} />
+      {!refused && (
+        <p className="an-range" data-testid="analytics-range">
+          {daysWords(days)} · {count(dayCount(days), 'day')}, charted by {bucketFor(days)}
+          {summary.data && <> · figures of {absolute(summary.data.generated_at)}</>}
+        </p>
+      )}
       <div className="an-export" role="group" aria-label="Export as CSV">
         {refused ? null : (
           <>
