@@ -1,10 +1,14 @@
 // The Analytics page in Chromium over incidents made through the API (two acknowledged and resolved, of
-// different severities and services, one left open): the incident count, MTTA and MTTR in words with the
-// API's definitions as the cards' descriptions, a canvas for each chart with its figures as text, the
+// different severities and services, one left open; the service's on-call responder texted through a
+// Twilio-compatible gateway on loopback, so there is an interruption): the incident count, MTTA and MTTR in
+// words with the API's definitions as the cards' descriptions, a canvas for each chart with its figures as
+// text, the interruptions per responder, the
 // filters in the URL (a reload keeps them), days typed into the range picker with nothing in them (the
 // empty state) and over 400 days (the server's 400 beside the filters), both CSV files with the current
 // filters, axe with no serious finding, and pictures in light and dark. Times are relative to now.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,8 +28,34 @@ if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits (up to 20 s) for `done`; expect.poll only works inside a test, and this runs before them. */
+async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (const end = Date.now() + 20_000; Date.now() < end; await sleep(200)) if (await done()) return;
+  throw new Error(`waited 20 s, still not so: ${what}`);
+}
+
+/** A Twilio-compatible SMS gateway on loopback that takes every message and counts them. */
+async function smsGateway(): Promise<{ url: string; texts: () => number; close: () => Promise<void> }> {
+  let texts = 0;
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      if (request.url?.endsWith('/Messages.json')) texts += 1;
+      response.writeHead(201, { 'content-type': 'application/json' }).end('{"sid":"SM1","status":"queued"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://AC123:sekret@127.0.0.1:${port}`,
+    texts: () => texts,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 interface Summary {
   incidents: { total: number; definition: string };
+  interruptions: { total: number };
   mtta: { n: number; mean_s: number | null; definition: string };
   mttr: { n: number; mean_s: number | null; definition: string };
 }
@@ -35,11 +65,28 @@ const unexpected = (problems: string[]) => problems.filter((p) => !/status of 40
 
 describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in Chromium [%s]', (dialect) => {
   let vigil: Console;
+  let gateway: Awaited<ReturnType<typeof smsGateway>>;
   let checkout: { id: string };
 
   beforeAll(async () => {
-    vigil = await startConsole({}, dialect);
-    checkout = await vigil.api('POST', '/api/v1/services', { name: 'checkout-api' });
+    gateway = await smsGateway();
+    vigil = await startConsole(
+      { VIGIL_TWILIO_URL: gateway.url, VIGIL_TWILIO_FROM: '+15550000000', VIGIL_OUTBOUND_ALLOW: '127.0.0.1/32' },
+      dialect,
+    );
+    // Checkout's incidents page Ana at once, by SMS.
+    const ana = await vigil.api<{ id: string }>('POST', '/api/v1/users', {
+      handle: 'ana',
+      name: 'Ana Lima',
+      email: 'ana@example.test',
+      timezone: 'Europe/Lisbon',
+    });
+    await vigil.api('POST', `/api/v1/users/${ana.id}/contact-methods`, { kind: 'sms', address: '+15551230001' });
+    const policy = await vigil.api<{ id: string }>('POST', '/api/v1/escalation-policies', {
+      name: 'Checkout on-call',
+      levels: [{ delay_seconds: 0, targets: [{ type: 'user', id: ana.id }] }],
+    });
+    checkout = await vigil.api('POST', '/api/v1/services', { name: 'checkout-api', escalation_policy_id: policy.id });
     const open = (title: string, severity: string, service?: string) =>
       vigil.api<{ id: string }>('POST', '/api/v1/incidents', {
         title,
@@ -49,8 +96,13 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
     const failover = await open('Orders DB failover', 'P1', checkout.id);
     const search = await open('Search latency above 2 s', 'P2');
     await open('Slow admin reports', 'P3');
-    // A second or more between the steps, so MTTA and MTTR read as whole seconds.
+    // A second or more between the steps, so MTTA and MTTR read as whole seconds; Ana's text went out first.
     await sleep(1_100);
+    await until('the gateway has the text', () => gateway.texts() === 1);
+    await until(
+      'the summary counts it',
+      async () => (await vigil.api<Summary>('GET', '/api/v1/analytics/summary')).interruptions.total === 1,
+    );
     await vigil.api('POST', `/api/v1/incidents/${failover.id}/acknowledge`, {});
     await vigil.api('POST', `/api/v1/incidents/${search.id}/acknowledge`, {});
     await sleep(1_100);
@@ -68,7 +120,10 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
     }
     last = undefined;
   });
-  afterAll(async () => vigil?.close());
+  afterAll(async () => {
+    await vigil?.close();
+    await gateway?.close();
+  });
 
   async function open(path: string, colorScheme: 'light' | 'dark' = 'light') {
     const context = await vigil.browser.newContext({
@@ -149,7 +204,7 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
 
     // The charts: a canvas each, and their figures as text (a summary and a table).
     const charts = page.getByRole('figure');
-    await expect.poll(() => charts.count()).toBe(2);
+    await expect.poll(() => charts.count()).toBe(3);
     for (const chart of await charts.all()) expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     // 30 days of the browser's zone: 30 UTC days, or 31 cut ones where the zone is not UTC.
     const days = page.getByRole('table', { name: 'Incidents per day by severity' }).locator('tbody tr');
@@ -160,12 +215,17 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
       .getByText(`3 incidents in ${rows} days`, { exact: false })
       .waitFor();
     await page.getByRole('figure', { name: /Time to acknowledge and to resolve per day/ }).waitFor();
-    // No page went out by SMS or voice: the interruptions say so, with their definition.
-    await page.getByText('No page reached anyone by sms or voice in this range.').waitFor();
-    await page
-      .getByRole('region', { name: 'Interruptions per responder' })
-      .getByText(/^Definition: page messages/)
-      .waitFor();
+    // Ana's text: one interruption in her own hours, in the chart's table and the visible one, with the definition.
+    const interruptions = page.getByRole('region', { name: 'Interruptions per responder', exact: true });
+    await interruptions.getByText(/^Definition: page messages/).waitFor();
+    await interruptions.getByRole('figure', { name: /Interruptions per responder by their hours/ }).waitFor();
+    const row = page.getByRole('region', { name: 'Interruptions by responder and hours' }).locator('tbody tr');
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 2)).toEqual(['Ana Lima @ana', 'Europe/Lisbon']);
+    expect(cells.slice(2, 5).map(Number).sort()).toEqual([0, 0, 1]);
+    expect(cells[5]).toBe('1');
+    expect(await value(page, 'Interruptions')).toBe('1');
 
     // Both files with the current filters: the summary's rows and the series' columns.
     const summary = await csv(page, 'Summary as CSV');
@@ -240,7 +300,7 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
   it('reads well in dark, passes axe and has no sideways scroll', async () => {
     const { page, problems } = await open('/analytics', 'dark');
     await expect.poll(() => value(page, 'Incidents')).toBe('3');
-    await expect.poll(() => page.getByRole('figure').count()).toBe(2);
+    await expect.poll(() => page.getByRole('figure').count()).toBe(3);
     expect(await axeSerious(page)).toEqual([]);
     expect(await pageWidth(page)).toBeLessThanOrEqual(1440);
     await shot(page, `analytics-${dialect}-dark`);

@@ -24,6 +24,9 @@ const barHeights = (values: readonly number[]) => values.map((v) => (v === 0 ? n
 
 const BUCKET_S = { day: 86_400, week: 7 * 86_400 } as const;
 
+/** Steps of a count axis: whole numbers only (there is no half an incident). */
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+
 /**
  * Where each bucket stands on the time axis: its start (a UTC midnight, or a Monday's), so a day's bar stands
  * on that day's tick. Only the first bucket can start off a boundary (the API cuts it to the range), so it
@@ -31,6 +34,11 @@ const BUCKET_S = { day: 86_400, week: 7 * 86_400 } as const;
  */
 const positions = (buckets: readonly Bucket[], bucket: 'day' | 'week') =>
   buckets.map((b, i) => (i === 0 ? Date.parse(b.end) / 1000 - BUCKET_S[bucket] : Date.parse(b.start) / 1000));
+
+/** A category chart's scales and axes with whole numbers up the side. */
+function withCountAxis({ scales, axes }: ReturnType<typeof categoryAxes>): ReturnType<typeof categoryAxes> {
+  return { scales, axes: [axes?.[0] ?? {}, { size: 48, incrs: COUNT_STEPS }] };
+}
 
 /** A time axis in UTC, with half a bucket of room at either end for the bars. */
 function timeScale(bucket: 'day' | 'week'): Pick<ChartOptions, 'scales' | 'tzDate'> {
@@ -53,7 +61,7 @@ export function IncidentsChart({ series }: { series: AnalyticsTimeseries }) {
   const options = useCallback(
     (paint: Paint): ChartOptions => ({
       ...timeScale(bucket),
-      axes: [{}, { size: 40, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) }],
+      axes: [{}, { size: 48, incrs: COUNT_STEPS }],
       // Drawn tallest first: P3 is the running total, each next series is covered by the one after it.
       series: [
         { label: bucket === 'day' ? 'Day' : 'Week' },
@@ -202,7 +210,7 @@ export function InterruptionsChart({ responders }: { responders: readonly Analyt
   const names = useMemo(() => responders.map((r) => `@${r.handle}`), [responders]);
   const options = useCallback(
     (paint: Paint): ChartOptions => ({
-      ...categoryAxes(names),
+      ...withCountAxis(categoryAxes(names)),
       series: [
         { label: 'Responder', value: (_u, v) => names[v] ?? '—' },
         ...[...HOURS].reverse().map(([key, name, token]) => ({

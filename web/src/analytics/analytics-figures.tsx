@@ -206,7 +206,7 @@ export function Interruptions({ figure, chart }: { figure: AnalyticsSummary['int
       <h2 id={`${id}-title`}>Interruptions per responder</h2>
       {figure.by_responder.length > 0 && chart}
       <DataTable
-        label="Interruptions per responder"
+        label="Interruptions by responder and hours"
         columns={RESPONDER_COLUMNS}
         rows={figure.by_responder}
         rowKey={(r) => r.user_id}
