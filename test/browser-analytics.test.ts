@@ -125,10 +125,10 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
     await gateway?.close();
   });
 
-  async function open(path: string, colorScheme: 'light' | 'dark' = 'light') {
+  async function open(path: string, colorScheme: 'light' | 'dark' = 'light', width = 1440) {
     const context = await vigil.browser.newContext({
       baseURL: vigil.url,
-      viewport: { width: 1440, height: 900 },
+      viewport: { width, height: 900 },
       colorScheme,
       acceptDownloads: true,
     });
@@ -307,15 +307,34 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Analytics page in
     expect(problems).toEqual([]);
   });
 
-  it('shows the range field on /design, accessible', async () => {
+  it('shows the range field on /design: typed or picked in its calendar, accessible', async () => {
     const { page, problems } = await open('/design');
     const days = page.getByRole('group', { name: 'Days', exact: true });
+    const segments = () => days.getByRole('spinbutton').allTextContents();
     await days.waitFor();
-    expect(await days.getByRole('spinbutton').count()).toBe(6);
+    expect(await segments()).toEqual(['11', '1', '2026', '11', '30', '2026']);
     await page.getByRole('button', { name: 'Pick days from a calendar' }).click();
-    await page.getByRole('dialog', { name: 'Days: calendar' }).waitFor();
+    const calendar = page.getByRole('dialog', { name: 'Days: calendar' });
+    await calendar.waitFor();
     expect(await axeSerious(page)).toEqual([]);
-    await page.keyboard.press('Escape');
+    // The first click picks the first day, the second the last; the popover closes on it.
+    await calendar.getByRole('button', { name: /November 10, 2026/ }).click();
+    await calendar.getByRole('button', { name: /November 20, 2026/ }).click();
+    await expect.poll(() => calendar.count()).toBe(0);
+    expect(await segments()).toEqual(['11', '10', '2026', '11', '20', '2026']);
     expect(problems).toEqual([]);
+  });
+
+  it('fits a 360 px phone: the page and the range field without sideways scroll, axe clean', async () => {
+    for (const path of ['/analytics', '/design']) {
+      const { page, problems, context } = await open(path, 'light', 360);
+      await page.getByRole('group', { name: 'Days', exact: true }).waitFor();
+      if (path === '/analytics') await expect.poll(() => value(page, 'Incidents')).toBe('3');
+      expect(await pageWidth(page), path).toBeLessThanOrEqual(360);
+      expect(await axeSerious(page), path).toEqual([]);
+      if (path === '/analytics') await shot(page, `analytics-${dialect}-360`);
+      expect(problems).toEqual([]);
+      await context.close();
+    }
   });
 });

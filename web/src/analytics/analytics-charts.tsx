@@ -95,31 +95,33 @@ export function IncidentsChart({ series }: { series: AnalyticsTimeseries }) {
         `${bucket === 'day' ? 'on' : 'in the'} ${bucketWords(buckets[top]?.start ?? '', bucket)}.`;
   return (
     <Chart title={`Incidents per ${unit} by severity`} unit="incidents" summary={summary} options={options} data={data}>
-      <table className="ui-visually-hidden">
-        <caption>Incidents per {unit} by severity</caption>
-        <thead>
-          <tr>
-            <th scope="col">{bucket === 'day' ? 'Day (UTC)' : 'Week (UTC)'}</th>
-            {SEVERITIES.map((s) => (
-              <th key={s} scope="col">
-                {s}
-              </th>
-            ))}
-            <th scope="col">All</th>
-          </tr>
-        </thead>
-        <tbody>
-          {buckets.map((b) => (
-            <tr key={b.start}>
-              <th scope="row">{bucketWords(b.start, bucket)}</th>
+      <div className="ui-visually-hidden">
+        <table>
+          <caption>Incidents per {unit} by severity</caption>
+          <thead>
+            <tr>
+              <th scope="col">{bucket === 'day' ? 'Day (UTC)' : 'Week (UTC)'}</th>
               {SEVERITIES.map((s) => (
-                <td key={s}>{b.incidents.by_severity[s]}</td>
+                <th key={s} scope="col">
+                  {s}
+                </th>
               ))}
-              <td>{b.incidents.total}</td>
+              <th scope="col">All</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {buckets.map((b) => (
+              <tr key={b.start}>
+                <th scope="row">{bucketWords(b.start, bucket)}</th>
+                {SEVERITIES.map((s) => (
+                  <td key={s}>{b.incidents.by_severity[s]}</td>
+                ))}
+                <td>{b.incidents.total}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Chart>
   );
 }
@@ -178,29 +180,31 @@ export function ResponseTimesChart({ series, summary }: { series: AnalyticsTimes
       options={options}
       data={data}
     >
-      <table className="ui-visually-hidden">
-        <caption>MTTA and MTTR per {unit}, p50 and p95</caption>
-        <thead>
-          <tr>
-            <th scope="col">{bucket === 'day' ? 'Day (UTC)' : 'Week (UTC)'}</th>
-            {TIMES.map(([, , name]) => (
-              <th key={name} scope="col">
-                {name}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {buckets.map((b) => (
-            <tr key={b.start}>
-              <th scope="row">{bucketWords(b.start, bucket)}</th>
-              {TIMES.map(([f, p, name]) => (
-                <td key={name}>{durationWords(b[f][p])}</td>
+      <div className="ui-visually-hidden">
+        <table>
+          <caption>MTTA and MTTR per {unit}, p50 and p95</caption>
+          <thead>
+            <tr>
+              <th scope="col">{bucket === 'day' ? 'Day (UTC)' : 'Week (UTC)'}</th>
+              {TIMES.map(([, , name]) => (
+                <th key={name} scope="col">
+                  {name}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {buckets.map((b) => (
+              <tr key={b.start}>
+                <th scope="row">{bucketWords(b.start, bucket)}</th>
+                {TIMES.map(([f, p, name]) => (
+                  <td key={name}>{durationWords(b[f][p])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Chart>
   );
 }
@@ -249,29 +253,31 @@ export function InterruptionsChart({ responders }: { responders: readonly Analyt
       options={options}
       data={data}
     >
-      <table className="ui-visually-hidden">
-        <caption>Interruptions per responder</caption>
-        <thead>
-          <tr>
-            <th scope="col">Responder</th>
-            {HOURS.map(([key, name]) => (
-              <th key={key} scope="col">
-                {name}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {responders.map((r) => (
-            <tr key={r.user_id}>
-              <th scope="row">@{r.handle}</th>
-              {HOURS.map(([key]) => (
-                <td key={key}>{r[key]}</td>
+      <div className="ui-visually-hidden">
+        <table>
+          <caption>Interruptions per responder</caption>
+          <thead>
+            <tr>
+              <th scope="col">Responder</th>
+              {HOURS.map(([key, name]) => (
+                <th key={key} scope="col">
+                  {name}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {responders.map((r) => (
+              <tr key={r.user_id}>
+                <th scope="row">@{r.handle}</th>
+                {HOURS.map(([key]) => (
+                  <td key={key}>{r[key]}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Chart>
   );
 }
