@@ -7,7 +7,7 @@ import { SEVERITIES } from './analytics-filters.ts';
 import { durationWords, shareWords } from './analytics-words.ts';
 
 /** One figure: its name, the number, what lies behind it, and its definition (described-by). */
-export function FigureCard({
+function FigureCard({
   title,
   value,
   children,
