@@ -51,18 +51,16 @@ export function Analytics() {
           {summary.data && <> · figures of {absolute(summary.data.generated_at)}</>}
         </p>
       )}
-      <div className="an-export" role="group" aria-label="Export as CSV">
-        {refused ? null : (
-          <>
-            <ButtonLink size="sm" icon={FileDown} href={csv.summary} download>
-              Summary as CSV
-            </ButtonLink>
-            <ButtonLink size="sm" icon={FileDown} href={csv.timeseries} download>
-              Per {bucketFor(days)} as CSV
-            </ButtonLink>
-          </>
-        )}
-      </div>
+      {!refused && (
+        <div className="an-export" role="group" aria-label="Export as CSV">
+          <ButtonLink size="sm" icon={FileDown} href={csv.summary} download>
+            Summary as CSV
+          </ButtonLink>
+          <ButtonLink size="sm" icon={FileDown} href={csv.timeseries} download>
+            Per {bucketFor(days)} as CSV
+          </ButtonLink>
+        </div>
+      )}
       {summary.isPending && !refused && <Skeleton lines={4} label="Loading the figures" />}
       {summary.data &&
         !refused &&
