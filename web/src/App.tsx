@@ -2,7 +2,16 @@
 // navigation and the routes. Every screen but the incident list loads on demand, which keeps the
 // initial JavaScript small for a phone on a poor connection.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ChartLine, ListChecks, LogOut, Server, Settings as SettingsIcon, Siren, Users } from 'lucide-react';
+import {
+  ChartColumn,
+  ChartLine,
+  ListChecks,
+  LogOut,
+  Server,
+  Settings as SettingsIcon,
+  Siren,
+  Users,
+} from 'lucide-react';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { RouterProvider } from 'react-aria-components';
 import { Link, Navigate, NavLink, Route, Routes, useHref, useNavigate, useParams } from 'react-router';
@@ -18,6 +27,7 @@ const PostmortemPage = lazy(() =>
 const OnCall = lazy(() => import('./oncall/oncall-screen.tsx').then((m) => ({ default: m.OnCall })));
 const Services = lazy(() => import('./services/services-screen.tsx').then((m) => ({ default: m.Services })));
 const FollowUps = lazy(() => import('./follow-ups/follow-ups-screen.tsx').then((m) => ({ default: m.FollowUps })));
+const Analytics = lazy(() => import('./analytics/analytics-screen.tsx').then((m) => ({ default: m.Analytics })));
 const Dashboards = lazy(() => import('./dashboards/dashboards-screen.tsx').then((m) => ({ default: m.Dashboards })));
 const Settings = lazy(() => import('./settings/settings-screen.tsx').then((m) => ({ default: m.Settings })));
 const DesignSystem = lazy(() => import('./design/design-screen.tsx').then((m) => ({ default: m.DesignSystem })));
@@ -28,6 +38,7 @@ const NAV = [
   ['/services', 'Services', Server],
   ['/follow-ups', 'Follow-ups', ListChecks],
   ['/dashboards', 'Dashboards', ChartLine],
+  ['/analytics', 'Analytics', ChartColumn],
   ['/settings', 'Settings', SettingsIcon],
 ] as const;
 
@@ -99,6 +110,7 @@ export function App() {
             <Route path="/services/*" element={<Services session={me} />} />
             <Route path="/follow-ups" element={<FollowUps session={me} />} />
             <Route path="/dashboards/*" element={<Dashboards session={me} />} />
+            <Route path="/analytics" element={<Analytics />} />
             <Route path="/gdpr/*" element={<ToGdprDashboard />} />
             <Route path="/settings/*" element={<Settings session={me} />} />
             <Route path="/design" element={<DesignSystem />} />

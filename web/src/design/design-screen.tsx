@@ -13,6 +13,7 @@ import {
   ConfirmDialog,
   count,
   DataTable,
+  DateRangeField,
   DateTimeField,
   Details,
   EmptyState,
@@ -23,6 +24,7 @@ import {
   StatusBadge,
   Tabs,
   toast,
+  type DayRange,
   type SeverityLevel,
 } from '../ui/index.ts';
 import './design.css';
@@ -60,6 +62,7 @@ export function DesignSystem() {
   const [person, setPerson] = useState<string | null>('usr_lea');
   const [severity, setSeverity] = useState<string | null>('P1');
   const [start, setStart] = useState<string | null>('2026-12-07T08:00:00.000Z');
+  const [days, setDays] = useState<DayRange | null>({ start: '2026-11-01', end: '2026-11-30' });
   const [confirming, setConfirming] = useState(false);
   return (
     <div className="design">
@@ -119,6 +122,7 @@ export function DesignSystem() {
         />
         <ComboBox label="Person" value={person} onChange={setPerson} options={PEOPLE} />
         <DateTimeField label="Starts" value={start} onChange={setStart} timeZone="Europe/Berlin" />
+        <DateRangeField label="Days" value={days} onChange={setDays} description="First and last day included" />
       </Section>
 
       <Section title="Dialog and toast">

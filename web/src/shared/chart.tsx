@@ -1,7 +1,7 @@
 // The console's one door to uPlot: a titled chart that fills its container's width, follows resizes,
 // paints with the design tokens and carries its figures as text as well (a summary sentence and, as
-// children, a table), because a canvas says nothing to a screen reader. Only the dashboards import
-// this file, so uPlot loads with them and never with the first page.
+// children, a table), because a canvas says nothing to a screen reader. Only the dashboards and the
+// Analytics page import this file, so uPlot loads with them and never with the first page.
 //
 // A canvas cannot read CSS custom properties, and the tokens are light-dark() pairs that only an
 // element can resolve: so a hidden probe element inside the figure is given `color: var(--token)`
@@ -10,6 +10,7 @@
 import { useEffect, useId, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './chart.css';
 
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
 

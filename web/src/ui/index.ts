@@ -14,6 +14,7 @@ export {
 } from './badge.tsx';
 export { Button, ButtonLink, IconButton, type ButtonProps, type Variant } from './button.tsx';
 export { DateTimeField } from './date-time.tsx';
+export { DateRangeField, type DayRange } from './date-range.tsx';
 export { ConfirmDialog, Dialog } from './dialog.tsx';
 export { EmptyState, Skeleton } from './empty-state.tsx';
 export { ActionMenu, menuItems, type MenuAction } from './menu.tsx';
