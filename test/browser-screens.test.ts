@@ -89,6 +89,14 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     if (disk) await vigil.api('POST', `/api/v1/incidents/${disk.id}/resolve`, {});
     const checkout = byTitle('Checkout');
     if (!checkout) throw new Error('the checkout incident was not opened');
+    // A P1 that was acknowledged and resolved an hour later: its post-mortem is drafted, for the post-mortem page.
+    const cart = await vigil.api<{ id: string; number: string }>('POST', '/api/v1/incidents', {
+      title: 'Cart totals wrong after the 4.2 deploy',
+      severity: 'P1',
+      service_id: service.id,
+    });
+    await vigil.api('POST', `/api/v1/incidents/${cart.id}/acknowledge`, {});
+    await vigil.api('POST', `/api/v1/incidents/${cart.id}/resolve`, {});
     // The GDPR dashboard with something on each card: a purpose with consents, a breach on its clock, a request.
     await vigil.api('POST', '/api/v1/gdpr/purposes', {
       key: 'newsletter',
@@ -136,6 +144,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'services', path: '/services' },
       { name: 'service', path: `/services/${service.id}` },
       { name: 'follow-ups', path: '/follow-ups' },
+      { name: 'postmortem', path: `/incidents/${cart.number}/postmortem` },
+      { name: 'analytics', path: '/analytics' },
       { name: 'dashboards', path: '/dashboards' },
       { name: 'dashboard-production', path: '/dashboards/production-health' },
       { name: 'dashboard-database', path: '/dashboards/database' },
@@ -149,6 +159,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'settings-stakeholders', path: '/settings/stakeholders' },
       { name: 'settings-templates', path: '/settings/templates' },
       { name: 'settings-gdpr', path: '/settings/gdpr' },
+      { name: 'settings-runbooks', path: '/settings/runbooks' },
+      { name: 'settings-runbook', path: '/settings/runbooks/rb_seed' },
       { name: 'design', path: '/design' },
     );
   }, 120_000);
