@@ -3,6 +3,8 @@
 // resolution), --pages pages (300,000) each with one page message on SMS, voice, e-mail or Slack, and 10,000
 // follow-ups, for 50 responders in five time zones — written straight into the tables with db/insert-rows.ts in
 // transactions of 5,000 rows (going through the API would take hours and measures ingestion, not analytics).
+// Then ANALYZE (PostgreSQL: VACUUM ANALYZE, as autovacuum would have done to a year-old table; without it the
+// index-only scans fetch every heap row to check visibility).
 // Then, in process, the summary and the weekly time series of the whole year (the service calls the HTTP
 // routes make; the routes only add JSON presentation), --runs times each after 2 warm-up calls, for p50/p99.
 // Then the post-mortem prefill: --runs + 2 resolved P1 incidents with --prefill-entries timeline entries each
@@ -13,7 +15,7 @@
 // block of docs/benchmarks.md, with the load average, since the machine is shared.
 //
 // Options: --incidents N, --events N, --pages N, --prefill-entries N, --runs N (20), --dialects sqlite,postgres,
-// --no-docs, --keep (the SQLite file stays, for looking at query plans).
+// --no-docs, --keep (the SQLite file or the PostgreSQL database stays, for looking at query plans).
 // PostgreSQL: the server at BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -226,7 +228,7 @@ async function seed(database: Database): Promise<number> {
   await flush(db, 'pages', pages, true);
   await flush(db, 'notifications', messages, true);
   await flush(db, 'follow_ups', followUps, true);
-  if (database.dialect === 'postgres') await database.pgPool?.query('analyze');
+  if (database.dialect === 'postgres') await database.pgPool?.query('vacuum analyze');
   else database.sqlite?.exec('analyze');
   return (performance.now() - started) / 1000;
 }
@@ -302,7 +304,7 @@ async function seedPrefill(database: Database, count: number): Promise<string[]>
     }
     await flush(db, 'incident_events', rows, true);
   }
-  if (database.dialect === 'postgres') await database.pgPool?.query('analyze');
+  if (database.dialect === 'postgres') await database.pgPool?.query('vacuum analyze');
   else database.sqlite?.exec('analyze');
   return numbers;
 }
@@ -355,9 +357,10 @@ async function runOne(dialect: string): Promise<Result> {
     };
   } finally {
     await database.close();
-    await scratch?.drop();
-    if (!flag('--keep')) fs.rmSync(dir, { recursive: true, force: true });
-    else console.log(`kept ${dir}`);
+    if (!flag('--keep')) {
+      await scratch?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    } else console.log(`kept ${scratch ? `${scratch.url} (drop it when done)` : dir}`);
   }
 }
 
