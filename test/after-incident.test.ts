@@ -3,8 +3,10 @@
 // the phases, the resolve, the resolution notification delivered, the post-mortem meeting set, the 24-hour
 // enhanced-monitoring window), resolves, gets its post-mortem prefilled, a meeting inside the 24–72 h window,
 // two follow-ups (one completed, one not done with its reason), and is published and exported as Markdown
-// and PDF; then the analytics of the range give its MTTA, MTTR and interruption buckets exactly.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// and PDF; then the analytics of the range give its MTTA, MTTR and interruption buckets exactly: the alert at
+// 09:00 UTC on a Monday pages Ana in New York by SMS (04:00 there: sleep hours) and Ben in Berlin by voice
+// (10:00: business hours), through a Twilio-compatible gateway on loopback.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 import { startHarness, unique, type Caller, type Harness } from './http-harness.js';
@@ -22,16 +24,31 @@ describeEachDialect('after the incident: checklist, post-mortem, follow-ups, ana
   let h: Harness;
   let admin: Caller;
   let ana: Caller;
+  let ben: Caller;
+  let engine: { sweep(): Promise<unknown>; deliver(): Promise<unknown>; stop(): Promise<void> };
 
   beforeAll(async () => {
     const base = await hooks.start();
     h = await startHarness(env, {
       clock,
-      config: testConfig({ notify: { ...testConfig().notify, outboundAllow: '127.0.0.1/32' } }),
+      config: testConfig({
+        notify: {
+          ...testConfig().notify,
+          outboundAllow: '127.0.0.1/32',
+          twilioUrl: base.replace('http://', 'http://AC123:sekret@'),
+          twilioFrom: '+15550000000',
+        },
+      }),
     });
     await h.app.checklists.importDefault();
+    engine = h.app.engine.start({ info: vi.fn(), error: vi.fn() }, 0, { wake: false }); // swept by the test
     admin = await h.caller('admin');
     ana = await h.caller('responder');
+    ben = await h.caller('responder');
+    await json('PATCH', `/api/v1/users/${ana.userId}`, { timezone: 'America/New_York' });
+    await json('PATCH', `/api/v1/users/${ben.userId}`, { timezone: 'Europe/Berlin' });
+    await json('POST', `/api/v1/users/${ana.userId}/contact-methods`, { kind: 'sms', address: '+15551230001' });
+    await json('POST', `/api/v1/users/${ben.userId}/contact-methods`, { kind: 'voice', address: '+4930123456' });
     await json('POST', '/api/v1/stakeholders', {
       name: 'Support lead',
       kind: 'webhook',
@@ -40,6 +57,7 @@ describeEachDialect('after the incident: checklist, post-mortem, follow-ups, ana
     });
   });
   afterAll(async () => {
+    await engine.stop();
     await h.close();
     await hooks.stop();
   });
@@ -57,7 +75,22 @@ describeEachDialect('after the incident: checklist, post-mortem, follow-ups, ana
     );
 
   it('walks a P1 from the alert to a published post-mortem', async () => {
-    const service = await json('POST', '/api/v1/services', { name: unique('checkout') });
+    const policy = await json('POST', '/api/v1/escalation-policies', {
+      name: unique('checkout on-call'),
+      levels: [
+        {
+          delay_seconds: 0,
+          targets: [
+            { type: 'user', id: ana.userId },
+            { type: 'user', id: ben.userId },
+          ],
+        },
+      ],
+    });
+    const service = await json('POST', '/api/v1/services', {
+      name: unique('checkout'),
+      escalation_policy_id: policy.id,
+    });
     const incident = await json('POST', '/api/v1/incidents', {
       title: 'Checkout failing',
       severity: 'P1',
@@ -67,6 +100,13 @@ describeEachDialect('after the incident: checklist, post-mortem, follow-ups, ana
     const steps = (await json('GET', `/api/v1/incidents/${id}/checklist`)).steps as Json[];
     expect(steps.length).toBeGreaterThan(40);
     const stepId = (text: string) => steps.find((s) => s.text === text)?.id as string;
+
+    // Level 1 pages both at once: Ana by SMS, Ben by a call.
+    await engine.sweep();
+    await engine.deliver();
+    const twilio = (what: string) => hooks.received.filter((r) => r.path === `/2010-04-01/Accounts/AC123/${what}`);
+    expect(twilio('Messages.json').map((r) => r.form.get('To'))).toEqual(['+15551230001']);
+    expect(twilio('Calls.json').map((r) => r.form.get('To'))).toEqual(['+4930123456']);
 
     // Phase 1: acknowledged after 4 minutes (the step completes itself); two steps ticked by hand.
     clock.advance(4 * MIN);
@@ -180,7 +220,21 @@ describeEachDialect('after the incident: checklist, post-mortem, follow-ups, ana
     expect(summary.response_target_breaches).toMatchObject({ breached: 0, decided: 1, rate: 0 });
     expect(summary.postmortems).toMatchObject({ due: 1, published_within_72h: 1, published_later: 0, unpublished: 0 });
     expect(summary.postmortems.definition).toMatch(/within 72 h/);
-    // Nobody was paged by SMS or voice: no interruptions, in any bucket.
-    expect(summary.interruptions).toMatchObject({ total: 0, business_hours: 0, off_hours: 0, sleep_hours: 0 });
+    // The text woke Ana at 04:00 in New York; the call reached Ben at 10:00 on a Monday in Berlin.
+    expect(summary.interruptions).toMatchObject({ total: 2, business_hours: 1, off_hours: 0, sleep_hours: 1 });
+    expect(
+      (summary.interruptions.by_responder as Json[]).map((r) => [
+        r.handle,
+        r.timezone,
+        r.business_hours,
+        r.off_hours,
+        r.sleep_hours,
+      ]),
+    ).toEqual(
+      [
+        [ana.handle, 'America/New_York', 0, 0, 1],
+        [ben.handle, 'Europe/Berlin', 1, 0, 0],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
   });
 });

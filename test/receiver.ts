@@ -1,5 +1,6 @@
-// A loopback HTTP receiver for webhook-like notifications: records every request's path and JSON body and
-// answers 200, so a suite can say what reached whom.
+// A loopback HTTP receiver for webhook-like notifications: records every request's path and body (JSON parsed;
+// a form body, as a Twilio-compatible gateway gets, in `form`) and answers 200, so a suite can say what reached
+// whom.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,6 +13,8 @@ export interface Received {
     reminder?: string;
     message?: { subject?: string; text?: string };
   };
+  /** The fields of an `application/x-www-form-urlencoded` body (SMS and calls); empty for JSON. */
+  form: URLSearchParams;
 }
 
 /** A loopback HTTP receiver that records every request and answers 200. */
@@ -21,7 +24,12 @@ export function receiver() {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') as Received['body'] });
+      const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      received.push({
+        path: req.url ?? '',
+        body: isForm ? {} : (JSON.parse(body || '{}') as Received['body']),
+        form: new URLSearchParams(isForm ? body : ''),
+      });
       res.writeHead(200).end('ok');
     });
   });
