@@ -586,14 +586,22 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await page.getByRole('heading', { name: 'New schedule' }).waitFor();
     // Tab from the top of the page to the settings tabs: every tab link is reachable.
     const reached: string[] = [];
-    for (let i = 0; i < 30 && reached.length < 6; i++) {
+    for (let i = 0; i < 30 && reached.length < 7; i++) {
       await page.keyboard.press('Tab');
       const label = await page.evaluate(() =>
         document.activeElement?.closest('nav[aria-label="Settings"]') ? document.activeElement.textContent : null,
       );
       if (label && !reached.includes(label)) reached.push(label);
     }
-    expect(reached).toEqual(['Users', 'API tokens', 'Stakeholders', 'Templates', 'Escalation', 'Schedules']);
+    expect(reached).toEqual([
+      'Users',
+      'API tokens',
+      'Stakeholders',
+      'Templates',
+      'Runbooks',
+      'Escalation',
+      'Schedules',
+    ]);
 
     // On-call: Tab to a shift, open its menu, pick "Override this shift…", Tab to the submit button.
     await go(page, '/oncall');
