@@ -28,7 +28,7 @@ const chip = (page: Page, group: 'Status' | 'Severity', name: string) =>
   page.getByRole('group', { name: group }).getByRole('button', { name: new RegExp(`^${name}\\b`) });
 /** The number a chip shows. */
 const chipCount = async (page: Page, group: 'Status' | 'Severity', name: string) =>
-  Number((await chip(page, group, name).locator('.il-chip-count').textContent())?.replace(/,/g, ''));
+  Number((await chip(page, group, name).locator('.ui-chip-count').textContent())?.replace(/,/g, ''));
 
 describe.skipIf(missing !== null)('the incident list in Chromium', () => {
   let vigil: Console;

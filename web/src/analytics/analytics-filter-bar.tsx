@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { getServices } from '../shared/service-api.ts';
 import { useTeams } from '../shared/resources.ts';
 import { Problem } from '../shared/ui-kit.tsx';
-import { Button, DateRangeField, Select } from '../ui/index.ts';
+import { Button, Chip, DateRangeField, Select } from '../ui/index.ts';
 import {
   DEFAULT_FILTERS,
   PRESET_LABEL,
@@ -63,15 +63,12 @@ export function FilterBar({
     <div className="an-filters" role="group" aria-label="Filters">
       <div className="an-chips" role="group" aria-label="Quick ranges">
         {PRESETS.map((preset) => (
-          <button
+          <Chip
             key={preset}
-            type="button"
-            className="an-chip"
-            aria-pressed={filters.range === preset && !typed}
-            onClick={() => set({ range: preset })}
-          >
-            {PRESET_LABEL[preset]}
-          </button>
+            label={PRESET_LABEL[preset]}
+            pressed={filters.range === preset && !typed}
+            onPress={() => set({ range: preset })}
+          />
         ))}
       </div>
       <div className="an-filter-row">
@@ -106,15 +103,7 @@ export function FilterBar({
           </span>
           <div className="an-chips" role="group" aria-labelledby="an-severity-label">
             {SEVERITIES.map((s) => (
-              <button
-                key={s}
-                type="button"
-                className={`an-chip an-chip-${s}`}
-                aria-pressed={filters.severities.includes(s)}
-                onClick={() => toggle(s)}
-              >
-                {s}
-              </button>
+              <Chip key={s} label={s} severity={s} pressed={filters.severities.includes(s)} onPress={() => toggle(s)} />
             ))}
           </div>
           <span className="ui-description">{filters.severities.length ? 'Only these' : 'All severities'}</span>

@@ -9,6 +9,7 @@ import {
   ago,
   Badge,
   Button,
+  Chip,
   ComboBox,
   ConfirmDialog,
   count,
@@ -49,6 +50,9 @@ const ROWS: Row[] = [
   { id: 'INC-0002', title: 'Search latency above 2 s', severity: 'P2', opened: '2026-12-07T07:10:00Z' },
 ];
 
+/** The list with `item` added, or without it when it was there. */
+const flip = (list: string[], item: string) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <section className="design-section" aria-label={title}>
@@ -61,6 +65,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 export function DesignSystem() {
   const [person, setPerson] = useState<string | null>('usr_lea');
   const [severity, setSeverity] = useState<string | null>('P1');
+  const [chips, setChips] = useState<string[]>(['P1']);
   const [start, setStart] = useState<string | null>('2026-12-07T08:00:00.000Z');
   const [days, setDays] = useState<DayRange | null>({ start: '2026-11-01', end: '2026-11-30' });
   const [confirming, setConfirming] = useState(false);
@@ -113,6 +118,12 @@ export function DesignSystem() {
         <Badge>Neutral</Badge>
       </Section>
 
+      <Section title="Chips">
+        <Chip label="Open" count={12} pressed={!chips.includes('open')} onPress={() => setChips(flip(chips, 'open'))} />
+        {(['P0', 'P1', 'P2', 'P3'] as const).map((p) => (
+          <Chip key={p} label={p} severity={p} pressed={chips.includes(p)} onPress={() => setChips(flip(chips, p))} />
+        ))}
+      </Section>
       <Section title="Fields">
         <Select
           label="Severity"

@@ -2,7 +2,7 @@
 // for status and severity with how many incidents each would show, and the service. Chips are toggle
 // buttons (aria-pressed); status chips choose one set of statuses, severity chips add or remove one.
 import { Link } from 'react-router';
-import { Select } from '../ui/index.ts';
+import { Chip, Select } from '../ui/index.ts';
 import type { IncidentCounts, IncidentFilter, Service } from '../shared/api.ts';
 import {
   chipChosen,
@@ -59,7 +59,7 @@ export function IncidentListFilters({
             <Chip
               key={severity}
               label={severity}
-              tone={`il-chip-${severity}`}
+              severity={severity}
               count={numbers?.severity[severity]}
               pressed={filter.severity?.includes(severity) ?? false}
               onPress={() => onChange(toggleSeverity(filter, severity))}
@@ -76,31 +76,5 @@ export function IncidentListFilters({
         />
       </div>
     </div>
-  );
-}
-
-function Chip({
-  label,
-  count,
-  pressed,
-  tone,
-  onPress,
-}: {
-  label: string;
-  count: number | undefined;
-  pressed: boolean;
-  tone?: string;
-  onPress(): void;
-}) {
-  return (
-    <button
-      type="button"
-      className={['il-chip', tone].filter(Boolean).join(' ')}
-      aria-pressed={pressed}
-      onClick={onPress}
-    >
-      {label}
-      <span className="il-chip-count">{count === undefined ? '…' : count.toLocaleString('en')}</span>
-    </button>
   );
 }

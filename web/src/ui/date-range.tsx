@@ -4,18 +4,16 @@
 // what those days mean in instants (whose midnight) is the caller's business. A typed range whose end comes
 // before its start is still handed on, so the caller can show why it is refused.
 import { parseDate, type DateValue } from '@internationalized/date';
-import { CalendarDays, ChevronLeft, ChevronRight } from 'lucide-react';
+import { CalendarDays } from 'lucide-react';
+import { CalendarMonth } from './calendar-month.tsx';
 import type { ReactNode } from 'react';
 import {
   Button as AriaButton,
-  CalendarCell,
-  CalendarGrid,
   DateInput,
   DateRangePicker,
   DateSegment,
   Dialog,
   Group,
-  Heading,
   Label,
   Popover,
   RangeCalendar,
@@ -81,18 +79,7 @@ export function DateRangeField({
       <Popover className="ui-popover" offset={4}>
         <Dialog className="ui-calendar-dialog" aria-label={`${label}: calendar`}>
           <RangeCalendar className="ui-calendar ui-range-calendar">
-            <header className="ui-calendar-header">
-              <AriaButton slot="previous" className="ui-button ui-button-ghost ui-button-icon ui-button-sm">
-                <ChevronLeft size={14} aria-hidden />
-              </AriaButton>
-              <Heading className="ui-calendar-heading" />
-              <AriaButton slot="next" className="ui-button ui-button-ghost ui-button-icon ui-button-sm">
-                <ChevronRight size={14} aria-hidden />
-              </AriaButton>
-            </header>
-            <CalendarGrid className="ui-calendar-grid">
-              {(date) => <CalendarCell date={date} className="ui-calendar-cell" />}
-            </CalendarGrid>
+            <CalendarMonth />
           </RangeCalendar>
         </Dialog>
       </Popover>

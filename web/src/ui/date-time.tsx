@@ -10,20 +10,18 @@ import {
   type CalendarDateTime,
   type ZonedDateTime,
 } from '@internationalized/date';
-import { CalendarDays, ChevronLeft, ChevronRight } from 'lucide-react';
+import { CalendarDays } from 'lucide-react';
+import { CalendarMonth } from './calendar-month.tsx';
 import type { ReactNode } from 'react';
 import {
   Button as AriaButton,
   Calendar,
-  CalendarCell,
-  CalendarGrid,
   DateInput,
   DatePicker,
   DateSegment,
   Dialog,
   FieldError,
   Group,
-  Heading,
   Label,
   Popover,
   Text,
@@ -80,18 +78,7 @@ export function DateTimeField({
       <Popover className="ui-popover" offset={4}>
         <Dialog className="ui-calendar-dialog" aria-label={`${label}: calendar`}>
           <Calendar className="ui-calendar">
-            <header className="ui-calendar-header">
-              <AriaButton slot="previous" className="ui-button ui-button-ghost ui-button-icon ui-button-sm">
-                <ChevronLeft size={14} aria-hidden />
-              </AriaButton>
-              <Heading className="ui-calendar-heading" />
-              <AriaButton slot="next" className="ui-button ui-button-ghost ui-button-icon ui-button-sm">
-                <ChevronRight size={14} aria-hidden />
-              </AriaButton>
-            </header>
-            <CalendarGrid className="ui-calendar-grid">
-              {(date) => <CalendarCell date={date} className="ui-calendar-cell" />}
-            </CalendarGrid>
+            <CalendarMonth />
           </Calendar>
         </Dialog>
       </Popover>

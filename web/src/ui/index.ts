@@ -13,6 +13,7 @@ export {
   type Tone,
 } from './badge.tsx';
 export { Button, ButtonLink, IconButton, type ButtonProps, type Variant } from './button.tsx';
+export { Chip, type ChipProps } from './chip.tsx';
 export { DateTimeField } from './date-time.tsx';
 export { DateRangeField, type DayRange } from './date-range.tsx';
 export { ConfirmDialog, Dialog } from './dialog.tsx';
