@@ -52,13 +52,28 @@ import {
 } from './runbook/index.js';
 import { createSchedulesService } from './schedules/index.js';
 import { createServicesService, type ServiceEvents } from './services/index.js';
+import {
+  createMaintenancesService,
+  createStatusService,
+  createStatusSnapshot,
+  createSubscribersService,
+  type MaintenanceEvents,
+  type StatusEvents,
+} from './status/index.js';
 import { createStreamService } from './stream/index.js';
 import { createTeamsService } from './teams/index.js';
 import { createUsersService } from './users/index.js';
 import { createVerifyService } from './verify/index.js';
 
 /** Everything the features publish on the bus. */
-export interface Events extends IncidentEvents, EscalationEvents, ServiceEvents, DeliveryEvents, PostmortemEvents {}
+export interface Events
+  extends IncidentEvents,
+    EscalationEvents,
+    ServiceEvents,
+    DeliveryEvents,
+    PostmortemEvents,
+    StatusEvents,
+    MaintenanceEvents {}
 
 /** Vigil's parts over one database and clock, wired. */
 export type App = ReturnType<typeof createApp>;
@@ -200,6 +215,34 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   // Response analytics over incidents, pages and follow-ups (read-only).
   const analytics = createAnalyticsService({ db, clock, responseTargets: config.responseTargets, services, teams });
 
+  // The public status page: components following their services, what responders publish, scheduled
+  // maintenance, subscribers; served from an in-memory snapshot rebuilt when something public changes.
+  const statusPageUrl = `${(publicUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '')}${config.statusPage.prefix}`;
+  const status = createStatusService({
+    db,
+    clock,
+    incidents,
+    services,
+    monitorIds: async () => (await monitors.all()).map((m) => m.id),
+    notify,
+    publish,
+  });
+  const maintenances = createMaintenancesService({ db, clock, services, settingsIn: status.settingsIn, publish });
+  const subscribers = createSubscribersService({
+    db,
+    clock,
+    notify,
+    settingsIn: status.settingsIn,
+    pageUrl: statusPageUrl,
+    outboundAllow,
+  });
+  const statusSnapshot = createStatusSnapshot({
+    clock,
+    build: () => status.publicModel(db, clock.now(), statusPageUrl),
+    prefix: config.statusPage.prefix,
+    subscribe: true,
+  });
+
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
   const databases = createDatabasesService({ db, clock, secretKey: config.secretKey });
@@ -294,6 +337,30 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       delivers: true,
       nextDue: () => postmortems.nextReminderAt(),
     },
+    {
+      name: 'status-maintenance',
+      due: always,
+      run: () => maintenances.sweep(),
+      moved: 'scheduled maintenances moved on',
+      delivers: true,
+    },
+    {
+      name: 'status-auto-publish',
+      due: always,
+      run: () => status.sweepAutoPublish(),
+      moved: 'unanswered P0 incidents published on the status page',
+      delivers: true,
+    },
+    {
+      // What other instances changed, and what time alone changes (a window starting, a new day's bar).
+      name: 'status-snapshot',
+      due: (now) => statusSnapshot.staleAt(now, 5_000),
+      run: async () => {
+        await statusSnapshot.refresh();
+        return 0;
+      },
+      moved: 'status page rebuilt',
+    },
   ];
   const engine = createEngine({ clock, sweeps, deliver: () => dispatcher.sweep(), loops: [monitors.runner] });
 
@@ -366,10 +433,23 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       if (n.kind === 'resolution' && n.incidentId)
         await checklists.completeOn(e.trx, n.incidentId, 'notification.resolution_delivered', e.at);
   });
+  bus.on('incident.resolved', 'its published incident on the status page resolves too', (e) =>
+    status.incidentResolved(e.trx, e.incidentId, e.at),
+  );
+  bus.on('status.update_published', "the update's subscribers are told through the outbox", async (e) =>
+    void (await subscribers.updatePublished(e.trx, e.incident, e.update, e.at)),
+  );
+  bus.on('status.maintenance_changed', 'subscribers hear of maintenance announced, started, completed', async (e) =>
+    void (await subscribers.maintenanceChanged(e.trx, e.maintenance, e.at)),
+  );
   // After the commit:
   bus.on('incident.entries_committed', 'live updates go out on /api/v1/stream', (e) => stream.committed(e.entries));
   bus.on('escalation.due', 'the engine sweeps now instead of at its next tick', () => engine.wake());
   bus.on('service.changed', 'ingestion forgets its cached rate limit', (e) => ingest.forgetService(e.serviceId));
+  bus.on('incident.entries_committed', 'the status page is rebuilt (components follow open incidents)', () =>
+    statusSnapshot.changed(),
+  );
+  bus.on('status.changed', 'the status page is rebuilt', () => statusSnapshot.changed());
 
   return {
     config,
@@ -422,6 +502,16 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     postmortems,
     /** Response analytics: MTTA, MTTR, breaches, escalations, pages, interruptions, follow-ups. */
     analytics,
+    /** The status page: settings, components, published updates (swept as 'status-auto-publish'). */
+    status,
+    /** Scheduled maintenance on the status page (swept as 'status-maintenance'). */
+    maintenances,
+    /** Status-page subscribers: double opt-in, unsubscribe links, the fan-out of updates. */
+    subscribers,
+    /** The public status page's absolute URL (VIGIL_PUBLIC_URL, else this server, + VIGIL_STATUS_PREFIX). */
+    statusPageUrl,
+    /** The public page's documents in memory, rebuilt on change (swept as 'status-snapshot'). */
+    statusSnapshot,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

@@ -55,6 +55,11 @@ export interface Config {
    * (npm run chaos skews one instance's clock); 0 everywhere else.
    */
   readonly clockOffsetMs: number;
+  /**
+   * The public status page: the path it is served under (VIGIL_STATUS_PREFIX, default /status), and a host name
+   * that serves it at its root as well, so it can sit behind a domain of its own (VIGIL_STATUS_HOST).
+   */
+  readonly statusPage: Readonly<{ prefix: string; host: string | undefined }>;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +189,15 @@ const envSchema = z.object({
       return match[1] === '-' ? -ms : ms;
     })
     .default(0),
+  VIGIL_STATUS_PREFIX: z
+    .string()
+    .regex(/^(\/[a-z0-9][a-z0-9-]{0,39}){1,3}$/, 'must be a path such as /status (lower-case letters, digits, -)')
+    .refine((p) => !/^\/(api|functions|v2|docs|assets)(\/|$)/.test(p), 'must not be under /api, /functions, /v2, /docs or /assets')
+    .default('/status'),
+  VIGIL_STATUS_HOST: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:\d{1,5})?$/, 'must be a host name such as status.example.com')
+    .optional(),
 });
 
 export interface ConfigOverrides {
@@ -242,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       clockToleranceMs: e.VIGIL_CLOCK_TOLERANCE,
     }),
     clockOffsetMs: e.VIGIL_FAULT_CLOCK_OFFSET,
+    statusPage: Object.freeze({ prefix: e.VIGIL_STATUS_PREFIX, host: e.VIGIL_STATUS_HOST }),
   });
 }
 

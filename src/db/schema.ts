@@ -640,6 +640,13 @@ export interface Schema {
   gdpr_erasures: GdprErasuresTable;
   gdpr_ledger_checks: GdprLedgerChecksTable;
   gdpr_ledger_keys: GdprLedgerKeysTable;
+  status_settings: StatusSettingsTable;
+  status_components: StatusComponentsTable;
+  status_component_history: StatusComponentHistoryTable;
+  status_incidents: StatusIncidentsTable;
+  status_updates: StatusUpdatesTable;
+  status_maintenances: StatusMaintenancesTable;
+  status_subscribers: StatusSubscribersTable;
 }
 
 // GDPR breaches (issue 20, part "breaches"): migration 018.
@@ -829,4 +836,95 @@ export interface PostmortemRemindersTable {
   state: string;
   created_at: string;
   settled_at: string | null;
+}
+
+// The public status page (issue 22): migration 025.
+export interface StatusSettingsTable {
+  id: string;
+  name: string;
+  logo_url: string | null;
+  time_zone: string;
+  verify_minutes: number;
+  auto_publish: string;
+  signing_key: string;
+  updated_at: string;
+}
+
+export interface StatusComponentsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  group_name: string | null;
+  position: number;
+  public: number;
+  only_show_if_degraded: number;
+  service_ids: string;
+  monitor_ids: string;
+  status_map: string;
+  manual_status: string | null;
+  manual_source: string | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusComponentHistoryTable {
+  id: string;
+  component_id: string;
+  status: string;
+  at: string;
+}
+
+export interface StatusIncidentsTable {
+  id: string;
+  incident_id: string;
+  name: string;
+  status: string;
+  impact: string;
+  component_ids: string;
+  postmortem_body: string | null;
+  postmortem_at: string | null;
+  created_at: string;
+  updated_at: string;
+  monitoring_at: string | null;
+  resolved_at: string | null;
+}
+
+export interface StatusUpdatesTable {
+  id: string;
+  status_incident_id: string;
+  status: string;
+  body: string;
+  component_statuses: string;
+  notified: number;
+  created_by: string;
+  created_at: string;
+}
+
+export interface StatusMaintenancesTable {
+  id: string;
+  title: string;
+  body: string;
+  component_ids: string;
+  starts_at: string;
+  ends_at: string;
+  state: string;
+  completed_at: string | null;
+  window_ids: string;
+  notify: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusSubscribersTable {
+  id: string;
+  kind: string;
+  address: string;
+  secret: string | null;
+  component_ids: string | null;
+  state: string;
+  created_at: string;
+  confirmed_at: string | null;
+  confirm_sent_at: string | null;
 }

@@ -31,6 +31,8 @@ import { notifyRoutes } from './routes/notify.js';
 import { serviceRoutes } from './routes/services.js';
 import { STREAM_PATH, streamRoutes, tokenFromQuery, type StreamOptions } from './routes/stream.js';
 import { sessionRoutes } from './routes/session.js';
+import { statusRoutes } from './routes/status.js';
+import { statusPageRoutes } from './routes/status-page.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -117,6 +119,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     void reply.header('x-request-id', request.id);
     const route = request.routeOptions.url ?? '';
     if (SENTRY_ROUTES.has(route)) return undefined;
+    // The public status page (routes/status-page.ts) needs no sign-in, even at /api/v2/… on its own host.
+    if (request.routeOptions.config.public === true) return undefined;
     // EventSource cannot send headers: the stream alone also takes ?access_token= (routes/stream.ts).
     if (route === STREAM_PATH) tokenFromQuery(request);
     return authenticate(request, reply);
@@ -163,6 +167,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   runbookRoutes(server, app);
   postmortemRoutes(server, app);
   analyticsRoutes(server, app);
+  statusRoutes(server, app);
+  await statusPageRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   return server;

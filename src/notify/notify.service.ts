@@ -137,6 +137,20 @@ export function createNotifyService(deps: NotifyDeps) {
   }
 
   /**
+   * The customer notice (template customer_notice) for `incident`: the prefilled public title and text of a
+   * status-page update, read in `q`'s transaction. Nothing internal is filled in but impact and times.
+   */
+  async function customerNotice(
+    q: Db,
+    incident: Incident,
+    extra: { componentsAffected: string; nextUpdateAt: Date | null },
+  ): Promise<{ subject: string; text: string }> {
+    const template = await templates.forSending(q, 'customer_notice');
+    const fields = incidentFields(incident, { now: clock.now(), ...extra });
+    return { subject: render(template.subject, fields, 'text').trim(), text: render(template.text, fields, 'text') };
+  }
+
+  /**
    * The next update time a status update announces: the one given (in the future), else the severity's cadence while
    * unresolved.
    */
@@ -268,6 +282,21 @@ export function createNotifyService(deps: NotifyDeps) {
   }
 
   /**
+   * Outbox rows for notices to destinations that are not people or stakeholders (status-page subscribers),
+   * one each, in the caller's transaction.
+   */
+  async function toDestinations(
+    trx: Db,
+    items: ReadonlyArray<{ notice: Notice; to: { kind: ChannelKind; address: string; secret: string | null } }>,
+  ): Promise<number> {
+    await insertNotifications(
+      trx,
+      items.map(({ notice, to }) => noticeRow(notice, to, null)),
+    );
+    return items.length;
+  }
+
+  /**
    * Outbox rows for a notice to every admin (people holding a live admin token), on all their contact
    * methods at once, in the caller's transaction. Returns the handles told.
    */
@@ -286,6 +315,8 @@ export function createNotifyService(deps: NotifyDeps) {
     toTopic,
     toAdmins,
     toUser,
+    toDestinations,
+    customerNotice,
 
     // Reactions to incident changes, inside the change's transaction (app.ts subscribes them). Opening,
     // reopening, severity changes and resolution move the next status update's due time

@@ -252,6 +252,7 @@ export const TEMPLATE_FIELDS = [
   'preventive_measures',
   'post_mortem',
   'post_mortem_iso',
+  'components_affected',
 ] as const;
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
@@ -261,8 +262,11 @@ export interface SeedTemplate {
   text: string;
 }
 
-/** The runbook's "Initial Incident Notification" (P0/P1) and "Resolution Notification", as editable defaults. */
-export const SEED_TEMPLATES: Readonly<Record<'initial' | 'resolution', SeedTemplate>> = Object.freeze({
+/**
+ * The runbook's "Initial Incident Notification" (P0/P1) and "Resolution Notification", and the customer notice
+ * that prefills a public status-page update (its subject is the public title), as editable defaults.
+ */
+export const SEED_TEMPLATES: Readonly<Record<'initial' | 'resolution' | 'customer_notice', SeedTemplate>> = Object.freeze({
   initial: {
     name: 'Initial Incident Notification',
     subject: '[{{severity}}] Production Incident - {{title}}',
@@ -329,6 +333,20 @@ Post-mortem meeting scheduled for: {{#post_mortem}}{{post_mortem}}{{/post_mortem
       `{{^post_mortem}}to be scheduled{{/post_mortem}}
 `,
   },
+  customer_notice: {
+    name: 'Customer Notice (status page)',
+    subject:
+      '{{#components_affected}}Service disruption: {{components_affected}}{{/components_affected}}' +
+      '{{^components_affected}}Service disruption{{/components_affected}}',
+    text:
+      `We are investigating an issue affecting ` +
+      `{{#components_affected}}{{components_affected}}{{/components_affected}}` +
+      `{{^components_affected}}some of our services{{/components_affected}}.` +
+      `{{#impact}} Impact: {{impact}}.{{/impact}}
+Our team is working on it and we will post the next update ` +
+      `{{#next_update}}by {{next_update}}{{/next_update}}{{^next_update}}as soon as we know more{{/next_update}}.
+`,
+  },
 });
 
 export interface IncidentFieldExtras {
@@ -345,6 +363,8 @@ export interface IncidentFieldExtras {
   statusText?: string;
   /** VIGIL_PUBLIC_URL; with it the fields include a link to the incident. */
   publicUrl?: string;
+  /** The public names of the status-page components it affects, e.g. "API, Dashboard". */
+  componentsAffected?: string;
 }
 
 /**
@@ -381,6 +401,7 @@ export function incidentFields(incident: Incident, extra: IncidentFieldExtras): 
     preventive_measures: bullets(extra.preventiveMeasures),
     post_mortem: humanTime(extra.postMortemAt),
     post_mortem_iso: extra.postMortemAt?.toISOString() ?? '',
+    components_affected: extra.componentsAffected?.trim() ?? '',
   };
 }
 

@@ -12,7 +12,7 @@ import { AppError, notFound } from '../errors.js';
 import { compileTemplate, SEED_TEMPLATES, TEMPLATE_FIELDS, type Template } from './template.js';
 import { deleteTemplate, findTemplate, listTemplates, saveTemplate, type StoredTemplate } from './templates.repo.js';
 
-export const TEMPLATE_KEYS = ['initial', 'resolution'] as const;
+export const TEMPLATE_KEYS = ['initial', 'resolution', 'customer_notice'] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 /** Subjects are one line (they become an email header); bodies may be up to the language's limit. */

@@ -10,6 +10,7 @@ import {
   activeMaintenance,
   currentAndComing,
   endMaintenance,
+  endWindows,
   insertMaintenance,
   type MaintenanceWindow,
 } from './maintenance.repo.js';
@@ -270,6 +271,35 @@ export function createServicesService({ db, clock, policyId, publish }: Services
       authorize(actor, 'read');
       return currentAndComing(db, (await load(ref)).id, clock.now());
     },
+
+    /**
+     * Maintenance windows from `start` to `end` on each of `serviceIds`, in the caller's transaction (a
+     * status-page maintenance opens them): no permission check, the caller authorized. Returns their ids.
+     */
+    async openWindows(
+      trx: Db,
+      serviceIds: readonly string[],
+      input: { start: Date; end: Date; reason: string; createdBy: string | null; at: Date },
+    ): Promise<string[]> {
+      const ids: string[] = [];
+      for (const serviceId of serviceIds) {
+        const id = newId('mnt', input.at);
+        await insertMaintenance(trx, {
+          id,
+          serviceId,
+          start: input.start,
+          end: input.end,
+          reason: input.reason,
+          createdBy: input.createdBy,
+          createdAt: input.at,
+        });
+        ids.push(id);
+      }
+      return ids;
+    },
+
+    /** Ends the windows `openWindows` made (running ones now, future ones dropped), in the caller's transaction. */
+    closeWindows: (trx: Db, ids: readonly string[], at: Date): Promise<number> => endWindows(trx, ids, at),
 
     /** The window covering `at` for the escalation engine, inside its transaction. */
     activeMaintenance: (q: Db, serviceId: string, at: Date) => activeMaintenance(q, serviceId, at),

@@ -80,3 +80,22 @@ export async function endMaintenance(db: Db, serviceId: string, at: Date): Promi
     .executeTakeFirst();
   return Number(ended.numUpdatedRows) + Number(dropped.numDeletedRows);
 }
+
+/** Ends the given windows at `at` (running ones end now, ones not started yet are dropped); returns how many changed. */
+export async function endWindows(db: Db, ids: readonly string[], at: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const iso = at.toISOString();
+  const ended = await db
+    .updateTable('maintenance_windows')
+    .set({ end_at: iso })
+    .where('id', 'in', [...ids])
+    .where('start_at', '<=', iso)
+    .where('end_at', '>', iso)
+    .executeTakeFirst();
+  const dropped = await db
+    .deleteFrom('maintenance_windows')
+    .where('id', 'in', [...ids])
+    .where('start_at', '>', iso)
+    .executeTakeFirst();
+  return Number(ended.numUpdatedRows) + Number(dropped.numDeletedRows);
+}

@@ -182,12 +182,8 @@ export function overallStatus(
   components: ReadonlyArray<{ status: ComponentStatus }>,
   unresolvedImpacts: readonly Impact[],
 ): { indicator: Indicator; description: string } {
-  let indicator: Indicator = 'none';
-  const raise = (to: Indicator) => {
-    if (INDICATOR_RANK[to] > INDICATOR_RANK[indicator]) indicator = to;
-  };
-  for (const c of components) raise(INDICATOR_OF[c.status]);
-  for (const impact of unresolvedImpacts) raise(impact);
+  const levels: Indicator[] = [...components.map((c) => INDICATOR_OF[c.status]), ...unresolvedImpacts];
+  const indicator = levels.reduce<Indicator>((a, b) => (INDICATOR_RANK[b] > INDICATOR_RANK[a] ? b : a), 'none');
   const maintenance = components.some((c) => c.status === 'under_maintenance');
   const description =
     indicator === 'critical'

@@ -24,6 +24,7 @@ import * as runbooks from './021-runbooks.js';
 import * as postmortems from './022-postmortems.js';
 import * as analyticsIndexes from './023-analytics-indexes.js';
 import * as interruptionsIndex from './024-interruptions-index.js';
+import * as statusPage from './025-status-page.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '022-postmortems': postmortems,
   '023-analytics-indexes': analyticsIndexes,
   '024-interruptions-index': interruptionsIndex,
+  '025-status-page': statusPage,
 };

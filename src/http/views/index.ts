@@ -18,6 +18,7 @@ import * as runbooks from './runbooks.js';
 import * as postmortems from './postmortems.js';
 import * as schedules from './schedules.js';
 import * as services from './services.js';
+import * as status from './status.js';
 
 /** Type name → schema, in the order the generated file lists them. */
 export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
@@ -36,6 +37,7 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...runbooks,
   ...postmortems,
   ...analytics,
+  ...status,
 };
 
 export * from './analytics.js';
@@ -53,3 +55,4 @@ export * from './runbooks.js';
 export * from './postmortems.js';
 export * from './schedules.js';
 export * from './services.js';
+export * from './status.js';

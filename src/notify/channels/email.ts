@@ -12,6 +12,16 @@ export interface EmailChannelDeps {
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * A message that carries `unsubscribe_url` in its payload (status-page subscribers) gets the List-Unsubscribe
+ * header and, for mail clients that unsubscribe in one click, List-Unsubscribe-Post (RFC 8058).
+ */
+function unsubscribeHeaders(payload: Record<string, unknown>): Record<string, string> {
+  const url = payload.unsubscribe_url;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return {};
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
 export function createEmailChannel({
   smtpUrl,
   from,
@@ -38,7 +48,7 @@ export function createEmailChannel({
           html:
             `<div style="font-family:sans-serif"><h3>${escapeHtml(m.subject)}</h3>` +
             `<pre style="white-space:pre-wrap;font-family:inherit">${escapeHtml(m.body)}</pre></div>`,
-          headers: { 'X-Vigil-Delivery': m.deliveryId, ...deliveryIdsHeader(m) },
+          headers: { 'X-Vigil-Delivery': m.deliveryId, ...deliveryIdsHeader(m), ...unsubscribeHeaders(m.payload) },
           messageId: `<${m.deliveryId}@vigil>`,
         });
       } catch (error) {

@@ -1,0 +1,153 @@
+// The public status page as served: every document (the HTML page, the Statuspage-compatible JSON, the
+// feeds) rendered once per change into memory, with its gzip and ETag, so a request costs no database
+// read and no rendering — a traffic spike during an outage is answered from here.
+//
+// A rebuild runs when something public may have changed (status.changed, an incident's timeline, the
+// engine's periodic sweep for what other instances changed). Rebuilds never overlap: a request for one
+// while one runs makes exactly one more run after it, so a storm of changes costs at most two rebuilds
+// in a row, spaced by `minGapMs`. Requests meanwhile get the previous snapshot, never a half-built one.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Clock } from '../clock.js';
+import { historyAtom, historyRss } from './feeds.js';
+import { renderStatusPage } from './page-html.js';
+import {
+  activeMaintenancesJson,
+  componentsJson,
+  incidentsJson,
+  maintenancesJson,
+  statusJson,
+  summaryJson,
+  unresolvedIncidentsJson,
+  upcomingMaintenancesJson,
+} from './statuspage-json.js';
+import type { PublicModel } from './status.js';
+
+export interface StatusDocument {
+  type: string;
+  body: Buffer;
+  gzip: Buffer;
+  /** A strong validator: the body's digest, quoted. */
+  etag: string;
+}
+
+/** Document name → how it is made from the model. The names are the paths under the page's prefix. */
+const JSON_DOCS: Record<string, (m: PublicModel) => unknown> = {
+  'api/v2/summary.json': summaryJson,
+  'api/v2/status.json': statusJson,
+  'api/v2/components.json': componentsJson,
+  'api/v2/incidents.json': incidentsJson,
+  'api/v2/incidents/unresolved.json': unresolvedIncidentsJson,
+  'api/v2/scheduled-maintenances.json': maintenancesJson,
+  'api/v2/scheduled-maintenances/upcoming.json': upcomingMaintenancesJson,
+  'api/v2/scheduled-maintenances/active.json': activeMaintenancesJson,
+};
+
+export const STATUS_DOCUMENTS = ['', ...Object.keys(JSON_DOCS), 'history.rss', 'history.atom'] as const;
+
+function documentOf(type: string, text: string): StatusDocument {
+  const body = Buffer.from(text);
+  return {
+    type,
+    body,
+    gzip: gzipSync(body, { level: 6 }),
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
+}
+
+/** Every document of one model. */
+export function renderDocuments(
+  model: PublicModel,
+  opts: { prefix: string; subscribe: boolean },
+): Map<string, StatusDocument> {
+  const docs = new Map<string, StatusDocument>();
+  docs.set('', documentOf('text/html; charset=utf-8', renderStatusPage(model, opts)));
+  for (const [name, make] of Object.entries(JSON_DOCS))
+    docs.set(name, documentOf('application/json; charset=utf-8', JSON.stringify(make(model))));
+  docs.set('history.rss', documentOf('application/rss+xml; charset=utf-8', historyRss(model, opts.prefix)));
+  docs.set('history.atom', documentOf('application/atom+xml; charset=utf-8', historyAtom(model, opts.prefix)));
+  return docs;
+}
+
+export interface SnapshotDeps {
+  clock: Clock;
+  /** Reads the model (and settles components' statuses); the only part that touches the database. */
+  build: () => Promise<PublicModel>;
+  prefix: string;
+  subscribe: boolean;
+  /** Least time between the starts of two rebuilds. */
+  minGapMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export function createStatusSnapshot(deps: SnapshotDeps) {
+  const { clock, build, prefix, subscribe, minGapMs = 200 } = deps;
+  let docs: Map<string, StatusDocument> | null = null;
+  let model: PublicModel | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let builds = 0;
+  let lastStart = 0;
+  let lastBuiltAt: Date | null = null;
+
+  async function once(): Promise<void> {
+    const wait = lastStart + minGapMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastStart = performance.now();
+    const next = await build();
+    docs = renderDocuments(next, { prefix, subscribe });
+    model = next;
+    builds += 1;
+    lastBuiltAt = clock.now();
+  }
+
+  /** Rebuilds now, or once more after the rebuild running; resolves when a build begun after the call is done. */
+  function refresh(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          try {
+            await once();
+          } catch (error) {
+            deps.onError?.(error);
+          }
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  return {
+    refresh,
+    /**
+     * Something public may have changed: rebuild, unless nobody has asked for the page yet (then the first
+     * request builds it), so an instance nobody reads the page from does no work for it.
+     */
+    changed(): void {
+      if (docs) void refresh();
+    },
+    /** Whether the snapshot is older than `maxAgeMs` at `now` (the engine's periodic rebuild); false if none. */
+    staleAt(now: Date, maxAgeMs: number): boolean {
+      return docs !== null && lastBuiltAt !== null && now.getTime() - lastBuiltAt.getTime() >= maxAgeMs;
+    },
+    /** A document by name ('' is the HTML page), building the first snapshot if there is none yet. */
+    async document(name: string): Promise<StatusDocument | undefined> {
+      if (!docs) await refresh();
+      return docs?.get(name);
+    },
+    /** The model of the current snapshot (the console's preview and tests read it). */
+    model: (): PublicModel | null => model,
+    /** How many snapshots were built (vigil_status_snapshot_builds_total). */
+    builds: (): number => builds,
+    builtAt: (): Date | null => lastBuiltAt,
+  };
+}
+
+export type StatusSnapshot = ReturnType<typeof createStatusSnapshot>;
