@@ -67,7 +67,8 @@ import { createVerifyService } from './verify/index.js';
 
 /** Everything the features publish on the bus. */
 export interface Events
-  extends IncidentEvents,
+  extends
+    IncidentEvents,
     EscalationEvents,
     ServiceEvents,
     DeliveryEvents,
@@ -217,7 +218,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
 
   // The public status page: components following their services, what responders publish, scheduled
   // maintenance, subscribers; served from an in-memory snapshot rebuilt when something public changes.
-  const statusPageUrl = `${(publicUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '')}${config.statusPage.prefix}`;
+  const serverUrl = publicUrl ?? `http://${config.host}:${config.port}`;
+  const statusPageUrl = `${serverUrl.replace(/\/+$/, '')}${config.statusPage.prefix}`;
   const status = createStatusService({
     db,
     clock,
@@ -436,11 +438,15 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.resolved', 'its published incident on the status page resolves too', (e) =>
     status.incidentResolved(e.trx, e.incidentId, e.at),
   );
-  bus.on('status.update_published', "the update's subscribers are told through the outbox", async (e) =>
-    void (await subscribers.updatePublished(e.trx, e.incident, e.update, e.at)),
+  bus.on(
+    'status.update_published',
+    "the update's subscribers are told through the outbox",
+    async (e) => void (await subscribers.updatePublished(e.trx, e.incident, e.update, e.at)),
   );
-  bus.on('status.maintenance_changed', 'subscribers hear of maintenance announced, started, completed', async (e) =>
-    void (await subscribers.maintenanceChanged(e.trx, e.maintenance, e.at)),
+  bus.on(
+    'status.maintenance_changed',
+    'subscribers hear of maintenance announced, started, completed',
+    async (e) => void (await subscribers.maintenanceChanged(e.trx, e.maintenance, e.at)),
   );
   // After the commit:
   bus.on('incident.entries_committed', 'live updates go out on /api/v1/stream', (e) => stream.committed(e.entries));

@@ -192,7 +192,10 @@ const envSchema = z.object({
   VIGIL_STATUS_PREFIX: z
     .string()
     .regex(/^(\/[a-z0-9][a-z0-9-]{0,39}){1,3}$/, 'must be a path such as /status (lower-case letters, digits, -)')
-    .refine((p) => !/^\/(api|functions|v2|docs|assets)(\/|$)/.test(p), 'must not be under /api, /functions, /v2, /docs or /assets')
+    .refine(
+      (p) => !/^\/(api|functions|v2|docs|assets)(\/|$)/.test(p),
+      'must not be under /api, /functions, /v2, /docs or /assets',
+    )
     .default('/status'),
   VIGIL_STATUS_HOST: z
     .string()

@@ -10,6 +10,13 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { verifySignature } from '../src/notify/signature.js';
+import {
+  componentsDocShape,
+  incidentsDocShape,
+  maintenancesDocShape,
+  statusDocShape,
+  summaryShape,
+} from '../src/status/statuspage-shapes.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
 
@@ -63,9 +70,15 @@ function hookPeer() {
   };
 }
 
-/** A quoted-printable mail body with its soft line breaks joined and =XX decoded. */
+/** A mail with its quoted-printable soft line breaks joined, =XX decoded as UTF-8 bytes, and headers unfolded. */
 const unfold = (raw: string) =>
-  raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  Buffer.from(
+    raw
+      .replace(/=\r?\n/g, '')
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
 
 describeEachDialect('status page: components, publishing, subscribers, maintenance', (env) => {
   const smtp = smtpPeer();
@@ -102,7 +115,12 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
     await hooks.stop();
   });
 
-  async function json(method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, body?: unknown, as: Caller | undefined = admin) {
+  async function json(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    url: string,
+    body?: unknown,
+    as: Caller | undefined = admin,
+  ) {
     const res = await h.call(method, url, { as, body });
     expect(res.statusCode, res.body).toBeLessThan(300);
     return res.json() as Json;
@@ -116,6 +134,26 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
       if (check(await summary())) return performance.now() - start;
       if (performance.now() - start > 1_000) throw new Error(`not within 1 s: ${JSON.stringify(await summary())}`);
       await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  /** Every Statuspage document the page serves, checked against the documented (strict) shapes. */
+  async function expectStatuspageShapes(): Promise<void> {
+    const docs = {
+      'summary.json': summaryShape,
+      'status.json': statusDocShape,
+      'components.json': componentsDocShape,
+      'incidents.json': incidentsDocShape,
+      'incidents/unresolved.json': incidentsDocShape,
+      'scheduled-maintenances.json': maintenancesDocShape,
+      'scheduled-maintenances/upcoming.json': maintenancesDocShape,
+      'scheduled-maintenances/active.json': maintenancesDocShape,
+    };
+    for (const [name, shape] of Object.entries(docs)) {
+      const res = await h.call('GET', `/status/api/v2/${name}`);
+      expect(res.statusCode, name).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      const parsed = shape.safeParse(res.json());
+      expect(parsed.success, `${name}: ${parsed.error?.message ?? ''}`).toBe(true);
     }
   }
   const fromIp = (ip: string, body: unknown) =>
@@ -176,11 +214,18 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
       body: {
         routing_key: service.integration_key,
         event_action: 'trigger',
-        payload: { summary: 'db-7 primary down (secret internal note)', source: 'db-7', severity: 'critical', class: 'outage' },
+        payload: {
+          summary: 'db-7 primary down (secret internal note)',
+          source: 'db-7',
+          severity: 'critical',
+          class: 'outage',
+        },
       },
     });
     expect(enqueued.statusCode, enqueued.body).toBe(202);
-    const took = await within1s((x) => x.components.find((c: Json) => c.id === component.id)?.status === 'major_outage');
+    const took = await within1s(
+      (x) => x.components.find((c: Json) => c.id === component.id)?.status === 'major_outage',
+    );
     expect(took).toBeLessThan(1_000);
     s = await summary();
     expect(s.status.indicator).toBe('critical');
@@ -246,6 +291,7 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
     expect(s.incidents[0]).toMatchObject({ name: 'Failed payments', status: 'investigating', impact: 'critical' });
     expect(s.incidents[0].incident_updates[0].body).toBe('We are looking into failed payments.');
     expect(await page()).toContain('We are looking into failed payments.');
+    await expectStatuspageShapes();
 
     await engine.deliver();
     await engine.deliver();
@@ -259,7 +305,9 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
     expect(hooks.hits).toHaveLength(1);
     const hit = hooks.hits[0] as (typeof hooks.hits)[number];
     expect(hit.path).toBe('/status-hook');
-    expect(verifySignature(hit.headers['x-vigil-signature'] as string, hit.raw, [secret], clock.now())).toEqual({ ok: true });
+    expect(verifySignature(hit.headers['x-vigil-signature'] as string, hit.raw, [secret], clock.now())).toEqual({
+      ok: true,
+    });
     expect(JSON.parse(hit.raw)).toMatchObject({
       event: 'incident.updated',
       incident: { name: 'Failed payments', status: 'investigating' },
@@ -283,12 +331,27 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
     expect(hooks.hits).toHaveLength(2);
 
     // One click on the unsubscribe link ends it; the address is gone.
-    const unsubscribeUrl = /https:\/\/vigil\.example\.test(\/status\/unsubscribe\?token=[\w.%-]+)/.exec(mail)?.[1] as string;
+    const unsubscribeUrl = /https:\/\/vigil\.example\.test(\/status\/unsubscribe\?token=[\w.%-]+)/.exec(
+      mail,
+    )?.[1] as string;
     const gone = await h.call('GET', unsubscribeUrl);
     expect(gone.statusCode).toBe(200);
     expect(gone.body).toContain('Unsubscribed');
     expect((await json('GET', '/api/v1/status/subscribers')).counts).toEqual({ pending: 0, confirmed: 1 });
     expect((await h.call('POST', unsubscribeUrl)).body).toContain('had ended already');
+    await expectStatuspageShapes();
+
+    // The page and its feeds are cached by ETag: a matching If-None-Match costs a 304 and no body.
+    const first = await h.call('GET', '/status');
+    const etag = first.headers.etag as string;
+    expect(first.headers['cache-control']).toContain('must-revalidate');
+    const again = await h.call('GET', '/status', { headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    const rss = await h.call('GET', '/status/history.rss');
+    expect(rss.headers['content-type']).toMatch(/^application\/rss\+xml/);
+    expect(rss.body).toContain('Failed payments');
+    expect((await h.call('GET', '/status/history.atom')).body).toContain('Failed payments');
   });
 
   it('moves scheduled maintenance through its states on the clock, opening the service window', async () => {
@@ -300,7 +363,13 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
     expectError(
       await h.call('POST', '/api/v1/status/maintenances', {
         as: ana,
-        body: { title: 'x', body: 'y', component_ids: [component.id], starts_at: ends.toISOString(), ends_at: starts.toISOString() },
+        body: {
+          title: 'x',
+          body: 'y',
+          component_ids: [component.id],
+          starts_at: ends.toISOString(),
+          ends_at: starts.toISOString(),
+        },
       }),
       400,
       'maintenance.invalid',
@@ -331,10 +400,11 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
     expect(JSON.stringify(windows)).toContain(ends.toISOString());
     await within1s((x) => x.components.find((c: Json) => c.id === component.id)?.status === 'under_maintenance');
     expect(
-      (await json('GET', '/status/api/v2/scheduled-maintenances/active.json', undefined, undefined)).scheduled_maintenances.map(
-        (sm: Json) => sm.id,
-      ),
+      (
+        await json('GET', '/status/api/v2/scheduled-maintenances/active.json', undefined, undefined)
+      ).scheduled_maintenances.map((sm: Json) => sm.id),
     ).toContain(m.id);
+    await expectStatuspageShapes();
     expect(await stateAfter(60 * MIN)).toBe('verifying');
     expect(await stateAfter(15 * MIN)).toBe('completed');
     await within1s((x) => x.components.find((c: Json) => c.id === component.id)?.status === 'operational');
@@ -347,21 +417,35 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
       400,
       'request.invalid',
     );
-    const set = await json('PATCH', `/api/v1/status/components/${component.id}`, { status: 'degraded_performance' }, ana);
-    expect(set).toMatchObject({ status: 'degraded_performance', automatic: 'operational', manual_status: 'degraded_performance' });
+    const set = await json(
+      'PATCH',
+      `/api/v1/status/components/${component.id}`,
+      { status: 'degraded_performance' },
+      ana,
+    );
+    expect(set).toMatchObject({
+      status: 'degraded_performance',
+      automatic: 'operational',
+      manual_status: 'degraded_performance',
+    });
     await within1s((x) => x.components.find((c: Json) => c.id === component.id)?.status === 'degraded_performance');
     await json('PATCH', `/api/v1/status/components/${component.id}`, { status: null }, ana);
     await within1s((x) => x.components.find((c: Json) => c.id === component.id)?.status === 'operational');
   });
 
   it('limits subscribe attempts to 5 a minute from one address', async () => {
-    for (let i = 0; i < 5; i++) expect((await fromIp('198.51.100.7', { email: `p${i}@example.test` })).statusCode).toBe(202);
+    for (let i = 0; i < 5; i++)
+      expect((await fromIp('198.51.100.7', { email: `p${i}@example.test` })).statusCode).toBe(202);
     const sixth = await fromIp('198.51.100.7', { email: 'p6@example.test' });
     expectError(sixth, 429, 'subscriber.rate_limited');
     expect(sixth.headers['retry-after']).toBeDefined();
     expect((await fromIp('198.51.100.8', { email: 'p6@example.test' })).statusCode).toBe(202);
     clock.advance(MIN);
     expect((await fromIp('198.51.100.7', { email: 'p7@example.test' })).statusCode).toBe(202);
-    expectError(await fromIp('198.51.100.9', { email: 'x@example.test', endpoint: 'https://example.test/h' }), 400, 'request.invalid');
+    expectError(
+      await fromIp('198.51.100.9', { email: 'x@example.test', endpoint: 'https://example.test/h' }),
+      400,
+      'request.invalid',
+    );
   });
 });

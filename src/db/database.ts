@@ -68,7 +68,10 @@ function openSqlite(file: string, checkpointIntervalMs?: number): Database {
   // A file's log is checkpointed off the event loop (db/checkpointer.ts), not inside some unlucky commit.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file, checkpointIntervalMs);
   if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: countQueries });
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log: countQueries,
+  });
   return {
     db,
     dialect: 'sqlite',

@@ -266,11 +266,12 @@ export interface SeedTemplate {
  * The runbook's "Initial Incident Notification" (P0/P1) and "Resolution Notification", and the customer notice
  * that prefills a public status-page update (its subject is the public title), as editable defaults.
  */
-export const SEED_TEMPLATES: Readonly<Record<'initial' | 'resolution' | 'customer_notice', SeedTemplate>> = Object.freeze({
-  initial: {
-    name: 'Initial Incident Notification',
-    subject: '[{{severity}}] Production Incident - {{title}}',
-    text: `INCIDENT DETAILS:
+export const SEED_TEMPLATES: Readonly<Record<'initial' | 'resolution' | 'customer_notice', SeedTemplate>> =
+  Object.freeze({
+    initial: {
+      name: 'Initial Incident Notification',
+      subject: '[{{severity}}] Production Incident - {{title}}',
+      text: `INCIDENT DETAILS:
 - Incident ID: {{incident_id}}
 - Severity: {{severity}}
 - Started: {{started}}
@@ -292,12 +293,12 @@ NEXT UPDATE: {{#next_update}}{{next_update}}{{/next_update}}{{^next_update}}not 
 
 Incident Commander: {{incident_commander}}
 `,
-  },
-  resolution: {
-    name: 'Resolution Notification',
-    subject: '[RESOLVED] [{{severity}}] Production Incident - {{title}}',
-    text:
-      `RESOLUTION SUMMARY:
+    },
+    resolution: {
+      name: 'Resolution Notification',
+      subject: '[RESOLVED] [{{severity}}] Production Incident - {{title}}',
+      text:
+        `RESOLUTION SUMMARY:
 - Incident ID: {{incident_id}}
 - Resolved: {{#resolved}}{{resolved}}{{/resolved}}{{^resolved}}not resolved yet{{/resolved}}
 - Duration: {{duration}}
@@ -308,9 +309,9 @@ Incident Commander: {{incident_commander}}
 
 IMPACT:
 - Users Affected: {{#users_affected}}{{users_affected}}{{/users_affected}}` +
-      `{{^users_affected}}not yet known{{/users_affected}}
+        `{{^users_affected}}not yet known{{/users_affected}}
 - Services Affected: {{#services_affected}}{{services_affected}}{{/services_affected}}` +
-      `{{^services_affected}}not yet known{{/services_affected}}
+        `{{^services_affected}}not yet known{{/services_affected}}
 - Data Loss: {{#data_loss}}{{data_loss}}{{/data_loss}}{{^data_loss}}none reported{{/data_loss}}
 
 ACTIONS TAKEN:
@@ -330,24 +331,24 @@ PREVENTIVE MEASURES:
 {{/preventive_measures}}
 
 Post-mortem meeting scheduled for: {{#post_mortem}}{{post_mortem}}{{/post_mortem}}` +
-      `{{^post_mortem}}to be scheduled{{/post_mortem}}
+        `{{^post_mortem}}to be scheduled{{/post_mortem}}
 `,
-  },
-  customer_notice: {
-    name: 'Customer Notice (status page)',
-    subject:
-      '{{#components_affected}}Service disruption: {{components_affected}}{{/components_affected}}' +
-      '{{^components_affected}}Service disruption{{/components_affected}}',
-    text:
-      `We are investigating an issue affecting ` +
-      `{{#components_affected}}{{components_affected}}{{/components_affected}}` +
-      `{{^components_affected}}some of our services{{/components_affected}}.` +
-      `{{#impact}} Impact: {{impact}}.{{/impact}}
+    },
+    customer_notice: {
+      name: 'Customer Notice (status page)',
+      subject:
+        '{{#components_affected}}Service disruption: {{components_affected}}{{/components_affected}}' +
+        '{{^components_affected}}Service disruption{{/components_affected}}',
+      text:
+        `We are investigating an issue affecting ` +
+        `{{#components_affected}}{{components_affected}}{{/components_affected}}` +
+        `{{^components_affected}}some of our services{{/components_affected}}.` +
+        `{{#impact}} Impact: {{impact}}.{{/impact}}
 Our team is working on it and we will post the next update ` +
-      `{{#next_update}}by {{next_update}}{{/next_update}}{{^next_update}}as soon as we know more{{/next_update}}.
+        `{{#next_update}}by {{next_update}}{{/next_update}}{{^next_update}}as soon as we know more{{/next_update}}.
 `,
-  },
-});
+    },
+  });
 
 export interface IncidentFieldExtras {
   now: Date;

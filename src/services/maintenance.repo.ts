@@ -81,7 +81,7 @@ export async function endMaintenance(db: Db, serviceId: string, at: Date): Promi
   return Number(ended.numUpdatedRows) + Number(dropped.numDeletedRows);
 }
 
-/** Ends the given windows at `at` (running ones end now, ones not started yet are dropped); returns how many changed. */
+/** Ends the given windows at `at` (running ones end now, ones not started are dropped); returns how many changed. */
 export async function endWindows(db: Db, ids: readonly string[], at: Date): Promise<number> {
   if (ids.length === 0) return 0;
   const iso = at.toISOString();

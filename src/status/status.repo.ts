@@ -12,14 +12,7 @@ import type {
 } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { Severity } from '../incident.js';
-import type {
-  ComponentStatus,
-  Impact,
-  MaintenanceState,
-  StatusChange,
-  StatusMap,
-  UpdateStatus,
-} from './status.js';
+import type { ComponentStatus, Impact, MaintenanceState, StatusChange, StatusMap, UpdateStatus } from './status.js';
 
 export interface Actor {
   type: string;
@@ -424,7 +417,11 @@ const publishedRow = (p: PublishedIncident): StatusIncidentsTable => ({
 });
 
 export async function findPublishedFor(db: Db, incidentId: string): Promise<PublishedIncident | undefined> {
-  const r = await db.selectFrom('status_incidents').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
+  const r = await db
+    .selectFrom('status_incidents')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
   return r && toPublished(r);
 }
 

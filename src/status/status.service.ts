@@ -123,10 +123,15 @@ export function createStatusService(deps: StatusDeps) {
   async function checkServices(q: Db, ids: readonly string[]): Promise<void> {
     for (const id of ids)
       if (!(await services.byId(id, q)))
-        throw new AppError('status.unknown_service', `service_ids: ${JSON.stringify(id)} is not a service id`, {
-          field: 'service_ids',
-          service: id,
-        }, 'unprocessable');
+        throw new AppError(
+          'status.unknown_service',
+          `service_ids: ${JSON.stringify(id)} is not a service id`,
+          {
+            field: 'service_ids',
+            service: id,
+          },
+          'unprocessable',
+        );
   }
 
   async function checkMonitors(ids: readonly string[]): Promise<void> {
@@ -134,10 +139,15 @@ export function createStatusService(deps: StatusDeps) {
     const known = new Set(await deps.monitorIds());
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0)
-      throw new AppError('status.unknown_monitor', `monitor_ids: ${unknown.join(', ')} are not monitor ids`, {
-        field: 'monitor_ids',
-        monitors: unknown,
-      }, 'unprocessable');
+      throw new AppError(
+        'status.unknown_monitor',
+        `monitor_ids: ${unknown.join(', ')} are not monitor ids`,
+        {
+          field: 'monitor_ids',
+          monitors: unknown,
+        },
+        'unprocessable',
+      );
   }
 
   async function componentIn(q: Db, id: string): Promise<Component> {
@@ -234,7 +244,13 @@ export function createStatusService(deps: StatusDeps) {
       nextUpdateAt: null,
     });
     const impact: Impact =
-      incident.severity === 'P0' ? 'critical' : incident.severity === 'P1' ? 'major' : incident.severity === 'P2' ? 'minor' : 'none';
+      incident.severity === 'P0'
+        ? 'critical'
+        : incident.severity === 'P1'
+          ? 'major'
+          : incident.severity === 'P2'
+            ? 'minor'
+            : 'none';
     return {
       name: notice.subject,
       body: notice.text.trim(),
@@ -314,12 +330,23 @@ export function createStatusService(deps: StatusDeps) {
     if (input.status === 'resolved') await clearManualFrom(trx, published.id, now);
     else
       for (const c of targets)
-        await updateComponent(trx, { ...c, manualStatus: statuses[c.id] ?? null, manualSource: published.id, updatedAt: now });
+        await updateComponent(trx, {
+          ...c,
+          manualStatus: statuses[c.id] ?? null,
+          manualSource: published.id,
+          updatedAt: now,
+        });
     await incidents.within(trx).record(
       incident,
       actor,
       'status_published',
-      { status_incident_id: published.id, update_id: update.id, status: update.status, body, notify: update.notified },
+      {
+        status_incident_id: published.id,
+        update_id: update.id,
+        status: update.status,
+        body,
+        notify: update.notified,
+      },
       now,
     );
     if (update.notified) await publish('status.update_published', { trx, incident: published, update, at: now });
@@ -350,7 +377,11 @@ export function createStatusService(deps: StatusDeps) {
         if (patch.autoPublish) await checkServices(trx, Object.keys(patch.autoPublish));
         const next = { ...(await settingsIn(trx)), ...patch };
         await saveSettings(trx, next, clock.now());
-        await audit(trx, clock, actor, { action: 'status.settings_update', target: { type: 'status_page', id: 'page' }, details: patch });
+        await audit(trx, clock, actor, {
+          action: 'status.settings_update',
+          target: { type: 'status_page', id: 'page' },
+          details: patch,
+        });
         changed(trx);
         const { signingKey: _key, ...rest } = { ...next, updatedAt: clock.now() };
         return rest;
@@ -379,7 +410,11 @@ export function createStatusService(deps: StatusDeps) {
         const count = (await listComponents(trx)).length;
         const c = componentFrom(input, newId('cmp', now), now, count + 1);
         await insertComponent(trx, c);
-        await audit(trx, clock, actor, { action: 'status.component_create', target: { type: 'component', id: c.id }, details: { name: c.name } });
+        await audit(trx, clock, actor, {
+          action: 'status.component_create',
+          target: { type: 'component', id: c.id },
+          details: { name: c.name },
+        });
         changed(trx);
         return c;
       });
@@ -406,7 +441,11 @@ export function createStatusService(deps: StatusDeps) {
           updatedAt: now,
         };
         await updateComponent(trx, next);
-        await audit(trx, clock, actor, { action: 'status.component_update', target: { type: 'component', id }, details: { ...patch } });
+        await audit(trx, clock, actor, {
+          action: 'status.component_update',
+          target: { type: 'component', id },
+          details: { ...patch },
+        });
         changed(trx);
         return next;
       });
@@ -417,7 +456,11 @@ export function createStatusService(deps: StatusDeps) {
       await inTransaction(db, async (trx) => {
         const c = await componentIn(trx, id);
         await deleteComponent(trx, id);
-        await audit(trx, clock, actor, { action: 'status.component_delete', target: { type: 'component', id }, details: { name: c.name } });
+        await audit(trx, clock, actor, {
+          action: 'status.component_delete',
+          target: { type: 'component', id },
+          details: { name: c.name },
+        });
         changed(trx);
       });
     },
@@ -430,7 +473,11 @@ export function createStatusService(deps: StatusDeps) {
         const c = await componentIn(trx, id);
         const next = { ...c, manualStatus: status, manualSource: null, updatedAt: now };
         await updateComponent(trx, next);
-        await audit(trx, clock, actor, { action: 'status.component_status', target: { type: 'component', id }, details: { status } });
+        await audit(trx, clock, actor, {
+          action: 'status.component_status',
+          target: { type: 'component', id },
+          details: { status },
+        });
         changed(trx);
         return next;
       });
@@ -454,7 +501,12 @@ export function createStatusService(deps: StatusDeps) {
      * Runs `publish` in a transaction that is always rolled back, handing `look` the transaction just before:
      * the preview shows exactly what publishing would, and nothing stays.
      */
-    async preview<T>(actor: Actor, ref: string, input: UpdateInput, look: (trx: Db, now: Date) => Promise<T>): Promise<T> {
+    async preview<T>(
+      actor: Actor,
+      ref: string,
+      input: UpdateInput,
+      look: (trx: Db, now: Date) => Promise<T>,
+    ): Promise<T> {
       authorize(actor, 'incident.write');
       const incident = await loadIncident(actor, ref);
       const undo = new Error('preview: rolled back');
@@ -488,7 +540,12 @@ export function createStatusService(deps: StatusDeps) {
       return inTransaction(db, async (trx) => {
         const published = await findPublishedFor(trx, incident.id);
         if (!published)
-          throw new AppError('status.not_published', `${incident.number} has not been published`, { incident: incident.number }, 'conflict');
+          throw new AppError(
+            'status.not_published',
+            `${incident.number} has not been published`,
+            { incident: incident.number },
+            'conflict',
+          );
         const text = body?.trim() ?? '';
         const next = { ...published, postmortem: text ? { body: text, publishedAt: now } : null, updatedAt: now };
         await updatePublished(trx, next);
@@ -512,7 +569,13 @@ export function createStatusService(deps: StatusDeps) {
       if (published.resolvedAt) return;
       const told = (await updatesOf(trx, [published.id])).some((u) => u.notified);
       const incident = await incidents.within(trx).load(incidentId);
-      await publishIn(trx, SYSTEM_ACTOR, incident, { status: 'resolved', body: RESOLVED_TEXT, notifySubscribers: told }, at);
+      await publishIn(
+        trx,
+        SYSTEM_ACTOR,
+        incident,
+        { status: 'resolved', body: RESOLVED_TEXT, notifySubscribers: told },
+        at,
+      );
     },
 
     /**

@@ -23,7 +23,12 @@ describe('effectiveStatus', () => {
     ['the worst of P2 and P1', null, { ...none, openSeverities: ['P2', 'P1'] }, 'partial_outage'],
     ['a down monitor', null, { ...none, monitorsDown: 1 }, 'major_outage'],
     ['maintenance over a P0', null, { ...none, openSeverities: ['P0'], inMaintenance: true }, 'under_maintenance'],
-    ['a hand-set status over everything', 'degraded_performance', { ...none, openSeverities: ['P0'] }, 'degraded_performance'],
+    [
+      'a hand-set status over everything',
+      'degraded_performance',
+      { ...none, openSeverities: ['P0'] },
+      'degraded_performance',
+    ],
     ['a hand-set operational over maintenance', 'operational', { ...none, inMaintenance: true }, 'operational'],
   ] as const)('%s', (_name, manual, inputs, expected) => {
     expect(effectiveStatus(manual, DEFAULT_STATUS_MAP, inputs)).toBe(expected);

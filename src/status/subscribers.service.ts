@@ -74,7 +74,8 @@ export function createSubscribersService(deps: SubscribersDeps) {
 
   /** The subscriber id a token names, if its signature holds; else a 400 that changes nothing. */
   async function idFrom(q: Db, token: string, purpose: Purpose): Promise<string> {
-    const bad = () => new AppError('subscriber.invalid_token', 'the link is malformed or not valid', { field: 'token' });
+    const bad = () =>
+      new AppError('subscriber.invalid_token', 'the link is malformed or not valid', { field: 'token' });
     const [id, sig, extra] = token.split('.');
     if (!id || !sig || extra !== undefined || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw bad();
     const expected = Buffer.from(mac((await settingsIn(q)).signingKey, purpose, id));
@@ -151,7 +152,8 @@ export function createSubscribersService(deps: SubscribersDeps) {
     ): Promise<{ kind: 'email' | 'webhook'; state: 'pending' | 'confirmed'; secret?: string }> {
       const now = clock.now();
       const kind = input.email !== undefined ? 'email' : 'webhook';
-      const address = kind === 'email' ? (input.email as string).trim().toLowerCase() : (input.endpoint as string).trim();
+      const address =
+        kind === 'email' ? (input.email as string).trim().toLowerCase() : (input.endpoint as string).trim();
       const wait = Math.max(perIp.retryAfter([ip], now), perAddress.retryAfter([address], now));
       if (wait > 0)
         throw new AppError(
@@ -164,20 +166,36 @@ export function createSubscribersService(deps: SubscribersDeps) {
       if (kind === 'webhook') {
         const verdict = checkUrl(address, allow);
         if (!verdict.ok)
-          throw new AppError('subscriber.forbidden_endpoint', `endpoint: ${verdict.reason}`, { field: 'endpoint' }, 'unprocessable');
+          throw new AppError(
+            'subscriber.forbidden_endpoint',
+            `endpoint: ${verdict.reason}`,
+            { field: 'endpoint' },
+            'unprocessable',
+          );
       }
       return inTransaction(db, async (trx) => {
         for (const id of input.componentIds ?? [])
           if (!(await findComponent(trx, id)))
-            throw new AppError('status.unknown_component', `component_ids: ${JSON.stringify(id)} is not a component id`, {
-              field: 'component_ids',
-            }, 'unprocessable');
+            throw new AppError(
+              'status.unknown_component',
+              `component_ids: ${JSON.stringify(id)} is not a component id`,
+              {
+                field: 'component_ids',
+              },
+              'unprocessable',
+            );
         const settings = await settingsIn(trx);
         const known = await findSubscriberByAddress(trx, kind, address);
         if (known) {
-          if (kind === 'email' && known.state === 'pending' && (!known.confirmSentAt || now.getTime() - known.confirmSentAt.getTime() >= RESEND_AFTER_MS)) {
+          if (
+            kind === 'email' &&
+            known.state === 'pending' &&
+            (!known.confirmSentAt || now.getTime() - known.confirmSentAt.getTime() >= RESEND_AFTER_MS)
+          ) {
             perAddress.fail([address], now);
-            await notify.toDestinations(trx, [{ notice: confirmationNotice(settings, known, now), to: { kind: 'email', address, secret: null } }]);
+            await notify.toDestinations(trx, [
+              { notice: confirmationNotice(settings, known, now), to: { kind: 'email', address, secret: null } },
+            ]);
             await markConfirmSent(trx, known.id, now);
           }
           return { kind, state: kind === 'email' ? 'pending' : known.state };
@@ -197,7 +215,9 @@ export function createSubscribersService(deps: SubscribersDeps) {
         await insertSubscribers(trx, [s]);
         if (kind === 'email') {
           perAddress.fail([address], now);
-          await notify.toDestinations(trx, [{ notice: confirmationNotice(settings, s, now), to: { kind: 'email', address, secret: null } }]);
+          await notify.toDestinations(trx, [
+            { notice: confirmationNotice(settings, s, now), to: { kind: 'email', address, secret: null } },
+          ]);
         }
         return { kind, state: s.state, ...(secret && { secret }) };
       });
@@ -235,7 +255,11 @@ export function createSubscribersService(deps: SubscribersDeps) {
     async exportAll(actor: Actor): Promise<Subscriber[]> {
       authorize(actor, 'user.write');
       const all = await listSubscribers(db, null, 10_000_000);
-      await audit(db, clock, actor, { action: 'status.subscribers_export', target: { type: 'status_page', id: 'page' }, details: { count: all.length } });
+      await audit(db, clock, actor, {
+        action: 'status.subscribers_export',
+        target: { type: 'status_page', id: 'page' },
+        details: { count: all.length },
+      });
       return all;
     },
 
@@ -246,7 +270,11 @@ export function createSubscribersService(deps: SubscribersDeps) {
         const s = await findSubscriber(trx, id);
         if (!s) throw notFound('subscriber', id);
         await deleteSubscriber(trx, id);
-        await audit(trx, clock, actor, { action: 'status.subscriber_delete', target: { type: 'subscriber', id }, details: { kind: s.kind } });
+        await audit(trx, clock, actor, {
+          action: 'status.subscriber_delete',
+          target: { type: 'subscriber', id },
+          details: { kind: s.kind },
+        });
       });
     },
 
@@ -279,7 +307,12 @@ export function createSubscribersService(deps: SubscribersDeps) {
               updated_at: incident.updatedAt.toISOString(),
               resolved_at: incident.resolvedAt?.toISOString() ?? null,
               components: affected,
-              incident_update: { id: update.id, status: update.status, body: update.body, created_at: update.createdAt.toISOString() },
+              incident_update: {
+                id: update.id,
+                status: update.status,
+                body: update.body,
+                created_at: update.createdAt.toISOString(),
+              },
             },
           },
         },
@@ -290,13 +323,21 @@ export function createSubscribersService(deps: SubscribersDeps) {
     /** Tells subscribers of its components that a maintenance was announced, started or completed. */
     async maintenanceChanged(trx: Db, m: Maintenance, at: Date): Promise<number> {
       if (!m.notify || m.state === 'verifying') return 0;
-      const when = `${m.startsAt.toISOString().replace('T', ' ').slice(0, 16)} – ${m.endsAt.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+      const minute = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16);
+      const when = `${minute(m.startsAt)} – ${minute(m.endsAt)} UTC`;
       return fanOut(
         trx,
         m.componentIds,
         {
           subject: `${m.title}: ${STATUS_WORDS[m.state] ?? m.state}`,
-          lines: [`${STATUS_WORDS[m.state] ?? m.state} — ${m.title}`, when, '', m.body, '', `${pageUrl}#maintenance-${m.id}`],
+          lines: [
+            `${STATUS_WORDS[m.state] ?? m.state} — ${m.title}`,
+            when,
+            '',
+            m.body,
+            '',
+            `${pageUrl}#maintenance-${m.id}`,
+          ],
           event: 'maintenance.updated',
           data: {
             scheduled_maintenance: {

@@ -64,12 +64,19 @@ function register(scope: FastifyInstance, app: App, base: string, host: string |
   const r = scope.withTypeProvider<ZodTypeProvider>();
   const prefix = app.config.statusPage.prefix;
   const options = { config: PUBLIC_ROUTE, ...(host && { constraints: { host } }) };
-  const page = async () => (await app.status.settingsIn(app.database.db));
+  const page = async () => await app.status.settingsIn(app.database.db);
 
   async function message(reply: FastifyReply, status: number, title: string, text: string) {
     const settings = await page();
     const html = renderStatusMessage(
-      { id: 'page', name: settings.name, url: app.statusPageUrl, logoUrl: settings.logoUrl, timeZone: settings.timeZone, updatedAt: app.clock.now() },
+      {
+        id: 'page',
+        name: settings.name,
+        url: app.statusPageUrl,
+        logoUrl: settings.logoUrl,
+        timeZone: settings.timeZone,
+        updatedAt: app.clock.now(),
+      },
       { prefix: base || '', title, text, status },
     );
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
@@ -77,11 +84,15 @@ function register(scope: FastifyInstance, app: App, base: string, host: string |
 
   for (const name of STATUS_DOCUMENTS) {
     const path = name === '' ? base || '/' : `${base}/${name}`;
-    r.get(path, { ...options, schema: { tags, summary: name === '' ? 'The public status page (HTML)' : `Public ${name}` } }, async (request, reply) => {
-      const doc = await app.statusSnapshot.document(name);
-      if (!doc) throw new AppError('status.unavailable', 'the status page could not be built; try again shortly');
-      return send(request, reply, doc);
-    });
+    r.get(
+      path,
+      { ...options, schema: { tags, summary: name === '' ? 'The public status page (HTML)' : `Public ${name}` } },
+      async (request, reply) => {
+        const doc = await app.statusSnapshot.document(name);
+        if (!doc) throw new AppError('status.unavailable', 'the status page could not be built; try again shortly');
+        return send(request, reply, doc);
+      },
+    );
   }
 
   r.post(
@@ -91,7 +102,9 @@ function register(scope: FastifyInstance, app: App, base: string, host: string |
       schema: {
         tags,
         summary: 'Subscribe an e-mail address (double opt-in) or a webhook endpoint to status updates',
-        description: `At most 5 attempts a minute from one address (429). A webhook's signing secret is returned once. Prefix: ${prefix}.`,
+        description:
+          'At most 5 attempts a minute from one address (429). ' +
+          `A webhook's signing secret is returned once. Prefix: ${prefix}.`,
         body: subscribeBody,
       },
     },
@@ -119,7 +132,8 @@ function register(scope: FastifyInstance, app: App, base: string, host: string |
     async (request, reply) => {
       const form = (request.body ?? {}) as Record<string, unknown>;
       const parsed = email.safeParse(typeof form.email === 'string' ? form.email.trim() : '');
-      if (!parsed.success) return message(reply, 400, 'That is not an e-mail address', 'Go back and check the address you typed.');
+      if (!parsed.success)
+        return message(reply, 400, 'That is not an e-mail address', 'Go back and check the address you typed.');
       try {
         await app.subscribers.subscribe({ email: parsed.data }, request.ip);
       } catch (error) {
@@ -127,7 +141,12 @@ function register(scope: FastifyInstance, app: App, base: string, host: string |
           return message(reply, 429, 'Too many attempts', 'Please wait a minute and try again.');
         throw error;
       }
-      return message(reply, 202, 'Check your inbox', 'We sent you a link: your subscription starts when you follow it.');
+      return message(
+        reply,
+        202,
+        'Check your inbox',
+        'We sent you a link: your subscription starts when you follow it.',
+      );
     },
   );
 
@@ -135,30 +154,56 @@ function register(scope: FastifyInstance, app: App, base: string, host: string |
 
   r.get(
     `${base}/subscribers/confirm`,
-    { ...options, schema: { tags, summary: 'Confirm an e-mail subscription (the link in the mail)', querystring: tokenQuery } },
+    {
+      ...options,
+      schema: { tags, summary: 'Confirm an e-mail subscription (the link in the mail)', querystring: tokenQuery },
+    },
     async (request, reply) => {
       try {
         await app.subscribers.confirm(request.query.token ?? '');
       } catch (error) {
         if (error instanceof AppError && error.code === 'subscriber.invalid_token')
-          return message(reply, 400, 'This link is not valid', 'It may have been used already. Subscribe again from the status page if you need to.');
+          return message(
+            reply,
+            400,
+            'This link is not valid',
+            'It may have been used already. Subscribe again from the status page if you need to.',
+          );
         throw error;
       }
-      return message(reply, 200, 'Subscribed', 'You will get an e-mail when we post an update. Every message has a link to unsubscribe.');
+      return message(
+        reply,
+        200,
+        'Subscribed',
+        'You will get an e-mail when we post an update. Every message has a link to unsubscribe.',
+      );
     },
   );
 
   const unsubscribe = async (request: FastifyRequest<{ Querystring: { token?: string } }>, reply: FastifyReply) => {
     try {
       const gone = await app.subscribers.unsubscribe(request.query.token ?? '');
-      return message(reply, 200, 'Unsubscribed', gone ? 'You will get no more messages from this status page.' : 'This subscription had ended already.');
+      return message(
+        reply,
+        200,
+        'Unsubscribed',
+        gone ? 'You will get no more messages from this status page.' : 'This subscription had ended already.',
+      );
     } catch (error) {
       if (error instanceof AppError && error.code === 'subscriber.invalid_token')
         return message(reply, 400, 'This link is not valid', 'Use the unsubscribe link of a recent message.');
       throw error;
     }
   };
-  r.get(`${base}/unsubscribe`, { ...options, schema: { tags, summary: 'Unsubscribe (the link in every message)', querystring: tokenQuery } }, unsubscribe);
+  r.get(
+    `${base}/unsubscribe`,
+    { ...options, schema: { tags, summary: 'Unsubscribe (the link in every message)', querystring: tokenQuery } },
+    unsubscribe,
+  );
   // RFC 8058 one-click: mail clients POST List-Unsubscribe=One-Click to the same URL.
-  r.post(`${base}/unsubscribe`, { ...options, schema: { tags, summary: 'One-click unsubscribe (RFC 8058)', querystring: tokenQuery, hide: true } }, unsubscribe);
+  r.post(
+    `${base}/unsubscribe`,
+    { ...options, schema: { tags, summary: 'One-click unsubscribe (RFC 8058)', querystring: tokenQuery, hide: true } },
+    unsubscribe,
+  );
 }

@@ -171,7 +171,11 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
         summary: 'Change the page name, logo, time zone, verify minutes or auto-publish rules (admin)',
         body: z.strictObject({
           name: text(200).optional(),
-          logo_url: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+          logo_url: z
+            .url({ protocol: /^https?$/ })
+            .max(2000)
+            .nullable()
+            .optional(),
           time_zone: timezone.optional(),
           verify_minutes: z.number().int().min(0).max(1440).optional(),
           auto_publish: z
@@ -210,7 +214,9 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
     async (request) => componentView(await app.status.component(request.actor, request.params.id)),
   );
 
-  const componentInput = (b: Partial<{ [K in keyof typeof componentFields]: z.infer<(typeof componentFields)[K]> }>) => ({
+  const componentInput = (
+    b: Partial<{ [K in keyof typeof componentFields]: z.infer<(typeof componentFields)[K]> }>,
+  ) => ({
     ...(b.name !== undefined && { name: b.name }),
     ...(b.description !== undefined && { description: b.description }),
     ...(b.group !== undefined && { group: b.group }),
@@ -359,13 +365,20 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
       },
     },
     async (request, reply) => {
-      const html = await app.status.preview(request.actor, request.params.id, toUpdateInput(request.body), async (trx, now) =>
-        renderStatusPage(await app.status.publicModel(trx, now, pageUrl), {
-          prefix: app.config.statusPage.prefix,
-          subscribe: false,
-        }),
+      const html = await app.status.preview(
+        request.actor,
+        request.params.id,
+        toUpdateInput(request.body),
+        async (trx, now) =>
+          renderStatusPage(await app.status.publicModel(trx, now, pageUrl), {
+            prefix: app.config.statusPage.prefix,
+            subscribe: false,
+          }),
       );
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src https: http:").send(html);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src https: http:")
+        .send(html);
     },
   );
 
@@ -484,7 +497,15 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
         const lines = [
           'id,kind,address,components,state,created_at,confirmed_at',
           ...all.map((s) =>
-            [s.id, s.kind, s.address, (s.componentIds ?? []).join(' '), s.state, s.createdAt.toISOString(), iso(s.confirmedAt) ?? '']
+            [
+              s.id,
+              s.kind,
+              s.address,
+              (s.componentIds ?? []).join(' '),
+              s.state,
+              s.createdAt.toISOString(),
+              iso(s.confirmedAt) ?? '',
+            ]
               .map(cell)
               .join(','),
           ),
