@@ -112,6 +112,16 @@ describe('both feeds', () => {
     expect(historyAtom(empty, '/status')).not.toContain('<entry>');
   });
 
+  it('hold the latest 50 changes', () => {
+    const many = Array.from({ length: 70 }, (_, n) =>
+      incident(`i${n}`, { createdAt: new Date(Date.UTC(2026, 2, 1) + n * 60_000) }),
+    );
+    const rss = parser.parse(historyRss(publicModel({ incidents: many }), '/status')).rss.channel.item;
+    expect(rss).toHaveLength(50);
+    expect(rss[0].link).toContain('#incident-i69');
+    expect(parser.parse(historyAtom(publicModel({ incidents: many }), '/status')).feed.entry).toHaveLength(50);
+  });
+
   it('still work when the page URL is only the prefix (no public URL set)', () => {
     const rss = historyRss(model('/status'), '/status');
     const atom = historyAtom(model('/status'), '/status');

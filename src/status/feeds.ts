@@ -61,12 +61,17 @@ function maintenanceEntry(m: PublicMaintenance, model: PublicModel): Entry {
   };
 }
 
-/** Every entry, the latest change first (ties by id, so the order never depends on input order). */
+/** Feed readers poll often; the latest 50 changes are what they need, and the page lists as many. */
+const FEED_LIMIT = 50;
+
+/** The latest entries, the latest change first (ties by id, so the order never depends on input order). */
 function entries(model: PublicModel): Entry[] {
   return [
     ...model.incidents.map((i) => incidentEntry(i, model)),
     ...model.maintenances.map((m) => maintenanceEntry(m, model)),
-  ].sort((a, b) => b.updated.getTime() - a.updated.getTime() || a.id.localeCompare(b.id));
+  ]
+    .sort((a, b) => b.updated.getTime() - a.updated.getTime() || a.id.localeCompare(b.id))
+    .slice(0, FEED_LIMIT);
 }
 
 /** The feed's own address: on the page's origin when the page URL is absolute, else the bare path. */

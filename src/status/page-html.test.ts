@@ -214,6 +214,26 @@ describe('renderStatusPage', () => {
     expect(history).toContain('<p class="muted">Resolved <time datetime="2026-02-01T00:30:00.000Z">');
   });
 
+  it('lists the latest 50 past incidents and caps the names in a day’s title', () => {
+    const incidents = Array.from({ length: 60 }, (_, n) =>
+      incident(`p${n}`, {
+        name: `Past ${n}`,
+        status: 'resolved',
+        componentIds: ['c1'],
+        createdAt: new Date(Date.UTC(2026, 2, 1) + n * 60_000),
+        resolvedAt: new Date(Date.UTC(2026, 2, 1) + n * 60_000 + 30_000),
+      }),
+    );
+    const html = renderStatusPage(publicModel({ incidents }), opts);
+    expect(html).toContain('id="incident-p59"');
+    expect(html).toContain('id="incident-p10"');
+    expect(html).not.toContain('id="incident-p9"');
+    expect(html).toContain('The latest 50 of 60 are shown.');
+    expect(html).toContain(
+      'title="1 Mar 2026: 100.00% up. Incidents: Past 0; Past 1; Past 2; Past 3; Past 4 and 55 more"',
+    );
+  });
+
   it('says when there is no history', () => {
     expect(renderStatusPage(publicModel(), opts)).toContain('No incidents in the last 90 days.');
   });

@@ -132,6 +132,9 @@ function componentsSection(model: PublicModel): string {
   return `<h2>Components</h2>${html.join('')}`;
 }
 
+/** How many past incidents and maintenances the page lists. */
+const HISTORY_LIMIT = 50;
+
 type HistoryEntry = { at: Date; html: string };
 
 function historyIncident(i: PublicIncident, fmt: TimeFormat): HistoryEntry {
@@ -163,13 +166,15 @@ function historySection(model: PublicModel, fmt: TimeFormat, names: ReadonlyMap<
   if (entries.length === 0) return '<h2>Incident history</h2><p class="muted">No incidents in the last 90 days.</p>';
   let html = '<h2>Incident history</h2>';
   let month = '';
-  for (const e of entries) {
+  // A page read by everyone during an outage stays light, so the history stops at the latest few.
+  for (const e of entries.slice(0, HISTORY_LIMIT)) {
     const m = fmt.month(e.at);
     if (m !== month) html += `<h3>${esc(m)}</h3>`;
     month = m;
     html += e.html;
   }
-  return html;
+  const more = entries.length > HISTORY_LIMIT;
+  return more ? html + `<p class="muted">The latest ${HISTORY_LIMIT} of ${entries.length} are shown.</p>` : html;
 }
 
 function subscribeForm(prefix: string): string {

@@ -120,6 +120,10 @@ function heightClass(up: number): string {
 
 const percent = (share: number) => `${(Math.floor(share * 10_000) / 100).toFixed(2)}%`;
 
+/** At most five names, so a bad day's title stays readable and the page small. */
+const namesList = (names: readonly string[]) =>
+  names.length > 5 ? `${names.slice(0, 5).join('; ')} and ${names.length - 5} more` : names.join('; ');
+
 function cell(day: UptimeDay, incidents: readonly string[], titled: boolean): string {
   if (day.up === null) {
     return titled ? `<li class="n" title="${shortDate(day.date)}: no data">` : '<li class="n">';
@@ -130,7 +134,7 @@ function cell(day: UptimeDay, incidents: readonly string[], titled: boolean): st
   const title =
     `${shortDate(day.date)}: ${percent(day.up)} up` +
     (day.worst === 'operational' ? '' : `, ${STATUS_LABEL[day.worst].toLowerCase()}`) +
-    (incidents.length ? `. Incidents: ${incidents.join('; ')}` : '');
+    (incidents.length ? `. Incidents: ${namesList(incidents)}` : '');
   return `<li${classes ? ` class="${classes}"` : ''} title="${escapeHtml(title)}">`;
 }
 
