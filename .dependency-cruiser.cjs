@@ -8,7 +8,7 @@
 
 const FEATURES =
   '(alerts|analytics|audit|checklists|credentials|error-tracking|escalation|follow-ups|gdpr|incidents|monitors|' +
-  'notify|performance|postmortems|runbook|schedules|services|stream|teams|users)';
+  'notify|performance|postmortems|runbook|schedules|services|status|stream|teams|users)';
 const BASICS = '^src/(bus|clock|config|duration|errors|ids|incident)\\.ts$';
 
 /** `from` may not import `to`. */
