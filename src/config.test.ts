@@ -80,9 +80,22 @@ describe('loadConfig', () => {
           clockToleranceMs: 60_000,
         },
         clockOffsetMs: 0,
+        statusPage: { prefix: '/status', host: undefined },
       });
     },
   );
+
+  it('reads where the status page is served and names a bad prefix or host', () => {
+    expect(
+      loadConfig({ VIGIL_STATUS_PREFIX: '/system-status', VIGIL_STATUS_HOST: 'status.example.com' }).statusPage,
+    ).toEqual({
+      prefix: '/system-status',
+      host: 'status.example.com',
+    });
+    expect(() => loadConfig({ VIGIL_STATUS_PREFIX: 'status' })).toThrow(/VIGIL_STATUS_PREFIX: must be a path/);
+    expect(() => loadConfig({ VIGIL_STATUS_PREFIX: '/api/status' })).toThrow(/VIGIL_STATUS_PREFIX: must not be under/);
+    expect(() => loadConfig({ VIGIL_STATUS_HOST: 'https://status.example.com' })).toThrow(/VIGIL_STATUS_HOST/);
+  });
 
   it('reads the /verify issuer settings and names a bad one', () => {
     expect(

@@ -108,6 +108,7 @@ describeEachDialect('notification templates and update reminders', (env) => {
     expect(listed.data.map((t) => [t.key, t.customised, t.subject])).toEqual([
       ['initial', false, SEED_TEMPLATES.initial.subject],
       ['resolution', false, SEED_TEMPLATES.resolution.subject],
+      ['customer_notice', false, SEED_TEMPLATES.customer_notice.subject],
     ]);
     expect(listed.data[0]?.fields).toContain('next_update');
 
