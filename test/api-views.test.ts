@@ -264,4 +264,53 @@ describeEachDialect('API views describe the answers the console reads', (env) =>
     );
     list(views.RegisteredDatabase, await answer('GET', '/api/v1/databases'), 'GET /databases', true);
   });
+  it('the status page: settings, components, what was published, maintenance and subscribers', async () => {
+    const service = (await answer('POST', '/api/v1/services', { name: 'Views status' })) as { id: string };
+    conforms(views.StatusSettingsView, await answer('GET', '/api/v1/status/page'), 'GET status/page');
+    conforms(views.StatusSettingsView, await answer('PATCH', '/api/v1/status/page', { name: 'Views' }), 'PATCH page');
+    const component = (await answer('POST', '/api/v1/status/components', {
+      name: 'Views API',
+      service_ids: [service.id],
+    })) as { id: string };
+    conforms(views.StatusComponent, component, 'POST components');
+    const path = `/api/v1/status/components/${component.id}`;
+    conforms(views.StatusComponent, await answer('PATCH', path, { status: 'degraded_performance' }), 'PATCH');
+    list(views.StatusComponent, await answer('GET', '/api/v1/status/components'), 'GET components');
+
+    const incident = (await answer('POST', '/api/v1/incidents', {
+      title: 'Views outage',
+      severity: 'P1',
+      service_id: service.id,
+    })) as { id: string };
+    const updates = `/api/v1/incidents/${incident.id}/status-updates`;
+    conforms(views.StatusDraft, await answer('GET', `${updates}/draft`), 'GET draft');
+    const published = await answer('POST', updates, {
+      status: 'investigating',
+      body: 'Looking into it.',
+      component_statuses: { [component.id]: 'partial_outage' },
+    });
+    conforms(views.PublishedIncidentView, published, 'POST status-updates');
+    conforms(views.PublishedIncidentView, await answer('GET', updates), 'GET status-updates');
+    conforms(
+      views.PublishedIncidentView,
+      await answer('PUT', `${updates}/postmortem`, { body: 'A summary.' }),
+      'PUT pm',
+    );
+
+    const m = await answer('POST', '/api/v1/status/maintenances', {
+      title: 'Views upgrade',
+      body: 'Short.',
+      component_ids: [component.id],
+      starts_at: new Date(h.clock.now().getTime() + HOUR).toISOString(),
+      ends_at: new Date(h.clock.now().getTime() + 2 * HOUR).toISOString(),
+    });
+    conforms(views.StatusMaintenance, m, 'POST maintenances');
+    list(views.StatusMaintenance, await answer('GET', '/api/v1/status/maintenances'), 'GET maintenances');
+
+    const subscribed = await h.call('POST', '/status/api/v2/subscribers', { body: { email: 'views@example.test' } });
+    expect(subscribed.statusCode, subscribed.body).toBe(202);
+    const subscribers = (await answer('GET', '/api/v1/status/subscribers')) as { data: unknown[]; counts: unknown };
+    list(views.StatusSubscriber, subscribers, 'GET subscribers');
+    expect(subscribers.counts).toEqual({ pending: 1, confirmed: 0 });
+  });
 });

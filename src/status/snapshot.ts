@@ -90,9 +90,9 @@ export function createStatusSnapshot(deps: SnapshotDeps) {
   let lastStart = 0;
   let lastBuiltAt: Date | null = null;
 
-  async function once(): Promise<void> {
+  async function once(spaced: boolean): Promise<void> {
     const wait = lastStart + minGapMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (spaced && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     lastStart = performance.now();
     const next = await build();
     docs = renderDocuments(next, { prefix, subscribe });
@@ -101,18 +101,23 @@ export function createStatusSnapshot(deps: SnapshotDeps) {
     lastBuiltAt = clock.now();
   }
 
-  /** Rebuilds now, or once more after the rebuild running; resolves when a build begun after the call is done. */
-  function refresh(): Promise<void> {
+  /**
+   * Rebuilds now, or once more after the rebuild running; resolves when a build begun after the call is done.
+   * `spaced` (a change noticed) keeps `minGapMs` after the last start; the engine's periodic call needs no gap.
+   */
+  function refresh(spaced = false): Promise<void> {
     if (running) {
       again = true;
       return running;
     }
+    let first = true;
     running = (async () => {
       try {
         do {
           again = false;
           try {
-            await once();
+            await once(spaced || !first);
+            first = false;
           } catch (error) {
             deps.onError?.(error);
           }
@@ -131,15 +136,18 @@ export function createStatusSnapshot(deps: SnapshotDeps) {
      * request builds it), so an instance nobody reads the page from does no work for it.
      */
     changed(): void {
-      if (docs) void refresh();
+      if (docs) void refresh(true);
     },
-    /** Whether the snapshot is older than `maxAgeMs` at `now` (the engine's periodic rebuild); false if none. */
+    /**
+     * Whether there is no snapshot yet or it is older than `maxAgeMs` at `now`: the engine's periodic rebuild,
+     * which also records components' status changes while nobody reads the page.
+     */
     staleAt(now: Date, maxAgeMs: number): boolean {
-      return docs !== null && lastBuiltAt !== null && now.getTime() - lastBuiltAt.getTime() >= maxAgeMs;
+      return lastBuiltAt === null || now.getTime() - lastBuiltAt.getTime() >= maxAgeMs;
     },
     /** A document by name ('' is the HTML page), building the first snapshot if there is none yet. */
     async document(name: string): Promise<StatusDocument | undefined> {
-      if (!docs) await refresh();
+      if (!docs) await refresh(false);
       return docs?.get(name);
     },
     /** The model of the current snapshot (the console's preview and tests read it). */
