@@ -3,7 +3,6 @@
 // sweeps and deliveries are run by the test.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import type { Engine } from '../src/engine/index.js';
@@ -12,6 +11,7 @@ import { FakeClock, offsetClock } from '../src/clock.js';
 import { bundleId } from '../src/notify/dispatcher.js';
 import { verifySignature } from '../src/notify/signature.js';
 import { describeEachDialect, testConfig } from './dialects.js';
+import { smtpPeer } from './smtp-peer.js';
 
 const MIN = 60_000;
 
@@ -64,34 +64,9 @@ function receiver() {
   };
 }
 
-function smtp() {
-  const mails: Array<{ to: string[]; raw: string }> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  return {
-    mails,
-    start: () =>
-      new Promise<number>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port)),
-      ),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describeEachDialect('notifications', (env) => {
   const hooks = receiver();
-  const mail = smtp();
+  const mail = smtpPeer();
   let base = '';
   let smtpPort = 0;
   const engines: Engine[] = [];

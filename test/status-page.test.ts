@@ -6,7 +6,6 @@
 // input the issue lists gets its 4xx and changes nothing.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { verifySignature } from '../src/notify/signature.js';
@@ -19,36 +18,12 @@ import {
 } from '../src/status/statuspage-shapes.js';
 import { describeEachDialect, testConfig } from './dialects.js';
 import { expectError, startHarness, unique, type Caller, type Harness } from './http-harness.js';
+import { smtpPeer } from './smtp-peer.js';
 
 const MIN = 60_000;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read field by field
 type Json = any;
-
-function smtpPeer() {
-  const mails: Array<{ to: string[]; raw: string }> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString()));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  return {
-    mails,
-    start: () =>
-      new Promise<number>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port)),
-      ),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function hookPeer() {
   const hits: Array<{ path: string; headers: http.IncomingHttpHeaders; raw: string }> = [];
@@ -411,6 +386,14 @@ describeEachDialect('status page: components, publishing, subscribers, maintenan
   });
 
   it('sets a status by hand until it is cleared', async () => {
+    // Unknown services and monitors are named (422) and nothing is made.
+    const before = (await json('GET', '/api/v1/status/components')).data.length;
+    for (const [body, code] of [
+      [{ name: 'x', service_ids: ['svc_nope'] }, 'status.unknown_service'],
+      [{ name: 'x', monitor_ids: ['mon_nope'] }, 'status.unknown_monitor'],
+    ] as const)
+      expectError(await h.call('POST', '/api/v1/status/components', { as: admin, body }), 422, code);
+    expect((await json('GET', '/api/v1/status/components')).data.length).toBe(before);
     const component = await json('POST', '/api/v1/status/components', { name: unique('cdn') });
     expectError(
       await h.call('PATCH', `/api/v1/status/components/${component.id}`, { as: ana, body: { status: 'sideways' } }),

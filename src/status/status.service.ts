@@ -404,9 +404,10 @@ export function createStatusService(deps: StatusDeps) {
     async createComponent(actor: Actor, input: ComponentInput): Promise<Component> {
       authorize(actor, 'service.write');
       const now = clock.now();
+      // Monitors are read outside the transaction (SQLite has one connection, which the transaction holds).
+      await checkMonitors(input.monitorIds ?? []);
       return inTransaction(db, async (trx) => {
         await checkServices(trx, input.serviceIds ?? []);
-        await checkMonitors(input.monitorIds ?? []);
         const count = (await listComponents(trx)).length;
         const c = componentFrom(input, newId('cmp', now), now, count + 1);
         await insertComponent(trx, c);
@@ -423,10 +424,10 @@ export function createStatusService(deps: StatusDeps) {
     async updateComponent(actor: Actor, id: string, patch: Partial<ComponentInput>): Promise<Component> {
       authorize(actor, 'service.write');
       const now = clock.now();
+      if (patch.monitorIds) await checkMonitors(patch.monitorIds);
       return inTransaction(db, async (trx) => {
         const c = await componentIn(trx, id);
         if (patch.serviceIds) await checkServices(trx, patch.serviceIds);
-        if (patch.monitorIds) await checkMonitors(patch.monitorIds);
         const next: Component = {
           ...c,
           ...(patch.name !== undefined && { name: patch.name }),

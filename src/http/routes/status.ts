@@ -133,6 +133,8 @@ const componentFields = {
   only_show_if_degraded: z.boolean(),
   status_map: statusMap.describe('What each open-incident severity and a down monitor turn it into.'),
 };
+/** A component's fields, each optional (PATCH); POST requires the name. */
+const componentBody = z.strictObject(componentFields).partial();
 
 const updateBody = z.strictObject({
   status: z.enum(UPDATE_STATUSES),
@@ -214,9 +216,7 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
     async (request) => componentView(await app.status.component(request.actor, request.params.id)),
   );
 
-  const componentInput = (
-    b: Partial<{ [K in keyof typeof componentFields]: z.infer<(typeof componentFields)[K]> }>,
-  ) => ({
+  const componentInput = (b: z.infer<typeof componentBody>) => ({
     ...(b.name !== undefined && { name: b.name }),
     ...(b.description !== undefined && { description: b.description }),
     ...(b.group !== undefined && { group: b.group }),
@@ -234,17 +234,7 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags,
         summary: 'Add a component (admin)',
-        body: z.strictObject({
-          name: componentFields.name,
-          description: componentFields.description.optional(),
-          group: componentFields.group.optional(),
-          position: componentFields.position.optional(),
-          service_ids: componentFields.service_ids.optional(),
-          monitor_ids: componentFields.monitor_ids.optional(),
-          public: componentFields.public.optional(),
-          only_show_if_degraded: componentFields.only_show_if_degraded.optional(),
-          status_map: componentFields.status_map.optional(),
-        }),
+        body: componentBody.required({ name: true }),
       },
     },
     async (request, reply) => {
@@ -263,16 +253,7 @@ export function statusRoutes(server: FastifyInstance, app: App): void {
         tags,
         summary: 'Change a component; `status` sets it by hand (null clears it: automatic again)',
         params: idParams,
-        body: z.strictObject({
-          name: componentFields.name.optional(),
-          description: componentFields.description.optional(),
-          group: componentFields.group.optional(),
-          position: componentFields.position.optional(),
-          service_ids: componentFields.service_ids.optional(),
-          monitor_ids: componentFields.monitor_ids.optional(),
-          public: componentFields.public.optional(),
-          only_show_if_degraded: componentFields.only_show_if_degraded.optional(),
-          status_map: componentFields.status_map.optional(),
+        body: componentBody.extend({
           status: componentStatus
             .nullable()
             .optional()
