@@ -508,7 +508,7 @@ export interface Stakeholder {
 }
 
 export interface Template {
-  key: 'initial' | 'resolution';
+  key: 'initial' | 'resolution' | 'customer_notice';
   name: string;
   subject: string;
   text: string;
@@ -1286,4 +1286,117 @@ export interface AnalyticsTimeseries {
     postmortems: string;
   };
   buckets: AnalyticsBucket[];
+}
+
+/** What was published about an incident (GET /api/v1/incidents/{id}/status-updates). */
+export interface PublishedIncidentView {
+  id: string;
+  incident_id: string;
+  name: string;
+  status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  impact: 'none' | 'minor' | 'major' | 'critical';
+  component_ids: string[];
+  postmortem: { body: string; published_at: string } | null;
+  created_at: string;
+  updated_at: string;
+  monitoring_at: string | null;
+  resolved_at: string | null;
+  /** Newest first. */
+  updates: StatusUpdateView[];
+}
+
+/** A status-page component (GET /api/v1/status/components). */
+export interface StatusComponent {
+  id: string;
+  name: string;
+  description: string | null;
+  group: string | null;
+  position: number;
+  public: boolean;
+  only_show_if_degraded: boolean;
+  service_ids: string[];
+  monitor_ids: string[];
+  status_map: {
+    P0: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+    P1: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+    P2: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+    P3: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+    monitor_down: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+  };
+  /** What the public page shows now. */
+  status: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+  /** What its services, monitors and maintenance alone would show. */
+  automatic: 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+  /** Set by hand or by a published update; wins until cleared. */
+  manual_status:
+    'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance' | null;
+  /** The published incident whose update set manual_status. */
+  manual_source: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An incident's prefilled first update, from the customer notice template. */
+export interface StatusDraft {
+  name: string;
+  body: string;
+  impact: 'none' | 'minor' | 'major' | 'critical';
+  component_statuses: Record<
+    string,
+    'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance'
+  >;
+}
+
+/** A scheduled maintenance (GET /api/v1/status/maintenances). */
+export interface StatusMaintenance {
+  id: string;
+  title: string;
+  body: string;
+  component_ids: string[];
+  starts_at: string;
+  ends_at: string;
+  state: 'scheduled' | 'in_progress' | 'verifying' | 'completed';
+  completed_at: string | null;
+  notify_subscribers: boolean;
+  created_by: { type: string; id: string | null; name: string };
+  created_at: string;
+  updated_at: string;
+}
+
+/** The status page settings (GET /api/v1/status/page). */
+export interface StatusSettingsView {
+  name: string;
+  logo_url: string | null;
+  time_zone: string;
+  verify_minutes: number;
+  auto_publish: Record<string, { after_minutes: number; body: string }>;
+  /** Where the public page is served. */
+  page_url: string;
+  updated_at: string | null;
+}
+
+/** A status-page subscriber (GET /api/v1/status/subscribers, admins). */
+export interface StatusSubscriber {
+  id: string;
+  kind: 'email' | 'webhook';
+  /** An e-mail address or a webhook URL: personal data, for admins only. */
+  address: string;
+  /** null: every component. */
+  component_ids: string[] | null;
+  state: 'pending' | 'confirmed';
+  created_at: string;
+  confirmed_at: string | null;
+}
+
+export interface StatusUpdateView {
+  id: string;
+  status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  body: string;
+  component_statuses: Record<
+    string,
+    'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance'
+  >;
+  notified: boolean;
+  created_by: { type: string; id: string | null; name: string };
+  created_at: string;
 }
