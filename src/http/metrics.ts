@@ -2,6 +2,7 @@
 // the ingest queue depth.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { queriesRun } from '../db/database.js';
 import type { App } from '../app.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -93,6 +94,24 @@ export function registerMetrics(server: FastifyInstance, app: App): void {
     },
   });
 
+  new Counter({
+    name: 'vigil_db_queries_total',
+    help: 'Database queries this process has run (a status page served from its snapshot adds none).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(queriesRun());
+    },
+  });
+  new Counter({
+    name: 'vigil_status_snapshot_builds_total',
+    help: 'Times the public status page was rebuilt into memory.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(app.statusSnapshot.builds());
+    },
+  });
   new Counter({
     name: 'vigil_sweep_failures_total',
     help: 'Engine sweeps that threw, by sweep (the others of the tick still ran); "delivery" is the outbox lane.',
