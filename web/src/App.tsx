@@ -88,9 +88,9 @@ export function App() {
         </Link>
         <nav aria-label="Main" className="nav">
           {NAV.map(([to, label, Icon, shown]) => (
-            <NavLink key={to} to={to} className={shown === 'wide' ? 'nav-wide' : undefined}>
+            <NavLink key={to} to={to} className={shown === 'wide' ? 'nav-wide' : undefined} title={label}>
               <Icon size={16} aria-hidden />
-              {label}
+              <span className="nav-label">{label}</span>
             </NavLink>
           ))}
         </nav>

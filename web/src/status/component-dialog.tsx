@@ -6,9 +6,7 @@ import type { Monitor, Service, StatusComponent } from '../shared/api.ts';
 import { Problem } from '../shared/form-kit.tsx';
 import { createComponent, STATUS_KEY, updateComponent, type ComponentFields } from '../shared/status-api.ts';
 import { Button, Dialog, toast } from '../ui/index.ts';
-
-/** The list with `id` put in or taken out. */
-const toggle = (ids: string[], id: string, on: boolean) => (on ? [...ids, id] : ids.filter((x) => x !== id));
+import { CheckList } from './check-list.tsx';
 
 export function ComponentDialog({
   component,
@@ -119,34 +117,27 @@ export function ComponentDialog({
           />{' '}
           Shown only while it is not operational
         </label>
-        <fieldset className="wide status-choices">
-          <legend>Services it follows</legend>
-          {services.length === 0 && <span className="ui-muted ui-small">No services yet.</span>}
-          {services.map((s) => (
-            <label key={s.id} className="check">
-              <input
-                type="checkbox"
-                checked={form.service_ids.includes(s.id)}
-                onChange={(e) => set({ service_ids: toggle(form.service_ids, s.id, e.target.checked) })}
-              />{' '}
-              {s.name}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset className="wide status-choices">
-          <legend>Monitors it follows</legend>
-          {monitors.length === 0 && <span className="ui-muted ui-small">No monitors yet.</span>}
-          {monitors.map((m) => (
-            <label key={m.id} className="check">
-              <input
-                type="checkbox"
-                checked={form.monitor_ids.includes(m.id)}
-                onChange={(e) => set({ monitor_ids: toggle(form.monitor_ids, m.id, e.target.checked) })}
-              />{' '}
-              {m.name} <span className="ui-muted ui-small">({serviceName(m.service_id)})</span>
-            </label>
-          ))}
-        </fieldset>
+        <CheckList
+          legend="Services it follows"
+          items={services.map((s) => ({ id: s.id, label: s.name }))}
+          chosen={form.service_ids}
+          onChange={(ids) => set({ service_ids: ids })}
+          none="No services yet."
+        />
+        <CheckList
+          legend="Monitors it follows"
+          items={monitors.map((m) => ({
+            id: m.id,
+            label: (
+              <>
+                {m.name} <span className="ui-muted ui-small">({serviceName(m.service_id)})</span>
+              </>
+            ),
+          }))}
+          chosen={form.monitor_ids}
+          onChange={(ids) => set({ monitor_ids: ids })}
+          none="No monitors yet."
+        />
         <Problem error={save.error} />
         <div className="buttons">
           <Button onPress={onClose}>Cancel</Button>

@@ -32,6 +32,7 @@ import {
   toast,
   type Column,
 } from '../ui/index.ts';
+import { CheckList } from './check-list.tsx';
 
 const maintenancesKey = [...STATUS_KEY, 'maintenances'] as const;
 
@@ -84,7 +85,7 @@ export function MaintenanceTab({ session }: { session: Session }) {
             size="sm"
             onPress={() => complete.mutate(m)}
             isDisabled={complete.isPending}
-            aria-label={`Complete “${m.title}” now`}
+            aria-label={`Complete now: ${m.title}`}
           >
             Complete now
           </Button>
@@ -185,20 +186,13 @@ function ScheduleForm() {
       </label>
       <DateTimeField label="Starts" value={startsAt} onChange={setStartsAt} isRequired />
       <DateTimeField label="Ends" value={endsAt} onChange={setEndsAt} isRequired />
-      <fieldset className="wide status-choices">
-        <legend>Components under maintenance</legend>
-        {components.data?.data.length === 0 && <span className="ui-muted ui-small">No components yet.</span>}
-        {byGroupAndPosition(components.data?.data ?? []).map((c) => (
-          <label key={c.id} className="check">
-            <input
-              type="checkbox"
-              checked={chosen.includes(c.id)}
-              onChange={(e) => setChosen(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))}
-            />{' '}
-            {c.name}
-          </label>
-        ))}
-      </fieldset>
+      <CheckList
+        legend="Components under maintenance"
+        items={byGroupAndPosition(components.data?.data ?? []).map((c) => ({ id: c.id, label: c.name }))}
+        chosen={chosen}
+        onChange={setChosen}
+        none="No components yet."
+      />
       <label className="check wide">
         <input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} /> Notify subscribers of
         these components
