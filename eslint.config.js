@@ -87,6 +87,7 @@ function consoleFolders() {
     'settings',
     'design',
     'postmortems',
+    'status',
   ];
   const banned = (folders, message) => ({
     'no-restricted-imports': [

@@ -146,6 +146,20 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
         due_at: new Date(Date.now() + hours * HOUR).toISOString(),
         ...(priority === 'urgent' && { external_url: 'https://tracker.example.com/OPS-12' }),
       });
+    // The status page: a component following the checkout service (a major outage now) and maintenance ahead.
+    const component = await vigil.api<{ id: string }>('POST', '/api/v1/status/components', {
+      name: 'Checkout',
+      group: 'Shop',
+      description: 'Cart, payment and order confirmation',
+      service_ids: [service.id],
+    });
+    await vigil.api('POST', '/api/v1/status/maintenances', {
+      title: 'Payment provider upgrade',
+      body: 'Card payments may be slow for ten minutes.',
+      component_ids: [component.id],
+      starts_at: new Date(Date.now() + 48 * HOUR).toISOString(),
+      ends_at: new Date(Date.now() + 49 * HOUR).toISOString(),
+    });
     screens.push(
       { name: 'incidents', path: '/incidents' },
       { name: 'incident', path: `/incidents/${checkout.number}` },
@@ -155,6 +169,10 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'follow-ups', path: '/follow-ups' },
       { name: 'postmortem', path: `/incidents/${cart.number}/postmortem` },
       { name: 'analytics', path: '/analytics' },
+      { name: 'status-components', path: '/status-page/components' },
+      { name: 'status-maintenance', path: '/status-page/maintenance' },
+      { name: 'status-subscribers', path: '/status-page/subscribers' },
+      { name: 'status-settings', path: '/status-page/settings' },
       { name: 'dashboards', path: '/dashboards' },
       { name: 'dashboard-production', path: '/dashboards/production-health' },
       { name: 'dashboard-database', path: '/dashboards/database' },

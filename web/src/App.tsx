@@ -7,6 +7,7 @@ import {
   ChartLine,
   ListChecks,
   LogOut,
+  RadioTower,
   Server,
   Settings as SettingsIcon,
   Siren,
@@ -29,17 +30,22 @@ const Services = lazy(() => import('./services/services-screen.tsx').then((m) =>
 const FollowUps = lazy(() => import('./follow-ups/follow-ups-screen.tsx').then((m) => ({ default: m.FollowUps })));
 const Analytics = lazy(() => import('./analytics/analytics-screen.tsx').then((m) => ({ default: m.Analytics })));
 const Dashboards = lazy(() => import('./dashboards/dashboards-screen.tsx').then((m) => ({ default: m.Dashboards })));
+const StatusScreen = lazy(() => import('./status/status-screen.tsx').then((m) => ({ default: m.StatusScreen })));
 const Settings = lazy(() => import('./settings/settings-screen.tsx').then((m) => ({ default: m.Settings })));
 const DesignSystem = lazy(() => import('./design/design-screen.tsx').then((m) => ({ default: m.DesignSystem })));
 
+// The phone's bottom bar has room for seven tabs at most; the status page, run now and then rather than
+// during every incident, is left out of it (`wide`) and reached on a phone from the incident page's
+// "Status page" panel and the Services screen.
 const NAV = [
-  ['/incidents', 'Incidents', Siren],
-  ['/oncall', 'On-call', Users],
-  ['/services', 'Services', Server],
-  ['/follow-ups', 'Follow-ups', ListChecks],
-  ['/dashboards', 'Dashboards', ChartLine],
-  ['/analytics', 'Analytics', ChartColumn],
-  ['/settings', 'Settings', SettingsIcon],
+  ['/incidents', 'Incidents', Siren, 'always'],
+  ['/oncall', 'On-call', Users, 'always'],
+  ['/services', 'Services', Server, 'always'],
+  ['/follow-ups', 'Follow-ups', ListChecks, 'always'],
+  ['/dashboards', 'Dashboards', ChartLine, 'always'],
+  ['/analytics', 'Analytics', ChartColumn, 'always'],
+  ['/status-page', 'Status page', RadioTower, 'wide'],
+  ['/settings', 'Settings', SettingsIcon, 'always'],
 ] as const;
 
 /** Lets the design system's links (react-aria) navigate through React Router instead of reloading. */
@@ -81,10 +87,10 @@ export function App() {
           Vigil
         </Link>
         <nav aria-label="Main" className="nav">
-          {NAV.map(([to, label, Icon]) => (
-            <NavLink key={to} to={to}>
+          {NAV.map(([to, label, Icon, shown]) => (
+            <NavLink key={to} to={to} className={shown === 'wide' ? 'nav-wide' : undefined} title={label}>
               <Icon size={16} aria-hidden />
-              {label}
+              <span className="nav-label">{label}</span>
             </NavLink>
           ))}
         </nav>
@@ -112,6 +118,7 @@ export function App() {
             <Route path="/dashboards/*" element={<Dashboards session={me} />} />
             <Route path="/analytics" element={<Analytics />} />
             <Route path="/gdpr/*" element={<ToGdprDashboard />} />
+            <Route path="/status-page/*" element={<StatusScreen session={me} />} />
             <Route path="/settings/*" element={<Settings session={me} />} />
             <Route path="/design" element={<DesignSystem />} />
             <Route path="*" element={<NotFound />} />

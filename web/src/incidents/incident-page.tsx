@@ -1,8 +1,8 @@
 // One incident (/incidents/:ref, ref = number or id), laid out calm: the header (status, severity,
 // phase, commander, next deadline, why this severity, the clocks), the one next step with the rest in
-// a menu, the status update, the roles, the timeline grouped by phase, and the alerts. On a phone that
-// is the order, one column; from 1100 px the timeline takes the left and the rest the right. Viewers
-// get the same page without anything that changes the incident.
+// a menu, the status update, what the public status page shows about it, the roles, the timeline grouped
+// by phase, and the alerts. On a phone that is the order, one column; from 1100 px the timeline takes the
+// left and the rest the right. Viewers get the same page without anything that changes the incident.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   useEffect,
@@ -36,6 +36,7 @@ import { BreachBanner, PersonalDataDialog } from './incident-personal-data.tsx';
 import { canEscalate } from './incident-page-clocks.ts';
 import { Header } from './incident-page-header.tsx';
 import { Roles } from './incident-roles.tsx';
+import { IncidentStatusPage } from './incident-status-page.tsx';
 import { StatusUpdates } from './incident-updates.tsx';
 import { Timeline } from './timeline.tsx';
 import './incident-page.css';
@@ -204,6 +205,7 @@ export function IncidentPage({ session }: { session: Session }) {
         />
       )}
       <StatusUpdates incident={i} incidentRef={ref} queryKey={queryKey} now={now} canAct={canAct} />
+      <IncidentStatusPage incidentId={i.id} canAct={canAct} />
       <Roles
         incident={i}
         session={session}

@@ -117,6 +117,7 @@ function ServiceList({ session }: { session: Session }) {
       </div>
       <p className="svc-intro">
         A service is what alerts are sent to: each has its own key, monitors that check it and a maintenance switch.
+        What customers see of them is on the <Link to="/status-page">status page</Link>.
       </p>
       {health.isError && (
         <p className="error" role="alert">

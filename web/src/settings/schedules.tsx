@@ -16,8 +16,7 @@ import {
   useSchedules,
 } from '../shared/resources.ts';
 import { EditDeleteButtons, EditorPanel, NamedFields, RemoveChip, StepPeople } from './editor.tsx';
-import { AdminsOnly, Problem } from '../shared/form-kit.tsx';
-import { LOCAL_ZONE, ZoneOptions } from './users.tsx';
+import { AdminsOnly, LOCAL_ZONE, Problem, ZoneOptions } from '../shared/form-kit.tsx';
 import { Button, Select } from '../ui/index.ts';
 
 const ROTATION_LABEL: Record<DraftLayer['kind'], string> = {

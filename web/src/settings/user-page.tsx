@@ -22,8 +22,8 @@ import {
   ListTable,
   Problem,
   SettingsForm,
+  ZoneOptions,
 } from '../shared/form-kit.tsx';
-import { ZoneOptions } from './users.tsx';
 
 const ADDRESS_HINT: Record<ContactKind, string> = {
   email: 'name@example.com',

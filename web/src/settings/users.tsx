@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, type Session, type User } from '../shared/api.ts';
 import { KEYS, useUsers } from '../shared/resources.ts';
-import { AdminsOnly, FormPanel, Problem } from '../shared/form-kit.tsx';
+import { AdminsOnly, FormPanel, Problem, LOCAL_ZONE, ZoneOptions } from '../shared/form-kit.tsx';
 import { Badge, count, DataTable, Skeleton, toast, type Column } from '../ui/index.ts';
 
 const COLUMNS: ReadonlyArray<Column<User>> = [
@@ -31,21 +31,6 @@ const COLUMNS: ReadonlyArray<Column<User>> = [
     ),
   },
 ];
-
-/** Every IANA zone the browser knows, for the time zone fields' suggestions. */
-export const ZONES: readonly string[] =
-  typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
-export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-
-export function ZoneOptions({ id }: { id: string }) {
-  return (
-    <datalist id={id}>
-      {ZONES.map((z) => (
-        <option key={z} value={z} />
-      ))}
-    </datalist>
-  );
-}
 
 export function UsersTab({ session }: { session: Session }) {
   const users = useUsers();

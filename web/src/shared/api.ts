@@ -33,24 +33,39 @@ export function setCsrfToken(token: string | null): void {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Calls the API and returns the parsed JSON body (undefined for 204). */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Sends one request with a JSON body (if any) and the CSRF token on unsafe methods, accepting `accept`. */
+function send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(path, {
+  return fetch(path, {
     method,
     headers,
     credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/** The ApiError of an answer other than 2xx, from the server's JSON error body when it has one. */
+async function failure(response: Response): Promise<ApiError> {
+  const json = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const error = json?.error;
+  return new ApiError(response.status, error?.code ?? 'http.error', error?.message ?? `HTTP ${response.status}`);
+}
+
+/** Calls the API and returns the parsed JSON body (undefined for 204). */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body, 'application/json');
   if (response.status === 204) return undefined as T;
-  const json = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? 'http.error', error?.message ?? `HTTP ${response.status}`);
-  }
-  return json as T;
+  if (!response.ok) throw await failure(response);
+  return (await response.json().catch(() => null)) as T;
+}
+
+/** Calls the API for a document that is not JSON (a page's HTML) and returns its text. */
+export async function apiText(method: string, path: string, body?: unknown): Promise<string> {
+  const response = await send(method, path, body, 'text/html, text/plain');
+  if (!response.ok) throw await failure(response);
+  return response.text();
 }
 
 export type Credentials = { handle: string; password: string } | { token: string };

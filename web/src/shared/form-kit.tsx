@@ -1,7 +1,7 @@
 // Small pieces the on-call and settings screens share: the server's error under a form, forms and form
 // panels, the "admins only" note and panel, contact and person fields, a button for destructive actions
-// that asks first in a dialog, lists as tables that become cards on a phone, and a read-only value with a
-// copy button.
+// that asks first in a dialog, lists as tables that become cards on a phone, a read-only value with a copy
+// button, and the time zones the browser knows as suggestions for a zone field.
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button, ConfirmDialog, DataTable, Select, type Column } from '../ui/index.ts';
 import type { ContactKind } from './api.ts';
@@ -252,5 +252,20 @@ export function CopyField({ label, value }: { label: string; value: string }) {
         {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'no' ? 'Selected: press Ctrl+C (⌘C) to copy.' : ''}
       </span>
     </div>
+  );
+}
+
+/** Every IANA zone the browser knows, for the time zone fields' suggestions. */
+export const ZONES: readonly string[] =
+  typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function ZoneOptions({ id }: { id: string }) {
+  return (
+    <datalist id={id}>
+      {ZONES.map((z) => (
+        <option key={z} value={z} />
+      ))}
+    </datalist>
   );
 }

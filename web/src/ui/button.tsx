@@ -48,7 +48,8 @@ export function IconButton({
 
 /**
  * A link that looks like a button (e.g. "Open the incident" in an empty state). With `download` the browser
- * saves what it points at (a report) instead of the console navigating to it.
+ * saves what it points at (a report) instead of the console navigating to it; with `newTab` it opens a page
+ * the server serves outside the console (the public status page) in a tab of its own.
  */
 export function ButtonLink({
   href,
@@ -56,6 +57,7 @@ export function ButtonLink({
   size = 'md',
   icon: Icon,
   download,
+  newTab,
   children,
 }: {
   href: string;
@@ -63,10 +65,17 @@ export function ButtonLink({
   size?: Size;
   icon?: LucideIcon;
   download?: boolean;
+  newTab?: boolean;
   children: ReactNode;
 }) {
   return (
-    <AriaLink href={href} download={download} className={classes(variant, size)}>
+    <AriaLink
+      href={href}
+      download={download}
+      target={newTab ? '_blank' : undefined}
+      rel={newTab ? 'noreferrer' : undefined}
+      className={classes(variant, size)}
+    >
       {Icon && <Icon size={size === 'sm' ? 14 : 16} aria-hidden />}
       {children}
     </AriaLink>
