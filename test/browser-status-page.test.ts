@@ -2,13 +2,7 @@
 // with a P0 outage on one component and a published update, read at 1280 and 360 px, in light and dark,
 // with JavaScript on (no errors) and off (everything shows, and the subscribe form works as a plain form).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserUnavailable,
-  consoleDialects,
-  shot,
-  startConsole,
-  type Console,
-} from './browser-harness.js';
+import { browserUnavailable, consoleDialects, shot, startConsole, type Console } from './browser-harness.js';
 
 const skip = browserUnavailable();
 

@@ -49,8 +49,17 @@ const NON_API: Route[] = [
   '/docs/json',
   '/docs/yaml',
   '/docs/static/{*}',
-].map((p) => ({ method: 'GET', path: p, query: [], body: undefined }));
+]
+  .map((p) => ({ method: 'GET', path: p, query: [], body: undefined }))
+  // The status page's form and one-click (RFC 8058) unsubscribe: pages for browsers and mail clients.
+  .concat(
+    ['/status/subscribe', '/status/unsubscribe'].map((p) => ({ method: 'POST', path: p, query: [], body: undefined })),
+  );
 const MIN_ROUTES = 20;
+
+/** The status page's links people open from a mail or a form: they answer a person, in HTML, not JSON. */
+const HTML_PAGES = ['/status/subscribe', '/status/subscribers/confirm', '/status/unsubscribe'];
+const isHtmlPage = (url: string) => HTML_PAGES.includes(url.split('?')[0] as string);
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 interface OpenApiOperation {
@@ -219,6 +228,10 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
     const where = `${req.method} ${req.url.slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 500)}`;
     expect(res.statusCode, where).toBeLessThan(500);
     if (res.statusCode < 400 || req.method === 'HEAD') return undefined;
+    if (isHtmlPage(req.url) && String(res.headers['content-type']).startsWith('text/html')) {
+      expect(res.body, where).toMatch(/^<!doctype html>/);
+      return `html.${res.statusCode}`;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(res.body);
