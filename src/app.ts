@@ -218,7 +218,8 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
 
   // The public status page: components following their services, what responders publish, scheduled
   // maintenance, subscribers; served from an in-memory snapshot rebuilt when something public changes.
-  const serverUrl = publicUrl ?? `http://${config.host}:${config.port}`;
+  // Without VIGIL_PUBLIC_URL, links point at the address served (a port picked at listen time is not known here).
+  const serverUrl = publicUrl ?? (config.port ? `http://${config.host}:${config.port}` : '');
   const statusPageUrl = `${serverUrl.replace(/\/+$/, '')}${config.statusPage.prefix}`;
   const status = createStatusService({
     db,
