@@ -67,11 +67,7 @@ export interface StatusInputs {
  * A component's status: the one set by hand while it is set; else maintenance while it runs (alerts then
  * are expected and page nobody); else the worst of what its open incidents and down monitors map to.
  */
-export function effectiveStatus(
-  manual: ComponentStatus | null,
-  map: StatusMap,
-  inputs: StatusInputs,
-): ComponentStatus {
+export function effectiveStatus(manual: ComponentStatus | null, map: StatusMap, inputs: StatusInputs): ComponentStatus {
   if (manual) return manual;
   if (inputs.inMaintenance) return 'under_maintenance';
   let status: ComponentStatus = inputs.monitorsDown > 0 ? map.monitor_down : 'operational';
@@ -111,18 +107,15 @@ const DAY_MS = 86_400_000;
  * status changes (any order). Before its first change the component did not exist (up: null); today's
  * share is of the time elapsed so far, so a morning outage is not diluted by hours still to come.
  */
-export function uptimeDays(
-  changes: readonly StatusChange[],
-  now: Date,
-  days = UPTIME_DAYS,
-): UptimeDay[] {
+export function uptimeDays(changes: readonly StatusChange[], now: Date, days = UPTIME_DAYS): UptimeDay[] {
   const sorted = [...changes].sort((a, b) => a.at.getTime() - b.at.getTime());
   const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   const out: UptimeDay[] = [];
   let i = 0;
   let current: ComponentStatus | null = null;
   const first = today - (days - 1) * DAY_MS;
-  while (i < sorted.length && (sorted[i] as StatusChange).at.getTime() <= first) current = (sorted[i++] as StatusChange).status;
+  while (i < sorted.length && (sorted[i] as StatusChange).at.getTime() <= first)
+    current = (sorted[i++] as StatusChange).status;
   for (let d = 0; d < days; d++) {
     const start = first + d * DAY_MS;
     const end = Math.min(start + DAY_MS, now.getTime());
