@@ -39,6 +39,7 @@ import { loadConfig } from '../src/config.js';
 import { createDb, migrate } from '../src/db/database.js';
 import { newId } from '../src/ids.js';
 import type { Severity } from '../src/incident.js';
+import { renderDocuments } from '../src/status/snapshot.js';
 import { insertHistoryRows, insertSubscribers, recordStatus, type Subscriber } from '../src/status/status.repo.js';
 import type { ComponentStatus, Impact } from '../src/status/status.js';
 import {
@@ -54,6 +55,7 @@ import {
   stopServer,
   type Server,
 } from './lib.js';
+import { closedLoopLoad, percentile } from './load.js';
 
 const USAGE = `usage: tsx bench/status.ts [options]
   --dialects LIST        sqlite,postgres (both)
@@ -90,6 +92,7 @@ const PG_SERVER =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const MIN = 60_000;
 const DAY = 86_400_000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const say = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -109,6 +112,8 @@ const severityOf = (i: number): Severity => (i % 10 === 0 ? 'P0' : i % 10 < 4 ? 
 
 interface Seeded {
   seconds: number;
+  /** One snapshot rebuild in this process after seeding, median of 3: reading the model, rendering every document. */
+  rebuild: { readMs: number; renderMs: number };
   /** The open incident's id, which the update and fan-out steps publish about. */
   activeIncident: string;
   componentNames: string[];
@@ -203,8 +208,22 @@ async function seed(dataDir: string, databaseUrl: string | undefined, now: numbe
       confirmSentAt: subscribedAt,
     }));
     await insertSubscribers(database.db, subscribers);
+    const seconds = (performance.now() - started) / 1000;
+    // What one rebuild of the snapshot costs (the server does it on every change and every 5 s), in two parts.
+    clock.set(new Date(now));
+    const reads: number[] = [];
+    const renders: number[] = [];
+    for (let n = 0; n < 3; n++) {
+      const t0 = performance.now();
+      const model = await app.status.publicModel(database.db, clock.now(), app.statusPageUrl);
+      const t1 = performance.now();
+      renderDocuments(model, { prefix: config.statusPage.prefix, subscribe: true });
+      reads.push(t1 - t0);
+      renders.push(performance.now() - t1);
+    }
     return {
-      seconds: (performance.now() - started) / 1000,
+      seconds,
+      rebuild: { readMs: median(reads), renderMs: median(renders) },
       activeIncident,
       componentNames: components.map((c) => c.name),
       updates,
@@ -275,6 +294,8 @@ async function counters(url: string): Promise<Counters> {
 }
 
 interface LoadRow {
+  /** The load generator: autocannon, or bench/load.ts's lean closed loop. */
+  client: 'autocannon' | 'lean';
   path: string;
   gzip: boolean;
   requests: number;
@@ -294,12 +315,40 @@ interface LoadRow {
   loadAvg: number;
 }
 
-async function load(server: Server, urlPath: string, gzip: boolean): Promise<LoadRow> {
+/** What a load phase measured, whichever generator made it. */
+type Measured = Pick<LoadRow, 'requests' | 'rate' | 'p50' | 'p99' | 'max' | 'bytesPerAnswer' | 'non200'>;
+
+/** One phase: the counters and CPU around `run`, after waiting for a quieter machine. */
+async function phase(
+  server: Server,
+  row: Pick<LoadRow, 'client' | 'path' | 'gzip'>,
+  run: () => Promise<Measured>,
+): Promise<LoadRow> {
   const loadAvg = await quieter();
   const before = await counters(server.url);
   const cpu0 = cpuSeconds(server.pid);
   const own0 = process.cpuUsage();
   const t0 = performance.now();
+  const measured = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const serverCpu = (cpuSeconds(server.pid) - cpu0) / seconds;
+  const own = process.cpuUsage(own0);
+  const after = await counters(server.url);
+  return {
+    ...row,
+    ...measured,
+    rate: measured.requests / seconds,
+    serverCpu,
+    clientCpu: (own.user + own.system) / 1e6 / seconds,
+    queries: after.queries - before.queries,
+    builds: after.builds - before.builds,
+    seconds,
+    loadAvg,
+  };
+}
+
+/** autocannon, --connections keep-alive connections for --seconds. */
+async function autocannonLoad(server: Server, urlPath: string, gzip: boolean): Promise<Measured> {
   const result = await autocannon({
     url: `${server.url}${urlPath}`,
     connections: CONNECTIONS,
@@ -307,32 +356,44 @@ async function load(server: Server, urlPath: string, gzip: boolean): Promise<Loa
     duration: SECONDS,
     headers: gzip ? { 'accept-encoding': 'gzip' } : {},
   });
-  const seconds = (performance.now() - t0) / 1000;
-  const serverCpu = (cpuSeconds(server.pid) - cpu0) / seconds;
-  const own = process.cpuUsage(own0);
-  const clientCpu = (own.user + own.system) / 1e6 / seconds;
-  const after = await counters(server.url);
   const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0] as const);
-  const ok = statuses.filter(([code]) => code === '200').reduce((a, [, n]) => a + n, 0);
   const bad = statuses.filter(([code]) => code !== '200').map(([code, n]) => `${code}×${n}`);
   if (result.errors) bad.push(`errors×${result.errors}`);
   if (result.timeouts) bad.push(`timeouts×${result.timeouts}`);
   return {
-    path: urlPath,
-    gzip,
-    requests: result.requests.total,
-    rate: ok / seconds,
+    requests: statuses.filter(([code]) => code === '200').reduce((a, [, n]) => a + n, 0),
+    rate: NaN,
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
     bytesPerAnswer: result.throughput.total / Math.max(1, result.requests.total),
     non200: bad.join(' ') || '–',
-    serverCpu,
-    clientCpu,
-    queries: after.queries - before.queries,
-    builds: after.builds - before.builds,
-    seconds,
-    loadAvg,
+  };
+}
+
+/**
+ * bench/load.ts's closed loop (raw keep-alive sockets, a few µs of CPU a request), to tell the server's own
+ * cost from autocannon's on the shared cores. Bytes per answer: the body only.
+ */
+async function leanLoad(server: Server, urlPath: string, gzip: boolean): Promise<Measured> {
+  const result = await closedLoopLoad({
+    url: `${server.url}${urlPath}`,
+    method: 'GET',
+    body: () => '',
+    headers: gzip ? { 'accept-encoding': 'gzip' } : {},
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+  });
+  const bad = [...result.statuses].filter(([code]) => code !== 200).map(([code, n]) => `${code}×${n}`);
+  bad.push(...result.errors.slice(0, 1));
+  return {
+    requests: result.statuses.get(200) ?? 0,
+    rate: NaN,
+    p50: percentile(result.latencies, 50),
+    p99: percentile(result.latencies, 99),
+    max: result.latencies[result.latencies.length - 1] ?? NaN,
+    bytesPerAnswer: NaN,
+    non200: bad.join(' ') || '–',
   };
 }
 
@@ -470,15 +531,19 @@ async function runOne(dialect: string): Promise<Result> {
     say(`${dialect}: page ${page.htmlBytes} B (${page.htmlGzip} gzip), summary.json ${page.jsonBytes} B; warming up…`);
     say(`${dialect}: warming up (${WARMUP_S} s of GET /status, not counted)…`);
     await autocannon({ url: `${server.url}/status`, connections: CONNECTIONS, duration: WARMUP_S });
+    const running = server;
     const rows: LoadRow[] = [];
-    for (const [p, gzip] of [
-      ['/status', true],
-      ['/status/api/v2/summary.json', true],
-      ['/status', false],
-      ['/status/api/v2/summary.json', false],
+    for (const [client, p, gzip] of [
+      ['autocannon', '/status', true],
+      ['autocannon', '/status/api/v2/summary.json', true],
+      ['autocannon', '/status', false],
+      ['autocannon', '/status/api/v2/summary.json', false],
+      ['lean', '/status', true],
+      ['lean', '/status/api/v2/summary.json', true],
     ] as const) {
-      say(`${dialect}: loading ${p}${gzip ? ' (gzip)' : ''} for ${SECONDS} s…`);
-      rows.push(await load(server, p, gzip));
+      say(`${dialect}: loading ${p}${gzip ? ' (gzip)' : ''} with ${client} for ${SECONDS} s…`);
+      const run = client === 'lean' ? leanLoad : autocannonLoad;
+      rows.push(await phase(running, { client, path: p, gzip }, () => run(running, p, gzip)));
       await sleep(1000);
     }
     say(`${dialect}: idle window of ${SECONDS} s…`);
@@ -526,10 +591,6 @@ const num = (x: number, digits = 0) =>
     ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '–';
 const kb = (bytes: number) => `${num(bytes / 1024, 1)} KB`;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-};
 
 function report(results: Result[], started: Date, load: [number, number]): string {
   const cpus = os.cpus();
@@ -543,8 +604,10 @@ function report(results: Result[], started: Date, load: [number, number]): strin
     const idleRate = r.idle.queries / r.idle.seconds;
     for (const row of r.rows)
       lines.push(
-        `| ${r.dialect} | GET ${row.path}${row.gzip ? ', gzip' : ', identity'} | **${num(row.rate)}** ` +
-          `| ${num(row.p50)} / **${num(row.p99)}** / ${num(row.max)} | ${num(row.bytesPerAnswer)} ` +
+        `| ${r.dialect} | GET ${row.path}${row.gzip ? ', gzip' : ', identity'}` +
+          `${row.client === 'lean' ? ' (lean client)' : ''} | **${num(row.rate)}** ` +
+          `| ${num(row.p50, row.client === 'lean' ? 1 : 0)} / **${num(row.p99, row.client === 'lean' ? 1 : 0)}** / ` +
+          `${num(row.max, row.client === 'lean' ? 1 : 0)} | ${num(row.bytesPerAnswer)} ` +
           `| ${num(row.serverCpu, 2)} / ${num(row.clientCpu, 2)} ` +
           `(${num((row.serverCpu / row.rate) * 1e6)} / ${num((row.clientCpu / row.rate) * 1e6)} µs) ` +
           `| ${num(row.queries)} (${num(row.builds)}): ` +
@@ -554,15 +617,17 @@ function report(results: Result[], started: Date, load: [number, number]): strin
   }
   lines.push(
     '',
-    '| Dialect | Seeding | Page / summary.json (gzip) | First build (cold GET /status) | Idle: queries, builds ' +
+    '| Dialect | Seeding | Page / summary.json (gzip) | One rebuild: read model + render all (in process) | ' +
+      'First build (cold GET /status) | Idle: queries, builds ' +
       `in ${SECONDS} s | Update → served, median / max of ${TRIES} | Fan-out: POST (enqueue) | ` +
       'Fan-out: first / all delivered | Delivered (distinct recipients) | Messages/s | Server peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of results)
     lines.push(
       `| ${r.dialect} | ${num(r.seed.seconds, 1)} s | ${kb(r.page.htmlBytes)} (${kb(r.page.htmlGzip)}) / ` +
-        `${kb(r.page.jsonBytes)} (${kb(r.page.jsonGzip)}) | ${num(r.page.firstMs)} ms | ` +
+        `${kb(r.page.jsonBytes)} (${kb(r.page.jsonGzip)}) | ` +
+        `${num(r.seed.rebuild.readMs)} + ${num(r.seed.rebuild.renderMs)} ms | ${num(r.page.firstMs)} ms | ` +
         `${num(r.idle.queries)}, ${num(r.idle.builds)} | ` +
         `**${num(median(r.served))}** / ${num(Math.max(...r.served))} ms ` +
         `| ${num(r.fan.enqueueMs)} ms | ${num(r.fan.firstAfterS, 2)} s / ${num(r.fan.allAfterS, 1)} s ` +
