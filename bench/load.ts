@@ -10,6 +10,8 @@ import net from 'node:net';
 
 export interface LoadTarget {
   url: string;
+  /** POST (default), or GET: then `body` should give '' and no content-type is sent. */
+  method?: 'POST' | 'GET';
   /** The n-th request's body (n counts from 0 across all connections). */
   body: (n: number) => string;
   headers?: Record<string, string>;
@@ -129,7 +131,7 @@ class Connection {
     });
   }
 
-  /** Sends a POST with this body; `sentAt` (default now) is where its latency counts from. */
+  /** Sends the request with this body ('' for a GET); `sentAt` (default now) is where its latency counts from. */
   send(body: string, sentAt = performance.now(), tag = 0): void {
     this.socket.write(`${this.requestHead}${Buffer.byteLength(body)}\r\n\r\n${body}`);
     this.sentAt = sentAt;
@@ -154,12 +156,12 @@ class Connection {
   }
 }
 
-function requestHeadFor(target: URL, headers: Record<string, string> | undefined): string {
-  const headerBlock = Object.entries({ 'content-type': 'application/json', ...headers })
+function requestHeadFor(target: URL, headers: Record<string, string> | undefined, method = 'POST'): string {
+  const headerBlock = Object.entries({ ...(method === 'POST' && { 'content-type': 'application/json' }), ...headers })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   return (
-    `POST ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n` +
+    `${method} ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n` +
     `connection: keep-alive\r\n${headerBlock}content-length: `
   );
 }
@@ -169,7 +171,7 @@ export function closedLoopLoad(
   o: LoadTarget & { connections: number; seconds?: number; amount?: number },
 ): Promise<LoadResult> {
   const target = new URL(o.url);
-  const head = requestHeadFor(target, o.headers);
+  const head = requestHeadFor(target, o.headers, o.method);
   const timeoutMs = o.timeoutMs ?? 10_000;
   const rec = new Recorder();
   const t0 = performance.now();
@@ -234,7 +236,7 @@ export function openLoopLoad(
   o: LoadTarget & { rate: number; seconds: number; maxConnections: number; measureFrom?: number },
 ): Promise<OpenLoopResult> {
   const target = new URL(o.url);
-  const head = requestHeadFor(target, o.headers);
+  const head = requestHeadFor(target, o.headers, o.method);
   const timeoutMs = o.timeoutMs ?? 10_000;
   const rec = new Recorder();
   const warm = new Recorder();

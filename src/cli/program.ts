@@ -14,6 +14,7 @@ import { runbookCommands, withChecklistCommands } from './commands/runbooks.js';
 import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
 import { stakeholderCommands } from './commands/stakeholder.js';
+import { statusCommands } from './commands/status.js';
 import { tokenCommands, userCommands } from './commands/people.js';
 
 /** The commands that run against the database directly rather than the HTTP API (serve.ts). */
@@ -65,5 +66,6 @@ export function buildProgram(local: LocalCommands): Command {
   program.addCommand(postmortemCommands());
   program.addCommand(analyticsCommand());
   program.addCommand(stakeholderCommands());
+  program.addCommand(statusCommands());
   return program;
 }
