@@ -59,7 +59,13 @@ const MIN_ROUTES = 20;
 
 /** The status page's links people open from a mail or a form: they answer a person, in HTML, not JSON. */
 const HTML_PAGES = ['/status/subscribe', '/status/subscribers/confirm', '/status/unsubscribe'];
-const isHtmlPage = (url: string) => HTML_PAGES.includes(url.split('?')[0] as string);
+function isHtmlPage(url: string): boolean {
+  try {
+    return HTML_PAGES.includes(decodeURIComponent(url.split('?')[0] as string));
+  } catch {
+    return false; // a malformed escape never reaches a route
+  }
+}
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 interface OpenApiOperation {
