@@ -1,7 +1,8 @@
 // An incident's post-mortem (/incidents/:ref/postmortem): the runbook's review 24–72 h after the resolve. The
 // header (incident, state, owner, the next state, exports, share link), the meeting and its attendees, every
 // section as Markdown with an editor, the key moments of the incident to keep or leave out and annotate, and
-// the action items (the incident's follow-ups). Published post-mortems and viewers get the same page to read.
+// the action items (the incident's follow-ups), and beside the meeting what the public status page shows about
+// the incident with its post-mortem summary. Published post-mortems and viewers get the same page to read.
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, type Session } from '../shared/api.ts';
@@ -11,8 +12,9 @@ import { usePostmortem } from './postmortem-api.ts';
 import { PostmortemHeader } from './postmortem-header.tsx';
 import { MeetingPanel } from './postmortem-meeting.tsx';
 import { SectionPanel } from './postmortem-section.tsx';
+import { StatusPageCard } from './postmortem-status-card.tsx';
 import { TimelinePanel } from './postmortem-timeline.tsx';
-import { canEdit, readOnlyReason } from './postmortem-words.ts';
+import { canChange, canEdit, readOnlyReason } from './postmortem-words.ts';
 import './postmortems.css';
 
 export function PostmortemPage({ session }: { session: Session }) {
@@ -55,8 +57,9 @@ export function PostmortemPage({ session }: { session: Session }) {
         </p>
       )}
       <div className="pm-columns">
-        <aside className="pm-side" aria-label="Meeting and attendees">
+        <aside className="pm-side" aria-label="Meeting, attendees and status page">
           <MeetingPanel pmRef={ref} pm={pm} editable={editable} />
+          <StatusPageCard pm={pm} canAct={canChange(session.role)} />
         </aside>
         <div className="pm-main">
           {pm.sections.map((s) => (

@@ -115,3 +115,9 @@ export const publishUpdate = (incidentRef: string, body: UpdateInput) =>
 /** The public page's HTML exactly as it would be after publishing `body`; nothing is saved. */
 export const previewUpdate = (incidentRef: string, body: UpdateInput) =>
   apiText('POST', `/api/v1/incidents/${id(incidentRef)}/status-updates/preview`, body);
+/**
+ * Marks a published incident with a public post-mortem summary (plain text), or with null takes it off the
+ * page; refused (409 status.not_published) when nothing about the incident was published.
+ */
+export const setPublicPostmortem = (incidentRef: string, body: string | null) =>
+  api<PublishedIncidentView>('PUT', `/api/v1/incidents/${id(incidentRef)}/status-updates/postmortem`, { body });
