@@ -217,7 +217,7 @@ async function seed(dataDir: string, databaseUrl: string | undefined, now: numbe
       const t0 = performance.now();
       const model = await app.status.publicModel(database.db, clock.now(), app.statusPageUrl);
       const t1 = performance.now();
-      renderDocuments(model, { prefix: config.statusPage.prefix, subscribe: true });
+      await renderDocuments(model, { prefix: config.statusPage.prefix, subscribe: true });
       reads.push(t1 - t0);
       renders.push(performance.now() - t1);
     }

@@ -61,7 +61,7 @@ const MIN_ROUTES = 20;
 const HTML_PAGES = ['/status/subscribe', '/status/subscribers/confirm', '/status/unsubscribe'];
 function isHtmlPage(url: string): boolean {
   try {
-    return HTML_PAGES.includes(decodeURIComponent(url.split('?')[0] as string));
+    return HTML_PAGES.includes(decodeURIComponent(url.split('?')[0] as string).replace(/\/+$/, ''));
   } catch {
     return false; // a malformed escape never reaches a route
   }

@@ -7,7 +7,8 @@
 // while one runs makes exactly one more run after it, so a storm of changes costs at most two rebuilds
 // in a row, spaced by `minGapMs`. Requests meanwhile get the previous snapshot, never a half-built one.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Clock } from '../clock.js';
 import { historyAtom, historyRss } from './feeds.js';
 import { renderStatusPage } from './page-html.js';
@@ -45,28 +46,36 @@ const JSON_DOCS: Record<string, (m: PublicModel) => unknown> = {
 
 export const STATUS_DOCUMENTS = ['', ...Object.keys(JSON_DOCS), 'history.rss', 'history.atom'] as const;
 
-function documentOf(type: string, text: string): StatusDocument {
+const compress = promisify(gzip);
+
+/** One document; compressed on libuv's thread pool, so requests keep being answered meanwhile. */
+async function documentOf(type: string, text: string): Promise<StatusDocument> {
   const body = Buffer.from(text);
   return {
     type,
     body,
-    gzip: gzipSync(body, { level: 6 }),
+    gzip: await compress(body, { level: 6 }),
     etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
   };
 }
 
 /** Every document of one model. */
-export function renderDocuments(
+export async function renderDocuments(
   model: PublicModel,
   opts: { prefix: string; subscribe: boolean },
-): Map<string, StatusDocument> {
-  const docs = new Map<string, StatusDocument>();
-  docs.set('', documentOf('text/html; charset=utf-8', renderStatusPage(model, opts)));
-  for (const [name, make] of Object.entries(JSON_DOCS))
-    docs.set(name, documentOf('application/json; charset=utf-8', JSON.stringify(make(model))));
-  docs.set('history.rss', documentOf('application/rss+xml; charset=utf-8', historyRss(model, opts.prefix)));
-  docs.set('history.atom', documentOf('application/atom+xml; charset=utf-8', historyAtom(model, opts.prefix)));
-  return docs;
+): Promise<Map<string, StatusDocument>> {
+  const made: Array<[string, string, string]> = [
+    ['', 'text/html; charset=utf-8', renderStatusPage(model, opts)],
+    ...Object.entries(JSON_DOCS).map(([name, make]): [string, string, string] => [
+      name,
+      'application/json; charset=utf-8',
+      JSON.stringify(make(model)),
+    ]),
+    ['history.rss', 'application/rss+xml; charset=utf-8', historyRss(model, opts.prefix)],
+    ['history.atom', 'application/atom+xml; charset=utf-8', historyAtom(model, opts.prefix)],
+  ];
+  const docs = await Promise.all(made.map(async ([name, type, text]) => [name, await documentOf(type, text)] as const));
+  return new Map(docs);
 }
 
 export interface SnapshotDeps {
@@ -95,7 +104,7 @@ export function createStatusSnapshot(deps: SnapshotDeps) {
     if (spaced && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     lastStart = performance.now();
     const next = await build();
-    docs = renderDocuments(next, { prefix, subscribe });
+    docs = await renderDocuments(next, { prefix, subscribe });
     model = next;
     builds += 1;
     lastBuiltAt = clock.now();
