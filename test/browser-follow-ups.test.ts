@@ -4,15 +4,14 @@
 // reason and accepting it with one, the incident's timeline naming them, and a viewer reading without
 // controls. Due times are relative to now, so the suite passes on any day.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserUnavailable,
   consoleDialects,
   go,
-  shot,
-  signIn,
   startConsole,
   type Console,
+  signedInPages,
 } from './browser-harness.js';
 
 const missing = browserUnavailable();
@@ -64,26 +63,8 @@ describe.skipIf(missing !== null).each(consoleDialects())('the Follow-ups screen
     await vigil.api('PATCH', `/api/v1/follow-ups/${late.id}`, { due_at: from(-2 * HOUR) });
   }, 90_000);
 
-  let last: { page: Page; problems: string[] } | undefined;
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && last) {
-      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(
-        last.page,
-        `failed-follow-ups-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
-      ).catch(() => {});
-    }
-    last = undefined;
-  });
   afterAll(async () => vigil?.close());
-
-  async function open(path: string, token = vigil.adminToken): Promise<{ page: Page; problems: string[] }> {
-    const watched = await vigil.page(await vigil.context());
-    last = watched;
-    await signIn(watched.page, { token });
-    await go(watched.page, path);
-    return watched;
-  }
+  const open = signedInPages(() => vigil, `follow-ups-${dialect}`);
 
   const titles = (page: Page) =>
     page

@@ -8,8 +8,8 @@
 // suite passes on any day.
 import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, go, shot, signIn, startConsole, type Console } from './browser-harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailable, go, shot, startConsole, type Console, signedInPages } from './browser-harness.js';
 
 const missing = browserUnavailable();
 if (missing && process.env.CI) throw new Error(`browser tests cannot run in CI: ${missing}`);
@@ -132,23 +132,8 @@ describe.skipIf(missing !== null)('the GDPR console in Chromium', () => {
   }, 90_000);
 
   // A failed step leaves a screenshot and the page's problems behind, for whoever reads the CI log.
-  let last: { page: Page; problems: string[] } | undefined;
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && last) {
-      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(last.page, `failed-gdpr-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
-    }
-    last = undefined;
-  });
   afterAll(async () => vigil?.close());
-
-  async function open(path: string, token = vigil.adminToken): Promise<{ page: Page; problems: string[] }> {
-    const watched = await vigil.page(await vigil.context());
-    last = watched;
-    await signIn(watched.page, { token });
-    await go(watched.page, path);
-    return watched;
-  }
+  const open = signedInPages(() => vigil, 'gdpr');
 
   /** Picks `option` in the design system's Select labelled `label` inside `scope`. */
   async function choose(scope: Locator, label: string, option: string): Promise<void> {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import { pgAdmin, pgDatabaseUrl, pgProblem } from './dialects.js';
 import { startServer, type ServerProcess } from './vigil-process.js';
 
@@ -233,4 +234,28 @@ export async function axeSerious(page: Page): Promise<AxeFinding[]> {
     }));
   })()`)) as AxeFinding[];
   return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+}
+
+/**
+ * For a suite whose tests open signed-in pages: registers an afterEach that, when a test fails, prints the
+ * problems of the page it opened last and saves its screenshot as `failed-<label>-<test name>`; returns
+ * `open(path, token?)`, which signs a fresh context in (with the admin token unless given) and goes to `path`.
+ */
+export function signedInPages(vigil: () => Console, label: string) {
+  let last: WatchedPage | undefined;
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && last) {
+      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
+      const name = `failed-${label}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`;
+      await shot(last.page, name).catch(() => undefined);
+    }
+    last = undefined;
+  });
+  return async function open(path: string, token = vigil().adminToken): Promise<WatchedPage> {
+    const watched = await vigil().page(await vigil().context());
+    last = watched;
+    await signIn(watched.page, { token });
+    await go(watched.page, path);
+    return watched;
+  };
 }

@@ -3,17 +3,15 @@
 // (prefilled from the summary section as plain text, then edited) and shows on the public page and in the
 // API; removed after a confirm, it goes from both. An incident never published says so in one line; a viewer
 // reads the card without its buttons.
-import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeSerious,
   browserUnavailable,
   consoleDialects,
-  go,
   shot,
-  signIn,
   startConsole,
   type Console,
+  signedInPages,
 } from './browser-harness.js';
 
 const missing = browserUnavailable();
@@ -63,25 +61,8 @@ describe.skipIf(missing !== null).each(consoleDialects())('the post-mortem statu
     });
   }, 90_000);
 
-  let last: { page: Page; problems: string[] } | undefined;
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && last) {
-      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(last.page, `failed-pm-status-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(
-        () => {},
-      );
-    }
-    last = undefined;
-  });
   afterAll(async () => vigil?.close());
-
-  async function open(path: string, token = vigil.adminToken): Promise<{ page: Page; problems: string[] }> {
-    const watched = await vigil.page(await vigil.context());
-    last = watched;
-    await signIn(watched.page, { token });
-    await go(watched.page, path);
-    return watched;
-  }
+  const open = signedInPages(() => vigil, `pm-status-${dialect}`);
 
   const publicPage = async () => (await fetch(`${vigil.url}/status`)).text();
   const read = () => vigil.api<Published>('GET', `/api/v1/incidents/${published.id}/status-updates`);

@@ -7,16 +7,15 @@
 // controls; a resolved P3 incident's post-mortem is started from its page. Times are relative to now.
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeSerious,
   browserUnavailable,
   consoleDialects,
-  go,
   shot,
-  signIn,
   startConsole,
   type Console,
+  signedInPages,
 } from './browser-harness.js';
 
 const missing = browserUnavailable();
@@ -63,26 +62,8 @@ describe.skipIf(missing !== null).each(consoleDialects())('the post-mortem page 
     p3 = await resolved('Slow search suggestions', 'P3');
   }, 90_000);
 
-  let last: { page: Page; problems: string[] } | undefined;
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && last) {
-      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(
-        last.page,
-        `failed-postmortem-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
-      ).catch(() => {});
-    }
-    last = undefined;
-  });
   afterAll(async () => vigil?.close());
-
-  async function open(path: string, token = vigil.adminToken): Promise<{ page: Page; problems: string[] }> {
-    const watched = await vigil.page(await vigil.context());
-    last = watched;
-    await signIn(watched.page, { token });
-    await go(watched.page, path);
-    return watched;
-  }
+  const open = signedInPages(() => vigil, `postmortem-${dialect}`);
 
   const read = (number: string) => vigil.api<Postmortem>('GET', `/api/v1/incidents/${number}/postmortem`);
   const section = (pm: Postmortem, key: string) => pm.sections.find((s) => s.key === key);

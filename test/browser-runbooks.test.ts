@@ -5,7 +5,7 @@
 // and deleting the copy go through the confirm dialog; deleting the default shows the server's refusal. A
 // viewer reads the same pages without controls; axe finds nothing serious.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeSerious,
   browserUnavailable,
@@ -13,9 +13,9 @@ import {
   go,
   pageWidth,
   shot,
-  signIn,
   startConsole,
   type Console,
+  signedInPages,
 } from './browser-harness.js';
 
 const missing = browserUnavailable();
@@ -56,25 +56,8 @@ describe.skipIf(missing !== null).each(consoleDialects())('Settings → Runbooks
     await vigil.api('POST', '/api/v1/services', { name: 'Search' });
   }, 90_000);
 
-  let last: { page: Page; problems: string[] } | undefined;
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && last) {
-      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(last.page, `failed-runbooks-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(
-        () => {},
-      );
-    }
-    last = undefined;
-  });
   afterAll(async () => vigil?.close());
-
-  async function open(path: string, token = vigil.adminToken): Promise<{ page: Page; problems: string[] }> {
-    const watched = await vigil.page(await vigil.context());
-    last = watched;
-    await signIn(watched.page, { token });
-    await go(watched.page, path);
-    return watched;
-  }
+  const open = signedInPages(() => vigil, `runbooks-${dialect}`);
   const runbooks = async () => (await vigil.api<{ data: Runbook[] }>('GET', '/api/v1/runbooks?limit=200')).data;
   const named = async (name: string) => (await runbooks()).find((r) => r.name === name);
   const row = (page: Page, name: string) =>

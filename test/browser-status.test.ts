@@ -5,16 +5,16 @@
 // the panel, on the screen (the component set by the update) and on the public /status page. Maintenance is
 // scheduled with the date-time fields and completed early; a viewer reads the panel without a publish button.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeSerious,
   browserUnavailable,
   consoleDialects,
   go,
   shot,
-  signIn,
   startConsole,
   type Console,
+  signedInPages,
 } from './browser-harness.js';
 
 const missing = browserUnavailable();
@@ -46,25 +46,8 @@ describe.skipIf(missing !== null).each(consoleDialects())('the status page conso
     viewerToken = (await vigil.api<{ token: string }>('POST', '/api/v1/tokens', { user: 'vic', role: 'viewer' })).token;
   }, 90_000);
 
-  let last: { page: Page; problems: string[] } | undefined;
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && last) {
-      console.error(`page at ${last.page.url()}; problems: ${JSON.stringify(last.problems)}`);
-      await shot(last.page, `failed-status-${dialect}-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(
-        () => {},
-      );
-    }
-    last = undefined;
-  });
   afterAll(async () => vigil?.close());
-
-  async function open(path: string, token = vigil.adminToken): Promise<{ page: Page; problems: string[] }> {
-    const watched = await vigil.page(await vigil.context());
-    last = watched;
-    await signIn(watched.page, { token });
-    await go(watched.page, path);
-    return watched;
-  }
+  const open = signedInPages(() => vigil, `status-${dialect}`);
 
   const components = async () => (await vigil.api<{ data: Component[] }>('GET', '/api/v1/status/components')).data;
   const payments = async () => (await components()).find((c) => c.name === 'Payments') as Component;

@@ -12,11 +12,7 @@ export {
 } from './status.js';
 export { createStatusService, type ComponentState, type StatusEvents, type StatusService } from './status.service.js';
 export { createMaintenancesService, type MaintenanceEvents, type MaintenancesService } from './maintenances.service.js';
-export {
-  createSubscribersService,
-  SUBSCRIBE_PER_IP_PER_MINUTE,
-  type SubscribersService,
-} from './subscribers.service.js';
+export { createSubscribersService, type SubscribersService } from './subscribers.service.js';
 export { createStatusSnapshot, STATUS_DOCUMENTS, type StatusDocument, type StatusSnapshot } from './snapshot.js';
 export { renderStatusPage, renderStatusMessage } from './page-html.js';
 export type {

@@ -92,7 +92,6 @@ export interface SnapshotDeps {
 export function createStatusSnapshot(deps: SnapshotDeps) {
   const { clock, build, prefix, subscribe, minGapMs = 200 } = deps;
   let docs: Map<string, StatusDocument> | null = null;
-  let model: PublicModel | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let builds = 0;
@@ -105,7 +104,6 @@ export function createStatusSnapshot(deps: SnapshotDeps) {
     lastStart = performance.now();
     const next = await build();
     docs = await renderDocuments(next, { prefix, subscribe });
-    model = next;
     builds += 1;
     lastBuiltAt = clock.now();
   }
@@ -159,11 +157,8 @@ export function createStatusSnapshot(deps: SnapshotDeps) {
       if (!docs) await refresh(false);
       return docs?.get(name);
     },
-    /** The model of the current snapshot (the console's preview and tests read it). */
-    model: (): PublicModel | null => model,
     /** How many snapshots were built (vigil_status_snapshot_builds_total). */
     builds: (): number => builds,
-    builtAt: (): Date | null => lastBuiltAt,
   };
 }
 

@@ -14,7 +14,8 @@ import { newId } from '../ids.js';
 import type { Severity } from '../incident.js';
 import type { ComponentStatus, Impact, MaintenanceState, StatusChange, StatusMap, UpdateStatus } from './status.js';
 
-export interface Actor {
+/** Who made a change, as stored with it (a person, an integration, or the engine). */
+export interface Author {
   type: string;
   id: string | null;
   name: string;
@@ -79,7 +80,7 @@ export interface StatusUpdate {
   body: string;
   componentStatuses: Record<string, ComponentStatus>;
   notified: boolean;
-  createdBy: Actor;
+  createdBy: Author;
   createdAt: Date;
 }
 
@@ -94,7 +95,7 @@ export interface Maintenance {
   completedAt: Date | null;
   windowIds: string[];
   notify: boolean;
-  createdBy: Actor;
+  createdBy: Author;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -157,7 +157,7 @@ export function createStatusService(deps: StatusDeps) {
   }
 
   /** Every component's automatic status at `now`, from one read of each input table. */
-  async function automaticStatuses(q: Db, components: readonly Component[], now: Date) {
+  async function automaticStatuses(q: Db, components: readonly Component[], settings: StatusSettings, now: Date) {
     const serviceIds = [...new Set(components.flatMap((c) => c.serviceIds))];
     const [severities, down, maintained, maintenances] = await Promise.all([
       openSeveritiesByService(q, serviceIds),
@@ -165,7 +165,6 @@ export function createStatusService(deps: StatusDeps) {
       servicesInMaintenance(q, serviceIds, now),
       listMaintenances(q, now),
     ]);
-    const settings = await settingsIn(q);
     const verifyMs = settings.verifyMinutes * 60_000;
     const underWork = new Set(
       maintenances
@@ -184,34 +183,34 @@ export function createStatusService(deps: StatusDeps) {
     );
   }
 
-  /** Each component with what it shows now and what it would show by itself. */
-  async function states(q: Db, now: Date): Promise<ComponentState[]> {
-    const components = await listComponents(q);
-    const auto = await automaticStatuses(q, components, now);
-    return components.map((c) => {
+  /** The components as stored, each with what it would show by itself and what it shows now. */
+  async function statesOf(q: Db, components: readonly Component[], settings: StatusSettings, now: Date) {
+    const auto = await automaticStatuses(q, components, settings, now);
+    return components.map((c): ComponentState => {
       const automatic = auto.get(c.id) ?? 'operational';
       return { ...c, automatic, status: c.manualStatus ?? automatic };
     });
   }
 
-  /**
-   * Writes what every component shows now where it changed, with a history row (the uptime bars are scored
-   * from them), and returns the components as they now stand. Run by the snapshot's rebuild.
-   */
-  async function settle(q: Db, now: Date): Promise<ComponentState[]> {
-    const current = await states(q, now);
-    const stored = new Map((await listComponents(q)).map((c) => [c.id, c.status]));
-    for (const c of current) {
-      const was = stored.get(c.id);
-      if (was !== undefined && was !== c.status) await recordStatus(q, c.id, was, c.status, now);
-    }
-    return current;
+  /** Each component with what it shows now and what it would show by itself. */
+  async function states(q: Db, now: Date): Promise<ComponentState[]> {
+    return statesOf(q, await listComponents(q), await settingsIn(q), now);
   }
 
-  /** The public model at `now`, read in `q` (a preview's transaction sees its own unpublished update). */
+  /**
+   * The public model at `now`, read in `q` (a preview's transaction sees its own unpublished update). First it
+   * writes what every component shows now where that changed, with a history row (the uptime bars are scored
+   * from them): the snapshot's rebuild is what notices a change.
+   */
   async function publicModel(q: Db, now: Date, pageUrl: string): Promise<PublicModel> {
-    const components = await settle(q, now);
-    return loadPublicModel(q, { now, settings: await settingsIn(q), components, pageUrl });
+    const settings = await settingsIn(q);
+    const stored = await listComponents(q);
+    const current = await statesOf(q, stored, settings, now);
+    for (const [i, c] of current.entries()) {
+      const was = (stored[i] as Component).status;
+      if (was !== c.status) await recordStatus(q, c.id, was, c.status, now);
+    }
+    return loadPublicModel(q, { now, settings, components: current, pageUrl });
   }
 
   function componentFrom(input: ComponentInput, id: string, now: Date, position: number): Component {
@@ -563,11 +562,7 @@ export function createStatusService(deps: StatusDeps) {
      */
     async incidentResolved(trx: Db, incidentId: string, at: Date): Promise<void> {
       const published = await findPublishedFor(trx, incidentId);
-      if (!published) {
-        changed(trx);
-        return;
-      }
-      if (published.resolvedAt) return;
+      if (!published || published.resolvedAt) return;
       const told = (await updatesOf(trx, [published.id])).some((u) => u.notified);
       const incident = await incidents.within(trx).load(incidentId);
       await publishIn(

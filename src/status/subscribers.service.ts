@@ -42,7 +42,7 @@ export interface SubscribersDeps {
 }
 
 /** Subscribe attempts one IP may make a minute, and confirmation mails one address may get an hour. */
-export const SUBSCRIBE_PER_IP_PER_MINUTE = 5;
+const SUBSCRIBE_PER_IP_PER_MINUTE = 5;
 const CONFIRMS_PER_ADDRESS_PER_HOUR = 3;
 /** A pending address asking again within this gets no second confirmation mail. */
 const RESEND_AFTER_MS = 10 * 60_000;

@@ -24,7 +24,7 @@ const tags = ['status page'];
 const componentStatus = z.enum(COMPONENT_STATUSES);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function componentView(c: ComponentState): z.input<typeof views.StatusComponent> {
+function componentView(c: ComponentState): z.input<typeof views.StatusComponent> {
   return {
     id: c.id,
     name: c.name,
@@ -104,7 +104,7 @@ const maintenanceView = (m: Maintenance): z.input<typeof views.StatusMaintenance
   updated_at: m.updatedAt.toISOString(),
 });
 
-export const subscriberView = (s: Subscriber): z.input<typeof views.StatusSubscriber> => ({
+const subscriberView = (s: Subscriber): z.input<typeof views.StatusSubscriber> => ({
   id: s.id,
   kind: s.kind,
   address: s.address,
