@@ -3,6 +3,7 @@
 // these schemas, so a field renamed on one side fails the server's typecheck, and then the console's.
 // They are not Fastify response schemas: serialization stays as it is.
 import type { z } from 'zod';
+import * as actions from './actions.js';
 import * as analytics from './analytics.js';
 import * as errors from './errors.js';
 import * as escalation from './escalation.js';
@@ -38,8 +39,10 @@ export const API_VIEWS: Readonly<Record<string, z.ZodType>> = {
   ...postmortems,
   ...analytics,
   ...status,
+  ...actions,
 };
 
+export * from './actions.js';
 export * from './analytics.js';
 export * from './errors.js';
 export * from './escalation.js';

@@ -1400,3 +1400,158 @@ export interface StatusUpdateView {
   created_by: { type: string; id: string | null; name: string };
   created_at: string;
 }
+
+/** A mitigation action (GET/POST/PATCH /api/v1/actions/definitions). */
+export interface ActionDefinition {
+  id: string;
+  name: string;
+  category: 'maintenance_mode' | 'rate_limit' | 'failover' | 'restart' | 'rollback' | 'diagnostic' | 'custom';
+  description: string | null;
+  /** Shipped examples start disabled; a disabled action cannot be invoked. */
+  enabled: boolean;
+  /** The services it applies to; empty: every service. */
+  service_ids: string[];
+  params: ActionParam[];
+  target: ActionTarget;
+  dry_run: {
+    supported: boolean;
+    /** A boolean parameter set true on a dry run. */
+    param: string | null;
+    /** An argument appended to a runner command's argv on a dry run. */
+    flag: string | null;
+  };
+  timeout_seconds: number;
+  approval: 'none' | 'p0_p1' | 'always';
+  created_at: string;
+  updated_at: string;
+}
+
+/** An invocation of an action on an incident (POST /api/v1/incidents/{id}/actions). */
+export interface ActionInvocation {
+  id: string;
+  incident_id: string;
+  incident_number: string;
+  definition_id: string;
+  name: string;
+  category: 'maintenance_mode' | 'rate_limit' | 'failover' | 'restart' | 'rollback' | 'diagnostic' | 'custom';
+  /** The definition as it was when invoked (frozen). */
+  definition: {
+    name: string;
+    category: 'maintenance_mode' | 'rate_limit' | 'failover' | 'restart' | 'rollback' | 'diagnostic' | 'custom';
+    description: string | null;
+    /** Shipped examples start disabled; a disabled action cannot be invoked. */
+    enabled: boolean;
+    /** The services it applies to; empty: every service. */
+    service_ids: string[];
+    params: ActionParam[];
+    target: ActionTarget;
+    dry_run: {
+      supported: boolean;
+      /** A boolean parameter set true on a dry run. */
+      param: string | null;
+      /** An argument appended to a runner command's argv on a dry run. */
+      flag: string | null;
+    };
+    timeout_seconds: number;
+    approval: 'none' | 'p0_p1' | 'always';
+  };
+  params: Record<string, string | number | boolean>;
+  dry_run: boolean;
+  state: 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'rejected';
+  approval_required: boolean;
+  approval_expires_at: string | null;
+  invoked_by: { type: string; id: string | null; name: string };
+  /** Who approved or rejected it. */
+  decided_by: { type: string; id: string | null; name: string } | null;
+  decided_at: string | null;
+  /** Why it was rejected, cancelled or failed. */
+  reason: string | null;
+  runner: { id: string; name: string } | null;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  exit_code: number | null;
+  signal: string | null;
+  http_status: number | null;
+  output_bytes: number;
+  output_truncated: boolean;
+  maintenance_window_ids: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** An action offered for a change event: "roll back this deploy". */
+export interface ActionOffer {
+  definition_id: string;
+  name: string;
+  /** Prefilled from the change event (its version). */
+  params: Record<string, string | number | boolean>;
+}
+
+/** GET /api/v1/actions/invocations/{id}/output. */
+export interface ActionOutput {
+  data: ActionOutputChunk[];
+  state: 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'rejected';
+  truncated: boolean;
+}
+
+/** A piece of an invocation's output, oldest first. */
+export interface ActionOutputChunk {
+  seq: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  data: string;
+  at: string;
+}
+
+/** One of an action's parameters. */
+export interface ActionParam {
+  name: string;
+  type: 'string' | 'integer' | 'boolean' | 'enum';
+  description: string | null;
+  enum: string[] | null;
+  /** Matched whole (anchored). */
+  pattern: string | null;
+  /** Integers: the smallest value; strings: the shortest length. */
+  min: number | null;
+  max: number | null;
+  default: string | number | boolean | null;
+  required: boolean;
+}
+
+/** A runner (GET /api/v1/actions/runners). */
+export interface ActionRunner {
+  id: string;
+  name: string;
+  group: string;
+  hint: string;
+  version: string | null;
+  hostname: string | null;
+  /** The commands its runner.yaml defines, as it last reported. */
+  commands: string[];
+  last_seen_at: string | null;
+  /** Seen in the last minute. */
+  online: boolean;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** What running the action calls: an HTTP request made by Vigil, or a command a runner defines. */
+export type ActionTarget =
+  | {
+      kind: 'http';
+      method: string;
+      url: string;
+      headers: Record<string, string>;
+      /** Names of the headers stored sealed (values never shown). */
+      secret_headers: string[];
+      /** JSON with placeholders in its strings, or null. */
+      body: unknown;
+    }
+  | { kind: 'runner'; group: string; command: string };
+
+/** POST /api/v1/actions/runners. */
+export interface CreatedActionRunner {
+  runner: ActionRunner;
+  /** Shown once: the runner authenticates with it. */
+  token: string;
+}

@@ -1,0 +1,27 @@
+// Mitigation actions (docs/actions.md): the seed's Phase 3 steps as typed definitions, invoked on an
+// incident, approved by a second person where the severity calls for it, run by Vigil (HTTP targets)
+// or by a `vigil runner` (commands), their output kept and summarised on the timeline.
+export {
+  ACTION_CATEGORIES,
+  APPROVAL_POLICIES,
+  APPROVAL_TTL_MS,
+  DEFAULT_TIMEOUT_SECONDS,
+  FINAL_STATES,
+  HTTP_METHODS,
+  INVOCATION_STATES,
+  LEASE_MS,
+  MAINTENANCE_PARAM,
+  OUTPUT_MAX_BYTES,
+  OUTPUT_STREAMS,
+  TRUNCATED_MARKER,
+  fitChunk,
+  type ActionCategory,
+  type ActionDefinition,
+  type ActionSpec,
+  type ActionTarget,
+  type ApprovalPolicy,
+  type InvocationState,
+  type OutputStream,
+} from './action.js';
+export { PARAM_TYPES, PARAM_NAME, checkParams, checkSpecs, type ParamSpec, type ParamType, type ParamValue } from './params.js';
+export { renderArgv, placeholdersOf, type TemplateContext, type Json } from './template.js';
