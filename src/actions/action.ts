@@ -126,17 +126,12 @@ export function withDryRun(spec: ActionSpec, params: Record<string, ParamValue>,
 }
 
 /** Refuses a move from `from` that `allowed` does not list (409 naming both). */
-export function expectState(
-  from: InvocationState,
-  allowed: readonly InvocationState[],
-  move: string,
-): void {
+export function expectState(from: InvocationState, allowed: readonly InvocationState[], move: string): void {
   if (!allowed.includes(from))
-    throw new AppError(
-      'action.invalid_transition',
-      `cannot ${move} an invocation that is ${from.replace('_', ' ')}`,
-      { state: from, allowed },
-    );
+    throw new AppError('action.invalid_transition', `cannot ${move} an invocation that is ${from.replace('_', ' ')}`, {
+      state: from,
+      allowed,
+    });
 }
 
 /** The last lines of output for the timeline: at most 10 lines and 500 characters. */

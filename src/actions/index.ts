@@ -23,5 +23,13 @@ export {
   type InvocationState,
   type OutputStream,
 } from './action.js';
-export { PARAM_TYPES, PARAM_NAME, checkParams, checkSpecs, type ParamSpec, type ParamType, type ParamValue } from './params.js';
+export {
+  PARAM_TYPES,
+  PARAM_NAME,
+  checkParams,
+  checkSpecs,
+  type ParamSpec,
+  type ParamType,
+  type ParamValue,
+} from './params.js';
 export { renderArgv, placeholdersOf, type TemplateContext, type Json } from './template.js';

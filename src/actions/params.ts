@@ -110,7 +110,10 @@ function checkValue(spec: ParamSpec, raw: unknown, field: string): ParamValue {
  * type and within its enum, pattern and range, defaults filled in, required ones present. Throws a 422
  * naming the parameter (`params.x`) on the first problem; nothing else happens.
  */
-export function checkParams(specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>>): Record<string, ParamValue> {
+export function checkParams(
+  specs: readonly ParamSpec[],
+  given: Readonly<Record<string, unknown>>,
+): Record<string, ParamValue> {
   const known = new Set(specs.map((s) => s.name));
   for (const name of Object.keys(given))
     if (!known.has(name))

@@ -49,8 +49,9 @@ export function checkPlaceholders(text: string, specs: readonly ParamSpec[], fie
     if (!known)
       throw new AppError(
         'action.invalid_template',
-        `${field}: {{${name}}} names nothing (parameters: ${specs.map((s) => `params.${s.name}`).join(', ') || 'none'}; ` +
-          `also ${CONTEXT_NAMES.join(', ')})`,
+        `${field}: {{${name}}} names nothing (parameters: ${
+          specs.map((s) => `params.${s.name}`).join(', ') || 'none'
+        }; ` + `also ${CONTEXT_NAMES.join(', ')})`,
         { field, placeholder: name },
         'unprocessable',
       );
