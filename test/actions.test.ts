@@ -485,6 +485,33 @@ describeEachDialect('mitigation actions', (env) => {
     peer.answer(200, '{}');
   });
 
+  it('refuses a private address again at run time when the allowlist no longer lets it through', async () => {
+    const def = await json('POST', '/api/v1/actions/definitions', {
+      name: unique('private-hook'),
+      category: 'custom',
+      target: { kind: 'http', method: 'POST', url: `${base}/private` },
+    });
+    const inc = await incident('P3', 'allowlist narrowed');
+    // The same database served by an instance started without VIGIL_OUTBOUND_ALLOW.
+    const strict = await startHarness(env, { clock, config: testConfig() });
+    try {
+      const hits = peer.hits.length;
+      const res = await strict.call('POST', `/api/v1/incidents/${inc.id}/actions`, {
+        as: ana,
+        body: { definition_id: def.name },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await strict.app.httpLane.idle();
+      expect(peer.hits.length).toBe(hits);
+      expect(await json('GET', `/api/v1/actions/invocations/${res.json().id}`)).toMatchObject({
+        state: 'failed',
+        reason: expect.stringMatching(/^refused: forbidden address: .*loopback/),
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('maintenance mode silences the service’s pages for its duration and closes its window if it fails', async () => {
     const def = await json('POST', '/api/v1/actions/definitions', {
       name: unique('maint'),
