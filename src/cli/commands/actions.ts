@@ -205,34 +205,23 @@ export function actionCommands(): Command {
       },
     );
 
-  for (const [verb, description] of [
+  const decisions = [
     ['approve', 'approve an invocation awaiting a second person (not your own)'],
+    ['reject', 'reject an invocation awaiting approval'],
     ['cancel', 'cancel an invocation: queued or awaiting at once; a running command is stopped by its runner'],
-  ] as const)
-    actions
-      .command(verb)
-      .description(description)
-      .argument('<id>', 'invocation id')
-      .option('--json', 'print JSON')
-      .action(async (id: string, o: { json?: boolean }) => {
-        const changed = await createClient().request<Invocation>('POST', invocationPath(id, `/${verb}`), {});
-        print(o, changed, () => `${changed.id}: ${stateLine(changed)}`);
-      });
-
-  actions
-    .command('reject')
-    .description('reject an invocation awaiting approval')
-    .argument('<id>', 'invocation id')
-    .option('--reason <text>', 'why')
-    .option('--json', 'print JSON')
-    .action(async (id: string, o: { reason?: string; json?: boolean }) => {
+  ] as const;
+  for (const [verb, description] of decisions) {
+    const cmd = actions.command(verb).description(description).argument('<id>', 'invocation id');
+    if (verb === 'reject') cmd.option('--reason <text>', 'why');
+    cmd.option('--json', 'print JSON').action(async (id: string, o: { reason?: string; json?: boolean }) => {
       const changed = await createClient().request<Invocation>(
         'POST',
-        invocationPath(id, '/reject'),
+        invocationPath(id, `/${verb}`),
         o.reason ? { reason: o.reason } : {},
       );
       print(o, changed, () => `${changed.id}: ${stateLine(changed)}`);
     });
+  }
 
   actions
     .command('show')

@@ -48,6 +48,12 @@ const FLOOD = script(
     '',
   ].join('\n'),
 );
+// stdout and stderr taking turns, 300 times: more chunks than one post may carry.
+const TURNS = script(
+  'turns.js',
+  "const fs = require('fs'); let i = 0;\n" +
+    "const t = setInterval(() => { fs.writeSync(1 + (i % 2), i + '\\n'); if (++i === 300) clearInterval(t); }, 1);\n",
+);
 const SILENT = script('silent.js', 'setTimeout(() => {}, 600);\n');
 
 const node = process.execPath;
@@ -343,6 +349,21 @@ describe('execute', () => {
     expect(result).toMatchObject({ outcome: 'succeeded', outputBytes: 200_000 + 5, sentBytes: 64 * 1024 });
     expect(r.text()).toBe(expected.slice(0, 64 * 1024));
     expect(r.text('stderr')).toBe('');
+  });
+
+  it('puts at most 100 chunks in one post, in order', async () => {
+    const r = recorder();
+    // One post a second: the turns pile up between posts.
+    await execute(invocation(), config({ name: 'argv', argv: [node, TURNS] }), {
+      ...fast,
+      flushMs: 1_000,
+      reporter: r.reporter,
+    });
+    const posts = r.calls.flatMap((c) => (c.kind === 'output' ? [c.chunks] : []));
+    expect(Math.max(...posts.map((p) => p.length))).toBeLessThanOrEqual(100);
+    const lines = (stream: string) => r.text(stream).split('\n').filter(Boolean).map(Number);
+    expect(lines('stdout')).toEqual(Array.from({ length: 150 }, (_, i) => i * 2));
+    expect(lines('stderr')).toEqual(Array.from({ length: 150 }, (_, i) => i * 2 + 1));
   });
 
   it('sends heartbeats while the command is quiet', async () => {

@@ -84,6 +84,8 @@ export interface ExecuteResult extends Finish {
 }
 
 const FLUSH_BYTES = 16 * 1024;
+/** The most chunks the output route takes in one post (stdout and stderr taking turns make many). */
+const CHUNKS_PER_POST = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -156,11 +158,17 @@ class OutputQueue {
     for (const c of chunks) this.sentBytes += Buffer.byteLength(c.data);
   }
 
+  /** The oldest chunks, as many as one post may carry. */
   take(): Chunk[] {
-    const chunks = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
+    const chunks = this.pending.slice(0, CHUNKS_PER_POST);
+    this.pending = this.pending.slice(CHUNKS_PER_POST);
+    for (const c of chunks) this.pendingBytes -= Buffer.byteLength(c.data);
     return chunks;
+  }
+
+  /** Whether enough waits to post without waiting for the next tick. */
+  get full(): boolean {
+    return this.pendingBytes >= FLUSH_BYTES || this.pending.length >= CHUNKS_PER_POST;
   }
 
   /** Puts chunks whose post failed back in front, so the order holds. */
@@ -269,7 +277,7 @@ export async function execute(
       })
       .finally(() => {
         inFlight = undefined;
-        if (queue.pendingBytes >= FLUSH_BYTES) post();
+        if (queue.full) post();
       });
   }
   const ticker = setInterval(post, flushMs);
@@ -278,7 +286,7 @@ export async function execute(
     const decoder = new StringDecoder('utf8');
     from?.on('data', (bytes: Buffer) => {
       queue.add(stream, decoder.write(bytes));
-      if (queue.pendingBytes >= FLUSH_BYTES) post();
+      if (queue.full) post();
     });
     from?.on('end', () => queue.add(stream, decoder.end()));
   }
@@ -299,14 +307,14 @@ export async function execute(
 
   if (stopReason === 'lease_lost') return report({ outcome: 'failed' }, true);
   // What is left of the output goes before the finish.
-  const rest = queue.take();
-  if (rest.length)
+  for (let rest = queue.take(); rest.length; rest = queue.take())
     try {
       await persist(() => reporter.output(rest), retryForMs);
       queue.sent(rest);
     } catch (error) {
       if (error instanceof LeaseLost) return report({ outcome: 'failed' }, true);
       log(`${tag}: could not send the last output (${reasonOf(error)})`);
+      break;
     }
 
   return report(outcomeOf(ended, stopReason, file, timeoutSeconds));

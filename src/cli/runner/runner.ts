@@ -39,8 +39,10 @@ export interface RunnerOptions {
   timings?: Pick<ExecuteOptions, 'killAfterMs' | 'flushMs' | 'heartbeatMs' | 'retryForMs'>;
 }
 
-/** Vigil refused the runner itself: retrying cannot help. */
+/** Vigil refused one request (4xx): fatal for a claim, only that post's problem otherwise. */
 class Refused extends CliError {}
+/** Vigil refused the runner's token: retrying cannot help, and nothing else will work either. */
+class Unauthorized extends Refused {}
 /** Vigil could not be reached or failed (network, 5xx, 429): worth retrying. */
 class Unreachable extends Error {}
 
@@ -113,7 +115,10 @@ export async function runRunner(o: RunnerOptions): Promise<void> {
     stopCommands.abort();
   }
 
-  /** POSTs a runner route; resolves with the status and body, throws Refused, LeaseLost or Unreachable. */
+  /**
+   * POSTs a runner route; resolves with the status and body. Throws Unauthorized (401), LeaseLost (409, 404),
+   * Unreachable (network, 5xx, 408, 429) or Refused (any other 4xx).
+   */
   async function post(path: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
     let response: Response;
     try {
@@ -138,7 +143,7 @@ export async function runRunner(o: RunnerOptions): Promise<void> {
     const err = (parsed as { error?: { message?: string; code?: string } } | undefined)?.error;
     const said = err?.message ? `${err.message} (HTTP ${response.status})` : `HTTP ${response.status}`;
     if (response.status === 401)
-      throw new Refused(
+      throw new Unauthorized(
         `the runner token was refused (${said}); register a runner with ` +
           '`vigil actions runner-add NAME --group GROUP` and pass the vgr_… token it prints',
       );
@@ -155,7 +160,7 @@ export async function runRunner(o: RunnerOptions): Promise<void> {
         return { cancel: (answer.body as { cancel?: unknown } | undefined)?.cancel === true };
       } catch (error) {
         // A refused token ends the runner; for this invocation it means "post nothing more".
-        if (error instanceof Refused) {
+        if (error instanceof Unauthorized) {
           fail(error);
           throw new LeaseLost(error.message);
         }
