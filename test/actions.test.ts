@@ -566,4 +566,43 @@ describeEachDialect('mitigation actions', (env) => {
       'change.not_found',
     );
   });
+
+  it('a runbook step naming an action completes when it succeeds, and the post-mortem lists what ran', async () => {
+    const svc = await json('POST', '/api/v1/services', { name: unique('edge') });
+    const action = await json('POST', '/api/v1/actions/definitions', {
+      name: unique('purge-cache'),
+      category: 'custom',
+      params: [{ name: 'zone', type: 'string', default: 'all' }],
+      target: { kind: 'http', method: 'POST', url: `${base}/purge`, body: { zone: '{{params.zone}}' } },
+    });
+    await json('POST', '/api/v1/runbooks', {
+      name: unique('edge runbook'),
+      applies_to: { service_ids: [svc.id] },
+      steps: [
+        { phase: 'mitigation', text: 'Purge the CDN cache', action: action.name },
+        { phase: 'resolution', text: 'Verify' },
+      ],
+    });
+    const inc = await json(
+      'POST',
+      '/api/v1/incidents',
+      { title: 'stale pages', severity: 'P1', service_id: svc.id },
+      ana,
+    );
+    const stepOf = async () =>
+      ((await json('GET', `/api/v1/incidents/${inc.id}/checklist`)).steps as Json[]).find(
+        (s) => s.action === action.name,
+      );
+    expect(await stepOf()).toMatchObject({ text: 'Purge the CDN cache', done: false });
+
+    peer.answer(200, '{"purged":true}');
+    await json('POST', `/api/v1/incidents/${inc.id}/actions`, { definition_id: action.name, params: {} }, ana);
+    await h.app.httpLane.idle();
+    expect(await stepOf()).toMatchObject({ done: true, completed_on: 'action.succeeded' });
+
+    await json('POST', `/api/v1/incidents/${inc.id}/resolve`, undefined, ana);
+    const pm = await json('GET', `/api/v1/incidents/${inc.id}/postmortem`);
+    const summaries = (pm.timeline as Json[]).map((t) => t.summary as string);
+    expect(summaries).toContain(`Mitigation action ${action.name} succeeded (HTTP 200)`);
+  });
 });
