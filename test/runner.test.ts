@@ -179,7 +179,7 @@ describeEachDialect('vigil runner, the process', (env) => {
     expect(runner.stderr()).toMatch(/vigil runner: stopping\nvigil runner: stopped\n$/);
   });
 
-  it('logging JSON lines and killed with SIGKILL mid-run, loses its invocation after the lease ("runner lost")', async () => {
+  it('logs JSON lines; killed with SIGKILL mid-run, loses its invocation after the lease ("runner lost")', async () => {
     const lonely = unique('lonely');
     const doomed = startRunner(cli.VIGIL_URL!, await runnerToken(lonely), '--json-logs');
     started.push(doomed);

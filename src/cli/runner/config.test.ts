@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { placeholdersOf } from '../../actions/index.js';
+import { EXAMPLE_DEFINITIONS } from '../../actions/examples.js';
 import { CliError } from '../client.js';
 import { loadRunnerConfig, parseRunnerConfig } from './config.js';
 
@@ -121,9 +123,16 @@ commands:
       );
     });
 
-    it('loads the shipped sample', () => {
+    it('loads the shipped sample, which has every command the shipped example actions name', () => {
       const sample = loadRunnerConfig(path.resolve(import.meta.dirname, '../../../docs/examples/runner.yaml'));
-      expect(sample.commands.map((c) => c.name)).toContain('supabase-deploy');
+      for (const example of EXAMPLE_DEFINITIONS) {
+        if (example.target.kind !== 'runner') continue;
+        const command = sample.commands.find((c) => c.name === (example.target as { command: string }).command);
+        expect(command, example.name).toBeDefined();
+        // Every parameter it substitutes is one the action declares.
+        const used = command!.argv.flatMap(placeholdersOf).filter((n) => n.startsWith('params.'));
+        for (const name of used) expect(example.params.map((p) => `params.${p.name}`)).toContain(name);
+      }
     });
   });
 });
