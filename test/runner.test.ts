@@ -3,20 +3,16 @@
 // without a shell (hostile parameter values arrive as single literal arguments), fails an invocation of a
 // command its config lacks with that reason, stops gently on SIGTERM, and — killed with SIGKILL mid-run —
 // loses its invocation when the lease runs out and the engine sweeps ("runner lost").
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { listeningHarness, type Env } from './cli-harness.js';
 import { describeEachDialect } from './dialects.js';
 import { unique, type Caller, type Harness } from './http-harness.js';
-import { cleanEnv } from './vigil-process.js';
+import { startRunnerProcess, type RunnerProcess } from './runner-process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const FINAL = ['succeeded', 'failed', 'timed_out', 'cancelled', 'rejected'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, read field by field
@@ -41,49 +37,9 @@ fs.writeFileSync(
   ].join('\n'),
 );
 
-interface RunnerProcess {
-  child: ChildProcess;
-  stderr(): string;
-  /** Resolves once stderr matches (output arrives in chunks). */
-  waitFor(pattern: RegExp): Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `vigil runner` as its own process, in a clean environment (never the parent's VIGIL_*). */
-function startRunner(url: string, token: string, ...more: string[]): RunnerProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN, 'runner', '--url', url, '--config', CONFIG, '--concurrency', '2', ...more],
-    { cwd: ROOT, env: cleanEnv({ VIGIL_RUNNER_TOKEN: token }), stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  const waiting = new Set<() => void>();
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const check of waiting) check();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    stderr: () => stderr,
-    waitFor: (pattern) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          if (!pattern.test(stderr)) return;
-          waiting.delete(check);
-          resolve();
-        };
-        waiting.add(check);
-        check();
-        void exited.then(() => {
-          if (waiting.delete(check)) reject(new Error(`the runner exited before ${pattern}:\n${stderr}`));
-        });
-      }),
-    exited,
-  };
-}
+/** `vigil runner` with this file's runner.yaml, at concurrency 2. */
+const startRunner = (url: string, token: string, ...more: string[]): RunnerProcess =>
+  startRunnerProcess({ url, token, config: CONFIG, args: ['--concurrency', '2', ...more] });
 
 describeEachDialect('vigil runner, the process', (env) => {
   const clock = new FakeClock('2026-12-07T09:00:00Z');
