@@ -293,6 +293,11 @@ async function runDialect(dialect: string): Promise<string[]> {
         `GET /api/v1/incidents meanwhile (${consoleQ.n} probes) | ` +
         `${ms(consoleQ.p50)} | ${ms(consoleQ.p99)} | ${ms(consoleQ.max)} |`,
     );
+    const failures = await Promise.all(
+      streaming.map(async (id) => (await call('GET', `/api/v1/actions/invocations/${id}`)) as Json),
+    );
+    const why = [...new Set(failures.filter((i) => i.state !== 'succeeded').map((i) => `${i.state}: ${i.reason}`))];
+    if (why.length) console.error('not succeeded:', why.slice(0, 5));
     const streamNote =
       `${dialect}: ${ok}/${STREAMING} streaming invocations succeeded in ${(wall / 1000).toFixed(1)} s; server CPU ` +
       `${cpu.toFixed(1)} s over that time; the 10 SSE followers received ` +
@@ -301,8 +306,9 @@ async function runDialect(dialect: string): Promise<string[]> {
     // 3. Kill -9 one of two runners while DOOMED long commands run.
     await stopRunners(runners.splice(0));
     const doomedRunners = [
-      startRunner(server.url, await tokenOf('doomed'), config, DOOMED),
-      startRunner(server.url, await tokenOf('doomed'), config, DOOMED),
+      // Half the slots each, so each runner holds half of them when one is killed.
+      startRunner(server.url, await tokenOf('doomed'), config, Math.ceil(DOOMED / 2)),
+      startRunner(server.url, await tokenOf('doomed'), config, Math.ceil(DOOMED / 2)),
     ];
     runners.push(...doomedRunners);
     await sleep(2_000);

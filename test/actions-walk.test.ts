@@ -191,6 +191,33 @@ describeEachDialect('mitigation actions with a real runner: the restart walk', (
     expect(finished.data).toMatchObject({ state: 'succeeded', exit_code: 0 });
     expect(finished.data.output).toContain('Deployed Function trust-scorer');
   });
+
+  it('holds a claim over a real connection until work comes (a long poll, not a busy one)', async () => {
+    const group = unique('idle');
+    const token = (await json('POST', '/api/v1/actions/runners', { name: unique('poller'), group })).token;
+    await json('POST', '/api/v1/actions/definitions', {
+      name: unique('probe'),
+      category: 'diagnostic',
+      target: { kind: 'runner', group, command: 'probe' },
+    }).then(async (def: Json) => {
+      const service = await json('POST', '/api/v1/services', { name: unique('probe') });
+      const incident = await json('POST', '/api/v1/incidents', {
+        title: 'probe',
+        severity: 'P3',
+        service_id: service.id,
+      });
+      const claiming = fetch(`${cli.VIGIL_URL}/api/v1/runner/claim`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ wait_seconds: 20 }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const inv = await json('POST', `/api/v1/incidents/${incident.id}/actions`, { definition_id: def.name }, ana);
+      const res = await claiming;
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Json).invocation.id).toBe(inv.id);
+    });
+  });
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

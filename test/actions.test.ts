@@ -343,6 +343,20 @@ describeEachDialect('mitigation actions', (env) => {
     const finished = entries.find((e) => e.kind === 'action_finished');
     expect(finished?.data).toMatchObject({ invocation_id: inv.id, state: 'succeeded', exit_code: 0 });
 
+    // A long poll waits for work: a claim made before the invocation is queued gets it.
+    const waiting = asRunner(token, '/api/v1/runner/claim', { wait_seconds: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const polled = await json(
+      'POST',
+      `/api/v1/incidents/${inc.id}/actions`,
+      { definition_id: def.name, params: { function: 'auth-verify', project: 'abcd' } },
+      ana,
+    );
+    const got = await waiting;
+    expect(got.statusCode, got.body).toBe(200);
+    expect(got.json().invocation.id).toBe(polled.id);
+    await asRunner(token, `/api/v1/runner/invocations/${polled.id}/finish`, { outcome: 'succeeded', exit_code: 0 });
+
     // A runner that goes quiet: after the lease the sweep fails the invocation as "runner lost".
     const second = await json(
       'POST',

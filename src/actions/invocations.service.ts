@@ -112,7 +112,7 @@ export function createInvocationsService({
   function wake(trx: Db, inv: Invocation): void {
     afterCommit(trx, () => {
       signals.emit(invocationTopic(inv.id));
-      if (inv.state === 'queued') signals.emit(queueTopic(inv.runnerGroup));
+      if (inv.state === 'queued') signals.emitOne(queueTopic(inv.runnerGroup));
     });
   }
 

@@ -83,10 +83,16 @@ export function runnerRoutes(server: FastifyInstance, app: App, options: RunnerO
         hostname: b.hostname ?? null,
         commands: b.commands,
       });
-      // A runner that hangs up stops waiting here too.
+      // A runner that hangs up stops waiting here too. (The request's own 'close' fires once its body is read;
+      // the response closing before it was written is the client going away.)
       const gone = new AbortController();
-      request.raw.on('close', () => gone.abort());
-      const inv = await app.actions.claimWaiting(runner, Math.min(b.wait_seconds, maxWait) * 1000, gone.signal);
+      const hungUp = () => {
+        if (!reply.raw.writableFinished) gone.abort();
+      };
+      reply.raw.on('close', hungUp);
+      const inv = await app.actions
+        .claimWaiting(runner, Math.min(b.wait_seconds, maxWait) * 1000, gone.signal)
+        .finally(() => reply.raw.off('close', hungUp));
       if (!inv) return reply.code(204).send();
       return { invocation: await claimed(inv), lease_seconds: LEASE_SECONDS };
     },
