@@ -206,6 +206,7 @@ async function runDialect(dialect: string): Promise<string[]> {
     }
 
     // 1. A burst of QUEUED, 64 requests in flight, then SINGLE one at a time.
+    const burstCpu = cpuSeconds(server.pid);
     const burst: Array<{ id: string; sent: number }> = [];
     let next = 0;
     const burstStart = Date.now();
@@ -220,6 +221,8 @@ async function runDialect(dialect: string): Promise<string[]> {
     );
     const sentIn = Date.now() - burstStart;
     const burstLat = quantiles(await latencies(burst));
+    const burstCpuS = cpuSeconds(server.pid) - burstCpu;
+    console.error(`burst: server CPU ${burstCpuS.toFixed(1)} s`);
     const singles: Array<{ id: string; sent: number }> = [];
     for (let i = 0; i < SINGLE; i++) {
       const sent = Date.now();

@@ -218,6 +218,42 @@ describeEachDialect('mitigation actions with a real runner: the restart walk', (
       expect(((await res.json()) as Json).invocation.id).toBe(inv.id);
     });
   });
+
+  it('a runner that hangs up while waiting is not handed work (the next waiting runner is)', async () => {
+    const group = unique('fickle');
+    const tokenOf = async () =>
+      (await json('POST', '/api/v1/actions/runners', { name: unique('poller'), group })).token as string;
+    const def = await json('POST', '/api/v1/actions/definitions', {
+      name: unique('probe'),
+      category: 'diagnostic',
+      target: { kind: 'runner', group, command: 'probe' },
+    });
+    const service = await json('POST', '/api/v1/services', { name: unique('probe') });
+    const incident = await json('POST', '/api/v1/incidents', {
+      title: 'probe',
+      severity: 'P3',
+      service_id: service.id,
+    });
+    const claim = (token: string, signal?: AbortSignal) =>
+      fetch(`${cli.VIGIL_URL}/api/v1/runner/claim`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ wait_seconds: 20 }),
+        ...(signal && { signal }),
+      });
+    const gone = new AbortController();
+    const first = claim(await tokenOf(), gone.signal).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    gone.abort();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = claim(await tokenOf());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const inv = await json('POST', `/api/v1/incidents/${incident.id}/actions`, { definition_id: def.name }, ana);
+    const res = await second;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).invocation.id).toBe(inv.id);
+  });
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
