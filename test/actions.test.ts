@@ -355,7 +355,18 @@ describeEachDialect('mitigation actions', (env) => {
     const got = await waiting;
     expect(got.statusCode, got.body).toBe(200);
     expect(got.json().invocation.id).toBe(polled.id);
-    await asRunner(token, `/api/v1/runner/invocations/${polled.id}/finish`, { outcome: 'succeeded', exit_code: 0 });
+    // The last of the output may ride with the finish.
+    await asRunner(token, `/api/v1/runner/invocations/${polled.id}/finish`, {
+      outcome: 'succeeded',
+      exit_code: 0,
+      chunks: [{ stream: 'stdout', data: 'redeployed\n' }],
+    });
+    const carried = await json('GET', `/api/v1/actions/invocations/${polled.id}/output`);
+    expect(carried.data).toMatchObject([{ seq: 1, stream: 'stdout', data: 'redeployed\n' }]);
+    const polledEntries = (await json('GET', `/api/v1/incidents/${inc.id}/timeline?limit=200`)).data as Json[];
+    expect(
+      polledEntries.find((e) => e.kind === 'action_finished' && e.data.invocation_id === polled.id)?.data.output,
+    ).toBe('redeployed');
 
     // A runner that goes quiet: after the lease the sweep fails the invocation as "runner lost".
     const second = await json(

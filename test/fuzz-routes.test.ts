@@ -281,7 +281,7 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
     if (path.startsWith('/v2/')) return PAGERDUTY_BODY_LIMIT;
     if (path.startsWith('/api/v1/integrations/')) return WEBHOOK_BODY_LIMIT;
     if (path === '/api/v1/gdpr/consents') return consentsBodyLimit(env.config.bodyLimit);
-    if (path === '/api/v1/runner/invocations/{id}/output') return RUNNER_OUTPUT_BODY_LIMIT;
+    if (/^\/api\/v1\/runner\/invocations\/\{id\}\/(output|finish)$/.test(path)) return RUNNER_OUTPUT_BODY_LIMIT;
     return env.config.bodyLimit;
   }
 

@@ -72,6 +72,8 @@ export interface Finish {
   signal?: string | null | undefined;
   httpStatus?: number | null | undefined;
   error?: string | null | undefined;
+  /** The last of the output, stored with the finish in its transaction. */
+  chunks?: ReadonlyArray<{ stream: OutputStream; data: string }> | undefined;
 }
 
 /** What the holder of a running invocation hears back on each post. */
@@ -243,6 +245,35 @@ export function createInvocationsService({
     const now = clock.now();
     const after = { ...inv, leaseExpiresAt: new Date(now.getTime() + LEASE_MS), updatedAt: now };
     return { inv: after, reply: { cancel: inv.cancelRequested, leaseExpiresAt: after.leaseExpiresAt } };
+  }
+
+  /**
+   * Stores output in the caller's transaction (the caller saves the returned invocation). At most 64 KiB is
+   * kept: the chunk crossing the cap is cut on a character boundary and followed by a marker; later output
+   * is dropped.
+   */
+  async function appendIn(
+    trx: Db,
+    inv: Invocation,
+    chunks: ReadonlyArray<{ stream: OutputStream; data: string }>,
+  ): Promise<Invocation> {
+    const now = clock.now();
+    const rows: OutputChunk[] = [];
+    let { outputSeq: seq, outputTruncated: truncated } = inv;
+    let kept = inv.outputBytes;
+    for (const c of chunks) {
+      if (truncated || c.data === '') continue;
+      const { keep, cut } = fitChunk(kept, c.data);
+      if (keep) rows.push({ seq: ++seq, stream: c.stream, data: keep, at: now });
+      kept += byteLength(keep);
+      if (cut) {
+        rows.push({ seq: ++seq, stream: 'system', data: TRUNCATED_MARKER, at: now });
+        truncated = true;
+      }
+    }
+    await insertOutput(trx, inv.id, rows);
+    if (rows.length > 0) afterCommit(trx, () => signals.emit(invocationTopic(inv.id)));
+    return { ...inv, outputSeq: seq, outputTruncated: truncated, outputBytes: kept };
   }
 
   const service = {
@@ -490,25 +521,9 @@ export function createInvocationsService({
     ): Promise<LeaseReply> {
       return inTransaction(db, async (trx) => {
         const { inv, reply } = await renew(trx, holder, id);
-        const now = clock.now();
-        const rows: OutputChunk[] = [];
-        let { outputSeq: seq, outputTruncated: truncated } = inv;
-        let kept = inv.outputBytes;
-        for (const c of chunks) {
-          if (truncated || c.data === '') continue;
-          const { keep, cut } = fitChunk(kept, c.data);
-          if (keep) rows.push({ seq: ++seq, stream: c.stream, data: keep, at: now });
-          kept += byteLength(keep);
-          if (cut) {
-            rows.push({ seq: ++seq, stream: 'system', data: TRUNCATED_MARKER, at: now });
-            truncated = true;
-          }
-        }
-        await insertOutput(trx, id, rows);
-        const after = { ...inv, outputSeq: seq, outputTruncated: truncated, outputBytes: kept };
+        const after = await appendIn(trx, inv, chunks);
         if (!(await saveInvocation(trx, after, 'running', holder)))
           throw new AppError('action.conflict', 'this invocation is no longer held by this runner', { id });
-        if (rows.length > 0) afterCommit(trx, () => signals.emit(invocationTopic(id)));
         return reply;
       });
     },
@@ -523,11 +538,12 @@ export function createInvocationsService({
             `this invocation is ${inv.state.replace('_', ' ')}${inv.state === 'running' ? ' by another runner' : ''}`,
             { state: inv.state },
           );
+        const held = finish.chunks?.length ? await appendIn(trx, inv, finish.chunks) : inv;
         const outcome: Finish =
           inv.cancelRequested && finish.outcome !== 'succeeded'
             ? { ...finish, outcome: 'cancelled', error: finish.error ?? 'cancelled on request' }
             : finish;
-        if (!(await settle(trx, inv, 'running', holderActor(holder.id, holder.name), outcome, holder.id)))
+        if (!(await settle(trx, held, 'running', holderActor(holder.id, holder.name), outcome, holder.id)))
           throw new AppError('action.conflict', 'this invocation moved on meanwhile', { id });
         return load(trx, id);
       });

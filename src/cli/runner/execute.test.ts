@@ -85,10 +85,17 @@ function recorder(answer: (call: Call, calls: Call[]) => Reply = () => ({ cancel
   const calls: Call[] = [];
   return {
     calls,
-    finishes: () => calls.flatMap((c) => (c.kind === 'finish' ? [c.finish] : [])),
+    /** The finishes without the output they carried (text() has it). */
+    finishes: () =>
+      calls.flatMap((c) => {
+        if (c.kind !== 'finish') return [];
+        const { chunks: _carried, ...finish } = c.finish;
+        return [finish];
+      }),
+    /** The output as Vigil got it: posted, or carried by the finish. */
     text: (stream?: string) =>
       calls
-        .flatMap((c) => (c.kind === 'output' ? c.chunks : []))
+        .flatMap((c) => (c.kind === 'output' ? c.chunks : c.kind === 'finish' ? (c.finish.chunks ?? []) : []))
         .filter((c) => !stream || c.stream === stream)
         .map((c) => c.data)
         .join(''),
@@ -326,7 +333,9 @@ describe('execute', () => {
       return { cancel: false };
     });
     await execute(invocation(), config({ name: 'argv', argv: [node, ORDER] }), { ...fast, reporter: r.reporter });
-    const chunks = r.calls.flatMap((c) => (c.kind === 'output' ? c.chunks : []));
+    const chunks = r.calls.flatMap((c) =>
+      c.kind === 'output' ? c.chunks : c.kind === 'finish' ? (c.finish.chunks ?? []) : [],
+    );
     expect(
       chunks.flatMap((c) =>
         c.data
@@ -359,7 +368,9 @@ describe('execute', () => {
       flushMs: 1_000,
       reporter: r.reporter,
     });
-    const posts = r.calls.flatMap((c) => (c.kind === 'output' ? [c.chunks] : []));
+    const posts = r.calls.flatMap((c) =>
+      c.kind === 'output' ? [c.chunks] : c.kind === 'finish' && c.finish.chunks ? [c.finish.chunks] : [],
+    );
     expect(Math.max(...posts.map((p) => p.length))).toBeLessThanOrEqual(100);
     const lines = (stream: string) => r.text(stream).split('\n').filter(Boolean).map(Number);
     expect(lines('stdout')).toEqual(Array.from({ length: 150 }, (_, i) => i * 2));

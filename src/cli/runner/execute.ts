@@ -44,6 +44,8 @@ export interface Finish {
   exit_code?: number;
   signal?: string;
   error?: string;
+  /** The last of the output, posted with the finish (one request, one transaction instead of two). */
+  chunks?: Chunk[];
 }
 /** What Vigil answers an output post or a heartbeat. */
 export interface Reply {
@@ -201,6 +203,7 @@ export async function execute(
       try {
         await persist(() => reporter.finish(finish), retryForMs);
         reported = true;
+        if (finish.chunks) queue.sent(finish.chunks);
       } catch (error) {
         log(`${tag}: could not report the finish (${reasonOf(error)})`);
       }
@@ -306,8 +309,13 @@ export async function execute(
   await inFlight;
 
   if (stopReason === 'lease_lost') return report({ outcome: 'failed' }, true);
-  // What is left of the output goes before the finish.
-  for (let rest = queue.take(); rest.length; rest = queue.take())
+  // What is left of the output goes before the finish; its last post rides with the finish itself.
+  let last: Chunk[] = [];
+  for (let rest = queue.take(); rest.length; rest = queue.take()) {
+    if (queue.pendingBytes === 0 && !queue.full) {
+      last = rest;
+      break;
+    }
     try {
       await persist(() => reporter.output(rest), retryForMs);
       queue.sent(rest);
@@ -316,8 +324,10 @@ export async function execute(
       log(`${tag}: could not send the last output (${reasonOf(error)})`);
       break;
     }
+  }
 
-  return report(outcomeOf(ended, stopReason, file, timeoutSeconds));
+  const outcome = outcomeOf(ended, stopReason, file, timeoutSeconds);
+  return report(last.length ? { ...outcome, chunks: last } : outcome);
 }
 
 type Ended = { code: number | null; signal: NodeJS.Signals | null } | { spawnError: NodeJS.ErrnoException };

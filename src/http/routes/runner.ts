@@ -18,6 +18,10 @@ declare module 'fastify' {
   }
 }
 
+const outputChunks = z
+  .array(z.strictObject({ stream: z.enum(OUTPUT_STREAMS).exclude(['system']), data: z.string().max(70_000) }))
+  .max(100);
+
 const leaseReply = (r: LeaseReply) => ({ cancel: r.cancel, lease_expires_at: r.leaseExpiresAt.toISOString() });
 
 export interface RunnerOptions {
@@ -105,11 +109,7 @@ export function runnerRoutes(server: FastifyInstance, app: App, options: RunnerO
         tags,
         summary: 'Append output to a claimed invocation and renew its lease (runner token)',
         params: idParams,
-        body: z.strictObject({
-          chunks: z
-            .array(z.strictObject({ stream: z.enum(OUTPUT_STREAMS).exclude(['system']), data: z.string().max(70_000) }))
-            .max(100),
-        }),
+        body: z.strictObject({ chunks: outputChunks }),
       },
       bodyLimit: RUNNER_OUTPUT_BODY_LIMIT,
     },
@@ -147,8 +147,12 @@ export function runnerRoutes(server: FastifyInstance, app: App, options: RunnerO
           exit_code: z.number().int().nullable().optional(),
           signal: ref.nullable().optional(),
           error: z.string().max(2000).nullable().optional(),
+          chunks: outputChunks
+            .optional()
+            .describe('The last of the output, appended before it finishes (saves a separate output post).'),
         }),
       },
+      bodyLimit: RUNNER_OUTPUT_BODY_LIMIT,
     },
     async (request) => {
       const runner = await runnerOf(request);
@@ -158,6 +162,7 @@ export function runnerRoutes(server: FastifyInstance, app: App, options: RunnerO
         exitCode: b.exit_code ?? null,
         signal: b.signal ?? null,
         error: b.error ?? null,
+        chunks: b.chunks,
       });
       return { id: inv.id, state: inv.state };
     },
