@@ -500,9 +500,10 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
   bus.on('incident.entries_committed', 'live updates go out on /api/v1/stream', (e) => stream.committed(e.entries));
   bus.on('escalation.due', 'the engine sweeps now instead of at its next tick', () => engine.wake());
   bus.on('service.changed', 'ingestion forgets its cached rate limit', (e) => ingest.forgetService(e.serviceId));
-  bus.on('incident.entries_committed', 'the status page is rebuilt (components follow open incidents)', () =>
-    statusSnapshot.changed(),
-  );
+  bus.on('incident.entries_committed', 'the status page is rebuilt (components follow open incidents)', (e) => {
+    // Mitigation actions' entries change nothing public; a burst of them need not rebuild the page.
+    if (e.entries.some((x) => !x.kind.startsWith('action_'))) statusSnapshot.changed();
+  });
   bus.on('status.changed', 'the status page is rebuilt', () => statusSnapshot.changed());
 
   return {
