@@ -313,6 +313,16 @@ describeEachDialect('vigil actions CLI', (env) => {
     const listed = JSON.parse(expectSuccess(await vigil('actions', 'runners', '--json')));
     expect(listed.data.find((r: Json) => r.name === 'db-host-1')).toMatchObject({ group: 'database', online: false });
     expectOneLineFailure(await as(ana, 'actions', 'runner-add', 'x', '--group', 'y'), /HTTP 403/);
+
+    const id = listed.data.find((r: Json) => r.name === 'db-host-1').id as string;
+    expectOneLineFailure(await as(ana, 'actions', 'runner-revoke', id), /HTTP 403/);
+    expect(expectSuccess(await vigil('actions', 'runner-revoke', id))).toBe(`runner db-host-1 (${id}) revoked\n`);
+    const after = JSON.parse(expectSuccess(await vigil('actions', 'runners', '--json')));
+    expect(after.data.find((r: Json) => r.id === id).revoked_at).not.toBeNull();
+    expectOneLineFailure(
+      await vigil('actions', 'runner-revoke', 'run_nobody'),
+      /runner "run_nobody" does not exist.*HTTP 404/,
+    );
   });
 
   it('fails in one line and queues nothing on a bad call', async () => {

@@ -316,6 +316,16 @@ export function actionCommands(): Command {
       );
     });
 
+  actions
+    .command('runner-revoke')
+    .description('revoke a runner: its token stops working at once (admins)')
+    .argument('<id>', 'the runner id (vigil actions runners lists them)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const revoked = await createClient().request<Row>('DELETE', `/api/v1/actions/runners/${encodeURIComponent(id)}`);
+      print(o, revoked, () => `runner ${String(revoked.name)} (${String(revoked.id)}) revoked`);
+    });
+
   return actions;
 }
 
