@@ -2,6 +2,7 @@
 // from a factory that names what it needs; then, in one place, who reacts to what (the bus
 // subscriptions) and the engine's sweeps in the order they run. Features never import this file:
 // serve.ts and the tests start here, and http/ and the engine get the parts it made.
+import { createDefinitionsService, createHttpLane, createInvocationsService, createSignals } from './actions/index.js';
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
 import { createBus } from './bus.js';
@@ -246,6 +247,31 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     subscribe: true,
   });
 
+  // Mitigation actions: definitions and runners, invocations on incidents (approved by a second person where
+  // the severity calls for it), run by a `vigil runner` (commands) or by this instance's HTTP lane.
+  const actionSignals = createSignals();
+  const actionDefinitions = createDefinitionsService({
+    db,
+    clock,
+    services,
+    secretKey: config.secretKey,
+    outboundAllow,
+  });
+  const actions = createInvocationsService({
+    db,
+    clock,
+    incidents,
+    services,
+    definitions: actionDefinitions,
+    signals: actionSignals,
+  });
+  const httpLane = createHttpLane({
+    invocations: actions,
+    signals: actionSignals,
+    secretKey: config.secretKey,
+    outboundAllow,
+  });
+
   // The runbook's functions (POST /functions/v1/{function}), and the diagnostics that run them for
   // new P0/P1 incidents.
   const databases = createDatabasesService({ db, clock, secretKey: config.secretKey });
@@ -353,6 +379,14 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
       run: () => status.sweepAutoPublish(),
       moved: 'unanswered P0 incidents published on the status page',
       delivers: true,
+    },
+    {
+      // Approval requests nobody answered, holders that stopped renewing their lease; HTTP work queued elsewhere.
+      name: 'actions',
+      due: always,
+      run: async () => (await actions.sweep()) + (await httpLane.drain()),
+      moved: 'action invocations moved on (expired approvals, lost runners, HTTP actions started)',
+      nextDue: () => actions.nextDueAt(),
     },
     {
       // What other instances changed, and what time alone changes (a window starting, a new day's bar).
@@ -519,6 +553,14 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     statusPageUrl,
     /** The public page's documents in memory, rebuilt on change (swept as 'status-snapshot'). */
     statusSnapshot,
+    /** Mitigation action definitions and runners. */
+    actionDefinitions,
+    /** Invocations of mitigation actions and the runner protocol (swept as 'actions'). */
+    actions,
+    /** This instance's runner of HTTP actions. */
+    httpLane,
+    /** In-process wake-ups of runners' long polls and output streams. */
+    actionSignals,
     /** The runbook's functions (POST /functions/v1/{function}). */
     runbook,
     /** The automatic diagnostics of new P0/P1 incidents (swept by the engine). */

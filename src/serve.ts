@@ -57,6 +57,7 @@ export async function runServe(overrides: ConfigOverrides): Promise<void> {
     boot = await bootstrapAdmin(database.db, clock, { adminToken: config.adminToken, dataDir: config.dataDir });
     app = createApp(config, database, clock);
     await app.checklists.importDefault(); // the seed's runbook, at the first start only
+    await app.actionDefinitions.importExamples(); // the seed's Phase 3 steps as disabled actions, once
     // Log lines go to stdout and into the ring `GET /api/v1/logs` (and `vigil logs`) read.
     const logBuffer = createLogBuffer();
     const stream = pino.multistream([

@@ -33,3 +33,21 @@ export {
   type ParamValue,
 } from './params.js';
 export { renderArgv, placeholdersOf, type TemplateContext, type Json } from './template.js';
+export {
+  createDefinitionsService,
+  RUNNER_TOKEN_PREFIX,
+  type DefinitionsService,
+  type DefinitionInput,
+  type TargetInput,
+  type ActionOffer,
+} from './definitions.service.js';
+export {
+  createInvocationsService,
+  type InvocationsService,
+  type Finish,
+  type Outcome,
+  type LeaseReply,
+} from './invocations.service.js';
+export { createHttpLane, type HttpLane } from './http-lane.js';
+export { createSignals, invocationTopic, type Signals } from './signals.js';
+export type { Invocation, Runner, OutputChunk, Who } from './actions.repo.js';

@@ -647,6 +647,10 @@ export interface Schema {
   status_updates: StatusUpdatesTable;
   status_maintenances: StatusMaintenancesTable;
   status_subscribers: StatusSubscribersTable;
+  action_definitions: ActionDefinitionsTable;
+  action_runners: ActionRunnersTable;
+  action_invocations: ActionInvocationsTable;
+  action_output: ActionOutputTable;
 }
 
 // GDPR breaches (issue 20, part "breaches"): migration 018.
@@ -927,4 +931,79 @@ export interface StatusSubscribersTable {
   created_at: string;
   confirmed_at: string | null;
   confirm_sent_at: string | null;
+}
+
+// Mitigation actions (issue 23): migration 026.
+export interface ActionDefinitionsTable {
+  id: string;
+  name: string;
+  category: string;
+  description: string | null;
+  enabled: number;
+  service_ids: string;
+  params: string;
+  target: string;
+  dry_run: string;
+  timeout_seconds: number;
+  approval: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActionRunnersTable {
+  id: string;
+  name: string;
+  group_name: string;
+  token_digest: string;
+  hint: string;
+  version: string | null;
+  hostname: string | null;
+  commands: string;
+  last_seen_at: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ActionInvocationsTable {
+  id: string;
+  incident_id: string;
+  service_id: string | null;
+  definition_id: string;
+  name: string;
+  definition: string;
+  params: string;
+  dry_run: number;
+  state: string;
+  runner_group: string | null;
+  approval_required: number;
+  approval_expires_at: string | null;
+  invoked_by: string;
+  invoker_id: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+  holder: string | null;
+  holder_name: string | null;
+  lease_expires_at: string | null;
+  cancel_requested: number;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  exit_code: number | null;
+  signal: string | null;
+  http_status: number | null;
+  output_bytes: number;
+  output_seq: number;
+  output_truncated: number;
+  maintenance_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActionOutputTable {
+  invocation_id: string;
+  seq: number;
+  stream: string;
+  data: string;
+  at: string;
 }

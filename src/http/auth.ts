@@ -26,6 +26,8 @@ const PUBLIC = new Set(['/api/v1/openapi.json']);
 const INTEGRATIONS = '/api/v1/integrations/';
 /** Heartbeat URLs carry the monitor's heartbeat token as their credential (cron jobs ping them with plain curl). */
 const HEARTBEATS = '/api/v1/heartbeats/';
+/** Runner routes take runner tokens only, checked by their own hook (routes/runner.ts); API tokens fail there. */
+export const RUNNER_ROUTES = '/api/v1/runner/';
 
 export function requiresToken(url: string): boolean {
   const path = url.split('?')[0] ?? url;
@@ -34,7 +36,8 @@ export function requiresToken(url: string): boolean {
     (PROTECTED.some((prefix) => path.startsWith(prefix)) &&
       !PUBLIC.has(path) &&
       !path.startsWith(INTEGRATIONS) &&
-      !path.startsWith(HEARTBEATS))
+      !path.startsWith(HEARTBEATS) &&
+      !path.startsWith(RUNNER_ROUTES))
   );
 }
 

@@ -18,6 +18,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { escalationRoutes } from './routes/escalation.js';
 import { errorRoutes, SENTRY_ROUTES } from './routes/error-tracking.js';
+import { actionRoutes } from './routes/actions.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { runbookRoutes } from './routes/runbooks.js';
 import { postmortemRoutes } from './routes/postmortems.js';
@@ -32,6 +33,7 @@ import { serviceRoutes } from './routes/services.js';
 import { STREAM_PATH, streamRoutes, tokenFromQuery, type StreamOptions } from './routes/stream.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
+import { runnerRoutes } from './routes/runner.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -122,7 +124,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     // The public status page (routes/status-page.ts) needs no sign-in, even at /api/v2/… on its own host.
     if (request.routeOptions.config.public === true) return undefined;
     // EventSource cannot send headers: the stream alone also takes ?access_token= (routes/stream.ts).
-    if (route === STREAM_PATH) tokenFromQuery(request);
+    if (route === STREAM_PATH || request.routeOptions.config.tokenInQuery === true) tokenFromQuery(request);
     return authenticate(request, reply);
   });
 
@@ -168,6 +170,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   postmortemRoutes(server, app);
   analyticsRoutes(server, app);
   statusRoutes(server, app);
+  actionRoutes(server, app);
+  runnerRoutes(server, app);
   await statusPageRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());

@@ -14,7 +14,7 @@ import {
   insertMaintenance,
   type MaintenanceWindow,
 } from './maintenance.repo.js';
-import { changesBetween, insertChange, listChanges, type ChangeEvent } from './changes.repo.js';
+import { changesBetween, findChange, insertChange, listChanges, type ChangeEvent } from './changes.repo.js';
 import {
   countOpenIncidents,
   deleteService,
@@ -320,6 +320,9 @@ export function createServicesService({ db, clock, policyId, publish }: Services
       await insertChange(trx, stored);
       return stored;
     },
+
+    /** One change event by its id (no permission check; callers authorize). */
+    change: (id: string, q: Db = db): Promise<ChangeEvent | undefined> => findChange(q, id),
 
     /** A service's change events, newest first. */
     async changes(actor: Actor, ref: string, q: { limit: number; cursor?: string | undefined }) {

@@ -85,3 +85,8 @@ export async function changesBetween(
     .execute();
   return rows.map(toChange);
 }
+
+export async function findChange(db: Db, id: string): Promise<ChangeEvent | undefined> {
+  const row = await db.selectFrom('change_events').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toChange(row);
+}

@@ -25,6 +25,7 @@ import * as postmortems from './022-postmortems.js';
 import * as analyticsIndexes from './023-analytics-indexes.js';
 import * as interruptionsIndex from './024-interruptions-index.js';
 import * as statusPage from './025-status-page.js';
+import * as actions from './026-actions.js';
 
 export const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '023-analytics-indexes': analyticsIndexes,
   '024-interruptions-index': interruptionsIndex,
   '025-status-page': statusPage,
+  '026-actions': actions,
 };
