@@ -7,7 +7,6 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import {
   appliesTo,
-  APPROVAL_LABEL,
   CATEGORY_LABEL,
   initialValues,
   needsApproval,
@@ -201,8 +200,10 @@ function RunForm({
       </label>
       {approval && (
         <p className="run-action-approval" role="note">
-          <strong>Needs approval.</strong> A second responder must approve it within 15 minutes before it runs (
-          {APPROVAL_LABEL[action.approval].toLowerCase()}; this incident is {SEVERITY_LABEL[incident.severity]}).
+          <strong>Needs approval.</strong> A second responder must approve it within 15 minutes before it runs:{' '}
+          {action.approval === 'always'
+            ? 'this action always asks for one.'
+            : `this action asks for one on P0 and P1 incidents, and this one is ${SEVERITY_LABEL[incident.severity]}.`}
         </p>
       )}
       {run.error && !(refused && fields.some((f) => f.name === refused.name)) && <Problem error={run.error} />}

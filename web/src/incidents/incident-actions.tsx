@@ -123,7 +123,7 @@ function Invocation({
   const [rejecting, setRejecting] = useState(false);
   const [shown, setShown] = useState(openOutput);
   const final = isFinal(inv.state);
-  const hasOutput = !final || inv.output_bytes > 0;
+  const hasOutput = inv.state === 'running' || inv.output_bytes > 0;
   const runner = inv.definition.target.kind === 'runner';
 
   return (
@@ -137,7 +137,7 @@ function Invocation({
       <p className="invocation-meta ui-small ui-muted">
         {inv.invoked_by.name} ·{' '}
         <time dateTime={inv.created_at} title={absolute(inv.created_at)}>
-          {ago(inv.created_at, now)}
+          {ago(inv.created_at, Math.max(now, Date.parse(inv.created_at)))}
         </time>
       </p>
       {Object.keys(inv.params).length > 0 && <Params params={inv.params} />}
@@ -201,16 +201,15 @@ function Invocation({
 
 function Params({ params }: { params: Record<string, ParamValue> }) {
   return (
-    <dl className="invocation-params">
+    <ul className="invocation-params" aria-label="Parameters">
       {Object.entries(params).map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd>
-            <code>{String(value)}</code>
-          </dd>
-        </div>
+        <li key={name}>
+          <code>
+            {name}={String(value)}
+          </code>
+        </li>
       ))}
-    </dl>
+    </ul>
   );
 }
 
