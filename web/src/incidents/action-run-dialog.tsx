@@ -121,6 +121,7 @@ function RunForm({
   const [values, setValues] = useState<FormValues>(() => initialValues(action.params, prefill));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [dryRun, setDryRun] = useState(false);
+  const dryRunHint = useId();
   const run = useInvoke(incidentRef, queryKey);
   const approval = needsApproval(action.approval, incident.severity, dryRun);
   const refused = paramError(run.error);
@@ -186,18 +187,21 @@ function RunForm({
           ))}
         </fieldset>
       )}
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={dryRun}
-          disabled={!action.dry_run.supported}
-          onChange={(e) => setDryRun(e.target.checked)}
-        />
-        Dry run
-        <span className="ui-muted ui-small">
-          {action.dry_run.supported ? '(changes nothing; never needs approval)' : '(this action has no dry run)'}
+      <div className="run-toggle-field">
+        <label className="run-toggle">
+          <input
+            type="checkbox"
+            checked={dryRun}
+            disabled={!action.dry_run.supported}
+            aria-describedby={dryRunHint}
+            onChange={(e) => setDryRun(e.target.checked)}
+          />
+          Dry run
+        </label>
+        <span id={dryRunHint} className="ui-muted ui-small">
+          {action.dry_run.supported ? 'Changes nothing and never needs approval.' : 'This action has no dry run.'}
         </span>
-      </label>
+      </div>
       {approval && (
         <p className="run-action-approval" role="note">
           <strong>Needs approval.</strong> A second responder must approve it within 15 minutes before it runs:{' '}
@@ -262,7 +266,7 @@ function ParamField({
   if (p.type === 'boolean')
     return (
       <div className="param-field">
-        <label className="check">
+        <label className="run-toggle">
           <input
             id={`param-${p.name}`}
             type="checkbox"

@@ -24,8 +24,8 @@ import {
 } from '../shared/actions-api.ts';
 import type { ActionInvocation, IncidentDetail, Page, Session } from '../shared/api.ts';
 import { span } from '../shared/format.ts';
-import { ConfirmButton, Problem } from '../shared/form-kit.tsx';
-import { absolute, ago, Badge, Button, clockTime, Dialog, Skeleton, toast } from '../ui/index.ts';
+import { Problem } from '../shared/form-kit.tsx';
+import { absolute, ago, Badge, Button, clockTime, ConfirmDialog, Dialog, Skeleton, toast } from '../ui/index.ts';
 import { useActionOutput } from './action-output.ts';
 import './incident-actions.css';
 
@@ -52,7 +52,8 @@ export function IncidentActions({
   const decide = useDecide(queryKey);
   const runnable = (definitions.data?.data ?? []).filter((d) => d.enabled && appliesTo(d, incident.service_id));
   const list = invocations.data?.data ?? [];
-  const newest = list[0]?.id;
+  // The newest run that is over shows its output unfolded; older ones fold theirs away.
+  const newestOver = list.find((i) => isFinal(i.state))?.id;
 
   return (
     <section className="panel incident-mitigation" aria-labelledby="mitigation-title">
@@ -85,7 +86,7 @@ export function IncidentActions({
               now={now}
               canAct={canAct}
               mine={inv.invoked_by.id !== null && inv.invoked_by.id === session.user.id}
-              openOutput={!isFinal(inv.state) || inv.id === newest}
+              openOutput={!isFinal(inv.state) || inv.id === newestOver}
               busy={decide.isPending}
               decide={(d) =>
                 decide.mutate(d, {
@@ -121,6 +122,7 @@ function Invocation({
   decide: (d: Decision) => void;
 }) {
   const [rejecting, setRejecting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
   const [shown, setShown] = useState(openOutput);
   const final = isFinal(inv.state);
   const hasOutput = inv.state === 'running' || inv.output_bytes > 0;
@@ -159,22 +161,9 @@ function Invocation({
               </Button>
             </>
           )}
-          <ConfirmButton
-            label={inv.state === 'running' ? 'Stop' : 'Cancel'}
-            title={`Cancel “${inv.name}”?`}
-            confirm={inv.state === 'running' ? 'Stop the run' : 'Cancel the run'}
-            detail={
-              <p>
-                {inv.state === 'running'
-                  ? runner
-                    ? 'The runner is told to stop the command; it ends as cancelled.'
-                    : 'Vigil stops waiting for the request; it ends as cancelled.'
-                  : 'It will not run.'}
-              </p>
-            }
-            onConfirm={() => decide({ do: 'cancel', invocation: inv })}
-            disabled={busy}
-          />
+          <Button size="sm" variant="ghost" isDisabled={busy} onPress={() => setCancelling(true)}>
+            {inv.state === 'running' ? 'Stop' : 'Cancel'}
+          </Button>
         </div>
       )}
       {hasOutput && (
@@ -185,6 +174,26 @@ function Invocation({
           {shown && <Output invocation={inv} queryKey={queryKey} />}
         </details>
       )}
+      <ConfirmDialog
+        isOpen={cancelling}
+        onCancel={() => setCancelling(false)}
+        onConfirm={() => {
+          setCancelling(false);
+          decide({ do: 'cancel', invocation: inv });
+        }}
+        title={`Cancel “${inv.name}”?`}
+        confirmLabel={inv.state === 'running' ? 'Stop the run' : 'Cancel the run'}
+        danger
+        pending={busy}
+      >
+        <p>
+          {inv.state === 'running'
+            ? runner
+              ? 'The runner is told to stop the command; it ends as cancelled.'
+              : 'Vigil stops waiting for the request; it ends as cancelled.'
+            : 'It will not run.'}
+        </p>
+      </ConfirmDialog>
       {rejecting && (
         <RejectDialog
           name={inv.name}
@@ -300,10 +309,14 @@ function Output({ invocation, queryKey }: { invocation: ActionInvocation; queryK
   });
   const box = useRef<HTMLPreElement>(null);
   const count = output.chunks.length;
-  // Stay at the bottom while new lines come, unless the reader scrolled up.
+  const shownBefore = useRef(0);
+  // The last lines are what matter: start at the bottom, and stay there while new lines come, unless the
+  // reader scrolled up.
   useEffect(() => {
     const el = box.current;
-    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 48) el.scrollTop = el.scrollHeight;
+    if (el && (shownBefore.current === 0 || el.scrollHeight - el.scrollTop - el.clientHeight < 48))
+      el.scrollTop = el.scrollHeight;
+    shownBefore.current = count;
   }, [count]);
   const truncated = output.truncated || invocation.output_truncated;
   const marked = output.chunks.some((c) => c.data.includes('[output truncated'));

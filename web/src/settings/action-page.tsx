@@ -353,17 +353,40 @@ function ActionEditor({ action }: { action?: ActionDefinition }) {
 
         <fieldset className="wide action-run">
           <legend>Running it</legend>
-          <label className="check">
+          <label>
+            Timeout (seconds)
+            <input
+              type="number"
+              min={1}
+              max={3600}
+              value={draft.timeoutSeconds}
+              onChange={(e) => set({ timeoutSeconds: e.target.value })}
+            />
+          </label>
+          <Select
+            label="Approval"
+            options={APPROVAL_OPTIONS}
+            value={draft.approval}
+            onChange={(a) => {
+              setApprovalChosen(true);
+              set({ approval: a as ApprovalPolicy });
+            }}
+          />
+          <p className="wide ui-muted ui-small">
+            A second person approves a run within 15 minutes or it is cancelled; “P0 and P1” asks only on critical and
+            high incidents. Dry runs never need approval.
+          </p>
+          <label className="check wide">
             <input
               type="checkbox"
               checked={draft.dryRunSupported}
               onChange={(e) => set({ dryRunSupported: e.target.checked })}
             />
-            Has a dry run (never needs approval)
+            Has a dry run
           </label>
           {draft.dryRunSupported && (
             <Select
-              label="Dry-run parameter (set true on a dry run)"
+              label="Dry-run parameter (set true)"
               options={[
                 { id: '', label: 'None' },
                 ...booleans.map((p) => ({ id: p.name.trim(), label: p.name.trim() })),
@@ -383,29 +406,9 @@ function ActionEditor({ action }: { action?: ActionDefinition }) {
               />
             </label>
           )}
-          <label>
-            Timeout (seconds)
-            <input
-              type="number"
-              min={1}
-              max={3600}
-              value={draft.timeoutSeconds}
-              onChange={(e) => set({ timeoutSeconds: e.target.value })}
-            />
-          </label>
-          <Select
-            label="Approval"
-            options={APPROVAL_OPTIONS}
-            value={draft.approval}
-            onChange={(a) => {
-              setApprovalChosen(true);
-              set({ approval: a as ApprovalPolicy });
-            }}
-            description="P0 and P1: a second responder approves runs on critical and high incidents."
-          />
-          <label className="check">
+          <label className="check wide">
             <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
-            Enabled (responders may run it)
+            Enabled: responders may run it
           </label>
         </fieldset>
 

@@ -20,7 +20,7 @@ export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (r
       {rows.map((p, i) => {
         const at = `Parameter ${i + 1}`;
         return (
-          <li key={p.key} className="action-param" aria-label={at}>
+          <li key={p.key} className="action-param" role="group" aria-label={at}>
             <label>
               Name
               <input
@@ -33,8 +33,7 @@ export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (r
               />
             </label>
             <Select
-              label={`${at}, type`}
-              hideLabel
+              label="Type"
               options={TYPE_OPTIONS}
               value={p.type}
               onChange={(t) => change(p.key, { type: t as ParamType, default: '' })}
@@ -95,7 +94,7 @@ export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (r
             )}
             {p.type === 'boolean' ? (
               <Select
-                label={`${at}, default`}
+                label="Default"
                 options={BOOLEAN_DEFAULTS}
                 value={p.default}
                 onChange={(d) => change(p.key, { default: d })}
@@ -160,7 +159,7 @@ export function HeaderRows({
           {rows.map((h, i) => {
             const at = `${label} ${i + 1}`;
             return (
-              <li key={h.key} className="action-header">
+              <li key={h.key} className="action-header" role="group" aria-label={at}>
                 <label>
                   Name
                   <input

@@ -7,7 +7,7 @@ import { Plus } from 'lucide-react';
 import { Link } from 'react-router';
 import { APPROVAL_LABEL, CATEGORY_LABEL } from '../shared/action-words.ts';
 import { definitionsKey, deleteDefinition, updateDefinition, useActionDefinitions } from '../shared/actions-api.ts';
-import type { ActionDefinition, Session } from '../shared/api.ts';
+import type { ActionDefinition, Page, Session } from '../shared/api.ts';
 import { AdminsOnly, ConfirmButton, Problem } from '../shared/form-kit.tsx';
 import { id } from '../shared/resources.ts';
 import { Badge, ButtonLink, count, DataTable, Skeleton, toast, type Column } from '../ui/index.ts';
@@ -25,10 +25,16 @@ export function ActionsTab({ session }: { session: Session }) {
   const toggle = useMutation({
     mutationFn: (a: ActionDefinition) => updateDefinition(a.id, { enabled: !a.enabled }),
     onSuccess: (saved) => {
+      // The switch shows the answer at once; the refetch after it changes nothing more.
+      queryClient.setQueriesData<Page<ActionDefinition>>({ queryKey: [...definitionsKey, 'list'] }, (page) =>
+        page ? { ...page, data: page.data.map((d) => (d.id === saved.id ? saved : d)) } : page,
+      );
       void refresh();
       toast(`${saved.name} ${saved.enabled ? 'enabled' : 'disabled'}`);
     },
   });
+  /** On while it is on, or while it is being switched on. */
+  const shownOn = (a: ActionDefinition) => (toggle.isPending && toggle.variables.id === a.id ? !a.enabled : a.enabled);
   const remove = useMutation({
     mutationFn: (a: ActionDefinition) => deleteDefinition(a.id),
     onSuccess: (_, a) => {
@@ -80,12 +86,12 @@ export function ActionsTab({ session }: { session: Session }) {
             <input
               type="checkbox"
               role="switch"
-              checked={a.enabled}
+              checked={shownOn(a)}
               disabled={toggle.isPending}
               onChange={() => toggle.mutate(a)}
               aria-label={`${a.name} enabled`}
             />
-            {a.enabled ? 'On' : 'Off'}
+            {shownOn(a) ? 'On' : 'Off'}
           </label>
         ) : (
           <Badge tone={a.enabled ? 'success' : 'neutral'}>{a.enabled ? 'On' : 'Off'}</Badge>
