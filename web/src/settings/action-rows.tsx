@@ -1,6 +1,7 @@
 // The rows of the action form: a parameter per row (name, type, and what its type takes: an enum's values, a
 // string's pattern, a range, a default; required or not) and a header per row (name and value; a secret
-// header's value typed blind). Each row says which it is, so a screen reader hears "Parameter 2, name".
+// header's value typed blind). Each field says which row it is in, so a screen reader hears "Parameter 2, name".
+import type { ReactNode } from 'react';
 import { Button, Select } from '../ui/index.ts';
 import { PARAM_TYPES, type HeaderDraft, type ParamDraft, type ParamType } from './action-draft.ts';
 
@@ -11,6 +12,16 @@ const BOOLEAN_DEFAULTS = [
   { id: 'false', label: 'false' },
 ];
 
+/** A select's short visible label ("Type"); the select itself is named in full ("Parameter 2, type"). */
+function ShortLabel({ text, children }: { text: string; children: ReactNode }) {
+  return (
+    <div className="short-label">
+      <span aria-hidden>{text}</span>
+      {children}
+    </div>
+  );
+}
+
 export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (rows: ParamDraft[]) => void }) {
   const change = (key: number, patch: Partial<ParamDraft>) =>
     onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -20,7 +31,7 @@ export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (r
       {rows.map((p, i) => {
         const at = `Parameter ${i + 1}`;
         return (
-          <li key={p.key} className="action-param" role="group" aria-label={at}>
+          <li key={p.key} className="action-param">
             <label>
               Name
               <input
@@ -32,12 +43,15 @@ export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (r
                 onChange={(e) => change(p.key, { name: e.target.value })}
               />
             </label>
-            <Select
-              label="Type"
-              options={TYPE_OPTIONS}
-              value={p.type}
-              onChange={(t) => change(p.key, { type: t as ParamType, default: '' })}
-            />
+            <ShortLabel text="Type">
+              <Select
+                label={`${at}, type`}
+                hideLabel
+                options={TYPE_OPTIONS}
+                value={p.type}
+                onChange={(t) => change(p.key, { type: t as ParamType, default: '' })}
+              />
+            </ShortLabel>
             <label className="wide">
               Description
               <input
@@ -93,12 +107,15 @@ export function ParamRows({ rows, onChange }: { rows: ParamDraft[]; onChange: (r
               </>
             )}
             {p.type === 'boolean' ? (
-              <Select
-                label="Default"
-                options={BOOLEAN_DEFAULTS}
-                value={p.default}
-                onChange={(d) => change(p.key, { default: d })}
-              />
+              <ShortLabel text="Default">
+                <Select
+                  label={`${at}, default`}
+                  hideLabel
+                  options={BOOLEAN_DEFAULTS}
+                  value={p.default}
+                  onChange={(d) => change(p.key, { default: d })}
+                />
+              </ShortLabel>
             ) : (
               <label>
                 Default
@@ -159,7 +176,7 @@ export function HeaderRows({
           {rows.map((h, i) => {
             const at = `${label} ${i + 1}`;
             return (
-              <li key={h.key} className="action-header" role="group" aria-label={at}>
+              <li key={h.key} className="action-header">
                 <label>
                   Name
                   <input
