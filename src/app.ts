@@ -2,7 +2,13 @@
 // from a factory that names what it needs; then, in one place, who reacts to what (the bus
 // subscriptions) and the engine's sweeps in the order they run. Features never import this file:
 // serve.ts and the tests start here, and http/ and the engine get the parts it made.
-import { createDefinitionsService, createHttpLane, createInvocationsService, createSignals } from './actions/index.js';
+import {
+  createDefinitionsService,
+  createHttpLane,
+  createInvocationsService,
+  createSignals,
+  type ActionEvents,
+} from './actions/index.js';
 import { createAlertsService, createIngestService } from './alerts/index.js';
 import { createAuditService } from './audit/index.js';
 import { createBus } from './bus.js';
@@ -75,7 +81,8 @@ export interface Events
     DeliveryEvents,
     PostmortemEvents,
     StatusEvents,
-    MaintenanceEvents {}
+    MaintenanceEvents,
+    ActionEvents {}
 
 /** Vigil's parts over one database and clock, wired. */
 export type App = ReturnType<typeof createApp>;
@@ -264,6 +271,7 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     services,
     definitions: actionDefinitions,
     signals: actionSignals,
+    publish,
   });
   const httpLane = createHttpLane({
     invocations: actions,
@@ -482,6 +490,11 @@ export function createApp(config: Config, database: Database, clock: Clock, chan
     'status.maintenance_changed',
     'subscribers hear of maintenance announced, started, completed',
     async (e) => void (await subscribers.maintenanceChanged(e.trx, e.maintenance, e.at)),
+  );
+  bus.on(
+    'action.succeeded',
+    'checklist steps that run the action complete',
+    async (e) => void (await checklists.actionSucceeded(e.trx, e.incidentId, e.name, e.at)),
   );
   // After the commit:
   bus.on('incident.entries_committed', 'live updates go out on /api/v1/stream', (e) => stream.committed(e.entries));

@@ -343,6 +343,20 @@ describeEachDialect('mitigation actions', (env) => {
     const finished = entries.find((e) => e.kind === 'action_finished');
     expect(finished?.data).toMatchObject({ invocation_id: inv.id, state: 'succeeded', exit_code: 0 });
 
+    // A long poll waits for work: a claim made before the invocation is queued gets it.
+    const waiting = asRunner(token, '/api/v1/runner/claim', { wait_seconds: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const polled = await json(
+      'POST',
+      `/api/v1/incidents/${inc.id}/actions`,
+      { definition_id: def.name, params: { function: 'auth-verify', project: 'abcd' } },
+      ana,
+    );
+    const got = await waiting;
+    expect(got.statusCode, got.body).toBe(200);
+    expect(got.json().invocation.id).toBe(polled.id);
+    await asRunner(token, `/api/v1/runner/invocations/${polled.id}/finish`, { outcome: 'succeeded', exit_code: 0 });
+
     // A runner that goes quiet: after the lease the sweep fails the invocation as "runner lost".
     const second = await json(
       'POST',
@@ -485,6 +499,33 @@ describeEachDialect('mitigation actions', (env) => {
     peer.answer(200, '{}');
   });
 
+  it('refuses a private address again at run time when the allowlist no longer lets it through', async () => {
+    const def = await json('POST', '/api/v1/actions/definitions', {
+      name: unique('private-hook'),
+      category: 'custom',
+      target: { kind: 'http', method: 'POST', url: `${base}/private` },
+    });
+    const inc = await incident('P3', 'allowlist narrowed');
+    // The same database served by an instance started without VIGIL_OUTBOUND_ALLOW.
+    const strict = await startHarness(env, { clock, config: testConfig() });
+    try {
+      const hits = peer.hits.length;
+      const res = await strict.call('POST', `/api/v1/incidents/${inc.id}/actions`, {
+        as: ana,
+        body: { definition_id: def.name },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await strict.app.httpLane.idle();
+      expect(peer.hits.length).toBe(hits);
+      expect(await json('GET', `/api/v1/actions/invocations/${res.json().id}`)).toMatchObject({
+        state: 'failed',
+        reason: expect.stringMatching(/^refused: forbidden address: .*loopback/),
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('maintenance mode silences the service’s pages for its duration and closes its window if it fails', async () => {
     const def = await json('POST', '/api/v1/actions/definitions', {
       name: unique('maint'),
@@ -565,5 +606,44 @@ describeEachDialect('mitigation actions', (env) => {
       404,
       'change.not_found',
     );
+  });
+
+  it('a runbook step naming an action completes when it succeeds, and the post-mortem lists what ran', async () => {
+    const svc = await json('POST', '/api/v1/services', { name: unique('edge') });
+    const action = await json('POST', '/api/v1/actions/definitions', {
+      name: unique('purge-cache'),
+      category: 'custom',
+      params: [{ name: 'zone', type: 'string', default: 'all' }],
+      target: { kind: 'http', method: 'POST', url: `${base}/purge`, body: { zone: '{{params.zone}}' } },
+    });
+    await json('POST', '/api/v1/runbooks', {
+      name: unique('edge runbook'),
+      applies_to: { service_ids: [svc.id] },
+      steps: [
+        { phase: 'mitigation', text: 'Purge the CDN cache', action: action.name },
+        { phase: 'resolution', text: 'Verify' },
+      ],
+    });
+    const inc = await json(
+      'POST',
+      '/api/v1/incidents',
+      { title: 'stale pages', severity: 'P1', service_id: svc.id },
+      ana,
+    );
+    const stepOf = async () =>
+      ((await json('GET', `/api/v1/incidents/${inc.id}/checklist`)).steps as Json[]).find(
+        (s) => s.action === action.name,
+      );
+    expect(await stepOf()).toMatchObject({ text: 'Purge the CDN cache', done: false });
+
+    peer.answer(200, '{"purged":true}');
+    await json('POST', `/api/v1/incidents/${inc.id}/actions`, { definition_id: action.name, params: {} }, ana);
+    await h.app.httpLane.idle();
+    expect(await stepOf()).toMatchObject({ done: true, completed_on: 'action.succeeded' });
+
+    await json('POST', `/api/v1/incidents/${inc.id}/resolve`, undefined, ana);
+    const pm = await json('GET', `/api/v1/incidents/${inc.id}/postmortem`);
+    const summaries = (pm.timeline as Json[]).map((t) => t.summary as string);
+    expect(summaries).toContain(`Mitigation action ${action.name} succeeded (HTTP 200)`);
   });
 });

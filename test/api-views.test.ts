@@ -313,4 +313,66 @@ describeEachDialect('API views describe the answers the console reads', (env) =>
     list(views.StatusSubscriber, subscribers, 'GET subscribers');
     expect(subscribers.counts).toEqual({ pending: 1, confirmed: 0 });
   });
+
+  it('mitigation actions: definitions, invocations, output, runners and offers', async () => {
+    const service = (await answer('POST', '/api/v1/services', { name: 'views-actions' })) as {
+      id: string;
+      integration_key: string;
+    };
+    const definition = (await answer('POST', '/api/v1/actions/definitions', {
+      name: 'views-rollback',
+      category: 'rollback',
+      approval: 'none',
+      params: [{ name: 'version', type: 'string', pattern: '[a-z0-9.]+', required: true }],
+      target: { kind: 'runner', group: 'views', command: 'rollback' },
+      dry_run: { supported: true, flag: '--dry-run' },
+    })) as { id: string };
+    conforms(views.ActionDefinition, definition, 'POST definitions');
+    list(views.ActionDefinition, await answer('GET', '/api/v1/actions/definitions'), 'GET definitions');
+    const created = await answer('POST', '/api/v1/actions/runners', { name: 'views-runner', group: 'views' });
+    conforms(views.CreatedActionRunner, created, 'POST runners');
+    list(views.ActionRunner, await answer('GET', '/api/v1/actions/runners'), 'GET runners');
+
+    const incident = (await answer('POST', '/api/v1/incidents', {
+      title: 'Views act',
+      severity: 'P2',
+      service_id: service.id,
+    })) as { id: string };
+    const inv = (await answer('POST', `/api/v1/incidents/${incident.id}/actions`, {
+      definition_id: definition.id,
+      params: { version: '1.2.3' },
+    })) as { id: string };
+    conforms(views.ActionInvocation, inv, 'POST incident actions');
+    const token = (created as { token: string }).token;
+    const claim = await h.call('POST', '/api/v1/runner/claim', { as: token, body: { wait_seconds: 0 } });
+    expect(claim.statusCode).toBe(200);
+    await h.call('POST', `/api/v1/runner/invocations/${inv.id}/output`, {
+      as: token,
+      body: { chunks: [{ stream: 'stdout', data: 'rolled back\n' }] },
+    });
+    await h.call('POST', `/api/v1/runner/invocations/${inv.id}/finish`, {
+      as: token,
+      body: { outcome: 'succeeded', exit_code: 0 },
+    });
+    conforms(views.ActionInvocation, await answer('GET', `/api/v1/actions/invocations/${inv.id}`), 'GET invocation');
+    list(
+      views.ActionInvocation,
+      await answer('GET', `/api/v1/incidents/${incident.id}/actions`),
+      'GET incident actions',
+    );
+    list(views.ActionInvocation, await answer('GET', '/api/v1/actions/invocations'), 'GET invocations');
+    const output = await answer('GET', `/api/v1/actions/invocations/${inv.id}/output`);
+    conforms(views.ActionOutput, output, 'GET output');
+    list(views.ActionOutputChunk, output, 'output chunks');
+    const change = await h.call('POST', '/v2/change/enqueue', {
+      body: {
+        routing_key: service.integration_key,
+        payload: { summary: 'deploy', custom_details: { version: '2.0' } },
+      },
+    });
+    expect(change.statusCode).toBe(202);
+    const changes = (await answer('GET', `/api/v1/services/${service.id}/changes`)) as { data: Array<{ id: string }> };
+    const offers = await answer('GET', `/api/v1/actions/offers?change_id=${changes.data[0]?.id ?? ''}`);
+    list(views.ActionOffer, offers, 'GET offers');
+  });
 });

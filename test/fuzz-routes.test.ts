@@ -2,6 +2,7 @@
 // The routes come from the server itself (its OpenAPI document, cross-checked against the router),
 // so a route added later is fuzzed without touching this file.
 import { PAGERDUTY_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from '../src/http/routes/ingest.js';
+import { RUNNER_OUTPUT_BODY_LIMIT } from '../src/http/routes/runner.js';
 // GDPR: the consent ledger (issue 20, part ledger)
 import { consentsBodyLimit } from '../src/http/routes/gdpr-ledger.js';
 import { randomBytes } from 'node:crypto';
@@ -162,6 +163,7 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
   let dataDir: string;
   let server: FastifyInstance;
   let viewerToken: string;
+  let runnerToken: string;
   const realIds: string[] = [];
 
   beforeAll(async () => {
@@ -172,7 +174,8 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
     // GET /api/v1/stream is fuzzed like every other route, but a request that passes its checks is a
     // live event stream that inject() would wait on forever: here streams end after 50 ms (the
     // route's lifetime option, 15 min in production), so such requests answer a finished 200.
-    server = await buildServer(app, { stream: { maxMs: 50 } });
+    // Likewise a runner's claim is a long poll: here it waits not at all (30 s at most in production).
+    server = await buildServer(app, { stream: { maxMs: 50 }, runner: { maxWaitSeconds: 0 } });
     await server.ready();
     const viewer = await app.users.create(env.admin, {
       handle: 'fuzz-viewer',
@@ -180,6 +183,8 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
       email: 'viewer@example.test',
     });
     viewerToken = (await app.tokens.create(env.admin, { user: viewer.id, role: 'viewer' })).secret;
+    // The runner routes take a runner token instead of an API token: "admin" requests there carry it.
+    runnerToken = (await app.actionDefinitions.createRunner(env.admin, { name: 'fuzz', group: 'fuzz' })).token;
     // Besides the seeded objects: a well-formed number nobody has, numbers, and files the docs UI serves.
     realIds.push('INC-20990101-0001', '1', '0', '-1', 'index.html', 'swagger-ui.css', 'swagger-initializer.js');
   });
@@ -209,8 +214,9 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
     realIds.push(breach.breach.id, breach.breach.number);
   }
 
-  function authHeader(auth: Auth): Record<string, string> {
-    if (auth.kind === 'admin') return { authorization: `Bearer ${adminToken}` };
+  function authHeader(auth: Auth, url: string): Record<string, string> {
+    if (auth.kind === 'admin')
+      return { authorization: `Bearer ${url.startsWith('/api/v1/runner/') ? runnerToken : adminToken}` };
     if (auth.kind === 'viewer') return { authorization: `Bearer ${viewerToken}` };
     if (auth.kind === 'garbage') return { authorization: auth.header };
     return {};
@@ -222,7 +228,7 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
       url: req.url,
       headers: {
         ...req.body.headers,
-        ...authHeader(req.auth),
+        ...authHeader(req.auth, req.url),
         ...(req.requestId !== undefined && { 'x-request-id': req.requestId }),
       },
       ...(req.body.payload !== undefined && { payload: req.body.payload }),
@@ -275,6 +281,7 @@ describeEachDialect('random input on every route never yields a 5xx', (env) => {
     if (path.startsWith('/v2/')) return PAGERDUTY_BODY_LIMIT;
     if (path.startsWith('/api/v1/integrations/')) return WEBHOOK_BODY_LIMIT;
     if (path === '/api/v1/gdpr/consents') return consentsBodyLimit(env.config.bodyLimit);
+    if (path === '/api/v1/runner/invocations/{id}/output') return RUNNER_OUTPUT_BODY_LIMIT;
     return env.config.bodyLimit;
   }
 

@@ -44,6 +44,7 @@ export {
 export {
   createInvocationsService,
   type InvocationsService,
+  type ActionEvents,
   type Finish,
   type Outcome,
   type LeaseReply,

@@ -5,6 +5,7 @@
 // cancels approval requests nobody answered and fails invocations whose holder stopped renewing its lease.
 import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
+import type { Publish } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { afterCommit, inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
@@ -49,6 +50,12 @@ import type { TemplateContext } from './template.js';
 
 export type Outcome = 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
 
+/** What the actions feature publishes on the app's bus. */
+export interface ActionEvents {
+  /** An invocation (not a dry run) succeeded, inside the transaction that recorded it. */
+  'action.succeeded': { trx: Db; incidentId: string; name: string; invocationId: string; at: Date };
+}
+
 export interface InvocationsDeps {
   db: Db;
   clock: Clock;
@@ -56,6 +63,7 @@ export interface InvocationsDeps {
   services: ServicesService;
   definitions: DefinitionsService;
   signals: Signals;
+  publish: Publish<ActionEvents>;
 }
 
 export interface Finish {
@@ -85,7 +93,15 @@ const who = (a: Actor): Who => ({ type: a.type, id: a.id, name: a.name });
 /** The actor a runner (or Vigil's HTTP lane) acts as on the timeline and in the audit log. */
 export const holderActor = (id: string, name: string): Actor => ({ type: 'system', id, name, role: 'admin' });
 
-export function createInvocationsService({ db, clock, incidents, services, definitions, signals }: InvocationsDeps) {
+export function createInvocationsService({
+  db,
+  clock,
+  incidents,
+  services,
+  definitions,
+  signals,
+  publish,
+}: InvocationsDeps) {
   async function load(q: Db, id: string): Promise<Invocation> {
     const found = await findInvocation(q, id);
     if (!found) throw notFound('invocation', id);
@@ -96,7 +112,7 @@ export function createInvocationsService({ db, clock, incidents, services, defin
   function wake(trx: Db, inv: Invocation): void {
     afterCommit(trx, () => {
       signals.emit(invocationTopic(inv.id));
-      if (inv.state === 'queued') signals.emit(queueTopic(inv.runnerGroup));
+      if (inv.state === 'queued') signals.emitOne(queueTopic(inv.runnerGroup));
     });
   }
 
@@ -181,6 +197,14 @@ export function createInvocationsService({ db, clock, incidents, services, defin
       http_status: after.httpStatus,
       reason: after.reason,
     });
+    if (after.state === 'succeeded' && !after.dryRun)
+      await publish('action.succeeded', {
+        trx,
+        incidentId: after.incidentId,
+        name: after.name,
+        invocationId: after.id,
+        at: now,
+      });
     wake(trx, after);
     return true;
   }

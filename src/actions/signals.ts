@@ -21,6 +21,14 @@ export function createSignals() {
     emit(topic: string): void {
       for (const fn of [...(topics.get(topic) ?? [])]) fn();
     },
+    /**
+     * Wakes the longest-waiting listener only: one queued invocation needs one claimer, and waking every
+     * runner's long poll for it would have them all race for the same row (a thundering herd).
+     */
+    emitOne(topic: string): void {
+      const first = topics.get(topic)?.values().next();
+      if (first && !first.done) first.value();
+    },
     /** Resolves when `topic` is emitted, `ms` passes, or `signal` aborts, whichever is first. */
     wait(topic: string, ms: number, signal?: AbortSignal): Promise<void> {
       return new Promise((resolve) => {

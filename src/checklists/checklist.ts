@@ -28,6 +28,8 @@ export interface ChecklistStep {
   link: string | null;
   call: StepCall | null;
   autoCompleteOn: string | null;
+  /** The mitigation action (by name) the step runs; its success completes the step. */
+  action: string | null;
   /** Set while the step is done, by hand (doneBy) or by its event (doneEvent). */
   doneAt: Date | null;
   doneBy: DoneBy | null;

@@ -15,6 +15,7 @@ type StoredStep = {
   link: string | null;
   call: StepCall | null;
   auto: string | null;
+  action?: string | null;
 };
 
 function toRunbook(r: RunbooksTable): Runbook {
@@ -33,6 +34,7 @@ function toRunbook(r: RunbooksTable): Runbook {
       link: s.link,
       call: s.call,
       autoCompleteOn: s.auto,
+      action: s.action ?? null,
     })),
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
@@ -46,6 +48,7 @@ function toRunbookRow(r: Runbook): RunbooksTable {
     link: s.link,
     call: s.call,
     auto: s.autoCompleteOn,
+    ...(s.action !== null && { action: s.action }),
   }));
   return {
     id: r.id,
@@ -122,6 +125,7 @@ function toStep(r: ChecklistStepsTable): ChecklistStep {
     link: r.link,
     call: r.call ? (JSON.parse(r.call) as StepCall) : null,
     autoCompleteOn: r.auto_complete_on,
+    action: r.action,
     doneAt: date(r.done_at),
     doneBy: r.done_by ? (JSON.parse(r.done_by) as DoneBy) : null,
     doneEvent: r.done_event,
@@ -157,6 +161,7 @@ export async function insertChecklists(
       link: s.link,
       call: s.call ? JSON.stringify(s.call) : null,
       auto_complete_on: s.autoCompleteOn,
+      action: s.action,
       done_at: null,
       done_by: null,
       done_event: null,
@@ -252,6 +257,33 @@ export async function completeWaiting(
     .where('auto_complete_on', 'in', [...events])
     .where('done_at', 'is', null)
     .where('auto_completed_at', 'is', null)
+    .returningAll()
+    .execute();
+  return rows.map(toStep).sort((a, b) => a.position - b.position);
+}
+
+/**
+ * Completes the incident's steps that run the action `name` and are not done (a step ticked and unticked by
+ * hand completes again: the action ran again); returns those it completed. Conditional like completeWaiting.
+ */
+export async function completeActionSteps(
+  db: Db,
+  incidentId: string,
+  name: string,
+  at: Date,
+): Promise<ChecklistStep[]> {
+  const rows = await db
+    .updateTable('checklist_steps')
+    .set({
+      done_at: at.toISOString(),
+      done_by: null,
+      done_event: 'action.succeeded',
+      auto_completed_at: at.toISOString(),
+      window_ends_at: null,
+    })
+    .where('incident_id', '=', incidentId)
+    .where('action', '=', name)
+    .where('done_at', 'is', null)
     .returningAll()
     .execute();
   return rows.map(toStep).sort((a, b) => a.position - b.position);

@@ -22,6 +22,7 @@ import { phaseEvents } from './auto-events.js';
 import { checkToggle, stepData, type Checklist, type ChecklistStep } from './checklist.js';
 import {
   allRunbooks,
+  completeActionSteps,
   completeWaiting,
   deleteRunbook,
   findChecklist,
@@ -155,6 +156,13 @@ export function createChecklistsService({ db, clock, incidents, services, enhanc
 
   return {
     completeOn,
+
+    /** Completes the incident's steps that run the action `name` (it just succeeded), in the caller's transaction. */
+    async actionSucceeded(trx: Db, incidentId: string, name: string, at: Date): Promise<ChecklistStep[]> {
+      const done = await completeActionSteps(trx, incidentId, name, at);
+      await recordCompleted(trx, incidentId, done, at);
+      return done;
+    },
 
     /**
      * Writes the seed's runbook as the default unless it exists: at every start, so the first start imports

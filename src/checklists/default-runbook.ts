@@ -11,8 +11,8 @@ export const DEFAULT_RUNBOOK_DESCRIPTION =
 
 const call = (fn: string, action: string): StepCall => ({ function: fn, action });
 
-/** [phase, text, call?, auto-complete event?] for each step, in the seed's order. */
-type Row = [RunbookPhase, string, StepCall?, string?];
+/** [phase, text, call?, auto-complete event?, mitigation action?] for each step, in the seed's order. */
+type Row = [RunbookPhase, string, StepCall?, string?, string?];
 
 const ROWS: readonly Row[] = [
   // Phase 1: Detection and Initial Response (0–5 minutes)
@@ -31,11 +31,12 @@ const ROWS: readonly Row[] = [
   ['investigation', 'Review the performance report', call('production-monitoring', 'performance_report')],
   ['investigation', 'Analyse the function logs (vigil logs)'],
   // Phase 3: Immediate Mitigation (20–45 minutes)
-  ['mitigation', 'Enable maintenance mode if necessary'],
-  ['mitigation', 'Implement rate limiting'],
-  ['mitigation', 'Route traffic to backup systems'],
-  ['mitigation', 'Restart failed services'],
-  ['mitigation', 'Roll back to the previous version if needed'],
+  // (The actions named are the shipped examples, disabled until an admin adapts them: docs/actions.md.)
+  ['mitigation', 'Enable maintenance mode if necessary', undefined, undefined, 'maintenance-mode'],
+  ['mitigation', 'Implement rate limiting', undefined, undefined, 'rate-limit'],
+  ['mitigation', 'Route traffic to backup systems', undefined, undefined, 'failover-backup'],
+  ['mitigation', 'Restart failed services', undefined, undefined, 'restart-function'],
+  ['mitigation', 'Roll back to the previous version if needed', undefined, undefined, 'rollback-previous'],
   ['mitigation', 'Check the database connection pool', call('database-scalability', 'connection_pool_status')],
   ['mitigation', 'Run database health diagnostics; apply emergency database fixes if needed'],
   // Phase 4: Full Resolution and Recovery (45+ minutes)
@@ -75,11 +76,12 @@ const ROWS: readonly Row[] = [
 
 /** The default runbook's steps, fresh objects each call. */
 export function defaultSteps(): RunbookStep[] {
-  return ROWS.map(([phase, text, stepCall, on]) => ({
+  return ROWS.map(([phase, text, stepCall, on, action]) => ({
     phase,
     text,
     link: null,
     call: stepCall ? { ...stepCall } : null,
     autoCompleteOn: on ?? null,
+    action: action ?? null,
   }));
 }

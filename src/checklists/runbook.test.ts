@@ -52,6 +52,7 @@ describe('normalizeSteps', () => {
     link: null,
     call: null,
     autoCompleteOn,
+    action: null,
   });
   it('orders steps by phase, keeping the given order within one', () => {
     const steps = [step('post_mortem', 'a'), step('detection', 'b'), step('resolution', 'c'), step('detection', 'd')];

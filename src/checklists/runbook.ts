@@ -30,6 +30,8 @@ export interface RunbookStep {
   link: string | null;
   call: StepCall | null;
   autoCompleteOn: string | null;
+  /** A mitigation action (by name) the step runs from the incident page; it completes the step when it succeeds. */
+  action: string | null;
 }
 
 export interface AppliesTo {

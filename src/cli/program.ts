@@ -2,6 +2,7 @@
 // for them, so client commands start fast); everything else calls the HTTP API.
 import { Command, Option } from 'commander';
 import { TOKEN_ROLES } from '../access/index.js';
+import { actionCommands } from './commands/actions.js';
 import { alertCommands, eventCommands } from './commands/alert.js';
 import { analyticsCommand } from './commands/analytics.js';
 import { followUpCommands } from './commands/follow-ups.js';
@@ -11,6 +12,7 @@ import { incidentCommands } from './commands/incident.js';
 import { logsCommand } from './commands/logs.js';
 import { monitorCommands } from './commands/monitor.js';
 import { runbookCommands, withChecklistCommands } from './commands/runbooks.js';
+import { runnerCommand } from './commands/runner.js';
 import { oncallCommand, policyCommands, scheduleCommands } from './commands/oncall.js';
 import { serviceCommands } from './commands/service.js';
 import { stakeholderCommands } from './commands/stakeholder.js';
@@ -67,5 +69,7 @@ export function buildProgram(local: LocalCommands): Command {
   program.addCommand(analyticsCommand());
   program.addCommand(stakeholderCommands());
   program.addCommand(statusCommands());
+  program.addCommand(actionCommands());
+  program.addCommand(runnerCommand());
   return program;
 }

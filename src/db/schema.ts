@@ -789,6 +789,7 @@ export interface ChecklistStepsTable {
   link: string | null;
   call: string | null;
   auto_complete_on: string | null;
+  action: string | null;
   done_at: string | null;
   done_by: string | null;
   done_event: string | null;

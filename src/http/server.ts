@@ -33,7 +33,7 @@ import { serviceRoutes } from './routes/services.js';
 import { STREAM_PATH, streamRoutes, tokenFromQuery, type StreamOptions } from './routes/stream.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
-import { runnerRoutes } from './routes/runner.js';
+import { runnerRoutes, type RunnerOptions } from './routes/runner.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -48,6 +48,8 @@ export interface ServerOptions {
   logBuffer?: LogBuffer;
   /** Heartbeat and lifetime of GET /api/v1/stream's streams (tests shorten them). */
   stream?: StreamOptions;
+  /** The runner routes' options (tests: no long poll). */
+  runner?: RunnerOptions;
   /** The built web console served at / (default: web/dist in the package; tests point it elsewhere). */
   webRoot?: string;
 }
@@ -170,8 +172,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   postmortemRoutes(server, app);
   analyticsRoutes(server, app);
   statusRoutes(server, app);
-  actionRoutes(server, app);
-  runnerRoutes(server, app);
+  actionRoutes(server, app, options.stream);
+  runnerRoutes(server, app, options.runner);
   await statusPageRoutes(server, app);
 
   server.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => server.swagger());

@@ -106,8 +106,8 @@ export function reminderWanted(
 
 /**
  * The incident timeline kinds a post-mortem's timeline is prefilled with: triggered, acknowledged,
- * escalations, severity and phase changes, reopening, resolved, and notes — of which only those marked
- * key (`isKeyEntry`). Mitigation actions do not exist yet, so they are not among them.
+ * escalations, severity and phase changes, reopening, resolved, notes — of which only those marked key
+ * (`isKeyEntry`) — and mitigation actions that ran (not dry runs), with how they ended.
  */
 export const KEY_KINDS = [
   'created',
@@ -119,11 +119,18 @@ export const KEY_KINDS = [
   'reopened',
   'resolved',
   'note',
+  'action_finished',
 ] as const;
 
-/** Whether an entry of one of KEY_KINDS belongs in the post-mortem: every one, but notes only when marked key. */
+/**
+ * Whether an entry of one of KEY_KINDS belongs in the post-mortem: every one, but notes only when marked key
+ * and actions only when they ran for real (a dry run, or one rejected or cancelled before it ran, changed nothing).
+ */
 export function isKeyEntry(e: { kind: string; data: Record<string, unknown> }): boolean {
-  return e.kind !== 'note' || e.data.key === true;
+  if (e.kind === 'note') return e.data.key === true;
+  if (e.kind === 'action_finished')
+    return e.data.dry_run !== true && e.data.state !== 'rejected' && e.data.state !== 'cancelled';
+  return true;
 }
 
 /** One incident timeline entry, as the prefill reads it. */
@@ -162,6 +169,16 @@ export function summarize(e: SourceEntry): string {
       return `Resolved by ${e.actorName}${d.note ? `: ${str(d.note)}` : ''}`;
     case 'note':
       return `Note by ${e.actorName}: ${str(d.text)}`;
+    case 'action_finished': {
+      const how =
+        d.exit_code !== null && d.exit_code !== undefined
+          ? ` (exit ${str(d.exit_code)})`
+          : d.http_status !== null && d.http_status !== undefined
+            ? ` (HTTP ${str(d.http_status)})`
+            : '';
+      const why = d.state !== 'succeeded' && d.reason ? `: ${str(d.reason)}` : '';
+      return `Mitigation action ${str(d.name)} ${str(d.state).replace('_', ' ')}${how}${why}`;
+    }
     default:
       return e.kind;
   }

@@ -100,9 +100,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('action_output_pk', ['invocation_id', 'seq'])
     .execute();
+
+  // A checklist step may name the action it runs (copied from its runbook step when the incident opens).
+  await db.schema.alterTable('checklist_steps').addColumn('action', 'text').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('checklist_steps').dropColumn('action').execute();
   for (const table of ['action_output', 'action_invocations', 'action_runners', 'action_definitions'])
     await db.schema.dropTable(table).execute();
 }

@@ -224,7 +224,7 @@ function definitionInput(b: DefinitionBody): Partial<DefinitionInput> {
   };
 }
 
-export function actionRoutes(server: FastifyInstance, app: App): void {
+export function actionRoutes(server: FastifyInstance, app: App, options: { maxMs?: number } = {}): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
   const defs = app.actionDefinitions;
 
@@ -486,12 +486,15 @@ export function actionRoutes(server: FastifyInstance, app: App): void {
       });
       let ended = false;
       let state = '';
+      // Like /api/v1/stream, a stream ends after a while (15 min) and the client resumes with ?after=.
+      const lifetime = setTimeout(() => end(), options.maxMs ?? 15 * 60_000);
       const end = () => {
         if (ended) return;
         ended = true;
         open.delete(end);
         off();
         clearTimeout(timer);
+        clearTimeout(lifetime);
         raw.end();
       };
       open.add(end);

@@ -27,6 +27,7 @@ const stepView = (s: RunbookStep): z.input<typeof views.RunbookStep> => ({
   link: s.link,
   call: s.call,
   auto_complete_on: s.autoCompleteOn,
+  action: s.action,
 });
 
 export function runbookView(r: Runbook): z.input<typeof views.Runbook> {
@@ -87,6 +88,11 @@ const stepBody = z.strictObject({
     .max(100)
     .nullish()
     .describe(`The event that completes the step by itself: ${AUTO_EVENT_NAMES.join(', ')}.`),
+  action: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be the name of a mitigation action')
+    .nullish()
+    .describe('A mitigation action (by name) the step runs from the incident page; its success completes the step.'),
 });
 const fields = {
   name: text(200),
@@ -110,6 +116,7 @@ const toSteps = (steps: Array<z.output<typeof stepBody>>): RunbookStep[] =>
     link: s.link ?? null,
     call: s.call ?? null,
     autoCompleteOn: s.auto_complete_on ?? null,
+    action: s.action ?? null,
   }));
 
 const stepParams = z.strictObject({ id: ref, step_id: ref });

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OUTPUT_STREAMS, type Invocation, type LeaseReply, type Runner } from '../../actions/index.js';
+import { LEASE_MS, OUTPUT_STREAMS, type Invocation, type LeaseReply, type Runner } from '../../actions/index.js';
 import type { App } from '../../app.js';
 import { AppError } from '../../errors.js';
 import { idParams, ref } from '../schemas.js';
@@ -20,9 +20,18 @@ declare module 'fastify' {
 
 const leaseReply = (r: LeaseReply) => ({ cancel: r.cancel, lease_expires_at: r.leaseExpiresAt.toISOString() });
 
-export function runnerRoutes(server: FastifyInstance, app: App): void {
+export interface RunnerOptions {
+  /** The longest a claim waits for work, whatever the runner asks (default 30 s). */
+  maxWaitSeconds?: number;
+}
+
+/** A body of output chunks may be this large (a runner batches up to 16 KiB of output per post). */
+export const RUNNER_OUTPUT_BODY_LIMIT = 1024 * 1024;
+
+export function runnerRoutes(server: FastifyInstance, app: App, options: RunnerOptions = {}): void {
   const r = server.withTypeProvider<ZodTypeProvider>();
-  const LEASE_SECONDS = 30;
+  const LEASE_SECONDS = LEASE_MS / 1000;
+  const maxWait = options.maxWaitSeconds ?? 30;
 
   async function runnerOf(request: FastifyRequest): Promise<Runner> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
@@ -74,10 +83,16 @@ export function runnerRoutes(server: FastifyInstance, app: App): void {
         hostname: b.hostname ?? null,
         commands: b.commands,
       });
-      // A runner that hangs up stops waiting here too.
+      // A runner that hangs up stops waiting here too. (The request's own 'close' fires once its body is read;
+      // the response closing before it was written is the client going away.)
       const gone = new AbortController();
-      request.raw.on('close', () => gone.abort());
-      const inv = await app.actions.claimWaiting(runner, b.wait_seconds * 1000, gone.signal);
+      const hungUp = () => {
+        if (!reply.raw.writableFinished) gone.abort();
+      };
+      reply.raw.on('close', hungUp);
+      const inv = await app.actions
+        .claimWaiting(runner, Math.min(b.wait_seconds, maxWait) * 1000, gone.signal)
+        .finally(() => reply.raw.off('close', hungUp));
       if (!inv) return reply.code(204).send();
       return { invocation: await claimed(inv), lease_seconds: LEASE_SECONDS };
     },
@@ -96,7 +111,7 @@ export function runnerRoutes(server: FastifyInstance, app: App): void {
             .max(100),
         }),
       },
-      bodyLimit: 1024 * 1024,
+      bodyLimit: RUNNER_OUTPUT_BODY_LIMIT,
     },
     async (request) => {
       const runner = await runnerOf(request);

@@ -13,6 +13,10 @@ export const RunbookStep = z.object({
   link: z.string().nullable(),
   call: StepCall.nullable(),
   auto_complete_on: z.string().nullable().describe('The event that completes the step by itself, if any.'),
+  action: z
+    .string()
+    .nullable()
+    .describe('The mitigation action (by name) the step runs from the incident page; its success completes it.'),
 });
 
 export const RunbookEvent = z
