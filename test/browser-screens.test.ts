@@ -2,6 +2,7 @@
 // requests, no serious or critical axe-core finding, and no sideways scroll. The same walk takes the
 // README's screenshots: `npm run screenshots` runs this file with VIGIL_SCREENSHOTS=docs/screens, which
 // writes the main screens there (every screen always goes to test-results/screens/).
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -45,7 +46,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
   const screens: Screen[] = [];
 
   beforeAll(async () => {
-    vigil = await startConsole();
+    // A secret key, so that an action's secret header can be stored (Settings → Actions shows it by name).
+    vigil = await startConsole({ VIGIL_SECRET_KEY: randomBytes(32).toString('hex') });
     for (const [handle, name] of [
       ['lea', 'Lea Novak'],
       ['sam', 'Sam Ortiz'],
@@ -74,6 +76,21 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       name: 'Checkout API',
     });
     await vigil.api('POST', '/api/v1/services', { name: 'Search' });
+    // A deploy just before the incidents: the checkout incident lists it and offers to roll it back.
+    const deploy = await fetch(`${vigil.url}/v2/change/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        routing_key: service.integration_key,
+        payload: {
+          summary: 'Deploy checkout 4.2.0',
+          timestamp: new Date().toISOString(),
+          source: 'ci',
+          custom_details: { previous_version: '4.1.3' },
+        },
+      }),
+    });
+    if (deploy.status !== 202) throw new Error(`change event → ${deploy.status}`);
     const events: Array<[string, string, string]> = [
       ['checkout-502', 'critical', 'Checkout returns 502 for most EU users'],
       ['payments-latency', 'error', 'Payment authorisation p99 above 4 s'],
@@ -160,6 +177,7 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       starts_at: new Date(Date.now() + 48 * HOUR).toISOString(),
       ends_at: new Date(Date.now() + 49 * HOUR).toISOString(),
     });
+    await mitigations(checkout.id, service.id);
     screens.push(
       { name: 'incidents', path: '/incidents' },
       { name: 'incident', path: `/incidents/${checkout.number}` },
@@ -188,10 +206,103 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
       { name: 'settings-gdpr', path: '/settings/gdpr' },
       { name: 'settings-runbooks', path: '/settings/runbooks' },
       { name: 'settings-runbook', path: '/settings/runbooks/rb_seed' },
+      { name: 'settings-actions', path: '/settings/actions' },
+      { name: 'settings-action', path: '/settings/actions/flag-off' },
+      { name: 'settings-action-new', path: '/settings/actions/new' },
+      { name: 'settings-runners', path: '/settings/runners' },
       { name: 'design', path: '/design' },
     );
   }, 120_000);
   afterAll(async () => vigil?.close());
+
+  /**
+   * The checkout incident's Actions panel with something in each state: a dry run a runner finished (its output
+   * with a line on stderr), a restart awaiting approval, a rollback queued; Settings with HTTP and runner actions
+   * and a runner that has reported in.
+   */
+  async function mitigations(incidentId: string, serviceId: string): Promise<void> {
+    await vigil.api('POST', '/api/v1/actions/definitions', {
+      name: 'restart-checkout',
+      category: 'restart',
+      description: 'Restart the checkout pods one by one',
+      service_ids: [serviceId],
+      params: [
+        { name: 'replicas', type: 'integer', min: 1, max: 10, default: 3, required: true },
+        { name: 'reason', type: 'string', max: 200, required: false },
+      ],
+      target: { kind: 'runner', group: 'production', command: 'restart-checkout' },
+      dry_run: { supported: true, flag: '--dry-run' },
+      approval: 'always',
+    });
+    await vigil.api('POST', '/api/v1/actions/definitions', {
+      name: 'rollback-checkout',
+      category: 'rollback',
+      description: 'Roll checkout back to an earlier release',
+      params: [{ name: 'version', type: 'string', pattern: '[0-9]+\\.[0-9]+\\.[0-9]+', required: true }],
+      target: { kind: 'runner', group: 'production', command: 'rollback' },
+      approval: 'none',
+    });
+    await vigil.api('POST', '/api/v1/actions/definitions', {
+      name: 'flag-off',
+      category: 'custom',
+      description: 'Switch a feature flag off',
+      params: [{ name: 'flag', type: 'enum', enum: ['checkout-v2', 'new-pricing'], required: true }],
+      target: {
+        kind: 'http',
+        method: 'POST',
+        url: 'https://flags.example.com/api/flags/{{params.flag}}/off',
+        headers: { 'X-Incident': '{{incident.number}}' },
+        secret_headers: { Authorization: 'Bearer not-a-real-token' },
+        body: { by: 'vigil', incident: '{{incident.number}}' },
+      },
+    });
+    const runner = await vigil.api<{ token: string }>('POST', '/api/v1/actions/runners', {
+      name: 'web-1',
+      group: 'production',
+    });
+    const dry = await vigil.api<{ id: string }>('POST', `/api/v1/incidents/${incidentId}/actions`, {
+      definition_id: 'restart-checkout',
+      params: { replicas: 2 },
+      dry_run: true,
+    });
+    const claimed = await vigil.api<{ invocation: { id: string } }>(
+      'POST',
+      '/api/v1/runner/claim',
+      {
+        version: '0.1.0',
+        hostname: 'web-1.prod.internal',
+        commands: ['restart-checkout', 'rollback'],
+        wait_seconds: 1,
+      },
+      runner.token,
+    );
+    if (claimed.invocation.id !== dry.id) throw new Error('the runner claimed another invocation');
+    await vigil.api(
+      'POST',
+      `/api/v1/runner/invocations/${dry.id}/output`,
+      {
+        chunks: [
+          { stream: 'stdout', data: 'would restart checkout-7f9c (1 of 2)\nwould restart checkout-2b1d (2 of 2)\n' },
+          { stream: 'stderr', data: 'warning: PodDisruptionBudget allows 1 unavailable\n' },
+        ],
+      },
+      runner.token,
+    );
+    await vigil.api(
+      'POST',
+      `/api/v1/runner/invocations/${dry.id}/finish`,
+      { outcome: 'succeeded', exit_code: 0 },
+      runner.token,
+    );
+    await vigil.api('POST', `/api/v1/incidents/${incidentId}/actions`, {
+      definition_id: 'restart-checkout',
+      params: { replicas: 2, reason: 'pods stuck after the 4.2.0 deploy' },
+    });
+    await vigil.api('POST', `/api/v1/incidents/${incidentId}/actions`, {
+      definition_id: 'rollback-checkout',
+      params: { version: '4.1.3' },
+    });
+  }
 
   /** Waits for a heading and for "Loading" to show nowhere (no skeleton, no notice): the data has arrived. */
   async function settled(page: Page): Promise<void> {

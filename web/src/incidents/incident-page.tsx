@@ -1,8 +1,9 @@
 // One incident (/incidents/:ref, ref = number or id), laid out calm: the header (status, severity,
 // phase, commander, next deadline, why this severity, the clocks), the one next step with the rest in
-// a menu, the status update, what the public status page shows about it, the roles, the timeline grouped
-// by phase, and the alerts. On a phone that is the order, one column; from 1100 px the timeline takes the
-// left and the rest the right. Viewers get the same page without anything that changes the incident.
+// a menu, the status update, the mitigation actions run on it, what the public status page shows about
+// it, the roles, the timeline grouped by phase, and the alerts. On a phone that is the order, one
+// column; from 1100 px the timeline takes the left and the rest the right. Viewers get the same page
+// without anything that changes the incident.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   useEffect,
@@ -28,6 +29,9 @@ import {
   type IncidentAction,
 } from './incident-api.ts';
 import { useLiveIncident } from './incident-live.ts';
+import { RunActionDialog, type RunRequest } from './action-run-dialog.tsx';
+import { ChangeOffers } from './change-offers.tsx';
+import { IncidentActions } from './incident-actions.tsx';
 import { Actions, ChangeDialog, type Pending } from './incident-page-actions.tsx';
 import { Alerts } from './incident-page-alerts.tsx';
 import { IncidentChecklist } from './incident-checklist.tsx';
@@ -83,6 +87,7 @@ export function IncidentPage({ session }: { session: Session }) {
   const noteBox = useRef<HTMLTextAreaElement>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [flagging, setFlagging] = useState(false);
+  const [running, setRunning] = useState<RunRequest | null>(null);
 
   const detail = useQuery({
     queryKey: [...queryKey, 'detail'],
@@ -127,7 +132,7 @@ export function IncidentPage({ session }: { session: Session }) {
   }, [heading]);
 
   useShortcuts((event) => {
-    if (!incident || !canAct || act.isPending || pending || flagging) return false;
+    if (!incident || !canAct || act.isPending || pending || flagging || running) return false;
     if (event.key === 'a' && incident.status === 'triggered') run({ do: 'acknowledge' });
     else if (event.key === 'r' && incident.status !== 'resolved') run({ do: 'resolve' });
     else if (event.key === 'n') noteBox.current?.focus();
@@ -205,6 +210,25 @@ export function IncidentPage({ session }: { session: Session }) {
         />
       )}
       <StatusUpdates incident={i} incidentRef={ref} queryKey={queryKey} now={now} canAct={canAct} />
+      <IncidentActions
+        incident={i}
+        incidentRef={ref}
+        queryKey={queryKey}
+        session={session}
+        canAct={canAct}
+        now={now}
+        onRun={() => setRunning({})}
+      />
+      {canAct && running && (
+        <RunActionDialog
+          incident={i}
+          incidentRef={ref}
+          queryKey={queryKey}
+          serviceName={serviceName}
+          request={running}
+          onClose={() => setRunning(null)}
+        />
+      )}
       <IncidentStatusPage incidentId={i.id} canAct={canAct} />
       <Roles
         incident={i}
@@ -225,7 +249,23 @@ export function IncidentPage({ session }: { session: Session }) {
         {canAct && (
           <NoteBox box={noteBox} busy={act.isPending} add={(text, key) => act.mutateAsync({ do: 'note', text, key })} />
         )}
-        <Timeline incidentRef={ref} queryKey={queryKey} now={now} phase={i.phase} resolved={i.status === 'resolved'} />
+        <Timeline
+          incidentRef={ref}
+          queryKey={queryKey}
+          now={now}
+          phase={i.phase}
+          resolved={i.status === 'resolved'}
+          extra={
+            canAct
+              ? (event) => (
+                  <ChangeOffers
+                    event={event}
+                    onOffer={(offer) => setRunning({ definitionId: offer.definition_id, params: offer.params })}
+                  />
+                )
+              : undefined
+          }
+        />
       </section>
       <Alerts incidentRef={ref} queryKey={queryKey} now={now} />
     </article>

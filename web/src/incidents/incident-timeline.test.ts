@@ -440,3 +440,40 @@ group('byPhase', () => {
     expect(byPhase([], 'detection', false)).toEqual([]);
   });
 });
+
+group('mitigation actions on the timeline', () => {
+  const base = { invocation_id: 'inv1', name: 'restart-checkout', dry_run: false };
+  it.each([
+    [
+      'action_invoked',
+      { ...base, state: 'awaiting_approval', params: { region: 'eu' }, approval_expires_at: AT },
+      'Action restart-checkout asked for',
+      [/^region=eu$/, /^Awaiting a second person's approval until /],
+    ],
+    [
+      'action_invoked',
+      { ...base, dry_run: true, state: 'queued', params: {} },
+      'Action restart-checkout (dry run) queued',
+      [],
+    ],
+    ['action_approved', { ...base, invoked_by: 'Ana' }, 'Action restart-checkout approved', [/^Asked for by Ana$/]],
+    ['action_rejected', { ...base, reason: 'not now' }, 'Action restart-checkout rejected', [/^because not now$/]],
+    ['action_started', { ...base, by: 'web-1' }, 'Action restart-checkout started', [/^On web-1$/]],
+    [
+      'action_finished',
+      { ...base, state: 'failed', exit_code: 2, http_status: null, reason: 'exit code 2', output: 'a\nb' },
+      'Action restart-checkout: failed',
+      [/^Exit code 2$/, /^exit code 2$/],
+    ],
+  ] as const)('%s reads "%s"', (kind, data, label, lines) => {
+    const d = describe(entry(kind, data));
+    expect(d.label).toBe(label);
+    expect(d.lines).toHaveLength(lines.length);
+    lines.forEach((line, i) => expect(d.lines[i]).toMatch(line));
+  });
+
+  it('shows the last lines of output of a finished run apart', () => {
+    const d = describe(entry('action_finished', { ...base, state: 'succeeded', http_status: 200, output: 'ok\ndone' }));
+    expect(d).toMatchObject({ tone: 'good', lines: ['HTTP 200'], sections: [{ lines: ['ok', 'done'] }] });
+  });
+});

@@ -2,6 +2,7 @@
 // status updates, the automatic diagnostics, the steps of a personal data breach) becomes a label and a
 // few readable lines. Pure; kinds it does not know fall back to a humanised kind and the generic key/value view.
 import type { Phase, ResponseRole, Severity, TimelineEvent } from '../shared/api.ts';
+import { STATE_LABEL, type InvocationState } from '../shared/action-words.ts';
 import { describeStep } from '../shared/gdpr-words.ts';
 import { SEVERITY_LABEL, span } from '../shared/format.ts';
 import { ROLE_LABEL } from './incident-api.ts';
@@ -410,6 +411,51 @@ const KINDS: Record<string, (d: Data) => Described> = {
   }),
   follow_up_deleted: (d) => ({ label: `Follow-up deleted: ${str(d.title) ?? '?'}`, tone: 'plain', lines: [] }),
   follow_up_reopened: (d) => ({ label: `Follow-up reopened: ${str(d.title) ?? '?'}`, tone: 'info', lines: [] }),
+  action_invoked: (d) => ({
+    label: `${actionName(d)} ${d.state === 'awaiting_approval' ? 'asked for' : 'queued'}`,
+    tone: 'info',
+    lines: compact([
+      paramsLine(d.params),
+      d.state === 'awaiting_approval' && `Awaiting a second person's approval until ${at(d.approval_expires_at)}`,
+    ]),
+  }),
+  action_approved: (d) => ({
+    label: `${actionName(d)} approved`,
+    tone: 'good',
+    lines: compact([str(d.invoked_by) && `Asked for by ${str(d.invoked_by)}`]),
+  }),
+  action_rejected: (d) => ({
+    label: `${actionName(d)} rejected`,
+    tone: 'plain',
+    lines: compact([str(d.reason) && `because ${str(d.reason)}`]),
+  }),
+  action_started: (d) => ({
+    label: `${actionName(d)} started`,
+    tone: 'info',
+    lines: compact([str(d.by) && `On ${str(d.by)}`]),
+  }),
+  action_finished: (d) => {
+    const state = typeof d.state === 'string' && d.state in STATE_LABEL ? (d.state as InvocationState) : null;
+    const output = str(d.output);
+    return {
+      label: `${actionName(d)}: ${state ? STATE_LABEL[state].toLowerCase() : 'finished'}`,
+      tone: state === 'succeeded' ? 'good' : state === 'failed' || state === 'timed_out' ? 'bad' : 'plain',
+      lines: compact([
+        num(d.http_status) !== null && `HTTP ${num(d.http_status)}`,
+        num(d.exit_code) !== null && `Exit code ${num(d.exit_code)}`,
+        str(d.reason),
+      ]),
+      ...(output && { sections: [{ title: 'Last lines of output', lines: output.split('\n') }] }),
+    };
+  },
+};
+
+/** "Action restart-checkout (dry run)": an action's entries name it. */
+const actionName = (d: Data): string => `Action ${str(d.name) ?? '?'}${d.dry_run === true ? ' (dry run)' : ''}`;
+/** "function=trust-scorer, project=abc": an invocation's parameters on one line; null without any. */
+const paramsLine = (v: unknown): string | null => {
+  const pairs = Object.entries(obj(v) ?? {}).map(([k, value]) => `${k}=${String(value)}`);
+  return pairs.length ? pairs.join(', ') : null;
 };
 
 /** A step of the incident's personal data breach (`breach_opened`, …), named by the breach's number. */

@@ -3,7 +3,7 @@
 // notifications. Each entry in words (see incident-timeline.ts) with who did it and when; rule ids
 // and other names sit in "Technical details"; entries of unknown kinds as compact key/value lists.
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Phase, TimelineEvent } from '../shared/api.ts';
 import { age, span } from '../shared/format.ts';
 import { absolute, count, Details } from '../ui/index.ts';
@@ -29,6 +29,7 @@ export function Timeline({
   now,
   phase,
   resolved,
+  extra,
 }: {
   incidentRef: string;
   queryKey: readonly unknown[];
@@ -36,6 +37,8 @@ export function Timeline({
   /** The incident's phase now, for entries older than the first phase change loaded. */
   phase: Phase;
   resolved: boolean;
+  /** What an entry offers besides its words (e.g. "Roll back this deploy" under recent changes). */
+  extra?: (event: TimelineEvent) => ReactNode;
 }) {
   const timeline = useInfiniteQuery({
     queryKey: [...queryKey, 'timeline'],
@@ -87,7 +90,7 @@ export function Timeline({
       </fieldset>
       <div aria-label="Timeline" role="list" className="timeline">
         {sections.map((section) => (
-          <PhaseStretch key={section.key} section={section} now={now} />
+          <PhaseStretch key={section.key} section={section} now={now} extra={extra} />
         ))}
       </div>
       {all.length === 0 && <p className="notice">Nothing on the timeline yet.</p>}
@@ -109,7 +112,15 @@ export function Timeline({
 }
 
 /** One phase's stretch: its name, when it began and ended (how long it lasted), and its entries. */
-function PhaseStretch({ section, now }: { section: PhaseSection; now: number }) {
+function PhaseStretch({
+  section,
+  now,
+  extra,
+}: {
+  section: PhaseSection;
+  now: number;
+  extra: ((event: TimelineEvent) => ReactNode) | undefined;
+}) {
   const title = SECTION_TITLE[section.phase];
   const end = section.to ? Date.parse(section.to) : now;
   return (
@@ -137,7 +148,7 @@ function PhaseStretch({ section, now }: { section: PhaseSection; now: number }) 
       </h3>
       <ol aria-label={`${title}: ${count(section.rows.length, 'entry', 'entries')}`} className="timeline-entries">
         {section.rows.map((row) => (
-          <Entry key={row.key} event={row.event} d={row.described} now={now} />
+          <Entry key={row.key} event={row.event} d={row.described} now={now} extra={extra} />
         ))}
       </ol>
     </div>
@@ -147,7 +158,17 @@ function PhaseStretch({ section, now }: { section: PhaseSection; now: number }) 
 const clock = (iso: string) =>
   new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-function Entry({ event, d, now }: { event: TimelineEvent; d: Described; now: number }) {
+function Entry({
+  event,
+  d,
+  now,
+  extra,
+}: {
+  event: TimelineEvent;
+  d: Described;
+  now: number;
+  extra: ((event: TimelineEvent) => ReactNode) | undefined;
+}) {
   return (
     <li className={`entry tone-${d.tone} kind-${event.kind}`}>
       <div className="entry-head">
@@ -183,6 +204,7 @@ function Entry({ event, d, now }: { event: TimelineEvent; d: Described; now: num
       )}
       {d.rest && Object.keys(d.rest).length > 0 && <Facts value={d.rest} depth={0} />}
       {d.technical && d.technical.length > 0 && <Details>{d.technical.join('; ')}</Details>}
+      {extra?.(event)}
     </li>
   );
 }

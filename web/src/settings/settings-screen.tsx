@@ -3,10 +3,13 @@
 // the server refuses the rest anyway.
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import type { Session } from '../shared/api.ts';
+import { ActionPage } from './action-page.tsx';
+import { ActionsTab } from './actions.tsx';
 import { GdprSettingsTab } from './gdpr-settings.tsx';
 import { PoliciesTab } from './policies.tsx';
 import { RunbookPage } from './runbook-page.tsx';
 import { RunbooksTab } from './runbooks.tsx';
+import { RunnersTab } from './runners.tsx';
 import { SchedulesTab } from './schedules.tsx';
 import { StakeholdersTab } from './stakeholders.tsx';
 import { TemplatesTab } from './templates.tsx';
@@ -21,6 +24,8 @@ const TABS = [
   ['stakeholders', 'Stakeholders'],
   ['templates', 'Templates'],
   ['runbooks', 'Runbooks'],
+  ['actions', 'Actions'],
+  ['runners', 'Runners'],
   ['escalation', 'Escalation'],
   ['schedules', 'Schedules'],
   ['gdpr', 'GDPR'],
@@ -51,6 +56,9 @@ export function Settings({ session }: { session: Session }) {
         <Route path="templates" element={<TemplatesTab session={session} />} />
         <Route path="runbooks" element={<RunbooksTab session={session} />} />
         <Route path="runbooks/:runbookId" element={<RunbookPage session={session} />} />
+        <Route path="actions" element={<ActionsTab session={session} />} />
+        <Route path="actions/:actionId" element={<ActionPage session={session} />} />
+        <Route path="runners" element={<RunnersTab session={session} />} />
         <Route path="escalation" element={<PoliciesTab session={session} />} />
         <Route path="schedules" element={<SchedulesTab session={session} />} />
         <Route path="gdpr" element={<GdprSettingsTab session={session} />} />

@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body's `details` (e.g. `{ field: 'params.x' }` on a 422), when it has any. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -48,9 +50,16 @@ function send(method: string, path: string, body: unknown, accept: string): Prom
 
 /** The ApiError of an answer other than 2xx, from the server's JSON error body when it has one. */
 async function failure(response: Response): Promise<ApiError> {
-  const json = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const json = (await response.json().catch(() => null)) as {
+    error?: { code?: string; message?: string; details?: unknown };
+  } | null;
   const error = json?.error;
-  return new ApiError(response.status, error?.code ?? 'http.error', error?.message ?? `HTTP ${response.status}`);
+  return new ApiError(
+    response.status,
+    error?.code ?? 'http.error',
+    error?.message ?? `HTTP ${response.status}`,
+    error?.details,
+  );
 }
 
 /** Calls the API and returns the parsed JSON body (undefined for 204). */
