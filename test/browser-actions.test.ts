@@ -375,4 +375,45 @@ describe.skipIf(missing !== null).each(consoleDialects())('mitigation actions in
     await page.getByRole('button', { name: 'Show 1 revoked runner' }).waitFor();
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it("runs a checklist step's action from the step, which then completes itself", async () => {
+    await vigil.api('POST', '/api/v1/actions/definitions', {
+      name: 'purge-cdn',
+      category: 'custom',
+      description: 'Purge the CDN cache',
+      target: { kind: 'http', method: 'POST', url: `${peerUrl}/purge?incident={{incident.number}}` },
+    });
+    await vigil.api('POST', '/api/v1/runbooks', {
+      name: 'Checkout runbook',
+      applies_to: { service_ids: [service.id] },
+      steps: [
+        { phase: 'detection', text: 'Acknowledge' },
+        { phase: 'mitigation', text: 'Purge the CDN cache', action: 'purge-cdn' },
+      ],
+    });
+    const inc = await incident('stale-cache', 'error');
+    const { page, problems } = await open(`/incidents/${inc.number}`, tokens.rita);
+    const checklist = page.locator('section.incident-checklist');
+    const mitigation = checklist.locator('details.checklist-phase', { has: page.getByText('Purge the CDN cache') });
+    await mitigation.locator('summary').click();
+    await mitigation.getByRole('button', { name: 'Run purge-cdn' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run purge-cdn' });
+    await dialog.getByRole('button', { name: 'Run now' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await panelWith(page, 'Succeeded');
+    expect(peer.hits.at(-1)).toMatchObject({ method: 'POST', path: `/purge?incident=${inc.number}` });
+    // The step completed itself when the action succeeded.
+    await mitigation
+      .getByText(/completed|done/i)
+      .first()
+      .waitFor();
+    const checklistApi = await vigil.api<{
+      steps: Array<{ text: string; done: boolean; completed_on: string | null }>;
+    }>('GET', `/api/v1/incidents/${inc.id}/checklist`);
+    expect(checklistApi.steps.find((x) => x.text === 'Purge the CDN cache')).toMatchObject({
+      done: true,
+      completed_on: 'action.succeeded',
+    });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -25,8 +25,11 @@ import { Button, Dialog, Select, Skeleton, toast } from '../ui/index.ts';
 
 /** What the dialog opens with: an action and values ("roll back this deploy"), or nothing chosen. */
 export interface RunRequest {
+  /** The action's id or name. */
   definitionId?: string;
   params?: Record<string, ParamValue>;
+  /** The dialog's title when it is not "Roll back this deploy" (a checklist step's action). */
+  title?: string;
 }
 
 export function RunActionDialog({
@@ -52,8 +55,21 @@ export function RunActionDialog({
   const offered = request.definitionId !== undefined && chosen !== undefined && chosenId === request.definitionId;
 
   return (
-    <Dialog isOpen onClose={onClose} title={request.definitionId ? 'Roll back this deploy' : 'Run an action'}>
+    <Dialog
+      isOpen
+      onClose={onClose}
+      title={request.title ?? (request.definitionId ? 'Roll back this deploy' : 'Run an action')}
+    >
       <Problem error={definitions.error} />
+      {definitions.isSuccess &&
+        request.definitionId &&
+        runnable.length > 0 &&
+        !runnable.some((d) => d.id === request.definitionId || d.name === request.definitionId) && (
+          <p className="ui-small ui-muted">
+            The action “{request.definitionId}” is not enabled for {serviceName ?? 'this incident'}; admins switch it on
+            under <Link to="/settings/actions">Settings → Actions</Link>.
+          </p>
+        )}
       {definitions.isPending && <Skeleton lines={3} label="Loading the actions" />}
       {definitions.isSuccess && runnable.length === 0 && (
         <p>

@@ -11,6 +11,7 @@ const step = (position: number, phase: ChecklistStep['phase'], over: Partial<Che
   link: null,
   call: null,
   auto_complete_on: null,
+  action: null,
   done: false,
   done_at: null,
   ticked_by: null,
@@ -23,6 +24,7 @@ describe('checklist words', () => {
   it('names the events, phases included', () => {
     expect(eventLabel('incident.acknowledged')).toBe('the incident was acknowledged');
     expect(eventLabel('incident.phase:mitigation')).toBe('the incident reached mitigation');
+    expect(eventLabel('action.succeeded')).toBe('its mitigation action succeeded');
     expect(eventLabel('monitoring.enhanced_window_ended')).toMatch(/24 hours/);
     expect(eventLabel('something.new')).toBe('something.new');
   });

@@ -11,6 +11,7 @@ const EVENT_LABEL: Record<string, string> = {
   'notification.resolution_delivered': 'the resolution notification was delivered',
   'monitoring.enhanced_window_ended': '24 hours of enhanced monitoring passed with no recurrence',
   'postmortem.meeting_scheduled': 'the post-mortem meeting was set',
+  'action.succeeded': 'its mitigation action succeeded',
 };
 
 /** "the incident was acknowledged", "the incident reached mitigation", or the event's own name. */

@@ -7,7 +7,7 @@ import { Circle, CircleCheck } from 'lucide-react';
 import { useState } from 'react';
 import { api, type Checklist, type ChecklistStep } from '../shared/api.ts';
 import { Problem } from '../shared/ui-kit.tsx';
-import { absolute } from '../ui/index.ts';
+import { absolute, Button } from '../ui/index.ts';
 import { byPhase, CHECKLIST_PHASE_LABEL, doneBy, eventLabel } from './checklist-words.ts';
 
 const omit = (o: Record<string, boolean>, key: string) =>
@@ -19,8 +19,11 @@ export function IncidentChecklist({
   phase,
   resolved,
   canAct,
+  onRunAction,
 }: {
   incidentRef: string;
+  /** Opens the run dialog for a step's mitigation action. */
+  onRunAction?: (name: string) => void;
   /** The incident page's query key: a tick adds a timeline entry. */
   queryKey: QueryKey;
   phase: string;
@@ -111,6 +114,14 @@ export function IncidentChecklist({
                       guide
                     </a>
                   )}
+                  {step.action &&
+                    (canAct && onRunAction ? (
+                      <Button size="sm" variant="secondary" onPress={() => onRunAction(step.action as string)}>
+                        Run {step.action}
+                      </Button>
+                    ) : (
+                      <code className="ui-small">{step.action}</code>
+                    ))}
                   {step.done ? (
                     <span className="ui-muted ui-small" title={step.done_at ? absolute(step.done_at) : undefined}>
                       {doneBy(step)}

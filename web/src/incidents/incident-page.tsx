@@ -243,6 +243,7 @@ export function IncidentPage({ session }: { session: Session }) {
         phase={i.phase}
         resolved={i.status === 'resolved'}
         canAct={canAct}
+        onRunAction={(name) => setRunning({ definitionId: name, title: `Run ${name}` })}
       />
       <section className="panel incident-timeline" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>

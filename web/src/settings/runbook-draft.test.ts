@@ -27,15 +27,23 @@ const runbook: Runbook = {
   default: false,
   applies_to: { service_ids: ['svc_pay'], severities: ['P1'] },
   steps: [
-    { phase: 'mitigation', text: 'Fail over', link: null, call: null, auto_complete_on: null },
+    {
+      phase: 'mitigation',
+      text: 'Fail over',
+      link: null,
+      call: null,
+      auto_complete_on: null,
+      action: 'failover-backup',
+    },
     {
       phase: 'detection',
       text: 'Health check',
       link: 'https://dash.example.com',
       call: { function: 'production-monitoring', action: 'health_check' },
       auto_complete_on: 'incident.acknowledged',
+      action: null,
     },
-    { phase: 'detection', text: 'Page the lead', link: null, call: null, auto_complete_on: null },
+    { phase: 'detection', text: 'Page the lead', link: null, call: null, auto_complete_on: null, action: null },
   ],
   created_at: '2026-12-01T10:00:00Z',
   updated_at: '2026-12-02T10:00:00Z',
@@ -135,6 +143,7 @@ describe('the body sent', () => {
           link: 'https://dash.example.com',
           call: { function: 'production-monitoring', action: 'health_check' },
           auto_complete_on: 'incident.acknowledged',
+          action: null,
         },
         {
           phase: 'detection',
@@ -142,8 +151,16 @@ describe('the body sent', () => {
           link: null,
           call: { function: '', action: 'restart' },
           auto_complete_on: null,
+          action: null,
         },
-        { phase: 'mitigation', text: 'Fail over', link: null, call: null, auto_complete_on: null },
+        {
+          phase: 'mitigation',
+          text: 'Fail over',
+          link: null,
+          call: null,
+          auto_complete_on: null,
+          action: 'failover-backup',
+        },
       ],
     });
   });

@@ -20,6 +20,8 @@ export interface DraftStep {
   callAction: string;
   /** '' when the step waits for a person. */
   autoCompleteOn: string;
+  /** The mitigation action (by name) the step runs from the incident page; '' for none. */
+  action: string;
 }
 
 export interface RunbookDraft {
@@ -43,6 +45,7 @@ export const blankStep = (phase: Phase): DraftStep => ({
   callFunction: '',
   callAction: '',
   autoCompleteOn: '',
+  action: '',
 });
 
 /**
@@ -65,6 +68,7 @@ export function draftOf(runbook?: Runbook, duplicate = false): RunbookDraft {
         callFunction: s.call?.function ?? '',
         callAction: s.call?.action ?? '',
         autoCompleteOn: s.auto_complete_on ?? '',
+        action: s.action ?? '',
       })),
     ),
   };
@@ -146,6 +150,7 @@ export function bodyOf(draft: RunbookDraft, isDefault: boolean) {
         link: s.link.trim() || null,
         call: fn || action ? { function: fn, action } : null,
         auto_complete_on: s.autoCompleteOn || null,
+        action: s.action.trim() || null,
       };
     }),
   };

@@ -148,6 +148,7 @@ function RunbookSteps({ runbook, events }: { runbook: Runbook; events: readonly 
                   call={s.call ? `${s.call.function} ${s.call.action}` : ''}
                   event={s.auto_complete_on ?? ''}
                   events={events}
+                  action={s.action ?? ''}
                 />
               </li>
             ))}

@@ -19,17 +19,20 @@ export function StepSummary({
   call,
   event,
   events,
+  action = '',
 }: {
   text: string;
   link: string;
   call: string;
   event: string;
   events: readonly RunbookEvent[];
+  /** The mitigation action the step runs, if any. */
+  action?: string;
 }) {
   return (
     <div className="runbook-step-text">
       <span>{text || <em className="ui-muted">No text yet</em>}</span>
-      {(link || call || event) && (
+      {(link || call || event || action) && (
         <span className="ui-small ui-muted">
           {link && (
             <a href={link} target="_blank" rel="noreferrer">
@@ -39,6 +42,11 @@ export function StepSummary({
           {call && (
             <span>
               runs <code>{call}</code>
+            </span>
+          )}
+          {action && (
+            <span>
+              action <code>{action}</code>
             </span>
           )}
           {event && <span>completes itself when {eventWords(events, event)}</span>}
@@ -101,6 +109,7 @@ export function StepRow({
         call={[step.callFunction, step.callAction].filter(Boolean).join(' ')}
         event={step.autoCompleteOn}
         events={events}
+        action={step.action}
       />
       <span className="runbook-step-buttons">
         <IconButton
@@ -191,6 +200,14 @@ export function StepFields({
           value={step.callAction}
           placeholder="health_check"
           onChange={(e) => onChange({ callAction: e.target.value })}
+        />
+      </label>
+      <label>
+        Mitigation action (optional)
+        <input
+          value={step.action}
+          placeholder="maintenance-mode"
+          onChange={(e) => onChange({ action: e.target.value })}
         />
       </label>
       <Select

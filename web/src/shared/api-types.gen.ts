@@ -1007,6 +1007,8 @@ export interface ChecklistStep {
   call: { function: string; action: string } | null;
   /** The event that completes the step by itself, if any. */
   auto_complete_on: string | null;
+  /** The mitigation action (by name) the step runs from the incident page; its success completes it. */
+  action: string | null;
   id: string;
   position: number;
   done: boolean;
@@ -1046,6 +1048,8 @@ export interface RunbookStep {
   call: { function: string; action: string } | null;
   /** The event that completes the step by itself, if any. */
   auto_complete_on: string | null;
+  /** The mitigation action (by name) the step runs from the incident page; its success completes it. */
+  action: string | null;
 }
 
 /** An incident's post-mortem. */
