@@ -316,10 +316,8 @@ describe.skipIf(missing !== null).each(consoleDialects())('mitigation actions in
       target: { kind: 'runner', group: 'production', command: 'rollback' },
       dry_run: { supported: true, flag: '--dry-run' },
     });
-    const response = await fetch(`${vigil.url}/v2/change/enqueue`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    await vigil.enqueue(
+      {
         routing_key: service.integration_key,
         payload: {
           summary: 'Deploy checkout 4.2.0',
@@ -327,9 +325,9 @@ describe.skipIf(missing !== null).each(consoleDialects())('mitigation actions in
           source: 'ci',
           custom_details: { previous_version: '4.1.3' },
         },
-      }),
-    });
-    expect(response.status).toBe(202);
+      },
+      'change',
+    );
     const inc = await incident('after-deploy', 'error');
     const { page, problems } = await open(`/incidents/${inc.number}`, tokens.rita);
     const timeline = page.getByRole('list', { name: 'Timeline' });

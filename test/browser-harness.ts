@@ -48,8 +48,11 @@ export interface Console {
   readonly browser: Browser;
   /** Calls the API as the admin (or with `token`) and returns the parsed body; throws on non-2xx. */
   api<T = unknown>(method: string, apiPath: string, body?: unknown, token?: string): Promise<T>;
-  /** Sends one PagerDuty Events v2 event (routing_key included) to /v2/enqueue; throws unless it is accepted. */
-  enqueue(event: Record<string, unknown>): Promise<void>;
+  /**
+   * Sends one PagerDuty Events v2 event (routing_key included) to /v2/enqueue, or a change event (a deploy)
+   * to /v2/change/enqueue; throws unless it is accepted.
+   */
+  enqueue(event: Record<string, unknown>, kind?: 'alert' | 'change'): Promise<void>;
   /** A fresh browser context (its own cookies) at 1440×900 unless a viewport is given. */
   context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
   /** A page whose console errors, page errors and failed requests are collected in `problems`. */
@@ -117,8 +120,8 @@ export async function startConsole(
     return (text ? JSON.parse(text) : undefined) as T;
   };
 
-  const enqueue = async (event: Record<string, unknown>): Promise<void> => {
-    const response = await fetch(`${server.url}/v2/enqueue`, {
+  const enqueue = async (event: Record<string, unknown>, kind: 'alert' | 'change' = 'alert'): Promise<void> => {
+    const response = await fetch(`${server.url}/v2/${kind === 'change' ? 'change/' : ''}enqueue`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(event),

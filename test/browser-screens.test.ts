@@ -77,10 +77,8 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
     });
     await vigil.api('POST', '/api/v1/services', { name: 'Search' });
     // A deploy just before the incidents: the checkout incident lists it and offers to roll it back.
-    const deploy = await fetch(`${vigil.url}/v2/change/enqueue`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    await vigil.enqueue(
+      {
         routing_key: service.integration_key,
         payload: {
           summary: 'Deploy checkout 4.2.0',
@@ -88,9 +86,9 @@ describe.skipIf(missing !== null)('every console screen, at two widths and in tw
           source: 'ci',
           custom_details: { previous_version: '4.1.3' },
         },
-      }),
-    });
-    if (deploy.status !== 202) throw new Error(`change event → ${deploy.status}`);
+      },
+      'change',
+    );
     const events: Array<[string, string, string]> = [
       ['checkout-502', 'critical', 'Checkout returns 502 for most EU users'],
       ['payments-latency', 'error', 'Payment authorisation p99 above 4 s'],

@@ -35,7 +35,7 @@ import {
 } from './actions.repo.js';
 import { RUNNER_NAME, checkDefinition } from './definition.js';
 import { EXAMPLE_DEFINITIONS } from './examples.js';
-import type { ParamSpec, ParamValue } from './params.js';
+import { fullSpec, type ParamSpec, type ParamValue } from './params.js';
 import type { Json } from './template.js';
 
 /** Runner tokens: "vgr_" and 43 base64url characters. */
@@ -124,17 +124,7 @@ export function createDefinitionsService({ db, clock, services, secretKey, outbo
       description: input.description ?? null,
       enabled: input.enabled ?? true,
       serviceIds: [...new Set(input.serviceIds ?? [])],
-      params: (input.params ?? []).map((p) => ({
-        name: p.name,
-        type: p.type,
-        description: p.description ?? null,
-        enum: p.enum ?? null,
-        pattern: p.pattern ?? null,
-        min: p.min ?? null,
-        max: p.max ?? null,
-        default: p.default ?? null,
-        required: p.required,
-      })),
+      params: (input.params ?? []).map(fullSpec),
       target: targetOf(input.target, before?.target),
       dryRun: dryRun.supported
         ? { supported: true, param: dryRun.param ?? null, flag: dryRun.flag ?? null }

@@ -24,6 +24,7 @@ export {
   type OutputStream,
 } from './action.js';
 export {
+  fullSpec,
   PARAM_TYPES,
   PARAM_NAME,
   checkParams,
@@ -32,7 +33,7 @@ export {
   type ParamType,
   type ParamValue,
 } from './params.js';
-export { renderArgv, placeholdersOf, type TemplateContext, type Json } from './template.js';
+export { CONTEXT_NAMES, renderArgv, placeholdersOf, type TemplateContext, type Json } from './template.js';
 export {
   createDefinitionsService,
   RUNNER_TOKEN_PREFIX,

@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { afterCommit, inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { GroupCommitter } from '../db/group-commit.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { ServicesService } from '../services/index.js';
 import {
@@ -276,6 +277,30 @@ export function createInvocationsService({
     return { ...inv, outputSeq: seq, outputTruncated: truncated, outputBytes: kept };
   }
 
+  type Append = { holder: string; id: string; chunks: ReadonlyArray<{ stream: OutputStream; data: string }> };
+  /** One transaction for a batch of appends; an append that is not (or no longer) its holder's gets its 409. */
+  const appends = new GroupCommitter<Append, LeaseReply | AppError>(
+    (items) =>
+      inTransaction(db, async (trx) => {
+        const results: Array<LeaseReply | AppError> = [];
+        for (const { holder, id, chunks } of items) {
+          try {
+            const { inv, reply } = await renew(trx, holder, id);
+            const after = await appendIn(trx, inv, chunks);
+            if (!(await saveInvocation(trx, after, 'running', holder)))
+              throw new AppError('action.conflict', 'this invocation is no longer held by this runner', { id });
+            results.push(reply);
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            results.push(error);
+          }
+        }
+        return results;
+      }),
+    { maxBatch: 256, maxQueue: 4_096, maxWaitMs: 10 },
+    'action',
+  );
+
   const service = {
     /**
      * Invokes an action on an incident: the parameters checked (422 naming one; nothing is queued), a frozen
@@ -514,18 +539,19 @@ export function createInvocationsService({
      * Appends output (renewing the lease). At most 64 KiB is kept: the chunk crossing the cap is cut on a
      * character boundary and followed by a marker; later output is counted and dropped.
      */
+    /**
+     * Appends output (renewing the lease). Appends of every running invocation are group-committed: one
+     * transaction (one fsync) for those that arrive together, each answered once it committed — a hundred
+     * commands streaming output would otherwise be hundreds of commits a second.
+     */
     async append(
       holder: string,
       id: string,
       chunks: ReadonlyArray<{ stream: OutputStream; data: string }>,
     ): Promise<LeaseReply> {
-      return inTransaction(db, async (trx) => {
-        const { inv, reply } = await renew(trx, holder, id);
-        const after = await appendIn(trx, inv, chunks);
-        if (!(await saveInvocation(trx, after, 'running', holder)))
-          throw new AppError('action.conflict', 'this invocation is no longer held by this runner', { id });
-        return reply;
-      });
+      const result = await appends.submit({ holder, id, chunks });
+      if (result instanceof AppError) throw result;
+      return result;
     },
 
     /** The holder finishes it; 409 when it is not (or no longer) the holder's. */

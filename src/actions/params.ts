@@ -23,6 +23,23 @@ export interface ParamSpec {
   required: boolean;
 }
 
+/** A parameter with every optional field present (null when not set), as definitions store and show it. */
+export type FullParamSpec = { [K in keyof ParamSpec]-?: Exclude<ParamSpec[K], undefined> };
+
+export function fullSpec(p: ParamSpec): FullParamSpec {
+  return {
+    name: p.name,
+    type: p.type,
+    description: p.description ?? null,
+    enum: p.enum ?? null,
+    pattern: p.pattern ?? null,
+    min: p.min ?? null,
+    max: p.max ?? null,
+    default: p.default ?? null,
+    required: p.required,
+  };
+}
+
 /** A parameter's name: what `{{params.x}}` placeholders can name. */
 export const PARAM_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
 /** The longest string value accepted (a command-line argument, a URL piece). */

@@ -1,5 +1,4 @@
 export { createAlertsService, type AlertsService } from './alerts.service.js';
-export { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 export {
   createIngestService,
   DEFAULT_GROUP_COMMIT,

@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import type { IncidentsService } from '../incidents/index.js';
 import type { Service, ServicesService } from '../services/index.js';
 import type { ChangeInput } from './formats/change.js';
-import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+import { GroupCommitter, type GroupCommitOptions } from '../db/group-commit.js';
 import { applyBatch, type IngestRequest, type IngestResult } from './ingest-batch.js';
 
 export type { IngestRequest, IngestResult } from './ingest-batch.js';

@@ -11,15 +11,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
-import {
-  DEFAULT_GROUP_COMMIT,
-  GroupCommitter,
-  type AlertEvent,
-  type GroupCommitOptions,
-  type IngestService,
-} from '../alerts/index.js';
+import { DEFAULT_GROUP_COMMIT, type AlertEvent, type IngestService } from '../alerts/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
+import { GroupCommitter, type GroupCommitOptions } from '../db/group-commit.js';
 import { notFound } from '../errors.js';
 import type { Service, ServicesService } from '../services/index.js';
 import { buildDsn } from './envelope.js';

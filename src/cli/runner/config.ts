@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { PARAM_NAME, placeholdersOf, renderArgv, type TemplateContext } from '../../actions/index.js';
+import { CONTEXT_NAMES, PARAM_NAME, placeholdersOf } from '../../actions/index.js';
 import { CliError } from '../client.js';
 
 export interface RunnerCommand {
@@ -83,21 +83,10 @@ function fieldOf(path: readonly PropertyKey[]): string {
   );
 }
 
-/**
- * Whether a placeholder names something the template can fill. The template's list of context names is
- * not part of the actions door, so it is asked instead: rendered with every context value present, a
- * known name yields text and an unknown one the empty string.
- */
-const PROBE: TemplateContext = {
-  params: {},
-  incident: { id: 'i', number: 'n', title: 't', severity: 's' },
-  service: { id: 'i', name: 'n' },
-  invocation: { id: 'i' },
-  dryRun: false,
-};
+/** Whether a placeholder names something the template can fill: a parameter, or a value of the context. */
 function knownPlaceholder(name: string): boolean {
   if (name.startsWith('params.')) return PARAM_NAME.test(name.slice('params.'.length));
-  return renderArgv([`{{${name}}}`], PROBE)[0] !== '';
+  return (CONTEXT_NAMES as readonly string[]).includes(name);
 }
 
 /** Checks the text of a runner.yaml; `file` names it in every error. Throws a one-line CliError. */

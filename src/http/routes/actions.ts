@@ -10,6 +10,7 @@ import {
   HTTP_METHODS,
   INVOCATION_STATES,
   PARAM_TYPES,
+  fullSpec,
   invocationTopic,
   type ActionDefinition,
   type ActionSpec,
@@ -45,17 +46,7 @@ function specView(d: ActionSpec): SpecView {
     description: d.description,
     enabled: d.enabled,
     service_ids: d.serviceIds,
-    params: d.params.map((p) => ({
-      name: p.name,
-      type: p.type,
-      description: p.description ?? null,
-      enum: p.enum ?? null,
-      pattern: p.pattern ?? null,
-      min: p.min ?? null,
-      max: p.max ?? null,
-      default: p.default ?? null,
-      required: p.required,
-    })),
+    params: d.params.map(fullSpec),
     target:
       t.kind === 'http'
         ? {

@@ -35,6 +35,8 @@ export class GroupCommitter<T, R> {
   constructor(
     private readonly runBatch: (items: T[]) => Promise<R[]>,
     private readonly options: GroupCommitOptions,
+    /** The first segment of the error codes its refusals carry ("ingest.saturated"). */
+    private readonly name = 'ingest',
   ) {}
 
   /** Items waiting for a transaction, for health reporting. */
@@ -44,11 +46,11 @@ export class GroupCommitter<T, R> {
 
   submit(item: T): Promise<R> {
     if (this.closed)
-      return Promise.reject(new AppError('ingest.unavailable', 'the server is shutting down; retry shortly'));
+      return Promise.reject(new AppError(`${this.name}.unavailable`, 'the server is shutting down; retry shortly'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
         new AppError(
-          'ingest.saturated',
+          `${this.name}.saturated`,
           'the server is saturated; retry after a second',
           { retry_after_s: 1 },
           'rate_limited',
