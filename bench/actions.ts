@@ -155,8 +155,10 @@ async function runDialect(dialect: string): Promise<string[]> {
         '  - name: started',
         '    argv: ["date", "+%s%N"]',
         '  - name: chatty',
-        '    argv: ["sh", "-c", "i=0; while [ $i -lt 50 ]; do echo line $i of {{invocation.id}}; ' +
-          'i=$((i+1)); sleep 0.1; done"]',
+        // One process printing a line every 100 ms (a shell loop would spawn `sleep` 1,000 times a second).
+        '    argv: ["perl", "-e",',
+        '           "$|=1; for (0..49) { print qq(line $_ of $ARGV[0]\\n); select(undef,undef,undef,0.1) }",',
+        '           "{{invocation.id}}"]',
         '  - name: long',
         '    argv: ["sh", "-c", "echo start {{invocation.id}}; sleep 20; echo done"]',
         '',

@@ -7,7 +7,7 @@ import { authorize, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Publish } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { afterCommit, inTransaction, type Db } from '../db/database.js';
+import { afterCommit, inSavepoint, inTransaction, type Db } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { GroupCommitter } from '../db/group-commit.js';
@@ -277,29 +277,86 @@ export function createInvocationsService({
     return { ...inv, outputSeq: seq, outputTruncated: truncated, outputBytes: kept };
   }
 
-  type Append = { holder: string; id: string; chunks: ReadonlyArray<{ stream: OutputStream; data: string }> };
-  /** One transaction for a batch of appends; an append that is not (or no longer) its holder's gets its 409. */
-  const appends = new GroupCommitter<Append, LeaseReply | AppError>(
-    (items) =>
-      inTransaction(db, async (trx) => {
-        const results: Array<LeaseReply | AppError> = [];
-        for (const { holder, id, chunks } of items) {
-          try {
-            const { inv, reply } = await renew(trx, holder, id);
-            const after = await appendIn(trx, inv, chunks);
-            if (!(await saveInvocation(trx, after, 'running', holder)))
-              throw new AppError('action.conflict', 'this invocation is no longer held by this runner', { id });
-            results.push(reply);
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            results.push(error);
+  /**
+   * `work` for the items that arrive together, in one transaction: one commit (one fsync) for a burst of
+   * runners claiming, posting output or finishing, each answered once it committed. Each item runs in a
+   * savepoint, so one refused (an AppError: not its holder's, moved on) is undone alone and answered with
+   * its own error while the others commit.
+   */
+  function batched<T, R>(work: (trx: Db, item: T) => Promise<R>): (item: T) => Promise<R> {
+    const committer = new GroupCommitter<T, R | AppError>(
+      (items) =>
+        inTransaction(db, async (trx) => {
+          const results: Array<R | AppError> = [];
+          for (const item of items) {
+            try {
+              results.push(await inSavepoint(trx, () => work(trx, item)));
+            } catch (error) {
+              if (!(error instanceof AppError)) throw error;
+              results.push(error);
+            }
           }
-        }
-        return results;
-      }),
-    { maxBatch: 256, maxQueue: 4_096, maxWaitMs: 10 },
-    'action',
-  );
+          return results;
+        }),
+      { maxBatch: 256, maxQueue: 4_096, maxWaitMs: 2 },
+      'action',
+    );
+    return async (item) => {
+      const result = await committer.submit(item);
+      if (result instanceof AppError) throw result;
+      return result;
+    };
+  }
+
+  type Append = { holder: string; id: string; chunks: ReadonlyArray<{ stream: OutputStream; data: string }> };
+  const appendOne = batched(async (trx, { holder, id, chunks }: Append): Promise<LeaseReply> => {
+    const { inv, reply } = await renew(trx, holder, id);
+    const after = await appendIn(trx, inv, chunks);
+    if (!(await saveInvocation(trx, after, 'running', holder)))
+      throw new AppError('action.conflict', 'this invocation is no longer held by this runner', { id });
+    return reply;
+  });
+
+  type Claim = { group: string | null; holder: { id: string; name: string } };
+  const claimOne = batched(async (trx, { group, holder }: Claim): Promise<Invocation | undefined> => {
+    const inv = await nextQueued(trx, group);
+    if (!inv) return undefined;
+    const now = clock.now();
+    const after: Invocation = {
+      ...inv,
+      state: 'running',
+      holder: holder.id,
+      holderName: holder.name,
+      startedAt: now,
+      leaseExpiresAt: new Date(now.getTime() + LEASE_MS),
+      updatedAt: now,
+    };
+    if (!(await saveInvocation(trx, after, 'queued'))) return undefined;
+    const actor = holderActor(holder.id, holder.name);
+    await timeline(trx, after, actor, 'action_started', { by: holder.name });
+    await auditMove(trx, actor, after, 'start', { holder: holder.name });
+    wake(trx, after);
+    return after;
+  });
+
+  type Finishing = { holder: { id: string; name: string }; id: string; finish: Finish };
+  const finishOne = batched(async (trx, { holder, id, finish }: Finishing): Promise<Invocation> => {
+    const inv = await load(trx, id);
+    if (inv.state !== 'running' || inv.holder !== holder.id)
+      throw new AppError(
+        'action.conflict',
+        `this invocation is ${inv.state.replace('_', ' ')}${inv.state === 'running' ? ' by another runner' : ''}`,
+        { state: inv.state },
+      );
+    const held = finish.chunks?.length ? await appendIn(trx, inv, finish.chunks) : inv;
+    const outcome: Finish =
+      inv.cancelRequested && finish.outcome !== 'succeeded'
+        ? { ...finish, outcome: 'cancelled', error: finish.error ?? 'cancelled on request' }
+        : finish;
+    if (!(await settle(trx, held, 'running', holderActor(holder.id, holder.name), outcome, holder.id)))
+      throw new AppError('action.conflict', 'this invocation moved on meanwhile', { id });
+    return load(trx, id);
+  });
 
   const service = {
     /**
@@ -487,28 +544,8 @@ export function createInvocationsService({
      * Claims the oldest queued invocation of `group` (null: HTTP targets) for `holder`, with a lease; the
      * timeline says it started. Undefined when none is queued.
      */
-    async claim(group: string | null, holder: { id: string; name: string }): Promise<Invocation | undefined> {
-      return inTransaction(db, async (trx) => {
-        const inv = await nextQueued(trx, group);
-        if (!inv) return undefined;
-        const now = clock.now();
-        const after: Invocation = {
-          ...inv,
-          state: 'running',
-          holder: holder.id,
-          holderName: holder.name,
-          startedAt: now,
-          leaseExpiresAt: new Date(now.getTime() + LEASE_MS),
-          updatedAt: now,
-        };
-        if (!(await saveInvocation(trx, after, 'queued'))) return undefined;
-        const actor = holderActor(holder.id, holder.name);
-        await timeline(trx, after, actor, 'action_started', { by: holder.name });
-        await auditMove(trx, actor, after, 'start', { holder: holder.name });
-        wake(trx, after);
-        return after;
-      });
-    },
+    claim: (group: string | null, holder: { id: string; name: string }): Promise<Invocation | undefined> =>
+      claimOne({ group, holder }),
 
     /**
      * A runner's long poll: claims work of its group, waiting up to `waitMs` for some to be queued (woken at
@@ -536,44 +573,18 @@ export function createInvocationsService({
     },
 
     /**
-     * Appends output (renewing the lease). At most 64 KiB is kept: the chunk crossing the cap is cut on a
-     * character boundary and followed by a marker; later output is counted and dropped.
+     * Appends output (renewing the lease), at most 64 KiB in all (appendIn). Group-committed with the other
+     * invocations' (batched): a hundred commands streaming output would otherwise be hundreds of commits a second.
      */
-    /**
-     * Appends output (renewing the lease). Appends of every running invocation are group-committed: one
-     * transaction (one fsync) for those that arrive together, each answered once it committed — a hundred
-     * commands streaming output would otherwise be hundreds of commits a second.
-     */
-    async append(
+    append: (
       holder: string,
       id: string,
       chunks: ReadonlyArray<{ stream: OutputStream; data: string }>,
-    ): Promise<LeaseReply> {
-      const result = await appends.submit({ holder, id, chunks });
-      if (result instanceof AppError) throw result;
-      return result;
-    },
+    ): Promise<LeaseReply> => appendOne({ holder, id, chunks }),
 
     /** The holder finishes it; 409 when it is not (or no longer) the holder's. */
-    async finish(holder: { id: string; name: string }, id: string, finish: Finish): Promise<Invocation> {
-      return inTransaction(db, async (trx) => {
-        const inv = await load(trx, id);
-        if (inv.state !== 'running' || inv.holder !== holder.id)
-          throw new AppError(
-            'action.conflict',
-            `this invocation is ${inv.state.replace('_', ' ')}${inv.state === 'running' ? ' by another runner' : ''}`,
-            { state: inv.state },
-          );
-        const held = finish.chunks?.length ? await appendIn(trx, inv, finish.chunks) : inv;
-        const outcome: Finish =
-          inv.cancelRequested && finish.outcome !== 'succeeded'
-            ? { ...finish, outcome: 'cancelled', error: finish.error ?? 'cancelled on request' }
-            : finish;
-        if (!(await settle(trx, held, 'running', holderActor(holder.id, holder.name), outcome, holder.id)))
-          throw new AppError('action.conflict', 'this invocation moved on meanwhile', { id });
-        return load(trx, id);
-      });
-    },
+    finish: (holder: { id: string; name: string }, id: string, finish: Finish): Promise<Invocation> =>
+      finishOne({ holder, id, finish }),
 
     /**
      * Cancels approval requests nobody answered in 15 minutes and fails invocations whose holder stopped

@@ -7,6 +7,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  sql,
   type MigrationProvider,
   type SqliteDatabase as SqliteDialectDatabase,
 } from 'kysely';
@@ -207,6 +208,24 @@ export function afterCommit(q: Db, fn: () => void): void {
   const hooks = q.isTransaction ? commitHooks.get(q) : undefined;
   if (hooks) hooks.push(fn);
   else queueMicrotask(fn);
+}
+
+/**
+ * Runs `fn` inside a savepoint of the transaction `trx`: if it throws, what it wrote is undone and the rest of
+ * the transaction goes on (the error is rethrown). For batches where one item's failure must not keep its
+ * half-done writes, nor undo the other items'.
+ */
+export async function inSavepoint<T>(trx: Db, fn: () => Promise<T>): Promise<T> {
+  await sql`savepoint vigil_item`.execute(trx);
+  try {
+    const result = await fn();
+    await sql`release savepoint vigil_item`.execute(trx);
+    return result;
+  } catch (error) {
+    await sql`rollback to savepoint vigil_item`.execute(trx);
+    await sql`release savepoint vigil_item`.execute(trx);
+    throw error;
+  }
 }
 
 /** True for a unique-constraint violation on either dialect. */
