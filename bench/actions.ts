@@ -43,6 +43,7 @@ const USAGE = `usage: tsx bench/actions.ts [options]
   --single N        invocations sent one at a time (20)
   --streaming N     invocations streaming output at once (100)
   --doomed N        invocations running when a runner is killed (8)
+  --concurrency N   commands each runner runs at once in the latency phase (4)
   --dist            run server and runners from dist/ (npm run bench:actions builds and passes it)
   --no-docs         do not rewrite docs/benchmarks.md`;
 if (flag('--help')) {
@@ -56,6 +57,7 @@ const QUEUED = numberOption('--queued', 200);
 const SINGLE = numberOption('--single', 20);
 const STREAMING = numberOption('--streaming', 100);
 const DOOMED = numberOption('--doomed', 8);
+const CONCURRENCY = numberOption('--concurrency', 4);
 const DIST = flag('--dist');
 const PG_URL =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -184,7 +186,8 @@ async function runDialect(dialect: string): Promise<string[]> {
     const tokenOf = async (group: string) =>
       (await call('POST', '/api/v1/actions/runners', { name: `bench-${randomBytes(3).toString('hex')}`, group }))
         .token as string;
-    for (let i = 0; i < RUNNERS; i++) runners.push(startRunner(server.url, await tokenOf('bench'), config, 4));
+    for (let i = 0; i < RUNNERS; i++)
+      runners.push(startRunner(server.url, await tokenOf('bench'), config, CONCURRENCY));
     await waitFor('runners online', 30_000, async () => {
       const list = (await call('GET', '/api/v1/actions/runners')).data as Json[];
       return list.filter((r) => r.online).length >= RUNNERS ? true : undefined;
@@ -240,7 +243,8 @@ async function runDialect(dialect: string): Promise<string[]> {
     }
     const singleLat = quantiles(await latencies(singles));
     lines.push(
-      `| ${dialect} | invoke → command started, ${QUEUED} sent at once (in ${ms(sentIn)}), ${RUNNERS} runners × 4 | ` +
+      `| ${dialect} | invoke → command started, ${QUEUED} sent at once (in ${ms(sentIn)}), ` +
+        `${RUNNERS} runners × ${CONCURRENCY} | ` +
         `${ms(burstLat.p50)} | ${ms(burstLat.p99)} | ${ms(burstLat.max)} |`,
       `| ${dialect} | invoke → command started, one at a time (${SINGLE}) | ${ms(singleLat.p50)} | ` +
         `${ms(singleLat.p99)} | ${ms(singleLat.max)} |`,

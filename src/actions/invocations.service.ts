@@ -308,6 +308,22 @@ export function createInvocationsService({
     };
   }
 
+  /** A new invocation stored (queued at once unless it awaits approval), group-committed with others. */
+  type Insert = { base: Invocation; actor: Actor; now: Date };
+  const insertOne = batched(async (trx, { base, actor, now }: Insert): Promise<Invocation> => {
+    const inv = base.approvalRequired ? base : await queued(trx, base, actor, now);
+    await insertInvocation(trx, inv);
+    await timeline(trx, inv, actor, 'action_invoked', {
+      category: inv.definition.category,
+      state: inv.state,
+      params: inv.params,
+      approval_expires_at: inv.approvalExpiresAt?.toISOString() ?? null,
+    });
+    await auditMove(trx, actor, inv, 'invoke', { params: inv.params, dry_run: inv.dryRun });
+    wake(trx, inv);
+    return inv;
+  });
+
   type Append = { holder: string; id: string; chunks: ReadonlyArray<{ stream: OutputStream; data: string }> };
   const appendOne = batched(async (trx, { holder, id, chunks }: Append): Promise<LeaseReply> => {
     const { inv, reply } = await renew(trx, holder, id);
@@ -430,19 +446,7 @@ export function createInvocationsService({
         createdAt: now,
         updatedAt: now,
       };
-      return inTransaction(db, async (trx) => {
-        const inv = approval ? base : await queued(trx, base, actor, now);
-        await insertInvocation(trx, inv);
-        await timeline(trx, inv, actor, 'action_invoked', {
-          category: inv.definition.category,
-          state: inv.state,
-          params: inv.params,
-          approval_expires_at: inv.approvalExpiresAt?.toISOString() ?? null,
-        });
-        await auditMove(trx, actor, inv, 'invoke', { params: inv.params, dry_run: inv.dryRun });
-        wake(trx, inv);
-        return inv;
-      });
+      return insertOne({ base, actor, now });
     },
 
     /** A second person approves: it is queued (403 for the invoker, 409 once expired or decided). */
