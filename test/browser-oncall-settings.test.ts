@@ -586,7 +586,7 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
     await page.getByRole('heading', { name: 'New schedule' }).waitFor();
     // Tab from the top of the page to the settings tabs: every tab link is reachable.
     const reached: string[] = [];
-    for (let i = 0; i < 30 && reached.length < 7; i++) {
+    for (let i = 0; i < 40 && reached.length < 9; i++) {
       await page.keyboard.press('Tab');
       const label = await page.evaluate(() =>
         document.activeElement?.closest('nav[aria-label="Settings"]') ? document.activeElement.textContent : null,
@@ -599,6 +599,8 @@ describe.skipIf(missing !== null)('the On-call and Settings screens in Chromium'
       'Stakeholders',
       'Templates',
       'Runbooks',
+      'Actions',
+      'Runners',
       'Escalation',
       'Schedules',
     ]);
