@@ -609,14 +609,9 @@ describeEachDialect('mitigation actions', (env) => {
     });
     expect(sent.statusCode, sent.body).toBe(202);
     const changes = (await json('GET', `/api/v1/services/${service.id}/changes`)).data as Json[];
-    const offers = (await json('GET', `/api/v1/actions/offers?change_id=${changes[0].id}`, undefined, viewer))
-      .data as Json[];
+    const offers = (await json('GET', `/api/v1/actions/offers/${changes[0].id}`, undefined, viewer)).data as Json[];
     expect(offers).toContainEqual({ definition_id: def.id, name: def.name, params: { version: 'v2.4.1' } });
-    expectError(
-      await h.call('GET', '/api/v1/actions/offers?change_id=chg_nobody', { as: admin }),
-      404,
-      'change.not_found',
-    );
+    expectError(await h.call('GET', '/api/v1/actions/offers/chg_nobody', { as: admin }), 404, 'change.not_found');
   });
 
   it('a runbook step naming an action completes when it succeeds, and the post-mortem lists what ran', async () => {

@@ -372,7 +372,7 @@ describeEachDialect('API views describe the answers the console reads', (env) =>
     });
     expect(change.statusCode).toBe(202);
     const changes = (await answer('GET', `/api/v1/services/${service.id}/changes`)) as { data: Array<{ id: string }> };
-    const offers = await answer('GET', `/api/v1/actions/offers?change_id=${changes.data[0]?.id ?? ''}`);
+    const offers = await answer('GET', `/api/v1/actions/offers/${changes.data[0]?.id ?? ''}`);
     list(views.ActionOffer, offers, 'GET offers');
   });
 });

@@ -294,16 +294,16 @@ export function actionRoutes(server: FastifyInstance, app: App, options: { maxMs
   );
 
   r.get(
-    '/api/v1/actions/offers',
+    '/api/v1/actions/offers/:change_id',
     {
       schema: {
         tags,
         summary: 'Actions offered for a change event: "roll back this deploy", its version prefilled (any role)',
-        querystring: z.strictObject({ change_id: ref }),
+        params: z.strictObject({ change_id: ref.describe('A change event id (GET /api/v1/services/{id}/changes).') }),
       },
     },
     async (request) => {
-      const offers = await defs.offers(request.actor, request.query.change_id);
+      const offers = await defs.offers(request.actor, request.params.change_id);
       return {
         data: offers.map((o): z.input<typeof views.ActionOffer> => ({
           definition_id: o.definition.id,

@@ -1,5 +1,5 @@
 // "Roll back this deploy": under an incident's "Recent changes" timeline entry, a button for each action a change
-// event offers (GET /api/v1/actions/offers?change_id=…), which opens the run dialog with the offer's values. A
+// event offers (GET /api/v1/actions/offers/{change_id}), which opens the run dialog with the offer's values. A
 // change that offers nothing shows nothing. Only the incident page has it: an action always runs on an incident.
 import { Undo2 } from 'lucide-react';
 import type { ActionOffer, TimelineEvent } from '../shared/api.ts';

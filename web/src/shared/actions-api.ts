@@ -115,7 +115,7 @@ export const revokeRunner = (runnerId: string) => api<ActionRunner | undefined>(
 
 /** The actions a change event offers ("roll back this deploy"), with parameters prefilled from it. */
 export const getOffers = (changeId: string) =>
-  api<{ data: ActionOffer[] }>('GET', `/api/v1/actions/offers?change_id=${id(changeId)}`);
+  api<{ data: ActionOffer[] }>('GET', `/api/v1/actions/offers/${id(changeId)}`);
 
 /** Every definition, or those of one service or category. */
 export const useActionDefinitions = (filter: DefinitionFilter = {}, enabled = true) =>
