@@ -4,9 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 
 export const TOKEN_PREFIX = 'vgl_';
 
-/** A new API token: "vgl_" and 43 base64url characters (32 random bytes). */
-export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+/** A new token: its prefix ("vgl_" for API tokens) and 43 base64url characters (32 random bytes). */
+export function generateToken(prefix = TOKEN_PREFIX): string {
+  return prefix + randomBytes(32).toString('base64url');
 }
 
 /** What is stored instead of a secret. */

@@ -1,7 +1,7 @@
 // Action definitions and runners: admins write them, every role reads. Secret header values are sealed
 // with VIGIL_SECRET_KEY before they are stored and never leave again. Runner tokens are shown once and
 // stored as digests; they authenticate only on the runner routes.
-import { authorize, digest, hintOf, seal, type Actor } from '../access/index.js';
+import { authorize, digest, generateToken, hintOf, seal, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Clock } from '../clock.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/database.js';
@@ -332,8 +332,7 @@ export function createDefinitionsService({ db, clock, services, secretKey, outbo
           'unprocessable',
         );
       const now = clock.now();
-      const { randomBytes } = await import('node:crypto');
-      const token = RUNNER_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+      const token = generateToken(RUNNER_TOKEN_PREFIX);
       const runner: Runner = {
         id: newId('run', now),
         name: input.name,

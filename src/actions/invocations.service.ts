@@ -3,7 +3,7 @@
 // with a lease, appending output, finishing it. Each move is one transaction that changes the invocation
 // conditionally on the state it was read in and writes its timeline entry and audit row; the lease sweep
 // cancels approval requests nobody answered and fails invocations whose holder stopped renewing its lease.
-import { authorize, type Actor } from '../access/index.js';
+import { authorize, SYSTEM_ACTOR, type Actor } from '../access/index.js';
 import { audit } from '../audit/index.js';
 import type { Publish } from '../bus.js';
 import type { Clock } from '../clock.js';
@@ -602,7 +602,7 @@ export function createInvocationsService({
           const inv = await findInvocation(trx, id);
           if (!inv) return false;
           if (inv.state === 'awaiting_approval' && inv.approvalExpiresAt && inv.approvalExpiresAt <= now)
-            return settle(trx, inv, 'awaiting_approval', holderActor('vigil', 'vigil'), {
+            return settle(trx, inv, 'awaiting_approval', SYSTEM_ACTOR, {
               outcome: 'cancelled',
               error: 'approval expired: nobody approved it within 15 minutes',
             });
@@ -610,7 +610,7 @@ export function createInvocationsService({
             const lost = inv.holder?.startsWith('vigil:')
               ? 'runner lost: the Vigil instance running it stopped renewing its lease'
               : `runner lost: ${inv.holderName ?? 'the runner'} stopped renewing its lease`;
-            return settle(trx, inv, 'running', holderActor('vigil', 'vigil'), { outcome: 'failed', error: lost });
+            return settle(trx, inv, 'running', SYSTEM_ACTOR, { outcome: 'failed', error: lost });
           }
           return false;
         });
